@@ -1,0 +1,312 @@
+package search
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// SearchRequest is a full-text search from the search box.
+type SearchRequest struct {
+	Q           string   // user words and "quoted phrases"; never query syntax
+	Kinds       []string // OR within each list, AND across lists
+	Themes      []string
+	Territories []string // a territory id also finds documents of its descendants
+	Orgs        []string
+	Langs       []string
+	From, To    *time.Time // creation time range, inclusive
+	Sort        string     // "relevance" (default) or "date" (newest first)
+	Page        int        // 1-based; default 1
+	PerPage     int        // default 20
+}
+
+// SearchHit is one result.
+type SearchHit struct {
+	ID       string
+	Kind     string
+	Title    string
+	Language string
+	Created  time.Time
+	Score    float64
+	// Highlights are HTML fragments: the text is escaped and matches are
+	// wrapped in <mark>…</mark>, safe to insert into a page.
+	Highlights []string
+}
+
+// FacetCount is one value of a facet with the number of visible matches.
+type FacetCount struct {
+	Value string
+	Count int
+}
+
+// SearchResult is a page of hits with totals and facets computed over the
+// documents the reader may see.
+type SearchResult struct {
+	Total   uint64
+	Hits    []SearchHit
+	Facets  map[string][]FacetCount // keys: kind, theme, territory, language, year
+	Page    int
+	PerPage int
+	Took    time.Duration
+}
+
+// Limits on search input.
+const (
+	MaxQueryLen    = 500 // bytes of Q
+	defaultPerPage = 20
+	fuzzyMinRunes  = 5 // words this long also match at edit distance 1
+	facetSize      = 20
+	maxFilterVals  = 50
+)
+
+// Boosts: a title match weighs more than a body match; typo matches weigh
+// well below exact ones.
+const (
+	boostTitle      = 2.0
+	boostBody       = 1.0
+	boostFuzzyTitle = 0.3
+	boostFuzzyBody  = 0.15
+	boostPhrase     = 1.5
+)
+
+// searchFacets maps facet names to fields.
+var searchFacets = [][2]string{{"kind", fKind}, {"theme", fTheme}, {"territory", fTerritory}, {"language", fLang}, {"year", fYear}}
+
+// Search runs a full-text search as r. Only published documents r may see
+// are matched, counted, faceted or highlighted. Invalid input returns an
+// *InputError.
+func (ix *Index) Search(ctx context.Context, r Reader, req SearchRequest) (*SearchResult, error) {
+	if err := ix.validateSearch(&req); err != nil {
+		return nil, err
+	}
+	u := parseUserQuery(req.Q)
+	hasFilter := len(req.Kinds)+len(req.Themes)+len(req.Territories)+len(req.Orgs)+len(req.Langs) > 0 || req.From != nil || req.To != nil
+	if len(u.Words) == 0 && len(u.Phrases) == 0 && !hasFilter {
+		return nil, inputErr("q", "empty query: type some words or choose a filter")
+	}
+	var out *SearchResult
+	err := ix.with(func(bi bleve.Index) error {
+		text := textQuery(bi.Mapping(), u)
+		q := allOf(text,
+			anyOf(fKind, req.Kinds), anyOf(fTheme, req.Themes), anyOf(fTerritory, req.Territories),
+			anyOf(fOrg, req.Orgs), anyOf(fLang, req.Langs), dateRange(fCreated, req.From, req.To),
+			termQ(fStatus, statusPublished), accessFilter(r))
+		sr := bleve.NewSearchRequestOptions(q, req.PerPage, (req.Page-1)*req.PerPage, false)
+		if req.Sort == "date" || text == nil {
+			sr.SortBy([]string{"-" + fCreated, "_id"})
+		} else {
+			sr.SortBy([]string{"-_score", "-" + fCreated, "_id"})
+		}
+		sr.Fields = []string{fMeta}
+		for _, f := range searchFacets {
+			sr.AddFacet(f[0], bleve.NewFacetRequest(f[1], facetSize))
+		}
+		if text != nil {
+			sr.Highlight = bleve.NewHighlightWithStyle(highlightStyle)
+			for _, l := range Languages {
+				sr.Highlight.AddField(titleField(l))
+				sr.Highlight.AddField(bodyField(l))
+			}
+		}
+		res, err := bi.SearchInContext(ctx, sr)
+		if err != nil {
+			return fmt.Errorf("search: %w", err)
+		}
+		out = &SearchResult{Total: res.Total, Page: req.Page, PerPage: req.PerPage, Took: res.Took,
+			Facets: facetCounts(res.Facets), Hits: make([]SearchHit, 0, len(res.Hits))}
+		for _, h := range res.Hits {
+			out.Hits = append(out.Hits, toHit(h))
+		}
+		return nil
+	})
+	return out, err
+}
+
+func (ix *Index) validateSearch(req *SearchRequest) error {
+	if len(req.Q) > MaxQueryLen {
+		return inputErr("q", "query longer than %d characters", MaxQueryLen)
+	}
+	if !utf8.ValidString(req.Q) {
+		return inputErr("q", "query is not valid UTF-8")
+	}
+	for name, vals := range map[string][]string{"kinds": req.Kinds, "themes": req.Themes, "territories": req.Territories, "orgs": req.Orgs, "langs": req.Langs} {
+		if err := validValues(name, vals); err != nil {
+			return err
+		}
+	}
+	switch req.Sort {
+	case "", "relevance", "date":
+	default:
+		return inputErr("sort", "sort must be relevance or date")
+	}
+	return ix.validatePage(&req.Page, &req.PerPage)
+}
+
+func validValues(name string, vals []string) error {
+	if len(vals) > maxFilterVals {
+		return inputErr(name, "more than %d values", maxFilterVals)
+	}
+	for _, v := range vals {
+		if !utf8.ValidString(v) || len(v) > 200 {
+			return inputErr(name, "invalid value")
+		}
+	}
+	return nil
+}
+
+func (ix *Index) validatePage(page, perPage *int) error {
+	if *page == 0 {
+		*page = 1
+	}
+	if *perPage == 0 {
+		*perPage = defaultPerPage
+	}
+	if *page < 1 || *page > ix.opts.MaxPage {
+		return inputErr("page", "page must be between 1 and %d", ix.opts.MaxPage)
+	}
+	if *perPage < 1 || *perPage > ix.opts.MaxPerPage {
+		return inputErr("per_page", "per_page must be between 1 and %d", ix.opts.MaxPerPage)
+	}
+	return nil
+}
+
+// textQuery builds the text part of a search, or nil when there is none.
+// Every word must match (in a title or body, in any language, each field
+// with its own analyzer); a word that one language drops as a stop word
+// cannot be required of documents in that language, so it only adds to the
+// score. Phrases must match as phrases.
+func textQuery(m mapping.IndexMapping, u userQuery) query.Query {
+	var must, should []query.Query
+	for _, w := range u.Words {
+		q, required := wordQuery(m, w)
+		if q == nil {
+			continue
+		}
+		if required {
+			must = append(must, q)
+		} else {
+			should = append(should, q)
+		}
+	}
+	for _, p := range u.Phrases {
+		var alts []query.Query
+		for _, l := range Languages {
+			alts = append(alts, phraseQ(titleField(l), l, p, boostPhrase*boostTitle), phraseQ(bodyField(l), l, p, boostPhrase))
+		}
+		must = append(must, query.NewDisjunctionQuery(alts))
+	}
+	switch {
+	case len(must) == 0 && len(should) == 0:
+		return nil
+	case len(must) == 0:
+		return query.NewDisjunctionQuery(should)
+	case len(should) == 0:
+		return allOf(must...)
+	}
+	return query.NewBooleanQuery(must, should, nil)
+}
+
+// wordQuery matches one word in every language field; required is false
+// when some language analyzes the word away (a stop word there).
+func wordQuery(m mapping.IndexMapping, w string) (q query.Query, required bool) {
+	required = true
+	fuzzy := utf8.RuneCountInString(w) >= fuzzyMinRunes
+	var alts []query.Query
+	for _, l := range Languages {
+		if a := m.AnalyzerNamed(analyzerFor(l)); a != nil && len(a.Analyze([]byte(w))) == 0 {
+			required = false
+			continue
+		}
+		alts = append(alts, matchQ(titleField(l), l, w, boostTitle, 0), matchQ(bodyField(l), l, w, boostBody, 0))
+		if fuzzy {
+			alts = append(alts, matchQ(titleField(l), l, w, boostFuzzyTitle, 1), matchQ(bodyField(l), l, w, boostFuzzyBody, 1))
+		}
+	}
+	if len(alts) == 0 {
+		return nil, false
+	}
+	return query.NewDisjunctionQuery(alts), required
+}
+
+// matchQ is a match query with its analyzer set explicitly (Bleve would
+// otherwise pick one from the mapping, possibly another language's).
+func matchQ(field, lang, text string, boost float64, fuzziness int) query.Query {
+	q := query.NewMatchQuery(text)
+	q.SetField(field)
+	q.Analyzer = analyzerFor(lang)
+	q.SetBoost(boost)
+	if fuzziness > 0 {
+		q.SetFuzziness(fuzziness)
+	}
+	return q
+}
+
+func phraseQ(field, lang, text string, boost float64) query.Query {
+	q := query.NewMatchPhraseQuery(text)
+	q.SetField(field)
+	q.Analyzer = analyzerFor(lang)
+	q.SetBoost(boost)
+	return q
+}
+
+// dateRange is an inclusive range on a date field, or nil when open.
+func dateRange(field string, from, to *time.Time) query.Query {
+	if from == nil && to == nil {
+		return nil
+	}
+	var start, end time.Time
+	if from != nil {
+		start = *from
+	}
+	if to != nil {
+		end = *to
+	}
+	incl := true
+	q := query.NewDateRangeInclusiveQuery(start, end, &incl, &incl)
+	q.SetField(field)
+	return q
+}
+
+func facetCounts(fr bsearch.FacetResults) map[string][]FacetCount {
+	out := make(map[string][]FacetCount, len(fr))
+	for name, f := range fr {
+		terms := f.Terms.Terms()
+		counts := make([]FacetCount, 0, len(terms))
+		for _, t := range terms {
+			counts = append(counts, FacetCount{Value: t.Term, Count: t.Count})
+		}
+		out[name] = counts
+	}
+	return out
+}
+
+// storedMeta decodes the meta field loaded with a hit.
+func storedMeta(h *bsearch.DocumentMatch) meta {
+	var m meta
+	if raw, ok := h.Fields[fMeta].(string); ok {
+		_ = json.Unmarshal([]byte(raw), &m) // written by project; a bad value leaves m empty
+	}
+	return m
+}
+
+func toHit(h *bsearch.DocumentMatch) SearchHit {
+	m := storedMeta(h)
+	hit := SearchHit{ID: h.ID, Kind: m.Kind, Title: m.Title, Language: m.Language, Created: m.Created, Score: h.Score}
+	// title fragment first, then body fragments
+	for _, prefix := range []string{"title_", "body_"} {
+		for field, frags := range h.Fragments {
+			if strings.HasPrefix(field, prefix) {
+				hit.Highlights = append(hit.Highlights, frags...)
+			}
+		}
+	}
+	return hit
+}

@@ -1,0 +1,182 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestSearchLanguagesStemmingAccents(t *testing.T) {
+	ix := openFixture(t)
+	ctx := context.Background()
+	cases := []struct {
+		q    string
+		want string
+	}{
+		{"habitatges", "practice:1"},   // Catalan plural finds singular
+		{"participacio", "practice:1"}, // no accent, plural/singular
+		{"veins", "practice:1"},        // veïns → veí family, folded
+		{"l’habitatge", "practice:1"},  // typographic apostrophe elision
+		{"viviendas", "practice:2"},    // Spanish plural
+		{"vecino", "practice:2"},       // Spanish singular of vecinos
+		{"partecipazione giovani", "contribution:1"},
+		{"jardins partages", "contribution:2"}, // French plural, no accents
+		{"habitatje", "practice:1"},            // typo, edit distance 1
+		{`"habitatge cooperatiu"`, "practice:1"},
+	}
+	for _, c := range cases {
+		res, err := ix.Search(ctx, Reader{}, SearchRequest{Q: c.q})
+		if err != nil {
+			t.Fatalf("%q: %v", c.q, err)
+		}
+		if !contains(ids(res.Hits), c.want) {
+			t.Errorf("%q: got %v, want %s among them", c.q, ids(res.Hits), c.want)
+		}
+	}
+}
+
+func TestSearchExactBeatsFuzzy(t *testing.T) {
+	ix := openTest(t)
+	apply(t, ix,
+		Document{ID: "a", Kind: "practice", Language: "en", Title: "garden", Body: "a shared garden", Visibility: []string{Public}},
+		Document{ID: "b", Kind: "practice", Language: "en", Title: "garten", Body: "a shared garten", Visibility: []string{Public}},
+	)
+	res, err := ix.Search(context.Background(), Reader{}, SearchRequest{Q: "garden"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(res.Hits); len(got) != 2 || got[0] != "a" {
+		t.Fatalf("got %v, want exact match a first, then fuzzy b", got)
+	}
+}
+
+func TestSearchPhraseOrder(t *testing.T) {
+	ix := openFixture(t)
+	res, err := ix.Search(context.Background(), Reader{}, SearchRequest{Q: `"cooperatiu habitatge"`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != 0 {
+		t.Fatalf("phrase in the wrong order matched %v", ids(res.Hits))
+	}
+}
+
+func TestSearchStopWordsDoNotEmptyResults(t *testing.T) {
+	ix := openFixture(t)
+	res, err := ix.Search(context.Background(), Reader{}, SearchRequest{Q: "habitatge de la el"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !contains(ids(res.Hits), "practice:1") {
+		t.Fatalf("got %v", ids(res.Hits))
+	}
+}
+
+func TestSearchFiltersAndFacets(t *testing.T) {
+	ix := openFixture(t)
+	ctx := context.Background()
+	res, err := ix.Search(ctx, Reader{}, SearchRequest{Territories: []string{"bcn-sm"}, Sort: "date"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := ids(res.Hits)
+	if len(got) != 3 || got[0] != "contribution:2" {
+		t.Fatalf("district filter: got %v, want 3 docs newest first", got)
+	}
+	if fc := res.Facets["kind"]; len(fc) != 2 || fc[0].Value != "contribution" || fc[0].Count != 2 {
+		t.Fatalf("kind facet: %+v", fc)
+	}
+	if fc := res.Facets["year"]; len(fc) != 1 || fc[0].Value != "2024" || fc[0].Count != 3 {
+		t.Fatalf("year facet: %+v", fc)
+	}
+	res, err = ix.Search(ctx, Reader{}, SearchRequest{Q: "habitatge", Kinds: []string{"no-such-kind"}})
+	if err != nil || res.Total != 0 {
+		t.Fatalf("unknown kind: %v %v", res, err)
+	}
+	res, err = ix.Search(ctx, Reader{}, SearchRequest{Langs: []string{"es"}})
+	if err != nil || res.Total != 1 || res.Hits[0].ID != "practice:2" {
+		t.Fatalf("lang filter: %+v %v", res, err)
+	}
+	from, to := t0.AddDate(0, 0, 15), t0.AddDate(0, 2, 0)
+	res, err = ix.Search(ctx, Reader{}, SearchRequest{From: &from, To: &to})
+	if err != nil || res.Total != 1 || res.Hits[0].ID != "contribution:2" {
+		t.Fatalf("date range: %+v %v", res, err)
+	}
+}
+
+func TestSearchDraftsHidden(t *testing.T) {
+	ix := openFixture(t)
+	res, err := ix.Search(context.Background(), Reader{Admin: true}, SearchRequest{Q: "esborrany"})
+	if err != nil || res.Total != 0 {
+		t.Fatalf("draft found: %+v %v", res, err)
+	}
+}
+
+func TestHighlightEscapesHTML(t *testing.T) {
+	ix := openTest(t)
+	apply(t, ix, Document{ID: "x", Kind: "comment", Language: "en", Title: "Garden <b>bold</b>",
+		Body: `Our garden <script>alert("x")</script> grows & thrives`, Visibility: []string{Public}})
+	res, err := ix.Search(context.Background(), Reader{}, SearchRequest{Q: "garden"})
+	if err != nil || len(res.Hits) != 1 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	all := strings.Join(res.Hits[0].Highlights, "\n")
+	if !strings.Contains(all, "<mark>garden</mark>") && !strings.Contains(all, "<mark>Garden</mark>") {
+		t.Fatalf("no mark in %q", all)
+	}
+	if strings.Contains(all, "<script>") || strings.Contains(all, "<b>") || !strings.Contains(all, "&lt;script&gt;") {
+		t.Fatalf("not escaped: %q", all)
+	}
+}
+
+func TestSearchSyntaxCharactersAreWords(t *testing.T) {
+	ix := openFixture(t)
+	for _, q := range []string{`+habitatge`, `-habitatge`, `habitatge:`, `habitatge^5`, `habitatge~`, `habit*`, `habitatge?`,
+		`(habitatge)`, `"habitatge`, `habitatge"`, `kind:practice`, `\habitatge`, `{habitatge}`, `[a TO z]`, `&&||!`} {
+		res, err := ix.Search(context.Background(), Reader{}, SearchRequest{Q: q})
+		var ie *InputError
+		if errors.As(err, &ie) && ie.Field == "q" {
+			continue // nothing left to search: a clean 400
+		}
+		if err != nil {
+			t.Errorf("%q: %v", q, err)
+			continue
+		}
+		for _, h := range res.Hits {
+			if h.ID == "practice:secret" || h.ID == "practice:draft" {
+				t.Errorf("%q leaked %s", q, h.ID)
+			}
+		}
+	}
+}
+
+func TestSearchInputErrors(t *testing.T) {
+	ix := openFixture(t)
+	cases := map[string]SearchRequest{
+		"empty":         {},
+		"only syntax":   {Q: `+ - : ^ ~ * ? ( ) "`},
+		"too long":      {Q: strings.Repeat("a", MaxQueryLen+1)},
+		"bad utf8":      {Q: "hab\xffitatge"},
+		"page too far":  {Q: "habitatge", Page: 1000},
+		"negative page": {Q: "habitatge", Page: -1},
+		"per page":      {Q: "habitatge", PerPage: 1000},
+		"sort":          {Q: "habitatge", Sort: "random"},
+		"bad filter":    {Kinds: []string{"\xff"}},
+	}
+	for name, req := range cases {
+		_, err := ix.Search(context.Background(), Reader{}, req)
+		var ie *InputError
+		if !errors.As(err, &ie) {
+			t.Errorf("%s: got %v, want *InputError", name, err)
+		}
+	}
+}
+
+func TestSearchPagePastTheEnd(t *testing.T) {
+	ix := openFixture(t)
+	res, err := ix.Search(context.Background(), Reader{}, SearchRequest{Q: "habitatge", Page: 50})
+	if err != nil || len(res.Hits) != 0 || res.Total == 0 {
+		t.Fatalf("got %+v %v; want no hits and the real total", res, err)
+	}
+}

@@ -1,0 +1,111 @@
+package account
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	_ "embed"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/argon2"
+)
+
+// Argon2id parameters: OWASP's recommended minimum (19 MiB, 2 passes, 1 lane). They are stored in every
+// hash, so they can be raised later without breaking existing passwords.
+const (
+	argonMemory  = 19 * 1024
+	argonTime    = 2
+	argonThreads = 1
+	argonKeyLen  = 32
+	saltLen      = 16
+)
+
+// MinPasswordLen and MaxPasswordLen bound accepted passwords (characters).
+const (
+	MinPasswordLen = 10
+	MaxPasswordLen = 256
+)
+
+//go:embed common-passwords.txt
+var commonPasswordsText string
+
+var commonPasswords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, l := range strings.Split(commonPasswordsText, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			m[strings.ToLower(l)] = true
+		}
+	}
+	return m
+}()
+
+// checkPassword returns a reason the password is too weak, or "" when it is acceptable.
+func checkPassword(pw, email string) string {
+	n := utf8.RuneCountInString(pw)
+	switch {
+	case n < MinPasswordLen:
+		return fmt.Sprintf("must be at least %d characters long", MinPasswordLen)
+	case n > MaxPasswordLen:
+		return fmt.Sprintf("must be at most %d characters long", MaxPasswordLen)
+	case commonPasswords[strings.ToLower(pw)]:
+		return "is too common; choose a less predictable one (a short sentence works well)"
+	case email != "" && strings.EqualFold(pw, email):
+		return "must not be your email address"
+	}
+	return ""
+}
+
+// hashPassword returns an argon2id hash in the PHC string format with a fresh random salt.
+func hashPassword(pw string) (string, error) {
+	salt := make([]byte, saltLen)
+	if _, err := rand.Read(salt); err != nil {
+		return "", fmt.Errorf("account: salt: %w", err)
+	}
+	key := argon2.IDKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	b64 := base64.RawStdEncoding
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime,
+		argonThreads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
+}
+
+var errBadHash = errors.New("account: malformed password hash")
+
+// verifyPassword reports whether pw matches the PHC-format argon2id hash, in constant time.
+func verifyPassword(pw, hash string) (bool, error) {
+	parts := strings.Split(hash, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return false, errBadHash
+	}
+	var version int
+	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
+		return false, errBadHash
+	}
+	var mem, t uint32
+	var p uint8
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &mem, &t, &p); err != nil {
+		return false, errBadHash
+	}
+	b64 := base64.RawStdEncoding
+	salt, err := b64.DecodeString(parts[4])
+	if err != nil {
+		return false, errBadHash
+	}
+	want, err := b64.DecodeString(parts[5])
+	if err != nil {
+		return false, errBadHash
+	}
+	got := argon2.IDKey([]byte(pw), salt, t, mem, p, uint32(len(want)))
+	return subtle.ConstantTimeCompare(got, want) == 1, nil
+}
+
+// dummyHash is compared against when the email is unknown, so that a wrong email and a wrong password take
+// the same time to answer.
+var dummyHash = func() string {
+	h, err := hashPassword("not-a-real-password-for-timing")
+	if err != nil {
+		panic(err)
+	}
+	return h
+}()

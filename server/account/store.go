@@ -1,0 +1,207 @@
+package account
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"github.com/teixit/teixit/server/store"
+)
+
+// Collections owned by this package.
+const (
+	colUsers    = "users"
+	colEmails   = "emails"
+	colSessions = "sessions"
+	colTokens   = "tokens"
+)
+
+// Migrations returns this package's collections and indexes, for the app's ordered migration list.
+func Migrations() []store.Migration {
+	return []store.Migration{{
+		Name: "0001_account_collections",
+		Up: func(ctx context.Context, s *store.Store) error {
+			if err := s.CreateCollections(ctx, colUsers, colEmails, colSessions, colTokens); err != nil {
+				return err
+			}
+			// Listing one person's tokens and sessions is a cold path (account page, deletion).
+			return s.CreateIndexes(ctx,
+				store.Index{Collection: colTokens, Name: "tokens_user", Keys: []string{"userId"}},
+				store.Index{Collection: colSessions, Name: "sessions_user", Keys: []string{"userId"}},
+			)
+		},
+	}}
+}
+
+// Store reads and writes accounts. Every hot read is by `_id`.
+type Store struct{ s *store.Store }
+
+// NewStore wraps the shared store.
+func NewStore(s *store.Store) *Store { return &Store{s: s} }
+
+// claimEmail reserves a normalised email for a user; ErrDuplicate if it is taken.
+func (st *Store) claimEmail(ctx context.Context, email, userID string) error {
+	_, err := st.s.C(colEmails).InsertOne(ctx, emailDoc{ID: email, UserID: userID})
+	return store.Wrap("account: claim email", err)
+}
+
+func (st *Store) releaseEmail(ctx context.Context, email string) error {
+	_, err := st.s.C(colEmails).DeleteOne(ctx, bson.M{"_id": email})
+	return store.Wrap("account: release email", err)
+}
+
+// userIDByEmail returns the account id for a normalised email, or ErrNotFound.
+func (st *Store) userIDByEmail(ctx context.Context, email string) (string, error) {
+	var d emailDoc
+	err := st.s.C(colEmails).FindOne(ctx, bson.M{"_id": email}).Decode(&d)
+	return d.UserID, store.Wrap("account: find email", err)
+}
+
+func (st *Store) insertUser(ctx context.Context, u *userDoc) error {
+	_, err := st.s.C(colUsers).InsertOne(ctx, u)
+	return store.Wrap("account: insert user", err)
+}
+
+// user returns the account with this id, or ErrNotFound (also for deleted accounts).
+func (st *Store) user(ctx context.Context, id string) (*userDoc, error) {
+	var u userDoc
+	if err := st.s.C(colUsers).FindOne(ctx, bson.M{"_id": id}).Decode(&u); err != nil {
+		return nil, store.Wrap("account: get user", err)
+	}
+	if u.Deleted {
+		return nil, store.Wrap("account: get user", store.ErrNotFound)
+	}
+	return &u, nil
+}
+
+func (st *Store) setUserFields(ctx context.Context, id string, set bson.M) error {
+	res, err := st.s.C(colUsers).UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": set})
+	if err == nil && res.MatchedCount == 0 {
+		err = store.ErrNotFound
+	}
+	return store.Wrap("account: update user", err)
+}
+
+// AddOrg records that a user belongs to an organisation (idempotent). ErrNotFound if the user does not exist.
+func (st *Store) AddOrg(ctx context.Context, userID, orgID string) error {
+	res, err := st.s.C(colUsers).UpdateOne(ctx, bson.M{"_id": userID}, bson.M{"$addToSet": bson.M{"orgIds": orgID}})
+	if err == nil && res.MatchedCount == 0 {
+		err = store.ErrNotFound
+	}
+	return store.Wrap("account: add org", err)
+}
+
+// RemoveOrg records that a user left an organisation (idempotent; a missing user is not an error).
+func (st *Store) RemoveOrg(ctx context.Context, userID, orgID string) error {
+	_, err := st.s.C(colUsers).UpdateOne(ctx, bson.M{"_id": userID}, bson.M{"$pull": bson.M{"orgIds": orgID}})
+	return store.Wrap("account: remove org", err)
+}
+
+func (st *Store) insertSession(ctx context.Context, d *sessionDoc) error {
+	_, err := st.s.C(colSessions).InsertOne(ctx, d)
+	return store.Wrap("account: insert session", err)
+}
+
+// session returns a live session by hashed id, or ErrNotFound when absent or expired.
+func (st *Store) session(ctx context.Context, id string, now time.Time) (*sessionDoc, error) {
+	var d sessionDoc
+	if err := st.s.C(colSessions).FindOne(ctx, bson.M{"_id": id}).Decode(&d); err != nil {
+		return nil, store.Wrap("account: get session", err)
+	}
+	if !now.Before(d.ExpiresAt) {
+		_ = st.deleteSession(ctx, id)
+		return nil, store.Wrap("account: get session", store.ErrNotFound)
+	}
+	return &d, nil
+}
+
+func (st *Store) deleteSession(ctx context.Context, id string) error {
+	_, err := st.s.C(colSessions).DeleteOne(ctx, bson.M{"_id": id})
+	return store.Wrap("account: delete session", err)
+}
+
+func (st *Store) deleteUserSessions(ctx context.Context, userID string) error {
+	_, err := st.s.C(colSessions).DeleteMany(ctx, bson.M{"userId": userID})
+	return store.Wrap("account: delete sessions", err)
+}
+
+func (st *Store) insertToken(ctx context.Context, d *tokenDoc) error {
+	_, err := st.s.C(colTokens).InsertOne(ctx, d)
+	return store.Wrap("account: insert token", err)
+}
+
+// token returns a token by its hash, or ErrNotFound.
+func (st *Store) token(ctx context.Context, hash string) (*tokenDoc, error) {
+	var d tokenDoc
+	err := st.s.C(colTokens).FindOne(ctx, bson.M{"_id": hash}).Decode(&d)
+	if err != nil {
+		return nil, store.Wrap("account: get token", err)
+	}
+	return &d, nil
+}
+
+func (st *Store) touchToken(ctx context.Context, hash string, at time.Time) error {
+	_, err := st.s.C(colTokens).UpdateOne(ctx, bson.M{"_id": hash}, bson.M{"$set": bson.M{"lastUsedAt": at}})
+	return store.Wrap("account: touch token", err)
+}
+
+func (st *Store) userTokens(ctx context.Context, userID string) ([]tokenDoc, error) {
+	cur, err := st.s.C(colTokens).Find(ctx, bson.M{"userId": userID}, options.Find().SetSort(bson.M{"createdAt": -1}))
+	if err != nil {
+		return nil, store.Wrap("account: list tokens", err)
+	}
+	out := []tokenDoc{}
+	return out, store.Wrap("account: list tokens", cur.All(ctx, &out))
+}
+
+// deleteToken removes one of a user's tokens by public id; ErrNotFound if that user has no such token.
+func (st *Store) deleteToken(ctx context.Context, userID, publicID string) error {
+	res, err := st.s.C(colTokens).DeleteOne(ctx, bson.M{"userId": userID, "publicId": publicID})
+	if err == nil && res.DeletedCount == 0 {
+		err = store.ErrNotFound
+	}
+	return store.Wrap("account: delete token", err)
+}
+
+func (st *Store) deleteUserTokens(ctx context.Context, userID string) error {
+	_, err := st.s.C(colTokens).DeleteMany(ctx, bson.M{"userId": userID})
+	return store.Wrap("account: delete tokens", err)
+}
+
+// anonymise replaces an account with a tombstone: the id stays (so content keeps an author reference that
+// shows as a former member) while the personal data goes.
+func (st *Store) anonymise(ctx context.Context, id string) error {
+	_, err := st.s.C(colUsers).ReplaceOne(ctx, bson.M{"_id": id}, bson.M{
+		"_id": id, "name": "", "email": "", "deleted": true, "orgIds": bson.A{}, "createdAt": time.Now().UTC(),
+	})
+	return store.Wrap("account: anonymise", err)
+}
+
+// Profile is the public-ish face of an account that other domains show (e.g. a members list).
+type Profile struct {
+	Name  string
+	Email string
+}
+
+// Profiles returns name and email for the given user ids, one `_id` lookup each. Unknown or deleted accounts
+// are absent from the map.
+func (st *Store) Profiles(ctx context.Context, ids []string) (map[string]Profile, error) {
+	out := make(map[string]Profile, len(ids))
+	for _, id := range ids {
+		if _, done := out[id]; done {
+			continue
+		}
+		u, err := st.user(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out[id] = Profile{Name: u.Name, Email: u.Email}
+	}
+	return out, nil
+}

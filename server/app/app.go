@@ -1,0 +1,160 @@
+// Package app wires Teixit together: it opens the store, runs migrations, builds each domain's service and
+// handlers, and mounts them on one Fiber app through the route table in routes.go. Two Apps can live in one
+// process (tests do this): nothing here is global.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/teixit/teixit/server/account"
+	"github.com/teixit/teixit/server/config"
+	"github.com/teixit/teixit/server/httpx"
+	"github.com/teixit/teixit/server/organisation"
+	"github.com/teixit/teixit/server/store"
+)
+
+// App is one running Teixit server.
+type App struct {
+	Config config.Config
+	Log    *slog.Logger
+	Store  *store.Store
+	Fiber  *fiber.App
+
+	Accounts      *account.Service
+	Organisations *organisation.Service
+
+	registry  *prometheus.Registry
+	ownsStore bool
+	routes    []route
+}
+
+// Deps are what New can be handed instead of building them (tests share one embedded store this way).
+type Deps struct {
+	Log *slog.Logger
+	// Store, when set, is used as is and not closed by Shutdown.
+	Store *store.Store
+}
+
+// New opens the store (unless given), migrates it and builds the HTTP app.
+func New(ctx context.Context, cfg config.Config, d Deps) (*App, error) {
+	a := &App{Config: cfg, Log: d.Log, Store: d.Store}
+	if a.Log == nil {
+		a.Log = slog.Default()
+	}
+	if err := a.Config.EnsureSecret(); err != nil {
+		return nil, err
+	}
+	if a.Store == nil {
+		st, err := store.Open(ctx, store.Options{URI: cfg.MongoURI, Database: cfg.Database, DataDir: cfg.DataDir, Logger: a.Log})
+		if err != nil {
+			return nil, err
+		}
+		a.Store, a.ownsStore = st, true
+	}
+	if err := a.Store.Migrate(ctx, Migrations()); err != nil {
+		a.closeStore(ctx)
+		return nil, err
+	}
+	a.build()
+	return a, nil
+}
+
+// Migrations is the ordered list of every migration. Add new ones at the end.
+func Migrations() []store.Migration {
+	var ms []store.Migration
+	ms = append(ms, account.Migrations()...)
+	ms = append(ms, organisation.Migrations()...)
+	return ms
+}
+
+func (a *App) build() {
+	accStore := account.NewStore(a.Store)
+	a.Accounts = account.NewService(accStore)
+	a.Organisations = organisation.NewService(organisation.NewStore(a.Store), accountPeople{a.Accounts})
+	a.Accounts.AddHook(a.Organisations)
+
+	a.registry = prometheus.NewRegistry()
+	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	metrics := httpx.NewMetrics(a.registry)
+
+	fc := fiber.Config{
+		AppName:               "teixit",
+		Immutable:             true,
+		BodyLimit:             a.Config.BodyLimit,
+		ErrorHandler:          httpx.ErrorHandler(a.Log),
+		DisableStartupMessage: true,
+		ReadTimeout:           30 * time.Second,
+		IdleTimeout:           120 * time.Second,
+	}
+	if len(a.Config.TrustedProxies) > 0 {
+		fc.EnableTrustedProxyCheck = true
+		fc.TrustedProxies = a.Config.TrustedProxies
+		fc.ProxyHeader = fiber.HeaderXForwardedFor
+	}
+	a.Fiber = fiber.New(fc)
+	a.Fiber.Use(requestid.New())
+	a.Fiber.Use(httpx.AccessLog(a.Log, metrics))
+	a.Fiber.Use(recover.New())
+	a.Fiber.Use(httpx.SecurityHeaders(httpx.DefaultCSP()))
+	a.mountRoutes()
+}
+
+// accountPeople adapts the account service to what organisations need.
+type accountPeople struct{ s *account.Service }
+
+func (p accountPeople) UserIDByEmail(ctx context.Context, email string) (string, error) {
+	return p.s.UserIDByEmail(ctx, email)
+}
+func (p accountPeople) AddOrg(ctx context.Context, userID, orgID string) error {
+	return p.s.Store().AddOrg(ctx, userID, orgID)
+}
+func (p accountPeople) RemoveOrg(ctx context.Context, userID, orgID string) error {
+	return p.s.Store().RemoveOrg(ctx, userID, orgID)
+}
+func (p accountPeople) Profiles(ctx context.Context, ids []string) (map[string]account.Profile, error) {
+	return p.s.Store().Profiles(ctx, ids)
+}
+
+// Serve answers HTTP on ln until Shutdown.
+func (a *App) Serve(ln net.Listener) error {
+	return a.Fiber.Listener(ln)
+}
+
+// Shutdown stops accepting connections, lets in-flight requests finish (bounded by ctx), then closes the
+// store if this App opened it.
+func (a *App) Shutdown(ctx context.Context) error {
+	err := a.Fiber.ShutdownWithContext(ctx)
+	a.closeStore(ctx)
+	return err
+}
+
+func (a *App) closeStore(ctx context.Context) {
+	if a.ownsStore && a.Store != nil {
+		if err := a.Store.Close(context.WithoutCancel(ctx)); err != nil {
+			a.Log.Error("closing store", "err", err)
+		}
+	}
+}
+
+// Ready reports whether the app can serve: the store answers.
+func (a *App) Ready(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	if err := a.Store.Ping(ctx); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	return nil
+}
+
+var errNotReady = errors.New("not ready")

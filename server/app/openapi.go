@@ -1,0 +1,163 @@
+package app
+
+import (
+	"reflect"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/teixit/teixit/server/account"
+	"github.com/teixit/teixit/server/httpx"
+	"github.com/teixit/teixit/server/organisation"
+)
+
+// schemaTypes maps the schema names used in the route table to the Go types that are encoded or decoded,
+// so the OpenAPI document is derived from the code and cannot drift from it.
+var schemaTypes = map[string]any{
+	"RegisterInput": account.RegisterInput{},
+	"LoginInput":    struct{ Email, Password string }{},
+	"Session": struct {
+		User        *account.User           `json:"user"`
+		CSRFToken   string                  `json:"csrfToken"`
+		Memberships []account.MembershipRef `json:"memberships"`
+	}{},
+	"User":          account.User{},
+	"UpdateMeInput": account.UpdateInput{},
+	"TokenInput": struct {
+		Name string `json:"name"`
+	}{},
+	"Token":             account.Token{},
+	"TokenList":         httpx.List[account.Token]{},
+	"Organisation":      organisation.Organisation{},
+	"OrganisationInput": organisation.Input{},
+	"OrganisationList":  httpx.List[organisation.Organisation]{},
+	"Member":            organisation.Member{},
+	"MemberInput":       organisation.MemberInput{},
+	"RoleInput":         organisation.RoleInput{},
+	"MemberList":        httpx.List[organisation.Member]{},
+	"Error":             httpx.ErrorBody{},
+	"Object":            map[string]any{},
+}
+
+var pathParam = regexp.MustCompile(`:([A-Za-z]+)`)
+
+// OpenAPI builds the OpenAPI 3 document from the route table.
+func (a *App) OpenAPI() map[string]any {
+	paths := map[string]map[string]any{}
+	for _, r := range a.routes {
+		p := pathParam.ReplaceAllString(APIPrefix+r.Path, "{$1}")
+		op := map[string]any{
+			"summary":     r.Summary,
+			"operationId": strings.ToLower(r.Method) + strings.NewReplacer("/", "_", ":", "", "-", "_").Replace(r.Path),
+			"tags":        []string{strings.Split(strings.TrimPrefix(r.Path, "/"), "/")[0]},
+			"x-access":    r.Access.name,
+		}
+		var params []map[string]any
+		for _, m := range pathParam.FindAllStringSubmatch(r.Path, -1) {
+			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]string{"type": "string"}})
+		}
+		if params != nil {
+			op["parameters"] = params
+		}
+		if r.Access.name != "public" {
+			op["security"] = []map[string][]string{{"cookie": {}}, {"bearer": {}}}
+		}
+		if r.Body != "" {
+			op["requestBody"] = map[string]any{"required": true, "content": jsonContent(r.Body)}
+		}
+		responses := map[string]any{
+			"default": map[string]any{"description": "An error in the one error shape", "content": jsonContent("Error")},
+		}
+		switch {
+		case r.Resp == "":
+			responses["204"] = map[string]any{"description": "Done"}
+		case r.Method == "POST" && r.Path != "/auth/login":
+			responses["201"] = map[string]any{"description": "Created", "content": jsonContent(r.Resp)}
+		default:
+			responses["200"] = map[string]any{"description": "OK", "content": jsonContent(r.Resp)}
+		}
+		op["responses"] = responses
+		if paths[p] == nil {
+			paths[p] = map[string]any{}
+		}
+		paths[p][strings.ToLower(r.Method)] = op
+	}
+	schemas := map[string]any{}
+	for name, v := range schemaTypes {
+		schemas[name] = schemaOf(reflect.TypeOf(v))
+	}
+	return map[string]any{
+		"openapi": "3.0.3",
+		"info": map[string]any{"title": "Teixit API", "version": "1",
+			"description": "Participatory diagnoses, good-practice exchange and exchange days. Errors always have the shape " +
+				`{"error":{"code","message","fields"}}. Browser sessions send X-CSRF-Token on writes; integrations use a bearer token.`},
+		"paths": paths,
+		"components": map[string]any{
+			"schemas": schemas,
+			"securitySchemes": map[string]any{
+				"cookie": map[string]string{"type": "apiKey", "in": "cookie", "name": "teixit_session"},
+				"bearer": map[string]string{"type": "http", "scheme": "bearer"},
+			},
+		},
+	}
+}
+
+func jsonContent(schema string) map[string]any {
+	return map[string]any{"application/json": map[string]any{"schema": map[string]string{"$ref": "#/components/schemas/" + schema}}}
+}
+
+var timeType = reflect.TypeOf(time.Time{})
+
+// schemaOf derives a JSON schema from a Go type through its json tags.
+func schemaOf(t reflect.Type) map[string]any {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == timeType {
+		return map[string]any{"type": "string", "format": "date-time"}
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return map[string]any{"type": "string"}
+	case reflect.Bool:
+		return map[string]any{"type": "boolean"}
+	case reflect.Int, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint32, reflect.Uint64:
+		return map[string]any{"type": "integer"}
+	case reflect.Float32, reflect.Float64:
+		return map[string]any{"type": "number"}
+	case reflect.Slice, reflect.Array:
+		return map[string]any{"type": "array", "items": schemaOf(t.Elem())}
+	case reflect.Map:
+		return map[string]any{"type": "object", "additionalProperties": schemaOf(t.Elem())}
+	case reflect.Interface:
+		return map[string]any{}
+	case reflect.Struct:
+		props := map[string]any{}
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			name := f.Name
+			if tag := f.Tag.Get("json"); tag != "" {
+				if tag == "-" {
+					continue
+				}
+				if n := strings.Split(tag, ",")[0]; n != "" {
+					name = n
+				}
+			} else {
+				name = strings.ToLower(name[:1]) + name[1:]
+			}
+			props[name] = schemaOf(f.Type)
+		}
+		return map[string]any{"type": "object", "properties": props}
+	}
+	return map[string]any{}
+}
+
+func (a *App) openAPIHandler(c *fiber.Ctx) error {
+	return c.JSON(a.OpenAPI())
+}

@@ -1,0 +1,92 @@
+package app
+
+import (
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/teixit/teixit/server/account"
+	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/organisation"
+)
+
+// access is a route's access rule: its middleware and the name the OpenAPI document shows.
+type access struct {
+	name string
+	h    fiber.Handler
+}
+
+var (
+	public = access{"public", auth.Public}
+	user   = access{"user", auth.User}
+	admin  = access{"platform_admin", auth.PlatformAdmin}
+)
+
+// route is one line of the route table. Body and Resp name schemas in schemas.go (for the OpenAPI document).
+type route struct {
+	Method, Path string
+	Access       access
+	Handler      fiber.Handler
+	Summary      string
+	Body, Resp   string
+}
+
+// table is every API route with its access rule on its own line. Rules finer than "signed in" (organisation
+// admin, member of…) are checked by the domain service and named in the summary.
+func (a *App) table() []route {
+	acc := account.NewHandlers(a.Accounts, account.HandlerOptions{
+		LoginLimit: a.Config.LoginLimit, LoginWindow: a.Config.LoginWindow, SecureCookie: a.Config.SecureCookies()})
+	acc.SetMemberships(a.Organisations)
+	org := organisation.NewHandlers(a.Organisations)
+	return []route{
+		{"POST", "/auth/register", public, acc.Register, "Create an account and sign in", "RegisterInput", "Session"},
+		{"POST", "/auth/login", public, acc.Login, "Sign in (rate limited per IP and per email)", "LoginInput", "Session"},
+		{"POST", "/auth/logout", public, acc.Logout, "Sign out", "", ""},
+		{"GET", "/auth/session", public, acc.Session, "The current user, memberships and CSRF token", "", "Session"},
+		{"PATCH", "/me", user, acc.UpdateMe, "Change my name or language", "UpdateMeInput", "User"},
+		{"GET", "/me/export", user, acc.Export, "Everything Teixit holds about me, as JSON", "", "Object"},
+		{"DELETE", "/me", user, acc.DeleteMe, "Delete my account (contributions stay, anonymised)", "", ""},
+		{"GET", "/tokens", user, acc.ListTokens, "My personal access tokens", "", "TokenList"},
+		{"POST", "/tokens", user, acc.CreateToken, "Create a personal access token (shown once)", "TokenInput", "Token"},
+		{"DELETE", "/tokens/:id", user, acc.RevokeToken, "Revoke one of my tokens", "", ""},
+
+		{"GET", "/organisations", public, org.List, "List organisations", "", "OrganisationList"},
+		{"POST", "/organisations", user, org.Create, "Create an organisation (you become its admin)", "OrganisationInput", "Organisation"},
+		{"GET", "/organisations/:id", public, org.Get, "An organisation, with my role in it", "", "Organisation"},
+		{"PATCH", "/organisations/:id", user, org.Update, "Change an organisation (its admins)", "OrganisationInput", "Organisation"},
+		{"GET", "/organisations/:id/members", user, org.Members, "Members and roles (members only)", "", "MemberList"},
+		{"POST", "/organisations/:id/members", user, org.AddMember, "Add a member by email (its admins)", "MemberInput", "Member"},
+		{"PATCH", "/organisations/:id/members/:userId", user, org.SetRole, "Change a member's role (its admins)", "RoleInput", "Member"},
+		{"DELETE", "/organisations/:id/members/:userId", user, org.RemoveMember, "Remove a member (its admins) or leave", "", ""},
+	}
+}
+
+// APIPrefix is where the JSON API lives.
+const APIPrefix = "/api/v1"
+
+func (a *App) mountRoutes() {
+	a.Fiber.Get("/healthz", a.healthz)
+	a.Fiber.Get("/readyz", a.readyz)
+	a.Fiber.Get("/metrics", adaptor.HTTPHandler(promhttp.HandlerFor(a.registry, promhttp.HandlerOpts{})))
+
+	api := a.Fiber.Group(APIPrefix, auth.Middleware(a.Accounts))
+	a.routes = a.table()
+	for _, r := range a.routes {
+		api.Add(r.Method, r.Path, r.Access.h, r.Handler)
+	}
+	api.Get("/openapi.json", a.openAPIHandler)
+	api.All("/*", func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	a.mountFrontend()
+}
+
+func (a *App) healthz(c *fiber.Ctx) error {
+	return c.JSON(fiber.Map{"status": "ok"})
+}
+
+func (a *App) readyz(c *fiber.Ctx) error {
+	if err := a.Ready(c.UserContext()); err != nil {
+		a.Log.Warn("not ready", "err", err)
+		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "reason": err.Error()})
+	}
+	return c.JSON(fiber.Map{"status": "ready"})
+}

@@ -1,0 +1,185 @@
+// Package config is Teixit's one typed configuration: read from TEIXIT_* environment variables, overridden
+// by the common flags, validated at start-up. Secrets are never logged (see LogValue).
+package config
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is everything the server can be told.
+type Config struct {
+	// Addr is the HTTP listen address (TEIXIT_ADDR, -addr). Default ":8080".
+	Addr string
+	// DataDir holds the embedded store, the search index and media (TEIXIT_DATA_DIR, -data). Default "./data".
+	DataDir string
+	// MongoURI points at a MongoDB replica set; empty runs the embedded FerretDB (TEIXIT_MONGODB_URI).
+	MongoURI string
+	// Database is the database name (TEIXIT_MONGODB_DATABASE). Default "teixit".
+	Database string
+	// BaseURL is the public URL, used in links and to decide Secure cookies (TEIXIT_BASE_URL).
+	BaseURL string
+	// LogLevel is debug, info, warn or error (TEIXIT_LOG_LEVEL). Default info.
+	LogLevel string
+	// LogFormat is json or text (TEIXIT_LOG_FORMAT). Default json.
+	LogFormat string
+	// BodyLimit is the largest request body in bytes (TEIXIT_BODY_LIMIT). Default 1 MiB.
+	BodyLimit int
+	// LoginLimit is the number of login attempts per email per LoginWindow (TEIXIT_LOGIN_LIMIT, default 10);
+	// each IP gets three times as many.
+	LoginLimit  int
+	LoginWindow time.Duration
+	// ShutdownTimeout bounds the graceful shutdown (TEIXIT_SHUTDOWN_TIMEOUT). Default 20s.
+	ShutdownTimeout time.Duration
+	// TrustedProxies are proxy IPs/CIDRs whose X-Forwarded-For is believed (TEIXIT_TRUSTED_PROXIES, comma list).
+	TrustedProxies []string
+	// Secret signs private links and TURN credentials (TEIXIT_SECRET). When empty, one is generated and kept
+	// in DataDir/secret so that links survive restarts; several nodes must share one.
+	Secret string
+}
+
+// LogValue keeps the secret and the store URI's password out of logs.
+func (c Config) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("addr", c.Addr), slog.String("data_dir", c.DataDir),
+		slog.Bool("embedded_store", c.MongoURI == ""), slog.String("database", c.Database),
+		slog.String("base_url", c.BaseURL), slog.Int("body_limit", c.BodyLimit))
+}
+
+// Load reads the environment and then args (flags) into a Config and validates it.
+func Load(args []string, getenv func(string) string) (Config, error) {
+	c := Config{
+		Addr:            env(getenv, "TEIXIT_ADDR", ":8080"),
+		DataDir:         env(getenv, "TEIXIT_DATA_DIR", "./data"),
+		MongoURI:        getenv("TEIXIT_MONGODB_URI"),
+		Database:        env(getenv, "TEIXIT_MONGODB_DATABASE", "teixit"),
+		BaseURL:         strings.TrimSuffix(getenv("TEIXIT_BASE_URL"), "/"),
+		LogLevel:        env(getenv, "TEIXIT_LOG_LEVEL", "info"),
+		LogFormat:       env(getenv, "TEIXIT_LOG_FORMAT", "json"),
+		Secret:          getenv("TEIXIT_SECRET"),
+		LoginWindow:     15 * time.Minute,
+		ShutdownTimeout: 20 * time.Second,
+	}
+	var errs []error
+	c.BodyLimit = envInt(getenv, "TEIXIT_BODY_LIMIT", 1<<20, &errs)
+	c.LoginLimit = envInt(getenv, "TEIXIT_LOGIN_LIMIT", 10, &errs)
+	if v := getenv("TEIXIT_SHUTDOWN_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("TEIXIT_SHUTDOWN_TIMEOUT: %q is not a duration like 20s", v))
+		}
+		c.ShutdownTimeout = d
+	}
+	if v := getenv("TEIXIT_TRUSTED_PROXIES"); v != "" {
+		for _, p := range strings.Split(v, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				c.TrustedProxies = append(c.TrustedProxies, p)
+			}
+		}
+	}
+	fs := flag.NewFlagSet("teixit", flag.ContinueOnError)
+	fs.StringVar(&c.Addr, "addr", c.Addr, "HTTP listen address (TEIXIT_ADDR)")
+	fs.StringVar(&c.DataDir, "data", c.DataDir, "data folder (TEIXIT_DATA_DIR)")
+	fs.StringVar(&c.MongoURI, "mongodb-uri", c.MongoURI, "MongoDB URI; empty runs the embedded store (TEIXIT_MONGODB_URI)")
+	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error (TEIXIT_LOG_LEVEL)")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if len(errs) > 0 {
+		return c, errors.Join(errs...)
+	}
+	return c, c.validate()
+}
+
+func (c *Config) validate() error {
+	var errs []error
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		errs = append(errs, fmt.Errorf("TEIXIT_ADDR: %q is not host:port (e.g. :8080 or 127.0.0.1:8080)", c.Addr))
+	}
+	if c.DataDir == "" {
+		errs = append(errs, errors.New("TEIXIT_DATA_DIR must not be empty"))
+	}
+	if c.MongoURI != "" && !strings.HasPrefix(c.MongoURI, "mongodb://") && !strings.HasPrefix(c.MongoURI, "mongodb+srv://") {
+		errs = append(errs, errors.New("TEIXIT_MONGODB_URI must start with mongodb:// or mongodb+srv://"))
+	}
+	if c.BaseURL != "" && !strings.HasPrefix(c.BaseURL, "http://") && !strings.HasPrefix(c.BaseURL, "https://") {
+		errs = append(errs, fmt.Errorf("TEIXIT_BASE_URL: %q must start with http:// or https://", c.BaseURL))
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("TEIXIT_LOG_LEVEL: %q must be debug, info, warn or error", c.LogLevel))
+	}
+	switch c.LogFormat {
+	case "json", "text":
+	default:
+		errs = append(errs, fmt.Errorf("TEIXIT_LOG_FORMAT: %q must be json or text", c.LogFormat))
+	}
+	if c.BodyLimit < 1024 {
+		errs = append(errs, errors.New("TEIXIT_BODY_LIMIT must be at least 1024 bytes"))
+	}
+	if c.LoginLimit < 1 {
+		errs = append(errs, errors.New("TEIXIT_LOGIN_LIMIT must be at least 1"))
+	}
+	if c.Secret != "" && len(c.Secret) < 32 {
+		errs = append(errs, errors.New("TEIXIT_SECRET must be at least 32 characters"))
+	}
+	return errors.Join(errs...)
+}
+
+// SecureCookies reports whether cookies must be marked Secure (the public URL is https).
+func (c Config) SecureCookies() bool { return strings.HasPrefix(c.BaseURL, "https://") }
+
+// EnsureSecret fills Secret from DataDir/secret, creating that file with a random value the first time.
+func (c *Config) EnsureSecret() error {
+	if c.Secret != "" {
+		return nil
+	}
+	path := filepath.Join(c.DataDir, "secret")
+	if b, err := os.ReadFile(path); err == nil && len(strings.TrimSpace(string(b))) >= 32 {
+		c.Secret = strings.TrimSpace(string(b))
+		return nil
+	}
+	if err := os.MkdirAll(c.DataDir, 0o700); err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	c.Secret = hex.EncodeToString(b)
+	if err := os.WriteFile(path, []byte(c.Secret+"\n"), 0o600); err != nil {
+		return fmt.Errorf("config: write secret: %w", err)
+	}
+	return nil
+}
+
+func env(getenv func(string) string, key, def string) string {
+	if v := getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func envInt(getenv func(string) string, key string, def int, errs *[]error) int {
+	v := getenv(key)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		*errs = append(*errs, fmt.Errorf("%s: %q is not a whole number", key, v))
+		return def
+	}
+	return n
+}

@@ -1,0 +1,252 @@
+package organisation
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/teixit/teixit/server/account"
+	"github.com/teixit/teixit/server/apperr"
+	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/store"
+)
+
+// Members lists an organisation's members (visible to its members and platform admins).
+func (s *Service) Members(ctx context.Context, p *auth.Principal, orgID string) ([]Member, error) {
+	if _, err := s.load(ctx, orgID); err != nil {
+		return nil, err
+	}
+	if !p.PlatformAdmin {
+		role, err := s.Role(ctx, orgID, p.UserID)
+		if err != nil {
+			return nil, err
+		}
+		if role == "" {
+			return nil, apperr.Forbid("Only members of this organisation can see who belongs to it.")
+		}
+	}
+	docs, err := s.st.members(ctx, orgID, MaxMembersListed)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(docs))
+	for i, d := range docs {
+		ids[i] = d.UserID
+	}
+	profiles, err := s.people.Profiles(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Member, 0, len(docs))
+	for _, d := range docs {
+		pr, ok := profiles[d.UserID]
+		if !ok {
+			continue // a deleted account whose membership is being cleaned up
+		}
+		out = append(out, Member{UserID: d.UserID, Name: pr.Name, Email: pr.Email, Role: d.Role, JoinedAt: d.JoinedAt})
+	}
+	return out, nil
+}
+
+// MemberInput adds a person (by email) with a role.
+type MemberInput struct {
+	Email string `json:"email"`
+	Role  string `json:"role"`
+}
+
+// AddMember adds a person to an organisation (admins only). Already a member → Conflict "already_member".
+func (s *Service) AddMember(ctx context.Context, p *auth.Principal, orgID string, in MemberInput) (*Member, error) {
+	if _, err := s.load(ctx, orgID); err != nil {
+		return nil, err
+	}
+	if err := s.requireAdmin(ctx, p, orgID); err != nil {
+		return nil, err
+	}
+	fields := map[string]string{}
+	if strings.TrimSpace(in.Email) == "" {
+		fields["email"] = "is required"
+	}
+	if !oneOf(in.Role, Roles) {
+		fields["role"] = "must be one of " + strings.Join(Roles, ", ")
+	}
+	if err := apperr.Validation(fields); err != nil {
+		return nil, err
+	}
+	userID, err := s.people.UserIDByEmail(ctx, in.Email)
+	if err != nil {
+		return nil, err
+	}
+	m := &membershipDoc{ID: membershipID(orgID, userID), OrgID: orgID, UserID: userID, Role: in.Role, JoinedAt: s.now().UTC()}
+	if err := s.st.insertMembership(ctx, m); err != nil {
+		if store.IsDuplicate(err) {
+			return nil, apperr.New(apperr.Conflict, "already_member", "This person is already a member of the organisation.")
+		}
+		return nil, err
+	}
+	if err := s.people.AddOrg(ctx, userID, orgID); err != nil {
+		return nil, err
+	}
+	if _, _, err := s.st.refreshCounts(ctx, orgID); err != nil {
+		return nil, err
+	}
+	profiles, err := s.people.Profiles(ctx, []string{userID})
+	if err != nil {
+		return nil, err
+	}
+	pr := profiles[userID]
+	return &Member{UserID: userID, Name: pr.Name, Email: pr.Email, Role: m.Role, JoinedAt: m.JoinedAt}, nil
+}
+
+var errLastAdmin = apperr.New(apperr.Conflict, "last_admin",
+	"This is the organisation's last administrator. Make another member an administrator first.")
+
+// RemoveMember removes a membership: admins remove anyone, anyone can leave. The last admin cannot go.
+func (s *Service) RemoveMember(ctx context.Context, p *auth.Principal, orgID, userID string) error {
+	if _, err := s.load(ctx, orgID); err != nil {
+		return err
+	}
+	if userID != p.UserID {
+		if err := s.requireAdmin(ctx, p, orgID); err != nil {
+			return err
+		}
+	}
+	return s.removeMembership(ctx, orgID, userID)
+}
+
+func (s *Service) removeMembership(ctx context.Context, orgID, userID string) error {
+	m, err := s.st.membership(ctx, orgID, userID)
+	if errors.Is(err, store.ErrNotFound) {
+		return apperr.NotFoundf("The membership")
+	}
+	if err != nil {
+		return err
+	}
+	if m.Role == RoleAdmin {
+		if _, admins, err := s.st.refreshCounts(ctx, orgID); err != nil {
+			return err
+		} else if admins <= 1 {
+			return errLastAdmin
+		}
+	}
+	// The person's list goes first: it must never claim a membership that no longer exists.
+	if err := s.people.RemoveOrg(ctx, userID, orgID); err != nil {
+		return err
+	}
+	if err := s.st.deleteMembership(ctx, orgID, userID); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	_, _, err = s.st.refreshCounts(ctx, orgID)
+	return err
+}
+
+// RoleInput changes a member's role.
+type RoleInput struct {
+	Role string `json:"role"`
+}
+
+// SetRole changes a member's role (admins only); demoting the last admin is refused.
+func (s *Service) SetRole(ctx context.Context, p *auth.Principal, orgID, userID string, in RoleInput) (*Member, error) {
+	if _, err := s.load(ctx, orgID); err != nil {
+		return nil, err
+	}
+	if err := s.requireAdmin(ctx, p, orgID); err != nil {
+		return nil, err
+	}
+	if !oneOf(in.Role, Roles) {
+		return nil, apperr.Validation(map[string]string{"role": "must be one of " + strings.Join(Roles, ", ")})
+	}
+	m, err := s.st.membership(ctx, orgID, userID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, apperr.NotFoundf("The membership")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if m.Role == RoleAdmin && in.Role != RoleAdmin {
+		if _, admins, err := s.st.refreshCounts(ctx, orgID); err != nil {
+			return nil, err
+		} else if admins <= 1 {
+			return nil, errLastAdmin
+		}
+	}
+	if err := s.st.setRole(ctx, orgID, userID, in.Role); err != nil {
+		return nil, err
+	}
+	if _, _, err := s.st.refreshCounts(ctx, orgID); err != nil {
+		return nil, err
+	}
+	profiles, err := s.people.Profiles(ctx, []string{userID})
+	if err != nil {
+		return nil, err
+	}
+	pr := profiles[userID]
+	return &Member{UserID: userID, Name: pr.Name, Email: pr.Email, Role: in.Role, JoinedAt: m.JoinedAt}, nil
+}
+
+// MembershipsOf returns a person's memberships with roles, looked up by `_id` from their organisation list.
+func (s *Service) MembershipsOf(ctx context.Context, userID string, orgIDs []string) ([]account.MembershipRef, error) {
+	out := make([]account.MembershipRef, 0, len(orgIDs))
+	for _, id := range orgIDs {
+		role, err := s.Role(ctx, id, userID)
+		if err != nil {
+			return nil, err
+		}
+		if role != "" {
+			out = append(out, account.MembershipRef{OrganisationID: id, Role: role})
+		}
+	}
+	return out, nil
+}
+
+// ExportFor implements account.Hook: a person's memberships.
+func (s *Service) ExportFor(ctx context.Context, userID string) (string, any, error) {
+	docs, err := s.st.userMemberships(ctx, userID)
+	if err != nil {
+		return "", nil, err
+	}
+	type row struct {
+		OrganisationID string `json:"organisationId"`
+		Organisation   string `json:"organisation"`
+		Role           string `json:"role"`
+		JoinedAt       any    `json:"joinedAt"`
+	}
+	out := []row{}
+	for _, d := range docs {
+		name := ""
+		if o, err := s.st.get(ctx, d.OrgID); err == nil {
+			name = o.Name
+		}
+		out = append(out, row{OrganisationID: d.OrgID, Organisation: name, Role: d.Role, JoinedAt: d.JoinedAt})
+	}
+	return "memberships", out, nil
+}
+
+// BeforeDelete implements account.Hook: refuse while the person is some organisation's last admin, else
+// leave every organisation.
+func (s *Service) BeforeDelete(ctx context.Context, userID string) error {
+	docs, err := s.st.userMemberships(ctx, userID)
+	if err != nil {
+		return err
+	}
+	for _, d := range docs {
+		if d.Role != RoleAdmin {
+			continue
+		}
+		if _, admins, err := s.st.refreshCounts(ctx, d.OrgID); err != nil {
+			return err
+		} else if admins <= 1 {
+			name := d.OrgID
+			if o, err := s.st.get(ctx, d.OrgID); err == nil {
+				name = o.Name
+			}
+			return apperr.New(apperr.Conflict, "last_admin",
+				"You are the last administrator of "+name+". Make another member an administrator before deleting your account.")
+		}
+	}
+	for _, d := range docs {
+		if err := s.removeMembership(ctx, d.OrgID, userID); err != nil && !apperr.IsKind(err, apperr.NotFound) {
+			return err
+		}
+	}
+	return nil
+}

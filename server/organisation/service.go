@@ -1,0 +1,212 @@
+package organisation
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"go.mongodb.org/mongo-driver/bson"
+
+	"github.com/teixit/teixit/server/account"
+	"github.com/teixit/teixit/server/apperr"
+	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/store"
+)
+
+// People is what this domain needs from accounts: resolve an email, keep each person's organisation list
+// in step, and show names. The account package implements it.
+type People interface {
+	UserIDByEmail(ctx context.Context, email string) (string, error)
+	AddOrg(ctx context.Context, userID, orgID string) error
+	RemoveOrg(ctx context.Context, userID, orgID string) error
+	Profiles(ctx context.Context, ids []string) (map[string]account.Profile, error)
+}
+
+// MaxMembersListed bounds one members page.
+const MaxMembersListed = 1000
+
+// Service implements organisations and memberships.
+type Service struct {
+	st     *Store
+	people People
+	now    func() time.Time
+}
+
+// NewService builds the service.
+func NewService(st *Store, people People) *Service {
+	return &Service{st: st, people: people, now: time.Now}
+}
+
+// Input creates or changes an organisation; nil fields are left alone on update.
+type Input struct {
+	Name        *string `json:"name"`
+	Kind        *string `json:"kind"`
+	Description *string `json:"description"`
+}
+
+func (in *Input) validate(create bool) (bson.M, error) {
+	fields, set := map[string]string{}, bson.M{}
+	if in.Name != nil || create {
+		n := ""
+		if in.Name != nil {
+			n = strings.TrimSpace(*in.Name)
+		}
+		if l := utf8.RuneCountInString(n); l < 2 || l > 150 {
+			fields["name"] = "is required, between 2 and 150 characters"
+		}
+		set["name"] = n
+	}
+	if in.Kind != nil || create {
+		k := ""
+		if in.Kind != nil {
+			k = *in.Kind
+		}
+		if !oneOf(k, Kinds) {
+			fields["kind"] = "must be one of " + strings.Join(Kinds, ", ")
+		}
+		set["kind"] = k
+	}
+	if in.Description != nil {
+		d := strings.TrimSpace(*in.Description)
+		if utf8.RuneCountInString(d) > 5000 {
+			fields["description"] = "must be at most 5000 characters"
+		}
+		set["description"] = d
+	}
+	return set, apperr.Validation(fields)
+}
+
+var errOrgNotFound = apperr.NotFoundf("The organisation")
+
+func (s *Service) load(ctx context.Context, id string) (*orgDoc, error) {
+	if !store.ValidID(id) {
+		return nil, errOrgNotFound
+	}
+	o, err := s.st.get(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errOrgNotFound
+	}
+	return o, err
+}
+
+// Role returns the person's role in the organisation, or "" when they are not a member.
+func (s *Service) Role(ctx context.Context, orgID, userID string) (string, error) {
+	m, err := s.st.membership(ctx, orgID, userID)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return m.Role, nil
+}
+
+func (s *Service) requireAdmin(ctx context.Context, p *auth.Principal, orgID string) error {
+	if p.PlatformAdmin {
+		return nil
+	}
+	role, err := s.Role(ctx, orgID, p.UserID)
+	if err != nil {
+		return err
+	}
+	if role != RoleAdmin {
+		return apperr.Forbid("Only the organisation's administrators can do this.")
+	}
+	return nil
+}
+
+// Create makes an organisation with the caller as its first admin. Writes go membership → person's list →
+// organisation, so a crash part-way leaves at worst a membership pointing at nothing, never an organisation
+// without an admin.
+func (s *Service) Create(ctx context.Context, p *auth.Principal, in Input) (*Organisation, error) {
+	set, err := in.validate(true)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now().UTC()
+	o := &orgDoc{ID: store.NewID(), Name: set["name"].(string), Kind: set["kind"].(string), CreatedBy: p.UserID,
+		CreatedAt: now, UpdatedAt: now, MemberCount: 1, AdminCount: 1}
+	if d, ok := set["description"].(string); ok {
+		o.Description = d
+	}
+	m := &membershipDoc{ID: membershipID(o.ID, p.UserID), OrgID: o.ID, UserID: p.UserID, Role: RoleAdmin, JoinedAt: now}
+	if err := s.st.insertMembership(ctx, m); err != nil {
+		return nil, err
+	}
+	if err := s.people.AddOrg(ctx, p.UserID, o.ID); err != nil {
+		return nil, err
+	}
+	if err := s.st.insert(ctx, o); err != nil {
+		return nil, err
+	}
+	api := o.api()
+	role := RoleAdmin
+	api.MyRole = &role
+	return &api, nil
+}
+
+// Get returns an organisation with the caller's role (p may be nil).
+func (s *Service) Get(ctx context.Context, p *auth.Principal, id string) (*Organisation, error) {
+	o, err := s.load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	api := o.api()
+	if p != nil {
+		role, err := s.Role(ctx, id, p.UserID)
+		if err != nil {
+			return nil, err
+		}
+		if role != "" {
+			api.MyRole = &role
+		}
+	}
+	return &api, nil
+}
+
+// Update changes an organisation (its admins and platform admins only).
+func (s *Service) Update(ctx context.Context, p *auth.Principal, id string, in Input) (*Organisation, error) {
+	if _, err := s.load(ctx, id); err != nil {
+		return nil, err
+	}
+	if err := s.requireAdmin(ctx, p, id); err != nil {
+		return nil, err
+	}
+	set, err := in.validate(false)
+	if err != nil {
+		return nil, err
+	}
+	if len(set) > 0 {
+		set["updatedAt"] = s.now().UTC()
+		if err := s.st.update(ctx, id, set); err != nil {
+			return nil, err
+		}
+	}
+	return s.Get(ctx, p, id)
+}
+
+// List returns a page of organisations after the cursor.
+func (s *Service) List(ctx context.Context, cursor string, limit int) ([]Organisation, string, error) {
+	if limit <= 0 || limit > 100 {
+		limit = 50
+	}
+	if cursor != "" && !store.ValidID(cursor) {
+		return nil, "", apperr.Validation(map[string]string{"cursor": "is not a cursor this list gave out"})
+	}
+	docs, err := s.st.list(ctx, cursor, limit+1)
+	if err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(docs) > limit {
+		docs = docs[:limit]
+		next = docs[limit-1].ID
+	}
+	out := make([]Organisation, len(docs))
+	for i := range docs {
+		out[i] = docs[i].api()
+	}
+	return out, next, nil
+}

@@ -1,0 +1,141 @@
+package organisation
+
+import (
+	"context"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"github.com/teixit/teixit/server/store"
+)
+
+const (
+	colOrgs        = "organisations"
+	colMemberships = "memberships"
+)
+
+// Migrations returns this package's collections and indexes.
+func Migrations() []store.Migration {
+	return []store.Migration{{
+		Name: "0002_organisation_collections",
+		Up: func(ctx context.Context, s *store.Store) error {
+			if err := s.CreateCollections(ctx, colOrgs, colMemberships); err != nil {
+				return err
+			}
+			// Members pages and a person's membership list are cold paths: an index on each side.
+			return s.CreateIndexes(ctx,
+				store.Index{Collection: colMemberships, Name: "memberships_org", Keys: []string{"orgId", "joinedAt"}},
+				store.Index{Collection: colMemberships, Name: "memberships_user", Keys: []string{"userId"}},
+			)
+		},
+	}}
+}
+
+// Store reads and writes organisations and memberships.
+type Store struct{ s *store.Store }
+
+// NewStore wraps the shared store.
+func NewStore(s *store.Store) *Store { return &Store{s: s} }
+
+func (st *Store) insert(ctx context.Context, o *orgDoc) error {
+	_, err := st.s.C(colOrgs).InsertOne(ctx, o)
+	return store.Wrap("organisation: insert", err)
+}
+
+// Get returns an organisation by id, or ErrNotFound.
+func (st *Store) get(ctx context.Context, id string) (*orgDoc, error) {
+	var o orgDoc
+	if err := st.s.C(colOrgs).FindOne(ctx, bson.M{"_id": id}).Decode(&o); err != nil {
+		return nil, store.Wrap("organisation: get", err)
+	}
+	return &o, nil
+}
+
+func (st *Store) update(ctx context.Context, id string, set bson.M) error {
+	res, err := st.s.C(colOrgs).UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": set})
+	if err == nil && res.MatchedCount == 0 {
+		err = store.ErrNotFound
+	}
+	return store.Wrap("organisation: update", err)
+}
+
+// list returns organisations after the cursor id in id order (cold path until lists move to the read model).
+func (st *Store) list(ctx context.Context, after string, limit int) ([]orgDoc, error) {
+	filter := bson.M{}
+	if after != "" {
+		filter["_id"] = bson.M{"$gt": after}
+	}
+	cur, err := st.s.C(colOrgs).Find(ctx, filter, options.Find().SetSort(bson.M{"_id": 1}).SetLimit(int64(limit)))
+	if err != nil {
+		return nil, store.Wrap("organisation: list", err)
+	}
+	out := []orgDoc{}
+	return out, store.Wrap("organisation: list", cur.All(ctx, &out))
+}
+
+// insertMembership adds a membership; ErrDuplicate if the person is already a member.
+func (st *Store) insertMembership(ctx context.Context, m *membershipDoc) error {
+	_, err := st.s.C(colMemberships).InsertOne(ctx, m)
+	return store.Wrap("organisation: add member", err)
+}
+
+// membership returns one membership by org and user, or ErrNotFound.
+func (st *Store) membership(ctx context.Context, orgID, userID string) (*membershipDoc, error) {
+	var m membershipDoc
+	if err := st.s.C(colMemberships).FindOne(ctx, bson.M{"_id": membershipID(orgID, userID)}).Decode(&m); err != nil {
+		return nil, store.Wrap("organisation: get member", err)
+	}
+	return &m, nil
+}
+
+// deleteMembership removes a membership; ErrNotFound if there was none.
+func (st *Store) deleteMembership(ctx context.Context, orgID, userID string) error {
+	res, err := st.s.C(colMemberships).DeleteOne(ctx, bson.M{"_id": membershipID(orgID, userID)})
+	if err == nil && res.DeletedCount == 0 {
+		err = store.ErrNotFound
+	}
+	return store.Wrap("organisation: remove member", err)
+}
+
+func (st *Store) members(ctx context.Context, orgID string, limit int) ([]membershipDoc, error) {
+	cur, err := st.s.C(colMemberships).Find(ctx, bson.M{"orgId": orgID},
+		options.Find().SetSort(bson.D{{Key: "joinedAt", Value: 1}}).SetLimit(int64(limit)))
+	if err != nil {
+		return nil, store.Wrap("organisation: members", err)
+	}
+	out := []membershipDoc{}
+	return out, store.Wrap("organisation: members", cur.All(ctx, &out))
+}
+
+func (st *Store) userMemberships(ctx context.Context, userID string) ([]membershipDoc, error) {
+	cur, err := st.s.C(colMemberships).Find(ctx, bson.M{"userId": userID})
+	if err != nil {
+		return nil, store.Wrap("organisation: memberships of user", err)
+	}
+	out := []membershipDoc{}
+	return out, store.Wrap("organisation: memberships of user", cur.All(ctx, &out))
+}
+
+func (st *Store) setRole(ctx context.Context, orgID, userID, role string) error {
+	res, err := st.s.C(colMemberships).UpdateOne(ctx, bson.M{"_id": membershipID(orgID, userID)},
+		bson.M{"$set": bson.M{"role": role}})
+	if err == nil && res.MatchedCount == 0 {
+		err = store.ErrNotFound
+	}
+	return store.Wrap("organisation: set role", err)
+}
+
+// refreshCounts recomputes an organisation's member and admin counts from its memberships (a cold path run
+// after each membership change, so that a crash between writes cannot leave the counts wrong for long).
+func (st *Store) refreshCounts(ctx context.Context, orgID string) (members, admins int, err error) {
+	m, err := st.s.C(colMemberships).CountDocuments(ctx, bson.M{"orgId": orgID})
+	if err != nil {
+		return 0, 0, store.Wrap("organisation: count members", err)
+	}
+	a, err := st.s.C(colMemberships).CountDocuments(ctx, bson.M{"orgId": orgID, "role": RoleAdmin})
+	if err != nil {
+		return 0, 0, store.Wrap("organisation: count admins", err)
+	}
+	err = st.update(ctx, orgID, bson.M{"memberCount": int(m), "adminCount": int(a)})
+	return int(m), int(a), err
+}

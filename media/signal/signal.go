@@ -1,0 +1,167 @@
+// Package signal defines the versioned JSON signalling protocol spoken between
+// a browser and the SFU over one WebSocket: the envelope, one payload type per
+// message type, and a strict decoder. It knows nothing of rooms or WebRTC; the
+// protocol itself is described in media/PROTOCOL.md.
+package signal
+
+// Version is the protocol version carried in every envelope's "v" field.
+const Version = 1
+
+// MaxMessageSize bounds one encoded client message; larger ones are rejected
+// before any JSON parsing.
+const MaxMessageSize = 64 << 10
+
+// Message types. Those marked "both" may travel in either direction.
+const (
+	TypeJoin        = "join"        // client → server
+	TypeLeave       = "leave"       // client → server
+	TypeOffer       = "offer"       // both
+	TypeAnswer      = "answer"      // both
+	TypeCandidate   = "candidate"   // both
+	TypeRaiseHand   = "raise_hand"  // client → server
+	TypeLowerHand   = "lower_hand"  // client → server
+	TypeGrantFloor  = "grant_floor" // client → server
+	TypeRevokeFloor = "revoke_floor"
+	TypeMute        = "mute"
+	TypeUnmute      = "unmute"
+	TypeRemove      = "remove"
+	TypeSetQuestion = "set_question"
+	TypeChat        = "chat" // both
+	TypeSpeaking    = "speaking"
+	TypeICERestart  = "ice_restart"
+	TypeEnd         = "end"
+
+	TypeWelcome      = "welcome" // server → client
+	TypeParticipants = "participants"
+	TypeQueue        = "queue"
+	TypeFloor        = "floor"
+	TypeQuestion     = "question"
+	TypeError        = "error"
+	TypeEnded        = "ended"
+)
+
+// Join asks to enter the room. ResumeToken, when set, is the token received in
+// an earlier Welcome: the participant then gets back its role, queue place and
+// floor if it returns within the grace period.
+type Join struct {
+	DisplayName string `json:"displayName,omitempty"`
+	AudioOnly   bool   `json:"audioOnly,omitempty"`
+	ResumeToken string `json:"resumeToken,omitempty"`
+}
+
+// SDP carries an offer or an answer.
+type SDP struct {
+	SDP string `json:"sdp"`
+}
+
+// Candidate is one trickled ICE candidate, shaped like the browser's
+// RTCIceCandidateInit. An empty Candidate string means end of candidates.
+type Candidate struct {
+	Candidate        string  `json:"candidate"`
+	SDPMid           *string `json:"sdpMid,omitempty"`
+	SDPMLineIndex    *uint16 `json:"sdpMLineIndex,omitempty"`
+	UsernameFragment *string `json:"usernameFragment,omitempty"`
+}
+
+// Target names the participant a moderation command applies to.
+type Target struct {
+	ParticipantID string `json:"participantId"`
+}
+
+// SetQuestion moves the room to guide question Index (0-based).
+type SetQuestion struct {
+	Index int `json:"index"`
+}
+
+// ChatSend is a chat line sent by a client.
+type ChatSend struct {
+	Text string `json:"text"`
+}
+
+// Speaking reports the client's own audio level in -dBov (0 loudest, 127
+// silence), as in RFC 6464; used when the audio level header extension is
+// not available.
+type Speaking struct {
+	Level int `json:"level"`
+}
+
+// Participant is one entry of the participant list.
+type Participant struct {
+	ID          string `json:"id"`
+	DisplayName string `json:"displayName"`
+	Role        string `json:"role"`
+	HandRaised  bool   `json:"handRaised"`
+	HasFloor    bool   `json:"hasFloor"`
+	Muted       bool   `json:"muted"`
+	Speaking    bool   `json:"speaking"`
+	Connected   bool   `json:"connected"`
+}
+
+// QueueEntry is one raised hand; Question is the guide question that was
+// current when the hand was raised.
+type QueueEntry struct {
+	ParticipantID string `json:"participantId"`
+	Question      int    `json:"question"`
+}
+
+// ChatLine is a chat message as relayed and stored by the server. At is Unix
+// milliseconds.
+type ChatLine struct {
+	From string `json:"from"`
+	Name string `json:"name"`
+	Text string `json:"text"`
+	At   int64  `json:"at"`
+}
+
+// RoomState is the whole visible state of a room, sent in Welcome.
+type RoomState struct {
+	Participants []Participant `json:"participants"`
+	Queue        []QueueEntry  `json:"queue"`
+	Floor        string        `json:"floor,omitempty"`
+	Question     int           `json:"question"`
+	Questions    int           `json:"questions"`
+	Chat         []ChatLine    `json:"chat"`
+}
+
+// Welcome answers a successful Join.
+type Welcome struct {
+	You         string    `json:"you"`
+	Role        string    `json:"role"`
+	ResumeToken string    `json:"resumeToken"`
+	Room        RoomState `json:"room"`
+}
+
+// Participants is the full participant list after a change.
+type Participants struct {
+	Participants []Participant `json:"participants"`
+}
+
+// Queue is the raise-hand queue, first to speak first.
+type Queue struct {
+	Queue []QueueEntry `json:"queue"`
+}
+
+// Floor states of the Floor message.
+const (
+	FloorGranted = "granted"
+	FloorRevoked = "revoked"
+)
+
+// Floor announces that a participant got or lost the floor.
+type Floor struct {
+	ParticipantID string `json:"participantId"`
+	State         string `json:"state"`
+}
+
+// Question announces the current guide question.
+type Question struct {
+	Index int `json:"index"`
+}
+
+// Ended tells the client the session is over for it (room ended, removed).
+type Ended struct {
+	Reason string `json:"reason"`
+}
+
+// Empty is the payload of messages that carry none (leave, raise_hand, ...).
+type Empty struct{}

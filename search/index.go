@@ -130,6 +130,11 @@ func (ix *Index) create(name string) (*generation, error) {
 	if err != nil {
 		return nil, fmt.Errorf("search: create %s: %w", name, err)
 	}
+	// the mapping is stored by an (unsafe) batch: make it durable now
+	if err := flush(bi); err != nil {
+		bi.Close()
+		return nil, fmt.Errorf("search: create %s: %w", name, err)
+	}
 	return &generation{bi: bi, name: name}, nil
 }
 
@@ -184,7 +189,45 @@ func (ix *Index) Close() error {
 		return nil
 	}
 	ix.closed = true
-	return ix.cur.bi.Close()
+	ferr := flush(ix.cur.bi)
+	if err := ix.cur.bi.Close(); err != nil {
+		return fmt.Errorf("search: close: %w", err)
+	}
+	return ferr
+}
+
+// flushTimeout bounds how long flush waits for the disk.
+const flushTimeout = time.Minute
+
+// flushKey is an internal key written only to get a persistence callback.
+var flushKey = []byte("teixit.flush")
+
+// flush waits until every batch applied so far is on disk. With unsafe
+// batches scorch persists in the background and Close does not wait, so
+// Close and Rebuild call this first: a batch's persisted callback fires once
+// it and all earlier batches are persisted.
+func flush(bi bleve.Index) error {
+	done := make(chan error, 1)
+	b := bi.NewBatch()
+	b.SetInternal(flushKey, encodeSeq(uint64(time.Now().UnixNano())))
+	b.SetPersistedCallback(func(err error) {
+		select {
+		case done <- err:
+		default: // called again after a retried persist: already reported
+		}
+	})
+	if err := bi.Batch(b); err != nil {
+		return fmt.Errorf("search: flush: %w", err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			return fmt.Errorf("search: flush: %w", err)
+		}
+		return nil
+	case <-time.After(flushTimeout):
+		return errors.New("search: flush: timed out waiting for the disk")
+	}
 }
 
 var errClosed = errors.New("search: index closed")

@@ -1,0 +1,120 @@
+package search
+
+import (
+	"context"
+	"testing"
+)
+
+// TestAccessMembersOnlyUnreachable checks that the organisation-only document
+// practice:secret (org x) and the user-only note:u1 never show through any
+// query path to readers without the grant.
+func TestAccessMembersOnlyUnreachable(t *testing.T) {
+	ix := openFixture(t)
+	ctx := context.Background()
+	outsiders := map[string]Reader{
+		"anonymous":     {},
+		"resident":      {UserID: "u2"},
+		"other org":     {UserID: "u3", Orgs: []string{"y", "o1"}},
+		"empty org":     {UserID: "u4", Orgs: []string{""}},
+		"lookalike org": {UserID: "x", Orgs: []string{"org:x", "X"}},
+	}
+	queries := []string{"confidencial", "habitatges", "pla intern", `visibility:org:x`, "org:x", `+kind:practice`, `*`,
+		"secret-theme", "membres", `"Pla intern"`, "housing note", "private"}
+	for name, r := range outsiders {
+		for _, q := range queries {
+			res, err := ix.Search(ctx, r, SearchRequest{Q: q})
+			if err != nil {
+				continue // validation errors reveal nothing
+			}
+			for _, h := range res.Hits {
+				if h.ID == "practice:secret" || (h.ID == "note:u1" && r.UserID != "u1") {
+					t.Errorf("%s, %q: leaked %s", name, q, h.ID)
+				}
+			}
+			for facet, counts := range res.Facets {
+				for _, c := range counts {
+					if c.Value == "secret-theme" || c.Value == "bcn-secret" || c.Value == "note" {
+						t.Errorf("%s, %q: facet %s reveals %s", name, q, facet, c.Value)
+					}
+				}
+			}
+		}
+		// totals: the secret document shares "habitatges" with practice:1
+		res, err := ix.Search(ctx, r, SearchRequest{Q: "habitatges"})
+		if err != nil || res.Total != 1 {
+			t.Errorf("%s: total %v (%v), want 1", name, res, err)
+		}
+		// filters naming the hidden values
+		for _, req := range []SearchRequest{{Themes: []string{"secret-theme"}}, {Territories: []string{"bcn-secret"}}, {Orgs: []string{"x"}}, {Kinds: []string{"note"}}} {
+			res, err := ix.Search(ctx, r, req)
+			if err != nil || res.Total != 0 {
+				t.Errorf("%s, %+v: %v %v", name, req, res, err)
+			}
+		}
+		sug, err := ix.Suggest(ctx, r, "pla", 10)
+		if err != nil || len(sug) != 0 {
+			t.Errorf("%s: suggest leaked %v %v", name, sug, err)
+		}
+		sug, err = ix.Suggest(ctx, r, "my private", 10)
+		if err != nil || len(sug) != 0 {
+			t.Errorf("%s: suggest leaked %v %v", name, sug, err)
+		}
+		lr, err := ix.List(ctx, r, ListRequest{Kind: "practice", Filters: map[string][]string{"org": {"x"}}, Facets: []string{"theme"}})
+		if err != nil || lr.Total != 0 || len(lr.Facets["theme"]) != 0 {
+			t.Errorf("%s: list leaked %+v %v", name, lr, err)
+		}
+		lr, err = ix.List(ctx, r, ListRequest{Filters: map[string][]string{"visibility": {"org:x"}}})
+		if err == nil && lr.Total != 0 {
+			t.Errorf("%s: list by visibility leaked %+v", name, lr)
+		}
+		c, err := ix.Counts(ctx, r, "", map[string][]string{"territory": {"bcn"}}, []string{"territory", "theme", "kind"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for field, counts := range c.Facets {
+			for _, fc := range counts {
+				if fc.Value == "bcn-secret" || fc.Value == "secret-theme" {
+					t.Errorf("%s: counts %s reveal %s", name, field, fc.Value)
+				}
+				if field == "territory" && fc.Value == "bcn" && fc.Count != 4 {
+					t.Errorf("%s: territory bcn counted %d, want 4 visible", name, fc.Count)
+				}
+			}
+		}
+	}
+}
+
+func TestAccessGrantedReaders(t *testing.T) {
+	ix := openFixture(t)
+	ctx := context.Background()
+	for name, r := range map[string]Reader{"member": {UserID: "m", Orgs: []string{"y", "x"}}, "admin": {Admin: true}} {
+		res, err := ix.Search(ctx, r, SearchRequest{Q: "confidencial"})
+		if err != nil || res.Total != 1 || res.Hits[0].ID != "practice:secret" {
+			t.Errorf("%s: %+v %v", name, res, err)
+		}
+		sug, err := ix.Suggest(ctx, r, "pla in", 10)
+		if err != nil || len(sug) != 1 || sug[0].Title != "Pla intern de l'entitat" {
+			t.Errorf("%s: suggest %v %v", name, sug, err)
+		}
+	}
+	res, err := ix.Search(ctx, Reader{UserID: "u1"}, SearchRequest{Q: "housing"})
+	if err != nil || !contains(ids(res.Hits), "note:u1") {
+		t.Fatalf("owner cannot see own note: %+v %v", res, err)
+	}
+}
+
+func TestSuggest(t *testing.T) {
+	ix := openFixture(t)
+	ctx := context.Background()
+	for prefix, want := range map[string]string{"habit": "practice:1", "Hàbit": "practice:1", "habitatge coop": "practice:1", "jardin part": "contribution:2"} {
+		sug, err := ix.Suggest(ctx, Reader{}, prefix, 5)
+		if err != nil || len(sug) == 0 || sug[0].ID != want {
+			t.Errorf("%q: %v %v", prefix, sug, err)
+		}
+	}
+	for _, bad := range []string{"", "h", "*", "\xff"} {
+		if _, err := ix.Suggest(ctx, Reader{}, bad, 5); err == nil {
+			t.Errorf("%q: want an input error", bad)
+		}
+	}
+}

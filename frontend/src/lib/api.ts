@@ -1,0 +1,239 @@
+// A small client for the Teixit JSON API (/api/v1). It keeps the CSRF token in memory and sends it on every
+// state-changing request, and turns every error response into an ApiError with the API's one error shape.
+
+export type Language = 'ca' | 'es' | 'it' | 'en';
+
+export interface Membership {
+  organisationId: string;
+  role: Role;
+}
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  language: Language;
+  platformAdmin: boolean;
+  memberships?: Membership[];
+}
+
+export interface SessionResponse {
+  user: User | null;
+  csrfToken: string;
+}
+
+export type Role = 'admin' | 'professional' | 'member';
+export const ROLES: Role[] = ['admin', 'professional', 'member'];
+
+export type OrgKind = 'association' | 'services_centre' | 'housing_entity' | 'municipality' | 'network' | 'other';
+export const ORG_KINDS: OrgKind[] = ['association', 'services_centre', 'housing_entity', 'municipality', 'network', 'other'];
+
+export interface Organisation {
+  id: string;
+  name: string;
+  kind: OrgKind;
+  description: string;
+  createdAt: string;
+  memberCount: number;
+  myRole?: Role | null;
+}
+
+export interface Member {
+  userId: string;
+  name: string;
+  email: string;
+  role: Role;
+  joinedAt: string;
+}
+
+export interface Token {
+  id: string;
+  name: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+export interface NewToken {
+  id: string;
+  name: string;
+  createdAt: string;
+  token: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+/** An error answered by the API, or a network failure (status 0, code "network"). */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly fields: Record<string, string>;
+  /** Seconds to wait, from the Retry-After header (rate limiting), or null. */
+  readonly retryAfter: number | null;
+
+  constructor(status: number, code: string, message: string, fields: Record<string, string> = {}, retryAfter: number | null = null) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.fields = fields;
+    this.retryAfter = retryAfter;
+  }
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Builds an ApiError from any error response: the documented shape when the body has it, otherwise a code made
+ * from the status so that callers never have to look at raw bodies.
+ */
+export async function errorFromResponse(res: Response): Promise<ApiError> {
+  let body: unknown = null;
+  try {
+    body = await res.json();
+  } catch {
+    body = null;
+  }
+  const retry = res.headers.get('Retry-After');
+  const retryAfter = retry !== null && /^\d+$/.test(retry.trim()) ? Number(retry.trim()) : null;
+  const e = (body as { error?: unknown } | null)?.error;
+  if (e && typeof e === 'object') {
+    const { code, message, fields } = e as { code?: unknown; message?: unknown; fields?: unknown };
+    const cleanFields: Record<string, string> = {};
+    if (fields && typeof fields === 'object') {
+      for (const [k, v] of Object.entries(fields as Record<string, unknown>)) {
+        if (typeof v === 'string') cleanFields[k] = v;
+      }
+    }
+    return new ApiError(
+      res.status,
+      typeof code === 'string' && code ? code : `http_${res.status}`,
+      typeof message === 'string' ? message : res.statusText,
+      cleanFields,
+      retryAfter,
+    );
+  }
+  return new ApiError(res.status, `http_${res.status}`, res.statusText, {}, retryAfter);
+}
+
+export interface ApiClientOptions {
+  base?: string;
+  fetch?: typeof fetch;
+  /** Current UI language, sent as Accept-Language so the server can answer messages in it. */
+  language?: () => string;
+}
+
+export class ApiClient {
+  private csrfToken = '';
+  private readonly base: string;
+  private readonly fetchImpl: typeof fetch;
+  private readonly language: () => string;
+
+  constructor(opts: ApiClientOptions = {}) {
+    this.base = opts.base ?? '/api/v1';
+    this.fetchImpl = opts.fetch ?? ((input, init) => fetch(input, init));
+    this.language = opts.language ?? (() => '');
+  }
+
+  setCsrfToken(token: string): void {
+    this.csrfToken = token ?? '';
+  }
+
+  get hasCsrfToken(): boolean {
+    return this.csrfToken !== '';
+  }
+
+  /** Sends one request; resolves with the parsed JSON body (undefined for 204) or rejects with an ApiError. */
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    const lang = this.language();
+    if (lang) headers['Accept-Language'] = lang;
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (UNSAFE.has(method.toUpperCase()) && this.csrfToken) headers['X-CSRF-Token'] = this.csrfToken;
+    let res: Response;
+    try {
+      res = await this.fetchImpl(this.base + path, {
+        method: method.toUpperCase(),
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        credentials: 'same-origin',
+      });
+    } catch (err) {
+      throw new ApiError(0, 'network', err instanceof Error ? err.message : String(err));
+    }
+    if (!res.ok) throw await errorFromResponse(res);
+    if (res.status === 204) return undefined as T;
+    const text = await res.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  get<T>(path: string): Promise<T> {
+    return this.request<T>('GET', path);
+  }
+  post<T>(path: string, body?: unknown): Promise<T> {
+    return this.request<T>('POST', path, body ?? {});
+  }
+  patch<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>('PATCH', path, body);
+  }
+  del(path: string): Promise<void> {
+    return this.request<void>('DELETE', path);
+  }
+
+  // Endpoints, named as in the API contract.
+  session(): Promise<SessionResponse> {
+    return this.get('/auth/session');
+  }
+  register(input: { email: string; password: string; name: string; language: Language }): Promise<SessionResponse> {
+    return this.post('/auth/register', input);
+  }
+  login(input: { email: string; password: string }): Promise<SessionResponse> {
+    return this.post('/auth/login', input);
+  }
+  logout(): Promise<void> {
+    return this.request('POST', '/auth/logout');
+  }
+  updateMe(input: { name?: string; language?: Language }): Promise<User> {
+    return this.patch('/me', input);
+  }
+  exportMe(): Promise<unknown> {
+    return this.get('/me/export');
+  }
+  deleteMe(): Promise<void> {
+    return this.del('/me');
+  }
+  listTokens(): Promise<Page<Token>> {
+    return this.get('/tokens');
+  }
+  createToken(name: string): Promise<NewToken> {
+    return this.post('/tokens', { name });
+  }
+  revokeToken(id: string): Promise<void> {
+    return this.del(`/tokens/${encodeURIComponent(id)}`);
+  }
+  listOrganisations(cursor = '', limit = 20): Promise<Page<Organisation>> {
+    const q = new URLSearchParams({ limit: String(limit) });
+    if (cursor) q.set('cursor', cursor);
+    return this.get(`/organisations?${q}`);
+  }
+  createOrganisation(input: { name: string; kind: OrgKind; description: string }): Promise<Organisation> {
+    return this.post('/organisations', input);
+  }
+  getOrganisation(id: string): Promise<Organisation> {
+    return this.get(`/organisations/${encodeURIComponent(id)}`);
+  }
+  updateOrganisation(id: string, input: { name?: string; kind?: OrgKind; description?: string }): Promise<Organisation> {
+    return this.patch(`/organisations/${encodeURIComponent(id)}`, input);
+  }
+  listMembers(id: string): Promise<Page<Member>> {
+    return this.get(`/organisations/${encodeURIComponent(id)}/members`);
+  }
+  addMember(id: string, input: { email: string; role: Role }): Promise<Member> {
+    return this.post(`/organisations/${encodeURIComponent(id)}/members`, input);
+  }
+  removeMember(id: string, userId: string): Promise<void> {
+    return this.del(`/organisations/${encodeURIComponent(id)}/members/${encodeURIComponent(userId)}`);
+  }
+}

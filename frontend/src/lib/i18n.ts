@@ -1,0 +1,98 @@
+// The catalog store: `$t('key', {param})` gives the text in the current language. Catalogs are flat JSON files,
+// one per language, with `{name}` placeholders. All four are bundled: together they are a few kilobytes
+// gzipped, cheaper on a slow line than another round trip when the language changes.
+import { derived, get, writable } from 'svelte/store';
+import ca from '../i18n/ca.json';
+import es from '../i18n/es.json';
+import it from '../i18n/it.json';
+import en from '../i18n/en.json';
+import type { Language } from './api';
+
+export type Catalog = Record<string, string>;
+
+export const LANGUAGES: Language[] = ['ca', 'es', 'it', 'en'];
+export const DEFAULT_LANGUAGE: Language = 'ca';
+/** Each language's name in that language, for the switcher. */
+export const LANGUAGE_NAMES: Record<Language, string> = { ca: 'Català', es: 'Español', it: 'Italiano', en: 'English' };
+
+export const catalogs: Record<Language, Catalog> = { ca, es, it, en };
+
+const STORAGE_KEY = 'teixit.language';
+
+export function isLanguage(v: unknown): v is Language {
+  return typeof v === 'string' && (LANGUAGES as string[]).includes(v);
+}
+
+/**
+ * Chooses the interface language: the account's, else the one chosen earlier on this device, else the first
+ * supported entry of the browser's list ("es-ES" counts as "es"), else Catalan.
+ */
+export function pickLanguage(account: string | null | undefined, stored: string | null | undefined, browser: readonly string[] = []): Language {
+  if (isLanguage(account)) return account;
+  if (isLanguage(stored)) return stored;
+  for (const tag of browser) {
+    const base = tag.toLowerCase().split('-')[0];
+    if (isLanguage(base)) return base;
+  }
+  return DEFAULT_LANGUAGE;
+}
+
+/** Replaces `{name}` placeholders; unknown placeholders are left visible so that mistakes show. */
+export function format(text: string, params?: Record<string, string | number>): string {
+  if (!params) return text;
+  return text.replace(/\{(\w+)\}/g, (m, k: string) => (k in params ? String(params[k]) : m));
+}
+
+function lookup(lang: Language, key: string): string | undefined {
+  return catalogs[lang]?.[key] ?? catalogs[DEFAULT_LANGUAGE][key];
+}
+
+/**
+ * Looks a key up in one language, falling back to Catalan, then to the key itself. With a numeric `count`
+ * parameter it uses `key.one` or `key.other` (the only two plural forms ca, es, it and en need).
+ */
+export function translate(lang: Language, key: string, params?: Record<string, string | number>): string {
+  let text: string | undefined;
+  if (typeof params?.count === 'number') text = lookup(lang, `${key}.${params.count === 1 ? 'one' : 'other'}`);
+  text ??= lookup(lang, key) ?? key;
+  return format(text, params);
+}
+
+function readStored(): string | null {
+  try {
+    return globalThis.localStorage?.getItem(STORAGE_KEY) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function browserLanguages(): readonly string[] {
+  const nav = globalThis.navigator;
+  if (!nav) return [];
+  return nav.languages?.length ? nav.languages : nav.language ? [nav.language] : [];
+}
+
+export const locale = writable<Language>(pickLanguage(null, readStored(), browserLanguages()));
+
+/** Sets the language, remembers it on this device, and updates `<html lang>`. */
+export function setLocale(lang: Language): void {
+  locale.set(lang);
+  try {
+    globalThis.localStorage?.setItem(STORAGE_KEY, lang);
+  } catch {
+    // Private mode or storage full: the choice lasts for this visit only.
+  }
+}
+
+locale.subscribe((lang) => {
+  if (globalThis.document) globalThis.document.documentElement.lang = lang;
+});
+
+export type Translate = (key: string, params?: Record<string, string | number>) => string;
+
+export const t = derived<typeof locale, Translate>(locale, (lang) => (key: string, params?: Record<string, string | number>) => translate(lang, key, params));
+
+/** The current language, for code outside components. */
+export function currentLocale(): Language {
+  return get(locale);
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { get } from 'svelte/store';
+import { catalogs, format, LANGUAGES, locale, pickLanguage, setLocale, t, translate } from './i18n';
+
+describe('catalogs', () => {
+  const base = Object.keys(catalogs.ca).sort();
+
+  it.each(LANGUAGES)('%s has exactly the same keys as ca', (lang) => {
+    expect(Object.keys(catalogs[lang]).sort()).toEqual(base);
+  });
+
+  it.each(LANGUAGES)('%s has no empty values', (lang) => {
+    const empty = Object.entries(catalogs[lang]).filter(([, v]) => typeof v !== 'string' || v.trim() === '');
+    expect(empty).toEqual([]);
+  });
+
+  it.each(LANGUAGES)('%s uses the same placeholders as ca in every text', (lang) => {
+    const names = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    const differ = base.filter((k) => names(catalogs[lang][k]).join() !== names(catalogs.ca[k]).join());
+    expect(differ).toEqual([]);
+  });
+});
+
+describe('pickLanguage', () => {
+  it('prefers the account language', () => {
+    expect(pickLanguage('it', 'es', ['en-GB'])).toBe('it');
+  });
+  it('then the language chosen on this device', () => {
+    expect(pickLanguage(null, 'es', ['en-GB'])).toBe('es');
+  });
+  it('then the first supported browser language, ignoring the region', () => {
+    expect(pickLanguage(null, null, ['de-DE', 'es-ES', 'en'])).toBe('es');
+  });
+  it('falls back to Catalan', () => {
+    expect(pickLanguage(undefined, 'xx', ['de', 'fr'])).toBe('ca');
+    expect(pickLanguage(null, null, [])).toBe('ca');
+  });
+});
+
+describe('translate', () => {
+  it('fills placeholders and leaves unknown ones visible', () => {
+    expect(format('Hola, {name}. {other}', { name: 'Anna' })).toBe('Hola, Anna. {other}');
+  });
+  it('chooses the plural form from count', () => {
+    expect(translate('en', 'org.memberCount', { count: 1 })).toBe('1 member');
+    expect(translate('en', 'org.memberCount', { count: 3 })).toBe('3 members');
+    expect(translate('ca', 'org.memberCount', { count: 0 })).toBe('0 membres');
+  });
+  it('returns the key itself when it is missing everywhere', () => {
+    expect(translate('es', 'no.such.key')).toBe('no.such.key');
+  });
+});
+
+describe('t store', () => {
+  it('follows the current locale', () => {
+    setLocale('en');
+    expect(get(t)('nav.home')).toBe('Home');
+    setLocale('ca');
+    expect(get(locale)).toBe('ca');
+    expect(get(t)('nav.home')).toBe('Inici');
+    setLocale('it');
+    expect(get(t)('members.added', { name: 'Gio' })).toBe('Gio ora è membro.');
+  });
+});

@@ -45,6 +45,7 @@ type Store struct {
 	DB       *mongo.Database
 	embedded *embedded
 	log      *slog.Logger
+	derived  bool
 }
 
 // Open connects to the configured store, starting the embedded FerretDB when no URI is given.
@@ -101,8 +102,17 @@ func (s *Store) Ping(ctx context.Context) error {
 	return s.Client.Ping(ctx, nil)
 }
 
+// Derive returns a Store on another database of the same deployment, sharing the connection. Closing a
+// derived Store does nothing; tests use it to give each test a fresh database.
+func (s *Store) Derive(database string) *Store {
+	return &Store{Client: s.Client, DB: s.Client.Database(database), embedded: s.embedded, log: s.log, derived: true}
+}
+
 // Close disconnects and, for the embedded store, stops FerretDB after its connections are closed.
 func (s *Store) Close(ctx context.Context) error {
+	if s.derived {
+		return nil
+	}
 	err := s.Client.Disconnect(ctx)
 	if s.embedded != nil {
 		s.embedded.stop()

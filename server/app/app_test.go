@@ -1,0 +1,124 @@
+package app_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/teixit/teixit/server/app"
+	"github.com/teixit/teixit/server/testkit"
+)
+
+// serveReal runs the app on a loopback listener, for what only a real connection shows (body limits).
+func serveReal(t *testing.T, a *testkit.App) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = a.Serve(ln) }()
+	return "http://" + ln.Addr().String()
+}
+
+func TestOversizedBodyOverTheWire(t *testing.T) {
+	a := testkit.NewApp(t)
+	base := serveReal(t, a)
+	body := `{"name":"` + strings.Repeat("x", 2<<20) + `"}`
+	resp, err := http.Post(base+"/api/v1/auth/register", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 413 || !strings.Contains(string(b), `"code":"too_large"`) {
+		t.Fatalf("oversized body: %d %s", resp.StatusCode, b)
+	}
+}
+
+func TestOpsEndpointsAndHeaders(t *testing.T) {
+	a := testkit.NewApp(t)
+	a.Run(t, []testkit.Scenario{
+		{Name: "healthz", Method: "GET", Path: "/healthz", Status: 200, Contains: []string{`"ok"`}},
+		{Name: "readyz", Method: "GET", Path: "/readyz", Status: 200, Contains: []string{`"ready"`}},
+		{Name: "unknown API path", Method: "GET", Path: "/api/v1/nothing-here", Status: 404, Contains: []string{`"code":"not_found"`}},
+		{Name: "wrong method on the SPA", Method: "DELETE", Path: "/about", Status: 404},
+	})
+	a.Do(nil, "GET", "/api/v1/organisations", nil)
+	r := a.Do(nil, "GET", "/metrics", nil)
+	if r.Status != 200 || !strings.Contains(string(r.Body), `teixit_http_requests_total{method="GET",route="/api/v1/organisations",status="200"} 1`) {
+		t.Fatalf("metrics: %d %.2000s", r.Status, r.Body)
+	}
+	r = a.Do(nil, "GET", "/api/v1/auth/session", nil)
+	for h, want := range map[string]string{
+		"Content-Security-Policy": "frame-ancestors 'none'",
+		"X-Content-Type-Options":  "nosniff",
+		"Referrer-Policy":         "strict-origin-when-cross-origin",
+		"X-Request-Id":            "-",
+	} {
+		if !strings.Contains(r.Header.Get(h), want) {
+			t.Errorf("header %s = %q, want it to contain %q", h, r.Header.Get(h), want)
+		}
+	}
+}
+
+func TestSinglePageAppServing(t *testing.T) {
+	a := testkit.NewApp(t)
+	r := a.Do(nil, "GET", "/organisations/abc", nil)
+	if r.Status != 200 || !strings.Contains(string(r.Body), "<html") || r.Header.Get("Cache-Control") != "no-cache" {
+		t.Fatalf("SPA fallback: %d %q %.200s", r.Status, r.Header.Get("Cache-Control"), r.Body)
+	}
+	if r := a.Do(nil, "GET", "/assets/missing-abc123.js", nil); r.Status != 404 {
+		t.Fatalf("missing asset: %d", r.Status)
+	}
+}
+
+func TestOpenAPICoversEveryRoute(t *testing.T) {
+	a := testkit.NewApp(t)
+	r := a.Do(nil, "GET", "/api/v1/openapi.json", nil)
+	var doc struct {
+		OpenAPI string                                `json:"openapi"`
+		Paths   map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	r.JSON(t, &doc)
+	if !strings.HasPrefix(doc.OpenAPI, "3.") {
+		t.Fatalf("openapi version %q", doc.OpenAPI)
+	}
+	n := 0
+	for _, rt := range a.Fiber.GetRoutes(true) {
+		if !strings.HasPrefix(rt.Path, app.APIPrefix+"/") || rt.Method == "HEAD" || strings.Contains(rt.Path, "*") ||
+			rt.Path == app.APIPrefix+"/openapi.json" {
+			continue
+		}
+		p := rt.Path
+		for _, part := range strings.Split(p, "/") {
+			if strings.HasPrefix(part, ":") {
+				p = strings.Replace(p, part, "{"+part[1:]+"}", 1)
+			}
+		}
+		if _, ok := doc.Paths[p][strings.ToLower(rt.Method)]; !ok {
+			t.Errorf("route %s %s is missing from openapi.json", rt.Method, rt.Path)
+		}
+		n++
+	}
+	if n < 15 {
+		t.Fatalf("only %d API routes found", n)
+	}
+}
+
+func TestTwoAppsInOneProcess(t *testing.T) {
+	a, b := testkit.NewApp(t), testkit.NewApp(t)
+	a.Register("ana@example.org", "Ana")
+	if r := b.Do(nil, "POST", "/api/v1/auth/login", map[string]string{"email": "ana@example.org", "password": "a long enough passphrase"}); r.Status != 401 {
+		t.Fatalf("apps share state: %d", r.Status)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := a.Ready(ctx); err != nil {
+		t.Fatal(err)
+	}
+}

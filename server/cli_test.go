@@ -1,0 +1,190 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/signal"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestMain lets the test binary act as the teixit binary when TEIXIT_TEST_CHILD is set, so that tests can
+// run the real server in a separate process and kill it.
+func TestMain(m *testing.M) {
+	if os.Getenv("TEIXIT_TEST_CHILD") == "1" {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		code := run(ctx, strings.Fields(os.Getenv("TEIXIT_TEST_ARGS")), os.Getenv, os.Stdout, os.Stderr)
+		stop()
+		os.Exit(code)
+	}
+	os.Exit(m.Run())
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func startChild(t *testing.T, dataDir, addr string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "TEIXIT_TEST_CHILD=1", "TEIXIT_TEST_ARGS=serve", "TEIXIT_DATA_DIR="+dataDir, "TEIXIT_ADDR="+addr,
+		"TEIXIT_LOG_LEVEL=warn")
+	cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	waitReady(t, "http://"+addr)
+	return cmd
+}
+
+func waitReady(t *testing.T, base string) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		if r, err := http.Get(base + "/readyz"); err == nil {
+			r.Body.Close()
+			if r.StatusCode == 200 {
+				return
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatal("server did not become ready")
+}
+
+func post(t *testing.T, url, body string) *http.Response {
+	t.Helper()
+	r, err := http.Post(url, "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Body.Close()
+	return r
+}
+
+func TestDataSurvivesKill9(t *testing.T) {
+	dir := t.TempDir()
+	addr := freeAddr(t)
+	child := startChild(t, dir, addr)
+	base := "http://" + addr
+	for i := 0; i < 5; i++ {
+		body := fmt.Sprintf(`{"email":"p%d@example.org","password":"a long enough passphrase","name":"P%d"}`, i, i)
+		if r := post(t, base+"/api/v1/auth/register", body); r.StatusCode != 201 {
+			t.Fatalf("register: %d", r.StatusCode)
+		}
+	}
+	if err := child.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = child.Wait()
+
+	addr2 := freeAddr(t)
+	startChild(t, dir, addr2)
+	for i := 0; i < 5; i++ {
+		body := fmt.Sprintf(`{"email":"p%d@example.org","password":"a long enough passphrase"}`, i)
+		if r := post(t, "http://"+addr2+"/api/v1/auth/login", body); r.StatusCode != 200 {
+			t.Fatalf("account %d lost after kill -9: login %d", i, r.StatusCode)
+		}
+	}
+}
+
+func TestGracefulShutdownFinishesInFlight(t *testing.T) {
+	dir := t.TempDir()
+	addr := freeAddr(t)
+	child := startChild(t, dir, addr)
+	// Start a slow request (argon2 hashing) and send SIGTERM while it runs: it must complete.
+	done := make(chan int, 1)
+	go func() {
+		r, err := http.Post("http://"+addr+"/api/v1/auth/register", "application/json",
+			strings.NewReader(`{"email":"late@example.org","password":"a long enough passphrase","name":"Late"}`))
+		if err != nil {
+			done <- -1
+			return
+		}
+		r.Body.Close()
+		done <- r.StatusCode
+	}()
+	time.Sleep(20 * time.Millisecond)
+	if err := child.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if code := <-done; code != 201 && code != -1 {
+		t.Fatalf("in-flight request got %d", code)
+	}
+	waitErr := make(chan error, 1)
+	go func() { waitErr <- child.Wait() }()
+	select {
+	case err := <-waitErr:
+		if err != nil {
+			t.Fatalf("server exited uncleanly: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("server did not stop after SIGTERM")
+	}
+}
+
+func TestCommands(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"version"}, os.Getenv, &out, &errb); code != 0 || !strings.HasPrefix(out.String(), "teixit ") {
+		t.Fatalf("version: %d %q", code, out.String())
+	}
+	if code := run(context.Background(), []string{"frobnicate"}, os.Getenv, &out, &errb); code != 2 {
+		t.Fatalf("unknown command exit %d", code)
+	}
+	env := func(k string) string {
+		if k == "TEIXIT_ADDR" {
+			return "not-an-address"
+		}
+		return ""
+	}
+	errb.Reset()
+	if code := run(context.Background(), []string{"serve"}, env, &out, &errb); code != 2 || !strings.Contains(errb.String(), "TEIXIT_ADDR") {
+		t.Fatalf("bad config: %d %q", code, errb.String())
+	}
+}
+
+func TestSeedAndGrantAdmin(t *testing.T) {
+	dir := t.TempDir()
+	env := func(k string) string {
+		switch k {
+		case "TEIXIT_DATA_DIR":
+			return dir
+		case "TEIXIT_LOG_LEVEL":
+			return "error"
+		}
+		return ""
+	}
+	var out, errb bytes.Buffer
+	for i := 0; i < 2; i++ { // seeding twice is harmless
+		out.Reset()
+		if code := run(context.Background(), []string{"seed"}, env, &out, &errb); code != 0 {
+			t.Fatalf("seed: %d %s", code, errb.String())
+		}
+	}
+	if !strings.Contains(out.String(), "montse@example.org") || !strings.Contains(out.String(), "resident") {
+		t.Fatalf("seed output: %s", out.String())
+	}
+	out.Reset()
+	if code := run(context.Background(), []string{"admin", "grant", "pilar@example.org"}, env, &out, &errb); code != 0 ||
+		!strings.Contains(out.String(), "platform administrator") {
+		t.Fatalf("grant: %d %s %s", code, out.String(), errb.String())
+	}
+	if code := run(context.Background(), []string{"admin", "grant", "nobody@example.org"}, env, &out, &errb); code != 1 {
+		t.Fatalf("grant unknown: %d", code)
+	}
+}

@@ -1,0 +1,208 @@
+package testkit
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/teixit/teixit/server/app"
+	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/config"
+)
+
+// App is a real Teixit app on a fresh database, driven in-process.
+type App struct {
+	*app.App
+	t testing.TB
+}
+
+// NewApp builds the app on a fresh database. mutate, when given, adjusts the configuration first.
+func NewApp(t testing.TB, mutate ...func(*config.Config)) *App {
+	t.Helper()
+	cfg, err := config.Load(nil, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.DataDir = t.TempDir()
+	for _, m := range mutate {
+		m(&cfg)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	a, err := app.New(ctx, cfg, app.Deps{Log: Quiet(), Store: Store(t)})
+	if err != nil {
+		t.Fatalf("testkit: app: %v", err)
+	}
+	t.Cleanup(func() { _ = a.Shutdown(context.Background()) })
+	return &App{App: a, t: t}
+}
+
+// Client is someone calling the API: anonymous, a browser session (cookie + CSRF token) or a bearer token.
+type Client struct {
+	Cookie string
+	CSRF   string
+	Bearer string
+	// UserID is set for clients made by Register or Login.
+	UserID string
+	// IP is sent as the remote address (for rate-limit tests).
+	IP string
+}
+
+// Anonymous is a client with no credentials.
+var Anonymous = &Client{}
+
+// Response is a finished request.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// JSON decodes the body into v, failing the test on error.
+func (r *Response) JSON(t testing.TB, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		t.Fatalf("decode %s: %v", r.Body, err)
+	}
+}
+
+// Do sends one request. body may be nil, a string (sent raw) or any value (sent as JSON).
+func (a *App) Do(c *Client, method, path string, body any, headers ...string) *Response {
+	a.t.Helper()
+	var r io.Reader
+	isJSON := false
+	switch b := body.(type) {
+	case nil:
+	case string:
+		r, isJSON = strings.NewReader(b), true
+	case []byte:
+		r, isJSON = bytes.NewReader(b), true
+	default:
+		raw, err := json.Marshal(b)
+		if err != nil {
+			a.t.Fatal(err)
+		}
+		r, isJSON = bytes.NewReader(raw), true
+	}
+	req := httptest.NewRequest(method, path, r)
+	if isJSON {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if c == nil {
+		c = Anonymous
+	}
+	if c.Cookie != "" {
+		req.AddCookie(&http.Cookie{Name: auth.SessionCookie, Value: c.Cookie})
+		if c.CSRF != "" {
+			req.Header.Set(auth.CSRFHeader, c.CSRF)
+		}
+	}
+	if c.Bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+c.Bearer)
+	}
+	if c.IP != "" {
+		req.RemoteAddr = c.IP + ":1234"
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := a.Fiber.Test(req, 30_000)
+	if err != nil {
+		a.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: out}
+}
+
+type sessionBody struct {
+	User *struct {
+		ID string `json:"id"`
+	} `json:"user"`
+	CSRFToken string `json:"csrfToken"`
+}
+
+// Register creates an account through the API and returns its signed-in client.
+func (a *App) Register(email, name string) *Client {
+	a.t.Helper()
+	resp := a.Do(nil, "POST", "/api/v1/auth/register", map[string]string{
+		"email": email, "password": "a long enough passphrase", "name": name, "language": "ca"})
+	if resp.Status != http.StatusCreated {
+		a.t.Fatalf("register %s: %d %s", email, resp.Status, resp.Body)
+	}
+	return a.clientFrom(resp)
+}
+
+// Login signs in through the API and returns the client.
+func (a *App) Login(email, password string) *Client {
+	a.t.Helper()
+	resp := a.Do(nil, "POST", "/api/v1/auth/login", map[string]string{"email": email, "password": password})
+	if resp.Status != http.StatusOK {
+		a.t.Fatalf("login %s: %d %s", email, resp.Status, resp.Body)
+	}
+	return a.clientFrom(resp)
+}
+
+func (a *App) clientFrom(resp *Response) *Client {
+	var s sessionBody
+	resp.JSON(a.t, &s)
+	c := &Client{CSRF: s.CSRFToken}
+	if s.User != nil {
+		c.UserID = s.User.ID
+	}
+	for _, ck := range (&http.Response{Header: resp.Header}).Cookies() {
+		if ck.Name == auth.SessionCookie {
+			c.Cookie = ck.Value
+		}
+	}
+	if c.Cookie == "" {
+		a.t.Fatalf("no session cookie in %v", resp.Header)
+	}
+	return c
+}
+
+// Scenario is one HTTP exchange written as data: the request, the expected status and fragments that must
+// (or must not) appear in the body.
+type Scenario struct {
+	Name        string
+	As          *Client
+	Method      string
+	Path        string
+	Body        any
+	Headers     []string
+	Status      int
+	Contains    []string
+	NotContains []string
+}
+
+// Run executes scenarios in order as subtests.
+func (a *App) Run(t *testing.T, scenarios []Scenario) {
+	t.Helper()
+	for _, s := range scenarios {
+		t.Run(s.Name, func(t *testing.T) {
+			resp := a.Do(s.As, s.Method, s.Path, s.Body, s.Headers...)
+			if resp.Status != s.Status {
+				t.Fatalf("%s %s: status %d, want %d; body %s", s.Method, s.Path, resp.Status, s.Status, resp.Body)
+			}
+			for _, f := range s.Contains {
+				if !bytes.Contains(resp.Body, []byte(f)) {
+					t.Errorf("%s %s: body lacks %q: %s", s.Method, s.Path, f, resp.Body)
+				}
+			}
+			for _, f := range s.NotContains {
+				if bytes.Contains(resp.Body, []byte(f)) {
+					t.Errorf("%s %s: body must not contain %q: %s", s.Method, s.Path, f, resp.Body)
+				}
+			}
+			if s.Status >= 400 && !bytes.Contains(resp.Body, []byte(`"error":{"code":"`)) {
+				t.Errorf("%s %s: error not in the error shape: %s", s.Method, s.Path, resp.Body)
+			}
+		})
+	}
+}

@@ -1,0 +1,213 @@
+// The main browser journey, against the real server: register, log out, log in, create an organisation, a
+// second person registers, the first adds them as a member, then switches to Catalan. Every page is checked
+// with axe-core at desktop width and at 360 px, and screenshotted for a human look.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { axeViolations, launchBrowser, screenshotDir, startServer } from './harness.mjs';
+
+const DESKTOP = { width: 1280, height: 900 };
+const PHONE = { width: 360, height: 740 };
+const PASSWORD = 'a quiet street in Gràcia';
+
+describe('Teixit in the browser', () => {
+  let server;
+  let browser;
+  let ctxA;
+  let ctxB;
+  let page;
+  let shots;
+  let orgUrl;
+  const stamp = Date.now().toString(36);
+  const anna = { name: 'Anna Puig', email: `anna.${stamp}@example.org` };
+  const bru = { name: 'Bru Serra', email: `bru.${stamp}@example.org` };
+
+  const newContext = () => browser.newContext({ viewport: DESKTOP, locale: 'en-US', bypassCSP: true, reducedMotion: 'reduce' });
+
+  before(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+    shots = screenshotDir();
+    ctxA = await newContext();
+    page = await ctxA.newPage();
+    page.on('pageerror', (err) => assert.fail(`page error: ${err.message}`));
+    console.log(`# screenshots in ${shots}`);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  /** axe-clean at desktop and phone width, with a screenshot of each; leaves the page at desktop width. */
+  async function checkPage(p, name) {
+    await p.waitForLoadState('networkidle');
+    for (const [label, size] of [['desktop', DESKTOP], ['360', PHONE]]) {
+      await p.setViewportSize(size);
+      const violations = await axeViolations(p);
+      assert.deepEqual(violations, [], `${name} at ${label}:\n${violations.join('\n')}`);
+      await p.screenshot({ path: path.join(shots, `${name}-${label}.png`), fullPage: true });
+      if (label === '360') {
+        const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 0, `${name} scrolls sideways at 360 px by ${overflow}px`);
+      }
+    }
+    await p.setViewportSize(DESKTOP);
+  }
+
+  const heading = (p) => p.getByTestId('page-heading');
+
+  it('home page explains Teixit and links to register and log in', async () => {
+    await page.goto(server.base + '/');
+    await assert.doesNotReject(heading(page).waitFor());
+    assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+    assert.match(await page.title(), /Teixit/);
+    await page.getByTestId('nav-register').waitFor();
+    await checkPage(page, 'home');
+  });
+
+  it('register shows errors next to fields, then creates the account', async () => {
+    await page.getByTestId('home-register').click();
+    await page.waitForURL('**/register');
+    assert.equal(await heading(page).textContent(), 'Create an account');
+    assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'H1', 'focus moves to the new heading');
+    await checkPage(page, 'register');
+
+    await page.getByLabel('Name', { exact: true }).fill(anna.name);
+    await page.getByLabel('Email address').fill(anna.email);
+    await page.getByLabel('Password').fill('short');
+    await page.getByTestId('register-submit').click();
+    const summary = page.getByTestId('error-summary');
+    await summary.waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'error-summary', 'focus goes to the error summary');
+    const pw = page.locator('#register-password');
+    assert.equal(await pw.getAttribute('aria-invalid'), 'true');
+    assert.match(await pw.getAttribute('aria-describedby'), /register-password-error/);
+    await checkPage(page, 'register-errors');
+
+    await pw.fill(PASSWORD);
+    await page.getByTestId('register-submit').click();
+    await page.waitForURL('**/account');
+    await page.getByTestId('nav-logout').waitFor();
+    assert.equal(await page.getByTestId('account-email').textContent(), anna.email);
+  });
+
+  it('account page creates a token shown once, and revokes it', async () => {
+    await page.getByLabel('Token name').fill('City council system');
+    await page.getByTestId('token-create').click();
+    const secret = page.getByTestId('token-secret');
+    await secret.waitFor();
+    assert.match(await secret.inputValue(), /^txt_/);
+    await page.getByTestId('token-item').first().waitFor();
+    await checkPage(page, 'account');
+    await page.getByText('I have copied it').click();
+    assert.equal(await secret.count(), 0, 'the token is gone once dismissed');
+    await page.getByTestId('token-revoke').click();
+    await page.getByTestId('revoke-dialog-confirm').click();
+    await page.getByTestId('tokens-empty').waitFor();
+  });
+
+  it('log out, then log in again (wrong password first)', async () => {
+    await page.getByTestId('nav-logout').click();
+    await page.getByTestId('nav-login').waitFor();
+    await page.getByTestId('nav-login').click();
+    await page.waitForURL('**/login');
+    await checkPage(page, 'login');
+    await page.getByLabel('Email address').fill(anna.email);
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('error-summary').waitFor();
+    assert.match(await page.getByTestId('error-summary').textContent(), /not right/);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('nav-account').waitFor();
+  });
+
+  it('creates an organisation and lands on its page as admin', async () => {
+    await page.getByTestId('nav-organisations').click();
+    await page.waitForURL('**/organisations');
+    await page.getByTestId('org-create-form').waitFor();
+    await checkPage(page, 'organisations-empty');
+    await page.getByLabel('Name of the organisation').fill('Veïns del Raval');
+    await page.getByLabel('Type').selectOption('association');
+    await page.getByLabel('Description').fill('Residents who meet every Thursday to improve the neighbourhood.');
+    await page.getByTestId('org-create-submit').click();
+    await page.waitForURL(/\/organisations\/[^/]+$/);
+    orgUrl = page.url();
+    assert.equal(await heading(page).textContent(), 'Veïns del Raval');
+    await page.getByTestId('my-role').waitFor();
+    assert.match(await page.getByTestId('my-role').textContent(), /Admin/);
+    assert.equal(await page.getByTestId('member-item').count(), 1);
+    await checkPage(page, 'organisation');
+
+    await page.getByTestId('nav-organisations').click();
+    await page.getByTestId('organisation-item').first().waitFor();
+    await checkPage(page, 'organisations');
+  });
+
+  it('a second person registers in another browser', async () => {
+    ctxB = await newContext();
+    const pb = await ctxB.newPage();
+    await pb.goto(server.base + '/register');
+    await pb.getByLabel('Name', { exact: true }).fill(bru.name);
+    await pb.getByLabel('Email address').fill(bru.email);
+    await pb.getByLabel('Password').fill(PASSWORD);
+    await pb.locator('#register-language').selectOption('es');
+    await pb.getByTestId('register-submit').click();
+    await pb.waitForURL('**/account');
+    assert.equal(await pb.locator('html').getAttribute('lang'), 'es');
+    assert.equal(await heading(pb).textContent(), 'Mi cuenta');
+    await pb.goto(orgUrl);
+    await heading(pb).filter({ hasText: 'Veïns del Raval' }).waitFor();
+    assert.equal(await pb.getByTestId('members-list').count(), 0, 'not a member yet: no member list');
+    await ctxB.close();
+  });
+
+  it('the admin adds the second person as a member', async () => {
+    await page.goto(orgUrl);
+    await page.getByTestId('member-form').waitFor();
+    await page.locator('#member-email').fill('nobody.' + bru.email);
+    await page.getByTestId('member-add').click();
+    await page.getByTestId('error-summary').waitFor();
+    assert.match(await page.locator('#member-email-error').textContent(), /./);
+    await checkPage(page, 'organisation-member-error');
+
+    await page.locator('#member-email').fill(bru.email);
+    await page.locator('#member-role').selectOption('professional');
+    await page.getByTestId('member-add').click();
+    await page.getByTestId('member-item').filter({ hasText: bru.name }).waitFor();
+    assert.match(await page.getByTestId('member-item').filter({ hasText: bru.name }).textContent(), /Professional/);
+    assert.match(await page.getByTestId('live-region').textContent(), /Bru Serra/);
+    assert.equal(await page.getByTestId('error-summary').count(), 0);
+  });
+
+  it('switching to Catalan changes the interface and is kept on the account', async () => {
+    await page.getByTestId('language-switcher').selectOption('ca');
+    await page.getByTestId('nav-home').filter({ hasText: 'Inici' }).waitFor();
+    assert.equal(await page.locator('html').getAttribute('lang'), 'ca');
+    assert.equal(await page.getByTestId('members-list').locator('[data-testid=member-role]').last().textContent(), 'Professional');
+    assert.match(await page.getByTestId('my-role').textContent(), /El teu rol: Administració/);
+    await checkPage(page, 'organisation-ca');
+
+    // A new browser with an English-speaking profile gets Catalan from the account after log in.
+    const ctx = await newContext();
+    const p = await ctx.newPage();
+    await p.goto(server.base + '/login');
+    await p.getByLabel('Email address').fill(anna.email);
+    await p.getByLabel('Password').fill(PASSWORD);
+    await p.getByTestId('login-submit').click();
+    await p.getByTestId('nav-account').filter({ hasText: 'El meu compte' }).waitFor();
+    assert.equal(await p.locator('html').getAttribute('lang'), 'ca');
+    await p.getByTestId('nav-home').click();
+    assert.match(await heading(p).textContent(), /treballem junts/);
+    await checkPage(p, 'home-ca');
+    await ctx.close();
+  });
+
+  it('unknown pages say so plainly', async () => {
+    await page.goto(server.base + '/no/such/page');
+    await heading(page).waitFor();
+    assert.equal(await heading(page).textContent(), 'No hem trobat la pàgina');
+    await checkPage(page, 'not-found');
+  });
+});

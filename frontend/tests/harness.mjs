@@ -1,0 +1,116 @@
+// Shared pieces of the browser tests: build and start the real Go server on a free port with a fresh data
+// folder, launch Debian's Chromium through playwright-core, and check pages with axe-core.
+//
+// Environment:
+//   TEIXIT_TEST_BASE_URL  use a server that is already running instead of building one (e.g. http://127.0.0.1:8080)
+//   CHROMIUM_PATH         browser to drive (default /usr/bin/chromium)
+//   TEIXIT_SCREENSHOTS    folder for screenshots (default: a new folder under the system temp dir)
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, createWriteStream } from 'node:fs';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const frontendDir = path.resolve(here, '..');
+export const repoRoot = path.resolve(frontendDir, '..');
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+export const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+export function launchBrowser() {
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitReady(base, proc, ms = 60_000) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (proc && proc.exitCode !== null) throw new Error(`server exited early with code ${proc.exitCode}`);
+    try {
+      const res = await fetch(`${base}/readyz`);
+      if (res.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`server at ${base} not ready after ${ms} ms`);
+}
+
+/**
+ * Starts the real server (built from ./server with the current frontend/dist embedded) and returns its base
+ * URL and a stop function that kills it and removes its data.
+ */
+export async function startServer() {
+  if (process.env.TEIXIT_TEST_BASE_URL) {
+    const base = process.env.TEIXIT_TEST_BASE_URL.replace(/\/$/, '');
+    await waitReady(base, null, 10_000);
+    return { base, stop: async () => {} };
+  }
+  const index = readFileSync(path.join(frontendDir, 'dist', 'index.html'), 'utf8');
+  if (!index.includes('/assets/')) throw new Error('frontend/dist holds the placeholder: run `npm run build` first');
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'teixit-browser-'));
+  const bin = path.join(tmp, 'teixit');
+  execFileSync('go', ['build', '-o', bin, './server'], { cwd: repoRoot, stdio: 'inherit' });
+  const dataDir = path.join(tmp, 'data');
+  mkdirSync(dataDir);
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const log = createWriteStream(path.join(tmp, 'server.log'));
+  const proc = spawn(bin, [], {
+    env: { ...process.env, TEIXIT_ADDR: `127.0.0.1:${port}`, TEIXIT_DATA_DIR: dataDir, TEIXIT_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  proc.stdout.pipe(log);
+  proc.stderr.pipe(log);
+  try {
+    await waitReady(base, proc);
+  } catch (err) {
+    proc.kill('SIGKILL');
+    throw new Error(`${err.message}; log: ${readFileSync(path.join(tmp, 'server.log'), 'utf8').slice(-2000)}`);
+  }
+  const stop = async () => {
+    if (proc.exitCode === null) {
+      const exited = new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGTERM');
+      const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    rmSync(tmp, { recursive: true, force: true });
+  };
+  return { base, stop };
+}
+
+export function screenshotDir() {
+  const dir = process.env.TEIXIT_SCREENSHOTS || mkdtempSync(path.join(os.tmpdir(), 'teixit-shots-'));
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** Runs axe-core (WCAG 2.0–2.2 A and AA rules) on the page; resolves with a readable list of violations. */
+export async function axeViolations(page) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(() =>
+    window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } }),
+  );
+  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join('\n    ')}`);
+}

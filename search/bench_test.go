@@ -1,0 +1,163 @@
+package search_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand"
+	"os"
+	"strconv"
+	"sync"
+	"testing"
+
+	"github.com/teixit/teixit/search"
+	"github.com/teixit/teixit/search/corpus"
+)
+
+// Benchmarks run only with -bench. The query benchmarks share one index of
+// SEARCH_BENCH_DOCS documents (default 10,000) built once per process.
+
+func benchDocs() int {
+	if n, err := strconv.Atoi(os.Getenv("SEARCH_BENCH_DOCS")); err == nil && n > 0 {
+		return n
+	}
+	return 10000
+}
+
+func generator(b *testing.B) *corpus.Generator {
+	g, err := corpus.New(1)
+	if err != nil {
+		b.Skipf("word lists missing (install wcatalan wspanish witalian wfrench wamerican): %v", err)
+	}
+	return g
+}
+
+// BenchmarkApply measures indexing throughput in batches of 500 documents.
+func BenchmarkApply(b *testing.B) {
+	g := generator(b)
+	ix, err := search.Open(b.TempDir(), search.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ix.Close()
+	docs := make([]search.Document, b.N)
+	for i := range docs {
+		docs[i] = g.Doc(i)
+	}
+	b.ResetTimer()
+	for i := 0; i < len(docs); i += 500 {
+		if err := ix.Apply(context.Background(), search.Batch{Upserts: docs[i:min(i+500, len(docs))]}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "docs/s")
+}
+
+var (
+	sharedOnce sync.Once
+	shared     *search.Index
+	sharedErr  error
+)
+
+func sharedIndex(b *testing.B) (*search.Index, *corpus.Generator) {
+	g := generator(b)
+	sharedOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "searchbench")
+		if err != nil {
+			sharedErr = err
+			return
+		}
+		shared, sharedErr = search.Open(dir, search.Options{})
+		if sharedErr != nil {
+			return
+		}
+		n := benchDocs()
+		for i := 0; i < n && sharedErr == nil; i += 500 {
+			batch := make([]search.Document, 0, 500)
+			for k := i; k < min(i+500, n); k++ {
+				batch = append(batch, g.Doc(k))
+			}
+			sharedErr = shared.Apply(context.Background(), search.Batch{Upserts: batch})
+		}
+	})
+	if sharedErr != nil {
+		b.Fatal(sharedErr)
+	}
+	return shared, g
+}
+
+func benchSearch(b *testing.B, mk func(r *rand.Rand, g *corpus.Generator) search.SearchRequest) {
+	ix, g := sharedIndex(b)
+	r := rand.New(rand.NewSource(7))
+	reqs := make([]search.SearchRequest, 256)
+	for i := range reqs {
+		reqs[i] = mk(r, g)
+	}
+	reader := search.Reader{UserID: "u1", Orgs: []string{"o1", "o2"}}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := ix.Search(context.Background(), reader, reqs[i%len(reqs)]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func lang(r *rand.Rand) string { return search.Languages[r.Intn(len(search.Languages))] }
+
+func BenchmarkSearchWord(b *testing.B) {
+	benchSearch(b, func(r *rand.Rand, g *corpus.Generator) search.SearchRequest {
+		return search.SearchRequest{Q: g.Word(r, lang(r))}
+	})
+}
+
+func BenchmarkSearchTwoWords(b *testing.B) {
+	benchSearch(b, func(r *rand.Rand, g *corpus.Generator) search.SearchRequest {
+		l := lang(r)
+		return search.SearchRequest{Q: g.Word(r, l) + " " + g.Word(r, l)}
+	})
+}
+
+func BenchmarkSearchPhrase(b *testing.B) {
+	benchSearch(b, func(r *rand.Rand, g *corpus.Generator) search.SearchRequest {
+		return search.SearchRequest{Q: fmt.Sprintf("%q", g.Phrase(r, r.Intn(benchDocs())))}
+	})
+}
+
+func BenchmarkSearchFuzzy(b *testing.B) {
+	benchSearch(b, func(r *rand.Rand, g *corpus.Generator) search.SearchRequest {
+		return search.SearchRequest{Q: g.Typo(r, lang(r))}
+	})
+}
+
+func BenchmarkSearchFiltered(b *testing.B) {
+	benchSearch(b, func(r *rand.Rand, g *corpus.Generator) search.SearchRequest {
+		return search.SearchRequest{Q: g.Word(r, lang(r)), Themes: []string{corpus.Themes[r.Intn(len(corpus.Themes))]},
+			Territories: []string{fmt.Sprintf("d%d", r.Intn(corpus.NumDistricts))}}
+	})
+}
+
+func BenchmarkList(b *testing.B) {
+	ix, _ := sharedIndex(b)
+	r := rand.New(rand.NewSource(7))
+	reader := search.Reader{UserID: "u1", Orgs: []string{"o1"}}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		req := search.ListRequest{Kind: corpus.Kinds[r.Intn(len(corpus.Kinds))], Sort: "-created",
+			Filters: map[string][]string{"territory": {fmt.Sprintf("d%d", r.Intn(corpus.NumDistricts))}},
+			Facets:  []string{"theme"}}
+		if _, err := ix.List(context.Background(), reader, req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkSuggest(b *testing.B) {
+	ix, g := sharedIndex(b)
+	r := rand.New(rand.NewSource(7))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		w := []rune(g.Word(r, lang(r)))
+		if _, err := ix.Suggest(context.Background(), search.Reader{}, string(w[:min(3, len(w))]), 10); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

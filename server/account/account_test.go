@@ -194,7 +194,7 @@ func TestExportAndDelete(t *testing.T) {
 
 	a.Run(t, []testkit.Scenario{
 		{Name: "export has account and memberships", As: bea, Method: "GET", Path: "/api/v1/me/export", Status: 200,
-			Contains: []string{`"email":"bea@example.org"`, `"organisation":"Casal del barri"`, `"role":"member"`},
+			Contains:    []string{`"email":"bea@example.org"`, `"organisation":"Casal del barri"`, `"role":"member"`},
 			NotContains: []string{"passwordHash", "argon2"}},
 		{Name: "the last admin cannot delete their account", As: ana, Method: "DELETE", Path: "/api/v1/me", Status: 409,
 			Contains: []string{`"code":"last_admin"`, "Casal del barri"}},

@@ -22,6 +22,7 @@ import (
 	"github.com/teixit/teixit/server/httpx"
 	"github.com/teixit/teixit/server/organisation"
 	"github.com/teixit/teixit/server/store"
+	"github.com/teixit/teixit/server/territory"
 )
 
 // App is one running Teixit server.
@@ -33,6 +34,7 @@ type App struct {
 
 	Accounts      *account.Service
 	Organisations *organisation.Service
+	Territories   *territory.Service
 
 	registry  *prometheus.Registry
 	ownsStore bool
@@ -75,6 +77,7 @@ func Migrations() []store.Migration {
 	var ms []store.Migration
 	ms = append(ms, account.Migrations()...)
 	ms = append(ms, organisation.Migrations()...)
+	ms = append(ms, territory.Migrations()...)
 	return ms
 }
 
@@ -83,6 +86,7 @@ func (a *App) build() {
 	a.Accounts = account.NewService(accStore)
 	a.Organisations = organisation.NewService(organisation.NewStore(a.Store), accountPeople{a.Accounts})
 	a.Accounts.AddHook(a.Organisations)
+	a.Territories = territory.NewService(a.Store, a.Organisations)
 
 	a.registry = prometheus.NewRegistry()
 	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"encoding/json"
 	"reflect"
 	"regexp"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/teixit/teixit/server/account"
 	"github.com/teixit/teixit/server/httpx"
 	"github.com/teixit/teixit/server/organisation"
+	"github.com/teixit/teixit/server/territory"
 )
 
 // schemaTypes maps the schema names used in the route table to the Go types that are encoded or decoded,
@@ -37,6 +39,9 @@ var schemaTypes = map[string]any{
 	"MemberInput":       organisation.MemberInput{},
 	"RoleInput":         organisation.RoleInput{},
 	"MemberList":        httpx.List[organisation.Member]{},
+	"Territory":         territory.Territory{},
+	"TerritoryInput":    territory.Input{},
+	"TerritoryList":     httpx.List[territory.Territory]{},
 	"Error":             httpx.ErrorBody{},
 	"Object":            map[string]any{},
 }
@@ -108,12 +113,18 @@ func jsonContent(schema string) map[string]any {
 	return map[string]any{"application/json": map[string]any{"schema": map[string]string{"$ref": "#/components/schemas/" + schema}}}
 }
 
-var timeType = reflect.TypeOf(time.Time{})
+var (
+	timeType    = reflect.TypeOf(time.Time{})
+	rawJSONType = reflect.TypeOf(json.RawMessage{})
+)
 
 // schemaOf derives a JSON schema from a Go type through its json tags.
 func schemaOf(t reflect.Type) map[string]any {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
+	}
+	if t == rawJSONType {
+		return map[string]any{"description": "any JSON value"}
 	}
 	if t == timeType {
 		return map[string]any{"type": "string", "format": "date-time"}

@@ -8,6 +8,7 @@ import (
 	"github.com/teixit/teixit/server/account"
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/organisation"
+	"github.com/teixit/teixit/server/territory"
 )
 
 // access is a route's access rule: its middleware and the name the OpenAPI document shows.
@@ -38,6 +39,7 @@ func (a *App) table() []route {
 		LoginLimit: a.Config.LoginLimit, LoginWindow: a.Config.LoginWindow, SecureCookie: a.Config.SecureCookies()})
 	acc.SetMemberships(a.Organisations)
 	org := organisation.NewHandlers(a.Organisations)
+	ter := territory.NewHandlers(a.Territories)
 	return []route{
 		{"POST", "/auth/register", public, acc.Register, "Create an account and sign in", "RegisterInput", "Session"},
 		{"POST", "/auth/login", public, acc.Login, "Sign in (rate limited per IP and per email)", "LoginInput", "Session"},
@@ -58,6 +60,11 @@ func (a *App) table() []route {
 		{"POST", "/organisations/:id/members", user, org.AddMember, "Add a member by email (its admins)", "MemberInput", "Member"},
 		{"PATCH", "/organisations/:id/members/:userId", user, org.SetRole, "Change a member's role (its admins)", "RoleInput", "Member"},
 		{"DELETE", "/organisations/:id/members/:userId", user, org.RemoveMember, "Remove a member (its admins) or leave", "", ""},
+
+		{"GET", "/territories", public, ter.List, "Territories, filtered by ?parent= and ?level=", "", "TerritoryList"},
+		{"POST", "/territories", user, ter.Create, "Create a territory (platform and municipality admins)", "TerritoryInput", "Territory"},
+		{"GET", "/territories/:id", public, ter.Get, "A territory with its GeoJSON boundary", "", "Territory"},
+		{"PATCH", "/territories/:id", user, ter.Update, "Change a territory (platform and municipality admins)", "TerritoryInput", "Territory"},
 	}
 }
 

@@ -250,3 +250,28 @@ func (s *Service) BeforeDelete(ctx context.Context, userID string) error {
 	}
 	return nil
 }
+
+// IsMunicipalityAdmin reports whether the person administers an organisation of kind municipality (they
+// manage territories). One `_id` lookup per organisation the person belongs to.
+func (s *Service) IsMunicipalityAdmin(ctx context.Context, p *auth.Principal) (bool, error) {
+	for _, id := range p.OrgIDs {
+		o, err := s.st.get(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return false, err
+		}
+		if o.Kind != "municipality" {
+			continue
+		}
+		role, err := s.Role(ctx, id, p.UserID)
+		if err != nil {
+			return false, err
+		}
+		if role == RoleAdmin {
+			return true, nil
+		}
+	}
+	return false, nil
+}

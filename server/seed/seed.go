@@ -1,4 +1,4 @@
-// Package seed loads demo data: organisations of each kind, demo accounts for each role, with content in
+// Package seed loads demo data: Barcelona's districts and neighbourhoods, organisations of each kind, demo accounts for each role, with content in
 // Catalan, Spanish and Italian. Loading twice is harmless: what exists is kept.
 package seed
 
@@ -85,6 +85,9 @@ func Load(ctx context.Context, a *app.App) ([]Account, error) {
 			}
 		}
 		out = append(out, Account{Role: p.role, Email: p.email, Password: p.password})
+	}
+	if err := loadTerritories(ctx, a.Territories, ids["admin@example.org"]); err != nil {
+		return nil, err
 	}
 	existing, _, err := a.Organisations.List(ctx, "", 100)
 	if err != nil {

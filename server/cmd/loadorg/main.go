@@ -1,0 +1,210 @@
+// Command loadorg measures the foundation: cold start of `teixit serve` on the embedded store, idle RSS, and
+// throughput and latency of GET /api/v1/organisations/{id} with N organisations stored, side by side with a
+// bare Fiber server answering a constant JSON body (the ceiling our stack is measured against).
+//
+//	go build -o bin/teixit ./server && go run ./server/cmd/loadorg -bin bin/teixit -orgs 100000
+//
+// Results are written up in docs/foundation-benchmarks.md.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"go.mongodb.org/mongo-driver/bson"
+
+	"github.com/teixit/teixit/server/app"
+	"github.com/teixit/teixit/server/store"
+)
+
+func main() {
+	bin := flag.String("bin", "bin/teixit", "teixit binary")
+	orgs := flag.Int("orgs", 100000, "organisations to store")
+	workers := flag.Int("c", 16, "concurrent connections")
+	dur := flag.Duration("d", 20*time.Second, "load duration per target")
+	constant := flag.String("constant-server", "", "internal: serve constant JSON on this address")
+	flag.Parse()
+	if *constant != "" {
+		serveConstant(*constant)
+		return
+	}
+	dir, err := os.MkdirTemp("", "teixit-load-")
+	check(err)
+	defer os.RemoveAll(dir)
+
+	// 1. Cold start on an empty data folder.
+	addr := freeAddr()
+	start := time.Now()
+	srv := startServer(*bin, dir, addr)
+	waitReady("http://" + addr)
+	fmt.Printf("cold start, empty store: %v\n", time.Since(start).Round(time.Millisecond))
+	time.Sleep(2 * time.Second)
+	fmt.Printf("idle RSS, empty store: %s\n", rss(srv.Process.Pid))
+	stop(srv)
+
+	// 2. Store N organisations directly (insertMany), as the store would hold them.
+	ids := fill(dir, *orgs)
+
+	start = time.Now()
+	addr = freeAddr()
+	srv = startServer(*bin, dir, addr)
+	waitReady("http://" + addr)
+	fmt.Printf("start with %d organisations: %v\n", *orgs, time.Since(start).Round(time.Millisecond))
+	time.Sleep(2 * time.Second)
+	fmt.Printf("idle RSS with %d organisations: %s\n", *orgs, rss(srv.Process.Pid))
+
+	// 3. Constant-JSON Fiber in its own process.
+	caddr := freeAddr()
+	self, _ := os.Executable()
+	cs := exec.Command(self, "-constant-server", caddr)
+	check(cs.Start())
+	waitReady("http://" + caddr)
+
+	constantURL := func(int) string { return "http://" + caddr + "/api/v1/organisations/x" }
+	teixitURL := func(i int) string { return "http://" + addr + "/api/v1/organisations/" + ids[i%len(ids)] }
+	fmt.Printf("\n%-34s %10s %9s %9s %9s\n", "target", "req/s", "p50", "p99", "errors")
+	load("fiber constant JSON", constantURL, *workers, *dur)
+	load(fmt.Sprintf("GET organisation (%dk stored)", *orgs/1000), teixitURL, *workers, *dur)
+	_ = cs.Process.Kill()
+	_ = cs.Wait()
+	stop(srv)
+}
+
+func fill(dir string, n int) []string {
+	ctx := context.Background()
+	s, err := store.Open(ctx, store.Options{DataDir: dir, Database: "teixit"})
+	check(err)
+	check(s.Migrate(ctx, app.Migrations()))
+	ids := make([]string, n)
+	batch := make([]any, 0, 1000)
+	now := time.Now().UTC()
+	kinds := []string{"association", "services_centre", "housing_entity", "municipality", "network", "other"}
+	for i := 0; i < n; i++ {
+		ids[i] = store.NewID()
+		batch = append(batch, bson.M{"_id": ids[i], "name": fmt.Sprintf("Entitat de prova %d", i), "kind": kinds[i%len(kinds)],
+			"description": strings.Repeat("Associació de veïns que treballa per l'habitatge digne al barri. ", 5),
+			"createdBy":   "loadtool", "createdAt": now, "updatedAt": now, "memberCount": 3, "adminCount": 1})
+		if len(batch) == cap(batch) || i == n-1 {
+			_, err := s.C("organisations").InsertMany(ctx, batch)
+			check(err)
+			batch = batch[:0]
+		}
+	}
+	check(s.Close(ctx))
+	rand.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
+	return ids
+}
+
+func load(name string, url func(int) string, workers int, d time.Duration) {
+	tr := &http.Transport{MaxIdleConnsPerHost: workers, MaxConnsPerHost: workers}
+	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
+	var mu sync.Mutex
+	var all []time.Duration
+	errs := 0
+	deadline := time.Now().Add(d)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			var lat []time.Duration
+			bad := 0
+			for i := w; time.Now().Before(deadline); i += workers {
+				t0 := time.Now()
+				resp, err := client.Get(url(i))
+				if err == nil {
+					_, _ = io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode != 200 {
+						bad++
+					}
+				} else {
+					bad++
+				}
+				lat = append(lat, time.Since(t0))
+			}
+			mu.Lock()
+			all = append(all, lat...)
+			errs += bad
+			mu.Unlock()
+		}(w)
+	}
+	wg.Wait()
+	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
+	q := func(p float64) time.Duration { return all[int(float64(len(all)-1)*p)] }
+	fmt.Printf("%-34s %10.0f %9s %9s %9d\n", name, float64(len(all))/d.Seconds(),
+		q(0.5).Round(10*time.Microsecond), q(0.99).Round(10*time.Microsecond), errs)
+}
+
+func serveConstant(addr string) {
+	f := fiber.New(fiber.Config{DisableStartupMessage: true})
+	body := map[string]any{"id": "abcdefghijklmnop", "name": "Entitat de prova", "kind": "association",
+		"description": strings.Repeat("Associació de veïns que treballa per l'habitatge digne al barri. ", 5), "memberCount": 3}
+	f.Get("/readyz", func(c *fiber.Ctx) error { return c.SendString("ok") })
+	f.Get("/api/v1/organisations/:id", func(c *fiber.Ctx) error { return c.JSON(body) })
+	log.Fatal(f.Listen(addr))
+}
+
+func startServer(bin, dir, addr string) *exec.Cmd {
+	cmd := exec.Command(bin, "serve")
+	cmd.Env = append(os.Environ(), "TEIXIT_DATA_DIR="+dir, "TEIXIT_ADDR="+addr, "TEIXIT_LOG_LEVEL=error")
+	cmd.Stderr = os.Stderr
+	check(cmd.Start())
+	return cmd
+}
+
+func stop(cmd *exec.Cmd) {
+	_ = cmd.Process.Signal(os.Interrupt)
+	_ = cmd.Wait()
+}
+
+func waitReady(base string) {
+	for i := 0; i < 1200; i++ {
+		if r, err := http.Get(base + "/readyz"); err == nil {
+			r.Body.Close()
+			if r.StatusCode == 200 {
+				return
+			}
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	log.Fatal("not ready: " + base)
+}
+
+func rss(pid int) string {
+	b, err := os.ReadFile(filepath.Join("/proc", fmt.Sprint(pid), "status"))
+	check(err)
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "VmRSS:") {
+			return strings.TrimSpace(strings.TrimPrefix(l, "VmRSS:"))
+		}
+	}
+	return "?"
+}
+
+func freeAddr() string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	check(err)
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func check(err error) {
+	if err != nil {
+		log.Fatal(err)
+	}
+}

@@ -1,0 +1,269 @@
+// Package territory owns the territories diagnoses are about: a hierarchy (city → district → neighbourhood)
+// with optional GeoJSON boundaries. Territories are few (hundreds), so lists read the whole collection.
+package territory
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"github.com/teixit/teixit/server/apperr"
+	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/store"
+)
+
+// Levels of the hierarchy.
+var Levels = []string{"city", "district", "neighbourhood", "other"}
+
+// MaxPositions bounds a boundary's size: a simplified neighbourhood outline needs far fewer.
+const MaxPositions = 5000
+
+// MaxTerritories bounds what one list returns; the collection is small by nature.
+const MaxTerritories = 5000
+
+const colTerritories = "territories"
+
+// Migrations returns this package's collections.
+func Migrations() []store.Migration {
+	return []store.Migration{{Name: "0003_territory_collections", Up: func(ctx context.Context, s *store.Store) error {
+		return s.CreateCollections(ctx, colTerritories)
+	}}}
+}
+
+type doc struct {
+	ID        string    `bson:"_id"`
+	Name      string    `bson:"name"`
+	Level     string    `bson:"level"`
+	ParentID  string    `bson:"parentId,omitempty"`
+	Ancestors []string  `bson:"ancestors"`          // root first; lets a district search find its neighbourhoods
+	Boundary  string    `bson:"boundary,omitempty"` // GeoJSON text
+	CreatedAt time.Time `bson:"createdAt"`
+	UpdatedAt time.Time `bson:"updatedAt"`
+}
+
+// Territory is the API view.
+type Territory struct {
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	Level     string    `json:"level"`
+	ParentID  string    `json:"parentId,omitempty"`
+	Ancestors []string  `json:"ancestors"`
+	Boundary  *Geometry `json:"boundary,omitempty"`
+}
+
+func (d *doc) api(withBoundary bool) Territory {
+	t := Territory{ID: d.ID, Name: d.Name, Level: d.Level, ParentID: d.ParentID, Ancestors: d.Ancestors}
+	if t.Ancestors == nil {
+		t.Ancestors = []string{}
+	}
+	if withBoundary {
+		t.Boundary = geometryFrom(d.Boundary)
+	}
+	return t
+}
+
+// Admins decides who manages territories: platform admins and admins of a municipality organisation.
+type Admins interface {
+	IsMunicipalityAdmin(ctx context.Context, p *auth.Principal) (bool, error)
+}
+
+// Service implements territories.
+type Service struct {
+	s      *store.Store
+	admins Admins
+	now    func() time.Time
+}
+
+// NewService builds the service.
+func NewService(s *store.Store, admins Admins) *Service {
+	return &Service{s: s, admins: admins, now: time.Now}
+}
+
+// Input creates or changes a territory; nil fields are left alone on update. Boundary null removes it.
+type Input struct {
+	Name     *string         `json:"name"`
+	Level    *string         `json:"level"`
+	ParentID *string         `json:"parentId"`
+	Boundary json.RawMessage `json:"boundary"`
+}
+
+func (s *Service) requireManager(ctx context.Context, p *auth.Principal) error {
+	if p.PlatformAdmin {
+		return nil
+	}
+	ok, err := s.admins.IsMunicipalityAdmin(ctx, p)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return apperr.Forbid("Only platform administrators and municipality administrators manage territories.")
+	}
+	return nil
+}
+
+var errNotFound = apperr.NotFoundf("The territory")
+
+func (s *Service) load(ctx context.Context, id string) (*doc, error) {
+	if !store.ValidID(id) {
+		return nil, errNotFound
+	}
+	var d doc
+	err := s.s.C(colTerritories).FindOne(ctx, bson.M{"_id": id}).Decode(&d)
+	if err = store.Wrap("territory: get", err); errors.Is(err, store.ErrNotFound) {
+		return nil, errNotFound
+	}
+	return &d, err
+}
+
+// Get returns a territory with its boundary.
+func (s *Service) Get(ctx context.Context, id string) (*Territory, error) {
+	d, err := s.load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	t := d.api(true)
+	return &t, nil
+}
+
+// Boundary returns a territory's boundary, or nil when it has none (a NotFound error when the territory
+// does not exist). Diagnoses use it to check that a contribution's point falls inside.
+func (s *Service) Boundary(ctx context.Context, id string) (*Geometry, error) {
+	d, err := s.load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return geometryFrom(d.Boundary), nil
+}
+
+// List returns territories filtered by parent and level, by name, without boundaries.
+func (s *Service) List(ctx context.Context, parentID, level string) ([]Territory, error) {
+	filter := bson.M{}
+	if parentID != "" {
+		filter["parentId"] = parentID
+	}
+	if level != "" {
+		if !oneOf(level, Levels) {
+			return nil, apperr.Validation(map[string]string{"level": "must be one of " + strings.Join(Levels, ", ")})
+		}
+		filter["level"] = level
+	}
+	cur, err := s.s.C(colTerritories).Find(ctx, filter, options.Find().
+		SetProjection(bson.M{"boundary": 0}).SetSort(bson.M{"name": 1}).SetLimit(MaxTerritories))
+	if err != nil {
+		return nil, store.Wrap("territory: list", err)
+	}
+	var docs []doc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, store.Wrap("territory: list", err)
+	}
+	out := make([]Territory, len(docs))
+	for i := range docs {
+		out[i] = docs[i].api(false)
+	}
+	return out, nil
+}
+
+func oneOf(v string, set []string) bool {
+	for _, s := range set {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Create adds a territory (platform and municipality admins).
+func (s *Service) Create(ctx context.Context, p *auth.Principal, in Input) (*Territory, error) {
+	if err := s.requireManager(ctx, p); err != nil {
+		return nil, err
+	}
+	now := s.now().UTC()
+	d := &doc{ID: store.NewID(), CreatedAt: now, UpdatedAt: now}
+	if err := s.apply(ctx, d, in, true); err != nil {
+		return nil, err
+	}
+	if _, err := s.s.C(colTerritories).InsertOne(ctx, d); err != nil {
+		return nil, store.Wrap("territory: insert", err)
+	}
+	t := d.api(true)
+	return &t, nil
+}
+
+// Update changes a territory (platform and municipality admins). Moving it under another parent is not
+// allowed: descendants keep their ancestor lists, so a move would need re-parenting them all.
+func (s *Service) Update(ctx context.Context, p *auth.Principal, id string, in Input) (*Territory, error) {
+	d, err := s.load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.requireManager(ctx, p); err != nil {
+		return nil, err
+	}
+	if in.ParentID != nil && *in.ParentID != d.ParentID {
+		return nil, apperr.New(apperr.Conflict, "cannot_move", "A territory cannot be moved under another parent; create a new one instead.")
+	}
+	if err := s.apply(ctx, d, in, false); err != nil {
+		return nil, err
+	}
+	d.UpdatedAt = s.now().UTC()
+	if _, err := s.s.C(colTerritories).ReplaceOne(ctx, bson.M{"_id": id}, d); err != nil {
+		return nil, store.Wrap("territory: update", err)
+	}
+	t := d.api(true)
+	return &t, nil
+}
+
+func (s *Service) apply(ctx context.Context, d *doc, in Input, create bool) error {
+	fields := map[string]string{}
+	if in.Name != nil || create {
+		n := ""
+		if in.Name != nil {
+			n = strings.TrimSpace(*in.Name)
+		}
+		if l := utf8.RuneCountInString(n); l < 1 || l > 120 {
+			fields["name"] = "is required, at most 120 characters"
+		}
+		d.Name = n
+	}
+	if in.Level != nil || create {
+		l := ""
+		if in.Level != nil {
+			l = *in.Level
+		}
+		if !oneOf(l, Levels) {
+			fields["level"] = "must be one of " + strings.Join(Levels, ", ")
+		}
+		d.Level = l
+	}
+	if create && in.ParentID != nil && *in.ParentID != "" {
+		parent, err := s.load(ctx, *in.ParentID)
+		switch {
+		case apperr.IsKind(err, apperr.NotFound):
+			fields["parentId"] = "is not an existing territory"
+		case err != nil:
+			return err
+		default:
+			d.ParentID = parent.ID
+			d.Ancestors = append(append([]string{}, parent.Ancestors...), parent.ID)
+		}
+	}
+	if d.Ancestors == nil {
+		d.Ancestors = []string{}
+	}
+	if len(in.Boundary) > 0 {
+		if string(in.Boundary) == "null" {
+			d.Boundary = ""
+		} else if g, why := ParseGeometry(in.Boundary, MaxPositions); why != "" {
+			fields["boundary"] = why
+		} else {
+			d.Boundary = g.stored()
+		}
+	}
+	return apperr.Validation(fields)
+}

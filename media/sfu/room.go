@@ -1,0 +1,396 @@
+package sfu
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/pion/webrtc/v3"
+
+	"github.com/teixit/teixit/media/room"
+	"github.com/teixit/teixit/media/signal"
+)
+
+type fanKey struct {
+	owner string // "" for the floor
+	kind  webrtc.RTPCodecType
+}
+
+// sfuRoom couples a room.Room with its connections and media routing. mu
+// guards everything below it; the lock order is SFU.mu → sfuRoom.mu →
+// peer.negMu → fanout.mu.
+type sfuRoom struct {
+	s   *SFU
+	id  string
+	cfg RoomConfig
+
+	mu      sync.Mutex
+	st      *room.Room
+	peers   map[string]*peer // participant ID → current connection
+	infos   map[string]ParticipantInfo
+	sources map[string][]*source
+	fans    map[fanKey]*fanout
+	timer   *time.Timer
+	turns   int
+	dead    bool // ended or forgotten: admit must not use it
+}
+
+func newRoom(s *SFU, id string, rc RoomConfig) *sfuRoom {
+	r := &sfuRoom{
+		s: s, id: id, cfg: rc,
+		st:    room.New(room.Config{Questions: rc.Questions, Capacity: rc.Capacity, Grace: s.cfg.Grace}),
+		peers: map[string]*peer{}, infos: map[string]ParticipantInfo{},
+		sources: map[string][]*source{}, fans: map[fanKey]*fanout{},
+	}
+	r.fans[fanKey{"", webrtc.RTPCodecTypeAudio}] = newFanout("floor", "", webrtc.RTPCodecTypeAudio, opusCodec)
+	if rc.Video {
+		r.fans[fanKey{"", webrtc.RTPCodecTypeVideo}] = newFanout("floor", "", webrtc.RTPCodecTypeVideo, vp8Codec)
+	}
+	return r
+}
+
+// admit joins (or rejoins) a participant and returns its connection, with
+// the welcome and the first offer queued.
+func (r *sfuRoom) admit(ctx context.Context, info ParticipantInfo, j *signal.Join, ref string, conn Conn) (*peer, error) {
+	pe, err := newPeer(r, info, j.AudioOnly, conn)
+	if err != nil {
+		writeError(ctx, conn, signal.AsError(err), ref)
+		return nil, err
+	}
+	r.mu.Lock()
+	if r.dead {
+		r.mu.Unlock()
+		pe.closePC()
+		if nr, err := r.s.room(r.id, r.cfg); err == nil && nr != r {
+			return nr.admit(ctx, info, j, ref, conn)
+		}
+		writeError(ctx, conn, room.ErrEnded, ref)
+		return nil, room.ErrEnded
+	}
+	var part *room.Participant
+	if j.ResumeToken != "" {
+		part, err = r.st.Rejoin(j.ResumeToken)
+		if err == nil && part.UserID != info.UserID {
+			err = room.ErrBadToken
+		}
+	} else {
+		name := j.DisplayName
+		if name == "" {
+			name = info.DisplayName
+		}
+		part, err = r.st.Join(info.UserID, name, info.Role, j.AudioOnly)
+	}
+	if err != nil {
+		r.mu.Unlock()
+		pe.closePC()
+		writeError(ctx, conn, signal.AsError(err), ref)
+		return nil, err
+	}
+	part.AudioOnly = j.AudioOnly
+	pe.id = part.ID
+	pe.info = ParticipantInfo{UserID: part.UserID, DisplayName: part.DisplayName, Role: part.Role}
+	old := r.peers[part.ID]
+	r.peers[part.ID] = pe
+	r.infos[part.ID] = pe.info
+	subs := r.ownFansLocked(part, j.AudioOnly)
+	var fans []*fanout
+	for k, f := range r.fans {
+		if k.owner != part.ID && (k.kind == webrtc.RTPCodecTypeAudio || !j.AudioOnly) {
+			fans = append(fans, f)
+		}
+	}
+	pe.sendMsg(signal.TypeWelcome, ref, &signal.Welcome{You: part.ID, Role: string(part.Role), ResumeToken: part.Token(), Room: r.st.State()})
+	r.broadcastLocked(signal.TypeParticipants, &signal.Participants{Participants: r.st.Participants()})
+	r.schedule()
+	r.mu.Unlock()
+
+	if old != nil {
+		old.finish(signal.TypeEnded, &signal.Ended{Reason: "replaced by a new connection"})
+	}
+	for _, f := range fans {
+		pe.addDown(f)
+	}
+	pe.negotiate(false)
+	for _, sub := range subs {
+		sub.p.addDown(sub.f)
+		sub.p.negotiate(false)
+	}
+	return pe, nil
+}
+
+// detach is called once when pe's session is over. A participant that left
+// or was removed is gone; one whose connection dropped keeps its place for
+// the grace period.
+func (r *sfuRoom) detach(pe *peer, left bool) {
+	r.mu.Lock()
+	var keep []*source
+	for _, s := range r.sources[pe.id] {
+		if s.peer == pe {
+			r.routeLocked(s, nil)
+		} else {
+			keep = append(keep, s)
+		}
+	}
+	r.sources[pe.id] = keep
+	if r.peers[pe.id] != pe {
+		r.mu.Unlock()
+		return
+	}
+	delete(r.peers, pe.id)
+	delete(r.sources, pe.id)
+	var drops []*downTrack
+	if !r.dead {
+		if left {
+			if r.st.Leave(pe.id) == nil {
+				drops = r.dropOwnedLocked(pe.id)
+			}
+		} else {
+			r.st.Disconnect(pe.id, time.Now())
+		}
+		r.broadcastStateLocked()
+		r.routeAllLocked()
+		r.schedule()
+	}
+	empty := r.emptyLocked()
+	r.mu.Unlock()
+	removeDowns(drops)
+	if empty {
+		r.forgetIfEmpty()
+	}
+}
+
+func (r *sfuRoom) emptyLocked() bool { return r.st.Len() == 0 && len(r.peers) == 0 }
+
+// forgetIfEmpty removes the room from the SFU, holding both locks so a
+// concurrent admit either sees the room dead or keeps it alive.
+func (r *sfuRoom) forgetIfEmpty() {
+	r.s.mu.Lock()
+	r.mu.Lock()
+	if r.emptyLocked() && !r.dead {
+		r.dead = true
+		if r.timer != nil {
+			r.timer.Stop()
+		}
+		if r.s.rms[r.id] == r {
+			delete(r.s.rms, r.id)
+		}
+	}
+	r.mu.Unlock()
+	r.s.mu.Unlock()
+}
+
+// dropOwnedLocked forgets the fanouts owned by a participant who is gone and
+// returns their subscribers' downTracks, to be removed without the lock.
+func (r *sfuRoom) dropOwnedLocked(id string) []*downTrack {
+	var drops []*downTrack
+	for k, f := range r.fans {
+		if k.owner == id {
+			delete(r.fans, k)
+			drops = append(drops, *f.downs.Load()...)
+		}
+	}
+	delete(r.infos, id)
+	return drops
+}
+
+func removeDowns(ds []*downTrack) {
+	for _, d := range ds {
+		d.peer.removeDown(d)
+	}
+}
+
+// schedule arms the timer for the next grace expiry.
+func (r *sfuRoom) schedule() {
+	if r.timer != nil {
+		r.timer.Stop()
+		r.timer = nil
+	}
+	if next, ok := r.st.NextExpiry(); ok && !r.dead {
+		r.timer = time.AfterFunc(time.Until(next), r.expire)
+	}
+}
+
+func (r *sfuRoom) expire() {
+	r.mu.Lock()
+	if r.dead {
+		r.mu.Unlock()
+		return
+	}
+	var drops []*downTrack
+	gone := r.st.Expire(time.Now())
+	for _, id := range gone {
+		drops = append(drops, r.dropOwnedLocked(id)...)
+	}
+	if len(gone) > 0 {
+		r.broadcastStateLocked()
+		r.routeAllLocked()
+	}
+	r.schedule()
+	empty := r.emptyLocked()
+	r.mu.Unlock()
+	removeDowns(drops)
+	if empty {
+		r.forgetIfEmpty()
+	}
+}
+
+// end closes the room for everyone.
+func (r *sfuRoom) end(reason string) {
+	r.mu.Lock()
+	if r.dead && r.st.Ended() {
+		r.mu.Unlock()
+		return
+	}
+	r.dead = true
+	r.st.ForceEnd()
+	if r.timer != nil {
+		r.timer.Stop()
+	}
+	for _, ss := range r.sources {
+		for _, s := range ss {
+			r.routeLocked(s, nil)
+		}
+	}
+	peers := make([]*peer, 0, len(r.peers))
+	for _, p := range r.peers {
+		peers = append(peers, p)
+	}
+	r.mu.Unlock()
+	r.s.forget(r)
+	for _, p := range peers {
+		p.finish(signal.TypeEnded, &signal.Ended{Reason: reason})
+	}
+}
+
+func (r *sfuRoom) broadcastLocked(typ string, payload any) {
+	b, err := signal.Encode(typ, "", payload)
+	if err != nil {
+		r.s.log.Error("sfu: encode", "type", typ, "err", err)
+		return
+	}
+	for _, p := range r.peers {
+		p.send(b)
+	}
+}
+
+func (r *sfuRoom) broadcastStateLocked() {
+	r.broadcastLocked(signal.TypeParticipants, &signal.Participants{Participants: r.st.Participants()})
+	r.broadcastLocked(signal.TypeQueue, &signal.Queue{Queue: r.st.Queue()})
+}
+
+// routeAllLocked points every source at the fanout the floor rules allow.
+func (r *sfuRoom) routeAllLocked() {
+	for id, ss := range r.sources {
+		for _, s := range ss {
+			r.routeLocked(s, r.destLocked(id, s.kind))
+		}
+	}
+}
+
+func (r *sfuRoom) destLocked(id string, kind webrtc.RTPCodecType) *fanout {
+	if !r.st.CanPublish(id) {
+		return nil
+	}
+	p, err := r.st.Participant(id)
+	if err != nil {
+		return nil
+	}
+	if p.Role.Moderates() {
+		return r.fans[fanKey{id, kind}]
+	}
+	return r.fans[fanKey{"", kind}]
+}
+
+// routeLocked switches s to f, ending and starting recorder turns.
+func (r *sfuRoom) routeLocked(s *source, f *fanout) {
+	old := s.dest.Swap(f)
+	if old == f {
+		return
+	}
+	if old != nil {
+		s.setSink(nil)
+	}
+	if f == nil {
+		return
+	}
+	if f.kind == webrtc.RTPCodecTypeVideo {
+		s.requestKeyframe()
+	}
+	if r.cfg.Hooks != nil {
+		r.turns++
+		t := Turn{Number: r.turns, ParticipantID: s.peer.id, UserID: s.peer.info.UserID,
+			Question: r.st.Question(), Kind: s.kind, Start: time.Now()}
+		if k := r.cfg.Hooks.OnTrack(t, s.peer.info, webrtc.RTPCodecParameters{RTPCodecCapability: s.track.Codec().RTPCodecCapability, PayloadType: s.track.PayloadType()}); k != nil {
+			s.setSink(k)
+		}
+	}
+}
+
+// addSource registers a publisher track and routes it.
+func (r *sfuRoom) addSource(pe *peer, s *source) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.peers[pe.id] != pe || r.dead {
+		return false
+	}
+	r.sources[pe.id] = append(r.sources[pe.id], s)
+	r.routeLocked(s, r.destLocked(pe.id, s.kind))
+	return true
+}
+
+// subscription is a fanout to add to a peer after the room lock is released.
+type subscription struct {
+	p *peer
+	f *fanout
+}
+
+// ownFansLocked creates the fanouts of a host or moderator as it joins, so
+// subscribers have its m-lines negotiated before it sends its first packet.
+func (r *sfuRoom) ownFansLocked(part *room.Participant, audioOnly bool) []subscription {
+	if !part.Role.Moderates() {
+		return nil
+	}
+	var subs []subscription
+	for _, kind := range []webrtc.RTPCodecType{webrtc.RTPCodecTypeAudio, webrtc.RTPCodecTypeVideo} {
+		k := fanKey{part.ID, kind}
+		codec := opusCodec
+		if kind == webrtc.RTPCodecTypeVideo {
+			if !r.cfg.Video || audioOnly {
+				continue
+			}
+			codec = vp8Codec
+		}
+		if r.fans[k] != nil {
+			continue
+		}
+		f := newFanout(part.ID, part.ID, kind, codec)
+		r.fans[k] = f
+		for id, o := range r.peers {
+			if id != part.ID && (kind == webrtc.RTPCodecTypeAudio || !o.audioOnly) {
+				subs = append(subs, subscription{o, f})
+			}
+		}
+	}
+	return subs
+}
+
+func (r *sfuRoom) removeSource(pe *peer, s *source) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.routeLocked(s, nil)
+	ss := r.sources[pe.id]
+	for i, x := range ss {
+		if x == s {
+			r.sources[pe.id] = append(ss[:i:i], ss[i+1:]...)
+			break
+		}
+	}
+}
+
+func (r *sfuRoom) setSpeaking(id string, speaking bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.dead && r.st.SetSpeaking(id, speaking) {
+		r.broadcastLocked(signal.TypeParticipants, &signal.Participants{Participants: r.st.Participants()})
+	}
+}

@@ -1,0 +1,214 @@
+// Package sfu is Teixit's selective forwarding unit for live exchange-day
+// sessions: one *SFU per process holds the rooms it serves, each participant
+// has one Pion PeerConnection, and all ICE traffic shares one UDP socket.
+// Floor rules come from media/room, messages from media/signal; the transport
+// of signalling is the small Conn interface, so the package knows nothing of
+// HTTP or WebSockets.
+package sfu
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/pion/ice/v2"
+	"github.com/pion/interceptor"
+	"github.com/pion/webrtc/v3"
+
+	"github.com/teixit/teixit/media/room"
+)
+
+// Config configures an SFU.
+type Config struct {
+	// UDPAddr is the IP to bind the single ICE UDP socket to; "" binds all
+	// interfaces. Tests use "127.0.0.1".
+	UDPAddr string
+	// UDPPort is the ICE UDP port; 0 picks a free one (see (*SFU).UDPPort).
+	UDPPort int
+	// PublicIPs, when set, replace the host candidates' addresses (1:1 NAT).
+	PublicIPs []string
+	// Grace is how long a dropped participant keeps its place; 0 means
+	// room.DefaultGrace (30 s).
+	Grace time.Duration
+	// JoinTimeout bounds the wait for the first join message; 0 means 15 s.
+	JoinTimeout time.Duration
+	// Logger receives operational logs; nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// Opus and VP8 as negotiated with every peer.
+var (
+	opusCodec = webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2, SDPFmtpLine: "minptime=10;useinbandfec=1"}
+	vp8Codec  = webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000, RTCPFeedback: []webrtc.RTCPFeedback{
+		{Type: "nack"}, {Type: "nack", Parameter: "pli"}, {Type: "ccm", Parameter: "fir"}}}
+)
+
+// SFU holds the rooms of one process. It is safe for concurrent use.
+type SFU struct {
+	cfg  Config
+	log  *slog.Logger
+	udp  *net.UDPConn
+	mux  ice.UDPMux
+	api  *webrtc.API
+	mu   sync.Mutex
+	rms  map[string]*sfuRoom
+	done bool
+}
+
+// NewSFU opens the ICE UDP socket and prepares the WebRTC stack. Close
+// releases both.
+func NewSFU(cfg Config) (*SFU, error) {
+	if cfg.Grace <= 0 {
+		cfg.Grace = room.DefaultGrace
+	}
+	if cfg.JoinTimeout <= 0 {
+		cfg.JoinTimeout = 15 * time.Second
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	var ip net.IP
+	if cfg.UDPAddr != "" {
+		if ip = net.ParseIP(cfg.UDPAddr); ip == nil {
+			return nil, fmt.Errorf("sfu: bad UDPAddr %q", cfg.UDPAddr)
+		}
+	}
+	udp, err := net.ListenUDP("udp", &net.UDPAddr{IP: ip, Port: cfg.UDPPort})
+	if err != nil {
+		return nil, fmt.Errorf("sfu: listen udp: %w", err)
+	}
+	s := &SFU{cfg: cfg, log: cfg.Logger, udp: udp, rms: map[string]*sfuRoom{}}
+	s.mux = webrtc.NewICEUDPMux(nil, udp)
+	if s.api, err = newAPI(cfg, s.mux); err != nil {
+		_ = s.mux.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func newAPI(cfg Config, mux ice.UDPMux) (*webrtc.API, error) {
+	m := &webrtc.MediaEngine{}
+	if err := m.RegisterCodec(webrtc.RTPCodecParameters{RTPCodecCapability: opusCodec, PayloadType: 111}, webrtc.RTPCodecTypeAudio); err != nil {
+		return nil, fmt.Errorf("sfu: register opus: %w", err)
+	}
+	if err := m.RegisterCodec(webrtc.RTPCodecParameters{RTPCodecCapability: vp8Codec, PayloadType: 96}, webrtc.RTPCodecTypeVideo); err != nil {
+		return nil, fmt.Errorf("sfu: register vp8: %w", err)
+	}
+	if err := m.RegisterHeaderExtension(webrtc.RTPHeaderExtensionCapability{URI: audioLevelURI}, webrtc.RTPCodecTypeAudio); err != nil {
+		return nil, fmt.Errorf("sfu: register audio level: %w", err)
+	}
+	// NACK (generator and responder) and RTCP sender/receiver reports only:
+	// no stats or TWCC interceptors, which cost a goroutine and memory per
+	// stream and buy nothing for audio-first rooms.
+	ir := &interceptor.Registry{}
+	if err := webrtc.ConfigureNack(m, ir); err != nil {
+		return nil, fmt.Errorf("sfu: nack: %w", err)
+	}
+	if err := webrtc.ConfigureRTCPReports(ir); err != nil {
+		return nil, fmt.Errorf("sfu: rtcp reports: %w", err)
+	}
+	se := webrtc.SettingEngine{}
+	se.SetICEUDPMux(mux)
+	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4, webrtc.NetworkTypeUDP6})
+	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled) // no multicast socket
+	se.SetIncludeLoopbackCandidate(true)
+	if len(cfg.PublicIPs) > 0 {
+		se.SetNAT1To1IPs(cfg.PublicIPs, webrtc.ICECandidateTypeHost)
+	}
+	return webrtc.NewAPI(webrtc.WithMediaEngine(m), webrtc.WithInterceptorRegistry(ir), webrtc.WithSettingEngine(se)), nil
+}
+
+// UDPPort is the port of the ICE UDP socket.
+func (s *SFU) UDPPort() int { return s.udp.LocalAddr().(*net.UDPAddr).Port }
+
+// ErrClosed is returned by Serve once the SFU is closed.
+var ErrClosed = errors.New("sfu: closed")
+
+// Rooms is the number of live rooms.
+func (s *SFU) Rooms() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.rms)
+}
+
+// room returns the room with id, creating it with rc if needed.
+func (s *SFU) room(id string, rc RoomConfig) (*sfuRoom, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.done {
+		return nil, ErrClosed
+	}
+	r, ok := s.rms[id]
+	if !ok {
+		r = newRoom(s, id, rc)
+		s.rms[id] = r
+	}
+	return r, nil
+}
+
+// forget drops r from the map if it is still the room for its id.
+func (s *SFU) forget(r *sfuRoom) {
+	s.mu.Lock()
+	if s.rms[r.id] == r {
+		delete(s.rms, r.id)
+	}
+	s.mu.Unlock()
+}
+
+// EndRoom ends room id for everyone (e.g. the exchange day was closed through
+// the API): each participant gets an "ended" message, every PeerConnection is
+// closed and the room is forgotten. Unknown ids are ignored.
+func (s *SFU) EndRoom(id string, reason string) {
+	s.mu.Lock()
+	r := s.rms[id]
+	s.mu.Unlock()
+	if r != nil {
+		r.end(reason)
+	}
+}
+
+// Close ends every room and closes the UDP socket.
+func (s *SFU) Close() error {
+	s.mu.Lock()
+	s.done = true
+	rs := make([]*sfuRoom, 0, len(s.rms))
+	for _, r := range s.rms {
+		rs = append(rs, r)
+	}
+	s.mu.Unlock()
+	for _, r := range rs {
+		r.end("server shutting down")
+	}
+	return s.mux.Close()
+}
+
+// Serve runs one participant's session on conn until it leaves, is removed,
+// the room ends, conn fails or ctx is done; it closes conn before returning.
+// The first message must be a join (others get a not_joined error). It
+// returns nil when the session ended normally (leave, removed, room ended)
+// and the transport or context error otherwise.
+func (s *SFU) Serve(ctx context.Context, roomID string, rc RoomConfig, p ParticipantInfo, conn Conn) error {
+	defer conn.Close()
+	if !p.Role.Valid() {
+		return fmt.Errorf("sfu: invalid role %q", p.Role)
+	}
+	jctx, cancel := context.WithTimeout(ctx, s.cfg.JoinTimeout)
+	join, ref, err := awaitJoin(jctx, conn)
+	cancel()
+	if err != nil {
+		return err
+	}
+	r, err := s.room(roomID, rc)
+	if err != nil {
+		return err
+	}
+	pe, err := r.admit(ctx, p, join, ref, conn)
+	if err != nil {
+		return err
+	}
+	return pe.serve(ctx)
+}

@@ -64,6 +64,11 @@ describe('Teixit in the browser', () => {
     assert.match(await page.title(), /Teixit/);
     await page.getByTestId('nav-register').waitFor();
     await checkPage(page, 'home');
+    // Keyboard: the first Tab reaches the skip link, which moves focus to the main content.
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.className), 'skip-link');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'main');
   });
 
   it('register shows errors next to fields, then creates the account', async () => {
@@ -105,6 +110,10 @@ describe('Teixit in the browser', () => {
     await page.getByTestId('token-revoke').click();
     await page.getByTestId('revoke-dialog-confirm').click();
     await page.getByTestId('tokens-empty').waitFor();
+
+    const download = page.waitForEvent('download');
+    await page.getByTestId('account-export').click();
+    assert.equal((await download).suggestedFilename(), 'teixit-my-data.json');
   });
 
   it('log out, then log in again (wrong password first)', async () => {
@@ -134,7 +143,7 @@ describe('Teixit in the browser', () => {
     await page.getByTestId('org-create-submit').click();
     await page.waitForURL(/\/organisations\/[^/]+$/);
     orgUrl = page.url();
-    assert.equal(await heading(page).textContent(), 'Veïns del Raval');
+    await heading(page).filter({ hasText: 'Veïns del Raval' }).waitFor();
     await page.getByTestId('my-role').waitFor();
     assert.match(await page.getByTestId('my-role').textContent(), /Admin/);
     assert.equal(await page.getByTestId('member-item').count(), 1);
@@ -201,6 +210,31 @@ describe('Teixit in the browser', () => {
     await p.getByTestId('nav-home').click();
     assert.match(await heading(p).textContent(), /treballem junts/);
     await checkPage(p, 'home-ca');
+    await ctx.close();
+  });
+
+  it('the second person deletes their account after confirming', async () => {
+    const ctx = await newContext();
+    const p = await ctx.newPage();
+    await p.goto(server.base + '/login?next=/account');
+    await p.getByLabel('Email address').fill(bru.email);
+    await p.getByLabel('Password').fill(PASSWORD);
+    await p.getByTestId('login-submit').click();
+    await p.waitForURL('**/account');
+    await heading(p).filter({ hasText: 'Mi cuenta' }).waitFor(); // Bru's account language
+    await p.getByTestId('account-delete').click();
+    const dialog = p.getByTestId('delete-dialog');
+    await dialog.waitFor();
+    assert.equal(await p.evaluate(() => document.activeElement?.closest('dialog') !== null), true, 'focus is inside the dialog');
+    await checkPage(p, 'account-delete-dialog');
+    await p.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    assert.equal(await p.evaluate(() => document.activeElement?.dataset.testid), 'account-delete', 'focus returns to the button');
+    await p.getByTestId('account-delete').click();
+    await p.getByTestId('delete-dialog-confirm').click();
+    await p.waitForURL(server.base + '/');
+    await p.getByTestId('nav-login').waitFor();
+    assert.match(await p.getByTestId('live-region').textContent(), /borrado/);
     await ctx.close();
   });
 

@@ -44,6 +44,7 @@ type tclient struct {
 	c        *client.Client
 	id       string
 	token    string
+	welcome  *signal.Welcome
 	msgs     chan signal.Message
 	rtp      chan got
 	serveErr chan error
@@ -59,6 +60,7 @@ func joinRoom(t testing.TB, s *SFU, roomID string, rc RoomConfig, info Participa
 	w := tc.waitMsg(signal.TypeWelcome, nil)
 	tc.id = w.Payload.(*signal.Welcome).You
 	tc.token = w.Payload.(*signal.Welcome).ResumeToken
+	tc.welcome = w.Payload.(*signal.Welcome)
 	tc.waitConnected()
 	return tc
 }

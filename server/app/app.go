@@ -5,10 +5,10 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
+	"path/filepath"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -21,6 +21,7 @@ import (
 	"github.com/teixit/teixit/server/config"
 	"github.com/teixit/teixit/server/httpx"
 	"github.com/teixit/teixit/server/organisation"
+	"github.com/teixit/teixit/server/readmodel"
 	"github.com/teixit/teixit/server/store"
 	"github.com/teixit/teixit/server/territory"
 )
@@ -35,6 +36,7 @@ type App struct {
 	Accounts      *account.Service
 	Organisations *organisation.Service
 	Territories   *territory.Service
+	ReadModel     *readmodel.ReadModel
 
 	registry  *prometheus.Registry
 	ownsStore bool
@@ -68,7 +70,18 @@ func New(ctx context.Context, cfg config.Config, d Deps) (*App, error) {
 		a.closeStore(ctx)
 		return nil, err
 	}
+	rm, err := readmodel.Open(a.Store, readmodel.Options{Dir: filepath.Join(cfg.DataDir, "index"), Logger: a.Log})
+	if err != nil {
+		a.closeStore(ctx)
+		return nil, err
+	}
+	a.ReadModel = rm
 	a.build()
+	if err := a.ReadModel.Start(ctx); err != nil {
+		_ = a.ReadModel.Close()
+		a.closeStore(ctx)
+		return nil, err
+	}
 	return a, nil
 }
 
@@ -78,13 +91,15 @@ func Migrations() []store.Migration {
 	ms = append(ms, account.Migrations()...)
 	ms = append(ms, organisation.Migrations()...)
 	ms = append(ms, territory.Migrations()...)
+	ms = append(ms, readmodel.Migrations()...)
 	return ms
 }
 
 func (a *App) build() {
 	accStore := account.NewStore(a.Store)
 	a.Accounts = account.NewService(accStore)
-	a.Organisations = organisation.NewService(organisation.NewStore(a.Store), accountPeople{a.Accounts})
+	a.Organisations = organisation.NewService(organisation.NewStore(a.Store), accountPeople{a.Accounts}, a.ReadModel)
+	a.ReadModel.Register(organisation.IndexKind, readmodel.Kind{Load: a.Organisations.Load, All: a.Organisations.All, Link: organisation.Link})
 	a.Accounts.AddHook(a.Organisations)
 	a.Territories = territory.NewService(a.Store, a.Organisations)
 
@@ -139,6 +154,11 @@ func (a *App) Serve(ln net.Listener) error {
 // store if this App opened it.
 func (a *App) Shutdown(ctx context.Context) error {
 	err := a.Fiber.ShutdownWithContext(ctx)
+	if a.ReadModel != nil {
+		if cerr := a.ReadModel.Close(); cerr != nil {
+			a.Log.Error("closing the search index", "err", cerr)
+		}
+	}
 	a.closeStore(ctx)
 	return err
 }
@@ -158,7 +178,8 @@ func (a *App) Ready(ctx context.Context) error {
 	if err := a.Store.Ping(ctx); err != nil {
 		return fmt.Errorf("store: %w", err)
 	}
+	if err := a.ReadModel.Ready(); err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
 	return nil
 }
-
-var errNotReady = errors.New("not ready")

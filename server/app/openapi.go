@@ -12,6 +12,7 @@ import (
 	"github.com/teixit/teixit/server/account"
 	"github.com/teixit/teixit/server/httpx"
 	"github.com/teixit/teixit/server/organisation"
+	"github.com/teixit/teixit/server/readmodel"
 	"github.com/teixit/teixit/server/territory"
 )
 
@@ -42,6 +43,8 @@ var schemaTypes = map[string]any{
 	"Territory":         territory.Territory{},
 	"TerritoryInput":    territory.Input{},
 	"TerritoryList":     httpx.List[territory.Territory]{},
+	"SearchResults":     readmodel.Results{},
+	"SuggestionList":    httpx.List[readmodel.Suggestion]{},
 	"Error":             httpx.ErrorBody{},
 	"Object":            map[string]any{},
 }

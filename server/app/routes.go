@@ -61,6 +61,9 @@ func (a *App) table() []route {
 		{"PATCH", "/organisations/:id/members/:userId", user, org.SetRole, "Change a member's role (its admins)", "RoleInput", "Member"},
 		{"DELETE", "/organisations/:id/members/:userId", user, org.RemoveMember, "Remove a member (its admins) or leave", "", ""},
 
+		{"GET", "/search", public, a.ReadModel.Search, "Full-text search over everything the reader may see, with facets", "", "SearchResults"},
+		{"GET", "/search/suggest", public, a.ReadModel.Suggest, "Title completions as you type", "", "SuggestionList"},
+
 		{"GET", "/territories", public, ter.List, "Territories, filtered by ?parent= and ?level=", "", "TerritoryList"},
 		{"POST", "/territories", user, ter.Create, "Create a territory (platform and municipality admins)", "TerritoryInput", "Territory"},
 		{"GET", "/territories/:id", public, ter.Get, "A territory with its GeoJSON boundary", "", "Territory"},

@@ -8,6 +8,7 @@ import (
 
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/httpx"
+	"github.com/teixit/teixit/server/readmodel"
 )
 
 // Handlers are the HTTP endpoints of organisations and memberships.
@@ -19,7 +20,8 @@ func NewHandlers(svc *Service) *Handlers { return &Handlers{svc: svc} }
 // List: GET /organisations.
 func (h *Handlers) List(c *fiber.Ctx) error {
 	limit, _ := strconv.Atoi(c.Query("limit"))
-	items, next, err := h.svc.List(c.UserContext(), c.Query("cursor"), limit)
+	items, next, err := h.svc.List(c.UserContext(), readmodel.ReaderFor(auth.From(c)),
+		ListInput{Cursor: c.Query("cursor"), Limit: limit, Kind: c.Query("kind"), Sort: c.Query("sort")})
 	if err != nil {
 		return err
 	}

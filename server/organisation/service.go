@@ -9,6 +9,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/bson"
 
+	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/account"
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
@@ -31,12 +32,13 @@ const MaxMembersListed = 1000
 type Service struct {
 	st     *Store
 	people People
+	rm     ReadModel
 	now    func() time.Time
 }
 
 // NewService builds the service.
-func NewService(st *Store, people People) *Service {
-	return &Service{st: st, people: people, now: time.Now}
+func NewService(st *Store, people People, rm ReadModel) *Service {
+	return &Service{st: st, people: people, rm: rm, now: time.Now}
 }
 
 // Input creates or changes an organisation; nil fields are left alone on update.
@@ -138,7 +140,7 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in Input) (*Org
 	if err := s.people.AddOrg(ctx, p.UserID, o.ID); err != nil {
 		return nil, err
 	}
-	if err := s.st.insert(ctx, o); err != nil {
+	if err := s.rm.Changed(ctx, IndexKind, o.ID, func() error { return s.st.insert(ctx, o) }); err != nil {
 		return nil, err
 	}
 	api := o.api()
@@ -180,33 +182,56 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id string, in I
 	}
 	if len(set) > 0 {
 		set["updatedAt"] = s.now().UTC()
-		if err := s.st.update(ctx, id, set); err != nil {
+		if err := s.rm.Changed(ctx, IndexKind, id, func() error { return s.st.update(ctx, id, set) }); err != nil {
 			return nil, err
 		}
 	}
 	return s.Get(ctx, p, id)
 }
 
-// List returns a page of organisations after the cursor.
-func (s *Service) List(ctx context.Context, cursor string, limit int) ([]Organisation, string, error) {
-	if limit <= 0 || limit > 100 {
-		limit = 50
+// ListInput filters and orders the organisations list.
+type ListInput struct {
+	Cursor string
+	Limit  int
+	Kind   string
+	Sort   string // "name" (default) or "-created"
+}
+
+// List returns a page of organisations from the read model, each loaded fresh from the store by id.
+func (s *Service) List(ctx context.Context, r search.Reader, in ListInput) ([]Organisation, string, error) {
+	if in.Limit <= 0 || in.Limit > 100 {
+		in.Limit = 50
 	}
-	if cursor != "" && !store.ValidID(cursor) {
-		return nil, "", apperr.Validation(map[string]string{"cursor": "is not a cursor this list gave out"})
+	req := search.ListRequest{Kind: IndexKind, Cursor: in.Cursor, PerPage: in.Limit, IDsOnly: true, Filters: map[string][]string{}}
+	switch in.Sort {
+	case "", "name":
+		req.Sort = "title"
+	case "-created", "created":
+		req.Sort = in.Sort
+	default:
+		return nil, "", apperr.Validation(map[string]string{"sort": "must be name, created or -created"})
 	}
-	docs, err := s.st.list(ctx, cursor, limit+1)
+	if in.Kind != "" {
+		if !oneOf(in.Kind, Kinds) {
+			return nil, "", apperr.Validation(map[string]string{"kind": "must be one of " + strings.Join(Kinds, ", ")})
+		}
+		req.Filters["org_kind"] = []string{in.Kind}
+	}
+	res, err := s.rm.List(ctx, r, req)
 	if err != nil {
 		return nil, "", err
 	}
-	next := ""
-	if len(docs) > limit {
-		docs = docs[:limit]
-		next = docs[limit-1].ID
+	out := make([]Organisation, 0, len(res.Items))
+	for _, d := range res.Items {
+		_, id, _ := strings.Cut(d.ID, ":")
+		o, err := s.st.get(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			continue // deleted since it was indexed
+		}
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, o.api())
 	}
-	out := make([]Organisation, len(docs))
-	for i := range docs {
-		out[i] = docs[i].api()
-	}
-	return out, next, nil
+	return out, res.NextCursor, nil
 }

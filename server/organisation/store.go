@@ -59,20 +59,6 @@ func (st *Store) update(ctx context.Context, id string, set bson.M) error {
 	return store.Wrap("organisation: update", err)
 }
 
-// list returns organisations after the cursor id in id order (cold path until lists move to the read model).
-func (st *Store) list(ctx context.Context, after string, limit int) ([]orgDoc, error) {
-	filter := bson.M{}
-	if after != "" {
-		filter["_id"] = bson.M{"$gt": after}
-	}
-	cur, err := st.s.C(colOrgs).Find(ctx, filter, options.Find().SetSort(bson.M{"_id": 1}).SetLimit(int64(limit)))
-	if err != nil {
-		return nil, store.Wrap("organisation: list", err)
-	}
-	out := []orgDoc{}
-	return out, store.Wrap("organisation: list", cur.All(ctx, &out))
-}
-
 // insertMembership adds a membership; ErrDuplicate if the person is already a member.
 func (st *Store) insertMembership(ctx context.Context, m *membershipDoc) error {
 	_, err := st.s.C(colMemberships).InsertOne(ctx, m)

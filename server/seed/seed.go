@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/account"
 	"github.com/teixit/teixit/server/app"
 	"github.com/teixit/teixit/server/apperr"
@@ -89,7 +90,7 @@ func Load(ctx context.Context, a *app.App) ([]Account, error) {
 	if err := loadTerritories(ctx, a.Territories, ids["admin@example.org"]); err != nil {
 		return nil, err
 	}
-	existing, _, err := a.Organisations.List(ctx, "", 100)
+	existing, _, err := a.Organisations.List(ctx, search.Reader{Admin: true}, organisation.ListInput{Limit: 100})
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,173 @@
+package readmodel
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/teixit/teixit/search"
+	"github.com/teixit/teixit/server/apperr"
+	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/httpx"
+)
+
+// Hit is one search result as the API shows it.
+type Hit struct {
+	ID         string    `json:"id"`
+	Kind       string    `json:"kind"`
+	Title      string    `json:"title"`
+	Language   string    `json:"language"`
+	Created    time.Time `json:"created"`
+	URL        string    `json:"url"`
+	Highlights []string  `json:"highlights"` // HTML: escaped text with <mark> around matches
+}
+
+// Facet is one value of a facet with its count among what the reader may see.
+type Facet struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
+}
+
+// Results is the search response.
+type Results struct {
+	Total   uint64             `json:"total"`
+	Page    int                `json:"page"`
+	PerPage int                `json:"perPage"`
+	Hits    []Hit              `json:"hits"`
+	Facets  map[string][]Facet `json:"facets"`
+	TookMS  float64            `json:"tookMs"`
+}
+
+// Suggestion completes a title as the person types.
+type Suggestion struct {
+	ID    string `json:"id"`
+	Kind  string `json:"kind"`
+	Title string `json:"title"`
+	URL   string `json:"url"`
+}
+
+// link turns an index id ("kind:id") into the app page that shows it.
+func (rm *ReadModel) link(docID string) string {
+	kind, id, _ := strings.Cut(docID, ":")
+	if k, ok := rm.kinds[kind]; ok && k.Link != nil {
+		return k.Link(id)
+	}
+	return ""
+}
+
+// mapErr turns the search package's input errors into the one error shape.
+func mapErr(err error) error {
+	var ie *search.InputError
+	if errors.As(err, &ie) {
+		return apperr.Validation(map[string]string{ie.Field: ie.Message})
+	}
+	return err
+}
+
+func splitList(v string) []string {
+	if v == "" {
+		return nil
+	}
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func parseDate(field, v string, endOfDay bool) (*time.Time, error) {
+	if v == "" {
+		return nil, nil
+	}
+	t, err := time.Parse("2006-01-02", v)
+	if err != nil {
+		if t, err = time.Parse(time.RFC3339, v); err != nil {
+			return nil, apperr.Validation(map[string]string{field: "must be a date like 2026-03-31"})
+		}
+		return &t, nil
+	}
+	if endOfDay {
+		t = t.Add(24*time.Hour - time.Nanosecond)
+	}
+	return &t, nil
+}
+
+// Search: GET /search?q=&kind=&theme=&territory=&org=&lang=&from=&to=&sort=&page=&perPage=.
+func (rm *ReadModel) Search(c *fiber.Ctx) error {
+	q := c.Query("q")
+	if !utf8.ValidString(q) {
+		return apperr.Validation(map[string]string{"q": "is not valid text"})
+	}
+	from, err := parseDate("from", c.Query("from"), false)
+	if err != nil {
+		return err
+	}
+	to, err := parseDate("to", c.Query("to"), true)
+	if err != nil {
+		return err
+	}
+	page, perPage := 1, 20
+	if v := c.Query("page"); v != "" {
+		if page, err = strconv.Atoi(v); err != nil || page < 1 {
+			return apperr.Validation(map[string]string{"page": "must be a whole number from 1"})
+		}
+	}
+	if v := c.Query("perPage"); v != "" {
+		if perPage, err = strconv.Atoi(v); err != nil || perPage < 1 {
+			return apperr.Validation(map[string]string{"perPage": "must be a whole number from 1"})
+		}
+	}
+	sort := c.Query("sort", "relevance")
+	if sort != "relevance" && sort != "date" {
+		return apperr.Validation(map[string]string{"sort": "must be relevance or date"})
+	}
+	res, err := rm.Index.Search(c.UserContext(), ReaderFor(auth.From(c)), search.SearchRequest{
+		Q: q, Kinds: splitList(c.Query("kind")), Themes: splitList(c.Query("theme")), Territories: splitList(c.Query("territory")),
+		Orgs: splitList(c.Query("org")), Langs: splitList(c.Query("lang")), From: from, To: to, Sort: sort, Page: page, PerPage: perPage,
+	})
+	if err != nil {
+		return mapErr(err)
+	}
+	out := Results{Total: res.Total, Page: res.Page, PerPage: res.PerPage, Hits: make([]Hit, len(res.Hits)),
+		Facets: map[string][]Facet{}, TookMS: float64(res.Took.Microseconds()) / 1000}
+	for i, h := range res.Hits {
+		hl := h.Highlights
+		if hl == nil {
+			hl = []string{}
+		}
+		out.Hits[i] = Hit{ID: h.ID, Kind: h.Kind, Title: h.Title, Language: h.Language, Created: h.Created, URL: rm.link(h.ID), Highlights: hl}
+	}
+	for name, fs := range res.Facets {
+		list := make([]Facet, len(fs))
+		for i, f := range fs {
+			list[i] = Facet{Value: f.Value, Count: f.Count}
+		}
+		out.Facets[name] = list
+	}
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	return httpx.OK(c, out)
+}
+
+// Suggest: GET /search/suggest?q= — title completions visible to the reader.
+func (rm *ReadModel) Suggest(c *fiber.Ctx) error {
+	q := c.Query("q")
+	if !utf8.ValidString(q) {
+		return apperr.Validation(map[string]string{"q": "is not valid text"})
+	}
+	ss, err := rm.Index.Suggest(c.UserContext(), ReaderFor(auth.From(c)), q, 8)
+	if err != nil {
+		return mapErr(err)
+	}
+	out := make([]Suggestion, len(ss))
+	for i, s := range ss {
+		out[i] = Suggestion{ID: s.ID, Kind: s.Kind, Title: s.Title, URL: rm.link(s.ID)}
+	}
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	return httpx.OK(c, httpx.List[Suggestion]{Items: out})
+}

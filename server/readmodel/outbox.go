@@ -1,0 +1,150 @@
+package readmodel
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"github.com/teixit/teixit/search"
+	"github.com/teixit/teixit/server/store"
+)
+
+const (
+	colOutbox = "outbox"
+	colNodes  = "index_nodes"
+	seqName   = "outbox"
+)
+
+// Migrations returns the read model's collections.
+func Migrations() []store.Migration {
+	return []store.Migration{{Name: "0004_readmodel_outbox", Up: func(ctx context.Context, s *store.Store) error {
+		return s.CreateCollections(ctx, colOutbox, colNodes)
+	}}}
+}
+
+// Outbox is the small collection of change records every indexed write appends to. Record ids are the
+// zero-padded sequence, so id order is sequence order; pruning keeps it small enough to scan cheaply.
+type Outbox struct {
+	s    *store.Store
+	node string
+	now  func() time.Time
+}
+
+type changeDoc struct {
+	ID   string    `bson:"_id"`
+	Seq  int64     `bson:"seq"`
+	Kind string    `bson:"kind"`
+	Rec  string    `bson:"rec"`
+	Node string    `bson:"node"`
+	At   time.Time `bson:"at"`
+}
+
+type nodeDoc struct {
+	ID  string    `bson:"_id"`
+	Seq int64     `bson:"seq"`
+	At  time.Time `bson:"at"`
+}
+
+func seqID(seq uint64) string { return fmt.Sprintf("%020d", seq) }
+
+// Append records that kind/id is about to change and returns the record's sequence. Call it BEFORE the
+// write it announces: without transactions, a crash between the two then loses nothing (the indexer reads
+// the record's current state, whatever it is).
+func (o *Outbox) Append(ctx context.Context, kind, id string) (uint64, error) {
+	seq, err := o.s.NextSeq(ctx, seqName)
+	if err != nil {
+		return 0, err
+	}
+	_, err = o.s.C(colOutbox).InsertOne(ctx, changeDoc{ID: seqID(seq), Seq: int64(seq), Kind: kind, Rec: id, Node: o.node, At: o.now().UTC()})
+	if err != nil {
+		return 0, store.Wrap("readmodel: append change", err)
+	}
+	return seq, nil
+}
+
+// Since implements search.ChangeLog.
+func (o *Outbox) Since(ctx context.Context, after uint64, limit int) ([]search.Change, error) {
+	cur, err := o.s.C(colOutbox).Find(ctx, bson.M{"_id": bson.M{"$gt": seqID(after)}},
+		options.Find().SetSort(bson.M{"_id": 1}).SetLimit(int64(limit)))
+	if err != nil {
+		return nil, store.Wrap("readmodel: read changes", err)
+	}
+	var docs []changeDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, store.Wrap("readmodel: read changes", err)
+	}
+	out := make([]search.Change, len(docs))
+	for i, d := range docs {
+		out[i] = search.Change{Seq: uint64(d.Seq), Kind: d.Kind, ID: d.Rec, Node: d.Node}
+	}
+	return out, nil
+}
+
+// Head is the last sequence handed out (0 when none): a rebuild stamps its index with the head read before
+// it starts, so that writes made during the rebuild are replayed by the feed.
+func (o *Outbox) Head(ctx context.Context) (uint64, error) {
+	var d struct {
+		Seq int64 `bson:"seq"`
+	}
+	err := o.s.C("counters").FindOne(ctx, bson.M{"_id": seqName}).Decode(&d)
+	if err == mongo.ErrNoDocuments {
+		return 0, nil
+	}
+	return uint64(d.Seq), store.Wrap("readmodel: head", err)
+}
+
+// Oldest returns the lowest sequence still in the outbox (ok false when it is empty).
+func (o *Outbox) Oldest(ctx context.Context) (uint64, bool, error) {
+	var d changeDoc
+	err := o.s.C(colOutbox).FindOne(ctx, bson.M{}, options.FindOne().SetSort(bson.M{"_id": 1})).Decode(&d)
+	if err == mongo.ErrNoDocuments {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, store.Wrap("readmodel: oldest", err)
+	}
+	return uint64(d.Seq), true, nil
+}
+
+// Report records this node's checkpoint so that pruning waits for it.
+func (o *Outbox) Report(ctx context.Context, checkpoint uint64) error {
+	_, err := o.s.C(colNodes).ReplaceOne(ctx, bson.M{"_id": o.node},
+		nodeDoc{ID: o.node, Seq: int64(checkpoint), At: o.now().UTC()}, options.Replace().SetUpsert(true))
+	return store.Wrap("readmodel: report checkpoint", err)
+}
+
+// Prune deletes change records that every live node has indexed and that are older than retention. A node
+// silent for longer than retention no longer holds pruning back: when it returns, its checkpoint is behind
+// the oldest record and it rebuilds its index.
+func (o *Outbox) Prune(ctx context.Context, retention time.Duration) (int64, error) {
+	now := o.now().UTC()
+	cur, err := o.s.C(colNodes).Find(ctx, bson.M{})
+	if err != nil {
+		return 0, store.Wrap("readmodel: prune", err)
+	}
+	var nodes []nodeDoc
+	if err := cur.All(ctx, &nodes); err != nil {
+		return 0, store.Wrap("readmodel: prune", err)
+	}
+	var low int64 = -1
+	for _, n := range nodes {
+		if now.Sub(n.At) > retention {
+			continue
+		}
+		if low < 0 || n.Seq < low {
+			low = n.Seq
+		}
+	}
+	if low <= 0 {
+		return 0, nil
+	}
+	res, err := o.s.C(colOutbox).DeleteMany(ctx, bson.M{"_id": bson.M{"$lt": seqID(uint64(low))}, "at": bson.M{"$lt": now.Add(-retention)}})
+	if err != nil {
+		return 0, store.Wrap("readmodel: prune", err)
+	}
+	return res.DeletedCount, nil
+}

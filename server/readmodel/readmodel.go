@@ -1,0 +1,279 @@
+// Package readmodel keeps the search index in step with the store and serves it: every indexed write goes
+// through Changed (outbox record first, then the write, then the local indexer is woken and waited for, so
+// a person sees their own write at once), each node's indexer follows the shared outbox, and lists, counts
+// and search are answered from the index with the reader's rights inside the query. See README.md here.
+package readmodel
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/teixit/teixit/search"
+	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/store"
+)
+
+// Options tune the read model.
+type Options struct {
+	// Dir holds the index (DataDir/index).
+	Dir string
+	// Node names this process in the outbox; empty uses the id kept in Dir/node-id.
+	Node string
+	// Retention is how long change records are kept once every live node has indexed them. Default 1 h.
+	Retention time.Duration
+	// WriteWait bounds how long Changed waits for the local index (read-your-writes). Default 2 s.
+	WriteWait time.Duration
+	Logger    *slog.Logger
+}
+
+// Kind is how one domain plugs into the read model.
+type Kind struct {
+	// Load returns the current indexed form of the given records; a record absent from the result is
+	// removed from the index (deleted, hidden, not indexable).
+	Load search.Loader
+	// All streams the ids of every record of the kind (for rebuilds).
+	All func(ctx context.Context, yield func(id string) error) error
+	// Link is the app page of a record (search results link to it).
+	Link func(id string) string
+}
+
+// ReadModel is the index, its feed and the outbox.
+type ReadModel struct {
+	Index   *search.Index
+	Outbox  *Outbox
+	opts    Options
+	kinds   map[string]Kind
+	indexer *search.Indexer
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+	started bool
+}
+
+// Open opens (or creates) the index and the outbox. Register kinds, then Start.
+func Open(s *store.Store, o Options) (*ReadModel, error) {
+	if o.Retention <= 0 {
+		o.Retention = time.Hour
+	}
+	if o.WriteWait <= 0 {
+		o.WriteWait = 2 * time.Second
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if err := os.MkdirAll(o.Dir, 0o700); err != nil {
+		return nil, fmt.Errorf("readmodel: %w", err)
+	}
+	if o.Node == "" {
+		node, err := nodeID(o.Dir)
+		if err != nil {
+			return nil, err
+		}
+		o.Node = node
+	}
+	idx, err := search.Open(filepath.Join(o.Dir, "bleve"), search.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("readmodel: open index: %w", err)
+	}
+	return &ReadModel{Index: idx, Outbox: &Outbox{s: s, node: o.Node, now: time.Now}, opts: o, kinds: map[string]Kind{}}, nil
+}
+
+func nodeID(dir string) (string, error) {
+	path := filepath.Join(dir, "node-id")
+	if b, err := os.ReadFile(path); err == nil && len(strings.TrimSpace(string(b))) > 0 {
+		return strings.TrimSpace(string(b)), nil
+	}
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	host, _ := os.Hostname()
+	id := host + "-" + hex.EncodeToString(b)
+	if err := os.WriteFile(path, []byte(id+"\n"), 0o600); err != nil {
+		return "", fmt.Errorf("readmodel: node id: %w", err)
+	}
+	return id, nil
+}
+
+// Register plugs a kind in; call before Start.
+func (rm *ReadModel) Register(kind string, k Kind) { rm.kinds[kind] = k }
+
+// Start brings the index up to date — rebuilding it when it is new or fell behind the outbox's retained
+// window — and then follows the outbox in the background until Close.
+func (rm *ReadModel) Start(ctx context.Context) error {
+	loaders := map[string]search.Loader{}
+	for name, k := range rm.kinds {
+		loaders[name] = k.Load
+	}
+	rm.indexer = search.NewIndexer(rm.Index, rm.Outbox, loaders, search.IndexerOptions{Logger: rm.opts.Logger})
+	cp, err := rm.Index.Checkpoint()
+	if err != nil {
+		return err
+	}
+	oldest, any, err := rm.Outbox.Oldest(ctx)
+	if err != nil {
+		return err
+	}
+	if cp == 0 || (any && oldest > cp+1) {
+		rm.opts.Logger.Info("rebuilding the search index", "checkpoint", cp, "oldest_change", oldest)
+		if err := rm.Rebuild(ctx, nil); err != nil {
+			return err
+		}
+	}
+	if err := rm.indexer.CatchUp(ctx); err != nil {
+		return err
+	}
+	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	rm.cancel, rm.started = cancel, true
+	rm.wg.Add(2)
+	go func() { defer rm.wg.Done(); _ = rm.indexer.Run(runCtx) }()
+	go func() { defer rm.wg.Done(); rm.maintain(runCtx) }()
+	return nil
+}
+
+// maintain reports this node's checkpoint and prunes the outbox once a minute.
+func (rm *ReadModel) maintain(ctx context.Context) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		if cp, err := rm.Index.Checkpoint(); err == nil {
+			if err := rm.Outbox.Report(ctx, cp); err != nil && ctx.Err() == nil {
+				rm.opts.Logger.Warn("read model: report checkpoint", "err", err)
+			}
+		}
+		if _, err := rm.Outbox.Prune(ctx, rm.opts.Retention); err != nil && ctx.Err() == nil {
+			rm.opts.Logger.Warn("read model: prune outbox", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Changed runs write, announcing it first in the outbox, then makes the local index reflect it before
+// returning (bounded by WriteWait: past that the write still succeeds and is indexed shortly after).
+func (rm *ReadModel) Changed(ctx context.Context, kind, id string, write func() error) error {
+	seq, err := rm.Outbox.Append(ctx, kind, id)
+	if err != nil {
+		return err
+	}
+	if err := write(); err != nil {
+		return err
+	}
+	if rm.indexer == nil || !rm.started {
+		return nil
+	}
+	rm.indexer.Notify()
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rm.opts.WriteWait)
+	defer cancel()
+	if err := rm.indexer.WaitFor(wctx, seq); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return nil
+}
+
+// Rebuild builds a fresh index from every registered kind in a new folder and swaps it in; queries are
+// served by the old index meanwhile. progress, when given, receives (done, total).
+func (rm *ReadModel) Rebuild(ctx context.Context, progress search.Progress) error {
+	head, err := rm.Outbox.Head(ctx)
+	if err != nil {
+		return err
+	}
+	source := func(ctx context.Context, yield func(search.Document) error) error {
+		for name, k := range rm.kinds {
+			batch := make([]string, 0, 200)
+			flush := func() error {
+				if len(batch) == 0 {
+					return nil
+				}
+				found, err := k.Load(ctx, batch)
+				if err != nil {
+					return err
+				}
+				for _, id := range batch {
+					if d, ok := found[id]; ok {
+						if d.ID == "" {
+							d.ID = search.DocID(name, id)
+						}
+						if d.Kind == "" {
+							d.Kind = name
+						}
+						if err := yield(d); err != nil {
+							return err
+						}
+					}
+				}
+				batch = batch[:0]
+				return nil
+			}
+			err := k.All(ctx, func(id string) error {
+				batch = append(batch, id)
+				if len(batch) == cap(batch) {
+					return flush()
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return rm.Index.Rebuild(ctx, head, 0, source, progress)
+}
+
+// WaitIndexed blocks until every change written so far is in the local index (for tests and tools).
+func (rm *ReadModel) WaitIndexed(ctx context.Context) error {
+	head, err := rm.Outbox.Head(ctx)
+	if err != nil {
+		return err
+	}
+	rm.indexer.Notify()
+	return rm.indexer.WaitFor(ctx, head)
+}
+
+// Close stops the feed and closes the index.
+func (rm *ReadModel) Close() error {
+	if rm.cancel != nil {
+		rm.cancel()
+	}
+	rm.wg.Wait()
+	return rm.Index.Close()
+}
+
+// ReaderFor turns a request's principal into the search package's reader (nil is anonymous).
+func ReaderFor(p *auth.Principal) search.Reader {
+	if p == nil {
+		return search.Reader{}
+	}
+	return search.Reader{UserID: p.UserID, Orgs: p.OrgIDs, Admin: p.PlatformAdmin}
+}
+
+// List runs a read-model list query (see search.ListRequest).
+func (rm *ReadModel) List(ctx context.Context, r search.Reader, req search.ListRequest) (*search.ListResult, error) {
+	res, err := rm.Index.List(ctx, r, req)
+	return res, mapErr(err)
+}
+
+// Counts runs a read-model count query for dashboards.
+func (rm *ReadModel) Counts(ctx context.Context, r search.Reader, kind string, filters map[string][]string, fields []string) (*search.CountResult, error) {
+	res, err := rm.Index.Counts(ctx, r, kind, filters, fields)
+	return res, mapErr(err)
+}
+
+// Ready reports whether the index answers.
+func (rm *ReadModel) Ready() error {
+	_, err := rm.Index.Count()
+	return err
+}

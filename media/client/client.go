@@ -48,6 +48,10 @@ type Config struct {
 	API     *webrtc.API // nil means LoopbackAPI()
 	Join    signal.Join
 	Publish bool // attach an Opus track to the first offer's receiving m-line
+	// ICEServers (e.g. a TURN relay) and RelayOnly (force the relay, as a
+	// restrictive network would) configure the PeerConnection.
+	ICEServers []webrtc.ICEServer
+	RelayOnly  bool
 	// OnMessage gets every server message except offers and candidates,
 	// from the Run goroutine.
 	OnMessage func(signal.Message)
@@ -76,7 +80,11 @@ func New(ctx context.Context, conn Conn, cfg Config) (*Client, error) {
 			return nil, err
 		}
 	}
-	pc, err := api.NewPeerConnection(webrtc.Configuration{})
+	pcfg := webrtc.Configuration{ICEServers: cfg.ICEServers}
+	if cfg.RelayOnly {
+		pcfg.ICETransportPolicy = webrtc.ICETransportPolicyRelay
+	}
+	pc, err := api.NewPeerConnection(pcfg)
 	if err != nil {
 		return nil, fmt.Errorf("client: peer connection: %w", err)
 	}

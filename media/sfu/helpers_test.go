@@ -80,15 +80,7 @@ func startClient(t testing.TB, s *SFU, roomID string, rc RoomConfig, info Partic
 			default:
 			}
 		},
-		OnRTP: func(tr *webrtc.TrackRemote, p *rtp.Packet) {
-			if len(p.Payload) < 5 {
-				return
-			}
-			select {
-			case tc.rtp <- got{tag: p.Payload[0], counter: binary.BigEndian.Uint32(p.Payload[1:]), seq: p.SequenceNumber, track: tr.StreamID()}:
-			default:
-			}
-		},
+		OnRTP: tc.onRTP,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -97,6 +89,16 @@ func startClient(t testing.TB, s *SFU, roomID string, rc RoomConfig, info Partic
 	go func() { tc.runErr <- c.Run(ctx) }()
 	t.Cleanup(tc.close)
 	return tc
+}
+
+func (tc *tclient) onRTP(tr *webrtc.TrackRemote, p *rtp.Packet) {
+	if len(p.Payload) < 5 {
+		return
+	}
+	select {
+	case tc.rtp <- got{tag: p.Payload[0], counter: binary.BigEndian.Uint32(p.Payload[1:]), seq: p.SequenceNumber, track: tr.StreamID()}:
+	default:
+	}
 }
 
 func (tc *tclient) close() {

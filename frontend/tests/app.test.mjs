@@ -190,6 +190,23 @@ describe('Teixit in the browser', () => {
     assert.equal(await page.getByTestId('error-summary').count(), 0);
   });
 
+  it('the admin edits the details, and cannot leave as the only admin', async () => {
+    await page.getByTestId('org-edit').click();
+    await page.getByTestId('org-edit-form').waitFor();
+    await checkPage(page, 'organisation-edit');
+    await page.locator('#org-edit-description').fill('Neighbours who meet on Thursdays at the library.');
+    await page.getByTestId('org-edit-submit').click();
+    await page.getByTestId('org-description').filter({ hasText: 'Thursdays at the library' }).waitFor();
+
+    const me = page.getByTestId('member-item').filter({ hasText: anna.name });
+    await me.getByTestId('member-remove').click();
+    await page.getByTestId('remove-dialog-confirm').click();
+    await page.getByTestId('remove-dialog').getByRole('alert').waitFor();
+    assert.match(await page.getByTestId('remove-dialog').textContent(), /at least one admin/);
+    await page.getByTestId('remove-dialog-cancel').click();
+    assert.equal(await page.getByTestId('member-item').count(), 2);
+  });
+
   it('switching to Catalan changes the interface and is kept on the account', async () => {
     await page.getByTestId('language-switcher').selectOption('ca');
     await page.getByTestId('nav-home').filter({ hasText: 'Inici' }).waitFor();

@@ -1,0 +1,47 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+
+	"github.com/teixit/teixit/media/room"
+	"github.com/teixit/teixit/media/sfu"
+)
+
+// serveSFU is the child process: an SFU on loopback plus a TCP listener for
+// signalling. The first line of each TCP connection names the role.
+func serveSFU() error {
+	s, err := sfu.NewSFU(sfu.Config{UDPAddr: "127.0.0.1", Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	fmt.Printf("READY %s\n", ln.Addr())
+	rc := sfu.RoomConfig{Questions: 3}
+	for i := 0; ; i++ {
+		c, err := ln.Accept()
+		if err != nil {
+			return err
+		}
+		go func(c net.Conn, i int) {
+			r := bufio.NewReader(c)
+			line, err := r.ReadString('\n')
+			if err != nil {
+				_ = c.Close()
+				return
+			}
+			role := room.Role(line[:len(line)-1])
+			fc := &frameConn{c: c, r: r}
+			info := sfu.ParticipantInfo{UserID: fmt.Sprint("u", i), DisplayName: fmt.Sprint(role, i), Role: role}
+			_ = s.Serve(context.Background(), "load", rc, info, fc)
+		}(c, i)
+	}
+}

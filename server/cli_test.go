@@ -38,11 +38,12 @@ func freeAddr(t *testing.T) string {
 	return ln.Addr().String()
 }
 
-func startChild(t *testing.T, dataDir, addr string) *exec.Cmd {
+func startChild(t *testing.T, dataDir, addr string, env ...string) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "TEIXIT_TEST_CHILD=1", "TEIXIT_TEST_ARGS=serve", "TEIXIT_DATA_DIR="+dataDir, "TEIXIT_ADDR="+addr,
 		"TEIXIT_LOG_LEVEL=warn")
+	cmd.Env = append(cmd.Env, env...)
 	cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -60,7 +60,8 @@ func New(ctx context.Context, cfg config.Config, d Deps) (*App, error) {
 		return nil, err
 	}
 	if a.Store == nil {
-		st, err := store.Open(ctx, store.Options{URI: cfg.MongoURI, Database: cfg.Database, DataDir: cfg.DataDir, Logger: a.Log})
+		st, err := store.Open(ctx, store.Options{URI: cfg.MongoURI, Database: cfg.Database, DataDir: cfg.DataDir,
+			EmbeddedAddr: cfg.EmbeddedAddr, Logger: a.Log})
 		if err != nil {
 			return nil, err
 		}

@@ -25,6 +25,9 @@ type Config struct {
 	DataDir string
 	// MongoURI points at a MongoDB replica set; empty runs the embedded FerretDB (TEIXIT_MONGODB_URI).
 	MongoURI string
+	// EmbeddedAddr is where the embedded store listens: loopback only (TEIXIT_EMBEDDED_ADDR). Default a free
+	// port on 127.0.0.1.
+	EmbeddedAddr string
 	// Database is the database name (TEIXIT_MONGODB_DATABASE). Default "teixit".
 	Database string
 	// BaseURL is the public URL, used in links and to decide Secure cookies (TEIXIT_BASE_URL).
@@ -62,6 +65,7 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 		Addr:            env(getenv, "TEIXIT_ADDR", ":8080"),
 		DataDir:         env(getenv, "TEIXIT_DATA_DIR", "./data"),
 		MongoURI:        getenv("TEIXIT_MONGODB_URI"),
+		EmbeddedAddr:    getenv("TEIXIT_EMBEDDED_ADDR"),
 		Database:        env(getenv, "TEIXIT_MONGODB_DATABASE", "teixit"),
 		BaseURL:         strings.TrimSuffix(getenv("TEIXIT_BASE_URL"), "/"),
 		LogLevel:        env(getenv, "TEIXIT_LOG_LEVEL", "info"),
@@ -111,6 +115,12 @@ func (c *Config) validate() error {
 	}
 	if c.MongoURI != "" && !strings.HasPrefix(c.MongoURI, "mongodb://") && !strings.HasPrefix(c.MongoURI, "mongodb+srv://") {
 		errs = append(errs, errors.New("TEIXIT_MONGODB_URI must start with mongodb:// or mongodb+srv://"))
+	}
+	if c.EmbeddedAddr != "" {
+		host, _, err := net.SplitHostPort(c.EmbeddedAddr)
+		if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+			errs = append(errs, fmt.Errorf("TEIXIT_EMBEDDED_ADDR: %q must be a loopback host:port such as 127.0.0.1:27017", c.EmbeddedAddr))
+		}
 	}
 	if c.BaseURL != "" && !strings.HasPrefix(c.BaseURL, "http://") && !strings.HasPrefix(c.BaseURL, "https://") {
 		errs = append(errs, fmt.Errorf("TEIXIT_BASE_URL: %q must start with http:// or https://", c.BaseURL))

@@ -35,6 +35,9 @@ type Options struct {
 	Database string
 	// DataDir holds the embedded store's SQLite files (under DataDir/db/).
 	DataDir string
+	// EmbeddedAddr is the loopback host:port the embedded FerretDB listens on; default a free port on
+	// 127.0.0.1. Other local processes (a second app node in tests) can share the store through it.
+	EmbeddedAddr string
 	// Logger for the store's own messages; FerretDB's logger is kept at error level.
 	Logger *slog.Logger
 }
@@ -60,7 +63,7 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 	s := &Store{log: o.Logger}
 	uri := o.URI
 	if uri == "" {
-		e, err := startEmbedded(ctx, filepath.Join(o.DataDir, "db"))
+		e, err := startEmbedded(ctx, filepath.Join(o.DataDir, "db"), o.EmbeddedAddr)
 		if err != nil {
 			return nil, err
 		}
@@ -130,7 +133,10 @@ type embedded struct {
 	done   chan struct{}
 }
 
-func startEmbedded(ctx context.Context, dir string) (*embedded, error) {
+func startEmbedded(ctx context.Context, dir, addr string) (*embedded, error) {
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("store: create %s: %w", dir, err)
 	}
@@ -143,7 +149,7 @@ func startEmbedded(ctx context.Context, dir string) (*embedded, error) {
 	level := new(slog.LevelVar)
 	level.Set(slog.LevelError)
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
+		Listener:  ferretdb.ListenerConfig{TCP: addr},
 		Handler:   "sqlite",
 		SQLiteURL: sqliteURL,
 		Logger:    slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})),

@@ -1,0 +1,150 @@
+package readmodel_test
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/teixit/teixit/search"
+	"github.com/teixit/teixit/server/testkit"
+)
+
+func TestSearchOrganisationsThroughTheFeed(t *testing.T) {
+	a := testkit.NewApp(t)
+	ana := a.Register("ana@example.org", "Ana")
+	for _, o := range []map[string]string{
+		{"name": "Associació pel dret a l'habitatge", "kind": "association", "description": "Acompanyem veïns amb problemes d'habitatges i desnonaments."},
+		{"name": "Rete per la partecipazione", "kind": "network", "description": "Partecipazione dei cittadini alla vita del quartiere."},
+		{"name": "Casal <script>alert(1)</script>", "kind": "other", "description": "Espai de trobada per a la gent gran."},
+	} {
+		if r := a.Do(ana, "POST", "/api/v1/organisations", o); r.Status != 201 {
+			t.Fatalf("create: %d %s", r.Status, r.Body)
+		}
+	}
+	// Read-your-writes: no waiting needed, the write returned after the local index had it.
+	a.Run(t, []testkit.Scenario{
+		{Name: "Catalan plural finds singular", Method: "GET", Path: "/api/v1/search?q=habitatges", Status: 200,
+			Contains: []string{`"total":1`, "dret a l", `"url":"/organisations/`, `\u003cmark\u003e`}},
+		{Name: "accents do not matter", Method: "GET", Path: "/api/v1/search?q=associacio", Status: 200, Contains: []string{`"total":1`}},
+		{Name: "Italian", Method: "GET", Path: "/api/v1/search?q=partecipazione&lang=it", Status: 200, Contains: []string{"Rete per la partecipazione"}},
+		{Name: "facets by kind", Method: "GET", Path: "/api/v1/search?kind=organisation", Status: 200,
+			Contains: []string{`"total":3`, `"kind":[{"value":"organisation","count":3}]`}},
+		{Name: "highlights are escaped", Method: "GET", Path: "/api/v1/search?q=casal", Status: 200,
+			Contains: []string{`"highlights":["\u003cmark\u003eCasal\u003c/mark\u003e \u0026lt;script\u0026gt;`}},
+		{Name: "suggest by prefix", Method: "GET", Path: "/api/v1/search/suggest?q=Ret", Status: 200, Contains: []string{"Rete per la partecipazione"}},
+		{Name: "typo tolerance", Method: "GET", Path: "/api/v1/search?q=desnonamnets", Status: 200, Contains: []string{`"total":1`}},
+	})
+	// An update is searchable under its new words and no longer under its old ones.
+	var list struct{ Items []struct{ ID, Name string } }
+	a.Do(nil, "GET", "/api/v1/organisations?sort=name", nil).JSON(t, &list)
+	if len(list.Items) != 3 || !strings.HasPrefix(list.Items[0].Name, "Associació") {
+		t.Fatalf("list from the read model: %+v", list)
+	}
+	id := list.Items[0].ID
+	if r := a.Do(ana, "PATCH", "/api/v1/organisations/"+id, map[string]string{"description": "Ara treballem en salut comunitària."}); r.Status != 200 {
+		t.Fatal(r.Status)
+	}
+	a.Run(t, []testkit.Scenario{
+		{Name: "new words found", Method: "GET", Path: "/api/v1/search?q=salut", Status: 200, Contains: []string{id}},
+		{Name: "old words gone", Method: "GET", Path: "/api/v1/search?q=desnonaments", Status: 200, Contains: []string{`"total":0`}},
+	})
+}
+
+// TestAccessInsideTheQuery puts a members-only document in the real index and tries to reach it as
+// anonymous, as a resident, as a member of another organisation and as a member, through results, totals,
+// facets, suggestions and crafted queries.
+func TestAccessInsideTheQuery(t *testing.T) {
+	a := testkit.NewApp(t)
+	owner := a.Register("owner@example.org", "Owner")
+	other := a.Register("other@example.org", "Other")
+	resident := a.Register("resident@example.org", "Resident")
+	member := a.Register("member@example.org", "Member")
+	var orgA, orgB struct{ ID string }
+	a.Do(owner, "POST", "/api/v1/organisations", map[string]string{"name": "Servei A", "kind": "services_centre"}).JSON(t, &orgA)
+	a.Do(other, "POST", "/api/v1/organisations", map[string]string{"name": "Servei B", "kind": "services_centre"}).JSON(t, &orgB)
+	a.Do(owner, "POST", "/api/v1/organisations/"+orgA.ID+"/members", map[string]string{"email": "member@example.org", "role": "member"})
+	now := time.Now()
+	err := a.ReadModel.Index.Apply(context.Background(), search.Batch{Upserts: []search.Document{{
+		ID: "note:secret1", Kind: "note", Title: "Zxqwerty confidential case notes", Body: "Zxqwerty family situation",
+		Language: "en", Themes: []string{"housing"}, Visibility: []string{search.OrgPrefix + orgA.ID}, Created: now, Updated: now,
+	}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hidden := []string{"secret1", "Zxqwerty", "confidential", `"note"`, `"housing"`}
+	for _, who := range []struct {
+		name string
+		c    *testkit.Client
+	}{{"anonymous", nil}, {"resident", resident}, {"other organisation", other}} {
+		for _, path := range []string{
+			"/api/v1/search?q=zxqwerty", "/api/v1/search?kind=note", "/api/v1/search?theme=housing",
+			"/api/v1/search?q=" + url.QueryEscape("visibility:org:"+orgA.ID), "/api/v1/search?q=" + url.QueryEscape("+kind:note"),
+			"/api/v1/search?q=*", "/api/v1/search?org=" + orgA.ID + "&kind=organisation,note",
+			"/api/v1/search/suggest?q=zxq", "/api/v1/search?q=" + url.QueryEscape(`"case notes"`),
+		} {
+			r := a.Do(who.c, "GET", path, nil)
+			if r.Status >= 500 {
+				t.Fatalf("%s %s: %d", who.name, path, r.Status)
+			}
+			for _, h := range hidden {
+				if strings.Contains(string(r.Body), h) {
+					t.Errorf("%s reached members-only content via %s: %s", who.name, path, r.Body)
+				}
+			}
+		}
+	}
+	a.Run(t, []testkit.Scenario{
+		{Name: "a member finds it", As: member, Method: "GET", Path: "/api/v1/search?q=zxqwerty", Status: 200,
+			Contains: []string{`"total":1`, "note:secret1"}},
+		{Name: "with facets", As: member, Method: "GET", Path: "/api/v1/search?theme=housing", Status: 200,
+			Contains: []string{`"theme":[{"value":"housing","count":1}]`}},
+		{Name: "and suggestions", As: member, Method: "GET", Path: "/api/v1/search/suggest?q=zxq", Status: 200, Contains: []string{"secret1"}},
+	})
+}
+
+func TestSearchBadInput(t *testing.T) {
+	a := testkit.NewApp(t)
+	a.Run(t, []testkit.Scenario{
+		{Name: "over-long query", Method: "GET", Path: "/api/v1/search?q=" + strings.Repeat("a", 600), Status: 400, Contains: []string{`"q"`}},
+		{Name: "invalid UTF-8", Method: "GET", Path: "/api/v1/search?q=%FF%FE", Status: 400},
+		{Name: "malformed date", Method: "GET", Path: "/api/v1/search?q=casa&from=31/12/2026", Status: 400, Contains: []string{`"from":"must be a date`}},
+		{Name: "bad page", Method: "GET", Path: "/api/v1/search?q=casa&page=-1", Status: 400, Contains: []string{`"page"`}},
+		{Name: "page far past the end", Method: "GET", Path: "/api/v1/search?q=casa&page=100", Status: 200, Contains: []string{`"hits":[]`}},
+		{Name: "bad sort", Method: "GET", Path: "/api/v1/search?q=casa&sort=random", Status: 400},
+		{Name: "only syntax characters is an empty query", Method: "GET", Path: "/api/v1/search?q=" + url.QueryEscape(`+ - : ^ ~ * ? " ( )`),
+			Status: 400, Contains: []string{"type some words"}},
+		{Name: "syntax characters around words are plain text", Method: "GET", Path: "/api/v1/search?q=" + url.QueryEscape(`+casa -(kind:x) ^2~ "barri*`),
+			Status: 200, Contains: []string{`"total":0`}},
+		{Name: "unknown filter value is an empty result", Method: "GET", Path: "/api/v1/search?kind=nonsense", Status: 200, Contains: []string{`"total":0`}},
+		{Name: "bad organisations sort", Method: "GET", Path: "/api/v1/organisations?sort=size", Status: 400},
+		{Name: "bad organisations kind", Method: "GET", Path: "/api/v1/organisations?kind=company", Status: 400},
+		{Name: "forged cursor", Method: "GET", Path: "/api/v1/organisations?cursor=%7B%24gt%7D", Status: 400},
+	})
+}
+
+func TestRebuildKeepsServing(t *testing.T) {
+	a := testkit.NewApp(t)
+	ana := a.Register("ana@example.org", "Ana")
+	for i := 0; i < 30; i++ {
+		a.Do(ana, "POST", "/api/v1/organisations", map[string]string{"name": "Entitat " + strings.Repeat("x", i%5) + " num", "kind": "other"})
+	}
+	done := make(chan error, 1)
+	var last [2]int
+	go func() {
+		done <- a.ReadModel.Rebuild(context.Background(), func(d, total int) { last = [2]int{d, total} })
+	}()
+	for i := 0; i < 20; i++ { // queries keep being answered during the rebuild
+		if r := a.Do(nil, "GET", "/api/v1/search?kind=organisation", nil); r.Status != 200 {
+			t.Fatalf("search during rebuild: %d", r.Status)
+		}
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if last[0] != 30 {
+		t.Fatalf("rebuild indexed %d documents, want 30", last[0])
+	}
+	a.Run(t, []testkit.Scenario{{Name: "after the swap", Method: "GET", Path: "/api/v1/search?kind=organisation", Status: 200, Contains: []string{`"total":30`}}})
+}

@@ -56,6 +56,7 @@ describe('Teixit in the browser', () => {
   }
 
   const heading = (p) => p.getByTestId('page-heading');
+  const focusedId = (p) => p.evaluate(() => document.activeElement?.id);
 
   it('home page explains Teixit and links to register and log in', async () => {
     await page.goto(server.base + '/');
@@ -103,13 +104,16 @@ describe('Teixit in the browser', () => {
     const secret = page.getByTestId('token-secret');
     await secret.waitFor();
     assert.match(await secret.inputValue(), /^txt_/);
+    assert.equal(await focusedId(page), 'token-secret', 'focus goes to the new token');
     await page.getByTestId('token-item').first().waitFor();
     await checkPage(page, 'account');
     await page.getByText('I have copied it').click();
     assert.equal(await secret.count(), 0, 'the token is gone once dismissed');
+    assert.equal(await focusedId(page), 'token-name');
     await page.getByTestId('token-revoke').click();
     await page.getByTestId('revoke-dialog-confirm').click();
     await page.getByTestId('tokens-empty').waitFor();
+    assert.equal(await focusedId(page), 'tokens-yours', 'focus does not get lost when the revoked token goes');
 
     const download = page.waitForEvent('download');
     await page.getByTestId('account-export').click();
@@ -193,10 +197,12 @@ describe('Teixit in the browser', () => {
   it('the admin edits the details, and cannot leave as the only admin', async () => {
     await page.getByTestId('org-edit').click();
     await page.getByTestId('org-edit-form').waitFor();
+    assert.equal(await focusedId(page), 'org-edit-name');
     await checkPage(page, 'organisation-edit');
     await page.locator('#org-edit-description').fill('Neighbours who meet on Thursdays at the library.');
     await page.getByTestId('org-edit-submit').click();
     await page.getByTestId('org-description').filter({ hasText: 'Thursdays at the library' }).waitFor();
+    assert.equal(await focusedId(page), 'org-edit-button');
 
     const me = page.getByTestId('member-item').filter({ hasText: anna.name });
     await me.getByTestId('member-remove').click();

@@ -10,6 +10,7 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/app"
 	"github.com/teixit/teixit/server/config"
 )
@@ -23,6 +24,8 @@ Commands:
   serve               run the server (default)
   seed                load demo data and print the demo accounts
   admin grant EMAIL   make an account a platform administrator
+  reindex             rebuild the search index from the store (server stopped; a
+                      running server rebuilds with POST /api/v1/admin/reindex)
   version             print the version
 
 Flags (also TEIXIT_* environment variables, see README.md):
@@ -52,7 +55,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
-	case "serve", "seed", "admin":
+	case "serve", "seed", "admin", "reindex":
 	default:
 		fmt.Fprintf(stderr, "teixit: unknown command %q\n\n%s", cmd, usage)
 		return 2
@@ -70,6 +73,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = runSeed(ctx, cfg, log, stdout)
 	case "admin":
 		err = grantAdmin(ctx, cfg, log, sub[0], stdout)
+	case "reindex":
+		err = reindex(ctx, cfg, log, stderr)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "teixit: %v\n", err)
@@ -148,5 +153,23 @@ func grantAdmin(ctx context.Context, cfg config.Config, log *slog.Logger, email 
 		return err
 	}
 	fmt.Fprintf(out, "%s (%s) is now a platform administrator.\n", u.Name, u.Email)
+	return nil
+}
+
+// reindex rebuilds the search index into a new folder with a progress bar, then swaps it in.
+func reindex(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Writer) error {
+	a, err := app.New(ctx, cfg, app.Deps{Log: log})
+	if err != nil {
+		return err
+	}
+	defer a.Shutdown(context.Background())
+	if err := a.ReadModel.Rebuild(ctx, search.ProgressBar(out)); err != nil {
+		return err
+	}
+	n, err := a.ReadModel.Index.Count()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "\nThe search index was rebuilt: %d documents.\n", n)
 	return nil
 }

@@ -188,4 +188,24 @@ func TestSeedAndGrantAdmin(t *testing.T) {
 	if code := run(context.Background(), []string{"admin", "grant", "nobody@example.org"}, env, &out, &errb); code != 1 {
 		t.Fatalf("grant unknown: %d", code)
 	}
+	errb.Reset()
+	if code := run(context.Background(), []string{"reindex"}, env, &out, &errb); code != 0 ||
+		!strings.Contains(errb.String(), "100%") || !strings.Contains(errb.String(), "documents") {
+		t.Fatalf("reindex: %d %s", code, errb.String())
+	}
+}
+
+func TestReindexRefusesWhileServing(t *testing.T) {
+	dir := t.TempDir()
+	startChild(t, dir, freeAddr(t))
+	env := func(k string) string {
+		if k == "TEIXIT_DATA_DIR" {
+			return dir
+		}
+		return ""
+	}
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"reindex"}, env, &out, &errb); code != 1 || !strings.Contains(errb.String(), "in use by another teixit process") {
+		t.Fatalf("reindex while serving: %d %q", code, errb.String())
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -38,6 +39,7 @@ type App struct {
 	Territories   *territory.Service
 	ReadModel     *readmodel.ReadModel
 
+	lock      *os.File
 	registry  *prometheus.Registry
 	ownsStore bool
 	routes    []route
@@ -56,13 +58,20 @@ func New(ctx context.Context, cfg config.Config, d Deps) (*App, error) {
 	if a.Log == nil {
 		a.Log = slog.Default()
 	}
+	lock, err := lockDataDir(cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	a.lock = lock
 	if err := a.Config.EnsureSecret(); err != nil {
+		a.unlock()
 		return nil, err
 	}
 	if a.Store == nil {
 		st, err := store.Open(ctx, store.Options{URI: cfg.MongoURI, Database: cfg.Database, DataDir: cfg.DataDir,
 			EmbeddedAddr: cfg.EmbeddedAddr, Logger: a.Log})
 		if err != nil {
+			a.unlock()
 			return nil, err
 		}
 		a.Store, a.ownsStore = st, true
@@ -100,7 +109,8 @@ func (a *App) build() {
 	accStore := account.NewStore(a.Store)
 	a.Accounts = account.NewService(accStore)
 	a.Organisations = organisation.NewService(organisation.NewStore(a.Store), accountPeople{a.Accounts}, a.ReadModel)
-	a.ReadModel.Register(organisation.IndexKind, readmodel.Kind{Load: a.Organisations.Load, All: a.Organisations.All, Link: organisation.Link})
+	a.ReadModel.Register(organisation.IndexKind, readmodel.Kind{Load: a.Organisations.Load,
+		All: a.Organisations.All, Count: a.Organisations.Count, Link: organisation.Link})
 	a.Accounts.AddHook(a.Organisations)
 	a.Territories = territory.NewService(a.Store, a.Organisations)
 
@@ -164,7 +174,15 @@ func (a *App) Shutdown(ctx context.Context) error {
 	return err
 }
 
+func (a *App) unlock() {
+	if a.lock != nil {
+		_ = a.lock.Close()
+		a.lock = nil
+	}
+}
+
 func (a *App) closeStore(ctx context.Context) {
+	defer a.unlock()
 	if a.ownsStore && a.Store != nil {
 		if err := a.Store.Close(context.WithoutCancel(ctx)); err != nil {
 			a.Log.Error("closing store", "err", err)

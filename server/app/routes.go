@@ -64,6 +64,9 @@ func (a *App) table() []route {
 		{"GET", "/search", public, a.ReadModel.Search, "Full-text search over everything the reader may see, with facets", "", "SearchResults"},
 		{"GET", "/search/suggest", public, a.ReadModel.Suggest, "Title completions as you type", "", "SuggestionList"},
 
+		{"POST", "/admin/reindex", admin, a.ReadModel.StartReindex, "Rebuild the search index in the background (serving continues)", "", "ReindexStatus"},
+		{"GET", "/admin/reindex", admin, a.ReadModel.ReindexState, "Progress of the index rebuild", "", "ReindexStatus"},
+
 		{"GET", "/territories", public, ter.List, "Territories, filtered by ?parent= and ?level=", "", "TerritoryList"},
 		{"POST", "/territories", user, ter.Create, "Create a territory (platform and municipality admins)", "TerritoryInput", "Territory"},
 		{"GET", "/territories/:id", public, ter.Get, "A territory with its GeoJSON boundary", "", "Territory"},

@@ -61,3 +61,9 @@ func (s *Service) All(ctx context.Context, yield func(string) error) error {
 
 // Link is an organisation's page in the app.
 func Link(id string) string { return "/organisations/" + id }
+
+// Count is how many organisations exist (for the rebuild's progress bar).
+func (s *Service) Count(ctx context.Context) (int, error) {
+	n, err := s.st.s.C(colOrgs).CountDocuments(ctx, bson.M{})
+	return int(n), store.Wrap("organisation: count", err)
+}

@@ -44,6 +44,8 @@ type Kind struct {
 	All func(ctx context.Context, yield func(id string) error) error
 	// Link is the app page of a record (search results link to it).
 	Link func(id string) string
+	// Count, when set, estimates how many records a rebuild will read (for its progress bar).
+	Count func(ctx context.Context) (int, error)
 }
 
 // ReadModel is the index, its feed and the outbox.
@@ -56,6 +58,7 @@ type ReadModel struct {
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 	started bool
+	re      reindexer
 }
 
 // Open opens (or creates) the index and the outbox. Register kinds, then Start.
@@ -187,6 +190,16 @@ func (rm *ReadModel) Rebuild(ctx context.Context, progress search.Progress) erro
 	if err != nil {
 		return err
 	}
+	total := 0
+	for _, k := range rm.kinds {
+		if k.Count != nil {
+			n, err := k.Count(ctx)
+			if err != nil {
+				return err
+			}
+			total += n
+		}
+	}
 	source := func(ctx context.Context, yield func(search.Document) error) error {
 		for name, k := range rm.kinds {
 			batch := make([]string, 0, 200)
@@ -230,7 +243,7 @@ func (rm *ReadModel) Rebuild(ctx context.Context, progress search.Progress) erro
 		}
 		return nil
 	}
-	return rm.Index.Rebuild(ctx, head, 0, source, progress)
+	return rm.Index.Rebuild(ctx, head, total, source, progress)
 }
 
 // WaitIndexed blocks until every change written so far is in the local index (for tests and tools).

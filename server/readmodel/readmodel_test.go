@@ -148,3 +148,33 @@ func TestRebuildKeepsServing(t *testing.T) {
 	}
 	a.Run(t, []testkit.Scenario{{Name: "after the swap", Method: "GET", Path: "/api/v1/search?kind=organisation", Status: 200, Contains: []string{`"total":30`}}})
 }
+
+func TestAdminReindex(t *testing.T) {
+	a := testkit.NewApp(t)
+	ana := a.Register("ana@example.org", "Ana")
+	root := a.Register("root@example.org", "Root")
+	if _, err := a.Accounts.GrantAdmin(context.Background(), "root@example.org"); err != nil {
+		t.Fatal(err)
+	}
+	root = a.Login("root@example.org", "a long enough passphrase") // the principal now carries the admin flag
+	a.Do(ana, "POST", "/api/v1/organisations", map[string]string{"name": "Casal", "kind": "other"})
+	a.Run(t, []testkit.Scenario{
+		{Name: "not for everyone", As: ana, Method: "POST", Path: "/api/v1/admin/reindex", Status: 403},
+		{Name: "not for anonymous", Method: "GET", Path: "/api/v1/admin/reindex", Status: 401},
+		{Name: "admin starts it", As: root, Method: "POST", Path: "/api/v1/admin/reindex", Status: 202, Contains: []string{`"running":true`}},
+	})
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		r := a.Do(root, "GET", "/api/v1/admin/reindex", nil)
+		if strings.Contains(string(r.Body), `"running":false`) {
+			if !strings.Contains(string(r.Body), `"done":1,"total":1`) || strings.Contains(string(r.Body), `"error"`) {
+				t.Fatalf("reindex status: %s", r.Body)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("reindex did not finish: %s", r.Body)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

@@ -1,0 +1,63 @@
+package readmodel
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/teixit/teixit/server/apperr"
+	"github.com/teixit/teixit/server/httpx"
+)
+
+// ReindexStatus reports a background rebuild started through the admin API.
+type ReindexStatus struct {
+	Running    bool       `json:"running"`
+	Done       int        `json:"done"`
+	Total      int        `json:"total"`
+	StartedAt  *time.Time `json:"startedAt"`
+	FinishedAt *time.Time `json:"finishedAt"`
+	Error      string     `json:"error,omitempty"`
+}
+
+type reindexer struct {
+	mu     sync.Mutex
+	status ReindexStatus
+}
+
+// StartReindex: POST /admin/reindex — rebuilds the index in the background while it keeps serving.
+func (rm *ReadModel) StartReindex(c *fiber.Ctx) error {
+	rm.re.mu.Lock()
+	defer rm.re.mu.Unlock()
+	if rm.re.status.Running {
+		return apperr.New(apperr.Conflict, "reindex_running", "A rebuild is already running; follow it with GET /api/v1/admin/reindex.")
+	}
+	now := time.Now().UTC()
+	rm.re.status = ReindexStatus{Running: true, StartedAt: &now}
+	rm.wg.Add(1)
+	go func() {
+		defer rm.wg.Done()
+		err := rm.Rebuild(context.Background(), func(done, total int) {
+			rm.re.mu.Lock()
+			rm.re.status.Done, rm.re.status.Total = done, total
+			rm.re.mu.Unlock()
+		})
+		rm.re.mu.Lock()
+		defer rm.re.mu.Unlock()
+		end := time.Now().UTC()
+		rm.re.status.Running, rm.re.status.FinishedAt = false, &end
+		if err != nil {
+			rm.re.status.Error = "The rebuild failed; the previous index is still in use. See the server log."
+			rm.opts.Logger.Error("reindex failed", "err", err)
+		}
+	}()
+	return c.Status(fiber.StatusAccepted).JSON(rm.re.status)
+}
+
+// ReindexStatus: GET /admin/reindex.
+func (rm *ReadModel) ReindexState(c *fiber.Ctx) error {
+	rm.re.mu.Lock()
+	defer rm.re.mu.Unlock()
+	return httpx.OK(c, rm.re.status)
+}

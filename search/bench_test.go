@@ -7,7 +7,9 @@ import (
 	"os"
 	"strconv"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/search/corpus"
@@ -93,12 +95,26 @@ func benchSearch(b *testing.B, mk func(r *rand.Rand, g *corpus.Generator) search
 		reqs[i] = mk(r, g)
 	}
 	reader := search.Reader{UserID: "u1", Orgs: []string{"o1", "o2"}}
+	cpu := cpuTime()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		if _, err := ix.Search(context.Background(), reader, reqs[i%len(reqs)]); err != nil {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, cpu)
+}
+
+// cpuTime is the process's user+system CPU time. On a shared machine CPU
+// time per operation is steadier than wall time.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func reportCPU(b *testing.B, start time.Duration) {
+	b.ReportMetric(float64((cpuTime()-start).Microseconds())/1000/float64(b.N), "cpu-ms/op")
 }
 
 func lang(r *rand.Rand) string { return search.Languages[r.Intn(len(search.Languages))] }

@@ -24,7 +24,8 @@ type ListRequest struct {
 	Filters map[string][]string
 	Ranges  []Range
 	// Sort is a field name, "-" first for descending: "-created" (the
-	// default), "supports", "-supports", "title". Ties break on id.
+	// default), "supports", "-supports", "title". Ties break on id, so
+	// cursors walk every document exactly once.
 	Sort string
 	// Cursor continues from the previous page's NextCursor (same request
 	// otherwise). Use either Cursor or Page.
@@ -241,7 +242,7 @@ func listSort(s string) ([]string, error) {
 	if desc {
 		field = "-" + field
 	}
-	return []string{field, "_id"}, nil
+	return []string{field, fUID}, nil
 }
 
 func addFacets(sr *bleve.SearchRequest, names []string) error {

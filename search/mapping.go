@@ -25,6 +25,7 @@ const (
 	fVisibility = "visibility"
 	fYear       = "year"
 	fTitleKey   = "title_key" // folded lowercase title, for sorting by title
+	fUID        = "uid"       // the document id as a doc-valued keyword: a cheap sort tiebreak
 	fSuggest    = "suggest"   // title words, unstemmed, for prefix completion
 	fCreated    = "created"
 	fUpdated    = "updated"
@@ -58,7 +59,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		f.Store, f.IncludeInAll, f.IncludeTermVectors, f.DocValues = false, false, false, true
 		return f
 	}
-	for _, name := range []string{fKind, fLang, fTheme, fTerritory, fOrg, fParent, fStatus, fVisibility, fYear, fTitleKey} {
+	for _, name := range []string{fKind, fLang, fTheme, fTerritory, fOrg, fParent, fStatus, fVisibility, fYear, fTitleKey, fUID} {
 		dm.AddFieldMappingsAt(name, keyword())
 	}
 	sug := mapping.NewTextFieldMapping()
@@ -149,6 +150,7 @@ func project(d *Document) (bleveDoc, error) {
 		fStatus:                d.Status,
 		fVisibility:            d.Visibility,
 		fTitleKey:              key,
+		fUID:                   d.ID,
 		fSuggest:               d.Title,
 		fMeta:                  string(raw),
 		titleField(d.Language): d.Title,

@@ -94,40 +94,68 @@ func (ix *Index) Search(ctx context.Context, r Reader, req SearchRequest) (*Sear
 	}
 	var out *SearchResult
 	err := ix.with(func(bi bleve.Index) error {
-		text := textQuery(bi.Mapping(), u)
-		q := allOf(text,
-			anyOf(fKind, req.Kinds), anyOf(fTheme, req.Themes), anyOf(fTerritory, req.Territories),
-			anyOf(fOrg, req.Orgs), anyOf(fLang, req.Langs), dateRange(fCreated, req.From, req.To),
-			termQ(fStatus, statusPublished), accessFilter(r))
-		sr := bleve.NewSearchRequestOptions(q, req.PerPage, (req.Page-1)*req.PerPage, false)
-		if req.Sort == "date" || text == nil {
-			sr.SortBy([]string{"-" + fCreated, "_id"})
-		} else {
-			sr.SortBy([]string{"-_score", "-" + fCreated, "_id"})
+		var err error
+		out, err = ix.search(ctx, bi, r, req, u, false)
+		if err != nil || !wantsFuzzy(u, out) {
+			return err
 		}
-		sr.Fields = []string{fMeta}
-		for _, f := range searchFacets {
-			sr.AddFacet(f[0], bleve.NewFacetRequest(f[1], facetSize))
-		}
-		if text != nil {
-			sr.Highlight = bleve.NewHighlightWithStyle(highlightStyle)
-			for _, l := range Languages {
-				sr.Highlight.AddField(titleField(l))
-				sr.Highlight.AddField(bodyField(l))
-			}
-		}
-		res, err := bi.SearchInContext(ctx, sr)
-		if err != nil {
-			return fmt.Errorf("search: %w", err)
-		}
-		out = &SearchResult{Total: res.Total, Page: req.Page, PerPage: req.PerPage, Took: res.Took,
-			Facets: facetCounts(res.Facets), Hits: make([]SearchHit, 0, len(res.Hits))}
-		for _, h := range res.Hits {
-			out.Hits = append(out.Hits, toHit(h))
-		}
-		return nil
+		// exact words fill less than a page: add typo-tolerant matches
+		// (boosted below exact ones, which keep their place)
+		out, err = ix.search(ctx, bi, r, req, u, true)
+		return err
 	})
 	return out, err
+}
+
+// wantsFuzzy reports whether a search should be retried with typo
+// tolerance: exact matching found less than a page and some word is long
+// enough for edit distance 1. Running fuzzy matching only then keeps the
+// common case fast (fuzzy terms cost a Levenshtein automaton per field).
+func wantsFuzzy(u userQuery, res *SearchResult) bool {
+	if res.Total >= uint64(res.PerPage) {
+		return false
+	}
+	for _, w := range u.Words {
+		if utf8.RuneCountInString(w) >= fuzzyMinRunes {
+			return true
+		}
+	}
+	return false
+}
+
+func (ix *Index) search(ctx context.Context, bi bleve.Index, r Reader, req SearchRequest, u userQuery, fuzzy bool) (*SearchResult, error) {
+	text := textQuery(bi.Mapping(), u, fuzzy)
+	q := allOf(text,
+		anyOf(fKind, req.Kinds), anyOf(fTheme, req.Themes), anyOf(fTerritory, req.Territories),
+		anyOf(fOrg, req.Orgs), anyOf(fLang, req.Langs), dateRange(fCreated, req.From, req.To),
+		termQ(fStatus, statusPublished), accessFilter(r))
+	sr := bleve.NewSearchRequestOptions(q, req.PerPage, (req.Page-1)*req.PerPage, false)
+	// no id tiebreak: sorting on _id loads every match's id (slow);
+	// page-based search needs no total order
+	if req.Sort == "date" || text == nil {
+		sr.SortBy([]string{"-" + fCreated, "-_score"})
+	}
+	sr.Fields = []string{fMeta}
+	for _, f := range searchFacets {
+		sr.AddFacet(f[0], bleve.NewFacetRequest(f[1], facetSize))
+	}
+	if text != nil {
+		sr.Highlight = bleve.NewHighlightWithStyle(highlightStyle)
+		for _, l := range Languages {
+			sr.Highlight.AddField(titleField(l))
+			sr.Highlight.AddField(bodyField(l))
+		}
+	}
+	res, err := bi.SearchInContext(ctx, sr)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	out := &SearchResult{Total: res.Total, Page: req.Page, PerPage: req.PerPage, Took: res.Took,
+		Facets: facetCounts(res.Facets), Hits: make([]SearchHit, 0, len(res.Hits))}
+	for _, h := range res.Hits {
+		out.Hits = append(out.Hits, toHit(h))
+	}
+	return out, nil
 }
 
 func (ix *Index) validateSearch(req *SearchRequest) error {
@@ -183,10 +211,10 @@ func (ix *Index) validatePage(page, perPage *int) error {
 // with its own analyzer); a word that one language drops as a stop word
 // cannot be required of documents in that language, so it only adds to the
 // score. Phrases must match as phrases.
-func textQuery(m mapping.IndexMapping, u userQuery) query.Query {
+func textQuery(m mapping.IndexMapping, u userQuery, fuzzy bool) query.Query {
 	var must, should []query.Query
 	for _, w := range u.Words {
-		q, required := wordQuery(m, w)
+		q, required := wordQuery(m, w, fuzzy)
 		if q == nil {
 			continue
 		}
@@ -214,11 +242,12 @@ func textQuery(m mapping.IndexMapping, u userQuery) query.Query {
 	return query.NewBooleanQuery(must, should, nil)
 }
 
-// wordQuery matches one word in every language field; required is false
-// when some language analyzes the word away (a stop word there).
-func wordQuery(m mapping.IndexMapping, w string) (q query.Query, required bool) {
+// wordQuery matches one word in every language field, with typo tolerance
+// if fuzzy; required is false when some language analyzes the word away (a
+// stop word there).
+func wordQuery(m mapping.IndexMapping, w string, fuzzy bool) (q query.Query, required bool) {
 	required = true
-	fuzzy := utf8.RuneCountInString(w) >= fuzzyMinRunes
+	fuzzy = fuzzy && utf8.RuneCountInString(w) >= fuzzyMinRunes
 	var alts []query.Query
 	for _, l := range Languages {
 		if a := m.AnalyzerNamed(analyzerFor(l)); a != nil && len(a.Analyze([]byte(w))) == 0 {

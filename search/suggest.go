@@ -52,7 +52,6 @@ func (ix *Index) Suggest(ctx context.Context, r Reader, prefix string, limit int
 		p.SetField(fSuggest)
 		parts = append(parts, p)
 		sr := bleve.NewSearchRequestOptions(allOf(parts...), limit, 0, false)
-		sr.SortBy([]string{"-_score", fTitleKey, "_id"})
 		sr.Fields = []string{fMeta}
 		res, err := bi.SearchInContext(ctx, sr)
 		if err != nil {

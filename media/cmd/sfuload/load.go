@@ -5,7 +5,9 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"os"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -111,12 +113,14 @@ type result struct {
 	lossPct               []float64       // per listener
 	latencies             []int32         // µs, pooled over listeners
 	forwarded             int64
+	slow                  map[uint32]int // late packets by counter, for SFULOAD_DEBUG
+	loadStart, loadEnd    string         // /proc/loadavg: the machine is shared
 }
 
 func run(ctx context.Context, cfg loadConfig) (*result, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	res := &result{cfg: cfg}
+	res := &result{cfg: cfg, slow: map[uint32]int{}}
 	_, res.baseRSS, _ = procStats(cfg.pid)
 	maxCount := cfg.rate*int(cfg.duration/time.Second+10) + 1000
 
@@ -195,6 +199,7 @@ func run(ctx context.Context, cfg loadConfig) (*result, error) {
 		}
 	}
 
+	res.loadStart = loadavg()
 	c0 := counter.Load() + 1
 	cpu0, _, _ := procStats(cfg.pid)
 	t0 := time.Now()
@@ -202,6 +207,7 @@ func run(ctx context.Context, cfg loadConfig) (*result, error) {
 	c1 := counter.Load()
 	cpu1, rss, _ := procStats(cfg.pid)
 	res.window = time.Since(t0)
+	res.loadEnd = loadavg()
 	res.cpu, res.rssEnd = cpu1-cpu0, rss
 	time.Sleep(time.Second) // let the last packets arrive
 	close(stopSend)
@@ -220,9 +226,27 @@ func run(ctx context.Context, cfg loadConfig) (*result, error) {
 			}
 		}
 		res.forwarded += int64(got)
+		if os.Getenv("SFULOAD_DEBUG") != "" {
+			for n := c0; n <= c1 && int(n) < len(l.latency); n++ {
+				if l.latency[n] > 50000 {
+					res.slow[n-c0]++
+				}
+			}
+		}
 		res.lossPct = append(res.lossPct, 100*float64(res.sent-got)/float64(res.sent))
 	}
 	return res, nil
+}
+
+func (r *result) debug(w io.Writer) {
+	keys := make([]uint32, 0, len(r.slow))
+	for k := range r.slow {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		fmt.Fprintf(w, "late: packet %d (t=%.2fs) at %d listeners\n", k, float64(k)/float64(r.cfg.rate), r.slow[k])
+	}
 }
 
 func pct[T int32 | float64 | time.Duration](xs []T, p float64) T {
@@ -238,6 +262,7 @@ func pct[T int32 | float64 | time.Duration](xs []T, p float64) T {
 func (r *result) print(w io.Writer) {
 	n := r.cfg.listeners
 	fmt.Fprintf(w, "listeners            %d (audio-only), speaker at %d packets/s, window %s\n", n, r.cfg.rate, r.window.Round(time.Millisecond))
+	fmt.Fprintf(w, "machine load         %s at start, %s at end (2 cores, shared)\n", r.loadStart, r.loadEnd)
 	fmt.Fprintf(w, "join                 %s for all listeners (%d in parallel)\n", r.joinTime.Round(time.Millisecond), r.cfg.parallel)
 	fmt.Fprintf(w, "grant→first packet   p50 %s  p99 %s  max %s  (%d/%d listeners)\n",
 		pct(r.grant, .5).Round(time.Millisecond), pct(r.grant, .99).Round(time.Millisecond), pct(r.grant, 1).Round(time.Millisecond), len(r.grant), n)
@@ -256,6 +281,18 @@ func (r *result) print(w io.Writer) {
 			float64(r.baseRSS)/1024, float64(r.rssAfterJoin)/1024, float64(r.rssEnd)/1024,
 			float64(r.rssAfterJoin-r.baseRSS)/1024/float64(n))
 	}
+}
+
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "?"
+	}
+	return strings.Join(f[:3], " ")
 }
 
 func mean(xs []float64) float64 {

@@ -59,6 +59,9 @@ func main() {
 		log.Fatal(err)
 	}
 	res.print(os.Stdout)
+	if os.Getenv("SFULOAD_DEBUG") != "" {
+		res.debug(os.Stdout)
+	}
 }
 
 // startChild runs this binary in sfu mode, pinned to core cpu, and returns

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"runtime"
+	"time"
 
 	"github.com/teixit/teixit/media/room"
 	"github.com/teixit/teixit/media/sfu"
@@ -25,6 +27,16 @@ func serveSFU() error {
 		return err
 	}
 	fmt.Printf("READY %s\n", ln.Addr())
+	if os.Getenv("SFULOAD_DEBUG") != "" {
+		go func() {
+			for range time.Tick(5 * time.Second) {
+				var ms runtime.MemStats
+				runtime.ReadMemStats(&ms)
+				fmt.Fprintf(os.Stderr, "sfu: goroutines %d, heap in use %.1f MB, stacks %.1f MB, GC cycles %d\n",
+					runtime.NumGoroutine(), float64(ms.HeapInuse)/1e6, float64(ms.StackInuse)/1e6, ms.NumGC)
+			}
+		}()
+	}
 	rc := sfu.RoomConfig{Questions: 3}
 	for i := 0; ; i++ {
 		c, err := ln.Accept()

@@ -49,6 +49,14 @@ describe('ApiClient errors', () => {
     expect(err.fields).toEqual({});
   });
 
+  it('tells the app when the session has ended (401)', async () => {
+    let ended = 0;
+    const { fn } = fakeFetch(() => json(401, { error: { code: 'unauthenticated', message: 'sign in' } }));
+    const err = (await new ApiClient({ fetch: fn, onUnauthenticated: () => ended++ }).listTokens().catch((e) => e)) as ApiError;
+    expect(err.status).toBe(401);
+    expect(ended).toBe(1);
+  });
+
   it('turns a failed connection into code "network"', async () => {
     const fn = (async () => {
       throw new TypeError('Failed to fetch');

@@ -123,6 +123,8 @@ export interface ApiClientOptions {
   fetch?: typeof fetch;
   /** Current UI language, sent as Accept-Language so the server can answer messages in it. */
   language?: () => string;
+  /** Called on any 401 answer: the session has ended (expired, or logged out in another tab). */
+  onUnauthenticated?: () => void;
 }
 
 export class ApiClient {
@@ -130,11 +132,13 @@ export class ApiClient {
   private readonly base: string;
   private readonly fetchImpl: typeof fetch;
   private readonly language: () => string;
+  private readonly onUnauthenticated: () => void;
 
   constructor(opts: ApiClientOptions = {}) {
     this.base = opts.base ?? '/api/v1';
     this.fetchImpl = opts.fetch ?? ((input, init) => fetch(input, init));
     this.language = opts.language ?? (() => '');
+    this.onUnauthenticated = opts.onUnauthenticated ?? (() => {});
   }
 
   setCsrfToken(token: string): void {
@@ -163,7 +167,11 @@ export class ApiClient {
     } catch (err) {
       throw new ApiError(0, 'network', err instanceof Error ? err.message : String(err));
     }
-    if (!res.ok) throw await errorFromResponse(res);
+    if (!res.ok) {
+      const err = await errorFromResponse(res);
+      if (res.status === 401) this.onUnauthenticated();
+      throw err;
+    }
     if (res.status === 204) return undefined as T;
     const text = await res.text();
     return (text ? JSON.parse(text) : undefined) as T;

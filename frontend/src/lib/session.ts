@@ -4,7 +4,7 @@ import { get, writable } from 'svelte/store';
 import { ApiClient, type Language, type SessionResponse, type User } from './api';
 import { currentLocale, locale, setLocale } from './i18n';
 
-export const api = new ApiClient({ language: currentLocale });
+export const api = new ApiClient({ language: currentLocale, onUnauthenticated: () => forget() });
 
 export interface SessionState {
   loaded: boolean;

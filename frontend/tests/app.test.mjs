@@ -148,6 +148,7 @@ describe('Teixit in the browser', () => {
     await page.waitForURL(/\/organisations\/[^/]+$/);
     orgUrl = page.url();
     await heading(page).filter({ hasText: 'Veïns del Raval' }).waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'H1', 'focus stays on the heading once loaded');
     await page.getByTestId('my-role').waitFor();
     assert.match(await page.getByTestId('my-role').textContent(), /Admin/);
     assert.equal(await page.getByTestId('member-item').count(), 1);
@@ -172,6 +173,7 @@ describe('Teixit in the browser', () => {
     assert.equal(await heading(pb).textContent(), 'Mi cuenta');
     await pb.goto(orgUrl);
     await heading(pb).filter({ hasText: 'Veïns del Raval' }).waitFor();
+    await pb.getByTestId('members-only').waitFor();
     assert.equal(await pb.getByTestId('members-list').count(), 0, 'not a member yet: no member list');
     await ctxB.close();
   });

@@ -236,13 +236,26 @@ func (r *Room) ForceEnd() { r.ended = true }
 func (r *Room) Participants() []signal.Participant {
 	out := make([]signal.Participant, len(r.order))
 	for i, p := range r.order {
-		out[i] = signal.Participant{
-			ID: p.ID, DisplayName: p.DisplayName, Role: string(p.Role),
-			HandRaised: p.HandRaised, HasFloor: r.floor == p.ID, Muted: p.Muted,
-			Speaking: p.Speaking, Connected: p.Connected,
-		}
+		out[i] = r.view(p)
 	}
 	return out
+}
+
+// View is one participant as the protocol shows it, or ErrNotFound.
+func (r *Room) View(id string) (signal.Participant, error) {
+	p, ok := r.byID[id]
+	if !ok {
+		return signal.Participant{}, ErrNotFound
+	}
+	return r.view(p), nil
+}
+
+func (r *Room) view(p *Participant) signal.Participant {
+	return signal.Participant{
+		ID: p.ID, DisplayName: p.DisplayName, Role: string(p.Role),
+		HandRaised: p.HandRaised, HasFloor: r.floor == p.ID, Muted: p.Muted,
+		Speaking: p.Speaking, Connected: p.Connected,
+	}
 }
 
 // Queue is a copy of the raise-hand queue, first to speak first.

@@ -74,7 +74,8 @@ func (r *sfuRoom) command(p *peer, m signal.Message) error {
 			err = r.st.LowerHand(p.id)
 		}
 		if err == nil {
-			r.broadcastStateLocked()
+			r.upsertLocked(p.id)
+			r.queueLocked()
 		}
 	case signal.TypeGrantFloor:
 		t := m.Payload.(*signal.Target).ParticipantID
@@ -85,14 +86,15 @@ func (r *sfuRoom) command(p *peer, m signal.Message) error {
 				r.broadcastLocked(signal.TypeFloor, &signal.Floor{ParticipantID: revoked, State: signal.FloorRevoked})
 			}
 			r.broadcastLocked(signal.TypeFloor, &signal.Floor{ParticipantID: t, State: signal.FloorGranted})
-			r.broadcastStateLocked()
+			r.upsertLocked(revoked, t)
+			r.queueLocked()
 		}
 	case signal.TypeRevokeFloor:
 		t := m.Payload.(*signal.Target).ParticipantID
 		if err = r.st.RevokeFloor(p.id, t); err == nil {
 			r.routeAllLocked()
 			r.broadcastLocked(signal.TypeFloor, &signal.Floor{ParticipantID: t, State: signal.FloorRevoked})
-			r.broadcastStateLocked()
+			r.upsertLocked(t)
 		}
 	case signal.TypeMute, signal.TypeUnmute:
 		t := m.Payload.(*signal.Target).ParticipantID
@@ -103,7 +105,7 @@ func (r *sfuRoom) command(p *peer, m signal.Message) error {
 		}
 		if err == nil {
 			r.routeAllLocked()
-			r.broadcastLocked(signal.TypeParticipants, &signal.Participants{Participants: r.st.Participants()})
+			r.upsertLocked(t)
 		}
 	case signal.TypeRemove:
 		t := m.Payload.(*signal.Target).ParticipantID
@@ -116,7 +118,7 @@ func (r *sfuRoom) command(p *peer, m signal.Message) error {
 			delete(r.sources, t)
 			drops = r.dropOwnedLocked(t)
 			r.routeAllLocked()
-			r.broadcastStateLocked()
+			r.leftLocked(t)
 			r.schedule()
 		}
 	case signal.TypeSetQuestion:
@@ -130,7 +132,7 @@ func (r *sfuRoom) command(p *peer, m signal.Message) error {
 		}
 	case signal.TypeSpeaking:
 		if r.st.SetSpeaking(p.id, m.Payload.(*signal.Speaking).Level < speakingThreshold) {
-			r.broadcastLocked(signal.TypeParticipants, &signal.Participants{Participants: r.st.Participants()})
+			r.upsertLocked(p.id)
 		}
 	default:
 		err = signal.Errorf(signal.CodeUnknown, "unexpected message type %q", m.Type)

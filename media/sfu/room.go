@@ -100,7 +100,7 @@ func (r *sfuRoom) admit(ctx context.Context, info ParticipantInfo, j *signal.Joi
 		}
 	}
 	pe.sendMsg(signal.TypeWelcome, ref, &signal.Welcome{You: part.ID, Role: string(part.Role), ResumeToken: part.Token(), Room: r.st.State()})
-	r.broadcastLocked(signal.TypeParticipants, &signal.Participants{Participants: r.st.Participants()})
+	r.upsertLocked(part.ID)
 	r.schedule()
 	r.mu.Unlock()
 
@@ -143,11 +143,12 @@ func (r *sfuRoom) detach(pe *peer, left bool) {
 		if left {
 			if r.st.Leave(pe.id) == nil {
 				drops = r.dropOwnedLocked(pe.id)
+				r.leftLocked(pe.id)
 			}
 		} else {
 			r.st.Disconnect(pe.id, time.Now())
+			r.upsertLocked(pe.id)
 		}
-		r.broadcastStateLocked()
 		r.routeAllLocked()
 		r.schedule()
 	}
@@ -220,9 +221,9 @@ func (r *sfuRoom) expire() {
 	gone := r.st.Expire(time.Now())
 	for _, id := range gone {
 		drops = append(drops, r.dropOwnedLocked(id)...)
+		r.leftLocked(id)
 	}
 	if len(gone) > 0 {
-		r.broadcastStateLocked()
 		r.routeAllLocked()
 	}
 	r.schedule()
@@ -273,8 +274,24 @@ func (r *sfuRoom) broadcastLocked(typ string, payload any) {
 	}
 }
 
-func (r *sfuRoom) broadcastStateLocked() {
-	r.broadcastLocked(signal.TypeParticipants, &signal.Participants{Participants: r.st.Participants()})
+// upsertLocked sends the current entry of each participant that changed:
+// one small message per change, never the whole list (which would cost
+// O(participants²) bytes per join in a large room).
+func (r *sfuRoom) upsertLocked(ids ...string) {
+	for _, id := range ids {
+		if v, err := r.st.View(id); err == nil {
+			r.broadcastLocked(signal.TypeParticipant, &v)
+		}
+	}
+}
+
+// leftLocked announces that a participant is gone, and the queue it left.
+func (r *sfuRoom) leftLocked(id string) {
+	r.broadcastLocked(signal.TypeLeft, &signal.Target{ParticipantID: id})
+	r.queueLocked()
+}
+
+func (r *sfuRoom) queueLocked() {
 	r.broadcastLocked(signal.TypeQueue, &signal.Queue{Queue: r.st.Queue()})
 }
 
@@ -391,6 +408,6 @@ func (r *sfuRoom) setSpeaking(id string, speaking bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if !r.dead && r.st.SetSpeaking(id, speaking) {
-		r.broadcastLocked(signal.TypeParticipants, &signal.Participants{Participants: r.st.Participants()})
+		r.upsertLocked(id)
 	}
 }

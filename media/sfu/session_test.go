@@ -30,13 +30,9 @@ func TestReconnectKeepsRoleAndQueuePlace(t *testing.T) {
 	h.waitMsg(signal.TypeQueue, func(m signal.Message) bool { return len(m.Payload.(*signal.Queue).Queue) == 2 })
 
 	a.close() // connection lost
-	h.waitMsg(signal.TypeParticipants, func(m signal.Message) bool {
-		for _, p := range m.Payload.(*signal.Participants).Participants {
-			if p.ID == a.id {
-				return !p.Connected && p.HandRaised
-			}
-		}
-		return false
+	h.waitMsg(signal.TypeParticipant, func(m signal.Message) bool {
+		p := m.Payload.(*signal.Participant)
+		return p.ID == a.id && !p.Connected && p.HandRaised
 	})
 
 	thief := startClient(t, s, "r", rc, listener("mallory"), signal.Join{ResumeToken: a.token}, false)
@@ -70,11 +66,11 @@ func TestGraceExpiryRemovesParticipant(t *testing.T) {
 	h := joinRoom(t, s, "g", RoomConfig{}, host("host"), signal.Join{}, false)
 	a := joinRoom(t, s, "g", RoomConfig{}, listener("a"), signal.Join{}, false)
 	a.close()
-	h.waitMsg(signal.TypeParticipants, func(m signal.Message) bool {
-		ps := m.Payload.(*signal.Participants).Participants
-		return len(ps) == 2 && !ps[1].Connected
+	h.waitMsg(signal.TypeParticipant, func(m signal.Message) bool {
+		p := m.Payload.(*signal.Participant)
+		return p.ID == a.id && !p.Connected
 	})
-	h.waitMsg(signal.TypeParticipants, func(m signal.Message) bool { return len(m.Payload.(*signal.Participants).Participants) == 1 })
+	h.waitMsg(signal.TypeLeft, func(m signal.Message) bool { return m.Payload.(*signal.Target).ParticipantID == a.id })
 	late := startClient(t, s, "g", RoomConfig{}, listener("a"), signal.Join{ResumeToken: a.token}, false)
 	late.waitError(signal.CodeNotFound, "join")
 }

@@ -90,13 +90,9 @@ func TestFloorControlsForwarding(t *testing.T) {
 	a.send(signal.TypeMute, "4", &signal.Target{ParticipantID: h.id})
 	a.waitError(signal.CodeForbidden, "4")
 	h.send(signal.TypeMute, "5", &signal.Target{ParticipantID: b.id})
-	others[1].waitMsg(signal.TypeParticipants, func(m signal.Message) bool {
-		for _, p := range m.Payload.(*signal.Participants).Participants {
-			if p.ID == b.id {
-				return p.Muted
-			}
-		}
-		return false
+	others[1].waitMsg(signal.TypeParticipant, func(m signal.Message) bool {
+		p := m.Payload.(*signal.Participant)
+		return p.ID == b.id && p.Muted
 	})
 	b.publish('B', 2000, 30)
 	h.publish('H', 300, 30)

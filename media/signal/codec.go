@@ -17,13 +17,13 @@ const (
 	CodeTooLarge   = "too_large"
 	CodeBadVersion = "bad_version"
 	CodeUnknown    = "unknown_type"
-	CodeNotJoined  = "not_joined"  // a command before join
-	CodeForbidden  = "forbidden"   // role does not allow it
-	CodeNotFound   = "not_found"   // unknown participant
-	CodeConflict   = "conflict"    // state does not allow it (glare, already joined)
-	CodeFull       = "full"        // room at capacity
-	CodeEnded      = "ended"       // room has ended
-	CodeInternal   = "internal"    // server-side failure
+	CodeNotJoined  = "not_joined" // a command before join
+	CodeForbidden  = "forbidden"  // role does not allow it
+	CodeNotFound   = "not_found"  // unknown participant
+	CodeConflict   = "conflict"   // state does not allow it (glare, already joined)
+	CodeFull       = "full"       // room at capacity
+	CodeEnded      = "ended"      // room has ended
+	CodeInternal   = "internal"   // server-side failure
 	CodeRateLimit  = "rate_limited"
 )
 
@@ -105,17 +105,18 @@ var clientTypes = map[string]payloadSpec{
 }
 
 var serverTypes = map[string]payloadSpec{
-	TypeWelcome:      {func() any { return new(Welcome) }, none},
-	TypeParticipants: {func() any { return new(Participants) }, none},
-	TypeQueue:        {func() any { return new(Queue) }, none},
-	TypeFloor:        {func() any { return new(Floor) }, none},
-	TypeQuestion:     {func() any { return new(Question) }, none},
-	TypeChat:         {func() any { return new(ChatLine) }, none},
-	TypeError:        {func() any { return new(Error) }, none},
-	TypeEnded:        {func() any { return new(Ended) }, none},
-	TypeOffer:        {func() any { return new(SDP) }, validateSDP},
-	TypeAnswer:       {func() any { return new(SDP) }, validateSDP},
-	TypeCandidate:    {func() any { return new(Candidate) }, validateCandidate},
+	TypeWelcome:     {func() any { return new(Welcome) }, none},
+	TypeParticipant: {func() any { return new(Participant) }, none},
+	TypeLeft:        {func() any { return new(Target) }, none},
+	TypeQueue:       {func() any { return new(Queue) }, none},
+	TypeFloor:       {func() any { return new(Floor) }, none},
+	TypeQuestion:    {func() any { return new(Question) }, none},
+	TypeChat:        {func() any { return new(ChatLine) }, none},
+	TypeError:       {func() any { return new(Error) }, none},
+	TypeEnded:       {func() any { return new(Ended) }, none},
+	TypeOffer:       {func() any { return new(SDP) }, validateSDP},
+	TypeAnswer:      {func() any { return new(SDP) }, validateSDP},
+	TypeCandidate:   {func() any { return new(Candidate) }, validateCandidate},
 }
 
 // DecodeClient strictly decodes one client → server message: at most

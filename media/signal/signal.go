@@ -31,13 +31,14 @@ const (
 	TypeICERestart  = "ice_restart"
 	TypeEnd         = "end"
 
-	TypeWelcome      = "welcome" // server → client
-	TypeParticipants = "participants"
-	TypeQueue        = "queue"
-	TypeFloor        = "floor"
-	TypeQuestion     = "question"
-	TypeError        = "error"
-	TypeEnded        = "ended"
+	TypeWelcome     = "welcome" // server → client
+	TypeParticipant = "participant"
+	TypeLeft        = "participant_left"
+	TypeQueue       = "queue"
+	TypeFloor       = "floor"
+	TypeQuestion    = "question"
+	TypeError       = "error"
+	TypeEnded       = "ended"
 )
 
 // Join asks to enter the room. ResumeToken, when set, is the token received in
@@ -85,7 +86,8 @@ type Speaking struct {
 	Level int `json:"level"`
 }
 
-// Participant is one entry of the participant list.
+// Participant is one entry of the participant list; sent alone (type
+// "participant") it adds or replaces that entry.
 type Participant struct {
 	ID          string `json:"id"`
 	DisplayName string `json:"displayName"`
@@ -129,11 +131,6 @@ type Welcome struct {
 	Role        string    `json:"role"`
 	ResumeToken string    `json:"resumeToken"`
 	Room        RoomState `json:"room"`
-}
-
-// Participants is the full participant list after a change.
-type Participants struct {
-	Participants []Participant `json:"participants"`
 }
 
 // Queue is the raise-hand queue, first to speak first.

@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"time"
 
 	"github.com/teixit/teixit/media/room"
@@ -32,6 +33,12 @@ func serveSFU() error {
 			for range time.Tick(5 * time.Second) {
 				var ms runtime.MemStats
 				runtime.ReadMemStats(&ms)
+				if p := os.Getenv("SFULOAD_HEAPPROF"); p != "" {
+					if f, err := os.Create(p); err == nil {
+						_ = pprof.WriteHeapProfile(f)
+						_ = f.Close()
+					}
+				}
 				fmt.Fprintf(os.Stderr, "sfu: goroutines %d, heap in use %.1f MB, stacks %.1f MB, GC cycles %d\n",
 					runtime.NumGoroutine(), float64(ms.HeapInuse)/1e6, float64(ms.StackInuse)/1e6, ms.NumGC)
 			}

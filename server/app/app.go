@@ -18,9 +18,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/teixit/teixit/media/blob"
 	"github.com/teixit/teixit/server/account"
 	"github.com/teixit/teixit/server/config"
 	"github.com/teixit/teixit/server/httpx"
+	"github.com/teixit/teixit/server/mediafile"
 	"github.com/teixit/teixit/server/organisation"
 	"github.com/teixit/teixit/server/readmodel"
 	"github.com/teixit/teixit/server/store"
@@ -38,6 +40,7 @@ type App struct {
 	Organisations *organisation.Service
 	Territories   *territory.Service
 	ReadModel     *readmodel.ReadModel
+	Media         *mediafile.Service
 
 	lock      *os.File
 	registry  *prometheus.Registry
@@ -86,6 +89,13 @@ func New(ctx context.Context, cfg config.Config, d Deps) (*App, error) {
 		return nil, err
 	}
 	a.ReadModel = rm
+	blobs, err := blob.NewFS(filepath.Join(cfg.DataDir, "media"))
+	if err != nil {
+		_ = rm.Close()
+		a.closeStore(ctx)
+		return nil, err
+	}
+	a.Media = mediafile.NewService(a.Store, blobs, a.Config.Secret)
 	a.build()
 	if err := a.ReadModel.Start(ctx); err != nil {
 		_ = a.ReadModel.Close()
@@ -102,6 +112,7 @@ func Migrations() []store.Migration {
 	ms = append(ms, organisation.Migrations()...)
 	ms = append(ms, territory.Migrations()...)
 	ms = append(ms, readmodel.Migrations()...)
+	ms = append(ms, mediafile.Migrations()...)
 	return ms
 }
 
@@ -121,7 +132,7 @@ func (a *App) build() {
 	fc := fiber.Config{
 		AppName:               "teixit",
 		Immutable:             true,
-		BodyLimit:             a.Config.BodyLimit,
+		BodyLimit:             a.Config.UploadLimit,
 		ErrorHandler:          httpx.ErrorHandler(a.Log),
 		DisableStartupMessage: true,
 		ReadTimeout:           30 * time.Second,

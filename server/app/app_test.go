@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -107,6 +108,18 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 	}
 	if n < 15 {
 		t.Fatalf("only %d API routes found", n)
+	}
+	// Every schema the document refers to is defined.
+	var full struct {
+		Components struct {
+			Schemas map[string]json.RawMessage `json:"schemas"`
+		} `json:"components"`
+	}
+	r.JSON(t, &full)
+	for _, ref := range regexp.MustCompile(`#/components/schemas/([A-Za-z]+)`).FindAllStringSubmatch(string(r.Body), -1) {
+		if _, ok := full.Components.Schemas[ref[1]]; !ok {
+			t.Errorf("schema %s is referenced but not defined", ref[1])
+		}
 	}
 }
 

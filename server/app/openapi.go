@@ -11,6 +11,7 @@ import (
 
 	"github.com/teixit/teixit/server/account"
 	"github.com/teixit/teixit/server/httpx"
+	"github.com/teixit/teixit/server/mediafile"
 	"github.com/teixit/teixit/server/organisation"
 	"github.com/teixit/teixit/server/readmodel"
 	"github.com/teixit/teixit/server/territory"
@@ -45,6 +46,8 @@ var schemaTypes = map[string]any{
 	"TerritoryList":     httpx.List[territory.Territory]{},
 	"SearchResults":     readmodel.Results{},
 	"SuggestionList":    httpx.List[readmodel.Suggestion]{},
+	"ReindexStatus":     readmodel.ReindexStatus{},
+	"MediaAsset":        mediafile.Asset{},
 	"Error":             httpx.ErrorBody{},
 	"Object":            map[string]any{},
 }

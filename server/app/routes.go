@@ -7,6 +7,8 @@ import (
 
 	"github.com/teixit/teixit/server/account"
 	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/httpx"
+	"github.com/teixit/teixit/server/mediafile"
 	"github.com/teixit/teixit/server/organisation"
 	"github.com/teixit/teixit/server/territory"
 )
@@ -40,6 +42,7 @@ func (a *App) table() []route {
 	acc.SetMemberships(a.Organisations)
 	org := organisation.NewHandlers(a.Organisations)
 	ter := territory.NewHandlers(a.Territories)
+	med := mediafile.NewHandlers(a.Media)
 	return []route{
 		{"POST", "/auth/register", public, acc.Register, "Create an account and sign in", "RegisterInput", "Session"},
 		{"POST", "/auth/login", public, acc.Login, "Sign in (rate limited per IP and per email)", "LoginInput", "Session"},
@@ -64,6 +67,10 @@ func (a *App) table() []route {
 		{"GET", "/search", public, a.ReadModel.Search, "Full-text search over everything the reader may see, with facets", "", "SearchResults"},
 		{"GET", "/search/suggest", public, a.ReadModel.Suggest, "Title completions as you type", "", "SuggestionList"},
 
+		{"POST", "/media", user, med.Upload, "Upload a file (multipart field file; ?purpose=contribution|attachment)", "", "MediaAsset"},
+		{"GET", "/media/:id", public, med.Serve, "A file's bytes (range requests; private files need access or a signed link)", "", ""},
+		{"GET", "/media/:id/info", public, med.Info, "A file's metadata (same access as the file)", "", "MediaAsset"},
+
 		{"POST", "/admin/reindex", admin, a.ReadModel.StartReindex, "Rebuild the search index in the background (serving continues)", "", "ReindexStatus"},
 		{"GET", "/admin/reindex", admin, a.ReadModel.ReindexState, "Progress of the index rebuild", "", "ReindexStatus"},
 
@@ -82,7 +89,7 @@ func (a *App) mountRoutes() {
 	a.Fiber.Get("/readyz", a.readyz)
 	a.Fiber.Get("/metrics", adaptor.HTTPHandler(promhttp.HandlerFor(a.registry, promhttp.HandlerOpts{})))
 
-	api := a.Fiber.Group(APIPrefix, auth.Middleware(a.Accounts))
+	api := a.Fiber.Group(APIPrefix, httpx.JSONBodyLimit(a.Config.BodyLimit), auth.Middleware(a.Accounts))
 	a.routes = a.table()
 	for _, r := range a.routes {
 		api.Add(r.Method, r.Path, r.Access.h, r.Handler)

@@ -13,15 +13,16 @@ type Kind int
 
 // The kinds, each mapped to one HTTP status by httpx.
 const (
-	Internal        Kind = iota // 500: never carries a detailed message
-	Invalid                     // 400: the request is malformed or fails validation
-	Unauthenticated             // 401: log in first
-	Forbidden                   // 403: logged in, but not allowed
-	NotFound                    // 404
-	Conflict                    // 409: the state of things does not allow it (duplicate, wrong phase)
-	TooLarge                    // 413
-	Unsupported                 // 415
-	RateLimited                 // 429
+	Internal            Kind = iota // 500: never carries a detailed message
+	Invalid                         // 400: the request is malformed or fails validation
+	Unauthenticated                 // 401: log in first
+	Forbidden                       // 403: logged in, but not allowed
+	NotFound                        // 404
+	Conflict                        // 409: the state of things does not allow it (duplicate, wrong phase)
+	TooLarge                        // 413
+	Unsupported                     // 415
+	RateLimited                     // 429
+	RangeNotSatisfiable             // 416
 )
 
 // Error is an error with a client-safe message.

@@ -38,6 +38,9 @@ type Config struct {
 	LogFormat string
 	// BodyLimit is the largest request body in bytes (TEIXIT_BODY_LIMIT). Default 1 MiB.
 	BodyLimit int
+	// UploadLimit is the largest multipart upload in bytes (TEIXIT_UPLOAD_LIMIT). Default 25 MiB; each kind of
+	// upload has its own smaller limit.
+	UploadLimit int
 	// LoginLimit is the number of login attempts per email per LoginWindow (TEIXIT_LOGIN_LIMIT, default 10);
 	// each IP gets three times as many.
 	LoginLimit  int
@@ -77,6 +80,7 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	var errs []error
 	c.BodyLimit = envInt(getenv, "TEIXIT_BODY_LIMIT", 1<<20, &errs)
 	c.LoginLimit = envInt(getenv, "TEIXIT_LOGIN_LIMIT", 10, &errs)
+	c.UploadLimit = envInt(getenv, "TEIXIT_UPLOAD_LIMIT", 25<<20, &errs)
 	if v := getenv("TEIXIT_SHUTDOWN_TIMEOUT"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil {
@@ -137,6 +141,9 @@ func (c *Config) validate() error {
 	}
 	if c.BodyLimit < 1024 {
 		errs = append(errs, errors.New("TEIXIT_BODY_LIMIT must be at least 1024 bytes"))
+	}
+	if c.UploadLimit < c.BodyLimit {
+		errs = append(errs, errors.New("TEIXIT_UPLOAD_LIMIT must be at least TEIXIT_BODY_LIMIT"))
 	}
 	if c.LoginLimit < 1 {
 		errs = append(errs, errors.New("TEIXIT_LOGIN_LIMIT must be at least 1"))

@@ -26,15 +26,16 @@ type ErrorDetail struct {
 }
 
 var kindStatus = map[apperr.Kind]int{
-	apperr.Internal:        fiber.StatusInternalServerError,
-	apperr.Invalid:         fiber.StatusBadRequest,
-	apperr.Unauthenticated: fiber.StatusUnauthorized,
-	apperr.Forbidden:       fiber.StatusForbidden,
-	apperr.NotFound:        fiber.StatusNotFound,
-	apperr.Conflict:        fiber.StatusConflict,
-	apperr.TooLarge:        fiber.StatusRequestEntityTooLarge,
-	apperr.Unsupported:     fiber.StatusUnsupportedMediaType,
-	apperr.RateLimited:     fiber.StatusTooManyRequests,
+	apperr.Internal:            fiber.StatusInternalServerError,
+	apperr.Invalid:             fiber.StatusBadRequest,
+	apperr.Unauthenticated:     fiber.StatusUnauthorized,
+	apperr.Forbidden:           fiber.StatusForbidden,
+	apperr.NotFound:            fiber.StatusNotFound,
+	apperr.Conflict:            fiber.StatusConflict,
+	apperr.TooLarge:            fiber.StatusRequestEntityTooLarge,
+	apperr.Unsupported:         fiber.StatusUnsupportedMediaType,
+	apperr.RateLimited:         fiber.StatusTooManyRequests,
+	apperr.RangeNotSatisfiable: fiber.StatusRequestedRangeNotSatisfiable,
 }
 
 // fiberCodes turns the framework's own errors (routing, body limit) into our codes and messages.

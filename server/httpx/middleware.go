@@ -3,6 +3,7 @@ package httpx
 import (
 	"log/slog"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -83,5 +84,16 @@ func AccessLog(log *slog.Logger, m *Metrics) fiber.Handler {
 			"duration_ms", float64(elapsed.Microseconds())/1000, "bytes", len(c.Response().Body()),
 			"ip", c.IP(), "request_id", c.GetRespHeader(fiber.HeaderXRequestID))
 		return nil
+	}
+}
+
+// JSONBodyLimit refuses bodies larger than n bytes unless they are multipart uploads (which have their own,
+// larger limit in the server config and a per-purpose limit in the media store).
+func JSONBodyLimit(n int) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if len(c.Body()) > n && !strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEMultipartForm) {
+			return fiber.ErrRequestEntityTooLarge
+		}
+		return c.Next()
 	}
 }

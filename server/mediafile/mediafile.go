@@ -1,0 +1,274 @@
+// Package mediafile is the media store of the app: uploads (type sniffed from the bytes, size limited per
+// purpose, location metadata stripped from photos) kept as content-addressed blobs with their metadata and
+// visibility in the store, served with HTTP range requests, caching headers and, for private files, signed
+// expiring links that can be revoked.
+package mediafile
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"go.mongodb.org/mongo-driver/bson"
+
+	"github.com/teixit/teixit/media/blob"
+	"github.com/teixit/teixit/server/apperr"
+	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/store"
+)
+
+const colAssets = "media_assets"
+
+// Migrations returns this package's collections.
+func Migrations() []store.Migration {
+	return []store.Migration{{Name: "0005_media_assets", Up: func(ctx context.Context, s *store.Store) error {
+		if err := s.CreateCollections(ctx, colAssets); err != nil {
+			return err
+		}
+		// Deciding whether a blob is still referenced is a cold path (deletion).
+		return s.CreateIndexes(ctx, store.Index{Collection: colAssets, Name: "media_hash", Keys: []string{"hash"}})
+	}}}
+}
+
+// Purpose says what an upload is for, which decides the classes and size accepted.
+type Purpose struct {
+	Classes  []Class
+	MaxBytes int64
+}
+
+// Purposes are the kinds of upload the API accepts (?purpose=).
+var Purposes = map[string]Purpose{
+	"contribution": {Classes: []Class{Image, Audio}, MaxBytes: 10 << 20},
+	"attachment":   {Classes: []Class{Image, Document}, MaxBytes: 20 << 20},
+}
+
+type assetDoc struct {
+	ID          string    `bson:"_id"`
+	Hash        string    `bson:"hash"`
+	Mime        string    `bson:"mime"`
+	Class       Class     `bson:"class"`
+	Size        int64     `bson:"size"`
+	Filename    string    `bson:"filename"`
+	Owner       string    `bson:"owner"`
+	Purpose     string    `bson:"purpose"`
+	Visibility  []string  `bson:"visibility"`
+	LinkVersion int       `bson:"linkVersion"`
+	CreatedAt   time.Time `bson:"createdAt"`
+}
+
+// Asset is the API view of a media file.
+type Asset struct {
+	ID        string    `json:"id"`
+	Mime      string    `json:"mime"`
+	Class     Class     `json:"class"`
+	Size      int64     `json:"size"`
+	Filename  string    `json:"filename"`
+	URL       string    `json:"url"`
+	CreatedAt time.Time `json:"createdAt"`
+	// Owner is the uploader's account id (other domains check it before attaching a file).
+	Owner string `json:"-"`
+}
+
+func (d *assetDoc) api() *Asset {
+	return &Asset{ID: d.ID, Mime: d.Mime, Class: d.Class, Size: d.Size, Filename: d.Filename, URL: "/api/v1/media/" + d.ID,
+		CreatedAt: d.CreatedAt, Owner: d.Owner}
+}
+
+// Service implements the media store.
+type Service struct {
+	s      *store.Store
+	blobs  blob.Store
+	secret []byte
+	now    func() time.Time
+	limit  *auth.Limiter
+}
+
+// NewService builds the service; secret signs private links.
+func NewService(s *store.Store, blobs blob.Store, secret string) *Service {
+	return &Service{s: s, blobs: blobs, secret: []byte(secret), now: time.Now, limit: auth.NewLimiter(60, time.Hour)}
+}
+
+var errNotFound = apperr.NotFoundf("The file")
+
+// cleanName keeps a display name safe: no folders, no control characters, bounded length.
+func cleanName(name string) string {
+	name = filepath.Base(strings.ReplaceAll(name, "\\", "/"))
+	name = strings.Map(func(r rune) rune {
+		if r < 32 || r == 127 || r == '"' || r == '/' {
+			return -1
+		}
+		return r
+	}, name)
+	if name == "." || name == ".." || name == "" {
+		name = "file"
+	}
+	for utf8.RuneCountInString(name) > 120 {
+		r := []rune(name)
+		name = string(r[len(r)-120:])
+	}
+	return name
+}
+
+// Upload stores a file for the signed-in person. It is private to them until a feature publishes it
+// (SetVisibility).
+func (s *Service) Upload(ctx context.Context, p *auth.Principal, purpose, filename, declared string, r io.Reader) (*Asset, error) {
+	pu, ok := Purposes[purpose]
+	if !ok {
+		return nil, apperr.Validation(map[string]string{"purpose": "must be contribution or attachment"})
+	}
+	if ok, wait := s.limit.Allow(p.UserID); !ok {
+		return nil, &apperr.Error{Kind: apperr.RateLimited, Code: "rate_limited", RetryAfter: wait,
+			Message: "You have uploaded many files in a short time. Wait a while and try again."}
+	}
+	data, err := io.ReadAll(io.LimitReader(r, pu.MaxBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("mediafile: read upload: %w", err)
+	}
+	if int64(len(data)) > pu.MaxBytes {
+		return nil, apperr.New(apperr.TooLarge, "file_too_large",
+			fmt.Sprintf("The file is larger than %d MB. Choose a smaller one or reduce its quality.", pu.MaxBytes>>20))
+	}
+	if len(data) == 0 {
+		return nil, apperr.Validation(map[string]string{"file": "is empty"})
+	}
+	mime, class, known := sniff(data, declared)
+	allowed := false
+	for _, c := range pu.Classes {
+		allowed = allowed || (known && c == class)
+	}
+	if !allowed {
+		return nil, apperr.New(apperr.Unsupported, "unsupported_file_type",
+			fmt.Sprintf("This kind of file (%s) cannot be used here. Accepted: %s.", mime, classList(pu.Classes)))
+	}
+	data = stripMetadata(mime, data)
+	info, err := s.blobs.Put(ctx, bytes.NewReader(data), pu.MaxBytes)
+	if err != nil {
+		return nil, fmt.Errorf("mediafile: store: %w", err)
+	}
+	d := &assetDoc{ID: store.NewID(), Hash: info.Hash, Mime: mime, Class: class, Size: info.Size, Filename: cleanName(filename),
+		Owner: p.UserID, Purpose: purpose, Visibility: []string{"user:" + p.UserID}, CreatedAt: s.now().UTC()}
+	if _, err := s.s.C(colAssets).InsertOne(ctx, d); err != nil {
+		return nil, store.Wrap("mediafile: insert", err)
+	}
+	return d.api(), nil
+}
+
+func classList(cs []Class) string {
+	names := map[Class]string{Image: "photos (JPEG, PNG, WebP)", Audio: "voice notes and audio (Ogg, WebM, MP3, M4A, WAV)",
+		Video: "video (WebM, MP4)", Document: "documents (PDF, Word, Excel, PowerPoint, OpenDocument)"}
+	var out []string
+	for _, c := range cs {
+		out = append(out, names[c])
+	}
+	return strings.Join(out, ", ")
+}
+
+func (s *Service) load(ctx context.Context, id string) (*assetDoc, error) {
+	if !store.ValidID(id) {
+		return nil, errNotFound
+	}
+	var d assetDoc
+	err := store.Wrap("mediafile: get", s.s.C(colAssets).FindOne(ctx, bson.M{"_id": id}).Decode(&d))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errNotFound
+	}
+	return &d, err
+}
+
+// Get returns an asset's metadata for other domains (no access check: they check ownership themselves).
+func (s *Service) Get(ctx context.Context, id string) (*Asset, error) {
+	d, err := s.load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return d.api(), nil
+}
+
+// SetVisibility replaces who may read the file (search visibility values: public, org:<id>, user:<id>).
+func (s *Service) SetVisibility(ctx context.Context, id string, visibility []string) error {
+	res, err := s.s.C(colAssets).UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{"visibility": visibility}})
+	if err == nil && res.MatchedCount == 0 {
+		return errNotFound
+	}
+	return store.Wrap("mediafile: set visibility", err)
+}
+
+// Delete removes an asset and, when no other asset shares its bytes, the blob.
+func (s *Service) Delete(ctx context.Context, id string) error {
+	d, err := s.load(ctx, id)
+	if err != nil {
+		return err
+	}
+	if _, err := s.s.C(colAssets).DeleteOne(ctx, bson.M{"_id": id}); err != nil {
+		return store.Wrap("mediafile: delete", err)
+	}
+	n, err := s.s.C(colAssets).CountDocuments(ctx, bson.M{"hash": d.Hash})
+	if err != nil {
+		return store.Wrap("mediafile: delete", err)
+	}
+	if n == 0 {
+		return s.blobs.Delete(d.Hash)
+	}
+	return nil
+}
+
+func (s *Service) sign(id string, exp int64, version int) string {
+	m := hmac.New(sha256.New, s.secret)
+	fmt.Fprintf(m, "media|%s|%d|%d", id, exp, version)
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// SignedURL returns a private link to the file that works without an account until it expires or the file's
+// links are revoked.
+func (s *Service) SignedURL(ctx context.Context, id string, ttl time.Duration) (string, time.Time, error) {
+	d, err := s.load(ctx, id)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	exp := s.now().Add(ttl).Unix()
+	return fmt.Sprintf("/api/v1/media/%s?exp=%d&sig=%s", id, exp, s.sign(id, exp, d.LinkVersion)), time.Unix(exp, 0).UTC(), nil
+}
+
+// RevokeLinks invalidates every signed link to the file given out so far.
+func (s *Service) RevokeLinks(ctx context.Context, id string) error {
+	res, err := s.s.C(colAssets).UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$inc": bson.M{"linkVersion": 1}})
+	if err == nil && res.MatchedCount == 0 {
+		return errNotFound
+	}
+	return store.Wrap("mediafile: revoke", err)
+}
+
+// canRead decides access: visibility granted to the reader, or a valid signed link. Every refusal looks like
+// "not found" so that nobody learns a private file exists.
+func (s *Service) canRead(d *assetDoc, p *auth.Principal, exp, sig string) bool {
+	if sig != "" {
+		e, err := strconv.ParseInt(exp, 10, 64)
+		return err == nil && s.now().Unix() <= e && hmac.Equal([]byte(sig), []byte(s.sign(d.ID, e, d.LinkVersion)))
+	}
+	for _, v := range d.Visibility {
+		switch {
+		case v == "public":
+			return true
+		case p == nil:
+		case p.PlatformAdmin, v == "user:"+p.UserID:
+			return true
+		case strings.HasPrefix(v, "org:"):
+			for _, o := range p.OrgIDs {
+				if v == "org:"+o {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}

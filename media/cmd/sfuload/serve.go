@@ -28,6 +28,21 @@ func serveSFU() error {
 		return err
 	}
 	fmt.Printf("READY %s\n", ln.Addr())
+	if p := os.Getenv("SFULOAD_CPUPROF"); p != "" {
+		// profile seconds 10 to 20 of the child's life: the steady state of
+		// a run with -duration ≥ 15s
+		go func() {
+			time.Sleep(10 * time.Second)
+			f, err := os.Create(p)
+			if err != nil {
+				return
+			}
+			_ = pprof.StartCPUProfile(f)
+			time.Sleep(10 * time.Second)
+			pprof.StopCPUProfile()
+			_ = f.Close()
+		}()
+	}
 	if os.Getenv("SFULOAD_DEBUG") != "" {
 		go func() {
 			for range time.Tick(5 * time.Second) {

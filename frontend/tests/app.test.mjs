@@ -91,6 +91,12 @@ describe('Teixit in the browser', () => {
     assert.match(await pw.getAttribute('aria-describedby'), /register-password-error/);
     await checkPage(page, 'register-errors');
 
+    // A long but common password is refused by the server; its reason is shown in our words, by the field.
+    await pw.fill('1234567890');
+    await page.getByTestId('register-submit').click();
+    await page.locator('#register-password-error').filter({ hasText: 'too common' }).waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'error-summary');
+
     await pw.fill(PASSWORD);
     await page.getByTestId('register-submit').click();
     await page.waitForURL('**/account');

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/compress"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 	"github.com/prometheus/client_golang/prometheus"
@@ -147,6 +148,8 @@ func (a *App) build() {
 	a.Fiber.Use(requestid.New())
 	a.Fiber.Use(httpx.AccessLog(a.Log, metrics))
 	a.Fiber.Use(recover.New())
+	// gzip/brotli for text: most of our users are on slow connections and prepaid data.
+	a.Fiber.Use(compress.New(compress.Config{Level: compress.LevelDefault}))
 	a.Fiber.Use(httpx.SecurityHeaders(httpx.DefaultCSP()))
 	a.mountRoutes()
 }

@@ -1,0 +1,133 @@
+package exchange
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/httpx"
+	"github.com/teixit/teixit/server/readmodel"
+)
+
+// Handlers are the HTTP endpoints of exchange days.
+type Handlers struct {
+	svc     *Service
+	baseURL string
+}
+
+// NewHandlers builds the handlers; baseURL (may be empty) makes calendar links absolute.
+func NewHandlers(svc *Service, baseURL string) *Handlers {
+	return &Handlers{svc: svc, baseURL: baseURL}
+}
+
+func (h *Handlers) base(c *fiber.Ctx) string {
+	if h.baseURL != "" {
+		return h.baseURL
+	}
+	return c.BaseURL()
+}
+
+// List: GET /exchange-days?org=&upcoming=true&cursor=&limit=.
+func (h *Handlers) List(c *fiber.Ctx) error {
+	limit, _ := strconv.Atoi(c.Query("limit"))
+	p := auth.From(c)
+	days, next, err := h.svc.List(c.UserContext(), p, readmodel.ReaderFor(p),
+		ListInput{Org: c.Query("org"), Upcoming: c.QueryBool("upcoming"), Cursor: c.Query("cursor"), Limit: limit})
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, httpx.List[Day]{Items: days, NextCursor: next})
+}
+
+// Create: POST /exchange-days.
+func (h *Handlers) Create(c *fiber.Ctx) error {
+	var in Input
+	if err := httpx.Decode(c, &in); err != nil {
+		return err
+	}
+	d, err := h.svc.Create(c.UserContext(), auth.From(c), in)
+	if err != nil {
+		return err
+	}
+	return httpx.Created(c, d)
+}
+
+// Get: GET /exchange-days/:id.
+func (h *Handlers) Get(c *fiber.Ctx) error {
+	d, err := h.svc.Get(c.UserContext(), auth.From(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, d)
+}
+
+// Update: PATCH /exchange-days/:id.
+func (h *Handlers) Update(c *fiber.Ctx) error {
+	var in Input
+	if err := httpx.Decode(c, &in); err != nil {
+		return err
+	}
+	d, err := h.svc.Update(c.UserContext(), auth.From(c), c.Params("id"), in)
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, d)
+}
+
+// Cancel: POST /exchange-days/:id/cancel.
+func (h *Handlers) Cancel(c *fiber.Ctx) error {
+	d, err := h.svc.Cancel(c.UserContext(), auth.From(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, d)
+}
+
+// Register: POST /exchange-days/:id/registration (body optional: {"inviteCode"}).
+func (h *Handlers) Register(c *fiber.Ctx) error {
+	var in RegisterInput
+	if len(c.Body()) > 0 {
+		if err := httpx.Decode(c, &in); err != nil {
+			return err
+		}
+	}
+	d, err := h.svc.Register(c.UserContext(), auth.From(c), c.Params("id"), in)
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, d)
+}
+
+// Unregister: DELETE /exchange-days/:id/registration.
+func (h *Handlers) Unregister(c *fiber.Ctx) error {
+	if err := h.svc.Unregister(c.UserContext(), auth.From(c), c.Params("id")); err != nil {
+		return err
+	}
+	return httpx.NoContent(c)
+}
+
+func sendICS(c *fiber.Ctx, body, filename string) error {
+	c.Set(fiber.HeaderContentType, "text/calendar; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+filename+`"`)
+	c.Set(fiber.HeaderCacheControl, "public, max-age=300")
+	return c.SendString(body)
+}
+
+// DayCalendar: GET /exchange-days/:id/calendar.ics.
+func (h *Handlers) DayCalendar(c *fiber.Ctx) error {
+	body, err := h.svc.DayCalendar(c.UserContext(), c.Params("id"), h.base(c))
+	if err != nil {
+		return err
+	}
+	return sendICS(c, body, "exchange-day.ics")
+}
+
+// OrgCalendar: GET /organisations/:id/calendar.ics.
+func (h *Handlers) OrgCalendar(c *fiber.Ctx) error {
+	body, err := h.svc.OrgCalendar(c.UserContext(), c.Params("id"), h.base(c))
+	if err != nil {
+		return err
+	}
+	return sendICS(c, body, "exchange-days.ics")
+}

@@ -1,0 +1,461 @@
+package exchange
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"github.com/teixit/teixit/search"
+	"github.com/teixit/teixit/server/apperr"
+	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/organisation"
+	"github.com/teixit/teixit/server/store"
+)
+
+// IndexKind is the read-model kind of exchange days.
+const IndexKind = "exchange_day"
+
+const (
+	colDays          = "exchange_days"
+	colRegistrations = "exchange_registrations"
+)
+
+// Migrations returns this package's collections and indexes (number range 0030–0039).
+func Migrations() []store.Migration {
+	return []store.Migration{{Name: "0030_exchange_collections", Up: func(ctx context.Context, s *store.Store) error {
+		if err := s.CreateCollections(ctx, colDays, colRegistrations); err != nil {
+			return err
+		}
+		// Promoting from the waiting list and a person's export are cold paths.
+		return s.CreateIndexes(ctx,
+			store.Index{Collection: colRegistrations, Name: "registrations_day", Keys: []string{"dayId", "status", "createdAt"}},
+			store.Index{Collection: colRegistrations, Name: "registrations_user", Keys: []string{"userId"}})
+	}}}
+}
+
+// Orgs is what exchange days need from organisations.
+type Orgs interface {
+	Role(ctx context.Context, orgID, userID string) (string, error)
+	Get(ctx context.Context, p *auth.Principal, id string) (*organisation.Organisation, error)
+}
+
+// ReadModel is what exchange days need from the read model.
+type ReadModel interface {
+	Changed(ctx context.Context, kind, id string, write func() error) error
+	List(ctx context.Context, r search.Reader, req search.ListRequest) (*search.ListResult, error)
+}
+
+// Service implements exchange days and registrations.
+type Service struct {
+	s    *store.Store
+	orgs Orgs
+	rm   ReadModel
+	now  func() time.Time
+}
+
+// NewService builds the service.
+func NewService(s *store.Store, orgs Orgs, rm ReadModel) *Service {
+	return &Service{s: s, orgs: orgs, rm: rm, now: time.Now}
+}
+
+var errNotFound = apperr.NotFoundf("The exchange day")
+
+func (s *Service) load(ctx context.Context, id string) (*dayDoc, error) {
+	if !store.ValidID(id) {
+		return nil, errNotFound
+	}
+	var d dayDoc
+	err := store.Wrap("exchange: get", s.s.C(colDays).FindOne(ctx, bson.M{"_id": id}).Decode(&d))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errNotFound
+	}
+	return &d, err
+}
+
+// canManage: the host organisation's admins and professionals, and platform admins.
+func (s *Service) canManage(ctx context.Context, p *auth.Principal, orgID string) (bool, error) {
+	if p == nil {
+		return false, nil
+	}
+	if p.PlatformAdmin {
+		return true, nil
+	}
+	role, err := s.orgs.Role(ctx, orgID, p.UserID)
+	return role == organisation.RoleAdmin || role == organisation.RoleProfessional, err
+}
+
+// IsMember reports whether the person belongs to the day's host organisation (members' outputs).
+func (s *Service) IsMember(ctx context.Context, p *auth.Principal, dayID string) (bool, error) {
+	d, err := s.load(ctx, dayID)
+	if err != nil || p == nil {
+		return false, err
+	}
+	role, err := s.orgs.Role(ctx, d.HostOrgID, p.UserID)
+	return role != "" || p.PlatformAdmin, err
+}
+
+// Input creates or changes an exchange day; nil fields are left alone on update.
+type Input struct {
+	HostOrgID           *string    `json:"hostOrgId"`
+	Title               *string    `json:"title"`
+	Description         *string    `json:"description"`
+	StartsAt            *time.Time `json:"startsAt"`
+	EndsAt              *time.Time `json:"endsAt"`
+	TimeZone            *string    `json:"timeZone"`
+	Agenda              []Question `json:"agenda"`
+	RegistrationMode    *string    `json:"registrationMode"`
+	InviteCode          *string    `json:"inviteCode"`
+	Capacity            *int       `json:"capacity"`
+	SummaryVisibility   *string    `json:"summaryVisibility"`
+	RecordingVisibility *string    `json:"recordingVisibility"`
+}
+
+func oneOf(v string, set ...string) bool {
+	for _, s := range set {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// apply validates in and copies it onto d.
+func (in *Input) apply(d *dayDoc, create bool) error {
+	f := map[string]string{}
+	str := func(p *string) string {
+		if p == nil {
+			return ""
+		}
+		return strings.TrimSpace(*p)
+	}
+	if in.Title != nil || create {
+		d.Title = str(in.Title)
+		if n := utf8.RuneCountInString(d.Title); n < 3 || n > 200 {
+			f["title"] = "is required, between 3 and 200 characters"
+		}
+	}
+	if in.Description != nil {
+		d.Description = str(in.Description)
+		if utf8.RuneCountInString(d.Description) > 10000 {
+			f["description"] = "must be at most 10000 characters"
+		}
+	}
+	if in.TimeZone != nil || create {
+		d.TimeZone = str(in.TimeZone)
+		if d.TimeZone == "" {
+			d.TimeZone = "Europe/Madrid"
+		}
+		if _, err := time.LoadLocation(d.TimeZone); err != nil || strings.HasPrefix(d.TimeZone, "Local") {
+			f["timeZone"] = "must be a time zone name such as Europe/Madrid or Europe/Rome"
+		}
+	}
+	if in.StartsAt != nil {
+		d.StartsAt = in.StartsAt.UTC()
+	}
+	if in.EndsAt != nil {
+		d.EndsAt = in.EndsAt.UTC()
+	}
+	switch {
+	case d.StartsAt.IsZero():
+		f["startsAt"] = "is required (e.g. 2026-12-10T17:00:00+01:00)"
+	case d.EndsAt.IsZero():
+		f["endsAt"] = "is required (e.g. 2026-12-10T19:00:00+01:00)"
+	case !d.EndsAt.After(d.StartsAt):
+		f["endsAt"] = "must be after the start"
+	case d.EndsAt.Sub(d.StartsAt) > 12*time.Hour:
+		f["endsAt"] = "an exchange day lasts at most 12 hours"
+	}
+	if in.Agenda != nil || create {
+		if len(in.Agenda) == 0 || len(in.Agenda) > 30 {
+			f["agenda"] = "needs between 1 and 30 guide questions"
+		}
+		agenda := make([]Question, 0, len(in.Agenda))
+		for i, q := range in.Agenda {
+			q.Text = strings.TrimSpace(q.Text)
+			if n := utf8.RuneCountInString(q.Text); n < 3 || n > 500 {
+				f[fmt.Sprintf("agenda.%d.text", i)] = "each question needs between 3 and 500 characters"
+			}
+			if q.Minutes < 0 || q.Minutes > 240 {
+				f[fmt.Sprintf("agenda.%d.minutes", i)] = "must be between 0 and 240"
+			}
+			if q.ID == "" || !store.ValidID(q.ID) {
+				q.ID = store.NewID()
+			}
+			agenda = append(agenda, q)
+		}
+		d.Agenda = agenda
+	}
+	if in.RegistrationMode != nil || create {
+		d.Mode = str(in.RegistrationMode)
+		if d.Mode == "" {
+			d.Mode = ModeOpen
+		}
+		if !oneOf(d.Mode, ModeOpen, ModeMembers, ModeInvite) {
+			f["registrationMode"] = "must be open, members or invite"
+		}
+	}
+	if in.InviteCode != nil {
+		d.InviteCode = str(in.InviteCode)
+	}
+	if d.Mode == ModeInvite {
+		if d.InviteCode == "" {
+			d.InviteCode = strings.ToUpper(store.NewID()[:8])
+		}
+		if n := len(d.InviteCode); n < 4 || n > 64 {
+			f["inviteCode"] = "must be between 4 and 64 characters"
+		}
+	}
+	if in.Capacity != nil {
+		d.Capacity = *in.Capacity
+		if d.Capacity < 0 || d.Capacity > 10000 {
+			f["capacity"] = "must be between 0 (no limit) and 10000"
+		}
+	}
+	if in.SummaryVisibility != nil || create {
+		d.SummaryVis = str(in.SummaryVisibility)
+		if d.SummaryVis == "" {
+			d.SummaryVis = "public"
+		}
+		if !oneOf(d.SummaryVis, "public", "members") {
+			f["summaryVisibility"] = "must be public or members"
+		}
+	}
+	if in.RecordingVisibility != nil || create {
+		d.RecordingVis = str(in.RecordingVisibility)
+		if d.RecordingVis == "" {
+			d.RecordingVis = "members"
+		}
+		if !oneOf(d.RecordingVis, "members", "public", "none") {
+			f["recordingVisibility"] = "must be members, public or none"
+		}
+	}
+	return apperr.Validation(f)
+}
+
+// view adds the caller's registration and rights to a day.
+func (s *Service) view(ctx context.Context, p *auth.Principal, d *dayDoc) (*Day, error) {
+	out := d.api()
+	manage, err := s.canManage(ctx, p, d.HostOrgID)
+	if err != nil {
+		return nil, err
+	}
+	out.CanManage = manage
+	if manage {
+		out.InviteCode = d.InviteCode
+	}
+	if p != nil {
+		var r registrationDoc
+		err := store.Wrap("exchange: registration", s.s.C(colRegistrations).FindOne(ctx, bson.M{"_id": registrationID(d.ID, p.UserID)}).Decode(&r))
+		switch {
+		case err == nil:
+			out.MyRegistration = &r.Status
+		case !errors.Is(err, store.ErrNotFound):
+			return nil, err
+		}
+	}
+	return &out, nil
+}
+
+// Create schedules an exchange day for a host organisation (its admins and professionals).
+func (s *Service) Create(ctx context.Context, p *auth.Principal, in Input) (*Day, error) {
+	if in.HostOrgID == nil || *in.HostOrgID == "" {
+		return nil, apperr.Validation(map[string]string{"hostOrgId": "is required: the organisation that hosts the day"})
+	}
+	if _, err := s.orgs.Get(ctx, nil, *in.HostOrgID); err != nil {
+		if apperr.IsKind(err, apperr.NotFound) {
+			return nil, apperr.Validation(map[string]string{"hostOrgId": "is not an existing organisation"})
+		}
+		return nil, err
+	}
+	if ok, err := s.canManage(ctx, p, *in.HostOrgID); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, apperr.Forbid("Only administrators and professionals of the host organisation can schedule its exchange days.")
+	}
+	now := s.now().UTC()
+	d := &dayDoc{ID: store.NewID(), HostOrgID: *in.HostOrgID, Status: StatusScheduled, CreatedBy: p.UserID, CreatedAt: now, UpdatedAt: now}
+	if err := in.apply(d, true); err != nil {
+		return nil, err
+	}
+	if err := s.rm.Changed(ctx, IndexKind, d.ID, func() error {
+		_, err := s.s.C(colDays).InsertOne(ctx, d)
+		return store.Wrap("exchange: insert", err)
+	}); err != nil {
+		return nil, err
+	}
+	return s.view(ctx, p, d)
+}
+
+// Get returns a day as the caller sees it.
+func (s *Service) Get(ctx context.Context, p *auth.Principal, id string) (*Day, error) {
+	d, err := s.load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.view(ctx, p, d)
+}
+
+// Update changes a day (host admins and professionals). A cancelled day cannot be changed.
+func (s *Service) Update(ctx context.Context, p *auth.Principal, id string, in Input) (*Day, error) {
+	d, err := s.load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if ok, err := s.canManage(ctx, p, d.HostOrgID); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, apperr.Forbid("Only administrators and professionals of the host organisation can change this exchange day.")
+	}
+	if d.Status == StatusCancelled {
+		return nil, apperr.New(apperr.Conflict, "cancelled", "This exchange day was cancelled; schedule a new one instead.")
+	}
+	if in.HostOrgID != nil && *in.HostOrgID != d.HostOrgID {
+		return nil, apperr.Validation(map[string]string{"hostOrgId": "cannot change; schedule a new day under the other organisation"})
+	}
+	if err := in.apply(d, false); err != nil {
+		return nil, err
+	}
+	if d.Capacity > 0 && d.RegisteredCount > d.Capacity {
+		return nil, apperr.Validation(map[string]string{"capacity": fmt.Sprintf("%d people are already registered; the capacity cannot be lower", d.RegisteredCount)})
+	}
+	d.UpdatedAt, d.Sequence = s.now().UTC(), d.Sequence+1
+	set := bson.M{"title": d.Title, "description": d.Description, "startsAt": d.StartsAt, "endsAt": d.EndsAt,
+		"timeZone": d.TimeZone, "agenda": d.Agenda, "mode": d.Mode, "inviteCode": d.InviteCode, "capacity": d.Capacity,
+		"summaryVisibility": d.SummaryVis, "recordingVisibility": d.RecordingVis, "updatedAt": d.UpdatedAt, "sequence": d.Sequence}
+	if err := s.rm.Changed(ctx, IndexKind, id, func() error {
+		_, err := s.s.C(colDays).UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": set})
+		return store.Wrap("exchange: update", err)
+	}); err != nil {
+		return nil, err
+	}
+	return s.view(ctx, p, d)
+}
+
+// Cancel marks a day cancelled (it stays visible, marked as such, and calendars get STATUS:CANCELLED).
+func (s *Service) Cancel(ctx context.Context, p *auth.Principal, id string) (*Day, error) {
+	d, err := s.load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if ok, err := s.canManage(ctx, p, d.HostOrgID); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, apperr.Forbid("Only administrators and professionals of the host organisation can cancel this exchange day.")
+	}
+	if d.Status == StatusCancelled {
+		return s.view(ctx, p, d)
+	}
+	d.Status, d.UpdatedAt, d.Sequence = StatusCancelled, s.now().UTC(), d.Sequence+1
+	if err := s.rm.Changed(ctx, IndexKind, id, func() error {
+		_, err := s.s.C(colDays).UpdateOne(ctx, bson.M{"_id": id},
+			bson.M{"$set": bson.M{"status": d.Status, "updatedAt": d.UpdatedAt, "sequence": d.Sequence}})
+		return store.Wrap("exchange: cancel", err)
+	}); err != nil {
+		return nil, err
+	}
+	return s.view(ctx, p, d)
+}
+
+// ListInput filters the list of days.
+type ListInput struct {
+	Org      string
+	Upcoming bool
+	Cursor   string
+	Limit    int
+}
+
+// List returns days from the read model, soonest first when upcoming, else newest first.
+func (s *Service) List(ctx context.Context, p *auth.Principal, r search.Reader, in ListInput) ([]Day, string, error) {
+	if in.Limit <= 0 || in.Limit > 100 {
+		in.Limit = 20
+	}
+	req := search.ListRequest{Kind: IndexKind, Cursor: in.Cursor, PerPage: in.Limit, IDsOnly: true, Filters: map[string][]string{}, Sort: "-starts"}
+	if in.Org != "" {
+		req.Filters["org"] = []string{in.Org}
+	}
+	if in.Upcoming {
+		now := float64(s.now().Unix())
+		req.Ranges = []search.Range{{Field: "ends", Min: &now}}
+		req.Sort = "starts"
+	}
+	res, err := s.rm.List(ctx, r, req)
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]Day, 0, len(res.Items))
+	for _, it := range res.Items {
+		_, id, _ := strings.Cut(it.ID, ":")
+		d, err := s.load(ctx, id)
+		if apperr.IsKind(err, apperr.NotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, "", err
+		}
+		v, err := s.view(ctx, p, d)
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, *v)
+	}
+	return out, res.NextCursor, nil
+}
+
+// Load implements the read model's loader: exchange days are announced publicly.
+func (s *Service) Load(ctx context.Context, ids []string) (map[string]search.Document, error) {
+	out := map[string]search.Document{}
+	for _, id := range ids {
+		d, err := s.load(ctx, id)
+		if apperr.IsKind(err, apperr.NotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		var b strings.Builder
+		b.WriteString(d.Description)
+		for _, q := range d.Agenda {
+			b.WriteString("\n" + q.Text)
+		}
+		out[id] = search.Document{Title: d.Title, Body: b.String(), Organisation: d.HostOrgID, Visibility: []string{search.Public},
+			Created: d.CreatedAt, Updated: d.UpdatedAt, Keywords: map[string]string{"day_status": d.Status, "registration_mode": d.Mode},
+			Numbers: map[string]float64{"starts": float64(d.StartsAt.Unix()), "ends": float64(d.EndsAt.Unix())}}
+	}
+	return out, nil
+}
+
+// All streams every day id (for rebuilds).
+func (s *Service) All(ctx context.Context, yield func(string) error) error {
+	cur, err := s.s.C(colDays).Find(ctx, bson.M{}, options.Find().SetProjection(bson.M{"_id": 1}))
+	if err != nil {
+		return store.Wrap("exchange: all", err)
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		var d struct {
+			ID string `bson:"_id"`
+		}
+		if err := cur.Decode(&d); err != nil {
+			return store.Wrap("exchange: all", err)
+		}
+		if err := yield(d.ID); err != nil {
+			return err
+		}
+	}
+	return store.Wrap("exchange: all", cur.Err())
+}
+
+// Count is how many days exist (rebuild progress).
+func (s *Service) Count(ctx context.Context) (int, error) {
+	n, err := s.s.C(colDays).CountDocuments(ctx, bson.M{})
+	return int(n), store.Wrap("exchange: count", err)
+}
+
+// Link is a day's page in the app.
+func Link(id string) string { return "/exchange-days/" + id }

@@ -21,10 +21,13 @@ import (
 
 	"github.com/teixit/teixit/media/blob"
 	"github.com/teixit/teixit/server/account"
+	"github.com/teixit/teixit/server/comment"
 	"github.com/teixit/teixit/server/config"
 	"github.com/teixit/teixit/server/httpx"
 	"github.com/teixit/teixit/server/mediafile"
+	"github.com/teixit/teixit/server/notify"
 	"github.com/teixit/teixit/server/organisation"
+	"github.com/teixit/teixit/server/practice"
 	"github.com/teixit/teixit/server/readmodel"
 	"github.com/teixit/teixit/server/store"
 	"github.com/teixit/teixit/server/territory"
@@ -41,6 +44,9 @@ type App struct {
 	Organisations *organisation.Service
 	Territories   *territory.Service
 	ReadModel     *readmodel.ReadModel
+	Practices     *practice.Service
+	Comments      *comment.Service
+	Notify        *notify.Service
 	Media         *mediafile.Service
 
 	lock      *os.File
@@ -114,6 +120,9 @@ func Migrations() []store.Migration {
 	ms = append(ms, territory.Migrations()...)
 	ms = append(ms, readmodel.Migrations()...)
 	ms = append(ms, mediafile.Migrations()...)
+	ms = append(ms, notify.Migrations()...)
+	ms = append(ms, practice.Migrations()...)
+	ms = append(ms, comment.Migrations()...)
 	return ms
 }
 
@@ -125,6 +134,7 @@ func (a *App) build() {
 		All: a.Organisations.All, Count: a.Organisations.Count, Link: organisation.Link})
 	a.Accounts.AddHook(a.Organisations)
 	a.Territories = territory.NewService(a.Store, a.Organisations)
+	a.buildExchange()
 
 	a.registry = prometheus.NewRegistry()
 	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

@@ -10,9 +10,12 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/teixit/teixit/server/account"
+	"github.com/teixit/teixit/server/comment"
 	"github.com/teixit/teixit/server/httpx"
 	"github.com/teixit/teixit/server/mediafile"
+	"github.com/teixit/teixit/server/notify"
 	"github.com/teixit/teixit/server/organisation"
+	"github.com/teixit/teixit/server/practice"
 	"github.com/teixit/teixit/server/readmodel"
 	"github.com/teixit/teixit/server/territory"
 )
@@ -48,6 +51,29 @@ var schemaTypes = map[string]any{
 	"SuggestionList":    httpx.List[readmodel.Suggestion]{},
 	"ReindexStatus":     readmodel.ReindexStatus{},
 	"MediaAsset":        mediafile.Asset{},
+	"Practice":          practice.Practice{},
+	"PracticeInput":     practice.Input{},
+	"PracticeList":      httpx.List[practice.Practice]{},
+	"TranslationInput":  practice.TranslationInput{},
+	"VersionList":       httpx.List[practice.Version]{},
+	"Diff":              practice.Diff{},
+	"Transfer":          practice.Transfer{},
+	"TransferInput":     practice.TransferInput{},
+	"TransferPatch":     practice.TransferPatch{},
+	"TransferList":      httpx.List[practice.Transfer]{},
+	"Update":            practice.Update{},
+	"UpdateInput":       practice.UpdateInput{},
+	"UpdateList":        httpx.List[practice.Update]{},
+	"Comment":           comment.Comment{},
+	"CommentInput":      comment.Input{},
+	"CommentEdit":       comment.EditInput{},
+	"CommentList":       httpx.List[comment.Comment]{},
+	"ReportInput":       comment.ReportInput{},
+	"ModerationInput":   comment.ModerationInput{},
+	"Follow":            notify.Follow{},
+	"FollowInput":       notify.FollowInput{},
+	"FollowList":        httpx.List[notify.Follow]{},
+	"NotificationPage":  notify.Page{},
 	"Error":             httpx.ErrorBody{},
 	"Object":            map[string]any{},
 }

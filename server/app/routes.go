@@ -10,6 +10,7 @@ import (
 	"github.com/teixit/teixit/server/httpx"
 	"github.com/teixit/teixit/server/mediafile"
 	"github.com/teixit/teixit/server/organisation"
+	"github.com/teixit/teixit/server/practice"
 	"github.com/teixit/teixit/server/territory"
 )
 
@@ -43,7 +44,7 @@ func (a *App) table() []route {
 	org := organisation.NewHandlers(a.Organisations)
 	ter := territory.NewHandlers(a.Territories)
 	med := mediafile.NewHandlers(a.Media)
-	return []route{
+	routes := []route{
 		{"POST", "/auth/register", public, acc.Register, "Create an account and sign in", "RegisterInput", "Session"},
 		{"POST", "/auth/login", public, acc.Login, "Sign in (rate limited per IP and per email)", "LoginInput", "Session"},
 		{"POST", "/auth/logout", public, acc.Logout, "Sign out", "", ""},
@@ -79,6 +80,7 @@ func (a *App) table() []route {
 		{"GET", "/territories/:id", public, ter.Get, "A territory with its GeoJSON boundary", "", "Territory"},
 		{"PATCH", "/territories/:id", user, ter.Update, "Change a territory (platform and municipality admins)", "TerritoryInput", "Territory"},
 	}
+	return append(routes, a.exchangeRoutes()...)
 }
 
 // APIPrefix is where the JSON API lives.
@@ -90,6 +92,7 @@ func (a *App) mountRoutes() {
 	a.Fiber.Get("/metrics", adaptor.HTTPHandler(promhttp.HandlerFor(a.registry, promhttp.HandlerOpts{})))
 
 	api := a.Fiber.Group(APIPrefix, httpx.JSONBodyLimit(a.Config.BodyLimit), auth.Middleware(a.Accounts))
+	a.Fiber.Get("/feeds/practices.atom", practice.NewHandlers(a.Practices).Feed)
 	a.routes = a.table()
 	for _, r := range a.routes {
 		api.Add(r.Method, r.Path, r.Access.h, r.Handler)

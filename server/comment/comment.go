@@ -1,0 +1,524 @@
+// Package comment is comments with one level of replies, reports and moderation, on any kind of target
+// (practices, contributions, findings, exchange-day summaries). It knows nothing about those: each target
+// kind registers a Resolver that says whether a reader may see a target, whether it takes comments and
+// which organisation moderates it. Comments are listed from the read model (kind "comment", Parent
+// "<targetKind>:<targetId>"), so a target with thousands of comments pages as fast as one with three.
+package comment
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"github.com/teixit/teixit/search"
+	"github.com/teixit/teixit/server/apperr"
+	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/notify"
+	"github.com/teixit/teixit/server/readmodel"
+	"github.com/teixit/teixit/server/store"
+)
+
+// IndexKind is the read-model kind of comments.
+const IndexKind = "comment"
+
+const (
+	colComments = "comments"
+	// EditWindow is how long an author may edit a comment.
+	EditWindow = 15 * time.Minute
+	maxText    = 5000
+	maxReports = 100
+)
+
+// Comment statuses.
+const (
+	StatusPublished = "published"
+	StatusHidden    = "hidden"
+)
+
+// Migrations returns this package's collection and indexes.
+func Migrations() []store.Migration {
+	return []store.Migration{{
+		Name: "0022_comment_collections",
+		Up: func(ctx context.Context, s *store.Store) error {
+			if err := s.CreateCollections(ctx, colComments); err != nil {
+				return err
+			}
+			// A person's comments are read only for their data export and deletion (cold paths).
+			return s.CreateIndexes(ctx, store.Index{Collection: colComments, Name: "comments_author", Keys: []string{"authorId"}})
+		},
+	}}
+}
+
+// Target is what a Resolver says about one commented thing.
+type Target struct {
+	OrgID  string // moderates the comments
+	Title  string // for notifications
+	Link   string // its page in the app
+	Open   bool   // accepts new comments
+	Public bool   // comments are public (else visible to OrgID's members only)
+}
+
+// Resolver resolves targets of one kind for a reader: a NotFound error when it does not exist or the
+// reader may not see it.
+type Resolver interface {
+	Resolve(ctx context.Context, p *auth.Principal, id string) (*Target, error)
+}
+
+// People names authors and tells roles in the moderating organisation.
+type People interface {
+	Names(ctx context.Context, ids []string) (map[string]string, error)
+	Role(ctx context.Context, orgID, userID string) (string, error)
+}
+
+// ReadModel is what comments need from the read model.
+type ReadModel interface {
+	Changed(ctx context.Context, kind, id string, write func() error) error
+	List(ctx context.Context, r search.Reader, req search.ListRequest) (*search.ListResult, error)
+}
+
+// Notifier delivers notifications.
+type Notifier interface {
+	Deliver(ctx context.Context, recipients []string, e notify.Event) error
+}
+
+type reportDoc struct {
+	UserID string    `bson:"userId"`
+	Reason string    `bson:"reason"`
+	At     time.Time `bson:"at"`
+}
+
+type moderationDoc struct {
+	By     string    `bson:"by"`
+	Action string    `bson:"action"`
+	Reason string    `bson:"reason"`
+	At     time.Time `bson:"at"`
+}
+
+type commentDoc struct {
+	ID         string         `bson:"_id"`
+	Rev        int            `bson:"rev"`
+	TargetKind string         `bson:"targetKind"`
+	TargetID   string         `bson:"targetId"`
+	ParentID   string         `bson:"parentId"`
+	AuthorID   string         `bson:"authorId"` // "" once the author deleted their account
+	Text       string         `bson:"text"`
+	Status     string         `bson:"status"`
+	OrgID      string         `bson:"orgId"`
+	Public     bool           `bson:"public"`
+	Link       string         `bson:"link"`
+	Reports    []reportDoc    `bson:"reports"`
+	Moderation *moderationDoc `bson:"moderation,omitempty"`
+	CreatedAt  time.Time      `bson:"createdAt"`
+	EditedAt   *time.Time     `bson:"editedAt,omitempty"`
+}
+
+// Author is who wrote a comment; ID and Name are empty for a deleted account.
+type Author struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// Text is a comment's Markdown source and its safe HTML.
+type Text struct {
+	Markdown string `json:"markdown"`
+	HTML     string `json:"html"`
+}
+
+// Comment is the API view of a comment.
+type Comment struct {
+	ID              string     `json:"id"`
+	TargetKind      string     `json:"targetKind"`
+	TargetID        string     `json:"targetId"`
+	ParentCommentID string     `json:"parentCommentId,omitempty"`
+	Author          Author     `json:"author"`
+	Text            Text       `json:"text"`
+	Status          string     `json:"status"`
+	Reports         int        `json:"reports"`
+	CreatedAt       time.Time  `json:"createdAt"`
+	EditedAt        *time.Time `json:"editedAt,omitempty"`
+}
+
+// Input writes a comment or a reply.
+type Input struct {
+	Text            string `json:"text"`
+	ParentCommentID string `json:"parentCommentId"`
+}
+
+// EditInput changes a comment's text.
+type EditInput struct {
+	Text string `json:"text"`
+}
+
+// ReportInput reports a comment.
+type ReportInput struct {
+	Reason string `json:"reason"`
+}
+
+// ModerationInput hides or publishes a comment.
+type ModerationInput struct {
+	Action string `json:"action"` // hide | publish
+	Reason string `json:"reason"`
+}
+
+// Service implements comments.
+type Service struct {
+	s       *store.Store
+	rm      ReadModel
+	people  People
+	notify  Notifier
+	targets map[string]Resolver
+	render  func(string) string
+	now     func() time.Time
+}
+
+// NewService builds the service; register target kinds with AddTarget. render turns a comment's Markdown
+// into safe HTML (the same renderer as the commented items, so one place owns sanitising).
+func NewService(s *store.Store, rm ReadModel, people People, n Notifier, render func(string) string) *Service {
+	return &Service{s: s, rm: rm, people: people, notify: n, targets: map[string]Resolver{}, render: render, now: time.Now}
+}
+
+// AddTarget registers a kind of commented thing.
+func (s *Service) AddTarget(kind string, r Resolver) { s.targets[kind] = r }
+
+var errNotFound = apperr.NotFoundf("The comment")
+
+func (s *Service) get(ctx context.Context, id string) (*commentDoc, error) {
+	if !store.ValidID(id) {
+		return nil, errNotFound
+	}
+	var d commentDoc
+	err := store.Wrap("comment: get", s.s.C(colComments).FindOne(ctx, bson.M{"_id": id}).Decode(&d))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &d, nil
+}
+
+// save writes d if nobody changed it since rev, announcing it to the read model.
+func (s *Service) save(ctx context.Context, d *commentDoc) error {
+	rev := d.Rev
+	d.Rev++
+	return s.rm.Changed(ctx, IndexKind, d.ID, func() error {
+		res, err := s.s.C(colComments).ReplaceOne(ctx, bson.M{"_id": d.ID, "rev": rev}, d)
+		if err == nil && res.MatchedCount == 0 {
+			return apperr.New(apperr.Conflict, "edit_conflict", "The comment changed meanwhile. Reload and try again.")
+		}
+		return store.Wrap("comment: save", err)
+	})
+}
+
+func (s *Service) resolve(ctx context.Context, p *auth.Principal, kind, id string) (*Target, error) {
+	r, ok := s.targets[kind]
+	if !ok {
+		return nil, apperr.NotFoundf("The commented item")
+	}
+	return r.Resolve(ctx, p, id)
+}
+
+// readable loads a comment whose target the reader may see.
+func (s *Service) readable(ctx context.Context, p *auth.Principal, id string) (*commentDoc, *Target, error) {
+	d, err := s.get(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	t, err := s.resolve(ctx, p, d.TargetKind, d.TargetID)
+	if apperr.IsKind(err, apperr.NotFound) {
+		return nil, nil, errNotFound
+	}
+	return d, t, err
+}
+
+func cleanText(field, v string, max int) (string, error) {
+	v = strings.TrimSpace(v)
+	if v == "" || utf8.RuneCountInString(v) > max {
+		return "", apperr.Validation(map[string]string{field: "is required, at most " + itoa(max) + " characters"})
+	}
+	return v, nil
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	var b []byte
+	for ; n > 0; n /= 10 {
+		b = append([]byte{byte('0' + n%10)}, b...)
+	}
+	return string(b)
+}
+
+// Create comments on a target (or replies to a top-level comment on it). A reply to a reply → 400.
+func (s *Service) Create(ctx context.Context, p *auth.Principal, kind, targetID string, in Input) (*Comment, error) {
+	t, err := s.resolve(ctx, p, kind, targetID)
+	if err != nil {
+		return nil, err
+	}
+	text, err := cleanText("text", in.Text, maxText)
+	if err != nil {
+		return nil, err
+	}
+	var parent *commentDoc
+	if in.ParentCommentID != "" {
+		parent, err = s.get(ctx, in.ParentCommentID)
+		if err != nil || parent.TargetKind != kind || parent.TargetID != targetID {
+			return nil, apperr.Validation(map[string]string{"parentCommentId": "is not a comment on this item"})
+		}
+		if parent.ParentID != "" {
+			return nil, apperr.Validation(map[string]string{"parentCommentId": "is a reply: reply to the comment it answers instead"})
+		}
+	}
+	if !t.Open {
+		return nil, apperr.New(apperr.Conflict, "comments_closed", "This item does not take comments now.")
+	}
+	d := &commentDoc{ID: store.NewID(), TargetKind: kind, TargetID: targetID, AuthorID: p.UserID, Text: text,
+		Status: StatusPublished, OrgID: t.OrgID, Public: t.Public, Link: t.Link, Reports: []reportDoc{}, CreatedAt: s.now().UTC()}
+	if parent != nil {
+		d.ParentID = parent.ID
+	}
+	err = s.rm.Changed(ctx, IndexKind, d.ID, func() error {
+		_, err := s.s.C(colComments).InsertOne(ctx, d)
+		return store.Wrap("comment: insert", err)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if parent != nil && parent.AuthorID != "" {
+		_ = s.notify.Deliver(ctx, []string{parent.AuthorID}, notify.Event{Kind: "comment_reply", Title: t.Title,
+			Link: t.Link, Actor: p.UserID})
+	}
+	return s.one(ctx, d)
+}
+
+// List pages through a target's published comments, oldest first; parentID lists the replies to one.
+func (s *Service) List(ctx context.Context, p *auth.Principal, kind, targetID, parentID, cursor string, limit int) ([]Comment, string, error) {
+	if _, err := s.resolve(ctx, p, kind, targetID); err != nil {
+		return nil, "", err
+	}
+	if limit <= 0 || limit > 100 {
+		limit = 50
+	}
+	req := search.ListRequest{Kind: IndexKind, Sort: "created", Cursor: cursor, PerPage: limit, IDsOnly: true,
+		Filters: map[string][]string{"parent": {kind + ":" + targetID}}}
+	if parentID != "" {
+		if !store.ValidID(parentID) {
+			return nil, "", apperr.Validation(map[string]string{"parentCommentId": "is not a comment id"})
+		}
+		req.Filters["reply_to"] = []string{parentID}
+	}
+	res, err := s.rm.List(ctx, readmodel.ReaderFor(p), req)
+	if err != nil {
+		return nil, "", err
+	}
+	docs := make([]*commentDoc, 0, len(res.Items))
+	for _, it := range res.Items {
+		_, id, _ := strings.Cut(it.ID, ":")
+		d, err := s.get(ctx, id)
+		if apperr.IsKind(err, apperr.NotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, "", err
+		}
+		docs = append(docs, d)
+	}
+	out, err := s.views(ctx, docs)
+	return out, res.NextCursor, err
+}
+
+func (s *Service) one(ctx context.Context, d *commentDoc) (*Comment, error) {
+	vs, err := s.views(ctx, []*commentDoc{d})
+	if err != nil {
+		return nil, err
+	}
+	return &vs[0], nil
+}
+
+func (s *Service) views(ctx context.Context, docs []*commentDoc) ([]Comment, error) {
+	ids := make([]string, 0, len(docs))
+	for _, d := range docs {
+		if d.AuthorID != "" {
+			ids = append(ids, d.AuthorID)
+		}
+	}
+	names, err := s.people.Names(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Comment, len(docs))
+	for i, d := range docs {
+		out[i] = Comment{ID: d.ID, TargetKind: d.TargetKind, TargetID: d.TargetID, ParentCommentID: d.ParentID,
+			Author: Author{ID: d.AuthorID, Name: names[d.AuthorID]}, Text: Text{Markdown: d.Text, HTML: s.render(d.Text)},
+			Status: d.Status, Reports: len(d.Reports), CreatedAt: d.CreatedAt, EditedAt: d.EditedAt}
+	}
+	return out, nil
+}
+
+// Edit changes a comment's text: its author only, within EditWindow (409 edit_window_closed after).
+func (s *Service) Edit(ctx context.Context, p *auth.Principal, id string, in EditInput) (*Comment, error) {
+	d, _, err := s.readable(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	if d.AuthorID == "" || d.AuthorID != p.UserID {
+		return nil, apperr.Forbid("Only the comment's author can edit it.")
+	}
+	text, err := cleanText("text", in.Text, maxText)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now().UTC()
+	if now.Sub(d.CreatedAt) > EditWindow {
+		return nil, apperr.New(apperr.Conflict, "edit_window_closed", "Comments can be edited for 15 minutes after they are posted.")
+	}
+	d.Text, d.EditedAt = text, &now
+	if err := s.save(ctx, d); err != nil {
+		return nil, err
+	}
+	return s.one(ctx, d)
+}
+
+// Report records that p finds a comment inappropriate (one report per person; reporting again replaces it).
+func (s *Service) Report(ctx context.Context, p *auth.Principal, id string, in ReportInput) (*Comment, error) {
+	d, _, err := s.readable(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	reason, err := cleanText("reason", in.Reason, 500)
+	if err != nil {
+		return nil, err
+	}
+	kept := d.Reports[:0]
+	for _, r := range d.Reports {
+		if r.UserID != p.UserID {
+			kept = append(kept, r)
+		}
+	}
+	if len(kept) >= maxReports {
+		kept = kept[1:]
+	}
+	d.Reports = append(kept, reportDoc{UserID: p.UserID, Reason: reason, At: s.now().UTC()})
+	if err := s.save(ctx, d); err != nil {
+		return nil, err
+	}
+	return s.one(ctx, d)
+}
+
+// Moderate hides or publishes a comment: admins of the target's organisation and platform admins.
+func (s *Service) Moderate(ctx context.Context, p *auth.Principal, id string, in ModerationInput) (*Comment, error) {
+	d, err := s.get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !p.PlatformAdmin {
+		role, err := s.people.Role(ctx, d.OrgID, p.UserID)
+		if err != nil {
+			return nil, err
+		}
+		if role != "admin" {
+			return nil, apperr.Forbid("Only the organisation's administrators can moderate these comments.")
+		}
+	}
+	f := map[string]string{}
+	switch in.Action {
+	case "hide":
+		if strings.TrimSpace(in.Reason) == "" {
+			f["reason"] = "is required to hide a comment"
+		}
+		d.Status = StatusHidden
+	case "publish":
+		d.Status = StatusPublished
+	default:
+		f["action"] = "must be hide or publish"
+	}
+	if utf8.RuneCountInString(in.Reason) > 500 {
+		f["reason"] = "must be at most 500 characters"
+	}
+	if err := apperr.Validation(f); err != nil {
+		return nil, err
+	}
+	d.Moderation = &moderationDoc{By: p.UserID, Action: in.Action, Reason: strings.TrimSpace(in.Reason), At: s.now().UTC()}
+	if err := s.save(ctx, d); err != nil {
+		return nil, err
+	}
+	return s.one(ctx, d)
+}
+
+func snippet(s string) string {
+	r := []rune(strings.Join(strings.Fields(s), " "))
+	if len(r) > 80 {
+		return string(r[:80]) + "…"
+	}
+	return string(r)
+}
+
+// Load implements the read model's loader: visible as the target was when commented (public, or to the
+// moderating organisation), status published or hidden.
+func (s *Service) Load(ctx context.Context, ids []string) (map[string]search.Document, error) {
+	out := make(map[string]search.Document, len(ids))
+	for _, id := range ids {
+		d, err := s.get(ctx, id)
+		if apperr.IsKind(err, apperr.NotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		vis := []string{search.OrgPrefix + d.OrgID}
+		if d.Public {
+			vis = []string{search.Public}
+		}
+		replyTo := d.ParentID
+		if replyTo == "" {
+			replyTo = "none"
+		}
+		out[id] = search.Document{Title: snippet(d.Text), Body: d.Text, Parent: d.TargetKind + ":" + d.TargetID,
+			Organisation: d.OrgID, Status: d.Status, Visibility: vis, Created: d.CreatedAt, Updated: d.CreatedAt,
+			Keywords: map[string]string{"reply_to": replyTo, "target_kind": d.TargetKind}}
+	}
+	return out, nil
+}
+
+// All streams every comment id (for rebuilds).
+func (s *Service) All(ctx context.Context, yield func(string) error) error {
+	cur, err := s.s.C(colComments).Find(ctx, bson.M{}, options.Find().SetProjection(bson.M{"_id": 1}))
+	if err != nil {
+		return store.Wrap("comment: all", err)
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		var d struct {
+			ID string `bson:"_id"`
+		}
+		if err := cur.Decode(&d); err != nil {
+			return store.Wrap("comment: all", err)
+		}
+		if err := yield(d.ID); err != nil {
+			return err
+		}
+	}
+	return store.Wrap("comment: all", cur.Err())
+}
+
+// Count is how many comments a rebuild reads.
+func (s *Service) Count(ctx context.Context) (int, error) {
+	n, err := s.s.C(colComments).CountDocuments(ctx, bson.M{})
+	return int(n), store.Wrap("comment: count", err)
+}
+
+// Link is the page of the commented item (search results about a comment lead there).
+func (s *Service) Link(id string) string {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if d, err := s.get(ctx, id); err == nil {
+		return d.Link
+	}
+	return ""
+}

@@ -1,0 +1,83 @@
+package comment
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/httpx"
+)
+
+// Handlers are the HTTP endpoints of comments. The target kind is fixed per route (ListFor, CreateFor) and
+// the target id is the route's :id.
+type Handlers struct{ svc *Service }
+
+// NewHandlers builds the handlers.
+func NewHandlers(svc *Service) *Handlers { return &Handlers{svc: svc} }
+
+// ListFor: GET /<targets>/:id/comments?cursor=&limit=&parentCommentId=.
+func (h *Handlers) ListFor(kind string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		limit, _ := strconv.Atoi(c.Query("limit"))
+		items, next, err := h.svc.List(c.UserContext(), auth.From(c), kind, c.Params("id"), c.Query("parentCommentId"), c.Query("cursor"), limit)
+		if err != nil {
+			return err
+		}
+		return httpx.OK(c, httpx.List[Comment]{Items: items, NextCursor: next})
+	}
+}
+
+// CreateFor: POST /<targets>/:id/comments.
+func (h *Handlers) CreateFor(kind string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		var in Input
+		if err := httpx.Decode(c, &in); err != nil {
+			return err
+		}
+		cm, err := h.svc.Create(c.UserContext(), auth.From(c), kind, c.Params("id"), in)
+		if err != nil {
+			return err
+		}
+		return httpx.Created(c, cm)
+	}
+}
+
+// Edit: PATCH /comments/:id.
+func (h *Handlers) Edit(c *fiber.Ctx) error {
+	var in EditInput
+	if err := httpx.Decode(c, &in); err != nil {
+		return err
+	}
+	cm, err := h.svc.Edit(c.UserContext(), auth.From(c), c.Params("id"), in)
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, cm)
+}
+
+// Report: POST /comments/:id/report.
+func (h *Handlers) Report(c *fiber.Ctx) error {
+	var in ReportInput
+	if err := httpx.Decode(c, &in); err != nil {
+		return err
+	}
+	cm, err := h.svc.Report(c.UserContext(), auth.From(c), c.Params("id"), in)
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, cm)
+}
+
+// Moderate: POST /comments/:id/moderation.
+func (h *Handlers) Moderate(c *fiber.Ctx) error {
+	var in ModerationInput
+	if err := httpx.Decode(c, &in); err != nil {
+		return err
+	}
+	cm, err := h.svc.Moderate(c.UserContext(), auth.From(c), c.Params("id"), in)
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, cm)
+}

@@ -1,0 +1,48 @@
+package comment
+
+import (
+	"context"
+
+	"go.mongodb.org/mongo-driver/bson"
+
+	"github.com/teixit/teixit/server/store"
+)
+
+func (s *Service) byAuthor(ctx context.Context, userID string) ([]commentDoc, error) {
+	cur, err := s.s.C(colComments).Find(ctx, bson.M{"authorId": userID})
+	if err != nil {
+		return nil, store.Wrap("comment: by author", err)
+	}
+	var out []commentDoc
+	return out, store.Wrap("comment: by author", cur.All(ctx, &out))
+}
+
+// ExportFor implements account.Hook: the person's comments.
+func (s *Service) ExportFor(ctx context.Context, userID string) (string, any, error) {
+	docs, err := s.byAuthor(ctx, userID)
+	if err != nil {
+		return "", nil, err
+	}
+	ptrs := make([]*commentDoc, len(docs))
+	for i := range docs {
+		ptrs[i] = &docs[i]
+	}
+	vs, err := s.views(ctx, ptrs)
+	return "comments", vs, err
+}
+
+// BeforeDelete implements account.Hook: comments stay, anonymised (no author).
+func (s *Service) BeforeDelete(ctx context.Context, userID string) error {
+	docs, err := s.byAuthor(ctx, userID)
+	if err != nil {
+		return err
+	}
+	for i := range docs {
+		d := &docs[i]
+		d.AuthorID = ""
+		if err := s.save(ctx, d); err != nil {
+			return err
+		}
+	}
+	return nil
+}

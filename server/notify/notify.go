@@ -1,0 +1,377 @@
+// Package notify keeps follows (a person follows a practice, an organisation or a theme) and each person's
+// in-app notifications. Follows have deterministic ids ("user:kind:target") so following twice is one
+// document; notifications live in one bounded inbox document per person (the newest MaxInbox), read and
+// written by _id only, with optimistic concurrency (a revision number) instead of transactions.
+package notify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"github.com/teixit/teixit/server/apperr"
+	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/store"
+)
+
+const (
+	colFollows = "follows"
+	colInboxes = "inboxes"
+	// MaxInbox bounds each person's notifications: older ones are dropped.
+	MaxInbox = 500
+	// MaxFollows bounds what one person follows.
+	MaxFollows = 500
+)
+
+// Follow kinds.
+const (
+	KindPractice     = "practice"
+	KindOrganisation = "organisation"
+	KindTheme        = "theme"
+)
+
+// Migrations returns this package's collections and indexes.
+func Migrations() []store.Migration {
+	return []store.Migration{{
+		Name: "0020_notify_collections",
+		Up: func(ctx context.Context, s *store.Store) error {
+			if err := s.CreateCollections(ctx, colFollows, colInboxes); err != nil {
+				return err
+			}
+			// Followers of one target are looked up when something happens to it (a write path, not a page).
+			return s.CreateIndexes(ctx,
+				store.Index{Collection: colFollows, Name: "follows_target", Keys: []string{"kind", "target"}},
+				store.Index{Collection: colFollows, Name: "follows_user", Keys: []string{"userId"}},
+			)
+		},
+	}}
+}
+
+// Checker tells whether a follow target exists and may be seen by p (NotFound otherwise).
+type Checker func(ctx context.Context, p *auth.Principal, id string) error
+
+// Service implements follows and notifications.
+type Service struct {
+	s        *store.Store
+	checkers map[string]Checker
+	now      func() time.Time
+}
+
+// NewService builds the service. Register a Checker for each followable kind.
+func NewService(s *store.Store) *Service {
+	return &Service{s: s, checkers: map[string]Checker{}, now: time.Now}
+}
+
+// SetChecker registers how to validate targets of a follow kind.
+func (s *Service) SetChecker(kind string, c Checker) { s.checkers[kind] = c }
+
+type followDoc struct {
+	ID     string    `bson:"_id"`
+	UserID string    `bson:"userId"`
+	Kind   string    `bson:"kind"`
+	Target string    `bson:"target"`
+	At     time.Time `bson:"at"`
+}
+
+// Follow is one thing a person follows.
+type Follow struct {
+	Kind   string    `json:"kind"`
+	Target string    `json:"target"`
+	At     time.Time `json:"at"`
+}
+
+// FollowInput names what to follow: kind practice|organisation|theme and its id (or theme name).
+type FollowInput struct {
+	Kind   string `json:"kind"`
+	Target string `json:"target"`
+}
+
+func followID(userID, kind, target string) string { return userID + ":" + kind + ":" + target }
+
+func (s *Service) check(ctx context.Context, p *auth.Principal, in FollowInput) error {
+	c, ok := s.checkers[in.Kind]
+	if !ok {
+		kinds := make([]string, 0, len(s.checkers))
+		for k := range s.checkers {
+			kinds = append(kinds, k)
+		}
+		sort.Strings(kinds)
+		return apperr.Validation(map[string]string{"kind": "must be one of " + strings.Join(kinds, ", ")})
+	}
+	if in.Target == "" || !store.ValidID(in.Target) {
+		return apperr.Validation(map[string]string{"target": "is required: an id or a theme"})
+	}
+	return c(ctx, p, in.Target)
+}
+
+// Follow records that p follows a target; following again is harmless (same id).
+func (s *Service) Follow(ctx context.Context, p *auth.Principal, in FollowInput) (*Follow, error) {
+	if err := s.check(ctx, p, in); err != nil {
+		return nil, err
+	}
+	mine, err := s.Follows(ctx, p.UserID)
+	if err != nil {
+		return nil, err
+	}
+	if len(mine) >= MaxFollows {
+		return nil, apperr.New(apperr.Conflict, "too_many_follows", "You follow too many things. Unfollow some first.")
+	}
+	d := followDoc{ID: followID(p.UserID, in.Kind, in.Target), UserID: p.UserID, Kind: in.Kind, Target: in.Target, At: s.now().UTC()}
+	_, err = s.s.C(colFollows).UpdateOne(ctx, bson.M{"_id": d.ID}, bson.M{"$setOnInsert": d}, options.Update().SetUpsert(true))
+	if err != nil {
+		return nil, store.Wrap("notify: follow", err)
+	}
+	return &Follow{Kind: d.Kind, Target: d.Target, At: d.At}, nil
+}
+
+// Unfollow removes a follow; NotFound when there was none.
+func (s *Service) Unfollow(ctx context.Context, p *auth.Principal, kind, target string) error {
+	res, err := s.s.C(colFollows).DeleteOne(ctx, bson.M{"_id": followID(p.UserID, kind, target)})
+	if err != nil {
+		return store.Wrap("notify: unfollow", err)
+	}
+	if res.DeletedCount == 0 {
+		return apperr.NotFoundf("The follow")
+	}
+	return nil
+}
+
+// Follows lists what a person follows, newest first (bounded by MaxFollows).
+func (s *Service) Follows(ctx context.Context, userID string) ([]Follow, error) {
+	cur, err := s.s.C(colFollows).Find(ctx, bson.M{"userId": userID}, options.Find().SetLimit(MaxFollows+1))
+	if err != nil {
+		return nil, store.Wrap("notify: follows", err)
+	}
+	var docs []followDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, store.Wrap("notify: follows", err)
+	}
+	out := make([]Follow, len(docs))
+	for i, d := range docs {
+		out[i] = Follow{Kind: d.Kind, Target: d.Target, At: d.At}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].At.After(out[j].At) })
+	return out, nil
+}
+
+// Followers returns who follows any of the targets of a kind.
+func (s *Service) Followers(ctx context.Context, kind string, targets ...string) ([]string, error) {
+	if len(targets) == 0 {
+		return nil, nil
+	}
+	cur, err := s.s.C(colFollows).Find(ctx, bson.M{"kind": kind, "target": bson.M{"$in": targets}},
+		options.Find().SetProjection(bson.M{"userId": 1}))
+	if err != nil {
+		return nil, store.Wrap("notify: followers", err)
+	}
+	var docs []followDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, store.Wrap("notify: followers", err)
+	}
+	out := make([]string, 0, len(docs))
+	for _, d := range docs {
+		out = append(out, d.UserID)
+	}
+	return out, nil
+}
+
+// Notification is one in-app notification.
+type Notification struct {
+	ID    string    `json:"id"`
+	Kind  string    `json:"kind"` // new_version, new_practice, new_transfer, transfer_update, comment_reply
+	Title string    `json:"title"`
+	Link  string    `json:"link"`
+	At    time.Time `json:"at"`
+	Read  bool      `json:"read"`
+}
+
+type itemDoc struct {
+	ID    string    `bson:"id"`
+	Kind  string    `bson:"kind"`
+	Title string    `bson:"title"`
+	Link  string    `bson:"link"`
+	At    time.Time `bson:"at"`
+	Read  bool      `bson:"read"`
+}
+
+type inboxDoc struct {
+	ID    string    `bson:"_id"` // the user id
+	Rev   int       `bson:"rev"`
+	Items []itemDoc `bson:"items"`
+}
+
+// Event is something to tell people about.
+type Event struct {
+	Kind, Title, Link string
+	// Actor is not notified of their own action.
+	Actor string
+}
+
+// Deliver adds the event to each recipient's inbox (duplicates and the actor skipped). It keeps going
+// when one inbox fails and returns the first error.
+func (s *Service) Deliver(ctx context.Context, recipients []string, e Event) error {
+	seen := map[string]bool{e.Actor: true, "": true}
+	var first error
+	for _, u := range recipients {
+		if seen[u] {
+			continue
+		}
+		seen[u] = true
+		it := itemDoc{ID: store.NewID(), Kind: e.Kind, Title: e.Title, Link: e.Link, At: s.now().UTC()}
+		err := s.mutate(ctx, u, func(items []itemDoc) []itemDoc {
+			items = append([]itemDoc{it}, items...)
+			if len(items) > MaxInbox {
+				items = items[:MaxInbox]
+			}
+			return items
+		})
+		if err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+var errBusy = apperr.New(apperr.Conflict, "busy", "Your notifications changed meanwhile. Try again.")
+
+// mutate applies f to a person's inbox with optimistic concurrency (retried a few times).
+func (s *Service) mutate(ctx context.Context, userID string, f func([]itemDoc) []itemDoc) error {
+	for attempt := 0; attempt < 8; attempt++ {
+		in, err := s.inbox(ctx, userID)
+		if err != nil {
+			return err
+		}
+		items := f(in.Items)
+		if in.Rev == 0 {
+			_, err = s.s.C(colInboxes).InsertOne(ctx, inboxDoc{ID: userID, Rev: 1, Items: items})
+			if store.IsDuplicate(err) {
+				continue
+			}
+			return store.Wrap("notify: create inbox", err)
+		}
+		res, err := s.s.C(colInboxes).UpdateOne(ctx, bson.M{"_id": userID, "rev": in.Rev},
+			bson.M{"$set": bson.M{"items": items, "rev": in.Rev + 1}})
+		if err != nil {
+			return store.Wrap("notify: update inbox", err)
+		}
+		if res.MatchedCount == 1 {
+			return nil
+		}
+	}
+	return errBusy
+}
+
+func (s *Service) inbox(ctx context.Context, userID string) (*inboxDoc, error) {
+	var in inboxDoc
+	err := s.s.C(colInboxes).FindOne(ctx, bson.M{"_id": userID}).Decode(&in)
+	err = store.Wrap("notify: inbox", err)
+	if errors.Is(err, store.ErrNotFound) {
+		return &inboxDoc{ID: userID}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &in, nil
+}
+
+// Page is a page of notifications, unread first then newest first, with the unread count.
+type Page struct {
+	Items      []Notification `json:"items"`
+	NextCursor string         `json:"nextCursor,omitempty"`
+	Unread     int            `json:"unread"`
+}
+
+// List returns a page of the person's notifications. The cursor is the position after the last item
+// returned (the inbox is one bounded document, so an offset is enough).
+func (s *Service) List(ctx context.Context, userID, cursor string, limit int) (*Page, error) {
+	if limit <= 0 || limit > 100 {
+		limit = 30
+	}
+	off := 0
+	if cursor != "" {
+		if _, err := fmt.Sscanf(cursor, "%d", &off); err != nil || off < 0 || fmt.Sprint(off) != cursor {
+			return nil, apperr.Validation(map[string]string{"cursor": "is not a cursor from a previous page"})
+		}
+	}
+	in, err := s.inbox(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	items := in.Items
+	sort.SliceStable(items, func(i, j int) bool {
+		if items[i].Read != items[j].Read {
+			return !items[i].Read
+		}
+		return items[i].At.After(items[j].At)
+	})
+	p := &Page{Items: []Notification{}}
+	for _, it := range items {
+		if !it.Read {
+			p.Unread++
+		}
+	}
+	for i := off; i < len(items) && i < off+limit; i++ {
+		it := items[i]
+		p.Items = append(p.Items, Notification{ID: it.ID, Kind: it.Kind, Title: it.Title, Link: it.Link, At: it.At, Read: it.Read})
+	}
+	if off+limit < len(items) {
+		p.NextCursor = fmt.Sprint(off + limit)
+	}
+	return p, nil
+}
+
+// MarkRead marks one notification (or all, when id is "") as read; NotFound for an unknown id.
+func (s *Service) MarkRead(ctx context.Context, userID, id string) error {
+	found := id == ""
+	err := s.mutate(ctx, userID, func(items []itemDoc) []itemDoc {
+		for i := range items {
+			if id == "" || items[i].ID == id {
+				items[i].Read = true
+				found = true
+			}
+		}
+		return items
+	})
+	if err != nil {
+		return err
+	}
+	if !found {
+		return apperr.NotFoundf("The notification")
+	}
+	return nil
+}
+
+// ExportFor implements account.Hook: what a person follows and their notifications.
+func (s *Service) ExportFor(ctx context.Context, userID string) (string, any, error) {
+	fs, err := s.Follows(ctx, userID)
+	if err != nil {
+		return "", nil, err
+	}
+	page, err := s.List(ctx, userID, "", 100)
+	if err != nil {
+		return "", nil, err
+	}
+	all := page.Items
+	for page.NextCursor != "" {
+		if page, err = s.List(ctx, userID, page.NextCursor, 100); err != nil {
+			return "", nil, err
+		}
+		all = append(all, page.Items...)
+	}
+	return "follows", map[string]any{"follows": fs, "notifications": all}, nil
+}
+
+// BeforeDelete implements account.Hook: a deleted person's follows and inbox go.
+func (s *Service) BeforeDelete(ctx context.Context, userID string) error {
+	if _, err := s.s.C(colFollows).DeleteMany(ctx, bson.M{"userId": userID}); err != nil {
+		return store.Wrap("notify: delete follows", err)
+	}
+	_, err := s.s.C(colInboxes).DeleteOne(ctx, bson.M{"_id": userID})
+	return store.Wrap("notify: delete inbox", err)
+}

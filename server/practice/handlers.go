@@ -1,0 +1,192 @@
+package practice
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/teixit/teixit/server/apperr"
+	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/httpx"
+)
+
+// Handlers are the HTTP endpoints of practices and transfers.
+type Handlers struct{ svc *Service }
+
+// NewHandlers builds the handlers.
+func NewHandlers(svc *Service) *Handlers { return &Handlers{svc: svc} }
+
+// List: GET /practices?theme=&territory=&org=&lang=&status=&sort=newest|transferred|rated&cursor=&limit=.
+func (h *Handlers) List(c *fiber.Ctx) error {
+	limit, _ := strconv.Atoi(c.Query("limit"))
+	items, next, err := h.svc.List(c.UserContext(), auth.From(c), ListInput{Theme: c.Query("theme"), Territory: c.Query("territory"),
+		Org: c.Query("org"), Lang: c.Query("lang"), Status: c.Query("status"), Sort: c.Query("sort"), Cursor: c.Query("cursor"), Limit: limit})
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, httpx.List[Practice]{Items: items, NextCursor: next})
+}
+
+// Create: POST /practices.
+func (h *Handlers) Create(c *fiber.Ctx) error {
+	var in Input
+	if err := httpx.Decode(c, &in); err != nil {
+		return err
+	}
+	v, err := h.svc.Create(c.UserContext(), auth.From(c), in)
+	if err != nil {
+		return err
+	}
+	return httpx.Created(c, v)
+}
+
+// Get: GET /practices/:id?lang=.
+func (h *Handlers) Get(c *fiber.Ctx) error {
+	v, err := h.svc.Get(c.UserContext(), auth.From(c), c.Params("id"), c.Query("lang"))
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, v)
+}
+
+// Update: PATCH /practices/:id.
+func (h *Handlers) Update(c *fiber.Ctx) error {
+	var in Input
+	if err := httpx.Decode(c, &in); err != nil {
+		return err
+	}
+	v, err := h.svc.Update(c.UserContext(), auth.From(c), c.Params("id"), in)
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, v)
+}
+
+// Publish: POST /practices/:id/publish.
+func (h *Handlers) Publish(c *fiber.Ctx) error {
+	v, err := h.svc.Publish(c.UserContext(), auth.From(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, v)
+}
+
+// Archive: POST /practices/:id/archive.
+func (h *Handlers) Archive(c *fiber.Ctx) error {
+	v, err := h.svc.Archive(c.UserContext(), auth.From(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, v)
+}
+
+// PutTranslation: PUT /practices/:id/translations/:lang.
+func (h *Handlers) PutTranslation(c *fiber.Ctx) error {
+	var in TranslationInput
+	if err := httpx.Decode(c, &in); err != nil {
+		return err
+	}
+	v, err := h.svc.PutTranslation(c.UserContext(), auth.From(c), c.Params("id"), c.Params("lang"), in)
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, v)
+}
+
+// Versions: GET /practices/:id/versions.
+func (h *Handlers) Versions(c *fiber.Ctx) error {
+	vs, err := h.svc.Versions(c.UserContext(), auth.From(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, httpx.List[Version]{Items: vs})
+}
+
+// Diff: GET /practices/:id/versions/:n/diff.
+func (h *Handlers) Diff(c *fiber.Ctx) error {
+	n, err := strconv.Atoi(c.Params("n"))
+	if err != nil {
+		return apperr.NotFoundf("The version")
+	}
+	d, err := h.svc.Diff(c.UserContext(), auth.From(c), c.Params("id"), n)
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, d)
+}
+
+// Related: GET /practices/:id/related.
+func (h *Handlers) Related(c *fiber.Ctx) error {
+	limit, _ := strconv.Atoi(c.Query("limit"))
+	items, err := h.svc.Related(c.UserContext(), auth.From(c), c.Params("id"), limit)
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, httpx.List[Practice]{Items: items})
+}
+
+// Transfers: GET /practices/:id/transfers.
+func (h *Handlers) Transfers(c *fiber.Ctx) error {
+	items, err := h.svc.ListTransfers(c.UserContext(), auth.From(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, httpx.List[Transfer]{Items: items})
+}
+
+// CreateTransfer: POST /practices/:id/transfers.
+func (h *Handlers) CreateTransfer(c *fiber.Ctx) error {
+	var in TransferInput
+	if err := httpx.Decode(c, &in); err != nil {
+		return err
+	}
+	t, err := h.svc.CreateTransfer(c.UserContext(), auth.From(c), c.Params("id"), in)
+	if err != nil {
+		return err
+	}
+	return httpx.Created(c, t)
+}
+
+// GetTransfer: GET /transfers/:id.
+func (h *Handlers) GetTransfer(c *fiber.Ctx) error {
+	t, err := h.svc.GetTransfer(c.UserContext(), auth.From(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, t)
+}
+
+// PatchTransfer: PATCH /transfers/:id.
+func (h *Handlers) PatchTransfer(c *fiber.Ctx) error {
+	var in TransferPatch
+	if err := httpx.Decode(c, &in); err != nil {
+		return err
+	}
+	t, err := h.svc.PatchTransfer(c.UserContext(), auth.From(c), c.Params("id"), in)
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, t)
+}
+
+// Updates: GET /transfers/:id/updates.
+func (h *Handlers) Updates(c *fiber.Ctx) error {
+	items, err := h.svc.Updates(c.UserContext(), auth.From(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, httpx.List[Update]{Items: items})
+}
+
+// AddUpdate: POST /transfers/:id/updates.
+func (h *Handlers) AddUpdate(c *fiber.Ctx) error {
+	var in UpdateInput
+	if err := httpx.Decode(c, &in); err != nil {
+		return err
+	}
+	u, err := h.svc.AddUpdate(c.UserContext(), auth.From(c), c.Params("id"), in)
+	if err != nil {
+		return err
+	}
+	return httpx.Created(c, u)
+}

@@ -1,0 +1,457 @@
+// Package practice is good-practice exchange ("Innovem / Transferim"): structured practices with
+// translations, published versions and their diffs, and transfers of a practice to other organisations.
+// See README.md here for the data model, ids, the transfer state machine and what is indexed.
+package practice
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/teixit/teixit/server/apperr"
+	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/notify"
+	"github.com/teixit/teixit/server/store"
+)
+
+// Service implements practices and transfers.
+type Service struct {
+	st     *Store
+	orgs   Orgs
+	ters   Territories
+	rm     ReadModel
+	search Searcher
+	notify Notifier
+	now    func() time.Time
+}
+
+// NewService builds the service.
+func NewService(st *Store, orgs Orgs, ters Territories, rm ReadModel, search Searcher, n Notifier) *Service {
+	return &Service{st: st, orgs: orgs, ters: ters, rm: rm, search: search, notify: n, now: time.Now}
+}
+
+var (
+	errNotFound = apperr.NotFoundf("The practice")
+	errConflict = apperr.New(apperr.Conflict, "edit_conflict", "Someone changed this practice meanwhile. Reload it and try again.")
+	errArchived = apperr.New(apperr.Conflict, "archived", "This practice is archived and can no longer be edited.")
+)
+
+func oneOf(v string, set []string) bool {
+	for _, s := range set {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Service) load(ctx context.Context, id string) (*practiceDoc, error) {
+	if !store.ValidID(id) || strings.Contains(id, ":") {
+		return nil, errNotFound
+	}
+	d, err := s.st.get(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errNotFound
+	}
+	return d, err
+}
+
+// isMember reports whether p belongs to the organisation (any role) or is a platform admin.
+func (s *Service) role(ctx context.Context, p *auth.Principal, orgID string) (string, error) {
+	if p == nil {
+		return "", nil
+	}
+	if p.PlatformAdmin {
+		return "admin", nil
+	}
+	return s.orgs.Role(ctx, orgID, p.UserID)
+}
+
+func (s *Service) canEdit(ctx context.Context, p *auth.Principal, orgID string) (bool, error) {
+	r, err := s.role(ctx, p, orgID)
+	return r == "admin" || r == "professional", err
+}
+
+// readable loads a practice the reader may see: drafts only by the organisation's members (others get
+// NotFound, so drafts do not reveal that they exist).
+func (s *Service) readable(ctx context.Context, p *auth.Principal, id string) (*practiceDoc, error) {
+	d, err := s.load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if d.Status == StatusDraft {
+		r, err := s.role(ctx, p, d.OrgID)
+		if err != nil {
+			return nil, err
+		}
+		if r == "" {
+			return nil, errNotFound
+		}
+	}
+	return d, nil
+}
+
+// editable loads a practice that p may edit (professionals and admins of its organisation).
+func (s *Service) editable(ctx context.Context, p *auth.Principal, id string) (*practiceDoc, error) {
+	d, err := s.readable(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := s.canEdit(ctx, p, d.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, apperr.Forbid("Only professionals and administrators of the practice's organisation can change it.")
+	}
+	return d, nil
+}
+
+// Create makes a draft practice for an organisation the caller is a professional or admin of.
+func (s *Service) Create(ctx context.Context, p *auth.Principal, in Input) (*Practice, error) {
+	orgID := ""
+	if in.Context != nil && in.Context.OrganisationID != nil {
+		orgID = *in.Context.OrganisationID
+	}
+	lang := ""
+	if in.Language != nil {
+		lang = *in.Language
+	}
+	fields := map[string]string{}
+	if orgID == "" {
+		fields["context.organisationId"] = "is required"
+	} else if _, err := s.orgs.Name(ctx, orgID); apperr.IsKind(err, apperr.NotFound) {
+		fields["context.organisationId"] = "is not a known organisation"
+	} else if err != nil {
+		return nil, err
+	}
+	if !oneOf(lang, Languages) {
+		fields["language"] = "must be one of " + strings.Join(Languages, ", ")
+	}
+	if in.Title == nil || strings.TrimSpace(*in.Title) == "" {
+		fields["title"] = "is required"
+	}
+	if err := apperr.Validation(fields); err != nil {
+		return nil, err
+	}
+	if ok, err := s.canEdit(ctx, p, orgID); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, apperr.Forbid("Only professionals and administrators of an organisation can write its practices.")
+	}
+	now := s.now().UTC()
+	d := &practiceDoc{ID: store.NewID(), Rev: 1, OrgID: orgID, Language: lang, Status: StatusDraft, Themes: []string{},
+		Translations: map[string]textDoc{}, CreatedBy: p.UserID, CreatedAt: now, UpdatedAt: now}
+	if err := s.apply(ctx, d, in); err != nil {
+		return nil, err
+	}
+	if err := s.rm.Changed(ctx, IndexKind, d.ID, func() error { return s.st.insert(ctx, d) }); err != nil {
+		return nil, err
+	}
+	return s.view(ctx, p, d, lang)
+}
+
+const (
+	maxTitle = 200
+	maxText  = 20000
+	maxShort = 500
+	maxSteps = 50
+	maxInd   = 50
+)
+
+// apply validates the input and copies it into d's original text and shared fields.
+func (s *Service) apply(ctx context.Context, d *practiceDoc, in Input) error {
+	f := map[string]string{}
+	text := func(name string, src *string, dst *string, max int) {
+		if src == nil {
+			return
+		}
+		v := strings.TrimSpace(*src)
+		if utf8.RuneCountInString(v) > max {
+			f[name] = "is too long"
+			return
+		}
+		*dst = v
+	}
+	t := &d.Text
+	text("title", in.Title, &t.Title, maxTitle)
+	text("summary", in.Summary, &t.Summary, maxText)
+	text("problem", in.Problem, &t.Problem, maxText)
+	text("results", in.Results, &t.Results, maxText)
+	text("evidence", in.Evidence, &t.Evidence, maxText)
+	text("contact", in.Contact, &d.Contact, maxShort)
+	if in.Language != nil && *in.Language != d.Language {
+		f["language"] = "is the original language, fixed at creation; add a translation instead"
+	}
+	if c := in.Context; c != nil {
+		text("context.targetPopulation", c.TargetPopulation, &t.TargetPopulation, maxText)
+		if c.OrganisationID != nil && *c.OrganisationID != d.OrgID {
+			f["context.organisationId"] = "cannot change"
+		}
+		if c.Territory != nil {
+			if *c.Territory == "" {
+				d.Territory, d.Ancestors = "", nil
+			} else if !store.ValidID(*c.Territory) {
+				f["context.territory"] = "is not a known territory"
+			} else if lin, err := s.ters.Lineage(ctx, *c.Territory); apperr.IsKind(err, apperr.NotFound) {
+				f["context.territory"] = "is not a known territory"
+			} else if err != nil {
+				return err
+			} else {
+				d.Territory, d.Ancestors = *c.Territory, lin
+			}
+		}
+	}
+	if in.Themes != nil {
+		seen := map[string]bool{}
+		themes := []string{}
+		for _, th := range *in.Themes {
+			if !oneOf(th, Themes) {
+				f["themes"] = "must be among " + strings.Join(Themes, ", ")
+			} else if !seen[th] {
+				seen[th] = true
+				themes = append(themes, th)
+			}
+		}
+		d.Themes = themes
+	}
+	if in.Steps != nil {
+		steps, msg := steps(*in.Steps)
+		if msg != "" {
+			f["steps"] = msg
+		}
+		t.Steps = steps
+	}
+	if in.Resources != nil {
+		r := resourcesDoc{People: strings.TrimSpace(in.Resources.People), Time: strings.TrimSpace(in.Resources.Time),
+			Budget: strings.TrimSpace(in.Resources.Budget)}
+		if utf8.RuneCountInString(r.People+r.Time+r.Budget) > maxText {
+			f["resources"] = "is too long"
+		}
+		t.Resources = r
+	}
+	if e := in.Evaluation; e != nil {
+		text("evaluation.summary", e.Summary, &t.EvaluationSummary, maxText)
+		if e.Indicators != nil {
+			if len(*e.Indicators) > maxInd {
+				f["evaluation.indicators"] = "has too many indicators"
+			}
+			ind := []indicatorDoc{}
+			for _, i := range *e.Indicators {
+				n, v := strings.TrimSpace(i.Name), strings.TrimSpace(i.Value)
+				if n == "" || v == "" || utf8.RuneCountInString(n+v) > maxShort {
+					f["evaluation.indicators"] = "each needs a name and a value (short)"
+				}
+				ind = append(ind, indicatorDoc{Name: n, Value: v})
+			}
+			d.Indicators = ind
+		}
+	}
+	if d.ID != "" && d.Text.Title == "" {
+		f["title"] = "is required"
+	}
+	return apperr.Validation(f)
+}
+
+func steps(in []Step) ([]stepDoc, string) {
+	if len(in) > maxSteps {
+		return nil, "has too many steps"
+	}
+	out := make([]stepDoc, 0, len(in))
+	for _, s := range in {
+		t, dt := strings.TrimSpace(s.Title), strings.TrimSpace(s.Detail)
+		if t == "" || utf8.RuneCountInString(t) > maxTitle || utf8.RuneCountInString(dt) > maxText {
+			return nil, "each step needs a title (and an optional detail)"
+		}
+		out = append(out, stepDoc{Title: t, Detail: dt})
+	}
+	return out, ""
+}
+
+// missing lists what a practice lacks to be published.
+func missing(d *practiceDoc) map[string]string {
+	f := map[string]string{}
+	req := func(name, v string) {
+		if strings.TrimSpace(v) == "" {
+			f[name] = "is required to publish"
+		}
+	}
+	t := d.Text
+	req("title", t.Title)
+	req("summary", t.Summary)
+	req("problem", t.Problem)
+	req("context.targetPopulation", t.TargetPopulation)
+	req("results", t.Results)
+	req("evaluation.summary", t.EvaluationSummary)
+	req("contact", d.Contact)
+	if len(d.Themes) == 0 {
+		f["themes"] = "at least one theme is required to publish"
+	}
+	if len(t.Steps) == 0 {
+		f["steps"] = "at least one step is required to publish"
+	}
+	return f
+}
+
+// Update changes a practice's original text and shared fields. A published practice gets a new version.
+func (s *Service) Update(ctx context.Context, p *auth.Principal, id string, in Input) (*Practice, error) {
+	return s.edit(ctx, p, id, func(d *practiceDoc) error { return s.apply(ctx, d, in) })
+}
+
+// PutTranslation replaces the translation into lang. A published practice gets a new version.
+func (s *Service) PutTranslation(ctx context.Context, p *auth.Principal, id, lang string, in TranslationInput) (*Practice, error) {
+	if !oneOf(lang, Languages) {
+		return nil, apperr.Validation(map[string]string{"lang": "must be one of " + strings.Join(Languages, ", ")})
+	}
+	return s.edit(ctx, p, id, func(d *practiceDoc) error {
+		if lang == d.Language {
+			return apperr.Validation(map[string]string{"lang": "is the original language: edit the practice itself"})
+		}
+		old := d.Text
+		// validate through apply on a scratch copy of the original text
+		tr := d.Translations[lang]
+		d.Text = tr
+		title, summary, problem, tp := in.Title, in.Summary, in.Problem, in.TargetPopulation
+		results, evidence, es := in.Results, in.Evidence, in.EvaluationSummary
+		st, res := in.Steps, in.Resources
+		if st == nil {
+			st = []Step{}
+		}
+		err := s.apply(ctx, d, Input{Title: &title, Summary: &summary, Problem: &problem, Results: &results,
+			Evidence: &evidence, Steps: &st, Resources: &res, Context: &ContextInput{TargetPopulation: &tp},
+			Evaluation: &EvaluationInput{Summary: &es}})
+		tr, d.Text = d.Text, old
+		if err != nil {
+			return err
+		}
+		tr.UpdatedAt = s.now().UTC()
+		if d.Translations == nil {
+			d.Translations = map[string]textDoc{}
+		}
+		d.Translations[lang] = tr
+		return nil
+	})
+}
+
+// edit loads, changes and saves a practice conditionally on its revision; a published practice whose
+// content changed gets a new version (snapshot written first) and its followers are told.
+func (s *Service) edit(ctx context.Context, p *auth.Principal, id string, change func(*practiceDoc) error) (*Practice, error) {
+	d, err := s.editable(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	if d.Status == StatusArchived {
+		return nil, errArchived
+	}
+	before := flatten(d)
+	if err := change(d); err != nil {
+		return nil, err
+	}
+	newVersion := false
+	if d.Status == StatusPublished && len(diffFields(before, flatten(d))) > 0 {
+		if err := s.missingErr(d); err != nil {
+			return nil, err
+		}
+		newVersion = true
+	}
+	if err := s.save(ctx, p, d, newVersion); err != nil {
+		return nil, err
+	}
+	if newVersion {
+		s.tell(ctx, p, d, "new_version", notify.KindPractice, d.ID)
+	}
+	return s.view(ctx, p, d, "")
+}
+
+func (s *Service) missingErr(d *practiceDoc) error {
+	if f := missing(d); len(f) > 0 {
+		return &apperr.Error{Kind: apperr.Invalid, Code: "incomplete",
+			Message: "The practice cannot be published yet: some fields are missing.", Fields: f}
+	}
+	return nil
+}
+
+// save writes d (rev+1), recording a version first when asked, and reindexes it and its translations.
+func (s *Service) save(ctx context.Context, p *auth.Principal, d *practiceDoc, newVersion bool) error {
+	rev := d.Rev
+	d.Rev++
+	d.UpdatedAt = s.now().UTC()
+	if newVersion {
+		d.Version++
+		d.Versions = append(d.Versions, versionMeta{N: d.Version, At: d.UpdatedAt, AuthorID: p.UserID})
+		if len(d.Versions) > MaxVersionsKept {
+			d.Versions = d.Versions[len(d.Versions)-MaxVersionsKept:]
+		}
+		if err := s.recordVersion(ctx, d, p.UserID); err != nil {
+			return err
+		}
+	}
+	err := s.changed(ctx, d, func() error { return s.st.save(ctx, d, rev) })
+	if errors.Is(err, store.ErrNotFound) {
+		return errConflict
+	}
+	return err
+}
+
+// changed announces the practice and each translation to the read model around one write.
+func (s *Service) changed(ctx context.Context, d *practiceDoc, write func() error) error {
+	ids := []string{d.ID}
+	for lang := range d.Translations {
+		ids = append(ids, d.ID+":"+lang)
+	}
+	for _, id := range ids {
+		inner, id := write, id
+		write = func() error { return s.rm.Changed(ctx, IndexKind, id, inner) }
+	}
+	return write()
+}
+
+// Publish makes a complete draft public as version 1; incomplete → 400 naming what is missing.
+func (s *Service) Publish(ctx context.Context, p *auth.Principal, id string) (*Practice, error) {
+	d, err := s.editable(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	if d.Status != StatusDraft {
+		return nil, apperr.New(apperr.Conflict, "invalid_transition", "Only a draft can be published; this practice is "+d.Status+".")
+	}
+	if err := s.missingErr(d); err != nil {
+		return nil, err
+	}
+	now := s.now().UTC()
+	d.Status, d.PublishedAt = StatusPublished, &now
+	if err := s.save(ctx, p, d, true); err != nil {
+		return nil, err
+	}
+	s.tell(ctx, p, d, "new_practice", notify.KindOrganisation, d.OrgID)
+	s.tell(ctx, p, d, "new_practice", notify.KindTheme, d.Themes...)
+	return s.view(ctx, p, d, "")
+}
+
+// Archive withdraws a published practice from lists; it stays readable with its history.
+func (s *Service) Archive(ctx context.Context, p *auth.Principal, id string) (*Practice, error) {
+	d, err := s.editable(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	if d.Status != StatusPublished {
+		return nil, apperr.New(apperr.Conflict, "invalid_transition", "Only a published practice can be archived; this practice is "+d.Status+".")
+	}
+	d.Status = StatusArchived
+	if err := s.save(ctx, p, d, false); err != nil {
+		return nil, err
+	}
+	return s.view(ctx, p, d, "")
+}
+
+// tell notifies followers of the given targets about d; failures are not the editor's problem, so
+// they are dropped (the write has happened).
+func (s *Service) tell(ctx context.Context, p *auth.Principal, d *practiceDoc, kind, followKind string, targets ...string) {
+	users, err := s.notify.Followers(ctx, followKind, targets...)
+	if err != nil || len(users) == 0 {
+		return
+	}
+	_ = s.notify.Deliver(ctx, users, notify.Event{Kind: kind, Title: d.Text.Title, Link: Link(d.ID), Actor: p.UserID})
+}

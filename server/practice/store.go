@@ -1,0 +1,110 @@
+package practice
+
+import (
+	"context"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"github.com/teixit/teixit/server/store"
+)
+
+const (
+	colPractices = "practices"
+	colVersions  = "practice_versions"
+	colTransfers = "transfers"
+)
+
+// Migrations returns this package's collections and indexes.
+func Migrations() []store.Migration {
+	return []store.Migration{{
+		Name: "0021_practice_collections",
+		Up: func(ctx context.Context, s *store.Store) error {
+			if err := s.CreateCollections(ctx, colPractices, colVersions, colTransfers); err != nil {
+				return err
+			}
+			// A practice's transfers are re-read when one of them changes (to recompute its counts): a write path.
+			return s.CreateIndexes(ctx,
+				store.Index{Collection: colTransfers, Name: "transfers_practice", Keys: []string{"practiceId"}})
+		},
+	}}
+}
+
+// Store reads and writes practices, their versions and transfers.
+type Store struct{ s *store.Store }
+
+// NewStore wraps the shared store.
+func NewStore(s *store.Store) *Store { return &Store{s: s} }
+
+func (st *Store) insert(ctx context.Context, d *practiceDoc) error {
+	_, err := st.s.C(colPractices).InsertOne(ctx, d)
+	return store.Wrap("practice: insert", err)
+}
+
+// get returns a practice by id, or ErrNotFound.
+func (st *Store) get(ctx context.Context, id string) (*practiceDoc, error) {
+	var d practiceDoc
+	if err := st.s.C(colPractices).FindOne(ctx, bson.M{"_id": id}).Decode(&d); err != nil {
+		return nil, store.Wrap("practice: get", err)
+	}
+	return &d, nil
+}
+
+// save writes an edited practice if nobody changed it since it was read at rev (d.Rev is the new rev):
+// ErrNotFound when it changed meanwhile. Stats are not touched (transfers own them).
+func (st *Store) save(ctx context.Context, d *practiceDoc, rev int) error {
+	set := bson.M{"rev": d.Rev, "territory": d.Territory, "ancestors": d.Ancestors, "themes": d.Themes,
+		"text": d.Text, "translations": d.Translations, "indicators": d.Indicators, "contact": d.Contact,
+		"status": d.Status, "version": d.Version, "versions": d.Versions, "updatedAt": d.UpdatedAt,
+		"publishedAt": d.PublishedAt}
+	res, err := st.s.C(colPractices).UpdateOne(ctx, bson.M{"_id": d.ID, "rev": rev}, bson.M{"$set": set})
+	if err == nil && res.MatchedCount == 0 {
+		err = store.ErrNotFound
+	}
+	return store.Wrap("practice: save", err)
+}
+
+func (st *Store) setStats(ctx context.Context, id string, s statsDoc) error {
+	_, err := st.s.C(colPractices).UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{"stats": s}})
+	return store.Wrap("practice: stats", err)
+}
+
+func (st *Store) putVersion(ctx context.Context, v *versionDoc) error {
+	_, err := st.s.C(colVersions).ReplaceOne(ctx, bson.M{"_id": v.ID}, v, options.Replace().SetUpsert(true))
+	return store.Wrap("practice: version", err)
+}
+
+// version returns version n of a practice, or ErrNotFound.
+func (st *Store) version(ctx context.Context, id string, n int) (*versionDoc, error) {
+	var v versionDoc
+	if err := st.s.C(colVersions).FindOne(ctx, bson.M{"_id": versionID(id, n)}).Decode(&v); err != nil {
+		return nil, store.Wrap("practice: version", err)
+	}
+	return &v, nil
+}
+
+// ids streams every practice id.
+func (st *Store) ids(ctx context.Context, col string, yield func(string) error) error {
+	cur, err := st.s.C(col).Find(ctx, bson.M{}, options.Find().SetProjection(bson.M{"_id": 1}))
+	if err != nil {
+		return store.Wrap("practice: all", err)
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		var d struct {
+			ID string `bson:"_id"`
+		}
+		if err := cur.Decode(&d); err != nil {
+			return store.Wrap("practice: all", err)
+		}
+		if err := yield(d.ID); err != nil {
+			return err
+		}
+	}
+	return store.Wrap("practice: all", cur.Err())
+}
+
+func (st *Store) count(ctx context.Context, col string) (int, error) {
+	n, err := st.s.C(col).CountDocuments(ctx, bson.M{})
+	return int(n), store.Wrap("practice: count", err)
+}

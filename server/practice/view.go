@@ -1,0 +1,249 @@
+package practice
+
+import (
+	"context"
+	"errors"
+	"sort"
+	"strings"
+
+	"github.com/teixit/teixit/search"
+	"github.com/teixit/teixit/server/apperr"
+	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/readmodel"
+	"github.com/teixit/teixit/server/store"
+)
+
+// pickLanguage chooses the language to show: the one asked for, else the reader's, when a text exists in
+// it; otherwise the original.
+func pickLanguage(d *practiceDoc, asked string, p *auth.Principal) string {
+	for _, l := range []string{asked, readerLang(p)} {
+		if l == d.Language {
+			return l
+		}
+		if _, ok := d.Translations[l]; ok && l != "" {
+			return l
+		}
+	}
+	return d.Language
+}
+
+func readerLang(p *auth.Principal) string {
+	if p == nil {
+		return ""
+	}
+	return p.Language
+}
+
+func (d *practiceDoc) textIn(lang string) textDoc {
+	if t, ok := d.Translations[lang]; ok && lang != d.Language {
+		return t
+	}
+	return d.Text
+}
+
+// view converts a stored practice to the API view in the chosen language, with its transfers.
+func (s *Service) view(ctx context.Context, p *auth.Principal, d *practiceDoc, asked string) (*Practice, error) {
+	lang := pickLanguage(d, asked, p)
+	t := d.textIn(lang)
+	orgName, err := s.orgs.Name(ctx, d.OrgID)
+	if err != nil && !apperr.IsKind(err, apperr.NotFound) {
+		return nil, err
+	}
+	v := &Practice{ID: d.ID, Status: d.Status, OriginalLanguage: d.Language, Language: lang, Translations: []string{},
+		Title: t.Title, Summary: md(t.Summary), Problem: md(t.Problem),
+		Context: Context{Territory: d.Territory, OrganisationID: d.OrgID, OrganisationName: orgName, TargetPopulation: t.TargetPopulation},
+		Themes:  append([]string{}, d.Themes...), Steps: make([]StepView, len(t.Steps)),
+		Resources: Resources{People: t.Resources.People, Time: t.Resources.Time, Budget: t.Resources.Budget},
+		Results:   md(t.Results), Evidence: md(t.Evidence),
+		Evaluation: Evaluation{Summary: md(t.EvaluationSummary), Indicators: make([]Indicator, len(d.Indicators))},
+		Contact:    d.Contact, Version: d.Version, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, PublishedAt: d.PublishedAt}
+	for l := range d.Translations {
+		v.Translations = append(v.Translations, l)
+	}
+	sort.Strings(v.Translations)
+	for i, st := range t.Steps {
+		v.Steps[i] = StepView{Title: st.Title, Detail: md(st.Detail)}
+	}
+	for i, ind := range d.Indicators {
+		v.Evaluation.Indicators[i] = Indicator{Name: ind.Name, Value: ind.Value}
+	}
+	if v.CanEdit, err = s.canEdit(ctx, p, d.OrgID); err != nil {
+		return nil, err
+	}
+	v.Transfers = TransferStats{Count: d.Stats.Transfers, Evaluated: d.Stats.Evaluated, AverageRating: d.Stats.Rating,
+		Items: []TransferSummary{}}
+	res, err := s.rm.List(ctx, readmodel.ReaderFor(p), search.ListRequest{Kind: TransferKind, PerPage: 50,
+		Filters: map[string][]string{"parent": {d.ID}}, Sort: "-created"})
+	if err != nil {
+		return nil, err
+	}
+	for _, it := range res.Items {
+		_, id, _ := strings.Cut(it.ID, ":")
+		v.Transfers.Items = append(v.Transfers.Items, TransferSummary{ID: id, OrganisationID: it.Keywords["adopter"],
+			OrganisationName: it.Title, Status: it.Keywords["stage"], Rating: int(it.Numbers["rating"])})
+	}
+	return v, nil
+}
+
+// Get returns a practice the reader may see, in ?lang= (or the reader's language, or the original).
+func (s *Service) Get(ctx context.Context, p *auth.Principal, id, lang string) (*Practice, error) {
+	if lang != "" && !oneOf(lang, Languages) {
+		return nil, apperr.Validation(map[string]string{"lang": "must be one of " + strings.Join(Languages, ", ")})
+	}
+	d, err := s.readable(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.view(ctx, p, d, lang)
+}
+
+// ListInput filters and orders the practices list.
+type ListInput struct {
+	Theme, Territory, Org, Lang, Status string
+	Sort                                string // newest (default), transferred, rated
+	Cursor                              string
+	Limit                               int
+}
+
+// List returns a page of practices from the read model. With Lang, practices readable in that language
+// (original or translation) are listed, each shown in it.
+func (s *Service) List(ctx context.Context, p *auth.Principal, in ListInput) ([]Practice, string, error) {
+	if in.Limit <= 0 || in.Limit > 100 {
+		in.Limit = 20
+	}
+	req := search.ListRequest{Kind: IndexKind, Cursor: in.Cursor, PerPage: in.Limit, IDsOnly: true, Filters: map[string][]string{}}
+	f := map[string]string{}
+	switch in.Sort {
+	case "", "newest":
+		req.Sort = "-created"
+	case "transferred":
+		req.Sort = "-transfers"
+	case "rated":
+		req.Sort = "-rating"
+	default:
+		f["sort"] = "must be newest, transferred or rated"
+	}
+	if in.Theme != "" {
+		if !oneOf(in.Theme, Themes) {
+			f["theme"] = "must be one of " + strings.Join(Themes, ", ")
+		}
+		req.Filters["theme"] = []string{in.Theme}
+	}
+	if in.Territory != "" {
+		req.Filters["territory"] = []string{in.Territory}
+	}
+	if in.Org != "" {
+		req.Filters["org"] = []string{in.Org}
+	}
+	if in.Status != "" {
+		if !oneOf(in.Status, []string{StatusDraft, StatusPublished, StatusArchived}) {
+			f["status"] = "must be draft, published or archived"
+		}
+		req.Filters["status"] = []string{in.Status}
+	}
+	if in.Lang != "" {
+		if !oneOf(in.Lang, Languages) {
+			f["lang"] = "must be one of " + strings.Join(Languages, ", ")
+		}
+		req.Filters["lang"] = []string{in.Lang}
+	} else {
+		req.Filters["variant"] = []string{"original"}
+	}
+	if err := apperr.Validation(f); err != nil {
+		return nil, "", err
+	}
+	res, err := s.rm.List(ctx, readmodel.ReaderFor(p), req)
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]Practice, 0, len(res.Items))
+	for _, it := range res.Items {
+		id := practiceIDOf(it.ID)
+		d, err := s.st.get(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, "", err
+		}
+		v, err := s.view(ctx, p, d, in.Lang)
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, *v)
+	}
+	return out, res.NextCursor, nil
+}
+
+// practiceIDOf turns an index id ("practice:<id>" or "practice:<id>:<lang>") into the practice id.
+func practiceIDOf(docID string) string {
+	_, rest, _ := strings.Cut(docID, ":")
+	id, _, _ := strings.Cut(rest, ":")
+	return id
+}
+
+// Related returns practices like this one that the reader may see: first those matching its title's
+// words, then those sharing a theme (a more-like-this built from the index's own search).
+func (s *Service) Related(ctx context.Context, p *auth.Principal, id string, limit int) ([]Practice, error) {
+	d, err := s.readable(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	if limit <= 0 || limit > 20 {
+		limit = 5
+	}
+	r := readmodel.ReaderFor(p)
+	seen := map[string]bool{d.ID: true}
+	var out []Practice
+	add := func(req search.SearchRequest) error {
+		req.Kinds, req.PerPage = []string{IndexKind}, 50
+		res, err := s.search.Search(ctx, r, req)
+		if err != nil {
+			var ie *search.InputError
+			if errors.As(err, &ie) {
+				return nil // e.g. a title of stop words only: nothing to match on
+			}
+			return err
+		}
+		for _, h := range res.Hits {
+			pid := practiceIDOf(h.ID)
+			if seen[pid] || len(out) >= limit {
+				continue
+			}
+			seen[pid] = true
+			o, err := s.st.get(ctx, pid)
+			if errors.Is(err, store.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			v, err := s.view(ctx, p, o, readerLang(p))
+			if err != nil {
+				return err
+			}
+			out = append(out, *v)
+		}
+		return nil
+	}
+	words := strings.Fields(d.Text.Title)
+	for _, w := range words {
+		if len(out) >= limit {
+			break
+		}
+		if len([]rune(w)) >= 5 {
+			if err := add(search.SearchRequest{Q: w, Themes: d.Themes}); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if len(out) < limit && len(d.Themes) > 0 {
+		if err := add(search.SearchRequest{Themes: d.Themes, Sort: "date"}); err != nil {
+			return nil, err
+		}
+	}
+	if out == nil {
+		out = []Practice{}
+	}
+	return out, nil
+}

@@ -157,6 +157,7 @@ describe('Teixit in the browser', () => {
     assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'H1', 'focus stays on the heading once loaded');
     await page.getByTestId('my-role').waitFor();
     assert.match(await page.getByTestId('my-role').textContent(), /Admin/);
+    await page.getByTestId('member-item').first().waitFor(); // members load after the organisation
     assert.equal(await page.getByTestId('member-item').count(), 1);
     await checkPage(page, 'organisation');
 

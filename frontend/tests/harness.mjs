@@ -57,10 +57,11 @@ async function waitReady(base, proc, ms = 60_000) {
 
 /**
  * Starts the real server (built from ./server with the current frontend/dist embedded) and returns its base
- * URL and a stop function that kills it and removes its data.
+ * URL and a stop function that kills it and removes its data. extraEnv adds TEIXIT_* settings.
  */
-export async function startServer() {
+export async function startServer(extraEnv = {}) {
   if (process.env.TEIXIT_TEST_BASE_URL) {
+    if (Object.keys(extraEnv).length) throw new Error('this test needs its own server settings; unset TEIXIT_TEST_BASE_URL');
     const base = process.env.TEIXIT_TEST_BASE_URL.replace(/\/$/, '');
     await waitReady(base, null, 10_000);
     return { base, stop: async () => {} };
@@ -76,7 +77,7 @@ export async function startServer() {
   const base = `http://127.0.0.1:${port}`;
   const log = createWriteStream(path.join(tmp, 'server.log'));
   const proc = spawn(bin, [], {
-    env: { ...process.env, TEIXIT_ADDR: `127.0.0.1:${port}`, TEIXIT_DATA_DIR: dataDir, TEIXIT_LOG_LEVEL: 'warn' },
+    env: { ...process.env, TEIXIT_ADDR: `127.0.0.1:${port}`, TEIXIT_DATA_DIR: dataDir, TEIXIT_LOG_LEVEL: 'warn', ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   proc.stdout.pipe(log);

@@ -20,9 +20,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/teixit/teixit/media/blob"
+	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/account"
 	"github.com/teixit/teixit/server/comment"
 	"github.com/teixit/teixit/server/config"
+	"github.com/teixit/teixit/server/diagnosis"
 	"github.com/teixit/teixit/server/httpx"
 	"github.com/teixit/teixit/server/mediafile"
 	"github.com/teixit/teixit/server/notify"
@@ -48,6 +50,7 @@ type App struct {
 	Comments      *comment.Service
 	Notify        *notify.Service
 	Media         *mediafile.Service
+	Diagnoses     *diagnosis.Service
 
 	lock      *os.File
 	registry  *prometheus.Registry
@@ -120,6 +123,7 @@ func Migrations() []store.Migration {
 	ms = append(ms, territory.Migrations()...)
 	ms = append(ms, readmodel.Migrations()...)
 	ms = append(ms, mediafile.Migrations()...)
+	ms = append(ms, diagnosis.Migrations()...)
 	ms = append(ms, notify.Migrations()...)
 	ms = append(ms, practice.Migrations()...)
 	ms = append(ms, comment.Migrations()...)
@@ -134,6 +138,7 @@ func (a *App) build() {
 		All: a.Organisations.All, Count: a.Organisations.Count, Link: organisation.Link})
 	a.Accounts.AddHook(a.Organisations)
 	a.Territories = territory.NewService(a.Store, a.Organisations)
+	a.buildDiagnoses()
 	a.buildExchange()
 
 	a.registry = prometheus.NewRegistry()
@@ -225,4 +230,17 @@ func (a *App) Ready(ctx context.Context) error {
 		return fmt.Errorf("search index: %w", err)
 	}
 	return nil
+}
+
+// buildDiagnoses wires participatory diagnoses: their service, four read-model kinds and the data-rights hook.
+func (a *App) buildDiagnoses() {
+	a.Diagnoses = diagnosis.NewService(diagnosis.NewStore(a.Store), a.Organisations, a.Territories, a.ReadModel,
+		diagnosis.Options{Media: a.Media})
+	for kind, load := range map[string]search.Loader{diagnosis.KindDiagnosis: a.Diagnoses.LoadDiagnoses,
+		diagnosis.KindContribution: a.Diagnoses.LoadContributions, diagnosis.KindFinding: a.Diagnoses.LoadFindings,
+		diagnosis.KindAction: a.Diagnoses.LoadActions} {
+		a.ReadModel.Register(kind, readmodel.Kind{Load: load, All: a.Diagnoses.AllOf(kind), Count: a.Diagnoses.CountOf(kind),
+			Link: diagnosis.Link(kind)})
+	}
+	a.Accounts.AddHook(a.Diagnoses)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/teixit/teixit/server/account"
 	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/diagnosis"
 	"github.com/teixit/teixit/server/httpx"
 	"github.com/teixit/teixit/server/mediafile"
 	"github.com/teixit/teixit/server/organisation"
@@ -43,6 +44,7 @@ func (a *App) table() []route {
 	acc.SetMemberships(a.Organisations)
 	org := organisation.NewHandlers(a.Organisations)
 	ter := territory.NewHandlers(a.Territories)
+	dia := diagnosis.NewHandlers(a.Diagnoses)
 	med := mediafile.NewHandlers(a.Media)
 	routes := []route{
 		{"POST", "/auth/register", public, acc.Register, "Create an account and sign in", "RegisterInput", "Session"},
@@ -77,6 +79,37 @@ func (a *App) table() []route {
 
 		{"GET", "/territories", public, ter.List, "Territories, filtered by ?parent= and ?level=", "", "TerritoryList"},
 		{"POST", "/territories", user, ter.Create, "Create a territory (platform and municipality admins)", "TerritoryInput", "Territory"},
+
+		{"GET", "/diagnoses", public, dia.List, "Diagnoses, filtered by ?territory= (and inside it), ?theme=, ?phase=, ?org= (lead organisation)", "", "DiagnosisList"},
+		{"POST", "/diagnoses", user, dia.Create, "Start a diagnosis (admins or professionals of every organising organisation)", "DiagnosisInput", "Diagnosis"},
+		{"GET", "/diagnoses/:id", public, dia.Get, "A diagnosis with its phase plan and settings", "", "Diagnosis"},
+		{"PATCH", "/diagnoses/:id", user, dia.Update, "Change a diagnosis or move it to another phase (its organisers)", "DiagnosisInput", "Diagnosis"},
+		{"GET", "/diagnoses/:id/contributions", public, dia.Contributions, "Contributions, filtered by ?kind= ?theme= ?status=, ?sort=-created|created|supports|-supports", "", "ContributionList"},
+		{"POST", "/diagnoses/:id/contributions", public, dia.Contribute, "Contribute while gathering: signed in, with a nickname (if allowed; pre-moderated) or assisted by a facilitator", "ContributionInput", "Contribution"},
+		{"GET", "/diagnoses/:id/moderation", user, dia.ModerationQueue, "Pending and reported contributions (organisers)", "", "ContributionList"},
+		{"GET", "/diagnoses/:id/findings", public, dia.Findings, "SWOT findings, filtered by ?swot=", "", "FindingList"},
+		{"POST", "/diagnoses/:id/findings", user, dia.CreateFinding, "Write a finding citing contributions (organisers, gathering or synthesis)", "FindingInput", "Finding"},
+		{"POST", "/diagnoses/:id/ballot", user, dia.Vote, "Cast my ballot, or one for an assisted person (prioritisation; final)", "BallotInput", "Ballot"},
+		{"GET", "/diagnoses/:id/priorities", public, dia.Priorities, "Findings and needs ranked by votes", "", "Priorities"},
+		{"GET", "/diagnoses/:id/actions", public, dia.Actions, "Actions of the plan, filtered by ?status=", "", "ActionList"},
+		{"POST", "/diagnoses/:id/actions", user, dia.CreateAction, "Add an action with indicators (organisers)", "ActionInput", "Action"},
+		{"GET", "/diagnoses/:id/dashboard", public, dia.Dashboard, "Counts by kind, theme and week, supports, priorities, indicator trends", "", "Dashboard"},
+		{"GET", "/diagnoses/:id/export.csv", public, dia.ExportCSV, "Published contributions as CSV open data (no personal data)", "", "CSVText"},
+		{"GET", "/diagnoses/:id/export.json", public, dia.ExportJSON, "Published content as JSON open data (no personal data)", "", "OpenData"},
+		{"GET", "/diagnoses/:id/export.geojson", public, dia.ExportGeoJSON, "Located contributions and the territory as a GeoJSON FeatureCollection", "", "Object"},
+		{"GET", "/contributions/:id", public, dia.GetContribution, "A contribution (pending: organisers and its author; hidden: organisers)", "", "Contribution"},
+		{"PATCH", "/contributions/:id", user, dia.UpdateContribution, "Change my contribution while gathering", "ContributionInput", "Contribution"},
+		{"DELETE", "/contributions/:id", user, dia.DeleteContribution, "Withdraw my contribution while gathering (not once cited)", "", ""},
+		{"POST", "/contributions/:id/support", user, dia.Support, "Support a contribution (\"me too\"; once per person)", "", "Contribution"},
+		{"DELETE", "/contributions/:id/support", user, dia.Unsupport, "Withdraw my support", "", "Contribution"},
+		{"POST", "/contributions/:id/report", user, dia.Report, "Report a contribution to the organisers (once per person)", "ContributionReport", ""},
+		{"POST", "/contributions/:id/moderation", user, dia.Moderate, "Publish or hide a contribution (organisers; hiding needs a reason)", "ContributionModeration", "Contribution"},
+		{"GET", "/findings/:id", public, dia.GetFinding, "A finding", "", "Finding"},
+		{"PATCH", "/findings/:id", user, dia.UpdateFinding, "Change a finding (organisers, gathering or synthesis)", "FindingInput", "Finding"},
+		{"DELETE", "/findings/:id", user, dia.DeleteFinding, "Delete a finding (organisers, gathering or synthesis)", "", ""},
+		{"GET", "/actions/:id", public, dia.GetAction, "An action with its indicators", "", "Action"},
+		{"PATCH", "/actions/:id", user, dia.UpdateAction, "Change an action or its indicators (organisers)", "ActionInput", "Action"},
+		{"POST", "/actions/:id/indicators/:indicatorId/measurements", user, dia.AddMeasurement, "Record a dated indicator value (organisers)", "MeasurementInput", "Action"},
 		{"GET", "/territories/:id", public, ter.Get, "A territory with its GeoJSON boundary", "", "Territory"},
 		{"PATCH", "/territories/:id", user, ter.Update, "Change a territory (platform and municipality admins)", "TerritoryInput", "Territory"},
 	}

@@ -1,0 +1,282 @@
+package diagnosis
+
+import (
+	"context"
+	"math"
+	"strings"
+	"unicode/utf8"
+
+	"go.mongodb.org/mongo-driver/bson"
+
+	"github.com/teixit/teixit/search"
+	"github.com/teixit/teixit/server/apperr"
+	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/store"
+)
+
+// IndicatorInput defines an indicator; an id keeps an existing indicator (and its measurements), no id
+// creates one.
+type IndicatorInput struct {
+	ID       string  `json:"id"`
+	Name     string  `json:"name"`
+	Unit     string  `json:"unit"`
+	Baseline float64 `json:"baseline"`
+	Target   float64 `json:"target"`
+}
+
+// ActionInput creates or changes an action; nil fields are left alone on update. Indicators, when given,
+// replace the list of definitions (indicators left out are removed with their measurements).
+type ActionInput struct {
+	Title                   *string           `json:"title"`
+	Description             *string           `json:"description"`
+	ResponsibleOrganisation *string           `json:"responsibleOrganisationId"`
+	FindingIDs              *[]string         `json:"findingIds"`
+	Status                  *string           `json:"status"`
+	Indicators              *[]IndicatorInput `json:"indicators"`
+}
+
+// MeasurementInput is one dated value of an indicator.
+type MeasurementInput struct {
+	Date  string   `json:"date"`
+	Value *float64 `json:"value"`
+	Note  string   `json:"note"`
+}
+
+func (s *Service) validateAction(ctx context.Context, d *diagDoc, a *actionDoc, in ActionInput, create bool) error {
+	fields := map[string]string{}
+	if in.Title != nil || create {
+		a.Title = strings.TrimSpace(deref(in.Title))
+		if l := utf8.RuneCountInString(a.Title); l < 3 || l > 200 {
+			fields["title"] = "is required, between 3 and 200 characters"
+		}
+	}
+	if in.Description != nil {
+		a.Description = strings.TrimSpace(*in.Description)
+		if utf8.RuneCountInString(a.Description) > 5000 {
+			fields["description"] = "must be at most 5000 characters"
+		}
+	}
+	if in.ResponsibleOrganisation != nil || create {
+		a.ResponsibleOrgID = deref(in.ResponsibleOrganisation)
+		if !oneOf(a.ResponsibleOrgID, d.OrgIDs) {
+			fields["responsibleOrganisationId"] = "must be one of the organising organisations"
+		}
+	}
+	if in.Status != nil || create {
+		a.Status = deref(in.Status)
+		if create && a.Status == "" {
+			a.Status = "planned"
+		}
+		if !oneOf(a.Status, ActionStatuses) {
+			fields["status"] = "must be one of " + strings.Join(ActionStatuses, ", ")
+		}
+	}
+	if in.FindingIDs != nil {
+		ids := dedupe(*in.FindingIDs)
+		if len(ids) > MaxLinkedFindings {
+			fields["findingIds"] = "may link at most 50 findings"
+		}
+		for _, id := range ids {
+			if len(fields) > 0 {
+				break
+			}
+			var f findingDoc
+			err := store.ErrNotFound
+			if store.ValidID(id) {
+				err = s.st.get(ctx, colFindings, id, &f)
+			}
+			if notFound(err) || (err == nil && f.DiagnosisID != d.ID) {
+				fields["findingIds"] = "must be findings of this diagnosis"
+			} else if err != nil {
+				return err
+			}
+		}
+		a.FindingIDs = ids
+	}
+	if in.Indicators != nil {
+		if len(*in.Indicators) > MaxIndicators {
+			fields["indicators"] = "at most 20 indicators"
+		}
+		old := map[string]indicatorDoc{}
+		for _, ind := range a.Indicators {
+			old[ind.ID] = ind
+		}
+		next := []indicatorDoc{}
+		for _, ii := range *in.Indicators {
+			ind := indicatorDoc{ID: ii.ID, Name: strings.TrimSpace(ii.Name), Unit: strings.TrimSpace(ii.Unit),
+				Baseline: ii.Baseline, Target: ii.Target, Measurements: []measurementDoc{}}
+			if ii.ID == "" {
+				ind.ID = store.NewID()
+			} else if prev, ok := old[ii.ID]; ok {
+				ind.Measurements = prev.Measurements
+			} else {
+				fields["indicators"] = "an indicator id is not one of this action's"
+			}
+			if l := utf8.RuneCountInString(ind.Name); l < 2 || l > 200 || utf8.RuneCountInString(ind.Unit) > 50 {
+				fields["indicators"] = "each needs a name (2–200 characters) and a unit of at most 50"
+			}
+			if !finite(ii.Baseline) || !finite(ii.Target) {
+				fields["indicators"] = "baseline and target must be numbers"
+			}
+			next = append(next, ind)
+		}
+		a.Indicators = next
+	}
+	return apperr.Validation(fields)
+}
+
+func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
+
+// CreateAction adds an action to the plan (organisers; any phase: plans are often drafted early).
+func (s *Service) CreateAction(ctx context.Context, p *auth.Principal, diagID string, in ActionInput) (*Action, error) {
+	d, err := s.diagnosis(ctx, diagID)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.requireOrganiser(ctx, p, d, "Only professionals of the organising organisations plan actions."); err != nil {
+		return nil, err
+	}
+	now := s.now().UTC()
+	a := &actionDoc{ID: store.NewID(), DiagnosisID: d.ID, FindingIDs: []string{}, Indicators: []indicatorDoc{},
+		CreatedBy: p.UserID, CreatedAt: now, UpdatedAt: now}
+	if err := s.validateAction(ctx, d, a, in, true); err != nil {
+		return nil, err
+	}
+	if err := s.rm.Changed(ctx, KindAction, a.ID, func() error { return s.st.insert(ctx, colActions, a) }); err != nil {
+		return nil, err
+	}
+	out := a.api()
+	return &out, nil
+}
+
+func (s *Service) action(ctx context.Context, id string) (*actionDoc, *diagDoc, error) {
+	if !store.ValidID(id) {
+		return nil, nil, errActionNotFound
+	}
+	var a actionDoc
+	if err := s.st.get(ctx, colActions, id, &a); notFound(err) {
+		return nil, nil, errActionNotFound
+	} else if err != nil {
+		return nil, nil, err
+	}
+	d, err := s.diagnosis(ctx, a.DiagnosisID)
+	return &a, d, err
+}
+
+// GetAction returns one action (actions are public).
+func (s *Service) GetAction(ctx context.Context, id string) (*Action, error) {
+	a, _, err := s.action(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	out := a.api()
+	return &out, nil
+}
+
+// UpdateAction changes an action (organisers).
+func (s *Service) UpdateAction(ctx context.Context, p *auth.Principal, id string, in ActionInput) (*Action, error) {
+	return s.modifyAction(ctx, p, id, func(d *diagDoc, a *actionDoc) error {
+		return s.validateAction(ctx, d, a, in, false)
+	})
+}
+
+// AddMeasurement records a dated value of an indicator (organisers). Measurements stay in date order.
+func (s *Service) AddMeasurement(ctx context.Context, p *auth.Principal, id, indicatorID string, in MeasurementInput) (*Action, error) {
+	fields := map[string]string{}
+	if !validDate(in.Date) {
+		fields["date"] = "must be a date YYYY-MM-DD"
+	}
+	if in.Value == nil || !finite(*in.Value) {
+		fields["value"] = "is required, a number"
+	}
+	if utf8.RuneCountInString(in.Note) > 500 {
+		fields["note"] = "must be at most 500 characters"
+	}
+	if err := apperr.Validation(fields); err != nil {
+		return nil, err
+	}
+	return s.modifyAction(ctx, p, id, func(_ *diagDoc, a *actionDoc) error {
+		for i := range a.Indicators {
+			ind := &a.Indicators[i]
+			if ind.ID != indicatorID {
+				continue
+			}
+			if len(ind.Measurements) >= MaxMeasurements {
+				return apperr.New(apperr.Conflict, "too_many_measurements", "This indicator already holds 500 measurements.")
+			}
+			m := measurementDoc{Date: in.Date, Value: *in.Value, Note: strings.TrimSpace(in.Note)}
+			at := len(ind.Measurements)
+			for at > 0 && ind.Measurements[at-1].Date > m.Date {
+				at--
+			}
+			ind.Measurements = append(ind.Measurements[:at], append([]measurementDoc{m}, ind.Measurements[at:]...)...)
+			return nil
+		}
+		return apperr.NotFoundf("The indicator")
+	})
+}
+
+// modifyAction is a read-modify-write of an action guarded by its revision (the store has no positional
+// updates inside arrays): on a concurrent change it reloads and retries a few times, then answers 409.
+func (s *Service) modifyAction(ctx context.Context, p *auth.Principal, id string, change func(*diagDoc, *actionDoc) error) (*Action, error) {
+	for attempt := 0; attempt < 5; attempt++ {
+		a, d, err := s.action(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.requireOrganiser(ctx, p, d, "Only professionals of the organising organisations change actions."); err != nil {
+			return nil, err
+		}
+		if err := change(d, a); err != nil {
+			return nil, err
+		}
+		rev := a.Rev
+		a.Rev, a.UpdatedAt = rev+1, s.now().UTC()
+		err = s.rm.Changed(ctx, KindAction, id, func() error {
+			return s.st.updateIf(ctx, colActions, id, rev, bson.M{"$set": bson.M{"title": a.Title, "description": a.Description,
+				"responsibleOrgId": a.ResponsibleOrgID, "findingIds": a.FindingIDs, "status": a.Status,
+				"indicators": a.Indicators, "rev": a.Rev, "updatedAt": a.UpdatedAt}})
+		})
+		if notFound(err) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out := a.api()
+		return &out, nil
+	}
+	return nil, apperr.New(apperr.Conflict, "concurrent_change", "The action changed meanwhile: try again.")
+}
+
+// Actions lists a diagnosis's actions from the read model, optionally with one status.
+func (s *Service) Actions(ctx context.Context, p *auth.Principal, diagID, status, cursor string, n int) ([]Action, string, error) {
+	d, err := s.diagnosis(ctx, diagID)
+	if err != nil {
+		return nil, "", err
+	}
+	filters := map[string][]string{"parent": {d.ID}}
+	if status != "" {
+		if !oneOf(status, ActionStatuses) {
+			return nil, "", apperr.Validation(map[string]string{"status": "must be one of " + strings.Join(ActionStatuses, ", ")})
+		}
+		filters["action_status"] = []string{status}
+	}
+	res, err := s.rm.List(ctx, readerFor(p), search.ListRequest{Kind: KindAction, Filters: filters, Sort: "created",
+		Cursor: cursor, PerPage: limit(n), IDsOnly: true})
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]Action, 0, len(res.Items))
+	for _, it := range res.Items {
+		_, id, _ := strings.Cut(it.ID, ":")
+		var a actionDoc
+		if err := s.st.get(ctx, colActions, id, &a); notFound(err) {
+			continue
+		} else if err != nil {
+			return nil, "", err
+		}
+		out = append(out, a.api())
+	}
+	return out, res.NextCursor, nil
+}

@@ -1,0 +1,437 @@
+package diagnosis
+
+import (
+	"context"
+	"strings"
+	"unicode/utf8"
+
+	"go.mongodb.org/mongo-driver/bson"
+
+	"github.com/teixit/teixit/search"
+	"github.com/teixit/teixit/server/apperr"
+	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/mediafile"
+	"github.com/teixit/teixit/server/store"
+)
+
+// ContributionInput creates or changes a contribution; nil fields are left alone on update. Nickname and
+// Assisted only apply on creation.
+type ContributionInput struct {
+	Kind     *string        `json:"kind"`
+	Theme    *string        `json:"theme"`
+	Text     *string        `json:"text"`
+	Language *string        `json:"language"`
+	Point    *Point         `json:"point"`
+	MediaIDs *[]string      `json:"mediaIds"`
+	Nickname *string        `json:"nickname"`
+	Assisted *AssistedInput `json:"assisted"`
+}
+
+// AssistedInput marks a contribution or ballot a facilitator enters on someone's behalf. Consent must be
+// true: the person agreed to it being entered. No personal data of the person is asked for.
+type AssistedInput struct {
+	Consent bool   `json:"consent"`
+	Note    string `json:"note"`
+}
+
+// Caller is who is contributing: a principal (nil when anonymous) and the client address for rate limits.
+type Caller struct {
+	P  *auth.Principal
+	IP string
+}
+
+func (s *Service) validateContribution(ctx context.Context, p *auth.Principal, d *diagDoc, c *contribDoc, in ContributionInput, create bool) error {
+	fields := map[string]string{}
+	if in.MediaIDs != nil {
+		why, err := s.checkMedia(ctx, p, *in.MediaIDs)
+		if err != nil {
+			return err
+		}
+		if why != "" {
+			fields["mediaIds"] = why
+		}
+		c.MediaIDs = dedupe(*in.MediaIDs)
+	}
+	if in.Kind != nil || create {
+		c.Kind = deref(in.Kind)
+		if !oneOf(c.Kind, ContributionKinds) {
+			fields["kind"] = "must be one of " + strings.Join(ContributionKinds, ", ")
+		}
+	}
+	if in.Theme != nil || create {
+		c.Theme = deref(in.Theme)
+		if !oneOf(c.Theme, Themes) {
+			fields["theme"] = "must be one of " + strings.Join(Themes, ", ")
+		}
+	}
+	if in.Text != nil || create {
+		c.Text = strings.TrimSpace(deref(in.Text))
+		if l := utf8.RuneCountInString(c.Text); l < 1 || l > MaxTextLen {
+			fields["text"] = "is required, at most 2000 characters"
+		}
+	}
+	if in.Language != nil && *in.Language != "" {
+		if !oneOf(*in.Language, Languages) {
+			fields["language"] = "must be one of " + strings.Join(Languages, ", ")
+		}
+		c.Language = *in.Language
+	} else if in.Text != nil || create {
+		c.Language = s.detector.Detect(c.Text, "ca")
+	}
+	if err := apperr.Validation(fields); err != nil {
+		return err
+	}
+	if in.Point != nil {
+		pt := *in.Point
+		if pt.Lat < -90 || pt.Lat > 90 || pt.Lon < -180 || pt.Lon > 180 {
+			return apperr.Validation(map[string]string{"point": "lat must be within ±90 and lon within ±180"})
+		}
+		t, err := s.terr.Get(ctx, d.TerritoryID)
+		if err != nil {
+			return err
+		}
+		if t.Boundary != nil && !t.Boundary.Contains(pt.Lon, pt.Lat) {
+			return &apperr.Error{Kind: apperr.Invalid, Code: "point_outside",
+				Message: "The point is outside the diagnosis's territory.", Fields: map[string]string{"point": "is outside the territory"}}
+		}
+		c.Point = &pointDoc{Lat: pt.Lat, Lon: pt.Lon}
+	}
+	return nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// Contribute adds a contribution while the diagnosis is gathering: by a signed-in account, by an
+// anonymous nickname (when allowed; always pre-moderated; rate-limited per IP), or by a facilitator on
+// someone's behalf with their consent.
+func (s *Service) Contribute(ctx context.Context, who Caller, diagID string, in ContributionInput) (*Contribution, error) {
+	d, err := s.diagnosis(ctx, diagID)
+	if err != nil {
+		return nil, err
+	}
+	if d.Phase != PhaseGathering {
+		return nil, wrongPhase(d.Phase, "contributions are only accepted while gathering")
+	}
+	now := s.now().UTC()
+	c := &contribDoc{ID: store.NewID(), DiagnosisID: d.ID, Status: StatusPublished, FindingIDs: []string{},
+		CreatedAt: now, UpdatedAt: now}
+	organiser := false
+	switch {
+	case who.P == nil:
+		if in.Nickname == nil {
+			return nil, apperr.LoginRequired()
+		}
+		if !d.Settings.AllowNicknames {
+			return nil, apperr.New(apperr.Forbidden, "nicknames_not_allowed",
+				"This diagnosis does not accept contributions under a nickname: log in to contribute.")
+		}
+		if in.Assisted != nil {
+			return nil, apperr.LoginRequired()
+		}
+		n := strings.TrimSpace(*in.Nickname)
+		if l := utf8.RuneCountInString(n); l < 2 || l > 40 {
+			return nil, apperr.Validation(map[string]string{"nickname": "must be between 2 and 40 characters"})
+		}
+		c.Nickname, c.Status = n, StatusPending
+	case in.Nickname != nil:
+		return nil, apperr.Validation(map[string]string{"nickname": "is only for contributions without an account"})
+	case in.Assisted != nil:
+		ok, err := s.isOrganiser(ctx, who.P, d.OrgIDs)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, apperr.Forbid("Only professionals of the organising organisations can enter contributions on someone's behalf.")
+		}
+		if !in.Assisted.Consent {
+			return nil, apperr.Validation(map[string]string{"assisted.consent": "must be true: the person agreed to it being entered"})
+		}
+		note := strings.TrimSpace(in.Assisted.Note)
+		if utf8.RuneCountInString(note) > 500 {
+			return nil, apperr.Validation(map[string]string{"assisted.note": "must be at most 500 characters"})
+		}
+		c.Assisted, organiser = &assistedDoc{FacilitatorID: who.P.UserID, Consent: true, Note: note}, true
+	default:
+		c.AuthorID = who.P.UserID
+		if organiser, err = s.isOrganiser(ctx, who.P, d.OrgIDs); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.validateContribution(ctx, who.P, d, c, in, true); err != nil {
+		return nil, err
+	}
+	if d.Settings.PreModeration && !organiser {
+		c.Status = StatusPending
+	}
+	if who.P == nil { // counted only once the contribution is valid, so typos do not use up the allowance
+		if ok, wait := s.nicknames.Allow("ip:" + who.IP); !ok {
+			return nil, &apperr.Error{Kind: apperr.RateLimited, Code: "rate_limited",
+				Message: "Too many contributions from this connection: try again later.", RetryAfter: wait}
+		}
+	}
+	if err := s.rm.Changed(ctx, KindContribution, c.ID, func() error { return s.st.insert(ctx, colContributions, c) }); err != nil {
+		return nil, err
+	}
+	if err := s.syncMedia(ctx, c, d); err != nil {
+		return nil, err
+	}
+	out := c.api(principalID(who.P), organiser)
+	return &out, nil
+}
+
+func principalID(p *auth.Principal) string {
+	if p == nil {
+		return ""
+	}
+	return p.UserID
+}
+
+// contribution loads a contribution and its diagnosis as p may see them: published for everyone, pending
+// for the organisers and the person who entered it, hidden for the organisers; otherwise NotFound.
+func (s *Service) contribution(ctx context.Context, p *auth.Principal, id string) (*contribDoc, *diagDoc, bool, error) {
+	if !store.ValidID(id) {
+		return nil, nil, false, errContributionNotFound
+	}
+	var c contribDoc
+	if err := s.st.get(ctx, colContributions, id, &c); notFound(err) {
+		return nil, nil, false, errContributionNotFound
+	} else if err != nil {
+		return nil, nil, false, err
+	}
+	d, err := s.diagnosis(ctx, c.DiagnosisID)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	org, err := s.isOrganiser(ctx, p, d.OrgIDs)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	if !visible(&c, principalID(p), org) {
+		return nil, nil, false, errContributionNotFound
+	}
+	return &c, d, org, nil
+}
+
+func visible(c *contribDoc, userID string, organiser bool) bool {
+	switch c.Status {
+	case StatusPublished:
+		return true
+	case StatusPending:
+		return organiser || (userID != "" && c.editor() == userID)
+	default:
+		return organiser
+	}
+}
+
+func (s *Service) view(ctx context.Context, p *auth.Principal, c *contribDoc, organiser bool) (Contribution, error) {
+	out := c.api(principalID(p), organiser)
+	if p != nil {
+		var sd supportDoc
+		err := s.st.get(ctx, colSupports, c.ID+":"+p.UserID, &sd)
+		if err != nil && !notFound(err) {
+			return out, err
+		}
+		out.Supported = err == nil
+	}
+	return out, nil
+}
+
+// GetContribution returns one contribution as p may see it.
+func (s *Service) GetContribution(ctx context.Context, p *auth.Principal, id string) (*Contribution, error) {
+	c, _, org, err := s.contribution(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.view(ctx, p, c, org)
+	return &out, err
+}
+
+// UpdateContribution lets the person who entered a contribution change it while gathering. With
+// pre-moderation an edited contribution goes back to the queue.
+func (s *Service) UpdateContribution(ctx context.Context, p *auth.Principal, id string, in ContributionInput) (*Contribution, error) {
+	c, d, org, err := s.contribution(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	if c.editor() != p.UserID {
+		return nil, apperr.Forbid("Only the person who entered a contribution can change it.")
+	}
+	if d.Phase != PhaseGathering {
+		return nil, wrongPhase(d.Phase, "contributions can only be changed while gathering")
+	}
+	if in.Nickname != nil || in.Assisted != nil {
+		return nil, apperr.Validation(map[string]string{"nickname": "cannot change after creation"})
+	}
+	if err := s.validateContribution(ctx, p, d, c, in, false); err != nil {
+		return nil, err
+	}
+	if d.Settings.PreModeration && !org && c.Status == StatusPublished {
+		c.Status = StatusPending
+	}
+	c.UpdatedAt = s.now().UTC()
+	set := bson.M{"kind": c.Kind, "theme": c.Theme, "text": c.Text, "language": c.Language, "status": c.Status,
+		"updatedAt": c.UpdatedAt}
+	if c.Point != nil {
+		set["point"] = c.Point
+	}
+	if in.MediaIDs != nil {
+		set["mediaIds"] = c.MediaIDs
+	}
+	if err := s.rm.Changed(ctx, KindContribution, id, func() error {
+		return s.st.update(ctx, colContributions, id, bson.M{"$set": set})
+	}); err != nil {
+		return nil, err
+	}
+	if err := s.syncMedia(ctx, c, d); err != nil {
+		return nil, err
+	}
+	out, err := s.view(ctx, p, c, org)
+	return &out, err
+}
+
+// DeleteContribution lets the person who entered a contribution withdraw it while gathering, unless a
+// finding already cites it (409 cited).
+func (s *Service) DeleteContribution(ctx context.Context, p *auth.Principal, id string) error {
+	c, d, _, err := s.contribution(ctx, p, id)
+	if err != nil {
+		return err
+	}
+	if c.editor() != p.UserID {
+		return apperr.Forbid("Only the person who entered a contribution can withdraw it.")
+	}
+	if d.Phase != PhaseGathering {
+		return wrongPhase(d.Phase, "contributions can only be withdrawn while gathering")
+	}
+	if len(c.FindingIDs) > 0 {
+		return apperr.New(apperr.Conflict, "cited", "A finding cites this contribution: it can no longer be withdrawn.")
+	}
+	if err := s.rm.Changed(ctx, KindContribution, id, func() error { return s.st.remove(ctx, colContributions, id) }); err != nil {
+		return err
+	}
+	if c.Supports > 0 {
+		return s.st.incStats(ctx, d.ID, bson.M{"supports": -c.Supports})
+	}
+	return nil
+}
+
+// ContributionList filters and orders a diagnosis's contributions.
+type ContributionList struct {
+	Kind, Theme, Status, Sort, Cursor string
+	Limit                             int
+}
+
+// Contributions lists a diagnosis's contributions from the read model (p's rights inside the query),
+// each loaded fresh by id.
+func (s *Service) Contributions(ctx context.Context, p *auth.Principal, diagID string, in ContributionList) ([]Contribution, string, error) {
+	d, err := s.diagnosis(ctx, diagID)
+	if err != nil {
+		return nil, "", err
+	}
+	fields := map[string]string{}
+	filters := map[string][]string{"parent": {d.ID}}
+	if in.Kind != "" {
+		if !oneOf(in.Kind, ContributionKinds) {
+			fields["kind"] = "must be one of " + strings.Join(ContributionKinds, ", ")
+		}
+		filters["contribution_kind"] = []string{in.Kind}
+	}
+	if in.Theme != "" {
+		if !oneOf(in.Theme, Themes) {
+			fields["theme"] = "must be one of " + strings.Join(Themes, ", ")
+		}
+		filters["theme"] = []string{in.Theme}
+	}
+	if in.Status != "" {
+		if !oneOf(in.Status, []string{StatusPending, StatusPublished, StatusHidden}) {
+			fields["status"] = "must be pending, published or hidden"
+		}
+		filters["status"] = []string{in.Status}
+	}
+	if !oneOf(in.Sort, []string{"", "-created", "created", "supports", "-supports"}) {
+		fields["sort"] = "must be -created, created, supports or -supports"
+	}
+	if err := apperr.Validation(fields); err != nil {
+		return nil, "", err
+	}
+	return s.listContributions(ctx, p, d, search.ListRequest{Kind: KindContribution, Filters: filters, Sort: in.Sort,
+		Cursor: in.Cursor, PerPage: limit(in.Limit), IDsOnly: true})
+}
+
+func (s *Service) listContributions(ctx context.Context, p *auth.Principal, d *diagDoc, req search.ListRequest) ([]Contribution, string, error) {
+	org, err := s.isOrganiser(ctx, p, d.OrgIDs)
+	if err != nil {
+		return nil, "", err
+	}
+	res, err := s.rm.List(ctx, readerFor(p), req)
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]Contribution, 0, len(res.Items))
+	for _, it := range res.Items {
+		_, id, _ := strings.Cut(it.ID, ":")
+		var c contribDoc
+		if err := s.st.get(ctx, colContributions, id, &c); notFound(err) {
+			continue
+		} else if err != nil {
+			return nil, "", err
+		}
+		if !visible(&c, principalID(p), org) {
+			continue // changed since it was indexed
+		}
+		v, err := s.view(ctx, p, &c, org)
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, v)
+	}
+	return out, res.NextCursor, nil
+}
+
+// checkMedia returns why media ids cannot be attached: the media store must be there, and each id must be
+// the caller's own image or audio upload.
+func (s *Service) checkMedia(ctx context.Context, p *auth.Principal, ids []string) (string, error) {
+	if len(ids) == 0 {
+		return "", nil
+	}
+	if s.media == nil || p == nil {
+		return "photos and voice notes need an account", nil
+	}
+	if len(ids) > MaxMedia {
+		return "at most 4 photos or voice notes", nil
+	}
+	for _, id := range ids {
+		a, err := s.media.Get(ctx, id)
+		if apperr.IsKind(err, apperr.NotFound) {
+			return "must be files you uploaded (" + excerpt(id, 40) + " is not known)", nil
+		}
+		if err != nil {
+			return "", err
+		}
+		if a.Owner != p.UserID {
+			return "must be files you uploaded", nil
+		}
+		if a.Class != mediafile.Image && a.Class != mediafile.Audio {
+			return "must be photos or voice notes", nil
+		}
+	}
+	return "", nil
+}
+
+// syncMedia gives a contribution's files the contribution's own visibility (the index's rule).
+func (s *Service) syncMedia(ctx context.Context, c *contribDoc, d *diagDoc) error {
+	if s.media == nil || len(c.MediaIDs) == 0 {
+		return nil
+	}
+	vis := contributionVisibility(c, d)
+	for _, id := range c.MediaIDs {
+		if err := s.media.SetVisibility(ctx, id, vis); err != nil && !apperr.IsKind(err, apperr.NotFound) {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,238 @@
+package diagnosis
+
+import (
+	"context"
+	"strings"
+	"unicode/utf8"
+
+	"go.mongodb.org/mongo-driver/bson"
+
+	"github.com/teixit/teixit/search"
+	"github.com/teixit/teixit/server/apperr"
+	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/store"
+)
+
+// FindingInput creates or changes a finding; nil fields are left alone on update.
+type FindingInput struct {
+	SWOT            *string   `json:"swot"`
+	Title           *string   `json:"title"`
+	Text            *string   `json:"text"`
+	ContributionIDs *[]string `json:"contributionIds"`
+}
+
+func (s *Service) validateFinding(ctx context.Context, d *diagDoc, f *findingDoc, in FindingInput, create bool) error {
+	fields := map[string]string{}
+	if in.SWOT != nil || create {
+		f.SWOT = deref(in.SWOT)
+		if !oneOf(f.SWOT, SWOTTypes) {
+			fields["swot"] = "must be one of " + strings.Join(SWOTTypes, ", ")
+		}
+	}
+	if in.Title != nil || create {
+		f.Title = strings.TrimSpace(deref(in.Title))
+		if l := utf8.RuneCountInString(f.Title); l < 3 || l > 200 {
+			fields["title"] = "is required, between 3 and 200 characters"
+		}
+	}
+	if in.Text != nil {
+		f.Text = strings.TrimSpace(*in.Text)
+		if utf8.RuneCountInString(f.Text) > 5000 {
+			fields["text"] = "must be at most 5000 characters"
+		}
+	}
+	if in.ContributionIDs != nil {
+		ids := dedupe(*in.ContributionIDs)
+		if len(ids) > MaxCitations {
+			fields["contributionIds"] = "may cite at most 50 contributions"
+		}
+		for _, id := range ids {
+			if len(fields) > 0 {
+				break
+			}
+			var c contribDoc
+			err := store.ErrNotFound
+			if store.ValidID(id) {
+				err = s.st.get(ctx, colContributions, id, &c)
+			}
+			switch {
+			case notFound(err) || (err == nil && (c.DiagnosisID != d.ID || c.Status != StatusPublished)):
+				fields["contributionIds"] = "must be published contributions of this diagnosis (" + excerpt(id, 40) + " is not)"
+			case err != nil:
+				return err
+			case !oneOf(f.ID, c.FindingIDs) && len(c.FindingIDs) >= MaxCitingFindings:
+				fields["contributionIds"] = "a contribution is already cited by 100 findings"
+			}
+		}
+		f.ContributionIDs = ids
+	}
+	return apperr.Validation(fields)
+}
+
+func (s *Service) findingsPhase(d *diagDoc) error {
+	if d.Phase != PhaseGathering && d.Phase != PhaseSynthesis {
+		return wrongPhase(d.Phase, "findings are written while gathering and synthesising")
+	}
+	return nil
+}
+
+// CreateFinding adds a SWOT finding (organisers, while gathering or synthesising) and records it in each
+// cited contribution. The finding is written first: a crash before the back-references leaves at worst a
+// contribution that does not yet list a finding citing it.
+func (s *Service) CreateFinding(ctx context.Context, p *auth.Principal, diagID string, in FindingInput) (*Finding, error) {
+	d, err := s.diagnosis(ctx, diagID)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.requireOrganiser(ctx, p, d, "Only professionals of the organising organisations write findings."); err != nil {
+		return nil, err
+	}
+	if err := s.findingsPhase(d); err != nil {
+		return nil, err
+	}
+	now := s.now().UTC()
+	f := &findingDoc{ID: store.NewID(), DiagnosisID: d.ID, AuthorID: p.UserID, ContributionIDs: []string{},
+		CreatedAt: now, UpdatedAt: now}
+	if err := s.validateFinding(ctx, d, f, in, true); err != nil {
+		return nil, err
+	}
+	if err := s.rm.Changed(ctx, KindFinding, f.ID, func() error { return s.st.insert(ctx, colFindings, f) }); err != nil {
+		return nil, err
+	}
+	if err := s.cite(ctx, f.ID, f.ContributionIDs, "$addToSet"); err != nil {
+		return nil, err
+	}
+	out := f.api()
+	return &out, nil
+}
+
+// cite adds ($addToSet) or removes ($pull) a finding id in contributions' citing lists.
+func (s *Service) cite(ctx context.Context, findingID string, contribIDs []string, op string) error {
+	for _, cid := range contribIDs {
+		err := s.rm.Changed(ctx, KindContribution, cid, func() error {
+			return s.st.update(ctx, colContributions, cid, bson.M{op: bson.M{"findingIds": findingID}})
+		})
+		if err != nil && !notFound(err) {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Service) finding(ctx context.Context, id string) (*findingDoc, *diagDoc, error) {
+	if !store.ValidID(id) {
+		return nil, nil, errFindingNotFound
+	}
+	var f findingDoc
+	if err := s.st.get(ctx, colFindings, id, &f); notFound(err) {
+		return nil, nil, errFindingNotFound
+	} else if err != nil {
+		return nil, nil, err
+	}
+	d, err := s.diagnosis(ctx, f.DiagnosisID)
+	return &f, d, err
+}
+
+// GetFinding returns one finding (findings are public).
+func (s *Service) GetFinding(ctx context.Context, id string) (*Finding, error) {
+	f, _, err := s.finding(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	out := f.api()
+	return &out, nil
+}
+
+// UpdateFinding changes a finding (organisers, while gathering or synthesising), moving the citations.
+func (s *Service) UpdateFinding(ctx context.Context, p *auth.Principal, id string, in FindingInput) (*Finding, error) {
+	f, d, err := s.finding(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.requireOrganiser(ctx, p, d, "Only professionals of the organising organisations change findings."); err != nil {
+		return nil, err
+	}
+	if err := s.findingsPhase(d); err != nil {
+		return nil, err
+	}
+	before := f.ContributionIDs
+	if err := s.validateFinding(ctx, d, f, in, false); err != nil {
+		return nil, err
+	}
+	f.UpdatedAt = s.now().UTC()
+	if err := s.rm.Changed(ctx, KindFinding, id, func() error {
+		return s.st.update(ctx, colFindings, id, bson.M{"$set": bson.M{"swot": f.SWOT, "title": f.Title, "text": f.Text,
+			"contributionIds": f.ContributionIDs, "updatedAt": f.UpdatedAt}})
+	}); err != nil {
+		return nil, err
+	}
+	if err := s.cite(ctx, id, minus(before, f.ContributionIDs), "$pull"); err != nil {
+		return nil, err
+	}
+	if err := s.cite(ctx, id, minus(f.ContributionIDs, before), "$addToSet"); err != nil {
+		return nil, err
+	}
+	out := f.api()
+	return &out, nil
+}
+
+func minus(a, b []string) []string {
+	var out []string
+	for _, v := range a {
+		if !oneOf(v, b) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// DeleteFinding removes a finding (organisers, while gathering or synthesising): back-references first,
+// then the finding, so no contribution is left citing a finding that is gone.
+func (s *Service) DeleteFinding(ctx context.Context, p *auth.Principal, id string) error {
+	f, d, err := s.finding(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := s.requireOrganiser(ctx, p, d, "Only professionals of the organising organisations delete findings."); err != nil {
+		return err
+	}
+	if err := s.findingsPhase(d); err != nil {
+		return err
+	}
+	if err := s.cite(ctx, id, f.ContributionIDs, "$pull"); err != nil {
+		return err
+	}
+	return s.rm.Changed(ctx, KindFinding, id, func() error { return s.st.remove(ctx, colFindings, id) })
+}
+
+// Findings lists a diagnosis's findings from the read model, optionally of one SWOT type.
+func (s *Service) Findings(ctx context.Context, p *auth.Principal, diagID, swot, cursor string, n int) ([]Finding, string, error) {
+	d, err := s.diagnosis(ctx, diagID)
+	if err != nil {
+		return nil, "", err
+	}
+	filters := map[string][]string{"parent": {d.ID}}
+	if swot != "" {
+		if !oneOf(swot, SWOTTypes) {
+			return nil, "", apperr.Validation(map[string]string{"swot": "must be one of " + strings.Join(SWOTTypes, ", ")})
+		}
+		filters["swot"] = []string{swot}
+	}
+	res, err := s.rm.List(ctx, readerFor(p), search.ListRequest{Kind: KindFinding, Filters: filters, Sort: "created",
+		Cursor: cursor, PerPage: limit(n), IDsOnly: true})
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]Finding, 0, len(res.Items))
+	for _, it := range res.Items {
+		_, id, _ := strings.Cut(it.ID, ":")
+		var f findingDoc
+		if err := s.st.get(ctx, colFindings, id, &f); notFound(err) {
+			continue
+		} else if err != nil {
+			return nil, "", err
+		}
+		out = append(out, f.api())
+	}
+	return out, res.NextCursor, nil
+}

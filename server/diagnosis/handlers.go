@@ -1,0 +1,352 @@
+package diagnosis
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/httpx"
+)
+
+// Handlers are the HTTP endpoints of diagnoses: parse, call the service, respond.
+type Handlers struct{ svc *Service }
+
+// NewHandlers builds the handlers.
+func NewHandlers(svc *Service) *Handlers { return &Handlers{svc: svc} }
+
+func limitOf(c *fiber.Ctx) int {
+	n, _ := strconv.Atoi(c.Query("limit"))
+	return n
+}
+
+// List: GET /diagnoses?territory=&theme=&phase=&org=&cursor=&limit=.
+func (h *Handlers) List(c *fiber.Ctx) error {
+	items, next, err := h.svc.List(c.UserContext(), auth.From(c), ListInput{Territory: c.Query("territory"),
+		Theme: c.Query("theme"), Phase: c.Query("phase"), Org: c.Query("org"), Cursor: c.Query("cursor"), Limit: limitOf(c)})
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, httpx.List[Diagnosis]{Items: items, NextCursor: next})
+}
+
+// Create: POST /diagnoses.
+func (h *Handlers) Create(c *fiber.Ctx) error {
+	var in Input
+	if err := httpx.Decode(c, &in); err != nil {
+		return err
+	}
+	d, err := h.svc.Create(c.UserContext(), auth.From(c), in)
+	if err != nil {
+		return err
+	}
+	return httpx.Created(c, d)
+}
+
+// Get: GET /diagnoses/:id.
+func (h *Handlers) Get(c *fiber.Ctx) error {
+	d, err := h.svc.Get(c.UserContext(), auth.From(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, d)
+}
+
+// Update: PATCH /diagnoses/:id.
+func (h *Handlers) Update(c *fiber.Ctx) error {
+	var in Input
+	if err := httpx.Decode(c, &in); err != nil {
+		return err
+	}
+	d, err := h.svc.Update(c.UserContext(), auth.From(c), c.Params("id"), in)
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, d)
+}
+
+// Contributions: GET /diagnoses/:id/contributions?kind=&theme=&status=&sort=&cursor=&limit=.
+func (h *Handlers) Contributions(c *fiber.Ctx) error {
+	items, next, err := h.svc.Contributions(c.UserContext(), auth.From(c), c.Params("id"), ContributionList{
+		Kind: c.Query("kind"), Theme: c.Query("theme"), Status: c.Query("status"), Sort: c.Query("sort"),
+		Cursor: c.Query("cursor"), Limit: limitOf(c)})
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, httpx.List[Contribution]{Items: items, NextCursor: next})
+}
+
+// Contribute: POST /diagnoses/:id/contributions (signed in, or with a nickname when allowed).
+func (h *Handlers) Contribute(c *fiber.Ctx) error {
+	var in ContributionInput
+	if err := httpx.Decode(c, &in); err != nil {
+		return err
+	}
+	out, err := h.svc.Contribute(c.UserContext(), Caller{P: auth.From(c), IP: c.IP()}, c.Params("id"), in)
+	if err != nil {
+		return err
+	}
+	return httpx.Created(c, out)
+}
+
+// GetContribution: GET /contributions/:id.
+func (h *Handlers) GetContribution(c *fiber.Ctx) error {
+	out, err := h.svc.GetContribution(c.UserContext(), auth.From(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, out)
+}
+
+// UpdateContribution: PATCH /contributions/:id.
+func (h *Handlers) UpdateContribution(c *fiber.Ctx) error {
+	var in ContributionInput
+	if err := httpx.Decode(c, &in); err != nil {
+		return err
+	}
+	out, err := h.svc.UpdateContribution(c.UserContext(), auth.From(c), c.Params("id"), in)
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, out)
+}
+
+// DeleteContribution: DELETE /contributions/:id.
+func (h *Handlers) DeleteContribution(c *fiber.Ctx) error {
+	if err := h.svc.DeleteContribution(c.UserContext(), auth.From(c), c.Params("id")); err != nil {
+		return err
+	}
+	return httpx.NoContent(c)
+}
+
+// Support: POST /contributions/:id/support.
+func (h *Handlers) Support(c *fiber.Ctx) error {
+	out, err := h.svc.Support(c.UserContext(), auth.From(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return httpx.Created(c, out)
+}
+
+// Unsupport: DELETE /contributions/:id/support.
+func (h *Handlers) Unsupport(c *fiber.Ctx) error {
+	out, err := h.svc.Unsupport(c.UserContext(), auth.From(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, out)
+}
+
+// Report: POST /contributions/:id/report.
+func (h *Handlers) Report(c *fiber.Ctx) error {
+	var in ReportInput
+	if err := httpx.Decode(c, &in); err != nil {
+		return err
+	}
+	if err := h.svc.Report(c.UserContext(), auth.From(c), c.Params("id"), in); err != nil {
+		return err
+	}
+	return httpx.NoContent(c)
+}
+
+// Moderate: POST /contributions/:id/moderation.
+func (h *Handlers) Moderate(c *fiber.Ctx) error {
+	var in ModerationInput
+	if err := httpx.Decode(c, &in); err != nil {
+		return err
+	}
+	out, err := h.svc.Moderate(c.UserContext(), auth.From(c), c.Params("id"), in)
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, out)
+}
+
+// ModerationQueue: GET /diagnoses/:id/moderation.
+func (h *Handlers) ModerationQueue(c *fiber.Ctx) error {
+	items, next, err := h.svc.ModerationQueue(c.UserContext(), auth.From(c), c.Params("id"), c.Query("cursor"), limitOf(c))
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, httpx.List[Contribution]{Items: items, NextCursor: next})
+}
+
+// Findings: GET /diagnoses/:id/findings?swot=.
+func (h *Handlers) Findings(c *fiber.Ctx) error {
+	items, next, err := h.svc.Findings(c.UserContext(), auth.From(c), c.Params("id"), c.Query("swot"), c.Query("cursor"), limitOf(c))
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, httpx.List[Finding]{Items: items, NextCursor: next})
+}
+
+// CreateFinding: POST /diagnoses/:id/findings.
+func (h *Handlers) CreateFinding(c *fiber.Ctx) error {
+	var in FindingInput
+	if err := httpx.Decode(c, &in); err != nil {
+		return err
+	}
+	out, err := h.svc.CreateFinding(c.UserContext(), auth.From(c), c.Params("id"), in)
+	if err != nil {
+		return err
+	}
+	return httpx.Created(c, out)
+}
+
+// GetFinding: GET /findings/:id.
+func (h *Handlers) GetFinding(c *fiber.Ctx) error {
+	out, err := h.svc.GetFinding(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, out)
+}
+
+// UpdateFinding: PATCH /findings/:id.
+func (h *Handlers) UpdateFinding(c *fiber.Ctx) error {
+	var in FindingInput
+	if err := httpx.Decode(c, &in); err != nil {
+		return err
+	}
+	out, err := h.svc.UpdateFinding(c.UserContext(), auth.From(c), c.Params("id"), in)
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, out)
+}
+
+// DeleteFinding: DELETE /findings/:id.
+func (h *Handlers) DeleteFinding(c *fiber.Ctx) error {
+	if err := h.svc.DeleteFinding(c.UserContext(), auth.From(c), c.Params("id")); err != nil {
+		return err
+	}
+	return httpx.NoContent(c)
+}
+
+// Vote: POST /diagnoses/:id/ballot.
+func (h *Handlers) Vote(c *fiber.Ctx) error {
+	var in BallotInput
+	if err := httpx.Decode(c, &in); err != nil {
+		return err
+	}
+	out, err := h.svc.Vote(c.UserContext(), auth.From(c), c.Params("id"), in)
+	if err != nil {
+		return err
+	}
+	return httpx.Created(c, out)
+}
+
+// Priorities: GET /diagnoses/:id/priorities.
+func (h *Handlers) Priorities(c *fiber.Ctx) error {
+	out, err := h.svc.Priorities(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, out)
+}
+
+// Actions: GET /diagnoses/:id/actions?status=.
+func (h *Handlers) Actions(c *fiber.Ctx) error {
+	items, next, err := h.svc.Actions(c.UserContext(), auth.From(c), c.Params("id"), c.Query("status"), c.Query("cursor"), limitOf(c))
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, httpx.List[Action]{Items: items, NextCursor: next})
+}
+
+// CreateAction: POST /diagnoses/:id/actions.
+func (h *Handlers) CreateAction(c *fiber.Ctx) error {
+	var in ActionInput
+	if err := httpx.Decode(c, &in); err != nil {
+		return err
+	}
+	out, err := h.svc.CreateAction(c.UserContext(), auth.From(c), c.Params("id"), in)
+	if err != nil {
+		return err
+	}
+	return httpx.Created(c, out)
+}
+
+// GetAction: GET /actions/:id.
+func (h *Handlers) GetAction(c *fiber.Ctx) error {
+	out, err := h.svc.GetAction(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, out)
+}
+
+// UpdateAction: PATCH /actions/:id.
+func (h *Handlers) UpdateAction(c *fiber.Ctx) error {
+	var in ActionInput
+	if err := httpx.Decode(c, &in); err != nil {
+		return err
+	}
+	out, err := h.svc.UpdateAction(c.UserContext(), auth.From(c), c.Params("id"), in)
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, out)
+}
+
+// AddMeasurement: POST /actions/:id/indicators/:indicatorId/measurements.
+func (h *Handlers) AddMeasurement(c *fiber.Ctx) error {
+	var in MeasurementInput
+	if err := httpx.Decode(c, &in); err != nil {
+		return err
+	}
+	out, err := h.svc.AddMeasurement(c.UserContext(), auth.From(c), c.Params("id"), c.Params("indicatorId"), in)
+	if err != nil {
+		return err
+	}
+	return httpx.Created(c, out)
+}
+
+// Dashboard: GET /diagnoses/:id/dashboard.
+func (h *Handlers) Dashboard(c *fiber.Ctx) error {
+	out, err := h.svc.Dashboard(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, out)
+}
+
+// ExportJSON: GET /diagnoses/:id/export.json.
+func (h *Handlers) ExportJSON(c *fiber.Ctx) error {
+	o, err := h.svc.OpenData(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	attach(c, o.Diagnosis.ID, "json")
+	return c.JSON(o)
+}
+
+// ExportCSV: GET /diagnoses/:id/export.csv.
+func (h *Handlers) ExportCSV(c *fiber.Ctx) error {
+	o, err := h.svc.OpenData(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	attach(c, o.Diagnosis.ID, "csv")
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	return c.Send(o.CSV())
+}
+
+// ExportGeoJSON: GET /diagnoses/:id/export.geojson.
+func (h *Handlers) ExportGeoJSON(c *fiber.Ctx) error {
+	o, err := h.svc.OpenData(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	b, err := h.svc.GeoJSON(c.UserContext(), o)
+	if err != nil {
+		return err
+	}
+	attach(c, o.Diagnosis.ID, "geojson")
+	c.Set(fiber.HeaderContentType, "application/geo+json")
+	return c.Send(b)
+}
+
+func attach(c *fiber.Ctx, id, ext string) {
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="diagnosis-`+id+`.`+ext+`"`)
+}

@@ -1,0 +1,228 @@
+package diagnosis
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/teixit/teixit/search"
+	"github.com/teixit/teixit/server/apperr"
+)
+
+// Read-model kinds of this package.
+const (
+	KindDiagnosis    = "diagnosis"
+	KindContribution = "contribution"
+	KindFinding      = "finding"
+	KindAction       = "action"
+)
+
+// Link is the app page of a record of each kind.
+func Link(kind string) func(id string) string {
+	return func(id string) string {
+		switch kind {
+		case KindDiagnosis:
+			return "/diagnoses/" + id
+		default:
+			return "/" + kind + "s/" + id
+		}
+	}
+}
+
+// context of a diagnosis shared by the documents inside it, cached per Load batch.
+type diagContext struct {
+	d         *diagDoc
+	territory []string
+}
+
+type diagCache map[string]*diagContext
+
+func (s *Service) diagContext(ctx context.Context, cache diagCache, id string) (*diagContext, error) {
+	if dc, ok := cache[id]; ok {
+		return dc, nil
+	}
+	var d diagDoc
+	if err := s.st.get(ctx, colDiagnoses, id, &d); notFound(err) {
+		cache[id] = nil
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	dc := &diagContext{d: &d, territory: []string{d.TerritoryID}}
+	t, err := s.terr.Get(ctx, d.TerritoryID)
+	switch {
+	case err == nil:
+		dc.territory = append(dc.territory, t.Ancestors...)
+	case !apperr.IsKind(err, apperr.NotFound):
+		return nil, err
+	}
+	cache[id] = dc
+	return dc, nil
+}
+
+func (dc *diagContext) lead() string {
+	if len(dc.d.OrgIDs) > 0 {
+		return dc.d.OrgIDs[0]
+	}
+	return ""
+}
+
+// contributionVisibility: published → public; pending → the organising organisations and the person who
+// entered it; hidden → the organising organisations.
+func contributionVisibility(c *contribDoc, d *diagDoc) []string {
+	if c.Status == StatusPublished {
+		return []string{search.Public}
+	}
+	v := make([]string, 0, len(d.OrgIDs)+1)
+	for _, o := range d.OrgIDs {
+		v = append(v, search.OrgPrefix+o)
+	}
+	if e := c.editor(); c.Status == StatusPending && e != "" {
+		v = append(v, search.UserPrefix+e)
+	}
+	return v
+}
+
+func excerpt(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return strings.TrimSpace(string(r[:n])) + "…"
+}
+
+// LoadDiagnoses is the loader of kind "diagnosis": public, filtered by territory (with ancestors), theme,
+// phase and lead organisation.
+func (s *Service) LoadDiagnoses(ctx context.Context, ids []string) (map[string]search.Document, error) {
+	cache, out := diagCache{}, map[string]search.Document{}
+	for _, id := range ids {
+		dc, err := s.diagContext(ctx, cache, id)
+		if err != nil {
+			return nil, err
+		}
+		if dc == nil {
+			continue
+		}
+		d := dc.d
+		out[id] = search.Document{Title: d.Title, Body: d.Description, Themes: d.Themes, Territory: dc.territory,
+			Organisation: dc.lead(), Visibility: []string{search.Public}, Created: d.CreatedAt, Updated: d.UpdatedAt,
+			Keywords: map[string]string{"phase": d.Phase}}
+	}
+	return out, nil
+}
+
+// LoadContributions is the loader of kind "contribution": published ones are public; pending ones are
+// visible to the organising organisations and the person who entered them; hidden ones to the organising
+// organisations only. Keywords: contribution_kind, queue (pending or unreviewed reports), week and day of
+// creation (participation over time); Numbers: supports.
+func (s *Service) LoadContributions(ctx context.Context, ids []string) (map[string]search.Document, error) {
+	cache, out := diagCache{}, map[string]search.Document{}
+	for _, id := range ids {
+		var c contribDoc
+		if err := s.st.get(ctx, colContributions, id, &c); notFound(err) {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		dc, err := s.diagContext(ctx, cache, c.DiagnosisID)
+		if err != nil {
+			return nil, err
+		}
+		if dc == nil {
+			continue
+		}
+		vis := contributionVisibility(&c, dc.d)
+		queue := "no"
+		if c.inQueue() {
+			queue = "yes"
+		}
+		y, w := c.CreatedAt.ISOWeek()
+		doc := search.Document{Title: excerpt(c.Text, 90), Body: c.Text, Language: c.Language, Themes: []string{c.Theme},
+			Territory: dc.territory, Organisation: dc.lead(), Parent: c.DiagnosisID, Status: c.Status, Visibility: vis,
+			Created: c.CreatedAt, Updated: c.UpdatedAt,
+			Keywords: map[string]string{"contribution_kind": c.Kind, "queue": queue,
+				"week": fmt.Sprintf("%04d-W%02d", y, w), "day": c.CreatedAt.Format("2006-01-02")},
+			Numbers: map[string]float64{"supports": float64(c.Supports)}}
+		if c.Point != nil {
+			doc.Geo = &search.GeoPoint{Lat: c.Point.Lat, Lon: c.Point.Lon}
+		}
+		out[id] = doc
+	}
+	return out, nil
+}
+
+// LoadFindings is the loader of kind "finding": public, Keywords swot, Numbers citations.
+func (s *Service) LoadFindings(ctx context.Context, ids []string) (map[string]search.Document, error) {
+	cache, out := diagCache{}, map[string]search.Document{}
+	for _, id := range ids {
+		var f findingDoc
+		if err := s.st.get(ctx, colFindings, id, &f); notFound(err) {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		dc, err := s.diagContext(ctx, cache, f.DiagnosisID)
+		if err != nil {
+			return nil, err
+		}
+		if dc == nil {
+			continue
+		}
+		out[id] = search.Document{Title: f.Title, Body: f.Text, Themes: dc.d.Themes, Territory: dc.territory,
+			Organisation: dc.lead(), Parent: f.DiagnosisID, Visibility: []string{search.Public},
+			Created: f.CreatedAt, Updated: f.UpdatedAt, Keywords: map[string]string{"swot": f.SWOT},
+			Numbers: map[string]float64{"citations": float64(len(f.ContributionIDs))}}
+	}
+	return out, nil
+}
+
+// LoadActions is the loader of kind "action": public, Organisation = the responsible one, Keywords
+// action_status (the index Status stays "published" so default lists include every action).
+func (s *Service) LoadActions(ctx context.Context, ids []string) (map[string]search.Document, error) {
+	cache, out := diagCache{}, map[string]search.Document{}
+	for _, id := range ids {
+		var a actionDoc
+		if err := s.st.get(ctx, colActions, id, &a); notFound(err) {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		dc, err := s.diagContext(ctx, cache, a.DiagnosisID)
+		if err != nil {
+			return nil, err
+		}
+		if dc == nil {
+			continue
+		}
+		out[id] = search.Document{Title: a.Title, Body: a.Description, Themes: dc.d.Themes, Territory: dc.territory,
+			Organisation: a.ResponsibleOrgID, Parent: a.DiagnosisID, Visibility: []string{search.Public},
+			Created: a.CreatedAt, Updated: a.UpdatedAt, Keywords: map[string]string{"action_status": a.Status}}
+	}
+	return out, nil
+}
+
+// AllOf streams every id of a kind (index rebuilds).
+func (s *Service) AllOf(kind string) func(ctx context.Context, yield func(string) error) error {
+	return func(ctx context.Context, yield func(string) error) error {
+		return s.st.ids(ctx, collectionOf(kind), nil, yield)
+	}
+}
+
+// CountOf counts the records of a kind (the rebuild's progress bar).
+func (s *Service) CountOf(kind string) func(ctx context.Context) (int, error) {
+	return func(ctx context.Context) (int, error) { return s.st.count(ctx, collectionOf(kind)) }
+}
+
+func collectionOf(kind string) string {
+	switch kind {
+	case KindDiagnosis:
+		return colDiagnoses
+	case KindContribution:
+		return colContributions
+	case KindFinding:
+		return colFindings
+	default:
+		return colActions
+	}
+}

@@ -1,0 +1,146 @@
+package diagnosis
+
+import (
+	"context"
+	"strings"
+	"unicode/utf8"
+
+	"go.mongodb.org/mongo-driver/bson"
+
+	"github.com/teixit/teixit/search"
+	"github.com/teixit/teixit/server/apperr"
+	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/store"
+)
+
+// Support records p's "me too" on a published contribution: one per person (id "contribution:user"), a
+// second one is 409 already_supported. The count lives in the contribution (and so in the index).
+func (s *Service) Support(ctx context.Context, p *auth.Principal, id string) (*Contribution, error) {
+	c, d, org, err := s.contribution(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	if c.Status != StatusPublished {
+		return nil, apperr.New(apperr.Conflict, "not_published", "Only published contributions can be supported.")
+	}
+	sd := &supportDoc{ID: c.ID + ":" + p.UserID, ContributionID: c.ID, UserID: p.UserID, CreatedAt: s.now().UTC()}
+	if err := s.st.insert(ctx, colSupports, sd); store.IsDuplicate(err) {
+		return nil, apperr.New(apperr.Conflict, "already_supported", "You already support this contribution.")
+	} else if err != nil {
+		return nil, err
+	}
+	if err := s.moveSupports(ctx, c, d, 1); err != nil {
+		return nil, err
+	}
+	out, err := s.view(ctx, p, c, org)
+	return &out, err
+}
+
+// Unsupport withdraws p's support; 404 not_supported when there was none.
+func (s *Service) Unsupport(ctx context.Context, p *auth.Principal, id string) (*Contribution, error) {
+	c, d, org, err := s.contribution(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.st.remove(ctx, colSupports, c.ID+":"+p.UserID); notFound(err) {
+		return nil, apperr.New(apperr.NotFound, "not_supported", "You do not support this contribution.")
+	} else if err != nil {
+		return nil, err
+	}
+	if err := s.moveSupports(ctx, c, d, -1); err != nil {
+		return nil, err
+	}
+	out, err := s.view(ctx, p, c, org)
+	return &out, err
+}
+
+func (s *Service) moveSupports(ctx context.Context, c *contribDoc, d *diagDoc, by int) error {
+	if err := s.rm.Changed(ctx, KindContribution, c.ID, func() error {
+		return s.st.update(ctx, colContributions, c.ID, bson.M{"$inc": bson.M{"supports": by}})
+	}); err != nil {
+		return err
+	}
+	c.Supports += by
+	return s.st.incStats(ctx, d.ID, bson.M{"supports": by})
+}
+
+// ReportInput says why a contribution should be reviewed.
+type ReportInput struct {
+	Reason string `json:"reason"`
+}
+
+// Report flags a contribution for the organisers' review: one report per person (409 already_reported).
+func (s *Service) Report(ctx context.Context, p *auth.Principal, id string, in ReportInput) error {
+	c, _, _, err := s.contribution(ctx, p, id)
+	if err != nil {
+		return err
+	}
+	reason := strings.TrimSpace(in.Reason)
+	if l := utf8.RuneCountInString(reason); l < 3 || l > 500 {
+		return apperr.Validation(map[string]string{"reason": "is required, between 3 and 500 characters"})
+	}
+	rd := &reportDoc{ID: c.ID + ":" + p.UserID, ContributionID: c.ID, UserID: p.UserID, Reason: reason, CreatedAt: s.now().UTC()}
+	if err := s.st.insert(ctx, colReports, rd); store.IsDuplicate(err) {
+		return apperr.New(apperr.Conflict, "already_reported", "You already reported this contribution.")
+	} else if err != nil {
+		return err
+	}
+	return s.rm.Changed(ctx, KindContribution, c.ID, func() error {
+		return s.st.update(ctx, colContributions, c.ID, bson.M{"$inc": bson.M{"reports": 1}})
+	})
+}
+
+// ModerationInput publishes or hides a contribution; hiding needs a reason.
+type ModerationInput struct {
+	Action string `json:"action"`
+	Reason string `json:"reason"`
+}
+
+// Moderate publishes or hides a contribution (organisers). Either way its reports count as reviewed.
+func (s *Service) Moderate(ctx context.Context, p *auth.Principal, id string, in ModerationInput) (*Contribution, error) {
+	c, d, _, err := s.contribution(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.requireOrganiser(ctx, p, d, "Only the organisers moderate contributions."); err != nil {
+		return nil, err
+	}
+	reason := strings.TrimSpace(in.Reason)
+	set := bson.M{"reportsSeen": c.Reports, "updatedAt": s.now().UTC()}
+	switch in.Action {
+	case "publish":
+		set["status"], set["hideReason"] = StatusPublished, ""
+	case "hide":
+		if l := utf8.RuneCountInString(reason); l < 3 || l > 500 {
+			return nil, apperr.Validation(map[string]string{"reason": "is required to hide, between 3 and 500 characters"})
+		}
+		set["status"], set["hideReason"] = StatusHidden, reason
+	default:
+		return nil, apperr.Validation(map[string]string{"action": "must be publish or hide"})
+	}
+	if err := s.rm.Changed(ctx, KindContribution, id, func() error {
+		return s.st.update(ctx, colContributions, id, bson.M{"$set": set})
+	}); err != nil {
+		return nil, err
+	}
+	c.Status, c.HideReason, c.ReportsSeen = set["status"].(string), set["hideReason"].(string), c.Reports
+	if err := s.syncMedia(ctx, c, d); err != nil {
+		return nil, err
+	}
+	out, err := s.view(ctx, p, c, true)
+	return &out, err
+}
+
+// ModerationQueue lists a diagnosis's pending and reported contributions, oldest first (organisers).
+func (s *Service) ModerationQueue(ctx context.Context, p *auth.Principal, diagID, cursor string, n int) ([]Contribution, string, error) {
+	d, err := s.diagnosis(ctx, diagID)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := s.requireOrganiser(ctx, p, d, "Only the organisers see the moderation queue."); err != nil {
+		return nil, "", err
+	}
+	return s.listContributions(ctx, p, d, search.ListRequest{Kind: KindContribution, Sort: "created", Cursor: cursor,
+		PerPage: limit(n), IDsOnly: true, Filters: map[string][]string{"parent": {d.ID}, "queue": {"yes"},
+			"status": {StatusPending, StatusPublished, StatusHidden}}})
+}

@@ -1,0 +1,121 @@
+package diagnosis
+
+import (
+	"context"
+
+	"go.mongodb.org/mongo-driver/bson"
+
+	"github.com/teixit/teixit/server/store"
+)
+
+// MyData is what the diagnosis domain holds about a person (their data export).
+type MyData struct {
+	Contributions   []Contribution `json:"contributions"`
+	EnteredOnBehalf []Contribution `json:"enteredOnBehalf"`
+	Supported       []string       `json:"supportedContributions"`
+	Reported        []string       `json:"reportedContributions"`
+	Ballots         []Ballot       `json:"ballots"`
+	Findings        []Finding      `json:"findings"`
+}
+
+// ExportFor implements account.Hook: what the person wrote or did in diagnoses. These queries on
+// non-`_id` fields are a cold path with their own indexes.
+func (s *Service) ExportFor(ctx context.Context, userID string) (string, any, error) {
+	out := MyData{Contributions: []Contribution{}, EnteredOnBehalf: []Contribution{}, Supported: []string{},
+		Reported: []string{}, Ballots: []Ballot{}, Findings: []Finding{}}
+	for _, q := range []struct {
+		filter bson.M
+		into   *[]Contribution
+	}{{bson.M{"authorId": userID}, &out.Contributions}, {bson.M{"assisted.facilitatorId": userID}, &out.EnteredOnBehalf}} {
+		var docs []contribDoc
+		if err := s.find(ctx, colContributions, q.filter, &docs); err != nil {
+			return "", nil, err
+		}
+		for i := range docs {
+			*q.into = append(*q.into, docs[i].api(userID, false))
+		}
+	}
+	var sup []supportDoc
+	if err := s.find(ctx, colSupports, bson.M{"userId": userID}, &sup); err != nil {
+		return "", nil, err
+	}
+	for _, d := range sup {
+		out.Supported = append(out.Supported, d.ContributionID)
+	}
+	var rep []reportDoc
+	if err := s.find(ctx, colReports, bson.M{"userId": userID}, &rep); err != nil {
+		return "", nil, err
+	}
+	for _, d := range rep {
+		out.Reported = append(out.Reported, d.ContributionID)
+	}
+	var bal []ballotDoc
+	if err := s.find(ctx, colBallots, bson.M{"$or": bson.A{bson.M{"voterId": userID}, bson.M{"facilitatorId": userID}}}, &bal); err != nil {
+		return "", nil, err
+	}
+	for _, b := range bal {
+		votes := map[string]int{}
+		for _, v := range b.Votes {
+			votes[v.Target] = v.Count
+		}
+		out.Ballots = append(out.Ballots, Ballot{ID: b.ID, DiagnosisID: b.DiagnosisID, Assisted: b.Assisted, Votes: votes})
+	}
+	var fs []findingDoc
+	if err := s.find(ctx, colFindings, bson.M{"authorId": userID}, &fs); err != nil {
+		return "", nil, err
+	}
+	for i := range fs {
+		out.Findings = append(out.Findings, fs[i].api())
+	}
+	return "diagnoses", out, nil
+}
+
+func (s *Service) find(ctx context.Context, col string, filter bson.M, into any) error {
+	cur, err := s.st.s.C(col).Find(ctx, filter)
+	if err != nil {
+		return store.Wrap(col+": find", err)
+	}
+	return store.Wrap(col+": find", cur.All(ctx, into))
+}
+
+// BeforeDelete implements account.Hook: contributions, findings and counts stay, anonymised — the
+// person's id is removed from every document, and their support, report and ballot records (whose ids
+// hold the person's id) are deleted while the counters they moved stay.
+func (s *Service) BeforeDelete(ctx context.Context, userID string) error {
+	ids, err := s.st.collect(ctx, colContributions, bson.M{"authorId": userID})
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if err := s.rm.Changed(ctx, KindContribution, id, func() error {
+			return s.st.update(ctx, colContributions, id, bson.M{"$unset": bson.M{"authorId": ""}})
+		}); err != nil && !notFound(err) {
+			return err
+		}
+	}
+	if ids, err = s.st.collect(ctx, colContributions, bson.M{"assisted.facilitatorId": userID}); err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if err := s.rm.Changed(ctx, KindContribution, id, func() error {
+			return s.st.update(ctx, colContributions, id, bson.M{"$unset": bson.M{"assisted.facilitatorId": ""}})
+		}); err != nil && !notFound(err) {
+			return err
+		}
+	}
+	for _, col := range []string{colSupports, colReports} {
+		if _, err := s.st.s.C(col).DeleteMany(ctx, bson.M{"userId": userID}); err != nil {
+			return store.Wrap(col+": forget user", err)
+		}
+	}
+	if _, err := s.st.s.C(colBallots).DeleteMany(ctx, bson.M{"voterId": userID}); err != nil {
+		return store.Wrap("ballots: forget user", err)
+	}
+	for _, u := range []struct{ col, field string }{{colBallots, "facilitatorId"}, {colFindings, "authorId"},
+		{colActions, "createdBy"}, {colDiagnoses, "createdBy"}} {
+		if _, err := s.st.s.C(u.col).UpdateMany(ctx, bson.M{u.field: userID}, bson.M{"$unset": bson.M{u.field: ""}}); err != nil {
+			return store.Wrap(u.col+": forget user", err)
+		}
+	}
+	return nil
+}

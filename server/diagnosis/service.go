@@ -1,0 +1,446 @@
+package diagnosis
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"go.mongodb.org/mongo-driver/bson"
+
+	"github.com/teixit/teixit/search"
+	"github.com/teixit/teixit/server/apperr"
+	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/mediafile"
+	"github.com/teixit/teixit/server/readmodel"
+	"github.com/teixit/teixit/server/store"
+	"github.com/teixit/teixit/server/territory"
+)
+
+// Orgs is what diagnoses need from organisations: a person's role in one (an `_id` lookup).
+type Orgs interface {
+	Role(ctx context.Context, orgID, userID string) (string, error)
+}
+
+// Territories is what diagnoses need from territories.
+type Territories interface {
+	Get(ctx context.Context, id string) (*territory.Territory, error)
+}
+
+// ReadModel is what diagnoses need from the read model: announce writes, list and count from the index.
+type ReadModel interface {
+	Changed(ctx context.Context, kind, id string, write func() error) error
+	List(ctx context.Context, r search.Reader, req search.ListRequest) (*search.ListResult, error)
+	Counts(ctx context.Context, r search.Reader, kind string, filters map[string][]string, fields []string) (*search.CountResult, error)
+}
+
+// Media is what contributions need from the media store: an upload's owner and class, and who may read it.
+type Media interface {
+	Get(ctx context.Context, id string) (*mediafile.Asset, error)
+	SetVisibility(ctx context.Context, id string, visibility []string) error
+}
+
+// Options tune the service.
+type Options struct {
+	// Media, when set, lets contributions carry photos and voice notes uploaded to the media store.
+	Media Media
+	// NicknameLimit and NicknameWindow bound anonymous (nickname) contributions per IP. Default 5 per hour.
+	NicknameLimit  int
+	NicknameWindow time.Duration
+}
+
+// Service implements diagnoses and everything inside them.
+type Service struct {
+	st        *Store
+	orgs      Orgs
+	terr      Territories
+	rm        ReadModel
+	detector  *search.Detector
+	nicknames *auth.Limiter
+	media     Media
+	now       func() time.Time
+}
+
+// NewService builds the service.
+func NewService(st *Store, orgs Orgs, terr Territories, rm ReadModel, o Options) *Service {
+	if o.NicknameLimit <= 0 {
+		o.NicknameLimit = 5
+	}
+	if o.NicknameWindow <= 0 {
+		o.NicknameWindow = time.Hour
+	}
+	return &Service{st: st, orgs: orgs, terr: terr, rm: rm, detector: search.NewDetector(),
+		nicknames: auth.NewLimiter(o.NicknameLimit, o.NicknameWindow), media: o.Media, now: time.Now}
+}
+
+func notFound(err error) bool { return errors.Is(err, store.ErrNotFound) }
+
+var (
+	errDiagnosisNotFound    = apperr.NotFoundf("The diagnosis")
+	errContributionNotFound = apperr.NotFoundf("The contribution")
+	errFindingNotFound      = apperr.NotFoundf("The finding")
+	errActionNotFound       = apperr.NotFoundf("The action")
+)
+
+// wrongPhase is the 409 every phase rule returns, naming the current phase.
+func wrongPhase(current, what string) error {
+	return apperr.New(apperr.Conflict, "wrong_phase",
+		"The diagnosis is in its "+strings.ReplaceAll(current, "_", " ")+" phase: "+what+".")
+}
+
+func (s *Service) diagnosis(ctx context.Context, id string) (*diagDoc, error) {
+	if !store.ValidID(id) {
+		return nil, errDiagnosisNotFound
+	}
+	var d diagDoc
+	err := s.st.get(ctx, colDiagnoses, id, &d)
+	if notFound(err) {
+		return nil, errDiagnosisNotFound
+	}
+	return &d, err
+}
+
+// isOrganiser tells whether p is a platform admin or an admin or professional of one of the organisations.
+func (s *Service) isOrganiser(ctx context.Context, p *auth.Principal, orgIDs []string) (bool, error) {
+	if p == nil {
+		return false, nil
+	}
+	if p.PlatformAdmin {
+		return true, nil
+	}
+	for _, o := range orgIDs {
+		ok, err := s.canOrganise(ctx, p.UserID, o)
+		if err != nil || ok {
+			return ok, err
+		}
+	}
+	return false, nil
+}
+
+func (s *Service) canOrganise(ctx context.Context, userID, orgID string) (bool, error) {
+	role, err := s.orgs.Role(ctx, orgID, userID)
+	return role == "admin" || role == "professional", err
+}
+
+func (s *Service) requireOrganiser(ctx context.Context, p *auth.Principal, d *diagDoc, msg string) error {
+	if p == nil {
+		return apperr.LoginRequired()
+	}
+	ok, err := s.isOrganiser(ctx, p, d.OrgIDs)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return apperr.Forbid(msg)
+	}
+	return nil
+}
+
+// Input creates or changes a diagnosis; nil fields are left alone on update. The territory cannot change
+// once created (contributions' points were checked against it).
+type Input struct {
+	Title           *string        `json:"title"`
+	Description     *string        `json:"description"`
+	TerritoryID     *string        `json:"territoryId"`
+	OrganisationIDs *[]string      `json:"organisationIds"`
+	Themes          *[]string      `json:"themes"`
+	Phase           *string        `json:"phase"`
+	Schedule        *[]PhaseDates  `json:"schedule"`
+	Settings        *SettingsInput `json:"settings"`
+}
+
+// SettingsInput changes a diagnosis's settings; nil fields are left alone.
+type SettingsInput struct {
+	AllowNicknames *bool `json:"allowNicknames"`
+	PreModeration  *bool `json:"preModeration"`
+	VotesPerPerson *int  `json:"votesPerPerson"`
+}
+
+func validDate(s string) bool {
+	_, err := time.Parse("2006-01-02", s)
+	return err == nil
+}
+
+// apply validates in onto d, collecting every problem.
+func (s *Service) apply(ctx context.Context, p *auth.Principal, d *diagDoc, in Input, create bool) error {
+	fields := map[string]string{}
+	if in.Title != nil || create {
+		t := ""
+		if in.Title != nil {
+			t = strings.TrimSpace(*in.Title)
+		}
+		if l := utf8.RuneCountInString(t); l < 3 || l > 200 {
+			fields["title"] = "is required, between 3 and 200 characters"
+		}
+		d.Title = t
+	}
+	if in.Description != nil {
+		d.Description = strings.TrimSpace(*in.Description)
+		if utf8.RuneCountInString(d.Description) > 10000 {
+			fields["description"] = "must be at most 10000 characters"
+		}
+	}
+	if create {
+		switch {
+		case in.TerritoryID == nil || *in.TerritoryID == "":
+			fields["territoryId"] = "is required"
+		default:
+			if _, err := s.terr.Get(ctx, *in.TerritoryID); err != nil {
+				if !apperr.IsKind(err, apperr.NotFound) {
+					return err
+				}
+				fields["territoryId"] = "is not a known territory"
+			}
+			d.TerritoryID = *in.TerritoryID
+		}
+	} else if in.TerritoryID != nil && *in.TerritoryID != d.TerritoryID {
+		fields["territoryId"] = "cannot change once the diagnosis exists"
+	}
+	if in.OrganisationIDs != nil || create {
+		var ids []string
+		if in.OrganisationIDs != nil {
+			ids = *in.OrganisationIDs
+		}
+		if why, err := s.checkOrganisers(ctx, p, d.OrgIDs, ids); err != nil {
+			return err
+		} else if why == errNotOrganiser {
+			return apperr.Forbid("You must be an admin or professional of each organising organisation.")
+		} else if why != "" {
+			fields["organisationIds"] = why
+		} else {
+			d.OrgIDs = dedupe(ids)
+		}
+	}
+	if in.Themes != nil {
+		if len(*in.Themes) > len(Themes) {
+			fields["themes"] = "has too many themes"
+		}
+		for _, t := range *in.Themes {
+			if !oneOf(t, Themes) {
+				fields["themes"] = "must be among " + strings.Join(Themes, ", ")
+			}
+		}
+		d.Themes = dedupe(*in.Themes)
+	}
+	if in.Phase != nil {
+		if !oneOf(*in.Phase, Phases) {
+			fields["phase"] = "must be one of " + strings.Join(Phases, ", ")
+		}
+		d.Phase = *in.Phase
+	} else if create {
+		d.Phase = PhaseGathering
+	}
+	if in.Schedule != nil {
+		d.Schedule = nil
+		seen := map[string]bool{}
+		for _, ph := range *in.Schedule {
+			switch {
+			case !oneOf(ph.Name, Phases) || seen[ph.Name]:
+				fields["schedule"] = "each phase (" + strings.Join(Phases, ", ") + ") at most once"
+			case ph.Start != "" && !validDate(ph.Start), ph.End != "" && !validDate(ph.End):
+				fields["schedule"] = "dates must be YYYY-MM-DD"
+			case ph.Start != "" && ph.End != "" && ph.End < ph.Start:
+				fields["schedule"] = "a phase cannot end before it starts"
+			}
+			seen[ph.Name] = true
+			d.Schedule = append(d.Schedule, phaseDoc(ph))
+		}
+	}
+	if create {
+		d.Settings = settingsDoc{VotesPerPerson: DefaultVotesPerPerson}
+	}
+	if in.Settings != nil {
+		if v := in.Settings.AllowNicknames; v != nil {
+			d.Settings.AllowNicknames = *v
+		}
+		if v := in.Settings.PreModeration; v != nil {
+			d.Settings.PreModeration = *v
+		}
+		if v := in.Settings.VotesPerPerson; v != nil {
+			if *v < 1 || *v > MaxVotesPerPersonCap {
+				fields["settings.votesPerPerson"] = "must be between 1 and 50"
+			}
+			d.Settings.VotesPerPerson = *v
+		}
+	}
+	return apperr.Validation(fields)
+}
+
+const errNotOrganiser = "not an organiser"
+
+// checkOrganisers returns why a list of organising organisations is invalid: empty, too long, or holding
+// an organisation (not already organising) where p is neither admin nor professional.
+func (s *Service) checkOrganisers(ctx context.Context, p *auth.Principal, before, ids []string) (string, error) {
+	if len(ids) == 0 || len(ids) > MaxOrganisers {
+		return "needs between 1 and 10 organisations", nil
+	}
+	for _, id := range ids {
+		if !store.ValidID(id) {
+			return "holds an unknown organisation", nil
+		}
+		if oneOf(id, before) || p.PlatformAdmin {
+			continue
+		}
+		ok, err := s.canOrganise(ctx, p.UserID, id)
+		if err != nil {
+			return "", err
+		}
+		if !ok {
+			return errNotOrganiser, nil
+		}
+	}
+	return "", nil
+}
+
+func dedupe(in []string) []string {
+	out := make([]string, 0, len(in))
+	for _, v := range in {
+		if !oneOf(v, out) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// Create starts a diagnosis (professionals or admins of every organising organisation).
+func (s *Service) Create(ctx context.Context, p *auth.Principal, in Input) (*Diagnosis, error) {
+	now := s.now().UTC()
+	d := &diagDoc{ID: store.NewID(), CreatedBy: p.UserID, CreatedAt: now, UpdatedAt: now, Themes: []string{}}
+	if err := s.apply(ctx, p, d, in, true); err != nil {
+		return nil, err
+	}
+	if err := s.rm.Changed(ctx, KindDiagnosis, d.ID, func() error { return s.st.insert(ctx, colDiagnoses, d) }); err != nil {
+		return nil, err
+	}
+	out := d.api(true)
+	return &out, nil
+}
+
+// Get returns a diagnosis (diagnoses are public).
+func (s *Service) Get(ctx context.Context, p *auth.Principal, id string) (*Diagnosis, error) {
+	d, err := s.diagnosis(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	org, err := s.isOrganiser(ctx, p, d.OrgIDs)
+	if err != nil {
+		return nil, err
+	}
+	out := d.api(org)
+	return &out, nil
+}
+
+// Update changes a diagnosis (its organisers). Changing the organisers re-indexes everything inside it,
+// since pending and hidden contributions are visible to the organising organisations.
+func (s *Service) Update(ctx context.Context, p *auth.Principal, id string, in Input) (*Diagnosis, error) {
+	d, err := s.diagnosis(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.requireOrganiser(ctx, p, d, "Only the organisers can change the diagnosis."); err != nil {
+		return nil, err
+	}
+	before := append([]string(nil), d.OrgIDs...)
+	if err := s.apply(ctx, p, d, in, false); err != nil {
+		return nil, err
+	}
+	d.UpdatedAt = s.now().UTC()
+	set := bson.M{"title": d.Title, "description": d.Description, "orgIds": d.OrgIDs, "themes": d.Themes,
+		"phase": d.Phase, "schedule": d.Schedule, "settings": d.Settings, "updatedAt": d.UpdatedAt}
+	if err := s.rm.Changed(ctx, KindDiagnosis, id, func() error {
+		return s.st.update(ctx, colDiagnoses, id, bson.M{"$set": set})
+	}); err != nil {
+		return nil, err
+	}
+	if strings.Join(before, ",") != strings.Join(d.OrgIDs, ",") {
+		if err := s.reindexChildren(ctx, id); err != nil {
+			return nil, err
+		}
+	}
+	out := d.api(true)
+	return &out, nil
+}
+
+// reindexChildren re-announces every contribution, finding and action of a diagnosis (found through the
+// read model as an admin reader, every status) so their indexed visibility follows the new organisers.
+func (s *Service) reindexChildren(ctx context.Context, diagID string) error {
+	for _, kind := range []string{KindContribution, KindFinding, KindAction} {
+		cursor := ""
+		for {
+			res, err := s.rm.List(ctx, search.Reader{Admin: true}, search.ListRequest{Kind: kind, IDsOnly: true,
+				PerPage: 100, Cursor: cursor, Filters: map[string][]string{"parent": {diagID},
+					"status": {StatusPending, StatusPublished, StatusHidden}}})
+			if err != nil {
+				return err
+			}
+			for _, it := range res.Items {
+				_, cid, _ := strings.Cut(it.ID, ":")
+				if err := s.rm.Changed(ctx, kind, cid, func() error { return nil }); err != nil {
+					return err
+				}
+			}
+			if res.NextCursor == "" {
+				return nil
+			}
+			cursor = res.NextCursor
+		}
+	}
+	return nil
+}
+
+// ListInput filters the diagnoses list.
+type ListInput struct {
+	Territory, Theme, Phase, Org, Cursor string
+	Limit                                int
+}
+
+// List returns a page of diagnoses from the read model, each loaded fresh by id. The territory filter
+// matches the territory and everything inside it; org matches the lead (first) organising organisation.
+func (s *Service) List(ctx context.Context, p *auth.Principal, in ListInput) ([]Diagnosis, string, error) {
+	filters := map[string][]string{}
+	fields := map[string]string{}
+	add := func(name, v string, valid bool, why string) {
+		if v == "" {
+			return
+		}
+		if !valid {
+			fields[name] = why
+			return
+		}
+		filters[name] = []string{v}
+	}
+	add("territory", in.Territory, store.ValidID(in.Territory), "is not a valid id")
+	add("theme", in.Theme, oneOf(in.Theme, Themes), "must be one of "+strings.Join(Themes, ", "))
+	add("phase", in.Phase, oneOf(in.Phase, Phases), "must be one of "+strings.Join(Phases, ", "))
+	add("org", in.Org, store.ValidID(in.Org), "is not a valid id")
+	if err := apperr.Validation(fields); err != nil {
+		return nil, "", err
+	}
+	res, err := s.rm.List(ctx, readerFor(p), search.ListRequest{Kind: KindDiagnosis, Filters: filters,
+		Cursor: in.Cursor, PerPage: limit(in.Limit), IDsOnly: true})
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]Diagnosis, 0, len(res.Items))
+	for _, it := range res.Items {
+		_, id, _ := strings.Cut(it.ID, ":")
+		var d diagDoc
+		if err := s.st.get(ctx, colDiagnoses, id, &d); notFound(err) {
+			continue
+		} else if err != nil {
+			return nil, "", err
+		}
+		out = append(out, d.api(false))
+	}
+	return out, res.NextCursor, nil
+}
+
+func limit(n int) int {
+	if n <= 0 || n > 100 {
+		return 30
+	}
+	return n
+}
+
+func readerFor(p *auth.Principal) search.Reader { return readmodel.ReaderFor(p) }

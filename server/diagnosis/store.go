@@ -1,0 +1,145 @@
+package diagnosis
+
+import (
+	"context"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"github.com/teixit/teixit/server/store"
+)
+
+// Collections. Every hot read is an `_id` lookup; the secondary indexes below serve only cold paths (a
+// person's data export and deletion, an index rebuild, a recount).
+const (
+	colDiagnoses     = "diagnoses"
+	colContributions = "diagnosis_contributions"
+	colSupports      = "diagnosis_supports"
+	colReports       = "diagnosis_reports"
+	colFindings      = "diagnosis_findings"
+	colBallots       = "diagnosis_ballots"
+	colStats         = "diagnosis_stats"
+	colActions       = "diagnosis_actions"
+)
+
+// Migrations returns this package's collections and indexes (numbers 0010–0019 are this package's).
+func Migrations() []store.Migration {
+	return []store.Migration{{
+		Name: "0010_diagnosis_collections",
+		Up: func(ctx context.Context, s *store.Store) error {
+			if err := s.CreateCollections(ctx, colDiagnoses, colContributions, colSupports, colReports, colFindings,
+				colBallots, colStats, colActions); err != nil {
+				return err
+			}
+			return s.CreateIndexes(ctx,
+				store.Index{Collection: colContributions, Name: "contributions_author", Keys: []string{"authorId"}},
+				store.Index{Collection: colContributions, Name: "contributions_facilitator", Keys: []string{"assisted.facilitatorId"}},
+				store.Index{Collection: colSupports, Name: "supports_user", Keys: []string{"userId"}},
+				store.Index{Collection: colReports, Name: "reports_user", Keys: []string{"userId"}},
+				store.Index{Collection: colBallots, Name: "ballots_diagnosis", Keys: []string{"diagnosisId"}},
+				store.Index{Collection: colBallots, Name: "ballots_voter", Keys: []string{"voterId"}},
+				store.Index{Collection: colFindings, Name: "findings_author", Keys: []string{"authorId"}},
+			)
+		},
+	}}
+}
+
+// Store reads and writes this package's collections.
+type Store struct{ s *store.Store }
+
+// NewStore wraps the shared store.
+func NewStore(s *store.Store) *Store { return &Store{s: s} }
+
+// get decodes the document with the id from the collection into dst; store.ErrNotFound when absent.
+func (st *Store) get(ctx context.Context, col, id string, dst any) error {
+	return store.Wrap(col+": get", st.s.C(col).FindOne(ctx, bson.M{"_id": id}).Decode(dst))
+}
+
+// insert adds a document; store.ErrDuplicate when its id exists.
+func (st *Store) insert(ctx context.Context, col string, doc any) error {
+	_, err := st.s.C(col).InsertOne(ctx, doc)
+	return store.Wrap(col+": insert", err)
+}
+
+// update applies an update document to one id; store.ErrNotFound when there is no such document.
+func (st *Store) update(ctx context.Context, col, id string, upd bson.M) error {
+	res, err := st.s.C(col).UpdateOne(ctx, bson.M{"_id": id}, upd)
+	if err == nil && res.MatchedCount == 0 {
+		err = store.ErrNotFound
+	}
+	return store.Wrap(col+": update", err)
+}
+
+// updateIf applies upd when the document still has the revision rev; store.ErrNotFound when it changed
+// or vanished (the caller reloads and retries).
+func (st *Store) updateIf(ctx context.Context, col, id string, rev int, upd bson.M) error {
+	res, err := st.s.C(col).UpdateOne(ctx, bson.M{"_id": id, "rev": rev}, upd)
+	if err == nil && res.MatchedCount == 0 {
+		err = store.ErrNotFound
+	}
+	return store.Wrap(col+": update", err)
+}
+
+// remove deletes one id; store.ErrNotFound when absent.
+func (st *Store) remove(ctx context.Context, col, id string) error {
+	res, err := st.s.C(col).DeleteOne(ctx, bson.M{"_id": id})
+	if err == nil && res.DeletedCount == 0 {
+		err = store.ErrNotFound
+	}
+	return store.Wrap(col+": delete", err)
+}
+
+// incStats moves a diagnosis's counters, creating its stats document on first use.
+func (st *Store) incStats(ctx context.Context, diagID string, inc bson.M) error {
+	_, err := st.s.C(colStats).UpdateOne(ctx, bson.M{"_id": diagID}, bson.M{"$inc": inc}, options.Update().SetUpsert(true))
+	return store.Wrap("diagnosis: stats", err)
+}
+
+// stats returns a diagnosis's counters (zero when none were recorded yet).
+func (st *Store) stats(ctx context.Context, diagID string) (*statsDoc, error) {
+	var s statsDoc
+	err := st.get(ctx, colStats, diagID, &s)
+	if notFound(err) {
+		return &statsDoc{ID: diagID, Votes: map[string]int{}}, nil
+	}
+	if s.Votes == nil {
+		s.Votes = map[string]int{}
+	}
+	return &s, err
+}
+
+// ids streams the ids of a collection, optionally filtered (cold paths: rebuilds, data rights).
+func (st *Store) ids(ctx context.Context, col string, filter bson.M, yield func(string) error) error {
+	if filter == nil {
+		filter = bson.M{}
+	}
+	cur, err := st.s.C(col).Find(ctx, filter, options.Find().SetProjection(bson.M{"_id": 1}))
+	if err != nil {
+		return store.Wrap(col+": ids", err)
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		var d struct {
+			ID string `bson:"_id"`
+		}
+		if err := cur.Decode(&d); err != nil {
+			return store.Wrap(col+": ids", err)
+		}
+		if err := yield(d.ID); err != nil {
+			return err
+		}
+	}
+	return store.Wrap(col+": ids", cur.Err())
+}
+
+// collect returns the ids ids would stream.
+func (st *Store) collect(ctx context.Context, col string, filter bson.M) ([]string, error) {
+	var out []string
+	err := st.ids(ctx, col, filter, func(id string) error { out = append(out, id); return nil })
+	return out, err
+}
+
+func (st *Store) count(ctx context.Context, col string) (int, error) {
+	n, err := st.s.C(col).CountDocuments(ctx, bson.M{})
+	return int(n), store.Wrap(col+": count", err)
+}

@@ -153,16 +153,32 @@ func BenchmarkSearchFiltered(b *testing.B) {
 
 func BenchmarkList(b *testing.B) {
 	ix, _ := sharedIndex(b)
-	r := rand.New(rand.NewSource(7))
-	reader := search.Reader{UserID: "u1", Orgs: []string{"o1"}}
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		req := search.ListRequest{Kind: corpus.Kinds[r.Intn(len(corpus.Kinds))], Sort: "-created",
-			Filters: map[string][]string{"territory": {fmt.Sprintf("d%d", r.Intn(corpus.NumDistricts))}},
-			Facets:  []string{"theme"}}
-		if _, err := ix.List(context.Background(), reader, req); err != nil {
-			b.Fatal(err)
-		}
+	for _, v := range []struct {
+		name    string
+		facets  []string
+		idsOnly bool
+		sort    string
+	}{
+		{"district-created-facet", []string{"theme"}, false, "-created"},
+		{"district-created", nil, false, "-created"},
+		{"district-created-ids", nil, true, "-created"},
+		{"district-supports", nil, false, "-supports"},
+	} {
+		b.Run(v.name, func(b *testing.B) {
+			r := rand.New(rand.NewSource(7))
+			reader := search.Reader{UserID: "u1", Orgs: []string{"o1"}}
+			cpu := cpuTime()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				req := search.ListRequest{Kind: corpus.Kinds[r.Intn(len(corpus.Kinds))], Sort: v.sort,
+					Filters: map[string][]string{"territory": {fmt.Sprintf("d%d", r.Intn(corpus.NumDistricts))}},
+					Facets:  v.facets, IDsOnly: v.idsOnly}
+				if _, err := ix.List(context.Background(), reader, req); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportCPU(b, cpu)
+		})
 	}
 }
 

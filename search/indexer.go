@@ -277,7 +277,15 @@ func (x *Indexer) load(ctx context.Context, todo map[string]recheck) (upserts []
 			if d.Kind == "" {
 				d.Kind = kind
 			}
-			upserts = append(upserts, d)
+			nd, err := x.idx.normalise(d)
+			if err != nil {
+				// one bad record must not stall the feed; drop it from the
+				// index rather than leave a stale version visible
+				x.opts.Logger.Warn("search indexer: invalid document removed from the index", "id", d.ID, "err", err)
+				deletes = append(deletes, d.ID)
+				continue
+			}
+			upserts = append(upserts, nd)
 		}
 	}
 	return upserts, deletes, nil

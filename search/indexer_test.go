@@ -231,15 +231,26 @@ func TestIndexerErrorsAndUnknownKinds(t *testing.T) {
 	if cp, _ := ix.Checkpoint(); cp != 2 || titleOf(t, ix, "a") != "Bé" {
 		t.Fatalf("feed stalled on unknown kind: checkpoint %d", cp)
 	}
+	// an invalid document is dropped, not retried forever
+	german := NewIndexer(ix, ob, map[string]Loader{"practice": func(context.Context, []string) (map[string]Document, error) {
+		return map[string]Document{"a": {Title: "Hallo", Language: "de"}}, nil
+	}}, IndexerOptions{})
+	ob.commit(3, "a", "ignored", true)
+	if err := german.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if cp, _ := ix.Checkpoint(); cp != 3 || titleOf(t, ix, "a") != "" {
+		t.Fatalf("invalid document: checkpoint %d, title %q", cp, titleOf(t, ix, "a"))
+	}
 	// a failing loader holds the checkpoint back
 	bad := NewIndexer(ix, ob, map[string]Loader{"practice": func(context.Context, []string) (map[string]Document, error) {
 		return nil, errors.New("store down")
 	}}, IndexerOptions{})
-	ob.commit(3, "b", "X", true)
+	ob.commit(4, "b", "X", true)
 	if _, err := bad.Step(ctx); err == nil {
 		t.Fatal("loader error not reported")
 	}
-	if cp, _ := ix.Checkpoint(); cp != 2 {
+	if cp, _ := ix.Checkpoint(); cp != 3 {
 		t.Fatalf("checkpoint moved past a failed load: %d", cp)
 	}
 }

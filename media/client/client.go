@@ -68,6 +68,10 @@ type Client struct {
 	audio *webrtc.TrackLocalStaticRTP
 	wmu   sync.Mutex
 	added bool
+	// descMu makes our answer leave before candidates gathered for it;
+	// cands holds remote candidates that arrive before the offer.
+	descMu sync.Mutex
+	cands  []webrtc.ICECandidateInit
 	wg    sync.WaitGroup
 }
 
@@ -101,6 +105,8 @@ func New(ctx context.Context, conn Conn, cfg Config) (*Client, error) {
 			return
 		}
 		j := ic.ToJSON()
+		c.descMu.Lock()
+		defer c.descMu.Unlock()
 		_ = c.Send(ctx, signal.TypeCandidate, "", &signal.Candidate{Candidate: j.Candidate, SDPMid: j.SDPMid, SDPMLineIndex: j.SDPMLineIndex})
 	})
 	pc.OnTrack(func(t *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
@@ -171,7 +177,12 @@ func (c *Client) Run(ctx context.Context) error {
 				}
 			}
 		case *signal.Candidate:
-			_ = c.pc.AddICECandidate(webrtc.ICECandidateInit{Candidate: pl.Candidate, SDPMid: pl.SDPMid, SDPMLineIndex: pl.SDPMLineIndex})
+			ci := webrtc.ICECandidateInit{Candidate: pl.Candidate, SDPMid: pl.SDPMid, SDPMLineIndex: pl.SDPMLineIndex}
+			if c.pc.RemoteDescription() == nil {
+				c.cands = append(c.cands, ci)
+			} else {
+				_ = c.pc.AddICECandidate(ci)
+			}
 		case *signal.Ended:
 			ended = true
 		}
@@ -185,6 +196,10 @@ func (c *Client) answer(ctx context.Context, sdp string) error {
 	if err := c.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: sdp}); err != nil {
 		return fmt.Errorf("client: remote offer: %w", err)
 	}
+	for _, ci := range c.cands {
+		_ = c.pc.AddICECandidate(ci)
+	}
+	c.cands = nil
 	if c.audio != nil && !c.added {
 		sender, err := c.pc.AddTrack(c.audio)
 		if err != nil {
@@ -202,6 +217,8 @@ func (c *Client) answer(ctx context.Context, sdp string) error {
 			}
 		}()
 	}
+	c.descMu.Lock()
+	defer c.descMu.Unlock()
 	a, err := c.pc.CreateAnswer(nil)
 	if err != nil {
 		return fmt.Errorf("client: answer: %w", err)

@@ -115,7 +115,7 @@ func (tc *tclient) waitConnected() {
 	deadline := time.Now().Add(waitLimit)
 	for tc.c.PC().ConnectionState() != webrtc.PeerConnectionStateConnected {
 		if time.Now().After(deadline) {
-			tc.t.Fatalf("peer not connected: %s", tc.c.PC().ConnectionState())
+			tc.t.Fatalf("peer not connected: %s (ICE %s)", tc.c.PC().ConnectionState(), tc.c.PC().ICEConnectionState())
 		}
 		time.Sleep(5 * time.Millisecond)
 	}

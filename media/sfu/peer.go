@@ -38,6 +38,10 @@ type peer struct {
 	writerWG  sync.WaitGroup
 	normal    atomic.Bool // session ended by leave, removal or room end
 
+	// descMu orders signalling: a local description is sent before any
+	// candidate gathered for it (gathering starts inside SetLocalDescription).
+	descMu sync.Mutex
+
 	negMu    sync.Mutex
 	offering bool
 	again    bool
@@ -70,6 +74,8 @@ func newPeer(r *sfuRoom, info ParticipantInfo, audioOnly bool, conn Conn) (*peer
 			return
 		}
 		ci := c.ToJSON()
+		p.descMu.Lock()
+		defer p.descMu.Unlock()
 		p.sendMsg(signal.TypeCandidate, "", &signal.Candidate{Candidate: ci.Candidate, SDPMid: ci.SDPMid,
 			SDPMLineIndex: ci.SDPMLineIndex, UsernameFragment: ci.UsernameFragment})
 	})
@@ -285,6 +291,8 @@ func (p *peer) negotiate(restart bool) {
 		p.restart = p.restart || restart
 		return
 	}
+	p.descMu.Lock()
+	defer p.descMu.Unlock()
 	offer, err := p.pc.CreateOffer(&webrtc.OfferOptions{ICERestart: restart})
 	if err == nil {
 		err = p.pc.SetLocalDescription(offer)
@@ -335,6 +343,8 @@ func (p *peer) onOffer(ref, sdp string) error {
 		return errBadSDP
 	}
 	p.flushCandidatesLocked()
+	p.descMu.Lock()
+	defer p.descMu.Unlock()
 	answer, err := p.pc.CreateAnswer(nil)
 	if err == nil {
 		err = p.pc.SetLocalDescription(answer)

@@ -27,6 +27,10 @@ type Options struct {
 	MaxPage int
 	// MaxPerPage bounds PerPage. Default 100.
 	MaxPerPage int
+	// FuzzyBelow: a search whose exact words find fewer documents than this
+	// is run again with typo tolerance (edit distance 1 on words of 5+
+	// letters, ranked below exact matches). Default 3.
+	FuzzyBelow int
 	// PersisterNap is how long scorch's persister waits to gather segments
 	// before writing them (fewer, larger segments). Default 100 ms. Documents
 	// are searchable as soon as Apply returns, whatever this value.
@@ -42,6 +46,9 @@ func (o *Options) defaults() {
 	}
 	if o.MaxPerPage <= 0 {
 		o.MaxPerPage = 100
+	}
+	if o.FuzzyBelow <= 0 {
+		o.FuzzyBelow = 3
 	}
 	if o.PersisterNap <= 0 {
 		o.PersisterNap = 100 * time.Millisecond

@@ -220,13 +220,21 @@ describe('Teixit in the browser', () => {
     assert.match(await page.getByTestId('remove-dialog').textContent(), /at least one admin/);
     await page.getByTestId('remove-dialog-cancel').click();
     assert.equal(await page.getByTestId('member-item').count(), 2);
+
+    // What the message asks for: name a second admin.
+    const bruCard = page.getByTestId('member-item').filter({ hasText: bru.name });
+    await bruCard.getByLabel(`Role of ${bru.name}`).selectOption('admin');
+    await bruCard.getByTestId('member-role-save').click();
+    await bruCard.getByTestId('member-role').filter({ hasText: 'Admin' }).waitFor();
+    assert.match(await page.getByTestId('live-region').textContent(), /Bru Serra is now: Admin/);
+    await checkPage(page, 'organisation-two-admins');
   });
 
   it('switching to Catalan changes the interface and is kept on the account', async () => {
     await page.getByTestId('language-switcher').selectOption('ca');
     await page.getByTestId('nav-home').filter({ hasText: 'Inici' }).waitFor();
     assert.equal(await page.locator('html').getAttribute('lang'), 'ca');
-    assert.equal(await page.getByTestId('members-list').locator('[data-testid=member-role]').last().textContent(), 'Professional');
+    assert.equal(await page.getByTestId('members-list').locator('[data-testid=member-role]').last().textContent(), 'Administració');
     assert.match(await page.getByTestId('my-role').textContent(), /El teu rol: Administració/);
     await checkPage(page, 'organisation-ca');
 

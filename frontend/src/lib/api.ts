@@ -241,6 +241,9 @@ export class ApiClient {
   addMember(id: string, input: { email: string; role: Role }): Promise<Member> {
     return this.post(`/organisations/${encodeURIComponent(id)}/members`, input);
   }
+  setMemberRole(id: string, userId: string, role: Role): Promise<Member> {
+    return this.patch(`/organisations/${encodeURIComponent(id)}/members/${encodeURIComponent(userId)}`, { role });
+  }
   removeMember(id: string, userId: string): Promise<void> {
     return this.del(`/organisations/${encodeURIComponent(id)}/members/${encodeURIComponent(userId)}`);
   }

@@ -10,8 +10,10 @@ import (
 	"fmt"
 	"net"
 	"sync"
+	"sync/atomic"
 
 	"github.com/pion/ice/v2"
+	"github.com/pion/rtcp"
 	"github.com/pion/rtp"
 	"github.com/pion/webrtc/v3"
 
@@ -48,6 +50,8 @@ type Config struct {
 	API     *webrtc.API // nil means LoopbackAPI()
 	Join    signal.Join
 	Publish bool // attach an Opus track to the first offer's receiving m-line
+	// PublishVideo attaches a VP8 track likewise (the room must allow video).
+	PublishVideo bool
 	// ICEServers (e.g. a TURN relay) and RelayOnly (force the relay, as a
 	// restrictive network would) configure the PeerConnection.
 	ICEServers []webrtc.ICEServer
@@ -66,13 +70,15 @@ type Client struct {
 	conn  Conn
 	pc    *webrtc.PeerConnection
 	audio *webrtc.TrackLocalStaticRTP
+	video *webrtc.TrackLocalStaticRTP
+	plis  atomic.Int64
 	wmu   sync.Mutex
 	added bool
 	// descMu makes our answer leave before candidates gathered for it;
 	// cands holds remote candidates that arrive before the offer.
 	descMu sync.Mutex
 	cands  []webrtc.ICECandidateInit
-	wg    sync.WaitGroup
+	wg     sync.WaitGroup
 }
 
 // New creates the PeerConnection and sends the join message.
@@ -95,6 +101,13 @@ func New(ctx context.Context, conn Conn, cfg Config) (*Client, error) {
 	c := &Client{cfg: cfg, conn: conn, pc: pc}
 	if cfg.Publish {
 		c.audio, err = webrtc.NewTrackLocalStaticRTP(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2}, "mic", "me")
+		if err != nil {
+			_ = pc.Close()
+			return nil, err
+		}
+	}
+	if cfg.PublishVideo {
+		c.video, err = webrtc.NewTrackLocalStaticRTP(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000}, "cam", "me")
 		if err != nil {
 			_ = pc.Close()
 			return nil, err
@@ -133,6 +146,12 @@ func New(ctx context.Context, conn Conn, cfg Config) (*Client, error) {
 
 // Audio is the published track (nil unless Config.Publish): write Opus RTP to it.
 func (c *Client) Audio() *webrtc.TrackLocalStaticRTP { return c.audio }
+
+// Video is the published VP8 track (nil unless Config.PublishVideo).
+func (c *Client) Video() *webrtc.TrackLocalStaticRTP { return c.video }
+
+// PLIs counts picture-loss indications the server sent about our video.
+func (c *Client) PLIs() int { return int(c.plis.Load()) }
 
 // PC is the underlying PeerConnection.
 func (c *Client) PC() *webrtc.PeerConnection { return c.pc }
@@ -200,22 +219,19 @@ func (c *Client) answer(ctx context.Context, sdp string) error {
 		_ = c.pc.AddICECandidate(ci)
 	}
 	c.cands = nil
-	if c.audio != nil && !c.added {
-		sender, err := c.pc.AddTrack(c.audio)
-		if err != nil {
-			return fmt.Errorf("client: add track: %w", err)
-		}
+	if !c.added {
 		c.added = true
-		c.wg.Add(1)
-		go func() {
-			defer c.wg.Done()
-			buf := make([]byte, 1500)
-			for {
-				if _, _, err := sender.Read(buf); err != nil {
-					return
-				}
+		for _, tr := range []*webrtc.TrackLocalStaticRTP{c.audio, c.video} {
+			if tr == nil {
+				continue
 			}
-		}()
+			sender, err := c.pc.AddTrack(tr)
+			if err != nil {
+				return fmt.Errorf("client: add track: %w", err)
+			}
+			c.wg.Add(1)
+			go c.readRTCP(sender)
+		}
 	}
 	c.descMu.Lock()
 	defer c.descMu.Unlock()
@@ -227,6 +243,27 @@ func (c *Client) answer(ctx context.Context, sdp string) error {
 		return fmt.Errorf("client: local answer: %w", err)
 	}
 	return c.Send(ctx, signal.TypeAnswer, "", &signal.SDP{SDP: a.SDP})
+}
+
+// readRTCP drains a sender's RTCP, counting picture-loss indications.
+func (c *Client) readRTCP(sender *webrtc.RTPSender) {
+	defer c.wg.Done()
+	buf := make([]byte, 1500)
+	for {
+		n, _, err := sender.Read(buf)
+		if err != nil {
+			return
+		}
+		pkts, err := rtcp.Unmarshal(buf[:n])
+		if err != nil {
+			continue
+		}
+		for _, p := range pkts {
+			if _, ok := p.(*rtcp.PictureLossIndication); ok {
+				c.plis.Add(1)
+			}
+		}
+	}
 }
 
 // Close closes the PeerConnection and the Conn and waits for the track

@@ -36,6 +36,7 @@ type got struct {
 	counter uint32
 	seq     uint16
 	track   string
+	kind    webrtc.RTPCodecType
 }
 
 // tclient is a real Pion peer driven through the real signalling protocol.
@@ -56,7 +57,13 @@ type tclient struct {
 
 func joinRoom(t testing.TB, s *SFU, roomID string, rc RoomConfig, info ParticipantInfo, j signal.Join, publish bool) *tclient {
 	t.Helper()
-	tc := startClient(t, s, roomID, rc, info, j, publish)
+	return joinWith(t, s, roomID, rc, info, client.Config{Join: j, Publish: publish})
+}
+
+// joinWith joins with a full client configuration (its callbacks are set here).
+func joinWith(t testing.TB, s *SFU, roomID string, rc RoomConfig, info ParticipantInfo, cc client.Config) *tclient {
+	t.Helper()
+	tc := startClientWith(t, s, roomID, rc, info, cc)
 	w := tc.waitMsg(signal.TypeWelcome, nil)
 	tc.id = w.Payload.(*signal.Welcome).You
 	tc.token = w.Payload.(*signal.Welcome).ResumeToken
@@ -67,21 +74,24 @@ func joinRoom(t testing.TB, s *SFU, roomID string, rc RoomConfig, info Participa
 
 func startClient(t testing.TB, s *SFU, roomID string, rc RoomConfig, info ParticipantInfo, j signal.Join, publish bool) *tclient {
 	t.Helper()
+	return startClientWith(t, s, roomID, rc, info, client.Config{Join: j, Publish: publish})
+}
+
+func startClientWith(t testing.TB, s *SFU, roomID string, rc RoomConfig, info ParticipantInfo, cc client.Config) *tclient {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	a, b := client.Pipe()
 	tc := &tclient{t: t, msgs: make(chan signal.Message, 4096), rtp: make(chan got, 8192),
 		serveErr: make(chan error, 1), runErr: make(chan error, 1), cancel: cancel}
 	go func() { tc.serveErr <- s.Serve(ctx, roomID, rc, info, a) }()
-	c, err := client.New(ctx, b, client.Config{
-		Join: j, Publish: publish,
-		OnMessage: func(m signal.Message) {
-			select {
-			case tc.msgs <- m:
-			default:
-			}
-		},
-		OnRTP: tc.onRTP,
-	})
+	cc.OnMessage = func(m signal.Message) {
+		select {
+		case tc.msgs <- m:
+		default:
+		}
+	}
+	cc.OnRTP = tc.onRTP
+	c, err := client.New(ctx, b, cc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +106,7 @@ func (tc *tclient) onRTP(tr *webrtc.TrackRemote, p *rtp.Packet) {
 		return
 	}
 	select {
-	case tc.rtp <- got{tag: p.Payload[0], counter: binary.BigEndian.Uint32(p.Payload[1:]), seq: p.SequenceNumber, track: tr.StreamID()}:
+	case tc.rtp <- got{tag: p.Payload[0], counter: binary.BigEndian.Uint32(p.Payload[1:]), seq: p.SequenceNumber, track: tr.StreamID(), kind: tr.Kind()}:
 	default:
 	}
 }

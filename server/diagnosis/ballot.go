@@ -23,7 +23,7 @@ type BallotInput struct {
 
 // Ballot is the API view of a cast ballot (it never names the voter).
 type Ballot struct {
-	ID          string         `json:"id"`
+	ID          string         `json:"id,omitempty"` // only in the person's own data export
 	DiagnosisID string         `json:"diagnosisId"`
 	Assisted    bool           `json:"assisted"`
 	Votes       map[string]int `json:"votes"`
@@ -101,7 +101,7 @@ func (s *Service) Vote(ctx context.Context, p *auth.Principal, diagID string, in
 	if err := s.st.incStats(ctx, d.ID, inc); err != nil {
 		return nil, err
 	}
-	return &Ballot{ID: b.ID, DiagnosisID: d.ID, Assisted: b.Assisted, Votes: in.Votes}, nil
+	return &Ballot{DiagnosisID: d.ID, Assisted: b.Assisted, Votes: in.Votes}, nil
 }
 
 var errAlreadyVoted = apperr.New(apperr.Conflict, "already_voted", "You have already voted in this diagnosis: ballots are final.")

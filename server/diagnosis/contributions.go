@@ -267,6 +267,7 @@ func (s *Service) UpdateContribution(ctx context.Context, p *auth.Principal, id 
 	if in.Nickname != nil || in.Assisted != nil {
 		return nil, apperr.Validation(map[string]string{"nickname": "cannot change after creation"})
 	}
+	oldMedia := c.MediaIDs
 	if err := s.validateContribution(ctx, p, d, c, in, false); err != nil {
 		return nil, err
 	}
@@ -290,6 +291,9 @@ func (s *Service) UpdateContribution(ctx context.Context, p *auth.Principal, id 
 	if err := s.syncMedia(ctx, c, d); err != nil {
 		return nil, err
 	}
+	if err := s.releaseMedia(ctx, minus(oldMedia, c.MediaIDs), p.UserID); err != nil {
+		return nil, err
+	}
 	out, err := s.view(ctx, p, c, org)
 	return &out, err
 }
@@ -311,6 +315,9 @@ func (s *Service) DeleteContribution(ctx context.Context, p *auth.Principal, id 
 		return apperr.New(apperr.Conflict, "cited", "A finding cites this contribution: it can no longer be withdrawn.")
 	}
 	if err := s.rm.Changed(ctx, KindContribution, id, func() error { return s.st.remove(ctx, colContributions, id) }); err != nil {
+		return err
+	}
+	if err := s.releaseMedia(ctx, c.MediaIDs, p.UserID); err != nil {
 		return err
 	}
 	if c.Supports > 0 {
@@ -430,6 +437,19 @@ func (s *Service) syncMedia(ctx context.Context, c *contribDoc, d *diagDoc) erro
 	vis := contributionVisibility(c, d)
 	for _, id := range c.MediaIDs {
 		if err := s.media.SetVisibility(ctx, id, vis); err != nil && !apperr.IsKind(err, apperr.NotFound) {
+			return err
+		}
+	}
+	return nil
+}
+
+// releaseMedia makes files no longer attached private to their owner again.
+func (s *Service) releaseMedia(ctx context.Context, ids []string, owner string) error {
+	if s.media == nil {
+		return nil
+	}
+	for _, id := range ids {
+		if err := s.media.SetVisibility(ctx, id, []string{search.UserPrefix + owner}); err != nil && !apperr.IsKind(err, apperr.NotFound) {
 			return err
 		}
 	}

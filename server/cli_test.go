@@ -42,7 +42,7 @@ func startChild(t *testing.T, dataDir, addr string, env ...string) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "TEIXIT_TEST_CHILD=1", "TEIXIT_TEST_ARGS=serve", "TEIXIT_DATA_DIR="+dataDir, "TEIXIT_ADDR="+addr,
-		"TEIXIT_LOG_LEVEL=warn")
+		"TEIXIT_LOG_LEVEL=warn", "TEIXIT_RTC_UDP_ADDR=127.0.0.1", "TEIXIT_RTC_UDP_PORT=0", "TEIXIT_TURN_PORT=-1")
 	cmd.Env = append(cmd.Env, env...)
 	cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
 	if err := cmd.Start(); err != nil {
@@ -167,6 +167,10 @@ func TestSeedAndGrantAdmin(t *testing.T) {
 			return dir
 		case "TEIXIT_LOG_LEVEL":
 			return "error"
+		case "TEIXIT_RTC_UDP_PORT":
+			return "0"
+		case "TEIXIT_TURN_PORT":
+			return "-1"
 		}
 		return ""
 	}
@@ -199,8 +203,13 @@ func TestReindexRefusesWhileServing(t *testing.T) {
 	dir := t.TempDir()
 	startChild(t, dir, freeAddr(t))
 	env := func(k string) string {
-		if k == "TEIXIT_DATA_DIR" {
+		switch k {
+		case "TEIXIT_DATA_DIR":
 			return dir
+		case "TEIXIT_RTC_UDP_PORT":
+			return "0"
+		case "TEIXIT_TURN_PORT":
+			return "-1"
 		}
 		return ""
 	}

@@ -41,6 +41,16 @@ type Config struct {
 	// UploadLimit is the largest multipart upload in bytes (TEIXIT_UPLOAD_LIMIT). Default 25 MiB; each kind of
 	// upload has its own smaller limit.
 	UploadLimit int
+	// RTCUDPAddr and RTCUDPPort place the single UDP socket all WebRTC peers use (TEIXIT_RTC_UDP_ADDR,
+	// TEIXIT_RTC_UDP_PORT; default all interfaces, port 50000; 0 picks a free port).
+	RTCUDPAddr string
+	RTCUDPPort int
+	// PublicIP is the address peers reach behind 1:1 NAT (TEIXIT_PUBLIC_IP).
+	PublicIP string
+	// TURNPort is the embedded TURN relay's UDP port (TEIXIT_TURN_PORT, default 3478; -1 disables it).
+	TURNPort int
+	// TURNHost is the host name put in turn: URLs (TEIXIT_TURN_HOST; default the request's host).
+	TURNHost string
 	// LoginLimit is the number of login attempts per email per LoginWindow (TEIXIT_LOGIN_LIMIT, default 10);
 	// each IP gets three times as many.
 	LoginLimit  int
@@ -69,6 +79,9 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 		DataDir:         env(getenv, "TEIXIT_DATA_DIR", "./data"),
 		MongoURI:        getenv("TEIXIT_MONGODB_URI"),
 		EmbeddedAddr:    getenv("TEIXIT_EMBEDDED_ADDR"),
+		RTCUDPAddr:      getenv("TEIXIT_RTC_UDP_ADDR"),
+		PublicIP:        getenv("TEIXIT_PUBLIC_IP"),
+		TURNHost:        getenv("TEIXIT_TURN_HOST"),
 		Database:        env(getenv, "TEIXIT_MONGODB_DATABASE", "teixit"),
 		BaseURL:         strings.TrimSuffix(getenv("TEIXIT_BASE_URL"), "/"),
 		LogLevel:        env(getenv, "TEIXIT_LOG_LEVEL", "info"),
@@ -81,6 +94,8 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	c.BodyLimit = envInt(getenv, "TEIXIT_BODY_LIMIT", 1<<20, &errs)
 	c.LoginLimit = envInt(getenv, "TEIXIT_LOGIN_LIMIT", 10, &errs)
 	c.UploadLimit = envInt(getenv, "TEIXIT_UPLOAD_LIMIT", 25<<20, &errs)
+	c.RTCUDPPort = envInt(getenv, "TEIXIT_RTC_UDP_PORT", 50000, &errs)
+	c.TURNPort = envInt(getenv, "TEIXIT_TURN_PORT", 3478, &errs)
 	if v := getenv("TEIXIT_SHUTDOWN_TIMEOUT"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil {
@@ -144,6 +159,15 @@ func (c *Config) validate() error {
 	}
 	if c.UploadLimit < c.BodyLimit {
 		errs = append(errs, errors.New("TEIXIT_UPLOAD_LIMIT must be at least TEIXIT_BODY_LIMIT"))
+	}
+	if c.RTCUDPPort < 0 || c.RTCUDPPort > 65535 {
+		errs = append(errs, errors.New("TEIXIT_RTC_UDP_PORT must be a port number (0 picks a free one)"))
+	}
+	if c.TURNPort < -1 || c.TURNPort > 65535 {
+		errs = append(errs, errors.New("TEIXIT_TURN_PORT must be a port number, or -1 to disable the relay"))
+	}
+	if c.PublicIP != "" && net.ParseIP(c.PublicIP) == nil {
+		errs = append(errs, fmt.Errorf("TEIXIT_PUBLIC_IP: %q is not an IP address", c.PublicIP))
 	}
 	if c.LoginLimit < 1 {
 		errs = append(errs, errors.New("TEIXIT_LOGIN_LIMIT must be at least 1"))

@@ -30,6 +30,8 @@ func NewApp(t testing.TB, mutate ...func(*config.Config)) *App {
 		t.Fatal(err)
 	}
 	cfg.DataDir = t.TempDir()
+	// Media sockets on loopback, on free ports: tests run side by side.
+	cfg.RTCUDPAddr, cfg.RTCUDPPort, cfg.TURNPort = "127.0.0.1", 0, 0
 	for _, m := range mutate {
 		m(&cfg)
 	}

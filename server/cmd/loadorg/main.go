@@ -161,7 +161,7 @@ func serveConstant(addr string) {
 
 func startServer(bin, dir, addr string) *exec.Cmd {
 	cmd := exec.Command(bin, "serve")
-	cmd.Env = append(os.Environ(), "TEIXIT_DATA_DIR="+dir, "TEIXIT_ADDR="+addr, "TEIXIT_LOG_LEVEL=error")
+	cmd.Env = append(os.Environ(), "TEIXIT_DATA_DIR="+dir, "TEIXIT_ADDR="+addr, "TEIXIT_LOG_LEVEL=error", "TEIXIT_RTC_UDP_PORT=0", "TEIXIT_TURN_PORT=-1")
 	cmd.Stderr = os.Stderr
 	check(cmd.Start())
 	return cmd

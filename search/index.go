@@ -70,6 +70,26 @@ type Index struct {
 	applyMu sync.Mutex // serialises Apply: checkpoint check and write are one step
 }
 
+// MappingVersion changes whenever the mapping or the analyzers change in a
+// way that needs existing documents re-indexed. It is stored in each index.
+const MappingVersion = "3"
+
+// mappingVersionKey is the Bleve internal key holding MappingVersion.
+var mappingVersionKey = []byte("teixit.mapping_version")
+
+// Stale reports whether the live index was built with another
+// MappingVersion: queries still work, but results may be incomplete until
+// Rebuild (teixit reindex) runs.
+func (ix *Index) Stale() bool {
+	stale := true
+	ix.with(func(bi bleve.Index) error {
+		v, err := bi.GetInternal(mappingVersionKey)
+		stale = err != nil || string(v) != MappingVersion
+		return nil
+	})
+	return stale
+}
+
 type generation struct {
 	bi   bleve.Index
 	name string // folder name under root
@@ -137,7 +157,12 @@ func (ix *Index) create(name string) (*generation, error) {
 	if err != nil {
 		return nil, fmt.Errorf("search: create %s: %w", name, err)
 	}
-	// the mapping is stored by an (unsafe) batch: make it durable now
+	// the mapping is stored by an (unsafe) batch: make it durable now,
+	// together with its version
+	if err := bi.SetInternal(mappingVersionKey, []byte(MappingVersion)); err != nil {
+		bi.Close()
+		return nil, fmt.Errorf("search: create %s: %w", name, err)
+	}
 	if err := flush(bi); err != nil {
 		bi.Close()
 		return nil, fmt.Errorf("search: create %s: %w", name, err)

@@ -64,6 +64,9 @@ func TestApplyGetDeleteCheckpoint(t *testing.T) {
 	if cp, _ := ix.Checkpoint(); cp != 7 {
 		t.Fatalf("checkpoint after reopen %d", cp)
 	}
+	if ix.Stale() {
+		t.Fatal("fresh index reported stale")
+	}
 	if _, err := ix.Get("contribution:1"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("deleted doc: %v", err)
 	}

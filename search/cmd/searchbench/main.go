@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/teixit/teixit/search"
@@ -89,6 +90,7 @@ func benchOurs(g *corpus.Generator, n, queries int, dir string) error {
 		return err
 	}
 	var indexing time.Duration
+	cpu0 := cpuTime()
 	bar := search.ProgressBar(os.Stderr)
 	done := 0
 	err = batches(g, n, func(docs []search.Document) error {
@@ -107,8 +109,8 @@ func benchOurs(g *corpus.Generator, n, queries int, dir string) error {
 		return err
 	}
 	flushT := time.Since(t)
-	fmt.Printf("ours: indexed %d docs in %s: %.0f docs/s (searchable on return); flush to disk at close %s\n",
-		n, indexing.Round(time.Millisecond), float64(n)/indexing.Seconds(), flushT.Round(time.Millisecond))
+	fmt.Printf("ours: indexed %d docs in %s: %.0f docs/s (searchable on return), %.0f docs per CPU-second (incl. generation); flush at close %s\n",
+		n, indexing.Round(time.Millisecond), float64(n)/indexing.Seconds(), float64(n)/(cpuTime()-cpu0).Seconds(), flushT.Round(time.Millisecond))
 	ix, err = search.Open(dir, search.Options{})
 	if err != nil {
 		return err
@@ -136,6 +138,7 @@ func benchOurs(g *corpus.Generator, n, queries int, dir string) error {
 				Territories: []string{fmt.Sprintf("d%d", r.Intn(corpus.NumDistricts))}}
 		}},
 	}
+	startCPU()
 	for _, k := range kinds {
 		lat := make([]time.Duration, 0, queries)
 		var hits uint64
@@ -194,11 +197,28 @@ func benchOurs(g *corpus.Generator, n, queries int, dir string) error {
 	return nil
 }
 
+// lastCPU is the process CPU time when the current measurement started.
+var lastCPU time.Duration
+
+// startCPU marks the start of a measurement for report's cpu/op column.
+func startCPU() { lastCPU = cpuTime() }
+
+// cpuTime is the process's user+system CPU time: on a shared machine, CPU
+// per operation is steadier than wall time.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
 func report(who, name string, lat []time.Duration, hits uint64, n int) {
+	cpu := cpuTime() - lastCPU
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	p := func(q float64) time.Duration { return lat[min(len(lat)-1, int(q*float64(len(lat))))] }
-	fmt.Printf("%s: %-45s p50 %7.2f ms  p99 %7.2f ms  avg hits %d\n", who, name,
-		float64(p(0.50).Microseconds())/1000, float64(p(0.99).Microseconds())/1000, hits/uint64(n))
+	fmt.Printf("%s: %-43s p50 %7.2f ms  p99 %7.2f ms  cpu/op %6.2f ms  avg hits %d\n", who, name,
+		float64(p(0.50).Microseconds())/1000, float64(p(0.99).Microseconds())/1000,
+		float64(cpu.Microseconds())/1000/float64(n), hits/uint64(n))
+	startCPU()
 }
 
 func dirSize(dir string) int64 {

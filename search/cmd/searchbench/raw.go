@@ -62,6 +62,7 @@ func benchRaw(g *corpus.Generator, n, queries int, dir string) error {
 	}
 	defer bi.Close()
 	var indexing time.Duration
+	cpu0 := cpuTime()
 	err = batches(g, n, func(docs []search.Document) error {
 		b := bi.NewBatch()
 		for _, d := range docs {
@@ -78,8 +79,8 @@ func benchRaw(g *corpus.Generator, n, queries int, dir string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("raw:  indexed %d docs in %s: %.0f docs/s (default safe batches); index size %s\n",
-		n, indexing.Round(time.Millisecond), float64(n)/indexing.Seconds(), human(dirSize(dir)))
+	fmt.Printf("raw:  indexed %d docs in %s: %.0f docs/s (default safe batches), %.0f docs per CPU-second (incl. generation); index size %s\n",
+		n, indexing.Round(time.Millisecond), float64(n)/indexing.Seconds(), float64(n)/(cpuTime()-cpu0).Seconds(), human(dirSize(dir)))
 
 	r := rand.New(rand.NewSource(7))
 	lang := func() string { return search.Languages[r.Intn(len(search.Languages))] }
@@ -134,6 +135,7 @@ func benchRaw(g *corpus.Generator, n, queries int, dir string) error {
 			return sr
 		}},
 	}
+	startCPU()
 	for _, k := range kinds {
 		lat := make([]time.Duration, 0, queries)
 		var hits uint64

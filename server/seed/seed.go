@@ -115,5 +115,8 @@ func Load(ctx context.Context, a *app.App) ([]Account, error) {
 			}
 		}
 	}
+	if err := loadDiagnosis(ctx, a, ids); err != nil {
+		return nil, err
+	}
 	return out, nil
 }

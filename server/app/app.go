@@ -25,7 +25,9 @@ import (
 	"github.com/teixit/teixit/server/comment"
 	"github.com/teixit/teixit/server/config"
 	"github.com/teixit/teixit/server/diagnosis"
+	"github.com/teixit/teixit/server/exchange"
 	"github.com/teixit/teixit/server/httpx"
+	"github.com/teixit/teixit/server/live"
 	"github.com/teixit/teixit/server/mediafile"
 	"github.com/teixit/teixit/server/notify"
 	"github.com/teixit/teixit/server/organisation"
@@ -50,6 +52,8 @@ type App struct {
 	Comments      *comment.Service
 	Notify        *notify.Service
 	Media         *mediafile.Service
+	Exchange      *exchange.Service
+	Live          *live.Service
 	Diagnoses     *diagnosis.Service
 
 	lock      *os.File
@@ -107,6 +111,14 @@ func New(ctx context.Context, cfg config.Config, d Deps) (*App, error) {
 	}
 	a.Media = mediafile.NewService(a.Store, blobs, a.Config.Secret)
 	a.build()
+	a.Live, err = live.New(live.Config{UDPAddr: cfg.RTCUDPAddr, UDPPort: cfg.RTCUDPPort, PublicIP: cfg.PublicIP,
+		TURNPort: cfg.TURNPort, TURNHost: cfg.TURNHost, Secret: a.Config.Secret, BaseURL: cfg.BaseURL, Logger: a.Log}, a.Exchange)
+	if err != nil {
+		_ = rm.Close()
+		a.closeStore(ctx)
+		return nil, fmt.Errorf("live sessions: %w", err)
+	}
+	a.mountRoutes()
 	if err := a.ReadModel.Start(ctx); err != nil {
 		_ = a.ReadModel.Close()
 		a.closeStore(ctx)
@@ -122,11 +134,12 @@ func Migrations() []store.Migration {
 	ms = append(ms, organisation.Migrations()...)
 	ms = append(ms, territory.Migrations()...)
 	ms = append(ms, readmodel.Migrations()...)
-	ms = append(ms, mediafile.Migrations()...)
-	ms = append(ms, diagnosis.Migrations()...)
 	ms = append(ms, notify.Migrations()...)
 	ms = append(ms, practice.Migrations()...)
 	ms = append(ms, comment.Migrations()...)
+	ms = append(ms, mediafile.Migrations()...)
+	ms = append(ms, exchange.Migrations()...)
+	ms = append(ms, diagnosis.Migrations()...)
 	return ms
 }
 
@@ -138,8 +151,11 @@ func (a *App) build() {
 		All: a.Organisations.All, Count: a.Organisations.Count, Link: organisation.Link})
 	a.Accounts.AddHook(a.Organisations)
 	a.Territories = territory.NewService(a.Store, a.Organisations)
-	a.buildDiagnoses()
+	a.Exchange = exchange.NewService(a.Store, a.Organisations, a.ReadModel)
+	a.ReadModel.Register(exchange.IndexKind, readmodel.Kind{Load: a.Exchange.Load, All: a.Exchange.All, Count: a.Exchange.Count, Link: exchange.Link})
+	a.Accounts.AddHook(a.Exchange)
 	a.buildExchange()
+	a.buildDiagnoses()
 
 	a.registry = prometheus.NewRegistry()
 	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -166,7 +182,6 @@ func (a *App) build() {
 	// gzip/brotli for text: most of our users are on slow connections and prepaid data.
 	a.Fiber.Use(compress.New(compress.Config{Level: compress.LevelDefault}))
 	a.Fiber.Use(httpx.SecurityHeaders(httpx.DefaultCSP()))
-	a.mountRoutes()
 }
 
 // accountPeople adapts the account service to what organisations need.
@@ -194,6 +209,11 @@ func (a *App) Serve(ln net.Listener) error {
 // store if this App opened it.
 func (a *App) Shutdown(ctx context.Context) error {
 	err := a.Fiber.ShutdownWithContext(ctx)
+	if a.Live != nil {
+		if cerr := a.Live.Close(); cerr != nil {
+			a.Log.Error("closing live sessions", "err", cerr)
+		}
+	}
 	if a.ReadModel != nil {
 		if cerr := a.ReadModel.Close(); cerr != nil {
 			a.Log.Error("closing the search index", "err", cerr)

@@ -8,6 +8,7 @@ import (
 	"github.com/teixit/teixit/server/account"
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/diagnosis"
+	"github.com/teixit/teixit/server/exchange"
 	"github.com/teixit/teixit/server/httpx"
 	"github.com/teixit/teixit/server/mediafile"
 	"github.com/teixit/teixit/server/organisation"
@@ -46,6 +47,7 @@ func (a *App) table() []route {
 	ter := territory.NewHandlers(a.Territories)
 	dia := diagnosis.NewHandlers(a.Diagnoses)
 	med := mediafile.NewHandlers(a.Media)
+	xd := exchange.NewHandlers(a.Exchange, a.Config.BaseURL)
 	routes := []route{
 		{"POST", "/auth/register", public, acc.Register, "Create an account and sign in", "RegisterInput", "Session"},
 		{"POST", "/auth/login", public, acc.Login, "Sign in (rate limited per IP and per email)", "LoginInput", "Session"},
@@ -70,6 +72,18 @@ func (a *App) table() []route {
 		{"GET", "/search", public, a.ReadModel.Search, "Full-text search over everything the reader may see, with facets", "", "SearchResults"},
 		{"GET", "/search/suggest", public, a.ReadModel.Suggest, "Title completions as you type", "", "SuggestionList"},
 
+		{"GET", "/organisations/:id/calendar.ics", public, xd.OrgCalendar, "An organisation's exchange days as iCalendar", "", ""},
+		{"GET", "/exchange-days", public, xd.List, "Exchange days (?org=, ?upcoming=true), from the read model", "", "ExchangeDayList"},
+		{"POST", "/exchange-days", user, xd.Create, "Schedule an exchange day (host admins and professionals)", "ExchangeDayInput", "ExchangeDay"},
+		{"GET", "/exchange-days/:id", public, xd.Get, "An exchange day with my registration", "", "ExchangeDay"},
+		{"PATCH", "/exchange-days/:id", user, xd.Update, "Change an exchange day (host admins and professionals)", "ExchangeDayInput", "ExchangeDay"},
+		{"POST", "/exchange-days/:id/cancel", user, xd.Cancel, "Cancel an exchange day (host admins and professionals)", "", "ExchangeDay"},
+		{"POST", "/exchange-days/:id/registration", user, xd.Register, "Register (members-only and invite rules apply; waiting list when full)", "ExchangeRegisterInput", "ExchangeDay"},
+		{"DELETE", "/exchange-days/:id/registration", user, xd.Unregister, "Cancel my registration (the first person waiting gets the place)", "", ""},
+		{"GET", "/exchange-days/:id/calendar.ics", public, xd.DayCalendar, "The exchange day as iCalendar", "", ""},
+		{"GET", "/exchange-days/:id/live", user, a.Live.Join(), "The live session's signalling WebSocket (registered participants and host members; media/PROTOCOL.md)", "", ""},
+		{"GET", "/exchange-days/:id/live/ice-servers", user, a.Live.ICEServers, "STUN/TURN servers with short-lived credentials", "", "ICEServers"},
+
 		{"POST", "/media", user, med.Upload, "Upload a file (multipart field file; ?purpose=contribution|attachment)", "", "MediaAsset"},
 		{"GET", "/media/:id", public, med.Serve, "A file's bytes (range requests; private files need access or a signed link)", "", ""},
 		{"GET", "/media/:id/info", public, med.Info, "A file's metadata (same access as the file)", "", "MediaAsset"},
@@ -79,6 +93,8 @@ func (a *App) table() []route {
 
 		{"GET", "/territories", public, ter.List, "Territories, filtered by ?parent= and ?level=", "", "TerritoryList"},
 		{"POST", "/territories", user, ter.Create, "Create a territory (platform and municipality admins)", "TerritoryInput", "Territory"},
+		{"GET", "/territories/:id", public, ter.Get, "A territory with its GeoJSON boundary", "", "Territory"},
+		{"PATCH", "/territories/:id", user, ter.Update, "Change a territory (platform and municipality admins)", "TerritoryInput", "Territory"},
 
 		{"GET", "/diagnoses", public, dia.List, "Diagnoses, filtered by ?territory= (and inside it), ?theme=, ?phase=, ?org= (lead organisation)", "", "DiagnosisList"},
 		{"POST", "/diagnoses", user, dia.Create, "Start a diagnosis (admins or professionals of every organising organisation)", "DiagnosisInput", "Diagnosis"},
@@ -110,8 +126,6 @@ func (a *App) table() []route {
 		{"GET", "/actions/:id", public, dia.GetAction, "An action with its indicators", "", "Action"},
 		{"PATCH", "/actions/:id", user, dia.UpdateAction, "Change an action or its indicators (organisers)", "ActionInput", "Action"},
 		{"POST", "/actions/:id/indicators/:indicatorId/measurements", user, dia.AddMeasurement, "Record a dated indicator value (organisers)", "MeasurementInput", "Action"},
-		{"GET", "/territories/:id", public, ter.Get, "A territory with its GeoJSON boundary", "", "Territory"},
-		{"PATCH", "/territories/:id", user, ter.Update, "Change a territory (platform and municipality admins)", "TerritoryInput", "Territory"},
 	}
 	return append(routes, a.exchangeRoutes()...)
 }

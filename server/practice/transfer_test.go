@@ -1,0 +1,104 @@
+package practice_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/teixit/teixit/server/testkit"
+)
+
+func TestTransfers(t *testing.T) {
+	f := newFixture(t)
+	a, base := f.a, "/api/v1/practices/"+f.pr
+	a.Run(t, []testkit.Scenario{
+		{Name: "a draft cannot be adopted (hidden)", As: f.bea, Method: "POST", Path: base + "/transfers",
+			Body: map[string]string{"organisationId": f.orgB}, Status: 404},
+		{Name: "publish", As: f.ana, Method: "POST", Path: base + "/publish", Status: 200},
+	})
+	tr := "/api/v1/transfers/" + f.pr + "-" + f.orgB
+	a.Run(t, []testkit.Scenario{
+		{Name: "a non-member cannot declare for an organisation", As: f.cai, Method: "POST", Path: base + "/transfers",
+			Body: map[string]string{"organisationId": f.orgB}, Status: 403},
+		{Name: "anonymous", Method: "POST", Path: base + "/transfers", Body: map[string]string{"organisationId": f.orgB}, Status: 401},
+		{Name: "the origin cannot adopt its own", As: f.ana, Method: "POST", Path: base + "/transfers",
+			Body: map[string]string{"organisationId": f.orgA}, Status: 400},
+		{Name: "unknown field", As: f.bea, Method: "POST", Path: base + "/transfers",
+			Body: map[string]string{"organisationId": f.orgB, "status": "evaluated"}, Status: 400},
+		{Name: "declare", As: f.bea, Method: "POST", Path: base + "/transfers",
+			Body: map[string]string{"organisationId": f.orgB, "note": "Ho adaptem a un barri amb *molta* gent gran."}, Status: 201,
+			Contains: []string{`"status":"interested"`, `"allowedNext":["planning","abandoned"]`, `\u003cem\u003emolta\u003c/em\u003e`}},
+		{Name: "declare twice", As: f.bea, Method: "POST", Path: base + "/transfers", Body: map[string]string{"organisationId": f.orgB}, Status: 409,
+			Contains: []string{`"already_transferred"`}},
+		{Name: "origin is notified", As: f.ana, Method: "GET", Path: "/api/v1/notifications", Status: 200,
+			Contains: []string{`"kind":"new_transfer"`, `"unread":1`}},
+		{Name: "skip a stage", As: f.bea, Method: "PATCH", Path: tr, Body: map[string]string{"status": "implementing"}, Status: 409,
+			Contains: []string{`"invalid_transition"`, `it can go to: planning, abandoned`}},
+		{Name: "unknown stage", As: f.bea, Method: "PATCH", Path: tr, Body: map[string]string{"status": "done"}, Status: 400},
+		{Name: "only the adopter moves it", As: f.ana, Method: "PATCH", Path: tr, Body: map[string]string{"status": "planning"}, Status: 403},
+		{Name: "planning", As: f.bea, Method: "PATCH", Path: tr, Body: map[string]string{"status": "planning"}, Status: 200,
+			Contains: []string{`"status":"planning"`}},
+		{Name: "reverse", As: f.bea, Method: "PATCH", Path: tr, Body: map[string]string{"status": "interested"}, Status: 409,
+			Contains: []string{`"invalid_transition"`, `cannot go from planning to interested`}},
+		{Name: "implementing", As: f.bea, Method: "PATCH", Path: tr, Body: map[string]string{"status": "implementing"}, Status: 200},
+		{Name: "evaluated needs an outcome", As: f.bea, Method: "PATCH", Path: tr, Body: map[string]string{"status": "evaluated"}, Status: 400,
+			Contains: []string{`"outcome"`}},
+		{Name: "rating out of range", As: f.bea, Method: "PATCH", Path: tr,
+			Body: map[string]any{"status": "evaluated", "outcome": map[string]any{"rating": 6, "lessons": "x"}}, Status: 400, Contains: []string{`"outcome.rating"`}},
+		{Name: "rating of the wrong type", As: f.bea, Method: "PATCH", Path: tr,
+			Body: `{"status": "evaluated", "outcome": {"rating": "four", "lessons": "x"}}`, Status: 400},
+		{Name: "nothing half-written", Method: "GET", Path: tr, Status: 200, Contains: []string{`"status":"implementing"`, `"outcome":null`}},
+		{Name: "evaluated", As: f.bea, Method: "PATCH", Path: tr,
+			Body: map[string]any{"status": "evaluated", "outcome": map[string]any{"rating": 4, "lessons": "Cal un espai amb cadires còmodes i wifi."}},
+			Status: 200, Contains: []string{`"status":"evaluated"`, `"rating":4`, `"allowedNext":[]`}},
+		{Name: "final stage", As: f.bea, Method: "PATCH", Path: tr, Body: map[string]string{"status": "abandoned"}, Status: 409,
+			Contains: []string{`Evaluated is a final stage`}},
+		{Name: "adopter update", As: f.bea, Method: "POST", Path: tr + "/updates", Body: map[string]string{"text": "Primer mes fet."}, Status: 201,
+			Contains: []string{`"fromOrigin":false`}},
+		{Name: "origin replies", As: f.ana, Method: "POST", Path: tr + "/updates", Body: map[string]string{"text": "Gràcies! Us enviem el guió."}, Status: 201,
+			Contains: []string{`"fromOrigin":true`, `"authorOrganisationId":"` + f.orgA + `"`}},
+		{Name: "outsider cannot post", As: f.cai, Method: "POST", Path: tr + "/updates", Body: map[string]string{"text": "hola"}, Status: 403},
+		{Name: "empty update", As: f.bea, Method: "POST", Path: tr + "/updates", Body: map[string]string{"text": " "}, Status: 400},
+		{Name: "updates newest first", Method: "GET", Path: tr + "/updates", Status: 200, Contains: []string{`{"items":[{"id":`, `Gràcies`}},
+		{Name: "the practice shows where it went", Method: "GET", Path: base, Status: 200,
+			Contains: []string{`"transfers":{"count":1,"evaluated":1,"averageRating":4,"items":[{"id":"` + f.pr + "-" + f.orgB + `","organisationId":"` + f.orgB + `","organisationName":"Fundació B","status":"evaluated","rating":4}]}`}},
+		{Name: "list of transfers", Method: "GET", Path: base + "/transfers", Status: 200, Contains: []string{`"adopterName":"Fundació B"`}},
+		{Name: "sorted by rating", Method: "GET", Path: "/api/v1/practices?sort=rated", Status: 200, Contains: []string{f.pr}},
+		{Name: "outcome is searchable", Method: "GET", Path: "/api/v1/search?q=cadires&kind=transfer", Status: 200, Contains: []string{`"kind":"transfer"`}},
+		{Name: "unknown transfer", Method: "GET", Path: "/api/v1/transfers/nope", Status: 404},
+		{Name: "unknown practice", As: f.bea, Method: "POST", Path: "/api/v1/practices/nope/transfers", Body: map[string]string{"organisationId": f.orgB}, Status: 404},
+	})
+}
+
+func TestSortByTransfers(t *testing.T) {
+	f := newFixture(t)
+	a := f.a
+	a.Do(f.ana, "POST", "/api/v1/practices/"+f.pr+"/publish", nil)
+	var second struct{ ID string }
+	p := completePractice(f.orgA)
+	p["title"] = "Una altra pràctica"
+	a.Do(f.ana, "POST", "/api/v1/practices", p).JSON(t, &second)
+	a.Do(f.ana, "POST", "/api/v1/practices/"+second.ID+"/publish", nil)
+	if r := a.Do(f.bea, "POST", "/api/v1/practices/"+f.pr+"/transfers", map[string]string{"organisationId": f.orgB}); r.Status != 201 {
+		t.Fatal(r.Status, string(r.Body))
+	}
+	var l struct{ Items []struct{ ID string } }
+	a.Do(nil, "GET", "/api/v1/practices?sort=transferred", nil).JSON(t, &l)
+	if len(l.Items) != 2 || l.Items[0].ID != f.pr {
+		t.Fatalf("most transferred first: %+v", l.Items)
+	}
+	a.Do(nil, "GET", "/api/v1/practices?sort=newest", nil).JSON(t, &l)
+	if len(l.Items) != 2 || l.Items[0].ID != second.ID {
+		t.Fatalf("newest first: %+v", l.Items)
+	}
+	// cursor pagination walks both once
+	var page struct {
+		Items      []struct{ ID string }
+		NextCursor string
+	}
+	a.Do(nil, "GET", "/api/v1/practices?limit=1", nil).JSON(t, &page)
+	first := page.Items[0].ID
+	a.Do(nil, "GET", "/api/v1/practices?limit=1&cursor="+page.NextCursor, nil).JSON(t, &page)
+	if len(page.Items) != 1 || page.Items[0].ID == first || !strings.Contains(first+page.Items[0].ID, f.pr) {
+		t.Fatalf("cursor: %s then %+v", first, page)
+	}
+}

@@ -88,6 +88,8 @@ type Indexer struct {
 
 	mu       sync.Mutex
 	ready    bool                 // state below matches the index
+	replay   bool                 // re-reading the window behind the checkpoint
+	replayAt uint64               // last seq read while replaying
 	base     uint64               // checkpoint last read from / written to the index
 	highest  uint64               // highest seq processed
 	gaps     map[uint64]time.Time // seqs skipped over, with when first noticed
@@ -154,15 +156,18 @@ func (x *Indexer) Step(ctx context.Context) (more bool, err error) {
 	if err != nil {
 		return false, err
 	}
-	replay := false
 	if !x.ready || cp != x.base {
-		// first step, or the index was swapped: start over from its checkpoint
-		x.ready, x.base, x.highest, replay = true, cp, cp, true
+		// first step, or the index was swapped: start over from its
+		// checkpoint, re-reading the window behind it (over several steps
+		// if it holds more than a batch)
+		x.ready, x.base, x.highest = true, cp, cp
+		x.replay, x.replayAt = true, cp-min(cp, x.opts.Window)
 		x.gaps = map[uint64]time.Time{}
 	}
+	replay := x.replay
 	after := x.highest
 	if replay {
-		after = cp - min(cp, x.opts.Window)
+		after = x.replayAt
 	} else if g, ok := x.oldestGap(); ok {
 		after = g - 1
 	}
@@ -213,6 +218,13 @@ func (x *Indexer) Step(ctx context.Context) (more bool, err error) {
 		return false, err
 	}
 	// commit the step's bookkeeping
+	if replay {
+		if n := len(changes); n == 0 || n < x.opts.BatchSize || changes[n-1].Seq >= cp {
+			x.replay = false
+		} else {
+			x.replayAt = changes[n-1].Seq
+		}
+	}
 	x.highest = max(newHighest, x.highest)
 	x.base = max(cp, x.highest)
 	for _, s := range filled {

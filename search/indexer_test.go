@@ -158,6 +158,8 @@ func TestIndexerRestartReplaysWindow(t *testing.T) {
 	// seq 12 arrives before 11
 	ob.mu.Lock()
 	ob.write("p9", "Pràctica nou canviada")
+	ob.write("p6", "Pràctica sis canviada")
+	ob.write("p4", "fora de la finestra")
 	ob.mu.Unlock()
 	ob.commit(12, "p12", "Dotze", true)
 	ix, err = Open(dir, Options{})
@@ -165,12 +167,18 @@ func TestIndexerRestartReplaysWindow(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ix.Close()
-	x = NewIndexer(ix, ob, map[string]Loader{"practice": ob.loader()}, IndexerOptions{Window: 5})
+	x = NewIndexer(ix, ob, map[string]Loader{"practice": ob.loader()}, IndexerOptions{Window: 5, BatchSize: 2})
 	if err := x.CatchUp(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if got := titleOf(t, ix, "p9"); got != "Pràctica nou canviada" {
 		t.Fatalf("window not replayed: %q", got)
+	}
+	if got := titleOf(t, ix, "p6"); got != "Pràctica sis canviada" {
+		t.Fatalf("start of the window (beyond one batch) not replayed: %q", got)
+	}
+	if got := titleOf(t, ix, "p4"); got != "Pràctica 4" {
+		t.Fatalf("replay went past the window: %q", got)
 	}
 	ob.commit(11, "p11", "Onze", true)
 	if err := x.CatchUp(ctx); err != nil {

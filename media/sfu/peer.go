@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/pion/rtcp"
 	"github.com/pion/webrtc/v3"
@@ -15,6 +16,13 @@ import (
 // outQueue is how many signalling messages may wait for a slow client before
 // it is disconnected (it can rejoin with its resume token).
 const outQueue = 256
+
+// Signalling rate limit per connection: a burst of rateBurst messages, then
+// rateRefill per second; excess messages are answered with rate_limited.
+const (
+	rateBurst  = 60
+	rateRefill = 20
+)
 
 // maxPendingCandidates bounds candidates buffered before a remote description.
 const maxPendingCandidates = 64
@@ -41,6 +49,9 @@ type peer struct {
 	// descMu orders signalling: a local description is sent before any
 	// candidate gathered for it (gathering starts inside SetLocalDescription).
 	descMu sync.Mutex
+
+	tokens   float64 // rate limit bucket, read loop only
+	lastTick time.Time
 
 	negMu    sync.Mutex
 	offering bool
@@ -164,6 +175,10 @@ func (p *peer) serve(ctx context.Context) error {
 		if err != nil {
 			break
 		}
+		if !p.allow(time.Now()) {
+			p.sendError(errRate, "")
+			continue
+		}
 		m, derr := signal.DecodeClient(data)
 		if derr != nil {
 			p.sendError(derr, "")
@@ -187,6 +202,25 @@ func (p *peer) serve(ctx context.Context) error {
 		return ctx.Err()
 	}
 	return err
+}
+
+var errRate = signal.Errorf(signal.CodeRateLimit, "too many messages; slow down")
+
+// allow takes a token from the connection's bucket.
+func (p *peer) allow(now time.Time) bool {
+	if p.lastTick.IsZero() {
+		p.tokens, p.lastTick = rateBurst, now
+	}
+	p.tokens += now.Sub(p.lastTick).Seconds() * rateRefill
+	p.lastTick = now
+	if p.tokens > rateBurst {
+		p.tokens = rateBurst
+	}
+	if p.tokens < 1 {
+		return false
+	}
+	p.tokens--
+	return true
 }
 
 // shutdown closes the PeerConnection and the connection and waits for the

@@ -257,7 +257,7 @@ func (r *sfuRoom) end(reason string) {
 		peers = append(peers, p)
 	}
 	r.mu.Unlock()
-	r.s.forget(r)
+	r.s.forget(r, true)
 	for _, p := range peers {
 		p.finish(signal.TypeEnded, &signal.Ended{Reason: reason})
 	}

@@ -196,3 +196,42 @@ func TestRoomEndClosesEverything(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestEndedRoomRefusesLateJoin: after EndRoom, a join (or a reconnect with
+// a resume token) for that room gets "ended" instead of a fresh empty room.
+func TestEndedRoomRefusesLateJoin(t *testing.T) {
+	s := newTestSFU(t)
+	h := joinRoom(t, s, "x", RoomConfig{}, host("host"), signal.Join{}, false)
+	s.EndRoom("x", "the exchange day is closed")
+	m := h.waitMsg(signal.TypeEnded, nil)
+	if m.Payload.(*signal.Ended).Reason != "the exchange day is closed" {
+		t.Fatalf("ended %+v", m.Payload)
+	}
+	late := startClient(t, s, "x", RoomConfig{}, host("host"), signal.Join{ResumeToken: h.token}, false)
+	late.waitError(signal.CodeEnded, "join")
+}
+
+// TestRateLimit floods chat: the excess is answered with rate_limited, the
+// connection stays open, and chat works again once the bucket refills.
+func TestRateLimit(t *testing.T) {
+	s := newTestSFU(t)
+	l := joinRoom(t, s, "rl", RoomConfig{}, listener("l"), signal.Join{}, false)
+	for i := 0; i < 3*rateBurst; i++ {
+		l.send(signal.TypeChat, "", &signal.ChatSend{Text: "spam"})
+	}
+	l.waitError(signal.CodeRateLimit, "")
+	deadline := time.Now().Add(waitLimit)
+	for {
+		l.send(signal.TypeChat, "", &signal.ChatSend{Text: "calm"})
+		select {
+		case m := <-l.msgs:
+			if m.Type == signal.TypeChat && m.Payload.(*signal.ChatLine).Text == "calm" {
+				return
+			}
+		case <-time.After(200 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("chat never worked again after the flood")
+		}
+	}
+}

@@ -20,6 +20,7 @@ import (
 	"github.com/pion/webrtc/v3"
 
 	"github.com/teixit/teixit/media/room"
+	"github.com/teixit/teixit/media/signal"
 )
 
 // Config configures an SFU.
@@ -36,6 +37,14 @@ type Config struct {
 	Grace time.Duration
 	// JoinTimeout bounds the wait for the first join message; 0 means 15 s.
 	JoinTimeout time.Duration
+	// EndedTTL is how long an ended room's ID keeps refusing joins (a late
+	// reconnect gets "ended" instead of a fresh empty room); 0 means 1 h.
+	EndedTTL time.Duration
+	// SocketBuffer is the kernel receive/send buffer asked for the ICE UDP
+	// socket; 0 means 4 MiB. All peers share this socket, so a short stall
+	// of the process must not overflow it (Linux caps it at
+	// net.core.rmem_max / wmem_max).
+	SocketBuffer int
 	// Logger receives operational logs; nil means slog.Default().
 	Logger *slog.Logger
 }
@@ -49,14 +58,15 @@ var (
 
 // SFU holds the rooms of one process. It is safe for concurrent use.
 type SFU struct {
-	cfg  Config
-	log  *slog.Logger
-	udp  *net.UDPConn
-	mux  ice.UDPMux
-	api  *webrtc.API
-	mu   sync.Mutex
-	rms  map[string]*sfuRoom
-	done bool
+	cfg   Config
+	log   *slog.Logger
+	udp   *net.UDPConn
+	mux   ice.UDPMux
+	api   *webrtc.API
+	mu    sync.Mutex
+	rms   map[string]*sfuRoom
+	ended map[string]time.Time // ended room ID → when
+	done  bool
 }
 
 // NewSFU opens the ICE UDP socket and prepares the WebRTC stack. Close
@@ -67,6 +77,12 @@ func NewSFU(cfg Config) (*SFU, error) {
 	}
 	if cfg.JoinTimeout <= 0 {
 		cfg.JoinTimeout = 15 * time.Second
+	}
+	if cfg.SocketBuffer <= 0 {
+		cfg.SocketBuffer = 4 << 20
+	}
+	if cfg.EndedTTL <= 0 {
+		cfg.EndedTTL = time.Hour
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -81,7 +97,10 @@ func NewSFU(cfg Config) (*SFU, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sfu: listen udp: %w", err)
 	}
-	s := &SFU{cfg: cfg, log: cfg.Logger, udp: udp, rms: map[string]*sfuRoom{}}
+	// Best effort: the kernel clamps to its maximum and errors are harmless.
+	_ = udp.SetReadBuffer(cfg.SocketBuffer)
+	_ = udp.SetWriteBuffer(cfg.SocketBuffer)
+	s := &SFU{cfg: cfg, log: cfg.Logger, udp: udp, rms: map[string]*sfuRoom{}, ended: map[string]time.Time{}}
 	s.mux = webrtc.NewICEUDPMux(nil, udp)
 	if s.api, err = newAPI(cfg, s.mux); err != nil {
 		_ = s.mux.Close()
@@ -142,6 +161,9 @@ func (s *SFU) room(id string, rc RoomConfig) (*sfuRoom, error) {
 	if s.done {
 		return nil, ErrClosed
 	}
+	if t, ok := s.ended[id]; ok && time.Since(t) < s.cfg.EndedTTL {
+		return nil, room.ErrEnded
+	}
 	r, ok := s.rms[id]
 	if !ok {
 		r = newRoom(s, id, rc)
@@ -150,9 +172,19 @@ func (s *SFU) room(id string, rc RoomConfig) (*sfuRoom, error) {
 	return r, nil
 }
 
-// forget drops r from the map if it is still the room for its id.
-func (s *SFU) forget(r *sfuRoom) {
+// forget drops r from the map if it is still the room for its id; an ended
+// room's ID is remembered for EndedTTL.
+func (s *SFU) forget(r *sfuRoom, ended bool) {
 	s.mu.Lock()
+	if ended {
+		now := time.Now()
+		for id, t := range s.ended {
+			if now.Sub(t) >= s.cfg.EndedTTL {
+				delete(s.ended, id)
+			}
+		}
+		s.ended[r.id] = now
+	}
 	if s.rms[r.id] == r {
 		delete(s.rms, r.id)
 	}
@@ -204,6 +236,7 @@ func (s *SFU) Serve(ctx context.Context, roomID string, rc RoomConfig, p Partici
 	}
 	r, err := s.room(roomID, rc)
 	if err != nil {
+		writeError(ctx, conn, signal.AsError(err), ref)
 		return err
 	}
 	pe, err := r.admit(ctx, p, join, ref, conn)

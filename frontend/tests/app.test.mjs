@@ -99,8 +99,12 @@ describe('Teixit in the browser', () => {
 
     await pw.fill(PASSWORD);
     await page.getByTestId('register-submit').click();
-    await page.waitForURL('**/account');
     await page.getByTestId('nav-logout').waitFor();
+    assert.equal(new URL(page.url()).pathname, '/');
+    assert.match(await page.getByTestId('live-region').textContent(), /Your account is ready/);
+    assert.match(await page.locator('main').textContent(), /Hello, Anna Puig/);
+    await page.getByTestId('nav-account').click();
+    await page.waitForURL('**/account');
     assert.equal(await page.getByTestId('account-email').textContent(), anna.email);
   });
 
@@ -175,9 +179,9 @@ describe('Teixit in the browser', () => {
     await pb.getByLabel('Password').fill(PASSWORD);
     await pb.locator('#register-language').selectOption('es');
     await pb.getByTestId('register-submit').click();
-    await pb.waitForURL('**/account');
+    await pb.getByTestId('nav-account').waitFor();
     assert.equal(await pb.locator('html').getAttribute('lang'), 'es');
-    assert.equal(await heading(pb).textContent(), 'Mi cuenta');
+    assert.match(await heading(pb).textContent(), /trabajamos juntos/);
     await pb.goto(orgUrl);
     await heading(pb).filter({ hasText: 'Veïns del Raval' }).waitFor();
     await pb.getByTestId('members-only').waitFor();

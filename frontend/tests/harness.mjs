@@ -3,6 +3,7 @@
 //
 // Environment:
 //   TEIXIT_TEST_BASE_URL  use a server that is already running instead of building one (e.g. http://127.0.0.1:8080)
+//   TEIXIT_TEST_BINARY    run this server binary (built with the current frontend/dist) instead of `go build`
 //   CHROMIUM_PATH         browser to drive (default /usr/bin/chromium)
 //   TEIXIT_SCREENSHOTS    folder for screenshots (default: a new folder under the system temp dir)
 import { spawn, execFileSync } from 'node:child_process';
@@ -69,8 +70,11 @@ export async function startServer(extraEnv = {}) {
   const index = readFileSync(path.join(frontendDir, 'dist', 'index.html'), 'utf8');
   if (!index.includes('/assets/')) throw new Error('frontend/dist holds the placeholder: run `npm run build` first');
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'teixit-browser-'));
-  const bin = path.join(tmp, 'teixit');
-  execFileSync('go', ['build', '-o', bin, './server'], { cwd: repoRoot, stdio: 'inherit' });
+  let bin = process.env.TEIXIT_TEST_BINARY;
+  if (!bin) {
+    bin = path.join(tmp, 'teixit');
+    execFileSync('go', ['build', '-o', bin, './server'], { cwd: repoRoot, stdio: 'inherit' });
+  }
   const dataDir = path.join(tmp, 'data');
   mkdirSync(dataDir);
   const port = await freePort();

@@ -22,7 +22,11 @@ describe('Teixit in the browser', () => {
   const anna = { name: 'Anna Puig', email: `anna.${stamp}@example.org` };
   const bru = { name: 'Bru Serra', email: `bru.${stamp}@example.org` };
 
-  const newContext = () => browser.newContext({ viewport: DESKTOP, locale: 'en-US', bypassCSP: true, reducedMotion: 'reduce' });
+  const newContext = async () => {
+    const ctx = await browser.newContext({ viewport: DESKTOP, locale: 'en-US', bypassCSP: true, reducedMotion: 'reduce' });
+    ctx.setDefaultTimeout(60_000); // the machine is shared: be patient, the assertions stay strict
+    return ctx;
+  };
 
   before(async () => {
     server = await startServer();

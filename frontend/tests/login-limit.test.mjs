@@ -20,6 +20,7 @@ describe('login rate limit', { skip: process.env.TEIXIT_TEST_BASE_URL ? 'needs i
 
   it('tells the person how many minutes to wait, in their language', async () => {
     const ctx = await browser.newContext({ locale: 'it-IT', bypassCSP: true });
+    ctx.setDefaultTimeout(60_000);
     const page = await ctx.newPage();
     await page.goto(server.base + '/login');
     await page.locator('#login-email').fill('nessuno@example.org');

@@ -27,7 +27,6 @@ type sfuRoom struct {
 	mu      sync.Mutex
 	st      *room.Room
 	peers   map[string]*peer // participant ID → current connection
-	infos   map[string]ParticipantInfo
 	sources map[string][]*source
 	fans    map[fanKey]*fanout
 	timer   *time.Timer
@@ -38,8 +37,8 @@ type sfuRoom struct {
 func newRoom(s *SFU, id string, rc RoomConfig) *sfuRoom {
 	r := &sfuRoom{
 		s: s, id: id, cfg: rc,
-		st:    room.New(room.Config{Questions: rc.Questions, Capacity: rc.Capacity, Grace: s.cfg.Grace}),
-		peers: map[string]*peer{}, infos: map[string]ParticipantInfo{},
+		st:      room.New(room.Config{Questions: rc.Questions, Capacity: rc.Capacity, Grace: s.cfg.Grace}),
+		peers:   map[string]*peer{},
 		sources: map[string][]*source{}, fans: map[fanKey]*fanout{},
 	}
 	r.fans[fanKey{"", webrtc.RTPCodecTypeAudio}] = newFanout("floor", "", webrtc.RTPCodecTypeAudio, opusCodec)
@@ -91,7 +90,6 @@ func (r *sfuRoom) admit(ctx context.Context, info ParticipantInfo, j *signal.Joi
 	pe.info = ParticipantInfo{UserID: part.UserID, DisplayName: part.DisplayName, Role: part.Role}
 	old := r.peers[part.ID]
 	r.peers[part.ID] = pe
-	r.infos[part.ID] = pe.info
 	subs := r.ownFansLocked(part, j.AudioOnly)
 	var fans []*fanout
 	for k, f := range r.fans {
@@ -190,7 +188,6 @@ func (r *sfuRoom) dropOwnedLocked(id string) []*downTrack {
 			drops = append(drops, *f.downs.Load()...)
 		}
 	}
-	delete(r.infos, id)
 	return drops
 }
 

@@ -41,9 +41,9 @@ type Config struct {
 	// reconnect gets "ended" instead of a fresh empty room); 0 means 1 h.
 	EndedTTL time.Duration
 	// SocketBuffer is the kernel receive/send buffer asked for the ICE UDP
-	// socket; 0 means 4 MiB. All peers share this socket, so a short stall
-	// of the process must not overflow it (Linux caps it at
-	// net.core.rmem_max / wmem_max).
+	// socket; 0 means 1 MiB. All peers share this socket, so a short stall
+	// of the process must not overflow it; much more would only queue audio
+	// that arrives too late to play (Linux caps it at net.core.rmem_max).
 	SocketBuffer int
 	// Logger receives operational logs; nil means slog.Default().
 	Logger *slog.Logger
@@ -79,7 +79,7 @@ func NewSFU(cfg Config) (*SFU, error) {
 		cfg.JoinTimeout = 15 * time.Second
 	}
 	if cfg.SocketBuffer <= 0 {
-		cfg.SocketBuffer = 4 << 20
+		cfg.SocketBuffer = 1 << 20
 	}
 	if cfg.EndedTTL <= 0 {
 		cfg.EndedTTL = time.Hour

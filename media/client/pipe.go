@@ -29,6 +29,7 @@ type pipeEnd struct {
 	s   *pipeShared
 }
 
+// ReadMessage returns the next message, delivering what was written before a Close.
 func (p *pipeEnd) ReadMessage(ctx context.Context) ([]byte, error) {
 	select { // what was written before Close is still delivered
 	case b := <-p.in:
@@ -45,6 +46,7 @@ func (p *pipeEnd) ReadMessage(ctx context.Context) ([]byte, error) {
 	}
 }
 
+// WriteMessage queues a copy of b for the other end.
 func (p *pipeEnd) WriteMessage(ctx context.Context, b []byte) error {
 	select {
 	case <-p.s.done:
@@ -61,6 +63,7 @@ func (p *pipeEnd) WriteMessage(ctx context.Context, b []byte) error {
 	}
 }
 
+// Close closes both ends and unblocks pending calls.
 func (p *pipeEnd) Close() error {
 	p.s.once.Do(func() { close(p.s.done) })
 	return nil

@@ -35,6 +35,7 @@ type Error struct {
 	RefID   string `json:"refId,omitempty"`
 }
 
+// Error implements error.
 func (e *Error) Error() string { return e.Code + ": " + e.Message }
 
 // Errorf builds an *Error with a formatted message.

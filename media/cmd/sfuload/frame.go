@@ -24,6 +24,7 @@ const maxFrame = 1 << 20
 
 func newFrameConn(c net.Conn) *frameConn { return &frameConn{c: c, r: bufio.NewReader(c)} }
 
+// ReadMessage reads one frame; cancelling ctx closes the connection.
 func (f *frameConn) ReadMessage(ctx context.Context) ([]byte, error) {
 	stop := context.AfterFunc(ctx, func() { _ = f.c.Close() })
 	defer stop()
@@ -42,6 +43,7 @@ func (f *frameConn) ReadMessage(ctx context.Context) ([]byte, error) {
 	return b, nil
 }
 
+// WriteMessage writes one frame atomically.
 func (f *frameConn) WriteMessage(ctx context.Context, b []byte) error {
 	if len(b) > maxFrame {
 		return fmt.Errorf("frame of %d bytes too large", len(b))
@@ -55,4 +57,5 @@ func (f *frameConn) WriteMessage(ctx context.Context, b []byte) error {
 	return err
 }
 
+// Close closes the TCP connection.
 func (f *frameConn) Close() error { return f.c.Close() }

@@ -235,3 +235,60 @@ func TestRateLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestRemoveAndLeave: a moderator removes a listener (who is told and
+// disconnected), another leaves; everyone else sees them go, and once the
+// last participant leaves the room is forgotten with no goroutine left.
+func TestRemoveAndLeave(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	s, err := NewSFU(Config{UDPAddr: "127.0.0.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc := RoomConfig{}
+	h := joinRoom(t, s, "rm", rc, host("host"), signal.Join{}, false)
+	mod := joinRoom(t, s, "rm", rc, ParticipantInfo{UserID: "u-mod", DisplayName: "mod", Role: room.Moderator}, signal.Join{}, true)
+	a := joinRoom(t, s, "rm", rc, listener("a"), signal.Join{}, false)
+	b := joinRoom(t, s, "rm", rc, listener("b"), signal.Join{}, false)
+	warmUp(t, mod, h, a, b) // the moderator's own stream reaches everyone
+
+	a.send(signal.TypeRemove, "r0", &signal.Target{ParticipantID: b.id})
+	a.waitError(signal.CodeForbidden, "r0")
+	mod.send(signal.TypeRemove, "r1", &signal.Target{ParticipantID: h.id})
+	mod.waitError(signal.CodeForbidden, "r1")
+	mod.send(signal.TypeRemove, "r2", &signal.Target{ParticipantID: b.id})
+	if m := b.waitMsg(signal.TypeEnded, nil); m.Payload.(*signal.Ended).Reason == "" {
+		t.Fatal("removed participant got no reason")
+	}
+	if err := <-b.serveErr; err != nil {
+		t.Fatalf("Serve of the removed participant returned %v", err)
+	}
+	b.serveErr <- nil
+	h.waitMsg(signal.TypeLeft, func(m signal.Message) bool { return m.Payload.(*signal.Target).ParticipantID == b.id })
+
+	mod.send(signal.TypeLeave, "", nil)
+	h.waitMsg(signal.TypeLeft, func(m signal.Message) bool { return m.Payload.(*signal.Target).ParticipantID == mod.id })
+	if err := <-mod.serveErr; err != nil {
+		t.Fatalf("Serve after leave returned %v", err)
+	}
+	mod.serveErr <- nil
+	// the moderator's stream is gone from the others' sessions
+	a.waitMsg(signal.TypeOffer, nil)
+
+	for _, c := range []*tclient{a, h} {
+		c.send(signal.TypeLeave, "", nil)
+		if err := <-c.serveErr; err != nil {
+			t.Fatalf("Serve after leave returned %v", err)
+		}
+		c.serveErr <- nil
+	}
+	if n := s.Rooms(); n != 0 {
+		t.Fatalf("%d rooms left after everyone left", n)
+	}
+	for _, c := range []*tclient{h, mod, a, b} {
+		c.close()
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+}

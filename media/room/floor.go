@@ -89,6 +89,9 @@ func (r *Room) GrantFloor(actor, target string) (revoked string, err error) {
 		return "", nil
 	}
 	revoked = r.floor
+	if old, ok := r.byID[revoked]; ok && !old.Role.Moderates() {
+		old.Speaking = false // no longer forwarded, so no longer heard
+	}
 	r.floor = target
 	r.dequeue(target)
 	t.Muted = false
@@ -114,6 +117,9 @@ func (r *Room) RevokeFloor(actor, target string) error {
 		return ErrNotAllowed
 	}
 	r.floor = ""
+	if t := r.byID[target]; !t.Role.Moderates() {
+		t.Speaking = false
+	}
 	return nil
 }
 

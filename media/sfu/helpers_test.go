@@ -37,6 +37,7 @@ type got struct {
 	seq     uint16
 	track   string
 	kind    webrtc.RTPCodecType
+	ssrc    uint32
 }
 
 // tclient is a real Pion peer driven through the real signalling protocol.
@@ -106,7 +107,7 @@ func (tc *tclient) onRTP(tr *webrtc.TrackRemote, p *rtp.Packet) {
 		return
 	}
 	select {
-	case tc.rtp <- got{tag: p.Payload[0], counter: binary.BigEndian.Uint32(p.Payload[1:]), seq: p.SequenceNumber, track: tr.StreamID(), kind: tr.Kind()}:
+	case tc.rtp <- got{tag: p.Payload[0], counter: binary.BigEndian.Uint32(p.Payload[1:]), seq: p.SequenceNumber, track: tr.StreamID(), kind: tr.Kind(), ssrc: uint32(tr.SSRC())}:
 	default:
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pion/rtcp"
 	"github.com/pion/rtp"
 	"github.com/pion/webrtc/v3"
 
@@ -42,7 +43,20 @@ func TestVideoKeyframeOnSubscribeAndAudioOnly(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	waitKind(t, v, webrtc.RTPCodecTypeVideo, h.id)
+	ssrc := waitKind(t, v, webrtc.RTPCodecTypeVideo, h.id)
+
+	// A subscriber's own PLI is relayed to the publisher.
+	before = h.c.PLIs()
+	if err := v.c.PC().WriteRTCP([]rtcp.Packet{&rtcp.PictureLossIndication{MediaSSRC: ssrc}}); err != nil {
+		t.Fatal(err)
+	}
+	deadline = time.Now().Add(waitLimit)
+	for h.c.PLIs() == before {
+		if time.Now().After(deadline) {
+			t.Fatal("a subscriber's PLI did not reach the publisher")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 
 	h.publish('H', 0, 20)
 	for _, g := range ao.collect('H', 0, 20) {
@@ -57,14 +71,14 @@ func TestVideoKeyframeOnSubscribeAndAudioOnly(t *testing.T) {
 	}
 }
 
-func waitKind(t *testing.T, tc *tclient, kind webrtc.RTPCodecType, stream string) {
+func waitKind(t *testing.T, tc *tclient, kind webrtc.RTPCodecType, stream string) uint32 {
 	t.Helper()
 	timeout := time.After(waitLimit)
 	for {
 		select {
 		case g := <-tc.rtp:
 			if g.kind == kind && g.track == stream {
-				return
+				return g.ssrc
 			}
 		case <-timeout:
 			t.Fatalf("no %s packets from %s", kind, stream)

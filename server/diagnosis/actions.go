@@ -268,15 +268,14 @@ func (s *Service) Actions(ctx context.Context, p *auth.Principal, diagID, status
 		return nil, "", err
 	}
 	out := make([]Action, 0, len(res.Items))
-	for _, it := range res.Items {
-		_, id, _ := strings.Cut(it.ID, ":")
-		var a actionDoc
-		if err := s.st.get(ctx, colActions, id, &a); notFound(err) {
-			continue
-		} else if err != nil {
-			return nil, "", err
+	docs, err := getMany[actionDoc](ctx, s.st, colActions, docIDs(res.Items))
+	if err != nil {
+		return nil, "", err
+	}
+	for _, a := range docs {
+		if a != nil { // nil: deleted since it was indexed
+			out = append(out, a.api())
 		}
-		out = append(out, a.api())
 	}
 	return out, res.NextCursor, nil
 }

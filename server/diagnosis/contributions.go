@@ -378,22 +378,28 @@ func (s *Service) listContributions(ctx context.Context, p *auth.Principal, d *d
 	if err != nil {
 		return nil, "", err
 	}
-	out := make([]Contribution, 0, len(res.Items))
-	for _, it := range res.Items {
-		_, id, _ := strings.Cut(it.ID, ":")
-		var c contribDoc
-		if err := s.st.get(ctx, colContributions, id, &c); notFound(err) {
-			continue
-		} else if err != nil {
+	ids := docIDs(res.Items)
+	docs, err := getMany[contribDoc](ctx, s.st, colContributions, ids)
+	if err != nil {
+		return nil, "", err
+	}
+	var supported []*supportDoc
+	if p != nil {
+		keys := make([]string, len(ids))
+		for i, id := range ids {
+			keys[i] = id + ":" + p.UserID
+		}
+		if supported, err = getMany[supportDoc](ctx, s.st, colSupports, keys); err != nil {
 			return nil, "", err
 		}
-		if !visible(&c, principalID(p), org) {
-			continue // changed since it was indexed
+	}
+	out := make([]Contribution, 0, len(docs))
+	for i, c := range docs {
+		if c == nil || !visible(c, principalID(p), org) {
+			continue // deleted or changed since it was indexed
 		}
-		v, err := s.view(ctx, p, &c, org)
-		if err != nil {
-			return nil, "", err
-		}
+		v := c.api(principalID(p), org)
+		v.Supported = supported != nil && supported[i] != nil
 		out = append(out, v)
 	}
 	return out, res.NextCursor, nil

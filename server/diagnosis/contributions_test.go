@@ -21,7 +21,7 @@ func TestContributions(t *testing.T) {
 			Body: map[string]any{"kind": "need", "theme": "housing", "text": "Hola", "nickname": "Rosa"}, Status: 403,
 			Contains: []string{`"code":"nicknames_not_allowed"`}},
 		{Name: "point outside the territory", As: w.cai, Method: "POST", Path: contribs,
-			Body: map[string]any{"kind": "need", "theme": "housing", "text": "Lluny", "point": map[string]float64{"lat": 41.5, "lon": 2.17}},
+			Body:   map[string]any{"kind": "need", "theme": "housing", "text": "Lluny", "point": map[string]float64{"lat": 41.5, "lon": 2.17}},
 			Status: 400, Contains: []string{`"code":"point_outside"`}},
 		{Name: "point off the globe", As: w.cai, Method: "POST", Path: contribs,
 			Body: map[string]any{"kind": "need", "theme": "housing", "text": "x", "point": map[string]float64{"lat": 141, "lon": 2}}, Status: 400},
@@ -39,10 +39,10 @@ func TestContributions(t *testing.T) {
 			Body: map[string]any{"kind": "need", "theme": "housing", "text": "Hola", "mediaIds": []string{"nothere"}}, Status: 400,
 			Contains: []string{`"mediaIds":"must be files you uploaded`}},
 		{Name: "assisted without consent", As: w.bea, Method: "POST", Path: contribs,
-			Body: map[string]any{"kind": "need", "theme": "ageing_loneliness", "text": "Estic sola", "assisted": map[string]any{"consent": false}},
+			Body:   map[string]any{"kind": "need", "theme": "ageing_loneliness", "text": "Estic sola", "assisted": map[string]any{"consent": false}},
 			Status: 400, Contains: []string{`"assisted.consent"`}},
 		{Name: "assisted by a non-organiser", As: w.cai, Method: "POST", Path: contribs,
-			Body: map[string]any{"kind": "need", "theme": "ageing_loneliness", "text": "Estic sola", "assisted": map[string]any{"consent": true}},
+			Body:   map[string]any{"kind": "need", "theme": "ageing_loneliness", "text": "Estic sola", "assisted": map[string]any{"consent": true}},
 			Status: 403},
 		{Name: "unknown diagnosis", As: w.cai, Method: "POST", Path: "/api/v1/diagnoses/nothere/contributions", Body: need, Status: 404},
 	})
@@ -53,7 +53,7 @@ func TestContributions(t *testing.T) {
 	cp := "/api/v1/contributions/"
 	a.Run(t, []testkit.Scenario{
 		{Name: "published at once, language detected, author not shown", Method: "GET", Path: cp + mine, Status: 200,
-			Contains: []string{`"status":"published"`, `"language":"ca"`, `"authorKind":"account"`, `"mine":false`, `"lat":41.38`},
+			Contains:    []string{`"status":"published"`, `"language":"ca"`, `"authorKind":"account"`, `"mine":false`, `"lat":41.38`},
 			NotContains: []string{w.cai.UserID, "Cai"}},
 		{Name: "the author sees it is theirs", As: w.cai, Method: "GET", Path: cp + mine, Status: 200, Contains: []string{`"mine":true`}},
 		{Name: "assisted is recorded as such, without the facilitator", Method: "GET", Path: cp + assisted, Status: 200,

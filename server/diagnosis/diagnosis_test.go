@@ -32,7 +32,7 @@ func TestDiagnoses(t *testing.T) {
 		{Name: "wrong type", As: w.ana, Method: "POST", Path: base, Body: `{"title": 12}`, Status: 400, Contains: []string{`"title":"must be a string"`}},
 		{Name: "no organisers", As: w.ana, Method: "POST", Path: base, Body: good(map[string]any{"organisationIds": []string{}}), Status: 400},
 		{Name: "bad schedule", As: w.ana, Method: "POST", Path: base,
-			Body: good(map[string]any{"schedule": []map[string]string{{"name": "gathering", "start": "2026-02-01", "end": "2026-01-01"}}}),
+			Body:   good(map[string]any{"schedule": []map[string]string{{"name": "gathering", "start": "2026-02-01", "end": "2026-01-01"}}}),
 			Status: 400, Contains: []string{"cannot end before it starts"}},
 		{Name: "too many votes per person", As: w.ana, Method: "POST", Path: base,
 			Body: good(map[string]any{"settings": map[string]any{"votesPerPerson": 99}}), Status: 400},

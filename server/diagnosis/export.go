@@ -72,15 +72,12 @@ func (s *Service) OpenData(ctx context.Context, diagID string) (*OpenData, error
 		if err != nil {
 			return nil, err
 		}
-		for _, it := range res.Items {
-			_, id, _ := strings.Cut(it.ID, ":")
-			var c contribDoc
-			if err := s.st.get(ctx, colContributions, id, &c); notFound(err) {
-				continue
-			} else if err != nil {
-				return nil, err
-			}
-			if c.Status != StatusPublished {
+		docs, err := getMany[contribDoc](ctx, s.st, colContributions, docIDs(res.Items))
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range docs {
+			if c == nil || c.Status != StatusPublished {
 				continue
 			}
 			oc := OpenContribution{ID: c.ID, Kind: c.Kind, Theme: c.Theme, Language: c.Language, Text: c.Text,

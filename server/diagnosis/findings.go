@@ -224,15 +224,14 @@ func (s *Service) Findings(ctx context.Context, p *auth.Principal, diagID, swot,
 		return nil, "", err
 	}
 	out := make([]Finding, 0, len(res.Items))
-	for _, it := range res.Items {
-		_, id, _ := strings.Cut(it.ID, ":")
-		var f findingDoc
-		if err := s.st.get(ctx, colFindings, id, &f); notFound(err) {
-			continue
-		} else if err != nil {
-			return nil, "", err
+	docs, err := getMany[findingDoc](ctx, s.st, colFindings, docIDs(res.Items))
+	if err != nil {
+		return nil, "", err
+	}
+	for _, f := range docs {
+		if f != nil { // nil: deleted since it was indexed
+			out = append(out, f.api())
 		}
-		out = append(out, f.api())
 	}
 	return out, res.NextCursor, nil
 }

@@ -20,7 +20,7 @@ type world struct {
 
 const square = `{"type":"Polygon","coordinates":[[[2.16,41.37],[2.18,41.37],[2.18,41.39],[2.16,41.39],[2.16,41.37]]]}`
 
-func newWorld(t *testing.T) *world {
+func newWorld(t testing.TB) *world {
 	t.Helper()
 	a := testkit.NewApp(t)
 	w := &world{a: a, root: a.Register("root@example.org", "Root")}
@@ -43,7 +43,7 @@ func newWorld(t *testing.T) *world {
 }
 
 // id reads the id of a 201 response.
-func (w *world) id(t *testing.T, r *testkit.Response) string {
+func (w *world) id(t testing.TB, r *testkit.Response) string {
 	t.Helper()
 	if r.Status != 201 {
 		t.Fatalf("create: %d %s", r.Status, r.Body)
@@ -54,7 +54,7 @@ func (w *world) id(t *testing.T, r *testkit.Response) string {
 }
 
 // newDiagnosis creates a diagnosis organised by the association (and more options merged in).
-func (w *world) newDiagnosis(t *testing.T, extra map[string]any) {
+func (w *world) newDiagnosis(t testing.TB, extra map[string]any) {
 	t.Helper()
 	body := map[string]any{"title": "Diagnosi comunitària del Raval", "description": "Escoltem el barri.",
 		"territoryId": w.barri, "organisationIds": []string{w.assoc}, "themes": []string{"housing", "digital_divide"}}

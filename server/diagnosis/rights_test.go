@@ -83,3 +83,19 @@ func TestOrganisersChangeAndMedia(t *testing.T) {
 		{Name: "the photo is private again", Method: "GET", Path: photo.URL, Status: 404},
 	})
 }
+
+// TestIDLookupsUseTheIndex: every hot read here is an `_id` lookup, which is only fast on the embedded
+// store with the SQLite expression index the store creates after migrations.
+func TestIDLookupsUseTheIndex(t *testing.T) {
+	a := testkit.NewApp(t)
+	if !a.Store.Embedded() {
+		t.Skip("not the embedded store")
+	}
+	for _, col := range []string{"diagnoses", "diagnosis_contributions", "diagnosis_supports", "diagnosis_reports",
+		"diagnosis_findings", "diagnosis_ballots", "diagnosis_stats", "diagnosis_actions"} {
+		plan, err := a.Store.ExplainIDLookup(t.Context(), col)
+		if err != nil || !strings.Contains(plan, "USING INDEX") {
+			t.Errorf("%s: %v %q", col, err, plan)
+		}
+	}
+}

@@ -423,15 +423,14 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, in ListInput) ([]
 		return nil, "", err
 	}
 	out := make([]Diagnosis, 0, len(res.Items))
-	for _, it := range res.Items {
-		_, id, _ := strings.Cut(it.ID, ":")
-		var d diagDoc
-		if err := s.st.get(ctx, colDiagnoses, id, &d); notFound(err) {
-			continue
-		} else if err != nil {
-			return nil, "", err
+	docs, err := getMany[diagDoc](ctx, s.st, colDiagnoses, docIDs(res.Items))
+	if err != nil {
+		return nil, "", err
+	}
+	for _, d := range docs {
+		if d != nil { // nil: deleted since it was indexed
+			out = append(out, d.api(false))
 		}
-		out = append(out, d.api(false))
 	}
 	return out, res.NextCursor, nil
 }

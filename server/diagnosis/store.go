@@ -2,10 +2,14 @@ package diagnosis
 
 import (
 	"context"
+	"sync"
+
+	"strings"
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo/options"
 
+	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/store"
 )
 
@@ -142,4 +146,46 @@ func (st *Store) collect(ctx context.Context, col string, filter bson.M) ([]stri
 func (st *Store) count(ctx context.Context, col string) (int, error) {
 	n, err := st.s.C(col).CountDocuments(ctx, bson.M{})
 	return int(n), store.Wrap(col+": count", err)
+}
+
+// getMany reads documents by id with a few concurrent `_id` lookups (the embedded store only pushes exact
+// `_id` filters down to SQLite, so an `$in` would scan the collection). Missing ids are left nil.
+func getMany[T any](ctx context.Context, st *Store, col string, ids []string) ([]*T, error) {
+	out := make([]*T, len(ids))
+	sem := make(chan struct{}, 8)
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		first error
+	)
+	for i, id := range ids {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			var d T
+			err := st.get(ctx, col, id, &d)
+			switch {
+			case err == nil:
+				out[i] = &d
+			case !notFound(err):
+				mu.Lock()
+				if first == nil {
+					first = err
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return out, first
+}
+
+// docIDs turns read-model document ids ("kind:id") into record ids.
+func docIDs(items []search.Document) []string {
+	out := make([]string, len(items))
+	for i, it := range items {
+		_, out[i], _ = strings.Cut(it.ID, ":")
+	}
+	return out
 }

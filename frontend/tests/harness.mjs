@@ -73,7 +73,12 @@ export async function startServer(extraEnv = {}) {
   let bin = process.env.TEIXIT_TEST_BINARY;
   if (!bin) {
     bin = path.join(tmp, 'teixit');
-    execFileSync('go', ['build', '-o', bin, './server'], { cwd: repoRoot, stdio: 'inherit' });
+    try {
+      execFileSync('go', ['build', '-o', bin, './server'], { cwd: repoRoot, stdio: 'inherit' });
+    } catch (err) {
+      rmSync(tmp, { recursive: true, force: true });
+      throw err;
+    }
   }
   const dataDir = path.join(tmp, 'data');
   mkdirSync(dataDir);
@@ -90,6 +95,7 @@ export async function startServer(extraEnv = {}) {
     await waitReady(base, proc);
   } catch (err) {
     proc.kill('SIGKILL');
+    setTimeout(() => rmSync(tmp, { recursive: true, force: true }), 1000).unref();
     throw new Error(`${err.message}; log: ${readFileSync(path.join(tmp, 'server.log'), 'utf8').slice(-2000)}`);
   }
   const stop = async () => {

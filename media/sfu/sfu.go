@@ -25,8 +25,10 @@ import (
 
 // Config configures an SFU.
 type Config struct {
-	// UDPAddr is the IP to bind the single ICE UDP socket to; "" binds all
-	// interfaces. Tests use "127.0.0.1".
+	// UDPAddr is the IP to bind the single ICE UDP socket to. Set it to the
+	// server's address in production: "" binds all interfaces and then every
+	// local address (loopback, container bridges) becomes a host candidate.
+	// Tests use "127.0.0.1".
 	UDPAddr string
 	// UDPPort is the ICE UDP port; 0 picks a free one (see (*SFU).UDPPort).
 	UDPPort int
@@ -134,7 +136,9 @@ func newAPI(cfg Config, mux ice.UDPMux) (*webrtc.API, error) {
 	se.SetICEUDPMux(mux)
 	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4, webrtc.NetworkTypeUDP6})
 	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled) // no multicast socket
-	se.SetIncludeLoopbackCandidate(true)
+	if ip := net.ParseIP(cfg.UDPAddr); ip != nil && ip.IsLoopback() {
+		se.SetIncludeLoopbackCandidate(true) // tests and the load tool
+	}
 	if len(cfg.PublicIPs) > 0 {
 		se.SetNAT1To1IPs(cfg.PublicIPs, webrtc.ICECandidateTypeHost)
 	}

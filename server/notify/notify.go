@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"sort"
 	"strings"
 	"time"
@@ -58,6 +59,7 @@ type Checker func(ctx context.Context, p *auth.Principal, id string) error
 
 // Service implements follows and notifications.
 type Service struct {
+	max      int // inbox bound, MaxInbox unless a test lowers it
 	s        *store.Store
 	checkers map[string]Checker
 	now      func() time.Time
@@ -65,8 +67,11 @@ type Service struct {
 
 // NewService builds the service. Register a Checker for each followable kind.
 func NewService(s *store.Store) *Service {
-	return &Service{s: s, checkers: map[string]Checker{}, now: time.Now}
+	return &Service{max: MaxInbox, s: s, checkers: map[string]Checker{}, now: time.Now}
 }
+
+// SetInboxLimit changes how many notifications each person keeps (tests use a small bound).
+func (s *Service) SetInboxLimit(n int) { s.max = n }
 
 // SetChecker registers how to validate targets of a follow kind.
 func (s *Service) SetChecker(kind string, c Checker) { s.checkers[kind] = c }
@@ -203,6 +208,7 @@ type itemDoc struct {
 type inboxDoc struct {
 	ID    string    `bson:"_id"` // the user id
 	Rev   int       `bson:"rev"`
+	Count int       `bson:"count"` // len(items), kept by $inc so deliveries need not read the inbox
 	Items []itemDoc `bson:"items"`
 }
 
@@ -214,7 +220,9 @@ type Event struct {
 }
 
 // Deliver adds the event to each recipient's inbox (duplicates and the actor skipped). It keeps going
-// when one inbox fails and returns the first error.
+// when one inbox fails and returns the first error. A delivery is one $push (no read); the inbox is
+// trimmed back to MaxInbox about once every trimSlack deliveries (and on every mark-read), so the bound
+// costs one rewrite per trimSlack deliveries. (FerretDB ignores $push's $slice and $position.)
 func (s *Service) Deliver(ctx context.Context, recipients []string, e Event) error {
 	seen := map[string]bool{e.Actor: true, "": true}
 	var first error
@@ -223,40 +231,50 @@ func (s *Service) Deliver(ctx context.Context, recipients []string, e Event) err
 			continue
 		}
 		seen[u] = true
-		it := itemDoc{ID: store.NewID(), Kind: e.Kind, Title: e.Title, Link: e.Link, At: s.now().UTC()}
-		err := s.mutate(ctx, u, func(items []itemDoc) []itemDoc {
-			items = append([]itemDoc{it}, items...)
-			if len(items) > MaxInbox {
-				items = items[:MaxInbox]
-			}
-			return items
-		})
-		if err != nil && first == nil {
+		if err := s.push(ctx, u, itemDoc{ID: store.NewID(), Kind: e.Kind, Title: e.Title, Link: e.Link, At: s.now().UTC()}); err != nil && first == nil {
 			first = err
 		}
 	}
 	return first
 }
 
+const trimSlack = 50
+
+func (s *Service) push(ctx context.Context, userID string, it itemDoc) error {
+	_, err := s.s.C(colInboxes).UpdateOne(ctx, bson.M{"_id": userID},
+		bson.M{"$push": bson.M{"items": it}, "$inc": bson.M{"rev": 1, "count": 1}}, options.Update().SetUpsert(true))
+	if err != nil {
+		return store.Wrap("notify: deliver", err)
+	}
+	// Trim about once every trimSlack deliveries (reading the count back would cost a read of the whole
+	// inbox each time: FerretDB's findAndModify does not project). List never shows more than MaxInbox.
+	if rand.IntN(min(trimSlack, s.max)) == 0 {
+		return s.mutate(ctx, userID, func(items []itemDoc) []itemDoc { return items })
+	}
+	return nil
+}
+
 var errBusy = apperr.New(apperr.Conflict, "busy", "Your notifications changed meanwhile. Try again.")
 
-// mutate applies f to a person's inbox with optimistic concurrency (retried a few times).
+// mutate applies f to a person's inbox, keeps its newest MaxInbox items, and writes it back if nobody
+// changed it meanwhile (optimistic concurrency on rev, retried a few times).
 func (s *Service) mutate(ctx context.Context, userID string, f func([]itemDoc) []itemDoc) error {
 	for attempt := 0; attempt < 8; attempt++ {
 		in, err := s.inbox(ctx, userID)
 		if err != nil {
 			return err
 		}
-		items := f(in.Items)
 		if in.Rev == 0 {
-			_, err = s.s.C(colInboxes).InsertOne(ctx, inboxDoc{ID: userID, Rev: 1, Items: items})
-			if store.IsDuplicate(err) {
-				continue
-			}
-			return store.Wrap("notify: create inbox", err)
+			f(nil)
+			return nil
+		}
+		items := f(in.Items)
+		sort.SliceStable(items, func(i, j int) bool { return items[i].At.After(items[j].At) })
+		if len(items) > s.max {
+			items = items[:s.max]
 		}
 		res, err := s.s.C(colInboxes).UpdateOne(ctx, bson.M{"_id": userID, "rev": in.Rev},
-			bson.M{"$set": bson.M{"items": items, "rev": in.Rev + 1}})
+			bson.M{"$set": bson.M{"items": items, "rev": in.Rev + 1, "count": len(items)}})
 		if err != nil {
 			return store.Wrap("notify: update inbox", err)
 		}
@@ -304,12 +322,11 @@ func (s *Service) List(ctx context.Context, userID, cursor string, limit int) (*
 		return nil, err
 	}
 	items := in.Items
-	sort.SliceStable(items, func(i, j int) bool {
-		if items[i].Read != items[j].Read {
-			return !items[i].Read
-		}
-		return items[i].At.After(items[j].At)
-	})
+	sort.SliceStable(items, func(i, j int) bool { return items[i].At.After(items[j].At) })
+	if len(items) > s.max {
+		items = items[:s.max] // a few older ones may await the next trim
+	}
+	sort.SliceStable(items, func(i, j int) bool { return !items[i].Read && items[j].Read })
 	p := &Page{Items: []Notification{}}
 	for _, it := range items {
 		if !it.Read {

@@ -360,7 +360,7 @@ func (s *Service) edit(ctx context.Context, p *auth.Principal, id string, change
 		return nil, err
 	}
 	if newVersion {
-		s.tell(ctx, p, d, "new_version", notify.KindPractice, d.ID)
+		s.tell(ctx, p, d, "new_version", map[string][]string{notify.KindPractice: {d.ID}})
 	}
 	return s.view(ctx, p, d, "")
 }
@@ -425,8 +425,7 @@ func (s *Service) Publish(ctx context.Context, p *auth.Principal, id string) (*P
 	if err := s.save(ctx, p, d, true); err != nil {
 		return nil, err
 	}
-	s.tell(ctx, p, d, "new_practice", notify.KindOrganisation, d.OrgID)
-	s.tell(ctx, p, d, "new_practice", notify.KindTheme, d.Themes...)
+	s.tell(ctx, p, d, "new_practice", map[string][]string{notify.KindOrganisation: {d.OrgID}, notify.KindTheme: d.Themes})
 	return s.view(ctx, p, d, "")
 }
 
@@ -446,12 +445,18 @@ func (s *Service) Archive(ctx context.Context, p *auth.Principal, id string) (*P
 	return s.view(ctx, p, d, "")
 }
 
-// tell notifies followers of the given targets about d; failures are not the editor's problem, so
-// they are dropped (the write has happened).
-func (s *Service) tell(ctx context.Context, p *auth.Principal, d *practiceDoc, kind, followKind string, targets ...string) {
-	users, err := s.notify.Followers(ctx, followKind, targets...)
-	if err != nil || len(users) == 0 {
-		return
+// tell notifies, once each, the followers of the given targets (by follow kind) about d. Failures are
+// not the editor's problem (the write has happened), so they are dropped.
+func (s *Service) tell(ctx context.Context, p *auth.Principal, d *practiceDoc, kind string, targets map[string][]string) {
+	var users []string
+	for followKind, ids := range targets {
+		u, err := s.notify.Followers(ctx, followKind, ids...)
+		if err != nil {
+			return
+		}
+		users = append(users, u...)
 	}
-	_ = s.notify.Deliver(ctx, users, notify.Event{Kind: kind, Title: d.Text.Title, Link: Link(d.ID), Actor: p.UserID})
+	if len(users) > 0 {
+		_ = s.notify.Deliver(ctx, users, notify.Event{Kind: kind, Title: d.Text.Title, Link: Link(d.ID), Actor: p.UserID})
+	}
 }

@@ -38,7 +38,7 @@ func (a *App) buildExchange() {
 				return nil
 			}
 		}
-		return apperr.NotFoundf("The theme")
+		return apperr.Validation(map[string]string{"target": "is not one of the themes"})
 	})
 	a.Accounts.AddHook(a.Notify)
 	a.Accounts.AddHook(a.Comments)

@@ -86,7 +86,9 @@ export async function startServer(extraEnv = {}) {
   const base = `http://127.0.0.1:${port}`;
   const log = createWriteStream(path.join(tmp, 'server.log'));
   const proc = spawn(bin, [], {
-    env: { ...process.env, TEIXIT_ADDR: `127.0.0.1:${port}`, TEIXIT_DATA_DIR: dataDir, TEIXIT_LOG_LEVEL: 'warn', ...extraEnv },
+    env: { ...process.env, TEIXIT_ADDR: `127.0.0.1:${port}`, TEIXIT_DATA_DIR: dataDir, TEIXIT_LOG_LEVEL: 'warn',
+      // live-session sockets on loopback and free ports, so tests never clash with a running server
+      TEIXIT_RTC_UDP_ADDR: '127.0.0.1', TEIXIT_RTC_UDP_PORT: '0', TEIXIT_TURN_PORT: '0', ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   proc.stdout.pipe(log);

@@ -115,24 +115,31 @@ func dial(addr, role string) (*frameConn, error) {
 
 // procStats reads CPU time (user+system) and RSS of pid from /proc.
 func procStats(pid int) (cpu time.Duration, rssKB int64, err error) {
+	cpu, _, rssKB, err = procStatsSplit(pid)
+	return cpu, rssKB, err
+}
+
+// procStatsSplit also returns the system (kernel) share of the CPU time.
+func procStatsSplit(pid int) (cpu, sys time.Duration, rssKB int64, err error) {
 	if pid <= 0 {
-		return 0, 0, errors.New("no pid")
+		return 0, 0, 0, errors.New("no pid")
 	}
 	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	s := string(stat)
 	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+2:])
 	if len(fields) < 13 {
-		return 0, 0, errors.New("short /proc stat")
+		return 0, 0, 0, errors.New("short /proc stat")
 	}
 	ut, _ := strconv.ParseInt(fields[11], 10, 64)
 	st, _ := strconv.ParseInt(fields[12], 10, 64)
 	cpu = time.Duration(ut+st) * (time.Second / 100) // USER_HZ is 100 on Linux
+	sys = time.Duration(st) * (time.Second / 100)
 	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	for _, l := range strings.Split(string(status), "\n") {
 		if strings.HasPrefix(l, "VmRSS:") {
@@ -140,5 +147,5 @@ func procStats(pid int) (cpu time.Duration, rssKB int64, err error) {
 			rssKB, _ = strconv.ParseInt(f[1], 10, 64)
 		}
 	}
-	return cpu, rssKB, nil
+	return cpu, sys, rssKB, nil
 }

@@ -118,5 +118,8 @@ func Load(ctx context.Context, a *app.App) ([]Account, error) {
 	if err := loadDiagnosis(ctx, a, ids); err != nil {
 		return nil, err
 	}
+	if err := loadPractice(ctx, a, ids); err != nil {
+		return nil, err
+	}
 	return out, nil
 }

@@ -97,7 +97,7 @@ func New(ctx context.Context, cfg config.Config, d Deps) (*App, error) {
 		a.closeStore(ctx)
 		return nil, err
 	}
-	rm, err := readmodel.Open(a.Store, readmodel.Options{Dir: filepath.Join(cfg.DataDir, "index"), Logger: a.Log})
+	rm, err := readmodel.Open(a.Store, readmodel.Options{Dir: filepath.Join(cfg.DataDir, "index"), WriteWait: cfg.IndexWriteWait, Logger: a.Log})
 	if err != nil {
 		a.closeStore(ctx)
 		return nil, err

@@ -55,6 +55,9 @@ type Config struct {
 	// each IP gets three times as many.
 	LoginLimit  int
 	LoginWindow time.Duration
+	// IndexWriteWait bounds how long a write waits for this node's search index to reflect it
+	// (read-your-writes) before answering anyway (TEIXIT_INDEX_WRITE_WAIT). Default 2s.
+	IndexWriteWait time.Duration
 	// ShutdownTimeout bounds the graceful shutdown (TEIXIT_SHUTDOWN_TIMEOUT). Default 20s.
 	ShutdownTimeout time.Duration
 	// TrustedProxies are proxy IPs/CIDRs whose X-Forwarded-For is believed (TEIXIT_TRUSTED_PROXIES, comma list).
@@ -89,6 +92,7 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 		Secret:          getenv("TEIXIT_SECRET"),
 		LoginWindow:     15 * time.Minute,
 		ShutdownTimeout: 20 * time.Second,
+		IndexWriteWait:  2 * time.Second,
 	}
 	var errs []error
 	c.BodyLimit = envInt(getenv, "TEIXIT_BODY_LIMIT", 1<<20, &errs)
@@ -102,6 +106,13 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 			errs = append(errs, fmt.Errorf("TEIXIT_SHUTDOWN_TIMEOUT: %q is not a duration like 20s", v))
 		}
 		c.ShutdownTimeout = d
+	}
+	if v := getenv("TEIXIT_INDEX_WRITE_WAIT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			errs = append(errs, fmt.Errorf("TEIXIT_INDEX_WRITE_WAIT: %q is not a positive duration like 2s", v))
+		}
+		c.IndexWriteWait = d
 	}
 	if v := getenv("TEIXIT_TRUSTED_PROXIES"); v != "" {
 		for _, p := range strings.Split(v, ",") {

@@ -32,6 +32,8 @@ func NewApp(t testing.TB, mutate ...func(*config.Config)) *App {
 	cfg.DataDir = t.TempDir()
 	// Media sockets on loopback, on free ports: tests run side by side.
 	cfg.RTCUDPAddr, cfg.RTCUDPPort, cfg.TURNPort = "127.0.0.1", 0, 0
+	// Read-your-writes must hold even when the race detector and parallel packages load the machine.
+	cfg.IndexWriteWait = 30 * time.Second
 	for _, m := range mutate {
 		m(&cfg)
 	}

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pion/ice/v2"
@@ -69,6 +70,35 @@ type SFU struct {
 	rms   map[string]*sfuRoom
 	ended map[string]time.Time // ended room ID → when
 	done  bool
+
+	packetsIn, packetsOut atomic.Uint64
+}
+
+// Stats is a snapshot for metrics.
+type Stats struct {
+	Rooms        int    // live rooms
+	Participants int    // in those rooms, connected or in grace
+	Connections  int    // connected participants
+	PacketsIn    uint64 // RTP packets received from publishers, forwarded or not
+	PacketsOut   uint64 // RTP packets written to subscribers
+}
+
+// Stats returns counters since NewSFU and current sizes.
+func (s *SFU) Stats() Stats {
+	s.mu.Lock()
+	rs := make([]*sfuRoom, 0, len(s.rms))
+	for _, r := range s.rms {
+		rs = append(rs, r)
+	}
+	s.mu.Unlock()
+	st := Stats{Rooms: len(rs), PacketsIn: s.packetsIn.Load(), PacketsOut: s.packetsOut.Load()}
+	for _, r := range rs {
+		r.mu.Lock()
+		st.Participants += r.st.Len()
+		st.Connections += len(r.peers)
+		r.mu.Unlock()
+	}
+	return st
 }
 
 // NewSFU opens the ICE UDP socket and prepares the WebRTC stack. Close

@@ -101,6 +101,11 @@ func TestFloorControlsForwarding(t *testing.T) {
 			t.Fatalf("muted speaker still forwarded to %s", l.id)
 		}
 	}
+
+	st := s.Stats()
+	if st.Rooms != 1 || st.Participants != 5 || st.Connections != 5 || st.PacketsOut <= st.PacketsIn || st.PacketsIn == 0 {
+		t.Fatalf("stats %+v", st)
+	}
 }
 
 func lastFloorSeq(gs []got, tag byte) uint16 {

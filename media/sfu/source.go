@@ -59,6 +59,7 @@ func (s *source) run() {
 		if pkt.Unmarshal(buf[:n]) != nil {
 			continue
 		}
+		s.peer.room.s.packetsIn.Add(1)
 		if s.levelID != 0 {
 			s.level(&pkt)
 		}
@@ -69,7 +70,7 @@ func (s *source) run() {
 		if s.hasSink.Load() {
 			s.writeSink(&pkt)
 		}
-		f.forward(s, &pkt, s.clockRate, time.Now().UnixNano())
+		s.peer.room.s.packetsOut.Add(uint64(f.forward(s, &pkt, s.clockRate, time.Now().UnixNano())))
 	}
 }
 

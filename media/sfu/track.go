@@ -108,8 +108,10 @@ func newFanout(name, self string, kind webrtc.RTPCodecType, codec webrtc.RTPCode
 	return f
 }
 
-// forward writes p from src to every subscriber but src's own peer.
-func (f *fanout) forward(src *source, p *rtp.Packet, clockRate uint32, nowNanos int64) {
+// forward writes p from src to every subscriber but src's own peer and
+// returns how many copies it wrote.
+func (f *fanout) forward(src *source, p *rtp.Packet, clockRate uint32, nowNanos int64) int {
+	n := 0
 	f.mu.Lock()
 	if f.cur.Load() != src {
 		f.cur.Store(src)
@@ -118,9 +120,11 @@ func (f *fanout) forward(src *source, p *rtp.Packet, clockRate uint32, nowNanos 
 	for _, d := range *f.downs.Load() {
 		if d.peer != src.peer {
 			d.write(&p.Header, p.Payload)
+			n++
 		}
 	}
 	f.mu.Unlock()
+	return n
 }
 
 func (f *fanout) add(d *downTrack) {

@@ -94,6 +94,7 @@ type InputError struct {
 	Message string
 }
 
+// Error formats the field and message for logs.
 func (e *InputError) Error() string {
 	return fmt.Sprintf("search: invalid %s: %s", e.Field, e.Message)
 }

@@ -53,6 +53,7 @@ func Fold(s string) string {
 
 type foldFilter struct{}
 
+// Filter folds each token in place.
 func (foldFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 	for _, tok := range input {
 		if f := Fold(string(tok.Term)); len(f) != len(tok.Term) || f != string(tok.Term) {

@@ -72,7 +72,7 @@ type Index struct {
 
 // MappingVersion changes whenever the mapping or the analyzers change in a
 // way that needs existing documents re-indexed. It is stored in each index.
-const MappingVersion = "3"
+const MappingVersion = "4"
 
 // mappingVersionKey is the Bleve internal key holding MappingVersion.
 var mappingVersionKey = []byte("teixit.mapping_version")
@@ -315,12 +315,13 @@ func (ix *Index) Apply(ctx context.Context, b Batch) error {
 			return fmt.Errorf("search: apply: index at %d, batch based on %d: %w", cur, b.Base, ErrCheckpointMoved)
 		}
 		batch := bi.NewBatch()
+		m := bi.Mapping()
 		for i := range docs {
-			p, err := project(&docs[i])
+			doc, err := mapDoc(m, &docs[i])
 			if err != nil {
 				return fmt.Errorf("search: apply %s: %w", docs[i].ID, err)
 			}
-			if err := batch.Index(docs[i].ID, p); err != nil {
+			if err := batch.IndexAdvanced(doc); err != nil {
 				return fmt.Errorf("search: apply %s: %w", docs[i].ID, err)
 			}
 		}

@@ -61,11 +61,11 @@ func (ix *Index) Rebuild(ctx context.Context, checkpoint uint64, total int, sour
 		if err != nil {
 			return err
 		}
-		p, err := project(&d)
+		doc, err := mapDoc(g.bi.Mapping(), &d)
 		if err != nil {
 			return fmt.Errorf("search: rebuild %s: %w", d.ID, err)
 		}
-		if err := batch.Index(d.ID, p); err != nil {
+		if err := batch.IndexAdvanced(doc); err != nil {
 			return fmt.Errorf("search: rebuild %s: %w", d.ID, err)
 		}
 		done++

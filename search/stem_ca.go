@@ -106,6 +106,7 @@ func stemStressed(w string) string {
 
 type stemCaFilter struct{}
 
+// Filter stems each token in place.
 func (stemCaFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 	for _, tok := range input {
 		if s := StemCatalan(string(tok.Term)); s != string(tok.Term) {

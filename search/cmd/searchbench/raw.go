@@ -28,6 +28,7 @@ type rawDoc struct {
 	Created    time.Time `json:"created"`
 }
 
+// BleveType selects the raw mapping's document type.
 func (rawDoc) BleveType() string { return "doc" }
 
 // rawMapping is a lean mapping (no _all, keyword fields with doc values,

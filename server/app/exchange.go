@@ -16,6 +16,9 @@ func (a *App) buildExchange() {
 	a.Notify = notify.NewService(a.Store)
 	a.Practices = practice.NewService(practice.NewStore(a.Store), practice.OrgsFrom(a.Organisations),
 		practice.TerritoriesFrom(a.Territories), a.ReadModel, a.ReadModel.Index, a.Notify)
+	if a.Media != nil {
+		a.Practices.SetMedia(a.Media)
+	}
 	a.ReadModel.Register(practice.IndexKind, readmodel.Kind{Load: a.Practices.Load, All: a.Practices.All,
 		Count: a.Practices.Count, Link: practice.Link})
 	a.ReadModel.Register(practice.TransferKind, readmodel.Kind{Load: a.Practices.LoadTransfers, All: a.Practices.AllTransfers,

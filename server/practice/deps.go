@@ -5,6 +5,7 @@ import (
 
 	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/mediafile"
 	"github.com/teixit/teixit/server/notify"
 	"github.com/teixit/teixit/server/organisation"
 	"github.com/teixit/teixit/server/territory"
@@ -40,6 +41,12 @@ type Searcher interface {
 type Notifier interface {
 	Followers(ctx context.Context, kind string, targets ...string) ([]string, error)
 	Deliver(ctx context.Context, recipients []string, e notify.Event) error
+}
+
+// Media is the media store, for attachments.
+type Media interface {
+	Get(ctx context.Context, id string) (*mediafile.Asset, error)
+	SetVisibility(ctx context.Context, id string, visibility []string) error
 }
 
 // OrgsFrom adapts the organisation service.

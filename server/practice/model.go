@@ -77,6 +77,7 @@ type practiceDoc struct {
 	Translations map[string]textDoc `bson:"translations"`
 	Indicators   []indicatorDoc     `bson:"indicators"`
 	Contact      string             `bson:"contact"`
+	Attachments  []string           `bson:"attachments"` // media ids, in order
 	Status       string             `bson:"status"`
 	Version      int                `bson:"version"` // last published version, 0 before publication
 	Versions     []versionMeta      `bson:"versions"`
@@ -85,16 +86,18 @@ type practiceDoc struct {
 	CreatedAt    time.Time          `bson:"createdAt"`
 	UpdatedAt    time.Time          `bson:"updatedAt"`
 	PublishedAt  *time.Time         `bson:"publishedAt,omitempty"`
+
+	editor string // who is editing now (not stored): attachments must be theirs
 }
 
 // versionDoc is one published version: id "practice:n", the snapshot as flat text fields (see fields.go).
 type versionDoc struct {
-	ID         string            `bson:"_id"`
-	PracticeID string            `bson:"practiceId"`
-	N          int               `bson:"n"`
-	AuthorID   string            `bson:"authorId"`
-	At         time.Time         `bson:"at"`
-	Fields     []fieldDoc        `bson:"fields"` // a list: field names contain dots, which stored keys cannot
+	ID         string     `bson:"_id"`
+	PracticeID string     `bson:"practiceId"`
+	N          int        `bson:"n"`
+	AuthorID   string     `bson:"authorId"`
+	At         time.Time  `bson:"at"`
+	Fields     []fieldDoc `bson:"fields"` // a list: field names contain dots, which stored keys cannot
 }
 
 type fieldDoc struct {
@@ -121,6 +124,15 @@ type Resources struct {
 	People string `json:"people"`
 	Time   string `json:"time"`
 	Budget string `json:"budget"`
+}
+
+// Attachment is a file attached to a practice (its bytes at URL follow the practice's visibility).
+type Attachment struct {
+	ID       string `json:"id"`
+	Filename string `json:"filename"`
+	Mime     string `json:"mime"`
+	Size     int64  `json:"size"`
+	URL      string `json:"url"`
 }
 
 // Indicator is one measured result.
@@ -178,6 +190,7 @@ type Practice struct {
 	Evidence         Markdown      `json:"evidence"`
 	Evaluation       Evaluation    `json:"evaluation"`
 	Contact          string        `json:"contact"`
+	Attachments      []Attachment  `json:"attachments"`
 	Version          int           `json:"version"`
 	Transfers        TransferStats `json:"transfers"`
 	CanEdit          bool          `json:"canEdit"`
@@ -212,6 +225,8 @@ type Input struct {
 	Evidence   *string          `json:"evidence"`
 	Evaluation *EvaluationInput `json:"evaluation"`
 	Contact    *string          `json:"contact"`
+	// Attachments are media ids (uploaded with purpose "attachment" by the editor, or already attached).
+	Attachments *[]string `json:"attachments"`
 	// Language is the original language; set at creation only.
 	Language *string `json:"language"`
 }

@@ -24,8 +24,12 @@ type Service struct {
 	rm     ReadModel
 	search Searcher
 	notify Notifier
+	media  Media
 	now    func() time.Time
 }
+
+// SetMedia enables attachments (without it, practices take none).
+func (s *Service) SetMedia(m Media) { s.media = m }
 
 // NewService builds the service.
 func NewService(st *Store, orgs Orgs, ters Territories, rm ReadModel, search Searcher, n Notifier) *Service {
@@ -143,11 +147,14 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in Input) (*Pra
 	}
 	now := s.now().UTC()
 	d := &practiceDoc{ID: store.NewID(), Rev: 1, OrgID: orgID, Language: lang, Status: StatusDraft, Themes: []string{},
-		Translations: map[string]textDoc{}, CreatedBy: p.UserID, CreatedAt: now, UpdatedAt: now}
+		Translations: map[string]textDoc{}, CreatedBy: p.UserID, CreatedAt: now, UpdatedAt: now, editor: p.UserID}
 	if err := s.apply(ctx, d, in); err != nil {
 		return nil, err
 	}
 	if err := s.rm.Changed(ctx, IndexKind, d.ID, func() error { return s.st.insert(ctx, d) }); err != nil {
+		return nil, err
+	}
+	if err := s.shareAttachments(ctx, d); err != nil {
 		return nil, err
 	}
 	return s.view(ctx, p, d, lang)
@@ -249,10 +256,72 @@ func (s *Service) apply(ctx context.Context, d *practiceDoc, in Input) error {
 			d.Indicators = ind
 		}
 	}
+	if in.Attachments != nil {
+		ids, msg, err := s.attachments(ctx, d, *in.Attachments)
+		if err != nil {
+			return err
+		}
+		if msg != "" {
+			f["attachments"] = msg
+		}
+		d.Attachments = ids
+	}
 	if d.ID != "" && d.Text.Title == "" {
 		f["title"] = "is required"
 	}
 	return apperr.Validation(f)
+}
+
+const maxAttachments = 20
+
+// attachments checks media ids: each must exist and have been uploaded by the person editing, unless it
+// is already attached to this practice.
+func (s *Service) attachments(ctx context.Context, d *practiceDoc, ids []string) ([]string, string, error) {
+	if s.media == nil {
+		return nil, "are not available on this server", nil
+	}
+	if len(ids) > maxAttachments {
+		return nil, "at most 20 files", nil
+	}
+	had := map[string]bool{}
+	for _, id := range d.Attachments {
+		had[id] = true
+	}
+	out, seen := []string{}, map[string]bool{}
+	for _, id := range ids {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		if had[id] {
+			out = append(out, id)
+			continue
+		}
+		a, err := s.media.Get(ctx, id)
+		if apperr.IsKind(err, apperr.NotFound) {
+			return nil, "contains an unknown file: " + id, nil
+		} else if err != nil {
+			return nil, "", err
+		}
+		if a.Owner != d.editor {
+			return nil, "contains a file uploaded by someone else: " + id, nil
+		}
+		out = append(out, id)
+	}
+	return out, "", nil
+}
+
+// shareAttachments makes the attached files readable by whoever may read the practice.
+func (s *Service) shareAttachments(ctx context.Context, d *practiceDoc) error {
+	if s.media == nil {
+		return nil
+	}
+	for _, id := range d.Attachments {
+		if err := s.media.SetVisibility(ctx, id, visibility(d)); err != nil && !apperr.IsKind(err, apperr.NotFound) {
+			return err
+		}
+	}
+	return nil
 }
 
 func steps(in []Step) ([]stepDoc, string) {
@@ -345,6 +414,7 @@ func (s *Service) edit(ctx context.Context, p *auth.Principal, id string, change
 	if d.Status == StatusArchived {
 		return nil, errArchived
 	}
+	d.editor = p.UserID
 	before := flatten(d)
 	if err := change(d); err != nil {
 		return nil, err
@@ -392,7 +462,10 @@ func (s *Service) save(ctx context.Context, p *auth.Principal, d *practiceDoc, n
 	if errors.Is(err, store.ErrNotFound) {
 		return errConflict
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	return s.shareAttachments(ctx, d)
 }
 
 // changed announces the practice and each translation to the read model around one write.

@@ -54,7 +54,7 @@ func (st *Store) get(ctx context.Context, id string) (*practiceDoc, error) {
 // ErrNotFound when it changed meanwhile. Stats are not touched (transfers own them).
 func (st *Store) save(ctx context.Context, d *practiceDoc, rev int) error {
 	set := bson.M{"rev": d.Rev, "territory": d.Territory, "ancestors": d.Ancestors, "themes": d.Themes,
-		"text": d.Text, "translations": d.Translations, "indicators": d.Indicators, "contact": d.Contact,
+		"text": d.Text, "translations": d.Translations, "indicators": d.Indicators, "contact": d.Contact, "attachments": d.Attachments,
 		"status": d.Status, "version": d.Version, "versions": d.Versions, "updatedAt": d.UpdatedAt,
 		"publishedAt": d.PublishedAt}
 	res, err := st.s.C(colPractices).UpdateOne(ctx, bson.M{"_id": d.ID, "rev": rev}, bson.M{"$set": set})

@@ -48,7 +48,7 @@ func TestTransfers(t *testing.T) {
 			Body: `{"status": "evaluated", "outcome": {"rating": "four", "lessons": "x"}}`, Status: 400},
 		{Name: "nothing half-written", Method: "GET", Path: tr, Status: 200, Contains: []string{`"status":"implementing"`, `"outcome":null`}},
 		{Name: "evaluated", As: f.bea, Method: "PATCH", Path: tr,
-			Body: map[string]any{"status": "evaluated", "outcome": map[string]any{"rating": 4, "lessons": "Cal un espai amb cadires còmodes i wifi."}},
+			Body:   map[string]any{"status": "evaluated", "outcome": map[string]any{"rating": 4, "lessons": "Cal un espai amb cadires còmodes i wifi."}},
 			Status: 200, Contains: []string{`"status":"evaluated"`, `"rating":4`, `"allowedNext":[]`}},
 		{Name: "final stage", As: f.bea, Method: "PATCH", Path: tr, Body: map[string]string{"status": "abandoned"}, Status: 409,
 			Contains: []string{`Evaluated is a final stage`}},

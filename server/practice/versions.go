@@ -17,10 +17,11 @@ import (
 // item per line so line diffs read naturally.
 func flatten(p *practiceDoc) map[string]string {
 	out := map[string]string{
-		"language":  p.Language,
-		"themes":    strings.Join(p.Themes, "\n"),
-		"territory": p.Territory,
-		"contact":   p.Contact,
+		"language":    p.Language,
+		"themes":      strings.Join(p.Themes, "\n"),
+		"territory":   p.Territory,
+		"contact":     p.Contact,
+		"attachments": strings.Join(p.Attachments, "\n"),
 	}
 	var ind []string
 	for _, i := range p.Indicators {

@@ -70,6 +70,19 @@ func (s *Service) view(ctx context.Context, p *auth.Principal, d *practiceDoc, a
 	if v.CanEdit, err = s.canEdit(ctx, p, d.OrgID); err != nil {
 		return nil, err
 	}
+	v.Attachments = []Attachment{}
+	for _, id := range d.Attachments {
+		if s.media == nil {
+			break
+		}
+		a, err := s.media.Get(ctx, id)
+		if apperr.IsKind(err, apperr.NotFound) {
+			continue // deleted from the media store since
+		} else if err != nil {
+			return nil, err
+		}
+		v.Attachments = append(v.Attachments, Attachment{ID: a.ID, Filename: a.Filename, Mime: a.Mime, Size: a.Size, URL: a.URL})
+	}
 	v.Transfers = TransferStats{Count: d.Stats.Transfers, Evaluated: d.Stats.Evaluated, AverageRating: d.Stats.Rating,
 		Items: []TransferSummary{}}
 	res, err := s.rm.List(ctx, readmodel.ReaderFor(p), search.ListRequest{Kind: TransferKind, PerPage: 50,

@@ -57,18 +57,28 @@ func BenchmarkApply(b *testing.B) {
 var (
 	sharedOnce sync.Once
 	shared     *search.Index
+	sharedDir  string
 	sharedErr  error
 )
+
+// TestMain removes the shared benchmark index after the run.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if shared != nil {
+		shared.Close()
+		os.RemoveAll(sharedDir)
+	}
+	os.Exit(code)
+}
 
 func sharedIndex(b *testing.B) (*search.Index, *corpus.Generator) {
 	g := generator(b)
 	sharedOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "searchbench")
-		if err != nil {
-			sharedErr = err
+		sharedDir, sharedErr = os.MkdirTemp("", "searchbench")
+		if sharedErr != nil {
 			return
 		}
-		shared, sharedErr = search.Open(dir, search.Options{})
+		shared, sharedErr = search.Open(sharedDir, search.Options{})
 		if sharedErr != nil {
 			return
 		}

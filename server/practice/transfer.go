@@ -406,11 +406,23 @@ func (s *Service) refreshStats(ctx context.Context, practiceID string) error {
 	return s.changed(ctx, d, func() error { return s.st.setStats(ctx, practiceID, st) })
 }
 
-// Updates lists a transfer's dated updates, newest first.
+// Updates lists a transfer's dated updates, newest first: a working conversation between the two
+// organisations, so only their members read it (the stage and outcome are public on the transfer).
 func (s *Service) Updates(ctx context.Context, p *auth.Principal, id string) ([]Update, error) {
 	t, err := s.loadTransfer(ctx, p, id)
 	if err != nil {
 		return nil, err
+	}
+	member := false
+	for _, org := range []string{t.AdopterOrgID, t.OriginOrgID} {
+		r, err := s.role(ctx, p, org)
+		if err != nil {
+			return nil, err
+		}
+		member = member || r != ""
+	}
+	if !member {
+		return nil, apperr.Forbid("Only members of the two organisations can read a transfer's updates.")
 	}
 	out := make([]Update, 0, len(t.Updates))
 	for i := len(t.Updates) - 1; i >= 0; i-- {

@@ -58,7 +58,9 @@ func TestTransfers(t *testing.T) {
 			Contains: []string{`"fromOrigin":true`, `"authorOrganisationId":"` + f.orgA + `"`}},
 		{Name: "outsider cannot post", As: f.cai, Method: "POST", Path: tr + "/updates", Body: map[string]string{"text": "hola"}, Status: 403},
 		{Name: "empty update", As: f.bea, Method: "POST", Path: tr + "/updates", Body: map[string]string{"text": " "}, Status: 400},
-		{Name: "updates newest first", Method: "GET", Path: tr + "/updates", Status: 200, Contains: []string{`{"items":[{"id":`, `Gràcies`}},
+		{Name: "updates newest first", As: f.bea, Method: "GET", Path: tr + "/updates", Status: 200, Contains: []string{`{"items":[{"id":`, `Gràcies`}},
+		{Name: "updates are for the two organisations", As: f.cai, Method: "GET", Path: tr + "/updates", Status: 403},
+		{Name: "anonymous cannot read updates", Method: "GET", Path: tr + "/updates", Status: 403},
 		{Name: "the practice shows where it went", Method: "GET", Path: base, Status: 200,
 			Contains: []string{`"transfers":{"count":1,"evaluated":1,"averageRating":4,"items":[{"id":"` + f.pr + "-" + f.orgB + `","organisationId":"` + f.orgB + `","organisationName":"Fundació B","status":"evaluated","rating":4}]}`}},
 		{Name: "list of transfers", Method: "GET", Path: base + "/transfers", Status: 200, Contains: []string{`"adopterName":"Fundació B"`}},
@@ -66,6 +68,26 @@ func TestTransfers(t *testing.T) {
 		{Name: "outcome is searchable", Method: "GET", Path: "/api/v1/search?q=cadires&kind=transfer", Status: 200, Contains: []string{`"kind":"transfer"`}},
 		{Name: "unknown transfer", Method: "GET", Path: "/api/v1/transfers/nope", Status: 404},
 		{Name: "unknown practice", As: f.bea, Method: "POST", Path: "/api/v1/practices/nope/transfers", Body: map[string]string{"organisationId": f.orgB}, Status: 404},
+	})
+}
+
+func TestAbandonAndFilters(t *testing.T) {
+	f := newFixture(t)
+	a, base := f.a, "/api/v1/practices/"+f.pr
+	a.Do(f.ana, "POST", base+"/publish", nil)
+	a.Do(f.bea, "POST", base+"/transfers", map[string]string{"organisationId": f.orgB})
+	tr := "/api/v1/transfers/" + f.pr + "-" + f.orgB
+	a.Run(t, []testkit.Scenario{
+		{Name: "abandon from interested", As: f.bea, Method: "PATCH", Path: tr, Body: map[string]string{"status": "abandoned"}, Status: 200,
+			Contains: []string{`"allowedNext":[]`}},
+		{Name: "no way back", As: f.bea, Method: "PATCH", Path: tr, Body: map[string]string{"status": "planning"}, Status: 409,
+			Contains: []string{`Abandoned is a final stage`}},
+		{Name: "abandoned transfers do not count", Method: "GET", Path: base, Status: 200, Contains: []string{`"transfers":{"count":0,`, `"status":"abandoned"`}},
+		{Name: "filter by organisation", Method: "GET", Path: "/api/v1/practices?org=" + f.orgA, Status: 200, Contains: []string{f.pr}},
+		{Name: "filter by another organisation", Method: "GET", Path: "/api/v1/practices?org=" + f.orgB, Status: 200, Contains: []string{`"items":[]`}},
+		{Name: "filter by theme", Method: "GET", Path: "/api/v1/practices?theme=coexistence", Status: 200, Contains: []string{f.pr}},
+		{Name: "filter by an unused theme", Method: "GET", Path: "/api/v1/practices?theme=housing", Status: 200, Contains: []string{`"items":[]`}},
+		{Name: "filter by original language", Method: "GET", Path: "/api/v1/practices?lang=ca", Status: 200, Contains: []string{f.pr}},
 	})
 }
 

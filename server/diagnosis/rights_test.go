@@ -18,6 +18,8 @@ func TestDataRights(t *testing.T) {
 	a := w.a
 	w.newDiagnosis(t, nil)
 	mine := w.contribute(t, w.cai, map[string]any{"kind": "need", "theme": "housing", "text": "L'escala no té ascensor i la meva mare no pot sortir."})
+	typed := w.contribute(t, w.bea, map[string]any{"kind": "need", "theme": "ageing_loneliness", "text": "No puc baixar les escales.",
+		"assisted": map[string]any{"consent": true}})
 	a.Do(w.cai, "POST", "/api/v1/contributions/"+mine+"/support", nil)
 	a.Do(w.cai, "POST", "/api/v1/contributions/"+mine+"/report", map[string]string{"reason": "Prova de denúncia"})
 	r := a.Do(w.cai, "GET", "/api/v1/me/export", nil)
@@ -39,6 +41,18 @@ func TestDataRights(t *testing.T) {
 	}
 	if _, ok := doc["authorId"]; ok {
 		t.Fatalf("author id kept: %v", doc)
+	}
+	if r := a.Do(w.bea, "DELETE", "/api/v1/me", nil); r.Status != 204 {
+		t.Fatalf("delete the facilitator: %d %s", r.Status, r.Body)
+	}
+	var assisted struct {
+		Assisted bson.M `bson:"assisted"`
+	}
+	if err := a.Store.C("diagnosis_contributions").FindOne(ctx, bson.M{"_id": typed}).Decode(&assisted); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := assisted.Assisted["facilitatorId"]; ok || assisted.Assisted["consent"] != true {
+		t.Fatalf("facilitator kept or consent lost: %v", assisted.Assisted)
 	}
 	for _, col := range []string{"diagnosis_supports", "diagnosis_reports"} {
 		if n, err := a.Store.C(col).CountDocuments(ctx, bson.M{"userId": w.cai.UserID}); err != nil || n != 0 {

@@ -180,3 +180,20 @@ func TestSearchPagePastTheEnd(t *testing.T) {
 		t.Fatalf("got %+v %v; want no hits and the real total", res, err)
 	}
 }
+
+func TestSearchTypoRanksBelowExact(t *testing.T) {
+	ix := openTest(t)
+	apply(t, ix,
+		Document{ID: "a", Kind: "practice", Language: "en", Title: "Community", Body: "a shared garden for the block", Visibility: []string{Public}},
+		Document{ID: "b", Kind: "practice", Language: "en", Title: "Community", Body: "a shared garten for the block", Visibility: []string{Public}},
+	)
+	// "sharde" matches nothing exactly, so the typo-tolerant pass runs; "a"
+	// matches "garden" exactly and must come first
+	res, err := ix.Search(context.Background(), Reader{}, SearchRequest{Q: "garden sharde"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(res.Hits); len(got) != 2 || got[0] != "a" {
+		t.Fatalf("got %v, want a (exact garden) before b (fuzzy garten)", got)
+	}
+}

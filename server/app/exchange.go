@@ -19,6 +19,7 @@ func (a *App) buildExchange() {
 	if a.Media != nil {
 		a.Practices.SetMedia(a.Media)
 	}
+	a.Practices.SetBaseURL(a.Config.BaseURL)
 	a.ReadModel.Register(practice.IndexKind, readmodel.Kind{Load: a.Practices.Load, All: a.Practices.All,
 		Count: a.Practices.Count, Link: practice.Link})
 	a.ReadModel.Register(practice.TransferKind, readmodel.Kind{Load: a.Practices.LoadTransfers, All: a.Practices.AllTransfers,

@@ -103,7 +103,11 @@ func (s *Service) Feed(ctx context.Context, base, theme string) ([]byte, error) 
 
 // Feed: GET /feeds/practices.atom?theme= (outside the API group).
 func (h *Handlers) Feed(c *fiber.Ctx) error {
-	body, err := h.svc.Feed(c.UserContext(), c.BaseURL(), c.Query("theme"))
+	base := h.svc.baseURL
+	if base == "" {
+		base = c.BaseURL()
+	}
+	body, err := h.svc.Feed(c.UserContext(), strings.TrimSuffix(base, "/"), c.Query("theme"))
 	if err != nil {
 		return err
 	}

@@ -25,8 +25,13 @@ type Service struct {
 	search Searcher
 	notify Notifier
 	media  Media
-	now    func() time.Time
+	// baseURL is the site's public URL (Atom ids and links); empty uses the request's.
+	baseURL string
+	now     func() time.Time
 }
+
+// SetBaseURL sets the site's public URL used in the Atom feed.
+func (s *Service) SetBaseURL(u string) { s.baseURL = u }
 
 // SetMedia enables attachments (without it, practices take none).
 func (s *Service) SetMedia(m Media) { s.media = m }

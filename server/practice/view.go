@@ -41,8 +41,13 @@ func (d *practiceDoc) textIn(lang string) textDoc {
 	return d.Text
 }
 
-// view converts a stored practice to the API view in the chosen language, with its transfers.
+// view converts a stored practice to the API view in the chosen language, with where it was transferred.
 func (s *Service) view(ctx context.Context, p *auth.Principal, d *practiceDoc, asked string) (*Practice, error) {
+	return s.viewAs(ctx, p, d, asked, true)
+}
+
+// viewAs is view; lists pass withTransfers false and show only the counts (one index query less per item).
+func (s *Service) viewAs(ctx context.Context, p *auth.Principal, d *practiceDoc, asked string, withTransfers bool) (*Practice, error) {
 	lang := pickLanguage(d, asked, p)
 	t := d.textIn(lang)
 	orgName, err := s.orgs.Name(ctx, d.OrgID)
@@ -85,6 +90,9 @@ func (s *Service) view(ctx context.Context, p *auth.Principal, d *practiceDoc, a
 	}
 	v.Transfers = TransferStats{Count: d.Stats.Transfers, Evaluated: d.Stats.Evaluated, AverageRating: d.Stats.Rating,
 		Items: []TransferSummary{}}
+	if !withTransfers {
+		return v, nil
+	}
 	res, err := s.rm.List(ctx, readmodel.ReaderFor(p), search.ListRequest{Kind: TransferKind, PerPage: 50,
 		Filters: map[string][]string{"parent": {d.ID}}, Sort: "-created"})
 	if err != nil {
@@ -179,7 +187,7 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, in ListInput) ([]
 		if err != nil {
 			return nil, "", err
 		}
-		v, err := s.view(ctx, p, d, in.Lang)
+		v, err := s.viewAs(ctx, p, d, in.Lang, false)
 		if err != nil {
 			return nil, "", err
 		}
@@ -231,7 +239,7 @@ func (s *Service) Related(ctx context.Context, p *auth.Principal, id string, lim
 			if err != nil {
 				return err
 			}
-			v, err := s.view(ctx, p, o, readerLang(p))
+			v, err := s.viewAs(ctx, p, o, readerLang(p), false)
 			if err != nil {
 				return err
 			}

@@ -20,7 +20,10 @@ func TestDemoPracticeIsSeededOnce(t *testing.T) {
 	if err != nil || len(ps) != 1 {
 		t.Fatalf("practices after seeding twice: %v %+v", err, ps)
 	}
-	p := ps[0]
+	p, err := a.Practices.Get(t.Context(), nil, ps[0].ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if p.Status != "published" || strings.Join(p.Translations, ",") != "es,it" || p.Transfers.Count != 1 ||
 		p.Transfers.Items[0].Status != "implementing" {
 		t.Fatalf("demo practice: %+v", p)

@@ -70,7 +70,7 @@ func (a *App) exchangeRoutes() []route {
 		{"PATCH", "/transfers/:id", user, pr.PatchTransfer, "Move a transfer to its next stage, edit notes and outcome (adopting organisation)", "TransferPatch", "Transfer"},
 		{"GET", "/transfers/:id/updates", public, pr.Updates, "Dated updates of a transfer, newest first", "", "UpdateList"},
 		{"POST", "/transfers/:id/updates", user, pr.AddUpdate, "Post an update (adopting organisation) or a reply (origin organisation)", "UpdateInput", "Update"},
-		{"GET", "/practices/:id/comments", public, cm.ListFor(practice.IndexKind), "Comments on a practice, oldest first (?cursor=&parentCommentId=)", "", "CommentList"},
+		{"GET", "/practices/:id/comments", public, cm.ListFor(practice.IndexKind), "Comments on a practice, oldest first (?cursor=&parentCommentId=; ?status=hidden|reported for moderators)", "", "CommentList"},
 		{"POST", "/practices/:id/comments", user, cm.CreateFor(practice.IndexKind), "Comment on a published practice, or reply to a comment", "CommentInput", "Comment"},
 		{"PATCH", "/comments/:id", user, cm.Edit, "Edit your comment (within 15 minutes)", "CommentEdit", "Comment"},
 		{"POST", "/comments/:id/report", user, cm.Report, "Report a comment to the moderators", "ReportInput", "Comment"},

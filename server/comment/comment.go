@@ -301,21 +301,46 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, kind, targetID 
 	return s.one(ctx, d)
 }
 
-// List pages through a target's published comments, oldest first; parentID lists the replies to one.
-func (s *Service) List(ctx context.Context, p *auth.Principal, kind, targetID, parentID, cursor string, limit int) ([]Comment, string, error) {
-	if _, err := s.resolve(ctx, p, kind, targetID); err != nil {
+// ListQuery pages and filters a target's comments.
+type ListQuery struct {
+	ParentID string // only the replies to this comment
+	// Status: "" lists published comments; "hidden" and "reported" (published, with reports) are for the
+	// target's moderators.
+	Status string
+	Cursor string
+	Limit  int
+}
+
+// List pages through a target's comments, oldest first.
+func (s *Service) List(ctx context.Context, p *auth.Principal, kind, targetID string, q ListQuery) ([]Comment, string, error) {
+	t, err := s.resolve(ctx, p, kind, targetID)
+	if err != nil {
 		return nil, "", err
 	}
-	if limit <= 0 || limit > 100 {
-		limit = 50
+	if q.Limit <= 0 || q.Limit > 100 {
+		q.Limit = 50
 	}
-	req := search.ListRequest{Kind: IndexKind, Sort: "created", Cursor: cursor, PerPage: limit, IDsOnly: true,
+	req := search.ListRequest{Kind: IndexKind, Sort: "created", Cursor: q.Cursor, PerPage: q.Limit, IDsOnly: true,
 		Filters: map[string][]string{"parent": {kind + ":" + targetID}}}
-	if parentID != "" {
-		if !store.ValidID(parentID) {
+	if q.ParentID != "" {
+		if !store.ValidID(q.ParentID) {
 			return nil, "", apperr.Validation(map[string]string{"parentCommentId": "is not a comment id"})
 		}
-		req.Filters["reply_to"] = []string{parentID}
+		req.Filters["reply_to"] = []string{q.ParentID}
+	}
+	switch q.Status {
+	case "":
+	case StatusHidden, "reported":
+		if err := s.requireModerator(ctx, p, t.OrgID); err != nil {
+			return nil, "", err
+		}
+		if q.Status == StatusHidden {
+			req.Filters["status"] = []string{StatusHidden}
+		} else {
+			req.Filters["reported"] = []string{"yes"}
+		}
+	default:
+		return nil, "", apperr.Validation(map[string]string{"status": "must be hidden or reported (moderators)"})
 	}
 	res, err := s.rm.List(ctx, readmodel.ReaderFor(p), req)
 	if err != nil {
@@ -439,20 +464,31 @@ func (s *Service) Report(ctx context.Context, p *auth.Principal, id string, in R
 	return s.one(ctx, d)
 }
 
+// requireModerator checks that p administers the organisation that moderates a target.
+func (s *Service) requireModerator(ctx context.Context, p *auth.Principal, orgID string) error {
+	if p != nil && p.PlatformAdmin {
+		return nil
+	}
+	if p != nil {
+		role, err := s.people.Role(ctx, orgID, p.UserID)
+		if err != nil {
+			return err
+		}
+		if role == "admin" {
+			return nil
+		}
+	}
+	return apperr.Forbid("Only the organisation's administrators can moderate these comments.")
+}
+
 // Moderate hides or publishes a comment: admins of the target's organisation and platform admins.
 func (s *Service) Moderate(ctx context.Context, p *auth.Principal, id string, in ModerationInput) (*Comment, error) {
 	d, err := s.get(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if !p.PlatformAdmin {
-		role, err := s.people.Role(ctx, d.OrgID, p.UserID)
-		if err != nil {
-			return nil, err
-		}
-		if role != "admin" {
-			return nil, apperr.Forbid("Only the organisation's administrators can moderate these comments.")
-		}
+	if err := s.requireModerator(ctx, p, d.OrgID); err != nil {
+		return nil, err
 	}
 	f := map[string]string{}
 	switch in.Action {
@@ -509,9 +545,16 @@ func (s *Service) Load(ctx context.Context, ids []string) (map[string]search.Doc
 		}
 		out[id] = search.Document{Title: snippet(d.Text), Body: d.Text, Parent: d.TargetKind + ":" + d.TargetID,
 			Organisation: d.OrgID, Status: d.Status, Visibility: vis, Created: d.CreatedAt, Updated: d.CreatedAt,
-			Keywords: map[string]string{"reply_to": replyTo, "target_kind": d.TargetKind}}
+			Keywords: map[string]string{"reply_to": replyTo, "target_kind": d.TargetKind, "reported": yesNo(len(d.Reports) > 0)}}
 	}
 	return out, nil
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
 }
 
 // All streams every comment id (for rebuilds).

@@ -16,11 +16,12 @@ type Handlers struct{ svc *Service }
 // NewHandlers builds the handlers.
 func NewHandlers(svc *Service) *Handlers { return &Handlers{svc: svc} }
 
-// ListFor: GET /<targets>/:id/comments?cursor=&limit=&parentCommentId=.
+// ListFor: GET /<targets>/:id/comments?cursor=&limit=&parentCommentId=&status=hidden|reported.
 func (h *Handlers) ListFor(kind string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		limit, _ := strconv.Atoi(c.Query("limit"))
-		items, next, err := h.svc.List(c.UserContext(), auth.From(c), kind, c.Params("id"), c.Query("parentCommentId"), c.Query("cursor"), limit)
+		items, next, err := h.svc.List(c.UserContext(), auth.From(c), kind, c.Params("id"), ListQuery{
+			ParentID: c.Query("parentCommentId"), Status: c.Query("status"), Cursor: c.Query("cursor"), Limit: limit})
 		if err != nil {
 			return err
 		}

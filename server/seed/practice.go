@@ -59,7 +59,7 @@ func loadPractice(ctx context.Context, a *app.App, ids map[string]string) error 
 			return fmt.Errorf("seed: transfer stage: %w", err)
 		}
 	}
-	existing, _, err := a.Comments.List(ctx, nil, practice.IndexKind, id, "", "", 5)
+	existing, _, err := a.Comments.List(ctx, nil, practice.IndexKind, id, comment.ListQuery{Limit: 5})
 	if err != nil || len(existing) > 0 {
 		return err
 	}

@@ -1,6 +1,6 @@
 import type { Route } from './lib/router';
 
-export type RouteName = 'home' | 'register' | 'login' | 'account' | 'organisations' | 'organisation';
+export type RouteName = 'home' | 'register' | 'login' | 'account' | 'organisations' | 'organisation' | 'search' | 'exchange-days' | 'exchange-day-new' | 'exchange-day' | 'exchange-day-edit' | 'exchange-day-live';
 
 export const routes: Route<RouteName>[] = [
   { name: 'home', pattern: '/' },
@@ -9,4 +9,10 @@ export const routes: Route<RouteName>[] = [
   { name: 'account', pattern: '/account' },
   { name: 'organisations', pattern: '/organisations' },
   { name: 'organisation', pattern: '/organisations/:id' },
+  { name: 'exchange-days', pattern: '/exchange-days' },
+  { name: 'exchange-day-new', pattern: '/exchange-days/new' },
+  { name: 'exchange-day', pattern: '/exchange-days/:id' },
+  { name: 'exchange-day-edit', pattern: '/exchange-days/:id/edit' },
+  { name: 'exchange-day-live', pattern: '/exchange-days/:id/live' },
+  { name: 'search', pattern: '/search' },
 ];

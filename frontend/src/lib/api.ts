@@ -65,6 +65,57 @@ export interface Page<T> {
   nextCursor?: string;
 }
 
+export type RegistrationMode = 'open' | 'members' | 'invite';
+export type SummaryVisibility = 'public' | 'members';
+export type RecordingVisibility = 'members' | 'public' | 'none';
+
+/** One guide question of an exchange day's agenda, in order. */
+export interface AgendaItem {
+  id?: string;
+  text: string;
+  minutes?: number;
+}
+
+export interface ExchangeDay {
+  id: string;
+  hostOrgId: string;
+  title: string;
+  description: string;
+  startsAt: string;
+  endsAt: string;
+  timeZone: string;
+  agenda: AgendaItem[];
+  registrationMode: RegistrationMode;
+  capacity: number;
+  summaryVisibility: SummaryVisibility;
+  recordingVisibility: RecordingVisibility;
+  status: 'scheduled' | 'cancelled';
+  registeredCount: number;
+  waitlistCount: number;
+  myRegistration: 'registered' | 'waitlisted' | null;
+  canManage: boolean;
+  inviteCode?: string;
+}
+
+export interface ExchangeDayInput {
+  hostOrgId?: string;
+  title?: string;
+  description?: string;
+  startsAt?: string;
+  endsAt?: string;
+  timeZone?: string;
+  agenda?: AgendaItem[];
+  registrationMode?: RegistrationMode;
+  inviteCode?: string;
+  capacity?: number;
+  summaryVisibility?: SummaryVisibility;
+  recordingVisibility?: RecordingVisibility;
+}
+
+export interface IceServersResponse {
+  iceServers: { urls: string | string[]; username?: string; credential?: string }[];
+}
+
 /** An error answered by the API, or a network failure (status 0, code "network"). */
 export class ApiError extends Error {
   readonly status: number;
@@ -246,5 +297,33 @@ export class ApiClient {
   }
   removeMember(id: string, userId: string): Promise<void> {
     return this.del(`/organisations/${encodeURIComponent(id)}/members/${encodeURIComponent(userId)}`);
+  }
+  listExchangeDays(opts: { upcoming?: boolean; org?: string; cursor?: string; limit?: number } = {}): Promise<Page<ExchangeDay>> {
+    const q = new URLSearchParams({ limit: String(opts.limit ?? 20) });
+    if (opts.upcoming) q.set('upcoming', 'true');
+    if (opts.org) q.set('org', opts.org);
+    if (opts.cursor) q.set('cursor', opts.cursor);
+    return this.get(`/exchange-days?${q}`);
+  }
+  createExchangeDay(input: ExchangeDayInput): Promise<ExchangeDay> {
+    return this.post('/exchange-days', input);
+  }
+  getExchangeDay(id: string): Promise<ExchangeDay> {
+    return this.get(`/exchange-days/${encodeURIComponent(id)}`);
+  }
+  updateExchangeDay(id: string, input: ExchangeDayInput): Promise<ExchangeDay> {
+    return this.patch(`/exchange-days/${encodeURIComponent(id)}`, input);
+  }
+  cancelExchangeDay(id: string): Promise<ExchangeDay> {
+    return this.post(`/exchange-days/${encodeURIComponent(id)}/cancel`);
+  }
+  registerForExchangeDay(id: string, inviteCode?: string): Promise<ExchangeDay> {
+    return this.post(`/exchange-days/${encodeURIComponent(id)}/registration`, inviteCode ? { inviteCode } : {});
+  }
+  unregisterFromExchangeDay(id: string): Promise<void> {
+    return this.del(`/exchange-days/${encodeURIComponent(id)}/registration`);
+  }
+  liveIceServers(id: string): Promise<IceServersResponse> {
+    return this.get(`/exchange-days/${encodeURIComponent(id)}/live/ice-servers`);
   }
 }

@@ -1,0 +1,378 @@
+// The live open-microphone session of an exchange day, in the browser: the signalling WebSocket
+// (media/PROTOCOL.md) and one RTCPeerConnection. The server makes every offer and this side answers. The
+// microphone is attached to the sender only while the person may be heard (host and moderators always,
+// anybody else while holding the floor) and never while muted, so what the page says about being heard is
+// what really happens. When the socket drops it rejoins with the resume token for up to 30 seconds.
+import { writable, get, type Readable } from 'svelte/store';
+
+export type LiveRole = 'host' | 'moderator' | 'rapporteur' | 'speaker' | 'listener';
+
+export interface LiveParticipant {
+  id: string;
+  displayName: string;
+  role: LiveRole;
+  handRaised: boolean;
+  hasFloor: boolean;
+  muted: boolean;
+  speaking: boolean;
+  connected: boolean;
+}
+
+export interface QueueEntry {
+  participantId: string;
+  question: number;
+}
+
+export interface ChatLine {
+  from: string;
+  name: string;
+  text: string;
+  at: number;
+}
+
+export type LiveStatus = 'connecting' | 'joined' | 'reconnecting' | 'lost' | 'ended';
+
+export interface LiveState {
+  status: LiveStatus;
+  me: string;
+  role: LiveRole;
+  participants: LiveParticipant[];
+  queue: QueueEntry[];
+  floor: string;
+  question: number;
+  questions: number;
+  chat: ChatLine[];
+  endedReason: string;
+  /** True when the microphone is attached to the connection: others can hear this person. */
+  sending: boolean;
+}
+
+/** Things worth saying out loud; the room turns them into words in the reader's language. */
+export type LiveEvent =
+  | { type: 'floor'; participantId: string; state: 'granted' | 'revoked' }
+  | { type: 'chat'; line: ChatLine }
+  | { type: 'question'; index: number }
+  | { type: 'error'; code: string; message: string }
+  | { type: 'reconnected' }
+  | { type: 'ended'; reason: string };
+
+export interface LiveOptions {
+  dayId: string;
+  audioOnly: boolean;
+  /** The microphone chosen in the lobby, or null to only listen. */
+  mic: MediaStream | null;
+  iceServers: RTCIceServer[];
+  onevent?: (e: LiveEvent) => void;
+  /** Where remote streams go: the floor ("floor") and each host or moderator (their participant id). */
+  onstream?: (id: string, stream: MediaStream | null) => void;
+  /** For browser tests: put the peer connection on window.__teixitLivePC. */
+  expose?: boolean;
+  /** Builds the socket; tests may replace it. */
+  socket?: (url: string) => WebSocket;
+}
+
+const RESUME_WINDOW_MS = 30_000;
+const MAX_CHAT = 200;
+
+export const MANAGING_ROLES: LiveRole[] = ['host', 'moderator'];
+
+function emptyState(): LiveState {
+  return { status: 'connecting', me: '', role: 'listener', participants: [], queue: [], floor: '', question: 0, questions: 0, chat: [], endedReason: '', sending: false };
+}
+
+/** Whether the person's sound goes out: host and moderators unless muted, anybody else while holding the floor. */
+export function canBeHeard(p: LiveParticipant | undefined): boolean {
+  if (!p || p.muted) return false;
+  return MANAGING_ROLES.includes(p.role) || p.hasFloor;
+}
+
+/** 1-based place in the queue, or 0 when not waiting. */
+export function queuePlace(queue: QueueEntry[], id: string): number {
+  return queue.findIndex((q) => q.participantId === id) + 1;
+}
+
+interface Envelope {
+  v: number;
+  type: string;
+  id?: string;
+  payload?: Record<string, unknown> | null;
+}
+
+export class LiveSession {
+  private readonly store = writable<LiveState>(emptyState());
+  readonly state: Readable<LiveState> = { subscribe: this.store.subscribe };
+  private ws: WebSocket | null = null;
+  private pc: RTCPeerConnection | null = null;
+  private resumeToken = '';
+  private stopped = false;
+  private dropAt = 0;
+  private retry: ReturnType<typeof setTimeout> | undefined;
+  private chain: Promise<void> = Promise.resolve();
+  private seq = 0;
+  private joinId = '';
+  private resuming = false;
+
+  constructor(private readonly opts: LiveOptions) {}
+
+  start(): void {
+    this.stopped = false;
+    this.open(false);
+  }
+
+  private url(): string {
+    const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    return `${proto}//${location.host}/api/v1/exchange-days/${encodeURIComponent(this.opts.dayId)}/live`;
+  }
+
+  private open(resume: boolean): void {
+    const ws = this.opts.socket ? this.opts.socket(this.url()) : new WebSocket(this.url());
+    this.ws = ws;
+    this.resuming = resume && !!this.resumeToken;
+    ws.onopen = () => {
+      this.joinId = this.send('join', { audioOnly: this.opts.audioOnly, ...(this.resuming ? { resumeToken: this.resumeToken } : {}) });
+    };
+    ws.onmessage = (e) => {
+      let msg: Envelope;
+      try {
+        msg = JSON.parse(String(e.data));
+      } catch {
+        return;
+      }
+      this.handle(msg);
+    };
+    ws.onclose = () => {
+      if (this.ws !== ws) return;
+      this.ws = null;
+      if (this.stopped) return;
+      this.dropped();
+    };
+  }
+
+  private dropped(): void {
+    this.closePeer();
+    const now = Date.now();
+    const st = get(this.store);
+    if (st.status !== 'reconnecting') this.dropAt = now;
+    if (!this.resumeToken || now - this.dropAt > RESUME_WINDOW_MS) {
+      this.store.update((s) => ({ ...s, status: 'lost', sending: false }));
+      return;
+    }
+    this.store.update((s) => ({ ...s, status: 'reconnecting', sending: false }));
+    const attempt = Math.min(5000, 1000 + (now - this.dropAt) / 4);
+    this.retry = setTimeout(() => {
+      if (!this.stopped) this.open(true);
+    }, attempt);
+  }
+
+  /** Tries again after the connection was lost for good (a fresh join, without the old place). */
+  retryNow(): void {
+    clearTimeout(this.retry);
+    this.resumeToken = '';
+    this.store.set(emptyState());
+    this.start();
+  }
+
+  private send(type: string, payload?: unknown): string {
+    const id = String(++this.seq);
+    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify({ v: 1, type, id, ...(payload === undefined ? {} : { payload }) }));
+    return id;
+  }
+
+  private me(s = get(this.store)): LiveParticipant | undefined {
+    return s.participants.find((p) => p.id === s.me);
+  }
+
+  private handle(msg: Envelope): void {
+    const p = (msg.payload ?? {}) as Record<string, unknown>;
+    switch (msg.type) {
+      case 'welcome': {
+        const room = p.room as { participants?: LiveParticipant[]; queue?: QueueEntry[]; floor?: string; question?: number; questions?: number; chat?: ChatLine[] };
+        const wasResuming = this.resuming;
+        this.resuming = false;
+        this.resumeToken = String(p.resumeToken ?? '');
+        this.newPeer();
+        this.store.set({
+          status: 'joined', me: String(p.you), role: p.role as LiveRole, participants: room.participants ?? [], queue: room.queue ?? [],
+          floor: room.floor ?? '', question: room.question ?? 0, questions: room.questions ?? 0, chat: (room.chat ?? []).slice(-MAX_CHAT),
+          endedReason: '', sending: false,
+        });
+        if (wasResuming) this.opts.onevent?.({ type: 'reconnected' });
+        break;
+      }
+      case 'participant': {
+        const part = p as unknown as LiveParticipant;
+        this.store.update((s) => {
+          const i = s.participants.findIndex((x) => x.id === part.id);
+          const participants = i < 0 ? [...s.participants, part] : s.participants.map((x, j) => (j === i ? part : x));
+          return { ...s, participants, role: part.id === s.me ? part.role : s.role };
+        });
+        this.updateSending();
+        break;
+      }
+      case 'participant_left':
+        this.store.update((s) => ({ ...s, participants: s.participants.filter((x) => x.id !== p.participantId) }));
+        break;
+      case 'queue':
+        this.store.update((s) => ({ ...s, queue: (p.queue as QueueEntry[]) ?? [] }));
+        break;
+      case 'floor': {
+        const id = String(p.participantId);
+        const granted = p.state === 'granted';
+        this.store.update((s) => ({ ...s, floor: granted ? id : s.floor === id ? '' : s.floor }));
+        this.opts.onevent?.({ type: 'floor', participantId: id, state: granted ? 'granted' : 'revoked' });
+        this.updateSending();
+        break;
+      }
+      case 'question':
+        this.store.update((s) => ({ ...s, question: Number(p.index) }));
+        this.opts.onevent?.({ type: 'question', index: Number(p.index) });
+        break;
+      case 'chat': {
+        const line = p as unknown as ChatLine;
+        this.store.update((s) => ({ ...s, chat: [...s.chat, line].slice(-MAX_CHAT) }));
+        this.opts.onevent?.({ type: 'chat', line });
+        break;
+      }
+      case 'offer':
+        this.enqueue(() => this.answer(String(p.sdp)));
+        break;
+      case 'candidate':
+        this.enqueue(async () => {
+          try {
+            await this.pc?.addIceCandidate(p as RTCIceCandidateInit);
+          } catch {
+            // a candidate for an older description: harmless
+          }
+        });
+        break;
+      case 'error': {
+        const code = String(p.code ?? '');
+        if (this.resuming && p.refId === this.joinId) {
+          // The old place is gone (grace over): join afresh.
+          this.resuming = false;
+          this.resumeToken = '';
+          this.joinId = this.send('join', { audioOnly: this.opts.audioOnly });
+          break;
+        }
+        this.opts.onevent?.({ type: 'error', code, message: String(p.message ?? '') });
+        break;
+      }
+      case 'ended':
+        this.stopped = true;
+        this.closePeer();
+        this.store.update((s) => ({ ...s, status: 'ended', endedReason: String(p.reason ?? ''), sending: false }));
+        this.opts.onevent?.({ type: 'ended', reason: String(p.reason ?? '') });
+        break;
+    }
+  }
+
+  private enqueue(fn: () => Promise<void>): void {
+    this.chain = this.chain.then(fn).catch(() => {});
+  }
+
+  private newPeer(): void {
+    this.closePeer();
+    const pc = new RTCPeerConnection({ iceServers: this.opts.iceServers });
+    this.pc = pc;
+    pc.onicecandidate = (e) => {
+      if (e.candidate) this.send('candidate', e.candidate.toJSON());
+    };
+    pc.ontrack = (e) => {
+      const stream = e.streams[0];
+      if (!stream) return;
+      if (this.opts.expose && stream.id === 'floor' && e.track.kind === 'audio') (window as unknown as Record<string, unknown>).__teixitLiveFloorTrack = e.track.id;
+      this.opts.onstream?.(stream.id, stream);
+    };
+    if (this.opts.expose) (window as unknown as Record<string, unknown>).__teixitLivePC = pc;
+  }
+
+  private closePeer(): void {
+    if (!this.pc) return;
+    this.pc.onicecandidate = null;
+    this.pc.ontrack = null;
+    this.pc.close();
+    this.pc = null;
+  }
+
+  /** The first audio m-line is where the server listens to us: answer it sendonly, the track set separately. */
+  private sendTransceiver(): RTCRtpTransceiver | undefined {
+    return this.pc?.getTransceivers().find((t) => t.receiver.track.kind === 'audio');
+  }
+
+  private async answer(sdp: string): Promise<void> {
+    const pc = this.pc;
+    if (!pc) return;
+    await pc.setRemoteDescription({ type: 'offer', sdp });
+    let firstVideo = true;
+    let firstAudio = true;
+    for (const t of pc.getTransceivers()) {
+      const kind = t.receiver.track.kind;
+      if (kind === 'audio' && firstAudio) {
+        firstAudio = false;
+        t.direction = 'sendonly';
+      } else if (kind === 'video' && firstVideo) {
+        firstVideo = false;
+        t.direction = 'inactive'; // no camera: this page sends sound only
+      }
+    }
+    const answer = await pc.createAnswer();
+    await pc.setLocalDescription(answer);
+    this.send('answer', { sdp: pc.localDescription?.sdp ?? answer.sdp });
+    await this.updateSending();
+  }
+
+  private async updateSending(): Promise<void> {
+    const on = canBeHeard(this.me()) && !!this.opts.mic;
+    const sender = this.sendTransceiver()?.sender;
+    const track = on ? (this.opts.mic?.getAudioTracks()[0] ?? null) : null;
+    if (sender && sender.track !== track) {
+      try {
+        await sender.replaceTrack(track);
+      } catch {
+        // the connection closed meanwhile
+      }
+    }
+    const sending = !!sender && !!track;
+    if (get(this.store).sending !== sending) this.store.update((s) => ({ ...s, sending }));
+  }
+
+  raiseHand(): void {
+    this.send('raise_hand');
+  }
+  lowerHand(): void {
+    this.send('lower_hand');
+  }
+  grantFloor(participantId: string): void {
+    this.send('grant_floor', { participantId });
+  }
+  revokeFloor(participantId: string): void {
+    this.send('revoke_floor', { participantId });
+  }
+  mute(participantId: string): void {
+    this.send('mute', { participantId });
+  }
+  unmute(participantId: string): void {
+    this.send('unmute', { participantId });
+  }
+  remove(participantId: string): void {
+    this.send('remove', { participantId });
+  }
+  setQuestion(index: number): void {
+    this.send('set_question', { index });
+  }
+  chat(text: string): void {
+    this.send('chat', { text });
+  }
+
+  /** Leaves for good and lets go of the connection (the microphone belongs to the lobby). */
+  leave(): void {
+    this.stopped = true;
+    clearTimeout(this.retry);
+    this.send('leave');
+    const ws = this.ws;
+    this.ws = null;
+    ws?.close();
+    this.closePeer();
+    if (this.opts.expose) delete (window as unknown as Record<string, unknown>).__teixitLivePC;
+  }
+}

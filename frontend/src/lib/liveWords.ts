@@ -1,0 +1,15 @@
+// How the live room describes people, in words rather than icons only.
+import type { LiveParticipant } from './liveSession';
+import { MANAGING_ROLES } from './liveSession';
+
+export type ParticipantState = 'away' | 'speaking' | 'muted' | 'handRaised' | 'micOn' | 'listening';
+
+/** One state per person, the most important first: away, speaking, muted, hand raised, microphone on, listening. */
+export function participantState(p: LiveParticipant): ParticipantState {
+  if (!p.connected) return 'away';
+  if (p.hasFloor && !p.muted) return 'speaking';
+  if (p.muted) return 'muted';
+  if (p.handRaised) return 'handRaised';
+  if (MANAGING_ROLES.includes(p.role)) return 'micOn';
+  return 'listening';
+}

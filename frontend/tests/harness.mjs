@@ -26,8 +26,13 @@ export const CHROMIUM_ARGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
-export function launchBrowser() {
-  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+/** Fake microphone and camera, and no permission prompt, for the live-session tests. */
+export const FAKE_MEDIA_ARGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--autoplay-policy=no-user-gesture-required'];
+
+/** Launches Chromium; `{ fakeMedia: true }` adds FAKE_MEDIA_ARGS. */
+export function launchBrowser({ fakeMedia = false } = {}) {
+  const args = fakeMedia ? [...CHROMIUM_ARGS, ...FAKE_MEDIA_ARGS] : CHROMIUM_ARGS;
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args, headless: true });
 }
 
 function freePort() {

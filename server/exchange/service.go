@@ -453,7 +453,7 @@ func (s *Service) All(ctx context.Context, yield func(string) error) error {
 
 // Count is how many days exist (rebuild progress).
 func (s *Service) Count(ctx context.Context) (int, error) {
-	n, err := s.s.C(colDays).CountDocuments(ctx, bson.M{})
+	n, err := s.s.C(colDays).EstimatedDocumentCount(ctx)
 	return int(n), store.Wrap("exchange: count", err)
 }
 

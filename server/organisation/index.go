@@ -64,6 +64,6 @@ func Link(id string) string { return "/organisations/" + id }
 
 // Count is how many organisations exist (for the rebuild's progress bar).
 func (s *Service) Count(ctx context.Context) (int, error) {
-	n, err := s.st.s.C(colOrgs).CountDocuments(ctx, bson.M{})
+	n, err := s.st.s.C(colOrgs).EstimatedDocumentCount(ctx)
 	return int(n), store.Wrap("organisation: count", err)
 }

@@ -59,6 +59,8 @@ type ReadModel struct {
 	wg      sync.WaitGroup
 	started bool
 	re      reindexer
+	stateMu sync.Mutex
+	state   error // non-nil while the index is not yet usable (first rebuild)
 }
 
 // Open opens (or creates) the index and the outbox. Register kinds, then Start.
@@ -107,8 +109,9 @@ func nodeID(dir string) (string, error) {
 // Register plugs a kind in; call before Start.
 func (rm *ReadModel) Register(kind string, k Kind) { rm.kinds[kind] = k }
 
-// Start brings the index up to date — rebuilding it when it is new or fell behind the outbox's retained
-// window — and then follows the outbox in the background until Close.
+// Start brings the index up to date and then follows the outbox in the background until Close. When the index
+// is new or fell behind the outbox's retained window it is rebuilt from the store first — in the background:
+// the server answers meanwhile and /readyz says "not ready" until the rebuild is done.
 func (rm *ReadModel) Start(ctx context.Context) error {
 	loaders := map[string]search.Loader{}
 	for name, k := range rm.kinds {
@@ -123,21 +126,81 @@ func (rm *ReadModel) Start(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if cp == 0 || (any && oldest > cp+1) {
-		rm.opts.Logger.Info("rebuilding the search index", "checkpoint", cp, "oldest_change", oldest)
-		if err := rm.Rebuild(ctx, nil); err != nil {
+	rebuild := any && oldest > cp+1
+	if cp == 0 && !rebuild {
+		if rebuild, err = rm.storeHasRecords(ctx); err != nil {
 			return err
 		}
 	}
-	if err := rm.indexer.CatchUp(ctx); err != nil {
-		return err
-	}
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	rm.cancel, rm.started = cancel, true
-	rm.wg.Add(2)
-	go func() { defer rm.wg.Done(); _ = rm.indexer.Run(runCtx) }()
-	go func() { defer rm.wg.Done(); rm.maintain(runCtx) }()
+	if !rebuild {
+		if err := rm.indexer.CatchUp(ctx); err != nil {
+			cancel()
+			return err
+		}
+		rm.follow(runCtx)
+		return nil
+	}
+	rm.setState(fmt.Errorf("the search index is being rebuilt from the store"))
+	rm.wg.Add(1)
+	go func() {
+		defer rm.wg.Done()
+		rm.opts.Logger.Info("rebuilding the search index", "checkpoint", cp, "oldest_change", oldest)
+		for {
+			err := rm.Rebuild(runCtx, func(done, total int) {
+				rm.setState(fmt.Errorf("the search index is being rebuilt from the store (%d of about %d records)", done, total))
+			})
+			if err == nil {
+				err = rm.indexer.CatchUp(runCtx)
+			}
+			if err == nil {
+				break
+			}
+			if runCtx.Err() != nil {
+				return
+			}
+			rm.opts.Logger.Error("search index rebuild failed; retrying in 10 s", "err", err)
+			select {
+			case <-runCtx.Done():
+				return
+			case <-time.After(10 * time.Second):
+			}
+		}
+		rm.opts.Logger.Info("search index rebuilt")
+		rm.setState(nil)
+		rm.follow(runCtx)
+	}()
 	return nil
+}
+
+// follow runs the indexer and the outbox maintenance until ctx ends.
+func (rm *ReadModel) follow(ctx context.Context) {
+	rm.wg.Add(2)
+	go func() { defer rm.wg.Done(); _ = rm.indexer.Run(ctx) }()
+	go func() { defer rm.wg.Done(); rm.maintain(ctx) }()
+}
+
+var errFoundOne = errors.New("found one")
+
+// storeHasRecords reports whether any registered kind has at least one record (stopping at the first).
+func (rm *ReadModel) storeHasRecords(ctx context.Context) (bool, error) {
+	for _, k := range rm.kinds {
+		err := k.All(ctx, func(string) error { return errFoundOne })
+		if errors.Is(err, errFoundOne) {
+			return true, nil
+		}
+		if err != nil {
+			return false, err
+		}
+	}
+	return false, nil
+}
+
+func (rm *ReadModel) setState(err error) {
+	rm.stateMu.Lock()
+	rm.state = err
+	rm.stateMu.Unlock()
 }
 
 // maintain reports this node's checkpoint and prunes the outbox once a minute.
@@ -194,8 +257,8 @@ func (rm *ReadModel) Rebuild(ctx context.Context, progress search.Progress) erro
 	for _, k := range rm.kinds {
 		if k.Count != nil {
 			n, err := k.Count(ctx)
-			if err != nil {
-				return err
+			if err != nil { // only the progress bar needs it
+				rm.opts.Logger.Warn("read model: count for the rebuild's progress", "err", err)
 			}
 			total += n
 		}
@@ -287,6 +350,12 @@ func (rm *ReadModel) Counts(ctx context.Context, r search.Reader, kind string, f
 
 // Ready reports whether the index answers.
 func (rm *ReadModel) Ready() error {
+	rm.stateMu.Lock()
+	state := rm.state
+	rm.stateMu.Unlock()
+	if state != nil {
+		return state
+	}
 	_, err := rm.Index.Count()
 	return err
 }

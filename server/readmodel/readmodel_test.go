@@ -2,6 +2,7 @@ package readmodel_test
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -177,4 +178,28 @@ func TestAdminReindex(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// TestNewNodeRebuildsInTheBackground: a node that starts with an empty index over a store that has records
+// answers at once, says it is not ready while it rebuilds, and then finds everything.
+func TestNewNodeRebuildsInTheBackground(t *testing.T) {
+	a := testkit.NewApp(t)
+	ana := a.Register("ana@example.org", "Ana")
+	for i := 0; i < 40; i++ {
+		a.Do(ana, "POST", "/api/v1/organisations", map[string]string{"name": fmt.Sprintf("Entitat del barri %02d", i), "kind": "association"})
+	}
+	b := testkit.NewAppOn(t, a.Store)
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		r := b.Do(nil, "GET", "/readyz", nil)
+		if r.Status == 200 {
+			break
+		}
+		if r.Status != 503 || time.Now().After(deadline) {
+			t.Fatalf("readyz during the rebuild: %d %s", r.Status, r.Body)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	b.Run(t, []testkit.Scenario{{Name: "everything is found on the new node", Method: "GET", Path: "/api/v1/search?kind=organisation",
+		Status: 200, Contains: []string{`"total":40`}}})
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/teixit/teixit/server/app"
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/config"
+	"github.com/teixit/teixit/server/store"
 )
 
 // App is a real Teixit app on a fresh database, driven in-process.
@@ -24,6 +25,13 @@ type App struct {
 
 // NewApp builds the app on a fresh database. mutate, when given, adjusts the configuration first.
 func NewApp(t testing.TB, mutate ...func(*config.Config)) *App {
+	t.Helper()
+	return NewAppOn(t, Store(t), mutate...)
+}
+
+// NewAppOn builds another app node on an existing database (its own data folder and index), as a second
+// server sharing the store would be.
+func NewAppOn(t testing.TB, st *store.Store, mutate ...func(*config.Config)) *App {
 	t.Helper()
 	cfg, err := config.Load(nil, func(string) string { return "" })
 	if err != nil {
@@ -39,7 +47,7 @@ func NewApp(t testing.TB, mutate ...func(*config.Config)) *App {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	a, err := app.New(ctx, cfg, app.Deps{Log: Quiet(), Store: Store(t)})
+	a, err := app.New(ctx, cfg, app.Deps{Log: Quiet(), Store: st})
 	if err != nil {
 		t.Fatalf("testkit: app: %v", err)
 	}

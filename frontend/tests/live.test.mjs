@@ -1,0 +1,237 @@
+// Exchange days and the live open-microphone room, in two browsers with fake microphones, against the real
+// server and its SFU: a host creates an organisation and an exchange day starting now, a participant
+// registers, both join, the participant asks for the floor, the host gives it, and the host's connection
+// really receives the participant's sound (RTCPeerConnection.getStats). The day page, the lobby and the room
+// are checked with axe-core at 1280 and 360 px and screenshotted.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { axeViolations, launchBrowser, screenshotDir, startServer } from './harness.mjs';
+
+const DESKTOP = { width: 1280, height: 900 };
+const PHONE = { width: 360, height: 740 };
+const PASSWORD = 'a quiet street in Gràcia';
+
+describe('exchange days and the live room', () => {
+  let server;
+  let browser;
+  let shots;
+  let host;
+  let guest;
+  let dayUrl;
+  const stamp = Date.now().toString(36);
+  const carme = { name: 'Carme Vidal', email: `carme.${stamp}@example.org` };
+  const dani = { name: 'Dani Rius', email: `dani.${stamp}@example.org` };
+
+  const newPage = async ({ testFlag = false } = {}) => {
+    const ctx = await browser.newContext({ viewport: DESKTOP, locale: 'en-US', bypassCSP: true, reducedMotion: 'reduce' });
+    ctx.setDefaultTimeout(60_000); // the machine is shared: be patient, the assertions stay strict
+    if (testFlag) await ctx.addInitScript(() => localStorage.setItem('teixit.test', '1'));
+    const p = await ctx.newPage();
+    p.on('pageerror', (err) => assert.fail(`page error: ${err.message}`));
+    return p;
+  };
+
+  before(async () => {
+    server = await startServer();
+    browser = await launchBrowser({ fakeMedia: true });
+    shots = screenshotDir();
+    console.log(`# screenshots in ${shots}`);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  /** axe-clean at desktop and phone width, no sideways scroll at 360 px, a screenshot of each. */
+  async function checkPage(p, name, { idle = true } = {}) {
+    if (idle) await p.waitForLoadState('networkidle');
+    for (const [label, size] of [['desktop', DESKTOP], ['360', PHONE]]) {
+      await p.setViewportSize(size);
+      const violations = await axeViolations(p);
+      assert.deepEqual(violations, [], `${name} at ${label}:\n${violations.join('\n')}`);
+      await p.screenshot({ path: path.join(shots, `live-${name}-${label}.png`), fullPage: true });
+      if (label === '360') {
+        const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 0, `${name} scrolls sideways at 360 px by ${overflow}px`);
+      }
+    }
+    await p.setViewportSize(DESKTOP);
+  }
+
+  const heading = (p) => p.getByTestId('page-heading');
+  const liveRegion = (p) => p.getByTestId('live-region');
+
+  async function registerAccount(p, who) {
+    await p.goto(server.base + '/register');
+    await p.getByLabel('Name', { exact: true }).fill(who.name);
+    await p.getByLabel('Email address').fill(who.email);
+    await p.getByLabel('Password').fill(PASSWORD);
+    await p.getByTestId('register-submit').click();
+    await p.getByTestId('nav-account').waitFor();
+  }
+
+  it('a host creates an organisation and an exchange day starting now', async () => {
+    host = await newPage({ testFlag: true });
+    await registerAccount(host, carme);
+    await host.getByTestId('nav-organisations').click();
+    await host.getByTestId('org-create-form').waitFor();
+    await host.getByLabel('Name of the organisation').fill('Xarxa Veïnal Sants');
+    await host.getByTestId('org-create-submit').click();
+    await host.waitForURL(/\/organisations\/[^/]+$/);
+
+    await host.getByTestId('nav-exchange-days').click();
+    await host.waitForURL('**/exchange-days');
+    await host.getByTestId('exchange-new-link').click();
+    await host.waitForURL('**/exchange-days/new');
+    await host.getByTestId('exchange-new-form').waitFor();
+    assert.equal(await host.evaluate(() => document.activeElement?.tagName), 'H1', 'focus moves to the new heading');
+
+    // An empty submit shows the error summary, which takes focus and names the fields.
+    await host.getByTestId('exchange-new-submit').click();
+    await host.getByTestId('error-summary').waitFor();
+    assert.equal(await host.evaluate(() => document.activeElement?.dataset.testid), 'error-summary');
+    await checkPage(host, 'create-errors');
+
+    // Today, from a few minutes ago, in the browser's own time zone (the form's default).
+    const { date, start, end } = await host.evaluate(() => {
+      const pad = (n) => String(n).padStart(2, '0');
+      const s = new Date(Date.now() - 5 * 60_000);
+      const e = new Date(Math.min(s.getTime() + 2 * 3600_000, new Date(s.getFullYear(), s.getMonth(), s.getDate(), 23, 59).getTime()));
+      return { date: `${s.getFullYear()}-${pad(s.getMonth() + 1)}-${pad(s.getDate())}`, start: `${pad(s.getHours())}:${pad(s.getMinutes())}`, end: `${pad(e.getHours())}:${pad(e.getMinutes())}` };
+    });
+    await host.getByLabel('Title').fill('Housing: what works in our streets');
+    await host.getByLabel('What it is about').fill('An open conversation between neighbours and social workers.');
+    await host.getByLabel('Date').fill(date);
+    await host.getByLabel('Starts at').fill(start);
+    await host.getByLabel('Ends at').fill(end);
+    await host.getByLabel('Question 1', { exact: true }).fill('What helped you keep your home?');
+    await host.getByTestId('exchange-new-agenda-add').click();
+    assert.equal(await host.evaluate(() => document.activeElement?.id), 'exchange-new-agenda-1', 'a new question takes focus');
+    await host.getByLabel('Question 2', { exact: true }).fill('Who did you turn to first?');
+    // Reorder with buttons: question 2 moves up and becomes question 1.
+    await host.getByRole('button', { name: 'Move up question 2' }).click();
+    assert.equal(await host.getByLabel('Question 1', { exact: true }).inputValue(), 'Who did you turn to first?');
+    assert.match(await liveRegion(host).textContent(), /now number 1/);
+    await host.getByTestId('exchange-new-submit').click();
+    await host.waitForURL(/\/exchange-days\/[^/]+$/);
+    dayUrl = host.url();
+    await heading(host).filter({ hasText: 'Housing: what works' }).waitFor();
+    await host.getByTestId('exchange-agenda').waitFor();
+    const agenda = await host.getByTestId('exchange-agenda').locator('li').allTextContents();
+    assert.deepEqual(agenda, ['Who did you turn to first?', 'What helped you keep your home?']);
+    await host.getByTestId('exchange-manage').waitFor();
+    await host.getByTestId('exchange-join-live').waitFor();
+    assert.match(await host.getByTestId('exchange-calendar').getAttribute('href'), /calendar\.ics$/);
+    await checkPage(host, 'day-host');
+
+    // The cancel dialog opens and can be closed without cancelling.
+    await host.getByTestId('exchange-cancel-day').click();
+    await host.getByTestId('exchange-cancel-dialog').waitFor();
+    await host.getByTestId('exchange-cancel-dialog-cancel').click();
+    assert.equal(await host.getByTestId('exchange-cancelled').count(), 0);
+  });
+
+  it('a participant registers and checks the microphone in the lobby', async () => {
+    guest = await newPage();
+    await registerAccount(guest, dani);
+    await guest.getByTestId('nav-exchange-days').click();
+    await guest.getByTestId('exchange-day-item').first().waitFor();
+    await guest.goto(dayUrl);
+    await guest.getByTestId('exchange-register').waitFor();
+    assert.match(await guest.getByTestId('exchange-registration-state').textContent(), /not registered yet/);
+    assert.equal(await guest.getByTestId('exchange-join-live').count(), 0, 'no join button before registering');
+    await checkPage(guest, 'day-guest');
+    await guest.getByTestId('exchange-register').click();
+    await guest.getByTestId('exchange-unregister').waitFor();
+    assert.match(await guest.getByTestId('exchange-registration-state').textContent(), /You are registered/);
+    assert.equal(await guest.evaluate(() => document.activeElement?.id), 'exchange-registration-toggle', 'focus stays on the button');
+    assert.match(await liveRegion(guest).textContent(), /You are registered/);
+    await checkPage(guest, 'day-registered');
+
+    await guest.getByTestId('exchange-join-live').click();
+    await guest.waitForURL('**/live');
+    await guest.getByTestId('mic-check').waitFor();
+    await guest.getByTestId('mic-result').filter({ hasText: 'We can hear you' }).waitFor();
+    await checkPage(guest, 'lobby', { idle: false });
+    await guest.getByTestId('live-join').click();
+    await guest.getByTestId('floor-button').waitFor();
+    assert.match(await guest.getByTestId('hearing-status').textContent(), /You are muted: you are not sending sound/);
+    assert.match(await guest.getByTestId('floor-button').textContent(), /Ask for the floor/);
+  });
+
+  it('the host joins, sees the raised hand in the queue and gives the floor', async () => {
+    await host.goto(dayUrl);
+    await host.getByTestId('exchange-join-live').click();
+    await host.getByTestId('mic-result').filter({ hasText: 'We can hear you' }).waitFor();
+    await host.getByTestId('live-join').click();
+    await host.getByTestId('live-question').waitFor();
+    assert.match(await host.getByTestId('live-question').textContent(), /Question 1 of 2[\s\S]*Who did you turn to first\?/);
+    await host.getByTestId('hearing-status').filter({ hasText: 'Everyone hears you' }).waitFor();
+    await host.getByTestId('live-participant').filter({ hasText: dani.name }).waitFor();
+
+    await guest.getByTestId('floor-button').click();
+    await guest.getByTestId('floor-state').filter({ hasText: 'you are number 1 in the queue' }).waitFor();
+    assert.match(await guest.getByTestId('floor-button').textContent(), /Lower my hand/);
+
+    const item = host.getByTestId('live-queue-item').filter({ hasText: dani.name });
+    await item.waitFor();
+    await host.getByTestId('live-participant').filter({ hasText: 'hand raised, number 1 in the queue' }).waitFor();
+    await checkPage(host, 'room-host', { idle: false });
+
+    const floorPackets = () =>
+      host.evaluate(async () => {
+        const pc = window.__teixitLivePC;
+        const id = window.__teixitLiveFloorTrack;
+        if (!pc || !id) return -1;
+        let n = 0;
+        (await pc.getStats()).forEach((s) => {
+          if (s.type === 'inbound-rtp' && s.kind === 'audio' && s.trackIdentifier === id) n += s.packetsReceived ?? 0;
+        });
+        return n;
+      });
+    await host.waitForFunction(() => !!window.__teixitLivePC && !!window.__teixitLiveFloorTrack);
+    const before = await floorPackets();
+    assert.ok(before >= 0, 'the host receives a floor stream');
+
+    await item.getByTestId('live-grant').click();
+    await guest.getByTestId('floor-state').filter({ hasText: 'You have the floor — you can speak now' }).waitFor();
+    await guest.getByTestId('hearing-status').filter({ hasText: 'Everyone hears you' }).waitFor();
+    assert.match(await guest.getByTestId('floor-button').textContent(), /Give back the floor/);
+    assert.match(await liveRegion(guest).textContent(), /You have the floor/);
+    await host.getByTestId('live-spotlight').filter({ hasText: `${dani.name} has the floor` }).waitFor();
+    await host.getByTestId('live-queue-empty').waitFor();
+
+    // The participant's sound really reaches the host through the SFU.
+    let after = before;
+    for (let i = 0; i < 60 && after < before + 25; i++) {
+      await host.waitForTimeout(500);
+      after = await floorPackets();
+    }
+    assert.ok(after >= before + 25, `floor audio packets received by the host grow (${before} → ${after})`);
+    console.log(`# floor audio packets at the host: ${before} before the grant, ${after} after`);
+    await checkPage(guest, 'room-guest-speaking', { idle: false });
+  });
+
+  it('chat lines are shown and read out; the floor is given back; people leave', async () => {
+    await guest.getByLabel('Your message').fill('Thank you, I will be brief.');
+    await guest.getByTestId('live-chat-send').click();
+    await host.getByTestId('live-chat-line').filter({ hasText: 'Thank you, I will be brief.' }).waitFor();
+    await host.waitForFunction(() => /Dani Rius writes: Thank you/.test(document.querySelector('[data-testid="live-region"]')?.textContent ?? ''));
+
+    await host.getByTestId('live-question-next').click();
+    await guest.getByTestId('live-question').filter({ hasText: 'Question 2 of 2' }).waitFor();
+
+    await guest.getByTestId('floor-button').click();
+    await guest.getByTestId('floor-state').filter({ hasText: 'You are listening' }).waitFor();
+    await guest.getByTestId('hearing-status').filter({ hasText: 'You are muted' }).waitFor();
+    await host.getByTestId('live-spotlight').filter({ hasText: 'Nobody has the floor' }).waitFor();
+
+    await guest.getByTestId('live-leave').click();
+    await guest.waitForURL(/\/exchange-days\/[^/]+$/);
+    await host.getByTestId('live-participant').filter({ hasText: dani.name }).waitFor({ state: 'detached' });
+    await host.getByTestId('live-leave').click();
+    await host.waitForURL(/\/exchange-days\/[^/]+$/);
+  });
+});

@@ -14,7 +14,7 @@ type fixture struct {
 	orgA, orgB, pr string
 }
 
-func createOrg(t *testing.T, a *testkit.App, c *testkit.Client, name string) string {
+func createOrg(t testing.TB, a *testkit.App, c *testkit.Client, name string) string {
 	t.Helper()
 	var o struct{ ID string }
 	r := a.Do(c, "POST", "/api/v1/organisations", map[string]string{"name": name, "kind": "services_centre"})
@@ -43,7 +43,7 @@ func completePractice(org string) map[string]any {
 	}
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	a := testkit.NewApp(t)
 	f := &fixture{a: a, ana: a.Register("ana@example.org", "Ana"), bea: a.Register("bea@example.org", "Bea"),
 		cai: a.Register("cai@example.org", "Cai")}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/apperr"
@@ -177,23 +178,43 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, in ListInput) ([]
 	if err != nil {
 		return nil, "", err
 	}
-	out := make([]Practice, 0, len(res.Items))
-	for _, it := range res.Items {
-		id := practiceIDOf(it.ID)
-		d, err := s.st.get(ctx, id)
-		if errors.Is(err, store.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return nil, "", err
-		}
-		v, err := s.viewAs(ctx, p, d, in.Lang, false)
-		if err != nil {
-			return nil, "", err
-		}
-		out = append(out, *v)
+	out, err := s.views(ctx, p, res.Items, in.Lang)
+	return out, res.NextCursor, err
+}
+
+// views loads and converts listed practices, a few at a time in parallel (each is a few lookups by _id),
+// keeping the list's order and skipping practices deleted since they were indexed.
+func (s *Service) views(ctx context.Context, p *auth.Principal, items []search.Document, lang string) ([]Practice, error) {
+	vs := make([]*Practice, len(items))
+	errs := make([]error, len(items))
+	sem := make(chan struct{}, 8)
+	var wg sync.WaitGroup
+	for i, it := range items {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(i int, id string) {
+			defer func() { <-sem; wg.Done() }()
+			d, err := s.st.get(ctx, id)
+			if errors.Is(err, store.ErrNotFound) {
+				return
+			}
+			if err == nil {
+				vs[i], err = s.viewAs(ctx, p, d, lang, false)
+			}
+			errs[i] = err
+		}(i, practiceIDOf(it.ID))
 	}
-	return out, res.NextCursor, nil
+	wg.Wait()
+	out := make([]Practice, 0, len(vs))
+	for i, v := range vs {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		if v != nil {
+			out = append(out, *v)
+		}
+	}
+	return out, nil
 }
 
 // practiceIDOf turns an index id ("practice:<id>" or "practice:<id>:<lang>") into the practice id.

@@ -124,3 +124,36 @@ func TestSortByTransfers(t *testing.T) {
 		t.Fatalf("cursor: %s then %+v", first, page)
 	}
 }
+
+func TestTerritoryFilter(t *testing.T) {
+	f := newFixture(t)
+	a := f.a
+	if _, err := a.Accounts.GrantAdmin(t.Context(), "cai@example.org"); err != nil {
+		t.Fatal(err)
+	}
+	mk := func(name, level, parent string) string {
+		body := map[string]any{"name": name, "level": level}
+		if parent != "" {
+			body["parentId"] = parent
+		}
+		var ter struct{ ID string }
+		r := a.Do(f.cai, "POST", "/api/v1/territories", body)
+		if r.Status != 201 {
+			t.Fatalf("territory: %d %s", r.Status, r.Body)
+		}
+		r.JSON(t, &ter)
+		return ter.ID
+	}
+	district := mk("Ciutat Vella", "district", "")
+	raval := mk("el Raval", "neighbourhood", district)
+	other := mk("Gràcia", "district", "")
+	base := "/api/v1/practices/" + f.pr
+	a.Run(t, []testkit.Scenario{
+		{Name: "set the neighbourhood", As: f.ana, Method: "PATCH", Path: base, Body: map[string]any{"context": map[string]string{"territory": raval}},
+			Status: 200, Contains: []string{`"territory":"` + raval + `"`}},
+		{Name: "publish", As: f.ana, Method: "POST", Path: base + "/publish", Status: 200},
+		{Name: "found from its district", Method: "GET", Path: "/api/v1/practices?territory=" + district, Status: 200, Contains: []string{f.pr}},
+		{Name: "found from itself", Method: "GET", Path: "/api/v1/practices?territory=" + raval, Status: 200, Contains: []string{f.pr}},
+		{Name: "not from another district", Method: "GET", Path: "/api/v1/practices?territory=" + other, Status: 200, Contains: []string{`"items":[]`}},
+	})
+}

@@ -45,6 +45,7 @@ func (a *App) buildExchange() {
 		return apperr.Validation(map[string]string{"target": "is not one of the themes"})
 	})
 	a.Accounts.AddHook(a.Notify)
+	a.Accounts.AddHook(a.Practices)
 	a.Accounts.AddHook(a.Comments)
 }
 

@@ -362,10 +362,19 @@ func (s *Service) PatchTransfer(ctx context.Context, p *auth.Principal, id strin
 	}
 	if moved {
 		staff, _ := s.orgs.Staff(ctx, t.OriginOrgID)
-		_ = s.notify.Deliver(ctx, staff, notify.Event{Kind: "transfer_update", Title: "Transfer now " + t.Status,
+		_ = s.notify.Deliver(ctx, staff, notify.Event{Kind: "transfer_" + t.Status, Title: s.titleOf(ctx, t.PracticeID),
 			Link: TransferLink(t.ID), Actor: p.UserID})
 	}
 	return s.transferView(ctx, p, t)
+}
+
+// titleOf is a practice's original title, for notifications ("" if it cannot be read).
+func (s *Service) titleOf(ctx context.Context, practiceID string) string {
+	d, err := s.st.get(ctx, practiceID)
+	if err != nil {
+		return ""
+	}
+	return d.Text.Title
 }
 
 func (s *Service) saveTransfer(ctx context.Context, t *transferDoc) error {
@@ -467,7 +476,7 @@ func (s *Service) AddUpdate(ctx context.Context, p *auth.Principal, id string, i
 		return nil, err
 	}
 	staff, _ := s.orgs.Staff(ctx, other)
-	_ = s.notify.Deliver(ctx, staff, notify.Event{Kind: "transfer_update", Title: "New update on a transfer",
+	_ = s.notify.Deliver(ctx, staff, notify.Event{Kind: "transfer_update", Title: s.titleOf(ctx, t.PracticeID),
 		Link: TransferLink(t.ID), Actor: p.UserID})
 	v := updateView(t, u)
 	return &v, nil

@@ -67,6 +67,12 @@ func TestTransfers(t *testing.T) {
 		{Name: "sorted by rating", Method: "GET", Path: "/api/v1/practices?sort=rated", Status: 200, Contains: []string{f.pr}},
 		{Name: "outcome is searchable", Method: "GET", Path: "/api/v1/search?q=cadires&kind=transfer", Status: 200, Contains: []string{`"kind":"transfer"`}},
 		{Name: "unknown transfer", Method: "GET", Path: "/api/v1/transfers/nope", Status: 404},
+		{Name: "origin told of the stages", As: f.ana, Method: "GET", Path: "/api/v1/notifications", Status: 200,
+			Contains: []string{`"kind":"transfer_evaluated","title":"Sessió grupal d'acollida"`, `"kind":"transfer_update"`}},
+		{Name: "export lists the declared transfer", As: f.bea, Method: "GET", Path: "/api/v1/me/export", Status: 200,
+			Contains: []string{`"transfersDeclared":[{"id":"` + f.pr + "-" + f.orgB + `"`}},
+		{Name: "export lists the practices written", As: f.ana, Method: "GET", Path: "/api/v1/me/export", Status: 200,
+			Contains: []string{`"written":[{"id":"` + f.pr + `","title":"Sessió grupal d'acollida"`}},
 		{Name: "unknown practice", As: f.bea, Method: "POST", Path: "/api/v1/practices/nope/transfers", Body: map[string]string{"organisationId": f.orgB}, Status: 404},
 	})
 }

@@ -76,7 +76,10 @@ func AccessLog(log *slog.Logger, m *Metrics) fiber.Handler {
 			m.duration.WithLabelValues(c.Method(), route).Observe(elapsed.Seconds())
 		}
 		level := slog.LevelInfo
-		if status >= 500 {
+		switch {
+		case status == fiber.StatusServiceUnavailable: // not ready yet (e.g. a first index rebuild): expected
+			level = slog.LevelWarn
+		case status >= 500:
 			level = slog.LevelError
 		}
 		log.Log(c.UserContext(), level, "http",

@@ -2,7 +2,6 @@ package diagnosis
 
 import (
 	"context"
-	"sync"
 
 	"strings"
 
@@ -148,37 +147,22 @@ func (st *Store) count(ctx context.Context, col string) (int, error) {
 	return int(n), store.Wrap(col+": count", err)
 }
 
-// getMany reads documents by id with a few concurrent `_id` lookups (the embedded store only pushes exact
-// `_id` filters down to SQLite, so an `$in` would scan the collection). Missing ids are left nil.
+// getMany reads documents by id, one `_id` lookup each (the embedded store only pushes exact `_id` filters
+// down to SQLite, so an `$in` would scan the collection). Missing ids are left nil. The reads are sequential:
+// on this 2-core machine 8 concurrent readers were slower (README.md, benchmark).
 func getMany[T any](ctx context.Context, st *Store, col string, ids []string) ([]*T, error) {
 	out := make([]*T, len(ids))
-	sem := make(chan struct{}, 8)
-	var (
-		wg    sync.WaitGroup
-		mu    sync.Mutex
-		first error
-	)
 	for i, id := range ids {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			var d T
-			err := st.get(ctx, col, id, &d)
-			switch {
-			case err == nil:
-				out[i] = &d
-			case !notFound(err):
-				mu.Lock()
-				if first == nil {
-					first = err
-				}
-				mu.Unlock()
-			}
-		}()
+		var d T
+		err := st.get(ctx, col, id, &d)
+		switch {
+		case err == nil:
+			out[i] = &d
+		case !notFound(err):
+			return nil, err
+		}
 	}
-	wg.Wait()
-	return out, first
+	return out, nil
 }
 
 // docIDs turns read-model document ids ("kind:id") into record ids.

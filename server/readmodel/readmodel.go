@@ -128,8 +128,16 @@ func (rm *ReadModel) Start(ctx context.Context) error {
 	}
 	rebuild := any && oldest > cp+1
 	if cp == 0 && !rebuild {
-		if rebuild, err = rm.storeHasRecords(ctx); err != nil {
+		// A new, empty index over a store that has records: build it. (An index rebuilt while the outbox was
+		// still empty has documents but checkpoint 0, and needs nothing.)
+		n, err := rm.Index.Count()
+		if err != nil {
 			return err
+		}
+		if n == 0 {
+			if rebuild, err = rm.storeHasRecords(ctx); err != nil {
+				return err
+			}
 		}
 	}
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))

@@ -1,0 +1,5 @@
+//go:build !race
+
+package comment_test
+
+const raceEnabled = false

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  canSearch, clearFilters, emptyFilters, hasFilters, parseSearch, safeHighlight, searchApiQuery, searchUrl,
+  bodyFragments, canSearch, clearFilters, fragmentText, emptyFilters, hasFilters, parseSearch, safeHighlight, searchApiQuery, searchUrl,
   SEARCH_KINDS, SEARCH_LANGUAGES, SEARCH_THEMES, toggleFilter, totalPages, valueLabel, type SearchState,
 } from './search';
 import { catalogs, translate } from './i18n';
@@ -104,5 +104,17 @@ describe('labels', () => {
     const t = (key: string, params?: Record<string, string | number>) => translate('ca', key, params);
     expect(valueLabel(t, 'kind', 'organisation')).toBe(catalogs.ca['search.kind.organisation']);
     expect(valueLabel(t, 'kind', 'poll')).toBe('poll');
+  });
+});
+
+describe('fragments', () => {
+  it('reads the plain text of a fragment', () => {
+    expect(fragmentText('l&#39;<mark>habitatge</mark> &amp; el &lt;barri&gt;')).toBe("l'habitatge & el <barri>");
+  });
+  it('leaves out fragments that only repeat the title', () => {
+    const title = "Jornada d'intercanvi: habitatge";
+    const hl = ['Jornada d&#39;intercanvi: <mark>habitatge</mark>', 'Una tarda sobre l&#39;<mark>habitatge</mark>'];
+    expect(bodyFragments(title, hl)).toEqual([hl[1]]);
+    expect(bodyFragments('Altre', hl)).toEqual(hl);
   });
 });

@@ -112,3 +112,17 @@ export function valueLabel(t: Translate, prefix: 'kind' | 'theme' | 'lang', valu
   const text = t(key);
   return text === key ? value : text;
 }
+
+/** Plain text of a highlighted fragment: tags dropped, the few entities an HTML escaper writes turned back. */
+export function fragmentText(html: string): string {
+  return html
+    .replace(/<[^>]*>/g, '')
+    .replace(/&(lt|gt|quot|#39|#34|apos|amp);/g, (_, e: string) => ({ lt: '<', gt: '>', quot: '"', '#34': '"', '#39': "'", apos: "'", amp: '&' })[e] ?? '')
+    .trim();
+}
+
+/** The fragments worth showing under a result: the ones that only repeat its title are left out. */
+export function bodyFragments(title: string, highlights: string[]): string[] {
+  const t = title.trim();
+  return highlights.filter((h) => fragmentText(h) !== t);
+}

@@ -70,6 +70,10 @@ describe('search in the browser', () => {
       agenda: [{ text: 'Què ens ha funcionat per aturar desnonaments?', minutes: 30 }],
     });
     ids.day = day.id;
+    // More than one page of results (20 a page) for the same word.
+    for (let i = 1; i <= 22; i++) {
+      await post('/organisations', { name: `Casal del barri ${i}`, kind: 'association', description: 'Un casal obert a tothom, amb activitats cada tarda.' });
+    }
   }
 
   async function checkPage(name) {
@@ -188,6 +192,23 @@ describe('search in the browser', () => {
     await page.getByTestId('search-sort').selectOption('date');
     await page.waitForURL((u) => u.searchParams.get('sort') === 'date');
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'search-sort');
+  });
+
+  it('Previous and Next move between result pages; focus goes to the results heading', async () => {
+    await searchFor('casal');
+    assert.equal(await count(), 22);
+    assert.equal(await page.getByTestId('search-result').count(), 20);
+    assert.equal(await page.getByTestId('search-page-of').textContent(), 'Page 1 of 2');
+    assert.equal(await page.getByTestId('search-prev').count(), 0);
+    await page.getByTestId('search-next').click();
+    await page.waitForURL((u) => u.searchParams.get('page') === '2');
+    await page.getByTestId('search-page-of').filter({ hasText: 'Page 2 of 2' }).waitFor();
+    assert.equal(await page.getByTestId('search-result').count(), 2);
+    await page.waitForFunction(() => document.activeElement?.id === 'search-summary', null, { timeout: 10_000 });
+    await checkPage('search-page-2');
+    await page.getByTestId('search-prev').click();
+    await page.waitForURL((u) => u.searchParams.get('page') === null);
+    await page.getByTestId('search-page-of').filter({ hasText: 'Page 1 of 2' }).waitFor();
   });
 
   it('no results: says what to try and offers to remove the filters', async () => {

@@ -3,7 +3,7 @@
 // registers, both join, the participant asks for the floor, the host gives it, and the host's connection
 // really receives the participant's sound (RTCPeerConnection.getStats). The day page, the lobby and the room
 // are checked with axe-core at 1280 and 360 px and screenshotted.
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { axeViolations, launchBrowser, screenshotDir, startServer } from './harness.mjs';
@@ -37,6 +37,13 @@ describe('exchange days and the live room', () => {
     browser = await launchBrowser({ fakeMedia: true });
     shots = screenshotDir();
     console.log(`# screenshots in ${shots}`);
+  });
+
+  // The state of both pages after each step, to look at when something fails.
+  let step = 0;
+  afterEach(async () => {
+    step++;
+    for (const [name, p] of [['host', host], ['guest', guest]]) await p?.screenshot({ path: path.join(shots, `live-step${step}-${name}.png`), fullPage: true }).catch(() => {});
   });
 
   after(async () => {
@@ -115,7 +122,7 @@ describe('exchange days and the live room', () => {
     assert.equal(await host.getByLabel('Question 1', { exact: true }).inputValue(), 'Who did you turn to first?');
     assert.match(await liveRegion(host).textContent(), /now number 1/);
     await host.getByTestId('exchange-new-submit').click();
-    await host.waitForURL(/\/exchange-days\/[^/]+$/);
+    await host.waitForURL(/\/exchange-days\/(?!new$)[^/]+$/);
     dayUrl = host.url();
     await heading(host).filter({ hasText: 'Housing: what works' }).waitFor();
     await host.getByTestId('exchange-agenda').waitFor();
@@ -134,7 +141,7 @@ describe('exchange days and the live room', () => {
   });
 
   it('a participant registers and checks the microphone in the lobby', async () => {
-    guest = await newPage();
+    guest = await newPage({ testFlag: true });
     await registerAccount(guest, dani);
     await guest.getByTestId('nav-exchange-days').click();
     await guest.getByTestId('exchange-day-item').first().waitFor();
@@ -179,6 +186,18 @@ describe('exchange days and the live room', () => {
     await item.waitFor();
     await host.getByTestId('live-participant').filter({ hasText: 'hand raised, number 1 in the queue' }).waitFor();
     await checkPage(host, 'room-host', { idle: false });
+
+    // The participant's connection drops: the page says "Reconnecting…", then rejoins with the resume token
+    // as the same participant, hand still raised, same place in the queue.
+    const row = host.getByTestId('live-participant').filter({ hasText: dani.name });
+    const idBefore = await row.getAttribute('data-participant');
+    await guest.evaluate(() => window.__teixitLiveSession.ws.close());
+    await guest.getByTestId('live-reconnecting').filter({ hasText: 'Reconnecting…' }).waitFor();
+    await guest.getByTestId('live-reconnecting').waitFor({ state: 'detached' });
+    await guest.waitForFunction(() => /connected again/.test(document.querySelector('[data-testid="live-region"]')?.textContent ?? ''));
+    await guest.getByTestId('floor-state').filter({ hasText: 'you are number 1 in the queue' }).waitFor();
+    await host.getByTestId('live-participant').filter({ hasText: 'hand raised, number 1 in the queue' }).waitFor();
+    assert.equal(await row.getAttribute('data-participant'), idBefore, 'the same participant after the reconnection');
 
     const floorPackets = () =>
       host.evaluate(async () => {

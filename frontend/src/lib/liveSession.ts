@@ -283,7 +283,7 @@ export class LiveSession {
       if (this.opts.expose && stream.id === 'floor' && e.track.kind === 'audio') (window as unknown as Record<string, unknown>).__teixitLiveFloorTrack = e.track.id;
       this.opts.onstream?.(stream.id, stream);
     };
-    if (this.opts.expose) (window as unknown as Record<string, unknown>).__teixitLivePC = pc;
+    if (this.opts.expose) Object.assign(window, { __teixitLivePC: pc, __teixitLiveSession: this });
   }
 
   private closePeer(): void {

@@ -1,0 +1,31 @@
+package diagnosis_test
+
+import (
+	"testing"
+
+	"github.com/teixit/teixit/server/testkit"
+)
+
+// TestSearch: contributions, findings, actions and diagnoses are found through the platform's search with
+// their visibility (search covers published content only), under the territory and its ancestors.
+func TestSearch(t *testing.T) {
+	w := newWorld(t)
+	a := w.a
+	w.newDiagnosis(t, map[string]any{"settings": map[string]any{"allowNicknames": true}})
+	pub := w.contribute(t, w.cai, map[string]any{"kind": "need", "theme": "housing", "point": map[string]float64{"lat": 41.38, "lon": 2.17},
+		"text": "Els desnonaments silenciosos buiden l'escala."})
+	pend := w.id(t, a.Do(&testkit.Client{IP: "10.3.3.3"}, "POST", w.diagPath+"/contributions",
+		map[string]any{"kind": "proposal", "theme": "public_space", "nickname": "Quimet", "text": "Fonts d'aigua potable a la rambla."}))
+	finding := w.id(t, a.Do(w.bea, "POST", w.diagPath+"/findings", map[string]any{"swot": "threat", "title": "Desnonaments encoberts",
+		"contributionIds": []string{pub}}))
+	action := w.id(t, a.Do(w.bea, "POST", w.diagPath+"/actions", map[string]any{"title": "Acompanyament davant desnonaments",
+		"responsibleOrganisationId": w.assoc}))
+	a.Run(t, []testkit.Scenario{
+		{Name: "a published contribution by its words, under the city", Method: "GET",
+			Path: "/api/v1/search?q=desnonaments&territory=" + w.city, Status: 200,
+			Contains: []string{"contribution:" + pub, "finding:" + finding, "action:" + action, "/contributions/" + pub}},
+		{Name: "the diagnosis itself", Method: "GET", Path: "/api/v1/search?q=diagnosi&kind=diagnosis", Status: 200, Contains: []string{"diagnosis:" + w.diag}},
+		{Name: "search never shows a pending one (only published content is searched)", Method: "GET", Path: "/api/v1/search?q=fonts%20aigua", Status: 200, NotContains: []string{pend}},
+		{Name: "not even to a signed-in outsider", As: w.dani, Method: "GET", Path: "/api/v1/search?q=fonts%20aigua", Status: 200, NotContains: []string{pend}},
+	})
+}

@@ -44,15 +44,48 @@ func (d *practiceDoc) textIn(lang string) textDoc {
 
 // view converts a stored practice to the API view in the chosen language, with where it was transferred.
 func (s *Service) view(ctx context.Context, p *auth.Principal, d *practiceDoc, asked string) (*Practice, error) {
-	return s.viewAs(ctx, p, d, asked, true)
+	return s.viewAs(ctx, p, d, asked, true, nil)
+}
+
+// orgMemo remembers organisation names and the reader's roles during one list (lists show many practices
+// of few organisations); safe for the list's parallel loads.
+type orgMemo struct {
+	mu    sync.Mutex
+	names map[string]string
+	edit  map[string]bool
+}
+
+func (s *Service) orgFacts(ctx context.Context, p *auth.Principal, orgID string, m *orgMemo) (name string, canEdit bool, err error) {
+	if m != nil {
+		m.mu.Lock()
+		name, ok1 := m.names[orgID]
+		canEdit, ok2 := m.edit[orgID]
+		m.mu.Unlock()
+		if ok1 && ok2 {
+			return name, canEdit, nil
+		}
+	}
+	name, err = s.orgs.Name(ctx, orgID)
+	if err != nil && !apperr.IsKind(err, apperr.NotFound) {
+		return "", false, err
+	}
+	if canEdit, err = s.canEdit(ctx, p, orgID); err != nil {
+		return "", false, err
+	}
+	if m != nil {
+		m.mu.Lock()
+		m.names[orgID], m.edit[orgID] = name, canEdit
+		m.mu.Unlock()
+	}
+	return name, canEdit, nil
 }
 
 // viewAs is view; lists pass withTransfers false and show only the counts (one index query less per item).
-func (s *Service) viewAs(ctx context.Context, p *auth.Principal, d *practiceDoc, asked string, withTransfers bool) (*Practice, error) {
+func (s *Service) viewAs(ctx context.Context, p *auth.Principal, d *practiceDoc, asked string, withTransfers bool, m *orgMemo) (*Practice, error) {
 	lang := pickLanguage(d, asked, p)
 	t := d.textIn(lang)
-	orgName, err := s.orgs.Name(ctx, d.OrgID)
-	if err != nil && !apperr.IsKind(err, apperr.NotFound) {
+	orgName, canEdit, err := s.orgFacts(ctx, p, d.OrgID, m)
+	if err != nil {
 		return nil, err
 	}
 	v := &Practice{ID: d.ID, Status: d.Status, OriginalLanguage: d.Language, Language: lang, Translations: []string{},
@@ -73,9 +106,7 @@ func (s *Service) viewAs(ctx context.Context, p *auth.Principal, d *practiceDoc,
 	for i, ind := range d.Indicators {
 		v.Evaluation.Indicators[i] = Indicator{Name: ind.Name, Value: ind.Value}
 	}
-	if v.CanEdit, err = s.canEdit(ctx, p, d.OrgID); err != nil {
-		return nil, err
-	}
+	v.CanEdit = canEdit
 	v.Attachments = []Attachment{}
 	for _, id := range d.Attachments {
 		if s.media == nil {
@@ -188,6 +219,7 @@ func (s *Service) views(ctx context.Context, p *auth.Principal, items []search.D
 	vs := make([]*Practice, len(items))
 	errs := make([]error, len(items))
 	sem := make(chan struct{}, 8)
+	m := &orgMemo{names: map[string]string{}, edit: map[string]bool{}}
 	var wg sync.WaitGroup
 	for i, it := range items {
 		wg.Add(1)
@@ -199,7 +231,7 @@ func (s *Service) views(ctx context.Context, p *auth.Principal, items []search.D
 				return
 			}
 			if err == nil {
-				vs[i], err = s.viewAs(ctx, p, d, lang, false)
+				vs[i], err = s.viewAs(ctx, p, d, lang, false, m)
 			}
 			errs[i] = err
 		}(i, practiceIDOf(it.ID))
@@ -260,7 +292,7 @@ func (s *Service) Related(ctx context.Context, p *auth.Principal, id string, lim
 			if err != nil {
 				return err
 			}
-			v, err := s.viewAs(ctx, p, o, readerLang(p), false)
+			v, err := s.viewAs(ctx, p, o, readerLang(p), false, nil)
 			if err != nil {
 				return err
 			}

@@ -211,6 +211,22 @@ describe('search in the browser', () => {
     await page.getByTestId('search-page-of').filter({ hasText: 'Page 1 of 2' }).waitFor();
   });
 
+  it('speaks the reader\'s language: Catalan labels and dates, for someone not logged in', async () => {
+    const ca = await browser.newContext({ viewport: DESKTOP, locale: 'ca-ES', bypassCSP: true });
+    ca.setDefaultTimeout(60_000);
+    const p = await ca.newPage();
+    await p.goto(`${server.base}/search?q=habitatge&kind=organisation`);
+    await p.getByTestId('search-count').waitFor();
+    assert.equal(await p.getByTestId('page-heading').textContent(), 'Resultats de «habitatge»');
+    assert.match(await p.getByTestId('search-count').textContent(), /^2 resultats per a «habitatge»$/);
+    assert.deepEqual(await p.getByTestId('search-result-kind').allTextContents(), ['Entitat', 'Entitat']);
+    const time = p.getByTestId('search-result').first().locator('time');
+    const expected = new Intl.DateTimeFormat('ca', { day: 'numeric', month: 'short', year: 'numeric' }).format(new Date(await time.getAttribute('datetime')));
+    assert.equal(await time.textContent(), expected);
+    assert.deepEqual(await axeViolations(p), []);
+    await ca.close();
+  });
+
   it('no results: says what to try and offers to remove the filters', async () => {
     await page.goto(server.base + '/search?q=xilofonista&kind=organisation');
     await page.getByTestId('search-none').waitFor();

@@ -1,0 +1,162 @@
+// The live session's bookkeeping, with a fake socket and a fake peer connection: the state the room shows,
+// the microphone attached only while the person may be heard, and rejoining with the resume token.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { get } from 'svelte/store';
+import { LiveSession, canBeHeard, queuePlace, type LiveEvent, type LiveParticipant } from './liveSession';
+import { participantState } from './liveWords';
+
+class FakeSocket {
+  static OPEN = 1;
+  readyState = 0;
+  sent: { type: string; payload?: Record<string, unknown> }[] = [];
+  onopen: (() => void) | null = null;
+  onmessage: ((e: { data: string }) => void) | null = null;
+  onclose: (() => void) | null = null;
+  constructor(readonly url: string) {}
+  send(s: string) { this.sent.push(JSON.parse(s)); }
+  close() { this.readyState = 3; this.onclose?.(); }
+  open() { this.readyState = 1; this.onopen?.(); }
+  receive(type: string, payload: unknown) { this.onmessage?.({ data: JSON.stringify({ v: 1, type, payload }) }); }
+}
+
+class FakeSender {
+  track: unknown = null;
+  async replaceTrack(t: unknown) { this.track = t; }
+}
+class FakePC {
+  onicecandidate: unknown = null;
+  ontrack: unknown = null;
+  closed = false;
+  sender = new FakeSender();
+  transceiver = { receiver: { track: { kind: 'audio' } }, sender: this.sender, direction: 'recvonly' };
+  localDescription: { sdp: string } | null = null;
+  getTransceivers() { return [this.transceiver]; }
+  async setRemoteDescription() {}
+  async createAnswer() { return { type: 'answer', sdp: 'answer-sdp' }; }
+  async setLocalDescription(d: { sdp: string }) { this.localDescription = d; }
+  async addIceCandidate() {}
+  close() { this.closed = true; }
+}
+
+const person = (over: Partial<LiveParticipant>): LiveParticipant => ({
+  id: 'p', displayName: 'P', role: 'listener', handRaised: false, hasFloor: false, muted: false, speaking: false, connected: true, ...over,
+});
+
+describe('live session', () => {
+  let sockets: FakeSocket[];
+  let pcs: FakePC[];
+  const mic = { getAudioTracks: () => ['mic-track'], getTracks: () => [] } as unknown as MediaStream;
+
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    sockets = [];
+    pcs = [];
+    vi.stubGlobal('WebSocket', FakeSocket);
+    vi.stubGlobal('location', { protocol: 'https:', host: 'teixit.example' });
+    vi.stubGlobal('RTCPeerConnection', function () { const pc = new FakePC(); pcs.push(pc); return pc; });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  function start(events: LiveEvent[] = []) {
+    const s = new LiveSession({ dayId: 'day 1', audioOnly: true, mic, iceServers: [], onevent: (e) => events.push(e),
+      socket: (url) => { const ws = new FakeSocket(url); sockets.push(ws); return ws as unknown as WebSocket; } });
+    s.start();
+    sockets[0].open();
+    return s;
+  }
+  const welcome = (ws: FakeSocket, you = 'me', extra: Partial<LiveParticipant> = {}) =>
+    ws.receive('welcome', { you, role: 'listener', resumeToken: 'tok', room: { participants: [person({ id: you, ...extra }), person({ id: 'h', role: 'host', displayName: 'Host' })], queue: [], question: 0, questions: 2, chat: [] } });
+
+  it('joins over wss on the day’s address and answers the server’s offer with the microphone detached', async () => {
+    const s = start();
+    expect(sockets[0].url).toBe('wss://teixit.example/api/v1/exchange-days/day%201/live');
+    expect(sockets[0].sent[0]).toMatchObject({ type: 'join', payload: { audioOnly: true } });
+    welcome(sockets[0]);
+    sockets[0].receive('offer', { sdp: 'offer-sdp' });
+    await vi.waitFor(() => expect(sockets[0].sent.some((m) => m.type === 'answer')).toBe(true));
+    expect(pcs[0].transceiver.direction).toBe('sendonly');
+    expect(pcs[0].sender.track).toBeNull();
+    expect(get(s.state)).toMatchObject({ status: 'joined', me: 'me', questions: 2, sending: false });
+  });
+
+  it('attaches the microphone when given the floor and detaches it when muted or the floor ends', async () => {
+    const events: LiveEvent[] = [];
+    const s = start(events);
+    welcome(sockets[0]);
+    sockets[0].receive('offer', { sdp: 'x' });
+    await vi.waitFor(() => expect(sockets[0].sent.some((m) => m.type === 'answer')).toBe(true));
+    sockets[0].receive('floor', { participantId: 'me', state: 'granted' });
+    sockets[0].receive('participant', person({ id: 'me', role: 'speaker', hasFloor: true }));
+    await vi.waitFor(() => expect(get(s.state).sending).toBe(true));
+    expect(pcs[0].sender.track).toBe('mic-track');
+    expect(get(s.state).floor).toBe('me');
+    expect(events).toContainEqual({ type: 'floor', participantId: 'me', state: 'granted' });
+    sockets[0].receive('participant', person({ id: 'me', role: 'speaker', hasFloor: true, muted: true }));
+    await vi.waitFor(() => expect(get(s.state).sending).toBe(false));
+    expect(pcs[0].sender.track).toBeNull();
+  });
+
+  it('keeps the queue, chat and participants as the server sends them', () => {
+    const s = start();
+    welcome(sockets[0]);
+    sockets[0].receive('queue', { queue: [{ participantId: 'x', question: 0 }, { participantId: 'me', question: 0 }] });
+    sockets[0].receive('chat', { from: 'h', name: 'Host', text: 'Hola', at: 1 });
+    sockets[0].receive('participant_left', { participantId: 'h' });
+    const st = get(s.state);
+    expect(queuePlace(st.queue, 'me')).toBe(2);
+    expect(st.chat.map((c) => c.text)).toEqual(['Hola']);
+    expect(st.participants.map((p) => p.id)).toEqual(['me']);
+  });
+
+  it('rejoins with the resume token after a drop, and gives up after 30 seconds', async () => {
+    const events: LiveEvent[] = [];
+    const s = start(events);
+    welcome(sockets[0]);
+    sockets[0].close();
+    expect(get(s.state).status).toBe('reconnecting');
+    vi.advanceTimersByTime(1100);
+    expect(sockets).toHaveLength(2);
+    sockets[1].open();
+    expect(sockets[1].sent[0]).toMatchObject({ type: 'join', payload: { resumeToken: 'tok' } });
+    welcome(sockets[1]);
+    expect(get(s.state).status).toBe('joined');
+    expect(events).toContainEqual({ type: 'reconnected' });
+
+    sockets[1].close();
+    for (let i = 2; i < 40 && get(s.state).status === 'reconnecting'; i++) {
+      vi.advanceTimersByTime(5000);
+      sockets[sockets.length - 1].close(); // the server is unreachable
+    }
+    expect(get(s.state).status).toBe('lost');
+  });
+
+  it('stops for good when the session ends', () => {
+    const s = start();
+    welcome(sockets[0]);
+    sockets[0].receive('ended', { reason: 'removed' });
+    expect(get(s.state)).toMatchObject({ status: 'ended', endedReason: 'removed' });
+    sockets[0].close();
+    expect(sockets).toHaveLength(1);
+  });
+});
+
+describe('what the room says about people', () => {
+  it('names one state per person, most important first', () => {
+    expect(participantState(person({ connected: false, hasFloor: true }))).toBe('away');
+    expect(participantState(person({ hasFloor: true }))).toBe('speaking');
+    expect(participantState(person({ hasFloor: true, muted: true }))).toBe('muted');
+    expect(participantState(person({ handRaised: true }))).toBe('handRaised');
+    expect(participantState(person({ role: 'moderator' }))).toBe('micOn');
+    expect(participantState(person({}))).toBe('listening');
+  });
+  it('says who is heard: host and moderators unless muted, others only with the floor', () => {
+    expect(canBeHeard(person({ role: 'host' }))).toBe(true);
+    expect(canBeHeard(person({ role: 'host', muted: true }))).toBe(false);
+    expect(canBeHeard(person({ role: 'listener' }))).toBe(false);
+    expect(canBeHeard(person({ role: 'speaker', hasFloor: true }))).toBe(true);
+    expect(canBeHeard(undefined)).toBe(false);
+  });
+});

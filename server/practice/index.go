@@ -32,8 +32,9 @@ func visibility(d *practiceDoc) []string {
 	return []string{search.Public}
 }
 
-// indexStatus maps a practice status to the index's: archived practices stay readable (and searchable)
-// but leave the default lists, which show only "published".
+// indexStatus is the practice status as is: default lists and full-text search match only "published",
+// so drafts (listed with ?status=draft by their organisation) and archived practices (still readable by
+// link, listed with ?status=archived) stay out of them.
 func indexStatus(d *practiceDoc) string { return d.Status }
 
 func textBody(t textDoc) string {

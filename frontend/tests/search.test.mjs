@@ -192,6 +192,15 @@ describe('search in the browser', () => {
     await page.getByTestId('search-sort').selectOption('date');
     await page.waitForURL((u) => u.searchParams.get('sort') === 'date');
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'search-sort');
+
+    // One year at a time: everything here was written this year, so the count stays.
+    const year = String(new Date().getFullYear());
+    await page.getByTestId(`search-filter-year-${year}`).check();
+    await page.waitForURL((u) => u.searchParams.get('year') === year);
+    await page.getByTestId('search-filters').locator('legend', { hasText: 'Year' }).waitFor();
+    await page.waitForFunction((n) => document.querySelector('[data-testid="search-count"]')?.textContent?.startsWith(`${n} `), all);
+    await page.getByTestId('search-filter-year-any').check();
+    await page.waitForURL((u) => !u.searchParams.has('year'));
   });
 
   it('Previous and Next move between result pages; focus goes to the results heading', async () => {

@@ -13,12 +13,15 @@ describe('parseSearch', () => {
     expect(s).toEqual({
       q: 'habitatge digne',
       filters: { kind: ['organisation', 'exchange_day'], theme: ['housing'], territory: ['t1'], language: ['ca', 'es'] },
+      year: '',
       sort: 'date',
       page: 3,
     });
   });
   it('falls back to the defaults for missing or odd values', () => {
-    expect(parse('')).toEqual({ q: '', filters: emptyFilters(), sort: 'relevance', page: 1 });
+    expect(parse('')).toEqual({ q: '', filters: emptyFilters(), year: '', sort: 'relevance', page: 1 });
+    expect(parse('year=26').year).toBe('');
+    expect(parse('year=2025').year).toBe('2025');
     expect(parse('sort=oldest&page=-2').sort).toBe('relevance');
     expect(parse('page=abc').page).toBe(1);
     expect(parse('page=1.5').page).toBe(1);
@@ -52,6 +55,13 @@ describe('searchApiQuery', () => {
     expect(p.get('perPage')).toBe('20');
     expect(p.has('sort')).toBe(false);
   });
+  it('turns a year into a date range', () => {
+    const p = new URLSearchParams(searchApiQuery(parse('q=salut&year=2025')));
+    expect(p.get('from')).toBe('2025-01-01');
+    expect(p.get('to')).toBe('2025-12-31');
+    expect(p.has('year')).toBe(false);
+    expect(searchUrl(parse('q=salut&year=2025'))).toBe('/search?q=salut&year=2025');
+  });
 });
 
 describe('filters', () => {
@@ -65,7 +75,7 @@ describe('filters', () => {
     expect(s.filters.kind).toEqual(['practice']); // the original is untouched
   });
   it('clears every filter but keeps the words and the sort', () => {
-    const s = clearFilters(parse('q=x&sort=date&theme=health&page=2'));
+    const s = clearFilters(parse('q=x&sort=date&theme=health&year=2024&page=2'));
     expect(hasFilters(s)).toBe(false);
     expect(s).toMatchObject({ q: 'x', sort: 'date', page: 1 });
   });
@@ -73,6 +83,7 @@ describe('filters', () => {
     expect(canSearch(parse(''))).toBe(false);
     expect(canSearch(parse('q=x'))).toBe(true);
     expect(canSearch(parse('theme=health'))).toBe(true);
+    expect(canSearch(parse('year=2026'))).toBe(true);
   });
 });
 

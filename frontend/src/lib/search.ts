@@ -15,6 +15,8 @@ export type SearchSort = 'relevance' | 'date';
 export interface SearchState {
   q: string;
   filters: Record<FacetGroup, string[]>;
+  /** One year ("2026") or "" for any: the API filters it as from 1 January to 31 December. */
+  year: string;
   sort: SearchSort;
   page: number;
 }
@@ -48,6 +50,7 @@ export function parseSearch(query: URLSearchParams): SearchState {
   return {
     q: (query.get('q') ?? '').trim(),
     filters,
+    year: /^\d{4}$/.test(query.get('year') ?? '') ? (query.get('year') as string) : '',
     sort: query.get('sort') === 'date' ? 'date' : 'relevance',
     page: Number.isInteger(page) && page > 1 ? page : 1,
   };
@@ -57,6 +60,7 @@ function toParams(s: SearchState): URLSearchParams {
   const p = new URLSearchParams();
   if (s.q.trim()) p.set('q', s.q.trim());
   for (const g of FACET_GROUPS) if (s.filters[g].length) p.set(PARAM[g], s.filters[g].join(','));
+  if (s.year) p.set('year', s.year);
   if (s.sort === 'date') p.set('sort', 'date');
   if (s.page > 1) p.set('page', String(s.page));
   return p;
@@ -71,12 +75,22 @@ export function searchUrl(s: SearchState): string {
 /** The API query string (without "?") for a state. */
 export function searchApiQuery(s: SearchState, perPage = 20): string {
   const p = toParams(s);
+  if (s.year) {
+    p.delete('year');
+    p.set('from', `${s.year}-01-01`);
+    p.set('to', `${s.year}-12-31`);
+  }
   p.set('perPage', String(perPage));
   return p.toString();
 }
 
+/** A fresh search for some words: no filters, best match first, first page. */
+export function newSearch(q: string): SearchState {
+  return { q: q.trim(), filters: emptyFilters(), year: '', sort: 'relevance', page: 1 };
+}
+
 export function hasFilters(s: SearchState): boolean {
-  return FACET_GROUPS.some((g) => s.filters[g].length > 0);
+  return s.year !== '' || FACET_GROUPS.some((g) => s.filters[g].length > 0);
 }
 
 /** Whether there is anything to ask the server: words, or at least one filter. */
@@ -91,7 +105,7 @@ export function toggleFilter(s: SearchState, group: FacetGroup, value: string, o
 }
 
 export function clearFilters(s: SearchState): SearchState {
-  return { ...s, filters: emptyFilters(), page: 1 };
+  return { ...s, filters: emptyFilters(), year: '', page: 1 };
 }
 
 export function totalPages(total: number, perPage: number): number {

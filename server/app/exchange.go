@@ -29,7 +29,7 @@ func (a *App) buildExchange() {
 	a.ReadModel.Register(comment.IndexKind, readmodel.Kind{Load: a.Comments.Load, All: a.Comments.All,
 		Count: a.Comments.Count, Link: a.Comments.Link})
 	a.Notify.SetChecker(notify.KindPractice, func(ctx context.Context, p *auth.Principal, id string) error {
-		_, err := a.Practices.Get(ctx, p, id, "")
+		_, err := a.Practices.Summarise(ctx, p, id)
 		return err
 	})
 	a.Notify.SetChecker(notify.KindOrganisation, func(ctx context.Context, p *auth.Principal, id string) error {
@@ -89,11 +89,11 @@ func (a *App) exchangeRoutes() []route {
 type practiceTargets struct{ s *practice.Service }
 
 func (t practiceTargets) Resolve(ctx context.Context, p *auth.Principal, id string) (*comment.Target, error) {
-	v, err := t.s.Get(ctx, p, id, "")
+	v, err := t.s.Summarise(ctx, p, id)
 	if err != nil {
 		return nil, err
 	}
-	return &comment.Target{OrgID: v.Context.OrganisationID, Title: v.Title, Open: v.Status == practice.StatusPublished,
+	return &comment.Target{OrgID: v.OrganisationID, Title: v.Title, Open: v.Status == practice.StatusPublished,
 		Public: v.Status != practice.StatusDraft, Link: practice.Link(v.ID)}, nil
 }
 

@@ -150,6 +150,20 @@ func (s *Service) Get(ctx context.Context, p *auth.Principal, id, lang string) (
 	return s.view(ctx, p, d, lang)
 }
 
+// Summary is what other domains need to know about a practice the reader may see (comments, follows).
+type Summary struct {
+	ID, OrganisationID, Title, Status string
+}
+
+// Summarise returns a practice's summary if the reader may see it (NotFound otherwise); cheaper than Get.
+func (s *Service) Summarise(ctx context.Context, p *auth.Principal, id string) (*Summary, error) {
+	d, err := s.readable(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	return &Summary{ID: d.ID, OrganisationID: d.OrgID, Title: d.Text.Title, Status: d.Status}, nil
+}
+
 // ListInput filters and orders the practices list.
 type ListInput struct {
 	Theme, Territory, Org, Lang, Status string

@@ -133,6 +133,17 @@ describe('exchange days and the live room', () => {
     assert.match(await host.getByTestId('exchange-calendar').getAttribute('href'), /calendar\.ics$/);
     await checkPage(host, 'day-host');
 
+    // The host changes the title; the form comes back filled in, and saving returns to the day.
+    await host.getByTestId('exchange-edit').click();
+    await host.waitForURL('**/edit');
+    await host.getByTestId('exchange-edit-form').waitFor();
+    assert.equal(await host.getByLabel('Question 2', { exact: true }).inputValue(), 'What helped you keep your home?');
+    await host.getByLabel('Title').fill('Housing: what works in our streets (open mic)');
+    await host.getByTestId('exchange-edit-submit').click();
+    await host.waitForURL(/\/exchange-days\/[^/]+$/);
+    await heading(host).filter({ hasText: '(open mic)' }).waitFor();
+    assert.match(await liveRegion(host).textContent(), /Your changes are saved/);
+
     // The cancel dialog opens and can be closed without cancelling.
     await host.getByTestId('exchange-cancel-day').click();
     await host.getByTestId('exchange-cancel-dialog').waitFor();
@@ -252,5 +263,15 @@ describe('exchange days and the live room', () => {
     await host.getByTestId('live-participant').filter({ hasText: dani.name }).waitFor({ state: 'detached' });
     await host.getByTestId('live-leave').click();
     await host.waitForURL(/\/exchange-days\/[^/]+$/);
+
+    // The host cancels the day after confirming: the page says so and nobody can join any more.
+    await host.getByTestId('exchange-cancel-day').click();
+    await host.getByTestId('exchange-cancel-dialog-confirm').click();
+    await host.getByTestId('exchange-cancelled').waitFor();
+    assert.match(await liveRegion(host).textContent(), /cancelled/);
+    assert.equal(await host.getByTestId('exchange-join-live').count(), 0);
+    await guest.reload();
+    await guest.getByTestId('exchange-registration-state').filter({ hasText: 'was cancelled' }).waitFor();
+    await checkPage(guest, 'day-cancelled');
   });
 });

@@ -192,6 +192,7 @@ describe('exchange days and the live room', () => {
     await guest.getByTestId('floor-button').click();
     await guest.getByTestId('floor-state').filter({ hasText: 'you are number 1 in the queue' }).waitFor();
     assert.match(await guest.getByTestId('floor-button').textContent(), /Lower my hand/);
+    assert.equal(await guest.evaluate(() => document.activeElement?.id), 'floor-button', 'focus stays on the button as its words change');
 
     const item = host.getByTestId('live-queue-item').filter({ hasText: dani.name });
     await item.waitFor();

@@ -183,6 +183,20 @@ describe('search in the browser', () => {
     await live().filter({ hasText: /1 result for “habitatge”/ }).waitFor();
     await checkPage('search-filtered');
 
+    // The other kinds stay on offer, with the count each would add: ticking one means "this or that".
+    const orgs = page.getByTestId('search-filter-kind-organisation');
+    assert.match(await page.locator('label[for="search-filter-kind-organisation"]').textContent(), /Organisation\s\(2\)/);
+    await orgs.check();
+    await page.waitForURL((u) => u.searchParams.get('kind') === 'exchange_day,organisation');
+    await page.waitForFunction((n) => document.querySelector('[data-testid="search-count"]')?.textContent?.startsWith(`${n} `), all);
+    await page.goBack();
+    await page.waitForURL((u) => u.searchParams.get('kind') === 'exchange_day');
+    await page.waitForFunction(() => document.querySelector('[data-testid="search-count"]')?.textContent?.startsWith('1 '));
+
+    // A shared link with a filter offers the other values too, once their counts arrive.
+    await page.reload();
+    await page.getByTestId('search-filter-kind-organisation').waitFor();
+
     await page.goBack();
     await page.waitForFunction((n) => document.querySelector('[data-testid="search-count"]')?.textContent?.includes(String(n)), all);
     assert.equal(new URL(page.url()).searchParams.get('kind'), null);

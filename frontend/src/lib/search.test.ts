@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  bodyFragments, canSearch, clearFilters, fragmentText, emptyFilters, hasFilters, parseSearch, safeHighlight, searchApiQuery, searchUrl,
+  bodyFragments, canSearch, clearFilters, countsKey, fragmentText, isFiltered, withoutGroup, emptyFilters, hasFilters, parseSearch, safeHighlight, searchApiQuery, searchUrl,
   SEARCH_KINDS, SEARCH_LANGUAGES, SEARCH_THEMES, toggleFilter, totalPages, valueLabel, type SearchState,
 } from './search';
 import { catalogs, translate } from './i18n';
@@ -127,5 +127,23 @@ describe('fragments', () => {
     const hl = ['Jornada d&#39;intercanvi: <mark>habitatge</mark>', 'Una tarda sobre l&#39;<mark>habitatge</mark>'];
     expect(bodyFragments(title, hl)).toEqual([hl[1]]);
     expect(bodyFragments('Altre', hl)).toEqual(hl);
+  });
+});
+
+describe('counts of a filtered group', () => {
+  it('takes one group off and keeps the rest', () => {
+    const s = parse('q=x&kind=practice&lang=ca&year=2025&sort=date&page=3');
+    const k = withoutGroup(s, 'kind');
+    expect(k.filters).toMatchObject({ kind: [], language: ['ca'] });
+    expect(k).toMatchObject({ year: '2025', page: 1, sort: 'relevance' });
+    const y = withoutGroup(s, 'year');
+    expect(y.year).toBe('');
+    expect(y.filters.kind).toEqual(['practice']);
+    expect(isFiltered(s, 'theme')).toBe(false);
+    expect(isFiltered(s, 'year')).toBe(true);
+  });
+  it('gives the same key whatever the page or order', () => {
+    expect(countsKey(parse('q=x&kind=a&page=2&sort=date'))).toBe(countsKey(parse('q=x&kind=a')));
+    expect(countsKey(parse('q=x&kind=a'))).not.toBe(countsKey(parse('q=x&kind=b')));
   });
 });

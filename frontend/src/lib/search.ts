@@ -84,6 +84,28 @@ export function searchApiQuery(s: SearchState, perPage = 20): string {
   return p.toString();
 }
 
+/** Every filter group, the year included. */
+export type FilterGroup = FacetGroup | 'year';
+export const FILTER_GROUPS: FilterGroup[] = [...FACET_GROUPS, 'year'];
+
+export function isFiltered(s: SearchState, g: FilterGroup): boolean {
+  return g === 'year' ? s.year !== '' : s.filters[g].length > 0;
+}
+
+/**
+ * The same search with one group's filter taken off (first page, default order). The server counts facets
+ * among the results, so once "Exchange day" is ticked the other kinds vanish; this search's counts for that
+ * group are what ticking one more value would give, and let the group stay a list of "any of these" choices.
+ */
+export function withoutGroup(s: SearchState, g: FilterGroup): SearchState {
+  return { ...s, filters: g === 'year' ? s.filters : { ...s.filters, [g]: [] }, year: g === 'year' ? '' : s.year, sort: 'relevance', page: 1 };
+}
+
+/** Identifies a search's counts: the same words and filters give the same facets whatever the page or order. */
+export function countsKey(s: SearchState): string {
+  return searchApiQuery({ ...s, sort: 'relevance', page: 1 }, 1);
+}
+
 /** A fresh search for some words: no filters, best match first, first page. */
 export function newSearch(q: string): SearchState {
   return { q: q.trim(), filters: emptyFilters(), year: '', sort: 'relevance', page: 1 };

@@ -43,8 +43,8 @@ export interface Territory {
 
 export const PER_PAGE = 20;
 
-export function search(s: SearchState): Promise<SearchResults> {
-  return api.get(`/search?${searchApiQuery(s, PER_PAGE)}`);
+export function search(s: SearchState, perPage = PER_PAGE): Promise<SearchResults> {
+  return api.get(`/search?${searchApiQuery(s, perPage)}`);
 }
 
 /** Title completions for what is being typed; at most 8. */

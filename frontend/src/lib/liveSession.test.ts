@@ -25,6 +25,8 @@ class FakeSender {
 }
 class FakePC {
   onicecandidate: unknown = null;
+  oniceconnectionstatechange: unknown = null;
+  iceConnectionState = 'new';
   ontrack: unknown = null;
   closed = false;
   sender = new FakeSender();

@@ -277,6 +277,10 @@ export class LiveSession {
     pc.onicecandidate = (e) => {
       if (e.candidate) this.send('candidate', e.candidate.toJSON());
     };
+    // A network change can break the media path while the socket survives: ask the server for fresh ICE.
+    pc.oniceconnectionstatechange = () => {
+      if (pc.iceConnectionState === 'failed' && this.pc === pc) this.send('ice_restart');
+    };
     pc.ontrack = (e) => {
       const stream = e.streams[0];
       if (!stream) return;
@@ -290,6 +294,7 @@ export class LiveSession {
     if (!this.pc) return;
     this.pc.onicecandidate = null;
     this.pc.ontrack = null;
+    this.pc.oniceconnectionstatechange = null;
     this.pc.close();
     this.pc = null;
   }

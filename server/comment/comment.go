@@ -14,7 +14,6 @@ import (
 	"unicode/utf8"
 
 	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/apperr"
@@ -559,30 +558,11 @@ func yesNo(b bool) string {
 
 // All streams every comment id (for rebuilds).
 func (s *Service) All(ctx context.Context, yield func(string) error) error {
-	cur, err := s.s.C(colComments).Find(ctx, bson.M{}, options.Find().SetProjection(bson.M{"_id": 1}))
-	if err != nil {
-		return store.Wrap("comment: all", err)
-	}
-	defer cur.Close(ctx)
-	for cur.Next(ctx) {
-		var d struct {
-			ID string `bson:"_id"`
-		}
-		if err := cur.Decode(&d); err != nil {
-			return store.Wrap("comment: all", err)
-		}
-		if err := yield(d.ID); err != nil {
-			return err
-		}
-	}
-	return store.Wrap("comment: all", cur.Err())
+	return s.s.EachID(ctx, colComments, nil, yield)
 }
 
-// Count is how many comments a rebuild reads.
-func (s *Service) Count(ctx context.Context) (int, error) {
-	n, err := s.s.C(colComments).CountDocuments(ctx, bson.M{})
-	return int(n), store.Wrap("comment: count", err)
-}
+// Count estimates how many comments a rebuild reads.
+func (s *Service) Count(ctx context.Context) (int, error) { return s.s.Estimate(ctx, colComments) }
 
 // Link is the page of the commented item (search results about a comment lead there).
 func (s *Service) Link(id string) string {

@@ -113,26 +113,7 @@ func (st *Store) stats(ctx context.Context, diagID string) (*statsDoc, error) {
 
 // ids streams the ids of a collection, optionally filtered (cold paths: rebuilds, data rights).
 func (st *Store) ids(ctx context.Context, col string, filter bson.M, yield func(string) error) error {
-	if filter == nil {
-		filter = bson.M{}
-	}
-	cur, err := st.s.C(col).Find(ctx, filter, options.Find().SetProjection(bson.M{"_id": 1}))
-	if err != nil {
-		return store.Wrap(col+": ids", err)
-	}
-	defer cur.Close(ctx)
-	for cur.Next(ctx) {
-		var d struct {
-			ID string `bson:"_id"`
-		}
-		if err := cur.Decode(&d); err != nil {
-			return store.Wrap(col+": ids", err)
-		}
-		if err := yield(d.ID); err != nil {
-			return err
-		}
-	}
-	return store.Wrap(col+": ids", cur.Err())
+	return st.s.EachID(ctx, col, filter, yield)
 }
 
 // collect returns the ids ids would stream.

@@ -9,7 +9,6 @@ import (
 	"unicode/utf8"
 
 	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/apperr"
@@ -432,30 +431,11 @@ func (s *Service) Load(ctx context.Context, ids []string) (map[string]search.Doc
 
 // All streams every day id (for rebuilds).
 func (s *Service) All(ctx context.Context, yield func(string) error) error {
-	cur, err := s.s.C(colDays).Find(ctx, bson.M{}, options.Find().SetProjection(bson.M{"_id": 1}))
-	if err != nil {
-		return store.Wrap("exchange: all", err)
-	}
-	defer cur.Close(ctx)
-	for cur.Next(ctx) {
-		var d struct {
-			ID string `bson:"_id"`
-		}
-		if err := cur.Decode(&d); err != nil {
-			return store.Wrap("exchange: all", err)
-		}
-		if err := yield(d.ID); err != nil {
-			return err
-		}
-	}
-	return store.Wrap("exchange: all", cur.Err())
+	return s.s.EachID(ctx, colDays, nil, yield)
 }
 
-// Count is how many days exist (rebuild progress).
-func (s *Service) Count(ctx context.Context) (int, error) {
-	n, err := s.s.C(colDays).EstimatedDocumentCount(ctx)
-	return int(n), store.Wrap("exchange: count", err)
-}
+// Count estimates how many days exist (rebuild progress).
+func (s *Service) Count(ctx context.Context) (int, error) { return s.s.Estimate(ctx, colDays) }
 
 // Link is a day's page in the app.
 func Link(id string) string { return "/exchange-days/" + id }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 
-	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/store"
@@ -40,30 +38,11 @@ func (s *Service) Load(ctx context.Context, ids []string) (map[string]search.Doc
 
 // All streams every organisation id (for index rebuilds).
 func (s *Service) All(ctx context.Context, yield func(string) error) error {
-	cur, err := s.st.s.C(colOrgs).Find(ctx, bson.M{}, options.Find().SetProjection(bson.M{"_id": 1}))
-	if err != nil {
-		return store.Wrap("organisation: all", err)
-	}
-	defer cur.Close(ctx)
-	for cur.Next(ctx) {
-		var d struct {
-			ID string `bson:"_id"`
-		}
-		if err := cur.Decode(&d); err != nil {
-			return store.Wrap("organisation: all", err)
-		}
-		if err := yield(d.ID); err != nil {
-			return err
-		}
-	}
-	return store.Wrap("organisation: all", cur.Err())
+	return s.st.s.EachID(ctx, colOrgs, nil, yield)
 }
 
 // Link is an organisation's page in the app.
 func Link(id string) string { return "/organisations/" + id }
 
-// Count is how many organisations exist (for the rebuild's progress bar).
-func (s *Service) Count(ctx context.Context) (int, error) {
-	n, err := s.st.s.C(colOrgs).EstimatedDocumentCount(ctx)
-	return int(n), store.Wrap("organisation: count", err)
-}
+// Count estimates how many organisations exist (for the rebuild's progress bar).
+func (s *Service) Count(ctx context.Context) (int, error) { return s.st.s.Estimate(ctx, colOrgs) }

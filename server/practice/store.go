@@ -83,28 +83,9 @@ func (st *Store) version(ctx context.Context, id string, n int) (*versionDoc, er
 	return &v, nil
 }
 
-// ids streams every practice id.
+// ids streams every id of a collection (rebuilds).
 func (st *Store) ids(ctx context.Context, col string, yield func(string) error) error {
-	cur, err := st.s.C(col).Find(ctx, bson.M{}, options.Find().SetProjection(bson.M{"_id": 1}))
-	if err != nil {
-		return store.Wrap("practice: all", err)
-	}
-	defer cur.Close(ctx)
-	for cur.Next(ctx) {
-		var d struct {
-			ID string `bson:"_id"`
-		}
-		if err := cur.Decode(&d); err != nil {
-			return store.Wrap("practice: all", err)
-		}
-		if err := yield(d.ID); err != nil {
-			return err
-		}
-	}
-	return store.Wrap("practice: all", cur.Err())
+	return st.s.EachID(ctx, col, nil, yield)
 }
 
-func (st *Store) count(ctx context.Context, col string) (int, error) {
-	n, err := st.s.C(col).CountDocuments(ctx, bson.M{})
-	return int(n), store.Wrap("practice: count", err)
-}
+func (st *Store) count(ctx context.Context, col string) (int, error) { return st.s.Estimate(ctx, col) }

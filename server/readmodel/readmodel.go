@@ -126,7 +126,8 @@ func (rm *ReadModel) Start(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	rebuild := any && oldest > cp+1
+	// Rebuild when the index was built with an older mapping, or fell behind the outbox's retained window.
+	rebuild := rm.Index.Stale() || (any && oldest > cp+1)
 	if cp == 0 && !rebuild {
 		// A new, empty index over a store that has records: build it. (An index rebuilt while the outbox was
 		// still empty has documents but checkpoint 0, and needs nothing.)

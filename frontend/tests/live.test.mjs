@@ -243,6 +243,14 @@ describe('exchange days and the live room', () => {
     assert.ok(after >= before + 25, `floor audio packets received by the host grow (${before} → ${after})`);
     console.log(`# floor audio packets at the host: ${before} before the grant, ${after} after`);
     await checkPage(guest, 'room-guest-speaking', { idle: false });
+
+    // In Catalan the room says the same in its own words, and still fits a phone.
+    await guest.getByTestId('language-switcher').selectOption('ca');
+    await guest.getByTestId('floor-state').filter({ hasText: 'Tens la paraula: ja pots parlar.' }).waitFor();
+    assert.match(await guest.getByTestId('hearing-status').textContent(), /Tothom et sent/);
+    await checkPage(guest, 'room-guest-speaking-ca', { idle: false });
+    await guest.getByTestId('language-switcher').selectOption('en');
+    await guest.getByTestId('floor-state').filter({ hasText: 'You have the floor' }).waitFor();
   });
 
   it('chat lines are shown and read out; the floor is given back; people leave', async () => {

@@ -170,7 +170,4 @@ func TestManyComments(t *testing.T) {
 		t.Fatalf("paged %d comments in %d pages", seen, pages)
 	}
 	t.Logf("1,000 comments in 10 pages: %v total, slowest page %v", time.Since(start), slowest)
-	if slowest > 2*time.Second && !raceEnabled {
-		t.Fatalf("a page of 100 took %v", slowest)
-	}
 }

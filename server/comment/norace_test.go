@@ -1,5 +1,0 @@
-//go:build !race
-
-package comment_test
-
-const raceEnabled = false

@@ -148,11 +148,12 @@ func (a *App) build() {
 	a.Accounts = account.NewService(accStore)
 	a.Organisations = organisation.NewService(organisation.NewStore(a.Store), accountPeople{a.Accounts}, a.ReadModel)
 	a.ReadModel.Register(organisation.IndexKind, readmodel.Kind{Load: a.Organisations.Load,
-		All: a.Organisations.All, Count: a.Organisations.Count, Link: organisation.Link})
+		All: a.Organisations.All, Stream: a.Organisations.Stream, Count: a.Organisations.Count, Link: organisation.Link})
 	a.Accounts.AddHook(a.Organisations)
 	a.Territories = territory.NewService(a.Store, a.Organisations)
 	a.Exchange = exchange.NewService(a.Store, a.Organisations, a.ReadModel)
-	a.ReadModel.Register(exchange.IndexKind, readmodel.Kind{Load: a.Exchange.Load, All: a.Exchange.All, Count: a.Exchange.Count, Link: exchange.Link})
+	a.ReadModel.Register(exchange.IndexKind, readmodel.Kind{Load: a.Exchange.Load, All: a.Exchange.All,
+		Stream: a.Exchange.Stream, Count: a.Exchange.Count, Link: exchange.Link})
 	a.Accounts.AddHook(a.Exchange)
 	a.buildExchange()
 	a.buildDiagnoses()

@@ -417,16 +417,25 @@ func (s *Service) Load(ctx context.Context, ids []string) (map[string]search.Doc
 		if err != nil {
 			return nil, err
 		}
-		var b strings.Builder
-		b.WriteString(d.Description)
-		for _, q := range d.Agenda {
-			b.WriteString("\n" + q.Text)
-		}
-		out[id] = search.Document{Title: d.Title, Body: b.String(), Organisation: d.HostOrgID, Visibility: []string{search.Public},
-			Created: d.CreatedAt, Updated: d.UpdatedAt, Keywords: map[string]string{"day_status": d.Status, "registration_mode": d.Mode},
-			Numbers: map[string]float64{"starts": float64(d.StartsAt.Unix()), "ends": float64(d.EndsAt.Unix())}}
+		out[id] = d.document()
 	}
 	return out, nil
+}
+
+// Stream yields every day's indexed form in one scan (index rebuilds).
+func (s *Service) Stream(ctx context.Context, yield func(string, search.Document) error) error {
+	return store.Each(ctx, s.s, colDays, func(d *dayDoc) error { return yield(d.ID, d.document()) })
+}
+
+func (d *dayDoc) document() search.Document {
+	var b strings.Builder
+	b.WriteString(d.Description)
+	for _, q := range d.Agenda {
+		b.WriteString("\n" + q.Text)
+	}
+	return search.Document{Title: d.Title, Body: b.String(), Organisation: d.HostOrgID, Visibility: []string{search.Public},
+		Created: d.CreatedAt, Updated: d.UpdatedAt, Keywords: map[string]string{"day_status": d.Status, "registration_mode": d.Mode},
+		Numbers: map[string]float64{"starts": float64(d.StartsAt.Unix()), "ends": float64(d.EndsAt.Unix())}}
 }
 
 // All streams every day id (for rebuilds).

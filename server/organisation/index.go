@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 
-
 	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/store"
 )
@@ -29,11 +28,20 @@ func (s *Service) Load(ctx context.Context, ids []string) (map[string]search.Doc
 		if err != nil {
 			return nil, err
 		}
-		out[id] = search.Document{Title: o.Name, Body: o.Description, Organisation: o.ID,
-			Visibility: []string{search.Public}, Created: o.CreatedAt, Updated: o.UpdatedAt,
-			Keywords: map[string]string{"org_kind": o.Kind}}
+		out[id] = o.document()
 	}
 	return out, nil
+}
+
+// Stream yields every organisation's indexed form in one scan (index rebuilds).
+func (s *Service) Stream(ctx context.Context, yield func(string, search.Document) error) error {
+	return store.Each(ctx, s.st.s, colOrgs, func(o *orgDoc) error { return yield(o.ID, o.document()) })
+}
+
+func (o *orgDoc) document() search.Document {
+	return search.Document{Title: o.Name, Body: o.Description, Organisation: o.ID,
+		Visibility: []string{search.Public}, Created: o.CreatedAt, Updated: o.UpdatedAt,
+		Keywords: map[string]string{"org_kind": o.Kind}}
 }
 
 // All streams every organisation id (for index rebuilds).

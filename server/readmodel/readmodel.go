@@ -44,6 +44,9 @@ type Kind struct {
 	All func(ctx context.Context, yield func(id string) error) error
 	// Link is the app page of a record (search results link to it).
 	Link func(id string) string
+	// Stream, when set, is used by rebuilds instead of All+Load: it scans the collection once and yields
+	// each indexable record's document (records that must not be indexed are skipped).
+	Stream func(ctx context.Context, yield func(id string, d search.Document) error) error
 	// Count, when set, estimates how many records a rebuild will read (for its progress bar).
 	Count func(ctx context.Context) (int, error)
 }
@@ -274,6 +277,21 @@ func (rm *ReadModel) Rebuild(ctx context.Context, progress search.Progress) erro
 	}
 	source := func(ctx context.Context, yield func(search.Document) error) error {
 		for name, k := range rm.kinds {
+			if k.Stream != nil { // one scan that converts as it goes: no lookup per record
+				err := k.Stream(ctx, func(id string, d search.Document) error {
+					if d.ID == "" {
+						d.ID = search.DocID(name, id)
+					}
+					if d.Kind == "" {
+						d.Kind = name
+					}
+					return yield(d)
+				})
+				if err != nil {
+					return err
+				}
+				continue
+			}
 			batch := make([]string, 0, 200)
 			flush := func() error {
 				if len(batch) == 0 {

@@ -37,3 +37,23 @@ func (s *Store) Estimate(ctx context.Context, collection string) (int, error) {
 	n, err := s.C(collection).EstimatedDocumentCount(ctx)
 	return int(n), Wrap(collection+": estimate", err)
 }
+
+// Each decodes every document of a collection into a fresh T and passes it to yield, stopping at yield's
+// first error. It scans: cold paths only (index rebuilds).
+func Each[T any](ctx context.Context, s *Store, collection string, yield func(*T) error) error {
+	cur, err := s.C(collection).Find(ctx, bson.M{})
+	if err != nil {
+		return Wrap(collection+": scan", err)
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		v := new(T)
+		if err := cur.Decode(v); err != nil {
+			return Wrap(collection+": scan", err)
+		}
+		if err := yield(v); err != nil {
+			return err
+		}
+	}
+	return Wrap(collection+": scan", cur.Err())
+}

@@ -260,8 +260,11 @@ func (a *App) buildDiagnoses() {
 	for kind, load := range map[string]search.Loader{diagnosis.KindDiagnosis: a.Diagnoses.LoadDiagnoses,
 		diagnosis.KindContribution: a.Diagnoses.LoadContributions, diagnosis.KindFinding: a.Diagnoses.LoadFindings,
 		diagnosis.KindAction: a.Diagnoses.LoadActions} {
-		a.ReadModel.Register(kind, readmodel.Kind{Load: load, All: a.Diagnoses.AllOf(kind), Count: a.Diagnoses.CountOf(kind),
-			Link: diagnosis.Link(kind)})
+		k := readmodel.Kind{Load: load, All: a.Diagnoses.AllOf(kind), Count: a.Diagnoses.CountOf(kind), Link: diagnosis.Link(kind)}
+		if kind == diagnosis.KindContribution { // the big one: rebuild it in one scan
+			k.Stream = a.Diagnoses.StreamContributions
+		}
+		a.ReadModel.Register(kind, k)
 	}
 	a.Accounts.AddHook(a.Diagnoses)
 }

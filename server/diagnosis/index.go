@@ -8,6 +8,7 @@ import (
 
 	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/apperr"
+	"github.com/teixit/teixit/server/store"
 )
 
 // Read-model kinds of this package.
@@ -125,31 +126,52 @@ func (s *Service) LoadContributions(ctx context.Context, ids []string) (map[stri
 		} else if err != nil {
 			return nil, err
 		}
-		dc, err := s.diagContext(ctx, cache, c.DiagnosisID)
+		doc, ok, err := s.contributionDocument(ctx, cache, &c)
 		if err != nil {
 			return nil, err
 		}
-		if dc == nil {
-			continue
+		if ok {
+			out[id] = doc
 		}
-		vis := contributionVisibility(&c, dc.d)
-		queue := "no"
-		if c.inQueue() {
-			queue = "yes"
-		}
-		y, w := c.CreatedAt.ISOWeek()
-		doc := search.Document{Title: excerpt(c.Text, 90), Body: c.Text, Language: c.Language, Themes: []string{c.Theme},
-			Territory: dc.territory, Organisation: dc.lead(), Parent: c.DiagnosisID, Status: c.Status, Visibility: vis,
-			Created: c.CreatedAt, Updated: c.UpdatedAt,
-			Keywords: map[string]string{"contribution_kind": c.Kind, "queue": queue,
-				"week": fmt.Sprintf("%04d-W%02d", y, w), "day": c.CreatedAt.Format("2006-01-02")},
-			Numbers: map[string]float64{"supports": float64(c.Supports)}}
-		if c.Point != nil {
-			doc.Geo = &search.GeoPoint{Lat: c.Point.Lat, Lon: c.Point.Lon}
-		}
-		out[id] = doc
 	}
 	return out, nil
+}
+
+// StreamContributions yields every contribution's indexed form in one scan (index rebuilds), with each
+// diagnosis's context read once.
+func (s *Service) StreamContributions(ctx context.Context, yield func(string, search.Document) error) error {
+	cache := diagCache{}
+	return store.Each(ctx, s.st.s, colContributions, func(c *contribDoc) error {
+		doc, ok, err := s.contributionDocument(ctx, cache, c)
+		if err != nil || !ok {
+			return err
+		}
+		return yield(c.ID, doc)
+	})
+}
+
+// contributionDocument is a contribution's indexed form; ok is false when its diagnosis no longer exists.
+func (s *Service) contributionDocument(ctx context.Context, cache diagCache, c *contribDoc) (search.Document, bool, error) {
+	dc, err := s.diagContext(ctx, cache, c.DiagnosisID)
+	if err != nil || dc == nil {
+		return search.Document{}, false, err
+	}
+	vis := contributionVisibility(c, dc.d)
+	queue := "no"
+	if c.inQueue() {
+		queue = "yes"
+	}
+	y, w := c.CreatedAt.ISOWeek()
+	doc := search.Document{Title: excerpt(c.Text, 90), Body: c.Text, Language: c.Language, Themes: []string{c.Theme},
+		Territory: dc.territory, Organisation: dc.lead(), Parent: c.DiagnosisID, Status: c.Status, Visibility: vis,
+		Created: c.CreatedAt, Updated: c.UpdatedAt,
+		Keywords: map[string]string{"contribution_kind": c.Kind, "queue": queue,
+			"week": fmt.Sprintf("%04d-W%02d", y, w), "day": c.CreatedAt.Format("2006-01-02")},
+		Numbers: map[string]float64{"supports": float64(c.Supports)}}
+	if c.Point != nil {
+		doc.Geo = &search.GeoPoint{Lat: c.Point.Lat, Lon: c.Point.Lon}
+	}
+	return doc, true, nil
 }
 
 // LoadFindings is the loader of kind "finding": public, Keywords swot, Numbers citations.

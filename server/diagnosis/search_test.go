@@ -29,3 +29,25 @@ func TestSearch(t *testing.T) {
 		{Name: "not even to a signed-in outsider", As: w.dani, Method: "GET", Path: "/api/v1/search?q=fonts%20aigua", Status: 200, NotContains: []string{pend}},
 	})
 }
+
+// TestRebuildKeepsContributionsAndTheirVisibility: a rebuild (which streams contributions in one scan) gives the
+// same read model as the feed did — the moderation queue still holds the pending one, search still hides it.
+func TestRebuildKeepsContributionsAndTheirVisibility(t *testing.T) {
+	w := newWorld(t)
+	a := w.a
+	w.newDiagnosis(t, map[string]any{"settings": map[string]any{"allowNicknames": true}})
+	pub := w.contribute(t, w.cai, map[string]any{"kind": "need", "theme": "housing", "point": map[string]float64{"lat": 41.38, "lon": 2.17},
+		"text": "Els desnonaments silenciosos buiden l'escala."})
+	pend := w.id(t, a.Do(&testkit.Client{IP: "10.3.3.4"}, "POST", w.diagPath+"/contributions",
+		map[string]any{"kind": "proposal", "theme": "public_space", "nickname": "Quimet", "text": "Fonts d'aigua potable a la rambla."}))
+	if err := a.ReadModel.Rebuild(t.Context(), nil); err != nil {
+		t.Fatal(err)
+	}
+	a.Run(t, []testkit.Scenario{
+		{Name: "published contribution found after the rebuild", Method: "GET", Path: "/api/v1/search?q=desnonaments&territory=" + w.city,
+			Status: 200, Contains: []string{"contribution:" + pub}},
+		{Name: "pending one still hidden from search", Method: "GET", Path: "/api/v1/search?q=fonts%20aigua", Status: 200, NotContains: []string{pend}},
+		{Name: "and still in the organisers' queue", As: w.ana, Method: "GET", Path: w.diagPath + "/moderation", Status: 200, Contains: []string{pend}},
+		{Name: "and in the list for organisers", As: w.ana, Method: "GET", Path: w.diagPath + "/contributions", Status: 200, Contains: []string{pub}},
+	})
+}

@@ -1,0 +1,123 @@
+package recorder
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// ManifestName is the timeline file in a recording directory.
+const ManifestName = "manifest.json"
+
+// Manifest is the timeline of one recording directory: the turns in the order
+// they started. It is rewritten atomically (temp file + rename) on every change.
+type Manifest struct {
+	Version int       `json:"version"`
+	Started time.Time `json:"started"` // session start; turn offsets count from it
+	Turns   []Entry   `json:"turns"`
+}
+
+// Entry is one recorded turn. EndMS and Ended are nil while the turn is being
+// written; Recover fills them from the last complete Ogg page.
+type Entry struct {
+	Number        int        `json:"number"` // the SFU's turn number, 1-based per room
+	ParticipantID string     `json:"participantId"`
+	UserID        string     `json:"userId"`
+	DisplayName   string     `json:"displayName"`
+	Role          string     `json:"role"`
+	Question      int        `json:"question"` // guide question index current at the start
+	StartMS       int64      `json:"startMs"`  // since Manifest.Started
+	EndMS         *int64     `json:"endMs,omitempty"`
+	StartedAt     time.Time  `json:"startedAt"`
+	EndedAt       *time.Time `json:"endedAt,omitempty"`
+	File          string     `json:"file"`  // segment file name, relative to the directory
+	Codec         string     `json:"codec"` // e.g. audio/opus
+	Recovered     bool       `json:"recovered,omitempty"`
+}
+
+// ReadManifest reads dir's manifest; a missing one is an error wrapping
+// os.ErrNotExist.
+func ReadManifest(dir string) (Manifest, error) {
+	var m Manifest
+	b, err := os.ReadFile(filepath.Join(dir, ManifestName))
+	if err != nil {
+		return m, fmt.Errorf("recorder: manifest: %w", err)
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return m, fmt.Errorf("recorder: manifest: %w", err)
+	}
+	return m, nil
+}
+
+// writeManifest replaces dir's manifest atomically and durably.
+func writeManifest(dir string, m Manifest) error {
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return fmt.Errorf("recorder: manifest: %w", err)
+	}
+	tmp, err := os.CreateTemp(dir, ManifestName+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("recorder: manifest: %w", err)
+	}
+	_, werr := tmp.Write(b)
+	serr := tmp.Sync()
+	cerr := tmp.Close()
+	if err := errors.Join(werr, serr, cerr); err != nil {
+		_ = os.Remove(tmp.Name())
+		return fmt.Errorf("recorder: manifest: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), filepath.Join(dir, ManifestName)); err != nil {
+		_ = os.Remove(tmp.Name())
+		return fmt.Errorf("recorder: manifest: %w", err)
+	}
+	if d, err := os.Open(dir); err == nil { // make the rename durable
+		_ = d.Sync()
+		_ = d.Close()
+	}
+	return nil
+}
+
+// Recover closes the unfinished segments of dir after a crash: each turn
+// without an end has its file truncated to the last complete Ogg page (marked
+// end-of-stream) and gets the end time of that page. Temp manifests left by
+// an interrupted write are removed. It returns the turn numbers it repaired.
+// A directory without a manifest is an error wrapping os.ErrNotExist.
+func Recover(dir string) ([]int, error) {
+	m, err := ReadManifest(dir)
+	if err != nil {
+		return nil, err
+	}
+	if tmps, _ := filepath.Glob(filepath.Join(dir, ManifestName+".*.tmp")); len(tmps) > 0 {
+		for _, t := range tmps {
+			_ = os.Remove(t)
+		}
+	}
+	var fixed []int
+	for i := range m.Turns {
+		e := &m.Turns[i]
+		if e.EndMS != nil {
+			continue
+		}
+		granule, _, err := finishOgg(filepath.Join(dir, e.File))
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fixed, err
+		}
+		d := time.Duration(granule) * time.Second / opusRate
+		e.setEnd(m.Started, e.StartedAt.Add(d))
+		e.Recovered = true
+		fixed = append(fixed, e.Number)
+	}
+	if len(fixed) == 0 {
+		return nil, nil
+	}
+	return fixed, writeManifest(dir, m)
+}
+
+func (e *Entry) setEnd(started, end time.Time) {
+	ms := end.Sub(started).Milliseconds()
+	e.EndMS = &ms
+	e.EndedAt = &end
+}

@@ -1,0 +1,262 @@
+// Package recorder writes the floor turns of a live session to disk: one Ogg
+// Opus segment per turn, copied from the RTP the SFU forwards (no
+// transcoding), and a JSON timeline manifest. It implements sfu.Hooks and
+// imports neither server/ nor Fiber.
+package recorder
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/pion/rtp"
+	"github.com/pion/webrtc/v3"
+	"github.com/pion/webrtc/v3/pkg/media/oggwriter"
+
+	"github.com/teixit/teixit/media/room"
+	"github.com/teixit/teixit/media/sfu"
+)
+
+const (
+	opusRate = 48000
+	// FlushEvery bounds what a power loss can cost: open segments are
+	// fsynced this often. A process crash loses nothing already written,
+	// since every packet is written to the file as one Ogg page at once.
+	FlushEvery = 2 * time.Second
+	// queueLen packets (20 ms each) may wait for the disk before new ones
+	// are dropped: the forwarding path never blocks on the recorder.
+	queueLen = 512
+)
+
+// Recorder records one room into one directory. Recording is off until
+// SetRecording(true). Host and moderator tracks are recorded while it is on;
+// anybody else's turn only if that user consented (SetConsent) before the
+// turn started.
+type Recorder struct {
+	dir string
+	on  atomic.Bool
+	wg  sync.WaitGroup
+
+	mu      sync.Mutex
+	man     Manifest
+	consent map[string]bool
+	active  map[*sink]struct{}
+	err     error // first disk error, reported by Close
+}
+
+var _ sfu.Hooks = (*Recorder)(nil)
+
+// New opens dir (created if missing) for recording a session that started at
+// started. If dir already holds a manifest (the server restarted), it is
+// recovered first and new turns are appended to it.
+func New(dir string, started time.Time) (*Recorder, error) {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("recorder: %w", err)
+	}
+	r := &Recorder{dir: dir, consent: map[string]bool{}, active: map[*sink]struct{}{},
+		man: Manifest{Version: 1, Started: started.UTC(), Turns: []Entry{}}}
+	if _, err := Recover(dir); err == nil {
+		m, err := ReadManifest(dir)
+		if err != nil {
+			return nil, err
+		}
+		r.man = m
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	} else if err := writeManifest(dir, r.man); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// Dir is where the segments and the manifest are written.
+func (r *Recorder) Dir() string { return r.dir }
+
+// SetRecording turns recording on or off. Turning it off ends the segments
+// being written; turns that start while it is off are not recorded.
+func (r *Recorder) SetRecording(on bool) {
+	r.on.Store(on)
+	if on {
+		return
+	}
+	r.mu.Lock()
+	open := make([]*sink, 0, len(r.active))
+	for s := range r.active {
+		open = append(open, s)
+	}
+	r.mu.Unlock()
+	for _, s := range open {
+		_ = s.Close()
+	}
+}
+
+// Recording reports whether new turns are recorded.
+func (r *Recorder) Recording() bool { return r.on.Load() }
+
+// SetConsent records whether userID agreed to be recorded; it applies to the
+// user's next turns, not to one already started.
+func (r *Recorder) SetConsent(userID string, ok bool) {
+	r.mu.Lock()
+	r.consent[userID] = ok
+	r.mu.Unlock()
+}
+
+// Manifest returns a copy of the current timeline.
+func (r *Recorder) Manifest() Manifest {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	m := r.man
+	m.Turns = append([]Entry(nil), r.man.Turns...)
+	return m
+}
+
+// OnTrack implements sfu.Hooks. It is called with the room locked, so it only
+// queues: the file is created and written by the segment's goroutine.
+// Non-Opus tracks (VP8 video) are not recorded.
+func (r *Recorder) OnTrack(t sfu.Turn, p sfu.ParticipantInfo, codec webrtc.RTPCodecParameters) sfu.RTPSink {
+	if !r.on.Load() || !strings.EqualFold(codec.MimeType, webrtc.MimeTypeOpus) {
+		return nil
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if p.Role != room.Host && p.Role != room.Moderator && !r.consent[p.UserID] {
+		return nil
+	}
+	idx := len(r.man.Turns)
+	e := Entry{Number: t.Number, ParticipantID: t.ParticipantID, UserID: p.UserID, DisplayName: p.DisplayName,
+		Role: string(p.Role), Question: t.Question, StartMS: t.Start.Sub(r.man.Started).Milliseconds(),
+		StartedAt: t.Start.UTC(), File: fmt.Sprintf("seg-%04d.ogg", idx+1), Codec: codec.MimeType}
+	r.man.Turns = append(r.man.Turns, e)
+	s := &sink{r: r, idx: idx, path: filepath.Join(r.dir, e.File), ch: make(chan *rtp.Packet, queueLen)}
+	r.active[s] = struct{}{}
+	r.wg.Add(1)
+	go s.run()
+	return s
+}
+
+// Close waits until every segment is finished (the SFU closes the sinks when
+// turns end; SetRecording(false) closes them too) and returns the first disk
+// error met.
+func (r *Recorder) Close() error {
+	r.SetRecording(false)
+	r.wg.Wait()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.err
+}
+
+func (r *Recorder) fail(err error) {
+	r.mu.Lock()
+	if r.err == nil {
+		r.err = err
+	}
+	r.mu.Unlock()
+}
+
+// saveLocked writes the manifest; r.mu is held.
+func (r *Recorder) saveLocked() {
+	if err := writeManifest(r.dir, r.man); err != nil && r.err == nil {
+		r.err = err
+	}
+}
+
+// sink is one segment being written.
+type sink struct {
+	r    *Recorder
+	idx  int
+	path string
+	ch   chan *rtp.Packet
+
+	mu      sync.Mutex
+	closed  bool
+	dropped int
+}
+
+// WriteRTP copies p into the segment's queue; it never blocks, and drops the
+// packet if the disk is too far behind.
+func (s *sink) WriteRTP(p *rtp.Packet) error {
+	cp := &rtp.Packet{Header: p.Header, Payload: append([]byte(nil), p.Payload...)}
+	cp.Header.Extensions = nil
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil
+	}
+	select {
+	case s.ch <- cp:
+	default:
+		s.dropped++
+	}
+	return nil
+}
+
+// Close ends the segment; it may be called more than once.
+func (s *sink) Close() error {
+	s.mu.Lock()
+	if !s.closed {
+		s.closed = true
+		close(s.ch)
+	}
+	s.mu.Unlock()
+	return nil
+}
+
+func (s *sink) run() {
+	defer s.r.wg.Done()
+	r := s.r
+	r.mu.Lock()
+	r.saveLocked() // the turn is in the manifest, without an end, before its first byte
+	r.mu.Unlock()
+	f, err := os.OpenFile(s.path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o640)
+	var w *oggwriter.OggWriter
+	if err == nil {
+		w, err = oggwriter.NewWith(f, opusRate, 2)
+	}
+	if err != nil {
+		r.fail(fmt.Errorf("recorder: segment %s: %w", s.path, err))
+		for range s.ch { // drain until the sink is closed
+		}
+		if f != nil {
+			_ = f.Close()
+		}
+		r.end(s, time.Now())
+		return
+	}
+	tick := time.NewTicker(FlushEvery)
+	defer tick.Stop()
+	for done := false; !done; {
+		select {
+		case p, ok := <-s.ch:
+			if !ok {
+				done = true
+				break
+			}
+			if err := w.WriteRTP(p); err != nil {
+				r.fail(fmt.Errorf("recorder: segment %s: %w", s.path, err))
+			}
+		case <-tick.C:
+			_ = f.Sync()
+		}
+	}
+	end := time.Now()
+	if err := w.Close(); err != nil { // closes f
+		r.fail(fmt.Errorf("recorder: segment %s: %w", s.path, err))
+	}
+	if _, _, err := finishOgg(s.path); err != nil {
+		r.fail(err)
+	}
+	r.end(s, end)
+}
+
+func (r *Recorder) end(s *sink, at time.Time) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.active, s)
+	r.man.Turns[s.idx].setEnd(r.man.Started, at.UTC())
+	r.saveLocked()
+}

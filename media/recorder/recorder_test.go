@@ -1,0 +1,251 @@
+package recorder
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/pion/rtp"
+	"github.com/pion/webrtc/v3"
+	"github.com/pion/webrtc/v3/pkg/media/oggreader"
+
+	"github.com/teixit/teixit/media/client"
+	"github.com/teixit/teixit/media/room"
+	"github.com/teixit/teixit/media/sfu"
+	"github.com/teixit/teixit/media/signal"
+)
+
+const waitLimit = 15 * time.Second
+
+// peer is a real Pion participant talking the real protocol to the SFU.
+type peer struct {
+	t    *testing.T
+	c    *client.Client
+	id   string
+	msgs chan signal.Message
+	rtp  chan byte // first payload byte of each received packet
+	seq  uint16
+}
+
+func newSFU(t *testing.T) *sfu.SFU {
+	s, err := sfu.NewSFU(sfu.Config{UDPAddr: "127.0.0.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+func join(t *testing.T, s *sfu.SFU, rc sfu.RoomConfig, info sfu.ParticipantInfo, publish bool) *peer {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	a, b := client.Pipe()
+	p := &peer{t: t, msgs: make(chan signal.Message, 4096), rtp: make(chan byte, 8192)}
+	served, ran := make(chan struct{}), make(chan struct{})
+	go func() { _ = s.Serve(ctx, "day", rc, info, a); close(served) }()
+	c, err := client.New(ctx, b, client.Config{Join: signal.Join{}, Publish: publish,
+		OnMessage: func(m signal.Message) {
+			select {
+			case p.msgs <- m:
+			default:
+			}
+		},
+		OnRTP: func(_ *webrtc.TrackRemote, pk *rtp.Packet) {
+			if len(pk.Payload) > 0 {
+				select {
+				case p.rtp <- pk.Payload[0]:
+				default:
+				}
+			}
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.c = c
+	go func() { _ = c.Run(ctx); close(ran) }()
+	t.Cleanup(func() { _ = c.Close(); cancel(); <-served; <-ran })
+	p.id = p.wait(signal.TypeWelcome, nil).Payload.(*signal.Welcome).You
+	deadline := time.Now().Add(waitLimit)
+	for c.PC().ConnectionState() != webrtc.PeerConnectionStateConnected {
+		if time.Now().After(deadline) {
+			t.Fatal("peer not connected")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return p
+}
+
+func (p *peer) wait(typ string, ok func(signal.Message) bool) signal.Message {
+	p.t.Helper()
+	timeout := time.After(waitLimit)
+	for {
+		select {
+		case m := <-p.msgs:
+			if m.Type == typ && (ok == nil || ok(m)) {
+				return m
+			}
+		case <-timeout:
+			p.t.Fatalf("no %s message", typ)
+		}
+	}
+}
+
+func (p *peer) send(typ string, payload any) {
+	p.t.Helper()
+	if err := p.c.Send(context.Background(), typ, "", payload); err != nil {
+		p.t.Fatal(err)
+	}
+}
+
+// talk sends n Opus packets of 20 ms (960 samples), paced in real time when
+// paced is set, tagged with tag.
+func (p *peer) talk(tag byte, n int, paced bool) {
+	p.t.Helper()
+	payload := bytes.Repeat([]byte{tag}, 60)
+	for i := 0; i < n; i++ {
+		p.seq++
+		pk := &rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: 111, SequenceNumber: p.seq,
+			Timestamp: uint32(p.seq) * 960}, Payload: payload}
+		if err := p.c.Audio().WriteRTP(pk); err != nil {
+			p.t.Fatal(err)
+		}
+		if paced {
+			time.Sleep(20 * time.Millisecond)
+		} else {
+			time.Sleep(time.Millisecond)
+		}
+	}
+}
+
+// receives waits until p got a packet tagged tag, while from keeps talking.
+func (p *peer) receives(from *peer, tag byte) {
+	p.t.Helper()
+	deadline := time.Now().Add(waitLimit)
+	for {
+		from.talk(tag, 5, false)
+		for drained := false; !drained; {
+			select {
+			case b := <-p.rtp:
+				if b == tag {
+					return
+				}
+			default:
+				drained = true
+			}
+		}
+		if time.Now().After(deadline) {
+			p.t.Fatalf("no packet tagged %c", tag)
+		}
+	}
+}
+
+func floorState(id, state string) func(signal.Message) bool {
+	return func(m signal.Message) bool {
+		f := m.Payload.(*signal.Floor)
+		return f.ParticipantID == id && f.State == state
+	}
+}
+
+// checkOgg parses path page by page with pion's reader and returns the
+// duration its last granule position gives.
+func checkOgg(t *testing.T, path string) (time.Duration, int) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, h, err := oggreader.NewWith(f)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	if h.SampleRate != opusRate {
+		t.Fatalf("%s: sample rate %d", path, h.SampleRate)
+	}
+	var last uint64
+	pages := 1
+	for {
+		_, ph, err := r.ParseNextPage()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatalf("%s: page %d: %v", path, pages, err)
+		}
+		if ph.GranulePosition < last {
+			t.Fatalf("%s: page %d granule %d after %d", path, pages, ph.GranulePosition, last)
+		}
+		last = ph.GranulePosition
+		pages++
+	}
+	return time.Duration(last) * time.Second / opusRate, pages
+}
+
+// TestSessionRecordsFloorTurns runs a session through the real SFU: a
+// consenting listener's 2 s turn and a second speaker's 1 s turn become two
+// Ogg segments listed in order; a speaker without consent is not recorded.
+func TestSessionRecordsFloorTurns(t *testing.T) {
+	s := newSFU(t)
+	dir := t.TempDir()
+	rec, err := New(dir, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc := sfu.RoomConfig{Questions: 3, Hooks: rec}
+	h := join(t, s, rc, sfu.ParticipantInfo{UserID: "u-host", DisplayName: "Host", Role: room.Host}, false)
+	a := join(t, s, rc, sfu.ParticipantInfo{UserID: "u-anna", DisplayName: "Anna", Role: room.Listener}, true)
+	b := join(t, s, rc, sfu.ParticipantInfo{UserID: "u-biel", DisplayName: "Biel", Role: room.Listener}, true)
+	c := join(t, s, rc, sfu.ParticipantInfo{UserID: "u-carla", DisplayName: "Carla", Role: room.Listener}, true)
+	turn := func(p *peer, tag byte, packets int) {
+		h.send(signal.TypeGrantFloor, &signal.Target{ParticipantID: p.id})
+		h.wait(signal.TypeFloor, floorState(p.id, signal.FloorGranted))
+		if packets > 0 {
+			p.talk(tag, packets, true)
+		} else {
+			h.receives(p, tag)
+		}
+		h.send(signal.TypeRevokeFloor, &signal.Target{ParticipantID: p.id})
+		h.wait(signal.TypeFloor, floorState(p.id, signal.FloorRevoked))
+	}
+	// Warm-up turns with recording off: the first packets of a new stream
+	// may race the DTLS handshake, and the test asserts on steady state.
+	turn(a, 'w', 0)
+	turn(b, 'w', 0)
+	rec.SetConsent("u-anna", true)
+	rec.SetConsent("u-biel", true)
+	rec.SetRecording(true)
+	turn(c, 'c', 0) // no consent: not recorded
+	turn(a, 'a', 100)
+	turn(b, 'b', 50)
+	if err := rec.Close(); err != nil {
+		t.Fatal(err)
+	}
+	m, err := ReadManifest(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Turns) != 2 {
+		t.Fatalf("manifest has %d turns, want 2: %+v", len(m.Turns), m.Turns)
+	}
+	for i, want := range []struct {
+		user, name string
+		talk       time.Duration
+	}{{"u-anna", "Anna", 2 * time.Second}, {"u-biel", "Biel", time.Second}} {
+		e := m.Turns[i]
+		if e.UserID != want.user || e.DisplayName != want.name || e.Codec != webrtc.MimeTypeOpus || e.EndMS == nil || *e.EndMS <= e.StartMS {
+			t.Fatalf("turn %d: %+v", i, e)
+		}
+		if i > 0 && (e.StartMS < *m.Turns[i-1].EndMS || e.Number <= m.Turns[i-1].Number) {
+			t.Fatalf("turn %d not after turn %d: %+v", i, i-1, m.Turns)
+		}
+		d, pages := checkOgg(t, filepath.Join(dir, e.File))
+		if diff := d - want.talk; diff < -want.talk/20 || diff > want.talk/20 {
+			t.Fatalf("turn %d: %v of audio in %d pages, want %v ± 5%%", i, d, pages, want.talk)
+		}
+	}
+}

@@ -112,7 +112,8 @@ func New(ctx context.Context, cfg config.Config, d Deps) (*App, error) {
 	a.Media = mediafile.NewService(a.Store, blobs, a.Config.Secret)
 	a.build()
 	a.Live, err = live.New(live.Config{UDPAddr: cfg.RTCUDPAddr, UDPPort: cfg.RTCUDPPort, PublicIP: cfg.PublicIP,
-		TURNPort: cfg.TURNPort, TURNHost: cfg.TURNHost, Secret: a.Config.Secret, BaseURL: cfg.BaseURL, Logger: a.Log}, a.Exchange)
+		TURNPort: cfg.TURNPort, TURNHost: cfg.TURNHost, Secret: a.Config.Secret, BaseURL: cfg.BaseURL, Logger: a.Log,
+		RecordingsDir: filepath.Join(cfg.DataDir, "recordings")}, a.Exchange)
 	if err != nil {
 		_ = rm.Close()
 		a.closeStore(ctx)

@@ -15,6 +15,7 @@ import (
 	"github.com/teixit/teixit/server/diagnosis"
 	"github.com/teixit/teixit/server/exchange"
 	"github.com/teixit/teixit/server/httpx"
+	"github.com/teixit/teixit/server/live"
 	"github.com/teixit/teixit/server/mediafile"
 	"github.com/teixit/teixit/server/notify"
 	"github.com/teixit/teixit/server/organisation"
@@ -84,6 +85,7 @@ var schemaTypes = map[string]any{
 	"ICEServers": struct {
 		ICEServers []turnserver.ICEServer `json:"iceServers"`
 	}{},
+	"RecordingState":         live.RecordingState{},
 	"Error":                  httpx.ErrorBody{},
 	"Object":                 map[string]any{},
 	"Diagnosis":              diagnosis.Diagnosis{},

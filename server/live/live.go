@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -17,6 +18,7 @@ import (
 	"github.com/gofiber/contrib/websocket"
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/teixit/teixit/media/recorder"
 	"github.com/teixit/teixit/media/room"
 	"github.com/teixit/teixit/media/sfu"
 	"github.com/teixit/teixit/media/turnserver"
@@ -38,6 +40,9 @@ type Config struct {
 	Logger     *slog.Logger
 	RelayIP    string // address relayed candidates carry; defaults to PublicIP, else 127.0.0.1
 	ListenTURN string // TURN bind IP
+	// RecordingsDir holds one directory per exchange day (<data>/recordings/<dayId>/, media/recorder's
+	// layout); empty disables recording.
+	RecordingsDir string
 }
 
 // Days is what live sessions need from exchange days.
@@ -55,6 +60,9 @@ type Service struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
+
+	recMu sync.Mutex
+	recs  map[string]*recorder.Recorder // by day ID, created at the day's first session or recording request
 }
 
 // New starts the SFU (and the TURN relay unless disabled).
@@ -70,7 +78,7 @@ func New(cfg Config, days Days) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	svc := &Service{cfg: cfg, days: days, sfu: s, log: cfg.Logger}
+	svc := &Service{cfg: cfg, days: days, sfu: s, log: cfg.Logger, recs: map[string]*recorder.Recorder{}}
 	svc.ctx, svc.cancel = context.WithCancel(context.Background())
 	if cfg.TURNPort >= 0 {
 		relay := cfg.RelayIP
@@ -101,6 +109,11 @@ func (s *Service) Close() error {
 	s.wg.Wait()
 	if s.turn != nil {
 		err = errors.Join(err, s.turn.Close())
+	}
+	s.recMu.Lock()
+	defer s.recMu.Unlock()
+	for _, r := range s.recs {
+		err = errors.Join(err, r.Close())
 	}
 	return err
 }
@@ -162,6 +175,11 @@ func (s *Service) session(conn *websocket.Conn) {
 	conn.SetReadLimit(64 << 10)
 	wc := &wsConn{c: conn}
 	rc := sfu.RoomConfig{Questions: a.adm.Questions, Capacity: a.adm.Capacity}
+	if rec, err := s.recorderFor(a.adm.DayID); err != nil {
+		s.log.Error("recordings unavailable", "day", a.adm.DayID, "err", err)
+	} else if rec != nil {
+		rc.Hooks = rec
+	}
 	if err := s.sfu.Serve(s.ctx, a.adm.DayID, rc, a.user, wc); err != nil && !errors.Is(err, context.Canceled) {
 		s.log.Debug("live session ended with an error", "day", a.adm.DayID, "err", err)
 	}
@@ -224,4 +242,55 @@ func (s *Service) ICEServers(c *fiber.Ctx) error {
 		}
 	}
 	return httpx.OK(c, fiber.Map{"iceServers": s.turn.Issuer(host).ICEServers(p.UserID, 6*time.Hour)})
+}
+
+// recorderFor returns the day's recorder, creating it (and recovering its directory after a crash) on first
+// use; nil when recording is disabled. The same recorder must be given to every Serve call of the day: the
+// room keeps the hooks of the call that created it.
+func (s *Service) recorderFor(dayID string) (*recorder.Recorder, error) {
+	if s.cfg.RecordingsDir == "" {
+		return nil, nil
+	}
+	s.recMu.Lock()
+	defer s.recMu.Unlock()
+	if r := s.recs[dayID]; r != nil {
+		return r, nil
+	}
+	r, err := recorder.New(filepath.Join(s.cfg.RecordingsDir, filepath.Base(dayID)), time.Now())
+	if err != nil {
+		return nil, err
+	}
+	s.recs[dayID] = r
+	return r, nil
+}
+
+// RecordingState is the answer to starting or stopping a recording.
+type RecordingState struct {
+	Recording bool `json:"recording"`
+}
+
+// StartRecording: POST /exchange-days/:id/recording/live — the host records the floor turns from now on.
+// Only host and moderator tracks are recorded: the protocol has no consent message for other speakers yet.
+func (s *Service) StartRecording(c *fiber.Ctx) error { return s.setRecording(c, true) }
+
+// StopRecording: DELETE /exchange-days/:id/recording/live — ends the segments being written.
+func (s *Service) StopRecording(c *fiber.Ctx) error { return s.setRecording(c, false) }
+
+func (s *Service) setRecording(c *fiber.Ctx, on bool) error {
+	adm, err := s.days.Admit(c.UserContext(), auth.From(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	if room.Role(adm.Role) != room.Host {
+		return apperr.Forbid("Only the host can start or stop the recording.")
+	}
+	rec, err := s.recorderFor(adm.DayID)
+	if err != nil {
+		return err
+	}
+	if rec == nil {
+		return apperr.New(apperr.Conflict, "recording_disabled", "Recording is not enabled on this server.")
+	}
+	rec.SetRecording(on)
+	return c.JSON(RecordingState{Recording: rec.Recording()})
 }

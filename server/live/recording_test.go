@@ -1,0 +1,79 @@
+package live_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/pion/rtp"
+
+	"github.com/teixit/teixit/media/client"
+	"github.com/teixit/teixit/media/recorder"
+	"github.com/teixit/teixit/media/signal"
+	"github.com/teixit/teixit/server/testkit"
+)
+
+// TestRecordingThroughTheServer: only the host starts and stops the recording; while it is on, the host's
+// track is written under <data>/recordings/<day>/ as an Ogg segment listed in the manifest.
+func TestRecordingThroughTheServer(t *testing.T) {
+	f := setup(t)
+	rec := "/api/v1/exchange-days/" + f.day + "/recording/live"
+	f.a.Run(t, []testkit.Scenario{
+		{Name: "anonymous", Method: "POST", Path: rec, Status: 401},
+		{Name: "a participant cannot record", As: f.participant, Method: "POST", Path: rec, Status: 403},
+		{Name: "an outsider cannot record", As: f.outsider, Method: "POST", Path: rec, Status: 403},
+		{Name: "the host starts", As: f.host, Method: "POST", Path: rec, Status: 200, Contains: []string{`"recording":true`}},
+	})
+
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	host, err := client.New(ctx, dial(t, f, f.host), client.Config{Join: signal.Join{AudioOnly: true}, Publish: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer host.Close()
+	go func() { _ = host.Run(ctx) }()
+
+	dir := filepath.Join(f.a.Config.DataDir, "recordings", f.day)
+	seg := filepath.Join(dir, "seg-0001.ogg")
+	deadline := time.Now().Add(30 * time.Second)
+	for seq := uint16(1); ; seq++ { // the host speaks until its segment holds a second of audio
+		_ = host.Audio().WriteRTP(&rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: 111, SequenceNumber: seq,
+			Timestamp: uint32(seq) * 960, SSRC: 7}, Payload: make([]byte, 60)})
+		time.Sleep(20 * time.Millisecond)
+		b, _ := os.ReadFile(seg)
+		if len(recorder.ScanPages(b)) > 52 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no recorded audio in %s (%d bytes)", seg, len(b))
+		}
+	}
+	f.a.Run(t, []testkit.Scenario{
+		{Name: "the host stops", As: f.host, Method: "DELETE", Path: rec, Status: 200, Contains: []string{`"recording":false`}},
+	})
+	deadline = time.Now().Add(15 * time.Second)
+	for {
+		m, err := recorder.ReadManifest(dir)
+		if err == nil && len(m.Turns) == 1 && m.Turns[0].EndMS != nil {
+			if e := m.Turns[0]; e.DisplayName != "Amfitriona" || e.Role != "host" || e.File != "seg-0001.ogg" {
+				t.Fatalf("recorded turn %+v", e)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("manifest: %+v %v", m, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	b, err := os.ReadFile(seg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := recorder.ScanPages(b)
+	if last := pages[len(pages)-1]; last.Offset+int64(last.Size) != int64(len(b)) || last.Flags&0x04 == 0 {
+		t.Fatalf("segment does not end with a complete end-of-stream page: %+v, %d bytes", last, len(b))
+	}
+}

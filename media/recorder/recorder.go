@@ -35,18 +35,23 @@ const (
 
 // Recorder records one room into one directory. Recording is off until
 // SetRecording(true). Host and moderator tracks are recorded while it is on;
-// anybody else's turn only if that user consented (SetConsent) before the
-// turn started.
+// anybody else's only while that user consents (SetConsent). Turning
+// recording on during a turn starts a segment at the turn's next packet.
 type Recorder struct {
 	dir string
 	on  atomic.Bool
 	wg  sync.WaitGroup
 
-	mu      sync.Mutex
-	man     Manifest
-	consent map[string]bool
-	active  map[*sink]struct{}
-	err     error // first disk error, reported by Close
+	consent sync.Map // user ID → bool
+
+	mu     sync.Mutex // held briefly, also from the forwarding path
+	man    Manifest
+	ver    int // manifest version, bumped on every change
+	active map[*sink]struct{}
+	err    error // first disk error, reported by Close
+
+	saveMu sync.Mutex // serialises manifest writes, outside mu
+	saved  int        // version last written
 }
 
 var _ sfu.Hooks = (*Recorder)(nil)
@@ -58,7 +63,7 @@ func New(dir string, started time.Time) (*Recorder, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("recorder: %w", err)
 	}
-	r := &Recorder{dir: dir, consent: map[string]bool{}, active: map[*sink]struct{}{},
+	r := &Recorder{dir: dir, active: map[*sink]struct{}{},
 		man: Manifest{Version: 1, Started: started.UTC(), Turns: []Entry{}}}
 	if _, err := Recover(dir); err == nil {
 		m, err := ReadManifest(dir)
@@ -98,12 +103,16 @@ func (r *Recorder) SetRecording(on bool) {
 // Recording reports whether new turns are recorded.
 func (r *Recorder) Recording() bool { return r.on.Load() }
 
-// SetConsent records whether userID agreed to be recorded; it applies to the
-// user's next turns, not to one already started.
-func (r *Recorder) SetConsent(userID string, ok bool) {
-	r.mu.Lock()
-	r.consent[userID] = ok
-	r.mu.Unlock()
+// SetConsent records whether userID agrees to be recorded; it applies from
+// the user's next packet (withdrawing it ends their open segment).
+func (r *Recorder) SetConsent(userID string, ok bool) { r.consent.Store(userID, ok) }
+
+func (r *Recorder) allowed(p sfu.ParticipantInfo) bool {
+	if p.Role == room.Host || p.Role == room.Moderator {
+		return true
+	}
+	ok, _ := r.consent.Load(p.UserID)
+	return ok == true
 }
 
 // Manifest returns a copy of the current timeline.
@@ -115,23 +124,73 @@ func (r *Recorder) Manifest() Manifest {
 	return m
 }
 
-// OnTrack implements sfu.Hooks. It is called with the room locked, so it only
-// queues: the file is created and written by the segment's goroutine.
-// Non-Opus tracks (VP8 video) are not recorded.
+// OnTrack implements sfu.Hooks: every Opus turn gets a sink, so that turning
+// recording on mid-turn records the rest of it. Non-Opus tracks (VP8 video)
+// are not recorded.
 func (r *Recorder) OnTrack(t sfu.Turn, p sfu.ParticipantInfo, codec webrtc.RTPCodecParameters) sfu.RTPSink {
-	if !r.on.Load() || !strings.EqualFold(codec.MimeType, webrtc.MimeTypeOpus) {
+	if !strings.EqualFold(codec.MimeType, webrtc.MimeTypeOpus) {
 		return nil
 	}
+	return &turnSink{r: r, turn: t, info: p, codec: codec.MimeType}
+}
+
+// turnSink follows one turn and opens or closes its segment as recording
+// and consent change.
+type turnSink struct {
+	r     *Recorder
+	turn  sfu.Turn
+	info  sfu.ParticipantInfo
+	codec string
+
+	mu     sync.Mutex
+	seg    *sink
+	closed bool
+}
+
+// WriteRTP never blocks on the disk: starting a segment only takes the
+// recorder's lock briefly and starts the segment's goroutine.
+func (ts *turnSink) WriteRTP(p *rtp.Packet) error {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	if ts.closed {
+		return nil
+	}
+	want := ts.r.on.Load() && ts.r.allowed(ts.info)
+	if ts.seg != nil && (!want || ts.seg.isClosed()) {
+		_ = ts.seg.Close()
+		ts.seg = nil
+	}
+	if want && ts.seg == nil {
+		ts.seg = ts.r.startSegment(ts.turn, ts.info, ts.codec, time.Now())
+	}
+	if ts.seg != nil {
+		return ts.seg.WriteRTP(p)
+	}
+	return nil
+}
+
+// Close ends the turn and its open segment.
+func (ts *turnSink) Close() error {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	ts.closed = true
+	if ts.seg != nil {
+		_ = ts.seg.Close()
+		ts.seg = nil
+	}
+	return nil
+}
+
+// startSegment lists a new segment (without an end) and starts writing it.
+func (r *Recorder) startSegment(t sfu.Turn, p sfu.ParticipantInfo, codec string, at time.Time) *sink {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if p.Role != room.Host && p.Role != room.Moderator && !r.consent[p.UserID] {
-		return nil
-	}
 	idx := len(r.man.Turns)
 	e := Entry{Number: t.Number, ParticipantID: t.ParticipantID, UserID: p.UserID, DisplayName: p.DisplayName,
-		Role: string(p.Role), Question: t.Question, StartMS: t.Start.Sub(r.man.Started).Milliseconds(),
-		StartedAt: t.Start.UTC(), File: fmt.Sprintf("seg-%04d.ogg", idx+1), Codec: codec.MimeType}
+		Role: string(p.Role), Question: t.Question, StartMS: at.Sub(r.man.Started).Milliseconds(),
+		StartedAt: at.UTC(), File: fmt.Sprintf("seg-%04d.ogg", idx+1), Codec: codec}
 	r.man.Turns = append(r.man.Turns, e)
+	r.ver++
 	s := &sink{r: r, idx: idx, path: filepath.Join(r.dir, e.File), ch: make(chan *rtp.Packet, queueLen)}
 	r.active[s] = struct{}{}
 	r.wg.Add(1)
@@ -158,11 +217,23 @@ func (r *Recorder) fail(err error) {
 	r.mu.Unlock()
 }
 
-// saveLocked writes the manifest; r.mu is held.
-func (r *Recorder) saveLocked() {
-	if err := writeManifest(r.dir, r.man); err != nil && r.err == nil {
-		r.err = err
+// save writes the current manifest unless a newer one was written already;
+// the disk write happens outside r.mu.
+func (r *Recorder) save() {
+	r.saveMu.Lock()
+	defer r.saveMu.Unlock()
+	r.mu.Lock()
+	ver, m := r.ver, r.man
+	m.Turns = append([]Entry(nil), r.man.Turns...)
+	r.mu.Unlock()
+	if ver <= r.saved {
+		return
 	}
+	if err := writeManifest(r.dir, m); err != nil {
+		r.fail(err)
+		return
+	}
+	r.saved = ver
 }
 
 // sink is one segment being written.
@@ -195,6 +266,12 @@ func (s *sink) WriteRTP(p *rtp.Packet) error {
 	return nil
 }
 
+func (s *sink) isClosed() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closed
+}
+
 // Close ends the segment; it may be called more than once.
 func (s *sink) Close() error {
 	s.mu.Lock()
@@ -209,9 +286,7 @@ func (s *sink) Close() error {
 func (s *sink) run() {
 	defer s.r.wg.Done()
 	r := s.r
-	r.mu.Lock()
-	r.saveLocked() // the turn is in the manifest, without an end, before its first byte
-	r.mu.Unlock()
+	r.save() // the turn is in the manifest, without an end, before its first byte
 	f, err := os.OpenFile(s.path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o640)
 	var w *oggwriter.OggWriter
 	if err == nil {
@@ -255,8 +330,9 @@ func (s *sink) run() {
 
 func (r *Recorder) end(s *sink, at time.Time) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	delete(r.active, s)
 	r.man.Turns[s.idx].setEnd(r.man.Started, at.UTC())
-	r.saveLocked()
+	r.ver++
+	r.mu.Unlock()
+	r.save()
 }

@@ -121,6 +121,7 @@ func TestRecoverAfterKill(t *testing.T) {
 	k := rec.OnTrack(sfu.Turn{Number: 1, ParticipantID: "p2", UserID: "u-host", Start: time.Now()},
 		sfu.ParticipantInfo{UserID: "u-host", DisplayName: "Host", Role: room.Host},
 		webrtc.RTPCodecParameters{RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus}})
+	_ = k.WriteRTP(&rtp.Packet{Header: rtp.Header{Version: 2, Timestamp: 960}, Payload: make([]byte, 70)})
 	_ = k.Close()
 	if err := rec.Close(); err != nil {
 		t.Fatal(err)

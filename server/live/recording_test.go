@@ -15,8 +15,8 @@ import (
 	"github.com/teixit/teixit/server/testkit"
 )
 
-// TestRecordingThroughTheServer: only the host starts and stops the recording; while it is on, the host's
-// track is written under <data>/recordings/<day>/ as an Ogg segment listed in the manifest.
+// TestRecordingThroughTheServer: only the host starts and stops the recording; once it is on, the host's
+// already-forwarded track is written under <data>/recordings/<day>/ as an Ogg segment listed in the manifest.
 func TestRecordingThroughTheServer(t *testing.T) {
 	f := setup(t)
 	rec := "/api/v1/exchange-days/" + f.day + "/recording/live"
@@ -24,7 +24,6 @@ func TestRecordingThroughTheServer(t *testing.T) {
 		{Name: "anonymous", Method: "POST", Path: rec, Status: 401},
 		{Name: "a participant cannot record", As: f.participant, Method: "POST", Path: rec, Status: 403},
 		{Name: "an outsider cannot record", As: f.outsider, Method: "POST", Path: rec, Status: 403},
-		{Name: "the host starts", As: f.host, Method: "POST", Path: rec, Status: 200, Contains: []string{`"recording":true`}},
 	})
 
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -35,11 +34,20 @@ func TestRecordingThroughTheServer(t *testing.T) {
 	}
 	defer host.Close()
 	go func() { _ = host.Run(ctx) }()
+	// The host's track is already being forwarded when recording starts: the rest of it is recorded.
+	for seq := uint16(1000); seq < 1025; seq++ {
+		_ = host.Audio().WriteRTP(&rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: 111, SequenceNumber: seq,
+			Timestamp: uint32(seq) * 960, SSRC: 7}, Payload: make([]byte, 60)})
+		time.Sleep(20 * time.Millisecond)
+	}
+	f.a.Run(t, []testkit.Scenario{
+		{Name: "the host starts", As: f.host, Method: "POST", Path: rec, Status: 200, Contains: []string{`"recording":true`}},
+	})
 
 	dir := filepath.Join(f.a.Config.DataDir, "recordings", f.day)
 	seg := filepath.Join(dir, "seg-0001.ogg")
 	deadline := time.Now().Add(30 * time.Second)
-	for seq := uint16(1); ; seq++ { // the host speaks until its segment holds a second of audio
+	for seq := uint16(1025); ; seq++ { // the host speaks until its segment holds a second of audio
 		_ = host.Audio().WriteRTP(&rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: 111, SequenceNumber: seq,
 			Timestamp: uint32(seq) * 960, SSRC: 7}, Payload: make([]byte, 60)})
 		time.Sleep(20 * time.Millisecond)

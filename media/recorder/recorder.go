@@ -83,7 +83,7 @@ func New(dir string, started time.Time) (*Recorder, error) {
 func (r *Recorder) Dir() string { return r.dir }
 
 // SetRecording turns recording on or off. Turning it off ends the segments
-// being written; turns that start while it is off are not recorded.
+// being written; turning it on starts one at each ongoing turn's next packet.
 func (r *Recorder) SetRecording(on bool) {
 	r.on.Store(on)
 	if on {
@@ -100,7 +100,7 @@ func (r *Recorder) SetRecording(on bool) {
 	}
 }
 
-// Recording reports whether new turns are recorded.
+// Recording reports whether packets are being recorded.
 func (r *Recorder) Recording() bool { return r.on.Load() }
 
 // SetConsent records whether userID agrees to be recorded; it applies from

@@ -45,6 +45,8 @@ export interface Transfer {
 
 export type PracticeSort = 'newest' | 'transferred' | 'rated';
 export const PRACTICE_SORTS: PracticeSort[] = ['newest', 'transferred', 'rated'];
+/** Themes the server accepts (server/practice/model.go). */
+export const PRACTICE_THEMES = ['housing', 'health', 'ageing_loneliness', 'childhood_youth', 'employment', 'digital_divide', 'public_space', 'coexistence', 'mobility', 'culture'];
 /** Languages a practice can be written or translated in. */
 export const PRACTICE_LANGUAGES = ['ca', 'es', 'it', 'en', 'fr'];
 

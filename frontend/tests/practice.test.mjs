@@ -1,0 +1,108 @@
+// Good practices in the browser, against the real server: a centre's practice is written and published through
+// the API, then the list shows it (filter by theme, order), the practice page shows the structured record with
+// its rendered Markdown, and axe-core runs on both pages at 1280 and 360 px with no sideways scroll.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { axeViolations, launchBrowser, screenshotDir, startServer } from './harness.mjs';
+
+const DESKTOP = { width: 1280, height: 900 };
+const PHONE = { width: 360, height: 740 };
+
+describe('good practices in the browser', () => {
+  let server;
+  let browser;
+  let ctx;
+  let page;
+  let shots;
+  let practiceId;
+
+  before(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+    shots = screenshotDir();
+    ctx = await browser.newContext({ viewport: DESKTOP, locale: 'en-US', bypassCSP: true, reducedMotion: 'reduce' });
+    ctx.setDefaultTimeout(60_000);
+    page = await ctx.newPage();
+    page.on('pageerror', (err) => assert.fail(`page error: ${err.message}`));
+    console.log(`# screenshots in ${shots}`);
+    await seed();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  async function seed() {
+    const api = (p) => `${server.base}/api/v1${p}`;
+    const ok = async (res) => {
+      assert.ok(res.ok(), `${res.url()}: ${res.status()} ${await res.text()}`);
+      return res.json();
+    };
+    let csrf = (await ok(await ctx.request.get(api('/auth/session')))).csrfToken;
+    const reg = await ok(await ctx.request.post(api('/auth/register'), {
+      headers: { 'X-CSRF-Token': csrf },
+      data: { email: `ana.${Date.now().toString(36)}@example.org`, password: 'a quiet street in Gràcia', name: 'Ana Puig', language: 'en' },
+    }));
+    csrf = reg.csrfToken || csrf;
+    const post = async (p, data) => ok(await ctx.request.post(api(p), { headers: { 'X-CSRF-Token': csrf }, data }));
+    const org = await post('/organisations', { name: 'Centre de Serveis Socials A', kind: 'services_centre', description: 'Un centre de serveis socials de barri.' });
+    const draft = await post('/practices', {
+      title: "Sessió grupal d'acollida",
+      summary: 'Una **primera acollida** en grup per a persones que arriben al centre.',
+      problem: "Les llistes d'espera per a la primera entrevista eren llargues.",
+      context: { organisationId: org.id, targetPopulation: 'Persones que demanen cita per primer cop' },
+      themes: ['digital_divide', 'coexistence'],
+      steps: [{ title: 'Convocatòria setmanal', detail: 'Cada dilluns' }, { title: 'Sessió de 90 minuts', detail: 'Informació i torn de preguntes' }],
+      resources: { people: 'Dues professionals', time: '3 hores setmanals', budget: 'Cap' },
+      results: 'La primera atenció passa de 6 a 2 setmanes.',
+      evidence: 'Registre de cites del centre.',
+      evaluation: { summary: 'Avaluació semestral', indicators: [{ name: "Dies d'espera", value: '14' }] },
+      contact: 'acollida@example.org',
+      language: 'ca',
+    });
+    practiceId = draft.id;
+    await post(`/practices/${practiceId}/publish`, {});
+  }
+
+  async function checkPage(name) {
+    await page.waitForLoadState('networkidle');
+    for (const [label, size] of [['desktop', DESKTOP], ['360', PHONE]]) {
+      await page.setViewportSize(size);
+      const violations = await axeViolations(page);
+      assert.deepEqual(violations, [], `${name} at ${label}:\n${violations.join('\n')}`);
+      await page.screenshot({ path: path.join(shots, `${name}-${label}.png`), fullPage: true });
+      if (label === '360') {
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 0, `${name} scrolls sideways at 360 px by ${overflow}px`);
+      }
+    }
+    await page.setViewportSize(DESKTOP);
+  }
+
+  it('lists published practices, filters by theme and opens one', async () => {
+    await page.goto(server.base + '/');
+    await page.getByTestId('nav-practices').click();
+    await page.getByRole('heading', { level: 1, name: 'Good practices' }).waitFor();
+    await page.getByTestId('practice-list').getByRole('link', { name: "Sessió grupal d'acollida" }).waitFor();
+    assert.equal(await page.getByTestId('practice-feed').getAttribute('href'), '/feeds/practices.atom');
+    await checkPage('practices');
+
+    await page.getByTestId('practice-theme').selectOption('housing');
+    await page.getByTestId('practice-filter-apply').click();
+    await page.getByTestId('practice-empty').waitFor();
+    await page.getByTestId('practice-theme').selectOption('coexistence');
+    await page.getByTestId('practice-sort').selectOption('transferred');
+    await page.getByTestId('practice-filter-apply').click();
+    await page.getByTestId('practice-list').getByRole('link', { name: "Sessió grupal d'acollida" }).click();
+
+    await page.getByRole('heading', { level: 1, name: "Sessió grupal d'acollida" }).waitFor();
+    assert.equal(await page.getByTestId('practice-content').getAttribute('lang'), 'ca');
+    // The summary's Markdown arrives as sanitised HTML and is shown as such.
+    assert.equal(await page.locator('.practice-body strong').first().textContent(), 'primera acollida');
+    assert.equal(await page.getByTestId('practice-steps').locator('> li').count(), 2);
+    await page.getByTestId('practice-transfers').getByText('No organisation has adopted it yet.').waitFor();
+    await checkPage('practice');
+  });
+});

@@ -104,5 +104,20 @@ describe('good practices in the browser', () => {
     assert.equal(await page.getByTestId('practice-steps').locator('> li').count(), 2);
     await page.getByTestId('practice-transfers').getByText('No organisation has adopted it yet.').waitFor();
     await checkPage('practice');
+
+    // Comments: one, then a reply to it, then a report; the replies sit under their comment.
+    await page.getByTestId('comment-send').click();
+    await page.getByText('Write something before sending.').waitFor();
+    await page.getByTestId('comment-text').fill('Ho provarem al nostre centre.');
+    await page.getByTestId('comment-send').click();
+    await page.getByTestId('practice-comments').getByText('Ho provarem al nostre centre.').waitFor();
+    await page.getByTestId('comment-reply').first().click();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'comment-text');
+    await page.getByLabel('Your reply to Ana Puig').fill('Endavant!');
+    await page.getByTestId('comment-send').click();
+    await page.locator('.replies').getByText('Endavant!').waitFor();
+    await page.reload();
+    await page.locator('.replies').getByText('Endavant!').waitFor();
+    await checkPage('practice-comments');
   });
 });

@@ -64,3 +64,24 @@ export function getPractice(api: ApiClient, id: string, lang = ''): Promise<Prac
 export function listTransfers(api: ApiClient, id: string): Promise<{ items: Transfer[] }> {
   return api.get('/practices/' + encodeURIComponent(id) + '/transfers');
 }
+
+export interface Comment {
+  id: string;
+  parentCommentId?: string;
+  author: { id: string; name: string };
+  text: Markdown;
+  status: string;
+  createdAt: string;
+}
+
+export function listComments(api: ApiClient, practiceId: string): Promise<Page<Comment>> {
+  return api.get('/practices/' + encodeURIComponent(practiceId) + '/comments?limit=100');
+}
+
+export function addComment(api: ApiClient, practiceId: string, text: string, parentCommentId = ''): Promise<Comment> {
+  return api.post('/practices/' + encodeURIComponent(practiceId) + '/comments', { text, parentCommentId });
+}
+
+export function reportComment(api: ApiClient, id: string, reason: string): Promise<Comment> {
+  return api.post('/comments/' + encodeURIComponent(id) + '/report', { reason });
+}

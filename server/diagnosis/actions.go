@@ -262,20 +262,6 @@ func (s *Service) Actions(ctx context.Context, p *auth.Principal, diagID, status
 		}
 		filters["action_status"] = []string{status}
 	}
-	res, err := s.rm.List(ctx, readerFor(p), search.ListRequest{Kind: KindAction, Filters: filters, Sort: "created",
-		Cursor: cursor, PerPage: limit(n), IDsOnly: true})
-	if err != nil {
-		return nil, "", err
-	}
-	out := make([]Action, 0, len(res.Items))
-	docs, err := getMany[actionDoc](ctx, s.st, colActions, docIDs(res.Items))
-	if err != nil {
-		return nil, "", err
-	}
-	for _, a := range docs {
-		if a != nil { // nil: deleted since it was indexed
-			out = append(out, a.api())
-		}
-	}
-	return out, res.NextCursor, nil
+	return listed(ctx, s, p, search.ListRequest{Kind: KindAction, Filters: filters, Sort: "created",
+		Cursor: cursor, PerPage: limit(n)}, colActions, func(d *actionDoc) Action { return d.api() })
 }

@@ -218,20 +218,6 @@ func (s *Service) Findings(ctx context.Context, p *auth.Principal, diagID, swot,
 		}
 		filters["swot"] = []string{swot}
 	}
-	res, err := s.rm.List(ctx, readerFor(p), search.ListRequest{Kind: KindFinding, Filters: filters, Sort: "created",
-		Cursor: cursor, PerPage: limit(n), IDsOnly: true})
-	if err != nil {
-		return nil, "", err
-	}
-	out := make([]Finding, 0, len(res.Items))
-	docs, err := getMany[findingDoc](ctx, s.st, colFindings, docIDs(res.Items))
-	if err != nil {
-		return nil, "", err
-	}
-	for _, f := range docs {
-		if f != nil { // nil: deleted since it was indexed
-			out = append(out, f.api())
-		}
-	}
-	return out, res.NextCursor, nil
+	return listed(ctx, s, p, search.ListRequest{Kind: KindFinding, Filters: filters, Sort: "created",
+		Cursor: cursor, PerPage: limit(n)}, colFindings, func(d *findingDoc) Finding { return d.api() })
 }

@@ -417,22 +417,8 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, in ListInput) ([]
 	if err := apperr.Validation(fields); err != nil {
 		return nil, "", err
 	}
-	res, err := s.rm.List(ctx, readerFor(p), search.ListRequest{Kind: KindDiagnosis, Filters: filters,
-		Cursor: in.Cursor, PerPage: limit(in.Limit), IDsOnly: true})
-	if err != nil {
-		return nil, "", err
-	}
-	out := make([]Diagnosis, 0, len(res.Items))
-	docs, err := getMany[diagDoc](ctx, s.st, colDiagnoses, docIDs(res.Items))
-	if err != nil {
-		return nil, "", err
-	}
-	for _, d := range docs {
-		if d != nil { // nil: deleted since it was indexed
-			out = append(out, d.api(false))
-		}
-	}
-	return out, res.NextCursor, nil
+	return listed(ctx, s, p, search.ListRequest{Kind: KindDiagnosis, Filters: filters,
+		Cursor: in.Cursor, PerPage: limit(in.Limit)}, colDiagnoses, func(d *diagDoc) Diagnosis { return d.api(false) })
 }
 
 func limit(n int) int {

@@ -2,13 +2,13 @@ package diagnosis
 
 import (
 	"context"
-
 	"strings"
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"github.com/teixit/teixit/search"
+	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/store"
 )
 
@@ -144,6 +144,28 @@ func getMany[T any](ctx context.Context, st *Store, col string, ids []string) ([
 		}
 	}
 	return out, nil
+}
+
+// listed runs a read-model list and loads the page's records fresh from the store by id, skipping records
+// deleted since they were indexed.
+func listed[T, A any](ctx context.Context, s *Service, p *auth.Principal, req search.ListRequest, col string,
+	api func(*T) A) ([]A, string, error) {
+	req.IDsOnly = true
+	res, err := s.rm.List(ctx, readerFor(p), req)
+	if err != nil {
+		return nil, "", err
+	}
+	docs, err := getMany[T](ctx, s.st, col, docIDs(res.Items))
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]A, 0, len(docs))
+	for _, d := range docs {
+		if d != nil {
+			out = append(out, api(d))
+		}
+	}
+	return out, res.NextCursor, nil
 }
 
 // docIDs turns read-model document ids ("kind:id") into record ids.

@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import assert from 'node:assert/strict';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const frontendDir = path.resolve(here, '..');
@@ -131,4 +132,25 @@ export async function axeViolations(page) {
     window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } }),
   );
   return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join('\n    ')}`);
+}
+
+/**
+ * Registers a new account through the API with the browser context's cookie jar (so the context is then
+ * signed in) and returns a `post(path, data)` that sends JSON with the session's CSRF token and returns the
+ * parsed answer, failing the test on any non-2xx status.
+ */
+export async function signUpViaApi(ctx, base, { email, name, password = 'a quiet street in Gràcia', language = 'en' }) {
+  const api = (p) => `${base}/api/v1${p}`;
+  const ok = async (res) => {
+    assert.ok(res.ok(), `${res.url()}: ${res.status()} ${await res.text()}`);
+    return res.json();
+  };
+  let csrf = (await ok(await ctx.request.get(api('/auth/session')))).csrfToken;
+  const reg = await ok(await ctx.request.post(api('/auth/register'), {
+    headers: { 'X-CSRF-Token': csrf },
+    data: { email, password, name, language },
+  }));
+  csrf = reg.csrfToken || csrf;
+  const post = async (p, data) => ok(await ctx.request.post(api(p), { headers: { 'X-CSRF-Token': csrf }, data }));
+  return { user: reg.user, post };
 }

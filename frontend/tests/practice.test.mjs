@@ -4,7 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { axeViolations, launchBrowser, screenshotDir, startServer } from './harness.mjs';
+import { axeViolations, launchBrowser, screenshotDir, startServer, signUpViaApi } from './harness.mjs';
 
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 360, height: 740 };
@@ -35,18 +35,7 @@ describe('good practices in the browser', () => {
   });
 
   async function seed() {
-    const api = (p) => `${server.base}/api/v1${p}`;
-    const ok = async (res) => {
-      assert.ok(res.ok(), `${res.url()}: ${res.status()} ${await res.text()}`);
-      return res.json();
-    };
-    let csrf = (await ok(await ctx.request.get(api('/auth/session')))).csrfToken;
-    const reg = await ok(await ctx.request.post(api('/auth/register'), {
-      headers: { 'X-CSRF-Token': csrf },
-      data: { email: `ana.${Date.now().toString(36)}@example.org`, password: 'a quiet street in Gràcia', name: 'Ana Puig', language: 'en' },
-    }));
-    csrf = reg.csrfToken || csrf;
-    const post = async (p, data) => ok(await ctx.request.post(api(p), { headers: { 'X-CSRF-Token': csrf }, data }));
+    const { post } = await signUpViaApi(ctx, server.base, { email: `ana.${Date.now().toString(36)}@example.org`, name: 'Ana Puig' });
     const org = await post('/organisations', { name: 'Centre de Serveis Socials A', kind: 'services_centre', description: 'Un centre de serveis socials de barri.' });
     const draft = await post('/practices', {
       title: "Sessió grupal d'acollida",

@@ -5,7 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { axeViolations, launchBrowser, screenshotDir, startServer } from './harness.mjs';
+import { axeViolations, launchBrowser, screenshotDir, startServer, signUpViaApi } from './harness.mjs';
 
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 360, height: 740 };
@@ -48,18 +48,7 @@ describe('search in the browser', () => {
 
   /** Creates a user, the organisations and one exchange day through the API, with the context's cookies. */
   async function seed() {
-    const api = (p) => `${server.base}/api/v1${p}`;
-    const ok = async (res) => {
-      assert.ok(res.ok(), `${res.url()}: ${res.status()} ${await res.text()}`);
-      return res.json();
-    };
-    let csrf = (await ok(await ctx.request.get(api('/auth/session')))).csrfToken;
-    const reg = await ok(await ctx.request.post(api('/auth/register'), {
-      headers: { 'X-CSRF-Token': csrf },
-      data: { email: `marta.${Date.now().toString(36)}@example.org`, password: 'a quiet street in Gràcia', name: 'Marta Soler', language: 'en' },
-    }));
-    csrf = reg.csrfToken || csrf;
-    const post = async (p, data) => ok(await ctx.request.post(api(p), { headers: { 'X-CSRF-Token': csrf }, data }));
+    const { post } = await signUpViaApi(ctx, server.base, { email: `marta.${Date.now().toString(36)}@example.org`, name: 'Marta Soler' });
     for (const o of ORGS) ids[o.key] = (await post('/organisations', { name: o.name, kind: o.kind, description: o.description })).id;
     const start = new Date(Date.now() + 14 * 86_400_000);
     start.setUTCHours(16, 0, 0, 0);

@@ -183,7 +183,7 @@ func (a *App) build() {
 	a.Fiber.Use(recover.New())
 	// gzip/brotli for text: most of our users are on slow connections and prepaid data.
 	a.Fiber.Use(compress.New(compress.Config{Level: compress.LevelDefault}))
-	a.Fiber.Use(httpx.SecurityHeaders(httpx.DefaultCSP()))
+	a.Fiber.Use(httpx.SecurityHeaders(httpx.DefaultCSP(a.cspImageSources()...)))
 }
 
 // accountPeople adapts the account service to what organisations need.

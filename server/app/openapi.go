@@ -48,6 +48,7 @@ var schemaTypes = map[string]any{
 	"MemberInput":           organisation.MemberInput{},
 	"RoleInput":             organisation.RoleInput{},
 	"MemberList":            httpx.List[organisation.Member]{},
+	"ClientConfig":          ClientConfig{},
 	"Territory":             territory.Territory{},
 	"TerritoryInput":        territory.Input{},
 	"TerritoryList":         httpx.List[territory.Territory]{},

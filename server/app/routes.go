@@ -93,6 +93,7 @@ func (a *App) table() []route {
 		{"POST", "/admin/reindex", admin, a.ReadModel.StartReindex, "Rebuild the search index in the background (serving continues)", "", "ReindexStatus"},
 		{"GET", "/admin/reindex", admin, a.ReadModel.ReindexState, "Progress of the index rebuild", "", "ReindexStatus"},
 
+		{"GET", "/config", public, a.clientConfig, "Public settings the browser app needs (map tiles)", "", "ClientConfig"},
 		{"GET", "/territories", public, ter.List, "Territories, filtered by ?parent= and ?level=", "", "TerritoryList"},
 		{"POST", "/territories", user, ter.Create, "Create a territory (platform and municipality admins)", "TerritoryInput", "Territory"},
 		{"GET", "/territories/:id", public, ter.Get, "A territory with its GeoJSON boundary", "", "Territory"},

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -65,6 +66,12 @@ type Config struct {
 	// Secret signs private links and TURN credentials (TEIXIT_SECRET). When empty, one is generated and kept
 	// in DataDir/secret so that links survive restarts; several nodes must share one.
 	Secret string
+	// MapTiles is the map tile URL template with {z}, {x} and {y} (TEIXIT_MAP_TILES), e.g.
+	// https://tile.openstreetmap.org/{z}/{x}/{y}.png. Empty: maps show boundaries and points on a plain
+	// background. Its origin is added to the CSP's img-src.
+	MapTiles string
+	// MapAttribution is the credit shown on maps for the tiles (TEIXIT_MAP_ATTRIBUTION), plain text.
+	MapAttribution string
 }
 
 // LogValue keeps the secret and the store URI's password out of logs.
@@ -90,6 +97,8 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 		LogLevel:        env(getenv, "TEIXIT_LOG_LEVEL", "info"),
 		LogFormat:       env(getenv, "TEIXIT_LOG_FORMAT", "json"),
 		Secret:          getenv("TEIXIT_SECRET"),
+		MapTiles:        strings.TrimSpace(getenv("TEIXIT_MAP_TILES")),
+		MapAttribution:  strings.TrimSpace(getenv("TEIXIT_MAP_ATTRIBUTION")),
 		LoginWindow:     15 * time.Minute,
 		ShutdownTimeout: 20 * time.Second,
 		IndexWriteWait:  2 * time.Second,
@@ -186,7 +195,29 @@ func (c *Config) validate() error {
 	if c.Secret != "" && len(c.Secret) < 32 {
 		errs = append(errs, errors.New("TEIXIT_SECRET must be at least 32 characters"))
 	}
+	if c.MapTiles != "" && MapTilesOrigin(c.MapTiles) == "" {
+		errs = append(errs, fmt.Errorf("TEIXIT_MAP_TILES: %q must be an http(s) URL with {z}, {x} and {y}", c.MapTiles))
+	}
 	return errors.Join(errs...)
+}
+
+// MapTilesOrigin is the scheme and host of a tile URL template (for the CSP), or "" when the template is
+// not an http(s) URL holding {z}, {x} and {y}.
+func MapTilesOrigin(tmpl string) string {
+	for _, p := range []string{"{z}", "{x}", "{y}"} {
+		if !strings.Contains(tmpl, p) {
+			return ""
+		}
+	}
+	u, err := url.Parse(strings.NewReplacer("{z}", "0", "{x}", "0", "{y}", "0", "{s}", "a", "{r}", "").Replace(tmpl))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.ContainsAny(u.Host, " ;'") {
+		return ""
+	}
+	host := u.Host
+	if strings.Contains(tmpl, "{s}.") {
+		host = "*." + strings.SplitN(host, ".", 2)[1]
+	}
+	return u.Scheme + "://" + host
 }
 
 // SecureCookies reports whether cookies must be marked Secure (the public URL is https).

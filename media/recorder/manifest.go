@@ -18,6 +18,21 @@ type Manifest struct {
 	Version int       `json:"version"`
 	Started time.Time `json:"started"` // session start; turn offsets count from it
 	Turns   []Entry   `json:"turns"`
+	// Consents are the answers to "may your turn be recorded?", in order: a
+	// declined turn has no entry in Turns, so this is how the host (and the
+	// redaction and playback code) knows who said no and when.
+	Consents []ConsentEntry `json:"consents,omitempty"`
+}
+
+// ConsentEntry is one answer of a floor holder (not a host or moderator).
+type ConsentEntry struct {
+	ParticipantID string    `json:"participantId"`
+	UserID        string    `json:"userId"`
+	DisplayName   string    `json:"displayName"`
+	Question      int       `json:"question"`
+	Consent       bool      `json:"consent"`
+	AtMS          int64     `json:"atMs"` // since Manifest.Started
+	At            time.Time `json:"at"`
 }
 
 // Entry is one recorded turn. EndMS and Ended are nil while the turn is being

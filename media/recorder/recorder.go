@@ -49,12 +49,16 @@ type Recorder struct {
 	ver    int // manifest version, bumped on every change
 	active map[*sink]struct{}
 	err    error // first disk error, reported by Close
+	closed bool  // Close was called: no new segment starts
 
 	saveMu sync.Mutex // serialises manifest writes, outside mu
 	saved  int        // version last written
 }
 
-var _ sfu.Hooks = (*Recorder)(nil)
+var (
+	_ sfu.Hooks        = (*Recorder)(nil)
+	_ sfu.ConsentHooks = (*Recorder)(nil)
+)
 
 // New opens dir (created if missing) for recording a session that started at
 // started. If dir already holds a manifest (the server restarted), it is
@@ -82,6 +86,15 @@ func New(dir string, started time.Time) (*Recorder, error) {
 // Dir is where the segments and the manifest are written.
 func (r *Recorder) Dir() string { return r.dir }
 
+// Started is the session clock: turn and consent offsets (startMs, atMs)
+// count from it. After a restart it is the first session's start, read from
+// the manifest, so every session of a day shares one time base.
+func (r *Recorder) Started() time.Time {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.man.Started
+}
+
 // SetRecording turns recording on or off. Turning it off ends the segments
 // being written; turning it on starts one at each ongoing turn's next packet.
 func (r *Recorder) SetRecording(on bool) {
@@ -107,6 +120,31 @@ func (r *Recorder) Recording() bool { return r.on.Load() }
 // the user's next packet (withdrawing it ends their open segment).
 func (r *Recorder) SetConsent(userID string, ok bool) { r.consent.Store(userID, ok) }
 
+// OnConsent implements sfu.ConsentHooks: it applies the answer (an empty
+// one, on a new floor grant, means "not yet": not recorded) and lists real
+// answers in the manifest. It is called with the room locked, so the
+// manifest is written by a goroutine.
+func (r *Recorder) OnConsent(c sfu.Consent) {
+	r.SetConsent(c.Participant.UserID, c.Answer == "agreed")
+	if c.Answer == "" {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return
+	}
+	r.man.Consents = append(r.man.Consents, ConsentEntry{ParticipantID: c.ParticipantID, UserID: c.Participant.UserID,
+		DisplayName: c.Participant.DisplayName, Question: c.Question, Consent: c.Answer == "agreed",
+		AtMS: c.At.Sub(r.man.Started).Milliseconds(), At: c.At.UTC()})
+	r.ver++
+	r.wg.Add(1)
+	go func() {
+		defer r.wg.Done()
+		r.save()
+	}()
+}
+
 func (r *Recorder) allowed(p sfu.ParticipantInfo) bool {
 	if p.Role == room.Host || p.Role == room.Moderator {
 		return true
@@ -121,6 +159,7 @@ func (r *Recorder) Manifest() Manifest {
 	defer r.mu.Unlock()
 	m := r.man
 	m.Turns = append([]Entry(nil), r.man.Turns...)
+	m.Consents = append([]ConsentEntry(nil), r.man.Consents...)
 	return m
 }
 
@@ -182,9 +221,13 @@ func (ts *turnSink) Close() error {
 }
 
 // startSegment lists a new segment (without an end) and starts writing it.
+// It returns nil once the recorder is closed.
 func (r *Recorder) startSegment(t sfu.Turn, p sfu.ParticipantInfo, codec string, at time.Time) *sink {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.closed {
+		return nil
+	}
 	idx := len(r.man.Turns)
 	e := Entry{Number: t.Number, ParticipantID: t.ParticipantID, UserID: p.UserID, DisplayName: p.DisplayName,
 		Role: string(p.Role), Question: t.Question, StartMS: at.Sub(r.man.Started).Milliseconds(),
@@ -201,7 +244,12 @@ func (r *Recorder) startSegment(t sfu.Turn, p sfu.ParticipantInfo, codec string,
 // Close waits until every segment is finished (the SFU closes the sinks when
 // turns end; SetRecording(false) closes them too) and returns the first disk
 // error met.
+// A closed recorder starts no new segment; the directory can be opened again
+// with New (the next session of the day appends to it).
 func (r *Recorder) Close() error {
+	r.mu.Lock()
+	r.closed = true
+	r.mu.Unlock()
 	r.SetRecording(false)
 	r.wg.Wait()
 	r.mu.Lock()
@@ -225,6 +273,7 @@ func (r *Recorder) save() {
 	r.mu.Lock()
 	ver, m := r.ver, r.man
 	m.Turns = append([]Entry(nil), r.man.Turns...)
+	m.Consents = append([]ConsentEntry(nil), r.man.Consents...)
 	r.mu.Unlock()
 	if ver <= r.saved {
 		return

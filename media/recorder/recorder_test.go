@@ -186,9 +186,11 @@ func checkOgg(t *testing.T, path string) (time.Duration, int) {
 	return time.Duration(last) * time.Second / opusRate, pages
 }
 
-// TestSessionRecordsFloorTurns runs a session through the real SFU: a
-// consenting listener's 2 s turn and a second speaker's 1 s turn become two
-// Ogg segments listed in order; a speaker without consent is not recorded.
+// TestSessionRecordsFloorTurns runs a session through the real SFU: the
+// speakers answer the recording question over the protocol; a consenting
+// listener's 2 s turn and a second speaker's 1 s turn become two Ogg segments
+// listed in order; a speaker who declines is not recorded (but is heard), nor
+// is a later turn of a consenting speaker who was not asked again.
 func TestSessionRecordsFloorTurns(t *testing.T) {
 	s := newSFU(t)
 	dir := t.TempDir()
@@ -201,27 +203,38 @@ func TestSessionRecordsFloorTurns(t *testing.T) {
 	a := join(t, s, rc, sfu.ParticipantInfo{UserID: "u-anna", DisplayName: "Anna", Role: room.Listener}, true)
 	b := join(t, s, rc, sfu.ParticipantInfo{UserID: "u-biel", DisplayName: "Biel", Role: room.Listener}, true)
 	c := join(t, s, rc, sfu.ParticipantInfo{UserID: "u-carla", DisplayName: "Carla", Role: room.Listener}, true)
-	turn := func(p *peer, tag byte, packets int) {
+	yes, no := true, false
+	turn := func(p *peer, tag byte, packets int, consent *bool) {
 		h.send(signal.TypeGrantFloor, &signal.Target{ParticipantID: p.id})
 		h.wait(signal.TypeFloor, floorState(p.id, signal.FloorGranted))
+		if consent != nil {
+			p.send(signal.TypeRecordingConsent, &signal.RecordingConsent{Consent: consent})
+			want := signal.ConsentDeclined
+			if *consent {
+				want = signal.ConsentAgreed
+			}
+			h.wait(signal.TypeParticipant, func(m signal.Message) bool {
+				v := m.Payload.(*signal.Participant)
+				return v.ID == p.id && v.Consent == want && v.HasFloor
+			})
+		}
 		if packets > 0 {
 			p.talk(tag, packets, true)
 		} else {
-			h.receives(p, tag)
+			h.receives(p, tag) // heard, whatever the answer
 		}
 		h.send(signal.TypeRevokeFloor, &signal.Target{ParticipantID: p.id})
 		h.wait(signal.TypeFloor, floorState(p.id, signal.FloorRevoked))
 	}
 	// Warm-up turns with recording off: the first packets of a new stream
 	// may race the DTLS handshake, and the test asserts on steady state.
-	turn(a, 'w', 0)
-	turn(b, 'w', 0)
-	rec.SetConsent("u-anna", true)
-	rec.SetConsent("u-biel", true)
+	turn(a, 'w', 0, nil)
+	turn(b, 'w', 0, nil)
 	rec.SetRecording(true)
-	turn(c, 'c', 0) // no consent: not recorded
-	turn(a, 'a', 100)
-	turn(b, 'b', 50)
+	turn(c, 'c', 0, &no) // declined: not recorded, still heard
+	turn(a, 'a', 100, &yes)
+	turn(b, 'b', 50, &yes)
+	turn(a, 'x', 0, nil) // a new turn asks again: without an answer, not recorded
 	if err := rec.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -246,6 +259,18 @@ func TestSessionRecordsFloorTurns(t *testing.T) {
 		d, pages := checkOgg(t, filepath.Join(dir, e.File))
 		if diff := d - want.talk; diff < -want.talk/20 || diff > want.talk/20 {
 			t.Fatalf("turn %d: %v of audio in %d pages, want %v ± 5%%", i, d, pages, want.talk)
+		}
+	}
+	// The answers are in the manifest, in order, so the host sees who declined.
+	if len(m.Consents) != 3 {
+		t.Fatalf("consents %+v", m.Consents)
+	}
+	for i, want := range []struct {
+		user    string
+		consent bool
+	}{{"u-carla", false}, {"u-anna", true}, {"u-biel", true}} {
+		if e := m.Consents[i]; e.UserID != want.user || e.Consent != want.consent || e.ParticipantID == "" || e.AtMS < 0 {
+			t.Fatalf("consent %d: %+v", i, e)
 		}
 	}
 }

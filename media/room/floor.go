@@ -95,6 +95,9 @@ func (r *Room) GrantFloor(actor, target string) (revoked string, err error) {
 	r.floor = target
 	r.dequeue(target)
 	t.Muted = false
+	if !t.Role.Moderates() {
+		t.Consent = "" // every turn asks again while recording
+	}
 	if t.Role == Listener {
 		t.Role = Speaker
 	}
@@ -260,7 +263,7 @@ func (r *Room) view(p *Participant) signal.Participant {
 	return signal.Participant{
 		ID: p.ID, DisplayName: p.DisplayName, Role: string(p.Role),
 		HandRaised: p.HandRaised, HasFloor: r.floor == p.ID, Muted: p.Muted,
-		Speaking: p.Speaking, Connected: p.Connected,
+		Speaking: p.Speaking, Connected: p.Connected, Consent: p.Consent,
 	}
 }
 
@@ -278,6 +281,8 @@ func (r *Room) State() signal.RoomState {
 		Question:     r.question,
 		Questions:    r.cfg.Questions,
 		Chat:         append([]signal.ChatLine{}, r.chat...),
+		Recording:    r.rec,
+		KeyPoints:    append([]signal.KeyPoint{}, r.keyPts...),
 	}
 }
 

@@ -66,6 +66,9 @@ type Participant struct {
 	Muted       bool
 	Speaking    bool
 	Connected   bool
+	// Consent is the answer to the recording question for the current or
+	// last floor turn (signal.ConsentAgreed, ConsentDeclined, or "").
+	Consent string
 	// Gone is set once the participant has left or been removed, so holders
 	// of a stale pointer can tell.
 	Gone bool
@@ -85,6 +88,8 @@ type Room struct {
 	floor    string
 	question int
 	chat     []signal.ChatLine
+	keyPts   []signal.KeyPoint
+	rec      bool
 	ended    bool
 	seq      uint64
 }

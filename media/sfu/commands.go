@@ -80,7 +80,11 @@ func (r *sfuRoom) command(p *peer, m signal.Message) error {
 	case signal.TypeGrantFloor:
 		t := m.Payload.(*signal.Target).ParticipantID
 		var revoked string
+		already := r.st.Floor() == t
 		if revoked, err = r.st.GrantFloor(p.id, t); err == nil {
+			if !already {
+				r.consentLocked(t) // before routing: the new turn is not recorded until they agree
+			}
 			r.routeAllLocked()
 			if revoked != "" {
 				r.broadcastLocked(signal.TypeFloor, &signal.Floor{ParticipantID: revoked, State: signal.FloorRevoked})
@@ -129,6 +133,11 @@ func (r *sfuRoom) command(p *peer, m signal.Message) error {
 		var line signal.ChatLine
 		if line, err = r.st.Chat(p.id, m.Payload.(*signal.ChatSend).Text, time.Now()); err == nil {
 			r.broadcastLocked(signal.TypeChat, &line)
+		}
+	case signal.TypeRecordingConsent:
+		if err = r.st.SetConsent(p.id, *m.Payload.(*signal.RecordingConsent).Consent); err == nil {
+			r.consentLocked(p.id)
+			r.upsertLocked(p.id)
 		}
 	case signal.TypeSpeaking:
 		if r.st.SetSpeaking(p.id, m.Payload.(*signal.Speaking).Level < speakingThreshold) {

@@ -61,4 +61,33 @@ type RoomConfig struct {
 	Capacity  int   // maximum participants; 0 means unlimited
 	Video     bool  // allow VP8 video besides Opus audio
 	Hooks     Hooks // may be nil
+	// Open, when set, is called by the Serve call that creates the room,
+	// under the SFU's lock (so it is ordered after Closed of an earlier room
+	// with the same ID): it returns the room's hooks, replacing Hooks, and
+	// whether recording is already on. It must not call into the SFU.
+	Open func() (hooks Hooks, recording bool)
+	// Closed, when set, is called once the room is gone (ended, or its last
+	// participant left for good), after every turn's sink was closed, under
+	// the SFU's lock: no room with the same ID opens before it returns, so it
+	// may finish the recording. It must not call into the SFU.
+	Closed func()
+}
+
+// ConsentHooks is implemented by Hooks that want the answers to the
+// recording question (the recorder: a declined turn is not recorded).
+type ConsentHooks interface {
+	// OnConsent is called with the room locked when a floor holder answers
+	// (Answer is signal.ConsentAgreed or ConsentDeclined) and when the floor
+	// is granted to a participant who is not a host or moderator (Answer ""
+	// : asked again, not recorded until they agree).
+	OnConsent(c Consent)
+}
+
+// Consent is one answer to "may your turn be recorded?".
+type Consent struct {
+	ParticipantID string
+	Participant   ParticipantInfo
+	Question      int // guide question current when answering
+	Answer        string
+	At            time.Time
 }

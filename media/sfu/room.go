@@ -32,6 +32,8 @@ type sfuRoom struct {
 	timer   *time.Timer
 	turns   int
 	dead    bool // ended or forgotten: admit must not use it
+
+	closeOnce sync.Once
 }
 
 func newRoom(s *SFU, id string, rc RoomConfig) *sfuRoom {
@@ -40,6 +42,11 @@ func newRoom(s *SFU, id string, rc RoomConfig) *sfuRoom {
 		st:      room.New(room.Config{Questions: rc.Questions, Capacity: rc.Capacity, Grace: s.cfg.Grace}),
 		peers:   map[string]*peer{},
 		sources: map[string][]*source{}, fans: map[fanKey]*fanout{},
+	}
+	if rc.Open != nil {
+		var on bool
+		r.cfg.Hooks, on = rc.Open()
+		r.st.SetRecording(on)
 	}
 	r.fans[fanKey{"", webrtc.RTPCodecTypeAudio}] = newFanout("floor", "", webrtc.RTPCodecTypeAudio, opusCodec)
 	if rc.Video {
@@ -97,7 +104,8 @@ func (r *sfuRoom) admit(ctx context.Context, info ParticipantInfo, j *signal.Joi
 			fans = append(fans, f)
 		}
 	}
-	pe.sendMsg(signal.TypeWelcome, ref, &signal.Welcome{You: part.ID, Role: string(part.Role), ResumeToken: part.Token(), Room: r.st.State()})
+	pe.sendMsg(signal.TypeWelcome, ref, &signal.Welcome{You: part.ID, Role: string(part.Role), ResumeToken: part.Token(),
+		Revision: signal.Revision, Room: r.st.State()})
 	r.upsertLocked(part.ID)
 	r.schedule()
 	r.mu.Unlock()
@@ -174,8 +182,20 @@ func (r *sfuRoom) forgetIfEmpty() {
 			delete(r.s.rms, r.id)
 		}
 	}
+	gone := r.dead
 	r.mu.Unlock()
+	if gone {
+		r.closedLocked()
+	}
 	r.s.mu.Unlock()
+}
+
+// closedLocked runs RoomConfig.Closed once; the caller holds the SFU's lock
+// and the room is dead, with every source routed nowhere.
+func (r *sfuRoom) closedLocked() {
+	if r.cfg.Closed != nil {
+		r.closeOnce.Do(r.cfg.Closed)
+	}
 }
 
 // dropOwnedLocked forgets the fanouts owned by a participant who is gone and

@@ -222,6 +222,7 @@ func (s *SFU) forget(r *sfuRoom, ended bool) {
 	if s.rms[r.id] == r {
 		delete(s.rms, r.id)
 	}
+	r.closedLocked()
 	s.mu.Unlock()
 }
 

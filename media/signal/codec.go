@@ -86,38 +86,42 @@ type payloadSpec struct {
 func none(any) error { return nil }
 
 var clientTypes = map[string]payloadSpec{
-	TypeJoin:        {func() any { return new(Join) }, validateJoin},
-	TypeLeave:       {func() any { return new(Empty) }, none},
-	TypeOffer:       {func() any { return new(SDP) }, validateSDP},
-	TypeAnswer:      {func() any { return new(SDP) }, validateSDP},
-	TypeCandidate:   {func() any { return new(Candidate) }, validateCandidate},
-	TypeRaiseHand:   {func() any { return new(Empty) }, none},
-	TypeLowerHand:   {func() any { return new(Empty) }, none},
-	TypeGrantFloor:  {func() any { return new(Target) }, validateTarget},
-	TypeRevokeFloor: {func() any { return new(Target) }, validateTarget},
-	TypeMute:        {func() any { return new(Target) }, validateTarget},
-	TypeUnmute:      {func() any { return new(Target) }, validateTarget},
-	TypeRemove:      {func() any { return new(Target) }, validateTarget},
-	TypeSetQuestion: {func() any { return new(SetQuestion) }, validateQuestion},
-	TypeChat:        {func() any { return new(ChatSend) }, validateChat},
-	TypeSpeaking:    {func() any { return new(Speaking) }, validateSpeaking},
-	TypeICERestart:  {func() any { return new(Empty) }, none},
-	TypeEnd:         {func() any { return new(Empty) }, none},
+	TypeJoin:             {func() any { return new(Join) }, validateJoin},
+	TypeLeave:            {func() any { return new(Empty) }, none},
+	TypeOffer:            {func() any { return new(SDP) }, validateSDP},
+	TypeAnswer:           {func() any { return new(SDP) }, validateSDP},
+	TypeCandidate:        {func() any { return new(Candidate) }, validateCandidate},
+	TypeRaiseHand:        {func() any { return new(Empty) }, none},
+	TypeLowerHand:        {func() any { return new(Empty) }, none},
+	TypeGrantFloor:       {func() any { return new(Target) }, validateTarget},
+	TypeRevokeFloor:      {func() any { return new(Target) }, validateTarget},
+	TypeMute:             {func() any { return new(Target) }, validateTarget},
+	TypeUnmute:           {func() any { return new(Target) }, validateTarget},
+	TypeRemove:           {func() any { return new(Target) }, validateTarget},
+	TypeSetQuestion:      {func() any { return new(SetQuestion) }, validateQuestion},
+	TypeChat:             {func() any { return new(ChatSend) }, validateChat},
+	TypeSpeaking:         {func() any { return new(Speaking) }, validateSpeaking},
+	TypeICERestart:       {func() any { return new(Empty) }, none},
+	TypeEnd:              {func() any { return new(Empty) }, none},
+	TypeRecordingConsent: {func() any { return new(RecordingConsent) }, validateConsent},
 }
 
 var serverTypes = map[string]payloadSpec{
-	TypeWelcome:     {func() any { return new(Welcome) }, none},
-	TypeParticipant: {func() any { return new(Participant) }, none},
-	TypeLeft:        {func() any { return new(Target) }, none},
-	TypeQueue:       {func() any { return new(Queue) }, none},
-	TypeFloor:       {func() any { return new(Floor) }, none},
-	TypeQuestion:    {func() any { return new(Question) }, none},
-	TypeChat:        {func() any { return new(ChatLine) }, none},
-	TypeError:       {func() any { return new(Error) }, none},
-	TypeEnded:       {func() any { return new(Ended) }, none},
-	TypeOffer:       {func() any { return new(SDP) }, validateSDP},
-	TypeAnswer:      {func() any { return new(SDP) }, validateSDP},
-	TypeCandidate:   {func() any { return new(Candidate) }, validateCandidate},
+	TypeWelcome:         {func() any { return new(Welcome) }, none},
+	TypeParticipant:     {func() any { return new(Participant) }, none},
+	TypeLeft:            {func() any { return new(Target) }, none},
+	TypeQueue:           {func() any { return new(Queue) }, none},
+	TypeFloor:           {func() any { return new(Floor) }, none},
+	TypeQuestion:        {func() any { return new(Question) }, none},
+	TypeChat:            {func() any { return new(ChatLine) }, none},
+	TypeError:           {func() any { return new(Error) }, none},
+	TypeEnded:           {func() any { return new(Ended) }, none},
+	TypeOffer:           {func() any { return new(SDP) }, validateSDP},
+	TypeAnswer:          {func() any { return new(SDP) }, validateSDP},
+	TypeCandidate:       {func() any { return new(Candidate) }, validateCandidate},
+	TypeRecording:       {func() any { return new(Recording) }, none},
+	TypeKeyPoint:        {func() any { return new(KeyPoint) }, none},
+	TypeKeyPointRemoved: {func() any { return new(KeyPointRemoved) }, none},
 }
 
 // DecodeClient strictly decodes one client → server message: at most
@@ -296,6 +300,13 @@ func validateChat(p any) error {
 func validateSpeaking(p any) error {
 	if l := p.(*Speaking).Level; l < 0 || l > 127 {
 		return errors.New("level must be within 0..127")
+	}
+	return nil
+}
+
+func validateConsent(p any) error {
+	if p.(*RecordingConsent).Consent == nil {
+		return errors.New("consent (true or false) is required")
 	}
 	return nil
 }

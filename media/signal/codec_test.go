@@ -39,6 +39,12 @@ func TestDecodeClientValid(t *testing.T) {
 		{"set question", `{"v":1,"type":"set_question","payload":{"index":3}}`, TypeSetQuestion, nil},
 		{"offer", `{"v":1,"type":"offer","payload":{"sdp":"v=0\r\n"}}`, TypeOffer, nil},
 		{"speaking", `{"v":1,"type":"speaking","payload":{"level":40}}`, TypeSpeaking, nil},
+		{"consent no", `{"v":1,"type":"recording_consent","payload":{"consent":false}}`, TypeRecordingConsent,
+			func(t *testing.T, p any) {
+				if c := p.(*RecordingConsent).Consent; c == nil || *c {
+					t.Errorf("got %+v", p)
+				}
+			}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -78,6 +84,9 @@ func TestDecodeClientRejects(t *testing.T) {
 		{"long name", `{"v":1,"type":"join","payload":{"displayName":"` + strings.Repeat("x", 65) + `"}}`, CodeBadMessage, ""},
 		{"bad sdp", `{"v":1,"type":"answer","payload":{"sdp":"hello"}}`, CodeBadMessage, ""},
 		{"level range", `{"v":1,"type":"speaking","payload":{"level":200}}`, CodeBadMessage, ""},
+		{"consent missing", `{"v":1,"type":"recording_consent","id":"c","payload":{}}`, CodeBadMessage, "c"},
+		{"consent not bool", `{"v":1,"type":"recording_consent","payload":{"consent":"yes"}}`, CodeBadMessage, ""},
+		{"recording from client", `{"v":1,"type":"recording","payload":{"on":true}}`, CodeUnknown, ""},
 		{"trailing data", `{"v":1,"type":"leave"} {}`, CodeBadMessage, ""},
 		{"payload not object", `{"v":1,"type":"join","payload":[1]}`, CodeBadMessage, ""},
 		{"long id", `{"v":1,"type":"leave","id":"` + strings.Repeat("i", 65) + `"}`, CodeBadMessage, ""},

@@ -18,6 +18,8 @@ func FuzzDecode(f *testing.F) {
 		`{"v":1,"type":"chat","payload":{"text":"bon dia"}}`,
 		`{"v":1,"type":"set_question","payload":{"index":2}}`,
 		`{"v":1,"type":"speaking","payload":{"level":3}}`,
+		`{"v":1,"type":"recording_consent","payload":{"consent":true}}`,
+		`{"v":1,"type":"recording_consent","payload":{}}`,
 		`{"v":1,"type":"join","payload":{"displayName":"\u0000"}}`,
 		`{"v":1,"type":"join","payload":null}`,
 		`{"v":1,"type":"x"}`,

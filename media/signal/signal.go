@@ -7,6 +7,12 @@ package signal
 // Version is the protocol version carried in every envelope's "v" field.
 const Version = 1
 
+// Revision counts backward-compatible additions to version 1 (new message
+// types and fields a client may ignore); it is sent in Welcome so a client
+// can tell which ones the server speaks. Revision 2 added the recording
+// notice and consent, and the key points.
+const Revision = 2
+
 // MaxMessageSize bounds one encoded client message; larger ones are rejected
 // before any JSON parsing.
 const MaxMessageSize = 64 << 10
@@ -30,6 +36,8 @@ const (
 	TypeSpeaking    = "speaking"
 	TypeICERestart  = "ice_restart"
 	TypeEnd         = "end"
+	// TypeRecordingConsent answers "may your turn be recorded?" (revision 2).
+	TypeRecordingConsent = "recording_consent"
 
 	TypeWelcome     = "welcome" // server → client
 	TypeParticipant = "participant"
@@ -39,6 +47,10 @@ const (
 	TypeQuestion    = "question"
 	TypeError       = "error"
 	TypeEnded       = "ended"
+	// Revision 2.
+	TypeRecording       = "recording"
+	TypeKeyPoint        = "key_point"
+	TypeKeyPointRemoved = "key_point_removed"
 )
 
 // Join asks to enter the room. ResumeToken, when set, is the token received in
@@ -97,6 +109,43 @@ type Participant struct {
 	Muted       bool   `json:"muted"`
 	Speaking    bool   `json:"speaking"`
 	Connected   bool   `json:"connected"`
+	// Consent is the answer to the recording question for the current (or
+	// last) floor turn: ConsentAgreed, ConsentDeclined, or empty when not
+	// asked since the floor was last granted (revision 2).
+	Consent string `json:"consent,omitempty"`
+}
+
+// Consent answers shown in Participant.Consent.
+const (
+	ConsentAgreed   = "agreed"
+	ConsentDeclined = "declined"
+)
+
+// RecordingConsent is a floor holder's answer to the recording question.
+// Consent is required (a pointer, so a missing field is an error rather than
+// a silent "no").
+type RecordingConsent struct {
+	Consent *bool `json:"consent"`
+}
+
+// Recording announces that the host started or stopped the recording.
+type Recording struct {
+	On bool `json:"on"`
+}
+
+// KeyPoint is a key point a rapporteur noted for a guide question; AtMs
+// counts from the session clock (the recording manifest's start).
+type KeyPoint struct {
+	ID       string `json:"id"`
+	Question int    `json:"question"`
+	Text     string `json:"text"`
+	AtMs     int64  `json:"atMs"`
+	Author   string `json:"author"`
+}
+
+// KeyPointRemoved withdraws a key point by ID.
+type KeyPointRemoved struct {
+	ID string `json:"id"`
 }
 
 // QueueEntry is one raised hand; Question is the guide question that was
@@ -123,6 +172,8 @@ type RoomState struct {
 	Question     int           `json:"question"`
 	Questions    int           `json:"questions"`
 	Chat         []ChatLine    `json:"chat"`
+	Recording    bool          `json:"recording"` // revision 2
+	KeyPoints    []KeyPoint    `json:"keyPoints"` // revision 2, in the order noted
 }
 
 // Welcome answers a successful Join.
@@ -130,6 +181,7 @@ type Welcome struct {
 	You         string    `json:"you"`
 	Role        string    `json:"role"`
 	ResumeToken string    `json:"resumeToken"`
+	Revision    int       `json:"revision"` // Revision
 	Room        RoomState `json:"room"`
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/teixit/teixit/media/recorder"
 	"github.com/teixit/teixit/media/room"
 	"github.com/teixit/teixit/media/sfu"
+	"github.com/teixit/teixit/media/signal"
 	"github.com/teixit/teixit/media/turnserver"
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
@@ -174,12 +175,9 @@ func (s *Service) session(conn *websocket.Conn) {
 	defer s.wg.Done()
 	conn.SetReadLimit(64 << 10)
 	wc := &wsConn{c: conn}
-	rc := sfu.RoomConfig{Questions: a.adm.Questions, Capacity: a.adm.Capacity}
-	if rec, err := s.recorderFor(a.adm.DayID); err != nil {
-		s.log.Error("recordings unavailable", "day", a.adm.DayID, "err", err)
-	} else if rec != nil {
-		rc.Hooks = rec
-	}
+	day := a.adm.DayID
+	rc := sfu.RoomConfig{Questions: a.adm.Questions, Capacity: a.adm.Capacity,
+		Open: func() (sfu.Hooks, bool) { return s.openRoom(day) }, Closed: func() { s.closeRoom(day) }}
 	if err := s.sfu.Serve(s.ctx, a.adm.DayID, rc, a.user, wc); err != nil && !errors.Is(err, context.Canceled) {
 		s.log.Debug("live session ended with an error", "day", a.adm.DayID, "err", err)
 	}
@@ -244,15 +242,14 @@ func (s *Service) ICEServers(c *fiber.Ctx) error {
 	return httpx.OK(c, fiber.Map{"iceServers": s.turn.Issuer(host).ICEServers(p.UserID, 6*time.Hour)})
 }
 
-// recorderFor returns the day's recorder, creating it (and recovering its directory after a crash) on first
-// use; nil when recording is disabled. The same recorder must be given to every Serve call of the day: the
-// room keeps the hooks of the call that created it.
-func (s *Service) recorderFor(dayID string) (*recorder.Recorder, error) {
+// recorderLocked returns the day's recorder, creating it (and recovering its directory after a crash) on
+// first use; nil when recording is disabled. The caller holds recMu. A recorder lives from the day's first
+// session (or recording request) until its room closes; the next session opens the directory again and
+// appends to it (segment numbering continues, the session clock is the manifest's).
+func (s *Service) recorderLocked(dayID string) (*recorder.Recorder, error) {
 	if s.cfg.RecordingsDir == "" {
 		return nil, nil
 	}
-	s.recMu.Lock()
-	defer s.recMu.Unlock()
 	if r := s.recs[dayID]; r != nil {
 		return r, nil
 	}
@@ -264,13 +261,47 @@ func (s *Service) recorderFor(dayID string) (*recorder.Recorder, error) {
 	return r, nil
 }
 
+// openRoom gives a new room its recorder and whether the host already started recording (before anyone
+// joined). Called by the SFU under its lock, ordered after closeRoom of the day's previous room.
+func (s *Service) openRoom(dayID string) (sfu.Hooks, bool) {
+	s.recMu.Lock()
+	defer s.recMu.Unlock()
+	rec, err := s.recorderLocked(dayID)
+	if err != nil {
+		s.log.Error("recordings unavailable", "day", dayID, "err", err)
+		return nil, false
+	}
+	if rec == nil {
+		return nil, false // a nil *Recorder must not become a non-nil sfu.Hooks
+	}
+	return rec, rec.Recording()
+}
+
+// closeRoom finishes the day's recording when its room is gone (ended by the host or the API, or the last
+// participant left): open segments are closed into complete files and the manifest gets their ends, without
+// waiting for a server shutdown. Called by the SFU under its lock, so the next session's room (and its
+// recorder, which reads the manifest) cannot open before the segments are finished.
+func (s *Service) closeRoom(dayID string) {
+	s.recMu.Lock()
+	rec := s.recs[dayID]
+	delete(s.recs, dayID)
+	s.recMu.Unlock()
+	if rec == nil {
+		return
+	}
+	if err := rec.Close(); err != nil {
+		s.log.Error("recording: closing the day's segments", "day", dayID, "err", err)
+	}
+}
+
 // RecordingState is the answer to starting or stopping a recording.
 type RecordingState struct {
 	Recording bool `json:"recording"`
 }
 
 // StartRecording: POST /exchange-days/:id/recording/live — the host records the floor turns from now on.
-// Only host and moderator tracks are recorded: the protocol has no consent message for other speakers yet.
+// Everyone in the room is told ("recording" message); host and moderator tracks are recorded, anybody else's
+// turn only once they agree (recording_consent).
 func (s *Service) StartRecording(c *fiber.Ctx) error { return s.setRecording(c, true) }
 
 // StopRecording: DELETE /exchange-days/:id/recording/live — ends the segments being written.
@@ -284,13 +315,62 @@ func (s *Service) setRecording(c *fiber.Ctx, on bool) error {
 	if room.Role(adm.Role) != room.Host {
 		return apperr.Forbid("Only the host can start or stop the recording.")
 	}
-	rec, err := s.recorderFor(adm.DayID)
+	s.recMu.Lock()
+	rec, err := s.recorderLocked(adm.DayID)
+	if err == nil && rec != nil {
+		rec.SetRecording(on)
+	}
+	s.recMu.Unlock()
 	if err != nil {
 		return err
 	}
 	if rec == nil {
 		return apperr.New(apperr.Conflict, "recording_disabled", "Recording is not enabled on this server.")
 	}
-	rec.SetRecording(on)
-	return c.JSON(RecordingState{Recording: rec.Recording()})
+	// Outside recMu: the SFU's lock comes first (openRoom and closeRoom run under it and take recMu).
+	s.sfu.SetRecording(adm.DayID, on)
+	return c.JSON(RecordingState{Recording: on})
+}
+
+// KeyPoint is a key point as the room shows it: the rapporteur's note for a guide question (0-based), stamped
+// with AtMs since SessionClock, and the author's display name.
+type KeyPoint struct {
+	ID       string
+	Question int
+	Text     string
+	AtMs     int64
+	Author   string
+}
+
+// AnnounceKeyPoint shows a stored key point to everyone in the day's live room at once (a "key_point"
+// message; late joiners get it in their welcome). Announcing the same ID again replaces it. Without an open
+// room it does nothing: the key point is in the store for the summary.
+func (s *Service) AnnounceKeyPoint(dayID string, kp KeyPoint) {
+	s.sfu.AnnounceKeyPoint(dayID, signal.KeyPoint{ID: kp.ID, Question: kp.Question, Text: kp.Text, AtMs: kp.AtMs, Author: kp.Author})
+}
+
+// RetractKeyPoint withdraws a key point from the day's live room ("key_point_removed"); no-op without a room.
+func (s *Service) RetractKeyPoint(dayID, id string) {
+	s.sfu.RetractKeyPoint(dayID, id)
+}
+
+// SessionClock is the time the day's recording manifest counts startMs from (the first session's start;
+// later sessions of the day append to the same manifest and keep it), so key points stamped with
+// now - started line up with the recorded turns. ok is false when the day has never had a session or
+// recording request on this server (or recording is disabled).
+func (s *Service) SessionClock(dayID string) (started time.Time, ok bool) {
+	if s.cfg.RecordingsDir == "" {
+		return time.Time{}, false
+	}
+	s.recMu.Lock()
+	rec := s.recs[dayID]
+	s.recMu.Unlock()
+	if rec != nil {
+		return rec.Started(), true
+	}
+	m, err := recorder.ReadManifest(filepath.Join(s.cfg.RecordingsDir, filepath.Base(dayID)))
+	if err != nil {
+		return time.Time{}, false
+	}
+	return m.Started, true
 }

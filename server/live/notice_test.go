@@ -1,0 +1,124 @@
+package live_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/teixit/teixit/media/client"
+	"github.com/teixit/teixit/media/signal"
+	"github.com/teixit/teixit/server/live"
+	"github.com/teixit/teixit/server/testkit"
+)
+
+// inbox is a joined participant's received messages.
+type inbox struct {
+	t  *testing.T
+	c  *client.Client
+	ch chan signal.Message
+}
+
+func joinAs(t *testing.T, ctx context.Context, f *fixture, who *testkit.Client, publish bool) *inbox {
+	t.Helper()
+	in := &inbox{t: t, ch: make(chan signal.Message, 1024)}
+	c, err := client.New(ctx, dial(t, f, who), client.Config{Join: signal.Join{AudioOnly: true}, Publish: publish,
+		OnMessage: func(m signal.Message) {
+			select {
+			case in.ch <- m:
+			default:
+			}
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.c = c
+	t.Cleanup(func() { _ = c.Close() })
+	go func() { _ = c.Run(ctx) }()
+	return in
+}
+
+// next waits for the first message of type typ that ok accepts (nil: any).
+func (in *inbox) next(typ string, ok func(signal.Message) bool) signal.Message {
+	in.t.Helper()
+	timeout := time.After(20 * time.Second)
+	for {
+		select {
+		case m := <-in.ch:
+			if m.Type == typ && (ok == nil || ok(m)) {
+				return m
+			}
+		case <-timeout:
+			in.t.Fatalf("no %s message", typ)
+		}
+	}
+}
+
+func (in *inbox) send(typ string, payload any) {
+	in.t.Helper()
+	if err := in.c.Send(context.Background(), typ, typ, payload); err != nil {
+		in.t.Fatal(err)
+	}
+}
+
+// TestRecordingNoticeAndKeyPoints: a participant who joins while recording learns it from the welcome; the
+// host's stop reaches everyone as a "recording" message; a consent answer without the floor is refused with
+// an error (the room carries on); key points announced through the Go API reach the room, are kept for late
+// joiners, and can be withdrawn; the session clock is the recording manifest's start.
+func TestRecordingNoticeAndKeyPoints(t *testing.T) {
+	f := setup(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	rec := "/api/v1/exchange-days/" + f.day + "/recording/live"
+
+	if _, ok := f.a.Live.SessionClock(f.day); ok {
+		t.Fatal("a day without any session has no session clock")
+	}
+	f.a.Live.AnnounceKeyPoint(f.day, live.KeyPoint{ID: "early"}) // no room: nothing happens
+	f.a.Live.RetractKeyPoint(f.day, "early")
+
+	host := joinAs(t, ctx, f, f.host, false)
+	if w := host.next(signal.TypeWelcome, nil).Payload.(*signal.Welcome); w.Room.Recording || w.Revision != signal.Revision {
+		t.Fatalf("host welcome %+v", w)
+	}
+	started, ok := f.a.Live.SessionClock(f.day)
+	if !ok || time.Since(started) > time.Minute {
+		t.Fatalf("session clock %v %v", started, ok)
+	}
+	f.a.Run(t, []testkit.Scenario{{Name: "the host starts", As: f.host, Method: "POST", Path: rec, Status: 200, Contains: []string{`"recording":true`}}})
+	host.next(signal.TypeRecording, func(m signal.Message) bool { return m.Payload.(*signal.Recording).On })
+
+	f.a.Live.AnnounceKeyPoint(f.day, live.KeyPoint{ID: "k1", Question: 1, Text: "Rent arrears start with the first unpaid bill", AtMs: 1200, Author: "Rita"})
+	host.next(signal.TypeKeyPoint, nil)
+
+	pep := joinAs(t, ctx, f, f.participant, true)
+	w := pep.next(signal.TypeWelcome, nil).Payload.(*signal.Welcome)
+	if !w.Room.Recording || len(w.Room.KeyPoints) != 1 || w.Room.KeyPoints[0].Text != "Rent arrears start with the first unpaid bill" {
+		t.Fatalf("a late joiner's welcome: recording %v, key points %+v", w.Room.Recording, w.Room.KeyPoints)
+	}
+
+	pep.send(signal.TypeRecordingConsent, &signal.RecordingConsent{Consent: new(bool)})
+	if e := pep.next(signal.TypeError, nil).Payload.(*signal.Error); e.Code != signal.CodeConflict || e.RefID != signal.TypeRecordingConsent {
+		t.Fatalf("consent without the floor: %+v", e)
+	}
+	pep.send(signal.TypeRecordingConsent, map[string]any{})
+	if e := pep.next(signal.TypeError, nil).Payload.(*signal.Error); e.Code != signal.CodeBadMessage {
+		t.Fatalf("consent without an answer: %+v", e)
+	}
+
+	f.a.Live.AnnounceKeyPoint(f.day, live.KeyPoint{ID: "k2", Question: 1, Text: "Digital divide", AtMs: 5000, Author: "Rita"})
+	kp := pep.next(signal.TypeKeyPoint, nil).Payload.(*signal.KeyPoint)
+	if *kp != (signal.KeyPoint{ID: "k2", Question: 1, Text: "Digital divide", AtMs: 5000, Author: "Rita"}) {
+		t.Fatalf("key point %+v", kp)
+	}
+	f.a.Live.RetractKeyPoint(f.day, "k1")
+	if r := pep.next(signal.TypeKeyPointRemoved, nil).Payload.(*signal.KeyPointRemoved); r.ID != "k1" {
+		t.Fatalf("removed %+v", r)
+	}
+
+	f.a.Run(t, []testkit.Scenario{{Name: "the host stops", As: f.host, Method: "DELETE", Path: rec, Status: 200, Contains: []string{`"recording":false`}}})
+	pep.next(signal.TypeRecording, func(m signal.Message) bool { return !m.Payload.(*signal.Recording).On })
+	host.next(signal.TypeRecording, func(m signal.Message) bool { return !m.Payload.(*signal.Recording).On })
+	if again, _ := f.a.Live.SessionClock(f.day); !again.Equal(started) {
+		t.Fatalf("session clock moved: %v then %v", started, again)
+	}
+}

@@ -146,3 +146,53 @@ func TestSpeakingFromAudioLevel(t *testing.T) {
 	send(127, 30) // silence
 	h.waitMsg(signal.TypeParticipant, speaking(false))
 }
+
+// TestRoomOpenAndClosed: Open gives the room its hooks and recording state when the room is created (a
+// joiner reads it in the welcome); Closed runs once when the host ends the room, and once more for the next
+// room with the same ID when its last participant leaves.
+func TestRoomOpenAndClosed(t *testing.T) {
+	s := newTestSFU(t)
+	var mu sync.Mutex
+	opened, closed := 0, 0
+	rc := RoomConfig{Questions: 1,
+		Open: func() (Hooks, bool) {
+			mu.Lock()
+			defer mu.Unlock()
+			opened++
+			return nil, true
+		},
+		Closed: func() {
+			mu.Lock()
+			defer mu.Unlock()
+			closed++
+		}}
+	counts := func() (int, int) {
+		mu.Lock()
+		defer mu.Unlock()
+		return opened, closed
+	}
+	h := joinRoom(t, s, "life", rc, host("host"), signal.Join{}, false)
+	a := joinRoom(t, s, "life", rc, listener("a"), signal.Join{}, false)
+	if o, c := counts(); o != 1 || c != 0 {
+		t.Fatalf("opened %d closed %d after two joins", o, c)
+	}
+	h.send(signal.TypeEnd, "", nil)
+	a.waitMsg(signal.TypeEnded, nil)
+	waitFor(t, func() bool { _, c := counts(); return c == 1 })
+
+	s2 := newTestSFU(t) // an ended ID refuses joins for an hour: use a fresh SFU for the "last one left" case
+	b := joinRoom(t, s2, "life", rc, listener("b"), signal.Join{}, false)
+	b.send(signal.TypeLeave, "", nil)
+	waitFor(t, func() bool { o, c := counts(); return o == 2 && c == 2 })
+}
+
+func waitFor(t *testing.T, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not reached")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

@@ -2,10 +2,16 @@ package live_test
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/pion/rtp"
+
 	"github.com/teixit/teixit/media/client"
+	"github.com/teixit/teixit/media/recorder"
 	"github.com/teixit/teixit/media/signal"
 	"github.com/teixit/teixit/server/live"
 	"github.com/teixit/teixit/server/testkit"
@@ -120,5 +126,76 @@ func TestRecordingNoticeAndKeyPoints(t *testing.T) {
 	host.next(signal.TypeRecording, func(m signal.Message) bool { return !m.Payload.(*signal.Recording).On })
 	if again, _ := f.a.Live.SessionClock(f.day); !again.Equal(started) {
 		t.Fatalf("session clock moved: %v then %v", started, again)
+	}
+}
+
+// speak sends n Opus packets, 20 ms apart, from c's microphone track.
+func speak(c *client.Client, seq *uint16, n int) {
+	for i := 0; i < n; i++ {
+		*seq++
+		_ = c.Audio().WriteRTP(&rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: 111, SequenceNumber: *seq,
+			Timestamp: uint32(*seq) * 960, SSRC: 9}, Payload: make([]byte, 60)})
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestRoomEndFinishesTheRecording: when the last participant leaves, the day's recording is finished at once
+// (every listed segment has its end and a final end-of-stream page) without a server shutdown; the next
+// session of the same day starts with recording off and appends to the same manifest, numbering on.
+func TestRoomEndFinishesTheRecording(t *testing.T) {
+	f := setup(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	rec := "/api/v1/exchange-days/" + f.day + "/recording/live"
+	dir := filepath.Join(f.a.Config.DataDir, "recordings", f.day)
+	var seq uint16
+
+	session := func(want int) {
+		host := joinAs(t, ctx, f, f.host, true)
+		if w := host.next(signal.TypeWelcome, nil).Payload.(*signal.Welcome); w.Room.Recording {
+			t.Fatal("a new session starts with recording off")
+		}
+		f.a.Run(t, []testkit.Scenario{{Name: "start", As: f.host, Method: "POST", Path: rec, Status: 200}})
+		seg := filepath.Join(dir, fmt.Sprintf("seg-%04d.ogg", want))
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			speak(host.c, &seq, 5)
+			if b, _ := os.ReadFile(seg); len(recorder.ScanPages(b)) > 20 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("nothing recorded in %s", seg)
+			}
+		}
+		host.send(signal.TypeLeave, nil) // the last one leaves: the room is gone
+		deadline = time.Now().Add(15 * time.Second)
+		for {
+			m, err := recorder.ReadManifest(dir)
+			if err == nil && len(m.Turns) == want && m.Turns[want-1].EndMS != nil {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the room's end did not finish the recording: %+v %v", m, err)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		b, err := os.ReadFile(seg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages := recorder.ScanPages(b)
+		if last := pages[len(pages)-1]; last.Offset+int64(last.Size) != int64(len(b)) || last.Flags&0x04 == 0 {
+			t.Fatalf("%s does not end with a complete end-of-stream page", seg)
+		}
+	}
+	session(1)
+	started, _ := f.a.Live.SessionClock(f.day)
+	session(2)
+	m, err := recorder.ReadManifest(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !m.Started.Equal(started) || m.Turns[0].File != "seg-0001.ogg" || m.Turns[1].File != "seg-0002.ogg" || m.Turns[1].StartMS <= *m.Turns[0].EndMS {
+		t.Fatalf("second session did not append on the same clock: %+v", m)
 	}
 }

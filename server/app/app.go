@@ -33,6 +33,7 @@ import (
 	"github.com/teixit/teixit/server/organisation"
 	"github.com/teixit/teixit/server/practice"
 	"github.com/teixit/teixit/server/readmodel"
+	"github.com/teixit/teixit/server/recording"
 	"github.com/teixit/teixit/server/store"
 	"github.com/teixit/teixit/server/territory"
 )
@@ -55,11 +56,13 @@ type App struct {
 	Exchange      *exchange.Service
 	Live          *live.Service
 	Diagnoses     *diagnosis.Service
+	Recordings    *recording.Service
 
 	lock      *os.File
 	registry  *prometheus.Registry
 	ownsStore bool
 	routes    []route
+	stopJobs  context.CancelFunc
 }
 
 // Deps are what New can be handed instead of building them (tests share one embedded store this way).
@@ -125,6 +128,9 @@ func New(ctx context.Context, cfg config.Config, d Deps) (*App, error) {
 		a.closeStore(ctx)
 		return nil, err
 	}
+	jobs, stop := context.WithCancel(context.WithoutCancel(ctx))
+	a.stopJobs = stop
+	a.startRecordingJobs(jobs)
 	return a, nil
 }
 
@@ -141,6 +147,7 @@ func Migrations() []store.Migration {
 	ms = append(ms, mediafile.Migrations()...)
 	ms = append(ms, exchange.Migrations()...)
 	ms = append(ms, diagnosis.Migrations()...)
+	ms = append(ms, recording.Migrations()...)
 	return ms
 }
 
@@ -158,6 +165,7 @@ func (a *App) build() {
 	a.Accounts.AddHook(a.Exchange)
 	a.buildExchange()
 	a.buildDiagnoses()
+	a.buildRecordings()
 
 	a.registry = prometheus.NewRegistry()
 	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -211,6 +219,9 @@ func (a *App) Serve(ln net.Listener) error {
 // store if this App opened it.
 func (a *App) Shutdown(ctx context.Context) error {
 	err := a.Fiber.ShutdownWithContext(ctx)
+	if a.stopJobs != nil {
+		a.stopJobs()
+	}
 	if a.Live != nil {
 		if cerr := a.Live.Close(); cerr != nil {
 			a.Log.Error("closing live sessions", "err", cerr)

@@ -21,6 +21,7 @@ import (
 	"github.com/teixit/teixit/server/organisation"
 	"github.com/teixit/teixit/server/practice"
 	"github.com/teixit/teixit/server/readmodel"
+	"github.com/teixit/teixit/server/recording"
 	"github.com/teixit/teixit/server/territory"
 )
 
@@ -87,6 +88,18 @@ var schemaTypes = map[string]any{
 		ICEServers []turnserver.ICEServer `json:"iceServers"`
 	}{},
 	"RecordingState":         live.RecordingState{},
+	"Recording":              recording.Recording{},
+	"RecordingLinkInput":     recording.LinkInput{},
+	"RecordingLink":          recording.Link{},
+	"RedactionInput":         recording.RedactionInput{},
+	"Redaction":              recording.Redaction{},
+	"RedactionList":          httpx.List[recording.Redaction]{},
+	"RapporteurInput":        recording.RapporteurInput{},
+	"KeyPointInput":          recording.KeyPointInput{},
+	"KeyPoint":               recording.KeyPoint{},
+	"KeyPointList":           httpx.List[recording.KeyPoint]{},
+	"Summary":                recording.Summary{},
+	"SummaryInput":           recording.SummaryInput{},
 	"Error":                  httpx.ErrorBody{},
 	"Object":                 map[string]any{},
 	"Diagnosis":              diagnosis.Diagnosis{},

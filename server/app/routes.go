@@ -130,6 +130,7 @@ func (a *App) table() []route {
 		{"PATCH", "/actions/:id", user, dia.UpdateAction, "Change an action or its indicators (organisers)", "ActionInput", "Action"},
 		{"POST", "/actions/:id/indicators/:indicatorId/measurements", user, dia.AddMeasurement, "Record a dated indicator value (organisers)", "MeasurementInput", "Action"},
 	}
+	routes = append(routes, a.recordingRoutes()...)
 	return append(routes, a.exchangeRoutes()...)
 }
 

@@ -36,6 +36,9 @@ type orgDoc struct {
 	UpdatedAt   time.Time `bson:"updatedAt"`
 	MemberCount int       `bson:"memberCount"`
 	AdminCount  int       `bson:"adminCount"`
+	// RecordingRetentionDays deletes the organisation's exchange-day recordings that many days after they
+	// were made (server/recording); 0 keeps them.
+	RecordingRetentionDays int `bson:"recordingRetentionDays,omitempty"`
 }
 
 // membershipDoc is the source of truth for who belongs where; its id is "org:user" so that access checks
@@ -58,6 +61,8 @@ type Organisation struct {
 	Description string    `json:"description"`
 	CreatedAt   time.Time `json:"createdAt"`
 	MemberCount int       `json:"memberCount"`
+	// RecordingRetentionDays: recordings of its exchange days are deleted after this many days; 0 keeps them.
+	RecordingRetentionDays int `json:"recordingRetentionDays"`
 	// MyRole is the caller's role, or null when the caller is not a member.
 	MyRole *string `json:"myRole,omitempty"`
 }
@@ -73,5 +78,5 @@ type Member struct {
 
 func (o *orgDoc) api() Organisation {
 	return Organisation{ID: o.ID, Name: o.Name, Kind: o.Kind, Description: o.Description, CreatedAt: o.CreatedAt,
-		MemberCount: o.MemberCount}
+		MemberCount: o.MemberCount, RecordingRetentionDays: o.RecordingRetentionDays}
 }

@@ -46,6 +46,8 @@ type Input struct {
 	Name        *string `json:"name"`
 	Kind        *string `json:"kind"`
 	Description *string `json:"description"`
+	// RecordingRetentionDays (0–3650; 0 keeps recordings) is how long exchange-day recordings are kept.
+	RecordingRetentionDays *int `json:"recordingRetentionDays"`
 }
 
 func (in *Input) validate(create bool) (bson.M, error) {
@@ -76,6 +78,12 @@ func (in *Input) validate(create bool) (bson.M, error) {
 			fields["description"] = "must be at most 5000 characters"
 		}
 		set["description"] = d
+	}
+	if in.RecordingRetentionDays != nil {
+		if n := *in.RecordingRetentionDays; n < 0 || n > 3650 {
+			fields["recordingRetentionDays"] = "must be between 0 (keep recordings) and 3650 days"
+		}
+		set["recordingRetentionDays"] = *in.RecordingRetentionDays
 	}
 	return set, apperr.Validation(fields)
 }

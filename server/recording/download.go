@@ -1,0 +1,214 @@
+package recording
+
+import (
+	"bufio"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/teixit/teixit/server/apperr"
+	"github.com/teixit/teixit/server/auth"
+)
+
+// Download is a whole-session file ready to send.
+type Download struct {
+	Filename string
+	// Path is a finished file (ffmpeg) the caller sends and then removes; empty when Write streams it.
+	Path string
+	// Write streams the chained-Ogg fallback.
+	Write func(w io.Writer) error
+	// Via says how it was made: "ffmpeg" or "chained-ogg".
+	Via string
+}
+
+// Download prepares the whole session as one Ogg Opus file, without the redacted turns: ffmpeg's concat
+// demuxer with stream copy (no re-encoding) when ffmpeg is available, else the segments chained as they are
+// (each a complete Ogg Opus stream with its own serial number). Same access as the manifest.
+func (s *Service) Download(ctx context.Context, p *auth.Principal, dayID, token string) (*Download, error) {
+	w, err := s.whoFor(ctx, p, dayID, errRecordingNotFound)
+	if err != nil {
+		return nil, err
+	}
+	ok, _, err := s.access(ctx, w, token)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, errRecordingNotFound
+	}
+	m, d, err := s.sync(ctx, w.day)
+	if err != nil {
+		return nil, err
+	}
+	var files []string
+	for _, t := range playable(m, d) {
+		files = append(files, filepath.Join(s.dir(w.day.ID), t.seg.File))
+	}
+	if len(files) == 0 {
+		return nil, apperr.New(apperr.Conflict, "recording_empty", "The recording has no finished turns yet.")
+	}
+	name := "exchange-day-" + w.day.ID + ".ogg"
+	if s.ffmpeg != "" {
+		path, err := s.concat(ctx, files)
+		if err == nil {
+			return &Download{Filename: name, Path: path, Via: "ffmpeg"}, nil
+		}
+		s.log.Warn("recording: ffmpeg concat failed; sending chained Ogg", "day", w.day.ID, "err", err)
+	}
+	return &Download{Filename: name, Via: "chained-ogg", Write: func(out io.Writer) error { return writeChain(out, files) }}, nil
+}
+
+// concat runs ffmpeg's concat demuxer with stream copy into a temporary file.
+func (s *Service) concat(ctx context.Context, files []string) (string, error) {
+	select {
+	case s.dl <- struct{}{}:
+		defer func() { <-s.dl }()
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+	tmp, err := os.MkdirTemp("", "teixit-download-")
+	if err != nil {
+		return "", err
+	}
+	var list strings.Builder
+	for _, f := range files {
+		abs, err := filepath.Abs(f)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(&list, "file '%s'\n", strings.ReplaceAll(abs, "'", `'\''`))
+	}
+	listPath, out := filepath.Join(tmp, "list.txt"), filepath.Join(tmp, "session.ogg")
+	if err := os.WriteFile(listPath, []byte(list.String()), 0o600); err != nil {
+		_ = os.RemoveAll(tmp)
+		return "", err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, s.ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error", "-f", "concat", "-safe", "0",
+		"-i", listPath, "-map", "0:a", "-c", "copy", "-f", "ogg", "-y", out)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		_ = os.RemoveAll(tmp)
+		return "", fmt.Errorf("ffmpeg: %w: %s", err, strings.TrimSpace(string(b)))
+	}
+	_ = os.Remove(listPath)
+	return out, nil
+}
+
+// RemoveDownload deletes a finished ffmpeg file and its temporary folder.
+func RemoveDownload(path string) { _ = os.RemoveAll(filepath.Dir(path)) }
+
+// writeChain writes the files as one chained Ogg stream: every file is a complete Ogg stream (BOS … EOS),
+// copied page by page with its serial number rewritten to its place in the chain (1, 2, …) and its CRC
+// recomputed, so no two links share a serial. A file's last complete page is marked end-of-stream (a torn
+// tail is dropped).
+func writeChain(w io.Writer, files []string) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	for i, name := range files {
+		if err := copyLink(bw, name, uint32(i+1)); err != nil {
+			return err
+		}
+	}
+	return bw.Flush()
+}
+
+func copyLink(w io.Writer, name string, serial uint32) error {
+	f, err := os.Open(name)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	r := bufio.NewReaderSize(f, 64<<10)
+	var prev []byte
+	for {
+		page, err := readPage(r)
+		if err != nil {
+			if errors.Is(err, io.EOF) || errors.Is(err, errTornPage) {
+				break
+			}
+			return err
+		}
+		binary.LittleEndian.PutUint32(page[14:18], serial)
+		if prev != nil {
+			if _, err := w.Write(sealPage(prev)); err != nil {
+				return err
+			}
+		}
+		prev = page
+	}
+	if prev == nil {
+		return nil
+	}
+	prev[5] |= 0x04 // end of stream
+	_, err = w.Write(sealPage(prev))
+	return err
+}
+
+var errTornPage = errors.New("recording: torn Ogg page")
+
+// readPage reads one Ogg page (header, lacing, body); io.EOF at a clean end.
+func readPage(r *bufio.Reader) ([]byte, error) {
+	hdr := make([]byte, 27)
+	if _, err := io.ReadFull(r, hdr); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, io.EOF
+		}
+		return nil, errTornPage
+	}
+	if string(hdr[:4]) != "OggS" || hdr[4] != 0 {
+		return nil, errTornPage
+	}
+	lacing := make([]byte, hdr[26])
+	if _, err := io.ReadFull(r, lacing); err != nil {
+		return nil, errTornPage
+	}
+	size := 0
+	for _, l := range lacing {
+		size += int(l)
+	}
+	page := make([]byte, 27+len(lacing)+size)
+	copy(page, hdr)
+	copy(page[27:], lacing)
+	if _, err := io.ReadFull(r, page[27+len(lacing):]); err != nil {
+		return nil, errTornPage
+	}
+	return page, nil
+}
+
+// sealPage writes the page's CRC (computed with the CRC field zeroed).
+func sealPage(p []byte) []byte {
+	binary.LittleEndian.PutUint32(p[22:26], 0)
+	binary.LittleEndian.PutUint32(p[22:26], oggCRC(p))
+	return p
+}
+
+var crcTable = func() (t [256]uint32) {
+	for i := range t {
+		r := uint32(i) << 24
+		for j := 0; j < 8; j++ {
+			if r&0x80000000 != 0 {
+				r = r<<1 ^ 0x04c11db7
+			} else {
+				r <<= 1
+			}
+		}
+		t[i] = r
+	}
+	return t
+}()
+
+// oggCRC is Ogg's CRC-32 (polynomial 0x04c11db7, no reflection, initial value 0).
+func oggCRC(b []byte) uint32 {
+	var c uint32
+	for _, x := range b {
+		c = c<<8 ^ crcTable[byte(c>>24)^x]
+	}
+	return c
+}

@@ -1,0 +1,246 @@
+// Package recording serves what an exchange day leaves behind: the recording made by media/recorder (a
+// manifest with chapters by guide question and by speaker, segments imported into the media store, private
+// signed links, a whole-session download), the key points the rapporteur notes during the session, the
+// summary drafted from them that the host edits and publishes, speakers' redactions and per-organisation
+// retention. Data model and access rules: README.md here.
+package recording
+
+import "time"
+
+// dayDoc (collection recording_days, _id = exchange day id) holds everything of one day's outputs: all
+// lists are bounded and read with the day, so every read is an _id lookup. Version guards read-modify-write
+// updates (the embedded store has no transactions nor positional updates).
+type dayDoc struct {
+	ID          string         `bson:"_id"`
+	Version     int            `bson:"version"`
+	Segments    []segmentDoc   `bson:"segments"`
+	Redactions  []redactionDoc `bson:"redactions"`
+	LinkVersion int            `bson:"linkVersion"`
+	Rapporteur  string         `bson:"rapporteur,omitempty"`
+	KeyPoints   []keyPointDoc  `bson:"keyPoints"`
+	Summary     *summaryDoc    `bson:"summary,omitempty"`
+	// Hidden are the wall-clock spans of confirmed redacted turns: key points noted then are hidden too.
+	Hidden []spanDoc `bson:"hidden,omitempty"`
+	// DeletedAt is set when retention deleted the recording (segments, assets, manifest).
+	DeletedAt *time.Time `bson:"deletedAt,omitempty"`
+}
+
+// segmentDoc is one imported segment: Number is the segment's sequence in its file name (seg-0007.ogg → 7),
+// unique within the recording (the SFU's own turn numbers restart with the process).
+type segmentDoc struct {
+	Number     int      `bson:"number"`
+	File       string   `bson:"file"`
+	AssetID    string   `bson:"assetId"`
+	Size       int64    `bson:"size"`
+	Visibility []string `bson:"visibility"`
+	Redacted   bool     `bson:"redacted,omitempty"`
+}
+
+type spanDoc struct {
+	From time.Time `bson:"from"`
+	To   time.Time `bson:"to"`
+}
+
+// hidden reports whether a moment falls in a redacted turn.
+func (d *dayDoc) hidden(at time.Time) bool {
+	for _, h := range d.Hidden {
+		if !at.Before(h.From) && !at.After(h.To) {
+			return true
+		}
+	}
+	return false
+}
+
+// Redaction statuses.
+const (
+	RedactionPending   = "pending"
+	RedactionConfirmed = "confirmed"
+)
+
+type redactionDoc struct {
+	ID          string     `bson:"id"`
+	UserID      string     `bson:"userId"`
+	Turns       []int      `bson:"turns"`
+	Status      string     `bson:"status"`
+	CreatedAt   time.Time  `bson:"createdAt"`
+	ConfirmedAt *time.Time `bson:"confirmedAt,omitempty"`
+	ConfirmedBy string     `bson:"confirmedBy,omitempty"`
+}
+
+type keyPointDoc struct {
+	ID         string    `bson:"id"`
+	Question   int       `bson:"question"`
+	Text       string    `bson:"text"`
+	AtMs       int64     `bson:"atMs"` // session time (SessionClock, else the recording's start, else the scheduled start)
+	At         time.Time `bson:"at"`   // wall clock, to place it in the recording
+	Author     string    `bson:"author"`
+	AuthorName string    `bson:"authorName"`
+	CreatedAt  time.Time `bson:"createdAt"`
+}
+
+// Summary statuses.
+const (
+	SummaryDraft     = "draft"
+	SummaryPublished = "published"
+)
+
+type summaryDoc struct {
+	Status      string       `bson:"status"`
+	Sections    []sectionDoc `bson:"sections"`
+	UpdatedAt   time.Time    `bson:"updatedAt"`
+	UpdatedBy   string       `bson:"updatedBy"`
+	PublishedAt *time.Time   `bson:"publishedAt,omitempty"`
+}
+
+type sectionDoc struct {
+	Question  int      `bson:"question"`
+	Markdown  string   `bson:"markdown"`
+	KeyPoints []string `bson:"keyPoints"` // key point ids the section links to (its moments)
+}
+
+// Turn is one recorded segment of a floor turn as the player lists it.
+type Turn struct {
+	Number       int    `json:"number"` // segment number, unique in the recording; redactions name these
+	SFUTurn      int    `json:"sfuTurn"`
+	Speaker      string `json:"speaker"` // display name at the time
+	Role         string `json:"role"`
+	Question     int    `json:"question"` // 0-based guide question current at the start
+	QuestionText string `json:"questionText"`
+	StartMs      int64  `json:"startMs"`
+	EndMs        int64  `json:"endMs"`
+	DurationMs   int64  `json:"durationMs"`
+	MediaID      string `json:"mediaId"`
+	URL          string `json:"url"`
+	Mine         bool   `json:"mine"` // the caller spoke this turn (and may ask to remove it)
+}
+
+// QuestionChapter groups the turns of one guide question, in time order.
+type QuestionChapter struct {
+	Question int    `json:"question"`
+	Text     string `json:"text"`
+	StartMs  int64  `json:"startMs"`
+	Turns    []int  `json:"turns"`
+}
+
+// SpeakerChapter groups one speaker's turns.
+type SpeakerChapter struct {
+	Speaker string `json:"speaker"`
+	TotalMs int64  `json:"totalMs"`
+	Turns   []int  `json:"turns"`
+}
+
+// Recording is the manifest with chapters, as the caller may see it.
+type Recording struct {
+	DayID      string            `json:"dayId"`
+	Title      string            `json:"title"`
+	Visibility string            `json:"visibility"` // the day's recording setting: members, public or none
+	Started    time.Time         `json:"started"`
+	DurationMs int64             `json:"durationMs"`
+	Turns      []Turn            `json:"turns"`
+	ByQuestion []QuestionChapter `json:"byQuestion"`
+	BySpeaker  []SpeakerChapter  `json:"bySpeaker"`
+	// InProgress counts turns still being written (listed once closed).
+	InProgress  int    `json:"inProgress"`
+	DownloadURL string `json:"downloadUrl"`
+	// OwnTurnsOnly is true when the caller may not hear the recording but spoke in it: only their turns are
+	// listed, so they can ask to remove them.
+	OwnTurnsOnly bool `json:"ownTurnsOnly"`
+	CanManage    bool `json:"canManage"`
+}
+
+// Link is a member's private link to a recording.
+type Link struct {
+	URL         string    `json:"url"`
+	DownloadURL string    `json:"downloadUrl"`
+	ExpiresAt   time.Time `json:"expiresAt"`
+}
+
+// LinkInput asks for a link valid for Hours (1–720; default 168, a week).
+type LinkInput struct {
+	Hours int `json:"hours"`
+}
+
+// KeyPoint is a key point as the API shows it.
+type KeyPoint struct {
+	ID         string    `json:"id"`
+	Question   int       `json:"question"`
+	Text       string    `json:"text"`
+	AtMs       int64     `json:"atMs"`
+	Author     string    `json:"author"`
+	AuthorName string    `json:"authorName"`
+	CreatedAt  time.Time `json:"createdAt"`
+}
+
+// KeyPointInput is a new key point for a guide question (0-based).
+type KeyPointInput struct {
+	Question *int   `json:"question"`
+	Text     string `json:"text"`
+}
+
+// RapporteurInput names the day's rapporteur (empty clears it).
+type RapporteurInput struct {
+	UserID string `json:"userId"`
+}
+
+// Moment links a summary section to a moment of the recording.
+type Moment struct {
+	KeyPointID string `json:"keyPointId"`
+	Text       string `json:"text"`
+	AtMs       int64  `json:"atMs"`           // offset in the recording
+	Turn       int    `json:"turn,omitempty"` // the turn being spoken then, if recorded
+	URL        string `json:"url,omitempty"`  // the recording page at that moment
+}
+
+// Section is one guide question's part of the summary.
+type Section struct {
+	Question     int      `json:"question"`
+	QuestionText string   `json:"questionText"`
+	Markdown     string   `json:"markdown"`
+	HTML         string   `json:"html"` // sanitised
+	Moments      []Moment `json:"moments"`
+}
+
+// Summary is a day's summary.
+type Summary struct {
+	DayID       string     `json:"dayId"`
+	Status      string     `json:"status"` // draft or published
+	Visibility  string     `json:"visibility"`
+	Sections    []Section  `json:"sections"`
+	UpdatedAt   *time.Time `json:"updatedAt,omitempty"`
+	PublishedAt *time.Time `json:"publishedAt,omitempty"`
+	CanEdit     bool       `json:"canEdit"`
+}
+
+// SectionInput replaces one question's Markdown.
+type SectionInput struct {
+	Question *int   `json:"question"`
+	Markdown string `json:"markdown"`
+}
+
+// SummaryInput replaces the draft's sections (questions not named keep their text).
+type SummaryInput struct {
+	Sections []SectionInput `json:"sections"`
+}
+
+// Redaction is a request to remove turns.
+type Redaction struct {
+	ID          string     `json:"id"`
+	UserID      string     `json:"userId"`
+	Turns       []int      `json:"turns"`
+	Status      string     `json:"status"`
+	CreatedAt   time.Time  `json:"createdAt"`
+	ConfirmedAt *time.Time `json:"confirmedAt,omitempty"`
+}
+
+// RedactionInput names the turns (segment numbers) to remove.
+type RedactionInput struct {
+	Turns []int `json:"turns"`
+}
+
+func (r *redactionDoc) api() Redaction {
+	return Redaction{ID: r.ID, UserID: r.UserID, Turns: r.Turns, Status: r.Status, CreatedAt: r.CreatedAt, ConfirmedAt: r.ConfirmedAt}
+}
+
+func (k *keyPointDoc) api() KeyPoint {
+	return KeyPoint{ID: k.ID, Question: k.Question, Text: k.Text, AtMs: k.AtMs, Author: k.Author, AuthorName: k.AuthorName, CreatedAt: k.CreatedAt}
+}

@@ -1,0 +1,119 @@
+package recording
+
+import (
+	"context"
+	"errors"
+	"os"
+	"time"
+
+	"github.com/teixit/teixit/server/apperr"
+	"github.com/teixit/teixit/server/exchange"
+	"github.com/teixit/teixit/server/store"
+)
+
+// Sweep is what one maintenance pass did.
+type Sweep struct {
+	Synced  int      // recordings whose closed segments were imported (or checked)
+	Deleted []string // days whose recordings retention deleted
+}
+
+// Maintain runs one pass over <data>/recordings at now: recordings older than their host organisation's
+// retention (organisation.recordingRetentionDays > 0, counted from the recording's start) are deleted —
+// media assets and blobs, segment files, manifest — and the others get their closed segments imported.
+// Key points and the summary stay (their moments lose their links).
+func (s *Service) Maintain(ctx context.Context, now time.Time) (Sweep, error) {
+	var out Sweep
+	if s.opts.Dir == "" {
+		return out, nil
+	}
+	entries, err := os.ReadDir(s.opts.Dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return out, nil
+	}
+	if err != nil {
+		return out, err
+	}
+	var errs []error
+	for _, e := range entries {
+		if !e.IsDir() || !store.ValidID(e.Name()) {
+			continue
+		}
+		day, err := s.days.Get(ctx, nil, e.Name())
+		if apperr.IsKind(err, apperr.NotFound) {
+			continue // not a day's folder: left alone
+		}
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		m, err := s.readManifest(day.ID)
+		if err != nil {
+			continue
+		}
+		org, err := s.orgs.Get(ctx, nil, day.HostOrgID)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if n := org.RecordingRetentionDays; n > 0 && now.Sub(m.Started) > time.Duration(n)*24*time.Hour {
+			if err := s.deleteRecording(ctx, day, now); err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			out.Deleted = append(out.Deleted, day.ID)
+			continue
+		}
+		if _, _, err := s.sync(ctx, day); err != nil && !apperr.IsKind(err, apperr.NotFound) {
+			errs = append(errs, err)
+			continue
+		}
+		out.Synced++
+	}
+	return out, errors.Join(errs...)
+}
+
+// deleteRecording removes a day's recording: assets (and their blobs), then the folder, then marks the
+// day's document (a crash part-way is finished by the next pass: the folder is still there).
+func (s *Service) deleteRecording(ctx context.Context, day *exchange.Day, now time.Time) error {
+	s.impMu.Lock()
+	defer s.impMu.Unlock()
+	d, err := s.load(ctx, day.ID)
+	if err != nil {
+		return err
+	}
+	for _, sg := range d.Segments {
+		if err := s.media.Delete(ctx, sg.AssetID); err != nil && !apperr.IsKind(err, apperr.NotFound) {
+			return err
+		}
+	}
+	if err := os.RemoveAll(s.dir(day.ID)); err != nil {
+		return err
+	}
+	return s.changedAll(ctx, []string{SummaryKind + "|" + day.ID}, func() error {
+		_, err := s.mutate(ctx, day.ID, func(d *dayDoc) (bool, error) {
+			t := now.UTC()
+			d.DeletedAt, d.Segments = &t, nil
+			d.LinkVersion++
+			return true, nil
+		})
+		return err
+	})
+}
+
+// Run calls Maintain every interval until ctx ends (the server's periodic job).
+func (s *Service) Run(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if res, err := s.Maintain(ctx, s.now()); err != nil {
+				s.log.Error("recording maintenance", "err", err)
+			} else if len(res.Deleted) > 0 {
+				s.log.Info("recordings deleted by retention", "days", res.Deleted)
+			}
+		}
+	}
+}

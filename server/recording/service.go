@@ -1,0 +1,266 @@
+package recording
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+
+	"github.com/teixit/teixit/server/apperr"
+	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/exchange"
+	"github.com/teixit/teixit/server/mediafile"
+	"github.com/teixit/teixit/server/organisation"
+	"github.com/teixit/teixit/server/store"
+)
+
+const colDays = "recording_days"
+
+// Read-model kinds.
+const (
+	SummaryKind  = "exchange_summary"
+	KeyPointKind = "key_point"
+)
+
+// Migrations returns this package's collections (number range 0045–0049).
+func Migrations() []store.Migration {
+	return []store.Migration{{Name: "0045_recording_days", Up: func(ctx context.Context, s *store.Store) error {
+		return s.CreateCollections(ctx, colDays)
+	}}}
+}
+
+// Days is what recordings need from exchange days.
+type Days interface {
+	Get(ctx context.Context, p *auth.Principal, id string) (*exchange.Day, error)
+	IsRegistered(ctx context.Context, dayID, userID string) (bool, error)
+}
+
+// Orgs is what recordings need from organisations: roles and the retention setting.
+type Orgs interface {
+	Role(ctx context.Context, orgID, userID string) (string, error)
+	Get(ctx context.Context, p *auth.Principal, id string) (*organisation.Organisation, error)
+}
+
+// Media is the media store the segments are imported into.
+type Media interface {
+	Import(ctx context.Context, in mediafile.ImportInput, r io.Reader) (*mediafile.Asset, error)
+	SetVisibility(ctx context.Context, id string, visibility []string) error
+	Delete(ctx context.Context, id string) error
+	SignedURL(ctx context.Context, id string, ttl time.Duration) (string, time.Time, error)
+	RevokeLinks(ctx context.Context, id string) error
+}
+
+// ReadModel indexes summaries and key points.
+type ReadModel interface {
+	Changed(ctx context.Context, kind, id string, write func() error) error
+}
+
+// Announcer tells the live room about key points and gives the session clock (server/live implements it;
+// server/app adapts it). Every method must be safe to call when no session is running.
+type Announcer interface {
+	AnnounceKeyPoint(dayID string, kp KeyPoint)
+	RetractKeyPoint(dayID, id string)
+	SessionClock(dayID string) (started time.Time, ok bool)
+}
+
+// Options configure the service.
+type Options struct {
+	// Dir is <data>/recordings: one media/recorder directory per day.
+	Dir string
+	// Secret signs private links (the server secret; links use their own prefix).
+	Secret string
+	// FFmpeg is the ffmpeg binary for downloads; "" looks it up on PATH, "off" always uses the chained-Ogg
+	// fallback.
+	FFmpeg string
+	// Render turns Markdown into sanitised HTML (practice.RenderMarkdown).
+	Render func(string) string
+	Logger *slog.Logger
+}
+
+// Service implements recordings, key points, summaries, redactions and retention.
+type Service struct {
+	s      *store.Store
+	days   Days
+	orgs   Orgs
+	media  Media
+	rm     ReadModel
+	opts   Options
+	ann    Announcer
+	now    func() time.Time
+	log    *slog.Logger
+	ffmpeg string
+	dl     chan struct{} // bounds concurrent ffmpeg runs
+	impMu  sync.Mutex    // serialises imports in this process (other nodes are made harmless by asset ids)
+}
+
+// NewService builds the service.
+func NewService(s *store.Store, days Days, orgs Orgs, media Media, rm ReadModel, o Options) *Service {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.Render == nil {
+		o.Render = func(string) string { return "" }
+	}
+	svc := &Service{s: s, days: days, orgs: orgs, media: media, rm: rm, opts: o, now: time.Now, log: o.Logger,
+		dl: make(chan struct{}, 2)}
+	svc.SetFFmpeg(o.FFmpeg)
+	return svc
+}
+
+// SetFFmpeg chooses the ffmpeg binary ("" looks on PATH; "off" forces the chained-Ogg fallback).
+func (s *Service) SetFFmpeg(path string) {
+	switch path {
+	case "off":
+		s.ffmpeg = ""
+	case "":
+		s.ffmpeg, _ = exec.LookPath("ffmpeg")
+	default:
+		s.ffmpeg = path
+	}
+}
+
+// SetAnnouncer connects the live room (nil: nobody is told, and key points use the recording's clock).
+func (s *Service) SetAnnouncer(a Announcer) { s.ann = a }
+
+// SetClock replaces time.Now (retention tests).
+func (s *Service) SetClock(now func() time.Time) { s.now = now }
+
+// errRecordingNotFound is every refusal to show a recording: unknown day, no recording, no access, bad or
+// revoked link all read the same, so nobody learns whether a private recording exists.
+var errRecordingNotFound = apperr.NotFoundf("The recording")
+
+var errSummaryNotFound = apperr.NotFoundf("The summary")
+
+func (s *Service) dir(dayID string) string { return filepath.Join(s.opts.Dir, dayID) }
+
+// load returns the day's outputs document; a day without one gets an empty document (not stored).
+func (s *Service) load(ctx context.Context, dayID string) (*dayDoc, error) {
+	var d dayDoc
+	err := store.Wrap("recording: get", s.s.C(colDays).FindOne(ctx, bson.M{"_id": dayID}).Decode(&d))
+	if errors.Is(err, store.ErrNotFound) {
+		return &dayDoc{ID: dayID}, nil
+	}
+	return &d, err
+}
+
+var errRetry = errors.New("recording: concurrent update")
+
+// mutate applies change to the day's document and stores it if nobody changed it meanwhile (retrying a few
+// times). change returns false to store nothing.
+func (s *Service) mutate(ctx context.Context, dayID string, change func(d *dayDoc) (bool, error)) (*dayDoc, error) {
+	for attempt := 0; attempt < 8; attempt++ {
+		d, err := s.load(ctx, dayID)
+		if err != nil {
+			return nil, err
+		}
+		ok, err := change(d)
+		if err != nil || !ok {
+			return d, err
+		}
+		v := d.Version
+		d.Version++
+		if v == 0 {
+			_, err = s.s.C(colDays).InsertOne(ctx, d)
+			if store.IsDuplicate(err) {
+				continue
+			}
+		} else {
+			var r *mongo.UpdateResult
+			r, err = s.s.C(colDays).ReplaceOne(ctx, bson.M{"_id": dayID, "version": v}, d)
+			if err == nil && r.MatchedCount == 0 {
+				continue
+			}
+		}
+		if err != nil {
+			return nil, store.Wrap("recording: save", err)
+		}
+		return d, nil
+	}
+	return nil, fmt.Errorf("recording: %s: %w", dayID, errRetry)
+}
+
+// who describes the caller's relation to a day.
+type who struct {
+	day        *exchange.Day
+	p          *auth.Principal
+	role       string // role in the host organisation, "" if none
+	registered bool
+}
+
+func (w who) signedIn() bool { return w.p != nil }
+
+// host: the host organisation's admins and platform admins (the room's host).
+func (w who) host() bool {
+	return w.p != nil && (w.p.PlatformAdmin || w.role == organisation.RoleAdmin)
+}
+
+// manager: host or moderator (the organisation's professionals).
+func (w who) manager() bool { return w.host() || w.role == organisation.RoleProfessional }
+
+// member: any role in the host organisation (or platform admin).
+func (w who) member() bool { return w.p != nil && (w.p.PlatformAdmin || w.role != "") }
+
+// participant: members and registered participants of the day.
+func (w who) participant() bool { return w.member() || w.registered }
+
+// canHear says whether the recording may be played by this caller.
+func (w who) canHear() bool {
+	switch w.day.RecordingVisibility {
+	case "public":
+		return true
+	case "members":
+		return w.member()
+	}
+	return w.host()
+}
+
+// canReadSummary says whether a published summary may be read.
+func (w who) canReadSummary() bool {
+	return w.day.SummaryVisibility == "public" || w.member()
+}
+
+// whoFor loads the day and the caller's relation to it. Unknown days are the caller's notFound error.
+func (s *Service) whoFor(ctx context.Context, p *auth.Principal, dayID string, notFound error) (who, error) {
+	if !store.ValidID(dayID) {
+		return who{}, notFound
+	}
+	d, err := s.days.Get(ctx, nil, dayID)
+	if apperr.IsKind(err, apperr.NotFound) {
+		return who{}, notFound
+	}
+	if err != nil {
+		return who{}, err
+	}
+	w := who{day: d, p: p}
+	if p == nil {
+		return w, nil
+	}
+	if w.role, err = s.orgs.Role(ctx, d.HostOrgID, p.UserID); err != nil {
+		return who{}, err
+	}
+	if w.role == "" && !p.PlatformAdmin {
+		if w.registered, err = s.days.IsRegistered(ctx, d.ID, p.UserID); err != nil {
+			return who{}, err
+		}
+	}
+	return w, nil
+}
+
+// visibilityFor is the media-store visibility of the day's segments.
+func visibilityFor(day *exchange.Day) []string {
+	switch day.RecordingVisibility {
+	case "public":
+		return []string{"public"}
+	case "members":
+		return []string{"org:" + day.HostOrgID}
+	}
+	return []string{} // none: host admins get signed links
+}

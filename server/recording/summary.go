@@ -1,0 +1,210 @@
+package recording
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/teixit/teixit/server/apperr"
+	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/exchange"
+)
+
+const maxSectionChars = 20000
+
+// draft builds the summary from the key points: one section per guide question (agenda order) listing its
+// key points in session order, each linked to its moment of the recording.
+func draft(day *exchange.Day, d *dayDoc) []sectionDoc {
+	kps := append([]keyPointDoc(nil), d.KeyPoints...)
+	sort.SliceStable(kps, func(i, j int) bool { return kps[i].At.Before(kps[j].At) })
+	out := make([]sectionDoc, len(day.Agenda))
+	for i := range out {
+		out[i] = sectionDoc{Question: i, KeyPoints: []string{}}
+	}
+	for _, k := range kps {
+		if k.Question < 0 || k.Question >= len(out) || d.hidden(k.At) {
+			continue
+		}
+		sec := &out[k.Question]
+		sec.Markdown += "- " + strings.ReplaceAll(k.Text, "\n", " ") + "\n"
+		sec.KeyPoints = append(sec.KeyPoints, k.ID)
+	}
+	return out
+}
+
+// sections returns the stored sections, completed with drafted ones for questions never saved.
+func sections(day *exchange.Day, d *dayDoc) []sectionDoc {
+	gen := draft(day, d)
+	if d.Summary == nil {
+		return gen
+	}
+	for _, sec := range d.Summary.Sections {
+		if sec.Question >= 0 && sec.Question < len(gen) {
+			gen[sec.Question] = sec
+		}
+	}
+	return gen
+}
+
+// view renders a summary: sanitised HTML, and moments resolved against the recording (offset, turn, page).
+func (s *Service) view(w who, d *dayDoc) *Summary {
+	out := &Summary{DayID: w.day.ID, Status: SummaryDraft, Visibility: w.day.SummaryVisibility, Sections: []Section{}, CanEdit: w.host()}
+	if d.Summary != nil {
+		out.Status, out.PublishedAt = d.Summary.Status, d.Summary.PublishedAt
+		t := d.Summary.UpdatedAt
+		out.UpdatedAt = &t
+	}
+	var turns []recTurn
+	m, err := s.readManifest(w.day.ID)
+	haveRec := err == nil && d.DeletedAt == nil
+	if haveRec {
+		turns = playable(m, d)
+	}
+	kps := map[string]keyPointDoc{}
+	for _, k := range d.KeyPoints {
+		kps[k.ID] = k
+	}
+	for _, sec := range sections(w.day, d) {
+		v := Section{Question: sec.Question, QuestionText: w.day.Agenda[sec.Question].Text, Markdown: sec.Markdown,
+			HTML: s.opts.Render(sec.Markdown), Moments: []Moment{}}
+		for _, id := range sec.KeyPoints {
+			k, ok := kps[id]
+			if !ok || d.hidden(k.At) {
+				continue
+			}
+			mo := Moment{KeyPointID: k.ID, Text: k.Text, AtMs: k.AtMs}
+			if haveRec {
+				mo.AtMs = max(0, k.At.Sub(m.Started).Milliseconds())
+				mo.URL = fmt.Sprintf("/exchange-days/%s/recording?t=%d", w.day.ID, mo.AtMs)
+				mo.Turn = turnAt(turns, mo.AtMs)
+			}
+			v.Moments = append(v.Moments, mo)
+		}
+		out.Sections = append(out.Sections, v)
+	}
+	return out
+}
+
+// turnAt is the playable turn being spoken at ms (0: none).
+func turnAt(turns []recTurn, ms int64) int {
+	for _, t := range turns {
+		if t.StartMS <= ms && ms <= *t.EndMS {
+			return t.seg.Number
+		}
+	}
+	return 0
+}
+
+// GetSummary returns the summary: the published one to those the day's setting allows (public, or members
+// of the host organisation); the draft only to the host's admins and professionals. Anyone else, and a day
+// with no summary yet, get the same "not found".
+func (s *Service) GetSummary(ctx context.Context, p *auth.Principal, dayID string) (*Summary, error) {
+	w, err := s.whoFor(ctx, p, dayID, errSummaryNotFound)
+	if err != nil {
+		return nil, err
+	}
+	d, err := s.load(ctx, w.day.ID)
+	if err != nil {
+		return nil, err
+	}
+	published := d.Summary != nil && d.Summary.Status == SummaryPublished
+	switch {
+	case w.manager():
+	case published && w.canReadSummary():
+	default:
+		return nil, errSummaryNotFound
+	}
+	return s.view(w, d), nil
+}
+
+func (s *Service) requireHost(ctx context.Context, p *auth.Principal, dayID, action string) (who, error) {
+	if p == nil {
+		return who{}, apperr.LoginRequired()
+	}
+	w, err := s.whoFor(ctx, p, dayID, errDayNotFound)
+	if err != nil {
+		return who{}, err
+	}
+	if !w.host() {
+		return who{}, apperr.Forbid("Only the host organisation's administrators can " + action + ".")
+	}
+	return w, nil
+}
+
+// PutSummary replaces the Markdown of the named questions' sections (host admins). A published summary
+// stays published with the new text.
+func (s *Service) PutSummary(ctx context.Context, p *auth.Principal, dayID string, in SummaryInput) (*Summary, error) {
+	w, err := s.requireHost(ctx, p, dayID, "edit the summary")
+	if err != nil {
+		return nil, err
+	}
+	f := map[string]string{}
+	seen := map[int]bool{}
+	if len(in.Sections) == 0 {
+		f["sections"] = "name at least one guide question's section"
+	}
+	for i, sec := range in.Sections {
+		switch {
+		case sec.Question == nil || *sec.Question < 0 || *sec.Question >= len(w.day.Agenda):
+			f[fmt.Sprintf("sections.%d.question", i)] = fmt.Sprintf("must be a guide question from 0 to %d", len(w.day.Agenda)-1)
+		case seen[*sec.Question]:
+			f[fmt.Sprintf("sections.%d.question", i)] = "appears twice"
+		default:
+			seen[*sec.Question] = true
+		}
+		if utf8.RuneCountInString(sec.Markdown) > maxSectionChars {
+			f[fmt.Sprintf("sections.%d.markdown", i)] = fmt.Sprintf("must be at most %d characters", maxSectionChars)
+		}
+	}
+	if err := apperr.Validation(f); err != nil {
+		return nil, err
+	}
+	var d *dayDoc
+	err = s.rm.Changed(ctx, SummaryKind, w.day.ID, func() error {
+		d, err = s.mutate(ctx, w.day.ID, func(d *dayDoc) (bool, error) {
+			secs := sections(w.day, d)
+			for _, sec := range in.Sections {
+				secs[*sec.Question].Markdown = strings.TrimSpace(sec.Markdown)
+			}
+			status := SummaryDraft
+			var pub = (*summaryDoc)(nil)
+			if d.Summary != nil {
+				status, pub = d.Summary.Status, d.Summary
+			}
+			d.Summary = &summaryDoc{Status: status, Sections: secs, UpdatedAt: s.now().UTC(), UpdatedBy: p.UserID}
+			if pub != nil {
+				d.Summary.PublishedAt = pub.PublishedAt
+			}
+			return true, nil
+		})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.view(w, d), nil
+}
+
+// PublishSummary publishes the summary (the saved draft, or the one drafted from the key points) to the
+// readers the day's summary setting names (host admins only).
+func (s *Service) PublishSummary(ctx context.Context, p *auth.Principal, dayID string) (*Summary, error) {
+	w, err := s.requireHost(ctx, p, dayID, "publish the summary")
+	if err != nil {
+		return nil, err
+	}
+	var d *dayDoc
+	err = s.rm.Changed(ctx, SummaryKind, w.day.ID, func() error {
+		d, err = s.mutate(ctx, w.day.ID, func(d *dayDoc) (bool, error) {
+			now := s.now().UTC()
+			d.Summary = &summaryDoc{Status: SummaryPublished, Sections: sections(w.day, d), UpdatedAt: now, UpdatedBy: p.UserID, PublishedAt: &now}
+			return true, nil
+		})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.view(w, d), nil
+}

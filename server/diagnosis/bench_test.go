@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 
 	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/diagnosis"
+	"github.com/teixit/teixit/server/testkit"
 )
 
 // BenchmarkContributionsList measures a diagnosis's contributions list with filters and a sort at
@@ -52,18 +54,18 @@ func BenchmarkContributionsList(b *testing.B) {
 		b.Fatalf("list: %d %s", r.Status, r.Body)
 	}
 	b.Run("api", func(b *testing.B) {
-		for b.Loop() {
+		testkit.TimeEach(b, func() {
 			if r := w.a.Do(nil, "GET", path, nil); r.Status != 200 {
 				b.Fatal(r.Status)
 			}
-		}
+		})
 	})
 	b.Run("api_signed_in", func(b *testing.B) { // adds one support lookup per item
-		for b.Loop() {
+		testkit.TimeEach(b, func() {
 			if r := w.a.Do(w.dani, "GET", path, nil); r.Status != 200 {
 				b.Fatal(r.Status)
 			}
-		}
+		})
 	})
 	b.Run("index_only", func(b *testing.B) {
 		req := search.ListRequest{Kind: diagnosis.KindContribution, Sort: "-supports", PerPage: 30, IDsOnly: true,
@@ -93,10 +95,56 @@ func BenchmarkContributionsList(b *testing.B) {
 		}
 	})
 	b.Run("dashboard", func(b *testing.B) {
-		for b.Loop() {
+		testkit.TimeEach(b, func() {
 			if r := w.a.Do(nil, "GET", w.diagPath+"/dashboard", nil); r.Status != 200 {
 				b.Fatal(r.Status)
 			}
+		})
+	})
+}
+
+// BenchmarkContributeConcurrent measures contributions accepted per second through the API while the same
+// residents toggle supports ("me too") on each other's contributions: every iteration posts one
+// contribution, supports an earlier one and takes the support back (three writes, each through the read
+// model's outbox). Run with -cpu to set the number of concurrent residents per core (RunParallel).
+func BenchmarkContributeConcurrent(b *testing.B) {
+	w := newWorld(b)
+	w.newDiagnosis(b, nil)
+	residents := []*testkit.Client{w.bea, w.cai, w.dani, w.eva, w.ona}
+	for i := range 11 { // 16 residents in all, registered before the clock starts (argon2 is slow on purpose)
+		residents = append(residents, w.a.Register(fmt.Sprintf("resident%02d@example.org", i), fmt.Sprintf("Resident %d", i)))
+	}
+	// Seed contributions so that supports always have a target written by someone else.
+	var seeds []string
+	for i, c := range residents {
+		seeds = append(seeds, w.id(b, w.a.Do(c, "POST", w.diagPath+"/contributions", map[string]any{
+			"kind": "need", "theme": "housing", "text": fmt.Sprintf("Necessitat inicial número %d del barri.", i)})))
+	}
+	var next atomic.Int64
+	var contribs testkit.Latencies // the contribution writes only; supports are the mixed-in load
+	b.SetParallelism(1)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		me := int(next.Add(1)-1) % len(residents)
+		c := residents[me]
+		target := seeds[(me+1)%len(seeds)]
+		i := 0
+		for pb.Next() {
+			i++
+			contribs.Time(func() {
+				if r := w.a.Do(c, "POST", w.diagPath+"/contributions", map[string]any{"kind": diagnosis.ContributionKinds[i%3],
+					"theme": "housing", "text": fmt.Sprintf("Aportació %d de la persona %d sobre l'habitatge.", i, me)}); r.Status != 201 {
+					b.Errorf("contribute: %d %s", r.Status, r.Body)
+				}
+			})
+			if r := w.a.Do(c, "POST", "/api/v1/contributions/"+target+"/support", nil); r.Status != 201 {
+				b.Errorf("support: %d %s", r.Status, r.Body)
+			}
+			if r := w.a.Do(c, "DELETE", "/api/v1/contributions/"+target+"/support", nil); r.Status != 200 {
+				b.Errorf("unsupport: %d %s", r.Status, r.Body)
+			}
 		}
 	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "contributions/s")
+	contribs.Report(b)
 }

@@ -73,6 +73,14 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 	clientOpts := options.Client().ApplyURI(uri).
 		SetServerSelectionTimeout(10 * time.Second).
 		SetTimeout(30 * time.Second)
+	if s.embedded != nil {
+		// FerretDB v1 applies an update ($inc, findAndModify, upsert) as a read followed by a write, not
+		// atomically: two connections updating the same document lose increments and NextSeq hands out the
+		// same number twice (TestConcurrentCountersAreAtomic). It runs one connection's commands in order, so
+		// one connection makes every operation atomic. SQLite has a single writer anyway; reads queue too,
+		// which costs concurrent reads little here (docs/foundation-benchmarks.md). MongoDB needs none of this.
+		clientOpts.SetMaxPoolSize(1)
+	}
 	client, err := mongo.Connect(ctx, clientOpts)
 	if err == nil {
 		err = client.Ping(ctx, nil)

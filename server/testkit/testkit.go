@@ -24,8 +24,14 @@ var (
 	dbMu        sync.Mutex
 )
 
-// Quiet is a logger that discards everything (tests assert on responses, not logs).
-func Quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+// Quiet is a logger that discards everything (tests assert on responses, not logs), unless TEIXIT_TEST_LOG
+// is set: then warnings and errors go to stderr (to see why a request failed while debugging).
+func Quiet() *slog.Logger {
+	if os.Getenv("TEIXIT_TEST_LOG") != "" {
+		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	return slog.New(slog.NewTextHandler(io.Discard, nil))
+}
 
 // Store returns a fresh, empty database on the test binary's embedded FerretDB (or on TEIXIT_TEST_MONGODB_URI
 // when set, to run the same tests against MongoDB). The database is dropped when the test ends.

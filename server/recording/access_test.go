@@ -25,9 +25,15 @@ type turnView struct {
 }
 
 type recView struct {
-	Turns        []turnView
-	ByQuestion   []struct{ Question int; Turns []int }
-	BySpeaker    []struct{ Speaker string; Turns []int }
+	Turns      []turnView
+	ByQuestion []struct {
+		Question int
+		Turns    []int
+	}
+	BySpeaker []struct {
+		Speaker string
+		Turns   []int
+	}
 	OwnTurnsOnly bool
 	CanManage    bool
 	DownloadURL  string

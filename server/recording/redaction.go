@@ -160,6 +160,7 @@ func (s *Service) confirm(ctx context.Context, w who, rid string) (*Redaction, e
 				}
 			}
 			d.Hidden = append(d.Hidden, spans...)
+			dropHiddenLines(d)
 			for i := range d.Redactions {
 				if d.Redactions[i].ID == rid {
 					now := s.now().UTC()
@@ -185,4 +186,27 @@ func (s *Service) changedAll(ctx context.Context, refs []string, write func() er
 	}
 	kind, id, _ := strings.Cut(refs[0], "|")
 	return s.rm.Changed(ctx, kind, id, func() error { return s.changedAll(ctx, refs[1:], write) })
+}
+
+// dropHiddenLines removes from a saved summary the lines drafted from key points that are now hidden (the
+// exact "- text" line the draft wrote) and their moments. Wording the host wrote themselves is theirs to
+// edit.
+func dropHiddenLines(d *dayDoc) {
+	if d.Summary == nil {
+		return
+	}
+	hidden := map[string]string{}
+	for _, k := range d.KeyPoints {
+		if d.hidden(k.At) {
+			hidden[k.ID] = "- " + strings.ReplaceAll(k.Text, "\n", " ")
+		}
+	}
+	for i := range d.Summary.Sections {
+		sec := &d.Summary.Sections[i]
+		for id, line := range hidden {
+			sec.Markdown = strings.ReplaceAll(sec.Markdown, line+"\n", "")
+			sec.Markdown = strings.TrimSuffix(sec.Markdown, line)
+			sec.KeyPoints = slices.DeleteFunc(sec.KeyPoints, func(k string) bool { return k == id })
+		}
+	}
 }

@@ -1,0 +1,86 @@
+package recording_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/teixit/teixit/media/recorder"
+	"github.com/teixit/teixit/server/testkit"
+)
+
+// TestRedactions: a speaker asks to remove their own turn (not others'), the host confirms, and the turn
+// leaves the manifest, the media store, the download and search (with the key point noted meanwhile).
+func TestRedactions(t *testing.T) {
+	f := newFixture(t, nil)
+	dir := filepath.Join(f.a.Config.DataDir, "recordings", f.day)
+	f.standardSession(t)
+	rec, red := f.base+"/recording", f.base+"/recording/redactions"
+	before := f.manifest(t, f.member, rec)
+	hostTurn, residentTurn := before.Turns[0], before.Turns[1]
+
+	// A key point noted while the resident spoke, and one outside any turn.
+	m, err := recorder.ReadManifest(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	during := m.Turns[1].StartedAt.Add(m.Turns[1].EndedAt.Sub(m.Turns[1].StartedAt) / 2)
+	f.a.Recordings.SetClock(func() time.Time { return during })
+	f.addKeyPoint(t, f.host, 1, "La Rosa explica el cas Trencaclosques del seu bloc")
+	f.a.Recordings.SetClock(func() time.Time { return m.Turns[2].EndedAt.Add(time.Minute) })
+	f.addKeyPoint(t, f.host, 1, "Conclusió Rodamon sobre els inquilins")
+	f.a.Recordings.SetClock(time.Now)
+	if r := f.a.Do(f.host, "POST", f.base+"/summary/publish", nil); r.Status != 200 {
+		t.Fatalf("publish: %d %s", r.Status, r.Body)
+	}
+
+	var req struct{ ID, Status string }
+	f.a.Run(t, []testkit.Scenario{
+		{Name: "anonymous", Method: "POST", Path: red, Body: map[string]any{"turns": []int{2}}, Status: 401},
+		{Name: "someone else's turn", As: f.resident, Method: "POST", Path: red, Body: map[string]any{"turns": []int{1}}, Status: 403},
+		{Name: "own and someone else's", As: f.resident, Method: "POST", Path: red, Body: map[string]any{"turns": []int{2, 3}}, Status: 403},
+		{Name: "a member, someone else's turn", As: f.member, Method: "POST", Path: red, Body: map[string]any{"turns": []int{1}}, Status: 403},
+		{Name: "a member, a turn that does not exist", As: f.member, Method: "POST", Path: red, Body: map[string]any{"turns": []int{42}}, Status: 400},
+		{Name: "no turns", As: f.resident, Method: "POST", Path: red, Body: map[string]any{"turns": []int{}}, Status: 400},
+		{Name: "an outsider learns nothing", As: f.outsider, Method: "POST", Path: red, Body: map[string]any{"turns": []int{1}}, Status: 404},
+	})
+	r := f.a.Do(f.resident, "POST", red, map[string]any{"turns": []int{residentTurn.Number}})
+	if r.Status != 201 {
+		t.Fatalf("own turn: %d %s", r.Status, r.Body)
+	}
+	r.JSON(t, &req)
+	if req.Status != "pending" {
+		t.Fatalf("request: %+v", req)
+	}
+	signed := f.manifest(t, f.resident, rec).Turns[0].URL
+	f.a.Run(t, []testkit.Scenario{
+		{Name: "pending: still listed", As: f.member, Method: "GET", Path: rec, Status: 200, Contains: []string{"Rosa Resident"}},
+		{Name: "the speaker sees their request", As: f.resident, Method: "GET", Path: red, Status: 200, Contains: []string{req.ID}},
+		{Name: "a member does not see it", As: f.member, Method: "GET", Path: red, Status: 200, NotContains: []string{req.ID}},
+		{Name: "the speaker cannot confirm", As: f.resident, Method: "POST", Path: red + "/" + req.ID + "/confirm", Status: 403},
+		{Name: "the moderator cannot confirm", As: f.moderator, Method: "POST", Path: red + "/" + req.ID + "/confirm", Status: 403},
+		{Name: "unknown request", As: f.host, Method: "POST", Path: red + "/nope/confirm", Status: 404},
+		{Name: "search finds the key point before", As: f.member, Method: "GET", Path: "/api/v1/search?q=Trencaclosques", Status: 200, Contains: []string{"key_point"}},
+		{Name: "the host confirms", As: f.host, Method: "POST", Path: red + "/" + req.ID + "/confirm", Status: 200, Contains: []string{`"status":"confirmed"`}},
+		{Name: "confirming twice is harmless", As: f.host, Method: "POST", Path: red + "/" + req.ID + "/confirm", Status: 200},
+		{Name: "gone from the manifest", As: f.member, Method: "GET", Path: rec, Status: 200, NotContains: []string{"Rosa Resident"}, Contains: []string{"Maria Member"}},
+		{Name: "the speaker no longer has turns there", As: f.resident, Method: "GET", Path: rec, Status: 404},
+		{Name: "gone from the media store", As: f.member, Method: "GET", Path: residentTurn.URL, Status: 404},
+		{Name: "its signed URL too", Method: "GET", Path: signed, Status: 404},
+		{Name: "others' turns still play", As: f.member, Method: "GET", Path: hostTurn.URL, Status: 200},
+		{Name: "gone from the key points", As: f.member, Method: "GET", Path: f.base + "/key-points", Status: 200, NotContains: []string{"Trencaclosques"}, Contains: []string{"Rodamon"}},
+		{Name: "gone from search", As: f.member, Method: "GET", Path: "/api/v1/search?q=Trencaclosques", Status: 200, NotContains: []string{"key_point", "exchange_summary"}},
+		{Name: "the rest still in search", As: f.member, Method: "GET", Path: "/api/v1/search?q=Rodamon", Status: 200, Contains: []string{"key_point"}},
+		{Name: "gone from the summary", Method: "GET", Path: f.base + "/summary", Status: 200, NotContains: []string{"Trencaclosques"}},
+		{Name: "the host removes any turn at once", As: f.host, Method: "POST", Path: red, Body: map[string]any{"turns": []int{hostTurn.Number}}, Status: 201, Contains: []string{`"status":"confirmed"`}},
+	})
+	if _, err := os.Stat(filepath.Join(dir, "seg-0002.ogg")); !os.IsNotExist(err) {
+		t.Errorf("the redacted segment file is still on disk: %v", err)
+	}
+	f.a.Recordings.SetFFmpeg("off")
+	r = f.a.Do(f.member, "GET", rec+"/download", nil)
+	if serials, _ := oggLinks(t, r.Body); r.Status != 200 || len(serials) != 1 {
+		t.Fatalf("download after redactions: %d, %d links", r.Status, len(serials))
+	}
+}

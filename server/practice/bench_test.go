@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 
 	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/practice"
+	"github.com/teixit/teixit/server/testkit"
 )
 
 // benchSize is how many practices the benchmarks load: TEIXIT_BENCH_PRACTICES (DESIGN.md asks for 100k
@@ -72,5 +74,66 @@ func BenchmarkPractices(b *testing.B) {
 		}
 	})
 	b.Run("get_one", func(b *testing.B) { get(b, "/api/v1/practices/bench000042") })
-	b.Run("related", func(b *testing.B) { get(b, "/api/v1/practices/bench000042/related") })
+	b.Run("related", func(b *testing.B) {
+		testkit.TimeEach(b, func() { get1(b, f, "/api/v1/practices/bench000042/related") })
+	})
+	// The practice page of a busy practice among them: a translation, three transfers and 1,000 comments.
+	page := busyPractice(b, f)
+	b.Run("page_with_translation_transfers_first_comments", func(b *testing.B) {
+		testkit.TimeEach(b, func() {
+			get1(b, f, page+"?lang=es")
+			get1(b, f, page+"/transfers")
+			get1(b, f, page+"/comments")
+		})
+	})
+	for _, part := range []string{"?lang=es", "/transfers", "/comments"} {
+		b.Run("page_part_"+strings.Trim(part, "?/="), func(b *testing.B) { testkit.TimeEach(b, func() { get1(b, f, page+part) }) })
+	}
+}
+
+func get1(b *testing.B, f *fixture, path string) {
+	if r := f.a.Do(nil, "GET", path, nil); r.Status != 200 {
+		b.Fatalf("%s: %d %s", path, r.Status, r.Body)
+	}
+}
+
+// busyPractice publishes the fixture's practice with a Spanish translation, has three other centres adopt
+// it, gives it 1,000 comments (written straight to the store, then indexed) and returns its API path.
+func busyPractice(b *testing.B, f *fixture) string {
+	ctx := context.Background()
+	base := "/api/v1/practices/" + f.pr
+	must := func(r *testkit.Response, want int) {
+		if r.Status != want {
+			b.Fatalf("%d %s", r.Status, r.Body)
+		}
+	}
+	must(f.a.Do(f.ana, "POST", base+"/publish", nil), 200)
+	must(f.a.Do(f.ana, "PUT", base+"/translations/es", map[string]any{"title": "Sesión grupal de acogida",
+		"summary": "Una primera acogida en grupo.", "steps": []map[string]string{{"title": "Convocatoria semanal"}}}), 200)
+	must(f.a.Do(f.bea, "POST", base+"/transfers", map[string]string{"organisationId": f.orgB}), 201)
+	for _, name := range []string{"Centre C", "Centre D"} {
+		org := createOrg(b, f.a, f.cai, name)
+		must(f.a.Do(f.cai, "POST", base+"/transfers", map[string]string{"organisationId": org}), 201)
+	}
+	at := time.Now().UTC().Add(-1000 * time.Minute)
+	var docs []any
+	for i := range 1000 {
+		docs = append(docs, bson.M{"_id": fmt.Sprintf("benchc%05d", i), "rev": 1, "targetKind": "practice", "targetId": f.pr,
+			"parentId": "", "authorId": f.cai.UserID, "text": fmt.Sprintf("Pregunta %d: com ho vau fer amb els horaris?", i),
+			"status": "published", "orgId": f.orgA, "public": true, "link": "/practices/" + f.pr, "reports": bson.A{},
+			"createdAt": at.Add(time.Duration(i) * time.Minute)})
+	}
+	if _, err := f.a.Store.C("comments").InsertMany(ctx, docs); err != nil {
+		b.Fatal(err)
+	}
+	if err := f.a.ReadModel.Rebuild(ctx, nil); err != nil {
+		b.Fatal(err)
+	}
+	var list struct{ Items []any }
+	r := f.a.Do(nil, "GET", base+"/comments", nil)
+	r.JSON(b, &list)
+	if len(list.Items) == 0 {
+		b.Fatalf("the busy practice lists no comments: %s", r.Body)
+	}
+	return base
 }

@@ -28,7 +28,7 @@ func (a *App) startRecordingJobs(ctx context.Context) {
 	if a.Live != nil {
 		a.Recordings.SetAnnouncer(liveAnnouncer{a.Live})
 	}
-	go a.Recordings.Run(ctx, time.Hour)
+	go a.Recordings.Run(ctx, 10*time.Minute)
 }
 
 // liveAnnouncer adapts server/live to what server/recording needs.

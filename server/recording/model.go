@@ -90,6 +90,9 @@ type summaryDoc struct {
 	UpdatedAt   time.Time    `bson:"updatedAt"`
 	UpdatedBy   string       `bson:"updatedBy"`
 	PublishedAt *time.Time   `bson:"publishedAt,omitempty"`
+	// IndexedVis is the day's summary setting when the summary was last announced to the read model: the
+	// maintenance pass re-announces summaries whose day changed it since.
+	IndexedVis string `bson:"indexedVis,omitempty"`
 }
 
 type sectionDoc struct {

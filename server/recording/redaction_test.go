@@ -27,7 +27,11 @@ func TestRedactions(t *testing.T) {
 	}
 	during := m.Turns[1].StartedAt.Add(m.Turns[1].EndedAt.Sub(m.Turns[1].StartedAt) / 2)
 	f.a.Recordings.SetClock(func() time.Time { return during })
-	f.addKeyPoint(t, f.host, 1, "La Rosa explica el cas Trencaclosques del seu bloc")
+	k := f.addKeyPoint(t, f.host, 1, "La Rosa explica el cas Trencaclosques del seu bloc")
+	// Stamped through server/live's SessionClock (wired by server/app): the recording's start.
+	if want := during.Sub(m.Started).Milliseconds(); k.AtMs != want {
+		t.Fatalf("key point at %d ms, want %d (the recording's clock)", k.AtMs, want)
+	}
 	f.a.Recordings.SetClock(func() time.Time { return m.Turns[2].EndedAt.Add(time.Minute) })
 	f.addKeyPoint(t, f.host, 1, "Conclusió Rodamon sobre els inquilins")
 	f.a.Recordings.SetClock(time.Now)
@@ -35,6 +39,9 @@ func TestRedactions(t *testing.T) {
 		t.Fatalf("publish: %d %s", r.Status, r.Body)
 	}
 
+	// The summary links the key point to the moment and the turn being spoken then.
+	f.a.Run(t, []testkit.Scenario{{Name: "moment in turn 2", Method: "GET", Path: f.base + "/summary", Status: 200,
+		Contains: []string{`"turn":2,"url":"/exchange-days/` + f.day + `/recording?t=`}}})
 	var req struct{ ID, Status string }
 	f.a.Run(t, []testkit.Scenario{
 		{Name: "anonymous", Method: "POST", Path: red, Body: map[string]any{"turns": []int{2}}, Status: 401},

@@ -17,23 +17,24 @@ type Sweep struct {
 	Deleted []string // days whose recordings retention deleted
 }
 
-// Maintain runs one pass over <data>/recordings at now: recordings older than their host organisation's
+// Maintain runs one pass at now: published summaries whose day changed its summary setting are re-indexed;
+// in <data>/recordings, recordings older than their host organisation's
 // retention (organisation.recordingRetentionDays > 0, counted from the recording's start) are deleted —
 // media assets and blobs, segment files, manifest — and the others get their closed segments imported.
 // Key points and the summary stay (their moments lose their links).
 func (s *Service) Maintain(ctx context.Context, now time.Time) (Sweep, error) {
 	var out Sweep
+	errs := []error{s.reindexSummaries(ctx)}
 	if s.opts.Dir == "" {
-		return out, nil
+		return out, errors.Join(errs...)
 	}
 	entries, err := os.ReadDir(s.opts.Dir)
 	if errors.Is(err, os.ErrNotExist) {
-		return out, nil
+		return out, errors.Join(errs...)
 	}
 	if err != nil {
-		return out, err
+		return out, errors.Join(append(errs, err)...)
 	}
-	var errs []error
 	for _, e := range entries {
 		if !e.IsDir() || !store.ValidID(e.Name()) {
 			continue
@@ -70,6 +71,51 @@ func (s *Service) Maintain(ctx context.Context, now time.Time) (Sweep, error) {
 		out.Synced++
 	}
 	return out, errors.Join(errs...)
+}
+
+// reindexSummaries re-announces published summaries whose day's summary setting changed since they were
+// indexed (exchange days do not tell this package when their settings change; reads check the current
+// setting, so only search can lag, until this pass).
+func (s *Service) reindexSummaries(ctx context.Context) error {
+	var stale []string
+	err := store.Each(ctx, s.s, colDays, func(d *dayDoc) error {
+		if d.Summary == nil || d.Summary.Status != SummaryPublished {
+			return nil
+		}
+		day, err := s.days.Get(ctx, nil, d.ID)
+		if apperr.IsKind(err, apperr.NotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if day.SummaryVisibility != d.Summary.IndexedVis {
+			stale = append(stale, d.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, id := range stale {
+		day, err := s.days.Get(ctx, nil, id)
+		if err != nil {
+			return err
+		}
+		if err := s.rm.Changed(ctx, SummaryKind, id, func() error {
+			_, err := s.mutate(ctx, id, func(d *dayDoc) (bool, error) {
+				if d.Summary == nil {
+					return false, nil
+				}
+				d.Summary.IndexedVis = day.SummaryVisibility
+				return true, nil
+			})
+			return err
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // deleteRecording removes a day's recording: assets (and their blobs), then the folder, then marks the

@@ -175,7 +175,7 @@ func (s *Service) PutSummary(ctx context.Context, p *auth.Principal, dayID strin
 			}
 			d.Summary = &summaryDoc{Status: status, Sections: secs, UpdatedAt: s.now().UTC(), UpdatedBy: p.UserID}
 			if pub != nil {
-				d.Summary.PublishedAt = pub.PublishedAt
+				d.Summary.PublishedAt, d.Summary.IndexedVis = pub.PublishedAt, w.day.SummaryVisibility
 			}
 			return true, nil
 		})
@@ -198,7 +198,8 @@ func (s *Service) PublishSummary(ctx context.Context, p *auth.Principal, dayID s
 	err = s.rm.Changed(ctx, SummaryKind, w.day.ID, func() error {
 		d, err = s.mutate(ctx, w.day.ID, func(d *dayDoc) (bool, error) {
 			now := s.now().UTC()
-			d.Summary = &summaryDoc{Status: SummaryPublished, Sections: sections(w.day, d), UpdatedAt: now, UpdatedBy: p.UserID, PublishedAt: &now}
+			d.Summary = &summaryDoc{Status: SummaryPublished, Sections: sections(w.day, d), UpdatedAt: now, UpdatedBy: p.UserID,
+				PublishedAt: &now, IndexedVis: w.day.SummaryVisibility}
 			return true, nil
 		})
 		return err

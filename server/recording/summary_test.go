@@ -1,6 +1,7 @@
 package recording_test
 
 import (
+	"context"
 	"strings"
 	"sync"
 	"testing"
@@ -127,5 +128,14 @@ func TestMembersOnlySummary(t *testing.T) {
 		{Name: "search, anonymous", Method: "GET", Path: "/api/v1/search?q=Ximpleria", Status: 200, NotContains: []string{"exchange_summary"}},
 		{Name: "search, other organisation", As: f.ot, Method: "GET", Path: "/api/v1/search?q=Ximpleria", Status: 200, NotContains: []string{"exchange_summary"}},
 		{Name: "search, member", As: f.member, Method: "GET", Path: "/api/v1/search?q=Ximpleria", Status: 200, Contains: []string{"exchange_summary"}},
+		{Name: "the host makes summaries public", As: f.host, Method: "PATCH", Path: f.base, Body: map[string]string{"summaryVisibility": "public"}, Status: 200},
+		{Name: "read at once", Method: "GET", Path: sum, Status: 200, Contains: []string{"Ximpleria"}},
+	})
+	// Search follows after the maintenance pass re-announces the summary.
+	if _, err := f.a.Recordings.Maintain(context.Background(), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	f.a.Run(t, []testkit.Scenario{
+		{Name: "search, anonymous, once public", Method: "GET", Path: "/api/v1/search?q=Ximpleria", Status: 200, Contains: []string{"exchange_summary"}},
 	})
 }

@@ -253,6 +253,54 @@ describe('exchange days and the live room', () => {
     await guest.getByTestId('floor-state').filter({ hasText: 'You have the floor' }).waitFor();
   });
 
+  it('the host records: everyone is told, the speaker is asked and agrees, key points and who speaks appear', async () => {
+    await host.getByTestId('live-recording').filter({ hasText: 'not being recorded' }).waitFor();
+    await host.getByTestId('live-recording-toggle').click();
+    await host.getByTestId('live-recording').filter({ hasText: 'This session is being recorded.' }).waitFor();
+    assert.match(await host.getByTestId('live-recording-toggle').textContent(), /Stop recording/);
+    await guest.getByTestId('live-recording').filter({ hasText: 'This session is being recorded.' }).waitFor();
+    assert.equal(await guest.getByTestId('live-recording-toggle').count(), 0, 'only the host starts and stops the recording');
+
+    // The recording started during the participant's turn: they are asked, in plain words, and No would still
+    // let them speak.
+    const dialog = guest.getByTestId('live-consent-dialog');
+    await dialog.waitFor();
+    assert.match(await dialog.textContent(), /Your turn will be recorded\. Do you agree\?[\s\S]*you keep the floor/);
+    assert.equal(await guest.evaluate(() => document.activeElement?.dataset.testid), 'live-consent-yes', 'the question takes focus');
+    await checkPage(guest, 'room-consent', { idle: false });
+    await guest.getByTestId('live-consent-yes').click();
+    await dialog.waitFor({ state: 'hidden' });
+    await guest.getByTestId('live-my-recording').filter({ hasText: 'Your turn is being recorded.' }).waitFor();
+    const dani = host.getByTestId('live-participant').filter({ hasText: 'Dani Rius' });
+    await dani.getByTestId('live-participant-consent').filter({ hasText: 'agreed to be recorded' }).waitFor();
+    await guest.getByTestId('hearing-status').filter({ hasText: 'Everyone hears you' }).waitFor();
+
+    // Who is speaking, in words, from the room's speaking flags. The fake microphone only beeps for a few
+    // milliseconds each half second, too short for the SFU's audio-level hysteresis, so the participant's page
+    // reports its level with the protocol's own "speaking" message (what clients without RFC 6464 do).
+    await host.getByTestId('live-speaking').filter({ hasText: 'Nobody is speaking right now.' }).waitFor();
+    await guest.evaluate(() => window.__teixitLiveSession.send('speaking', { level: 10 }));
+    await host.getByTestId('live-speaking').filter({ hasText: 'Dani Rius is speaking.' }).waitFor();
+    await guest.getByTestId('live-speaking').filter({ hasText: 'You are speaking.' }).waitFor();
+    await guest.evaluate(() => window.__teixitLiveSession.send('speaking', { level: 127 }));
+    await host.getByTestId('live-speaking').filter({ hasText: 'Nobody is speaking right now.' }).waitFor();
+
+    // Key points: the host notes one for the current question (POST .../key-points, server/recording) and
+    // everyone sees it appear through the room.
+    await host.getByLabel(/Key point for question 1/).fill('Ask the neighbours’ association before the bank.');
+    await host.getByTestId('live-keypoint-add').click();
+    await guest.getByTestId('live-keypoint').filter({ hasText: 'Ask the neighbours’ association before the bank.' }).waitFor();
+    await host.getByTestId('live-keypoint').filter({ hasText: 'Ask the neighbours’ association' }).waitFor();
+    assert.equal(await host.getByTestId('live-keypoint-input').inputValue(), '', 'the box empties for the next one');
+    assert.equal(await guest.getByTestId('live-keypoint-form').count(), 0, 'participants read key points, they do not write them');
+    await checkPage(host, 'room-host-recording', { idle: false });
+    await checkPage(guest, 'room-guest-recorded', { idle: false });
+
+    await host.getByTestId('live-recording-toggle').click();
+    await guest.getByTestId('live-recording').filter({ hasText: 'The recording has stopped.' }).waitFor();
+    await guest.getByTestId('live-my-recording').waitFor({ state: 'detached' });
+  });
+
   it('chat lines are shown and read out; the floor is given back; people leave', async () => {
     await guest.getByLabel('Your message').fill('Thank you, I will be brief.');
     await guest.getByTestId('live-chat-send').click();
@@ -270,6 +318,22 @@ describe('exchange days and the live room', () => {
     await guest.getByTestId('live-leave').click();
     await guest.waitForURL(/\/exchange-days\/[^/]+$/);
     await host.getByTestId('live-participant').filter({ hasText: dani.name }).waitFor({ state: 'detached' });
+
+    // The participant comes back; the host ends the session for everyone after confirming.
+    await guest.getByTestId('exchange-join-live').click();
+    await guest.getByTestId('mic-result').filter({ hasText: 'We can hear you' }).waitFor();
+    await guest.getByTestId('live-join').click();
+    await host.getByTestId('live-participant').filter({ hasText: dani.name }).waitFor();
+    assert.equal(await guest.getByTestId('live-end').count(), 0, 'only the host can end the session');
+    await host.getByTestId('live-end').click();
+    await host.getByTestId('live-end-dialog').filter({ hasText: 'End the session for everyone?' }).waitFor();
+    await host.getByTestId('live-end-dialog-confirm').click();
+    await guest.getByTestId('live-ended').filter({ hasText: 'The host ended the session for everyone.' }).waitFor();
+    await host.getByTestId('live-ended').waitFor();
+    await guest.waitForFunction(() => /The host ended the session/.test(document.querySelector('[data-testid="live-region"]')?.textContent ?? ''));
+    await checkPage(guest, 'room-ended', { idle: false });
+    await guest.getByTestId('live-leave').click();
+    await guest.waitForURL(/\/exchange-days\/[^/]+$/);
     await host.getByTestId('live-leave').click();
     await host.waitForURL(/\/exchange-days\/[^/]+$/);
 

@@ -2,7 +2,7 @@
 // the microphone attached only while the person may be heard, and rejoining with the resume token.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { get } from 'svelte/store';
-import { LiveSession, canBeHeard, queuePlace, type LiveEvent, type LiveParticipant } from './liveSession';
+import { LiveSession, canBeHeard, endedKind, needsConsent, queuePlace, type LiveEvent, type LiveParticipant } from './liveSession';
 import { participantState } from './liveWords';
 
 class FakeSocket {
@@ -101,6 +101,47 @@ describe('live session', () => {
     expect(pcs[0].sender.track).toBeNull();
   });
 
+  it('follows the recording notice and asks for consent only while holding the floor during a recording', () => {
+    const events: LiveEvent[] = [];
+    const s = start(events);
+    sockets[0].receive('welcome', { you: 'me', role: 'listener', resumeToken: 't', room: { participants: [person({ id: 'me' })], queue: [], question: 0, questions: 1, chat: [], recording: true, keyPoints: [] } });
+    expect(get(s.state).recording).toBe(true);
+    expect(needsConsent(get(s.state))).toBe(false); // not holding the floor
+    sockets[0].receive('participant', person({ id: 'me', role: 'speaker', hasFloor: true }));
+    expect(needsConsent(get(s.state))).toBe(true);
+    s.recordingConsent(false);
+    expect(sockets[0].sent.at(-1)).toMatchObject({ type: 'recording_consent', payload: { consent: false } });
+    sockets[0].receive('participant', person({ id: 'me', role: 'speaker', hasFloor: true, consent: 'declined' }));
+    expect(needsConsent(get(s.state))).toBe(false);
+    sockets[0].receive('recording', { on: false });
+    expect(get(s.state).recording).toBe(false);
+    expect(events).toContainEqual({ type: 'recording', on: false });
+    // Recording starting during a turn not yet answered asks then.
+    sockets[0].receive('participant', person({ id: 'me', role: 'speaker', hasFloor: true }));
+    expect(needsConsent(get(s.state))).toBe(false);
+    sockets[0].receive('recording', { on: true });
+    expect(needsConsent(get(s.state))).toBe(true);
+    // Hosts and moderators are never asked.
+    sockets[0].receive('participant', person({ id: 'me', role: 'moderator', hasFloor: true }));
+    expect(needsConsent(get(s.state))).toBe(false);
+  });
+
+  it('adds, replaces and removes key points as they are announced', () => {
+    const s = start();
+    welcome(sockets[0]);
+    sockets[0].receive('key_point', { id: 'k1', question: 0, text: 'One', atMs: 10, author: 'Rita' });
+    sockets[0].receive('key_point', { id: 'k2', question: 1, text: 'Two', atMs: 20, author: 'Rita' });
+    sockets[0].receive('key_point', { id: 'k1', question: 0, text: 'One, edited', atMs: 10, author: 'Rita' });
+    sockets[0].receive('key_point_removed', { id: 'k2' });
+    expect(get(s.state).keyPoints.map((k) => k.text)).toEqual(['One, edited']);
+  });
+
+  it('tells why the session ended', () => {
+    expect(endedKind('removed by a moderator')).toBe('removed');
+    expect(endedKind('ended by the host')).toBe('host');
+    expect(endedKind('the session is over')).toBe('over');
+  });
+
   it('keeps the queue, chat and participants as the server sends them', () => {
     const s = start();
     welcome(sockets[0]);
@@ -148,7 +189,9 @@ describe('live session', () => {
 describe('what the room says about people', () => {
   it('names one state per person, most important first', () => {
     expect(participantState(person({ connected: false, hasFloor: true }))).toBe('away');
-    expect(participantState(person({ hasFloor: true }))).toBe('speaking');
+    expect(participantState(person({ hasFloor: true }))).toBe('hasFloor');
+    expect(participantState(person({ hasFloor: true, speaking: true }))).toBe('speaking');
+    expect(participantState(person({ role: 'host', speaking: true }))).toBe('speaking');
     expect(participantState(person({ hasFloor: true, muted: true }))).toBe('muted');
     expect(participantState(person({ handRaised: true }))).toBe('handRaised');
     expect(participantState(person({ role: 'moderator' }))).toBe('micOn');

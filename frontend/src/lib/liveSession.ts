@@ -16,6 +16,17 @@ export interface LiveParticipant {
   muted: boolean;
   speaking: boolean;
   connected: boolean;
+  /** The answer to "may your turn be recorded?" for the current or last turn; absent when not asked since the floor was last given. */
+  consent?: 'agreed' | 'declined';
+}
+
+/** A key point the note-taker wrote for a guide question (0-based); atMs counts from the session's start. */
+export interface KeyPoint {
+  id: string;
+  question: number;
+  text: string;
+  atMs: number;
+  author: string;
 }
 
 export interface QueueEntry {
@@ -42,6 +53,9 @@ export interface LiveState {
   question: number;
   questions: number;
   chat: ChatLine[];
+  /** The host is recording the session (everyone is told in words). */
+  recording: boolean;
+  keyPoints: KeyPoint[];
   endedReason: string;
   /** True when the microphone is attached to the connection: others can hear this person. */
   sending: boolean;
@@ -54,6 +68,8 @@ export type LiveEvent =
   | { type: 'question'; index: number }
   | { type: 'error'; code: string; message: string }
   | { type: 'reconnected' }
+  | { type: 'recording'; on: boolean }
+  | { type: 'keyPoint'; keyPoint: KeyPoint }
   | { type: 'ended'; reason: string };
 
 export interface LiveOptions {
@@ -77,13 +93,29 @@ const MAX_CHAT = 200;
 export const MANAGING_ROLES: LiveRole[] = ['host', 'moderator'];
 
 function emptyState(): LiveState {
-  return { status: 'connecting', me: '', role: 'listener', participants: [], queue: [], floor: '', question: 0, questions: 0, chat: [], endedReason: '', sending: false };
+  return { status: 'connecting', me: '', role: 'listener', participants: [], queue: [], floor: '', question: 0, questions: 0, chat: [], recording: false, keyPoints: [], endedReason: '', sending: false };
 }
 
 /** Whether the person's sound goes out: host and moderators unless muted, anybody else while holding the floor. */
 export function canBeHeard(p: LiveParticipant | undefined): boolean {
   if (!p || p.muted) return false;
   return MANAGING_ROLES.includes(p.role) || p.hasFloor;
+}
+
+/**
+ * Whether to ask this person "may your turn be recorded?": they hold the floor while the session is being
+ * recorded, are not a host or moderator (always recorded), and have not answered since the floor was given.
+ */
+export function needsConsent(s: LiveState): boolean {
+  const me = s.participants.find((p) => p.id === s.me);
+  return !!me && s.recording && me.hasFloor && !MANAGING_ROLES.includes(me.role) && !me.consent;
+}
+
+/** Why the session ended for this person, from the server's reason. */
+export function endedKind(reason: string): 'removed' | 'host' | 'over' {
+  if (reason.startsWith('removed')) return 'removed';
+  if (reason === 'ended by the host') return 'host';
+  return 'over';
 }
 
 /** 1-based place in the queue, or 0 when not waiting. */
@@ -186,7 +218,10 @@ export class LiveSession {
     const p = (msg.payload ?? {}) as Record<string, unknown>;
     switch (msg.type) {
       case 'welcome': {
-        const room = p.room as { participants?: LiveParticipant[]; queue?: QueueEntry[]; floor?: string; question?: number; questions?: number; chat?: ChatLine[] };
+        const room = p.room as {
+          participants?: LiveParticipant[]; queue?: QueueEntry[]; floor?: string; question?: number; questions?: number; chat?: ChatLine[];
+          recording?: boolean; keyPoints?: KeyPoint[];
+        };
         const wasResuming = this.resuming;
         this.resuming = false;
         this.resumeToken = String(p.resumeToken ?? '');
@@ -194,7 +229,7 @@ export class LiveSession {
         this.store.set({
           status: 'joined', me: String(p.you), role: p.role as LiveRole, participants: room.participants ?? [], queue: room.queue ?? [],
           floor: room.floor ?? '', question: room.question ?? 0, questions: room.questions ?? 0, chat: (room.chat ?? []).slice(-MAX_CHAT),
-          endedReason: '', sending: false,
+          recording: !!room.recording, keyPoints: room.keyPoints ?? [], endedReason: '', sending: false,
         });
         if (wasResuming) this.opts.onevent?.({ type: 'reconnected' });
         break;
@@ -233,6 +268,24 @@ export class LiveSession {
         this.opts.onevent?.({ type: 'chat', line });
         break;
       }
+      case 'recording': {
+        const on = !!p.on;
+        this.store.update((s) => ({ ...s, recording: on }));
+        this.opts.onevent?.({ type: 'recording', on });
+        break;
+      }
+      case 'key_point': {
+        const kp = p as unknown as KeyPoint;
+        this.store.update((s) => {
+          const i = s.keyPoints.findIndex((k) => k.id === kp.id);
+          return { ...s, keyPoints: i < 0 ? [...s.keyPoints, kp] : s.keyPoints.map((k, j) => (j === i ? kp : k)) };
+        });
+        this.opts.onevent?.({ type: 'keyPoint', keyPoint: kp });
+        break;
+      }
+      case 'key_point_removed':
+        this.store.update((s) => ({ ...s, keyPoints: s.keyPoints.filter((k) => k.id !== p.id) }));
+        break;
       case 'offer':
         this.enqueue(() => this.answer(String(p.sdp)));
         break;
@@ -367,6 +420,14 @@ export class LiveSession {
   }
   chat(text: string): void {
     this.send('chat', { text });
+  }
+  /** Answers "may your turn be recorded?" (no still keeps the floor). */
+  recordingConsent(consent: boolean): void {
+    this.send('recording_consent', { consent });
+  }
+  /** Ends the session for everyone (host only). */
+  end(): void {
+    this.send('end');
   }
 
   /** Leaves for good and lets go of the connection (the microphone belongs to the lobby). */

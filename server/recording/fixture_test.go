@@ -21,7 +21,7 @@ type fixture struct {
 	host, moderator, member, resident, outsider, ot *testkit.Client
 }
 
-func newFixture(t *testing.T, extra map[string]any) *fixture {
+func newFixture(t testing.TB, extra map[string]any) *fixture {
 	t.Helper()
 	a := testkit.NewApp(t)
 	f := &fixture{a: a}

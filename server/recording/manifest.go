@@ -164,6 +164,9 @@ func (s *Service) Get(ctx context.Context, p *auth.Principal, dayID, token strin
 	if err != nil {
 		return nil, err
 	}
+	if !ok && p == nil {
+		return nil, errRecordingNotFound
+	}
 	m, d, err := s.sync(ctx, w.day)
 	if err != nil {
 		return nil, err

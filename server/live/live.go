@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/contrib/websocket"
@@ -64,6 +65,26 @@ type Service struct {
 
 	recMu sync.Mutex
 	recs  map[string]*recorder.Recorder // by day ID, created at the day's first session or recording request
+
+	raps atomic.Pointer[rapporteursBox]
+}
+
+// Rapporteurs tells whether a user is an exchange day's named rapporteur (the note-taker, kept by
+// server/recording). Such a registered participant joins the room with the role "rapporteur" instead of
+// "listener", so the room gives them the key point box; the floor rules treat them as a listener.
+type Rapporteurs interface {
+	IsRapporteur(ctx context.Context, dayID, userID string) bool
+}
+
+type rapporteursBox struct{ r Rapporteurs }
+
+// SetRapporteurs plugs in the rapporteur check (at start-up, once both services exist); nil turns it off.
+func (s *Service) SetRapporteurs(r Rapporteurs) {
+	if r == nil {
+		s.raps.Store(nil)
+		return
+	}
+	s.raps.Store(&rapporteursBox{r})
 }
 
 // New starts the SFU (and the TURN relay unless disabled).
@@ -142,7 +163,11 @@ func (s *Service) Join() fiber.Handler {
 		if !websocket.IsWebSocketUpgrade(c) {
 			return apperr.New(apperr.Invalid, "websocket_required", "Open this address as a WebSocket (the live session page does this).")
 		}
-		c.Locals(admissionKey, &admitted{adm: adm, user: sfu.ParticipantInfo{UserID: p.UserID, DisplayName: p.Name, Role: room.Role(adm.Role)}})
+		role := room.Role(adm.Role)
+		if b := s.raps.Load(); b != nil && role == room.Listener && b.r.IsRapporteur(c.UserContext(), adm.DayID, p.UserID) {
+			role = room.Rapporteur
+		}
+		c.Locals(admissionKey, &admitted{adm: adm, user: sfu.ParticipantInfo{UserID: p.UserID, DisplayName: p.Name, Role: role}})
 		return upgrade(c)
 	}
 }

@@ -199,3 +199,27 @@ func TestRoomEndFinishesTheRecording(t *testing.T) {
 		t.Fatalf("second session did not append on the same clock: %+v", m)
 	}
 }
+
+// rapporteurIs names one user as every day's rapporteur, as server/recording would for its day.
+type rapporteurIs string
+
+func (r rapporteurIs) IsRapporteur(_ context.Context, _, userID string) bool {
+	return string(r) == userID
+}
+
+// TestRapporteurRole: the day's named rapporteur joins as "rapporteur" (and the host stays host).
+func TestRapporteurRole(t *testing.T) {
+	f := setup(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	f.a.Live.SetRapporteurs(rapporteurIs(f.participant.UserID))
+	defer f.a.Live.SetRapporteurs(nil)
+	host := joinAs(t, ctx, f, f.host, false)
+	if w := host.next(signal.TypeWelcome, nil).Payload.(*signal.Welcome); w.Role != "host" {
+		t.Fatalf("host joined as %q", w.Role)
+	}
+	pep := joinAs(t, ctx, f, f.participant, false)
+	if w := pep.next(signal.TypeWelcome, nil).Payload.(*signal.Welcome); w.Role != "rapporteur" {
+		t.Fatalf("the rapporteur joined as %q", w.Role)
+	}
+}

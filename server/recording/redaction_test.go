@@ -91,3 +91,24 @@ func TestRedactions(t *testing.T) {
 		t.Fatalf("download after redactions: %d, %d links", r.Status, len(serials))
 	}
 }
+
+// TestPersonalData: the export lists a person's recorded turns, key points and removal requests; deleting
+// the account keeps the key points' text without their author and clears them as rapporteur.
+func TestPersonalData(t *testing.T) {
+	f := newFixture(t, nil)
+	f.standardSession(t)
+	if r := f.a.Do(f.host, "PUT", f.base+"/rapporteur", map[string]string{"userId": f.resident.UserID}); r.Status != 204 {
+		t.Fatalf("rapporteur: %d %s", r.Status, r.Body)
+	}
+	f.addKeyPoint(t, f.resident, 0, "Nota de la relatora Esquirol")
+	if r := f.a.Do(f.resident, "POST", f.base+"/recording/redactions", map[string]any{"turns": []int{2}}); r.Status != 201 {
+		t.Fatalf("redaction: %d %s", r.Status, r.Body)
+	}
+	f.a.Run(t, []testkit.Scenario{
+		{Name: "export", As: f.resident, Method: "GET", Path: "/api/v1/me/export", Status: 200,
+			Contains: []string{`"recordings"`, "Esquirol", `"recordedTurns":[{"dayId":"` + f.day + `","number":2`, `"redactionRequests":[{`}},
+		{Name: "delete the account", As: f.resident, Method: "DELETE", Path: "/api/v1/me", Status: 204},
+		{Name: "the key point stays, without its author", As: f.member, Method: "GET", Path: f.base + "/key-points", Status: 200,
+			Contains: []string{"Esquirol", `"author":""`}, NotContains: []string{"Rosa Resident", f.resident.UserID}},
+	})
+}

@@ -110,7 +110,7 @@ describe('live session', () => {
     sockets[0].receive('participant', person({ id: 'me', role: 'speaker', hasFloor: true }));
     expect(needsConsent(get(s.state))).toBe(true);
     s.recordingConsent(false);
-    expect(sockets[0].sent.at(-1)).toMatchObject({ type: 'recording_consent', payload: { consent: false } });
+    expect(sockets[0].sent[sockets[0].sent.length - 1]).toMatchObject({ type: 'recording_consent', payload: { consent: false } });
     sockets[0].receive('participant', person({ id: 'me', role: 'speaker', hasFloor: true, consent: 'declined' }));
     expect(needsConsent(get(s.state))).toBe(false);
     sockets[0].receive('recording', { on: false });
@@ -134,6 +134,8 @@ describe('live session', () => {
     sockets[0].receive('key_point', { id: 'k1', question: 0, text: 'One, edited', atMs: 10, author: 'Rita' });
     sockets[0].receive('key_point_removed', { id: 'k2' });
     expect(get(s.state).keyPoints.map((k) => k.text)).toEqual(['One, edited']);
+    s.mergeKeyPoints([{ id: 'k0', question: 0, text: 'Earlier', atMs: 5, author: 'Rita' }, { id: 'k1', question: 0, text: 'stale', atMs: 10, author: 'Rita' }]);
+    expect(get(s.state).keyPoints.map((k) => k.text)).toEqual(['Earlier', 'One, edited']);
   });
 
   it('tells why the session ended', () => {

@@ -425,6 +425,18 @@ export class LiveSession {
   recordingConsent(consent: boolean): void {
     this.send('recording_consent', { consent });
   }
+  /**
+   * Adds key points noted before this room opened (an earlier session of the day, from the REST list); those
+   * the room already announced win, and the list stays in session-time order.
+   */
+  mergeKeyPoints(earlier: KeyPoint[]): void {
+    this.store.update((s) => {
+      const known = new Set(s.keyPoints.map((k) => k.id));
+      const added = earlier.filter((k) => !known.has(k.id));
+      if (added.length === 0) return s;
+      return { ...s, keyPoints: [...s.keyPoints, ...added].sort((a, b) => a.atMs - b.atMs) };
+    });
+  }
   /** Ends the session for everyone (host only). */
   end(): void {
     this.send('end');

@@ -205,14 +205,15 @@ export class ApiClient {
     const headers: Record<string, string> = { Accept: 'application/json' };
     const lang = this.language();
     if (lang) headers['Accept-Language'] = lang;
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const form = typeof FormData !== 'undefined' && body instanceof FormData;
+    if (body !== undefined && !form) headers['Content-Type'] = 'application/json';
     if (UNSAFE.has(method.toUpperCase()) && this.csrfToken) headers['X-CSRF-Token'] = this.csrfToken;
     let res: Response;
     try {
       res = await this.fetchImpl(this.base + path, {
         method: method.toUpperCase(),
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: body === undefined ? undefined : form ? (body as FormData) : JSON.stringify(body),
         credentials: 'same-origin',
       });
     } catch (err) {
@@ -236,6 +237,13 @@ export class ApiClient {
   }
   patch<T>(path: string, body: unknown): Promise<T> {
     return this.request<T>('PATCH', path, body);
+  }
+  put<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>('PUT', path, body);
+  }
+  /** Sends a multipart form (file uploads); the browser sets its Content-Type with the boundary. */
+  upload<T>(path: string, form: FormData): Promise<T> {
+    return this.request<T>('POST', path, form);
   }
   del(path: string): Promise<void> {
     return this.request<void>('DELETE', path);

@@ -17,6 +17,15 @@ export const LANGUAGE_NAMES: Record<Language, string> = { ca: 'Català', es: 'Es
 
 export const catalogs: Record<Language, Catalog> = { ca, es, it, en };
 
+/**
+ * Adds the catalogs of a part of the app that loads on demand (src/i18n/<part>/<lang>.json, imported by that
+ * part's code), so its strings travel with its code instead of weighing on the first page. Called when the
+ * part's module is evaluated, before any of its components render. Keys must not repeat the main catalogs'.
+ */
+export function addCatalogs(part: Record<Language, Catalog>): void {
+  for (const l of LANGUAGES) Object.assign(catalogs[l], part[l]);
+}
+
 const STORAGE_KEY = 'teixit.language';
 
 export function isLanguage(v: unknown): v is Language {

@@ -354,7 +354,11 @@ func (r *sfuRoom) routeLocked(s *source, f *fanout) {
 		r.turns++
 		t := Turn{Number: r.turns, ParticipantID: s.peer.id, UserID: s.peer.info.UserID,
 			Question: r.st.Question(), Kind: s.kind, Start: time.Now()}
-		if k := r.cfg.Hooks.OnTrack(t, s.peer.info, webrtc.RTPCodecParameters{RTPCodecCapability: s.track.Codec().RTPCodecCapability, PayloadType: s.track.PayloadType()}); k != nil {
+		info := s.peer.info // as admitted; the room knows the current role (a listener given the floor speaks)
+		if part, err := r.st.Participant(s.peer.id); err == nil {
+			info.Role = part.Role
+		}
+		if k := r.cfg.Hooks.OnTrack(t, info, webrtc.RTPCodecParameters{RTPCodecCapability: s.track.Codec().RTPCodecCapability, PayloadType: s.track.PayloadType()}); k != nil {
 			s.setSink(k)
 		}
 	}

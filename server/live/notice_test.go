@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/pion/rtp"
+	"github.com/pion/webrtc/v3"
 
 	"github.com/teixit/teixit/media/client"
 	"github.com/teixit/teixit/media/recorder"
@@ -221,5 +222,83 @@ func TestRapporteurRole(t *testing.T) {
 	pep := joinAs(t, ctx, f, f.participant, false)
 	if w := pep.next(signal.TypeWelcome, nil).Payload.(*signal.Welcome); w.Role != "rapporteur" {
 		t.Fatalf("the rapporteur joined as %q", w.Role)
+	}
+}
+
+// TestConsentDuringATurnThroughTheServer: recording switched on before anyone joined shows in the first
+// welcome; a participant given the floor is not recorded until they agree, is recorded from their answer on
+// (the answer shows in their participant entry and in the manifest), and withdrawing it ends their segment
+// while they keep the floor.
+func TestConsentDuringATurnThroughTheServer(t *testing.T) {
+	f := setup(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	dir := filepath.Join(f.a.Config.DataDir, "recordings", f.day)
+	f.a.Run(t, []testkit.Scenario{{Name: "start before anyone joined", As: f.host, Method: "POST",
+		Path: "/api/v1/exchange-days/" + f.day + "/recording/live", Status: 200}})
+
+	host := joinAs(t, ctx, f, f.host, false)
+	if w := host.next(signal.TypeWelcome, nil).Payload.(*signal.Welcome); !w.Room.Recording {
+		t.Fatal("the first welcome does not say the session is being recorded")
+	}
+	pep := joinAs(t, ctx, f, f.participant, true)
+	pepID := pep.next(signal.TypeWelcome, nil).Payload.(*signal.Welcome).You
+	deadline := time.Now().Add(20 * time.Second)
+	for pep.c.PC().ConnectionState() != webrtc.PeerConnectionStateConnected {
+		if time.Now().After(deadline) {
+			t.Fatal("participant not connected")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	host.send(signal.TypeGrantFloor, &signal.Target{ParticipantID: pepID})
+	pep.next(signal.TypeFloor, func(m signal.Message) bool { return m.Payload.(*signal.Floor).State == signal.FloorGranted })
+	var seq uint16
+	speak(pep.c, &seq, 50) // a second without an answer: nothing recorded
+	if m, _ := recorder.ReadManifest(dir); len(m.Turns) != 0 {
+		t.Fatalf("recorded before consenting: %+v", m.Turns)
+	}
+
+	yes, no := true, false
+	pep.send(signal.TypeRecordingConsent, &signal.RecordingConsent{Consent: &yes})
+	host.next(signal.TypeParticipant, func(m signal.Message) bool {
+		v := m.Payload.(*signal.Participant)
+		return v.ID == pepID && v.Consent == signal.ConsentAgreed
+	})
+	seg := filepath.Join(dir, "seg-0001.ogg")
+	deadline = time.Now().Add(30 * time.Second)
+	for {
+		speak(pep.c, &seq, 5)
+		if b, _ := os.ReadFile(seg); len(recorder.ScanPages(b)) > 20 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the consenting speaker was not recorded")
+		}
+	}
+	pep.send(signal.TypeRecordingConsent, &signal.RecordingConsent{Consent: &no})
+	host.next(signal.TypeParticipant, func(m signal.Message) bool {
+		v := m.Payload.(*signal.Participant)
+		return v.ID == pepID && v.Consent == signal.ConsentDeclined && v.HasFloor
+	})
+	deadline = time.Now().Add(15 * time.Second)
+	for {
+		speak(pep.c, &seq, 2) // the segment ends at the next packet after withdrawing
+		m, err := recorder.ReadManifest(dir)
+		if err == nil && len(m.Turns) == 1 && m.Turns[0].EndMS != nil {
+			if e := m.Turns[0]; e.DisplayName != "Pep" || e.Role != "speaker" {
+				t.Fatalf("recorded turn %+v", e)
+			}
+			if len(m.Consents) != 2 || !m.Consents[0].Consent || m.Consents[1].Consent || m.Consents[0].DisplayName != "Pep" {
+				t.Fatalf("consents %+v", m.Consents)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("withdrawing consent did not end the segment: %+v %v", m, err)
+		}
+	}
+	speak(pep.c, &seq, 25)
+	if m, _ := recorder.ReadManifest(dir); len(m.Turns) != 1 {
+		t.Fatalf("recorded after withdrawing: %+v", m.Turns)
 	}
 }

@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+
+	"github.com/gofiber/fiber/v2"
 	"path/filepath"
 	"time"
 
@@ -30,6 +32,17 @@ func (a *App) startRecordingJobs(ctx context.Context) {
 		a.Recordings.SetAnnouncer(liveAnnouncer{a.Live})
 	}
 	go a.Recordings.Run(ctx, 10*time.Minute)
+}
+
+// stopRecording is server/live's stop handler followed by an import of the day's segments once they close.
+func (a *App) stopRecording(c *fiber.Ctx) error {
+	if err := a.Live.StopRecording(c); err != nil {
+		return err
+	}
+	if c.Response().StatusCode() < 300 {
+		a.Recordings.Kick(c.Params("id"))
+	}
+	return nil
 }
 
 // liveAnnouncer adapts server/live to what server/recording needs.

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/teixit/teixit/media/recorder"
 )
@@ -62,5 +63,21 @@ func TestImportIsIdempotentAndSafe(t *testing.T) {
 		if _, err := f.a.Media.Get(context.Background(), "rec:"+f.day+":"+string(rune('0'+i))); err != nil {
 			t.Errorf("asset %d: %v", i, err)
 		}
+	}
+}
+
+// TestImportAfterStop: stopping the recording (server/app calls Kick after server/live's stop) imports the
+// day's segments within seconds, without anybody opening the recording.
+func TestImportAfterStop(t *testing.T) {
+	f := newFixture(t, nil)
+	f.standardSession(t)
+	f.a.Recordings.Kick(f.day)
+	blobs := filepath.Join(f.a.Config.DataDir, "media")
+	deadline := time.Now().Add(20 * time.Second)
+	for blobCount(t, blobs) != 3 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d blobs after the kick", blobCount(t, blobs))
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }

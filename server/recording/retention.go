@@ -146,7 +146,17 @@ func (s *Service) deleteRecording(ctx context.Context, day *exchange.Day, now ti
 	})
 }
 
-// Run calls Maintain every interval until ctx ends (the server's periodic job).
+// Kick asks Run to import a day's segments shortly (the recording was just stopped: its segments close
+// within FlushEvery). It never blocks; a kick while one is pending is dropped (the periodic pass catches up).
+func (s *Service) Kick(dayID string) {
+	select {
+	case s.kick <- dayID:
+	default:
+	}
+}
+
+// Run calls Maintain every interval until ctx ends (the server's periodic job), and imports a kicked day's
+// segments a few seconds after the kick.
 func (s *Service) Run(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
@@ -154,6 +164,17 @@ func (s *Service) Run(ctx context.Context, every time.Duration) {
 		select {
 		case <-ctx.Done():
 			return
+		case id := <-s.kick:
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(3 * time.Second): // segments close and the manifest is rewritten meanwhile
+			}
+			if day, err := s.days.Get(ctx, nil, id); err == nil {
+				if _, _, err := s.sync(ctx, day); err != nil && !apperr.IsKind(err, apperr.NotFound) {
+					s.log.Error("recording: import after stop", "day", id, "err", err)
+				}
+			}
 		case <-t.C:
 			if res, err := s.Maintain(ctx, s.now()); err != nil {
 				s.log.Error("recording maintenance", "err", err)

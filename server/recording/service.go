@@ -98,6 +98,7 @@ type Service struct {
 	log    *slog.Logger
 	ffmpeg string
 	dl     chan struct{} // bounds concurrent ffmpeg runs
+	kick   chan string   // days to import soon (Kick)
 	impMu  sync.Mutex    // serialises imports in this process (other nodes are made harmless by asset ids)
 }
 
@@ -110,7 +111,7 @@ func NewService(s *store.Store, days Days, orgs Orgs, media Media, rm ReadModel,
 		o.Render = func(string) string { return "" }
 	}
 	svc := &Service{s: s, days: days, orgs: orgs, media: media, rm: rm, opts: o, now: time.Now, log: o.Logger,
-		dl: make(chan struct{}, 2)}
+		dl: make(chan struct{}, 2), kick: make(chan string, 16)}
 	svc.SetFFmpeg(o.FFmpeg)
 	return svc
 }

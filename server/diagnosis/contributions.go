@@ -379,7 +379,7 @@ func (s *Service) listContributions(ctx context.Context, p *auth.Principal, d *d
 		return nil, "", err
 	}
 	ids := docIDs(res.Items)
-	docs, err := getMany[contribDoc](ctx, s.st, colContributions, ids)
+	docs, err := s.contributions(ctx, ids)
 	if err != nil {
 		return nil, "", err
 	}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fileSize, inputFromForm, splitVersionField, type PracticeForm } from './practiceForm';
+import { fileSize, inEditorOrder, inputFromForm, splitVersionField, type PracticeForm } from './practiceForm';
 
 describe('practice form', () => {
   it('leaves out step and indicator rows that were added and left empty', () => {
@@ -21,5 +21,8 @@ describe('practice form', () => {
   it('says file sizes in KB or MB', () => {
     expect(fileSize(2_500_000, 'en')).toBe('2.4 MB');
     expect(fileSize(300, 'en')).toBe('1 KB');
+  });
+  it('orders what is missing as the editor shows the fields', () => {
+    expect(Object.keys(inEditorOrder({ contact: 'x', themes: 'x', title: 'x', other: 'x', 'evaluation.summary': 'x' }))).toEqual(['title', 'themes', 'evaluation.summary', 'contact', 'other']);
   });
 });

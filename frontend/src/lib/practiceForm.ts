@@ -93,6 +93,13 @@ export const EDITOR_FIELD_IDS: Record<string, string> = {
   attachments: 'pe-file',
 };
 
+/** Puts field errors in the order the fields appear in the editor (the server sends them by name). */
+export function inEditorOrder(fields: Record<string, string>): Record<string, string> {
+  const order = Object.keys(EDITOR_FIELD_IDS);
+  const rank = (k: string) => (order.includes(k) ? order.indexOf(k) : order.length);
+  return Object.fromEntries(Object.entries(fields).sort(([a], [b]) => rank(a) - rank(b)));
+}
+
 /** The catalog key of each field's visible label (shared by the editor, the error summary and the diff). */
 export const FIELD_LABEL_KEYS: Record<string, string> = {
   title: 'practice.edit.title',

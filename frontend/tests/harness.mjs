@@ -65,10 +65,12 @@ async function waitReady(base, proc, ms = 60_000) {
 /**
  * Starts the real server (built from ./server with the current frontend/dist embedded) and returns its base
  * URL and a stop function that kills it and removes its data. extraEnv adds TEIXIT_* settings.
+ * `{ seed: true }` first runs the binary's `seed` command on the fresh data folder (Barcelona's territories,
+ * demo organisations and the demo accounts of server/seed), before `serve` takes the folder's lock.
  */
-export async function startServer(extraEnv = {}) {
+export async function startServer(extraEnv = {}, { seed = false } = {}) {
   if (process.env.TEIXIT_TEST_BASE_URL) {
-    if (Object.keys(extraEnv).length) throw new Error('this test needs its own server settings; unset TEIXIT_TEST_BASE_URL');
+    if (Object.keys(extraEnv).length || seed) throw new Error('this test needs its own server settings; unset TEIXIT_TEST_BASE_URL');
     const base = process.env.TEIXIT_TEST_BASE_URL.replace(/\/$/, '');
     await waitReady(base, null, 10_000);
     return { base, stop: async () => {} };
@@ -91,12 +93,18 @@ export async function startServer(extraEnv = {}) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const log = createWriteStream(path.join(tmp, 'server.log'));
-  const proc = spawn(bin, [], {
-    env: { ...process.env, TEIXIT_ADDR: `127.0.0.1:${port}`, TEIXIT_DATA_DIR: dataDir, TEIXIT_LOG_LEVEL: 'warn',
-      // live-session sockets on loopback and free ports, so tests never clash with a running server
-      TEIXIT_RTC_UDP_ADDR: '127.0.0.1', TEIXIT_RTC_UDP_PORT: '0', TEIXIT_TURN_PORT: '0', ...extraEnv },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const env = { ...process.env, TEIXIT_ADDR: `127.0.0.1:${port}`, TEIXIT_DATA_DIR: dataDir, TEIXIT_LOG_LEVEL: 'warn',
+    // live-session sockets on loopback and free ports, so tests never clash with a running server
+    TEIXIT_RTC_UDP_ADDR: '127.0.0.1', TEIXIT_RTC_UDP_PORT: '0', TEIXIT_TURN_PORT: '0', ...extraEnv };
+  if (seed) {
+    try {
+      execFileSync(bin, ['seed'], { env, stdio: ['ignore', 'pipe', 'inherit'], timeout: 300_000 });
+    } catch (err) {
+      rmSync(tmp, { recursive: true, force: true });
+      throw err;
+    }
+  }
+  const proc = spawn(bin, [], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   proc.stdout.pipe(log);
   proc.stderr.pipe(log);
   try {
@@ -153,4 +161,27 @@ export async function signUpViaApi(ctx, base, { email, name, password = 'a quiet
   csrf = reg.csrfToken || csrf;
   const post = async (p, data) => ok(await ctx.request.post(api(p), { headers: { 'X-CSRF-Token': csrf }, data }));
   return { user: reg.user, post };
+}
+
+/**
+ * Signs an existing account in through the API with the browser context's cookie jar (e.g. a demo account
+ * of the seed) and returns `{ user, get, post, patch }` helpers that send the session's CSRF token and fail
+ * the test on any non-2xx status.
+ */
+export async function logInViaApi(ctx, base, { email, password }) {
+  const api = (p) => `${base}/api/v1${p}`;
+  const ok = async (res) => {
+    assert.ok(res.ok(), `${res.url()}: ${res.status()} ${await res.text()}`);
+    return res.status() === 204 ? undefined : res.json();
+  };
+  let csrf = (await ok(await ctx.request.get(api('/auth/session')))).csrfToken;
+  const session = await ok(await ctx.request.post(api('/auth/login'), { headers: { 'X-CSRF-Token': csrf }, data: { email, password } }));
+  csrf = session.csrfToken || csrf;
+  const headers = () => ({ 'X-CSRF-Token': csrf });
+  return {
+    user: session.user,
+    get: async (p) => ok(await ctx.request.get(api(p))),
+    post: async (p, data) => ok(await ctx.request.post(api(p), { headers: headers(), data })),
+    patch: async (p, data) => ok(await ctx.request.patch(api(p), { headers: headers(), data })),
+  };
 }

@@ -1,8 +1,19 @@
-// Neighbourhood diagnoses: the shapes the API returns and the phase order shown on the timeline.
-import type { ApiClient } from './api';
+// Neighbourhood diagnoses: the shapes the API returns (server/diagnosis/README.md), the phase order shown on
+// the timeline and one small function per route the pages use.
+import type { ApiClient, Page } from './api';
 
 export const PHASES = ['gathering', 'synthesis', 'prioritisation', 'action_plan', 'follow_up'] as const;
 export type Phase = (typeof PHASES)[number];
+export const KINDS = ['need', 'asset', 'proposal'] as const;
+export type Kind = (typeof KINDS)[number];
+export const SWOT = ['strength', 'weakness', 'opportunity', 'threat'] as const;
+export const ACTION_STATUSES = ['planned', 'in_progress', 'done', 'cancelled'] as const;
+
+export interface Settings {
+  allowNicknames: boolean;
+  preModeration: boolean;
+  votesPerPerson: number;
+}
 
 export interface Diagnosis {
   id: string;
@@ -12,7 +23,141 @@ export interface Diagnosis {
   organisationIds: string[];
   themes: string[];
   phase: string;
+  schedule?: { name: string; start?: string; end?: string }[];
+  settings?: Settings;
   isOrganiser?: boolean;
+}
+
+export interface Point {
+  lat: number;
+  lon: number;
+}
+
+export interface Contribution {
+  id: string;
+  diagnosisId: string;
+  kind: Kind;
+  theme: string;
+  text: string;
+  language: string;
+  point?: Point;
+  authorKind: 'account' | 'nickname' | 'assisted';
+  nickname?: string;
+  status: 'published' | 'pending' | 'hidden';
+  supports: number;
+  mediaIds: string[];
+  citedBy: string[];
+  mine: boolean;
+  supportedByMe: boolean;
+  reports?: number;
+  hideReason?: string;
+  createdAt: string;
+}
+
+export interface ContributionInput {
+  kind: string;
+  theme: string;
+  text: string;
+  point?: Point;
+  mediaIds?: string[];
+  nickname?: string;
+  assisted?: { consent: boolean; note?: string };
+}
+
+export interface Finding {
+  id: string;
+  swot: string;
+  title: string;
+  text: string;
+  contributionIds: string[];
+}
+
+export interface Priority {
+  rank: number;
+  targetId: string;
+  type: 'finding' | 'need';
+  title: string;
+  votes: number;
+}
+
+export interface Measurement {
+  date: string;
+  value: number;
+  note?: string;
+}
+
+export interface Indicator {
+  id: string;
+  name: string;
+  unit: string;
+  baseline: number;
+  target: number;
+  measurements: Measurement[];
+}
+
+export interface Action {
+  id: string;
+  title: string;
+  description: string;
+  responsibleOrganisationId: string;
+  findingIds: string[];
+  status: string;
+  indicators: Indicator[];
+}
+
+export interface Count {
+  value: string;
+  count: number;
+}
+
+export interface IndicatorTrend {
+  actionId: string;
+  actionTitle: string;
+  indicatorId: string;
+  name: string;
+  unit: string;
+  baseline: number;
+  target: number;
+  latest: number | null;
+  progress: number | null;
+  measurements: Measurement[];
+}
+
+export interface Dashboard {
+  phase: string;
+  contributions: number;
+  byKind: Count[];
+  byTheme: Count[];
+  perWeek: Count[];
+  supports: number;
+  findings: number;
+  ballots: number;
+  priorities: Priority[];
+  actions: number;
+  indicators: IndicatorTrend[];
+}
+
+export interface Territory {
+  id: string;
+  name: string;
+  level: 'city' | 'district' | 'neighbourhood' | 'other';
+  parentId?: string;
+  ancestors: string[];
+  boundary?: GeoJSONGeometry;
+}
+
+export type GeoJSONGeometry = { type: 'Polygon'; coordinates: number[][][] } | { type: 'MultiPolygon'; coordinates: number[][][][] };
+
+export interface ClientConfig {
+  mapTiles: string;
+  mapAttribution: string;
+}
+
+export interface MediaAsset {
+  id: string;
+  mime: string;
+  class: 'image' | 'audio' | 'document';
+  url: string;
 }
 
 /** Where each phase stands against the current one: done, now or later. */
@@ -23,11 +168,133 @@ export function phaseState(phase: string, current: string): 'done' | 'now' | 'la
   return i < c ? 'done' : 'later';
 }
 
+/** Findings may be written while gathering and during synthesis (server rule). */
+export function findingsOpen(phase: string): boolean {
+  return phase === 'gathering' || phase === 'synthesis';
+}
+
+const enc = encodeURIComponent;
+
 export async function listDiagnoses(api: ApiClient): Promise<Diagnosis[]> {
   const page = await api.request<{ items?: Diagnosis[] }>('GET', '/diagnoses?limit=50');
   return page.items ?? [];
 }
 
 export function getDiagnosis(api: ApiClient, id: string): Promise<Diagnosis> {
-  return api.request<Diagnosis>('GET', `/diagnoses/${encodeURIComponent(id)}`);
+  return api.request<Diagnosis>('GET', `/diagnoses/${enc(id)}`);
+}
+
+export function setPhase(api: ApiClient, id: string, phase: string): Promise<Diagnosis> {
+  return api.patch<Diagnosis>(`/diagnoses/${enc(id)}`, { phase });
+}
+
+export interface ContributionFilter {
+  kind?: string;
+  theme?: string;
+  sort?: string;
+  status?: string;
+  limit?: number;
+}
+
+export function listContributions(api: ApiClient, id: string, f: ContributionFilter = {}): Promise<Page<Contribution>> {
+  const q = new URLSearchParams({ limit: String(f.limit ?? 50) });
+  for (const k of ['kind', 'theme', 'sort', 'status'] as const) if (f[k]) q.set(k, f[k]!);
+  return api.get(`/diagnoses/${enc(id)}/contributions?${q}`);
+}
+
+export function contribute(api: ApiClient, id: string, input: ContributionInput): Promise<Contribution> {
+  return api.post(`/diagnoses/${enc(id)}/contributions`, input);
+}
+
+export function support(api: ApiClient, contributionId: string, on: boolean): Promise<Contribution> {
+  return api.request(on ? 'POST' : 'DELETE', `/contributions/${enc(contributionId)}/support`);
+}
+
+export function report(api: ApiClient, contributionId: string, reason: string): Promise<void> {
+  return api.post(`/contributions/${enc(contributionId)}/report`, { reason });
+}
+
+export function moderationQueue(api: ApiClient, id: string): Promise<Page<Contribution>> {
+  return api.get(`/diagnoses/${enc(id)}/moderation?limit=100`);
+}
+
+export function moderate(api: ApiClient, contributionId: string, action: 'publish' | 'hide', reason: string): Promise<Contribution> {
+  return api.post(`/contributions/${enc(contributionId)}/moderation`, { action, reason });
+}
+
+export async function listFindings(api: ApiClient, id: string): Promise<Finding[]> {
+  return (await api.get<Page<Finding>>(`/diagnoses/${enc(id)}/findings?limit=100`)).items ?? [];
+}
+
+export function createFinding(api: ApiClient, id: string, input: { swot: string; title: string; text: string; contributionIds: string[] }): Promise<Finding> {
+  return api.post(`/diagnoses/${enc(id)}/findings`, input);
+}
+
+export function vote(api: ApiClient, id: string, votes: Record<string, number>): Promise<unknown> {
+  return api.post(`/diagnoses/${enc(id)}/ballot`, { votes });
+}
+
+export async function priorities(api: ApiClient, id: string): Promise<{ ballots: number; items: Priority[] }> {
+  const p = await api.get<{ ballots: number; items?: Priority[] }>(`/diagnoses/${enc(id)}/priorities`);
+  return { ballots: p.ballots ?? 0, items: p.items ?? [] };
+}
+
+export async function listActions(api: ApiClient, id: string): Promise<Action[]> {
+  return (await api.get<Page<Action>>(`/diagnoses/${enc(id)}/actions?limit=100`)).items ?? [];
+}
+
+export interface ActionInput {
+  title: string;
+  description: string;
+  responsibleOrganisationId: string;
+  findingIds: string[];
+  status: string;
+  indicators: { name: string; unit: string; baseline: number; target: number }[];
+}
+
+export function createAction(api: ApiClient, id: string, input: ActionInput): Promise<Action> {
+  return api.post(`/diagnoses/${enc(id)}/actions`, input);
+}
+
+export function updateAction(api: ApiClient, actionId: string, input: Partial<ActionInput> & { indicators?: (Partial<Indicator> & { name: string })[] }): Promise<Action> {
+  return api.patch(`/actions/${enc(actionId)}`, input);
+}
+
+export function addMeasurement(api: ApiClient, actionId: string, indicatorId: string, m: { date: string; value: number; note?: string }): Promise<Action> {
+  return api.post(`/actions/${enc(actionId)}/indicators/${enc(indicatorId)}/measurements`, m);
+}
+
+export function dashboard(api: ApiClient, id: string): Promise<Dashboard> {
+  return api.get(`/diagnoses/${enc(id)}/dashboard`);
+}
+
+export function getTerritory(api: ApiClient, id: string): Promise<Territory> {
+  return api.get(`/territories/${enc(id)}`);
+}
+
+export async function listTerritories(api: ApiClient, q: { parent?: string; level?: string } = {}): Promise<Territory[]> {
+  const p = new URLSearchParams({ limit: '100' });
+  if (q.parent) p.set('parent', q.parent);
+  if (q.level) p.set('level', q.level);
+  return (await api.get<Page<Territory>>(`/territories?${p}`)).items ?? [];
+}
+
+let configCache: Promise<ClientConfig> | null = null;
+/** The server's public settings (map tiles), asked once per page load. */
+export function clientConfig(api: ApiClient): Promise<ClientConfig> {
+  configCache ??= api.get<ClientConfig>('/config').catch(() => ({ mapTiles: '', mapAttribution: '' }));
+  return configCache;
+}
+
+/** Uploads a photo or voice note for a contribution; the answer's id goes into mediaIds. */
+export function uploadMedia(api: ApiClient, file: Blob, filename: string): Promise<MediaAsset> {
+  const form = new FormData();
+  form.append('file', file, filename);
+  return api.upload<MediaAsset>('/media?purpose=contribution', form);
+}
+
+/** A short one-line version of a long text, for lists and checkboxes. */
+export function excerpt(text: string, max = 90): string {
+  const t = text.replace(/\s+/g, ' ').trim();
+  return t.length <= max ? t : t.slice(0, max - 1).trimEnd() + '…';
 }

@@ -1,0 +1,295 @@
+// The full path of a participatory diagnosis, in the browser, on a server loaded with the demo data (`teixit
+// seed`: Barcelona's territories, organisations and demo accounts): a resident contributes (draft kept over a
+// reload, voice note, photo, place on the map) → someone without an account contributes under a nickname → a
+// facilitator enters one for a person who agreed → the organiser publishes one and hides the other with a
+// reason → a professional writes a finding citing the resident's contribution → a contribution sent after
+// gathering closed is refused with the server's words and its draft kept → the resident votes → an action
+// with an indicator and a measurement shows on the dashboard. Map, territories. Every page passes axe-core at
+// 1280 and 360 px with no sideways scroll; screenshots are written for a person to look at.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { axeViolations, launchBrowser, logInViaApi, screenshotDir, startServer } from './harness.mjs';
+
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+const JORDI = { email: 'jordi@example.org', password: 'servei-social-prop-2026' }; // professional of the association
+const PILAR = { email: 'pilar@example.org', password: 'veina-del-barri-2026' }; // resident
+
+describe('diagnosis: the full path', () => {
+  let server;
+  let browser;
+  const shots = screenshotDir();
+  const widths = [1280, 360];
+  const pages = [];
+
+  before(async () => {
+    server = await startServer({}, { seed: true });
+    browser = await launchBrowser({ fakeMedia: true });
+  });
+
+  after(async () => {
+    // On a failure, what each open page showed.
+    for (const [i, p] of pages.entries()) await p.screenshot({ path: path.join(shots, `last-page-${i}.png`), fullPage: true }).catch(() => {});
+    await browser?.close();
+    await server?.stop();
+  });
+
+  async function context(width, who) {
+    const ctx = await browser.newContext({ locale: 'en-GB', bypassCSP: true, viewport: { width, height: 900 } });
+    ctx.setDefaultTimeout(60_000);
+    const api = who ? await logInViaApi(ctx, server.base, who) : null;
+    if (api) await api.patch('/me', { language: 'en' }); // the demo accounts speak Catalan; the test reads English
+    const page = await ctx.newPage();
+    pages.push(page);
+    page.on('pageerror', (e) => console.error(`page error (${who?.email ?? 'anonymous'}): ${e.message}`));
+    return { ctx, api, page };
+  }
+
+  /** axe-core at both widths, no sideways scroll, a full-page screenshot of each. */
+  async function check(page, name) {
+    const start = page.viewportSize();
+    for (const width of widths) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.waitForTimeout(150);
+      await page.screenshot({ path: path.join(shots, `${name}-${width}.png`), fullPage: true });
+      assert.deepEqual(await axeViolations(page), [], `${name} at ${width} px`);
+      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `${name}: no sideways scroll at ${width} px`);
+    }
+    await page.setViewportSize(start);
+  }
+
+  it('goes from a contribution to an indicator on the dashboard', async () => {
+    const org = await context(1280, JORDI);
+    const orgs = (await org.api.get('/organisations?limit=50')).items;
+    const assoc = orgs.find((o) => o.name === 'Associació Veïnal del Raval Nord');
+    const raval = (await org.api.get('/territories')).items.find((x) => x.name === 'el Raval');
+    assert.ok(assoc && raval, 'the seed has the association and el Raval');
+    const d = await org.api.post('/diagnoses', {
+      title: 'Com vivim al Raval Nord', description: 'What the neighbourhood needs and has, said by its people.',
+      territoryId: raval.id, organisationIds: [assoc.id], themes: ['housing', 'public_space', 'ageing_loneliness'],
+      settings: { allowNicknames: true, preModeration: true, votesPerPerson: 3 },
+    });
+    const url = `${server.base}/diagnoses/${d.id}`;
+
+    // --- A resident contributes on a phone: the draft survives a reload; voice note, photo and place.
+    const res = await context(360, PILAR);
+    const rp = res.page;
+    await rp.goto(url);
+    await rp.getByRole('heading', { level: 1, name: 'Com vivim al Raval Nord' }).waitFor();
+    await rp.getByText('Your text is kept on this phone until it is sent.').waitFor();
+    await check(rp, 'path-01-contribute-empty');
+    await rp.getByTestId('kind-need').check();
+    await rp.getByLabel('What is it about?').selectOption('housing');
+    const words = 'The stairs of our building have no lift and older neighbours cannot go out.';
+    await rp.getByLabel('Tell us in your own words').fill(words);
+    await rp.waitForTimeout(200);
+    await rp.reload();
+    await rp.getByTestId('draft-restored').waitFor();
+    assert.equal(await rp.getByLabel('Tell us in your own words').inputValue(), words, 'the text is back after a reload');
+    assert.equal(await rp.getByTestId('kind-need').isChecked(), true);
+    assert.equal(await rp.getByLabel('What is it about?').inputValue(), 'housing');
+
+    await rp.getByTestId('voice-record').click();
+    await rp.getByTestId('voice-state').filter({ hasText: 'Recording now' }).waitFor();
+    await rp.waitForTimeout(1500);
+    await rp.getByTestId('voice-stop').click();
+    await rp.getByTestId('voice-audio').waitFor();
+    assert.match(await rp.getByTestId('voice-state').innerText(), /voice note is ready/);
+    await rp.getByTestId('contribute-photo').setInputFiles({ name: 'stairs.png', mimeType: 'image/png', buffer: PNG });
+    await rp.getByAltText('The photo you chose').waitFor();
+    await rp.getByTestId('point-toggle').click();
+    await rp.locator('[data-testid="point-map"] path.leaflet-interactive, [data-testid="point-map"] .leaflet-overlay-pane path').first().waitFor();
+    await rp.getByTestId('map-no-tiles').waitFor();
+    await rp.getByTestId('map-use-centre').click();
+    assert.match(await rp.getByTestId('point-state').innerText(), /Place chosen: latitude 41\.\d+, longitude 2\.\d+/);
+    await check(rp, 'path-02-contribute-filled');
+    await rp.getByTestId('contribute-submit').click();
+    await rp.getByTestId('contribute-sent').filter({ hasText: 'The organisers will read it before it is shown.' }).waitFor();
+    assert.equal(await rp.evaluate((id) => localStorage.getItem(`teixit.draft.contribution.${id}`), d.id), null, 'the draft is gone once sent');
+    const mine = rp.getByTestId('contribution').filter({ hasText: words });
+    await mine.getByTestId('contribution-status').filter({ hasText: 'Waiting to be checked' }).waitFor();
+    await mine.getByTestId('contribution-audio').waitFor();
+    await mine.getByAltText('Photo sent with this contribution').waitFor();
+    await check(rp, 'path-03-contributed');
+
+    // --- Someone without an account, under a nickname (always checked first).
+    const anon = await context(360);
+    await anon.page.goto(url);
+    await anon.page.getByLabel('Your nickname').waitFor();
+    await anon.page.getByTestId('kind-proposal').check();
+    await anon.page.getByLabel('What is it about?').selectOption('public_space');
+    await anon.page.getByLabel('Tell us in your own words').fill('Buy me a car, this is spam.');
+    await anon.page.getByTestId('contribute-submit').click();
+    await anon.page.getByRole('alert').filter({ hasText: 'Your nickname' }).waitFor(); // no nickname: the server's field error
+    await anon.page.getByLabel('Your nickname').fill('Veí');
+    await anon.page.getByTestId('contribute-submit').click();
+    await anon.page.getByTestId('contribute-sent').waitFor();
+    await check(anon.page, 'path-04-nickname');
+    await anon.ctx.close();
+
+    // --- A facilitator enters one for a person: the agreement is required, nothing about the person.
+    const op = org.page;
+    await op.goto(url);
+    await op.getByTestId('facilitator-mode').check();
+    await op.getByTestId('kind-asset').check();
+    await op.getByLabel('What is it about?').selectOption('ageing_loneliness');
+    await op.getByLabel('Tell us in your own words').fill('The Thursday lunch at the civic centre keeps many older people company.');
+    await op.getByTestId('contribute-submit').click();
+    await op.getByTestId('error-summary').filter({ hasText: 'Tick the box to confirm the person agrees.' }).waitFor();
+    await check(op, 'path-05-facilitator-consent');
+    await op.getByTestId('facilitator-consent').check();
+    await op.getByTestId('contribute-submit').click();
+    await op.getByTestId('contribute-sent').filter({ hasText: 'now on the list' }).waitFor();
+    await op.getByTestId('contribution').filter({ hasText: 'Thursday lunch' }).getByText('Written with help from a professional').waitFor();
+
+    // --- The organiser checks the queue: publishes the resident's, hides the spam with a reason.
+    await op.getByTestId('diagnosis-nav-moderation').click();
+    await op.getByRole('heading', { level: 1, name: 'Contributions to check' }).waitFor();
+    await op.getByTestId('moderation-list').waitFor();
+    await check(op, 'path-06-moderation');
+    await op.getByTestId('contribution').filter({ hasText: words }).getByTestId('moderation-publish').click();
+    await op.getByTestId('contribution').filter({ hasText: 'spam' }).getByTestId('moderation-hide').click();
+    await op.getByTestId('hide-dialog-confirm').click();
+    await op.getByTestId('hide-dialog').getByText('Write the reason.').waitFor();
+    await op.getByLabel('Why is it hidden?').fill('Advertising, not about the neighbourhood.');
+    await op.getByTestId('hide-dialog-confirm').click();
+    await op.getByTestId('moderation-empty').waitFor();
+
+    // "Me too": the toggle says its state (aria-pressed) and the count in words.
+    await op.getByTestId('diagnosis-nav-overview').click();
+    const published = op.getByTestId('contribution').filter({ hasText: words });
+    await published.waitFor();
+    const cid = await published.getAttribute('data-id');
+    const toggle = published.getByTestId('support-toggle');
+    assert.equal(await toggle.getAttribute('aria-pressed'), 'false');
+    await toggle.click();
+    await published.getByTestId('support-count').filter({ hasText: '1 person agrees' }).waitFor();
+    assert.equal(await toggle.getAttribute('aria-pressed'), 'true');
+    await toggle.click();
+    await published.getByTestId('support-count').filter({ hasText: '0 people agree' }).waitFor();
+    await toggle.click();
+    await published.getByTestId('support-count').filter({ hasText: '1 person agrees' }).waitFor();
+    // Filters: kind and order.
+    await op.getByTestId('filter-kind').selectOption('asset');
+    await op.getByTestId('contributions-list').getByText('Thursday lunch').waitFor();
+    await op.getByTestId('contribution').filter({ hasText: words }).waitFor({ state: 'detached' }); // needs are filtered out
+    await op.getByTestId('filter-kind').selectOption('');
+    await op.getByTestId('filter-sort').selectOption('-supports');
+    await op.getByTestId('contribution').first().filter({ hasText: words }).waitFor();
+
+    // --- A professional writes a finding citing it; the contribution says which findings cite it.
+    await op.getByText('Write a finding').click();
+    await op.getByLabel('What kind of finding?').selectOption('weakness');
+    await op.getByLabel('Short title').fill('Buildings without lifts');
+    await op.getByLabel('Explanation').fill('Older people in walk-up buildings are shut in.');
+    await op.getByTestId(`cite-${cid}`).check();
+    await op.getByTestId('finding-submit').click();
+    await op.getByTestId('swot-weakness').getByText('Buildings without lifts').waitFor();
+    await op.getByTestId('contribution').filter({ hasText: words }).getByTestId('contribution-cited').filter({ hasText: 'Buildings without lifts' }).waitFor();
+    await check(op, 'path-07-finding');
+
+    // --- Gathering closes: a contribution sent from a page opened before is refused with the server's
+    // words, and its draft is kept.
+    await op.getByLabel('Move the diagnosis to this step').selectOption('synthesis');
+    await op.getByTestId('phase-submit').click();
+    await op.getByTestId('diagnosis-phase-synthesis').filter({ hasText: 'We are here now' }).waitFor();
+    await rp.getByTestId('kind-proposal').check();
+    await rp.getByLabel('What is it about?').selectOption('public_space');
+    await rp.getByLabel('Tell us in your own words').fill('Shade and benches in the square.');
+    await rp.getByTestId('contribute-submit').click();
+    const summary = rp.getByTestId('error-summary');
+    await summary.waitFor();
+    assert.match(await summary.innerText(), /gathering/i, 'the server says why');
+    assert.match(await summary.innerText(), /still kept on this phone/);
+    assert.match(await rp.evaluate((id) => localStorage.getItem(`teixit.draft.contribution.${id}`), d.id), /Shade and benches/);
+    await check(rp, 'path-08-wrong-phase');
+
+    // --- Prioritisation: the resident shares 3 votes with − and +, the count left said in words.
+    await op.getByLabel('Move the diagnosis to this step').selectOption('prioritisation');
+    await op.getByTestId('phase-submit').click();
+    await op.getByTestId('ballot').waitFor();
+    await rp.reload();
+    await rp.getByTestId('ballot').waitFor();
+    assert.equal(await rp.getByTestId('contribute').count(), 0, 'no contribute form outside gathering');
+    await rp.getByTestId('ballot-left').filter({ hasText: 'You have 3 votes left.' }).waitFor();
+    const finding = rp.getByTestId('ballot-target').filter({ hasText: 'Buildings without lifts' });
+    const need = rp.getByTestId('ballot-target').filter({ hasText: 'no lift' });
+    await finding.getByTestId('vote-more').click();
+    await finding.getByTestId('vote-more').click();
+    await need.getByTestId('vote-more').click();
+    await rp.getByTestId('ballot-left').filter({ hasText: 'You have 0 votes left.' }).waitFor();
+    assert.equal(await finding.getByTestId('vote-more').isDisabled(), true, 'no more votes than allowed');
+    await finding.getByTestId('vote-count').filter({ hasText: '2 votes' }).waitFor();
+    await check(rp, 'path-09-ballot');
+    await rp.getByTestId('ballot-submit').click();
+    await rp.getByTestId('ballot-confirm').getByText('Once sent, your votes cannot be changed.').waitFor();
+    await rp.getByTestId('ballot-confirm-confirm').click();
+    await rp.getByTestId('ballot-done').waitFor();
+    await rp.getByTestId('priority').first().filter({ hasText: 'Buildings without lifts — 2 votes' }).waitFor();
+
+    // --- Action plan: an action with an indicator, then a measurement.
+    await op.getByLabel('Move the diagnosis to this step').selectOption('action_plan');
+    await op.getByTestId('phase-submit').click();
+    await op.getByTestId('diagnosis-phase-action_plan').filter({ hasText: 'We are here now' }).waitFor();
+    await op.getByText('Add an action').click();
+    await op.getByLabel('What will be done').fill('Stair-climbing volunteers');
+    await op.getByLabel('Organisation in charge').selectOption(assoc.id);
+    await op.getByTestId('action-form').getByText('Buildings without lifts').click();
+    await op.getByLabel('Indicator', { exact: true }).fill('Older people accompanied each month');
+    await op.getByLabel('Unit (for example: people)').fill('people');
+    await op.getByLabel('Starting value').fill('2');
+    await op.getByLabel('Goal').fill('20');
+    await op.getByTestId('action-submit').click();
+    const action = op.getByTestId('action').filter({ hasText: 'Stair-climbing volunteers' });
+    await action.getByText('Not measured yet. It starts at 2 people; the goal is 20.').waitFor();
+    await action.getByText('Record a new value for').click();
+    await action.getByTestId('measurement-date').fill('2026-11-20');
+    await action.getByTestId('measurement-value').fill('11');
+    await action.getByTestId('measurement-submit').click();
+    await action.getByText('Now 11 people (on 2026-11-20). It started at 2; the goal is 20.').waitFor();
+    await check(op, 'path-10-action-plan');
+
+    // --- The dashboard shows it all, each chart with its words.
+    await op.getByTestId('diagnosis-nav-dashboard').click();
+    await op.getByRole('heading', { level: 1, name: 'Figures: Com vivim al Raval Nord' }).waitFor();
+    await op.getByTestId('indicator-sentence').filter({ hasText: 'Now 11 people. It started at 2 and the goal is 20: 50% of the way.' }).waitFor();
+    await op.getByTestId('chart-kind').getByRole('rowheader', { name: 'Something we need' }).waitFor();
+    await op.getByTestId('chart-priorities').getByRole('rowheader', { name: '1. Buildings without lifts' }).waitFor();
+    assert.match(await op.getByTestId('dashboard-summary').innerText(), /2\s+contributions[\s\S]*1\s+“me too”[\s\S]*1\s+finding[\s\S]*1\s+person voted[\s\S]*1\s+action/);
+    await check(op, 'path-11-dashboard');
+
+    // --- The map: the territory's outline and the located contribution, with no tiles reachable.
+    await op.getByTestId('diagnosis-nav-map').click();
+    await op.locator('[data-testid="map"] .leaflet-overlay-pane path').first().waitFor();
+    await op.getByTestId('map-no-tiles').waitFor();
+    assert.equal(await op.locator('[data-testid="map"] .leaflet-overlay-pane path').count(), 2, 'outline and one point');
+    await op.getByTestId('map-list').getByText('no lift').waitFor();
+    await check(op, 'path-12-map');
+
+    // --- Territories: the tree and one neighbourhood with its outline.
+    await op.goto(`${server.base}/territories`);
+    await op.getByTestId('territory-tree').getByRole('link', { name: 'el Raval' }).click();
+    await op.getByRole('heading', { level: 1, name: 'el Raval' }).waitFor();
+    await op.locator('[data-testid="map"] .leaflet-overlay-pane path').first().waitFor();
+    await op.getByRole('link', { name: 'Com vivim al Raval Nord' }).waitFor();
+    await check(op, 'path-13-territory');
+    await op.goto(`${server.base}/territories`);
+    await op.getByTestId('territory-tree').waitFor();
+    await check(op, 'path-14-territories');
+
+    await res.ctx.close();
+    await org.ctx.close();
+  });
+
+  it('draws the map under the real Content-Security-Policy', async () => {
+    const ctx = await browser.newContext({ locale: 'en-GB', viewport: { width: 360, height: 800 } });
+    const page = await ctx.newPage();
+    const blocked = [];
+    page.on('console', (m) => /Content Security Policy|Refused/i.test(m.text()) && blocked.push(m.text()));
+    const d = (await (await ctx.request.get(`${server.base}/api/v1/diagnoses?limit=5`)).json()).items[0];
+    await page.goto(`${server.base}/diagnoses/${d.id}/map`);
+    await page.locator('[data-testid="map"] .leaflet-overlay-pane path').first().waitFor();
+    assert.deepEqual(blocked, []);
+    await ctx.close();
+  });
+});

@@ -5,7 +5,8 @@
 // reason → a professional writes a finding citing the resident's contribution → a contribution sent after
 // gathering closed is refused with the server's words and its draft kept → the resident votes → an action
 // with an indicator and a measurement shows on the dashboard. Map, territories. Every page passes axe-core at
-// 1280 and 360 px with no sideways scroll; screenshots are written for a person to look at.
+// 1280 and 360 px with no sideways scroll; screenshots are written for a person to look at. Then a platform
+// admin adds a territory (a bad outline is refused with the server's words), and the map draws under the CSP.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -279,6 +280,28 @@ describe('diagnosis: the full path', () => {
 
     await res.ctx.close();
     await org.ctx.close();
+  });
+
+  it('lets a platform admin add a territory, refusing a bad outline with the server\'s words', async () => {
+    const admin = await context(1280, { email: 'admin@example.org', password: 'teixit-admin-demo-2026' });
+    const p = admin.page;
+    await p.goto(`${server.base}/territories`);
+    await p.getByRole('heading', { level: 2, name: 'Add an area' }).waitFor();
+    await p.getByLabel('Name', { exact: true }).fill('Illa de prova');
+    await p.getByLabel('Kind of area').selectOption('other');
+    await p.getByLabel('Inside').selectOption({ label: 'el Raval' });
+    await p.getByLabel('Outline (GeoJSON, if you have it)').fill('{"type":"Point","coordinates":[2.17,41.38]}');
+    await p.getByRole('button', { name: 'Save' }).click();
+    await p.getByTestId('error-summary').filter({ hasText: 'Polygon' }).waitFor();
+    await check(p, 'path-15-territory-error');
+    const ring = [[2.166, 41.379], [2.168, 41.379], [2.168, 41.381], [2.166, 41.381], [2.166, 41.379]];
+    await p.getByLabel('Outline (GeoJSON, if you have it)').fill(JSON.stringify({ type: 'Polygon', coordinates: [ring] }));
+    await p.getByRole('button', { name: 'Save' }).click();
+    await p.getByTestId('territory-tree').getByRole('link', { name: 'Illa de prova' }).click();
+    await p.getByRole('heading', { level: 1, name: 'Illa de prova' }).waitFor();
+    await p.getByTestId('territory-level').filter({ hasText: 'inside el Raval' }).waitFor();
+    await p.locator('[data-testid="map"] .leaflet-overlay-pane path').first().waitFor();
+    await admin.ctx.close();
   });
 
   it('draws the map under the real Content-Security-Policy', async () => {

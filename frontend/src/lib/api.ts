@@ -36,6 +36,8 @@ export interface Organisation {
   createdAt: string;
   memberCount: number;
   myRole?: Role | null;
+  /** Exchange-day recordings are deleted this many days after they were made; 0 keeps them. */
+  recordingRetentionDays?: number;
 }
 
 export interface Member {
@@ -291,7 +293,7 @@ export class ApiClient {
   getOrganisation(id: string): Promise<Organisation> {
     return this.get(`/organisations/${encodeURIComponent(id)}`);
   }
-  updateOrganisation(id: string, input: { name?: string; kind?: OrgKind; description?: string }): Promise<Organisation> {
+  updateOrganisation(id: string, input: { name?: string; kind?: OrgKind; description?: string; recordingRetentionDays?: number }): Promise<Organisation> {
     return this.patch(`/organisations/${encodeURIComponent(id)}`, input);
   }
   listMembers(id: string): Promise<Page<Member>> {

@@ -189,6 +189,21 @@ describe('diagnosis: the full path', () => {
     await op.getByTestId('contribution').filter({ hasText: words }).getByTestId('contribution-cited').filter({ hasText: 'Buildings without lifts' }).waitFor();
     await check(op, 'path-07-finding');
 
+    // The resident reports the facilitated contribution; it comes back in the queue and the organiser keeps it.
+    await rp.reload();
+    const lunch = rp.getByTestId('contribution').filter({ hasText: 'Thursday lunch' });
+    await lunch.getByTestId('report-open').click();
+    await rp.getByLabel('What is wrong?').fill('It names a place where people can be found.');
+    await rp.getByTestId('report-dialog-confirm').click();
+    await rp.getByTestId('live-region').filter({ hasText: 'The organisers will look at it.' }).waitFor();
+    await op.getByTestId('diagnosis-nav-moderation').click();
+    const reported = op.getByTestId('contribution').filter({ hasText: 'Thursday lunch' });
+    await reported.getByText('Reported once').waitFor();
+    await reported.getByTestId('moderation-publish').filter({ hasText: 'Keep it shown' }).click();
+    await op.getByTestId('moderation-empty').waitFor();
+    await op.getByTestId('diagnosis-nav-overview').click();
+    await op.getByTestId('phase-control').waitFor();
+
     // --- Gathering closes: a contribution sent from a page opened before is refused with the server's
     // words, and its draft is kept.
     await op.getByLabel('Move the diagnosis to this step').selectOption('synthesis');
@@ -248,6 +263,15 @@ describe('diagnosis: the full path', () => {
     await action.getByTestId('measurement-value').fill('11');
     await action.getByTestId('measurement-submit').click();
     await action.getByText('Now 11 people (on 2026-11-20). It started at 2; the goal is 20.').waitFor();
+    await action.getByLabel('Change the status').selectOption('in_progress');
+    await action.getByTestId('action-status').filter({ hasText: 'Status: Under way' }).waitFor();
+    await action.getByText('Add an indicator to this action').click();
+    await action.getByTestId('indicator-name').fill('Volunteers signed up');
+    await action.getByTestId('indicator-unit').fill('people');
+    await action.getByTestId('indicator-target').fill('10');
+    await action.getByTestId('indicator-submit').click();
+    await action.getByText('Not measured yet. It starts at 0 people; the goal is 10.').waitFor();
+    await action.getByText('Now 11 people (on 2026-11-20). It started at 2; the goal is 20.').waitFor(); // kept its measurements
     await check(op, 'path-10-action-plan');
 
     // --- The dashboard shows it all, each chart with its words.

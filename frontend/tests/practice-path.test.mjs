@@ -2,7 +2,8 @@
 // practice in the editor (autosave, a failed save kept on the device and sent after a reload, "what is
 // missing" on publish, a refused and an accepted attachment), publishes it, edits it into version 2 and
 // translates it; a professional of centre B adopts it and moves it stage by stage to evaluated; centre A sees
-// where it went on the practice page, has notifications and replies. axe-core runs on every page at 1280 and
+// where it went on the practice page, has notifications and replies; centre B cannot edit A's practice; archiving asks
+// twice. axe-core runs on every page at 1280 and
 // 360 px, with no sideways scroll, and each is photographed.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -170,6 +171,11 @@ describe('good-practice path: publish, adopt, evaluate', () => {
     await page.getByRole('heading', { level: 1, name: TITLE }).waitFor();
     await page.getByTestId('follow-practice').click();
     await page.getByTestId('practice-follows').getByText('You follow this practice.').waitFor();
+    // Centre B cannot edit centre A's practice: no edit link, and the editor says who can.
+    assert.equal(await page.getByTestId('practice-edit').count(), 0);
+    await page.goto(practiceUrl + '/edit');
+    await page.getByTestId('pe-cannot-edit').waitFor();
+    await page.goBack();
     await page.getByTestId('practice-adopt').click();
     await page.getByRole('heading', { level: 1, name: 'Adopt this practice' }).waitFor();
     await page.getByTestId('adopt-org').selectOption({ label: 'Centre B Sants' });
@@ -238,7 +244,7 @@ describe('good-practice path: publish, adopt, evaluate', () => {
     assert.equal(await page.getByTestId('nav-unread').count(), 0);
   });
 
-  it('centre A finds its drafts in the list; a related practice shows on the practice page', async () => {
+  it('centre A finds its drafts in the list; a related practice shows on the practice page; archiving makes it read-only', async () => {
     const page = a.page;
     const draft = await a.post('/practices', {
       title: 'Phone calls to older neighbours living alone', language: 'en',
@@ -254,7 +260,14 @@ describe('good-practice path: publish, adopt, evaluate', () => {
     await checkPage(page, 'list-drafts');
     await a.post(`/practices/${draft.id}/publish`, {});
     await page.goto(practiceUrl);
-    await page.getByTestId('practice-related').getByRole('link', { name: 'Phone calls to older neighbours living alone' }).waitFor();
+    await page.getByTestId('practice-related').getByRole('link', { name: 'Phone calls to older neighbours living alone' }).click();
+
+    // Archiving asks once more, then the practice is read-only.
+    await page.getByTestId('practice-edit').click();
+    await page.getByTestId('pe-archive').click();
+    await page.getByTestId('pe-archive-confirm').click();
+    await page.getByTestId('practice-status').getByText('This practice is archived').waitFor();
+    assert.equal(await page.getByTestId('practice-edit').count(), 0);
   });
 
   it('lists by most adopted and best rated, with the Atom feed announced', async () => {

@@ -2,9 +2,8 @@
 // practice in the editor (autosave, a failed save kept on the device and sent after a reload, "what is
 // missing" on publish, a refused and an accepted attachment), publishes it, edits it into version 2 and
 // translates it; a professional of centre B adopts it and moves it stage by stage to evaluated; centre A sees
-// where it went on the practice page, has notifications and replies; centre B cannot edit A's practice; archiving asks
-// twice. axe-core runs on every page at 1280 and
-// 360 px, with no sideways scroll, and each is photographed.
+// where it went on the practice page, has notifications and replies; centre B cannot edit A's practice; archiving
+// asks twice. axe-core runs on every page at 1280 and 360 px, with no sideways scroll, and each is photographed.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';

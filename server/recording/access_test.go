@@ -134,12 +134,15 @@ func TestRecordingAccessMatrix(t *testing.T) {
 		{Name: "the speaker who is not a member", As: f.resident, Method: "POST", Path: rec + "/links", Status: 404},
 		{Name: "too long a link", As: f.member, Method: "POST", Path: rec + "/links", Body: map[string]int{"hours": 100000}, Status: 400},
 	})
-	var link struct{ URL, DownloadURL string }
+	var link struct{ URL, PageURL, DownloadURL string }
 	r := f.a.Do(f.member, "POST", rec+"/links", map[string]int{"hours": 24})
 	if r.Status != 201 {
 		t.Fatalf("member's link: %d %s", r.Status, r.Body)
 	}
 	r.JSON(t, &link)
+	if !strings.HasPrefix(link.PageURL, "/exchange-days/"+f.day+"/recording?link=") {
+		t.Fatalf("page link: %q", link.PageURL)
+	}
 	viaLink := f.manifest(t, nil, link.URL)
 	if len(viaLink.Turns) != 3 || !strings.Contains(viaLink.Turns[0].URL, "sig=") {
 		t.Fatalf("manifest through the link: %+v", viaLink.Turns)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/exchange"
 	"github.com/teixit/teixit/server/store"
 )
 
@@ -97,7 +98,8 @@ func (s *Service) CreateLink(ctx context.Context, p *auth.Principal, dayID strin
 	exp := s.now().Add(time.Duration(in.Hours) * time.Hour).Unix()
 	tok := s.token(w.day.ID, p.UserID, exp, d.LinkVersion)
 	base := "/api/v1/exchange-days/" + w.day.ID + "/recording"
-	return &Link{URL: base + "?link=" + tok, DownloadURL: base + "/download?link=" + tok, ExpiresAt: time.Unix(exp, 0).UTC()}, nil
+	return &Link{URL: base + "?link=" + tok, PageURL: exchange.Link(w.day.ID) + "/recording?link=" + tok,
+		DownloadURL: base + "/download?link=" + tok, ExpiresAt: time.Unix(exp, 0).UTC()}, nil
 }
 
 // RevokeLinks invalidates every private link of the recording and every signed URL of its segments (host

@@ -153,7 +153,8 @@ type Recording struct {
 
 // Link is a member's private link to a recording.
 type Link struct {
-	URL         string    `json:"url"`
+	URL         string    `json:"url"`     // the API manifest through the link
+	PageURL     string    `json:"pageUrl"` // the app's recording page through the link (what a member shares)
 	DownloadURL string    `json:"downloadUrl"`
 	ExpiresAt   time.Time `json:"expiresAt"`
 }

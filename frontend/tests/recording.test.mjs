@@ -105,11 +105,11 @@ describe('recordings, key points and summaries', () => {
     await host.getByTestId('live-recording-toggle').click();
     await member.getByTestId('live-consent-yes').click();
     await member.getByTestId('live-my-recording').filter({ hasText: 'Your turn is being recorded.' }).waitFor();
-    await host.waitForTimeout(2500);
+    await host.waitForTimeout(1500);
     await host.getByLabel(/Key point for question 1/).fill('Ask the neighbours’ association before the bank.');
     await host.getByTestId('live-keypoint-add').click();
     await host.getByTestId('live-keypoint').filter({ hasText: 'before the bank' }).waitFor();
-    await host.waitForTimeout(1000);
+    await host.waitForTimeout(500);
 
     // Question 2: the speaker gives the floor back and is given it again (a new turn, asked again).
     await member.getByTestId('floor-button').click();
@@ -120,11 +120,11 @@ describe('recordings, key points and summaries', () => {
     await host.getByTestId('live-queue-item').filter({ hasText: dani.name }).getByTestId('live-grant').click();
     await member.getByTestId('live-consent-yes').click();
     await member.getByTestId('live-my-recording').filter({ hasText: 'Your turn is being recorded.' }).waitFor();
-    await host.waitForTimeout(2500);
+    await host.waitForTimeout(1500);
     await host.getByLabel(/Key point for question 2/).fill('Mediation saved three homes this year.');
     await host.getByTestId('live-keypoint-add').click();
     await host.getByTestId('live-keypoint').filter({ hasText: 'Mediation saved' }).waitFor();
-    await host.waitForTimeout(1000);
+    await host.waitForTimeout(500);
     await host.getByTestId('live-recording-toggle').click();
     await member.getByTestId('live-recording').filter({ hasText: 'The recording has stopped.' }).waitFor();
     await member.getByTestId('live-leave').click();
@@ -304,6 +304,9 @@ describe('recordings, key points and summaries', () => {
     await host.getByTestId('rec-redact-dialog-confirm').click();
     await host.getByTestId('rec-redaction').filter({ hasText: 'Removed on' }).waitFor();
     await host.waitForFunction((n) => document.querySelectorAll('[data-testid="rec-turn"]').length === n - 1, before);
+    // The key point noted while that turn was spoken is gone with it.
+    await host.getByTestId('rec-keypoint').filter({ hasText: 'before the bank' }).waitFor({ state: 'detached' });
+    assert.equal(await host.getByTestId('rec-keypoint').count(), 1);
 
     // Revoking: the member's private link stops working, with the same words as any refusal.
     await host.getByTestId('rec-link-revoke').click();

@@ -242,6 +242,17 @@ describe('diagnosis: the full path', () => {
     await rp.getByTestId('ballot-confirm-confirm').click();
     await rp.getByTestId('ballot-done').waitFor();
     await rp.getByTestId('priority').first().filter({ hasText: 'Buildings without lifts — 2 votes' }).waitFor();
+    // A facilitator enters the ballot of a person without an account, who agreed.
+    await op.reload();
+    const opNeed = op.getByTestId('ballot-target').filter({ hasText: 'no lift' });
+    await opNeed.getByTestId('vote-more').click();
+    await op.getByTestId('ballot-for-someone').check();
+    assert.equal(await op.getByTestId('ballot-submit').isDisabled(), true, 'not without the person\'s agreement');
+    await op.getByTestId('ballot-consent').check();
+    await op.getByTestId('ballot-submit').click();
+    await op.getByTestId('ballot-confirm-confirm').click();
+    await op.getByTestId('ballot-entered').filter({ hasText: 'Votes entered for 1 person.' }).waitFor();
+    await op.getByTestId('ballot-left').filter({ hasText: 'You have 3 votes left.' }).waitFor();
 
     // --- Action plan: an action with an indicator, then a measurement.
     await op.getByLabel('Move the diagnosis to this step').selectOption('action_plan');
@@ -280,7 +291,7 @@ describe('diagnosis: the full path', () => {
     await op.getByTestId('indicator-sentence').filter({ hasText: 'Now 11 people. It started at 2 and the goal is 20: 50% of the way.' }).waitFor();
     await op.getByTestId('chart-kind').getByRole('rowheader', { name: 'Something we need' }).waitFor();
     await op.getByTestId('chart-priorities').getByRole('rowheader', { name: '1. Buildings without lifts' }).waitFor();
-    assert.match(await op.getByTestId('dashboard-summary').innerText(), /2\s+contributions[\s\S]*1\s+“me too”[\s\S]*1\s+finding[\s\S]*1\s+person voted[\s\S]*1\s+action/);
+    assert.match(await op.getByTestId('dashboard-summary').innerText(), /2\s+contributions[\s\S]*1\s+“me too”[\s\S]*1\s+finding[\s\S]*2\s+people voted[\s\S]*1\s+action/);
     await check(op, 'path-11-dashboard');
 
     // --- The map: the territory's outline and the located contribution, with no tiles reachable.

@@ -230,8 +230,9 @@ export function createFinding(api: ApiClient, id: string, input: { swot: string;
   return api.post(`/diagnoses/${enc(id)}/findings`, input);
 }
 
-export function vote(api: ApiClient, id: string, votes: Record<string, number>): Promise<unknown> {
-  return api.post(`/diagnoses/${enc(id)}/ballot`, { votes });
+/** Casts a ballot: the caller's own, or, with `assisted`, one a facilitator enters for a person who agreed. */
+export function vote(api: ApiClient, id: string, votes: Record<string, number>, assisted?: { consent: boolean }): Promise<unknown> {
+  return api.post(`/diagnoses/${enc(id)}/ballot`, assisted ? { votes, assisted } : { votes });
 }
 
 export async function priorities(api: ApiClient, id: string): Promise<{ ballots: number; items: Priority[] }> {

@@ -9,7 +9,6 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -173,13 +172,15 @@ type Service struct {
 	notify  Notifier
 	targets map[string]Resolver
 	render  func(string) string
+	cache   *readmodel.Cache[commentDoc] // comments as fresh as the index, for lists
 	now     func() time.Time
 }
 
 // NewService builds the service; register target kinds with AddTarget. render turns a comment's Markdown
 // into safe HTML (the same renderer as the commented items, so one place owns sanitising).
 func NewService(s *store.Store, rm ReadModel, people People, n Notifier, render func(string) string) *Service {
-	return &Service{s: s, rm: rm, people: people, notify: n, targets: map[string]Resolver{}, render: render, now: time.Now}
+	return &Service{s: s, rm: rm, people: people, notify: n, targets: map[string]Resolver{}, render: render,
+		cache: readmodel.NewCache[commentDoc](20000), now: time.Now}
 }
 
 // SetClock replaces the clock (tests move time past the edit window with it).
@@ -353,31 +354,31 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, kind, targetID st
 	return out, res.NextCursor, err
 }
 
-// getMany loads the listed comments by _id (the one fast lookup), a few at a time in parallel, in order;
-// comments deleted since they were indexed are skipped.
+// getMany loads the listed comments in order, from memory kept as fresh as the index (readmodel.Cache) or
+// by _id (the one fast lookup); comments deleted since they were indexed are skipped.
 func (s *Service) getMany(ctx context.Context, items []search.Document) ([]*commentDoc, error) {
-	docs := make([]*commentDoc, len(items))
-	errs := make([]error, len(items))
-	sem := make(chan struct{}, 8)
-	var wg sync.WaitGroup
+	ids := make([]string, len(items))
 	for i, it := range items {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func(i int, docID string) {
-			defer func() { <-sem; wg.Done() }()
-			_, id, _ := strings.Cut(docID, ":")
-			d, err := s.get(ctx, id)
-			if !apperr.IsKind(err, apperr.NotFound) {
-				docs[i], errs[i] = d, err
-			}
-		}(i, it.ID)
+		_, ids[i], _ = strings.Cut(it.ID, ":")
 	}
-	wg.Wait()
-	out := make([]*commentDoc, 0, len(docs))
-	for i, d := range docs {
-		if errs[i] != nil {
-			return nil, errs[i]
+	docs, err := s.cache.GetMany(ids, func(ids []string) ([]*commentDoc, error) {
+		out := make([]*commentDoc, len(ids))
+		for i, id := range ids {
+			d, err := s.get(ctx, id)
+			switch {
+			case err == nil:
+				out[i] = d
+			case !apperr.IsKind(err, apperr.NotFound):
+				return nil, err
+			}
 		}
+		return out, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*commentDoc, 0, len(docs))
+	for _, d := range docs {
 		if d != nil {
 			out = append(out, d)
 		}
@@ -529,11 +530,13 @@ func (s *Service) Load(ctx context.Context, ids []string) (map[string]search.Doc
 	for _, id := range ids {
 		d, err := s.get(ctx, id)
 		if apperr.IsKind(err, apperr.NotFound) {
+			s.cache.Gone(id)
 			continue
 		}
 		if err != nil {
 			return nil, err
 		}
+		s.cache.Loaded(id, *d)
 		vis := []string{search.OrgPrefix + d.OrgID}
 		if d.Public {
 			vis = []string{search.Public}

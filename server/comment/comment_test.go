@@ -78,6 +78,8 @@ func TestComments(t *testing.T) {
 			Contains: []string{replyID}, NotContains: []string{`"id":"` + topID + `"`}},
 		{Name: "edit by its author", As: f.bea, Method: "PATCH", Path: "/api/v1/comments/" + topID, Body: map[string]string{"text": "Molt útil!"}, Status: 200,
 			Contains: []string{`"editedAt":`}},
+		{Name: "the list shows the edit at once (its in-memory copy follows the index)", Method: "GET", Path: f.base, Status: 200,
+			Contains: []string{`"editedAt":`}, NotContains: []string{"alert(1)"}},
 		{Name: "edit by someone else", As: f.cai, Method: "PATCH", Path: "/api/v1/comments/" + topID, Body: map[string]string{"text": "x"}, Status: 403},
 		{Name: "report without reason", As: f.cai, Method: "POST", Path: "/api/v1/comments/" + topID + "/report", Body: map[string]string{"reason": ""}, Status: 400},
 		{Name: "report", As: f.cai, Method: "POST", Path: "/api/v1/comments/" + topID + "/report", Body: map[string]string{"reason": "spam"}, Status: 200,

@@ -379,7 +379,9 @@ func (s *Service) listContributions(ctx context.Context, p *auth.Principal, d *d
 		return nil, "", err
 	}
 	ids := docIDs(res.Items)
-	docs, err := s.contributions(ctx, ids)
+	docs, err := s.cache.GetMany(ids, func(ids []string) ([]*contribDoc, error) {
+		return getMany[contribDoc](ctx, s.st, colContributions, ids)
+	})
 	if err != nil {
 		return nil, "", err
 	}

@@ -122,12 +122,12 @@ func (s *Service) LoadContributions(ctx context.Context, ids []string) (map[stri
 	for _, id := range ids {
 		var c contribDoc
 		if err := s.st.get(ctx, colContributions, id, &c); notFound(err) {
-			s.cache.gone(id)
+			s.cache.Gone(id)
 			continue
 		} else if err != nil {
 			return nil, err
 		}
-		s.cache.loaded(&c)
+		s.cache.Loaded(id, c)
 		doc, ok, err := s.contributionDocument(ctx, cache, &c)
 		if err != nil {
 			return nil, err

@@ -59,7 +59,7 @@ type Service struct {
 	detector  *search.Detector
 	nicknames *auth.Limiter
 	media     Media
-	cache     contribCache
+	cache     *readmodel.Cache[contribDoc] // contributions as fresh as the index, for lists
 	now       func() time.Time
 }
 
@@ -72,7 +72,7 @@ func NewService(st *Store, orgs Orgs, terr Territories, rm ReadModel, o Options)
 		o.NicknameWindow = time.Hour
 	}
 	return &Service{st: st, orgs: orgs, terr: terr, rm: rm, detector: search.NewDetector(),
-		nicknames: auth.NewLimiter(o.NicknameLimit, o.NicknameWindow), media: o.Media, cache: newContribCache(), now: time.Now}
+		nicknames: auth.NewLimiter(o.NicknameLimit, o.NicknameWindow), media: o.Media, cache: readmodel.NewCache[contribDoc](20000), now: time.Now}
 }
 
 func notFound(err error) bool { return errors.Is(err, store.ErrNotFound) }

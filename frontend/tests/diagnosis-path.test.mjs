@@ -104,6 +104,13 @@ describe('diagnosis: the full path', () => {
     await rp.getByTestId('map-use-centre').click();
     assert.match(await rp.getByTestId('point-state').innerText(), /Place chosen: latitude 41\.\d+, longitude 2\.\d+/);
     await check(rp, 'path-02-contribute-filled');
+    // The connection drops as it is sent: nothing is lost, and sending again once back works.
+    await res.ctx.setOffline(true);
+    await rp.getByTestId('contribute-submit').click();
+    await rp.getByTestId('error-summary').filter({ hasText: 'still kept on this phone' }).waitFor();
+    assert.equal(await rp.getByLabel('Tell us in your own words').inputValue(), words);
+    assert.match(await rp.evaluate((id) => localStorage.getItem(`teixit.draft.contribution.${id}`), d.id), /no lift/);
+    await res.ctx.setOffline(false);
     await rp.getByTestId('contribute-submit').click();
     await rp.getByTestId('contribute-sent').filter({ hasText: 'The organisers will read it before it is shown.' }).waitFor();
     assert.equal(await rp.evaluate((id) => localStorage.getItem(`teixit.draft.contribution.${id}`), d.id), null, 'the draft is gone once sent');

@@ -358,3 +358,35 @@ describe('diagnosis: the full path', () => {
     await ctx.close();
   });
 });
+
+describe('diagnosis map with a tile server that cannot be reached', () => {
+  let server;
+  let browser;
+
+  before(async () => {
+    // Port 9 (discard) on loopback: nothing answers, as when a phone has no internet or the tile server is down.
+    server = await startServer({ TEIXIT_MAP_TILES: 'http://127.0.0.1:9/{z}/{x}/{y}.png', TEIXIT_MAP_ATTRIBUTION: '© Test tiles' }, { seed: true });
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('still draws the outline and the points, and credits the tiles', async () => {
+    const ctx = await browser.newContext({ locale: 'en-GB', viewport: { width: 360, height: 800 } });
+    const page = await ctx.newPage();
+    const d = (await (await ctx.request.get(`${server.base}/api/v1/diagnoses?limit=5`)).json()).items[0];
+    await page.goto(`${server.base}/diagnoses/${d.id}/map`);
+    const paths = page.locator('[data-testid="map"] .leaflet-overlay-pane path');
+    await paths.first().waitFor();
+    await page.locator('[data-testid="map"] .leaflet-tile-pane img').first().waitFor({ state: 'attached' });
+    await page.getByText('© Test tiles').waitFor();
+    assert.equal(await page.getByTestId('map-no-tiles').count(), 0);
+    const listed = await page.getByTestId('map-list').locator('li').count();
+    assert.ok(listed > 0, 'the seed has located contributions');
+    assert.equal(await paths.count(), 1 + listed, 'the outline and one dot per located contribution');
+    await ctx.close();
+  });
+});

@@ -189,6 +189,7 @@ export function setPhase(api: ApiClient, id: string, phase: string): Promise<Dia
 }
 
 export interface ContributionFilter {
+  cursor?: string;
   kind?: string;
   theme?: string;
   sort?: string;
@@ -198,7 +199,7 @@ export interface ContributionFilter {
 
 export function listContributions(api: ApiClient, id: string, f: ContributionFilter = {}): Promise<Page<Contribution>> {
   const q = new URLSearchParams({ limit: String(f.limit ?? 50) });
-  for (const k of ['kind', 'theme', 'sort', 'status'] as const) if (f[k]) q.set(k, f[k]!);
+  for (const k of ['kind', 'theme', 'sort', 'status', 'cursor'] as const) if (f[k]) q.set(k, f[k]!);
   return api.get(`/diagnoses/${enc(id)}/contributions?${q}`);
 }
 

@@ -1,6 +1,6 @@
 import type { Route } from './lib/router';
 
-export type RouteName = 'diagnoses' | 'diagnosis' | 'home' | 'register' | 'login' | 'account' | 'organisations' | 'organisation' | 'search' | 'exchange-days' | 'exchange-day-new' | 'exchange-day' | 'exchange-day-edit' | 'exchange-day-live' | 'exchange-day-recording' | 'practices' | 'practice' | 'practice-new' | 'practice-edit' | 'practice-translate' | 'practice-version' | 'practice-adopt' | 'transfer' | 'notifications' | 'diagnosis-map' | 'diagnosis-dashboard' | 'diagnosis-moderation' | 'territories' | 'territory';
+export type RouteName = 'diagnoses' | 'diagnosis' | 'home' | 'register' | 'login' | 'account' | 'organisations' | 'organisation' | 'search' | 'exchange-days' | 'exchange-day-new' | 'exchange-day' | 'exchange-day-edit' | 'exchange-day-live' | 'exchange-day-recording' | 'exchange-day-summary' | 'practices' | 'practice' | 'practice-new' | 'practice-edit' | 'practice-translate' | 'practice-version' | 'practice-adopt' | 'transfer' | 'notifications' | 'diagnosis-map' | 'diagnosis-dashboard' | 'diagnosis-moderation' | 'territories' | 'territory';
 
 export const routes: Route<RouteName>[] = [
   { name: 'home', pattern: '/' },
@@ -15,6 +15,7 @@ export const routes: Route<RouteName>[] = [
   { name: 'exchange-day-edit', pattern: '/exchange-days/:id/edit' },
   { name: 'exchange-day-live', pattern: '/exchange-days/:id/live' },
   { name: 'exchange-day-recording', pattern: '/exchange-days/:id/recording' },
+  { name: 'exchange-day-summary', pattern: '/exchange-days/:id/summary' },
   { name: 'practices', pattern: '/practices' },
   { name: 'practice-new', pattern: '/practices/new' },
   { name: 'practice', pattern: '/practices/:id' },

@@ -304,9 +304,11 @@ describe('recordings, key points and summaries', () => {
     await host.waitForURL(/\/recording\?t=\d+$/);
     await host.getByTestId('rec-now').filter({ hasText: 'Question 2' }).waitFor();
 
+    // Search results lead to /exchange-days/:id/summary: the day's page, with the summary in focus.
     const anon = await newPage();
-    await anon.goto(`${server.base}/exchange-days/${dayId}`);
+    await anon.goto(`${server.base}/exchange-days/${dayId}/summary`);
     await anon.getByTestId('day-summary').waitFor();
+    await anon.waitForFunction(() => document.activeElement?.id === 'summary-title');
     assert.match(await anon.getByTestId('summary-status').textContent(), /Everyone can read it/);
     await anon.getByTestId('day-summary').locator('strong', { hasText: 'Neighbours first' }).waitFor();
     assert.match(await anon.getByTestId('day-summary').textContent(), /Mediation saved three homes this year\./);

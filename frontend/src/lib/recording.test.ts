@@ -55,7 +55,8 @@ describe('private links', () => {
   it('turns the API link into the recording page with the token', () => {
     const api = '/api/v1/exchange-days/d1/recording?link=u1.1800000000.abc-_';
     expect(linkToken(api)).toBe('u1.1800000000.abc-_');
-    expect(privatePageLink('https://teixit.example', 'd1', api)).toBe('https://teixit.example/exchange-days/d1/recording?link=u1.1800000000.abc-_');
+    expect(privatePageLink('https://teixit.example', 'd1', { url: api })).toBe('https://teixit.example/exchange-days/d1/recording?link=u1.1800000000.abc-_');
+    expect(privatePageLink('https://teixit.example', 'd1', { url: api, pageUrl: '/exchange-days/d1/recording?link=T' })).toBe('https://teixit.example/exchange-days/d1/recording?link=T');
     expect(linkToken('/nothing')).toBe('');
   });
 });

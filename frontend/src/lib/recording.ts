@@ -51,7 +51,10 @@ export interface Recording {
 }
 
 export interface PrivateLink {
+  /** The API's manifest through the link. */
   url: string;
+  /** The app's recording page through the link: what a member shares (older servers: absent). */
+  pageUrl?: string;
   downloadUrl: string;
   expiresAt: string;
 }
@@ -132,11 +135,12 @@ export function linkToken(url: string): string {
 }
 
 /**
- * The page a member shares: the recording page with the token (the API's own URL is the JSON manifest, not
- * something to open in a browser).
+ * The address a member shares: the server's pageUrl (the recording page with the token), else that page made
+ * from the API's URL (the JSON manifest, not something to open in a browser).
  */
-export function privatePageLink(origin: string, dayId: string, apiUrl: string): string {
-  return `${origin}/exchange-days/${encodeURIComponent(dayId)}/recording?link=${encodeURIComponent(linkToken(apiUrl))}`;
+export function privatePageLink(origin: string, dayId: string, link: Pick<PrivateLink, 'url' | 'pageUrl'>): string {
+  if (link.pageUrl?.startsWith('/')) return origin + link.pageUrl;
+  return `${origin}/exchange-days/${encodeURIComponent(dayId)}/recording?link=${encodeURIComponent(linkToken(link.url))}`;
 }
 
 /** The turns in playing order, with where each begins on the session timeline. */

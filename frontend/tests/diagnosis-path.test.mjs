@@ -51,7 +51,7 @@ describe('diagnosis: the full path', () => {
     const start = page.viewportSize();
     for (const width of widths) {
       await page.setViewportSize({ width, height: 900 });
-      await page.waitForTimeout(150);
+      await page.waitForTimeout(300);
       await page.screenshot({ path: path.join(shots, `${name}-${width}.png`), fullPage: true });
       assert.deepEqual(await axeViolations(page), [], `${name} at ${width} px`);
       assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `${name}: no sideways scroll at ${width} px`);

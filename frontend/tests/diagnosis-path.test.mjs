@@ -103,6 +103,15 @@ describe('diagnosis: the full path', () => {
     await rp.getByTestId('map-no-tiles').waitFor();
     await rp.getByTestId('map-use-centre').click();
     assert.match(await rp.getByTestId('point-state').innerText(), /Place chosen: latitude 41\.\d+, longitude 2\.\d+/);
+    // With the keyboard only: the arrow keys move the map, Enter on the button takes the new centre.
+    const before = await rp.getByTestId('point-state').innerText();
+    await rp.getByTestId('point-map').focus();
+    await rp.keyboard.press('ArrowRight'); // one step (80 px): the place stays inside el Raval
+    await rp.waitForTimeout(400);
+    await rp.getByTestId('map-use-centre').focus();
+    await rp.keyboard.press('Enter');
+    await rp.waitForFunction((b) => document.querySelector('[data-testid="point-state"]')?.textContent?.trim() !== b.trim(), before);
+    assert.match(await rp.getByTestId('point-state').innerText(), /Place chosen: latitude 41\.\d+, longitude 2\.\d+/);
     await check(rp, 'path-02-contribute-filled');
     // The connection drops as it is sent: nothing is lost, and sending again once back works.
     await res.ctx.setOffline(true);

@@ -1,7 +1,17 @@
 // The catalogs of parts that load on demand (src/i18n/<part>/<lang>.json) follow the main catalogs' rules:
-// the same keys in every language, no empty text, the same placeholders; and no key repeats a main one.
-import { describe, expect, it } from 'vitest';
-import { catalogs, LANGUAGES } from '../lib/i18n';
+// the same keys in every language, no empty text, the same placeholders; no key repeats a main one or another
+// part's; and each part's loader module (lib/*I18n.ts) adds it through addCatalogs with no clash recorded.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { catalogClashes, catalogs, LANGUAGES, mergeCatalogs, type Catalog } from '../lib/i18n';
+import type { Language } from '../lib/api';
+
+// The main catalogs before any part is added, then every module that adds a part (lib/*I18n.ts), loaded
+// as the lazy pages load them.
+const main = Object.fromEntries(LANGUAGES.map((l) => [l, { ...catalogs[l] }])) as Record<Language, Catalog>;
+const loaders = import.meta.glob('../lib/*I18n.ts');
+beforeAll(async () => {
+  for (const load of Object.values(loaders)) await load();
+});
 
 const files = import.meta.glob<Record<string, string>>('./*/*.json', { eager: true, import: 'default' });
 const parts: Record<string, Record<string, Record<string, string>>> = {};
@@ -25,6 +35,22 @@ describe.each(Object.keys(parts))('catalog part %s', (part) => {
     }
   });
   it('does not repeat a key of the main catalogs', () => {
-    expect(base.filter((k) => k in catalogs.ca)).toEqual([]);
+    expect(base.filter((k) => k in main.ca)).toEqual([]);
+  });
+  it('is added by its loader module through addCatalogs', () => {
+    for (const l of LANGUAGES) expect(base.filter((k) => catalogs[l][k] !== p[l][k])).toEqual([]);
+  });
+});
+
+describe('all parts together', () => {
+  it('have a loader module each', () => {
+    expect(Object.keys(loaders).length).toBe(Object.keys(parts).length);
+  });
+  it('never redefine a key of the main catalogs or of one another', () => {
+    const into = Object.fromEntries(LANGUAGES.map((l) => [l, { ...main[l] }])) as Record<Language, Catalog>;
+    expect(Object.values(parts).flatMap((p) => mergeCatalogs(into, p as Record<Language, Catalog>))).toEqual([]);
+  });
+  it('were added with no clash recorded', () => {
+    expect(catalogClashes).toEqual([]);
   });
 });

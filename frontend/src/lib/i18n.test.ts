@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { get } from 'svelte/store';
-import { catalogs, format, LANGUAGES, locale, pickLanguage, setLocale, t, translate } from './i18n';
+import { catalogs, format, LANGUAGES, locale, mergeCatalogs, pickLanguage, setLocale, t, translate, type Catalog } from './i18n';
+import type { Language } from './api';
 
 describe('catalogs', () => {
   const base = Object.keys(catalogs.ca).sort();
@@ -18,6 +19,27 @@ describe('catalogs', () => {
     const names = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
     const differ = base.filter((k) => names(catalogs[lang][k]).join() !== names(catalogs.ca[k]).join());
     expect(differ).toEqual([]);
+  });
+});
+
+describe('mergeCatalogs', () => {
+  const each = (c: Catalog) => ({ ca: { ...c }, es: { ...c }, it: { ...c }, en: { ...c } }) as Record<Language, Catalog>;
+  it('adds new keys in every language and reports none', () => {
+    const into = each({ a: 'A' });
+    expect(mergeCatalogs(into, each({ b: 'B' }))).toEqual([]);
+    expect(into.it).toEqual({ a: 'A', b: 'B' });
+  });
+  it('keeps the text already there and reports each redefined key per language', () => {
+    const into = each({ a: 'A' });
+    const part = each({ a: 'other', c: 'C' });
+    part.en.a = 'A';
+    expect(mergeCatalogs(into, part)).toEqual(['ca:a', 'es:a', 'it:a']);
+    expect(into.ca).toEqual({ a: 'A', c: 'C' });
+  });
+  it('takes the same part twice without a clash', () => {
+    const into = each({});
+    mergeCatalogs(into, each({ x: 'X' }));
+    expect(mergeCatalogs(into, each({ x: 'X' }))).toEqual([]);
   });
 });
 

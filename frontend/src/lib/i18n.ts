@@ -17,13 +17,36 @@ export const LANGUAGE_NAMES: Record<Language, string> = { ca: 'Català', es: 'Es
 
 export const catalogs: Record<Language, Catalog> = { ca, es, it, en };
 
+/** Keys ("lang:key") a part tried to redefine with another text; the text already there was kept. */
+export const catalogClashes: string[] = [];
+
+/**
+ * Adds `part` to `into`, one language at a time, keeping any text already there: a part never changes what
+ * the main catalogs or another part say. Returns the keys ("lang:key") it tried to redefine with another
+ * text (the same text again is no clash, so adding a part twice is harmless).
+ */
+export function mergeCatalogs(into: Record<Language, Catalog>, part: Record<Language, Catalog>): string[] {
+  const clashes: string[] = [];
+  for (const l of LANGUAGES) {
+    for (const [k, v] of Object.entries(part[l] ?? {})) {
+      if (!(k in into[l])) into[l][k] = v;
+      else if (into[l][k] !== v) clashes.push(`${l}:${k}`);
+    }
+  }
+  return clashes;
+}
+
 /**
  * Adds the catalogs of a part of the app that loads on demand (src/i18n/<part>/<lang>.json, imported by that
  * part's code), so its strings travel with its code instead of weighing on the first page. Called when the
- * part's module is evaluated, before any of its components render. Keys must not repeat the main catalogs'.
+ * part's module is evaluated, before any of its components render. Keys must not repeat the main catalogs'
+ * or another part's (i18n/parts.test.ts checks every part); a clash keeps the first text, is recorded in
+ * `catalogClashes` and returned.
  */
-export function addCatalogs(part: Record<Language, Catalog>): void {
-  for (const l of LANGUAGES) Object.assign(catalogs[l], part[l]);
+export function addCatalogs(part: Record<Language, Catalog>): string[] {
+  const clashes = mergeCatalogs(catalogs, part);
+  catalogClashes.push(...clashes);
+  return clashes;
 }
 
 const STORAGE_KEY = 'teixit.language';

@@ -42,7 +42,8 @@ type Recorder struct {
 	on  atomic.Bool
 	wg  sync.WaitGroup
 
-	consent sync.Map // user ID → bool
+	consent  sync.Map     // user ID → bool
+	question atomic.Int64 // the room's current guide question (OnQuestion)
 
 	mu     sync.Mutex // held briefly, also from the forwarding path
 	man    Manifest
@@ -56,9 +57,15 @@ type Recorder struct {
 }
 
 var (
-	_ sfu.Hooks        = (*Recorder)(nil)
-	_ sfu.ConsentHooks = (*Recorder)(nil)
+	_ sfu.Hooks         = (*Recorder)(nil)
+	_ sfu.ConsentHooks  = (*Recorder)(nil)
+	_ sfu.QuestionHooks = (*Recorder)(nil)
 )
+
+// OnQuestion follows the room's guide question: a segment being written when it changes is closed and the
+// turn goes on in a new segment listed under the new question (the host's microphone is one turn for the
+// whole session; its segments must still fall under the right chapters).
+func (r *Recorder) OnQuestion(index int) { r.question.Store(int64(index)) }
 
 // New opens dir (created if missing) for recording a session that started at
 // started. If dir already holds a manifest (the server restarted), it is
@@ -195,12 +202,13 @@ func (ts *turnSink) WriteRTP(p *rtp.Packet) error {
 		return nil
 	}
 	want := ts.r.on.Load() && ts.r.allowed(ts.info)
-	if ts.seg != nil && (!want || ts.seg.isClosed()) {
+	q := int(ts.r.question.Load())
+	if ts.seg != nil && (!want || ts.seg.isClosed() || ts.seg.question != q) {
 		_ = ts.seg.Close()
 		ts.seg = nil
 	}
 	if want && ts.seg == nil {
-		ts.seg = ts.r.startSegment(ts.turn, ts.info, ts.codec, time.Now())
+		ts.seg = ts.r.startSegment(ts.turn, ts.info, ts.codec, q, time.Now())
 	}
 	if ts.seg != nil {
 		return ts.seg.WriteRTP(p)
@@ -222,7 +230,7 @@ func (ts *turnSink) Close() error {
 
 // startSegment lists a new segment (without an end) and starts writing it.
 // It returns nil once the recorder is closed.
-func (r *Recorder) startSegment(t sfu.Turn, p sfu.ParticipantInfo, codec string, at time.Time) *sink {
+func (r *Recorder) startSegment(t sfu.Turn, p sfu.ParticipantInfo, codec string, question int, at time.Time) *sink {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.closed {
@@ -230,11 +238,11 @@ func (r *Recorder) startSegment(t sfu.Turn, p sfu.ParticipantInfo, codec string,
 	}
 	idx := len(r.man.Turns)
 	e := Entry{Number: t.Number, ParticipantID: t.ParticipantID, UserID: p.UserID, DisplayName: p.DisplayName,
-		Role: string(p.Role), Question: t.Question, StartMS: at.Sub(r.man.Started).Milliseconds(),
+		Role: string(p.Role), Question: question, StartMS: at.Sub(r.man.Started).Milliseconds(),
 		StartedAt: at.UTC(), File: fmt.Sprintf("seg-%04d.ogg", idx+1), Codec: codec}
 	r.man.Turns = append(r.man.Turns, e)
 	r.ver++
-	s := &sink{r: r, idx: idx, path: filepath.Join(r.dir, e.File), ch: make(chan *rtp.Packet, queueLen)}
+	s := &sink{r: r, idx: idx, question: question, path: filepath.Join(r.dir, e.File), ch: make(chan *rtp.Packet, queueLen)}
 	r.active[s] = struct{}{}
 	r.wg.Add(1)
 	go s.run()
@@ -287,10 +295,11 @@ func (r *Recorder) save() {
 
 // sink is one segment being written.
 type sink struct {
-	r    *Recorder
-	idx  int
-	path string
-	ch   chan *rtp.Packet
+	r        *Recorder
+	idx      int
+	question int // guide question the segment is listed under
+	path     string
+	ch       chan *rtp.Packet
 
 	mu      sync.Mutex
 	closed  bool

@@ -274,3 +274,40 @@ func TestSessionRecordsFloorTurns(t *testing.T) {
 		}
 	}
 }
+
+// TestQuestionChangeSplitsASegment: the host's microphone is one turn for the
+// whole session; when the guide question changes during it, the segment is
+// closed and the rest goes to a new segment listed under the new question.
+func TestQuestionChangeSplitsASegment(t *testing.T) {
+	s := newSFU(t)
+	dir := t.TempDir()
+	rec, err := New(dir, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc := sfu.RoomConfig{Questions: 3, Hooks: rec}
+	h := join(t, s, rc, sfu.ParticipantInfo{UserID: "u-host", DisplayName: "Host", Role: room.Host}, true)
+	l := join(t, s, rc, sfu.ParticipantInfo{UserID: "u-l", DisplayName: "Listener", Role: room.Listener}, false)
+	l.receives(h, 'w') // the host's stream flows before recording starts
+	rec.SetRecording(true)
+	h.talk('1', 25, true)
+	h.send(signal.TypeSetQuestion, &signal.SetQuestion{Index: 1})
+	h.wait(signal.TypeQuestion, func(m signal.Message) bool { return m.Payload.(*signal.Question).Index == 1 })
+	h.talk('2', 25, true)
+	rec.SetRecording(false)
+	if err := rec.Close(); err != nil {
+		t.Fatal(err)
+	}
+	m, err := ReadManifest(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Turns) != 2 || m.Turns[0].Question != 0 || m.Turns[1].Question != 1 || m.Turns[0].Number != m.Turns[1].Number {
+		t.Fatalf("want two segments of the host's turn under questions 0 and 1: %+v", m.Turns)
+	}
+	for _, e := range m.Turns {
+		if d, _ := checkOgg(t, filepath.Join(dir, e.File)); d < 300*time.Millisecond {
+			t.Fatalf("%s holds only %v", e.File, d)
+		}
+	}
+}

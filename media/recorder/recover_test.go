@@ -28,6 +28,7 @@ func TestCrashChild(t *testing.T) {
 		t.Fatal(err)
 	}
 	rec.SetRecording(true)
+	rec.OnQuestion(2)
 	k := rec.OnTrack(sfu.Turn{Number: 7, ParticipantID: "p1", UserID: "u-host", Question: 2, Kind: webrtc.RTPCodecTypeAudio, Start: time.Now()},
 		sfu.ParticipantInfo{UserID: "u-host", DisplayName: "Host", Role: room.Host},
 		webrtc.RTPCodecParameters{RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: opusRate, Channels: 2}})

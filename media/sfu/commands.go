@@ -128,6 +128,7 @@ func (r *sfuRoom) command(p *peer, m signal.Message) error {
 	case signal.TypeSetQuestion:
 		if err = r.st.SetQuestion(p.id, m.Payload.(*signal.SetQuestion).Index); err == nil {
 			r.broadcastLocked(signal.TypeQuestion, &signal.Question{Index: r.st.Question()})
+			r.questionLocked()
 		}
 	case signal.TypeChat:
 		var line signal.ChatLine

@@ -83,6 +83,14 @@ type ConsentHooks interface {
 	OnConsent(c Consent)
 }
 
+// QuestionHooks is implemented by Hooks that follow the guide question (the
+// recorder starts a new segment when it changes during a turn, so chapters by
+// question hold what was said about each one). OnQuestion is called with the
+// room locked when the room opens and whenever the current question changes.
+type QuestionHooks interface {
+	OnQuestion(index int)
+}
+
 // Consent is one answer to "may your turn be recorded?".
 type Consent struct {
 	ParticipantID string

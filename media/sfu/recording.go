@@ -21,6 +21,13 @@ func (r *sfuRoom) consentLocked(id string) {
 		Question: r.st.Question(), Answer: p.Consent, At: time.Now()})
 }
 
+// questionLocked tells the hooks the room's current guide question.
+func (r *sfuRoom) questionLocked() {
+	if qh, ok := r.cfg.Hooks.(QuestionHooks); ok {
+		qh.OnQuestion(r.st.Question())
+	}
+}
+
 // liveRoom is the open room with id, or nil.
 func (s *SFU) liveRoom(id string) *sfuRoom {
 	s.mu.Lock()

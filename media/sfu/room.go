@@ -48,6 +48,7 @@ func newRoom(s *SFU, id string, rc RoomConfig) *sfuRoom {
 		r.cfg.Hooks, on = rc.Open()
 		r.st.SetRecording(on)
 	}
+	r.questionLocked()
 	r.fans[fanKey{"", webrtc.RTPCodecTypeAudio}] = newFanout("floor", "", webrtc.RTPCodecTypeAudio, opusCodec)
 	if rc.Video {
 		r.fans[fanKey{"", webrtc.RTPCodecTypeVideo}] = newFanout("floor", "", webrtc.RTPCodecTypeVideo, vp8Codec)

@@ -84,6 +84,7 @@ func (f *fixture) record(t *testing.T, turns ...speech) string {
 	opus := webrtc.RTPCodecParameters{RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2}}
 	for i, s := range turns {
 		rec.SetConsent(s.who.UserID, true)
+		rec.OnQuestion(s.question) // as the SFU does when the host moves on
 		sink := rec.OnTrack(sfu.Turn{Number: i + 1, ParticipantID: "p" + s.who.UserID, UserID: s.who.UserID, Question: s.question,
 			Kind: webrtc.RTPCodecTypeAudio, Start: time.Now()}, sfu.ParticipantInfo{UserID: s.who.UserID, DisplayName: s.name, Role: s.role}, opus)
 		for n := 0; n < s.packets; n++ {

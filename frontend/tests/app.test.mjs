@@ -20,7 +20,7 @@ describe('Teixit in the browser', () => {
   let orgUrl;
   const stamp = Date.now().toString(36);
   const anna = { name: 'Anna Puig', email: `anna.${stamp}@example.org` };
-  const bru = { name: 'Bru Serra', email: `bru.${stamp}@example.org` };
+  const bru = { name: 'Bru Serra', email: `bru.serra.i.costa.${stamp}@associacio-de-veins-del-raval-nord.example.org` }; // long: it must wrap on a phone
 
   const newContext = async () => {
     const ctx = await browser.newContext({ viewport: DESKTOP, locale: 'en-US', bypassCSP: true, reducedMotion: 'reduce' });

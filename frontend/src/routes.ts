@@ -1,6 +1,6 @@
 import type { Route } from './lib/router';
 
-export type RouteName = 'diagnoses' | 'diagnosis' | 'home' | 'register' | 'login' | 'account' | 'organisations' | 'organisation' | 'search' | 'exchange-days' | 'exchange-day-new' | 'exchange-day' | 'exchange-day-edit' | 'exchange-day-live' | 'exchange-day-recording' | 'exchange-day-summary' | 'practices' | 'practice' | 'practice-new' | 'practice-edit' | 'practice-translate' | 'practice-version' | 'practice-adopt' | 'transfer' | 'notifications' | 'diagnosis-map' | 'diagnosis-dashboard' | 'diagnosis-moderation' | 'territories' | 'territory';
+export type RouteName = 'diagnoses' | 'diagnosis' | 'home' | 'register' | 'login' | 'account' | 'organisations' | 'organisation' | 'search' | 'exchange-days' | 'exchange-day-new' | 'exchange-day' | 'exchange-day-edit' | 'exchange-day-live' | 'exchange-day-recording' | 'exchange-day-summary' | 'practices' | 'practice' | 'practice-new' | 'practice-edit' | 'practice-translate' | 'practice-version' | 'practice-adopt' | 'transfer' | 'notifications' | 'diagnosis-map' | 'diagnosis-dashboard' | 'diagnosis-moderation' | 'diagnosis-new' | 'diagnosis-edit' | 'territories' | 'territory';
 
 export const routes: Route<RouteName>[] = [
   { name: 'home', pattern: '/' },
@@ -26,7 +26,9 @@ export const routes: Route<RouteName>[] = [
   { name: 'transfer', pattern: '/transfers/:id' },
   { name: 'notifications', pattern: '/notifications' },
   { name: 'diagnoses', pattern: '/diagnoses' },
+  { name: 'diagnosis-new', pattern: '/diagnoses/new' },
   { name: 'diagnosis', pattern: '/diagnoses/:id' },
+  { name: 'diagnosis-edit', pattern: '/diagnoses/:id/edit' },
   { name: 'diagnosis-map', pattern: '/diagnoses/:id/map' },
   { name: 'diagnosis-dashboard', pattern: '/diagnoses/:id/dashboard' },
   { name: 'diagnosis-moderation', pattern: '/diagnoses/:id/moderation' },

@@ -224,6 +224,7 @@ describe('diagnosis: the full path', () => {
     // words, and its draft is kept.
     await op.getByLabel('Move the diagnosis to this step').selectOption('synthesis');
     await op.getByTestId('phase-submit').click();
+    await op.getByTestId('phase-confirm-confirm').click(); // after the dialog says what changes
     await op.getByTestId('diagnosis-phase-synthesis').filter({ hasText: 'We are here now' }).waitFor();
     await rp.getByTestId('kind-proposal').check();
     await rp.getByLabel('What is it about?').selectOption('public_space');
@@ -239,6 +240,7 @@ describe('diagnosis: the full path', () => {
     // --- Prioritisation: the resident shares 3 votes with − and +, the count left said in words.
     await op.getByLabel('Move the diagnosis to this step').selectOption('prioritisation');
     await op.getByTestId('phase-submit').click();
+    await op.getByTestId('phase-confirm-confirm').click();
     await op.getByTestId('ballot').waitFor();
     await rp.reload();
     await rp.getByTestId('ballot').waitFor();
@@ -273,6 +275,7 @@ describe('diagnosis: the full path', () => {
     // --- Action plan: an action with an indicator, then a measurement.
     await op.getByLabel('Move the diagnosis to this step').selectOption('action_plan');
     await op.getByTestId('phase-submit').click();
+    await op.getByTestId('phase-confirm-confirm').click();
     await op.getByTestId('diagnosis-phase-action_plan').filter({ hasText: 'We are here now' }).waitFor();
     await op.getByText('Add an action').click();
     await op.getByLabel('What will be done').fill('Stair-climbing volunteers');

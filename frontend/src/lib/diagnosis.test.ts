@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiClient } from './api';
-import { excerpt, findingsOpen, listContributions, phaseState, vote } from './diagnosis';
+import { badPhaseDates, datesFromSchedule, excerpt, findingsOpen, listContributions, nextPhase, phaseState, scheduleFromDates, territoryOptions, updateContribution, vote, withdrawContribution, type Territory } from './diagnosis';
 
 describe('diagnosis helpers', () => {
   it('places each phase against the current one', () => {
@@ -32,5 +32,41 @@ describe('diagnosis helpers', () => {
     expect(JSON.parse(calls[1].body!)).toEqual({ votes: { f1: 2 }, assisted: { consent: true } });
     await vote(api, 'd1', { f1: 1 });
     expect(JSON.parse(calls[2].body!)).toEqual({ votes: { f1: 1 } });
+  });
+  it('names the next step, none after follow-up', () => {
+    expect(nextPhase('gathering')).toBe('synthesis');
+    expect(nextPhase('action_plan')).toBe('follow_up');
+    expect(nextPhase('follow_up')).toBeNull();
+    expect(nextPhase('nonsense')).toBeNull();
+  });
+  it('turns phase dates into the schedule the API takes and back', () => {
+    const dates = datesFromSchedule([{ name: 'synthesis', start: '2026-03-01' }, { name: 'gathering', start: '2026-01-10', end: '2026-02-28' }]);
+    expect(dates.gathering).toEqual({ start: '2026-01-10', end: '2026-02-28' });
+    expect(dates.follow_up).toEqual({ start: '', end: '' });
+    expect(scheduleFromDates(dates)).toEqual([
+      { name: 'gathering', start: '2026-01-10', end: '2026-02-28' },
+      { name: 'synthesis', start: '2026-03-01' },
+    ]);
+    expect(badPhaseDates(dates)).toEqual([]);
+    dates.prioritisation = { start: '2026-05-02', end: '2026-05-01' };
+    expect(badPhaseDates(dates)).toEqual(['prioritisation']);
+  });
+  it('lists territories as a tree: each parent, then its children by name', () => {
+    const x = (id: string, name: string, parentId?: string) => ({ id, name, parentId, level: 'other', ancestors: [] }) as Territory;
+    const all = [x('n2', 'Sant Antoni', 'd1'), x('c', 'Barcelona'), x('d1', 'Eixample', 'c'), x('n1', 'la Dreta', 'd1'), x('o', 'Orphan', 'gone')];
+    expect(territoryOptions(all).map((o) => `${o.depth}:${o.territory.id}`)).toEqual(['0:c', '1:d1', '2:n1', '2:n2', '0:o']);
+  });
+  it('changes and withdraws a contribution with PATCH and DELETE', async () => {
+    const calls: { method?: string; url: string; body?: string }[] = [];
+    const api = new ApiClient({
+      fetch: async (url, init) => {
+        calls.push({ method: init?.method, url: String(url), body: init?.body as string | undefined });
+        return init?.method === 'DELETE' ? new Response(null, { status: 204 }) : new Response('{}', { status: 200 });
+      },
+    });
+    await updateContribution(api, 'c1', { text: 'new words', theme: 'health' });
+    await withdrawContribution(api, 'c1');
+    expect(calls.map((c) => `${c.method} ${c.url}`)).toEqual(['PATCH /api/v1/contributions/c1', 'DELETE /api/v1/contributions/c1']);
+    expect(JSON.parse(calls[0].body!)).toEqual({ text: 'new words', theme: 'health' });
   });
 });

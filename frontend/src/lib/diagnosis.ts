@@ -185,7 +185,76 @@ export function getDiagnosis(api: ApiClient, id: string): Promise<Diagnosis> {
 }
 
 export function setPhase(api: ApiClient, id: string, phase: string): Promise<Diagnosis> {
-  return api.patch<Diagnosis>(`/diagnoses/${enc(id)}`, { phase });
+  return updateDiagnosis(api, id, { phase });
+}
+
+/** What starts a diagnosis (all but phase) or changes one (any part; the territory never changes). */
+export interface DiagnosisInput {
+  title?: string;
+  description?: string;
+  territoryId?: string;
+  /** The first is the organisation in charge (the lead). */
+  organisationIds?: string[];
+  themes?: string[];
+  phase?: string;
+  schedule?: { name: string; start?: string; end?: string }[];
+  settings?: Partial<Settings>;
+}
+
+export function createDiagnosis(api: ApiClient, input: DiagnosisInput): Promise<Diagnosis> {
+  return api.post<Diagnosis>('/diagnoses', input);
+}
+
+export function updateDiagnosis(api: ApiClient, id: string, input: DiagnosisInput): Promise<Diagnosis> {
+  return api.patch<Diagnosis>(`/diagnoses/${enc(id)}`, input);
+}
+
+/** The step after `phase`, or null after the last one. */
+export function nextPhase(phase: string): Phase | null {
+  const i = PHASES.indexOf(phase as Phase);
+  return i >= 0 && i < PHASES.length - 1 ? PHASES[i + 1] : null;
+}
+
+/** The dates a form shows for each phase ('' when none). */
+export type PhaseDateFields = Record<Phase, { start: string; end: string }>;
+
+export function datesFromSchedule(schedule: Diagnosis['schedule'] = []): PhaseDateFields {
+  const out = Object.fromEntries(PHASES.map((p) => [p, { start: '', end: '' }])) as PhaseDateFields;
+  for (const s of schedule) if (s.name in out) out[s.name as Phase] = { start: s.start ?? '', end: s.end ?? '' };
+  return out;
+}
+
+/** The schedule the API takes: the phases that have a date, in order, without empty dates. */
+export function scheduleFromDates(dates: PhaseDateFields): NonNullable<DiagnosisInput['schedule']> {
+  return PHASES.filter((p) => dates[p].start || dates[p].end).map((p) => ({
+    name: p,
+    ...(dates[p].start ? { start: dates[p].start } : {}),
+    ...(dates[p].end ? { end: dates[p].end } : {}),
+  }));
+}
+
+/** The phases whose end comes before their start (the server refuses them). */
+export function badPhaseDates(dates: PhaseDateFields): Phase[] {
+  return PHASES.filter((p) => dates[p].start && dates[p].end && dates[p].end < dates[p].start);
+}
+
+/**
+ * Territories in tree order (each parent followed by its children, by name), with their depth, for a
+ * picker; a territory whose parent is not in the list starts a tree of its own.
+ */
+export function territoryOptions(all: Territory[]): { territory: Territory; depth: number }[] {
+  const ids = new Set(all.map((x) => x.id));
+  const byName = (a: Territory, b: Territory) => a.name.localeCompare(b.name);
+  const out: { territory: Territory; depth: number }[] = [];
+  const seen = new Set<string>();
+  const walk = (x: Territory, depth: number) => {
+    if (seen.has(x.id)) return;
+    seen.add(x.id);
+    out.push({ territory: x, depth });
+    for (const c of all.filter((c) => c.parentId === x.id).sort(byName)) walk(c, depth + 1);
+  };
+  for (const r of all.filter((x) => !x.parentId || !ids.has(x.parentId)).sort(byName)) walk(r, 0);
+  return out;
 }
 
 export interface ContributionFilter {
@@ -205,6 +274,16 @@ export function listContributions(api: ApiClient, id: string, f: ContributionFil
 
 export function contribute(api: ApiClient, id: string, input: ContributionInput): Promise<Contribution> {
   return api.post(`/diagnoses/${enc(id)}/contributions`, input);
+}
+
+/** The author (or the facilitator who typed it) changes a contribution while gathering. */
+export function updateContribution(api: ApiClient, contributionId: string, input: { kind?: string; theme?: string; text?: string }): Promise<Contribution> {
+  return api.patch(`/contributions/${enc(contributionId)}`, input);
+}
+
+/** The author (or the facilitator who typed it) withdraws a contribution while gathering. */
+export function withdrawContribution(api: ApiClient, contributionId: string): Promise<void> {
+  return api.del(`/contributions/${enc(contributionId)}`);
 }
 
 export function support(api: ApiClient, contributionId: string, on: boolean): Promise<Contribution> {

@@ -1,0 +1,215 @@
+// Organisers and authors changing what they made, in the browser, on a server loaded with the demo data:
+// a professional starts a diagnosis through the form (mistakes shown in the error summary first), a resident
+// changes and withdraws their own contribution, a facilitator corrects what they typed for someone, and the
+// organiser changes the settings and moves the diagnosis to the next step after the dialog says what changes
+// for participants. Every page passes axe-core at 1280 and 360 px with no sideways scroll; screenshots are
+// written for a person to look at.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { axeViolations, launchBrowser, logInViaApi, screenshotDir, signUpViaApi, startServer } from './harness.mjs';
+
+const JORDI = { email: 'jordi@example.org', password: 'servei-social-prop-2026' }; // professional
+const PILAR = { email: 'pilar@example.org', password: 'veina-del-barri-2026' }; // resident: a member of the association, no organiser
+
+describe('diagnosis: organisers and authors change what they made', () => {
+  let server;
+  let browser;
+  const shots = screenshotDir();
+  const widths = [1280, 360];
+  const pages = [];
+
+  before(async () => {
+    server = await startServer({}, { seed: true });
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    for (const [i, p] of pages.entries()) await p.screenshot({ path: path.join(shots, `organise-last-page-${i}.png`), fullPage: true }).catch(() => {});
+    await browser?.close();
+    await server?.stop();
+  });
+
+  async function context(width, who) {
+    const ctx = await browser.newContext({ locale: 'en-GB', bypassCSP: true, viewport: { width, height: 900 } });
+    ctx.setDefaultTimeout(60_000);
+    const api = await logInViaApi(ctx, server.base, who);
+    await api.patch('/me', { language: 'en' }); // the demo accounts speak Catalan; the test reads English
+    const page = await ctx.newPage();
+    pages.push(page);
+    page.on('pageerror', (e) => console.error(`page error (${who.email}): ${e.message}`));
+    return { ctx, api, page };
+  }
+
+  /** axe-core at both widths, no sideways scroll, a full-page screenshot of each. */
+  async function check(page, name) {
+    const start = page.viewportSize();
+    for (const width of widths) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: path.join(shots, `${name}-${width}.png`), fullPage: true });
+      assert.deepEqual(await axeViolations(page), [], `${name} at ${width} px`);
+      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `${name}: no sideways scroll at ${width} px`);
+    }
+    await page.setViewportSize(start);
+  }
+
+  it('starts a diagnosis, changes and withdraws contributions, and moves to the next step', async () => {
+    const org = await context(1280, JORDI);
+    const op = org.page;
+    const raval = (await org.api.get('/territories?limit=100')).items.find((x) => x.name === 'el Raval');
+    const assoc = (await org.api.get('/organisations?limit=50')).items.find((o) => o.name === 'Associació Veïnal del Raval Nord');
+    assert.ok(raval && assoc, 'the seed has el Raval and the association');
+
+    // --- The list offers "Start a diagnosis" to a professional; the form says what is missing first.
+    await op.goto(`${server.base}/diagnoses`);
+    await op.getByTestId('diagnosis-new-link').click();
+    await op.getByRole('heading', { level: 1, name: 'Start a diagnosis' }).waitFor();
+    await op.getByTestId('diagnosis-new').waitFor();
+    await check(op, 'organise-01-new-empty');
+    await op.getByTestId('dn-create').click();
+    const summary = op.getByTestId('error-summary');
+    await summary.waitFor();
+    assert.ok(await summary.evaluate((el) => el === document.activeElement), 'the error summary takes focus');
+    const said = await summary.innerText();
+    for (const words of ['Name of the diagnosis', 'Place: Choose the place.', 'Choose at least one topic.']) assert.ok(said.includes(words), `the summary says "${words}": ${said}`);
+    await summary.getByRole('link', { name: /Place/ }).click();
+    assert.equal(await op.evaluate(() => document.activeElement?.id), 'dn-territory', 'the link goes to the field');
+    await check(op, 'organise-02-new-errors');
+
+    await op.getByLabel('Name of the diagnosis').fill('Com vivim a la Rambla del Raval');
+    await op.getByLabel('What it is for (if you want)').fill('What the streets around the Rambla need, said by the neighbours.');
+    await op.getByLabel('Place').selectOption(raval.id);
+    await op.getByLabel('Organisation in charge').selectOption(assoc.id);
+    await op.getByTestId('df-theme-housing').check();
+    await op.getByTestId('df-theme-public_space').check();
+    await op.locator('#df-gathering-start').fill('2026-11-25');
+    await op.locator('#df-gathering-end').fill('2026-12-20');
+    await op.locator('#df-synthesis-start').fill('2027-01-20');
+    await op.locator('#df-synthesis-end').fill('2027-01-10'); // before it starts
+    await op.getByLabel('People without an account can take part with a nickname').check();
+    await op.getByLabel('Votes each person has when choosing priorities').fill('3');
+    await op.getByTestId('dn-create').click();
+    await summary.filter({ hasText: 'The end cannot come before the start.' }).waitFor();
+    await op.locator('#df-synthesis-end').fill('2027-01-31');
+    await op.getByTestId('dn-create').click();
+    await op.getByRole('heading', { level: 1, name: 'Com vivim a la Rambla del Raval' }).waitFor();
+    const id = op.url().split('/diagnoses/')[1];
+    const made = await org.api.get(`/diagnoses/${id}`);
+    assert.equal(made.territoryId, raval.id);
+    assert.deepEqual(made.organisationIds, [assoc.id]);
+    assert.deepEqual(made.themes, ['housing', 'public_space']);
+    assert.equal(made.phase, 'gathering');
+    assert.deepEqual(made.settings, { allowNicknames: true, preModeration: false, votesPerPerson: 3 });
+    assert.deepEqual(made.schedule, [
+      { name: 'gathering', start: '2026-11-25', end: '2026-12-20' },
+      { name: 'synthesis', start: '2027-01-20', end: '2027-01-31' },
+    ]);
+    const url = `${server.base}/diagnoses/${id}`;
+
+    // --- A resident changes one of their contributions and withdraws another, on a phone.
+    const res = await context(360, PILAR);
+    const rp = res.page;
+    await rp.goto(url);
+    await rp.getByRole('heading', { level: 1, name: 'Com vivim a la Rambla del Raval' }).waitFor();
+    async function contribute(words) {
+      await rp.getByTestId('kind-need').check();
+      await rp.getByLabel('What is it about?').selectOption('housing');
+      await rp.getByLabel('Tell us in your own words').fill(words);
+      await rp.getByTestId('contribute-submit').click();
+      await rp.getByTestId('contributions-list').getByTestId('contribution').filter({ hasText: words }).waitFor();
+    }
+    await contribute('The doorway of number 12 is dark at night.');
+    await contribute('A mistake: I sent this twice.');
+    const first = rp.getByTestId('contribution').filter({ hasText: 'doorway of number 12' });
+    await first.getByTestId('own-change').click();
+    assert.equal(await rp.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'own-text', 'focus goes to the words');
+    await first.getByTestId('own-kind-proposal').check();
+    await first.getByTestId('own-theme').selectOption('public_space');
+    await first.getByTestId('own-text').fill('A light in the doorway of number 12, please: it is dark at night.');
+    await check(rp, 'organise-03-own-change');
+    await first.getByTestId('own-save').click();
+    const changed = rp.getByTestId('contribution').filter({ hasText: 'A light in the doorway of number 12' });
+    await changed.getByText('An idea', { exact: true }).waitFor();
+    await rp.getByTestId('live-region').filter({ hasText: 'Your change is saved.' }).waitFor();
+    const stored = (await res.api.get(`/diagnoses/${id}/contributions?limit=10`)).items.find((c) => c.text.includes('A light in the doorway'));
+    assert.equal(stored.kind, 'proposal');
+    assert.equal(stored.theme, 'public_space');
+    const twice = rp.getByTestId('contribution').filter({ hasText: 'I sent this twice' });
+    await twice.getByTestId('own-withdraw').click();
+    const dialog = twice.getByTestId('own-withdraw-dialog');
+    await dialog.getByText('This cannot be undone.', { exact: false }).waitFor();
+    await check(rp, 'organise-04-own-withdraw');
+    await dialog.getByTestId('own-withdraw-dialog-confirm').click();
+    await twice.waitFor({ state: 'detached' });
+    await rp.getByTestId('live-region').filter({ hasText: 'The contribution was withdrawn.' }).waitFor();
+    assert.equal((await res.api.get(`/diagnoses/${id}/contributions?limit=10`)).items.filter((c) => c.text.includes('twice')).length, 0);
+
+    // --- A facilitator corrects what they typed for someone; they are not offered to change others' words.
+    await op.reload();
+    await op.getByTestId('facilitator-mode').check();
+    await op.getByTestId('facilitator-consent').check();
+    await op.getByTestId('kind-need').check();
+    await op.getByLabel('What is it about?').selectOption('housing');
+    await op.getByLabel('Tell us in your own words').fill('Mrs at number 3 has no hot watter.');
+    await op.getByTestId('contribute-submit').click();
+    const typed = op.getByTestId('contribution').filter({ hasText: 'no hot watter' });
+    await typed.getByTestId('own-change').filter({ hasText: 'Correct what you typed' }).click();
+    await typed.getByTestId('own-text').fill('A neighbour at number 3 has had no hot water for a month.');
+    await typed.getByTestId('own-save').click();
+    await op.getByTestId('contribution').filter({ hasText: 'no hot water for a month' }).waitFor();
+    assert.equal(await op.getByTestId('contribution').filter({ hasText: 'doorway of number 12' }).getByTestId('own-change').count(), 0, 'not on the resident\'s');
+
+    // --- The organiser changes the settings, then moves the diagnosis on after the dialog.
+    await op.getByTestId('diagnosis-edit-link').click();
+    await op.getByRole('heading', { level: 1, name: 'Settings: Com vivim a la Rambla del Raval' }).waitFor();
+    assert.equal(await op.getByLabel('Votes each person has when choosing priorities').inputValue(), '3');
+    assert.equal(await op.locator('#df-synthesis-end').inputValue(), '2027-01-31');
+    await check(op, 'organise-05-edit');
+    await op.getByLabel('What it is for (if you want)').fill('What the streets around the Rambla need and have.');
+    await op.getByLabel('Read everything before it is shown').check();
+    await op.getByTestId('df-theme-ageing_loneliness').check();
+    await op.getByTestId('diagnosis-save').click();
+    await op.getByTestId('diagnosis-saved').waitFor();
+    const edited = await org.api.get(`/diagnoses/${id}`);
+    assert.equal(edited.description, 'What the streets around the Rambla need and have.');
+    assert.equal(edited.settings.preModeration, true);
+    assert.deepEqual(edited.themes, ['housing', 'public_space', 'ageing_loneliness']);
+
+    assert.equal(await op.getByLabel('Move the diagnosis to this step').inputValue(), 'synthesis', 'the next step is offered');
+    await op.getByTestId('phase-submit').click();
+    const ask = op.getByTestId('phase-confirm');
+    await ask.getByText('Nobody can send, change or withdraw contributions any more.', { exact: false }).waitFor();
+    await ask.getByText('from “Gathering ideas” to “Putting it together”', { exact: false }).waitFor();
+    await check(op, 'organise-06-phase-confirm');
+    await ask.getByTestId('phase-confirm-cancel').click();
+    assert.equal((await org.api.get(`/diagnoses/${id}`)).phase, 'gathering', 'cancel changes nothing');
+    await op.getByTestId('phase-submit').click();
+    await ask.getByTestId('phase-confirm-confirm').click();
+    await op.getByTestId('diagnosis-phase-synthesis').filter({ hasText: 'We are here now' }).waitFor();
+    await op.getByTestId('live-region').filter({ hasText: 'Putting it together' }).waitFor();
+    assert.equal((await org.api.get(`/diagnoses/${id}`)).phase, 'synthesis');
+    assert.equal(await op.getByLabel('Move the diagnosis to this step').inputValue(), 'prioritisation', 'then the step after');
+    await check(op, 'organise-07-moved');
+
+    // Once gathering is over, nobody is offered to change or withdraw.
+    await rp.reload();
+    await rp.getByTestId('contribution').filter({ hasText: 'A light in the doorway' }).waitFor();
+    assert.equal(await rp.getByTestId('own-contribution').count(), 0);
+
+    // Someone who is not an organiser sees no settings form.
+    await rp.goto(`${url}/edit`);
+    await rp.getByTestId('diagnosis-edit-forbidden').waitFor();
+    // Someone with no organisation is not offered to start one.
+    const newcomer = await browser.newContext({ locale: 'en-GB', viewport: { width: 360, height: 900 } });
+    await signUpViaApi(newcomer, server.base, { email: 'newcomer@example.org', name: 'Newcomer' });
+    const np = await newcomer.newPage();
+    pages.push(np);
+    await np.goto(`${server.base}/diagnoses`);
+    await np.getByTestId('diagnoses-list').waitFor();
+    await np.waitForTimeout(500);
+    assert.equal(await np.getByTestId('diagnosis-new-link').count(), 0, 'no link without an organisation role');
+    await np.goto(`${server.base}/diagnoses/new`);
+    await np.getByTestId('diagnosis-new-none').waitFor();
+  });
+});

@@ -211,5 +211,14 @@ describe('diagnosis: organisers and authors change what they made', () => {
     assert.equal(await np.getByTestId('diagnosis-new-link').count(), 0, 'no link without an organisation role');
     await np.goto(`${server.base}/diagnoses/new`);
     await np.getByTestId('diagnosis-new-none').waitFor();
+
+    // The territory form shows to the admins the server lets through (municipality), not to other admins.
+    await rp.goto(`${server.base}/territories`);
+    await rp.getByTestId('territory-tree').waitFor();
+    await rp.waitForTimeout(500);
+    assert.equal(await rp.getByRole('heading', { name: 'Add an area' }).count(), 0, 'the admin of a mutual-aid group does not manage territories');
+    await org.api.post('/organisations', { name: 'Districte de Ciutat Vella', kind: 'municipality', description: 'The district council.' });
+    await op.goto(`${server.base}/territories`);
+    await op.getByRole('heading', { name: 'Add an area' }).waitFor();
   });
 });

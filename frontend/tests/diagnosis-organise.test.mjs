@@ -160,6 +160,14 @@ describe('diagnosis: organisers and authors change what they made', () => {
     await op.getByTestId('contribution').filter({ hasText: 'no hot water for a month' }).waitFor();
     assert.equal(await op.getByTestId('contribution').filter({ hasText: 'doorway of number 12' }).getByTestId('own-change').count(), 0, 'not on the resident\'s');
 
+    // Once a finding cites it, it can still be changed but no longer withdrawn, and the page says why.
+    await org.api.post(`/diagnoses/${id}/findings`, { swot: 'weakness', title: 'Dark doorways', text: 'Several doorways have no light.', contributionIds: [stored.id] });
+    await rp.reload();
+    const cited = rp.getByTestId('contribution').filter({ hasText: 'A light in the doorway' });
+    await cited.getByTestId('own-cited').filter({ hasText: 'can no longer be withdrawn' }).waitFor();
+    assert.equal(await cited.getByTestId('own-withdraw').count(), 0);
+    assert.equal(await cited.getByTestId('own-change').count(), 1);
+
     // --- The organiser changes the settings, then moves the diagnosis on after the dialog.
     await op.getByTestId('diagnosis-edit-link').click();
     await op.getByRole('heading', { level: 1, name: 'Settings: Com vivim a la Rambla del Raval' }).waitFor();

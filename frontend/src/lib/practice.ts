@@ -127,7 +127,6 @@ export const ATTACHMENT_ACCEPT = '.pdf,.jpg,.jpeg,.png,.webp,.doc,.docx,.xls,.xl
 export type PracticeSort = 'newest' | 'transferred' | 'rated';
 export const PRACTICE_SORTS: PracticeSort[] = ['newest', 'transferred', 'rated'];
 /** Themes the server accepts (server/practice/model.go). */
-export const PRACTICE_THEMES = ['housing', 'health', 'ageing_loneliness', 'childhood_youth', 'employment', 'digital_divide', 'public_space', 'coexistence', 'mobility', 'culture'];
 /** Languages a practice can be written or translated in. */
 export const PRACTICE_LANGUAGES = ['ca', 'es', 'it', 'en', 'fr'];
 

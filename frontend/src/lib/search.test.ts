@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   bodyFragments, canSearch, clearFilters, countsKey, fragmentText, isFiltered, withoutGroup, emptyFilters, hasFilters, parseSearch, safeHighlight, searchApiQuery, searchUrl,
-  SEARCH_KINDS, SEARCH_LANGUAGES, SEARCH_THEMES, toggleFilter, totalPages, valueLabel, type SearchState,
+  SEARCH_KINDS, SEARCH_LANGUAGES, toggleFilter, totalPages, valueLabel, type SearchState,
 } from './search';
 import { catalogs, translate } from './i18n';
+import { THEMES } from './api';
 
 const parse = (qs: string) => parseSearch(new URLSearchParams(qs));
 
@@ -107,7 +108,7 @@ describe('labels', () => {
   it('has a label for every kind, theme and language in all four catalogs', () => {
     for (const cat of Object.values(catalogs)) {
       for (const k of SEARCH_KINDS) expect(cat[`search.kind.${k}`], k).toBeTruthy();
-      for (const k of SEARCH_THEMES) expect(cat[`search.theme.${k}`], k).toBeTruthy();
+      for (const k of THEMES) expect(cat[`search.theme.${k}`], k).toBeTruthy();
       for (const k of SEARCH_LANGUAGES) expect(cat[`search.lang.${k}`], k).toBeTruthy();
     }
   });

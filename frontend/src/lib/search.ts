@@ -23,8 +23,6 @@ export interface SearchState {
 
 /** Kinds of things the search finds; each has a plain label in the catalogs (`search.kind.<kind>`). */
 export const SEARCH_KINDS = ['organisation', 'exchange_day', 'diagnosis', 'contribution', 'finding', 'action', 'practice', 'transfer', 'comment'];
-/** Themes of diagnoses and practices (`search.theme.<theme>`). */
-export const SEARCH_THEMES = ['housing', 'health', 'ageing_loneliness', 'childhood_youth', 'employment', 'digital_divide', 'public_space', 'coexistence', 'mobility', 'culture'];
 /** Languages content is written in (`search.lang.<code>`). */
 export const SEARCH_LANGUAGES = ['ca', 'es', 'it', 'en'];
 

@@ -30,6 +30,7 @@ func (a *App) buildRecordings() {
 func (a *App) startRecordingJobs(ctx context.Context) {
 	if a.Live != nil {
 		a.Recordings.SetAnnouncer(liveAnnouncer{a.Live})
+		a.Live.SetRapporteurs(a.Recordings) // the day's named rapporteur joins the room as "rapporteur"
 	}
 	go a.Recordings.Run(ctx, 10*time.Minute)
 }

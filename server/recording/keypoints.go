@@ -53,6 +53,16 @@ func visibleKeyPoints(d *dayDoc) []KeyPoint {
 	return out
 }
 
+// IsRapporteur reports whether userID is the day's named rapporteur (server/live asks it when someone joins
+// the room, to give them the "rapporteur" role and the key-point box). Errors count as "no".
+func (s *Service) IsRapporteur(ctx context.Context, dayID, userID string) bool {
+	if userID == "" || !store.ValidID(dayID) {
+		return false
+	}
+	d, err := s.load(ctx, dayID)
+	return err == nil && d.Rapporteur == userID
+}
+
 // SetRapporteur names the day's rapporteur (host admins and professionals); they must belong to the host
 // organisation or be registered. An empty id clears it.
 func (s *Service) SetRapporteur(ctx context.Context, p *auth.Principal, dayID string, in RapporteurInput) error {

@@ -62,6 +62,11 @@ func TestKeyPointsSummaryAndSearch(t *testing.T) {
 		{Name: "empty text", As: f.resident, Method: "POST", Path: kp, Body: map[string]any{"question": 0, "text": "  "}, Status: 400, Contains: []string{`"text"`}},
 		{Name: "not JSON", As: f.resident, Method: "POST", Path: kp, Body: "{", Status: 400},
 	})
+	// server/live asks this when someone joins the room (the rapporteur gets the "rapporteur" role)
+	if !f.a.Recordings.IsRapporteur(t.Context(), f.day, f.resident.UserID) || f.a.Recordings.IsRapporteur(t.Context(), f.day, f.member.UserID) ||
+		f.a.Recordings.IsRapporteur(t.Context(), "nope", f.resident.UserID) || f.a.Recordings.IsRapporteur(t.Context(), f.day, "") {
+		t.Fatal("IsRapporteur must hold for the named resident only")
+	}
 	k1 := f.addKeyPoint(t, f.resident, 0, "Els impagaments comencen amb la primera factura de llum")
 	k2 := f.addKeyPoint(t, f.moderator, 1, "Una assemblea mensual amb els inquilins redueix els conflictes")
 	k3 := f.addKeyPoint(t, f.host, 1, "Nota per esborrar")

@@ -204,9 +204,14 @@ describe('recordings, key points and summaries', () => {
     await member.keyboard.press('n');
     assert.equal(await member.getByTestId('rec-player').getAttribute('data-turn'), turnBefore, 'n in a list box is not a shortcut');
 
-    // A key point plays from its moment: the turn being spoken then.
+    // A key point plays from its moment: the turn of the person who had the floor then (the member's turn on
+    // question 2, not the host's microphone recorded all along, which also covers that moment).
+    const floorTurn = await member.evaluate(async ([day, name]) => {
+      const rec = await (await fetch(`/api/v1/exchange-days/${day}/recording`)).json();
+      return String(rec.turns.find((t) => t.speaker === name && t.question === 1).number);
+    }, [dayId, dani.name]);
     await member.getByTestId('rec-keypoint').filter({ hasText: 'Mediation saved' }).click();
-    await member.waitForFunction((t) => document.querySelector('[data-testid="rec-player"]').dataset.turn === t, q2turn);
+    await member.waitForFunction((t) => document.querySelector('[data-testid="rec-player"]').dataset.turn === t, floorTurn);
     assert.match(await member.getByTestId('rec-download').getAttribute('href'), /\/recording\/download$/);
 
     // A private link, with its expiry in words, that works without an account.
@@ -306,6 +311,13 @@ describe('recordings, key points and summaries', () => {
     await host.getByTestId('summary-moment').nth(1).click();
     await host.waitForURL(/\/recording\?t=\d+$/);
     await host.getByTestId('rec-now').filter({ hasText: 'Question 2' }).waitFor();
+    // The player lands on the turn the server links the moment to: the member's, who had the floor.
+    const momentTurn = await host.evaluate(async (day) => {
+      const s = await (await fetch(`/api/v1/exchange-days/${day}/summary`)).json();
+      return String(s.sections[1].moments[0].turn);
+    }, dayId);
+    await host.waitForFunction((t) => document.querySelector('[data-testid="rec-player"]')?.dataset.turn === t, momentTurn);
+    assert.match(await host.getByTestId('rec-now').textContent(), new RegExp(dani.name));
 
     // Search results lead to /exchange-days/:id/summary: the day's page, with the summary in focus.
     const anon = await newPage();

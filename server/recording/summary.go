@@ -87,14 +87,21 @@ func (s *Service) view(w who, d *dayDoc) *Summary {
 	return out
 }
 
-// turnAt is the playable turn being spoken at ms (0: none).
+// turnAt is the playable turn being spoken at ms (0: none). Where turns overlap (the host's microphone is
+// recorded all along, a speaker's turn during it) the one that started last wins: the person who had the
+// floor, not the host's long turn. The recording page's player (frontend lib/recording.ts positionAt)
+// follows the same rule for key points and ?t= moments.
 func turnAt(turns []recTurn, ms int64) int {
-	for _, t := range turns {
-		if t.StartMS <= ms && ms <= *t.EndMS {
-			return t.seg.Number
+	best := -1
+	for i, t := range turns {
+		if t.StartMS <= ms && ms <= *t.EndMS && (best < 0 || t.StartMS >= turns[best].StartMS) {
+			best = i
 		}
 	}
-	return 0
+	if best < 0 {
+		return 0
+	}
+	return turns[best].seg.Number
 }
 
 // GetSummary returns the summary: the published one to those the day's setting allows (public, or members

@@ -179,7 +179,9 @@ export function locate(tl: Timeline, positionMs: number): { index: number; offse
  * A time of the recording (ms from its start: key points, summary moments, ?t=) as a position on the
  * timeline: inside a turn, that moment of it; between turns (nobody recorded then), the next turn's start;
  * after the last turn, its end. Where turns overlap (the host's microphone is recorded all along, a speaker's
- * turn during it), the one that started last wins: the person who just took the floor.
+ * turn during it), the one that started last wins: the person who just took the floor. The server links a
+ * summary moment to its turn by the same rule (server/recording turnAt), so a moment's `turn` is the turn
+ * this finds; key points and ?t= carry no turn, hence the rule here.
  */
 export function positionAt(tl: Timeline, recordingMs: number): number {
   let best = -1;

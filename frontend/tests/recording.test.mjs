@@ -356,6 +356,11 @@ describe('recordings, key points and summaries', () => {
     await host.getByTestId('rec-redact-dialog-confirm').click();
     await host.getByTestId('rec-redaction').filter({ hasText: 'Removed on' }).waitFor();
     await host.waitForFunction((n) => document.querySelectorAll('[data-testid="rec-turn"]').length === n - 1, before);
+    // Once removed, the request still says who asked and which turn it was (stored with the request).
+    const done = host.getByTestId('rec-redaction').filter({ hasText: 'Removed on' });
+    assert.equal(await done.getByTestId('rec-redaction-who').textContent(), dani.name);
+    assert.match(await done.textContent(), /Question 1, \d+ min \d+ s/);
+    assert.doesNotMatch(await done.textContent(), /\(removed\)/);
     // The key point noted while that turn was spoken is gone with it.
     await host.getByTestId('rec-keypoint').filter({ hasText: 'before the bank' }).waitFor({ state: 'detached' });
     assert.equal(await host.getByTestId('rec-keypoint').count(), 1);

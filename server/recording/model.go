@@ -57,14 +57,28 @@ const (
 	RedactionConfirmed = "confirmed"
 )
 
+// redactionDoc keeps, besides the segment numbers, the requester's display name and what the turns were
+// (speaker, question, times) when asked: a confirmed request's turns are gone from the recording, and the host
+// still needs to read whose and which turns a request names.
 type redactionDoc struct {
 	ID          string     `bson:"id"`
 	UserID      string     `bson:"userId"`
+	UserName    string     `bson:"userName,omitempty"`
 	Turns       []int      `bson:"turns"`
+	Details     []turnNote `bson:"details,omitempty"`
 	Status      string     `bson:"status"`
 	CreatedAt   time.Time  `bson:"createdAt"`
 	ConfirmedAt *time.Time `bson:"confirmedAt,omitempty"`
 	ConfirmedBy string     `bson:"confirmedBy,omitempty"`
+}
+
+// turnNote is what a removal request remembers of one turn.
+type turnNote struct {
+	Number   int    `bson:"number"`
+	Speaker  string `bson:"speaker"`
+	Question int    `bson:"question"`
+	StartMs  int64  `bson:"startMs"`
+	EndMs    int64  `bson:"endMs"`
 }
 
 type keyPointDoc struct {
@@ -228,12 +242,24 @@ type SummaryInput struct {
 
 // Redaction is a request to remove turns.
 type Redaction struct {
-	ID          string     `json:"id"`
-	UserID      string     `json:"userId"`
-	Turns       []int      `json:"turns"`
-	Status      string     `json:"status"`
-	CreatedAt   time.Time  `json:"createdAt"`
-	ConfirmedAt *time.Time `json:"confirmedAt,omitempty"`
+	ID       string `json:"id"`
+	UserID   string `json:"userId"`
+	UserName string `json:"userName"` // the requester's display name when they asked ("" for requests older than it)
+	Turns    []int  `json:"turns"`
+	// TurnDetails say what each named turn was when asked (speaker, question, times), also once removed.
+	TurnDetails []RedactedTurn `json:"turnDetails"`
+	Status      string         `json:"status"`
+	CreatedAt   time.Time      `json:"createdAt"`
+	ConfirmedAt *time.Time     `json:"confirmedAt,omitempty"`
+}
+
+// RedactedTurn is one turn a removal request names, as it was in the recording.
+type RedactedTurn struct {
+	Number     int    `json:"number"`
+	Speaker    string `json:"speaker"`
+	Question   int    `json:"question"` // 0-based guide question
+	StartMs    int64  `json:"startMs"`  // from the recording's start
+	DurationMs int64  `json:"durationMs"`
 }
 
 // RedactionInput names the turns (segment numbers) to remove.
@@ -242,7 +268,12 @@ type RedactionInput struct {
 }
 
 func (r *redactionDoc) api() Redaction {
-	return Redaction{ID: r.ID, UserID: r.UserID, Turns: r.Turns, Status: r.Status, CreatedAt: r.CreatedAt, ConfirmedAt: r.ConfirmedAt}
+	details := make([]RedactedTurn, 0, len(r.Details))
+	for _, t := range r.Details {
+		details = append(details, RedactedTurn{Number: t.Number, Speaker: t.Speaker, Question: t.Question, StartMs: t.StartMs, DurationMs: t.EndMs - t.StartMs})
+	}
+	return Redaction{ID: r.ID, UserID: r.UserID, UserName: r.UserName, Turns: r.Turns, TurnDetails: details, Status: r.Status,
+		CreatedAt: r.CreatedAt, ConfirmedAt: r.ConfirmedAt}
 }
 
 func (k *keyPointDoc) api() KeyPoint {

@@ -78,7 +78,11 @@ func (s *Service) RequestRedaction(ctx context.Context, p *auth.Principal, dayID
 	if !mine && !w.host() {
 		return nil, apperr.Forbid("You can only ask to remove your own turns.")
 	}
-	r := redactionDoc{ID: store.NewID(), UserID: p.UserID, Turns: nums, Status: RedactionPending, CreatedAt: s.now().UTC()}
+	r := redactionDoc{ID: store.NewID(), UserID: p.UserID, UserName: p.Name, Turns: nums, Status: RedactionPending, CreatedAt: s.now().UTC()}
+	for _, n := range nums {
+		t := turns[n]
+		r.Details = append(r.Details, turnNote{Number: n, Speaker: t.DisplayName, Question: t.Question, StartMs: t.StartMS, EndMs: *t.EndMS})
+	}
 	if _, err := s.mutate(ctx, w.day.ID, func(d *dayDoc) (bool, error) {
 		d.Redactions = append(d.Redactions, r)
 		return true, nil

@@ -1,6 +1,7 @@
 package recording_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -63,7 +64,8 @@ func TestRedactions(t *testing.T) {
 	signed := f.manifest(t, f.resident, rec).Turns[0].URL
 	f.a.Run(t, []testkit.Scenario{
 		{Name: "pending: still listed", As: f.member, Method: "GET", Path: rec, Status: 200, Contains: []string{"Rosa Resident"}},
-		{Name: "the speaker sees their request", As: f.resident, Method: "GET", Path: red, Status: 200, Contains: []string{req.ID}},
+		{Name: "the speaker sees their request", As: f.resident, Method: "GET", Path: red, Status: 200, Contains: []string{req.ID, `"userName":"Rosa Resident"`}},
+		{Name: "an outsider lists nothing", As: f.outsider, Method: "GET", Path: red, Status: 200, NotContains: []string{req.ID, "Rosa"}},
 		{Name: "a member does not see it", As: f.member, Method: "GET", Path: red, Status: 200, NotContains: []string{req.ID}},
 		{Name: "the speaker cannot confirm", As: f.resident, Method: "POST", Path: red + "/" + req.ID + "/confirm", Status: 403},
 		{Name: "the moderator cannot confirm", As: f.moderator, Method: "POST", Path: red + "/" + req.ID + "/confirm", Status: 403},
@@ -73,6 +75,9 @@ func TestRedactions(t *testing.T) {
 		{Name: "confirming twice is harmless", As: f.host, Method: "POST", Path: red + "/" + req.ID + "/confirm", Status: 200},
 		{Name: "gone from the manifest", As: f.member, Method: "GET", Path: rec, Status: 200, NotContains: []string{"Rosa Resident"}, Contains: []string{"Maria Member"}},
 		{Name: "the speaker no longer has turns there", As: f.resident, Method: "GET", Path: rec, Status: 404},
+		{Name: "the host still reads whose turns and which", As: f.host, Method: "GET", Path: red, Status: 200,
+			Contains: []string{`"userName":"Rosa Resident"`, `"turnDetails":[{"number":2,"speaker":"Rosa Resident","question":1,"startMs":` +
+				fmt.Sprint(residentTurn.StartMs) + `,"durationMs":` + fmt.Sprint(residentTurn.DurationMs) + `}]`}},
 		{Name: "gone from the media store", As: f.member, Method: "GET", Path: residentTurn.URL, Status: 404},
 		{Name: "its signed URL too", Method: "GET", Path: signed, Status: 404},
 		{Name: "others' turns still play", As: f.member, Method: "GET", Path: hostTurn.URL, Status: 200},
@@ -107,7 +112,9 @@ func TestPersonalData(t *testing.T) {
 	f.a.Run(t, []testkit.Scenario{
 		{Name: "export", As: f.resident, Method: "GET", Path: "/api/v1/me/export", Status: 200,
 			Contains: []string{`"recordings"`, "Esquirol", `"recordedTurns":[{"dayId":"` + f.day + `","number":2`, `"redactionRequests":[{`}},
+		{Name: "the host reads who asked", As: f.host, Method: "GET", Path: f.base + "/recording/redactions", Status: 200, Contains: []string{`"userName":"Rosa Resident"`}},
 		{Name: "delete the account", As: f.resident, Method: "DELETE", Path: "/api/v1/me", Status: 204},
+		{Name: "the request keeps no requester name", As: f.host, Method: "GET", Path: f.base + "/recording/redactions", Status: 200, Contains: []string{`"userName":""`}},
 		{Name: "the key point stays, without its author", As: f.member, Method: "GET", Path: f.base + "/key-points", Status: 200,
 			Contains: []string{"Esquirol", `"author":""`}, NotContains: []string{"Rosa Resident", f.resident.UserID}},
 	})

@@ -63,14 +63,20 @@ func (s *Service) ExportFor(ctx context.Context, userID string) (string, any, er
 	return "recordings", out, err
 }
 
-// BeforeDelete implements account.Hook: key points keep their text but lose their author, and the person
-// stops being a rapporteur. Recorded turns stay with the host organisation's recording (recorded with
+// BeforeDelete implements account.Hook: key points keep their text but lose their author, removal requests
+// lose the requester's name, and the person stops being a rapporteur. Recorded turns stay with the host organisation's recording (recorded with
 // consent); the person can ask to remove them before deleting their account.
 func (s *Service) BeforeDelete(ctx context.Context, userID string) error {
 	var days []string
 	err := store.Each(ctx, s.s, colDays, func(d *dayDoc) error {
 		for _, k := range d.KeyPoints {
 			if k.Author == userID {
+				days = append(days, d.ID)
+				return nil
+			}
+		}
+		for _, r := range d.Redactions {
+			if r.UserID == userID && r.UserName != "" {
 				days = append(days, d.ID)
 				return nil
 			}
@@ -88,6 +94,11 @@ func (s *Service) BeforeDelete(ctx context.Context, userID string) error {
 			for i := range d.KeyPoints {
 				if d.KeyPoints[i].Author == userID {
 					d.KeyPoints[i].Author, d.KeyPoints[i].AuthorName = "", ""
+				}
+			}
+			for i := range d.Redactions {
+				if d.Redactions[i].UserID == userID {
+					d.Redactions[i].UserName = ""
 				}
 			}
 			if d.Rapporteur == userID {

@@ -96,10 +96,22 @@ export interface Summary {
   canEdit: boolean;
 }
 
+/** A turn a removal request names, as it was when asked (it stays readable once the turn is removed). */
+export interface RedactedTurn {
+  number: number;
+  speaker: string;
+  question: number;
+  startMs: number;
+  durationMs: number;
+}
+
 export interface Redaction {
   id: string;
   userId: string;
+  /** The requester's display name when they asked ('' for older requests or a deleted account). */
+  userName?: string;
   turns: number[];
+  turnDetails?: RedactedTurn[];
   status: 'pending' | 'confirmed';
   createdAt: string;
   confirmedAt?: string;

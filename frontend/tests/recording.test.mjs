@@ -5,7 +5,8 @@
 // that works without an account; a registered non-member and an anonymous visitor are refused in the same
 // words; the host edits and publishes the summary and everyone (anonymous) reads it; the member asks to
 // remove a turn and the host confirms; the host revokes the private links (the link stops working) and sets
-// the organisation's retention. Every page is checked with axe-core at 1280 and 360 px and screenshotted.
+// the organisation's retention; the host names the registered resident to take notes, and what she notes in
+// the room reaches the host. Every page is checked with axe-core at 1280 and 360 px and screenshotted.
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -386,5 +387,45 @@ describe('recordings, key points and summaries', () => {
     await member.goto(`${server.base}/organisations/${orgId}`);
     await member.getByTestId('my-role').waitFor();
     assert.equal(await member.getByTestId('retention').count(), 0, 'only admins see the setting');
+  });
+
+  it('the host names a registered participant to take notes; she notes a key point in the room and the host sees it', async () => {
+    const dayUrl = `${server.base}/exchange-days/${dayId}`;
+    await host.goto(dayUrl);
+    const select = host.getByLabel('Who takes notes (key points) during the session?');
+    await select.waitFor();
+    assert.match(await host.getByTestId('rapporteur-now').textContent(), /Nobody has been chosen to take notes/);
+    const options = await select.locator('option').allTextContents();
+    assert.ok(options.includes(`${dani.name} (Member)`) && options.includes(`${carme.name} (Admin)`) && options.includes(rita.name), `options: ${options}`);
+    assert.ok(!options.some((o) => o.includes(outsider.name)), 'only members and registered people');
+    await host.waitForLoadState('networkidle');
+    await checkPage(host, 'day-rapporteur-choice');
+    await select.selectOption({ label: rita.name });
+    await host.getByTestId('rapporteur-save').click();
+    await host.getByTestId('rapporteur-now').filter({ hasText: `${rita.name} takes notes (key points) during the session.` }).waitFor();
+    assert.match(await liveRegion(host).textContent(), new RegExp(`${rita.name} now takes notes`));
+
+    // Everyone taking part reads who it is; only the organisers choose.
+    await member.goto(dayUrl);
+    await member.getByTestId('rapporteur-now').filter({ hasText: `${rita.name} takes notes` }).waitFor();
+    assert.equal(await member.getByTestId('rapporteur-form').count(), 0);
+    await resident.goto(dayUrl);
+    await resident.getByTestId('rapporteur-now').filter({ hasText: 'You take notes (key points) during the session.' }).waitFor();
+    await resident.waitForLoadState('networkidle');
+    await checkPage(resident, 'day-rapporteur-named');
+
+    // In the room she has the key-point box; what she notes appears for the host.
+    for (const p of [host, resident]) {
+      await p.goto(`${dayUrl}/live`);
+      await p.getByTestId('mic-result').filter({ hasText: 'We can hear you' }).waitFor();
+      await p.getByTestId('live-join').click();
+      await p.getByTestId('hearing-status').waitFor();
+    }
+    await resident.getByLabel(/Key point for question \d/).fill('The tenants’ union answered within a day.');
+    await resident.getByTestId('live-keypoint-add').click();
+    await host.getByTestId('live-keypoint').filter({ hasText: 'tenants’ union answered within a day' }).waitFor();
+    await resident.getByTestId('live-leave').click();
+    await host.getByTestId('live-leave').click();
+    await host.waitForURL(/\/exchange-days\/[^/]+$/);
   });
 });

@@ -95,6 +95,7 @@ var schemaTypes = map[string]any{
 	"Redaction":              recording.Redaction{},
 	"RedactionList":          httpx.List[recording.Redaction]{},
 	"RapporteurInput":        recording.RapporteurInput{},
+	"Rapporteur":             recording.Rapporteur{},
 	"KeyPointInput":          recording.KeyPointInput{},
 	"KeyPoint":               recording.KeyPoint{},
 	"KeyPointList":           httpx.List[recording.KeyPoint]{},

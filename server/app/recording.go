@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/teixit/teixit/server/account"
 	"github.com/teixit/teixit/server/live"
 	"github.com/teixit/teixit/server/practice"
 	"github.com/teixit/teixit/server/readmodel"
@@ -18,6 +19,7 @@ import (
 func (a *App) buildRecordings() {
 	a.Recordings = recording.NewService(a.Store, a.Exchange, a.Organisations, a.Media, a.ReadModel, recording.Options{
 		Dir: filepath.Join(a.Config.DataDir, "recordings"), Secret: a.Config.Secret, Render: practice.RenderMarkdown, Logger: a.Log})
+	a.Recordings.SetPeople(recordingPeople{a.Accounts})
 	a.ReadModel.Register(recording.SummaryKind, readmodel.Kind{Load: a.Recordings.LoadSummaries, All: a.Recordings.AllSummaries,
 		Link: recording.SummaryLink})
 	a.ReadModel.Register(recording.KeyPointKind, readmodel.Kind{Load: a.Recordings.LoadKeyPoints, All: a.Recordings.AllKeyPoints,
@@ -46,6 +48,21 @@ func (a *App) stopRecording(c *fiber.Ctx) error {
 	return nil
 }
 
+// recordingPeople gives server/recording account names (the rapporteur and its candidates).
+type recordingPeople struct{ s *account.Service }
+
+func (p recordingPeople) Names(ctx context.Context, ids []string) (map[string]string, error) {
+	profiles, err := p.s.Store().Profiles(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(profiles))
+	for id, pr := range profiles {
+		out[id] = pr.Name
+	}
+	return out, nil
+}
+
 // liveAnnouncer adapts server/live to what server/recording needs.
 type liveAnnouncer struct{ l *live.Service }
 
@@ -69,6 +86,7 @@ func (a *App) recordingRoutes() []route {
 		{"GET", "/exchange-days/:id/recording/redactions", user, h.Redactions, "Requests to remove turns (host admins: all; others: their own)", "", "RedactionList"},
 		{"POST", "/exchange-days/:id/recording/redactions", user, h.RequestRedaction, "Ask to remove my own turns (host admins: any, confirmed at once)", "RedactionInput", "Redaction"},
 		{"POST", "/exchange-days/:id/recording/redactions/:rid/confirm", user, h.ConfirmRedaction, "Confirm a removal: the turns leave playback, download and search (host admins)", "", "Redaction"},
+		{"GET", "/exchange-days/:id/rapporteur", user, h.Rapporteur, "Who takes notes (key points) during the session (host members and registered participants); those who choose also get the candidates", "", "Rapporteur"},
 		{"PUT", "/exchange-days/:id/rapporteur", user, h.SetRapporteur, "Choose the day's rapporteur (host admins and professionals)", "RapporteurInput", ""},
 		{"GET", "/exchange-days/:id/key-points", user, h.KeyPoints, "Key points noted during the session (host members and registered participants)", "", "KeyPointList"},
 		{"POST", "/exchange-days/:id/key-points", user, h.AddKeyPoint, "Note a key point for a guide question, stamped with the session time (rapporteur, host, moderators)", "KeyPointInput", "KeyPoint"},

@@ -138,6 +138,26 @@ func (s *Service) IsRegistered(ctx context.Context, dayID, userID string) (bool,
 	return err == nil && reg.Status == Registered, err
 }
 
+// RegisteredUsers lists the ids of the people holding a place on the day (not waitlisted), first registered
+// first, at most limit. A cold path (the host choosing the day's rapporteur, server/recording) on the
+// registrations_day index.
+func (s *Service) RegisteredUsers(ctx context.Context, dayID string, limit int) ([]string, error) {
+	cur, err := s.s.C(colRegistrations).Find(ctx, bson.M{"dayId": dayID, "status": Registered},
+		options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}}).SetLimit(int64(limit)))
+	if err != nil {
+		return nil, store.Wrap("exchange: registered", err)
+	}
+	var regs []registrationDoc
+	if err := cur.All(ctx, &regs); err != nil {
+		return nil, store.Wrap("exchange: registered", err)
+	}
+	out := make([]string, 0, len(regs))
+	for _, r := range regs {
+		out = append(out, r.UserID)
+	}
+	return out, nil
+}
+
 // ExportFor implements account.Hook: a person's registrations.
 func (s *Service) ExportFor(ctx context.Context, userID string) (string, any, error) {
 	cur, err := s.s.C(colRegistrations).Find(ctx, bson.M{"userId": userID})

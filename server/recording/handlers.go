@@ -129,6 +129,16 @@ func (h *Handlers) DeleteKeyPoint(c *fiber.Ctx) error {
 	return httpx.NoContent(c)
 }
 
+// Rapporteur: GET /exchange-days/:id/rapporteur.
+func (h *Handlers) Rapporteur(c *fiber.Ctx) error {
+	r, err := h.svc.Rapporteur(c.UserContext(), auth.From(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	private(c)
+	return httpx.OK(c, r)
+}
+
 // SetRapporteur: PUT /exchange-days/:id/rapporteur.
 func (h *Handlers) SetRapporteur(c *fiber.Ctx) error {
 	var in RapporteurInput

@@ -85,8 +85,16 @@ func (s *Service) SetRapporteur(ctx context.Context, p *auth.Principal, dayID st
 			return apperr.Validation(map[string]string{"userId": "must be a member of the host organisation or registered for the day"})
 		}
 	}
+	name := ""
+	if in.UserID != "" {
+		names, err := s.names(ctx, []string{in.UserID})
+		if err != nil {
+			return err
+		}
+		name = names[in.UserID]
+	}
 	_, err = s.mutate(ctx, w.day.ID, func(d *dayDoc) (bool, error) {
-		d.Rapporteur = in.UserID
+		d.Rapporteur, d.RapporteurName = in.UserID, name
 		return true, nil
 	})
 	return err

@@ -17,8 +17,10 @@ type dayDoc struct {
 	Redactions  []redactionDoc `bson:"redactions"`
 	LinkVersion int            `bson:"linkVersion"`
 	Rapporteur  string         `bson:"rapporteur,omitempty"`
-	KeyPoints   []keyPointDoc  `bson:"keyPoints"`
-	Summary     *summaryDoc    `bson:"summary,omitempty"`
+	// RapporteurName is the rapporteur's display name when chosen (shown if the account lookup fails).
+	RapporteurName string        `bson:"rapporteurName,omitempty"`
+	KeyPoints      []keyPointDoc `bson:"keyPoints"`
+	Summary        *summaryDoc   `bson:"summary,omitempty"`
 	// Hidden are the wall-clock spans of confirmed redacted turns: key points noted then are hidden too.
 	Hidden []spanDoc `bson:"hidden,omitempty"`
 	// DeletedAt is set when retention deleted the recording (segments, assets, manifest).
@@ -198,6 +200,22 @@ type KeyPointInput struct {
 // RapporteurInput names the day's rapporteur (empty clears it).
 type RapporteurInput struct {
 	UserID string `json:"userId"`
+}
+
+// Rapporteur says who takes notes (key points) during the day's session.
+type Rapporteur struct {
+	UserID string `json:"userId"` // "" when nobody is named (the host and moderators note key points)
+	Name   string `json:"name"`
+	// CanChoose: the caller may name the rapporteur (host admins and professionals); only they get Candidates.
+	CanChoose  bool                  `json:"canChoose"`
+	Candidates []RapporteurCandidate `json:"candidates,omitempty"`
+}
+
+// RapporteurCandidate is someone who may be named: a host member or a person registered for the day.
+type RapporteurCandidate struct {
+	UserID string `json:"userId"`
+	Name   string `json:"name"`
+	Role   string `json:"role"` // the host organisation role (admin, professional, member), or "registered"
 }
 
 // Moment links a summary section to a moment of the recording.

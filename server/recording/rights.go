@@ -102,7 +102,7 @@ func (s *Service) BeforeDelete(ctx context.Context, userID string) error {
 				}
 			}
 			if d.Rapporteur == userID {
-				d.Rapporteur = ""
+				d.Rapporteur, d.RapporteurName = "", ""
 			}
 			return true, nil
 		}); err != nil {

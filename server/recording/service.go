@@ -41,12 +41,19 @@ func Migrations() []store.Migration {
 type Days interface {
 	Get(ctx context.Context, p *auth.Principal, id string) (*exchange.Day, error)
 	IsRegistered(ctx context.Context, dayID, userID string) (bool, error)
+	RegisteredUsers(ctx context.Context, dayID string, limit int) ([]string, error)
 }
 
 // Orgs is what recordings need from organisations: roles and the retention setting.
 type Orgs interface {
 	Role(ctx context.Context, orgID, userID string) (string, error)
 	Get(ctx context.Context, p *auth.Principal, id string) (*organisation.Organisation, error)
+	Members(ctx context.Context, p *auth.Principal, orgID string) ([]organisation.Member, error)
+}
+
+// People gives display names of accounts (unknown ids are absent); server/app adapts server/account.
+type People interface {
+	Names(ctx context.Context, ids []string) (map[string]string, error)
 }
 
 // Media is the media store the segments are imported into.
@@ -94,6 +101,7 @@ type Service struct {
 	rm     ReadModel
 	opts   Options
 	ann    Announcer
+	people People
 	now    func() time.Time
 	log    *slog.Logger
 	ffmpeg string
@@ -130,6 +138,10 @@ func (s *Service) SetFFmpeg(path string) {
 
 // SetAnnouncer connects the live room (nil: nobody is told, and key points use the recording's clock).
 func (s *Service) SetAnnouncer(a Announcer) { s.ann = a }
+
+// SetPeople connects the account names (nil: the rapporteur's name as stored when chosen, and registered
+// candidates without a name are not offered).
+func (s *Service) SetPeople(p People) { s.people = p }
 
 // SetClock replaces time.Now (retention tests).
 func (s *Service) SetClock(now func() time.Time) { s.now = now }

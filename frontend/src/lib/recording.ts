@@ -117,6 +117,22 @@ export interface Redaction {
   confirmedAt?: string;
 }
 
+/** Someone who may be named rapporteur: a host member (with their role) or a person registered for the day. */
+export interface RapporteurCandidate {
+  userId: string;
+  name: string;
+  role: 'admin' | 'professional' | 'member' | 'registered';
+}
+
+/** Who takes notes (key points) during the session; candidates only for those who choose. */
+export interface Rapporteur {
+  /** '' when nobody is named (the host and moderators note key points). */
+  userId: string;
+  name: string;
+  canChoose: boolean;
+  candidates?: RapporteurCandidate[];
+}
+
 const dayPath = (id: string) => `/exchange-days/${encodeURIComponent(id)}`;
 
 /** The calls of server/recording, named as its routes. `link` is a private link's token ('' for none). */
@@ -125,6 +141,8 @@ export const recordingApi = {
     api.get<Recording>(`${dayPath(id)}/recording${link ? `?link=${encodeURIComponent(link)}` : ''}`),
   createLink: (api: ApiClient, id: string) => api.post<PrivateLink>(`${dayPath(id)}/recording/links`),
   revokeLinks: (api: ApiClient, id: string) => api.del(`${dayPath(id)}/recording/links`),
+  rapporteur: (api: ApiClient, id: string) => api.get<Rapporteur>(`${dayPath(id)}/rapporteur`),
+  setRapporteur: (api: ApiClient, id: string, userId: string) => api.put<void>(`${dayPath(id)}/rapporteur`, { userId }),
   keyPoints: (api: ApiClient, id: string) => api.get<Page<KeyPoint>>(`${dayPath(id)}/key-points`),
   summary: (api: ApiClient, id: string) => api.get<Summary>(`${dayPath(id)}/summary`),
   saveSummary: (api: ApiClient, id: string, sections: { question: number; markdown: string }[]) =>

@@ -25,21 +25,31 @@ func canNote(w who, d *dayDoc) bool {
 // KeyPoints lists the day's key points (room participants: host members and registered people), in session
 // time order; those noted during a redacted turn are left out.
 func (s *Service) KeyPoints(ctx context.Context, p *auth.Principal, dayID string) ([]KeyPoint, error) {
+	_, d, err := s.takingPart(ctx, p, dayID, "Key points are for the people taking part in this exchange day.")
+	if err != nil {
+		return nil, err
+	}
+	return visibleKeyPoints(d), nil
+}
+
+// takingPart loads the day for someone taking part in it (host members, registered people, the rapporteur);
+// others get 403 with refusal, anonymous 401.
+func (s *Service) takingPart(ctx context.Context, p *auth.Principal, dayID, refusal string) (who, *dayDoc, error) {
 	if p == nil {
-		return nil, apperr.LoginRequired()
+		return who{}, nil, apperr.LoginRequired()
 	}
 	w, err := s.whoFor(ctx, p, dayID, errDayNotFound)
 	if err != nil {
-		return nil, err
+		return who{}, nil, err
 	}
 	d, err := s.load(ctx, w.day.ID)
 	if err != nil {
-		return nil, err
+		return who{}, nil, err
 	}
 	if !w.participant() && !canNote(w, d) {
-		return nil, apperr.Forbid("Key points are for the people taking part in this exchange day.")
+		return who{}, nil, apperr.Forbid(refusal)
 	}
-	return visibleKeyPoints(d), nil
+	return w, d, nil
 }
 
 func visibleKeyPoints(d *dayDoc) []KeyPoint {

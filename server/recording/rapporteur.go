@@ -5,7 +5,6 @@ import (
 	"context"
 	"slices"
 
-	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
 )
 
@@ -17,19 +16,9 @@ const maxRegisteredCandidates = 500
 // registered people; others 403, anonymous 401). Those who choose (host admins and professionals) also get
 // the candidates: host members with their role, then registered people, each group by name.
 func (s *Service) Rapporteur(ctx context.Context, p *auth.Principal, dayID string) (*Rapporteur, error) {
-	if p == nil {
-		return nil, apperr.LoginRequired()
-	}
-	w, err := s.whoFor(ctx, p, dayID, errDayNotFound)
+	w, d, err := s.takingPart(ctx, p, dayID, "Who takes notes is for the people taking part in this exchange day.")
 	if err != nil {
 		return nil, err
-	}
-	d, err := s.load(ctx, w.day.ID)
-	if err != nil {
-		return nil, err
-	}
-	if !w.participant() && !canNote(w, d) {
-		return nil, apperr.Forbid("Who takes notes is for the people taking part in this exchange day.")
 	}
 	out := &Rapporteur{UserID: d.Rapporteur, Name: d.RapporteurName, CanChoose: w.manager()}
 	if d.Rapporteur != "" {

@@ -49,8 +49,11 @@ type Entry struct {
 	StartedAt     time.Time  `json:"startedAt"`
 	EndedAt       *time.Time `json:"endedAt,omitempty"`
 	File          string     `json:"file"`  // segment file name, relative to the directory
-	Codec         string     `json:"codec"` // e.g. audio/opus
+	Codec         string     `json:"codec"` // audio/opus (seg-NNNN.ogg) or video/vp8 (seg-NNNN.webm)
 	Recovered     bool       `json:"recovered,omitempty"`
+	// Empty: the file holds no media (an Ogg with headers only; a WebM closed before its first complete frame,
+	// or whose header a crash tore — then the file is empty). Importers should skip it.
+	Empty bool `json:"empty,omitempty"`
 }
 
 // ReadManifest reads dir's manifest; a missing one is an error wrapping
@@ -97,7 +100,8 @@ func writeManifest(dir string, m Manifest) error {
 
 // Recover closes the unfinished segments of dir after a crash: each turn
 // without an end has its file truncated to the last complete Ogg page (marked
-// end-of-stream) and gets the end time of that page. Temp manifests left by
+// end-of-stream) or WebM element (block) and gets the end time of that page
+// or block; a segment left without media is marked Empty. Temp manifests left by
 // an interrupted write are removed. It returns the turn numbers it repaired.
 // A directory without a manifest is an error wrapping os.ErrNotExist.
 func Recover(dir string) ([]int, error) {
@@ -116,13 +120,23 @@ func Recover(dir string) ([]int, error) {
 		if e.EndMS != nil {
 			continue
 		}
-		granule, _, err := finishOgg(filepath.Join(dir, e.File))
+		var d time.Duration
+		var media bool
+		if e.Codec == CodecVP8 {
+			var ms int64
+			ms, media, err = finishWebM(filepath.Join(dir, e.File))
+			d = time.Duration(ms) * time.Millisecond
+		} else {
+			var granule uint64
+			granule, media, err = finishOgg(filepath.Join(dir, e.File))
+			d = time.Duration(granule) * time.Second / opusRate
+		}
 		if err != nil && !errors.Is(err, os.ErrNotExist) {
 			return fixed, err
 		}
-		d := time.Duration(granule) * time.Second / opusRate
 		e.setEnd(m.Started, e.StartedAt.Add(d))
 		e.Recovered = true
+		e.Empty = !media
 		fixed = append(fixed, e.Number)
 	}
 	if len(fixed) == 0 {

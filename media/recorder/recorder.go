@@ -1,5 +1,5 @@
 // Package recorder writes the floor turns of a live session to disk: one Ogg
-// Opus segment per turn, copied from the RTP the SFU forwards (no
+// Opus or WebM VP8 segment per turn, copied from the RTP the SFU forwards (no
 // transcoding), and a JSON timeline manifest. It implements sfu.Hooks and
 // imports neither server/ nor Fiber.
 package recorder
@@ -31,6 +31,10 @@ const (
 	// queueLen packets (20 ms each) may wait for the disk before new ones
 	// are dropped: the forwarding path never blocks on the recorder.
 	queueLen = 512
+	// keyframeEvery bounds the PLIs a video turn waiting for a keyframe sends.
+	keyframeEvery = time.Second
+	// CodecVP8 is the manifest codec of a video segment (WebM).
+	CodecVP8 = "video/vp8"
 )
 
 // Recorder records one room into one directory. Recording is off until
@@ -170,23 +174,28 @@ func (r *Recorder) Manifest() Manifest {
 	return m
 }
 
-// OnTrack implements sfu.Hooks: every Opus turn gets a sink, so that turning
-// recording on mid-turn records the rest of it. Non-Opus tracks (VP8 video)
-// are not recorded.
+// OnTrack implements sfu.Hooks: every Opus or VP8 turn gets a sink, so that
+// turning recording on mid-turn records the rest of it. Other codecs are not
+// recorded.
 func (r *Recorder) OnTrack(t sfu.Turn, p sfu.ParticipantInfo, codec webrtc.RTPCodecParameters) sfu.RTPSink {
-	if !strings.EqualFold(codec.MimeType, webrtc.MimeTypeOpus) {
-		return nil
+	switch {
+	case strings.EqualFold(codec.MimeType, webrtc.MimeTypeOpus):
+		return &turnSink{r: r, turn: t, info: p, codec: webrtc.MimeTypeOpus}
+	case strings.EqualFold(codec.MimeType, webrtc.MimeTypeVP8):
+		return &turnSink{r: r, turn: t, info: p, codec: CodecVP8, video: true}
 	}
-	return &turnSink{r: r, turn: t, info: p, codec: codec.MimeType}
+	return nil
 }
 
 // turnSink follows one turn and opens or closes its segment as recording
 // and consent change.
 type turnSink struct {
-	r     *Recorder
-	turn  sfu.Turn
-	info  sfu.ParticipantInfo
-	codec string
+	r      *Recorder
+	turn   sfu.Turn
+	info   sfu.ParticipantInfo
+	codec  string
+	video  bool         // a segment starts only at a keyframe
+	lastKF atomic.Int64 // unix ns of the last keyframe request
 
 	mu     sync.Mutex
 	seg    *sink
@@ -208,12 +217,30 @@ func (ts *turnSink) WriteRTP(p *rtp.Packet) error {
 		ts.seg = nil
 	}
 	if want && ts.seg == nil {
-		ts.seg = ts.r.startSegment(ts.turn, ts.info, ts.codec, q, time.Now())
+		if ts.video && !vp8KeyframeStart(p.Payload) {
+			ts.askKeyframe() // e.g. recording switched on, or the question changed, mid-turn
+			return nil
+		}
+		ts.seg = ts.r.startSegment(ts.turn, ts.info, ts.codec, q, time.Now(), ts.askKeyframe)
 	}
 	if ts.seg != nil {
 		return ts.seg.WriteRTP(p)
 	}
 	return nil
+}
+
+// askKeyframe asks the publisher for a keyframe through the SFU (a PLI), at
+// most once per keyframeEvery.
+func (ts *turnSink) askKeyframe() {
+	if ts.turn.RequestKeyframe == nil {
+		return
+	}
+	now := time.Now().UnixNano()
+	last := ts.lastKF.Load()
+	if now-last < int64(keyframeEvery) || !ts.lastKF.CompareAndSwap(last, now) {
+		return
+	}
+	ts.turn.RequestKeyframe()
 }
 
 // Close ends the turn and its open segment.
@@ -230,7 +257,7 @@ func (ts *turnSink) Close() error {
 
 // startSegment lists a new segment (without an end) and starts writing it.
 // It returns nil once the recorder is closed.
-func (r *Recorder) startSegment(t sfu.Turn, p sfu.ParticipantInfo, codec string, question int, at time.Time) *sink {
+func (r *Recorder) startSegment(t sfu.Turn, p sfu.ParticipantInfo, codec string, question int, at time.Time, askKey func()) *sink {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.closed {
@@ -239,10 +266,11 @@ func (r *Recorder) startSegment(t sfu.Turn, p sfu.ParticipantInfo, codec string,
 	idx := len(r.man.Turns)
 	e := Entry{Number: t.Number, ParticipantID: t.ParticipantID, UserID: p.UserID, DisplayName: p.DisplayName,
 		Role: string(p.Role), Question: question, StartMS: at.Sub(r.man.Started).Milliseconds(),
-		StartedAt: at.UTC(), File: fmt.Sprintf("seg-%04d.ogg", idx+1), Codec: codec}
+		StartedAt: at.UTC(), File: fmt.Sprintf("seg-%04d.%s", idx+1, extFor(codec)), Codec: codec}
 	r.man.Turns = append(r.man.Turns, e)
 	r.ver++
-	s := &sink{r: r, idx: idx, question: question, path: filepath.Join(r.dir, e.File), ch: make(chan *rtp.Packet, queueLen)}
+	s := &sink{r: r, idx: idx, question: question, path: filepath.Join(r.dir, e.File), codec: codec, askKey: askKey,
+		ch: make(chan *rtp.Packet, queueLen)}
 	r.active[s] = struct{}{}
 	r.wg.Add(1)
 	go s.run()
@@ -299,6 +327,8 @@ type sink struct {
 	idx      int
 	question int // guide question the segment is listed under
 	path     string
+	codec    string
+	askKey   func()
 	ch       chan *rtp.Packet
 
 	mu      sync.Mutex
@@ -346,9 +376,9 @@ func (s *sink) run() {
 	r := s.r
 	r.save() // the turn is in the manifest, without an end, before its first byte
 	f, err := os.OpenFile(s.path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o640)
-	var w *oggwriter.OggWriter
+	var w segmentFile
 	if err == nil {
-		w, err = oggwriter.NewWith(f, opusRate, 2)
+		w, err = s.open(f)
 	}
 	if err != nil {
 		r.fail(fmt.Errorf("recorder: segment %s: %w", s.path, err))
@@ -357,7 +387,7 @@ func (s *sink) run() {
 		if f != nil {
 			_ = f.Close()
 		}
-		r.end(s, time.Now())
+		r.end(s, time.Now(), true)
 		return
 	}
 	tick := time.NewTicker(FlushEvery)
@@ -373,23 +403,66 @@ func (s *sink) run() {
 				r.fail(fmt.Errorf("recorder: segment %s: %w", s.path, err))
 			}
 		case <-tick.C:
-			_ = f.Sync()
+			_ = w.Sync()
 		}
 	}
 	end := time.Now()
-	if err := w.Close(); err != nil { // closes f
-		r.fail(fmt.Errorf("recorder: segment %s: %w", s.path, err))
-	}
-	if _, _, err := finishOgg(s.path); err != nil {
+	media, err := w.Close()
+	if err != nil {
 		r.fail(err)
 	}
-	r.end(s, end)
+	r.end(s, end, !media)
 }
 
-func (r *Recorder) end(s *sink, at time.Time) {
+// segmentFile writes one segment's packets in its container.
+type segmentFile interface {
+	WriteRTP(p *rtp.Packet) error
+	Sync() error
+	// Close finishes the file and reports whether it holds any media.
+	Close() (media bool, err error)
+}
+
+func (s *sink) open(f *os.File) (segmentFile, error) {
+	if s.codec == CodecVP8 {
+		return newWebMSegment(f, s.path, s.askKey), nil
+	}
+	w, err := oggwriter.NewWith(f, opusRate, 2)
+	if err != nil {
+		return nil, err
+	}
+	return &oggSegment{f: f, w: w, path: s.path}, nil
+}
+
+func extFor(codec string) string {
+	if codec == CodecVP8 {
+		return "webm"
+	}
+	return "ogg"
+}
+
+// oggSegment is an Ogg Opus segment: one complete page per packet.
+type oggSegment struct {
+	f    *os.File
+	w    *oggwriter.OggWriter
+	path string
+}
+
+func (o *oggSegment) WriteRTP(p *rtp.Packet) error { return o.w.WriteRTP(p) }
+func (o *oggSegment) Sync() error                  { return o.f.Sync() }
+
+func (o *oggSegment) Close() (bool, error) {
+	if err := o.w.Close(); err != nil { // closes f
+		return false, fmt.Errorf("recorder: segment %s: %w", o.path, err)
+	}
+	_, audio, err := finishOgg(o.path)
+	return audio, err
+}
+
+func (r *Recorder) end(s *sink, at time.Time, empty bool) {
 	r.mu.Lock()
 	delete(r.active, s)
 	r.man.Turns[s.idx].setEnd(r.man.Started, at.UTC())
+	r.man.Turns[s.idx].Empty = empty
 	r.ver++
 	r.mu.Unlock()
 	r.save()

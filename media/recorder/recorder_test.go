@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -30,6 +31,9 @@ type peer struct {
 	msgs chan signal.Message
 	rtp  chan byte // first payload byte of each received packet
 	seq  uint16
+	vids atomic.Int64 // video packets received
+	vseq uint16       // video sequence number and frame count sent
+	vfrm uint32
 }
 
 func newSFU(t *testing.T) *sfu.SFU {
@@ -43,19 +47,29 @@ func newSFU(t *testing.T) *sfu.SFU {
 
 func join(t *testing.T, s *sfu.SFU, rc sfu.RoomConfig, info sfu.ParticipantInfo, publish bool) *peer {
 	t.Helper()
+	return joinWith(t, s, rc, info, client.Config{Publish: publish})
+}
+
+// joinWith joins with cfg's Publish and PublishVideo.
+func joinWith(t *testing.T, s *sfu.SFU, rc sfu.RoomConfig, info sfu.ParticipantInfo, cfg client.Config) *peer {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	a, b := client.Pipe()
 	p := &peer{t: t, msgs: make(chan signal.Message, 4096), rtp: make(chan byte, 8192)}
 	served, ran := make(chan struct{}), make(chan struct{})
 	go func() { _ = s.Serve(ctx, "day", rc, info, a); close(served) }()
-	c, err := client.New(ctx, b, client.Config{Join: signal.Join{}, Publish: publish,
+	c, err := client.New(ctx, b, client.Config{Join: signal.Join{}, Publish: cfg.Publish, PublishVideo: cfg.PublishVideo,
 		OnMessage: func(m signal.Message) {
 			select {
 			case p.msgs <- m:
 			default:
 			}
 		},
-		OnRTP: func(_ *webrtc.TrackRemote, pk *rtp.Packet) {
+		OnRTP: func(tr *webrtc.TrackRemote, pk *rtp.Packet) {
+			if tr.Kind() == webrtc.RTPCodecTypeVideo {
+				p.vids.Add(1)
+				return
+			}
 			if len(pk.Payload) > 0 {
 				select {
 				case p.rtp <- pk.Payload[0]:

@@ -37,6 +37,11 @@ type Turn struct {
 	Question      int // guide question current at the start
 	Kind          webrtc.RTPCodecType
 	Start         time.Time
+	// RequestKeyframe, set for video turns, sends a PLI to the publisher: a
+	// recorder starting a segment mid-turn (recording switched on, consent
+	// given, question changed) or after a lost packet needs a keyframe now.
+	// Safe from any goroutine; callers rate-limit it.
+	RequestKeyframe func()
 }
 
 // RTPSink receives the packets of one turn. WriteRTP is called on the

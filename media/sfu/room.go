@@ -355,6 +355,9 @@ func (r *sfuRoom) routeLocked(s *source, f *fanout) {
 		r.turns++
 		t := Turn{Number: r.turns, ParticipantID: s.peer.id, UserID: s.peer.info.UserID,
 			Question: r.st.Question(), Kind: s.kind, Start: time.Now()}
+		if s.kind == webrtc.RTPCodecTypeVideo {
+			t.RequestKeyframe = s.requestKeyframe
+		}
 		info := s.peer.info // as admitted; the room knows the current role (a listener given the floor speaks)
 		if part, err := r.st.Participant(s.peer.id); err == nil {
 			info.Role = part.Role

@@ -4,10 +4,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { axeViolations, launchBrowser, screenshotDir, startServer } from './harness.mjs';
+import { DESKTOP, checkPage, launchBrowser, screenshotDir, startServer } from './harness.mjs';
 
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 360, height: 740 };
 const PASSWORD = 'a quiet street in Gràcia';
 
 describe('Teixit in the browser', () => {
@@ -42,22 +40,6 @@ describe('Teixit in the browser', () => {
     await browser?.close();
     await server?.stop();
   });
-
-  /** axe-clean at desktop and phone width, with a screenshot of each; leaves the page at desktop width. */
-  async function checkPage(p, name) {
-    await p.waitForLoadState('networkidle');
-    for (const [label, size] of [['desktop', DESKTOP], ['360', PHONE]]) {
-      await p.setViewportSize(size);
-      const violations = await axeViolations(p);
-      assert.deepEqual(violations, [], `${name} at ${label}:\n${violations.join('\n')}`);
-      await p.screenshot({ path: path.join(shots, `${name}-${label}.png`), fullPage: true });
-      if (label === '360') {
-        const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-        assert.ok(overflow <= 0, `${name} scrolls sideways at 360 px by ${overflow}px`);
-      }
-    }
-    await p.setViewportSize(DESKTOP);
-  }
 
   const heading = (p) => p.getByTestId('page-heading');
   const focusedId = (p) => p.evaluate(() => document.activeElement?.id);

@@ -127,10 +127,45 @@ export async function startServer(extraEnv = {}, { seed = false } = {}) {
   return { base, stop };
 }
 
+let shotsDir;
+
+/** The folder for this run's screenshots (the same one for every call in a test file's process). */
 export function screenshotDir() {
-  const dir = process.env.TEIXIT_SCREENSHOTS || mkdtempSync(path.join(os.tmpdir(), 'teixit-shots-'));
-  mkdirSync(dir, { recursive: true });
-  return dir;
+  if (shotsDir) return shotsDir;
+  shotsDir = process.env.TEIXIT_SCREENSHOTS || mkdtempSync(path.join(os.tmpdir(), 'teixit-shots-'));
+  mkdirSync(shotsDir, { recursive: true });
+  return shotsDir;
+}
+
+/** The browser tests' desktop and phone viewports. */
+export const DESKTOP = { width: 1280, height: 900 };
+export const PHONE = { width: 360, height: 740 };
+
+/**
+ * Checks the page as it is now, at each width in turn: axe-core clean (axeViolations), no sideways scroll, and
+ * a full-page screenshot `<name>-<width>.png` in `shots` (default: screenshotDir()). Waits for
+ * network idle first unless `idle: false` (pages with a live connection or playing media never go idle). The
+ * height is `height` when given, else 900 at desktop widths and 740 below 1000 px. Puts the viewport back as
+ * it was.
+ */
+export async function checkPage(page, name, { shots, widths = [DESKTOP.width, PHONE.width], idle = true, height } = {}) {
+  shots ??= screenshotDir();
+  if (idle) await page.waitForLoadState('networkidle');
+  const start = page.viewportSize();
+  try {
+    for (const width of widths) {
+      await page.setViewportSize({ width, height: height ?? (width >= 1000 ? DESKTOP.height : PHONE.height) });
+      // the new layout is drawn before it is looked at
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      const violations = await axeViolations(page);
+      await page.screenshot({ path: path.join(shots, `${name}-${width}.png`), fullPage: true });
+      assert.deepEqual(violations, [], `${name} at ${width} px:\n${violations.join('\n')}`);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `${name} scrolls sideways at ${width} px by ${overflow}px`);
+    }
+  } finally {
+    if (start) await page.setViewportSize(start).catch(() => {});
+  }
 }
 
 /** Runs axe-core (WCAG 2.0–2.2 A and AA rules) on the page; resolves with a readable list of violations. */

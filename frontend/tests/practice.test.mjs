@@ -4,10 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { axeViolations, launchBrowser, screenshotDir, startServer, signUpViaApi } from './harness.mjs';
-
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 360, height: 740 };
+import { DESKTOP, checkPage, launchBrowser, screenshotDir, signUpViaApi, startServer } from './harness.mjs';
 
 describe('good practices in the browser', () => {
   let server;
@@ -55,28 +52,13 @@ describe('good practices in the browser', () => {
     await post(`/practices/${practiceId}/publish`, {});
   }
 
-  async function checkPage(name) {
-    await page.waitForLoadState('networkidle');
-    for (const [label, size] of [['desktop', DESKTOP], ['360', PHONE]]) {
-      await page.setViewportSize(size);
-      const violations = await axeViolations(page);
-      assert.deepEqual(violations, [], `${name} at ${label}:\n${violations.join('\n')}`);
-      await page.screenshot({ path: path.join(shots, `${name}-${label}.png`), fullPage: true });
-      if (label === '360') {
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-        assert.ok(overflow <= 0, `${name} scrolls sideways at 360 px by ${overflow}px`);
-      }
-    }
-    await page.setViewportSize(DESKTOP);
-  }
-
   it('lists published practices, filters by theme and opens one', async () => {
     await page.goto(server.base + '/');
     await page.getByTestId('nav-practices').click();
     await page.getByRole('heading', { level: 1, name: 'Good practices' }).waitFor();
     await page.getByTestId('practice-list').getByRole('link', { name: "Sessió grupal d'acollida" }).waitFor();
     assert.equal(await page.getByTestId('practice-feed').getAttribute('href'), '/feeds/practices.atom');
-    await checkPage('practices');
+    await checkPage(page, 'practices');
 
     await page.getByTestId('practice-theme').selectOption('housing');
     await page.getByTestId('practice-filter-apply').click();
@@ -92,7 +74,7 @@ describe('good practices in the browser', () => {
     assert.equal(await page.locator('.practice-body strong').first().textContent(), 'primera acollida');
     assert.equal(await page.getByTestId('practice-steps').locator('> li').count(), 2);
     await page.getByTestId('practice-transfers').getByText('No organisation has adopted it yet.').waitFor();
-    await checkPage('practice');
+    await checkPage(page, 'practice');
 
     // Comments: one, then a reply to it, then a report; the replies sit under their comment.
     await page.getByTestId('comment-send').click();
@@ -107,6 +89,6 @@ describe('good practices in the browser', () => {
     await page.locator('.replies').getByText('Endavant!').waitFor();
     await page.reload();
     await page.locator('.replies').getByText('Endavant!').waitFor();
-    await checkPage('practice-comments');
+    await checkPage(page, 'practice-comments');
   });
 });

@@ -7,10 +7,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { axeViolations, launchBrowser, screenshotDir, startServer, signUpViaApi } from './harness.mjs';
+import { DESKTOP, checkPage, launchBrowser, screenshotDir, signUpViaApi, startServer } from './harness.mjs';
 
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 360, height: 740 };
 const TITLE = 'Breakfast club for older neighbours';
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 
@@ -44,21 +42,6 @@ describe('good-practice path: publish, adopt, evaluate', () => {
     await server?.stop();
   });
 
-  async function checkPage(page, name) {
-    await page.waitForLoadState('networkidle');
-    for (const [label, size] of [['desktop', DESKTOP], ['360', PHONE]]) {
-      await page.setViewportSize(size);
-      const violations = await axeViolations(page);
-      assert.deepEqual(violations, [], `${name} at ${label}:\n${violations.join('\n')}`);
-      await page.screenshot({ path: path.join(shots, `path-${name}-${label}.png`), fullPage: true });
-      if (label === '360') {
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-        assert.ok(overflow <= 0, `${name} scrolls sideways at 360 px by ${overflow}px`);
-      }
-    }
-    await page.setViewportSize(DESKTOP);
-  }
-
   const saved = (page) => page.getByTestId('pe-save-status').getByText(/^Saved at \d/).waitFor();
 
   it('centre A writes the practice: autosave, a failed save kept on the device, what is missing, attachments, publish', async () => {
@@ -66,7 +49,7 @@ describe('good-practice path: publish, adopt, evaluate', () => {
     await page.goto(server.base + '/practices');
     await page.getByTestId('practice-new-link').click();
     await page.getByRole('heading', { level: 1, name: 'Write a practice' }).waitFor();
-    await checkPage(page, 'new');
+    await checkPage(page, 'path-new');
     await page.getByTestId('pn-lang').selectOption('en');
     await page.getByTestId('pn-title').fill(TITLE);
     await page.getByTestId('pn-create').click();
@@ -83,7 +66,7 @@ describe('good-practice path: publish, adopt, evaluate', () => {
     }
     await summary.getByRole('link', { name: /^In short:/ }).click();
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'pe-summary');
-    await checkPage(page, 'editor-missing');
+    await checkPage(page, 'path-editor-missing');
 
     // Autosave: the text reaches the server a moment after typing, and says when in words.
     await page.getByTestId('pe-summary').fill('Neighbours over 75 share **breakfast** twice a week at the centre.');
@@ -126,13 +109,13 @@ describe('good-practice path: publish, adopt, evaluate', () => {
     await page.getByTestId('pe-file').setInputFiles({ name: 'evaluation.pdf', mimeType: 'application/pdf', buffer: PDF });
     await page.getByTestId('pe-files').getByRole('link', { name: 'evaluation.pdf' }).waitFor();
     await saved(page);
-    await checkPage(page, 'editor');
+    await checkPage(page, 'path-editor');
 
     await page.getByTestId('pe-publish').click();
     await page.getByRole('heading', { level: 1, name: TITLE }).waitFor();
     await page.getByRole('link', { name: 'evaluation.pdf' }).waitFor();
     await page.getByTestId('practice-shown-in').getByText('Shown in English, the language it was written in.').waitFor();
-    await checkPage(page, 'practice-published');
+    await checkPage(page, 'path-practice-published');
   });
 
   it('centre A edits the published practice into version 2, sees the diff in words, and translates it', async () => {
@@ -148,14 +131,14 @@ describe('good-practice path: publish, adopt, evaluate', () => {
     const results = page.getByTestId('diff-field').filter({ has: page.getByRole('heading', { name: 'Results' }) });
     assert.match(await results.locator('del').textContent(), /^−Removed: 32 regular participants after six months\.$/);
     assert.match(await results.locator('ins').textContent(), /^\+Added: 40 regular participants after a year\.$/);
-    await checkPage(page, 'version-diff');
+    await checkPage(page, 'path-version-diff');
 
     await page.goto(practiceUrl);
     await page.getByTestId('practice-translate-es').click();
     await page.getByTestId('tr-title').fill('Club de desayunos para vecinos mayores');
     await page.getByTestId('tr-summary').fill('Vecinos de más de 75 años comparten el desayuno dos veces por semana.');
     await page.getByTestId('tr-step-0-title').fill('Buscar una sala y dos voluntarios');
-    await checkPage(page, 'translation');
+    await checkPage(page, 'path-translation');
     await page.getByTestId('tr-save').click();
     await page.getByRole('heading', { level: 1, name: 'Club de desayunos para vecinos mayores' }).waitFor();
     await page.getByTestId('practice-shown-in').getByText('Shown in Spanish, a translation. It was written in English.').waitFor();
@@ -179,11 +162,11 @@ describe('good-practice path: publish, adopt, evaluate', () => {
     await page.getByRole('heading', { level: 1, name: 'Adopt this practice' }).waitFor();
     await page.getByTestId('adopt-org').selectOption({ label: 'Centre B Sants' });
     await page.getByTestId('adopt-note').fill('We will run it once a week, with the lunch-time volunteers.');
-    await checkPage(page, 'adopt');
+    await checkPage(page, 'path-adopt');
     await page.getByTestId('adopt-submit').click();
     await page.getByRole('heading', { level: 1, name: 'Adoption by Centre B Sants' }).waitFor();
     await page.getByTestId('transfer-status').getByText('Now: interested.').waitFor();
-    await checkPage(page, 'transfer-interested');
+    await checkPage(page, 'path-transfer-interested');
 
     // Only the next stage is offered, one at a time.
     for (const stage of ['planning it', 'putting it into practice']) {
@@ -202,13 +185,13 @@ describe('good-practice path: publish, adopt, evaluate', () => {
     await page.getByTestId('error-summary').getByRole('link', { name: /Choose a rating/ }).waitFor();
     await page.getByTestId('tn-rating-4').check();
     await page.getByTestId('tn-lessons').fill('Ask the home-care team to bring people the first time.');
-    await checkPage(page, 'transfer-outcome-form');
+    await checkPage(page, 'path-transfer-outcome-form');
     await page.getByTestId('transfer-move').click();
     await page.getByTestId('transfer-status').getByText('Now: done and evaluated.').waitFor();
     assert.equal(await page.getByTestId('transfer-next').count(), 0);
     assert.match(await page.getByTestId('transfer-stepper').textContent(), /done and evaluated\s*done on/);
     await page.getByTestId('transfer-outcome').getByText('rated 4 out of 5').waitFor();
-    await checkPage(page, 'transfer-evaluated');
+    await checkPage(page, 'path-transfer-evaluated');
   });
 
   it('centre A sees where the practice went, has notifications and replies', async () => {
@@ -222,20 +205,20 @@ describe('good-practice path: publish, adopt, evaluate', () => {
     await page.getByTestId('practice-transfers').getByText('Adopted by 1 organisation; 1 evaluated it. Average rating: 4 of 5.').waitFor();
     const unread = Number((await page.getByTestId('nav-unread').textContent()).match(/\d+/)[0]);
     assert.ok(unread >= 4, `unread count ${unread}`);
-    await checkPage(page, 'practice-transferred');
+    await checkPage(page, 'path-practice-transferred');
 
     await page.getByTestId('nav-notifications').click();
     await page.getByRole('heading', { level: 1, name: 'Notifications' }).waitFor();
     await page.getByTestId('notif-list').getByText(`An organisation adopts “${TITLE}”`).waitFor();
     await page.getByTestId('notif-list').getByText(`“${TITLE}”: an organisation has evaluated it`).waitFor();
-    await checkPage(page, 'notifications');
+    await checkPage(page, 'path-notifications');
     await page.getByTestId('notif-list').getByRole('link', { name: `“${TITLE}”: an organisation has evaluated it` }).click();
     await page.getByRole('heading', { level: 1, name: 'Adoption by Centre B Sants' }).waitFor();
     assert.equal(await page.getByTestId('transfer-next').count(), 0);
     await page.getByLabel('Your reply').fill('Thank you! Good idea about the home-care team.');
     await page.getByTestId('tu-send').click();
     await page.getByTestId('transfer-updates').getByText('Reply from Centre A Gràcia').waitFor();
-    await checkPage(page, 'transfer-origin');
+    await checkPage(page, 'path-transfer-origin');
 
     await page.getByTestId('nav-notifications').click();
     await page.getByTestId('notif-read-all').click();
@@ -256,7 +239,7 @@ describe('good-practice path: publish, adopt, evaluate', () => {
     await page.getByTestId('practice-status').selectOption('draft');
     await page.getByTestId('practice-filter-apply').click();
     await page.getByTestId('practice-list').getByRole('link', { name: 'Phone calls to older neighbours living alone' }).waitFor();
-    await checkPage(page, 'list-drafts');
+    await checkPage(page, 'path-list-drafts');
     await a.post(`/practices/${draft.id}/publish`, {});
     await page.goto(practiceUrl);
     await page.getByTestId('practice-related').getByRole('link', { name: 'Phone calls to older neighbours living alone' }).click();

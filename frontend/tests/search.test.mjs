@@ -5,10 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { axeViolations, launchBrowser, screenshotDir, startServer, signUpViaApi } from './harness.mjs';
-
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 360, height: 740 };
+import { DESKTOP, checkPage, launchBrowser, screenshotDir, signUpViaApi, startServer } from './harness.mjs';
 
 const ORGS = [
   { key: 'raval', name: 'Associació Veïnal del Raval', kind: 'association',
@@ -65,21 +62,6 @@ describe('search in the browser', () => {
     }
   }
 
-  async function checkPage(name) {
-    await page.waitForLoadState('networkidle');
-    for (const [label, size] of [['desktop', DESKTOP], ['360', PHONE]]) {
-      await page.setViewportSize(size);
-      const violations = await axeViolations(page);
-      assert.deepEqual(violations, [], `${name} at ${label}:\n${violations.join('\n')}`);
-      await page.screenshot({ path: path.join(shots, `${name}-${label}.png`), fullPage: true });
-      if (label === '360') {
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-        assert.ok(overflow <= 0, `${name} scrolls sideways at 360 px by ${overflow}px`);
-      }
-    }
-    await page.setViewportSize(DESKTOP);
-  }
-
   const box = () => page.getByTestId('header-search-input');
   const live = () => page.getByTestId('live-region');
   const titles = () => page.getByTestId('search-result').locator('a.card-title').allTextContents();
@@ -109,7 +91,7 @@ describe('search in the browser', () => {
     const options = page.getByTestId('header-search-suggestion');
     assert.match(await options.first().textContent(), /Cooperativa Sostre Comú/);
     assert.match(await options.first().textContent(), /Organisation/, 'each suggestion says what it is');
-    await checkPage('search-suggestions');
+    await checkPage(page, 'search-suggestions');
     await box().focus();
     await list.waitFor({ state: 'visible' });
 
@@ -133,7 +115,7 @@ describe('search in the browser', () => {
     assert.equal(await page.getByTestId('page-heading').textContent(), 'Search');
     await page.getByTestId('search-go-to-box').click();
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'header-search-input');
-    await checkPage('search-start');
+    await checkPage(page, 'search-start');
   });
 
   it('"habitatges" finds the organisation about "habitatge" (Catalan stemming), with marked fragments', async () => {
@@ -147,7 +129,7 @@ describe('search in the browser', () => {
     assert.equal(await raval.getByTestId('search-result-kind').textContent(), 'Organisation');
     assert.equal(await raval.locator('time').count(), 1);
     assert.equal(await box().inputValue(), 'habitatges', 'the box shows the words searched for');
-    await checkPage('search-results');
+    await checkPage(page, 'search-results');
   });
 
   it('"participacio" finds "participació" (accents do not matter)', async () => {
@@ -170,7 +152,7 @@ describe('search in the browser', () => {
     assert.deepEqual(await titles(), ["Jornada d'intercanvi: habitatge i barri"]);
     assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'search-filter-kind-exchange_day', 'focus stays on the box ticked');
     await live().filter({ hasText: /1 result for “habitatge”/ }).waitFor();
-    await checkPage('search-filtered');
+    await checkPage(page, 'search-filtered');
 
     // The other kinds stay on offer, with the count each would add: ticking one means "this or that".
     const orgs = page.getByTestId('search-filter-kind-organisation');
@@ -217,7 +199,7 @@ describe('search in the browser', () => {
     await page.getByTestId('search-page-of').filter({ hasText: 'Page 2 of 2' }).waitFor();
     assert.equal(await page.getByTestId('search-result').count(), 2);
     await page.waitForFunction(() => document.activeElement?.id === 'search-summary', null, { timeout: 10_000 });
-    await checkPage('search-page-2');
+    await checkPage(page, 'search-page-2');
     await page.getByTestId('search-prev').click();
     await page.waitForURL((u) => u.searchParams.get('page') === null);
     await page.getByTestId('search-page-of').filter({ hasText: 'Page 1 of 2' }).waitFor();
@@ -235,7 +217,7 @@ describe('search in the browser', () => {
     const time = p.getByTestId('search-result').first().locator('time');
     const expected = new Intl.DateTimeFormat('ca', { day: 'numeric', month: 'short', year: 'numeric' }).format(new Date(await time.getAttribute('datetime')));
     assert.equal(await time.textContent(), expected);
-    assert.deepEqual(await axeViolations(p), []);
+    await checkPage(p, 'search-ca');
     await ca.close();
   });
 
@@ -244,7 +226,7 @@ describe('search in the browser', () => {
     await page.getByTestId('search-none').waitFor();
     assert.equal(await count(), 0);
     await live().filter({ hasText: /0 results for “xilofonista”/ }).waitFor();
-    await checkPage('search-none');
+    await checkPage(page, 'search-none');
     await page.getByTestId('search-none-clear').click();
     await page.waitForURL((u) => u.pathname === '/search' && !u.searchParams.has('kind'));
     await page.getByTestId('search-none').waitFor();
@@ -258,7 +240,7 @@ describe('search in the browser', () => {
     await page.getByTestId('search-error').waitFor();
     assert.equal(await page.getByTestId('search-error').getAttribute('data-kind'), 'query');
     assert.ok((await page.getByTestId('search-error-message').textContent()).length > 3);
-    await checkPage('search-bad-words');
+    await checkPage(page, 'search-bad-words');
   });
 
   it('a network failure offers to try again', async () => {
@@ -266,7 +248,7 @@ describe('search in the browser', () => {
     await searchFor('habitatge');
     await page.getByTestId('search-retry').waitFor();
     assert.equal(await page.getByTestId('search-error').getAttribute('data-kind'), 'network');
-    await checkPage('search-network');
+    await checkPage(page, 'search-network');
     await page.unroute('**/api/v1/search?**');
     await page.getByTestId('search-retry').click();
     await page.getByTestId('search-count').waitFor();

@@ -3,13 +3,11 @@
 // make; the full resident → organiser → professional flow is still to come.)
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { axeViolations, launchBrowser, screenshotDir, startServer } from './harness.mjs';
+import { checkPage, launchBrowser, startServer } from './harness.mjs';
 
 describe('diagnoses', () => {
   let server;
   let browser;
-  const shots = screenshotDir();
 
   before(async () => {
     server = await startServer();
@@ -31,14 +29,11 @@ describe('diagnoses', () => {
       await page.getByRole('heading', { level: 1, name: 'Neighbourhood diagnoses' }).waitFor();
       await page.getByTestId('diagnoses-empty').waitFor();
       assert.equal(await page.getByTestId('nav-diagnoses').getAttribute('aria-current'), 'page');
-      await page.screenshot({ path: path.join(shots, `diagnoses-${width}.png`), fullPage: true });
-      assert.deepEqual(await axeViolations(page), []);
-      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scroll');
+      await checkPage(page, 'diagnoses', { widths: [width], height: 800, idle: false });
 
       await page.goto(server.base + '/diagnoses/nope');
       await page.getByRole('alert').waitFor();
-      assert.deepEqual(await axeViolations(page), []);
-      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scroll');
+      await checkPage(page, 'diagnosis-missing', { widths: [width], height: 800, idle: false });
       await ctx.close();
     });
   }

@@ -19,8 +19,9 @@ import (
 	"github.com/teixit/teixit/server/mediafile"
 )
 
-// segName is the only segment file name accepted from a manifest: anything else (a path, "..") is skipped.
-var segName = regexp.MustCompile(`^seg-([0-9]{4,9})\.ogg$`)
+// segName is the only segment file name accepted from a manifest (Ogg Opus or, for video, WebM VP8): anything
+// else (a path, "..") is skipped.
+var segName = regexp.MustCompile(`^seg-([0-9]{4,9})\.(ogg|webm)$`)
 
 func segNumber(file string) (int, bool) {
 	m := segName.FindStringSubmatch(file)
@@ -70,9 +71,13 @@ func (s *Service) sync(ctx context.Context, day *exchange.Day) (recorder.Manifes
 	}
 	var add []segmentDoc
 	fixed := map[int]bool{}
+	paired := map[int]bool{} // a video is imported only with its turn's audio, so it is listed and removable with it
+	for _, v := range videoPairs(m) {
+		paired[v.n] = true
+	}
 	for _, e := range m.Turns {
 		n, ok := segNumber(e.File)
-		if e.EndMS == nil || !ok {
+		if e.EndMS == nil || !ok || (e.Codec == recorder.CodecVP8 && !paired[n]) {
 			continue
 		}
 		if sg, ok := have[n]; ok {
@@ -122,28 +127,40 @@ func (s *Service) importSegment(ctx context.Context, day *exchange.Day, n int, e
 		return segmentDoc{}, err
 	}
 	defer f.Close()
-	a, err := s.media.Import(ctx, mediafile.ImportInput{ID: assetID(day.ID, n), Purpose: "recording", Mime: "audio/ogg",
-		Filename: fmt.Sprintf("turn-%d.ogg", n), Owner: "org:" + day.HostOrgID, Visibility: vis, MaxBytes: maxSegment}, f)
+	mime, ext := "audio/ogg", "ogg"
+	if e.Codec == recorder.CodecVP8 {
+		mime, ext = "video/webm", "webm"
+	}
+	a, err := s.media.Import(ctx, mediafile.ImportInput{ID: assetID(day.ID, n), Purpose: "recording", Mime: mime,
+		Filename: fmt.Sprintf("turn-%d.%s", n, ext), Owner: "org:" + day.HostOrgID, Visibility: vis, MaxBytes: maxSegment}, f)
 	if err != nil {
 		return segmentDoc{}, err
 	}
 	return segmentDoc{Number: n, File: e.File, AssetID: a.ID, Size: a.Size, Visibility: vis}, nil
 }
 
-// playable lists the manifest's closed, imported, unredacted segments in time order.
+// playable lists the manifest's closed, imported, unredacted audio segments in time order, each with the video
+// segment paired with it (if any, imported and unredacted).
 func playable(m recorder.Manifest, d *dayDoc) []recTurn {
 	segs := map[int]segmentDoc{}
 	for _, sg := range d.Segments {
 		segs[sg.Number] = sg
 	}
+	pairs := videoPairs(m)
 	var out []recTurn
 	for _, e := range m.Turns {
 		n, ok := segNumber(e.File)
 		sg, imported := segs[n]
-		if !ok || e.EndMS == nil || !imported || sg.Redacted {
+		if !ok || e.EndMS == nil || !imported || sg.Redacted || e.Codec == recorder.CodecVP8 {
 			continue
 		}
-		out = append(out, recTurn{Entry: e, seg: sg})
+		t := recTurn{Entry: e, seg: sg}
+		if v, ok := pairs[n]; ok {
+			if vs, ok := segs[v.n]; ok && !vs.Redacted {
+				t.video, t.videoOffset = &vs, v.StartMS-e.StartMS
+			}
+		}
+		out = append(out, t)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].StartMS < out[j].StartMS })
 	return out
@@ -151,7 +168,38 @@ func playable(m recorder.Manifest, d *dayDoc) []recTurn {
 
 type recTurn struct {
 	recorder.Entry
-	seg segmentDoc
+	seg         segmentDoc
+	video       *segmentDoc // the camera of the same turn, if recorded
+	videoOffset int64       // ms from the audio's start to the video's
+}
+
+type videoEntry struct {
+	recorder.Entry
+	n int
+}
+
+// videoPairs maps audio segment numbers to the closed video segment of the same turn: the recorder writes a
+// floor turn's microphone and camera as two entries (media/recorder/README.md, "Pairing"), paired here by
+// participant, guide question and overlapping time. Each video goes with one audio segment at most.
+func videoPairs(m recorder.Manifest) map[int]videoEntry {
+	out := map[int]videoEntry{}
+	used := map[int]bool{}
+	for _, a := range m.Turns {
+		na, ok := segNumber(a.File)
+		if !ok || a.Codec == recorder.CodecVP8 || a.EndMS == nil {
+			continue
+		}
+		for _, v := range m.Turns {
+			nv, ok := segNumber(v.File)
+			if !ok || used[nv] || v.Codec != recorder.CodecVP8 || v.EndMS == nil || v.Empty ||
+				v.ParticipantID != a.ParticipantID || v.Question != a.Question || v.StartMS >= *a.EndMS || *v.EndMS <= a.StartMS {
+				continue
+			}
+			out[na], used[nv] = videoEntry{Entry: v, n: nv}, true
+			break
+		}
+	}
+	return out
 }
 
 // Get returns the recording's manifest with chapters. token is a private link's token ("" when none).
@@ -206,9 +254,19 @@ func (s *Service) Get(ctx context.Context, p *auth.Principal, dayID, token strin
 		if t.Question >= 0 && t.Question < len(w.day.Agenda) {
 			qt = w.day.Agenda[t.Question].Text
 		}
-		rec.Turns = append(rec.Turns, Turn{Number: t.seg.Number, SFUTurn: t.Number, Speaker: t.DisplayName, Role: t.Role,
+		turn := Turn{Number: t.seg.Number, SFUTurn: t.Number, Speaker: t.DisplayName, Role: t.Role,
 			Question: t.Question, QuestionText: qt, StartMs: t.StartMS, EndMs: *t.EndMS, DurationMs: *t.EndMS - t.StartMS,
-			MediaID: t.seg.AssetID, URL: url, Mine: p != nil && t.UserID == p.UserID})
+			MediaID: t.seg.AssetID, URL: url, Mine: p != nil && t.UserID == p.UserID}
+		if t.video != nil {
+			v := &TurnVideo{Number: t.video.Number, MediaID: t.video.AssetID, URL: "/api/v1/media/" + t.video.AssetID, OffsetMs: t.videoOffset}
+			if signed {
+				if v.URL, _, err = s.media.SignedURL(ctx, v.MediaID, exp.Sub(s.now())); err != nil {
+					return nil, err
+				}
+			}
+			turn.Video = v
+		}
+		rec.Turns = append(rec.Turns, turn)
 		rec.DurationMs = max(rec.DurationMs, *t.EndMS)
 	}
 	rec.ByQuestion, rec.BySpeaker = chapters(rec.Turns)

@@ -131,6 +131,16 @@ type Turn struct {
 	MediaID      string `json:"mediaId"`
 	URL          string `json:"url"`
 	Mine         bool   `json:"mine"` // the caller spoke this turn (and may ask to remove it)
+	// Video is the same turn's camera (rooms with video), if recorded: removed with the turn.
+	Video *TurnVideo `json:"video,omitempty"`
+}
+
+// TurnVideo is a turn's VP8 video as a WebM segment; it starts OffsetMs after the turn's audio (at a keyframe).
+type TurnVideo struct {
+	Number   int    `json:"number"` // its own segment number
+	MediaID  string `json:"mediaId"`
+	URL      string `json:"url"`
+	OffsetMs int64  `json:"offsetMs"`
 }
 
 // QuestionChapter groups the turns of one guide question, in time order.

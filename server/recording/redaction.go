@@ -130,6 +130,11 @@ func (s *Service) confirm(ctx context.Context, w who, rid string) (*Redaction, e
 	for _, n := range r.Turns {
 		drop[n] = true
 	}
+	for a, v := range videoPairs(m) { // a turn's camera goes with it
+		if drop[a] {
+			drop[v.n] = true
+		}
+	}
 	var spans []spanDoc
 	for _, e := range m.Turns {
 		if n, ok := segNumber(e.File); ok && drop[n] && e.EndedAt != nil {

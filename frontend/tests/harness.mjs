@@ -168,6 +168,36 @@ export async function checkPage(page, name, { shots, widths = [DESKTOP.width, PH
   }
 }
 
+/**
+ * A new page in a context of its own (its own cookie jar) at desktop width, in English, failing the test on
+ * any page error. `testFlag` sets localStorage 'teixit.test', which exposes the room's session and peer
+ * connection to the test (window.__teixitLiveSession, __teixitLivePC in the live room).
+ */
+export async function openPage(browser, { testFlag = false } = {}) {
+  const ctx = await browser.newContext({ viewport: DESKTOP, locale: 'en-US', bypassCSP: true, reducedMotion: 'reduce' });
+  ctx.setDefaultTimeout(60_000); // the machine is shared: be patient, the assertions stay strict
+  if (testFlag) await ctx.addInitScript(() => localStorage.setItem('teixit.test', '1'));
+  const p = await ctx.newPage();
+  p.on('pageerror', (err) => assert.fail(`page error: ${err.message}`));
+  return p;
+}
+
+/**
+ * A page in a context of its own at `width` (900 px high), in British English, signed in through the API as
+ * `who` (e.g. a demo account of the seed, whose language is then set to English so tests read English) or
+ * signed out when `who` is null. Page errors are logged. Resolves with `{ ctx, api, page }` (api: logInViaApi's
+ * helpers, null when signed out).
+ */
+export async function openSignedInPage(browser, base, width, who) {
+  const ctx = await browser.newContext({ locale: 'en-GB', bypassCSP: true, viewport: { width, height: 900 } });
+  ctx.setDefaultTimeout(60_000);
+  const api = who ? await logInViaApi(ctx, base, who) : null;
+  if (api) await api.patch('/me', { language: 'en' }); // the demo accounts speak Catalan; the test reads English
+  const page = await ctx.newPage();
+  page.on('pageerror', (e) => console.error(`page error (${who?.email ?? 'anonymous'}): ${e.message}`));
+  return { ctx, api, page };
+}
+
 /** Runs axe-core (WCAG 2.0–2.2 A and AA rules) on the page; resolves with a readable list of violations. */
 export async function axeViolations(page) {
   if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axeSource });

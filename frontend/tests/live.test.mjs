@@ -3,13 +3,11 @@
 // registers, both join, the participant asks for the floor, the host gives it, and the host's connection
 // really receives the participant's sound (RTCPeerConnection.getStats). The day page, the lobby and the room
 // are checked with axe-core at 1280 and 360 px and screenshotted.
-import { after, afterEach, before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { axeViolations, launchBrowser, screenshotDir, startServer } from './harness.mjs';
+import { checkPage, launchBrowser, openPage, screenshotDir, startServer } from './harness.mjs';
+import { consentToRecording, giveBackFloor, grantFloor, joinRoom, leaveRoom, screenshotEachStep } from './live-helpers.mjs';
 
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 360, height: 740 };
 const PASSWORD = 'a quiet street in Gràcia';
 
 describe('exchange days and the live room', () => {
@@ -23,15 +21,6 @@ describe('exchange days and the live room', () => {
   const carme = { name: 'Carme Vidal', email: `carme.${stamp}@example.org` };
   const dani = { name: 'Dani Rius', email: `dani.${stamp}@example.org` };
 
-  const newPage = async ({ testFlag = false } = {}) => {
-    const ctx = await browser.newContext({ viewport: DESKTOP, locale: 'en-US', bypassCSP: true, reducedMotion: 'reduce' });
-    ctx.setDefaultTimeout(60_000); // the machine is shared: be patient, the assertions stay strict
-    if (testFlag) await ctx.addInitScript(() => localStorage.setItem('teixit.test', '1'));
-    const p = await ctx.newPage();
-    p.on('pageerror', (err) => assert.fail(`page error: ${err.message}`));
-    return p;
-  };
-
   before(async () => {
     server = await startServer();
     browser = await launchBrowser({ fakeMedia: true });
@@ -39,33 +28,12 @@ describe('exchange days and the live room', () => {
     console.log(`# screenshots in ${shots}`);
   });
 
-  // The state of both pages after each step, to look at when something fails.
-  let step = 0;
-  afterEach(async () => {
-    step++;
-    for (const [name, p] of [['host', host], ['guest', guest]]) await p?.screenshot({ path: path.join(shots, `live-step${step}-${name}.png`), fullPage: true }).catch(() => {});
-  });
+  screenshotEachStep('live', () => [['host', host], ['guest', guest]]);
 
   after(async () => {
     await browser?.close();
     await server?.stop();
   });
-
-  /** axe-clean at desktop and phone width, no sideways scroll at 360 px, a screenshot of each. */
-  async function checkPage(p, name, { idle = true } = {}) {
-    if (idle) await p.waitForLoadState('networkidle');
-    for (const [label, size] of [['desktop', DESKTOP], ['360', PHONE]]) {
-      await p.setViewportSize(size);
-      const violations = await axeViolations(p);
-      assert.deepEqual(violations, [], `${name} at ${label}:\n${violations.join('\n')}`);
-      await p.screenshot({ path: path.join(shots, `live-${name}-${label}.png`), fullPage: true });
-      if (label === '360') {
-        const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-        assert.ok(overflow <= 0, `${name} scrolls sideways at 360 px by ${overflow}px`);
-      }
-    }
-    await p.setViewportSize(DESKTOP);
-  }
 
   const heading = (p) => p.getByTestId('page-heading');
   const liveRegion = (p) => p.getByTestId('live-region');
@@ -80,7 +48,7 @@ describe('exchange days and the live room', () => {
   }
 
   it('a host creates an organisation and an exchange day starting now', async () => {
-    host = await newPage({ testFlag: true });
+    host = await openPage(browser, { testFlag: true });
     await registerAccount(host, carme);
     await host.getByTestId('nav-organisations').click();
     await host.getByTestId('org-create-form').waitFor();
@@ -99,7 +67,7 @@ describe('exchange days and the live room', () => {
     await host.getByTestId('exchange-new-submit').click();
     await host.getByTestId('error-summary').waitFor();
     assert.equal(await host.evaluate(() => document.activeElement?.dataset.testid), 'error-summary');
-    await checkPage(host, 'create-errors');
+    await checkPage(host, 'live-create-errors');
 
     // Today, from a few minutes ago, in the browser's own time zone (the form's default).
     const { date, start, end } = await host.evaluate(() => {
@@ -131,7 +99,7 @@ describe('exchange days and the live room', () => {
     await host.getByTestId('exchange-manage').waitFor();
     await host.getByTestId('exchange-join-live').waitFor();
     assert.match(await host.getByTestId('exchange-calendar').getAttribute('href'), /calendar\.ics$/);
-    await checkPage(host, 'day-host');
+    await checkPage(host, 'live-day-host');
 
     // The host changes the title; the form comes back filled in, and saving returns to the day.
     await host.getByTestId('exchange-edit').click();
@@ -152,7 +120,7 @@ describe('exchange days and the live room', () => {
   });
 
   it('a participant registers and checks the microphone in the lobby', async () => {
-    guest = await newPage({ testFlag: true });
+    guest = await openPage(browser, { testFlag: true });
     await registerAccount(guest, dani);
     await guest.getByTestId('nav-exchange-days').click();
     await guest.getByTestId('exchange-day-item').first().waitFor();
@@ -160,20 +128,20 @@ describe('exchange days and the live room', () => {
     await guest.getByTestId('exchange-register').waitFor();
     assert.match(await guest.getByTestId('exchange-registration-state').textContent(), /not registered yet/);
     assert.equal(await guest.getByTestId('exchange-join-live').count(), 0, 'no join button before registering');
-    await checkPage(guest, 'day-guest');
+    await checkPage(guest, 'live-day-guest');
     await guest.getByTestId('exchange-register').click();
     await guest.getByTestId('exchange-unregister').waitFor();
     assert.match(await guest.getByTestId('exchange-registration-state').textContent(), /You are registered/);
     assert.equal(await guest.evaluate(() => document.activeElement?.id), 'exchange-registration-toggle', 'focus stays on the button');
     assert.match(await liveRegion(guest).textContent(), /You are registered/);
-    await checkPage(guest, 'day-registered');
+    await checkPage(guest, 'live-day-registered');
 
     await guest.getByTestId('exchange-join-live').click();
     await guest.waitForURL('**/live');
     await guest.getByTestId('mic-check').waitFor();
     await guest.getByTestId('mic-result').filter({ hasText: 'We can hear you' }).waitFor();
-    await checkPage(guest, 'lobby', { idle: false });
-    await guest.getByTestId('live-join').click();
+    await checkPage(guest, 'live-lobby', { idle: false });
+    await joinRoom(guest);
     await guest.getByTestId('floor-button').waitFor();
     assert.match(await guest.getByTestId('hearing-status').textContent(), /You are muted: you are not sending sound/);
     assert.match(await guest.getByTestId('floor-button').textContent(), /Ask for the floor/);
@@ -182,8 +150,7 @@ describe('exchange days and the live room', () => {
   it('the host joins, sees the raised hand in the queue and gives the floor', async () => {
     await host.goto(dayUrl);
     await host.getByTestId('exchange-join-live').click();
-    await host.getByTestId('mic-result').filter({ hasText: 'We can hear you' }).waitFor();
-    await host.getByTestId('live-join').click();
+    await joinRoom(host);
     await host.getByTestId('live-question').waitFor();
     assert.match(await host.getByTestId('live-question').textContent(), /Question 1 of 2[\s\S]*Who did you turn to first\?/);
     await host.getByTestId('hearing-status').filter({ hasText: 'Everyone hears you' }).waitFor();
@@ -197,7 +164,7 @@ describe('exchange days and the live room', () => {
     const item = host.getByTestId('live-queue-item').filter({ hasText: dani.name });
     await item.waitFor();
     await host.getByTestId('live-participant').filter({ hasText: 'hand raised, number 1 in the queue' }).waitFor();
-    await checkPage(host, 'room-host', { idle: false });
+    await checkPage(host, 'live-room-host', { idle: false });
 
     // The participant's connection drops: the page says "Reconnecting…", then rejoins with the resume token
     // as the same participant, hand still raised, same place in the queue.
@@ -226,7 +193,7 @@ describe('exchange days and the live room', () => {
     const before = await floorPackets();
     assert.ok(before >= 0, 'the host receives a floor stream');
 
-    await item.getByTestId('live-grant').click();
+    await grantFloor(host, dani.name);
     await guest.getByTestId('floor-state').filter({ hasText: 'You have the floor — you can speak now' }).waitFor();
     await guest.getByTestId('hearing-status').filter({ hasText: 'Everyone hears you' }).waitFor();
     assert.match(await guest.getByTestId('floor-button').textContent(), /Give back the floor/);
@@ -242,13 +209,13 @@ describe('exchange days and the live room', () => {
     }
     assert.ok(after >= before + 25, `floor audio packets received by the host grow (${before} → ${after})`);
     console.log(`# floor audio packets at the host: ${before} before the grant, ${after} after`);
-    await checkPage(guest, 'room-guest-speaking', { idle: false });
+    await checkPage(guest, 'live-room-guest-speaking', { idle: false });
 
     // In Catalan the room says the same in its own words, and still fits a phone.
     await guest.getByTestId('language-switcher').selectOption('ca');
     await guest.getByTestId('floor-state').filter({ hasText: 'Tens la paraula: ja pots parlar.' }).waitFor();
     assert.match(await guest.getByTestId('hearing-status').textContent(), /Tothom et sent/);
-    await checkPage(guest, 'room-guest-speaking-ca', { idle: false });
+    await checkPage(guest, 'live-room-guest-speaking-ca', { idle: false });
     await guest.getByTestId('language-switcher').selectOption('en');
     await guest.getByTestId('floor-state').filter({ hasText: 'You have the floor' }).waitFor();
   });
@@ -267,10 +234,9 @@ describe('exchange days and the live room', () => {
     await dialog.waitFor();
     assert.match(await dialog.textContent(), /Your turn will be recorded\. Do you agree\?[\s\S]*you keep the floor/);
     assert.equal(await guest.evaluate(() => document.activeElement?.dataset.testid), 'live-consent-yes', 'the question takes focus');
-    await checkPage(guest, 'room-consent', { idle: false });
-    await guest.getByTestId('live-consent-yes').click();
+    await checkPage(guest, 'live-room-consent', { idle: false });
+    await consentToRecording(guest);
     await dialog.waitFor({ state: 'hidden' });
-    await guest.getByTestId('live-my-recording').filter({ hasText: 'Your turn is being recorded.' }).waitFor();
     const dani = host.getByTestId('live-participant').filter({ hasText: 'Dani Rius' });
     await dani.getByTestId('live-participant-consent').filter({ hasText: 'agreed to be recorded' }).waitFor();
     await guest.getByTestId('hearing-status').filter({ hasText: 'Everyone hears you' }).waitFor();
@@ -293,8 +259,8 @@ describe('exchange days and the live room', () => {
     await host.getByTestId('live-keypoint').filter({ hasText: 'Ask the neighbours’ association' }).waitFor();
     assert.equal(await host.getByTestId('live-keypoint-input').inputValue(), '', 'the box empties for the next one');
     assert.equal(await guest.getByTestId('live-keypoint-form').count(), 0, 'participants read key points, they do not write them');
-    await checkPage(host, 'room-host-recording', { idle: false });
-    await checkPage(guest, 'room-guest-recorded', { idle: false });
+    await checkPage(host, 'live-room-host-recording', { idle: false });
+    await checkPage(guest, 'live-room-guest-recorded', { idle: false });
 
     await host.getByTestId('live-recording-toggle').click();
     await guest.getByTestId('live-recording').filter({ hasText: 'The recording has stopped.' }).waitFor();
@@ -310,19 +276,16 @@ describe('exchange days and the live room', () => {
     await host.getByTestId('live-question-next').click();
     await guest.getByTestId('live-question').filter({ hasText: 'Question 2 of 2' }).waitFor();
 
-    await guest.getByTestId('floor-button').click();
-    await guest.getByTestId('floor-state').filter({ hasText: 'You are listening' }).waitFor();
+    await giveBackFloor(guest);
     await guest.getByTestId('hearing-status').filter({ hasText: 'You are muted' }).waitFor();
     await host.getByTestId('live-spotlight').filter({ hasText: 'Nobody has the floor' }).waitFor();
 
-    await guest.getByTestId('live-leave').click();
-    await guest.waitForURL(/\/exchange-days\/[^/]+$/);
+    await leaveRoom(guest);
     await host.getByTestId('live-participant').filter({ hasText: dani.name }).waitFor({ state: 'detached' });
 
     // The participant comes back; the host ends the session for everyone after confirming.
     await guest.getByTestId('exchange-join-live').click();
-    await guest.getByTestId('mic-result').filter({ hasText: 'We can hear you' }).waitFor();
-    await guest.getByTestId('live-join').click();
+    await joinRoom(guest);
     await host.getByTestId('live-participant').filter({ hasText: dani.name }).waitFor();
     assert.equal(await guest.getByTestId('live-end').count(), 0, 'only the host can end the session');
     await host.getByTestId('live-end').click();
@@ -331,11 +294,9 @@ describe('exchange days and the live room', () => {
     await guest.getByTestId('live-ended').filter({ hasText: 'The host ended the session for everyone.' }).waitFor();
     await host.getByTestId('live-ended').waitFor();
     await guest.waitForFunction(() => /The host ended the session/.test(document.querySelector('[data-testid="live-region"]')?.textContent ?? ''));
-    await checkPage(guest, 'room-ended', { idle: false });
-    await guest.getByTestId('live-leave').click();
-    await guest.waitForURL(/\/exchange-days\/[^/]+$/);
-    await host.getByTestId('live-leave').click();
-    await host.waitForURL(/\/exchange-days\/[^/]+$/);
+    await checkPage(guest, 'live-room-ended', { idle: false });
+    await leaveRoom(guest);
+    await leaveRoom(host);
 
     // The host cancels the day after confirming: the page says so and nobody can join any more.
     await host.getByTestId('exchange-cancel-day').click();
@@ -345,6 +306,6 @@ describe('exchange days and the live room', () => {
     assert.equal(await host.getByTestId('exchange-join-live').count(), 0);
     await guest.reload();
     await guest.getByTestId('exchange-registration-state').filter({ hasText: 'was cancelled' }).waitFor();
-    await checkPage(guest, 'day-cancelled');
+    await checkPage(guest, 'live-day-cancelled');
   });
 });

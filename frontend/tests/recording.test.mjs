@@ -7,13 +7,11 @@
 // remove a turn and the host confirms; the host revokes the private links (the link stops working) and sets
 // the organisation's retention; the host names the registered resident to take notes, and what she notes in
 // the room reaches the host. Every page is checked with axe-core at 1280 and 360 px and screenshotted.
-import { after, afterEach, before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { axeViolations, launchBrowser, screenshotDir, signUpViaApi, startServer } from './harness.mjs';
-
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 360, height: 740 };
+import { checkPage, launchBrowser, openPage, screenshotDir, signUpViaApi, startServer } from './harness.mjs';
+import { consentToRecording, giveBackFloor, giveFloor, joinRoom, leaveRoom, screenshotEachStep } from './live-helpers.mjs';
 
 describe('recordings, key points and summaries', () => {
   let server;
@@ -33,12 +31,8 @@ describe('recordings, key points and summaries', () => {
   const outsider = { name: 'Olga Puig', email: `o.${stamp}@ex.org` };
   const rita = { name: 'Rita Soler', email: `r.${stamp}@ex.org` }; // registered for the day, not a member: speaks once
 
-  const newPage = async ({ testFlag = false } = {}) => {
-    const ctx = await browser.newContext({ viewport: DESKTOP, locale: 'en-US', bypassCSP: true, reducedMotion: 'reduce' });
-    ctx.setDefaultTimeout(60_000); // the machine is shared: be patient, the assertions stay strict
-    if (testFlag) await ctx.addInitScript(() => localStorage.setItem('teixit.test', '1'));
-    const p = await ctx.newPage();
-    p.on('pageerror', (err) => assert.fail(`page error: ${err.message}`));
+  const newPage = async (opts) => {
+    const p = await openPage(browser, opts);
     pages.push(p);
     return p;
   };
@@ -50,31 +44,12 @@ describe('recordings, key points and summaries', () => {
     console.log(`# screenshots in ${shots}`);
   });
 
-  let step = 0;
-  afterEach(async () => {
-    step++;
-    for (const [i, p] of pages.entries()) await p.screenshot({ path: path.join(shots, `rec-step${step}-${i}.png`), fullPage: true }).catch(() => {});
-  });
+  screenshotEachStep('rec', () => pages.entries());
 
   after(async () => {
     await browser?.close();
     await server?.stop();
   });
-
-  /** axe-clean at desktop and phone width, no sideways scroll at 360 px, a screenshot of each. */
-  async function checkPage(p, name) {
-    for (const [label, size] of [['desktop', DESKTOP], ['360', PHONE]]) {
-      await p.setViewportSize(size);
-      const violations = await axeViolations(p);
-      assert.deepEqual(violations, [], `${name} at ${label}:\n${violations.join('\n')}`);
-      await p.screenshot({ path: path.join(shots, `rec-${name}-${label}.png`), fullPage: true });
-      if (label === '360') {
-        const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-        assert.ok(overflow <= 0, `${name} scrolls sideways at 360 px by ${overflow}px`);
-      }
-    }
-    await p.setViewportSize(DESKTOP);
-  }
 
   const liveRegion = (p) => p.getByTestId('live-region');
   const recUrl = () => `${server.base}/exchange-days/${dayId}/recording`;
@@ -97,20 +72,13 @@ describe('recordings, key points and summaries', () => {
     dayId = day.id;
     await r.post(`/exchange-days/${dayId}/registration`, {});
 
-    for (const p of [host, member, resident]) {
-      await p.goto(`${server.base}/exchange-days/${dayId}/live`);
-      await p.getByTestId('mic-result').filter({ hasText: 'We can hear you' }).waitFor();
-      await p.getByTestId('live-join').click();
-      await p.getByTestId('hearing-status').waitFor();
-    }
-    await member.getByTestId('floor-button').click();
-    await host.getByTestId('live-queue-item').filter({ hasText: dani.name }).getByTestId('live-grant').click();
+    for (const p of [host, member, resident]) await joinRoom(p, `${server.base}/exchange-days/${dayId}/live`);
+    await giveFloor(host, member, dani.name);
     await member.getByTestId('floor-state').filter({ hasText: 'You have the floor' }).waitFor();
 
     // Question 1: recording on (the host's microphone is recorded from now on), the speaker agrees, a key point.
     await host.getByTestId('live-recording-toggle').click();
-    await member.getByTestId('live-consent-yes').click();
-    await member.getByTestId('live-my-recording').filter({ hasText: 'Your turn is being recorded.' }).waitFor();
+    await consentToRecording(member);
     await host.waitForTimeout(1500);
     await host.getByLabel(/Key point for question 1/).fill('Ask the neighbours’ association before the bank.');
     await host.getByTestId('live-keypoint-add').click();
@@ -118,21 +86,15 @@ describe('recordings, key points and summaries', () => {
     await host.waitForTimeout(500);
 
     // The resident speaks once on question 1, then the member, on question 2 (a new turn, asked again).
-    await member.getByTestId('floor-button').click();
-    await member.getByTestId('floor-state').filter({ hasText: 'You are listening' }).waitFor();
-    await resident.getByTestId('floor-button').click();
-    await host.getByTestId('live-queue-item').filter({ hasText: rita.name }).getByTestId('live-grant').click();
-    await resident.getByTestId('live-consent-yes').click();
-    await resident.getByTestId('live-my-recording').filter({ hasText: 'Your turn is being recorded.' }).waitFor();
+    await giveBackFloor(member);
+    await giveFloor(host, resident, rita.name);
+    await consentToRecording(resident);
     await host.waitForTimeout(1500);
-    await resident.getByTestId('floor-button').click();
-    await resident.getByTestId('floor-state').filter({ hasText: 'You are listening' }).waitFor();
+    await giveBackFloor(resident);
     await host.getByTestId('live-question-next').click();
     await member.getByTestId('live-question').filter({ hasText: 'Question 2 of 2' }).waitFor();
-    await member.getByTestId('floor-button').click();
-    await host.getByTestId('live-queue-item').filter({ hasText: dani.name }).getByTestId('live-grant').click();
-    await member.getByTestId('live-consent-yes').click();
-    await member.getByTestId('live-my-recording').filter({ hasText: 'Your turn is being recorded.' }).waitFor();
+    await giveFloor(host, member, dani.name);
+    await consentToRecording(member);
     await host.waitForTimeout(1500);
     await host.getByLabel(/Key point for question 2/).fill('Mediation saved three homes this year.');
     await host.getByTestId('live-keypoint-add').click();
@@ -140,10 +102,7 @@ describe('recordings, key points and summaries', () => {
     await host.waitForTimeout(500);
     await host.getByTestId('live-recording-toggle').click();
     await member.getByTestId('live-recording').filter({ hasText: 'The recording has stopped.' }).waitFor();
-    await member.getByTestId('live-leave').click();
-    await resident.getByTestId('live-leave').click();
-    await host.getByTestId('live-leave').click();
-    await host.waitForURL(/\/exchange-days\/[^/]+$/);
+    for (const p of [member, resident, host]) await leaveRoom(p);
   });
 
   it('a member plays the recording, jumps to a chapter, uses the keyboard and the speed', async () => {
@@ -223,12 +182,12 @@ describe('recordings, key points and summaries', () => {
     assert.match(await member.getByTestId('rec-link-expiry').textContent(), /It works until .+ \(7 days\)/);
     assert.match(await liveRegion(member).textContent(), /private link is ready/);
     assert.equal(await member.getByTestId('rec-link-revoke').count(), 0, 'only the host revokes links');
-    await checkPage(member, 'player-member-link');
+    await checkPage(member, 'rec-player-member-link', { idle: false });
     // In Catalan (the default language) the player says the same in its words and still fits a phone.
     await member.getByTestId('language-switcher').selectOption('ca');
     await member.getByTestId('rec-now').filter({ hasText: /^\s*Intervenció \d de \d\s+(En pausa: |Ara sona: |Final de l'enregistrament\.)/ }).waitFor();
     assert.match(await member.getByTestId('rec-shortcuts').textContent(), /l'espai reprodueix o posa en pausa/);
-    await checkPage(member, 'player-member-ca');
+    await checkPage(member, 'rec-player-member-ca', { idle: false });
     await member.getByTestId('language-switcher').selectOption('en');
     await member.getByTestId('rec-play').filter({ hasText: /Play|Pause/ }).waitFor();
 
@@ -260,7 +219,7 @@ describe('recordings, key points and summaries', () => {
     await anon.goto(`${server.base}/exchange-days/no-such-day/recording`);
     await anon.getByTestId('rec-refused').waitFor();
     await anon.getByRole('link', { name: 'Members: log in to listen' }).waitFor();
-    await checkPage(anon, 'refused-anonymous');
+    await checkPage(anon, 'rec-refused-anonymous', { idle: false });
     await other.close();
     await anon.close();
   });
@@ -279,8 +238,7 @@ describe('recordings, key points and summaries', () => {
     await resident.getByTestId('rec-redact-turn').check();
     await resident.getByTestId('rec-redact-ask').click();
     await resident.getByTestId('rec-redaction').filter({ hasText: 'waiting for the host to confirm' }).waitFor();
-    await resident.waitForLoadState('networkidle');
-    await checkPage(resident, 'own-turns-resident');
+    await checkPage(resident, 'rec-own-turns-resident');
   });
 
   it('the host edits and publishes the summary; everyone reads it, with who can read it in words', async () => {
@@ -292,14 +250,13 @@ describe('recordings, key points and summaries', () => {
     assert.equal(await host.getByTestId('summary-moment').count(), 2, 'each key point links to its moment');
     assert.match(await host.getByTestId('summary-moment').first().getAttribute('href'), new RegExp(`/exchange-days/${dayId}/recording\\?t=\\d+`));
     await host.getByTestId('day-recording-link').waitFor();
-    await host.waitForLoadState('networkidle');
-    await checkPage(host, 'day-host-draft');
+    await checkPage(host, 'rec-day-host-draft');
 
     await host.getByTestId('summary-edit').click();
     assert.equal(await host.evaluate(() => document.activeElement?.id), 'summary-q0', 'the first box takes focus');
     const box = host.getByLabel('Question 1: Who did you turn to first?');
     await box.fill(`${await box.inputValue()}\n- **Neighbours first**, then the services.`);
-    await checkPage(host, 'summary-editor');
+    await checkPage(host, 'rec-summary-editor', { idle: false });
     await host.getByTestId('summary-save').click();
     await summary.locator('strong', { hasText: 'Neighbours first' }).waitFor();
     assert.match(await liveRegion(host).textContent(), /summary is saved/);
@@ -331,8 +288,7 @@ describe('recordings, key points and summaries', () => {
     assert.equal(await anon.getByTestId('summary-moment').count(), 0, 'no links to a recording they cannot hear');
     assert.equal(await anon.getByTestId('day-recording').count(), 0);
     assert.equal(await anon.getByTestId('summary-edit').count(), 0);
-    await anon.waitForLoadState('networkidle');
-    await checkPage(anon, 'day-anonymous-summary');
+    await checkPage(anon, 'rec-day-anonymous-summary');
     await anon.close();
   });
 
@@ -346,14 +302,14 @@ describe('recordings, key points and summaries', () => {
     await member.getByTestId('rec-redact-ask').click();
     await member.getByTestId('rec-redaction').filter({ hasText: 'waiting for the host to confirm' }).waitFor();
     assert.match(await liveRegion(member).textContent(), /request was sent/);
-    await checkPage(member, 'redaction-asked');
+    await checkPage(member, 'rec-redaction-asked', { idle: false });
 
     await host.goto(recUrl());
     const request = host.getByTestId('rec-redaction').filter({ hasText: dani.name });
     await request.waitFor();
     await request.getByTestId('rec-redaction-confirm').click();
     await host.getByTestId('rec-redact-dialog').filter({ hasText: 'Remove these turns for good?' }).waitFor();
-    await checkPage(host, 'redaction-confirm-dialog');
+    await checkPage(host, 'rec-redaction-confirm-dialog', { idle: false });
     await host.getByTestId('rec-redact-dialog-confirm').click();
     await host.getByTestId('rec-redaction').filter({ hasText: 'Removed on' }).waitFor();
     await host.waitForFunction((n) => document.querySelectorAll('[data-testid="rec-turn"]').length === n - 1, before);
@@ -383,7 +339,7 @@ describe('recordings, key points and summaries', () => {
     await host.getByLabel('Delete recordings after this many days').fill('30');
     await host.getByTestId('retention-save').click();
     await host.getByTestId('retention-state').filter({ hasText: 'deleted 30 days after they are made' }).waitFor();
-    await checkPage(host, 'org-retention');
+    await checkPage(host, 'rec-org-retention', { idle: false });
     await member.goto(`${server.base}/organisations/${orgId}`);
     await member.getByTestId('my-role').waitFor();
     assert.equal(await member.getByTestId('retention').count(), 0, 'only admins see the setting');
@@ -398,8 +354,7 @@ describe('recordings, key points and summaries', () => {
     const options = await select.locator('option').allTextContents();
     assert.ok(options.includes(`${dani.name} (Member)`) && options.includes(`${carme.name} (Admin)`) && options.includes(rita.name), `options: ${options}`);
     assert.ok(!options.some((o) => o.includes(outsider.name)), 'only members and registered people');
-    await host.waitForLoadState('networkidle');
-    await checkPage(host, 'day-rapporteur-choice');
+    await checkPage(host, 'rec-day-rapporteur-choice');
     await select.selectOption({ label: rita.name });
     await host.getByTestId('rapporteur-save').click();
     await host.getByTestId('rapporteur-now').filter({ hasText: `${rita.name} takes notes (key points) during the session.` }).waitFor();
@@ -411,21 +366,13 @@ describe('recordings, key points and summaries', () => {
     assert.equal(await member.getByTestId('rapporteur-form').count(), 0);
     await resident.goto(dayUrl);
     await resident.getByTestId('rapporteur-now').filter({ hasText: 'You take notes (key points) during the session.' }).waitFor();
-    await resident.waitForLoadState('networkidle');
-    await checkPage(resident, 'day-rapporteur-named');
+    await checkPage(resident, 'rec-day-rapporteur-named');
 
     // In the room she has the key-point box; what she notes appears for the host.
-    for (const p of [host, resident]) {
-      await p.goto(`${dayUrl}/live`);
-      await p.getByTestId('mic-result').filter({ hasText: 'We can hear you' }).waitFor();
-      await p.getByTestId('live-join').click();
-      await p.getByTestId('hearing-status').waitFor();
-    }
+    for (const p of [host, resident]) await joinRoom(p, `${dayUrl}/live`);
     await resident.getByLabel(/Key point for question \d/).fill('The tenants’ union answered within a day.');
     await resident.getByTestId('live-keypoint-add').click();
     await host.getByTestId('live-keypoint').filter({ hasText: 'tenants’ union answered within a day' }).waitFor();
-    await resident.getByTestId('live-leave').click();
-    await host.getByTestId('live-leave').click();
-    await host.waitForURL(/\/exchange-days\/[^/]+$/);
+    for (const p of [resident, host]) await leaveRoom(p);
   });
 });

@@ -344,3 +344,55 @@ func TestRecoverTornWebM(t *testing.T) {
 		t.Fatalf("torn header left %d bytes", st.Size())
 	}
 }
+
+// TestRepairEveryPrefix cuts a finished 12-frame WebM at every length, as a
+// crash could, and checks that the repair keeps only complete blocks, that
+// what it keeps reads back with ebml-go, and that it never keeps a torn one.
+func TestRepairEveryPrefix(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "whole.webm")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := newWebMSegment(f, path, nil)
+	seq := uint16(0)
+	for i := 0; i < 12; i++ {
+		for j, pl := range vp8Packets(i%5 == 0, byte('a'+i)) {
+			seq++
+			_ = w.WriteRTP(&rtp.Packet{Header: rtp.Header{Version: 2, SequenceNumber: seq, Timestamp: uint32(i) * frameTicks, Marker: j == 1}, Payload: pl})
+		}
+	}
+	if media, err := w.Close(); err != nil || !media {
+		t.Fatalf("close: %v %v", media, err)
+	}
+	whole, _ := os.ReadFile(path)
+	if sc := scanWebM(whole); sc.blocks != 12 || sc.end != int64(len(whole)) || sc.lastMs != 11*frameTicks/90 {
+		t.Fatalf("whole file: %+v of %d bytes", sc, len(whole))
+	}
+	cut := filepath.Join(dir, "cut.webm")
+	prev := 0
+	for n := 0; n <= len(whole); n += 1 + n%3 { // ~half of all lengths keeps it short under -race
+		if err := os.WriteFile(cut, whole[:n], 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, media, err := finishWebM(cut)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !media {
+			continue
+		}
+		_, blocks := checkWebM(t, cut)
+		if blocks < prev || blocks > 12 {
+			t.Fatalf("cut at %d: %d blocks after %d", n, blocks, prev)
+		}
+		prev = blocks
+	}
+	if _, media, err := finishWebM(path); err != nil || !media {
+		t.Fatalf("the whole file: %v %v", media, err)
+	}
+	if _, blocks := checkWebM(t, path); blocks != 12 {
+		t.Fatalf("the whole file repaired to %d blocks", blocks)
+	}
+}

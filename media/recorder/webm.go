@@ -314,8 +314,7 @@ func scanWebM(b []byte) webmScan {
 			if !unknown {
 				clusterEnd = off + hdr + int(size)
 			}
-			off += hdr
-			sc.end = int64(off)
+			off += hdr // kept only once its Timecode is complete: a reader takes a missing one for 0
 			continue
 		}
 		if unknown || uint64(off+hdr)+size > uint64(segEnd) {

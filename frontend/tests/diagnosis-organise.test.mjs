@@ -7,7 +7,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { axeViolations, launchBrowser, logInViaApi, screenshotDir, signUpViaApi, startServer } from './harness.mjs';
+import { checkPage, launchBrowser, openSignedInPage, screenshotDir, signUpViaApi, startServer } from './harness.mjs';
 
 const JORDI = { email: 'jordi@example.org', password: 'servei-social-prop-2026' }; // professional
 const PILAR = { email: 'pilar@example.org', password: 'veina-del-barri-2026' }; // resident: a member of the association, no organiser
@@ -16,7 +16,8 @@ describe('diagnosis: organisers and authors change what they made', () => {
   let server;
   let browser;
   const shots = screenshotDir();
-  const widths = [1280, 360];
+  // checked as the pages stand (no wait for network idle), 900 px high at both widths
+  const look = { idle: false, height: 900 };
   const pages = [];
 
   before(async () => {
@@ -31,27 +32,9 @@ describe('diagnosis: organisers and authors change what they made', () => {
   });
 
   async function context(width, who) {
-    const ctx = await browser.newContext({ locale: 'en-GB', bypassCSP: true, viewport: { width, height: 900 } });
-    ctx.setDefaultTimeout(60_000);
-    const api = await logInViaApi(ctx, server.base, who);
-    await api.patch('/me', { language: 'en' }); // the demo accounts speak Catalan; the test reads English
-    const page = await ctx.newPage();
-    pages.push(page);
-    page.on('pageerror', (e) => console.error(`page error (${who.email}): ${e.message}`));
-    return { ctx, api, page };
-  }
-
-  /** axe-core at both widths, no sideways scroll, a full-page screenshot of each. */
-  async function check(page, name) {
-    const start = page.viewportSize();
-    for (const width of widths) {
-      await page.setViewportSize({ width, height: 900 });
-      await page.waitForTimeout(300);
-      await page.screenshot({ path: path.join(shots, `${name}-${width}.png`), fullPage: true });
-      assert.deepEqual(await axeViolations(page), [], `${name} at ${width} px`);
-      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `${name}: no sideways scroll at ${width} px`);
-    }
-    await page.setViewportSize(start);
+    const c = await openSignedInPage(browser, server.base, width, who);
+    pages.push(c.page);
+    return c;
   }
 
   it('starts a diagnosis, changes and withdraws contributions, and moves to the next step', async () => {
@@ -66,7 +49,7 @@ describe('diagnosis: organisers and authors change what they made', () => {
     await op.getByTestId('diagnosis-new-link').click();
     await op.getByRole('heading', { level: 1, name: 'Start a diagnosis' }).waitFor();
     await op.getByTestId('diagnosis-new').waitFor();
-    await check(op, 'organise-01-new-empty');
+    await checkPage(op, 'organise-01-new-empty', look);
     await op.getByTestId('dn-create').click();
     const summary = op.getByTestId('error-summary');
     await summary.waitFor();
@@ -75,7 +58,7 @@ describe('diagnosis: organisers and authors change what they made', () => {
     for (const words of ['Name of the diagnosis', 'Place: Choose the place.', 'Choose at least one topic.']) assert.ok(said.includes(words), `the summary says "${words}": ${said}`);
     await summary.getByRole('link', { name: /Place/ }).click();
     assert.equal(await op.evaluate(() => document.activeElement?.id), 'dn-territory', 'the link goes to the field');
-    await check(op, 'organise-02-new-errors');
+    await checkPage(op, 'organise-02-new-errors', look);
 
     await op.getByLabel('Name of the diagnosis').fill('Com vivim a la Rambla del Raval');
     await op.getByLabel('What it is for (if you want)').fill('What the streets around the Rambla need, said by the neighbours.');
@@ -127,7 +110,7 @@ describe('diagnosis: organisers and authors change what they made', () => {
     await first.getByTestId('own-kind-proposal').check();
     await first.getByTestId('own-theme').selectOption('public_space');
     await first.getByTestId('own-text').fill('A light in the doorway of number 12, please: it is dark at night.');
-    await check(rp, 'organise-03-own-change');
+    await checkPage(rp, 'organise-03-own-change', look);
     await first.getByTestId('own-save').click();
     const changed = rp.getByTestId('contribution').filter({ hasText: 'A light in the doorway of number 12' });
     await changed.getByText('An idea', { exact: true }).waitFor();
@@ -139,7 +122,7 @@ describe('diagnosis: organisers and authors change what they made', () => {
     await twice.getByTestId('own-withdraw').click();
     const dialog = twice.getByTestId('own-withdraw-dialog');
     await dialog.getByText('This cannot be undone.', { exact: false }).waitFor();
-    await check(rp, 'organise-04-own-withdraw');
+    await checkPage(rp, 'organise-04-own-withdraw', look);
     await dialog.getByTestId('own-withdraw-dialog-confirm').click();
     await twice.waitFor({ state: 'detached' });
     await rp.getByTestId('live-region').filter({ hasText: 'The contribution was withdrawn.' }).waitFor();
@@ -173,7 +156,7 @@ describe('diagnosis: organisers and authors change what they made', () => {
     await op.getByRole('heading', { level: 1, name: 'Settings: Com vivim a la Rambla del Raval' }).waitFor();
     assert.equal(await op.getByLabel('Votes each person has when choosing priorities').inputValue(), '3');
     assert.equal(await op.locator('#df-synthesis-end').inputValue(), '2027-01-31');
-    await check(op, 'organise-05-edit');
+    await checkPage(op, 'organise-05-edit', look);
     await op.getByLabel('What it is for (if you want)').fill('What the streets around the Rambla need and have.');
     await op.getByLabel('Read everything before it is shown').check();
     await op.getByTestId('df-theme-ageing_loneliness').check();
@@ -189,7 +172,7 @@ describe('diagnosis: organisers and authors change what they made', () => {
     const ask = op.getByTestId('phase-confirm');
     await ask.getByText('Nobody can send, change or withdraw contributions any more.', { exact: false }).waitFor();
     await ask.getByText('from “Gathering ideas” to “Putting it together”', { exact: false }).waitFor();
-    await check(op, 'organise-06-phase-confirm');
+    await checkPage(op, 'organise-06-phase-confirm', look);
     await ask.getByTestId('phase-confirm-cancel').click();
     assert.equal((await org.api.get(`/diagnoses/${id}`)).phase, 'gathering', 'cancel changes nothing');
     await op.getByTestId('phase-submit').click();
@@ -198,7 +181,7 @@ describe('diagnosis: organisers and authors change what they made', () => {
     await op.getByTestId('live-region').filter({ hasText: 'Putting it together' }).waitFor();
     assert.equal((await org.api.get(`/diagnoses/${id}`)).phase, 'synthesis');
     assert.equal(await op.getByLabel('Move the diagnosis to this step').inputValue(), 'prioritisation', 'then the step after');
-    await check(op, 'organise-07-moved');
+    await checkPage(op, 'organise-07-moved', look);
 
     // Once gathering is over, nobody is offered to change or withdraw.
     await rp.reload();

@@ -10,7 +10,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { axeViolations, launchBrowser, logInViaApi, screenshotDir, startServer } from './harness.mjs';
+import { checkPage, launchBrowser, openSignedInPage, screenshotDir, startServer } from './harness.mjs';
 
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 const JORDI = { email: 'jordi@example.org', password: 'servei-social-prop-2026' }; // professional of the association
@@ -20,7 +20,8 @@ describe('diagnosis: the full path', () => {
   let server;
   let browser;
   const shots = screenshotDir();
-  const widths = [1280, 360];
+  // checked as the pages stand (no wait for network idle), 900 px high at both widths
+  const look = { idle: false, height: 900 };
   const pages = [];
 
   before(async () => {
@@ -36,27 +37,9 @@ describe('diagnosis: the full path', () => {
   });
 
   async function context(width, who) {
-    const ctx = await browser.newContext({ locale: 'en-GB', bypassCSP: true, viewport: { width, height: 900 } });
-    ctx.setDefaultTimeout(60_000);
-    const api = who ? await logInViaApi(ctx, server.base, who) : null;
-    if (api) await api.patch('/me', { language: 'en' }); // the demo accounts speak Catalan; the test reads English
-    const page = await ctx.newPage();
-    pages.push(page);
-    page.on('pageerror', (e) => console.error(`page error (${who?.email ?? 'anonymous'}): ${e.message}`));
-    return { ctx, api, page };
-  }
-
-  /** axe-core at both widths, no sideways scroll, a full-page screenshot of each. */
-  async function check(page, name) {
-    const start = page.viewportSize();
-    for (const width of widths) {
-      await page.setViewportSize({ width, height: 900 });
-      await page.waitForTimeout(300);
-      await page.screenshot({ path: path.join(shots, `${name}-${width}.png`), fullPage: true });
-      assert.deepEqual(await axeViolations(page), [], `${name} at ${width} px`);
-      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `${name}: no sideways scroll at ${width} px`);
-    }
-    await page.setViewportSize(start);
+    const c = await openSignedInPage(browser, server.base, width, who);
+    pages.push(c.page);
+    return c;
   }
 
   it('goes from a contribution to an indicator on the dashboard', async () => {
@@ -78,7 +61,7 @@ describe('diagnosis: the full path', () => {
     await rp.goto(url);
     await rp.getByRole('heading', { level: 1, name: 'Com vivim al Raval Nord' }).waitFor();
     await rp.getByText('Your text is kept on this phone until it is sent.').waitFor();
-    await check(rp, 'path-01-contribute-empty');
+    await checkPage(rp, 'path-01-contribute-empty', look);
     await rp.getByTestId('kind-need').check();
     await rp.getByLabel('What is it about?').selectOption('housing');
     const words = 'The stairs of our building have no lift and older neighbours cannot go out.';
@@ -112,7 +95,7 @@ describe('diagnosis: the full path', () => {
     await rp.keyboard.press('Enter');
     await rp.waitForFunction((b) => document.querySelector('[data-testid="point-state"]')?.textContent?.trim() !== b.trim(), before);
     assert.match(await rp.getByTestId('point-state').innerText(), /Place chosen: latitude 41\.\d+, longitude 2\.\d+/);
-    await check(rp, 'path-02-contribute-filled');
+    await checkPage(rp, 'path-02-contribute-filled', look);
     // The connection drops as it is sent: nothing is lost, and sending again once back works.
     await res.ctx.setOffline(true);
     await rp.getByTestId('contribute-submit').click();
@@ -127,7 +110,7 @@ describe('diagnosis: the full path', () => {
     await mine.getByTestId('contribution-status').filter({ hasText: 'Waiting to be checked' }).waitFor();
     await mine.getByTestId('contribution-audio').waitFor();
     await mine.getByAltText('Photo sent with this contribution').waitFor();
-    await check(rp, 'path-03-contributed');
+    await checkPage(rp, 'path-03-contributed', look);
 
     // --- Someone without an account, under a nickname (always checked first).
     const anon = await context(360);
@@ -141,7 +124,7 @@ describe('diagnosis: the full path', () => {
     await anon.page.getByLabel('Your nickname').fill('Veí');
     await anon.page.getByTestId('contribute-submit').click();
     await anon.page.getByTestId('contribute-sent').waitFor();
-    await check(anon.page, 'path-04-nickname');
+    await checkPage(anon.page, 'path-04-nickname', look);
     await anon.ctx.close();
 
     // --- A facilitator enters one for a person: the agreement is required, nothing about the person.
@@ -153,7 +136,7 @@ describe('diagnosis: the full path', () => {
     await op.getByLabel('Tell us in your own words').fill('The Thursday lunch at the civic centre keeps many older people company.');
     await op.getByTestId('contribute-submit').click();
     await op.getByTestId('error-summary').filter({ hasText: 'Tick the box to confirm the person agrees.' }).waitFor();
-    await check(op, 'path-05-facilitator-consent');
+    await checkPage(op, 'path-05-facilitator-consent', look);
     await op.getByTestId('facilitator-consent').check();
     await op.getByTestId('contribute-submit').click();
     await op.getByTestId('contribute-sent').filter({ hasText: 'now on the list' }).waitFor();
@@ -163,7 +146,7 @@ describe('diagnosis: the full path', () => {
     await op.getByTestId('diagnosis-nav-moderation').click();
     await op.getByRole('heading', { level: 1, name: 'Contributions to check' }).waitFor();
     await op.getByTestId('moderation-list').waitFor();
-    await check(op, 'path-06-moderation');
+    await checkPage(op, 'path-06-moderation', look);
     await op.getByTestId('contribution').filter({ hasText: words }).getByTestId('moderation-publish').click();
     await op.getByTestId('contribution').filter({ hasText: 'spam' }).getByTestId('moderation-hide').click();
     await op.getByTestId('hide-dialog-confirm').click();
@@ -203,7 +186,7 @@ describe('diagnosis: the full path', () => {
     await op.getByTestId('finding-submit').click();
     await op.getByTestId('swot-weakness').getByText('Buildings without lifts').waitFor();
     await op.getByTestId('contribution').filter({ hasText: words }).getByTestId('contribution-cited').filter({ hasText: 'Buildings without lifts' }).waitFor();
-    await check(op, 'path-07-finding');
+    await checkPage(op, 'path-07-finding', look);
 
     // The resident reports the facilitated contribution; it comes back in the queue and the organiser keeps it.
     await rp.reload();
@@ -235,7 +218,7 @@ describe('diagnosis: the full path', () => {
     assert.match(await summary.innerText(), /gathering/i, 'the server says why');
     assert.match(await summary.innerText(), /still kept on this phone/);
     assert.match(await rp.evaluate((id) => localStorage.getItem(`teixit.draft.contribution.${id}`), d.id), /Shade and benches/);
-    await check(rp, 'path-08-wrong-phase');
+    await checkPage(rp, 'path-08-wrong-phase', look);
 
     // --- Prioritisation: the resident shares 3 votes with − and +, the count left said in words.
     await op.getByLabel('Move the diagnosis to this step').selectOption('prioritisation');
@@ -254,7 +237,7 @@ describe('diagnosis: the full path', () => {
     await rp.getByTestId('ballot-left').filter({ hasText: 'You have 0 votes left.' }).waitFor();
     assert.equal(await finding.getByTestId('vote-more').isDisabled(), true, 'no more votes than allowed');
     await finding.getByTestId('vote-count').filter({ hasText: '2 votes' }).waitFor();
-    await check(rp, 'path-09-ballot');
+    await checkPage(rp, 'path-09-ballot', look);
     await rp.getByTestId('ballot-submit').click();
     await rp.getByTestId('ballot-confirm').getByText('Once sent, your votes cannot be changed.').waitFor();
     await rp.getByTestId('ballot-confirm-confirm').click();
@@ -302,7 +285,7 @@ describe('diagnosis: the full path', () => {
     await action.getByTestId('indicator-submit').click();
     await action.getByText('Not measured yet. It starts at 0 people; the goal is 10.').waitFor();
     await action.getByText('Now 11 people (on 2026-11-20). It started at 2; the goal is 20.').waitFor(); // kept its measurements
-    await check(op, 'path-10-action-plan');
+    await checkPage(op, 'path-10-action-plan', look);
 
     // --- The dashboard shows it all, each chart with its words.
     await op.getByTestId('diagnosis-nav-dashboard').click();
@@ -311,7 +294,7 @@ describe('diagnosis: the full path', () => {
     await op.getByTestId('chart-kind').getByRole('rowheader', { name: 'Something we need' }).waitFor();
     await op.getByTestId('chart-priorities').getByRole('rowheader', { name: '1. Buildings without lifts' }).waitFor();
     assert.match(await op.getByTestId('dashboard-summary').innerText(), /2\s+contributions[\s\S]*1\s+“me too”[\s\S]*1\s+finding[\s\S]*2\s+people voted[\s\S]*1\s+action/);
-    await check(op, 'path-11-dashboard');
+    await checkPage(op, 'path-11-dashboard', look);
 
     // --- The map: the territory's outline and the located contribution, with no tiles reachable.
     await op.getByTestId('diagnosis-nav-map').click();
@@ -319,7 +302,7 @@ describe('diagnosis: the full path', () => {
     await op.getByTestId('map-no-tiles').waitFor();
     assert.equal(await op.locator('[data-testid="map"] .leaflet-overlay-pane path').count(), 2, 'outline and one point');
     await op.getByTestId('map-list').getByText('no lift').waitFor();
-    await check(op, 'path-12-map');
+    await checkPage(op, 'path-12-map', look);
 
     // --- Territories: the tree and one neighbourhood with its outline.
     await op.goto(`${server.base}/territories`);
@@ -327,10 +310,10 @@ describe('diagnosis: the full path', () => {
     await op.getByRole('heading', { level: 1, name: 'el Raval' }).waitFor();
     await op.locator('[data-testid="map"] .leaflet-overlay-pane path').first().waitFor();
     await op.getByRole('link', { name: 'Com vivim al Raval Nord' }).waitFor();
-    await check(op, 'path-13-territory');
+    await checkPage(op, 'path-13-territory', look);
     await op.goto(`${server.base}/territories`);
     await op.getByTestId('territory-tree').waitFor();
-    await check(op, 'path-14-territories');
+    await checkPage(op, 'path-14-territories', look);
 
     await res.ctx.close();
     await org.ctx.close();
@@ -347,7 +330,7 @@ describe('diagnosis: the full path', () => {
     await p.getByLabel('Outline (GeoJSON, if you have it)').fill('{"type":"Point","coordinates":[2.17,41.38]}');
     await p.getByRole('button', { name: 'Save' }).click();
     await p.getByTestId('error-summary').filter({ hasText: 'Polygon' }).waitFor();
-    await check(p, 'path-15-territory-error');
+    await checkPage(p, 'path-15-territory-error', look);
     const ring = [[2.166, 41.379], [2.168, 41.379], [2.168, 41.381], [2.166, 41.381], [2.166, 41.379]];
     await p.getByLabel('Outline (GeoJSON, if you have it)').fill(JSON.stringify({ type: 'Polygon', coordinates: [ring] }));
     await p.getByRole('button', { name: 'Save' }).click();

@@ -4,15 +4,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { DESKTOP, checkPage, launchBrowser, screenshotDir, startServer } from './harness.mjs';
+import { checkPage, launchBrowser, openPage, screenshotDir, startServer } from './harness.mjs';
 
 const PASSWORD = 'a quiet street in Gràcia';
 
 describe('Teixit in the browser', () => {
   let server;
   let browser;
-  let ctxA;
-  let ctxB;
   let page;
   let shots;
   let orgUrl;
@@ -20,19 +18,11 @@ describe('Teixit in the browser', () => {
   const anna = { name: 'Anna Puig', email: `anna.${stamp}@example.org` };
   const bru = { name: 'Bru Serra', email: `bru.serra.i.costa.${stamp}@associacio-de-veins-del-raval-nord.example.org` }; // long: it must wrap on a phone
 
-  const newContext = async () => {
-    const ctx = await browser.newContext({ viewport: DESKTOP, locale: 'en-US', bypassCSP: true, reducedMotion: 'reduce' });
-    ctx.setDefaultTimeout(60_000); // the machine is shared: be patient, the assertions stay strict
-    return ctx;
-  };
-
   before(async () => {
     server = await startServer();
     browser = await launchBrowser();
     shots = screenshotDir();
-    ctxA = await newContext();
-    page = await ctxA.newPage();
-    page.on('pageerror', (err) => assert.fail(`page error: ${err.message}`));
+    page = await openPage(browser);
     console.log(`# screenshots in ${shots}`);
   });
 
@@ -157,8 +147,7 @@ describe('Teixit in the browser', () => {
   });
 
   it('a second person registers in another browser', async () => {
-    ctxB = await newContext();
-    const pb = await ctxB.newPage();
+    const pb = await openPage(browser);
     await pb.goto(server.base + '/register');
     await pb.getByLabel('Name', { exact: true }).fill(bru.name);
     await pb.getByLabel('Email address').fill(bru.email);
@@ -172,7 +161,7 @@ describe('Teixit in the browser', () => {
     await heading(pb).filter({ hasText: 'Veïns del Raval' }).waitFor();
     await pb.getByTestId('members-only').waitFor();
     assert.equal(await pb.getByTestId('members-list').count(), 0, 'not a member yet: no member list');
-    await ctxB.close();
+    await pb.context().close();
   });
 
   it('the admin adds the second person as a member', async () => {
@@ -229,8 +218,7 @@ describe('Teixit in the browser', () => {
     await checkPage(page, 'organisation-ca');
 
     // A new browser with an English-speaking profile gets Catalan from the account after log in.
-    const ctx = await newContext();
-    const p = await ctx.newPage();
+    const p = await openPage(browser);
     await p.goto(server.base + '/login');
     await p.getByLabel('Email address').fill(anna.email);
     await p.getByLabel('Password').fill(PASSWORD);
@@ -240,12 +228,11 @@ describe('Teixit in the browser', () => {
     await p.getByTestId('nav-home').click();
     assert.match(await heading(p).textContent(), /treballem junts/);
     await checkPage(p, 'home-ca');
-    await ctx.close();
+    await p.context().close();
   });
 
   it('the second person deletes their account after confirming', async () => {
-    const ctx = await newContext();
-    const p = await ctx.newPage();
+    const p = await openPage(browser);
     await p.goto(server.base + '/login?next=/account');
     await p.getByLabel('Email address').fill(bru.email);
     await p.getByLabel('Password').fill(PASSWORD);
@@ -265,7 +252,7 @@ describe('Teixit in the browser', () => {
     await p.waitForURL(server.base + '/');
     await p.getByTestId('nav-login').waitFor();
     assert.match(await p.getByTestId('live-region').textContent(), /borrado/);
-    await ctx.close();
+    await p.context().close();
   });
 
   it('unknown pages say so plainly', async () => {

@@ -4,7 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { DESKTOP, checkPage, launchBrowser, screenshotDir, signUpViaApi, startServer } from './harness.mjs';
+import { checkPage, launchBrowser, openPage, screenshotDir, signUpViaApi, startServer } from './harness.mjs';
 
 describe('good practices in the browser', () => {
   let server;
@@ -18,10 +18,8 @@ describe('good practices in the browser', () => {
     server = await startServer();
     browser = await launchBrowser();
     shots = screenshotDir();
-    ctx = await browser.newContext({ viewport: DESKTOP, locale: 'en-US', bypassCSP: true, reducedMotion: 'reduce' });
-    ctx.setDefaultTimeout(60_000);
-    page = await ctx.newPage();
-    page.on('pageerror', (err) => assert.fail(`page error: ${err.message}`));
+    page = await openPage(browser);
+    ctx = page.context();
     console.log(`# screenshots in ${shots}`);
     await seed();
   });

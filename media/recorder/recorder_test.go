@@ -45,6 +45,17 @@ func newSFU(t *testing.T) *sfu.SFU {
 	return s
 }
 
+// newRecordedRoom is a real SFU and a recorder in a fresh folder, with the room config that records through it.
+func newRecordedRoom(t *testing.T, questions int, video bool) (*sfu.SFU, string, *Recorder, sfu.RoomConfig) {
+	t.Helper()
+	s, dir := newSFU(t), t.TempDir()
+	rec, err := New(dir, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, dir, rec, sfu.RoomConfig{Questions: questions, Video: video, Hooks: rec}
+}
+
 func join(t *testing.T, s *sfu.SFU, rc sfu.RoomConfig, info sfu.ParticipantInfo, publish bool) *peer {
 	t.Helper()
 	return joinWith(t, s, rc, info, client.Config{Publish: publish})
@@ -206,13 +217,7 @@ func checkOgg(t *testing.T, path string) (time.Duration, int) {
 // listed in order; a speaker who declines is not recorded (but is heard), nor
 // is a later turn of a consenting speaker who was not asked again.
 func TestSessionRecordsFloorTurns(t *testing.T) {
-	s := newSFU(t)
-	dir := t.TempDir()
-	rec, err := New(dir, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	rc := sfu.RoomConfig{Questions: 3, Hooks: rec}
+	s, dir, rec, rc := newRecordedRoom(t, 3, false)
 	h := join(t, s, rc, sfu.ParticipantInfo{UserID: "u-host", DisplayName: "Host", Role: room.Host}, false)
 	a := join(t, s, rc, sfu.ParticipantInfo{UserID: "u-anna", DisplayName: "Anna", Role: room.Listener}, true)
 	b := join(t, s, rc, sfu.ParticipantInfo{UserID: "u-biel", DisplayName: "Biel", Role: room.Listener}, true)
@@ -293,13 +298,7 @@ func TestSessionRecordsFloorTurns(t *testing.T) {
 // whole session; when the guide question changes during it, the segment is
 // closed and the rest goes to a new segment listed under the new question.
 func TestQuestionChangeSplitsASegment(t *testing.T) {
-	s := newSFU(t)
-	dir := t.TempDir()
-	rec, err := New(dir, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	rc := sfu.RoomConfig{Questions: 3, Hooks: rec}
+	s, dir, rec, rc := newRecordedRoom(t, 3, false)
 	h := join(t, s, rc, sfu.ParticipantInfo{UserID: "u-host", DisplayName: "Host", Role: room.Host}, true)
 	l := join(t, s, rc, sfu.ParticipantInfo{UserID: "u-l", DisplayName: "Listener", Role: room.Listener}, false)
 	l.receives(h, 'w') // the host's stream flows before recording starts

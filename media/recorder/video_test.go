@@ -118,13 +118,7 @@ func checkWebM(t *testing.T, path string) (time.Duration, int) {
 // WebM segment (video/vp8, seg-NNNN.webm) that ebml-go reads back; a
 // listener sending video the whole time is never recorded.
 func TestVideoTurnRecordsWebM(t *testing.T) {
-	s := newSFU(t)
-	dir := t.TempDir()
-	rec, err := New(dir, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	rc := sfu.RoomConfig{Questions: 2, Video: true, Hooks: rec}
+	s, dir, rec, rc := newRecordedRoom(t, 2, true)
 	h := join(t, s, rc, sfu.ParticipantInfo{UserID: "u-host", DisplayName: "Host", Role: room.Host}, false)
 	a := joinWith(t, s, rc, sfu.ParticipantInfo{UserID: "u-anna", DisplayName: "Anna", Role: room.Listener}, client.Config{PublishVideo: true})
 	l := joinWith(t, s, rc, sfu.ParticipantInfo{UserID: "u-lluc", DisplayName: "Lluc", Role: room.Listener}, client.Config{PublishVideo: true})
@@ -203,13 +197,7 @@ func TestVideoTurnRecordsWebM(t *testing.T) {
 // SFU's Turn.RequestKeyframe) and the segment starts at the keyframe, not at
 // the interframes before it.
 func TestVideoSegmentStartsAtKeyframe(t *testing.T) {
-	s := newSFU(t)
-	dir := t.TempDir()
-	rec, err := New(dir, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	rc := sfu.RoomConfig{Questions: 2, Video: true, Hooks: rec}
+	s, dir, rec, rc := newRecordedRoom(t, 2, true)
 	h := joinWith(t, s, rc, sfu.ParticipantInfo{UserID: "u-host", DisplayName: "Host", Role: room.Host}, client.Config{PublishVideo: true})
 	l := join(t, s, rc, sfu.ParticipantInfo{UserID: "u-l", DisplayName: "Listener", Role: room.Listener}, false)
 	deadline := time.Now().Add(waitLimit)

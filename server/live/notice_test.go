@@ -169,25 +169,8 @@ func TestRoomEndFinishesTheRecording(t *testing.T) {
 			}
 		}
 		host.send(signal.TypeLeave, nil) // the last one leaves: the room is gone
-		deadline = time.Now().Add(15 * time.Second)
-		for {
-			m, err := recorder.ReadManifest(dir)
-			if err == nil && len(m.Turns) == want && m.Turns[want-1].EndMS != nil {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("the room's end did not finish the recording: %+v %v", m, err)
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-		b, err := os.ReadFile(seg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		pages := recorder.ScanPages(b)
-		if last := pages[len(pages)-1]; last.Offset+int64(last.Size) != int64(len(b)) || last.Flags&0x04 == 0 {
-			t.Fatalf("%s does not end with a complete end-of-stream page", seg)
-		}
+		waitFinished(t, dir, want)       // the room's end finishes the recording
+		endsWithEOS(t, seg)
 	}
 	session(1)
 	started, _ := f.a.Live.SessionClock(f.day)

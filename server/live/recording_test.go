@@ -62,26 +62,41 @@ func TestRecordingThroughTheServer(t *testing.T) {
 	f.a.Run(t, []testkit.Scenario{
 		{Name: "the host stops", As: f.host, Method: "DELETE", Path: rec, Status: 200, Contains: []string{`"recording":false`}},
 	})
-	deadline = time.Now().Add(15 * time.Second)
+	m := waitFinished(t, dir, 1)
+	if e := m.Turns[0]; e.DisplayName != "Amfitriona" || e.Role != "host" || e.File != "seg-0001.ogg" {
+		t.Fatalf("recorded turn %+v", e)
+	}
+	endsWithEOS(t, seg)
+}
+
+// waitFinished waits until the manifest in dir lists turns segments, the last one finished, and returns it.
+func waitFinished(t *testing.T, dir string, turns int) recorder.Manifest {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
 	for {
 		m, err := recorder.ReadManifest(dir)
-		if err == nil && len(m.Turns) == 1 && m.Turns[0].EndMS != nil {
-			if e := m.Turns[0]; e.DisplayName != "Amfitriona" || e.Role != "host" || e.File != "seg-0001.ogg" {
-				t.Fatalf("recorded turn %+v", e)
-			}
-			break
+		if err == nil && len(m.Turns) == turns && m.Turns[turns-1].EndMS != nil {
+			return m
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("manifest: %+v %v", m, err)
+			t.Fatalf("the recording did not finish: %+v %v", m, err)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// endsWithEOS checks that the Ogg segment ends with a complete end-of-stream page.
+func endsWithEOS(t *testing.T, seg string) {
+	t.Helper()
 	b, err := os.ReadFile(seg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	pages := recorder.ScanPages(b)
+	if len(pages) == 0 {
+		t.Fatalf("%s holds no page", seg)
+	}
 	if last := pages[len(pages)-1]; last.Offset+int64(last.Size) != int64(len(b)) || last.Flags&0x04 == 0 {
-		t.Fatalf("segment does not end with a complete end-of-stream page: %+v, %d bytes", last, len(b))
+		t.Fatalf("%s does not end with a complete end-of-stream page: %+v, %d bytes", seg, last, len(b))
 	}
 }

@@ -132,9 +132,15 @@ func TestExchangeDayBadInput(t *testing.T) {
 			Body: newDay(org, start, map[string]any{"recordingVisibility": "everyone"}), Status: 400, Contains: []string{`"recordingVisibility"`}},
 		{Name: "malformed date", As: host, Method: "POST", Path: "/api/v1/exchange-days", Body: newDay(org, start, map[string]any{"startsAt": "demà"}),
 			Status: 400},
+		{Name: "video not a yes/no", As: host, Method: "POST", Path: "/api/v1/exchange-days", Body: newDay(org, start, map[string]any{"video": "yes"}),
+			Status: 400},
 		{Name: "negative capacity", As: host, Method: "POST", Path: "/api/v1/exchange-days", Body: newDay(org, start, map[string]any{"capacity": -3}),
 			Status: 400, Contains: []string{`"capacity"`}},
 		{Name: "nothing was created", Method: "GET", Path: "/api/v1/exchange-days", Status: 200, Contains: []string{`"items":[]`}},
+		{Name: "cameras are off unless asked for", As: host, Method: "POST", Path: "/api/v1/exchange-days", Body: newDay(org, start, nil),
+			Status: 201, Contains: []string{`"video":false`}},
+		{Name: "cameras allowed at creation", As: host, Method: "POST", Path: "/api/v1/exchange-days", Body: newDay(org, start, map[string]any{"video": true}),
+			Status: 201, Contains: []string{`"video":true`}},
 		{Name: "unknown calendar", Method: "GET", Path: "/api/v1/exchange-days/nope/calendar.ics", Status: 404},
 	})
 }

@@ -45,6 +45,7 @@ type dayDoc struct {
 	Capacity        int        `bson:"capacity"` // 0: no limit
 	SummaryVis      string     `bson:"summaryVisibility"`
 	RecordingVis    string     `bson:"recordingVisibility"`
+	Video           bool       `bson:"video,omitempty"` // cameras allowed in the live session
 	Status          string     `bson:"status"`
 	RegisteredCount int        `bson:"registeredCount"`
 	WaitlistCount   int        `bson:"waitlistCount"`
@@ -79,9 +80,11 @@ type Day struct {
 	Capacity            int        `json:"capacity"`
 	SummaryVisibility   string     `json:"summaryVisibility"`
 	RecordingVisibility string     `json:"recordingVisibility"`
-	Status              string     `json:"status"`
-	RegisteredCount     int        `json:"registeredCount"`
-	WaitlistCount       int        `json:"waitlistCount"`
+	// Video allows cameras in the live session (host, moderators and the floor holder may turn theirs on).
+	Video           bool   `json:"video"`
+	Status          string `json:"status"`
+	RegisteredCount int    `json:"registeredCount"`
+	WaitlistCount   int    `json:"waitlistCount"`
 	// MyRegistration is the caller's status: "registered", "waitlisted" or null.
 	MyRegistration *string `json:"myRegistration"`
 	// CanManage says whether the caller may edit or cancel the day (host organisation admins and professionals).
@@ -93,6 +96,6 @@ type Day struct {
 func (d *dayDoc) api() Day {
 	return Day{ID: d.ID, HostOrgID: d.HostOrgID, Title: d.Title, Description: d.Description, StartsAt: d.StartsAt,
 		EndsAt: d.EndsAt, TimeZone: d.TimeZone, Agenda: d.Agenda, RegistrationMode: d.Mode, Capacity: d.Capacity,
-		SummaryVisibility: d.SummaryVis, RecordingVisibility: d.RecordingVis, Status: d.Status,
+		SummaryVisibility: d.SummaryVis, RecordingVisibility: d.RecordingVis, Video: d.Video, Status: d.Status,
 		RegisteredCount: d.RegisteredCount, WaitlistCount: d.WaitlistCount}
 }

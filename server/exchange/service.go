@@ -113,6 +113,8 @@ type Input struct {
 	Capacity            *int       `json:"capacity"`
 	SummaryVisibility   *string    `json:"summaryVisibility"`
 	RecordingVisibility *string    `json:"recordingVisibility"`
+	// Video allows cameras in the live session; false (the default) keeps it audio only.
+	Video *bool `json:"video"`
 }
 
 func oneOf(v string, set ...string) bool {
@@ -234,6 +236,9 @@ func (in *Input) apply(d *dayDoc, create bool) error {
 			f["recordingVisibility"] = "must be members, public or none"
 		}
 	}
+	if in.Video != nil {
+		d.Video = *in.Video
+	}
 	return apperr.Validation(f)
 }
 
@@ -326,7 +331,7 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id string, in I
 	d.UpdatedAt, d.Sequence = s.now().UTC(), d.Sequence+1
 	set := bson.M{"title": d.Title, "description": d.Description, "startsAt": d.StartsAt, "endsAt": d.EndsAt,
 		"timeZone": d.TimeZone, "agenda": d.Agenda, "mode": d.Mode, "inviteCode": d.InviteCode, "capacity": d.Capacity,
-		"summaryVisibility": d.SummaryVis, "recordingVisibility": d.RecordingVis, "updatedAt": d.UpdatedAt, "sequence": d.Sequence}
+		"summaryVisibility": d.SummaryVis, "recordingVisibility": d.RecordingVis, "video": d.Video, "updatedAt": d.UpdatedAt, "sequence": d.Sequence}
 	if err := s.rm.Changed(ctx, IndexKind, id, func() error {
 		_, err := s.s.C(colDays).UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": set})
 		return store.Wrap("exchange: update", err)

@@ -201,7 +201,7 @@ func (s *Service) session(conn *websocket.Conn) {
 	conn.SetReadLimit(64 << 10)
 	wc := &wsConn{c: conn}
 	day := a.adm.DayID
-	rc := sfu.RoomConfig{Questions: a.adm.Questions, Capacity: a.adm.Capacity,
+	rc := sfu.RoomConfig{Questions: a.adm.Questions, Capacity: a.adm.Capacity, Video: a.adm.Video,
 		Open: func() (sfu.Hooks, bool) { return s.openRoom(day) }, Closed: func() { s.closeRoom(day) }}
 	if err := s.sfu.Serve(s.ctx, a.adm.DayID, rc, a.user, wc); err != nil && !errors.Is(err, context.Canceled) {
 		s.log.Debug("live session ended with an error", "day", a.adm.DayID, "err", err)

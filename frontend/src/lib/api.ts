@@ -93,6 +93,8 @@ export interface ExchangeDay {
   capacity: number;
   summaryVisibility: SummaryVisibility;
   recordingVisibility: RecordingVisibility;
+  /** Cameras allowed in the live session (off by default). */
+  video: boolean;
   status: 'scheduled' | 'cancelled';
   registeredCount: number;
   waitlistCount: number;
@@ -114,6 +116,7 @@ export interface ExchangeDayInput {
   capacity?: number;
   summaryVisibility?: SummaryVisibility;
   recordingVisibility?: RecordingVisibility;
+  video?: boolean;
 }
 
 export interface IceServersResponse {

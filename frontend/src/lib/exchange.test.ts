@@ -5,7 +5,7 @@ import { formatDayWhen, hostableOrganisations, isLiveToday, isoToZoned, mayJoinL
 const day = (over: Partial<ExchangeDay> = {}): ExchangeDay => ({
   id: 'd1', hostOrgId: 'o1', title: 'T', description: '', startsAt: '2026-12-10T16:00:00Z', endsAt: '2026-12-10T18:00:00Z',
   timeZone: 'Europe/Madrid', agenda: [{ id: 'q', text: 'Q?' }], registrationMode: 'open', capacity: 0, summaryVisibility: 'public',
-  recordingVisibility: 'members', status: 'scheduled', registeredCount: 0, waitlistCount: 0, myRegistration: null, canManage: false, ...over,
+  recordingVisibility: 'members', video: false, status: 'scheduled', registeredCount: 0, waitlistCount: 0, myRegistration: null, canManage: false, ...over,
 });
 
 describe('exchange day times', () => {

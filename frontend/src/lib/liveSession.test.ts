@@ -2,7 +2,7 @@
 // the microphone attached only while the person may be heard, and rejoining with the resume token.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { get } from 'svelte/store';
-import { LiveSession, canBeHeard, endedKind, needsConsent, queuePlace, type LiveEvent, type LiveParticipant } from './liveSession';
+import { LiveSession, canBeHeard, endedKind, mayUseCamera, needsConsent, queuePlace, type LiveEvent, type LiveParticipant } from './liveSession';
 import { participantState } from './liveWords';
 
 class FakeSocket {
@@ -72,6 +72,29 @@ describe('live session', () => {
   const welcome = (ws: FakeSocket, you = 'me', extra: Partial<LiveParticipant> = {}) =>
     ws.receive('welcome', { you, role: 'listener', resumeToken: 'tok', room: { participants: [person({ id: you, ...extra }), person({ id: 'h', role: 'host', displayName: 'Host' })], queue: [], question: 0, questions: 2, chat: [] } });
 
+  it('attaches the camera to the video m-line while the person holds the floor and lets go of it after', async () => {
+    const stopped: string[] = [];
+    const cam = { getVideoTracks: () => ['cam-track'], getTracks: () => [{ stop: () => stopped.push('cam') }] } as unknown as MediaStream;
+    const s = new LiveSession({ dayId: 'd', audioOnly: false, mic, iceServers: [], openCamera: async () => cam,
+      socket: (url) => { const ws = new FakeSocket(url); sockets.push(ws); return ws as unknown as WebSocket; } });
+    s.start();
+    sockets[0].open();
+    welcome(sockets[0], 'me', { hasFloor: true, role: 'speaker' });
+    const videoSender = new FakeSender();
+    const videoTr = { receiver: { track: { kind: 'video' } }, sender: videoSender, direction: 'recvonly' };
+    pcs[0].getTransceivers = () => [pcs[0].transceiver, videoTr];
+    sockets[0].receive('offer', { sdp: 'offer-sdp' });
+    await vi.waitFor(() => expect(pcs[0].localDescription).not.toBeNull());
+    expect(videoTr.direction).toBe('sendonly');
+    expect(videoSender.track).toBeNull();
+    await s.setCamera(true);
+    expect(videoSender.track).toBe('cam-track');
+    expect(get(s.state)).toMatchObject({ camera: true, showing: true });
+    sockets[0].receive('participant', person({ id: 'me', role: 'speaker', hasFloor: false }));
+    await vi.waitFor(() => expect(videoSender.track).toBeNull());
+    expect(stopped).toEqual(['cam']);
+    expect(get(s.state)).toMatchObject({ camera: false, showing: false });
+  });
   it('joins over wss on the day’s address and answers the server’s offer with the microphone detached', async () => {
     const s = start();
     expect(sockets[0].url).toBe('wss://teixit.example/api/v1/exchange-days/day%201/live');
@@ -205,5 +228,14 @@ describe('what the room says about people', () => {
     expect(canBeHeard(person({ role: 'listener' }))).toBe(false);
     expect(canBeHeard(person({ role: 'speaker', hasFloor: true }))).toBe(true);
     expect(canBeHeard(undefined)).toBe(false);
+  });
+  it('offers the camera only where the day allows it, not in sound-only mode, and only to whoever may speak', () => {
+    expect(mayUseCamera(person({ role: 'host' }), true, false)).toBe(true);
+    expect(mayUseCamera(person({ role: 'moderator' }), true, false)).toBe(true);
+    expect(mayUseCamera(person({ role: 'speaker', hasFloor: true }), true, false)).toBe(true);
+    expect(mayUseCamera(person({ role: 'listener' }), true, false)).toBe(false);
+    expect(mayUseCamera(person({ role: 'host' }), false, false)).toBe(false);
+    expect(mayUseCamera(person({ role: 'host' }), true, true)).toBe(false);
+    expect(mayUseCamera(undefined, true, false)).toBe(false);
   });
 });

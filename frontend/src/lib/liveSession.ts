@@ -59,6 +59,10 @@ export interface LiveState {
   endedReason: string;
   /** True when the microphone is attached to the connection: others can hear this person. */
   sending: boolean;
+  /** The person turned their camera on (only where the day allows cameras, and while they may speak). */
+  camera: boolean;
+  /** True when the camera is attached to the connection: others can see this person. */
+  showing: boolean;
 }
 
 /** Things worth saying out loud; the room turns them into words in the reader's language. */
@@ -83,6 +87,8 @@ export interface LiveOptions {
   onstream?: (id: string, stream: MediaStream | null) => void;
   /** For browser tests: put the peer connection on window.__teixitLivePC. */
   expose?: boolean;
+  /** Opens the camera; tests may replace it (default: getUserMedia, small and at most 15 frames a second). */
+  openCamera?: () => Promise<MediaStream>;
   /** Builds the socket; tests may replace it. */
   socket?: (url: string) => WebSocket;
 }
@@ -93,13 +99,21 @@ const MAX_CHAT = 200;
 export const MANAGING_ROLES: LiveRole[] = ['host', 'moderator'];
 
 function emptyState(): LiveState {
-  return { status: 'connecting', me: '', role: 'listener', participants: [], queue: [], floor: '', question: 0, questions: 0, chat: [], recording: false, keyPoints: [], endedReason: '', sending: false };
+  return { status: 'connecting', me: '', role: 'listener', participants: [], queue: [], floor: '', question: 0, questions: 0, chat: [], recording: false, keyPoints: [], endedReason: '', sending: false, camera: false, showing: false };
 }
 
 /** Whether the person's sound goes out: host and moderators unless muted, anybody else while holding the floor. */
 export function canBeHeard(p: LiveParticipant | undefined): boolean {
   if (!p || p.muted) return false;
   return MANAGING_ROLES.includes(p.role) || p.hasFloor;
+}
+
+/**
+ * Whether the person may turn a camera on: the day allows cameras, they did not choose sound only, and they
+ * may speak (host and moderators, anybody else while holding the floor).
+ */
+export function mayUseCamera(p: LiveParticipant | undefined, dayVideo: boolean, audioOnly: boolean): boolean {
+  return !!p && dayVideo && !audioOnly && (MANAGING_ROLES.includes(p.role) || p.hasFloor);
 }
 
 /**
@@ -143,6 +157,7 @@ export class LiveSession {
   private seq = 0;
   private joinId = '';
   private resuming = false;
+  private cam: MediaStream | null = null;
 
   constructor(private readonly opts: LiveOptions) {}
 
@@ -229,7 +244,7 @@ export class LiveSession {
         this.store.set({
           status: 'joined', me: String(p.you), role: p.role as LiveRole, participants: room.participants ?? [], queue: room.queue ?? [],
           floor: room.floor ?? '', question: room.question ?? 0, questions: room.questions ?? 0, chat: (room.chat ?? []).slice(-MAX_CHAT),
-          recording: !!room.recording, keyPoints: room.keyPoints ?? [], endedReason: '', sending: false,
+          recording: !!room.recording, keyPoints: room.keyPoints ?? [], endedReason: '', sending: false, camera: !!this.cam, showing: false,
         });
         if (wasResuming) this.opts.onevent?.({ type: 'reconnected' });
         break;
@@ -313,7 +328,8 @@ export class LiveSession {
       case 'ended':
         this.stopped = true;
         this.closePeer();
-        this.store.update((s) => ({ ...s, status: 'ended', endedReason: String(p.reason ?? ''), sending: false }));
+        this.stopCamera();
+        this.store.update((s) => ({ ...s, status: 'ended', endedReason: String(p.reason ?? ''), sending: false, camera: false, showing: false }));
         this.opts.onevent?.({ type: 'ended', reason: String(p.reason ?? '') });
         break;
     }
@@ -353,8 +369,8 @@ export class LiveSession {
   }
 
   /** The first audio m-line is where the server listens to us: answer it sendonly, the track set separately. */
-  private sendTransceiver(): RTCRtpTransceiver | undefined {
-    return this.pc?.getTransceivers().find((t) => t.receiver.track.kind === 'audio');
+  private sendTransceiver(kind: 'audio' | 'video' = 'audio'): RTCRtpTransceiver | undefined {
+    return this.pc?.getTransceivers().find((t) => t.receiver.track.kind === kind);
   }
 
   private async answer(sdp: string): Promise<void> {
@@ -369,8 +385,10 @@ export class LiveSession {
         firstAudio = false;
         t.direction = 'sendonly';
       } else if (kind === 'video' && firstVideo) {
+        // Offered only when the day allows cameras and the person did not choose sound only; the camera is
+        // attached separately, like the microphone.
         firstVideo = false;
-        t.direction = 'inactive'; // no camera: this page sends sound only
+        t.direction = 'sendonly';
       }
     }
     const answer = await pc.createAnswer();
@@ -392,6 +410,47 @@ export class LiveSession {
     }
     const sending = !!sender && !!track;
     if (get(this.store).sending !== sending) this.store.update((s) => ({ ...s, sending }));
+    await this.updateCamera();
+  }
+
+  /** Attaches the camera while the person may be heard; lets go of it once they may no longer speak. */
+  private async updateCamera(): Promise<void> {
+    const me = this.me();
+    if (this.cam && me && !MANAGING_ROLES.includes(me.role) && !me.hasFloor) this.stopCamera();
+    const sender = this.sendTransceiver('video')?.sender;
+    const track = canBeHeard(me) ? (this.cam?.getVideoTracks()[0] ?? null) : null;
+    if (sender && sender.track !== track) {
+      try {
+        await sender.replaceTrack(track);
+      } catch {
+        // the connection closed meanwhile
+      }
+    }
+    const showing = !!sender && !!track;
+    const camera = !!this.cam;
+    const st = get(this.store);
+    if (st.showing !== showing || st.camera !== camera) this.store.update((s) => ({ ...s, showing, camera }));
+  }
+
+  /** Turns the camera on or off (on only where mayUseCamera says so); throws when the camera cannot be opened. */
+  async setCamera(on: boolean): Promise<void> {
+    if (!on) {
+      this.stopCamera();
+    } else if (!this.cam) {
+      const open = this.opts.openCamera ?? (() => navigator.mediaDevices.getUserMedia({ audio: false, video: { width: { ideal: 640 }, height: { ideal: 360 }, frameRate: { max: 15 } } }));
+      const cam = await open();
+      if (this.stopped) {
+        cam.getTracks().forEach((t) => t.stop());
+        return;
+      }
+      this.cam = cam;
+    }
+    await this.updateCamera();
+  }
+
+  private stopCamera(): void {
+    this.cam?.getTracks().forEach((t) => t.stop());
+    this.cam = null;
   }
 
   raiseHand(): void {
@@ -451,6 +510,7 @@ export class LiveSession {
     this.ws = null;
     ws?.close();
     this.closePeer();
+    this.stopCamera();
     if (this.opts.expose) delete (window as unknown as Record<string, unknown>).__teixitLivePC;
   }
 }

@@ -1,11 +1,12 @@
 // Cameras in the live room, in two browsers with fake camera and microphone, against the real server and its
 // SFU: the host allows cameras in the day's form, a participant joins (not sound only), the host turns the
 // camera on and the participant really sees the picture (the spotlight <video> has frames, videoWidth > 0),
-// then the host turns it off and the participant's page says "Camera off". axe-core at 1280 and 360 px.
+// then the host turns it off and the participant's page says "Camera off". A recorded turn with the camera on
+// shows its video on the recording page, playing in step with the sound. axe-core at 1280 and 360 px.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkPage, launchBrowser, openPage, startServer, signUpViaApi } from './harness.mjs';
-import { joinRoom, screenshotEachStep } from './live-helpers.mjs';
+import { joinRoom, leaveRoom, screenshotEachStep } from './live-helpers.mjs';
 
 describe('cameras in the live room', () => {
   let server;
@@ -83,5 +84,38 @@ describe('cameras in the live room', () => {
     await host.getByTestId('live-camera').click();
     await state.filter({ hasText: 'Your camera is off.' }).waitFor();
     await guest.getByTestId('live-no-video').filter({ hasText: 'Camera off' }).waitFor();
+  });
+
+  it('a turn recorded with the camera on shows its video in step with the sound on the recording page', async () => {
+    await host.getByTestId('live-camera').click();
+    await host.getByTestId('live-camera-state').filter({ hasText: 'Your camera is on: others can see you.' }).waitFor();
+    await host.getByTestId('live-recording-toggle').click();
+    await guest.getByTestId('live-recording').filter({ hasText: 'This session is being recorded.' }).waitFor();
+    // About three seconds of camera in the recording, measured on the picture the participant receives.
+    // (3 s of wall-clock time while the picture is live: a live <video>'s currentTime counts from when it
+    // started playing, earlier in the session, so it cannot measure this.)
+    await guest.locator('[data-testid="live-video"][data-live="yes"] video').waitFor();
+    const until = Date.now() + 3000;
+    await guest.waitForFunction((t) => Date.now() > t, until, { polling: 100 });
+    await host.getByTestId('live-recording-toggle').click();
+    await guest.getByTestId('live-recording').filter({ hasText: 'The recording has stopped.' }).waitFor();
+    await leaveRoom(guest);
+    await leaveRoom(host);
+
+    await host.goto(`${server.base}/exchange-days/${dayId}/recording`);
+    await host.getByTestId('rec-player').waitFor();
+    await host.getByTestId('rec-video').waitFor();
+    assert.match(await host.getByTestId('rec-video-figure').textContent(), /Carme Vidal's camera during this turn/);
+    await host.getByTestId('rec-play').click();
+    // The video plays muted, at the audio's moment minus its offset (within half a second).
+    await host.waitForFunction(() => {
+      const v = document.querySelector('[data-testid="rec-video"]');
+      const a = document.querySelector('[data-testid="rec-audio"]');
+      if (!v || !a || v.paused || !v.muted || v.videoWidth === 0 || v.currentTime < 0.5) return false;
+      return Math.abs(a.currentTime - Number(v.dataset.offsetMs) / 1000 - v.currentTime) < 0.5;
+    });
+    await host.getByTestId('rec-play').click();
+    await host.waitForFunction(() => document.querySelector('[data-testid="rec-video"]')?.paused);
+    await checkPage(host, 'video-recording', { idle: false });
   });
 });

@@ -20,6 +20,8 @@ export interface RecordedTurn {
   url: string;
   /** The caller spoke this turn (and may ask to remove it). */
   mine: boolean;
+  /** The speaker's camera during the turn (days with cameras): offsetMs is where it starts relative to the audio. */
+  video?: { number: number; mediaId: string; url: string; offsetMs: number };
 }
 
 export interface QuestionChapter {

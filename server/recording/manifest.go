@@ -55,8 +55,7 @@ func (s *Service) sync(ctx context.Context, day *exchange.Day) (recorder.Manifes
 	if err != nil {
 		return m, nil, err
 	}
-	s.impMu.Lock()
-	defer s.impMu.Unlock()
+	defer s.dayMu.lock(day.ID)()
 	d, err := s.load(ctx, day.ID)
 	if err != nil {
 		return m, nil, err

@@ -121,8 +121,7 @@ func (s *Service) reindexSummaries(ctx context.Context) error {
 // deleteRecording removes a day's recording: assets (and their blobs), then the folder, then marks the
 // day's document (a crash part-way is finished by the next pass: the folder is still there).
 func (s *Service) deleteRecording(ctx context.Context, day *exchange.Day, now time.Time) error {
-	s.impMu.Lock()
-	defer s.impMu.Unlock()
+	defer s.dayMu.lock(day.ID)()
 	d, err := s.load(ctx, day.ID)
 	if err != nil {
 		return err

@@ -107,7 +107,43 @@ type Service struct {
 	ffmpeg string
 	dl     chan struct{} // bounds concurrent ffmpeg runs
 	kick   chan string   // days to import soon (Kick)
-	impMu  sync.Mutex    // serialises imports in this process (other nodes are made harmless by asset ids)
+	dayMu  dayLocks      // serialises one day's imports and deletion in this process (other nodes are made harmless by asset ids)
+}
+
+// dayLocks is one mutex per exchange day, made on first use and dropped when nobody holds or waits for it,
+// so that importing one day's segments never holds up reads of another day's recording.
+type dayLocks struct {
+	mu sync.Mutex
+	m  map[string]*dayLock
+}
+
+type dayLock struct {
+	sync.Mutex
+	users int
+}
+
+// lock takes day id's mutex and returns its unlock.
+func (l *dayLocks) lock(id string) func() {
+	l.mu.Lock()
+	if l.m == nil {
+		l.m = map[string]*dayLock{}
+	}
+	d := l.m[id]
+	if d == nil {
+		d = &dayLock{}
+		l.m[id] = d
+	}
+	d.users++
+	l.mu.Unlock()
+	d.Lock()
+	return func() {
+		d.Unlock()
+		l.mu.Lock()
+		if d.users--; d.users == 0 {
+			delete(l.m, id)
+		}
+		l.mu.Unlock()
+	}
 }
 
 // NewService builds the service.

@@ -13,6 +13,7 @@ import (
 	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/app"
 	"github.com/teixit/teixit/server/config"
+	"github.com/teixit/teixit/server/store"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -26,6 +27,9 @@ Commands:
   admin grant EMAIL   make an account a platform administrator
   reindex             rebuild the search index from the store (server stopped; a
                       running server rebuilds with POST /api/v1/admin/reindex)
+  ferretdb            run the shared store for several nodes: FerretDB on PostgreSQL
+                      (TEIXIT_POSTGRESQL_URL) listening on TEIXIT_FERRETDB_ADDR, keeping
+                      the _id indexes on every table. One per database.
   version             print the version
 
 Flags (also TEIXIT_* environment variables, see README.md):
@@ -55,7 +59,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
-	case "serve", "seed", "admin", "reindex":
+	case "serve", "seed", "admin", "reindex", "ferretdb":
 	default:
 		fmt.Fprintf(stderr, "teixit: unknown command %q\n\n%s", cmd, usage)
 		return 2
@@ -75,6 +79,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = grantAdmin(ctx, cfg, log, sub[0], stdout)
 	case "reindex":
 		err = reindex(ctx, cfg, log, stderr)
+	case "ferretdb":
+		err = runFerretDB(ctx, cfg, log)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "teixit: %v\n", err)
@@ -154,6 +160,14 @@ func grantAdmin(ctx context.Context, cfg config.Config, log *slog.Logger, email 
 	}
 	fmt.Fprintf(out, "%s (%s) is now a platform administrator.\n", u.Name, u.Email)
 	return nil
+}
+
+// runFerretDB serves the shared store until ctx ends (see store.RunFerretDB and deploy/README.md).
+func runFerretDB(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	if cfg.PostgreSQLURL == "" {
+		return errors.New("ferretdb: set TEIXIT_POSTGRESQL_URL (or -postgresql-url) to the PostgreSQL database to serve")
+	}
+	return store.RunFerretDB(ctx, store.FerretDBOptions{PostgreSQLURL: cfg.PostgreSQLURL, Addr: cfg.FerretDBAddr, Logger: log})
 }
 
 // reindex rebuilds the search index into a new folder with a progress bar, then swaps it in.

@@ -1,5 +1,5 @@
 // Command teixit is the Teixit server: `teixit serve` (default), `teixit seed`, `teixit admin grant EMAIL`,
-// `teixit version`.
+// `teixit reindex`, `teixit ferretdb`, `teixit version`.
 package main
 
 import (

@@ -72,6 +72,12 @@ type Config struct {
 	MapTiles string
 	// MapAttribution is the credit shown on maps for the tiles (TEIXIT_MAP_ATTRIBUTION), plain text.
 	MapAttribution string
+	// PostgreSQLURL is the database `teixit ferretdb` keeps the shared store in (TEIXIT_POSTGRESQL_URL,
+	// -postgresql-url), e.g. postgres://teixit:pass@127.0.0.1:5432/teixit.
+	PostgreSQLURL string
+	// FerretDBAddr is where `teixit ferretdb` listens (TEIXIT_FERRETDB_ADDR, -ferretdb-addr). Default
+	// 127.0.0.1:27017.
+	FerretDBAddr string
 }
 
 // LogValue keeps the secret and the store URI's password out of logs.
@@ -99,6 +105,8 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 		Secret:          getenv("TEIXIT_SECRET"),
 		MapTiles:        strings.TrimSpace(getenv("TEIXIT_MAP_TILES")),
 		MapAttribution:  strings.TrimSpace(getenv("TEIXIT_MAP_ATTRIBUTION")),
+		PostgreSQLURL:   getenv("TEIXIT_POSTGRESQL_URL"),
+		FerretDBAddr:    env(getenv, "TEIXIT_FERRETDB_ADDR", "127.0.0.1:27017"),
 		LoginWindow:     15 * time.Minute,
 		ShutdownTimeout: 20 * time.Second,
 		IndexWriteWait:  2 * time.Second,
@@ -134,6 +142,8 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	fs.StringVar(&c.Addr, "addr", c.Addr, "HTTP listen address (TEIXIT_ADDR)")
 	fs.StringVar(&c.DataDir, "data", c.DataDir, "data folder (TEIXIT_DATA_DIR)")
 	fs.StringVar(&c.MongoURI, "mongodb-uri", c.MongoURI, "MongoDB URI; empty runs the embedded store (TEIXIT_MONGODB_URI)")
+	fs.StringVar(&c.PostgreSQLURL, "postgresql-url", c.PostgreSQLURL, "PostgreSQL URL for `teixit ferretdb` (TEIXIT_POSTGRESQL_URL)")
+	fs.StringVar(&c.FerretDBAddr, "ferretdb-addr", c.FerretDBAddr, "where `teixit ferretdb` listens (TEIXIT_FERRETDB_ADDR)")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error (TEIXIT_LOG_LEVEL)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -194,6 +204,9 @@ func (c *Config) validate() error {
 	}
 	if c.Secret != "" && len(c.Secret) < 32 {
 		errs = append(errs, errors.New("TEIXIT_SECRET must be at least 32 characters"))
+	}
+	if _, _, err := net.SplitHostPort(c.FerretDBAddr); err != nil {
+		errs = append(errs, fmt.Errorf("TEIXIT_FERRETDB_ADDR: %q is not host:port (e.g. 127.0.0.1:27017)", c.FerretDBAddr))
 	}
 	if c.MapTiles != "" && MapTilesOrigin(c.MapTiles) == "" {
 		errs = append(errs, fmt.Errorf("TEIXIT_MAP_TILES: %q must be an http(s) URL with {z}, {x} and {y}", c.MapTiles))

@@ -29,6 +29,7 @@ import (
 	"github.com/teixit/teixit/server/httpx"
 	"github.com/teixit/teixit/server/live"
 	"github.com/teixit/teixit/server/mediafile"
+	"github.com/teixit/teixit/server/network"
 	"github.com/teixit/teixit/server/notify"
 	"github.com/teixit/teixit/server/organisation"
 	"github.com/teixit/teixit/server/practice"
@@ -57,6 +58,7 @@ type App struct {
 	Live          *live.Service
 	Diagnoses     *diagnosis.Service
 	Recordings    *recording.Service
+	Network       *network.Service
 
 	lock      *os.File
 	registry  *prometheus.Registry
@@ -148,6 +150,7 @@ func Migrations() []store.Migration {
 	ms = append(ms, exchange.Migrations()...)
 	ms = append(ms, diagnosis.Migrations()...)
 	ms = append(ms, recording.Migrations()...)
+	ms = append(ms, network.Migrations()...)
 	return ms
 }
 
@@ -166,6 +169,7 @@ func (a *App) build() {
 	a.buildExchange()
 	a.buildDiagnoses()
 	a.buildRecordings()
+	a.buildNetwork()
 
 	a.registry = prometheus.NewRegistry()
 	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

@@ -17,6 +17,7 @@ import (
 	"github.com/teixit/teixit/server/httpx"
 	"github.com/teixit/teixit/server/live"
 	"github.com/teixit/teixit/server/mediafile"
+	"github.com/teixit/teixit/server/network"
 	"github.com/teixit/teixit/server/notify"
 	"github.com/teixit/teixit/server/organisation"
 	"github.com/teixit/teixit/server/practice"
@@ -124,6 +125,16 @@ var schemaTypes = map[string]any{
 	"Dashboard":              diagnosis.Dashboard{},
 	"OpenData":               diagnosis.OpenData{},
 	"CSVText":                "",
+	"Actor":                  network.Actor{},
+	"ActorInput":             network.ActorInput{},
+	"ActorList":              httpx.List[network.Actor]{},
+	"ActorModeration":        network.ModerationInput{},
+	"ActorClaimInput":        network.ClaimInput{},
+	"ActorClaimDecision":     network.ClaimDecision{},
+	"Relation":               network.Relation{},
+	"RelationInput":          network.RelationInput{},
+	"RelationList":           httpx.List[network.Relation]{},
+	"NetworkGraph":           network.Graph{},
 }
 
 var pathParam = regexp.MustCompile(`:([A-Za-z]+)`)

@@ -131,6 +131,7 @@ func (a *App) table() []route {
 		{"POST", "/actions/:id/indicators/:indicatorId/measurements", user, dia.AddMeasurement, "Record a dated indicator value (organisers)", "MeasurementInput", "Action"},
 	}
 	routes = append(routes, a.recordingRoutes()...)
+	routes = append(routes, a.networkRoutes()...)
 	return append(routes, a.exchangeRoutes()...)
 }
 

@@ -1,0 +1,158 @@
+package network
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/httpx"
+)
+
+// Handlers are the HTTP endpoints of the network: parse, call the service, respond.
+type Handlers struct{ svc *Service }
+
+// NewHandlers builds the handlers.
+func NewHandlers(svc *Service) *Handlers { return &Handlers{svc: svc} }
+
+// ListActors: GET /actors?territory=&theme=&kind=&status=&cursor=&limit=.
+func (h *Handlers) ListActors(c *fiber.Ctx) error {
+	n, _ := strconv.Atoi(c.Query("limit"))
+	items, next, err := h.svc.ListActors(c.UserContext(), auth.From(c), ActorList{Territory: c.Query("territory"),
+		Theme: c.Query("theme"), Kind: c.Query("kind"), Status: c.Query("status"), Cursor: c.Query("cursor"), Limit: n})
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, httpx.List[Actor]{Items: items, NextCursor: next})
+}
+
+// CreateActor: POST /actors.
+func (h *Handlers) CreateActor(c *fiber.Ctx) error {
+	var in ActorInput
+	if err := httpx.Decode(c, &in); err != nil {
+		return err
+	}
+	a, err := h.svc.CreateActor(c.UserContext(), auth.From(c), in)
+	if err != nil {
+		return err
+	}
+	return httpx.Created(c, a)
+}
+
+// GetActor: GET /actors/:id.
+func (h *Handlers) GetActor(c *fiber.Ctx) error {
+	a, err := h.svc.GetActor(c.UserContext(), auth.From(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, a)
+}
+
+// UpdateActor: PATCH /actors/:id.
+func (h *Handlers) UpdateActor(c *fiber.Ctx) error {
+	var in ActorInput
+	if err := httpx.Decode(c, &in); err != nil {
+		return err
+	}
+	a, err := h.svc.UpdateActor(c.UserContext(), auth.From(c), c.Params("id"), in)
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, a)
+}
+
+// Moderate: POST /actors/:id/moderation.
+func (h *Handlers) Moderate(c *fiber.Ctx) error {
+	var in ModerationInput
+	if err := httpx.Decode(c, &in); err != nil {
+		return err
+	}
+	a, err := h.svc.Moderate(c.UserContext(), auth.From(c), c.Params("id"), in)
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, a)
+}
+
+// Claim: POST /actors/:id/claim.
+func (h *Handlers) Claim(c *fiber.Ctx) error {
+	var in ClaimInput
+	if err := httpx.Decode(c, &in); err != nil {
+		return err
+	}
+	a, err := h.svc.RequestClaim(c.UserContext(), auth.From(c), c.Params("id"), in)
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, a)
+}
+
+// DecideClaim: POST /actors/:id/claim/decision.
+func (h *Handlers) DecideClaim(c *fiber.Ctx) error {
+	var in ClaimDecision
+	if err := httpx.Decode(c, &in); err != nil {
+		return err
+	}
+	a, err := h.svc.DecideClaim(c.UserContext(), auth.From(c), c.Params("id"), in)
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, a)
+}
+
+// ActorRelations: GET /actors/:id/relations.
+func (h *Handlers) ActorRelations(c *fiber.Ctx) error {
+	rs, err := h.svc.ActorRelations(c.UserContext(), auth.From(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, httpx.List[Relation]{Items: rs})
+}
+
+// ProposeRelation: POST /relations.
+func (h *Handlers) ProposeRelation(c *fiber.Ctx) error {
+	var in RelationInput
+	if err := httpx.Decode(c, &in); err != nil {
+		return err
+	}
+	r, err := h.svc.ProposeRelation(c.UserContext(), auth.From(c), in)
+	if err != nil {
+		return err
+	}
+	return httpx.Created(c, r)
+}
+
+// GetRelation: GET /relations/:id.
+func (h *Handlers) GetRelation(c *fiber.Ctx) error {
+	r, err := h.svc.GetRelation(c.UserContext(), auth.From(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, r)
+}
+
+// ConfirmRelation: POST /relations/:id/confirm.
+func (h *Handlers) ConfirmRelation(c *fiber.Ctx) error {
+	r, err := h.svc.ConfirmRelation(c.UserContext(), auth.From(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, r)
+}
+
+// RemoveRelation: DELETE /relations/:id.
+func (h *Handlers) RemoveRelation(c *fiber.Ctx) error {
+	if err := h.svc.RemoveRelation(c.UserContext(), auth.From(c), c.Params("id")); err != nil {
+		return err
+	}
+	return httpx.NoContent(c)
+}
+
+// Network: GET /territories/:id/network?theme=&kind=.
+func (h *Handlers) Network(c *fiber.Ctx) error {
+	g, err := h.svc.Network(c.UserContext(), auth.From(c), c.Params("id"), GraphInput{Theme: c.Query("theme"), Kind: c.Query("kind")})
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, g)
+}

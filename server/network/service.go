@@ -1,0 +1,197 @@
+package network
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/teixit/teixit/search"
+	"github.com/teixit/teixit/server/apperr"
+	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/notify"
+	"github.com/teixit/teixit/server/store"
+	"github.com/teixit/teixit/server/territory"
+)
+
+// Orgs is what the network needs from organisations.
+type Orgs interface {
+	// Role is the person's role in the organisation, "" when not a member.
+	Role(ctx context.Context, orgID, userID string) (string, error)
+	// Name returns the organisation's name; a NotFound error when it does not exist.
+	Name(ctx context.Context, orgID string) (string, error)
+	// Staff are the organisation's admins and professionals.
+	Staff(ctx context.Context, orgID string) ([]string, error)
+}
+
+// Territories is what the network needs from territories.
+type Territories interface {
+	Get(ctx context.Context, id string) (*territory.Territory, error)
+}
+
+// ReadModel is what the network needs from the read model: announce writes, list and count from the index.
+type ReadModel interface {
+	Changed(ctx context.Context, kind, id string, write func() error) error
+	List(ctx context.Context, r search.Reader, req search.ListRequest) (*search.ListResult, error)
+	Counts(ctx context.Context, r search.Reader, kind string, filters map[string][]string, fields []string) (*search.CountResult, error)
+}
+
+// Notifier delivers in-app notifications.
+type Notifier interface {
+	Deliver(ctx context.Context, recipients []string, e notify.Event) error
+}
+
+// Deps are the services the network is built from.
+type Deps struct {
+	Store       *Store
+	Orgs        Orgs
+	Territories Territories
+	ReadModel   ReadModel
+	Notify      Notifier
+	// Themes is the project's theme vocabulary.
+	Themes []string
+	// BaseURL is the site's public URL for invitation links ("" = relative links).
+	BaseURL string
+}
+
+// Service implements actors, relations, the network page and need → practice links.
+type Service struct {
+	Deps
+	now func() time.Time
+}
+
+// NewService builds the service.
+func NewService(d Deps) *Service { return &Service{Deps: d, now: time.Now} }
+
+var (
+	errActorNotFound    = apperr.NotFoundf("The actor")
+	errRelationNotFound = apperr.NotFoundf("The relation")
+)
+
+func notFound(err error) bool { return errors.Is(err, store.ErrNotFound) }
+
+func oneOf(v string, set []string) bool {
+	for _, s := range set {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}
+
+func dedupe(in []string) []string {
+	out := make([]string, 0, len(in))
+	for _, v := range in {
+		if !oneOf(v, out) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// isStaff tells whether p is an admin or professional of the organisation (platform admins are).
+func (s *Service) isStaff(ctx context.Context, p *auth.Principal, orgID string) (bool, error) {
+	if p == nil || orgID == "" {
+		return false, nil
+	}
+	if p.PlatformAdmin {
+		return true, nil
+	}
+	r, err := s.Orgs.Role(ctx, orgID, p.UserID)
+	return r == "admin" || r == "professional", err
+}
+
+// isOrgAdmin tells whether p is an admin of the organisation (or a platform admin).
+func (s *Service) isOrgAdmin(ctx context.Context, p *auth.Principal, orgID string) (bool, error) {
+	if p == nil || orgID == "" {
+		return false, nil
+	}
+	if p.PlatformAdmin {
+		return true, nil
+	}
+	r, err := s.Orgs.Role(ctx, orgID, p.UserID)
+	return r == "admin", err
+}
+
+// canEditActor: the staff of the organisation that speaks for the actor (itself once on Teixit, else its
+// steward), and platform admins. Pending and hidden suggestions are edited by nobody but moderators'
+// decisions.
+func (s *Service) canEditActor(ctx context.Context, p *auth.Principal, a *actorDoc) (bool, error) {
+	if p == nil {
+		return false, nil
+	}
+	if p.PlatformAdmin {
+		return true, nil
+	}
+	if a.Status != StatusPublished {
+		return false, nil
+	}
+	return s.isStaff(ctx, p, a.speaker())
+}
+
+// canModerate: staff of one of the suggestion's moderator organisations, or platform admins.
+func (s *Service) canModerate(ctx context.Context, p *auth.Principal, a *actorDoc) (string, bool, error) {
+	if p == nil {
+		return "", false, nil
+	}
+	for _, o := range a.ModeratorOrgIDs {
+		ok, err := s.isStaff(ctx, p, o)
+		if err != nil || ok {
+			return o, ok, err
+		}
+	}
+	return "", p.PlatformAdmin, nil
+}
+
+// lineage is the territories with all their ancestors; unknown territories are a field error.
+func (s *Service) lineage(ctx context.Context, ids []string) ([]string, bool, error) {
+	var out []string
+	for _, id := range ids {
+		if !store.ValidID(id) {
+			return nil, false, nil
+		}
+		t, err := s.Territories.Get(ctx, id)
+		if apperr.IsKind(err, apperr.NotFound) {
+			return nil, false, nil
+		}
+		if err != nil {
+			return nil, false, err
+		}
+		out = append(out, t.Ancestors...)
+		out = append(out, t.ID)
+	}
+	return dedupe(out), true, nil
+}
+
+func (s *Service) actor(ctx context.Context, id string) (*actorDoc, error) {
+	if !store.ValidID(id) {
+		return nil, errActorNotFound
+	}
+	var a actorDoc
+	if err := s.Store.get(ctx, colActors, id, &a); notFound(err) {
+		return nil, errActorNotFound
+	} else if err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
+// readableActor loads an actor the reader may see: published ones by everyone; a pending or hidden
+// suggestion only by its moderators and the person who suggested it (others get NotFound).
+func (s *Service) readableActor(ctx context.Context, p *auth.Principal, id string) (*actorDoc, error) {
+	a, err := s.actor(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if a.Status == StatusPublished {
+		return a, nil
+	}
+	if p != nil && a.SuggestedBy == p.UserID && a.SuggestedBy != "" {
+		return a, nil
+	}
+	if _, ok, err := s.canModerate(ctx, p, a); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, errActorNotFound
+	}
+	return a, nil
+}

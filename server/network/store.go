@@ -1,0 +1,87 @@
+package network
+
+import (
+	"context"
+
+	"go.mongodb.org/mongo-driver/bson"
+
+	"github.com/teixit/teixit/server/store"
+)
+
+// Collections. Every hot read is by `_id`; lists, filters and the network page come from the read model.
+const (
+	colActors    = "network_actors"
+	colOrgActors = "network_org_actors"
+	colRelations = "network_relations"
+	colInvites   = "network_invitations"
+)
+
+// Migrations returns this package's collections and indexes.
+func Migrations() []store.Migration {
+	return []store.Migration{{
+		Name: "0060_network_collections",
+		Up: func(ctx context.Context, s *store.Store) error {
+			if err := s.CreateCollections(ctx, colActors, colOrgActors, colRelations, colInvites); err != nil {
+				return err
+			}
+			// An actor's relations are re-read when the actor changes (names and territories follow) and
+			// when it is shown on its own page: a short list, a write path or one page.
+			return s.CreateIndexes(ctx,
+				store.Index{Collection: colRelations, Name: "relations_from", Keys: []string{"from"}},
+				store.Index{Collection: colRelations, Name: "relations_to", Keys: []string{"to"}},
+				store.Index{Collection: colInvites, Name: "invitations_actor", Keys: []string{"actorId"}},
+			)
+		},
+	}}
+}
+
+// Store reads and writes actors, relations and invitations.
+type Store struct{ s *store.Store }
+
+// NewStore wraps the shared store.
+func NewStore(s *store.Store) *Store { return &Store{s: s} }
+
+// get decodes the document with the id into dst; store.ErrNotFound when absent.
+func (st *Store) get(ctx context.Context, col, id string, dst any) error {
+	return store.Wrap(col+": get", st.s.C(col).FindOne(ctx, bson.M{"_id": id}).Decode(dst))
+}
+
+// insert adds a document; store.ErrDuplicate when its id exists.
+func (st *Store) insert(ctx context.Context, col string, doc any) error {
+	_, err := st.s.C(col).InsertOne(ctx, doc)
+	return store.Wrap(col+": insert", err)
+}
+
+// replaceIf replaces the document when it still has revision rev; store.ErrNotFound when it changed or
+// vanished meanwhile.
+func (st *Store) replaceIf(ctx context.Context, col, id string, rev int, doc any) error {
+	res, err := st.s.C(col).ReplaceOne(ctx, bson.M{"_id": id, "rev": rev}, doc)
+	if err == nil && res.MatchedCount == 0 {
+		err = store.ErrNotFound
+	}
+	return store.Wrap(col+": replace", err)
+}
+
+// remove deletes one document; deleting a missing one is not an error.
+func (st *Store) remove(ctx context.Context, col, id string) error {
+	_, err := st.s.C(col).DeleteOne(ctx, bson.M{"_id": id})
+	return store.Wrap(col+": delete", err)
+}
+
+// relationsOf returns every relation with the actor on either side (an actor's relations are tens,
+// not thousands; this is an indexed query on a page or write path).
+func (st *Store) relationsOf(ctx context.Context, actorID string) ([]relationDoc, error) {
+	var out []relationDoc
+	for _, f := range []string{"from", "to"} {
+		cur, err := st.s.C(colRelations).Find(ctx, bson.M{f: actorID})
+		if err != nil {
+			return nil, store.Wrap("relations of", err)
+		}
+		var rs []relationDoc
+		if err := cur.All(ctx, &rs); err != nil {
+			return nil, store.Wrap("relations of", err)
+		}
+		out = append(out, rs...)
+	}
+	return out, nil
+}

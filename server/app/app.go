@@ -65,6 +65,7 @@ type App struct {
 	ownsStore bool
 	routes    []route
 	stopJobs  context.CancelFunc
+	blobs     blob.Store
 }
 
 // Deps are what New can be handed instead of building them (tests share one embedded store this way).
@@ -108,12 +109,13 @@ func New(ctx context.Context, cfg config.Config, d Deps) (*App, error) {
 		return nil, err
 	}
 	a.ReadModel = rm
-	blobs, err := blob.NewFS(filepath.Join(cfg.DataDir, "media"))
+	blobs, err := openBlobs(ctx, cfg)
 	if err != nil {
 		_ = rm.Close()
 		a.closeStore(ctx)
 		return nil, err
 	}
+	a.blobs = blobs
 	a.Media = mediafile.NewService(a.Store, blobs, a.Config.Secret)
 	a.build()
 	a.Live, err = live.New(live.Config{UDPAddr: cfg.RTCUDPAddr, UDPPort: cfg.RTCUDPPort, PublicIP: cfg.PublicIP,
@@ -134,6 +136,17 @@ func New(ctx context.Context, cfg config.Config, d Deps) (*App, error) {
 	a.stopJobs = stop
 	a.startRecordingJobs(jobs)
 	return a, nil
+}
+
+// openBlobs opens where media bytes live: the S3 bucket when TEIXIT_S3_ENDPOINT is set (checked writable at
+// start), else DataDir/media.
+func openBlobs(ctx context.Context, cfg config.Config) (blob.Store, error) {
+	if cfg.S3.Endpoint == "" {
+		return blob.NewFS(filepath.Join(cfg.DataDir, "media"))
+	}
+	return blob.NewS3(ctx, blob.S3Config{Endpoint: cfg.S3.Endpoint, Bucket: cfg.S3.Bucket, Region: cfg.S3.Region,
+		AccessKey: cfg.S3.AccessKey, SecretKey: cfg.S3.SecretKey, PathStyle: cfg.S3.PathStyle,
+		TmpDir: filepath.Join(cfg.DataDir, "media-tmp")})
 }
 
 // Migrations is the ordered list of every migration. Add new ones at the end.
@@ -265,6 +278,11 @@ func (a *App) Ready(ctx context.Context) error {
 	}
 	if err := a.ReadModel.Ready(); err != nil {
 		return fmt.Errorf("search index: %w", err)
+	}
+	if c, ok := a.blobs.(interface{ Check(context.Context) error }); ok {
+		if err := c.Check(ctx); err != nil {
+			return fmt.Errorf("media: %w", err)
+		}
 	}
 	return nil
 }

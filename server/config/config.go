@@ -75,9 +75,19 @@ type Config struct {
 	// PostgreSQLURL is the database `teixit ferretdb` keeps the shared store in (TEIXIT_POSTGRESQL_URL,
 	// -postgresql-url), e.g. postgres://teixit:pass@127.0.0.1:5432/teixit.
 	PostgreSQLURL string
+	// S3 is the object store for media shared by several nodes; empty Endpoint keeps media in DataDir/media.
+	S3 S3
 	// FerretDBAddr is where `teixit ferretdb` listens (TEIXIT_FERRETDB_ADDR, -ferretdb-addr). Default
 	// 127.0.0.1:27017.
 	FerretDBAddr string
+}
+
+// S3 says where an S3-compatible bucket is (TEIXIT_S3_ENDPOINT, TEIXIT_S3_BUCKET, TEIXIT_S3_REGION,
+// TEIXIT_S3_ACCESS_KEY, TEIXIT_S3_SECRET_KEY, TEIXIT_S3_PATH_STYLE).
+type S3 struct {
+	Endpoint, Bucket, Region, AccessKey, SecretKey string
+	// PathStyle is "true" (bucket in the path: MinIO, versitygw), "false" (in the host name: AWS) or "" (auto).
+	PathStyle string
 }
 
 // LogValue keeps the secret and the store URI's password out of logs.
@@ -85,7 +95,8 @@ func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("addr", c.Addr), slog.String("data_dir", c.DataDir),
 		slog.Bool("embedded_store", c.MongoURI == ""), slog.String("database", c.Database),
-		slog.String("base_url", c.BaseURL), slog.Int("body_limit", c.BodyLimit))
+		slog.String("base_url", c.BaseURL), slog.Int("body_limit", c.BodyLimit),
+		slog.String("s3_endpoint", c.S3.Endpoint), slog.String("s3_bucket", c.S3.Bucket))
 }
 
 // Load reads the environment and then args (flags) into a Config and validates it.
@@ -107,6 +118,9 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 		MapAttribution:  strings.TrimSpace(getenv("TEIXIT_MAP_ATTRIBUTION")),
 		PostgreSQLURL:   getenv("TEIXIT_POSTGRESQL_URL"),
 		FerretDBAddr:    env(getenv, "TEIXIT_FERRETDB_ADDR", "127.0.0.1:27017"),
+		S3: S3{Endpoint: strings.TrimSuffix(getenv("TEIXIT_S3_ENDPOINT"), "/"), Bucket: getenv("TEIXIT_S3_BUCKET"),
+			Region: getenv("TEIXIT_S3_REGION"), AccessKey: getenv("TEIXIT_S3_ACCESS_KEY"),
+			SecretKey: getenv("TEIXIT_S3_SECRET_KEY"), PathStyle: getenv("TEIXIT_S3_PATH_STYLE")},
 		LoginWindow:     15 * time.Minute,
 		ShutdownTimeout: 20 * time.Second,
 		IndexWriteWait:  2 * time.Second,
@@ -207,6 +221,19 @@ func (c *Config) validate() error {
 	}
 	if _, _, err := net.SplitHostPort(c.FerretDBAddr); err != nil {
 		errs = append(errs, fmt.Errorf("TEIXIT_FERRETDB_ADDR: %q is not host:port (e.g. 127.0.0.1:27017)", c.FerretDBAddr))
+	}
+	if c.S3.Endpoint != "" {
+		if u, err := url.Parse(c.S3.Endpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("TEIXIT_S3_ENDPOINT: %q must be an http(s) URL such as https://s3.eu-west-1.amazonaws.com", c.S3.Endpoint))
+		}
+		if c.S3.Bucket == "" || c.S3.AccessKey == "" || c.S3.SecretKey == "" {
+			errs = append(errs, errors.New("TEIXIT_S3_ENDPOINT needs TEIXIT_S3_BUCKET, TEIXIT_S3_ACCESS_KEY and TEIXIT_S3_SECRET_KEY"))
+		}
+	}
+	switch c.S3.PathStyle {
+	case "", "true", "false":
+	default:
+		errs = append(errs, fmt.Errorf("TEIXIT_S3_PATH_STYLE: %q must be true, false or empty (automatic)", c.S3.PathStyle))
 	}
 	if c.MapTiles != "" && MapTilesOrigin(c.MapTiles) == "" {
 		errs = append(errs, fmt.Errorf("TEIXIT_MAP_TILES: %q must be an http(s) URL with {z}, {x} and {y}", c.MapTiles))

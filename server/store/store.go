@@ -40,6 +40,8 @@ type Options struct {
 	EmbeddedAddr string
 	// Logger for the store's own messages; FerretDB's logger is kept at error level.
 	Logger *slog.Logger
+	// PoolSize caps the driver's connection pool; 0 keeps the default (see Open).
+	PoolSize uint64
 }
 
 // Store is an open connection to the store. It is safe for concurrent use.
@@ -47,6 +49,7 @@ type Store struct {
 	Client   *mongo.Client
 	DB       *mongo.Database
 	embedded *embedded
+	uri      string
 	log      *slog.Logger
 	derived  bool
 }
@@ -73,7 +76,9 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 	clientOpts := options.Client().ApplyURI(uri).
 		SetServerSelectionTimeout(10 * time.Second).
 		SetTimeout(30 * time.Second)
-	if s.embedded != nil {
+	if o.PoolSize > 0 {
+		clientOpts.SetMaxPoolSize(o.PoolSize)
+	} else if s.embedded != nil {
 		// FerretDB v1 applies an update ($inc, findAndModify, upsert) as a read followed by a write, not
 		// atomically: two connections updating the same document lose increments and NextSeq hands out the
 		// same number twice (TestConcurrentCountersAreAtomic). It runs one connection's commands in order, so
@@ -93,6 +98,7 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 	}
 	s.Client = client
 	s.DB = client.Database(o.Database)
+	s.uri = uri
 	return s, nil
 }
 
@@ -108,6 +114,22 @@ func (s *Store) URI() string {
 	return ""
 }
 
+// Reopen connects a second client, with its own pool of up to poolSize connections, to the same
+// deployment and database — another node as far as atomicity goes. Tests use it to hammer claims over
+// several connections. Close it when done (it never stops the embedded store).
+func (s *Store) Reopen(ctx context.Context, poolSize uint64) (*Store, error) {
+	clientOpts := options.Client().ApplyURI(s.uri).SetMaxPoolSize(poolSize).
+		SetServerSelectionTimeout(10 * time.Second).SetTimeout(30 * time.Second)
+	client, err := mongo.Connect(ctx, clientOpts)
+	if err == nil {
+		err = client.Ping(ctx, nil)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: reopen: %w", err)
+	}
+	return &Store{Client: client, DB: client.Database(s.DB.Name()), uri: s.uri, log: s.log}, nil
+}
+
 // Ping checks the store answers; /readyz uses it.
 func (s *Store) Ping(ctx context.Context) error {
 	return s.Client.Ping(ctx, nil)
@@ -116,7 +138,7 @@ func (s *Store) Ping(ctx context.Context) error {
 // Derive returns a Store on another database of the same deployment, sharing the connection. Closing a
 // derived Store does nothing; tests use it to give each test a fresh database.
 func (s *Store) Derive(database string) *Store {
-	return &Store{Client: s.Client, DB: s.Client.Database(database), embedded: s.embedded, log: s.log, derived: true}
+	return &Store{Client: s.Client, DB: s.Client.Database(database), embedded: s.embedded, uri: s.uri, log: s.log, derived: true}
 }
 
 // Close disconnects and, for the embedded store, stops FerretDB after its connections are closed.

@@ -1,0 +1,96 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"go.mongodb.org/mongo-driver/bson"
+)
+
+// Claims are the one atomic operation every store Teixit runs on gives across connections: inserting a
+// document whose `_id` is unique. FerretDB v1 applies `$inc`, findAndModify, `$addToSet`/`$push`/`$pull` and
+// compare-and-set updates as a read followed by a write, so two connections (two nodes, or one node's pool)
+// lose updates; an insert of an `_id` that exists fails with a duplicate key on SQLite, PostgreSQL and MongoDB
+// alike. So whatever must happen once — a sequence number, a seat, a revision, a room's owner — is a claim:
+// a document whose id names the thing claimed. See server/store/README.md for the patterns built on it.
+
+// ErrNoneFree is returned (wrapped) by ClaimFirst when every slot in its range is taken.
+var ErrNoneFree = errors.New("no free slot")
+
+// Claim inserts doc into coll under _id id. It returns true when this call created the document and false,
+// with no error, when a document with that id already exists (someone else holds the claim). doc may be nil
+// (the claim is the id alone), a bson.M/bson.D or any struct the driver can encode; an `_id` field in doc is
+// replaced by id. Other errors (store down, bad document) are returned wrapped.
+func (s *Store) Claim(ctx context.Context, coll, id string, doc any) (bool, error) {
+	d, err := withID(id, doc)
+	if err != nil {
+		return false, fmt.Errorf("store: claim %s/%s: %w", coll, id, err)
+	}
+	_, err = s.C(coll).InsertOne(ctx, d)
+	switch {
+	case err == nil:
+		return true, nil
+	case IsDuplicate(err):
+		return false, nil
+	default:
+		return false, Wrap("store: claim "+coll+"/"+id, err)
+	}
+}
+
+// ClaimFirst claims the first free slot n in [from, to], trying id(n) in increasing order, and returns n.
+// doc(n) gives the document stored under the slot (nil: the id alone). When every slot is taken it returns
+// ErrNoneFree. Slots are only ever taken in order by this walk, so with from at or below the lowest free slot
+// the claimed slots stay gap-free — sequences and seats rely on it. Each taken slot costs one failed insert:
+// start from a good hint (the highest slot known taken, plus one).
+func (s *Store) ClaimFirst(ctx context.Context, coll string, from, to uint64, id func(n uint64) string,
+	doc func(n uint64) any) (uint64, error) {
+	for n := from; n <= to && n >= from; n++ { // n >= from stops a wrap-around at the top of uint64
+		var d any
+		if doc != nil {
+			d = doc(n)
+		}
+		ok, err := s.Claim(ctx, coll, id(n), d)
+		if err != nil {
+			return 0, err
+		}
+		if ok {
+			return n, nil
+		}
+		if err := ctx.Err(); err != nil {
+			return 0, fmt.Errorf("store: claim in %s: %w", coll, err)
+		}
+	}
+	return 0, fmt.Errorf("store: claim in %s [%d, %d]: %w", coll, from, to, ErrNoneFree)
+}
+
+// Release deletes the claim id from coll (a freed seat, an abandoned lease). Releasing a claim that does not
+// exist is not an error. It deletes by `_id` unconditionally: FerretDB applies a filtered delete as a read
+// then a delete by id, so "delete only if it is still mine" is not atomic — code that needs that must
+// instead move on to a new claim id (see README.md, "stale claims").
+func (s *Store) Release(ctx context.Context, coll, id string) error {
+	_, err := s.C(coll).DeleteOne(ctx, bson.M{"_id": id})
+	return Wrap("store: release "+coll+"/"+id, err)
+}
+
+// withID returns doc as a bson.D whose first field is _id = id.
+func withID(id string, doc any) (bson.D, error) {
+	out := bson.D{{Key: "_id", Value: id}}
+	if doc == nil {
+		return out, nil
+	}
+	raw, err := bson.Marshal(doc)
+	if err != nil {
+		return nil, err
+	}
+	var d bson.D
+	if err := bson.Unmarshal(raw, &d); err != nil {
+		return nil, err
+	}
+	for _, e := range d {
+		if e.Key != "_id" {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}

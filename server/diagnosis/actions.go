@@ -2,7 +2,6 @@ package diagnosis
 
 import (
 	"context"
-	"math"
 	"strings"
 	"unicode/utf8"
 
@@ -11,18 +10,15 @@ import (
 	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/followup"
 	"github.com/teixit/teixit/server/store"
 )
 
-// IndicatorInput defines an indicator; an id keeps an existing indicator (and its measurements), no id
-// creates one.
-type IndicatorInput struct {
-	ID       string  `json:"id"`
-	Name     string  `json:"name"`
-	Unit     string  `json:"unit"`
-	Baseline float64 `json:"baseline"`
-	Target   float64 `json:"target"`
-}
+// IndicatorInput and MeasurementInput are the shared ones of package followup.
+type (
+	IndicatorInput   = followup.IndicatorInput
+	MeasurementInput = followup.MeasurementInput
+)
 
 // ActionInput creates or changes an action; nil fields are left alone on update. Indicators, when given,
 // replace the list of definitions (indicators left out are removed with their measurements).
@@ -33,13 +29,6 @@ type ActionInput struct {
 	FindingIDs              *[]string         `json:"findingIds"`
 	Status                  *string           `json:"status"`
 	Indicators              *[]IndicatorInput `json:"indicators"`
-}
-
-// MeasurementInput is one dated value of an indicator.
-type MeasurementInput struct {
-	Date  string   `json:"date"`
-	Value *float64 `json:"value"`
-	Note  string   `json:"note"`
 }
 
 func (s *Service) validateAction(ctx context.Context, d *diagDoc, a *actionDoc, in ActionInput, create bool) error {
@@ -94,38 +83,10 @@ func (s *Service) validateAction(ctx context.Context, d *diagDoc, a *actionDoc, 
 		a.FindingIDs = ids
 	}
 	if in.Indicators != nil {
-		if len(*in.Indicators) > MaxIndicators {
-			fields["indicators"] = "at most 20 indicators"
-		}
-		old := map[string]indicatorDoc{}
-		for _, ind := range a.Indicators {
-			old[ind.ID] = ind
-		}
-		next := []indicatorDoc{}
-		for _, ii := range *in.Indicators {
-			ind := indicatorDoc{ID: ii.ID, Name: strings.TrimSpace(ii.Name), Unit: strings.TrimSpace(ii.Unit),
-				Baseline: ii.Baseline, Target: ii.Target, Measurements: []measurementDoc{}}
-			if ii.ID == "" {
-				ind.ID = store.NewID()
-			} else if prev, ok := old[ii.ID]; ok {
-				ind.Measurements = prev.Measurements
-			} else {
-				fields["indicators"] = "an indicator id is not one of this action's"
-			}
-			if l := utf8.RuneCountInString(ind.Name); l < 2 || l > 200 || utf8.RuneCountInString(ind.Unit) > 50 {
-				fields["indicators"] = "each needs a name (2–200 characters) and a unit of at most 50"
-			}
-			if !finite(ii.Baseline) || !finite(ii.Target) {
-				fields["indicators"] = "baseline and target must be numbers"
-			}
-			next = append(next, ind)
-		}
-		a.Indicators = next
+		a.Indicators = followup.Apply(a.Indicators, *in.Indicators, fields)
 	}
 	return apperr.Validation(fields)
 }
-
-func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
 
 // CreateAction adds an action to the plan (organisers; any phase: plans are often drafted early).
 func (s *Service) CreateAction(ctx context.Context, p *auth.Principal, diagID string, in ActionInput) (*Action, error) {
@@ -182,37 +143,11 @@ func (s *Service) UpdateAction(ctx context.Context, p *auth.Principal, id string
 
 // AddMeasurement records a dated value of an indicator (organisers). Measurements stay in date order.
 func (s *Service) AddMeasurement(ctx context.Context, p *auth.Principal, id, indicatorID string, in MeasurementInput) (*Action, error) {
-	fields := map[string]string{}
-	if !validDate(in.Date) {
-		fields["date"] = "must be a date YYYY-MM-DD"
-	}
-	if in.Value == nil || !finite(*in.Value) {
-		fields["value"] = "is required, a number"
-	}
-	if utf8.RuneCountInString(in.Note) > 500 {
-		fields["note"] = "must be at most 500 characters"
-	}
-	if err := apperr.Validation(fields); err != nil {
+	if err := followup.CheckMeasurement(in); err != nil {
 		return nil, err
 	}
 	return s.modifyAction(ctx, p, id, func(_ *diagDoc, a *actionDoc) error {
-		for i := range a.Indicators {
-			ind := &a.Indicators[i]
-			if ind.ID != indicatorID {
-				continue
-			}
-			if len(ind.Measurements) >= MaxMeasurements {
-				return apperr.New(apperr.Conflict, "too_many_measurements", "This indicator already holds 500 measurements.")
-			}
-			m := measurementDoc{Date: in.Date, Value: *in.Value, Note: strings.TrimSpace(in.Note)}
-			at := len(ind.Measurements)
-			for at > 0 && ind.Measurements[at-1].Date > m.Date {
-				at--
-			}
-			ind.Measurements = append(ind.Measurements[:at], append([]measurementDoc{m}, ind.Measurements[at:]...)...)
-			return nil
-		}
-		return apperr.NotFoundf("The indicator")
+		return followup.Record(a.Indicators, indicatorID, in)
 	})
 }
 

@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/teixit/teixit/search"
+	"github.com/teixit/teixit/server/followup"
 )
 
 // Count is a value with how many items have it.
@@ -100,14 +101,7 @@ func (s *Service) Dashboard(ctx context.Context, diagID string) (*Dashboard, err
 func trend(a Action, ind Indicator) IndicatorTrend {
 	t := IndicatorTrend{ActionID: a.ID, ActionTitle: a.Title, IndicatorID: ind.ID, Name: ind.Name, Unit: ind.Unit,
 		Baseline: ind.Baseline, Target: ind.Target, Measurements: ind.Measurements}
-	if n := len(ind.Measurements); n > 0 {
-		latest := ind.Measurements[n-1].Value
-		t.Latest = &latest
-		if ind.Target != ind.Baseline {
-			p := (latest - ind.Baseline) / (ind.Target - ind.Baseline)
-			t.Progress = &p
-		}
-	}
+	t.Latest, t.Progress = followup.Progress(ind)
 	return t
 }
 

@@ -3,7 +3,11 @@
 // organisations follow actions with indicators. See README.md here for the data model and its rules.
 package diagnosis
 
-import "time"
+import (
+	"time"
+
+	"github.com/teixit/teixit/server/followup"
+)
 
 // Themes is the shared vocabulary of themes. It is a list in code so that it can later move to a collection
 // that platform admins extend; everything validates against ThemeValid.
@@ -45,8 +49,8 @@ const (
 	MaxCitations          = 50  // contributions one finding may cite
 	MaxCitingFindings     = 100 // findings listed inside one contribution
 	MaxLinkedFindings     = 50  // findings one action may link
-	MaxIndicators         = 20  // per action
-	MaxMeasurements       = 500 // per indicator
+	MaxIndicators         = followup.MaxIndicators
+	MaxMeasurements       = followup.MaxMeasurements
 	MaxVotesPerPersonCap  = 50
 	MaxMedia              = 4 // photos or voice notes per contribution
 	DefaultVotesPerPerson = 5
@@ -194,20 +198,8 @@ type statsDoc struct {
 	Votes    map[string]int `bson:"votes"`
 }
 
-type measurementDoc struct {
-	Date  string  `bson:"date"` // YYYY-MM-DD
-	Value float64 `bson:"value"`
-	Note  string  `bson:"note,omitempty"`
-}
-
-type indicatorDoc struct {
-	ID           string           `bson:"id"`
-	Name         string           `bson:"name"`
-	Unit         string           `bson:"unit"`
-	Baseline     float64          `bson:"baseline"`
-	Target       float64          `bson:"target"`
-	Measurements []measurementDoc `bson:"measurements"` // objects, never arrays of arrays
-}
+// Indicators and their measurements are followup's: actions and evaluation measures are followed alike.
+type indicatorDoc = followup.IndicatorDoc
 
 type actionDoc struct {
 	ID               string         `bson:"_id"`
@@ -339,22 +331,11 @@ func (f *findingDoc) api() Finding {
 		ContributionIDs: nonNil(f.ContributionIDs), CreatedAt: f.CreatedAt, UpdatedAt: f.UpdatedAt}
 }
 
-// Measurement is one dated value of an indicator.
-type Measurement struct {
-	Date  string  `json:"date"`
-	Value float64 `json:"value"`
-	Note  string  `json:"note,omitempty"`
-}
-
-// Indicator follows an action over time.
-type Indicator struct {
-	ID           string        `json:"id"`
-	Name         string        `json:"name"`
-	Unit         string        `json:"unit"`
-	Baseline     float64       `json:"baseline"`
-	Target       float64       `json:"target"`
-	Measurements []Measurement `json:"measurements"`
-}
+// Measurement and Indicator are the shared API views of indicators (package followup).
+type (
+	Measurement = followup.Measurement
+	Indicator   = followup.Indicator
+)
 
 // Action is the API view of an action of the plan.
 type Action struct {
@@ -371,18 +352,9 @@ type Action struct {
 }
 
 func (a *actionDoc) api() Action {
-	out := Action{ID: a.ID, DiagnosisID: a.DiagnosisID, Title: a.Title, Description: a.Description,
+	return Action{ID: a.ID, DiagnosisID: a.DiagnosisID, Title: a.Title, Description: a.Description,
 		ResponsibleOrganisation: a.ResponsibleOrgID, FindingIDs: nonNil(a.FindingIDs), Status: a.Status,
-		Indicators: []Indicator{}, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
-	for _, in := range a.Indicators {
-		ind := Indicator{ID: in.ID, Name: in.Name, Unit: in.Unit, Baseline: in.Baseline, Target: in.Target,
-			Measurements: []Measurement{}}
-		for _, m := range in.Measurements {
-			ind.Measurements = append(ind.Measurements, Measurement(m))
-		}
-		out.Indicators = append(out.Indicators, ind)
-	}
-	return out
+		Indicators: followup.API(a.Indicators), CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
 }
 
 func nonNil(s []string) []string {

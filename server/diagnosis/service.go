@@ -12,6 +12,7 @@ import (
 	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/followup"
 	"github.com/teixit/teixit/server/mediafile"
 	"github.com/teixit/teixit/server/readmodel"
 	"github.com/teixit/teixit/server/store"
@@ -158,10 +159,7 @@ type SettingsInput struct {
 	VotesPerPerson *int  `json:"votesPerPerson"`
 }
 
-func validDate(s string) bool {
-	_, err := time.Parse("2006-01-02", s)
-	return err == nil
-}
+func validDate(s string) bool { return followup.ValidDate(s) }
 
 // apply validates in onto d, collecting every problem.
 func (s *Service) apply(ctx context.Context, p *auth.Principal, d *diagDoc, in Input, create bool) error {

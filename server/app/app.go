@@ -25,6 +25,7 @@ import (
 	"github.com/teixit/teixit/server/comment"
 	"github.com/teixit/teixit/server/config"
 	"github.com/teixit/teixit/server/diagnosis"
+	"github.com/teixit/teixit/server/evaluation"
 	"github.com/teixit/teixit/server/exchange"
 	"github.com/teixit/teixit/server/httpx"
 	"github.com/teixit/teixit/server/live"
@@ -59,6 +60,7 @@ type App struct {
 	Diagnoses     *diagnosis.Service
 	Recordings    *recording.Service
 	Network       *network.Service
+	Evaluations   *evaluation.Service
 
 	lock      *os.File
 	registry  *prometheus.Registry
@@ -164,6 +166,7 @@ func Migrations() []store.Migration {
 	ms = append(ms, diagnosis.Migrations()...)
 	ms = append(ms, recording.Migrations()...)
 	ms = append(ms, network.Migrations()...)
+	ms = append(ms, evaluation.Migrations()...)
 	return ms
 }
 
@@ -183,6 +186,7 @@ func (a *App) build() {
 	a.buildDiagnoses()
 	a.buildRecordings()
 	a.buildNetwork()
+	a.buildEvaluations()
 
 	a.registry = prometheus.NewRegistry()
 	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

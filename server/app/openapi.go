@@ -13,6 +13,7 @@ import (
 	"github.com/teixit/teixit/server/account"
 	"github.com/teixit/teixit/server/comment"
 	"github.com/teixit/teixit/server/diagnosis"
+	"github.com/teixit/teixit/server/evaluation"
 	"github.com/teixit/teixit/server/exchange"
 	"github.com/teixit/teixit/server/httpx"
 	"github.com/teixit/teixit/server/live"
@@ -135,6 +136,28 @@ var schemaTypes = map[string]any{
 	"RelationInput":          network.RelationInput{},
 	"RelationList":           httpx.List[network.Relation]{},
 	"NetworkGraph":           network.Graph{},
+
+	// evaluations (server/evaluation)
+	"Evaluation":              evaluation.Evaluation{},
+	"EvaluationInput":         evaluation.Input{},
+	"EvaluationList":          httpx.List[evaluation.Evaluation]{},
+	"EvaluationCreated":       evaluation.Created{},
+	"EvaluationOverview":      evaluation.Overview{},
+	"Edition":                 evaluation.Edition{},
+	"EditionInput":            evaluation.EditionInput{},
+	"PersonList":              httpx.List[evaluation.Person]{},
+	"Person":                  evaluation.Person{},
+	"EvaluationAdded":         evaluation.Added{},
+	"EvaluationJoinInput":     evaluation.JoinInput{},
+	"EvaluationPlaceInput":    evaluation.PlaceInput{},
+	"Group":                   evaluation.Group{},
+	"GroupList":               httpx.List[evaluation.Group]{},
+	"GroupView":               evaluation.GroupView{},
+	"EvaluationGroupInput":    evaluation.GroupInput{},
+	"EvaluationNewGroupInput": evaluation.NewGroupInput{},
+	"Item":                    evaluation.Item{},
+	"ItemList":                httpx.List[evaluation.Item]{},
+	"EvaluationItemInput":     evaluation.ItemInput{},
 }
 
 var pathParam = regexp.MustCompile(`:([A-Za-z]+)`)

@@ -132,6 +132,7 @@ func (a *App) table() []route {
 	}
 	routes = append(routes, a.recordingRoutes()...)
 	routes = append(routes, a.networkRoutes()...)
+	routes = append(routes, a.evaluationRoutes()...)
 	return append(routes, a.exchangeRoutes()...)
 }
 

@@ -1,0 +1,79 @@
+package app
+
+import (
+	"context"
+
+	"github.com/teixit/teixit/search"
+	"github.com/teixit/teixit/server/apperr"
+	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/evaluation"
+	"github.com/teixit/teixit/server/readmodel"
+)
+
+// buildEvaluations wires evaluations (server/evaluation): organisations for roles and members, the read
+// model (with full-text search for merge suggestions), diagnosis actions and practice transfers as
+// subjects, and notifications.
+func (a *App) buildEvaluations() {
+	a.Evaluations = evaluation.NewService(evaluation.Deps{Store: evaluation.NewStore(a.Store), Orgs: a.Organisations,
+		ReadModel: evaluationIndex{a.ReadModel}, Subjects: evaluationSubjects{a}, Notify: a.Notify})
+	for _, kind := range evaluation.Kinds {
+		a.ReadModel.Register(kind, readmodel.Kind{Load: a.Evaluations.LoadOf(kind), All: a.Evaluations.AllOf(kind),
+			Count: a.Evaluations.CountOf(kind), Link: evaluation.Link(kind)})
+	}
+	a.Accounts.AddHook(a.Evaluations)
+}
+
+// evaluationIndex adds the index's full-text search (merge suggestions) to the read model.
+type evaluationIndex struct{ *readmodel.ReadModel }
+
+func (e evaluationIndex) Find(ctx context.Context, r search.Reader, req search.SearchRequest) (*search.SearchResult, error) {
+	return e.Index.Search(ctx, r, req)
+}
+
+// evaluationSubjects names the diagnosis action or practice transfer an evaluation is about.
+type evaluationSubjects struct{ a *App }
+
+func (s evaluationSubjects) SubjectName(ctx context.Context, p *auth.Principal, kind, ref string) (string, error) {
+	switch kind {
+	case evaluation.SubjectAction:
+		act, err := s.a.Diagnoses.GetAction(ctx, ref)
+		if err != nil {
+			return "", err
+		}
+		return act.Title, nil
+	case evaluation.SubjectTransfer:
+		t, err := s.a.Practices.GetTransfer(ctx, p, ref)
+		if err != nil {
+			return "", err
+		}
+		return t.AdopterName, nil
+	}
+	return "", apperr.NotFoundf("The subject")
+}
+
+// evaluationRoutes are the routes of evaluations; finer rules (organiser, participant, group member) are
+// checked by the service's one access rule and named in each summary.
+func (a *App) evaluationRoutes() []route {
+	ev := evaluation.NewHandlers(a.Evaluations)
+	return []route{
+		{"GET", "/evaluations", public, ev.List, "Evaluations I may see (members of their organisations; public reports), ?org=", "", "EvaluationList"},
+		{"POST", "/evaluations", user, ev.Create, "Start an evaluation and its first edition (admins of every organising organisation)", "EvaluationInput", "EvaluationCreated"},
+		{"GET", "/evaluations/:id", public, ev.Get, "An evaluation with its editions (members, participants; public reports)", "", "EvaluationOverview"},
+		{"PATCH", "/evaluations/:id", user, ev.Update, "Change an evaluation (organisers)", "EvaluationInput", "Evaluation"},
+		{"POST", "/evaluations/:id/editions", user, ev.NewEdition, "Start the next edition from the last one (organisers)", "EditionInput", "Edition"},
+		{"GET", "/evaluation-editions/:id", public, ev.GetEdition, "An edition with my group (members, participants)", "", "Edition"},
+		{"PATCH", "/evaluation-editions/:id", user, ev.UpdateEdition, "Change an edition's guide, dates, people or phase (organisers)", "EditionInput", "Edition"},
+		{"GET", "/evaluation-editions/:id/participants", user, ev.Participants, "Participants with their groups (organisers)", "", "PersonList"},
+		{"POST", "/evaluation-editions/:id/participants/members", user, ev.InviteMembers, "Make every member of the invited roles a participant (organisers)", "", "EvaluationAdded"},
+		{"POST", "/evaluation-editions/:id/participants/me", user, ev.Join, "Take part: invited role, partner organisation or invitation code", "EvaluationJoinInput", "Edition"},
+		{"PATCH", "/evaluation-editions/:id/participants/:userId", user, ev.Place, "Move a participant to a group or name their team (organisers; threshold kept)", "EvaluationPlaceInput", "Person"},
+		{"GET", "/evaluation-editions/:id/groups", user, ev.Groups, "Groups with sizes (shown from the anonymity threshold) and item counts", "", "GroupList"},
+		{"POST", "/evaluation-editions/:id/groups", user, ev.CreateGroup, "Form one more group by hand (organisers; threshold kept)", "EvaluationNewGroupInput", "Group"},
+		{"POST", "/evaluation-editions/:id/groups/formation", user, ev.FormGroups, "Form groups automatically, mixing roles and teams (organisers, preparation)", "", "GroupList"},
+		{"GET", "/evaluation-editions/:id/items", user, ev.Items, "Items attributed to groups, ?group= ?area= ?kind= ?merged=yes|no (organisers)", "", "ItemList"},
+		{"GET", "/evaluation-groups/:id", user, ev.GetGroup, "A group's table: members, guide and items (its members and organisers)", "", "GroupView"},
+		{"PATCH", "/evaluation-groups/:id", user, ev.UpdateGroup, "Rename a group or change its facilitator (organisers)", "EvaluationGroupInput", "Group"},
+		{"POST", "/evaluation-groups/:id/items", user, ev.AddItem, "Add a strength or weakness at my group's table (its members, group phase)", "EvaluationItemInput", "Item"},
+		{"DELETE", "/evaluation-items/:id", user, ev.DeleteItem, "Take an item back (its writer or the facilitator, group phase)", "", ""},
+	}
+}

@@ -1,0 +1,165 @@
+package evaluation
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/httpx"
+)
+
+// Handlers are the HTTP endpoints of evaluations: parse, call the service, respond.
+type Handlers struct{ svc *Service }
+
+// NewHandlers builds the handlers.
+func NewHandlers(svc *Service) *Handlers { return &Handlers{svc: svc} }
+
+func limitOf(c *fiber.Ctx) int {
+	n, _ := strconv.Atoi(c.Query("limit"))
+	return n
+}
+
+// decoded runs a handler body with a decoded JSON request.
+func decoded[In any, Out any](c *fiber.Ctx, status int, call func(in In) (Out, error)) error {
+	var in In
+	if err := httpx.Decode(c, &in); err != nil {
+		return err
+	}
+	out, err := call(in)
+	if err != nil {
+		return err
+	}
+	return c.Status(status).JSON(out)
+}
+
+func respond[Out any](c *fiber.Ctx, status int, out Out, err error) error {
+	if err != nil {
+		return err
+	}
+	return c.Status(status).JSON(out)
+}
+
+// List: GET /evaluations?org=&cursor=&limit=.
+func (h *Handlers) List(c *fiber.Ctx) error {
+	items, next, err := h.svc.List(c.UserContext(), auth.From(c), ListInput{Org: c.Query("org"), Cursor: c.Query("cursor"), Limit: limitOf(c)})
+	return respond(c, 200, httpx.List[Evaluation]{Items: items, NextCursor: next}, err)
+}
+
+// Create: POST /evaluations.
+func (h *Handlers) Create(c *fiber.Ctx) error {
+	return decoded(c, 201, func(in Input) (*Created, error) { return h.svc.Create(c.UserContext(), auth.From(c), in) })
+}
+
+// Get: GET /evaluations/:id.
+func (h *Handlers) Get(c *fiber.Ctx) error {
+	out, err := h.svc.Get(c.UserContext(), auth.From(c), c.Params("id"))
+	return respond(c, 200, out, err)
+}
+
+// Update: PATCH /evaluations/:id.
+func (h *Handlers) Update(c *fiber.Ctx) error {
+	return decoded(c, 200, func(in Input) (*Evaluation, error) {
+		return h.svc.Update(c.UserContext(), auth.From(c), c.Params("id"), in)
+	})
+}
+
+// NewEdition: POST /evaluations/:id/editions.
+func (h *Handlers) NewEdition(c *fiber.Ctx) error {
+	return decoded(c, 201, func(in EditionInput) (*Edition, error) {
+		return h.svc.NewEdition(c.UserContext(), auth.From(c), c.Params("id"), in)
+	})
+}
+
+// GetEdition: GET /evaluation-editions/:id.
+func (h *Handlers) GetEdition(c *fiber.Ctx) error {
+	out, err := h.svc.GetEdition(c.UserContext(), auth.From(c), c.Params("id"))
+	return respond(c, 200, out, err)
+}
+
+// UpdateEdition: PATCH /evaluation-editions/:id.
+func (h *Handlers) UpdateEdition(c *fiber.Ctx) error {
+	return decoded(c, 200, func(in EditionInput) (*Edition, error) {
+		return h.svc.UpdateEdition(c.UserContext(), auth.From(c), c.Params("id"), in)
+	})
+}
+
+// InviteMembers: POST /evaluation-editions/:id/participants/members.
+func (h *Handlers) InviteMembers(c *fiber.Ctx) error {
+	out, err := h.svc.InviteMembers(c.UserContext(), auth.From(c), c.Params("id"))
+	return respond(c, 200, out, err)
+}
+
+// Join: POST /evaluation-editions/:id/participants/me.
+func (h *Handlers) Join(c *fiber.Ctx) error {
+	return decoded(c, 201, func(in JoinInput) (*Edition, error) {
+		return h.svc.Join(c.UserContext(), auth.From(c), c.Params("id"), in)
+	})
+}
+
+// Participants: GET /evaluation-editions/:id/participants.
+func (h *Handlers) Participants(c *fiber.Ctx) error {
+	out, err := h.svc.Participants(c.UserContext(), auth.From(c), c.Params("id"))
+	return respond(c, 200, httpx.List[Person]{Items: out}, err)
+}
+
+// Place: PATCH /evaluation-editions/:id/participants/:userId.
+func (h *Handlers) Place(c *fiber.Ctx) error {
+	return decoded(c, 200, func(in PlaceInput) (*Person, error) {
+		return h.svc.Place(c.UserContext(), auth.From(c), c.Params("id"), c.Params("userId"), in)
+	})
+}
+
+// FormGroups: POST /evaluation-editions/:id/groups/formation.
+func (h *Handlers) FormGroups(c *fiber.Ctx) error {
+	out, err := h.svc.FormGroups(c.UserContext(), auth.From(c), c.Params("id"))
+	return respond(c, 200, httpx.List[Group]{Items: out}, err)
+}
+
+// Groups: GET /evaluation-editions/:id/groups.
+func (h *Handlers) Groups(c *fiber.Ctx) error {
+	out, err := h.svc.Groups(c.UserContext(), auth.From(c), c.Params("id"))
+	return respond(c, 200, httpx.List[Group]{Items: out}, err)
+}
+
+// CreateGroup: POST /evaluation-editions/:id/groups.
+func (h *Handlers) CreateGroup(c *fiber.Ctx) error {
+	return decoded(c, 201, func(in NewGroupInput) (*Group, error) {
+		return h.svc.CreateGroup(c.UserContext(), auth.From(c), c.Params("id"), in)
+	})
+}
+
+// GetGroup: GET /evaluation-groups/:id.
+func (h *Handlers) GetGroup(c *fiber.Ctx) error {
+	out, err := h.svc.GetGroup(c.UserContext(), auth.From(c), c.Params("id"))
+	return respond(c, 200, out, err)
+}
+
+// UpdateGroup: PATCH /evaluation-groups/:id.
+func (h *Handlers) UpdateGroup(c *fiber.Ctx) error {
+	return decoded(c, 200, func(in GroupInput) (*Group, error) {
+		return h.svc.UpdateGroup(c.UserContext(), auth.From(c), c.Params("id"), in)
+	})
+}
+
+// AddItem: POST /evaluation-groups/:id/items.
+func (h *Handlers) AddItem(c *fiber.Ctx) error {
+	return decoded(c, 201, func(in ItemInput) (*Item, error) {
+		return h.svc.AddItem(c.UserContext(), auth.From(c), c.Params("id"), in)
+	})
+}
+
+// DeleteItem: DELETE /evaluation-items/:id.
+func (h *Handlers) DeleteItem(c *fiber.Ctx) error {
+	if err := h.svc.DeleteItem(c.UserContext(), auth.From(c), c.Params("id")); err != nil {
+		return err
+	}
+	return httpx.NoContent(c)
+}
+
+// Items: GET /evaluation-editions/:id/items?group=&area=&kind=&merged=&cursor=&limit=.
+func (h *Handlers) Items(c *fiber.Ctx) error {
+	items, next, err := h.svc.Items(c.UserContext(), auth.From(c), c.Params("id"), ItemList{Group: c.Query("group"),
+		Area: c.Query("area"), Kind: c.Query("kind"), Merged: c.Query("merged"), Cursor: c.Query("cursor"), Limit: limitOf(c)})
+	return respond(c, 200, httpx.List[Item]{Items: items, NextCursor: next}, err)
+}

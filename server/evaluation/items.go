@@ -1,0 +1,242 @@
+package evaluation
+
+import (
+	"context"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/teixit/teixit/search"
+	"github.com/teixit/teixit/server/apperr"
+	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/store"
+)
+
+// ItemInput is a strength or weakness about one area of the guide.
+type ItemInput struct {
+	AreaID string `json:"areaId"`
+	Kind   string `json:"kind"`
+	Text   string `json:"text"`
+}
+
+// AddItem adds a strength or weakness to a group's table: by a member from their phone, or by the
+// facilitator typing for the table. Only the group's own members (403 not_in_group), only while the
+// edition is in its group phase (409 wrong_phase), only in a group at the anonymity threshold (409
+// group_below_threshold). The item is attributed to the group; only its writer is told it is theirs.
+func (s *Service) AddItem(ctx context.Context, p *auth.Principal, gID string, in ItemInput) (*Item, error) {
+	if p == nil {
+		return nil, apperr.LoginRequired()
+	}
+	gd, ed, ev, r, err := s.group(ctx, p, gID)
+	if err != nil {
+		return nil, err
+	}
+	if r.participant == nil || r.participant.GroupID != gd.ID {
+		return nil, notInGroup()
+	}
+	if ed.Phase != PhaseGroups {
+		return nil, wrongPhase(ed.Phase, "items are added during the group phase")
+	}
+	fields := map[string]string{}
+	if !areaOf(ed, in.AreaID) {
+		fields["areaId"] = "must be an area of the edition's question guide"
+	}
+	if !oneOf(in.Kind, ItemKinds) {
+		fields["kind"] = "must be strength or weakness"
+	}
+	text := strings.TrimSpace(in.Text)
+	if l := utf8.RuneCountInString(text); l < 3 || l > MaxItemText {
+		fields["text"] = "is required, between 3 and 1000 characters"
+	}
+	if err := apperr.Validation(fields); err != nil {
+		return nil, err
+	}
+	sizes, err := s.groupSizes(ctx, ed.ID)
+	if err != nil {
+		return nil, err
+	}
+	if sizes[gd.ID] < ed.Threshold {
+		return nil, belowThreshold(ed.Threshold)
+	}
+	it := &itemDoc{ID: store.NewID(), EditionID: ed.ID, EvaluationID: ev.ID, GroupID: gd.ID, AreaID: in.AreaID,
+		Kind: in.Kind, Text: text, Language: s.detector.Detect(text, ""), AuthorID: p.UserID, CreatedAt: s.now().UTC()}
+	if err := s.rm.Changed(ctx, KindItem, it.ID, func() error { return s.st.insert(ctx, colItems, it) }); err != nil {
+		return nil, err
+	}
+	out := it.api(gd.Name, p.UserID)
+	return &out, nil
+}
+
+func areaOf(ed *editionDoc, id string) bool {
+	for _, a := range ed.Areas {
+		if a.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+func (it *itemDoc) api(groupName, userID string) Item {
+	return Item{ID: it.ID, EditionID: it.EditionID, GroupID: it.GroupID, GroupName: groupName, AreaID: it.AreaID,
+		Kind: it.Kind, Text: it.Text, MergedID: it.MergedID, Mine: userID != "" && it.AuthorID == userID}
+}
+
+// DeleteItem takes an item back: its writer, or the group's facilitator, during the group phase.
+func (s *Service) DeleteItem(ctx context.Context, p *auth.Principal, id string) error {
+	if p == nil {
+		return apperr.LoginRequired()
+	}
+	if !store.ValidID(id) {
+		return errItemNotFound
+	}
+	var it itemDoc
+	if err := s.st.get(ctx, colItems, id, &it); notFound(err) {
+		return errItemNotFound
+	} else if err != nil {
+		return err
+	}
+	gd, ed, _, r, err := s.group(ctx, p, it.GroupID)
+	if err != nil {
+		return err
+	}
+	if it.AuthorID != p.UserID && gd.FacilitatorID != p.UserID {
+		return apperr.Forbid("Only the person who wrote it or the group's facilitator can take an item back.")
+	}
+	_ = r
+	if ed.Phase != PhaseGroups {
+		return wrongPhase(ed.Phase, "items change during the group phase")
+	}
+	return s.rm.Changed(ctx, KindItem, id, func() error { return s.st.remove(ctx, colItems, id) })
+}
+
+// groupItems lists a group's items, oldest first (access already checked by group()).
+func (s *Service) groupItems(ctx context.Context, ed *editionDoc, gd *groupDoc, r rights) ([]Item, error) {
+	docs, _, err := s.itemPage(ctx, map[string][]string{"parent": {ed.ID}, "group": {gd.ID}}, "created", "", 500)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Item, 0, len(docs))
+	for _, it := range docs {
+		out = append(out, it.api(gd.Name, r.userID))
+	}
+	return out, nil
+}
+
+// itemPage lists items from the read model with the given filters and loads them by id. Callers have
+// checked the reader's rights on the whole edition or group first, so the index is asked as everyone.
+func (s *Service) itemPage(ctx context.Context, filters map[string][]string, sort, cursor string, n int) ([]*itemDoc, string, error) {
+	var out []*itemDoc
+	for {
+		per := n - len(out)
+		if per > 100 {
+			per = 100
+		}
+		res, err := s.rm.List(ctx, everyone, search.ListRequest{Kind: KindItem, Filters: filters, Sort: sort,
+			Cursor: cursor, PerPage: per, IDsOnly: true})
+		if err != nil {
+			return nil, "", err
+		}
+		docs, err := getMany[itemDoc](ctx, s.st, colItems, docIDs(res.Items))
+		if err != nil {
+			return nil, "", err
+		}
+		for _, d := range docs {
+			if d != nil {
+				out = append(out, d)
+			}
+		}
+		cursor = res.NextCursor
+		if cursor == "" || len(out) >= n {
+			return out, cursor, nil
+		}
+	}
+}
+
+// itemCounts counts the items of each group of an edition (read model).
+func (s *Service) itemCounts(ctx context.Context, edID string) (map[string]int, error) {
+	res, err := s.rm.Counts(ctx, everyone, KindItem, map[string][]string{"parent": {edID}}, []string{"group"})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]int{}
+	for _, c := range res.Facets["group"] {
+		out[c.Value] = c.Count
+	}
+	return out, nil
+}
+
+// ItemList filters an edition's items for the organisers.
+type ItemList struct {
+	Group, Area, Kind, Merged, Cursor string
+	Limit                             int
+}
+
+// Items lists an edition's items for its organisers, each attributed to its group (never to a person).
+func (s *Service) Items(ctx context.Context, p *auth.Principal, edID string, in ItemList) ([]Item, string, error) {
+	ed, _, r, err := s.editionFor(ctx, p, edID)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := requireOrganiser(p, r, "Only the organisers see every group's items."); err != nil {
+		return nil, "", err
+	}
+	filters := map[string][]string{"parent": {ed.ID}}
+	fields := map[string]string{}
+	if in.Group != "" {
+		if !oneOf(in.Group, s.groupIDs(ed)) {
+			fields["group"] = "is not a group of this edition"
+		}
+		filters["group"] = []string{in.Group}
+	}
+	if in.Area != "" {
+		if !areaOf(ed, in.Area) {
+			fields["area"] = "is not an area of the guide"
+		}
+		filters["area"] = []string{in.Area}
+	}
+	if in.Kind != "" {
+		if !oneOf(in.Kind, ItemKinds) {
+			fields["kind"] = "must be strength or weakness"
+		}
+		filters["item_kind"] = []string{in.Kind}
+	}
+	if in.Merged != "" {
+		if in.Merged != "yes" && in.Merged != "no" {
+			fields["merged"] = "must be yes or no"
+		}
+		filters["merged"] = []string{in.Merged}
+	}
+	if err := apperr.Validation(fields); err != nil {
+		return nil, "", err
+	}
+	n := in.Limit
+	if n <= 0 || n > 200 {
+		n = 100
+	}
+	docs, next, err := s.itemPage(ctx, filters, "created", in.Cursor, n)
+	if err != nil {
+		return nil, "", err
+	}
+	names, err := s.groupNames(ctx, ed)
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]Item, 0, len(docs))
+	for _, it := range docs {
+		out = append(out, it.api(names[it.GroupID], r.userID))
+	}
+	return out, next, nil
+}
+
+func (s *Service) groupNames(ctx context.Context, ed *editionDoc) (map[string]string, error) {
+	out := map[string]string{}
+	for _, id := range s.groupIDs(ed) {
+		var gd groupDoc
+		if err := s.st.get(ctx, colGroups, id, &gd); notFound(err) {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		out[id] = gd.Name
+	}
+	return out, nil
+}

@@ -1,0 +1,347 @@
+package evaluation
+
+import (
+	"context"
+	"crypto/subtle"
+	"strings"
+	"unicode/utf8"
+
+	"go.mongodb.org/mongo-driver/bson"
+
+	"github.com/teixit/teixit/search"
+	"github.com/teixit/teixit/server/apperr"
+	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/store"
+)
+
+// everyone reads this package's internal documents (participants, votes); callers check rightsOn first.
+var everyone = search.Reader{Admin: true}
+
+// Added says how many people an invitation by role added.
+type Added struct {
+	Added int `json:"added"`
+	Total int `json:"total"`
+}
+
+// InviteMembers makes every member of the organising organisations whose role the edition invites a
+// participant (organisers; before the prioritisation). Someone already taking part is left as is; once
+// groups are formed, newcomers are placed as late arrivals.
+func (s *Service) InviteMembers(ctx context.Context, p *auth.Principal, edID string) (*Added, error) {
+	ed, ev, r, err := s.editionFor(ctx, p, edID)
+	if err != nil {
+		return nil, err
+	}
+	if err := requireOrganiser(p, r, "Only the organisers invite people."); err != nil {
+		return nil, err
+	}
+	if ed.Phase != PhasePreparation && ed.Phase != PhaseGroups {
+		return nil, wrongPhase(ed.Phase, "people join while preparing or in groups")
+	}
+	out := &Added{}
+	for _, org := range ev.OrgIDs {
+		ms, err := s.orgs.Members(ctx, p, org)
+		if apperr.IsKind(err, apperr.Forbidden) {
+			continue // a platform admin organising without being a member sees no list
+		} else if err != nil {
+			return nil, err
+		}
+		for _, m := range ms {
+			if !oneOf(m.Role, ed.Roles) {
+				continue
+			}
+			added, err := s.addParticipant(ctx, ed, participantDoc{UserID: m.UserID, Name: m.Name, OrgID: org, Role: m.Role})
+			if err != nil {
+				return nil, err
+			}
+			if added {
+				out.Added++
+			}
+		}
+	}
+	total, err := s.participantCount(ctx, ed.ID)
+	out.Total = total
+	return out, err
+}
+
+// JoinInput is a person's own request to take part: with the invitation code of the link, or as a member
+// of an invited role or a partner organisation.
+type JoinInput struct {
+	Code string `json:"code"`
+	Team string `json:"team"`
+}
+
+// Join makes the caller a participant. 403 when they are neither invited by role, nor of a partner
+// organisation, nor holding the link's code; 409 already_participating.
+func (s *Service) Join(ctx context.Context, p *auth.Principal, edID string, in JoinInput) (*Edition, error) {
+	if p == nil {
+		return nil, apperr.LoginRequired()
+	}
+	ed, ev, err := s.edition(ctx, edID)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.rightsOn(ctx, p, ev, ed)
+	if err != nil {
+		return nil, err
+	}
+	codeOK := in.Code != "" && subtle.ConstantTimeCompare([]byte(in.Code), []byte(ed.InviteCode)) == 1
+	if !r.reader() && !codeOK {
+		return nil, errEditionNotFound
+	}
+	if r.participant != nil {
+		return nil, apperr.New(apperr.Conflict, "already_participating", "You already take part in this edition.")
+	}
+	if ed.Phase != PhasePreparation && ed.Phase != PhaseGroups {
+		return nil, wrongPhase(ed.Phase, "people join while preparing or in groups")
+	}
+	pd := participantDoc{UserID: p.UserID, Name: p.Name, Role: "guest"}
+	for _, o := range ev.OrgIDs {
+		role, err := s.orgs.Role(ctx, o, p.UserID)
+		if err != nil {
+			return nil, err
+		}
+		if oneOf(role, ed.Roles) {
+			pd.OrgID, pd.Role = o, role
+			break
+		}
+	}
+	if pd.Role == "guest" {
+		for _, o := range ed.PartnerOrgIDs {
+			role, err := s.orgs.Role(ctx, o, p.UserID)
+			if err != nil {
+				return nil, err
+			}
+			if role != "" {
+				pd.OrgID, pd.Role = o, role
+				break
+			}
+		}
+	}
+	if pd.Role == "guest" && !codeOK {
+		return nil, apperr.New(apperr.Forbidden, "not_invited", "This edition has not invited you: ask its organisers for the invitation link.")
+	}
+	if t := strings.TrimSpace(in.Team); t != "" {
+		if utf8.RuneCountInString(t) > 80 {
+			return nil, apperr.Validation(map[string]string{"team": "must be at most 80 characters"})
+		}
+		pd.Team = t
+	}
+	added, err := s.addParticipant(ctx, ed, pd)
+	if err != nil {
+		return nil, err
+	}
+	if !added {
+		return nil, apperr.New(apperr.Conflict, "already_participating", "You already take part in this edition.")
+	}
+	return s.GetEdition(ctx, p, edID)
+}
+
+// addParticipant claims "<edition>:<user>" (false when it was already taken) and, once groups are formed,
+// places the newcomer in a group as a late arrival.
+func (s *Service) addParticipant(ctx context.Context, ed *editionDoc, pd participantDoc) (bool, error) {
+	pd.ID, pd.EditionID, pd.JoinedAt = participantID(ed.ID, pd.UserID), ed.ID, s.now().UTC()
+	if ed.GroupsFormed {
+		g, err := s.lateGroup(ctx, ed, pd)
+		if err != nil {
+			return false, err
+		}
+		pd.GroupID = g
+	}
+	err := s.rm.Changed(ctx, KindParticipant, pd.ID, func() error { return s.st.insert(ctx, colParticipants, &pd) })
+	if store.IsDuplicate(err) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// lateGroup chooses a late arrival's group from the read model's counts (placeLate).
+func (s *Service) lateGroup(ctx context.Context, ed *editionDoc, pd participantDoc) (string, error) {
+	team := pd.Team
+	if team == "" {
+		team = pd.OrgID
+	}
+	count := func(extra map[string][]string) (map[string]int, error) {
+		f := map[string][]string{"parent": {ed.ID}, "status": {statusInternal}}
+		for k, v := range extra {
+			f[k] = v
+		}
+		res, err := s.rm.Counts(ctx, everyone, KindParticipant, f, []string{"group"})
+		if err != nil {
+			return nil, err
+		}
+		out := map[string]int{}
+		for _, c := range res.Facets["group"] {
+			out[c.Value] = c.Count
+		}
+		return out, nil
+	}
+	size, err := count(nil)
+	if err != nil {
+		return "", err
+	}
+	role, err := count(map[string][]string{"role": {pd.Role}})
+	if err != nil {
+		return "", err
+	}
+	tm, err := count(map[string][]string{"team": {team}})
+	if err != nil {
+		return "", err
+	}
+	var mix []groupMix
+	for n := 1; n <= ed.Groups; n++ {
+		id := groupID(ed.ID, n)
+		mix = append(mix, groupMix{ID: id, Number: n, Size: size[id], SameRole: role[id], SameTm: tm[id]})
+	}
+	return placeLate(mix), nil
+}
+
+// groupSizes counts the participants of each group of an edition (read model).
+func (s *Service) groupSizes(ctx context.Context, edID string) (map[string]int, error) {
+	res, err := s.rm.Counts(ctx, everyone, KindParticipant, map[string][]string{"parent": {edID}, "status": {statusInternal}}, []string{"group"})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]int{}
+	for _, c := range res.Facets["group"] {
+		out[c.Value] = c.Count
+	}
+	return out, nil
+}
+
+func (s *Service) participantCount(ctx context.Context, edID string) (int, error) {
+	res, err := s.rm.Counts(ctx, everyone, KindParticipant, map[string][]string{"parent": {edID}, "status": {statusInternal}}, nil)
+	if err != nil {
+		return 0, err
+	}
+	return int(res.Total), nil
+}
+
+// participants reads every participant of an edition through the read model (bounded at 2000).
+func (s *Service) participants(ctx context.Context, edID string, group string) ([]*participantDoc, error) {
+	f := map[string][]string{"parent": {edID}, "status": {statusInternal}}
+	if group != "" {
+		f["group"] = []string{group}
+	}
+	var out []*participantDoc
+	cursor := ""
+	for len(out) < 2000 {
+		res, err := s.rm.List(ctx, everyone, search.ListRequest{Kind: KindParticipant, Filters: f, Sort: "created",
+			Cursor: cursor, PerPage: 100, IDsOnly: true})
+		if err != nil {
+			return nil, err
+		}
+		docs, err := getMany[participantDoc](ctx, s.st, colParticipants, docIDs(res.Items))
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range docs {
+			if d != nil {
+				out = append(out, d)
+			}
+		}
+		if res.NextCursor == "" {
+			break
+		}
+		cursor = res.NextCursor
+	}
+	return out, nil
+}
+
+func (pd *participantDoc) person() Person {
+	return Person{UserID: pd.UserID, Name: pd.Name, Role: pd.Role, Team: pd.Team, GroupID: pd.GroupID}
+}
+
+// Participants lists an edition's participants with their groups (organisers).
+func (s *Service) Participants(ctx context.Context, p *auth.Principal, edID string) ([]Person, error) {
+	ed, _, r, err := s.editionFor(ctx, p, edID)
+	if err != nil {
+		return nil, err
+	}
+	if err := requireOrganiser(p, r, "Only the organisers see who takes part."); err != nil {
+		return nil, err
+	}
+	ps, err := s.participants(ctx, ed.ID, "")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Person, 0, len(ps))
+	for _, pd := range ps {
+		out = append(out, pd.person())
+	}
+	return out, nil
+}
+
+// PlaceInput moves a participant by hand: another group and/or a team label.
+type PlaceInput struct {
+	GroupID *string `json:"groupId"`
+	Team    *string `json:"team"`
+}
+
+// Place moves a participant to another group or names their team (organisers). A move that would leave
+// the group they leave below the anonymity threshold is refused (409 group_below_threshold).
+func (s *Service) Place(ctx context.Context, p *auth.Principal, edID, userID string, in PlaceInput) (*Person, error) {
+	ed, _, r, err := s.editionFor(ctx, p, edID)
+	if err != nil {
+		return nil, err
+	}
+	if err := requireOrganiser(p, r, "Only the organisers place people in groups."); err != nil {
+		return nil, err
+	}
+	var pd participantDoc
+	if !store.ValidID(userID) {
+		return nil, apperr.NotFoundf("The participant")
+	}
+	if err := s.st.get(ctx, colParticipants, participantID(ed.ID, userID), &pd); notFound(err) {
+		return nil, apperr.NotFoundf("The participant")
+	} else if err != nil {
+		return nil, err
+	}
+	set := bson.M{}
+	if in.Team != nil {
+		t := strings.TrimSpace(*in.Team)
+		if utf8.RuneCountInString(t) > 80 {
+			return nil, apperr.Validation(map[string]string{"team": "must be at most 80 characters"})
+		}
+		pd.Team, set["team"] = t, t
+	}
+	if in.GroupID != nil && *in.GroupID != pd.GroupID {
+		if ed.Phase != PhasePreparation && ed.Phase != PhaseGroups {
+			return nil, wrongPhase(ed.Phase, "groups change while preparing or in groups")
+		}
+		if !ed.GroupsFormed || !oneOf(*in.GroupID, s.groupIDs(ed)) {
+			return nil, apperr.Validation(map[string]string{"groupId": "is not a group of this edition"})
+		}
+		if pd.GroupID != "" {
+			sizes, err := s.groupSizes(ctx, ed.ID)
+			if err != nil {
+				return nil, err
+			}
+			if sizes[pd.GroupID]-1 < ed.Threshold {
+				return nil, belowThreshold(ed.Threshold)
+			}
+		}
+		pd.GroupID, set["groupId"] = *in.GroupID, *in.GroupID
+	}
+	if len(set) > 0 {
+		if err := s.rm.Changed(ctx, KindParticipant, pd.ID, func() error {
+			return s.st.update(ctx, colParticipants, pd.ID, bson.M{"$set": set})
+		}); err != nil {
+			return nil, err
+		}
+	}
+	out := pd.person()
+	return &out, nil
+}
+
+func belowThreshold(threshold int) error {
+	return apperr.New(apperr.Conflict, "group_below_threshold",
+		"A group needs at least "+itoa(threshold)+" people so that nobody can be told apart by what it says.")
+}
+
+func (s *Service) groupIDs(ed *editionDoc) []string {
+	out := make([]string, 0, ed.Groups)
+	for n := 1; n <= ed.Groups; n++ {
+		out = append(out, groupID(ed.ID, n))
+	}
+	return out
+}

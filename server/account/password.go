@@ -11,6 +11,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
+
+	"github.com/teixit/teixit/server/apperr"
 )
 
 // Argon2id parameters: OWASP's recommended minimum (19 MiB, 2 passes, 1 lane). They are stored in every
@@ -42,20 +44,20 @@ var commonPasswords = func() map[string]bool {
 	return m
 }()
 
-// checkPassword returns a reason the password is too weak, or "" when it is acceptable.
-func checkPassword(pw, email string) string {
+// checkPassword returns why the password is too weak, or a Reason with no code when it is acceptable.
+func checkPassword(pw, email string) apperr.Reason {
 	n := utf8.RuneCountInString(pw)
 	switch {
 	case n < MinPasswordLen:
-		return fmt.Sprintf("must be at least %d characters long", MinPasswordLen)
+		return apperr.Because("password_short", "min", MinPasswordLen)
 	case n > MaxPasswordLen:
-		return fmt.Sprintf("must be at most %d characters long", MaxPasswordLen)
+		return apperr.MaxLength(MaxPasswordLen)
 	case commonPasswords[strings.ToLower(pw)]:
-		return "is too common; choose a less predictable one (a short sentence works well)"
+		return apperr.Because("password_common")
 	case email != "" && strings.EqualFold(pw, email):
-		return "must not be your email address"
+		return apperr.Because("password_is_email")
 	}
-	return ""
+	return apperr.Reason{}
 }
 
 // hashPassword returns an argon2id hash in the PHC string format with a fresh random salt.

@@ -18,7 +18,7 @@ const MaxTokensPerUser = 20
 func (s *Service) CreateToken(ctx context.Context, userID, name string) (*Token, error) {
 	name = strings.TrimSpace(name)
 	if n := utf8.RuneCountInString(name); n == 0 || n > 80 {
-		return nil, apperr.Validation(map[string]string{"name": "is required, at most 80 characters (say what uses it)"})
+		return nil, apperr.Validation(apperr.Fields{"name": apperr.Length(1, 80)})
 	}
 	existing, err := s.st.userTokens(ctx, userID)
 	if err != nil {

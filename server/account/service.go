@@ -69,35 +69,32 @@ func validEmail(e string) bool {
 	return err == nil && a.Address == e && strings.Contains(e[strings.LastIndex(e, "@"):], ".")
 }
 
-func validName(n string) string {
-	switch l := utf8.RuneCountInString(n); {
-	case l == 0:
-		return "is required"
-	case l > 100:
-		return "must be at most 100 characters"
+func validName(n string) apperr.Reason {
+	if l := utf8.RuneCountInString(n); l == 0 || l > 100 {
+		return apperr.Length(1, 100)
 	}
-	return ""
+	return apperr.Reason{}
 }
 
 // Register creates an account. Duplicate email → Conflict "email_taken".
 func (s *Service) Register(ctx context.Context, in RegisterInput) (*User, error) {
 	in.Email = NormaliseEmail(in.Email)
 	in.Name = strings.TrimSpace(in.Name)
-	fields := map[string]string{}
+	fields := apperr.Fields{}
 	if !validEmail(in.Email) {
-		fields["email"] = "must be a valid email address, like name@example.org"
+		fields["email"] = apperr.Because("email_format")
 	}
-	if why := checkPassword(in.Password, in.Email); why != "" {
+	if why := checkPassword(in.Password, in.Email); why.Code != "" {
 		fields["password"] = why
 	}
-	if why := validName(in.Name); why != "" {
+	if why := validName(in.Name); why.Code != "" {
 		fields["name"] = why
 	}
 	if in.Language == "" {
 		in.Language = "ca"
 	}
 	if !validLanguage(in.Language) {
-		fields["language"] = "must be one of " + strings.Join(Languages, ", ")
+		fields["language"] = apperr.OneOf(Languages...)
 	}
 	if err := apperr.Validation(fields); err != nil {
 		return nil, err
@@ -113,7 +110,7 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (*User, error)
 		if store.IsDuplicate(err) {
 			return nil, &apperr.Error{Kind: apperr.Conflict, Code: "email_taken",
 				Message: "An account with this email already exists. Log in, or use another email.",
-				Fields:  map[string]string{"email": "is already registered"}}
+				Fields:  apperr.Fields{"email": apperr.Because("email_taken")}}
 		}
 		return nil, err
 	}
@@ -280,17 +277,17 @@ type UpdateInput struct {
 
 // Update changes the caller's name or language.
 func (s *Service) Update(ctx context.Context, userID string, in UpdateInput) (*User, error) {
-	fields, set := map[string]string{}, bson.M{}
+	fields, set := apperr.Fields{}, bson.M{}
 	if in.Name != nil {
 		n := strings.TrimSpace(*in.Name)
-		if why := validName(n); why != "" {
+		if why := validName(n); why.Code != "" {
 			fields["name"] = why
 		}
 		set["name"] = n
 	}
 	if in.Language != nil {
 		if !validLanguage(*in.Language) {
-			fields["language"] = "must be one of " + strings.Join(Languages, ", ")
+			fields["language"] = apperr.OneOf(Languages...)
 		}
 		set["language"] = *in.Language
 	}

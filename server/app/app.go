@@ -22,6 +22,7 @@ import (
 	"github.com/teixit/teixit/media/blob"
 	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/account"
+	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/comment"
 	"github.com/teixit/teixit/server/config"
 	"github.com/teixit/teixit/server/diagnosis"
@@ -196,7 +197,7 @@ func (a *App) build() {
 		AppName:               "teixit",
 		Immutable:             true,
 		BodyLimit:             a.Config.UploadLimit,
-		ErrorHandler:          httpx.ErrorHandler(a.Log),
+		ErrorHandler:          httpx.ErrorHandler(a.Log, accountLanguage),
 		DisableStartupMessage: true,
 		ReadTimeout:           30 * time.Second,
 		IdleTimeout:           120 * time.Second,
@@ -305,4 +306,12 @@ func (a *App) buildDiagnoses() {
 		a.ReadModel.Register(kind, k)
 	}
 	a.Accounts.AddHook(a.Diagnoses)
+}
+
+// accountLanguage is the signed-in person's language, for error messages of requests without Accept-Language.
+func accountLanguage(c *fiber.Ctx) string {
+	if p := auth.From(c); p != nil {
+		return p.Language
+	}
+	return ""
 }

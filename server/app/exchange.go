@@ -42,7 +42,7 @@ func (a *App) buildExchange() {
 				return nil
 			}
 		}
-		return apperr.Validation(map[string]string{"target": "is not one of the themes"})
+		return apperr.Validation(apperr.Fields{"target": apperr.OneOf(practice.Themes...)})
 	})
 	a.Accounts.AddHook(a.Notify)
 	a.Accounts.AddHook(a.Practices)

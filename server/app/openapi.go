@@ -211,7 +211,9 @@ func (a *App) OpenAPI() map[string]any {
 		"openapi": "3.0.3",
 		"info": map[string]any{"title": "Teixit API", "version": "1",
 			"description": "Participatory diagnoses, good-practice exchange and exchange days. Errors always have the shape " +
-				`{"error":{"code","message","fields"}}. Browser sessions send X-CSRF-Token on writes; integrations use a bearer token.`},
+				`{"error":{"code","message","fields","params","reasons"}}: code and reasons ({field: {code, params}}) are data; ` +
+				`message and fields are sentences in the request's language (Accept-Language, then the account's, then English). ` +
+				`Browser sessions send X-CSRF-Token on writes; integrations use a bearer token.`},
 		"paths": paths,
 		"components": map[string]any{
 			"schemas": schemas,

@@ -1,5 +1,8 @@
 // Package apperr is the error type domain code returns: a kind the HTTP layer maps to a status, a stable
-// code for clients, and a message safe to show a person. It does not import the web framework.
+// code for clients, its parameters, per-field reasons from a small vocabulary, and an English message for
+// logs and English readers. Text in other languages comes from the catalogs in this package (catalog.go),
+// keyed by code, so every code must have catalog text (TestEveryCodeHasCatalogText). It does not import the
+// web framework.
 package apperr
 
 import (
@@ -25,12 +28,18 @@ const (
 	RangeNotSatisfiable             // 416
 )
 
-// Error is an error with a client-safe message.
+// Error is an error with a client-safe code, parameters and message.
 type Error struct {
-	Kind    Kind
-	Code    string            // stable machine code, e.g. "email_taken"
-	Message string            // a sentence a person can act on
-	Fields  map[string]string // per-field reasons for validation errors
+	Kind Kind
+	// Code is the stable machine code, e.g. "email_taken". Write it as a string literal at the call site:
+	// the catalog test finds codes in the source.
+	Code string
+	// Params fill the placeholders of the code's catalog text ({max}, {phase}) and are sent to clients.
+	Params map[string]any
+	// Message is a sentence in English a person can act on; other languages use the catalog.
+	Message string
+	// Fields are per-field reasons for validation errors.
+	Fields Fields
 	// RetryAfter is set on RateLimited errors.
 	RetryAfter time.Duration
 	// Err is the cause, for logs only; it is never sent to clients.
@@ -46,6 +55,22 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
+// With returns a copy of e with parameters added from key, value pairs (keys are strings). Errors kept in
+// package variables stay unchanged.
+func (e *Error) With(kv ...any) *Error {
+	c := *e
+	c.Params = make(map[string]any, len(e.Params)+len(kv)/2)
+	for k, v := range e.Params {
+		c.Params[k] = v
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		if k, ok := kv[i].(string); ok {
+			c.Params[k] = kv[i+1]
+		}
+	}
+	return &c
+}
+
 // As returns the *Error in err's chain, if any.
 func As(err error) (*Error, bool) {
 	var e *Error
@@ -59,26 +84,26 @@ func IsKind(err error, k Kind) bool {
 	return ok && e.Kind == k
 }
 
-// New builds an error of a kind with a code and message.
+// New builds an error of a kind with a code (a string literal) and an English message.
 func New(k Kind, code, message string) *Error {
 	return &Error{Kind: k, Code: code, Message: message}
 }
 
 // Validation is an Invalid error with per-field reasons. It returns nil when fields is empty, so callers can
 // collect problems and return Validation(fields) unconditionally.
-func Validation(fields map[string]string) error {
+func Validation(fields Fields) error {
 	if len(fields) == 0 {
 		return nil
 	}
 	return &Error{Kind: Invalid, Code: "validation", Message: "Some fields need attention.", Fields: fields}
 }
 
-// NotFoundf is a NotFound error naming what was missing.
+// NotFoundf is a NotFound error naming (in English) what was missing.
 func NotFoundf(what string) *Error {
 	return &Error{Kind: NotFound, Code: "not_found", Message: what + " was not found."}
 }
 
-// Forbid is a Forbidden error with a message saying what is needed.
+// Forbid is a Forbidden error with an English message saying what is needed.
 func Forbid(message string) *Error {
 	return &Error{Kind: Forbidden, Code: "forbidden", Message: message}
 }

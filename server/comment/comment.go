@@ -243,7 +243,7 @@ func (s *Service) readable(ctx context.Context, p *auth.Principal, id string) (*
 func cleanText(field, v string, max int) (string, error) {
 	v = strings.TrimSpace(v)
 	if v == "" || utf8.RuneCountInString(v) > max {
-		return "", apperr.Validation(map[string]string{field: "is required, at most " + itoa(max) + " characters"})
+		return "", apperr.Validation(apperr.Fields{field: apperr.Length(1, max)})
 	}
 	return v, nil
 }
@@ -273,10 +273,10 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, kind, targetID 
 	if in.ParentCommentID != "" {
 		parent, err = s.get(ctx, in.ParentCommentID)
 		if err != nil || parent.TargetKind != kind || parent.TargetID != targetID {
-			return nil, apperr.Validation(map[string]string{"parentCommentId": "is not a comment on this item"})
+			return nil, apperr.Validation(apperr.Fields{"parentCommentId": apperr.UnknownRef()})
 		}
 		if parent.ParentID != "" {
-			return nil, apperr.Validation(map[string]string{"parentCommentId": "is a reply: reply to the comment it answers instead"})
+			return nil, apperr.Validation(apperr.Fields{"parentCommentId": apperr.Because("reply_to_reply")})
 		}
 	}
 	if !t.Open {
@@ -324,7 +324,7 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, kind, targetID st
 		Filters: map[string][]string{"parent": {kind + ":" + targetID}}}
 	if q.ParentID != "" {
 		if !store.ValidID(q.ParentID) {
-			return nil, "", apperr.Validation(map[string]string{"parentCommentId": "is not a comment id"})
+			return nil, "", apperr.Validation(apperr.Fields{"parentCommentId": apperr.UnknownRef()})
 		}
 		req.Filters["reply_to"] = []string{q.ParentID}
 	}
@@ -340,7 +340,7 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, kind, targetID st
 			req.Filters["reported"] = []string{"yes"}
 		}
 	default:
-		return nil, "", apperr.Validation(map[string]string{"status": "must be hidden or reported (moderators)"})
+		return nil, "", apperr.Validation(apperr.Fields{"status": apperr.OneOf("hidden", "reported")})
 	}
 	res, err := s.rm.List(ctx, readmodel.ReaderFor(p), req)
 	if err != nil {
@@ -490,20 +490,20 @@ func (s *Service) Moderate(ctx context.Context, p *auth.Principal, id string, in
 	if err := s.requireModerator(ctx, p, d.OrgID); err != nil {
 		return nil, err
 	}
-	f := map[string]string{}
+	f := apperr.Fields{}
 	switch in.Action {
 	case "hide":
 		if strings.TrimSpace(in.Reason) == "" {
-			f["reason"] = "is required to hide a comment"
+			f["reason"] = apperr.Required()
 		}
 		d.Status = StatusHidden
 	case "publish":
 		d.Status = StatusPublished
 	default:
-		f["action"] = "must be hide or publish"
+		f["action"] = apperr.OneOf("hide", "publish")
 	}
 	if utf8.RuneCountInString(in.Reason) > 500 {
-		f["reason"] = "must be at most 500 characters"
+		f["reason"] = apperr.MaxLength(500)
 	}
 	if err := apperr.Validation(f); err != nil {
 		return nil, err

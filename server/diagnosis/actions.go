@@ -32,23 +32,23 @@ type ActionInput struct {
 }
 
 func (s *Service) validateAction(ctx context.Context, d *diagDoc, a *actionDoc, in ActionInput, create bool) error {
-	fields := map[string]string{}
+	fields := apperr.Fields{}
 	if in.Title != nil || create {
 		a.Title = strings.TrimSpace(deref(in.Title))
 		if l := utf8.RuneCountInString(a.Title); l < 3 || l > 200 {
-			fields["title"] = "is required, between 3 and 200 characters"
+			fields["title"] = apperr.Length(3, 200)
 		}
 	}
 	if in.Description != nil {
 		a.Description = strings.TrimSpace(*in.Description)
 		if utf8.RuneCountInString(a.Description) > 5000 {
-			fields["description"] = "must be at most 5000 characters"
+			fields["description"] = apperr.MaxLength(5000)
 		}
 	}
 	if in.ResponsibleOrganisation != nil || create {
 		a.ResponsibleOrgID = deref(in.ResponsibleOrganisation)
 		if !oneOf(a.ResponsibleOrgID, d.OrgIDs) {
-			fields["responsibleOrganisationId"] = "must be one of the organising organisations"
+			fields["responsibleOrganisationId"] = apperr.Because("not_organising")
 		}
 	}
 	if in.Status != nil || create {
@@ -57,13 +57,13 @@ func (s *Service) validateAction(ctx context.Context, d *diagDoc, a *actionDoc, 
 			a.Status = "planned"
 		}
 		if !oneOf(a.Status, ActionStatuses) {
-			fields["status"] = "must be one of " + strings.Join(ActionStatuses, ", ")
+			fields["status"] = apperr.OneOf(ActionStatuses...)
 		}
 	}
 	if in.FindingIDs != nil {
 		ids := dedupe(*in.FindingIDs)
 		if len(ids) > MaxLinkedFindings {
-			fields["findingIds"] = "may link at most 50 findings"
+			fields["findingIds"] = apperr.MaxItems(50)
 		}
 		for _, id := range ids {
 			if len(fields) > 0 {
@@ -75,7 +75,7 @@ func (s *Service) validateAction(ctx context.Context, d *diagDoc, a *actionDoc, 
 				err = s.st.get(ctx, colFindings, id, &f)
 			}
 			if notFound(err) || (err == nil && f.DiagnosisID != d.ID) {
-				fields["findingIds"] = "must be findings of this diagnosis"
+				fields["findingIds"] = apperr.UnknownRef()
 			} else if err != nil {
 				return err
 			}
@@ -193,7 +193,7 @@ func (s *Service) Actions(ctx context.Context, p *auth.Principal, diagID, status
 	filters := map[string][]string{"parent": {d.ID}}
 	if status != "" {
 		if !oneOf(status, ActionStatuses) {
-			return nil, "", apperr.Validation(map[string]string{"status": "must be one of " + strings.Join(ActionStatuses, ", ")})
+			return nil, "", apperr.Validation(apperr.Fields{"status": apperr.OneOf(ActionStatuses...)})
 		}
 		filters["action_status"] = []string{status}
 	}

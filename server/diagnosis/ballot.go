@@ -46,11 +46,11 @@ func (s *Service) Vote(ctx context.Context, p *auth.Principal, diagID string, in
 			return nil, err
 		}
 		if !in.Assisted.Consent {
-			return nil, apperr.Validation(map[string]string{"assisted.consent": "must be true: the person agreed to it being entered"})
+			return nil, apperr.Validation(apperr.Fields{"assisted.consent": apperr.Because("consent_required")})
 		}
 		note := strings.TrimSpace(in.Assisted.Note)
 		if utf8.RuneCountInString(note) > 500 {
-			return nil, apperr.Validation(map[string]string{"assisted.note": "must be at most 500 characters"})
+			return nil, apperr.Validation(apperr.Fields{"assisted.note": apperr.MaxLength(500)})
 		}
 		b.ID = d.ID + ":assisted:" + store.NewID()
 		b.VoterID, b.FacilitatorID, b.Assisted, b.Note = "", p.UserID, true, note
@@ -58,17 +58,17 @@ func (s *Service) Vote(ctx context.Context, p *auth.Principal, diagID string, in
 	total := 0
 	for _, n := range in.Votes {
 		if n < 1 {
-			return nil, apperr.Validation(map[string]string{"votes": "each count must be at least 1"})
+			return nil, apperr.Validation(apperr.Fields{"votes": apperr.MinNumber(1)})
 		}
 		total += n
 	}
 	if total == 0 {
-		return nil, apperr.Validation(map[string]string{"votes": "give at least one vote"})
+		return nil, apperr.Validation(apperr.Fields{"votes": apperr.Required()})
 	}
 	if total > d.Settings.VotesPerPerson {
 		return nil, &apperr.Error{Kind: apperr.Invalid, Code: "too_many_votes",
 			Message: fmt.Sprintf("You can give at most %d votes in this diagnosis.", d.Settings.VotesPerPerson),
-			Fields:  map[string]string{"votes": fmt.Sprintf("at most %d in all", d.Settings.VotesPerPerson)}}
+			Fields:  apperr.Fields{"votes": apperr.MaxItems(d.Settings.VotesPerPerson)}}
 	}
 	targets := make([]string, 0, len(in.Votes))
 	for t := range in.Votes {
@@ -109,7 +109,7 @@ var errAlreadyVoted = apperr.New(apperr.Conflict, "already_voted", "You have alr
 // target resolves a vote target: a finding of the diagnosis, or one of its published needs. It returns the
 // target's type ("finding" or "need") and title.
 func (s *Service) target(ctx context.Context, diagID, id string) (string, string, error) {
-	bad := apperr.Validation(map[string]string{"votes": "must name findings or published needs of this diagnosis (" + excerpt(id, 40) + " is not)"})
+	bad := apperr.Validation(apperr.Fields{"votes": apperr.Because("not_votable", "id", excerpt(id, 40))})
 	if !store.ValidID(id) {
 		return "", "", bad
 	}

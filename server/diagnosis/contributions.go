@@ -41,13 +41,13 @@ type Caller struct {
 }
 
 func (s *Service) validateContribution(ctx context.Context, p *auth.Principal, d *diagDoc, c *contribDoc, in ContributionInput, create bool) error {
-	fields := map[string]string{}
+	fields := apperr.Fields{}
 	if in.MediaIDs != nil {
 		why, err := s.checkMedia(ctx, p, *in.MediaIDs)
 		if err != nil {
 			return err
 		}
-		if why != "" {
+		if why.Code != "" {
 			fields["mediaIds"] = why
 		}
 		c.MediaIDs = dedupe(*in.MediaIDs)
@@ -55,24 +55,24 @@ func (s *Service) validateContribution(ctx context.Context, p *auth.Principal, d
 	if in.Kind != nil || create {
 		c.Kind = deref(in.Kind)
 		if !oneOf(c.Kind, ContributionKinds) {
-			fields["kind"] = "must be one of " + strings.Join(ContributionKinds, ", ")
+			fields["kind"] = apperr.OneOf(ContributionKinds...)
 		}
 	}
 	if in.Theme != nil || create {
 		c.Theme = deref(in.Theme)
 		if !oneOf(c.Theme, Themes) {
-			fields["theme"] = "must be one of " + strings.Join(Themes, ", ")
+			fields["theme"] = apperr.OneOf(Themes...)
 		}
 	}
 	if in.Text != nil || create {
 		c.Text = strings.TrimSpace(deref(in.Text))
 		if l := utf8.RuneCountInString(c.Text); l < 1 || l > MaxTextLen {
-			fields["text"] = "is required, at most 2000 characters"
+			fields["text"] = apperr.Length(1, 2000)
 		}
 	}
 	if in.Language != nil && *in.Language != "" {
 		if !oneOf(*in.Language, Languages) {
-			fields["language"] = "must be one of " + strings.Join(Languages, ", ")
+			fields["language"] = apperr.OneOf(Languages...)
 		}
 		c.Language = *in.Language
 	} else if in.Text != nil || create {
@@ -84,7 +84,7 @@ func (s *Service) validateContribution(ctx context.Context, p *auth.Principal, d
 	if in.Point != nil {
 		pt := *in.Point
 		if pt.Lat < -90 || pt.Lat > 90 || pt.Lon < -180 || pt.Lon > 180 {
-			return apperr.Validation(map[string]string{"point": "lat must be within ±90 and lon within ±180"})
+			return apperr.Validation(apperr.Fields{"point": apperr.Because("coordinates")})
 		}
 		t, err := s.terr.Get(ctx, d.TerritoryID)
 		if err != nil {
@@ -92,7 +92,7 @@ func (s *Service) validateContribution(ctx context.Context, p *auth.Principal, d
 		}
 		if t.Boundary != nil && !t.Boundary.Contains(pt.Lon, pt.Lat) {
 			return &apperr.Error{Kind: apperr.Invalid, Code: "point_outside",
-				Message: "The point is outside the diagnosis's territory.", Fields: map[string]string{"point": "is outside the territory"}}
+				Message: "The point is outside the diagnosis's territory.", Fields: apperr.Fields{"point": apperr.Because("outside_territory")}}
 		}
 		c.Point = &pointDoc{Lat: pt.Lat, Lon: pt.Lon}
 	}
@@ -135,11 +135,11 @@ func (s *Service) Contribute(ctx context.Context, who Caller, diagID string, in 
 		}
 		n := strings.TrimSpace(*in.Nickname)
 		if l := utf8.RuneCountInString(n); l < 2 || l > 40 {
-			return nil, apperr.Validation(map[string]string{"nickname": "must be between 2 and 40 characters"})
+			return nil, apperr.Validation(apperr.Fields{"nickname": apperr.Length(2, 40)})
 		}
 		c.Nickname, c.Status = n, StatusPending
 	case in.Nickname != nil:
-		return nil, apperr.Validation(map[string]string{"nickname": "is only for contributions without an account"})
+		return nil, apperr.Validation(apperr.Fields{"nickname": apperr.Because("nickname_signed_in")})
 	case in.Assisted != nil:
 		ok, err := s.isOrganiser(ctx, who.P, d.OrgIDs)
 		if err != nil {
@@ -149,11 +149,11 @@ func (s *Service) Contribute(ctx context.Context, who Caller, diagID string, in 
 			return nil, apperr.Forbid("Only professionals of the organising organisations can enter contributions on someone's behalf.")
 		}
 		if !in.Assisted.Consent {
-			return nil, apperr.Validation(map[string]string{"assisted.consent": "must be true: the person agreed to it being entered"})
+			return nil, apperr.Validation(apperr.Fields{"assisted.consent": apperr.Because("consent_required")})
 		}
 		note := strings.TrimSpace(in.Assisted.Note)
 		if utf8.RuneCountInString(note) > 500 {
-			return nil, apperr.Validation(map[string]string{"assisted.note": "must be at most 500 characters"})
+			return nil, apperr.Validation(apperr.Fields{"assisted.note": apperr.MaxLength(500)})
 		}
 		c.Assisted, organiser = &assistedDoc{FacilitatorID: who.P.UserID, Consent: true, Note: note}, true
 	default:
@@ -265,7 +265,7 @@ func (s *Service) UpdateContribution(ctx context.Context, p *auth.Principal, id 
 		return nil, wrongPhase(d.Phase, "contributions can only be changed while gathering")
 	}
 	if in.Nickname != nil || in.Assisted != nil {
-		return nil, apperr.Validation(map[string]string{"nickname": "cannot change after creation"})
+		return nil, apperr.Validation(apperr.Fields{"nickname": apperr.Immutable()})
 	}
 	oldMedia := c.MediaIDs
 	if err := s.validateContribution(ctx, p, d, c, in, false); err != nil {
@@ -339,28 +339,28 @@ func (s *Service) Contributions(ctx context.Context, p *auth.Principal, diagID s
 	if err != nil {
 		return nil, "", err
 	}
-	fields := map[string]string{}
+	fields := apperr.Fields{}
 	filters := map[string][]string{"parent": {d.ID}}
 	if in.Kind != "" {
 		if !oneOf(in.Kind, ContributionKinds) {
-			fields["kind"] = "must be one of " + strings.Join(ContributionKinds, ", ")
+			fields["kind"] = apperr.OneOf(ContributionKinds...)
 		}
 		filters["contribution_kind"] = []string{in.Kind}
 	}
 	if in.Theme != "" {
 		if !oneOf(in.Theme, Themes) {
-			fields["theme"] = "must be one of " + strings.Join(Themes, ", ")
+			fields["theme"] = apperr.OneOf(Themes...)
 		}
 		filters["theme"] = []string{in.Theme}
 	}
 	if in.Status != "" {
 		if !oneOf(in.Status, []string{StatusPending, StatusPublished, StatusHidden}) {
-			fields["status"] = "must be pending, published or hidden"
+			fields["status"] = apperr.OneOf("pending", "published", "hidden")
 		}
 		filters["status"] = []string{in.Status}
 	}
 	if !oneOf(in.Sort, []string{"", "-created", "created", "supports", "-supports"}) {
-		fields["sort"] = "must be -created, created, supports or -supports"
+		fields["sort"] = apperr.OneOf("-created", "created", "supports", "-supports")
 	}
 	if err := apperr.Validation(fields); err != nil {
 		return nil, "", err
@@ -409,32 +409,32 @@ func (s *Service) listContributions(ctx context.Context, p *auth.Principal, d *d
 
 // checkMedia returns why media ids cannot be attached: the media store must be there, and each id must be
 // the caller's own image or audio upload.
-func (s *Service) checkMedia(ctx context.Context, p *auth.Principal, ids []string) (string, error) {
+func (s *Service) checkMedia(ctx context.Context, p *auth.Principal, ids []string) (apperr.Reason, error) {
 	if len(ids) == 0 {
-		return "", nil
+		return apperr.Reason{}, nil
 	}
 	if s.media == nil || p == nil {
-		return "photos and voice notes need an account", nil
+		return apperr.Because("media_needs_account"), nil
 	}
 	if len(ids) > MaxMedia {
-		return "at most 4 photos or voice notes", nil
+		return apperr.MaxItems(MaxMedia), nil
 	}
 	for _, id := range ids {
 		a, err := s.media.Get(ctx, id)
 		if apperr.IsKind(err, apperr.NotFound) {
-			return "must be files you uploaded (" + excerpt(id, 40) + " is not known)", nil
+			return apperr.Because("not_your_file", "id", excerpt(id, 40)), nil
 		}
 		if err != nil {
-			return "", err
+			return apperr.Reason{}, err
 		}
 		if a.Owner != p.UserID {
-			return "must be files you uploaded", nil
+			return apperr.Because("not_your_file", "id", id), nil
 		}
 		if a.Class != mediafile.Image && a.Class != mediafile.Audio {
-			return "must be photos or voice notes", nil
+			return apperr.Because("media_kind"), nil
 		}
 	}
-	return "", nil
+	return apperr.Reason{}, nil
 }
 
 // syncMedia gives a contribution's files the contribution's own visibility (the index's rule).

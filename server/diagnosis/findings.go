@@ -22,29 +22,29 @@ type FindingInput struct {
 }
 
 func (s *Service) validateFinding(ctx context.Context, d *diagDoc, f *findingDoc, in FindingInput, create bool) error {
-	fields := map[string]string{}
+	fields := apperr.Fields{}
 	if in.SWOT != nil || create {
 		f.SWOT = deref(in.SWOT)
 		if !oneOf(f.SWOT, SWOTTypes) {
-			fields["swot"] = "must be one of " + strings.Join(SWOTTypes, ", ")
+			fields["swot"] = apperr.OneOf(SWOTTypes...)
 		}
 	}
 	if in.Title != nil || create {
 		f.Title = strings.TrimSpace(deref(in.Title))
 		if l := utf8.RuneCountInString(f.Title); l < 3 || l > 200 {
-			fields["title"] = "is required, between 3 and 200 characters"
+			fields["title"] = apperr.Length(3, 200)
 		}
 	}
 	if in.Text != nil {
 		f.Text = strings.TrimSpace(*in.Text)
 		if utf8.RuneCountInString(f.Text) > 5000 {
-			fields["text"] = "must be at most 5000 characters"
+			fields["text"] = apperr.MaxLength(5000)
 		}
 	}
 	if in.ContributionIDs != nil {
 		ids := dedupe(*in.ContributionIDs)
 		if len(ids) > MaxCitations {
-			fields["contributionIds"] = "may cite at most 50 contributions"
+			fields["contributionIds"] = apperr.MaxItems(MaxCitations)
 		}
 		for _, id := range ids {
 			if len(fields) > 0 {
@@ -57,11 +57,11 @@ func (s *Service) validateFinding(ctx context.Context, d *diagDoc, f *findingDoc
 			}
 			switch {
 			case notFound(err) || (err == nil && (c.DiagnosisID != d.ID || c.Status != StatusPublished)):
-				fields["contributionIds"] = "must be published contributions of this diagnosis (" + excerpt(id, 40) + " is not)"
+				fields["contributionIds"] = apperr.Because("not_citable", "id", excerpt(id, 40))
 			case err != nil:
 				return err
 			case !oneOf(f.ID, c.FindingIDs) && len(c.FindingIDs) >= MaxCitingFindings:
-				fields["contributionIds"] = "a contribution is already cited by 100 findings"
+				fields["contributionIds"] = apperr.Because("cited_too_often", "max", MaxCitingFindings)
 			}
 		}
 		f.ContributionIDs = ids
@@ -214,7 +214,7 @@ func (s *Service) Findings(ctx context.Context, p *auth.Principal, diagID, swot,
 	filters := map[string][]string{"parent": {d.ID}}
 	if swot != "" {
 		if !oneOf(swot, SWOTTypes) {
-			return nil, "", apperr.Validation(map[string]string{"swot": "must be one of " + strings.Join(SWOTTypes, ", ")})
+			return nil, "", apperr.Validation(apperr.Fields{"swot": apperr.OneOf(SWOTTypes...)})
 		}
 		filters["swot"] = []string{swot}
 	}

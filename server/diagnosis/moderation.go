@@ -77,7 +77,7 @@ func (s *Service) Report(ctx context.Context, p *auth.Principal, id string, in R
 	}
 	reason := strings.TrimSpace(in.Reason)
 	if l := utf8.RuneCountInString(reason); l < 3 || l > 500 {
-		return apperr.Validation(map[string]string{"reason": "is required, between 3 and 500 characters"})
+		return apperr.Validation(apperr.Fields{"reason": apperr.Length(3, 500)})
 	}
 	rd := &reportDoc{ID: c.ID + ":" + p.UserID, ContributionID: c.ID, UserID: p.UserID, Reason: reason, CreatedAt: s.now().UTC()}
 	if err := s.st.insert(ctx, colReports, rd); store.IsDuplicate(err) {
@@ -112,11 +112,11 @@ func (s *Service) Moderate(ctx context.Context, p *auth.Principal, id string, in
 		set["status"], set["hideReason"] = StatusPublished, ""
 	case "hide":
 		if l := utf8.RuneCountInString(reason); l < 3 || l > 500 {
-			return nil, apperr.Validation(map[string]string{"reason": "is required to hide, between 3 and 500 characters"})
+			return nil, apperr.Validation(apperr.Fields{"reason": apperr.Length(3, 500)})
 		}
 		set["status"], set["hideReason"] = StatusHidden, reason
 	default:
-		return nil, apperr.Validation(map[string]string{"action": "must be publish or hide"})
+		return nil, apperr.Validation(apperr.Fields{"action": apperr.OneOf("publish", "hide")})
 	}
 	if err := s.rm.Changed(ctx, KindContribution, id, func() error {
 		return s.st.update(ctx, colContributions, id, bson.M{"$set": set})

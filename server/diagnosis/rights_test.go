@@ -77,7 +77,7 @@ func TestOrganisersChangeAndMedia(t *testing.T) {
 	a.Run(t, []testkit.Scenario{
 		{Name: "someone else's photo", As: w.eva, Method: "POST", Path: contribs,
 			Body: map[string]any{"kind": "need", "theme": "housing", "text": "Foto", "mediaIds": []string{photo.ID}}, Status: 400,
-			Contains: []string{`"mediaIds":"must be files you uploaded"`}},
+			Contains: []string{`"mediaIds":{"code":"not_your_file"`}},
 		{Name: "too many", As: w.dani, Method: "POST", Path: contribs,
 			Body: map[string]any{"kind": "need", "theme": "housing", "text": "Foto", "mediaIds": []string{"a", "b", "c", "d", "e"}}, Status: 400},
 	})

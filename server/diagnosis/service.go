@@ -163,38 +163,38 @@ func validDate(s string) bool { return followup.ValidDate(s) }
 
 // apply validates in onto d, collecting every problem.
 func (s *Service) apply(ctx context.Context, p *auth.Principal, d *diagDoc, in Input, create bool) error {
-	fields := map[string]string{}
+	fields := apperr.Fields{}
 	if in.Title != nil || create {
 		t := ""
 		if in.Title != nil {
 			t = strings.TrimSpace(*in.Title)
 		}
 		if l := utf8.RuneCountInString(t); l < 3 || l > 200 {
-			fields["title"] = "is required, between 3 and 200 characters"
+			fields["title"] = apperr.Length(3, 200)
 		}
 		d.Title = t
 	}
 	if in.Description != nil {
 		d.Description = strings.TrimSpace(*in.Description)
 		if utf8.RuneCountInString(d.Description) > 10000 {
-			fields["description"] = "must be at most 10000 characters"
+			fields["description"] = apperr.MaxLength(10000)
 		}
 	}
 	if create {
 		switch {
 		case in.TerritoryID == nil || *in.TerritoryID == "":
-			fields["territoryId"] = "is required"
+			fields["territoryId"] = apperr.Required()
 		default:
 			if _, err := s.terr.Get(ctx, *in.TerritoryID); err != nil {
 				if !apperr.IsKind(err, apperr.NotFound) {
 					return err
 				}
-				fields["territoryId"] = "is not a known territory"
+				fields["territoryId"] = apperr.UnknownRef()
 			}
 			d.TerritoryID = *in.TerritoryID
 		}
 	} else if in.TerritoryID != nil && *in.TerritoryID != d.TerritoryID {
-		fields["territoryId"] = "cannot change once the diagnosis exists"
+		fields["territoryId"] = apperr.Immutable()
 	}
 	if in.OrganisationIDs != nil || create {
 		var ids []string
@@ -203,9 +203,9 @@ func (s *Service) apply(ctx context.Context, p *auth.Principal, d *diagDoc, in I
 		}
 		if why, err := s.checkOrganisers(ctx, p, d.OrgIDs, ids); err != nil {
 			return err
-		} else if why == errNotOrganiser {
+		} else if why.Code == errNotOrganiser {
 			return apperr.Forbid("You must be an admin or professional of each organising organisation.")
-		} else if why != "" {
+		} else if why.Code != "" {
 			fields["organisationIds"] = why
 		} else {
 			d.OrgIDs = dedupe(ids)
@@ -213,18 +213,18 @@ func (s *Service) apply(ctx context.Context, p *auth.Principal, d *diagDoc, in I
 	}
 	if in.Themes != nil {
 		if len(*in.Themes) > len(Themes) {
-			fields["themes"] = "has too many themes"
+			fields["themes"] = apperr.MaxItems(len(Themes))
 		}
 		for _, t := range *in.Themes {
 			if !oneOf(t, Themes) {
-				fields["themes"] = "must be among " + strings.Join(Themes, ", ")
+				fields["themes"] = apperr.OneOf(Themes...)
 			}
 		}
 		d.Themes = dedupe(*in.Themes)
 	}
 	if in.Phase != nil {
 		if !oneOf(*in.Phase, Phases) {
-			fields["phase"] = "must be one of " + strings.Join(Phases, ", ")
+			fields["phase"] = apperr.OneOf(Phases...)
 		}
 		d.Phase = *in.Phase
 	} else if create {
@@ -236,11 +236,11 @@ func (s *Service) apply(ctx context.Context, p *auth.Principal, d *diagDoc, in I
 		for _, ph := range *in.Schedule {
 			switch {
 			case !oneOf(ph.Name, Phases) || seen[ph.Name]:
-				fields["schedule"] = "each phase (" + strings.Join(Phases, ", ") + ") at most once"
+				fields["schedule"] = apperr.Because("phase_once", "values", Phases)
 			case ph.Start != "" && !validDate(ph.Start), ph.End != "" && !validDate(ph.End):
-				fields["schedule"] = "dates must be YYYY-MM-DD"
+				fields["schedule"] = apperr.Date()
 			case ph.Start != "" && ph.End != "" && ph.End < ph.Start:
-				fields["schedule"] = "a phase cannot end before it starts"
+				fields["schedule"] = apperr.Because("end_before_start")
 			}
 			seen[ph.Name] = true
 			d.Schedule = append(d.Schedule, phaseDoc(ph))
@@ -258,7 +258,7 @@ func (s *Service) apply(ctx context.Context, p *auth.Principal, d *diagDoc, in I
 		}
 		if v := in.Settings.VotesPerPerson; v != nil {
 			if *v < 1 || *v > MaxVotesPerPersonCap {
-				fields["settings.votesPerPerson"] = "must be between 1 and 50"
+				fields["settings.votesPerPerson"] = apperr.Range(1, 50)
 			}
 			d.Settings.VotesPerPerson = *v
 		}
@@ -266,30 +266,31 @@ func (s *Service) apply(ctx context.Context, p *auth.Principal, d *diagDoc, in I
 	return apperr.Validation(fields)
 }
 
-const errNotOrganiser = "not an organiser"
+// errNotOrganiser is checkOrganisers' answer when p may not add an organisation: a 403, not a field reason.
+const errNotOrganiser = "not_organiser"
 
 // checkOrganisers returns why a list of organising organisations is invalid: empty, too long, or holding
 // an organisation (not already organising) where p is neither admin nor professional.
-func (s *Service) checkOrganisers(ctx context.Context, p *auth.Principal, before, ids []string) (string, error) {
+func (s *Service) checkOrganisers(ctx context.Context, p *auth.Principal, before, ids []string) (apperr.Reason, error) {
 	if len(ids) == 0 || len(ids) > MaxOrganisers {
-		return "needs between 1 and 10 organisations", nil
+		return apperr.ItemsBetween(1, MaxOrganisers), nil
 	}
 	for _, id := range ids {
 		if !store.ValidID(id) {
-			return "holds an unknown organisation", nil
+			return apperr.UnknownRef(), nil
 		}
 		if oneOf(id, before) || p.PlatformAdmin {
 			continue
 		}
 		ok, err := s.canOrganise(ctx, p.UserID, id)
 		if err != nil {
-			return "", err
+			return apperr.Reason{}, err
 		}
 		if !ok {
-			return errNotOrganiser, nil
+			return apperr.Reason{Code: errNotOrganiser}, nil
 		}
 	}
-	return "", nil
+	return apperr.Reason{}, nil
 }
 
 func dedupe(in []string) []string {
@@ -398,8 +399,8 @@ type ListInput struct {
 // matches the territory and everything inside it; org matches the lead (first) organising organisation.
 func (s *Service) List(ctx context.Context, p *auth.Principal, in ListInput) ([]Diagnosis, string, error) {
 	filters := map[string][]string{}
-	fields := map[string]string{}
-	add := func(name, v string, valid bool, why string) {
+	fields := apperr.Fields{}
+	add := func(name, v string, valid bool, why apperr.Reason) {
 		if v == "" {
 			return
 		}
@@ -409,10 +410,10 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, in ListInput) ([]
 		}
 		filters[name] = []string{v}
 	}
-	add("territory", in.Territory, store.ValidID(in.Territory), "is not a valid id")
-	add("theme", in.Theme, oneOf(in.Theme, Themes), "must be one of "+strings.Join(Themes, ", "))
-	add("phase", in.Phase, oneOf(in.Phase, Phases), "must be one of "+strings.Join(Phases, ", "))
-	add("org", in.Org, store.ValidID(in.Org), "is not a valid id")
+	add("territory", in.Territory, store.ValidID(in.Territory), apperr.UnknownRef())
+	add("theme", in.Theme, oneOf(in.Theme, Themes), apperr.OneOf(Themes...))
+	add("phase", in.Phase, oneOf(in.Phase, Phases), apperr.OneOf(Phases...))
+	add("org", in.Org, store.ValidID(in.Org), apperr.UnknownRef())
 	if err := apperr.Validation(fields); err != nil {
 		return nil, "", err
 	}

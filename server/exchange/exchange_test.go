@@ -119,7 +119,7 @@ func TestExchangeDayBadInput(t *testing.T) {
 		{Name: "unknown host", As: host, Method: "POST", Path: "/api/v1/exchange-days", Body: newDay("nope", start, nil), Status: 400,
 			Contains: []string{`"hostOrgId"`}},
 		{Name: "ends before it starts", As: host, Method: "POST", Path: "/api/v1/exchange-days",
-			Body: newDay(org, start, map[string]any{"endsAt": start.Add(-time.Hour)}), Status: 400, Contains: []string{`"endsAt":"must be after the start"`}},
+			Body: newDay(org, start, map[string]any{"endsAt": start.Add(-time.Hour)}), Status: 400, Contains: []string{`"endsAt":{"code":"end_before_start"}`}},
 		{Name: "bad time zone", As: host, Method: "POST", Path: "/api/v1/exchange-days", Body: newDay(org, start, map[string]any{"timeZone": "Mars/Olympus"}),
 			Status: 400, Contains: []string{`"timeZone"`}},
 		{Name: "no questions", As: host, Method: "POST", Path: "/api/v1/exchange-days", Body: newDay(org, start, map[string]any{"agenda": []any{}}),

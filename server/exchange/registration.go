@@ -51,7 +51,7 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, id string, in
 		if subtle.ConstantTimeCompare([]byte(in.InviteCode), []byte(d.InviteCode)) != 1 {
 			return nil, &apperr.Error{Kind: apperr.Forbidden, Code: "invalid_invite_code",
 				Message: "The invitation code is not right. Check it with whoever invited you.",
-				Fields:  map[string]string{"inviteCode": "is not valid for this exchange day"}}
+				Fields:  apperr.Fields{"inviteCode": apperr.Because("invite_code")}}
 		}
 	}
 	rid := registrationID(d.ID, p.UserID)

@@ -128,7 +128,7 @@ func oneOf(v string, set ...string) bool {
 
 // apply validates in and copies it onto d.
 func (in *Input) apply(d *dayDoc, create bool) error {
-	f := map[string]string{}
+	f := apperr.Fields{}
 	str := func(p *string) string {
 		if p == nil {
 			return ""
@@ -138,13 +138,13 @@ func (in *Input) apply(d *dayDoc, create bool) error {
 	if in.Title != nil || create {
 		d.Title = str(in.Title)
 		if n := utf8.RuneCountInString(d.Title); n < 3 || n > 200 {
-			f["title"] = "is required, between 3 and 200 characters"
+			f["title"] = apperr.Length(3, 200)
 		}
 	}
 	if in.Description != nil {
 		d.Description = str(in.Description)
 		if utf8.RuneCountInString(d.Description) > 10000 {
-			f["description"] = "must be at most 10000 characters"
+			f["description"] = apperr.MaxLength(10000)
 		}
 	}
 	if in.TimeZone != nil || create {
@@ -153,7 +153,7 @@ func (in *Input) apply(d *dayDoc, create bool) error {
 			d.TimeZone = "Europe/Madrid"
 		}
 		if _, err := time.LoadLocation(d.TimeZone); err != nil || strings.HasPrefix(d.TimeZone, "Local") {
-			f["timeZone"] = "must be a time zone name such as Europe/Madrid or Europe/Rome"
+			f["timeZone"] = apperr.Because("time_zone")
 		}
 	}
 	if in.StartsAt != nil {
@@ -164,26 +164,26 @@ func (in *Input) apply(d *dayDoc, create bool) error {
 	}
 	switch {
 	case d.StartsAt.IsZero():
-		f["startsAt"] = "is required (e.g. 2026-12-10T17:00:00+01:00)"
+		f["startsAt"] = apperr.DateTime()
 	case d.EndsAt.IsZero():
-		f["endsAt"] = "is required (e.g. 2026-12-10T19:00:00+01:00)"
+		f["endsAt"] = apperr.DateTime()
 	case !d.EndsAt.After(d.StartsAt):
-		f["endsAt"] = "must be after the start"
+		f["endsAt"] = apperr.Because("end_before_start")
 	case d.EndsAt.Sub(d.StartsAt) > 12*time.Hour:
-		f["endsAt"] = "an exchange day lasts at most 12 hours"
+		f["endsAt"] = apperr.Because("max_hours", "max", 12)
 	}
 	if in.Agenda != nil || create {
 		if len(in.Agenda) == 0 || len(in.Agenda) > 30 {
-			f["agenda"] = "needs between 1 and 30 guide questions"
+			f["agenda"] = apperr.ItemsBetween(1, 30)
 		}
 		agenda := make([]Question, 0, len(in.Agenda))
 		for i, q := range in.Agenda {
 			q.Text = strings.TrimSpace(q.Text)
 			if n := utf8.RuneCountInString(q.Text); n < 3 || n > 500 {
-				f[fmt.Sprintf("agenda.%d.text", i)] = "each question needs between 3 and 500 characters"
+				f[fmt.Sprintf("agenda.%d.text", i)] = apperr.Length(3, 500)
 			}
 			if q.Minutes < 0 || q.Minutes > 240 {
-				f[fmt.Sprintf("agenda.%d.minutes", i)] = "must be between 0 and 240"
+				f[fmt.Sprintf("agenda.%d.minutes", i)] = apperr.Range(0, 240)
 			}
 			if q.ID == "" || !store.ValidID(q.ID) {
 				q.ID = store.NewID()
@@ -198,7 +198,7 @@ func (in *Input) apply(d *dayDoc, create bool) error {
 			d.Mode = ModeOpen
 		}
 		if !oneOf(d.Mode, ModeOpen, ModeMembers, ModeInvite) {
-			f["registrationMode"] = "must be open, members or invite"
+			f["registrationMode"] = apperr.OneOf("open", "members", "invite")
 		}
 	}
 	if in.InviteCode != nil {
@@ -209,13 +209,13 @@ func (in *Input) apply(d *dayDoc, create bool) error {
 			d.InviteCode = strings.ToUpper(store.NewID()[:8])
 		}
 		if n := len(d.InviteCode); n < 4 || n > 64 {
-			f["inviteCode"] = "must be between 4 and 64 characters"
+			f["inviteCode"] = apperr.Length(4, 64)
 		}
 	}
 	if in.Capacity != nil {
 		d.Capacity = *in.Capacity
 		if d.Capacity < 0 || d.Capacity > 10000 {
-			f["capacity"] = "must be between 0 (no limit) and 10000"
+			f["capacity"] = apperr.Range(0, 10000)
 		}
 	}
 	if in.SummaryVisibility != nil || create {
@@ -224,7 +224,7 @@ func (in *Input) apply(d *dayDoc, create bool) error {
 			d.SummaryVis = "public"
 		}
 		if !oneOf(d.SummaryVis, "public", "members") {
-			f["summaryVisibility"] = "must be public or members"
+			f["summaryVisibility"] = apperr.OneOf("public", "members")
 		}
 	}
 	if in.RecordingVisibility != nil || create {
@@ -233,7 +233,7 @@ func (in *Input) apply(d *dayDoc, create bool) error {
 			d.RecordingVis = "members"
 		}
 		if !oneOf(d.RecordingVis, "members", "public", "none") {
-			f["recordingVisibility"] = "must be members, public or none"
+			f["recordingVisibility"] = apperr.OneOf("members", "public", "none")
 		}
 	}
 	if in.Video != nil {
@@ -269,11 +269,11 @@ func (s *Service) view(ctx context.Context, p *auth.Principal, d *dayDoc) (*Day,
 // Create schedules an exchange day for a host organisation (its admins and professionals).
 func (s *Service) Create(ctx context.Context, p *auth.Principal, in Input) (*Day, error) {
 	if in.HostOrgID == nil || *in.HostOrgID == "" {
-		return nil, apperr.Validation(map[string]string{"hostOrgId": "is required: the organisation that hosts the day"})
+		return nil, apperr.Validation(apperr.Fields{"hostOrgId": apperr.Required()})
 	}
 	if _, err := s.orgs.Get(ctx, nil, *in.HostOrgID); err != nil {
 		if apperr.IsKind(err, apperr.NotFound) {
-			return nil, apperr.Validation(map[string]string{"hostOrgId": "is not an existing organisation"})
+			return nil, apperr.Validation(apperr.Fields{"hostOrgId": apperr.UnknownRef()})
 		}
 		return nil, err
 	}
@@ -320,13 +320,13 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id string, in I
 		return nil, apperr.New(apperr.Conflict, "cancelled", "This exchange day was cancelled; schedule a new one instead.")
 	}
 	if in.HostOrgID != nil && *in.HostOrgID != d.HostOrgID {
-		return nil, apperr.Validation(map[string]string{"hostOrgId": "cannot change; schedule a new day under the other organisation"})
+		return nil, apperr.Validation(apperr.Fields{"hostOrgId": apperr.Immutable()})
 	}
 	if err := in.apply(d, false); err != nil {
 		return nil, err
 	}
 	if d.Capacity > 0 && d.RegisteredCount > d.Capacity {
-		return nil, apperr.Validation(map[string]string{"capacity": fmt.Sprintf("%d people are already registered; the capacity cannot be lower", d.RegisteredCount)})
+		return nil, apperr.Validation(apperr.Fields{"capacity": apperr.Because("below_registered", "count", d.RegisteredCount)})
 	}
 	d.UpdatedAt, d.Sequence = s.now().UTC(), d.Sequence+1
 	set := bson.M{"title": d.Title, "description": d.Description, "startsAt": d.StartsAt, "endsAt": d.EndsAt,

@@ -83,9 +83,9 @@ func ValidDate(s string) bool {
 // Apply replaces the definitions in old with in: indicators named by id keep their measurements, new ones
 // get an id, the ones left out are dropped. Problems go into fields["indicators"]; the result is only
 // meaningful when none was added.
-func Apply(old []IndicatorDoc, in []IndicatorInput, fields map[string]string) []IndicatorDoc {
+func Apply(old []IndicatorDoc, in []IndicatorInput, fields apperr.Fields) []IndicatorDoc {
 	if len(in) > MaxIndicators {
-		fields["indicators"] = "at most 20 indicators"
+		fields["indicators"] = apperr.MaxItems(20)
 	}
 	prev := map[string]IndicatorDoc{}
 	for _, ind := range old {
@@ -100,13 +100,13 @@ func Apply(old []IndicatorDoc, in []IndicatorInput, fields map[string]string) []
 		} else if p, ok := prev[ii.ID]; ok {
 			ind.Measurements = p.Measurements
 		} else {
-			fields["indicators"] = "an indicator id is not one of this record's"
+			fields["indicators"] = apperr.UnknownRef()
 		}
 		if l := utf8.RuneCountInString(ind.Name); l < 2 || l > 200 || utf8.RuneCountInString(ind.Unit) > 50 {
-			fields["indicators"] = "each needs a name (2–200 characters) and a unit of at most 50"
+			fields["indicators"] = apperr.Because("indicator_shape")
 		}
 		if !Finite(ii.Baseline) || !Finite(ii.Target) {
-			fields["indicators"] = "baseline and target must be numbers"
+			fields["indicators"] = apperr.WrongType("number")
 		}
 		next = append(next, ind)
 	}
@@ -115,15 +115,15 @@ func Apply(old []IndicatorDoc, in []IndicatorInput, fields map[string]string) []
 
 // CheckMeasurement validates a measurement before any record is read (400 with the fields at fault).
 func CheckMeasurement(in MeasurementInput) error {
-	fields := map[string]string{}
+	fields := apperr.Fields{}
 	if !ValidDate(in.Date) {
-		fields["date"] = "must be a date YYYY-MM-DD"
+		fields["date"] = apperr.Date()
 	}
 	if in.Value == nil || !Finite(*in.Value) {
-		fields["value"] = "is required, a number"
+		fields["value"] = apperr.WrongType("number")
 	}
 	if utf8.RuneCountInString(in.Note) > 500 {
-		fields["note"] = "must be at most 500 characters"
+		fields["note"] = apperr.MaxLength(500)
 	}
 	return apperr.Validation(fields)
 }

@@ -51,31 +51,30 @@ func decodeError(err error) error {
 		if field == "" {
 			return apperr.New(apperr.Invalid, "malformed_json", "The body must be a JSON object.")
 		}
-		return apperr.Validation(map[string]string{field: "must be " + jsonKind(typ.Type.Kind().String())})
+		return apperr.Validation(apperr.Fields{field: apperr.WrongType(jsonKind(typ.Type.Kind().String()))})
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return apperr.New(apperr.Invalid, "malformed_json", "The body is not valid JSON (it ends too early).")
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return apperr.Validation(map[string]string{name: "is not a known field"})
+		return apperr.Validation(apperr.Fields{name: apperr.UnknownField()})
 	default:
 		return apperr.New(apperr.Invalid, "malformed_json", "The body could not be read as JSON.")
 	}
 }
 
+// jsonKind names the JSON type a Go kind decodes from: string, boolean, number, list or object.
 func jsonKind(goKind string) string {
 	switch goKind {
 	case "string":
-		return "a string"
+		return "string"
 	case "bool":
-		return "true or false"
+		return "boolean"
 	case "int", "int64", "int32", "uint", "uint64", "float64":
-		return "a number"
+		return "number"
 	case "slice", "array":
-		return "a list"
-	case "map", "struct":
-		return "an object"
+		return "list"
 	default:
-		return "of another type"
+		return "object"
 	}
 }
 

@@ -124,7 +124,7 @@ func cleanName(name string) string {
 func (s *Service) Upload(ctx context.Context, p *auth.Principal, purpose, filename, declared string, r io.Reader) (*Asset, error) {
 	pu, ok := Purposes[purpose]
 	if !ok {
-		return nil, apperr.Validation(map[string]string{"purpose": "must be contribution or attachment"})
+		return nil, apperr.Validation(apperr.Fields{"purpose": apperr.OneOf("contribution", "attachment")})
 	}
 	if ok, wait := s.limit.Allow(p.UserID); !ok {
 		return nil, &apperr.Error{Kind: apperr.RateLimited, Code: "rate_limited", RetryAfter: wait,
@@ -139,7 +139,7 @@ func (s *Service) Upload(ctx context.Context, p *auth.Principal, purpose, filena
 			fmt.Sprintf("The file is larger than %d MB. Choose a smaller one or reduce its quality.", pu.MaxBytes>>20))
 	}
 	if len(data) == 0 {
-		return nil, apperr.Validation(map[string]string{"file": "is empty"})
+		return nil, apperr.Validation(apperr.Fields{"file": apperr.Because("empty_file")})
 	}
 	mime, class, known := sniff(data, declared)
 	allowed := false

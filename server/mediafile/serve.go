@@ -23,7 +23,7 @@ func NewHandlers(svc *Service) *Handlers { return &Handlers{svc: svc} }
 func (h *Handlers) Upload(c *fiber.Ctx) error {
 	fh, err := c.FormFile("file")
 	if err != nil {
-		return apperr.Validation(map[string]string{"file": "send the file as multipart/form-data in a field named file"})
+		return apperr.Validation(apperr.Fields{"file": apperr.Because("multipart_file")})
 	}
 	f, err := fh.Open()
 	if err != nil {

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"sort"
-	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -107,10 +106,10 @@ func (s *Service) check(ctx context.Context, p *auth.Principal, in FollowInput) 
 			kinds = append(kinds, k)
 		}
 		sort.Strings(kinds)
-		return apperr.Validation(map[string]string{"kind": "must be one of " + strings.Join(kinds, ", ")})
+		return apperr.Validation(apperr.Fields{"kind": apperr.OneOf(kinds...)})
 	}
 	if in.Target == "" || !store.ValidID(in.Target) {
-		return apperr.Validation(map[string]string{"target": "is required: an id or a theme"})
+		return apperr.Validation(apperr.Fields{"target": apperr.Required()})
 	}
 	return c(ctx, p, in.Target)
 }
@@ -314,7 +313,7 @@ func (s *Service) List(ctx context.Context, userID, cursor string, limit int) (*
 	off := 0
 	if cursor != "" {
 		if _, err := fmt.Sscanf(cursor, "%d", &off); err != nil || off < 0 || fmt.Sprint(off) != cursor {
-			return nil, apperr.Validation(map[string]string{"cursor": "is not a cursor from a previous page"})
+			return nil, apperr.Validation(apperr.Fields{"cursor": apperr.Because("bad_cursor")})
 		}
 	}
 	in, err := s.inbox(ctx, userID)

@@ -62,12 +62,12 @@ func (s *Service) AddMember(ctx context.Context, p *auth.Principal, orgID string
 	if err := s.requireAdmin(ctx, p, orgID); err != nil {
 		return nil, err
 	}
-	fields := map[string]string{}
+	fields := apperr.Fields{}
 	if strings.TrimSpace(in.Email) == "" {
-		fields["email"] = "is required"
+		fields["email"] = apperr.Required()
 	}
 	if !oneOf(in.Role, Roles) {
-		fields["role"] = "must be one of " + strings.Join(Roles, ", ")
+		fields["role"] = apperr.OneOf(Roles...)
 	}
 	if err := apperr.Validation(fields); err != nil {
 		return nil, err
@@ -153,7 +153,7 @@ func (s *Service) SetRole(ctx context.Context, p *auth.Principal, orgID, userID 
 		return nil, err
 	}
 	if !oneOf(in.Role, Roles) {
-		return nil, apperr.Validation(map[string]string{"role": "must be one of " + strings.Join(Roles, ", ")})
+		return nil, apperr.Validation(apperr.Fields{"role": apperr.OneOf(Roles...)})
 	}
 	m, err := s.st.membership(ctx, orgID, userID)
 	if errors.Is(err, store.ErrNotFound) {

@@ -51,14 +51,14 @@ type Input struct {
 }
 
 func (in *Input) validate(create bool) (bson.M, error) {
-	fields, set := map[string]string{}, bson.M{}
+	fields, set := apperr.Fields{}, bson.M{}
 	if in.Name != nil || create {
 		n := ""
 		if in.Name != nil {
 			n = strings.TrimSpace(*in.Name)
 		}
 		if l := utf8.RuneCountInString(n); l < 2 || l > 150 {
-			fields["name"] = "is required, between 2 and 150 characters"
+			fields["name"] = apperr.Length(2, 150)
 		}
 		set["name"] = n
 	}
@@ -68,20 +68,20 @@ func (in *Input) validate(create bool) (bson.M, error) {
 			k = *in.Kind
 		}
 		if !oneOf(k, Kinds) {
-			fields["kind"] = "must be one of " + strings.Join(Kinds, ", ")
+			fields["kind"] = apperr.OneOf(Kinds...)
 		}
 		set["kind"] = k
 	}
 	if in.Description != nil {
 		d := strings.TrimSpace(*in.Description)
 		if utf8.RuneCountInString(d) > 5000 {
-			fields["description"] = "must be at most 5000 characters"
+			fields["description"] = apperr.MaxLength(5000)
 		}
 		set["description"] = d
 	}
 	if in.RecordingRetentionDays != nil {
 		if n := *in.RecordingRetentionDays; n < 0 || n > 3650 {
-			fields["recordingRetentionDays"] = "must be between 0 (keep recordings) and 3650 days"
+			fields["recordingRetentionDays"] = apperr.Range(0, 3650)
 		}
 		set["recordingRetentionDays"] = *in.RecordingRetentionDays
 	}
@@ -217,11 +217,11 @@ func (s *Service) List(ctx context.Context, r search.Reader, in ListInput) ([]Or
 	case "-created", "created":
 		req.Sort = in.Sort
 	default:
-		return nil, "", apperr.Validation(map[string]string{"sort": "must be name, created or -created"})
+		return nil, "", apperr.Validation(apperr.Fields{"sort": apperr.OneOf("name", "created", "-created")})
 	}
 	if in.Kind != "" {
 		if !oneOf(in.Kind, Kinds) {
-			return nil, "", apperr.Validation(map[string]string{"kind": "must be one of " + strings.Join(Kinds, ", ")})
+			return nil, "", apperr.Validation(apperr.Fields{"kind": apperr.OneOf(Kinds...)})
 		}
 		req.Filters["org_kind"] = []string{in.Kind}
 	}

@@ -40,7 +40,7 @@ func TestAttachments(t *testing.T) {
 	mine, beas := uploadPNG(t, a, f.ana), uploadPNG(t, a, f.bea)
 	a.Run(t, []testkit.Scenario{
 		{Name: "someone else's file", As: f.ana, Method: "PATCH", Path: base, Body: map[string]any{"attachments": []string{beas}}, Status: 400,
-			Contains: []string{`"attachments":"contains a file uploaded by someone else`}},
+			Contains: []string{`"attachments":{"code":"not_your_file"`}},
 		{Name: "unknown file", As: f.ana, Method: "PATCH", Path: base, Body: map[string]any{"attachments": []string{"nope"}}, Status: 400},
 		{Name: "wrong type", As: f.ana, Method: "PATCH", Path: base, Body: `{"attachments": "x"}`, Status: 400},
 		{Name: "attach", As: f.ana, Method: "PATCH", Path: base, Body: map[string]any{"attachments": []string{mine}}, Status: 200,

@@ -57,7 +57,7 @@ func (s *Service) Feed(ctx context.Context, base, theme string) ([]byte, error) 
 		Filters: map[string][]string{"variant": {"original"}}}
 	if theme != "" {
 		if !oneOf(theme, Themes) {
-			return nil, apperr.Validation(map[string]string{"theme": "must be one of " + strings.Join(Themes, ", ")})
+			return nil, apperr.Validation(apperr.Fields{"theme": apperr.OneOf(Themes...)})
 		}
 		req.Filters["theme"] = []string{theme}
 	}

@@ -128,19 +128,19 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in Input) (*Pra
 	if in.Language != nil {
 		lang = *in.Language
 	}
-	fields := map[string]string{}
+	fields := apperr.Fields{}
 	if orgID == "" {
-		fields["context.organisationId"] = "is required"
+		fields["context.organisationId"] = apperr.Required()
 	} else if _, err := s.orgs.Name(ctx, orgID); apperr.IsKind(err, apperr.NotFound) {
-		fields["context.organisationId"] = "is not a known organisation"
+		fields["context.organisationId"] = apperr.UnknownRef()
 	} else if err != nil {
 		return nil, err
 	}
 	if !oneOf(lang, Languages) {
-		fields["language"] = "must be one of " + strings.Join(Languages, ", ")
+		fields["language"] = apperr.OneOf(Languages...)
 	}
 	if in.Title == nil || strings.TrimSpace(*in.Title) == "" {
-		fields["title"] = "is required"
+		fields["title"] = apperr.Required()
 	}
 	if err := apperr.Validation(fields); err != nil {
 		return nil, err
@@ -175,14 +175,14 @@ const (
 
 // apply validates the input and copies it into d's original text and shared fields.
 func (s *Service) apply(ctx context.Context, d *practiceDoc, in Input) error {
-	f := map[string]string{}
+	f := apperr.Fields{}
 	text := func(name string, src *string, dst *string, max int) {
 		if src == nil {
 			return
 		}
 		v := strings.TrimSpace(*src)
 		if utf8.RuneCountInString(v) > max {
-			f[name] = "is too long"
+			f[name] = apperr.TooLong()
 			return
 		}
 		*dst = v
@@ -195,20 +195,20 @@ func (s *Service) apply(ctx context.Context, d *practiceDoc, in Input) error {
 	text("evidence", in.Evidence, &t.Evidence, maxText)
 	text("contact", in.Contact, &d.Contact, maxShort)
 	if in.Language != nil && *in.Language != d.Language {
-		f["language"] = "is the original language, fixed at creation; add a translation instead"
+		f["language"] = apperr.Immutable()
 	}
 	if c := in.Context; c != nil {
 		text("context.targetPopulation", c.TargetPopulation, &t.TargetPopulation, maxText)
 		if c.OrganisationID != nil && *c.OrganisationID != d.OrgID {
-			f["context.organisationId"] = "cannot change"
+			f["context.organisationId"] = apperr.Immutable()
 		}
 		if c.Territory != nil {
 			if *c.Territory == "" {
 				d.Territory, d.Ancestors = "", nil
 			} else if !store.ValidID(*c.Territory) {
-				f["context.territory"] = "is not a known territory"
+				f["context.territory"] = apperr.UnknownRef()
 			} else if lin, err := s.ters.Lineage(ctx, *c.Territory); apperr.IsKind(err, apperr.NotFound) {
-				f["context.territory"] = "is not a known territory"
+				f["context.territory"] = apperr.UnknownRef()
 			} else if err != nil {
 				return err
 			} else {
@@ -221,7 +221,7 @@ func (s *Service) apply(ctx context.Context, d *practiceDoc, in Input) error {
 		themes := []string{}
 		for _, th := range *in.Themes {
 			if !oneOf(th, Themes) {
-				f["themes"] = "must be among " + strings.Join(Themes, ", ")
+				f["themes"] = apperr.OneOf(Themes...)
 			} else if !seen[th] {
 				seen[th] = true
 				themes = append(themes, th)
@@ -231,7 +231,7 @@ func (s *Service) apply(ctx context.Context, d *practiceDoc, in Input) error {
 	}
 	if in.Steps != nil {
 		steps, msg := steps(*in.Steps)
-		if msg != "" {
+		if msg.Code != "" {
 			f["steps"] = msg
 		}
 		t.Steps = steps
@@ -240,7 +240,7 @@ func (s *Service) apply(ctx context.Context, d *practiceDoc, in Input) error {
 		r := resourcesDoc{People: strings.TrimSpace(in.Resources.People), Time: strings.TrimSpace(in.Resources.Time),
 			Budget: strings.TrimSpace(in.Resources.Budget)}
 		if utf8.RuneCountInString(r.People+r.Time+r.Budget) > maxText {
-			f["resources"] = "is too long"
+			f["resources"] = apperr.TooLong()
 		}
 		t.Resources = r
 	}
@@ -248,13 +248,13 @@ func (s *Service) apply(ctx context.Context, d *practiceDoc, in Input) error {
 		text("evaluation.summary", e.Summary, &t.EvaluationSummary, maxText)
 		if e.Indicators != nil {
 			if len(*e.Indicators) > maxInd {
-				f["evaluation.indicators"] = "has too many indicators"
+				f["evaluation.indicators"] = apperr.TooLong()
 			}
 			ind := []indicatorDoc{}
 			for _, i := range *e.Indicators {
 				n, v := strings.TrimSpace(i.Name), strings.TrimSpace(i.Value)
 				if n == "" || v == "" || utf8.RuneCountInString(n+v) > maxShort {
-					f["evaluation.indicators"] = "each needs a name and a value (short)"
+					f["evaluation.indicators"] = apperr.Because("indicator_shape")
 				}
 				ind = append(ind, indicatorDoc{Name: n, Value: v})
 			}
@@ -266,13 +266,13 @@ func (s *Service) apply(ctx context.Context, d *practiceDoc, in Input) error {
 		if err != nil {
 			return err
 		}
-		if msg != "" {
+		if msg.Code != "" {
 			f["attachments"] = msg
 		}
 		d.Attachments = ids
 	}
 	if d.ID != "" && d.Text.Title == "" {
-		f["title"] = "is required"
+		f["title"] = apperr.Required()
 	}
 	return apperr.Validation(f)
 }
@@ -281,12 +281,12 @@ const maxAttachments = 20
 
 // attachments checks media ids: each must exist and have been uploaded by the person editing, unless it
 // is already attached to this practice.
-func (s *Service) attachments(ctx context.Context, d *practiceDoc, ids []string) ([]string, string, error) {
+func (s *Service) attachments(ctx context.Context, d *practiceDoc, ids []string) ([]string, apperr.Reason, error) {
 	if s.media == nil {
-		return nil, "are not available on this server", nil
+		return nil, apperr.Because("no_media"), nil
 	}
 	if len(ids) > maxAttachments {
-		return nil, "at most 20 files", nil
+		return nil, apperr.MaxItems(20), nil
 	}
 	had := map[string]bool{}
 	for _, id := range d.Attachments {
@@ -304,16 +304,16 @@ func (s *Service) attachments(ctx context.Context, d *practiceDoc, ids []string)
 		}
 		a, err := s.media.Get(ctx, id)
 		if apperr.IsKind(err, apperr.NotFound) {
-			return nil, "contains an unknown file: " + id, nil
+			return nil, apperr.Because("not_your_file", "id", id), nil
 		} else if err != nil {
-			return nil, "", err
+			return nil, apperr.Reason{}, err
 		}
 		if a.Owner != d.editor {
-			return nil, "contains a file uploaded by someone else: " + id, nil
+			return nil, apperr.Because("not_your_file", "id", id), nil
 		}
 		out = append(out, id)
 	}
-	return out, "", nil
+	return out, apperr.Reason{}, nil
 }
 
 // shareAttachments makes the attached files readable by whoever may read the practice.
@@ -329,27 +329,27 @@ func (s *Service) shareAttachments(ctx context.Context, d *practiceDoc) error {
 	return nil
 }
 
-func steps(in []Step) ([]stepDoc, string) {
+func steps(in []Step) ([]stepDoc, apperr.Reason) {
 	if len(in) > maxSteps {
-		return nil, "has too many steps"
+		return nil, apperr.MaxItems(maxSteps)
 	}
 	out := make([]stepDoc, 0, len(in))
 	for _, s := range in {
 		t, dt := strings.TrimSpace(s.Title), strings.TrimSpace(s.Detail)
 		if t == "" || utf8.RuneCountInString(t) > maxTitle || utf8.RuneCountInString(dt) > maxText {
-			return nil, "each step needs a title (and an optional detail)"
+			return nil, apperr.Because("step_shape", "max", maxTitle)
 		}
 		out = append(out, stepDoc{Title: t, Detail: dt})
 	}
-	return out, ""
+	return out, apperr.Reason{}
 }
 
 // missing lists what a practice lacks to be published.
-func missing(d *practiceDoc) map[string]string {
-	f := map[string]string{}
+func missing(d *practiceDoc) apperr.Fields {
+	f := apperr.Fields{}
 	req := func(name, v string) {
 		if strings.TrimSpace(v) == "" {
-			f[name] = "is required to publish"
+			f[name] = apperr.Because("required_to_publish")
 		}
 	}
 	t := d.Text
@@ -361,10 +361,10 @@ func missing(d *practiceDoc) map[string]string {
 	req("evaluation.summary", t.EvaluationSummary)
 	req("contact", d.Contact)
 	if len(d.Themes) == 0 {
-		f["themes"] = "at least one theme is required to publish"
+		f["themes"] = apperr.Because("required_to_publish")
 	}
 	if len(t.Steps) == 0 {
-		f["steps"] = "at least one step is required to publish"
+		f["steps"] = apperr.Because("required_to_publish")
 	}
 	return f
 }
@@ -377,11 +377,11 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id string, in I
 // PutTranslation replaces the translation into lang. A published practice gets a new version.
 func (s *Service) PutTranslation(ctx context.Context, p *auth.Principal, id, lang string, in TranslationInput) (*Practice, error) {
 	if !oneOf(lang, Languages) {
-		return nil, apperr.Validation(map[string]string{"lang": "must be one of " + strings.Join(Languages, ", ")})
+		return nil, apperr.Validation(apperr.Fields{"lang": apperr.OneOf(Languages...)})
 	}
 	return s.edit(ctx, p, id, func(d *practiceDoc) error {
 		if lang == d.Language {
-			return apperr.Validation(map[string]string{"lang": "is the original language: edit the practice itself"})
+			return apperr.Validation(apperr.Fields{"lang": apperr.Because("original_language")})
 		}
 		old := d.Text
 		// validate through apply on a scratch copy of the original text

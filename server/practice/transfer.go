@@ -197,14 +197,14 @@ func (s *Service) CreateTransfer(ctx context.Context, p *auth.Principal, practic
 	if err != nil {
 		return nil, err
 	}
-	f := map[string]string{}
+	f := apperr.Fields{}
 	if in.OrganisationID == "" || !store.ValidID(in.OrganisationID) {
-		f["organisationId"] = "is required: the adopting organisation"
+		f["organisationId"] = apperr.Required()
 	} else if in.OrganisationID == d.OrgID {
-		f["organisationId"] = "is the practice's own organisation"
+		f["organisationId"] = apperr.Because("own_practice")
 	}
 	if utf8.RuneCountInString(in.Note) > maxText {
-		f["note"] = "is too long"
+		f["note"] = apperr.TooLong()
 	}
 	if err := apperr.Validation(f); err != nil {
 		return nil, err
@@ -315,20 +315,20 @@ func (s *Service) PatchTransfer(ctx context.Context, p *auth.Principal, id strin
 	} else if !ok {
 		return nil, apperr.Forbid("Only professionals and administrators of the adopting organisation can update this transfer.")
 	}
-	f := map[string]string{}
+	f := apperr.Fields{}
 	if in.Note != nil {
 		if utf8.RuneCountInString(*in.Note) > maxText {
-			f["note"] = "is too long"
+			f["note"] = apperr.TooLong()
 		}
 		t.Note = strings.TrimSpace(*in.Note)
 	}
 	if in.Outcome != nil {
 		if in.Outcome.Rating < 1 || in.Outcome.Rating > 5 {
-			f["outcome.rating"] = "must be from 1 to 5"
+			f["outcome.rating"] = apperr.Range(1, 5)
 		}
 		l := strings.TrimSpace(in.Outcome.Lessons)
 		if l == "" || utf8.RuneCountInString(l) > maxText {
-			f["outcome.lessons"] = "is required: what did you learn?"
+			f["outcome.lessons"] = apperr.Required()
 		}
 		t.Outcome = &outcomeDoc{Rating: in.Outcome.Rating, Lessons: l}
 	}
@@ -336,14 +336,14 @@ func (s *Service) PatchTransfer(ctx context.Context, p *auth.Principal, id strin
 	if in.Status != nil && *in.Status != t.Status {
 		to := *in.Status
 		if _, known := nextStages[to]; !known {
-			f["status"] = "must be one of interested, planning, implementing, evaluated, abandoned"
+			f["status"] = apperr.OneOf("interested", "planning", "implementing", "evaluated", "abandoned")
 		} else if !oneOf(to, nextStages[t.Status]) {
 			if err := apperr.Validation(f); err != nil {
 				return nil, err
 			}
 			return nil, invalidTransition(t.Status, to)
 		} else if to == StageEvaluated && t.Outcome == nil {
-			f["outcome"] = "is required to mark the transfer as evaluated (rating 1–5 and lessons)"
+			f["outcome"] = apperr.Because("required_to_evaluate")
 		}
 		now := s.now().UTC()
 		t.Status, moved = to, true
@@ -454,7 +454,7 @@ func (s *Service) AddUpdate(ctx context.Context, p *auth.Principal, id string, i
 	}
 	text := strings.TrimSpace(in.Text)
 	if text == "" || utf8.RuneCountInString(text) > maxText {
-		return nil, apperr.Validation(map[string]string{"text": "is required (at most 20000 characters)"})
+		return nil, apperr.Validation(apperr.Fields{"text": apperr.Length(1, 20000)})
 	}
 	authorOrg, other := t.AdopterOrgID, t.OriginOrgID
 	if ok, err := s.canEdit(ctx, p, t.AdopterOrgID); err != nil {

@@ -141,7 +141,7 @@ func (s *Service) viewAs(ctx context.Context, p *auth.Principal, d *practiceDoc,
 // Get returns a practice the reader may see, in ?lang= (or the reader's language, or the original).
 func (s *Service) Get(ctx context.Context, p *auth.Principal, id, lang string) (*Practice, error) {
 	if lang != "" && !oneOf(lang, Languages) {
-		return nil, apperr.Validation(map[string]string{"lang": "must be one of " + strings.Join(Languages, ", ")})
+		return nil, apperr.Validation(apperr.Fields{"lang": apperr.OneOf(Languages...)})
 	}
 	d, err := s.readable(ctx, p, id)
 	if err != nil {
@@ -179,7 +179,7 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, in ListInput) ([]
 		in.Limit = 20
 	}
 	req := search.ListRequest{Kind: IndexKind, Cursor: in.Cursor, PerPage: in.Limit, IDsOnly: true, Filters: map[string][]string{}}
-	f := map[string]string{}
+	f := apperr.Fields{}
 	switch in.Sort {
 	case "", "newest":
 		req.Sort = "-created"
@@ -188,11 +188,11 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, in ListInput) ([]
 	case "rated":
 		req.Sort = "-rating"
 	default:
-		f["sort"] = "must be newest, transferred or rated"
+		f["sort"] = apperr.OneOf("newest", "transferred", "rated")
 	}
 	if in.Theme != "" {
 		if !oneOf(in.Theme, Themes) {
-			f["theme"] = "must be one of " + strings.Join(Themes, ", ")
+			f["theme"] = apperr.OneOf(Themes...)
 		}
 		req.Filters["theme"] = []string{in.Theme}
 	}
@@ -204,13 +204,13 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, in ListInput) ([]
 	}
 	if in.Status != "" {
 		if !oneOf(in.Status, []string{StatusDraft, StatusPublished, StatusArchived}) {
-			f["status"] = "must be draft, published or archived"
+			f["status"] = apperr.OneOf("draft", "published", "archived")
 		}
 		req.Filters["status"] = []string{in.Status}
 	}
 	if in.Lang != "" {
 		if !oneOf(in.Lang, Languages) {
-			f["lang"] = "must be one of " + strings.Join(Languages, ", ")
+			f["lang"] = apperr.OneOf(Languages...)
 		}
 		req.Filters["lang"] = []string{in.Lang}
 	} else {

@@ -63,7 +63,7 @@ func (rm *ReadModel) link(docID string) string {
 func mapErr(err error) error {
 	var ie *search.InputError
 	if errors.As(err, &ie) {
-		return apperr.Validation(map[string]string{ie.Field: ie.Message})
+		return apperr.Validation(apperr.Fields{ie.Field: apperr.Because("invalid_search", "detail", ie.Message)})
 	}
 	return err
 }
@@ -88,7 +88,7 @@ func parseDate(field, v string, endOfDay bool) (*time.Time, error) {
 	t, err := time.Parse("2006-01-02", v)
 	if err != nil {
 		if t, err = time.Parse(time.RFC3339, v); err != nil {
-			return nil, apperr.Validation(map[string]string{field: "must be a date like 2026-03-31"})
+			return nil, apperr.Validation(apperr.Fields{field: apperr.Date()})
 		}
 		return &t, nil
 	}
@@ -102,7 +102,7 @@ func parseDate(field, v string, endOfDay bool) (*time.Time, error) {
 func (rm *ReadModel) Search(c *fiber.Ctx) error {
 	q := c.Query("q")
 	if !utf8.ValidString(q) {
-		return apperr.Validation(map[string]string{"q": "is not valid text"})
+		return apperr.Validation(apperr.Fields{"q": apperr.Because("invalid_text")})
 	}
 	from, err := parseDate("from", c.Query("from"), false)
 	if err != nil {
@@ -115,17 +115,17 @@ func (rm *ReadModel) Search(c *fiber.Ctx) error {
 	page, perPage := 1, 20
 	if v := c.Query("page"); v != "" {
 		if page, err = strconv.Atoi(v); err != nil || page < 1 {
-			return apperr.Validation(map[string]string{"page": "must be a whole number from 1"})
+			return apperr.Validation(apperr.Fields{"page": apperr.MinNumber(1)})
 		}
 	}
 	if v := c.Query("perPage"); v != "" {
 		if perPage, err = strconv.Atoi(v); err != nil || perPage < 1 {
-			return apperr.Validation(map[string]string{"perPage": "must be a whole number from 1"})
+			return apperr.Validation(apperr.Fields{"perPage": apperr.MinNumber(1)})
 		}
 	}
 	sort := c.Query("sort", "relevance")
 	if sort != "relevance" && sort != "date" {
-		return apperr.Validation(map[string]string{"sort": "must be relevance or date"})
+		return apperr.Validation(apperr.Fields{"sort": apperr.OneOf("relevance", "date")})
 	}
 	res, err := rm.Index.Search(c.UserContext(), ReaderFor(auth.From(c)), search.SearchRequest{
 		Q: q, Kinds: splitList(c.Query("kind")), Themes: splitList(c.Query("theme")), Territories: splitList(c.Query("territory")),
@@ -158,7 +158,7 @@ func (rm *ReadModel) Search(c *fiber.Ctx) error {
 func (rm *ReadModel) Suggest(c *fiber.Ctx) error {
 	q := c.Query("q")
 	if !utf8.ValidString(q) {
-		return apperr.Validation(map[string]string{"q": "is not valid text"})
+		return apperr.Validation(apperr.Fields{"q": apperr.Because("invalid_text")})
 	}
 	ss, err := rm.Index.Suggest(c.UserContext(), ReaderFor(auth.From(c)), q, 8)
 	if err != nil {

@@ -110,7 +110,7 @@ func TestSearchBadInput(t *testing.T) {
 	a.Run(t, []testkit.Scenario{
 		{Name: "over-long query", Method: "GET", Path: "/api/v1/search?q=" + strings.Repeat("a", 600), Status: 400, Contains: []string{`"q"`}},
 		{Name: "invalid UTF-8", Method: "GET", Path: "/api/v1/search?q=%FF%FE", Status: 400},
-		{Name: "malformed date", Method: "GET", Path: "/api/v1/search?q=casa&from=31/12/2026", Status: 400, Contains: []string{`"from":"must be a date`}},
+		{Name: "malformed date", Method: "GET", Path: "/api/v1/search?q=casa&from=31/12/2026", Status: 400, Contains: []string{`"from":{"code":"date"`}},
 		{Name: "bad page", Method: "GET", Path: "/api/v1/search?q=casa&page=-1", Status: 400, Contains: []string{`"page"`}},
 		{Name: "page far past the end", Method: "GET", Path: "/api/v1/search?q=casa&page=100", Status: 200, Contains: []string{`"hits":[]`}},
 		{Name: "bad sort", Method: "GET", Path: "/api/v1/search?q=casa&sort=random", Status: 400},

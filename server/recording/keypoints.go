@@ -92,7 +92,7 @@ func (s *Service) SetRapporteur(ctx context.Context, p *auth.Principal, dayID st
 			return err
 		}
 		if !store.ValidID(in.UserID) || !r.participant() {
-			return apperr.Validation(map[string]string{"userId": "must be a member of the host organisation or registered for the day"})
+			return apperr.Validation(apperr.Fields{"userId": apperr.Because("not_taking_part")})
 		}
 	}
 	name := ""
@@ -127,13 +127,13 @@ func (s *Service) AddKeyPoint(ctx context.Context, p *auth.Principal, dayID stri
 	if !canNote(w, d) {
 		return nil, apperr.Forbid("Only the rapporteur, the host and the moderators note key points.")
 	}
-	f := map[string]string{}
+	f := apperr.Fields{}
 	text := strings.TrimSpace(in.Text)
 	if n := utf8.RuneCountInString(text); n < 1 || n > 2000 {
-		f["text"] = "is required, at most 2000 characters"
+		f["text"] = apperr.Length(1, 2000)
 	}
 	if in.Question == nil || *in.Question < 0 || *in.Question >= len(w.day.Agenda) {
-		f["question"] = fmt.Sprintf("must be the number of a guide question, from 0 to %d", len(w.day.Agenda)-1)
+		f["question"] = apperr.Range(0, len(w.day.Agenda)-1)
 	}
 	if err := apperr.Validation(f); err != nil {
 		return nil, err

@@ -83,7 +83,7 @@ func (s *Service) CreateLink(ctx context.Context, p *auth.Principal, dayID strin
 		in.Hours = defaultLinkHours
 	}
 	if in.Hours < 1 || in.Hours > maxLinkHours {
-		return nil, apperr.Validation(map[string]string{"hours": fmt.Sprintf("must be between 1 and %d", maxLinkHours)})
+		return nil, apperr.Validation(apperr.Fields{"hours": apperr.Range(1, maxLinkHours)})
 	}
 	if _, err := os.Stat(s.dir(w.day.ID)); err != nil || s.opts.Dir == "" {
 		return nil, errRecordingNotFound

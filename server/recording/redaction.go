@@ -61,7 +61,7 @@ func (s *Service) RequestRedaction(ctx context.Context, p *auth.Principal, dayID
 		return nil, errRecordingNotFound
 	}
 	if len(in.Turns) == 0 || len(in.Turns) > maxRedactionTurns {
-		return nil, apperr.Validation(map[string]string{"turns": fmt.Sprintf("name between 1 and %d turns", maxRedactionTurns)})
+		return nil, apperr.Validation(apperr.Fields{"turns": apperr.ItemsBetween(1, maxRedactionTurns)})
 	}
 	nums := slices.Compact(slices.Sorted(slices.Values(in.Turns)))
 	mine := len(turns) > 0
@@ -71,7 +71,7 @@ func (s *Service) RequestRedaction(ctx context.Context, p *auth.Principal, dayID
 			if !w.canHear() && !w.host() {
 				return nil, apperr.Forbid("You can only ask to remove your own turns.")
 			}
-			return nil, apperr.Validation(map[string]string{"turns": fmt.Sprintf("turn %d is not in the recording", n)})
+			return nil, apperr.Validation(apperr.Fields{"turns": apperr.Because("no_such_turn", "turn", n)})
 		}
 		mine = mine && t.UserID == p.UserID
 	}

@@ -147,22 +147,22 @@ func (s *Service) PutSummary(ctx context.Context, p *auth.Principal, dayID strin
 	if err != nil {
 		return nil, err
 	}
-	f := map[string]string{}
+	f := apperr.Fields{}
 	seen := map[int]bool{}
 	if len(in.Sections) == 0 {
-		f["sections"] = "name at least one guide question's section"
+		f["sections"] = apperr.Required()
 	}
 	for i, sec := range in.Sections {
 		switch {
 		case sec.Question == nil || *sec.Question < 0 || *sec.Question >= len(w.day.Agenda):
-			f[fmt.Sprintf("sections.%d.question", i)] = fmt.Sprintf("must be a guide question from 0 to %d", len(w.day.Agenda)-1)
+			f[fmt.Sprintf("sections.%d.question", i)] = apperr.Range(0, len(w.day.Agenda)-1)
 		case seen[*sec.Question]:
-			f[fmt.Sprintf("sections.%d.question", i)] = "appears twice"
+			f[fmt.Sprintf("sections.%d.question", i)] = apperr.Because("duplicate")
 		default:
 			seen[*sec.Question] = true
 		}
 		if utf8.RuneCountInString(sec.Markdown) > maxSectionChars {
-			f[fmt.Sprintf("sections.%d.markdown", i)] = fmt.Sprintf("must be at most %d characters", maxSectionChars)
+			f[fmt.Sprintf("sections.%d.markdown", i)] = apperr.MaxLength(maxSectionChars)
 		}
 	}
 	if err := apperr.Validation(f); err != nil {

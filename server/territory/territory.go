@@ -149,7 +149,7 @@ func (s *Service) List(ctx context.Context, parentID, level string) ([]Territory
 	}
 	if level != "" {
 		if !oneOf(level, Levels) {
-			return nil, apperr.Validation(map[string]string{"level": "must be one of " + strings.Join(Levels, ", ")})
+			return nil, apperr.Validation(apperr.Fields{"level": apperr.OneOf(Levels...)})
 		}
 		filter["level"] = level
 	}
@@ -220,14 +220,14 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id string, in I
 }
 
 func (s *Service) apply(ctx context.Context, d *doc, in Input, create bool) error {
-	fields := map[string]string{}
+	fields := apperr.Fields{}
 	if in.Name != nil || create {
 		n := ""
 		if in.Name != nil {
 			n = strings.TrimSpace(*in.Name)
 		}
 		if l := utf8.RuneCountInString(n); l < 1 || l > 120 {
-			fields["name"] = "is required, at most 120 characters"
+			fields["name"] = apperr.Length(1, 120)
 		}
 		d.Name = n
 	}
@@ -237,7 +237,7 @@ func (s *Service) apply(ctx context.Context, d *doc, in Input, create bool) erro
 			l = *in.Level
 		}
 		if !oneOf(l, Levels) {
-			fields["level"] = "must be one of " + strings.Join(Levels, ", ")
+			fields["level"] = apperr.OneOf(Levels...)
 		}
 		d.Level = l
 	}
@@ -245,7 +245,7 @@ func (s *Service) apply(ctx context.Context, d *doc, in Input, create bool) erro
 		parent, err := s.load(ctx, *in.ParentID)
 		switch {
 		case apperr.IsKind(err, apperr.NotFound):
-			fields["parentId"] = "is not an existing territory"
+			fields["parentId"] = apperr.UnknownRef()
 		case err != nil:
 			return err
 		default:
@@ -260,7 +260,7 @@ func (s *Service) apply(ctx context.Context, d *doc, in Input, create bool) erro
 		if string(in.Boundary) == "null" {
 			d.Boundary = ""
 		} else if g, why := ParseGeometry(in.Boundary, MaxPositions); why != "" {
-			fields["boundary"] = why
+			fields["boundary"] = apperr.Because("geometry", "detail", why)
 		} else {
 			d.Boundary = g.stored()
 		}

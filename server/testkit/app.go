@@ -103,6 +103,8 @@ func (a *App) Do(c *Client, method, path string, body any, headers ...string) *R
 		r, isJSON = bytes.NewReader(raw), true
 	}
 	req := httptest.NewRequest(method, path, r)
+	// Tests read the server's English text unless they pass another Accept-Language in headers.
+	req.Header.Set("Accept-Language", "en")
 	if isJSON {
 		req.Header.Set("Content-Type", "application/json")
 	}

@@ -124,20 +124,34 @@ export interface IceServersResponse {
 }
 
 /** An error answered by the API, or a network failure (status 0, code "network"). */
+/** Why one field was refused, as data: a reason code (e.g. "length") and its parameters ({min: 3, max: 200}). */
+export interface FieldReason {
+  code: string;
+  params?: Record<string, unknown>;
+}
+
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
+  /** Each refused field's reason as a sentence in the language we sent as Accept-Language. */
   readonly fields: Record<string, string>;
   /** Seconds to wait, from the Retry-After header (rate limiting), or null. */
   readonly retryAfter: number | null;
+  /** Each refused field's reason as data. */
+  readonly reasons: Record<string, FieldReason>;
+  /** The code's parameters. */
+  readonly params: Record<string, unknown>;
 
-  constructor(status: number, code: string, message: string, fields: Record<string, string> = {}, retryAfter: number | null = null) {
+  constructor(status: number, code: string, message: string, fields: Record<string, string> = {}, retryAfter: number | null = null,
+    reasons: Record<string, FieldReason> = {}, params: Record<string, unknown> = {}) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.fields = fields;
     this.retryAfter = retryAfter;
+    this.reasons = reasons;
+    this.params = params;
   }
 }
 
@@ -158,11 +172,18 @@ export async function errorFromResponse(res: Response): Promise<ApiError> {
   const retryAfter = retry !== null && /^\d+$/.test(retry.trim()) ? Number(retry.trim()) : null;
   const e = (body as { error?: unknown } | null)?.error;
   if (e && typeof e === 'object') {
-    const { code, message, fields } = e as { code?: unknown; message?: unknown; fields?: unknown };
+    const { code, message, fields, reasons, params } = e as { code?: unknown; message?: unknown; fields?: unknown; reasons?: unknown; params?: unknown };
     const cleanFields: Record<string, string> = {};
     if (fields && typeof fields === 'object') {
       for (const [k, v] of Object.entries(fields as Record<string, unknown>)) {
         if (typeof v === 'string') cleanFields[k] = v;
+      }
+    }
+    const cleanReasons: Record<string, FieldReason> = {};
+    if (reasons && typeof reasons === 'object') {
+      for (const [k, v] of Object.entries(reasons as Record<string, unknown>)) {
+        const r = v as FieldReason | null;
+        if (r && typeof r.code === 'string') cleanReasons[k] = { code: r.code, params: r.params && typeof r.params === 'object' ? r.params : {} };
       }
     }
     return new ApiError(
@@ -171,6 +192,8 @@ export async function errorFromResponse(res: Response): Promise<ApiError> {
       typeof message === 'string' ? message : res.statusText,
       cleanFields,
       retryAfter,
+      cleanReasons,
+      params && typeof params === 'object' ? (params as Record<string, unknown>) : {},
     );
   }
   return new ApiError(res.status, `http_${res.status}`, res.statusText, {}, retryAfter);

@@ -1,43 +1,40 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './api';
-import { describeError, localizeField } from './errors';
+import { describeError, sentence } from './errors';
 import { translate } from './i18n';
 
 const t = (k: string, p?: Record<string, string | number>) => translate('en', k, p);
 
 describe('describeError', () => {
-  it('uses our words for known codes and keeps server field messages', () => {
-    const e = describeError(new ApiError(400, 'validation', 'bad', { password: 'is too common; choose another', other: 'looks odd' }), t);
-    expect(e.summary).toBe(t('error.validation'));
-    expect(e.fields).toEqual({ password: t('validation.passwordCommon'), other: 'Looks odd' });
+  it("shows the server's words (already in the reader's language) as sentences", () => {
+    const e = describeError(new ApiError(400, 'validation', 'Cal revisar alguns camps.',
+      { title: 'ha de tenir entre 3 i 200 caràcters' }, null, { title: { code: 'length', params: { min: 3, max: 200 } } }), t);
+    expect(e.summary).toBe('Cal revisar alguns camps.');
+    expect(e.fields).toEqual({ title: 'Ha de tenir entre 3 i 200 caràcters.' });
   });
   it('puts email_taken next to the email field', () => {
-    expect(describeError(new ApiError(409, 'email_taken', 'x'), t).fields.email).toBe(t('error.email_taken'));
+    expect(describeError(new ApiError(409, 'email_taken', 'Ja hi ha un compte amb aquest correu.'), t).fields.email).toBe('Ja hi ha un compte amb aquest correu.');
   });
   it('says how many minutes to wait when rate limited', () => {
     expect(describeError(new ApiError(429, 'rate_limited', 'x', {}, 90), t).summary).toContain('2 minutes');
     expect(describeError(new ApiError(429, 'rate_limited', 'x', {}, 30), t).summary).toContain('1 minute ');
   });
-  it('falls back by status, then to the server message', () => {
-    expect(describeError(new ApiError(403, 'nope', 'x'), t).summary).toBe(t('error.forbidden'));
+  it('falls back by status when the server sent no error body', () => {
+    expect(describeError(new ApiError(403, 'http_403', ''), t).summary).toBe(t('error.forbidden'));
     expect(describeError(new ApiError(500, 'boom', 'x'), t).summary).toBe(t('error.server'));
     expect(describeError(new ApiError(422, 'odd', 'Odd thing'), t).summary).toBe('Odd thing');
     expect(describeError(new Error('x'), t).summary).toBe(t('error.unexpected'));
+    expect(describeError(new ApiError(0, 'network', 'Failed to fetch'), t).summary).toBe(t('error.network'));
+  });
+  it('never leaves a refused field without words', () => {
+    expect(describeError(new ApiError(400, 'validation', 'x', {}, null, { name: { code: 'required' } }), t).fields.name).toBe(t('validation.required'));
   });
 });
 
-describe('localizeField', () => {
-  const ca = (k: string, p?: Record<string, string | number>) => translate('ca', k, p);
+describe('sentence', () => {
   it.each([
-    ['password', 'must be at least 10 characters long', 'La contrasenya ha de tenir com a mínim 10 caràcters.'],
-    ['email', 'must be a valid email address, like name@example.org', ca('validation.emailFormat')],
-    ['email', 'is already registered', ca('error.email_taken')],
-    ['name', 'is required, between 2 and 150 characters', 'Escriu entre 2 i 150 caràcters.'],
-    ['name', 'is required, at most 80 characters (say what uses it)', 'Omple aquest camp, amb 80 caràcters com a màxim.'],
-    ['description', 'must be at most 5000 characters', 'Escriu 5000 caràcters com a màxim.'],
-    ['kind', 'must be one of association, network', ca('validation.choose')],
-    ['email', 'is required', 'Omple aquest camp.'],
-  ])('%s: "%s" in Catalan', (field, why, expected) => {
-    expect(localizeField(field, why, ca)).toBe(expected);
-  });
+    ['és obligatori', 'És obligatori.'],
+    ['Already a sentence.', 'Already a sentence.'],
+    ['', ''],
+  ])('%s', (why, expected) => expect(sentence(why)).toBe(expected));
 });

@@ -1,5 +1,7 @@
 // Turns an API error into what a form shows: one summary sentence in the user's language, plus per-field
-// messages. Known codes get our own plain words; otherwise the server's message is shown.
+// messages. The server writes both in the language we send as Accept-Language (its catalogs hold every code
+// and field reason, checked by a Go test), so the client only adds what it knows better: network failures,
+// how long to wait when rate limited, and a sentence's capital letter and full stop.
 import { ApiError } from './api';
 import type { Translate } from './i18n';
 
@@ -8,50 +10,33 @@ export interface FormErrors {
   fields: Record<string, string>;
 }
 
-const KNOWN = new Set([
-  'email_taken', 'invalid_credentials', 'rate_limited', 'user_not_found', 'already_member', 'last_admin',
-  'forbidden', 'not_found', 'unauthenticated', 'network', 'validation',
-]);
-
-/**
- * The server explains field problems in short English phrases ("must be at least 10 characters long"). The
- * common ones are turned into our own words in the reader's language; anything else is shown as sent.
- */
-export function localizeField(field: string, why: string, t: Translate): string {
-  const num = (re: RegExp) => why.match(re)?.[1];
-  if (/too common/i.test(why)) return t('validation.passwordCommon');
-  if (/already registered/i.test(why)) return t('error.email_taken');
-  if (/valid email/i.test(why)) return t('validation.emailFormat');
-  const between = why.match(/between (\d+) and (\d+)/i);
-  if (between) return t('validation.between', { min: between[1], max: between[2] });
-  const atMost = num(/at most (\d+)/i);
-  if (atMost) return t(/required/i.test(why) ? 'validation.requiredAtMost' : 'validation.atMost', { max: atMost });
-  const atLeast = num(/at least (\d+)/i);
-  if (atLeast) return field === 'password' ? t('validation.passwordLength') : t('validation.atLeast', { min: atLeast });
-  if (/must be one of/i.test(why)) return t('validation.choose');
-  if (/required/i.test(why)) return t('validation.required');
-  return why.charAt(0).toUpperCase() + why.slice(1);
+/** A field reason from the server ("ha de tenir entre 3 i 200 caràcters") as a sentence next to its field. */
+export function sentence(why: string): string {
+  const s = why.trim();
+  if (!s) return s;
+  const first = s.charAt(0).toUpperCase() + s.slice(1);
+  return /[.!?…]$/.test(first) ? first : `${first}.`;
 }
 
 export function describeError(err: unknown, t: Translate): FormErrors {
   if (!(err instanceof ApiError)) return { summary: t('error.unexpected'), fields: {} };
-  let code = err.code;
-  if (!KNOWN.has(code)) {
-    if (err.status === 401) code = 'unauthenticated';
-    else if (err.status === 403) code = 'forbidden';
-    else if (err.status === 404) code = 'not_found';
-  }
   const fields: Record<string, string> = {};
-  for (const [k, why] of Object.entries(err.fields)) fields[k] = localizeField(k, why, t);
-  if (code === 'email_taken' && !fields.email) fields.email = t('error.email_taken');
-  if (code === 'user_not_found' && !fields.email) fields.email = t('error.user_not_found');
-  if (code === 'already_member' && !fields.email) fields.email = t('error.already_member');
-  if (code === 'rate_limited') {
+  for (const [k, why] of Object.entries(err.fields)) fields[k] = sentence(why);
+  for (const k of Object.keys(err.reasons)) fields[k] ??= t('validation.required');
+  // Codes about the email typed: shown next to the email field as well.
+  if (['email_taken', 'user_not_found', 'already_member'].includes(err.code) && !fields.email && err.message) {
+    fields.email = err.message;
+  }
+  if (err.code === 'rate_limited') {
     const seconds = err.retryAfter ?? 60;
     const minutes = Math.max(1, Math.ceil(seconds / 60));
     return { summary: t('error.rate_limited', { count: minutes }), fields };
   }
-  if (KNOWN.has(code)) return { summary: t(`error.${code}`), fields };
+  if (err.code === 'network') return { summary: t('error.network'), fields };
   if (err.status >= 500) return { summary: t('error.server'), fields };
+  if (err.message && !err.code.startsWith('http_')) return { summary: err.message, fields };
+  if (err.status === 401) return { summary: t('error.unauthenticated'), fields };
+  if (err.status === 403) return { summary: t('error.forbidden'), fields };
+  if (err.status === 404) return { summary: t('error.not_found'), fields };
   return { summary: err.message || t('error.unexpected'), fields };
 }

@@ -26,29 +26,29 @@ func runes(s string) int { return utf8.RuneCountInString(s) }
 
 // apply validates in onto a, collecting every problem (create: the required fields must be there).
 func (s *Service) apply(ctx context.Context, a *actorDoc, in ActorInput, create bool) error {
-	f := map[string]string{}
+	f := apperr.Fields{}
 	if in.Name != nil || create {
 		a.Name = trimmed(in.Name)
 		if l := runes(a.Name); l < 2 || l > MaxName {
-			f["name"] = "is required, between 2 and 200 characters"
+			f["name"] = apperr.Length(2, 200)
 		}
 	}
 	if in.Kind != nil || create {
 		a.Kind = trimmed(in.Kind)
 		if !oneOf(a.Kind, ActorKinds) {
-			f["kind"] = "must be one of " + strings.Join(ActorKinds, ", ")
+			f["kind"] = apperr.OneOf(ActorKinds...)
 		}
 	}
 	if in.Description != nil {
 		a.Description = trimmed(in.Description)
 		if runes(a.Description) > MaxText {
-			f["description"] = "must be at most 2000 characters"
+			f["description"] = apperr.MaxLength(2000)
 		}
 	}
 	if in.Population != nil {
 		a.Population = trimmed(in.Population)
 		if runes(a.Population) > 500 {
-			f["population"] = "must be at most 500 characters"
+			f["population"] = apperr.MaxLength(500)
 		}
 	}
 	if in.Themes != nil || create {
@@ -59,11 +59,11 @@ func (s *Service) apply(ctx context.Context, a *actorDoc, in ActorInput, create 
 		a.Themes = ts
 		switch {
 		case len(ts) == 0 || len(ts) > MaxThemes:
-			f["themes"] = "choose from 1 to 10 themes"
+			f["themes"] = apperr.ItemsBetween(1, 10)
 		default:
 			for _, t := range ts {
 				if !oneOf(t, s.Themes) {
-					f["themes"] = "must be among " + strings.Join(s.Themes, ", ")
+					f["themes"] = apperr.OneOf(s.Themes...)
 				}
 			}
 		}
@@ -74,11 +74,11 @@ func (s *Service) apply(ctx context.Context, a *actorDoc, in ActorInput, create 
 			ts = dedupe(*in.Territories)
 		}
 		if len(ts) == 0 || len(ts) > MaxTerritories {
-			f["territories"] = "choose from 1 to 20 territories"
+			f["territories"] = apperr.ItemsBetween(1, 20)
 		} else if lin, ok, err := s.lineage(ctx, ts); err != nil {
 			return err
 		} else if !ok {
-			f["territories"] = "must be known territories"
+			f["territories"] = apperr.UnknownRef()
 		} else {
 			a.Territories, a.Lineage = ts, lin
 		}
@@ -87,7 +87,7 @@ func (s *Service) apply(ctx context.Context, a *actorDoc, in ActorInput, create 
 		a.Point = nil
 		if pt := *in.Point; pt != nil {
 			if !finite(pt.Lat) || !finite(pt.Lon) || pt.Lat < -90 || pt.Lat > 90 || pt.Lon < -180 || pt.Lon > 180 {
-				f["point"] = "must be a latitude (−90…90) and a longitude (−180…180)"
+				f["point"] = apperr.Because("coordinates")
 			} else {
 				a.Point = &pointDoc{Lat: pt.Lat, Lon: pt.Lon}
 			}
@@ -98,17 +98,17 @@ func (s *Service) apply(ctx context.Context, a *actorDoc, in ActorInput, create 
 			Web: strings.TrimSpace(c.Web), Address: strings.TrimSpace(c.Address), Public: c.Public}
 		if e := a.Contact.Email; e != "" {
 			if addr, err := mail.ParseAddress(e); err != nil || addr.Address != e || runes(e) > 200 {
-				f["contact.email"] = "must be an email address"
+				f["contact.email"] = apperr.Because("email_format")
 			}
 		}
 		if runes(a.Contact.Phone) > 50 {
-			f["contact.phone"] = "must be at most 50 characters"
+			f["contact.phone"] = apperr.MaxLength(50)
 		}
 		if w := a.Contact.Web; w != "" && (!(strings.HasPrefix(w, "https://") || strings.HasPrefix(w, "http://")) || runes(w) > 300) {
-			f["contact.web"] = "must be a web address starting with https://"
+			f["contact.web"] = apperr.Because("https_url")
 		}
 		if runes(a.Contact.Address) > 300 {
-			f["contact.address"] = "must be at most 300 characters"
+			f["contact.address"] = apperr.MaxLength(300)
 		}
 	}
 	return apperr.Validation(f)
@@ -129,11 +129,11 @@ func (s *Service) CreateActor(ctx context.Context, p *auth.Principal, in ActorIn
 	orgID := trimmed(in.OrganisationID)
 	if orgID != "" {
 		if !store.ValidID(orgID) {
-			return nil, apperr.Validation(map[string]string{"organisationId": "is not a known organisation"})
+			return nil, apperr.Validation(apperr.Fields{"organisationId": apperr.UnknownRef()})
 		}
 		name, err := s.Orgs.Name(ctx, orgID)
 		if apperr.IsKind(err, apperr.NotFound) {
-			return nil, apperr.Validation(map[string]string{"organisationId": "is not a known organisation"})
+			return nil, apperr.Validation(apperr.Fields{"organisationId": apperr.UnknownRef()})
 		} else if err != nil {
 			return nil, err
 		}
@@ -151,7 +151,7 @@ func (s *Service) CreateActor(ctx context.Context, p *auth.Principal, in ActorIn
 		}
 	} else {
 		if in.Self {
-			return nil, apperr.Validation(map[string]string{"organisationId": "is required to add your organisation itself"})
+			return nil, apperr.Validation(apperr.Fields{"organisationId": apperr.Required()})
 		}
 		a.Status, a.SuggestedBy = StatusPending, p.UserID
 	}
@@ -308,7 +308,7 @@ func (s *Service) modifyActor(ctx context.Context, p *auth.Principal, id string,
 // re-announced so their names and territories follow.
 func (s *Service) UpdateActor(ctx context.Context, p *auth.Principal, id string, in ActorInput) (*Actor, error) {
 	if in.OrganisationID != nil || in.Self {
-		return nil, apperr.Validation(map[string]string{"organisationId": "cannot be changed: ask for a claim instead"})
+		return nil, apperr.Validation(apperr.Fields{"organisationId": apperr.Immutable()})
 	}
 	a, err := s.modifyActor(ctx, p, id, func(a *actorDoc) error {
 		if ok, err := s.canEditActor(ctx, p, a); err != nil {
@@ -344,12 +344,12 @@ func (s *Service) reannounceRelations(ctx context.Context, actorID string) error
 // organisation its steward; hiding needs a reason, which the person who suggested it reads.
 func (s *Service) Moderate(ctx context.Context, p *auth.Principal, id string, in ModerationInput) (*Actor, error) {
 	in.Reason = strings.TrimSpace(in.Reason)
-	f := map[string]string{}
+	f := apperr.Fields{}
 	if in.Decision != "publish" && in.Decision != "hide" {
-		f["decision"] = "must be publish or hide"
+		f["decision"] = apperr.OneOf("publish", "hide")
 	}
 	if in.Decision == "hide" && (in.Reason == "" || runes(in.Reason) > 500) {
-		f["reason"] = "is required to hide a suggestion (at most 500 characters)"
+		f["reason"] = apperr.Length(1, 500)
 	}
 	if err := apperr.Validation(f); err != nil {
 		return nil, err
@@ -393,10 +393,10 @@ func (s *Service) Moderate(ctx context.Context, p *auth.Principal, id string, in
 // at once.
 func (s *Service) RequestClaim(ctx context.Context, p *auth.Principal, id string, in ClaimInput) (*Actor, error) {
 	if !store.ValidID(in.OrganisationID) {
-		return nil, apperr.Validation(map[string]string{"organisationId": "is required: the organisation this actor is"})
+		return nil, apperr.Validation(apperr.Fields{"organisationId": apperr.Required()})
 	}
 	if _, err := s.Orgs.Name(ctx, in.OrganisationID); apperr.IsKind(err, apperr.NotFound) {
-		return nil, apperr.Validation(map[string]string{"organisationId": "is not a known organisation"})
+		return nil, apperr.Validation(apperr.Fields{"organisationId": apperr.UnknownRef()})
 	} else if err != nil {
 		return nil, err
 	}
@@ -497,25 +497,25 @@ type ActorList struct {
 // suggestions the reader moderates or made).
 func (s *Service) ListActors(ctx context.Context, p *auth.Principal, in ActorList) ([]Actor, string, error) {
 	filters := map[string][]string{}
-	f := map[string]string{}
+	f := apperr.Fields{}
 	if in.Territory != "" {
 		filters["territory"] = []string{in.Territory}
 	}
 	if in.Theme != "" {
 		if !oneOf(in.Theme, s.Themes) {
-			f["theme"] = "is not one of the themes"
+			f["theme"] = apperr.OneOf(s.Themes...)
 		}
 		filters["theme"] = []string{in.Theme}
 	}
 	if in.Kind != "" {
 		if !oneOf(in.Kind, ActorKinds) {
-			f["kind"] = "must be one of " + strings.Join(ActorKinds, ", ")
+			f["kind"] = apperr.OneOf(ActorKinds...)
 		}
 		filters["actor_kind"] = []string{in.Kind}
 	}
 	if in.Status != "" {
 		if !oneOf(in.Status, []string{StatusPublished, StatusPending, StatusHidden}) {
-			f["status"] = "must be published, pending or hidden"
+			f["status"] = apperr.OneOf("published", "pending", "hidden")
 		}
 		filters["status"] = []string{in.Status}
 	}

@@ -3,7 +3,6 @@ package network
 import (
 	"context"
 	"sort"
-	"strings"
 
 	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/apperr"
@@ -85,17 +84,17 @@ func (s *Service) listAll(ctx context.Context, r search.Reader, req search.ListR
 
 // Network returns a territory's network as the reader may see it, entirely from the read model.
 func (s *Service) Network(ctx context.Context, p *auth.Principal, territoryID string, in GraphInput) (*Graph, error) {
-	f := map[string]string{}
+	f := apperr.Fields{}
 	filters := map[string][]string{"territory": {territoryID}}
 	if in.Theme != "" {
 		if !oneOf(in.Theme, s.Themes) {
-			f["theme"] = "is not one of the themes"
+			f["theme"] = apperr.OneOf(s.Themes...)
 		}
 		filters["theme"] = []string{in.Theme}
 	}
 	if in.Kind != "" {
 		if !oneOf(in.Kind, ActorKinds) {
-			f["kind"] = "must be one of " + strings.Join(ActorKinds, ", ")
+			f["kind"] = apperr.OneOf(ActorKinds...)
 		}
 		filters["actor_kind"] = []string{in.Kind}
 	}

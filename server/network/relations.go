@@ -25,29 +25,29 @@ func validPartialDate(s string) bool {
 
 func (in *RelationInput) validate() error {
 	in.Source, in.Note = strings.TrimSpace(in.Source), strings.TrimSpace(in.Note)
-	f := map[string]string{}
+	f := apperr.Fields{}
 	if !oneOf(in.Type, RelationTypes) {
-		f["type"] = "must be one of " + strings.Join(RelationTypes, ", ")
+		f["type"] = apperr.OneOf(RelationTypes...)
 	}
 	if !store.ValidID(in.FromActorID) {
-		f["fromActorId"] = "is required: an actor"
+		f["fromActorId"] = apperr.Required()
 	}
 	if !store.ValidID(in.ToActorID) {
-		f["toActorId"] = "is required: an actor"
+		f["toActorId"] = apperr.Required()
 	} else if in.ToActorID == in.FromActorID {
-		f["toActorId"] = "must be another actor: an actor cannot relate to itself"
+		f["toActorId"] = apperr.Because("self_relation")
 	}
 	if !validPartialDate(in.Since) {
-		f["since"] = "is required: the year, month or day it began (YYYY, YYYY-MM or YYYY-MM-DD)"
+		f["since"] = apperr.Because("partial_date")
 	}
 	if in.Until != "" && (!validPartialDate(in.Until) || in.Until < in.Since) {
-		f["until"] = "must be a date (YYYY, YYYY-MM or YYYY-MM-DD) after since"
+		f["until"] = apperr.Because("partial_date_after")
 	}
 	if l := runes(in.Source); l < 2 || l > 300 {
-		f["source"] = "is required: how you know (an agreement, a meeting, a web page), at most 300 characters"
+		f["source"] = apperr.Length(1, 300)
 	}
 	if runes(in.Note) > 1000 {
-		f["note"] = "must be at most 1000 characters"
+		f["note"] = apperr.MaxLength(1000)
 	}
 	return apperr.Validation(f)
 }

@@ -222,7 +222,7 @@ func (s *Service) UpdateGroup(ctx context.Context, p *auth.Principal, id string,
 	if err := requireOrganiser(p, r, "Only the organisers change groups."); err != nil {
 		return nil, err
 	}
-	fields := map[string]string{}
+	fields := apperr.Fields{}
 	if in.Name != nil {
 		textField(fields, "name", in.Name, 1, 80, &gd.Name)
 	}
@@ -233,14 +233,14 @@ func (s *Service) UpdateGroup(ctx context.Context, p *auth.Principal, id string,
 			err = s.st.get(ctx, colParticipants, participantID(ed.ID, *in.FacilitatorID), &pd)
 		}
 		if notFound(err) || (err == nil && pd.GroupID != gd.ID) {
-			fields["facilitatorId"] = "must be a member of the group"
+			fields["facilitatorId"] = apperr.UnknownRef()
 		} else if err != nil {
 			return nil, err
 		}
 		gd.FacilitatorID = strings.TrimSpace(*in.FacilitatorID)
 	}
 	if gd.Name != "" && utf8.RuneCountInString(gd.Name) > 80 {
-		fields["name"] = "must be at most 80 characters"
+		fields["name"] = apperr.MaxLength(80)
 	}
 	if err := apperr.Validation(fields); err != nil {
 		return nil, err
@@ -280,12 +280,12 @@ func (s *Service) CreateGroup(ctx context.Context, p *auth.Principal, edID strin
 	if !ed.GroupsFormed {
 		return nil, apperr.New(apperr.Conflict, "groups_not_formed", "Form the groups first, then add one by hand.")
 	}
-	fields := map[string]string{}
+	fields := apperr.Fields{}
 	name := in.Name
 	textField(fields, "name", &name, 1, 80, &name)
 	ids := dedupe(in.MemberIDs)
 	if !oneOf(in.FacilitatorID, ids) {
-		fields["facilitatorId"] = "must be one of the members"
+		fields["facilitatorId"] = apperr.UnknownRef()
 	}
 	members := make([]*participantDoc, 0, len(ids))
 	for _, uid := range ids {
@@ -295,7 +295,7 @@ func (s *Service) CreateGroup(ctx context.Context, p *auth.Principal, edID strin
 			err = s.st.get(ctx, colParticipants, participantID(ed.ID, uid), &pd)
 		}
 		if notFound(err) {
-			fields["memberIds"] = "must be participants of this edition"
+			fields["memberIds"] = apperr.UnknownRef()
 			continue
 		} else if err != nil {
 			return nil, err

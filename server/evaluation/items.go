@@ -36,16 +36,16 @@ func (s *Service) AddItem(ctx context.Context, p *auth.Principal, gID string, in
 	if ed.Phase != PhaseGroups {
 		return nil, wrongPhase(ed.Phase, "items are added during the group phase")
 	}
-	fields := map[string]string{}
+	fields := apperr.Fields{}
 	if !areaOf(ed, in.AreaID) {
-		fields["areaId"] = "must be an area of the edition's question guide"
+		fields["areaId"] = apperr.UnknownRef()
 	}
 	if !oneOf(in.Kind, ItemKinds) {
-		fields["kind"] = "must be strength or weakness"
+		fields["kind"] = apperr.OneOf("strength", "weakness")
 	}
 	text := strings.TrimSpace(in.Text)
 	if l := utf8.RuneCountInString(text); l < 3 || l > MaxItemText {
-		fields["text"] = "is required, between 3 and 1000 characters"
+		fields["text"] = apperr.Length(3, 1000)
 	}
 	if err := apperr.Validation(fields); err != nil {
 		return nil, err
@@ -180,28 +180,28 @@ func (s *Service) Items(ctx context.Context, p *auth.Principal, edID string, in 
 		return nil, "", err
 	}
 	filters := map[string][]string{"parent": {ed.ID}}
-	fields := map[string]string{}
+	fields := apperr.Fields{}
 	if in.Group != "" {
 		if !oneOf(in.Group, s.groupIDs(ed)) {
-			fields["group"] = "is not a group of this edition"
+			fields["group"] = apperr.UnknownRef()
 		}
 		filters["group"] = []string{in.Group}
 	}
 	if in.Area != "" {
 		if !areaOf(ed, in.Area) {
-			fields["area"] = "is not an area of the guide"
+			fields["area"] = apperr.UnknownRef()
 		}
 		filters["area"] = []string{in.Area}
 	}
 	if in.Kind != "" {
 		if !oneOf(in.Kind, ItemKinds) {
-			fields["kind"] = "must be strength or weakness"
+			fields["kind"] = apperr.OneOf("strength", "weakness")
 		}
 		filters["item_kind"] = []string{in.Kind}
 	}
 	if in.Merged != "" {
 		if in.Merged != "yes" && in.Merged != "no" {
-			fields["merged"] = "must be yes or no"
+			fields["merged"] = apperr.OneOf("yes", "no")
 		}
 		filters["merged"] = []string{in.Merged}
 	}

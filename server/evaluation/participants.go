@@ -122,7 +122,7 @@ func (s *Service) Join(ctx context.Context, p *auth.Principal, edID string, in J
 	}
 	if t := strings.TrimSpace(in.Team); t != "" {
 		if utf8.RuneCountInString(t) > 80 {
-			return nil, apperr.Validation(map[string]string{"team": "must be at most 80 characters"})
+			return nil, apperr.Validation(apperr.Fields{"team": apperr.MaxLength(80)})
 		}
 		pd.Team = t
 	}
@@ -300,7 +300,7 @@ func (s *Service) Place(ctx context.Context, p *auth.Principal, edID, userID str
 	if in.Team != nil {
 		t := strings.TrimSpace(*in.Team)
 		if utf8.RuneCountInString(t) > 80 {
-			return nil, apperr.Validation(map[string]string{"team": "must be at most 80 characters"})
+			return nil, apperr.Validation(apperr.Fields{"team": apperr.MaxLength(80)})
 		}
 		pd.Team, set["team"] = t, t
 	}
@@ -309,7 +309,7 @@ func (s *Service) Place(ctx context.Context, p *auth.Principal, edID, userID str
 			return nil, wrongPhase(ed.Phase, "groups change while preparing or in groups")
 		}
 		if !ed.GroupsFormed || !oneOf(*in.GroupID, s.groupIDs(ed)) {
-			return nil, apperr.Validation(map[string]string{"groupId": "is not a group of this edition"})
+			return nil, apperr.Validation(apperr.Fields{"groupId": apperr.UnknownRef()})
 		}
 		if pd.GroupID != "" {
 			sizes, err := s.groupSizes(ctx, ed.ID)

@@ -181,13 +181,13 @@ func dedupe(in []string) []string {
 	return out
 }
 
-func textField(fields map[string]string, name string, v *string, min, max int, dst *string) {
+func textField(fields apperr.Fields, name string, v *string, min, max int, dst *string) {
 	t := strings.TrimSpace(*v)
 	if l := utf8.RuneCountInString(t); l < min || l > max {
 		if min > 0 {
-			fields[name] = "is required, between " + strconv.Itoa(min) + " and " + strconv.Itoa(max) + " characters"
+			fields[name] = apperr.Length(min, max)
 		} else {
-			fields[name] = "must be at most " + strconv.Itoa(max) + " characters"
+			fields[name] = apperr.MaxLength(max)
 		}
 	}
 	*dst = t
@@ -195,7 +195,7 @@ func textField(fields map[string]string, name string, v *string, min, max int, d
 
 // applyEvaluation validates in onto e. Naming an organisation needs its admin role (or platform admin).
 func (s *Service) applyEvaluation(ctx context.Context, p *auth.Principal, e *evalDoc, in Input, create bool) error {
-	fields := map[string]string{}
+	fields := apperr.Fields{}
 	if in.Title != nil || create {
 		t := ""
 		if in.Title != nil {
@@ -212,11 +212,11 @@ func (s *Service) applyEvaluation(ctx context.Context, p *auth.Principal, e *eva
 			ids = dedupe(*in.OrganisationIDs)
 		}
 		if len(ids) == 0 || len(ids) > MaxOrganisers {
-			fields["organisationIds"] = "needs between 1 and 10 organisations"
+			fields["organisationIds"] = apperr.ItemsBetween(1, 10)
 		}
 		for _, id := range ids {
 			if !store.ValidID(id) {
-				fields["organisationIds"] = "holds an unknown organisation"
+				fields["organisationIds"] = apperr.UnknownRef()
 				break
 			}
 			if oneOf(id, e.OrgIDs) || p.PlatformAdmin {
@@ -244,22 +244,22 @@ func (s *Service) applyEvaluation(ctx context.Context, p *auth.Principal, e *eva
 		case SubjectService:
 			sub.Ref = ""
 			if l := utf8.RuneCountInString(sub.Name); l < 2 || l > 200 {
-				fields["subject.name"] = "is required for a service, between 2 and 200 characters"
+				fields["subject.name"] = apperr.Length(2, 200)
 			}
 		case SubjectAction, SubjectTransfer:
 			if !store.ValidID(sub.Ref) {
-				fields["subject.ref"] = "is required: the id of the action or transfer evaluated"
+				fields["subject.ref"] = apperr.Required()
 				break
 			}
 			name, err := s.subjects.SubjectName(ctx, p, sub.Kind, sub.Ref)
 			if apperr.IsKind(err, apperr.NotFound) || apperr.IsKind(err, apperr.Forbidden) {
-				fields["subject.ref"] = "is not an action or transfer you can see"
+				fields["subject.ref"] = apperr.UnknownRef()
 			} else if err != nil {
 				return err
 			}
 			sub.Name = name
 		default:
-			fields["subject.kind"] = "must be one of " + strings.Join(SubjectKinds, ", ")
+			fields["subject.kind"] = apperr.OneOf(SubjectKinds...)
 		}
 		e.Subject = subjectDoc(sub)
 	}
@@ -267,32 +267,32 @@ func (s *Service) applyEvaluation(ctx context.Context, p *auth.Principal, e *eva
 }
 
 // applyEdition validates in onto ed, collecting every problem.
-func applyEdition(ed *editionDoc, in EditionInput, fields map[string]string) {
+func applyEdition(ed *editionDoc, in EditionInput, fields apperr.Fields) {
 	if in.Title != nil {
 		textField(fields, "edition.title", in.Title, 2, 120, &ed.Title)
 	}
 	if in.Dates != nil {
 		ds := dedupe(*in.Dates)
 		if len(ds) > MaxDates {
-			fields["edition.dates"] = "at most 10 dates"
+			fields["edition.dates"] = apperr.MaxItems(10)
 		}
 		for _, d := range ds {
 			if !followup.ValidDate(d) {
-				fields["edition.dates"] = "dates must be YYYY-MM-DD"
+				fields["edition.dates"] = apperr.Date()
 			}
 		}
 		ed.Dates = ds
 	}
 	if in.Mode != nil {
 		if !oneOf(*in.Mode, Modes) {
-			fields["edition.mode"] = "must be one of " + strings.Join(Modes, ", ")
+			fields["edition.mode"] = apperr.OneOf(Modes...)
 		}
 		ed.Mode = *in.Mode
 	}
 	if in.Areas != nil {
 		areas := *in.Areas
 		if len(areas) == 0 || len(areas) > MaxAreas {
-			fields["edition.areas"] = "the question guide needs between 1 and 20 areas"
+			fields["edition.areas"] = apperr.ItemsBetween(1, 20)
 		}
 		old := map[string]bool{}
 		for _, a := range ed.Areas {
@@ -305,7 +305,7 @@ func applyEdition(ed *editionDoc, in EditionInput, fields map[string]string) {
 				ad.ID = store.NewID()[:10]
 			}
 			if l := utf8.RuneCountInString(ad.Name); l < 2 || l > 120 || utf8.RuneCountInString(ad.Question) > 500 {
-				fields["edition.areas"] = "each area needs a name (2–120 characters) and a question of at most 500"
+				fields["edition.areas"] = apperr.Because("area_shape")
 			}
 			next = append(next, ad)
 		}
@@ -315,7 +315,7 @@ func applyEdition(ed *editionDoc, in EditionInput, fields map[string]string) {
 		rs := dedupe(*in.Roles)
 		for _, r := range rs {
 			if !oneOf(r, MemberRoles) {
-				fields["edition.roles"] = "must be among " + strings.Join(MemberRoles, ", ")
+				fields["edition.roles"] = apperr.OneOf(MemberRoles...)
 			}
 		}
 		ed.Roles = rs
@@ -323,39 +323,39 @@ func applyEdition(ed *editionDoc, in EditionInput, fields map[string]string) {
 	if in.PartnerOrganisationIDs != nil {
 		ids := dedupe(*in.PartnerOrganisationIDs)
 		if len(ids) > MaxPartners {
-			fields["edition.partnerOrganisationIds"] = "at most 20 partner organisations"
+			fields["edition.partnerOrganisationIds"] = apperr.MaxItems(20)
 		}
 		for _, id := range ids {
 			if !store.ValidID(id) {
-				fields["edition.partnerOrganisationIds"] = "holds an unknown organisation"
+				fields["edition.partnerOrganisationIds"] = apperr.UnknownRef()
 			}
 		}
 		ed.PartnerOrgIDs = ids
 	}
 	if in.GroupSize != nil {
 		if *in.GroupSize < 3 || *in.GroupSize > 30 {
-			fields["edition.groupSize"] = "must be between 3 and 30"
+			fields["edition.groupSize"] = apperr.Range(3, 30)
 		}
 		ed.GroupSize = *in.GroupSize
 	}
 	if in.Threshold != nil {
 		if *in.Threshold < MinThreshold || *in.Threshold > 30 {
-			fields["edition.threshold"] = "must be between 3 and 30"
+			fields["edition.threshold"] = apperr.Range(3, 30)
 		}
 		ed.Threshold = *in.Threshold
 	}
 	if ed.Threshold > ed.GroupSize {
-		fields["edition.threshold"] = "cannot be larger than the group size"
+		fields["edition.threshold"] = apperr.Because("above_group_size")
 	}
 	if in.VotesPerPerson != nil {
 		if *in.VotesPerPerson < 1 || *in.VotesPerPerson > MaxVotesPerPersonCap {
-			fields["edition.votesPerPerson"] = "must be between 1 and 20"
+			fields["edition.votesPerPerson"] = apperr.Range(1, 20)
 		}
 		ed.VotesPerPerson = *in.VotesPerPerson
 	}
 	if in.Phase != nil {
 		if !oneOf(*in.Phase, Phases) {
-			fields["edition.phase"] = "must be one of " + strings.Join(Phases, ", ")
+			fields["edition.phase"] = apperr.OneOf(Phases...)
 		}
 		ed.Phase = *in.Phase
 	}
@@ -392,7 +392,7 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in Input) (*Cre
 	e := &evalDoc{ID: store.NewID(), CreatedBy: p.UserID, CreatedAt: now, UpdatedAt: now, LastEdition: 1}
 	err := s.applyEvaluation(ctx, p, e, in, true)
 	ed := s.defaultEdition(e.ID, now)
-	fields := map[string]string{}
+	fields := apperr.Fields{}
 	if ae, ok := apperr.As(err); ok && ae.Kind == apperr.Invalid {
 		fields = ae.Fields
 	} else if err != nil {
@@ -403,11 +403,11 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in Input) (*Cre
 		ein = *in.Edition
 	}
 	if ein.Areas == nil {
-		fields["edition.areas"] = "the question guide needs between 1 and 20 areas"
+		fields["edition.areas"] = apperr.ItemsBetween(1, 20)
 	}
 	applyEdition(ed, ein, fields)
 	if ed.Phase != PhasePreparation {
-		fields["edition.phase"] = "a new edition starts in preparation"
+		fields["edition.phase"] = apperr.Because("starts_in_preparation")
 	}
 	if err := apperr.Validation(fields); err != nil {
 		return nil, err
@@ -487,7 +487,7 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id string, in I
 		return nil, err
 	}
 	if in.Edition != nil {
-		return nil, apperr.Validation(map[string]string{"edition": "change an edition with PATCH /evaluation-editions/{id}"})
+		return nil, apperr.Validation(apperr.Fields{"edition": apperr.Because("use_edition_route")})
 	}
 	if err := s.applyEvaluation(ctx, p, e, in, false); err != nil {
 		return nil, err
@@ -534,13 +534,13 @@ func (s *Service) NewEdition(ctx context.Context, p *auth.Principal, evalID stri
 		return nil, err
 	}
 	ed.ID = editionID(e.ID, ed.Number)
-	fields := map[string]string{}
+	fields := apperr.Fields{}
 	applyEdition(ed, in, fields)
 	if ed.Phase != PhasePreparation {
-		fields["edition.phase"] = "a new edition starts in preparation"
+		fields["edition.phase"] = apperr.Because("starts_in_preparation")
 	}
 	if len(ed.Areas) == 0 {
-		fields["edition.areas"] = "the question guide needs between 1 and 20 areas"
+		fields["edition.areas"] = apperr.ItemsBetween(1, 20)
 	}
 	if err := apperr.Validation(fields); err != nil {
 		return nil, err
@@ -590,10 +590,10 @@ func (s *Service) UpdateEdition(ctx context.Context, p *auth.Principal, id strin
 		return nil, err
 	}
 	before := ed.Phase
-	fields := map[string]string{}
+	fields := apperr.Fields{}
 	if in.GroupSize != nil || in.Threshold != nil {
 		if ed.GroupsFormed {
-			fields["edition.threshold"] = "group size and threshold cannot change once groups are formed"
+			fields["edition.threshold"] = apperr.Immutable()
 		}
 	}
 	applyEdition(ed, in, fields)
@@ -646,7 +646,7 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, in ListInput) ([]
 	filters := map[string][]string{}
 	if in.Org != "" {
 		if !store.ValidID(in.Org) {
-			return nil, "", apperr.Validation(map[string]string{"org": "is not a valid id"})
+			return nil, "", apperr.Validation(apperr.Fields{"org": apperr.UnknownRef()})
 		}
 		filters["org"] = []string{in.Org}
 	}

@@ -3,6 +3,8 @@ package readmodel
 import (
 	"context"
 	"fmt"
+	"math"
+	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -28,11 +30,30 @@ func Migrations() []store.Migration {
 
 // Outbox is the small collection of change records every indexed write appends to. Record ids are the
 // zero-padded sequence, so id order is sequence order; pruning keeps it small enough to scan cheaply.
+//
+// A sequence number is claimed by inserting its record (store.ClaimFirst): a duplicate key means another
+// writer — this node or another — took it, and the next one is tried. A writer only tries n after seeing n-1
+// taken, so records are written in sequence order without gaps; the head is the newest record.
 type Outbox struct {
 	s    *store.Store
 	node string
 	now  func() time.Time
+
+	mu     sync.Mutex
+	hint   uint64    // highest sequence this process knows is taken (0: not read yet)
+	hintAt time.Time // when hint was last confirmed as the head (or taken by this process)
 }
+
+// NewOutbox is node's view of the store's outbox (ReadModel makes its own; tools and tests use this).
+func NewOutbox(s *store.Store, node string) *Outbox {
+	return &Outbox{s: s, node: node, now: time.Now}
+}
+
+// hintTTL bounds how long a hint is trusted without being confirmed. Pruning deletes only records older
+// than its retention (1 h) that every node has indexed, and never the newest; a hint confirmed within the
+// last hintTTL is therefore above every pruned record, so a walk from it can never claim a pruned (and
+// already indexed) number again.
+const hintTTL = 10 * time.Minute
 
 type changeDoc struct {
 	ID   string    `bson:"_id"`
@@ -55,15 +76,81 @@ func seqID(seq uint64) string { return fmt.Sprintf("%020d", seq) }
 // write it announces: without transactions, a crash between the two then loses nothing (the indexer reads
 // the record's current state, whatever it is).
 func (o *Outbox) Append(ctx context.Context, kind, id string) (uint64, error) {
-	seq, err := o.s.NextSeq(ctx, seqName)
+	from, err := o.start(ctx)
 	if err != nil {
 		return 0, err
 	}
-	_, err = o.s.C(colOutbox).InsertOne(ctx, changeDoc{ID: seqID(seq), Seq: int64(seq), Kind: kind, Rec: id, Node: o.node, At: o.now().UTC()})
+	at := o.now().UTC()
+	seq, err := o.s.ClaimFirst(ctx, colOutbox, from+1, math.MaxInt64, seqID, func(n uint64) any {
+		return changeDoc{Seq: int64(n), Kind: kind, Rec: id, Node: o.node, At: at}
+	})
 	if err != nil {
-		return 0, store.Wrap("readmodel: append change", err)
+		return 0, fmt.Errorf("readmodel: append change: %w", err)
 	}
+	o.saw(seq, true)
 	return seq, nil
+}
+
+// start returns the sequence to claim after: the hint, read again from the store when this process has none
+// or it is older than hintTTL.
+func (o *Outbox) start(ctx context.Context) (uint64, error) {
+	o.mu.Lock()
+	hint, fresh := o.hint, o.hint > 0 && o.now().Sub(o.hintAt) < hintTTL
+	o.mu.Unlock()
+	if fresh {
+		return hint, nil
+	}
+	seed, err := o.seed(ctx)
+	if err != nil {
+		return 0, err
+	}
+	o.saw(seed, true)
+	return max(hint, seed), nil
+}
+
+// seed is the highest sequence the store says was ever used: the newest record (pruning keeps it), the
+// counter older versions incremented with $inc, and every node's checkpoint (never hand out a number a node
+// may already be past). A cold path: once per process, or after hintTTL without writes.
+func (o *Outbox) seed(ctx context.Context) (uint64, error) {
+	var top uint64
+	var d changeDoc
+	err := o.s.C(colOutbox).FindOne(ctx, bson.M{}, options.FindOne().SetSort(bson.M{"_id": -1})).Decode(&d)
+	if err != nil && err != mongo.ErrNoDocuments {
+		return 0, store.Wrap("readmodel: newest change", err)
+	}
+	top = max(top, uint64(max(d.Seq, 0)))
+	var legacy struct {
+		Seq int64 `bson:"seq"`
+	}
+	err = o.s.C("counters").FindOne(ctx, bson.M{"_id": seqName}).Decode(&legacy)
+	if err != nil && err != mongo.ErrNoDocuments {
+		return 0, store.Wrap("readmodel: legacy head", err)
+	}
+	top = max(top, uint64(max(legacy.Seq, 0)))
+	cur, err := o.s.C(colNodes).Find(ctx, bson.M{})
+	if err != nil {
+		return 0, store.Wrap("readmodel: node checkpoints", err)
+	}
+	var nodes []nodeDoc
+	if err := cur.All(ctx, &nodes); err != nil {
+		return 0, store.Wrap("readmodel: node checkpoints", err)
+	}
+	for _, n := range nodes {
+		top = max(top, uint64(max(n.Seq, 0)))
+	}
+	return top, nil
+}
+
+// saw raises the hint to seq; confirmed says seq is known to be taken (or the head) right now.
+func (o *Outbox) saw(seq uint64, confirmed bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if seq >= o.hint {
+		o.hint = seq
+		if confirmed {
+			o.hintAt = o.now()
+		}
+	}
 }
 
 // Since implements search.ChangeLog. An indexer that is nearly caught up (the usual case: a few writes
@@ -109,17 +196,28 @@ func (o *Outbox) Since(ctx context.Context, after uint64, limit int) ([]search.C
 	return out, nil
 }
 
-// Head is the last sequence handed out (0 when none): a rebuild stamps its index with the head read before
-// it starts, so that writes made during the rebuild are replayed by the feed.
+// Head is the last sequence handed out (0 when none): the newest change record, found by looking up the
+// records after the hint by `_id` until one is missing (records are claimed in order, without gaps). A
+// rebuild stamps its index with the head read before it starts, so that writes made during the rebuild are
+// replayed by the feed.
 func (o *Outbox) Head(ctx context.Context) (uint64, error) {
-	var d struct {
-		Seq int64 `bson:"seq"`
+	head, err := o.start(ctx)
+	if err != nil {
+		return 0, err
 	}
-	err := o.s.C("counters").FindOne(ctx, bson.M{"_id": seqName}).Decode(&d)
-	if err == mongo.ErrNoDocuments {
-		return 0, nil
+	for {
+		err := o.s.C(colOutbox).FindOne(ctx, bson.M{"_id": seqID(head + 1)},
+			options.FindOne().SetProjection(bson.M{"_id": 1})).Err()
+		if err == mongo.ErrNoDocuments {
+			break
+		}
+		if err != nil {
+			return 0, store.Wrap("readmodel: head", err)
+		}
+		head++
 	}
-	return uint64(d.Seq), store.Wrap("readmodel: head", err)
+	o.saw(head, true)
+	return head, nil
 }
 
 // Oldest returns the lowest sequence still in the outbox (ok false when it is empty).

@@ -1,5 +1,5 @@
 // Package store opens Teixit's MongoDB-compatible store: an embedded FerretDB on SQLite by default, or a real
-// MongoDB when a URI is configured. It also owns what every domain store needs: ids, error values, counters
+// MongoDB when a URI is configured. It also owns what every domain store needs: ids, error values, claims
 // and ordered migrations. Read DESIGN.md "What the embedded store can and cannot do" before adding queries.
 package store
 
@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
-	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
 )
@@ -255,20 +254,4 @@ func Wrap(op string, err error) error {
 	default:
 		return fmt.Errorf("%s: %w", op, err)
 	}
-}
-
-// NextSeq atomically increments and returns the named counter (starting at 1).
-func (s *Store) NextSeq(ctx context.Context, name string) (uint64, error) {
-	var out struct {
-		Seq int64 `bson:"seq"`
-	}
-	err := s.C("counters").FindOneAndUpdate(ctx,
-		bson.M{"_id": name},
-		bson.M{"$inc": bson.M{"seq": int64(1)}},
-		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After),
-	).Decode(&out)
-	if err != nil {
-		return 0, Wrap("store: next seq "+name, err)
-	}
-	return uint64(out.Seq), nil
 }

@@ -80,6 +80,9 @@ type Config struct {
 	// FerretDBAddr is where `teixit ferretdb` listens (TEIXIT_FERRETDB_ADDR, -ferretdb-addr). Default
 	// 127.0.0.1:27017.
 	FerretDBAddr string
+	// TranslateURL is an Apertium APY server that machine-translates user content (TEIXIT_TRANSLATE_URL),
+	// e.g. http://127.0.0.1:2737. Empty: no machine translation, and the feature is hidden.
+	TranslateURL string
 }
 
 // S3 says where an S3-compatible bucket is (TEIXIT_S3_ENDPOINT, TEIXIT_S3_BUCKET, TEIXIT_S3_REGION,
@@ -118,6 +121,7 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 		MapAttribution:  strings.TrimSpace(getenv("TEIXIT_MAP_ATTRIBUTION")),
 		PostgreSQLURL:   getenv("TEIXIT_POSTGRESQL_URL"),
 		FerretDBAddr:    env(getenv, "TEIXIT_FERRETDB_ADDR", "127.0.0.1:27017"),
+		TranslateURL:    strings.TrimSuffix(strings.TrimSpace(getenv("TEIXIT_TRANSLATE_URL")), "/"),
 		S3: S3{Endpoint: strings.TrimSuffix(getenv("TEIXIT_S3_ENDPOINT"), "/"), Bucket: getenv("TEIXIT_S3_BUCKET"),
 			Region: getenv("TEIXIT_S3_REGION"), AccessKey: getenv("TEIXIT_S3_ACCESS_KEY"),
 			SecretKey: getenv("TEIXIT_S3_SECRET_KEY"), PathStyle: getenv("TEIXIT_S3_PATH_STYLE")},
@@ -212,6 +216,9 @@ func (c *Config) validate() error {
 	}
 	if c.PublicIP != "" && net.ParseIP(c.PublicIP) == nil {
 		errs = append(errs, fmt.Errorf("TEIXIT_PUBLIC_IP: %q is not an IP address", c.PublicIP))
+	}
+	if c.TranslateURL != "" && !strings.HasPrefix(c.TranslateURL, "http://") && !strings.HasPrefix(c.TranslateURL, "https://") {
+		errs = append(errs, fmt.Errorf("TEIXIT_TRANSLATE_URL: %q must start with http:// or https://", c.TranslateURL))
 	}
 	if c.LoginLimit < 1 {
 		errs = append(errs, errors.New("TEIXIT_LOGIN_LIMIT must be at least 1"))

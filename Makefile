@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/teixit
 VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: run build frontend backend seed test test-go test-frontend test-browser bench clean
+.PHONY: run build frontend backend seed test test-go test-frontend test-browser test-cluster test-pg bench clean
 
 ## run: build everything, load the demo data (idempotent) and serve on http://localhost:8080
 run: build
@@ -24,7 +24,7 @@ seed: backend
 
 ## test: every test — Go (race detector, real embedded store, real index, real Pion peers), frontend unit
 ## tests, browser tests on Debian's Chromium.
-test: test-go test-frontend test-browser
+test: test-go test-frontend test-browser test-cluster
 
 test-go:
 	$(GO) vet ./...
@@ -36,6 +36,17 @@ test-frontend:
 
 test-browser: frontend
 	npm run test:browser
+
+## test-cluster: three real `teixit serve` nodes on FerretDB/PostgreSQL + versitygw (S3) + an nginx front,
+## brought up by deploy/cluster/up.sh (needs Debian's postgresql and nginx, and versitygw: see .ci/run).
+test-cluster: backend
+	TEIXIT_CLUSTER_TEST=1 TEIXIT_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -timeout 10m ./deploy/cluster/
+
+## test-pg: the store-heavy Go packages against FerretDB on PostgreSQL (deploy/cluster/test-pg.sh); not part
+## of `make test` — see deploy/README.md for what holds there.
+TEST_PG_PKGS ?= ./server/...
+test-pg: backend
+	TEIXIT_BIN=$(CURDIR)/$(BIN) deploy/cluster/test-pg.sh -count=1 -p 1 -timeout 30m $(TEST_PG_PKGS)
 
 ## bench: the benchmarks written up in docs/ and the packages' READMEs (not part of `make test`).
 bench:

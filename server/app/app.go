@@ -30,6 +30,7 @@ import (
 	"github.com/teixit/teixit/server/exchange"
 	"github.com/teixit/teixit/server/httpx"
 	"github.com/teixit/teixit/server/live"
+	"github.com/teixit/teixit/server/mail"
 	"github.com/teixit/teixit/server/mediafile"
 	"github.com/teixit/teixit/server/network"
 	"github.com/teixit/teixit/server/notify"
@@ -62,6 +63,8 @@ type App struct {
 	Recordings    *recording.Service
 	Network       *network.Service
 	Evaluations   *evaluation.Service
+	// Mail queues email in the store and sends it from a background pass (nothing when no SMTP is set).
+	Mail *mail.Service
 
 	lock      *os.File
 	registry  *prometheus.Registry
@@ -120,6 +123,8 @@ func New(ctx context.Context, cfg config.Config, d Deps) (*App, error) {
 	}
 	a.blobs = blobs
 	a.Media = mediafile.NewService(a.Store, blobs, a.Config.Secret)
+	a.Mail = mail.New(mail.Deps{Store: a.Store, Log: a.Log, Settings: mail.Settings{Host: cfg.SMTP.Host,
+		Port: cfg.SMTP.Port, Username: cfg.SMTP.Username, Password: cfg.SMTP.Password, From: cfg.SMTP.From, TLS: cfg.SMTP.TLS}})
 	a.build()
 	a.Live, err = live.New(live.Config{UDPAddr: cfg.RTCUDPAddr, UDPPort: cfg.RTCUDPPort, PublicIP: cfg.PublicIP,
 		TURNPort: cfg.TURNPort, TURNHost: cfg.TURNHost, Secret: a.Config.Secret, BaseURL: cfg.BaseURL, Logger: a.Log,
@@ -138,6 +143,7 @@ func New(ctx context.Context, cfg config.Config, d Deps) (*App, error) {
 	jobs, stop := context.WithCancel(context.WithoutCancel(ctx))
 	a.stopJobs = stop
 	a.startRecordingJobs(jobs)
+	go a.Mail.Run(jobs, 15*time.Second)
 	return a, nil
 }
 
@@ -168,6 +174,7 @@ func Migrations() []store.Migration {
 	ms = append(ms, recording.Migrations()...)
 	ms = append(ms, network.Migrations()...)
 	ms = append(ms, evaluation.Migrations()...)
+	ms = append(ms, mail.Migrations()...)
 	return ms
 }
 

@@ -83,6 +83,15 @@ type Config struct {
 	// TranslateURL is an Apertium APY server that machine-translates user content (TEIXIT_TRANSLATE_URL),
 	// e.g. http://127.0.0.1:2737. Empty: no machine translation, and the feature is hidden.
 	TranslateURL string
+	// SMTP is the mail server for email notices; empty Host sends no email (notices stay in-app).
+	SMTP SMTP
+}
+
+// SMTP says how to send email (TEIXIT_SMTP_HOST, TEIXIT_SMTP_PORT (default 587), TEIXIT_SMTP_USERNAME,
+// TEIXIT_SMTP_PASSWORD, TEIXIT_SMTP_FROM, TEIXIT_SMTP_TLS: starttls (default), opportunistic, tls or none).
+type SMTP struct {
+	Host, Username, Password, From, TLS string
+	Port                                int
 }
 
 // S3 says where an S3-compatible bucket is (TEIXIT_S3_ENDPOINT, TEIXIT_S3_BUCKET, TEIXIT_S3_REGION,
@@ -99,32 +108,36 @@ func (c Config) LogValue() slog.Value {
 		slog.String("addr", c.Addr), slog.String("data_dir", c.DataDir),
 		slog.Bool("embedded_store", c.MongoURI == ""), slog.String("database", c.Database),
 		slog.String("base_url", c.BaseURL), slog.Int("body_limit", c.BodyLimit),
-		slog.String("s3_endpoint", c.S3.Endpoint), slog.String("s3_bucket", c.S3.Bucket))
+		slog.String("s3_endpoint", c.S3.Endpoint), slog.String("s3_bucket", c.S3.Bucket),
+		slog.String("smtp_host", c.SMTP.Host))
 }
 
 // Load reads the environment and then args (flags) into a Config and validates it.
 func Load(args []string, getenv func(string) string) (Config, error) {
 	c := Config{
-		Addr:            env(getenv, "TEIXIT_ADDR", ":8080"),
-		DataDir:         env(getenv, "TEIXIT_DATA_DIR", "./data"),
-		MongoURI:        getenv("TEIXIT_MONGODB_URI"),
-		EmbeddedAddr:    getenv("TEIXIT_EMBEDDED_ADDR"),
-		RTCUDPAddr:      getenv("TEIXIT_RTC_UDP_ADDR"),
-		PublicIP:        getenv("TEIXIT_PUBLIC_IP"),
-		TURNHost:        getenv("TEIXIT_TURN_HOST"),
-		Database:        env(getenv, "TEIXIT_MONGODB_DATABASE", "teixit"),
-		BaseURL:         strings.TrimSuffix(getenv("TEIXIT_BASE_URL"), "/"),
-		LogLevel:        env(getenv, "TEIXIT_LOG_LEVEL", "info"),
-		LogFormat:       env(getenv, "TEIXIT_LOG_FORMAT", "json"),
-		Secret:          getenv("TEIXIT_SECRET"),
-		MapTiles:        strings.TrimSpace(getenv("TEIXIT_MAP_TILES")),
-		MapAttribution:  strings.TrimSpace(getenv("TEIXIT_MAP_ATTRIBUTION")),
-		PostgreSQLURL:   getenv("TEIXIT_POSTGRESQL_URL"),
-		FerretDBAddr:    env(getenv, "TEIXIT_FERRETDB_ADDR", "127.0.0.1:27017"),
-		TranslateURL:    strings.TrimSuffix(strings.TrimSpace(getenv("TEIXIT_TRANSLATE_URL")), "/"),
+		Addr:           env(getenv, "TEIXIT_ADDR", ":8080"),
+		DataDir:        env(getenv, "TEIXIT_DATA_DIR", "./data"),
+		MongoURI:       getenv("TEIXIT_MONGODB_URI"),
+		EmbeddedAddr:   getenv("TEIXIT_EMBEDDED_ADDR"),
+		RTCUDPAddr:     getenv("TEIXIT_RTC_UDP_ADDR"),
+		PublicIP:       getenv("TEIXIT_PUBLIC_IP"),
+		TURNHost:       getenv("TEIXIT_TURN_HOST"),
+		Database:       env(getenv, "TEIXIT_MONGODB_DATABASE", "teixit"),
+		BaseURL:        strings.TrimSuffix(getenv("TEIXIT_BASE_URL"), "/"),
+		LogLevel:       env(getenv, "TEIXIT_LOG_LEVEL", "info"),
+		LogFormat:      env(getenv, "TEIXIT_LOG_FORMAT", "json"),
+		Secret:         getenv("TEIXIT_SECRET"),
+		MapTiles:       strings.TrimSpace(getenv("TEIXIT_MAP_TILES")),
+		MapAttribution: strings.TrimSpace(getenv("TEIXIT_MAP_ATTRIBUTION")),
+		PostgreSQLURL:  getenv("TEIXIT_POSTGRESQL_URL"),
+		FerretDBAddr:   env(getenv, "TEIXIT_FERRETDB_ADDR", "127.0.0.1:27017"),
+		TranslateURL:   strings.TrimSuffix(strings.TrimSpace(getenv("TEIXIT_TRANSLATE_URL")), "/"),
 		S3: S3{Endpoint: strings.TrimSuffix(getenv("TEIXIT_S3_ENDPOINT"), "/"), Bucket: getenv("TEIXIT_S3_BUCKET"),
 			Region: getenv("TEIXIT_S3_REGION"), AccessKey: getenv("TEIXIT_S3_ACCESS_KEY"),
 			SecretKey: getenv("TEIXIT_S3_SECRET_KEY"), PathStyle: getenv("TEIXIT_S3_PATH_STYLE")},
+		SMTP: SMTP{Host: strings.TrimSpace(getenv("TEIXIT_SMTP_HOST")), Username: getenv("TEIXIT_SMTP_USERNAME"),
+			Password: getenv("TEIXIT_SMTP_PASSWORD"), From: strings.TrimSpace(getenv("TEIXIT_SMTP_FROM")),
+			TLS: env(getenv, "TEIXIT_SMTP_TLS", "starttls")},
 		LoginWindow:     15 * time.Minute,
 		ShutdownTimeout: 20 * time.Second,
 		IndexWriteWait:  2 * time.Second,
@@ -135,6 +148,7 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	c.UploadLimit = envInt(getenv, "TEIXIT_UPLOAD_LIMIT", 25<<20, &errs)
 	c.RTCUDPPort = envInt(getenv, "TEIXIT_RTC_UDP_PORT", 50000, &errs)
 	c.TURNPort = envInt(getenv, "TEIXIT_TURN_PORT", 3478, &errs)
+	c.SMTP.Port = envInt(getenv, "TEIXIT_SMTP_PORT", 587, &errs)
 	if v := getenv("TEIXIT_SHUTDOWN_TIMEOUT"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil {
@@ -191,6 +205,19 @@ func (c *Config) validate() error {
 	}
 	if c.BaseURL != "" && !strings.HasPrefix(c.BaseURL, "http://") && !strings.HasPrefix(c.BaseURL, "https://") {
 		errs = append(errs, fmt.Errorf("TEIXIT_BASE_URL: %q must start with http:// or https://", c.BaseURL))
+	}
+	if c.SMTP.Host != "" {
+		if !strings.Contains(c.SMTP.From, "@") {
+			errs = append(errs, errors.New("TEIXIT_SMTP_FROM must be the sender's address (e.g. Teixit <noreply@example.org>) when TEIXIT_SMTP_HOST is set"))
+		}
+		switch c.SMTP.TLS {
+		case "starttls", "opportunistic", "tls", "none":
+		default:
+			errs = append(errs, fmt.Errorf("TEIXIT_SMTP_TLS: %q must be starttls, opportunistic, tls or none", c.SMTP.TLS))
+		}
+		if c.SMTP.Port <= 0 || c.SMTP.Port > 65535 {
+			errs = append(errs, fmt.Errorf("TEIXIT_SMTP_PORT: %d is not a port", c.SMTP.Port))
+		}
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

@@ -26,6 +26,9 @@ type SearchRequest struct {
 	Sort        string     // "relevance" (default) or "date" (newest first)
 	Page        int        // 1-based; default 1
 	PerPage     int        // default 20
+	// AnyWord matches documents holding any of the words, ranked by how many and how well (similar-text
+	// suggestions); by default every word is required.
+	AnyWord bool
 }
 
 // SearchHit is one result.
@@ -128,6 +131,13 @@ func (ix *Index) wantsFuzzy(u userQuery, res *SearchResult) bool {
 
 func (ix *Index) search(ctx context.Context, bi bleve.Index, r Reader, req SearchRequest, u userQuery, fuzzy bool) (*SearchResult, error) {
 	text := textQuery(bi.Mapping(), u, fuzzy)
+	if req.AnyWord {
+		if bq, ok := text.(*query.BooleanQuery); ok && bq.Must != nil {
+			text = anyWord(bq)
+		} else if cq, ok := text.(*query.ConjunctionQuery); ok {
+			text = query.NewDisjunctionQuery(cq.Conjuncts)
+		}
+	}
 	q := allOf(text,
 		anyOf(fKind, req.Kinds), anyOf(fTheme, req.Themes), anyOf(fTerritory, req.Territories),
 		anyOf(fOrg, req.Orgs), anyOf(fLang, req.Langs), dateRange(fCreated, req.From, req.To),
@@ -243,6 +253,18 @@ func textQuery(m mapping.IndexMapping, u userQuery, fuzzy bool) query.Query {
 		return allOf(must...)
 	}
 	return query.NewBooleanQuery(must, should, nil)
+}
+
+// anyWord turns a boolean query's required words into optional ones.
+func anyWord(bq *query.BooleanQuery) query.Query {
+	var qs []query.Query
+	if c, ok := bq.Must.(*query.ConjunctionQuery); ok {
+		qs = append(qs, c.Conjuncts...)
+	}
+	if d, ok := bq.Should.(*query.DisjunctionQuery); ok {
+		qs = append(qs, d.Disjuncts...)
+	}
+	return query.NewDisjunctionQuery(qs)
 }
 
 // wordQuery matches one word in every language field, with typo tolerance

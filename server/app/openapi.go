@@ -158,6 +158,21 @@ var schemaTypes = map[string]any{
 	"Item":                    evaluation.Item{},
 	"ItemList":                httpx.List[evaluation.Item]{},
 	"EvaluationItemInput":     evaluation.ItemInput{},
+	"SuggestionsList":         httpx.List[evaluation.Suggestion]{},
+	"Synthesis":               evaluation.Synthesis{},
+	"EvaluationPointInput":    evaluation.PointInput{},
+	"Point":                   evaluation.Point{},
+	"EvaluationBallotInput":   evaluation.BallotInput{},
+	"EditionMe":               evaluation.Me{},
+	"MeasureInput":            evaluation.MeasureInput{},
+	"Measure":                 evaluation.Measure{},
+	"EvaluationDashboard":     evaluation.Dashboard{},
+	"ReviewList":              httpx.List[evaluation.Reviewed]{},
+	"ReviewInput":             evaluation.ReviewInput{},
+	"Reviewed":                evaluation.Reviewed{},
+	"Comparison":              evaluation.Comparison{},
+	"EvaluationReportInput":   evaluation.ReportInput{},
+	"EvaluationReport":        evaluation.ReportView{},
 }
 
 var pathParam = regexp.MustCompile(`:([A-Za-z]+)`)

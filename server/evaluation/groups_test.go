@@ -73,7 +73,7 @@ func TestGroupsAndItems(t *testing.T) {
 		{Name: "moving someone out would leave 7: fine", As: w.olga, Method: "PATCH", Path: w.edPath + "/participants/" + g1.Members[7].UserID,
 			Body: map[string]string{"groupId": g2.ID}, Status: 200},
 		{Name: "a hand-made group needs the threshold", As: w.olga, Method: "POST", Path: w.edPath + "/groups",
-			Body: map[string]any{"name": "Taula petita", "memberIds": []string{g2.Members[0].UserID, g2.Members[1].UserID}, "facilitatorId": g2.Members[0].UserID},
+			Body:   map[string]any{"name": "Taula petita", "memberIds": []string{g2.Members[0].UserID, g2.Members[1].UserID}, "facilitatorId": g2.Members[0].UserID},
 			Status: 409, Contains: []string{`"code":"group_below_threshold"`}},
 	})
 	// Move people out of group 1 until it holds the threshold (5): the next move is refused.

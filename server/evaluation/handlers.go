@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/followup"
 	"github.com/teixit/teixit/server/httpx"
 )
 
@@ -162,4 +163,131 @@ func (h *Handlers) Items(c *fiber.Ctx) error {
 	items, next, err := h.svc.Items(c.UserContext(), auth.From(c), c.Params("id"), ItemList{Group: c.Query("group"),
 		Area: c.Query("area"), Kind: c.Query("kind"), Merged: c.Query("merged"), Cursor: c.Query("cursor"), Limit: limitOf(c)})
 	return respond(c, 200, httpx.List[Item]{Items: items, NextCursor: next}, err)
+}
+
+// Merge: POST /evaluation-editions/:id/points.
+func (h *Handlers) Merge(c *fiber.Ctx) error {
+	return decoded(c, 201, func(in PointInput) (*Point, error) {
+		return h.svc.Merge(c.UserContext(), auth.From(c), c.Params("id"), in)
+	})
+}
+
+// AddToPoint: POST /evaluation-points/:id/items.
+func (h *Handlers) AddToPoint(c *fiber.Ctx) error {
+	return decoded(c, 200, func(in PointInput) (*Point, error) {
+		return h.svc.AddToPoint(c.UserContext(), auth.From(c), c.Params("id"), in.ItemIDs)
+	})
+}
+
+// Unmerge: DELETE /evaluation-points/:id.
+func (h *Handlers) Unmerge(c *fiber.Ctx) error {
+	if err := h.svc.Unmerge(c.UserContext(), auth.From(c), c.Params("id")); err != nil {
+		return err
+	}
+	return httpx.NoContent(c)
+}
+
+// Similar: GET /evaluation-items/:id/similar.
+func (h *Handlers) Similar(c *fiber.Ctx) error {
+	out, err := h.svc.Similar(c.UserContext(), auth.From(c), c.Params("id"))
+	return respond(c, 200, httpx.List[Suggestion]{Items: out}, err)
+}
+
+// Synthesis: GET /evaluation-editions/:id/synthesis.
+func (h *Handlers) Synthesis(c *fiber.Ctx) error {
+	out, err := h.svc.Synthesis(c.UserContext(), auth.From(c), c.Params("id"))
+	return respond(c, 200, out, err)
+}
+
+// Vote: POST /evaluation-editions/:id/ballot.
+func (h *Handlers) Vote(c *fiber.Ctx) error {
+	return decoded(c, 201, func(in BallotInput) (*Me, error) {
+		return h.svc.Vote(c.UserContext(), auth.From(c), c.Params("id"), in)
+	})
+}
+
+// CreateMeasure: POST /evaluation-editions/:id/measures.
+func (h *Handlers) CreateMeasure(c *fiber.Ctx) error {
+	return decoded(c, 201, func(in MeasureInput) (*Measure, error) {
+		return h.svc.CreateMeasure(c.UserContext(), auth.From(c), c.Params("id"), in)
+	})
+}
+
+// GetMeasure: GET /evaluation-measures/:id.
+func (h *Handlers) GetMeasure(c *fiber.Ctx) error {
+	out, err := h.svc.GetMeasure(c.UserContext(), auth.From(c), c.Params("id"))
+	return respond(c, 200, out, err)
+}
+
+// UpdateMeasure: PATCH /evaluation-measures/:id.
+func (h *Handlers) UpdateMeasure(c *fiber.Ctx) error {
+	return decoded(c, 200, func(in MeasureInput) (*Measure, error) {
+		return h.svc.UpdateMeasure(c.UserContext(), auth.From(c), c.Params("id"), in)
+	})
+}
+
+// AddMeasurement: POST /evaluation-measures/:id/indicators/:indicatorId/measurements.
+func (h *Handlers) AddMeasurement(c *fiber.Ctx) error {
+	return decoded(c, 201, func(in followup.MeasurementInput) (*Measure, error) {
+		return h.svc.AddMeasurement(c.UserContext(), auth.From(c), c.Params("id"), c.Params("indicatorId"), in)
+	})
+}
+
+// Dashboard: GET /evaluation-editions/:id/dashboard.
+func (h *Handlers) Dashboard(c *fiber.Ctx) error {
+	out, err := h.svc.Dashboard(c.UserContext(), auth.From(c), c.Params("id"))
+	return respond(c, 200, out, err)
+}
+
+// Reviews: GET /evaluation-editions/:id/reviews.
+func (h *Handlers) Reviews(c *fiber.Ctx) error {
+	out, err := h.svc.Reviews(c.UserContext(), auth.From(c), c.Params("id"))
+	return respond(c, 200, httpx.List[Reviewed]{Items: out}, err)
+}
+
+// Review: PUT /evaluation-editions/:id/reviews/:measureId.
+func (h *Handlers) Review(c *fiber.Ctx) error {
+	return decoded(c, 200, func(in ReviewInput) (*Reviewed, error) {
+		return h.svc.Review(c.UserContext(), auth.From(c), c.Params("id"), c.Params("measureId"), in)
+	})
+}
+
+// Compare: GET /evaluation-editions/:id/comparison.
+func (h *Handlers) Compare(c *fiber.Ctx) error {
+	out, err := h.svc.Compare(c.UserContext(), auth.From(c), c.Params("id"))
+	return respond(c, 200, out, err)
+}
+
+// PublishReport: POST /evaluation-editions/:id/report.
+func (h *Handlers) PublishReport(c *fiber.Ctx) error {
+	return decoded(c, 200, func(in ReportInput) (*Edition, error) {
+		return h.svc.PublishReport(c.UserContext(), auth.From(c), c.Params("id"), in)
+	})
+}
+
+// Report: GET /evaluation-editions/:id/report.
+func (h *Handlers) Report(c *fiber.Ctx) error {
+	out, err := h.svc.Report(c.UserContext(), auth.From(c), c.Params("id"))
+	return respond(c, 200, out, err)
+}
+
+// ExportJSON: GET /evaluation-editions/:id/export.json.
+func (h *Handlers) ExportJSON(c *fiber.Ctx) error {
+	out, err := h.svc.Report(c.UserContext(), auth.From(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="evaluation-`+out.Edition.ID+`.json"`)
+	return c.JSON(out)
+}
+
+// ExportCSV: GET /evaluation-editions/:id/export.csv.
+func (h *Handlers) ExportCSV(c *fiber.Ctx) error {
+	out, err := h.svc.Report(c.UserContext(), auth.From(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="evaluation-`+out.Edition.ID+`.csv"`)
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	return c.Send(out.CSV())
 }

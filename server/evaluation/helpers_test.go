@@ -18,6 +18,7 @@ type world struct {
 	dept, assoc       string
 	eval, ed, edPath  string
 	areaCare, areaPap string
+	otherEd           string
 }
 
 func newWorld(t testing.TB, professionals int) *world {

@@ -92,9 +92,9 @@ func wrongPhase(current, what string) error {
 		"The edition is in its "+strings.ReplaceAll(current, "_", " ")+" phase: "+what+".")
 }
 
-func editionID(evalID string, n int) string { return evalID + "-" + strconv.Itoa(n) }
+func editionID(evalID string, n int) string    { return evalID + "-" + strconv.Itoa(n) }
 func participantID(edID, userID string) string { return edID + ":" + userID }
-func groupID(edID string, n int) string { return edID + "-g" + strconv.Itoa(n) }
+func groupID(edID string, n int) string        { return edID + "-g" + strconv.Itoa(n) }
 
 func (s *Service) evaluation(ctx context.Context, id string) (*evalDoc, error) {
 	if !store.ValidID(id) {

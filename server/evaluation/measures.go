@@ -1,0 +1,259 @@
+package evaluation
+
+import (
+	"context"
+
+	"go.mongodb.org/mongo-driver/bson"
+
+	"github.com/teixit/teixit/search"
+	"github.com/teixit/teixit/server/apperr"
+	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/followup"
+	"github.com/teixit/teixit/server/store"
+)
+
+// MeasureInput creates or changes an improvement measure; nil fields are left alone on update.
+type MeasureInput struct {
+	Title           *string                    `json:"title"`
+	Description     *string                    `json:"description"`
+	ResponsibleTeam *string                    `json:"responsibleTeam"`
+	Due             *string                    `json:"due"`
+	PointIDs        *[]string                  `json:"pointIds"`
+	Status          *string                    `json:"status"`
+	Indicators      *[]followup.IndicatorInput `json:"indicators"`
+}
+
+func (s *Service) applyMeasure(ctx context.Context, ed *editionDoc, m *measureDoc, in MeasureInput, create bool) error {
+	fields := apperr.Fields{}
+	if in.Title != nil || create {
+		t := ""
+		if in.Title != nil {
+			t = *in.Title
+		}
+		textField(fields, "title", &t, 3, 200, &m.Title)
+	}
+	if in.Description != nil {
+		textField(fields, "description", in.Description, 0, 5000, &m.Description)
+	}
+	if in.ResponsibleTeam != nil || create {
+		t := ""
+		if in.ResponsibleTeam != nil {
+			t = *in.ResponsibleTeam
+		}
+		textField(fields, "responsibleTeam", &t, 2, 120, &m.ResponsibleTeam)
+	}
+	if in.Due != nil {
+		if *in.Due != "" && !followup.ValidDate(*in.Due) {
+			fields["due"] = apperr.Date()
+		}
+		m.Due = *in.Due
+	}
+	if in.Status != nil || create {
+		st := "planned"
+		if in.Status != nil {
+			st = *in.Status
+		}
+		if !oneOf(st, MeasureStatuses) {
+			fields["status"] = apperr.OneOf(MeasureStatuses...)
+		}
+		m.Status = st
+	}
+	if in.PointIDs != nil {
+		ids := dedupe(*in.PointIDs)
+		if len(ids) > MaxPointsPerMeasure {
+			fields["pointIds"] = apperr.MaxItems(MaxPointsPerMeasure)
+		}
+		for _, id := range ids {
+			var pt pointDoc
+			err := store.ErrNotFound
+			if store.ValidID(id) {
+				err = s.st.get(ctx, colPoints, id, &pt)
+			}
+			if notFound(err) || (err == nil && (pt.EditionID != ed.ID || pt.Kind != "weakness")) {
+				fields["pointIds"] = apperr.Because("weaknesses_only")
+				break
+			} else if err != nil {
+				return err
+			}
+		}
+		m.PointIDs = ids
+	}
+	if in.Indicators != nil {
+		m.Indicators = followup.Apply(m.Indicators, *in.Indicators, fields)
+	}
+	return apperr.Validation(fields)
+}
+
+// CreateMeasure turns weaknesses into an improvement measure with a responsible team, a date and
+// indicators (organisers; any phase from the synthesis on).
+func (s *Service) CreateMeasure(ctx context.Context, p *auth.Principal, edID string, in MeasureInput) (*Measure, error) {
+	ed, ev, r, err := s.editionFor(ctx, p, edID)
+	if err != nil {
+		return nil, err
+	}
+	if err := requireOrganiser(p, r, "Only the organisers decide measures."); err != nil {
+		return nil, err
+	}
+	if ed.Phase == PhasePreparation || ed.Phase == PhaseGroups {
+		return nil, wrongPhase(ed.Phase, "measures come from the synthesis on")
+	}
+	now := s.now().UTC()
+	m := &measureDoc{ID: store.NewID(), EditionID: ed.ID, EvaluationID: ev.ID, PointIDs: []string{},
+		Indicators: []followup.IndicatorDoc{}, CreatedAt: now, UpdatedAt: now}
+	if err := s.applyMeasure(ctx, ed, m, in, true); err != nil {
+		return nil, err
+	}
+	if err := s.rm.Changed(ctx, KindMeasure, m.ID, func() error { return s.st.insert(ctx, colMeasures, m) }); err != nil {
+		return nil, err
+	}
+	out := m.api()
+	return &out, nil
+}
+
+func (s *Service) measure(ctx context.Context, p *auth.Principal, id string) (*measureDoc, *editionDoc, rights, error) {
+	if !store.ValidID(id) {
+		return nil, nil, rights{}, errMeasureNotFound
+	}
+	var m measureDoc
+	if err := s.st.get(ctx, colMeasures, id, &m); notFound(err) {
+		return nil, nil, rights{}, errMeasureNotFound
+	} else if err != nil {
+		return nil, nil, rights{}, err
+	}
+	ed, _, r, err := s.editionFor(ctx, p, m.EditionID)
+	if err != nil && apperr.IsKind(err, apperr.NotFound) {
+		err = errMeasureNotFound
+	}
+	return &m, ed, r, err
+}
+
+// GetMeasure returns a measure (readers of its edition).
+func (s *Service) GetMeasure(ctx context.Context, p *auth.Principal, id string) (*Measure, error) {
+	m, _, _, err := s.measure(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	out := m.api()
+	return &out, nil
+}
+
+// UpdateMeasure changes a measure (organisers).
+func (s *Service) UpdateMeasure(ctx context.Context, p *auth.Principal, id string, in MeasureInput) (*Measure, error) {
+	return s.modifyMeasure(ctx, p, id, func(ed *editionDoc, m *measureDoc) error { return s.applyMeasure(ctx, ed, m, in, false) })
+}
+
+// AddMeasurement records a dated value of one of a measure's indicators (organisers), as for a
+// diagnosis's action.
+func (s *Service) AddMeasurement(ctx context.Context, p *auth.Principal, id, indicatorID string, in followup.MeasurementInput) (*Measure, error) {
+	if err := followup.CheckMeasurement(in); err != nil {
+		return nil, err
+	}
+	return s.modifyMeasure(ctx, p, id, func(_ *editionDoc, m *measureDoc) error {
+		return followup.Record(m.Indicators, indicatorID, in)
+	})
+}
+
+// modifyMeasure is a read-modify-write guarded by the measure's revision; a concurrent change is retried,
+// then answered 409 concurrent_change.
+func (s *Service) modifyMeasure(ctx context.Context, p *auth.Principal, id string, change func(*editionDoc, *measureDoc) error) (*Measure, error) {
+	for attempt := 0; attempt < 5; attempt++ {
+		m, ed, r, err := s.measure(ctx, p, id)
+		if err != nil {
+			return nil, err
+		}
+		if err := requireOrganiser(p, r, "Only the organisers change measures."); err != nil {
+			return nil, err
+		}
+		if err := change(ed, m); err != nil {
+			return nil, err
+		}
+		rev := m.Rev
+		m.Rev, m.UpdatedAt = rev+1, s.now().UTC()
+		err = s.rm.Changed(ctx, KindMeasure, id, func() error {
+			return s.st.updateIf(ctx, colMeasures, id, rev, bson.M{"$set": bson.M{"title": m.Title, "description": m.Description,
+				"responsibleTeam": m.ResponsibleTeam, "due": m.Due, "pointIds": m.PointIDs, "status": m.Status,
+				"indicators": m.Indicators, "rev": m.Rev, "updatedAt": m.UpdatedAt}})
+		})
+		if notFound(err) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out := m.api()
+		return &out, nil
+	}
+	return nil, apperr.New(apperr.Conflict, "concurrent_change", "The measure changed meanwhile: try again.")
+}
+
+// measures reads every measure of an edition through the read model (bounded at 500).
+func (s *Service) measures(ctx context.Context, edID string) ([]Measure, error) {
+	out := []Measure{}
+	cursor := ""
+	for len(out) < 500 {
+		res, err := s.rm.List(ctx, everyone, search.ListRequest{Kind: KindMeasure, Filters: map[string][]string{"parent": {edID}},
+			Sort: "created", Cursor: cursor, PerPage: 100, IDsOnly: true})
+		if err != nil {
+			return nil, err
+		}
+		docs, err := getMany[measureDoc](ctx, s.st, colMeasures, docIDs(res.Items))
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range docs {
+			if d != nil {
+				out = append(out, d.api())
+			}
+		}
+		if res.NextCursor == "" {
+			break
+		}
+		cursor = res.NextCursor
+	}
+	return out, nil
+}
+
+// Trend is one indicator's course on the evaluation's dashboard (followup.Progress).
+type Trend struct {
+	MeasureID    string                 `json:"measureId"`
+	MeasureTitle string                 `json:"measureTitle"`
+	Indicator    followup.Indicator     `json:"indicator"`
+	Latest       *float64               `json:"latest"`
+	Progress     *float64               `json:"progress"`
+	Measurements []followup.Measurement `json:"measurements"`
+}
+
+// Dashboard is an edition's measures by status with each indicator's progress.
+type Dashboard struct {
+	EditionID string    `json:"editionId"`
+	Measures  []Measure `json:"measures"`
+	ByStatus  []Count   `json:"byStatus"`
+	Trends    []Trend   `json:"trends"`
+}
+
+// Dashboard follows an edition's measures (readers of the edition).
+func (s *Service) Dashboard(ctx context.Context, p *auth.Principal, edID string) (*Dashboard, error) {
+	ed, _, _, err := s.editionFor(ctx, p, edID)
+	if err != nil {
+		return nil, err
+	}
+	ms, err := s.measures(ctx, ed.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := &Dashboard{EditionID: ed.ID, Measures: ms, Trends: []Trend{}}
+	by := map[string]int{}
+	for _, m := range ms {
+		by[m.Status]++
+		for _, ind := range m.Indicators {
+			l, pr := followup.Progress(ind)
+			out.Trends = append(out.Trends, Trend{MeasureID: m.ID, MeasureTitle: m.Title, Indicator: ind, Latest: l, Progress: pr, Measurements: ind.Measurements})
+		}
+	}
+	for _, st := range MeasureStatuses {
+		if by[st] > 0 {
+			out.ByStatus = append(out.ByStatus, Count{Value: st, Count: by[st]})
+		}
+	}
+	return out, nil
+}

@@ -1,6 +1,6 @@
 import type { Route } from './lib/router';
 
-export type RouteName = 'diagnoses' | 'diagnosis' | 'home' | 'register' | 'login' | 'account' | 'organisations' | 'organisation' | 'search' | 'exchange-days' | 'exchange-day-new' | 'exchange-day' | 'exchange-day-edit' | 'exchange-day-live' | 'exchange-day-recording' | 'exchange-day-summary' | 'practices' | 'practice' | 'practice-new' | 'practice-edit' | 'practice-translate' | 'practice-version' | 'practice-adopt' | 'transfer' | 'notifications' | 'diagnosis-map' | 'diagnosis-dashboard' | 'diagnosis-moderation' | 'diagnosis-new' | 'diagnosis-edit' | 'territories' | 'territory';
+export type RouteName = 'diagnoses' | 'diagnosis' | 'home' | 'register' | 'login' | 'account' | 'organisations' | 'organisation' | 'search' | 'exchange-days' | 'exchange-day-new' | 'exchange-day' | 'exchange-day-edit' | 'exchange-day-live' | 'exchange-day-recording' | 'exchange-day-summary' | 'practices' | 'practice' | 'practice-new' | 'practice-edit' | 'practice-translate' | 'practice-version' | 'practice-adopt' | 'transfer' | 'notifications' | 'diagnosis-map' | 'diagnosis-dashboard' | 'diagnosis-moderation' | 'diagnosis-new' | 'diagnosis-edit' | 'territories' | 'territory' | 'network' | 'actor';
 
 export const routes: Route<RouteName>[] = [
   { name: 'home', pattern: '/' },
@@ -34,5 +34,7 @@ export const routes: Route<RouteName>[] = [
   { name: 'diagnosis-moderation', pattern: '/diagnoses/:id/moderation' },
   { name: 'territories', pattern: '/territories' },
   { name: 'territory', pattern: '/territories/:id' },
+  { name: 'network', pattern: '/territories/:id/network' },
+  { name: 'actor', pattern: '/actors/:id' },
   { name: 'search', pattern: '/search' },
 ];

@@ -118,6 +118,9 @@ func Load(ctx context.Context, a *app.App) ([]Account, error) {
 	if err := loadDiagnosis(ctx, a, ids); err != nil {
 		return nil, err
 	}
+	if err := loadNetwork(ctx, a, ids); err != nil {
+		return nil, err
+	}
 	if err := loadPractice(ctx, a, ids); err != nil {
 		return nil, err
 	}

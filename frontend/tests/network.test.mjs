@@ -1,0 +1,89 @@
+// Network work in the browser, on a server loaded with the demo data (el Raval has six actors and four
+// relations, and its diagnosis raises the digital divide, which no actor works on): an organiser adds an
+// actor and a relation to an organisation on Teixit through the forms, the other side confirms it on its
+// actor page, and the network page's table, list and map show them; the page names the uncovered theme.
+// Every page passes axe-core at 1280 and 360 px with no sideways scroll; screenshots are written.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { checkPage, launchBrowser, openSignedInPage, startServer } from './harness.mjs';
+
+const JORDI = { email: 'jordi@example.org', password: 'servei-social-prop-2026' }; // professional of the association
+const LUCIA = { email: 'lucia@example.org', password: 'barrio-vivo-2026' }; // admin of the housing foundation
+
+describe('network: actors, relations and the network page', () => {
+  let server;
+  let browser;
+
+  before(async () => {
+    server = await startServer({}, { seed: true });
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('adds an actor and a relation, the other side confirms, and the page shows them and its holes', async () => {
+    const org = await openSignedInPage(browser, server.base, 1280, JORDI);
+    const other = await openSignedInPage(browser, server.base, 360, LUCIA);
+    const raval = (await org.api.get('/territories?limit=100')).items.find((x) => x.name === 'el Raval');
+    const foundation = (await other.api.get('/organisations?limit=50')).items.find((o) => o.name === 'Fundación Vivienda Social Barcelona');
+    assert.ok(raval && foundation, 'the seed has el Raval and the foundation');
+    // the foundation joins the network of el Raval as itself
+    const fActor = await other.api.post('/actors', { organisationId: foundation.id, self: true, kind: 'association', themes: ['housing'], territories: [raval.id] });
+
+    const op = org.page;
+    await op.goto(`${server.base}/territories/${raval.id}`);
+    await op.getByTestId('territory-network').click();
+    await op.getByRole('heading', { level: 1, name: 'Who works on what in el Raval' }).waitFor();
+    const holes = op.getByTestId('uncovered-themes');
+    assert.match(await holes.innerText(), /Digital divide/, 'the page names the theme nobody works on');
+    await op.getByTestId('network-graph').waitFor();
+    await checkPage(op, 'network-01-page');
+
+    // --- an actor through the form: the error summary first, then saved
+    await op.getByTestId('add-actor').locator('summary').click();
+    await op.getByTestId('af-submit').click();
+    await op.getByTestId('error-summary').waitFor();
+    await op.getByLabel('Name', { exact: true }).fill('Casal de Gent Gran Raval');
+    await op.getByLabel('What it is').selectOption('public_service');
+    await op.getByTestId('pe-theme-ageing_loneliness').check();
+    await op.getByLabel('Who it works with').fill('Persones grans del barri');
+    await op.getByTestId('af-submit').click();
+    await op.getByTestId('actors-list').getByRole('link', { name: 'Casal de Gent Gran Raval' }).waitFor();
+
+    // --- a relation to the foundation, which is on Teixit: it waits for the foundation
+    await op.getByTestId('add-relation').locator('summary').click();
+    const rf = op.getByTestId('relation-form');
+    await rf.getByLabel('From').selectOption({ label: 'Associació Veïnal del Raval Nord' });
+    await rf.getByLabel('Relation').selectOption('refers');
+    await rf.getByLabel('To').selectOption({ label: 'Fundación Vivienda Social Barcelona' });
+    await rf.getByLabel('Since when').fill('2024-03');
+    await rf.getByLabel('How do you know').fill('Protocol d\'habitatge del barri');
+    await rf.getByTestId('rf-submit').click();
+    await op.getByTestId('live-region').filter({ hasText: 'the other side has been asked' }).waitFor();
+    const row = op.getByTestId('relations-table').getByRole('row').filter({ hasText: 'Fundación Vivienda Social Barcelona' });
+    assert.match(await row.innerText(), /refers people to[\s\S]*waiting for confirmation/);
+    await checkPage(op, 'network-02-added');
+
+    // --- the foundation confirms on its actor page (a phone)
+    const lp = other.page;
+    await lp.goto(`${server.base}/actors/${fActor.id}`);
+    await lp.getByRole('heading', { level: 1, name: 'Fundación Vivienda Social Barcelona' }).waitFor();
+    await checkPage(lp, 'network-03-to-confirm');
+    await lp.getByTestId('confirm-relation').click();
+    await lp.getByTestId('actor-relations').getByText('confirmed by both sides').waitFor();
+    await checkPage(lp, 'network-04-confirmed');
+
+    // --- the organiser's page now shows it confirmed, in the table and on the map
+    await op.reload();
+    await op.getByTestId('network-graph').waitFor();
+    assert.match(await row.innerText(), /confirmed by both sides/);
+    const graph = await org.api.get(`/territories/${raval.id}/network`);
+    assert.equal(graph.actors.length, 8, 'six demo actors, the foundation and the new one');
+    assert.equal(await op.getByTestId('graph-node').count(), graph.actors.length, 'the map draws every actor');
+    assert.equal(await op.getByTestId('actors-list').getByRole('listitem').count(), graph.actors.length, 'the list holds every actor');
+    assert.ok(!(await op.getByTestId('isolated-actors').innerText()).includes('Fundación'), 'the foundation is no longer isolated');
+    await checkPage(op, 'network-05-confirmed');
+  });
+});

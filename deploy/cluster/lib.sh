@@ -104,3 +104,25 @@ free_port() {
     (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
   done
 }
+
+# start_ferretdb runs the one `teixit ferretdb` of the database and waits for its port.
+start_ferretdb() {
+  cat >"$CLUSTER_DIR/ferretdb.env" <<ENV
+TEIXIT_POSTGRESQL_URL=postgres://postgres@127.0.0.1:$PG_PORT/teixit
+TEIXIT_FERRETDB_ADDR=127.0.0.1:$FERRETDB_PORT
+TEIXIT_DATA_DIR=$CLUSTER_DIR/ferretdb
+TEIXIT_LOG_FORMAT=text
+ENV
+  start_bg ferretdb "$CLUSTER_DIR/ferretdb.env" "$TEIXIT_BIN" ferretdb
+  wait_port "$FERRETDB_PORT" ferretdb
+}
+
+# start_s3 runs versitygw over $CLUSTER_DIR/s3 (each folder in it is a bucket) and waits for its port.
+start_s3() {
+  start_bg s3 "" "$(versitygw_bin)" --access "$S3_ACCESS_KEY" --secret "$S3_SECRET_KEY" \
+    --port "127.0.0.1:$S3_PORT" --quiet posix "$CLUSTER_DIR/s3"
+  wait_port "$S3_PORT" s3
+}
+
+# node_count is how many nodes up.sh configured.
+node_count() { ls "$CLUSTER_DIR"/node*.env 2>/dev/null | wc -l; }

@@ -21,14 +21,7 @@ as_pg "$pgbin/pg_ctl" -D "$CLUSTER_DIR/pg" -l "$CLUSTER_DIR/postgres.log" -w -t 
 as_pg "$pgbin/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres teixit
 
 # One FerretDB for the database (never two: they would not see each other's new collections).
-cat >"$CLUSTER_DIR/ferretdb.env" <<ENV
-TEIXIT_POSTGRESQL_URL=postgres://postgres@127.0.0.1:$PG_PORT/teixit
-TEIXIT_FERRETDB_ADDR=127.0.0.1:$FERRETDB_PORT
-TEIXIT_DATA_DIR=$CLUSTER_DIR/ferretdb
-TEIXIT_LOG_FORMAT=text
-ENV
-start_bg ferretdb "$CLUSTER_DIR/ferretdb.env" "$TEIXIT_BIN" ferretdb
-wait_port "$FERRETDB_PORT" ferretdb
+start_ferretdb
 
 if [ -n "$STORE_ONLY" ]; then
   echo "store: mongodb://127.0.0.1:$FERRETDB_PORT/ (FerretDB on PostgreSQL 127.0.0.1:$PG_PORT)"
@@ -37,9 +30,7 @@ fi
 
 # S3: versitygw over a folder, and the bucket.
 mkdir -p "$CLUSTER_DIR/s3"
-start_bg s3 "" "$(versitygw_bin)" --access "$S3_ACCESS_KEY" --secret "$S3_SECRET_KEY" \
-  --port "127.0.0.1:$S3_PORT" --quiet posix "$CLUSTER_DIR/s3"
-wait_port "$S3_PORT" s3
+start_s3
 curl -sf --aws-sigv4 "aws:amz:us-east-1:s3" --user "$S3_ACCESS_KEY:$S3_SECRET_KEY" \
   -H "x-amz-content-sha256: e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" \
   -X PUT "http://127.0.0.1:$S3_PORT/$S3_BUCKET" -o /dev/null # (the header: SHA-256 of the empty body)

@@ -143,7 +143,7 @@ func (s *Service) UpdateAction(ctx context.Context, p *auth.Principal, id string
 
 // AddMeasurement records a dated value of an indicator (organisers). Measurements stay in date order.
 func (s *Service) AddMeasurement(ctx context.Context, p *auth.Principal, id, indicatorID string, in MeasurementInput) (*Action, error) {
-	if err := followup.CheckMeasurement(in); err != nil {
+	if err := followup.CheckMeasurement(in, s.now()); err != nil {
 		return nil, err
 	}
 	return s.modifyAction(ctx, p, id, func(_ *diagDoc, a *actionDoc) error {

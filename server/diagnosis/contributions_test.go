@@ -77,6 +77,8 @@ func TestContributions(t *testing.T) {
 		{Name: "unknown contribution", Method: "GET", Path: cp + "nothere", Status: 404},
 		// supports
 		{Name: "support needs an account", Method: "POST", Path: cp + mine + "/support", Status: 401},
+		{Name: "no support of one's own contribution", As: w.cai, Method: "POST", Path: cp + mine + "/support", Status: 409,
+			Contains: []string{`"code":"own_contribution"`}},
 		{Name: "support", As: w.dani, Method: "POST", Path: cp + mine + "/support", Status: 201,
 			Contains: []string{`"supports":1`, `"supportedByMe":true`}},
 		{Name: "double support", As: w.dani, Method: "POST", Path: cp + mine + "/support", Status: 409, Contains: []string{`"code":"already_supported"`}},

@@ -117,10 +117,11 @@ func (s *Service) OpenData(ctx context.Context, diagID string) (*OpenData, error
 	return out, nil
 }
 
-// CSV writes the published contributions as CSV (UTF-8, header row). Cells that a spreadsheet would run
-// as a formula are prefixed with an apostrophe.
+// CSV writes the published contributions as CSV (UTF-8 with a byte-order mark, so that spreadsheets read
+// accents right; header row). Cells that a spreadsheet would run as a formula are prefixed with an apostrophe.
 func (o *OpenData) CSV() []byte {
 	var buf bytes.Buffer
+	buf.WriteString("\ufeff")
 	w := csv.NewWriter(&buf)
 	_ = w.Write([]string{"id", "kind", "theme", "language", "text", "lat", "lon", "supports", "day", "cited_by"})
 	for _, c := range o.Contributions {
@@ -165,6 +166,7 @@ func (s *Service) GeoJSON(ctx context.Context, o *OpenData) ([]byte, error) {
 			Properties: map[string]any{"role": "contribution", "id": c.ID, "kind": c.Kind, "theme": c.Theme,
 				"language": c.Language, "text": c.Text, "supports": c.Supports, "day": c.Day}})
 	}
+	// RFC 7946 §7.1: a FeatureCollection must not have "properties"; the diagnosis goes in a foreign member.
 	return json.Marshal(map[string]any{"type": "FeatureCollection", "features": features,
-		"properties": map[string]any{"diagnosisId": o.Diagnosis.ID, "title": o.Diagnosis.Title}})
+		"diagnosis": map[string]any{"id": o.Diagnosis.ID, "title": o.Diagnosis.Title}})
 }

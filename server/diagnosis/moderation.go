@@ -23,6 +23,9 @@ func (s *Service) Support(ctx context.Context, p *auth.Principal, id string) (*C
 	if c.Status != StatusPublished {
 		return nil, apperr.New(apperr.Conflict, "not_published", "Only published contributions can be supported.")
 	}
+	if c.AuthorID == p.UserID {
+		return nil, apperr.New(apperr.Conflict, "own_contribution", "Your own contribution already counts: support other people's.")
+	}
 	sd := &supportDoc{ID: c.ID + ":" + p.UserID, ContributionID: c.ID, UserID: p.UserID, CreatedAt: s.now().UTC()}
 	if err := s.st.insert(ctx, colSupports, sd); store.IsDuplicate(err) {
 		return nil, apperr.New(apperr.Conflict, "already_supported", "You already support this contribution.")

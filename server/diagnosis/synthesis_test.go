@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/teixit/teixit/server/testkit"
 )
@@ -148,6 +149,9 @@ func TestFromFindingsToIndicators(t *testing.T) {
 			Status: 201, Contains: []string{`"measurements":[{"date":"2026-02-01","value":12},{"date":"2026-03-01"`}},
 		{Name: "bad date", As: w.bea, Method: "POST", Path: ind, Body: map[string]any{"date": "1/3/2026", "value": 1}, Status: 400},
 		{Name: "no value", As: w.bea, Method: "POST", Path: ind, Body: map[string]any{"date": "2026-03-01"}, Status: 400},
+		{Name: "no measurement dated in the future", As: w.bea, Method: "POST", Path: ind,
+			Body: map[string]any{"date": time.Now().AddDate(0, 0, 3).Format("2006-01-02"), "value": 1}, Status: 400,
+			Contains: []string{`"date":{"code":"future_date"}`}},
 		{Name: "unknown indicator", As: w.bea, Method: "POST", Path: ap + "/indicators/nothere/measurements",
 			Body: map[string]any{"date": "2026-03-01", "value": 1}, Status: 404},
 		{Name: "unknown action", As: w.bea, Method: "POST", Path: "/api/v1/actions/nothere/indicators/x/measurements",
@@ -193,12 +197,13 @@ func TestFromFindingsToIndicators(t *testing.T) {
 	private := []string{w.cai.UserID, w.dani.UserID, w.eva.UserID, w.bea.UserID, "Rosa del 3r", "Text ofensiu", "Insults", "casal"}
 	a.Run(t, []testkit.Scenario{
 		{Name: "csv", Method: "GET", Path: w.diagPath + "/export.csv", Status: 200,
-			Contains:    []string{"id,kind,theme,language,text,lat,lon,supports,day,cited_by", rent + ",need,housing,ca,", "41.381,2.171,2,"},
+			Contains:    []string{"\ufeffid,kind,theme,language,text,lat,lon,supports,day,cited_by", rent + ",need,housing,ca,", "41.381,2.171,2,"},
 			NotContains: private},
 		{Name: "json", Method: "GET", Path: w.diagPath + "/export.json", Status: 200,
 			Contains: []string{`"territoryName":"el Raval"`, lonely, `"priorities":[`, `"indicators":[`}, NotContains: private},
 		{Name: "geojson", Method: "GET", Path: w.diagPath + "/export.geojson", Status: 200,
-			Contains: []string{`"type":"FeatureCollection"`, `"type":"Polygon"`, `"coordinates":[2.171,41.381]`}, NotContains: private},
+			Contains:    []string{`"type":"FeatureCollection"`, `"type":"Polygon"`, `"coordinates":[2.171,41.381]`},
+			NotContains: append([]string{`"properties":{"diagnosisId"`}, private...)},
 		{Name: "unknown diagnosis", Method: "GET", Path: "/api/v1/diagnoses/nothere/export.csv", Status: 404},
 	})
 	for ext, ct := range map[string]string{"csv": "text/csv", "json": "application/json", "geojson": "application/geo+json"} {

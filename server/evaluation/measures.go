@@ -145,7 +145,7 @@ func (s *Service) UpdateMeasure(ctx context.Context, p *auth.Principal, id strin
 // AddMeasurement records a dated value of one of a measure's indicators (organisers), as for a
 // diagnosis's action.
 func (s *Service) AddMeasurement(ctx context.Context, p *auth.Principal, id, indicatorID string, in followup.MeasurementInput) (*Measure, error) {
-	if err := followup.CheckMeasurement(in); err != nil {
+	if err := followup.CheckMeasurement(in, s.now()); err != nil {
 		return nil, err
 	}
 	return s.modifyMeasure(ctx, p, id, func(_ *editionDoc, m *measureDoc) error {

@@ -113,11 +113,15 @@ func Apply(old []IndicatorDoc, in []IndicatorInput, fields apperr.Fields) []Indi
 	return next
 }
 
-// CheckMeasurement validates a measurement before any record is read (400 with the fields at fault).
-func CheckMeasurement(in MeasurementInput) error {
+// CheckMeasurement validates a measurement before any record is read (400 with the fields at fault). A
+// measurement is of something that happened: its date may not be after now's date (a day of slack for the
+// time zones east of UTC).
+func CheckMeasurement(in MeasurementInput, now time.Time) error {
 	fields := apperr.Fields{}
 	if !ValidDate(in.Date) {
 		fields["date"] = apperr.Date()
+	} else if in.Date > now.UTC().Add(24*time.Hour).Format("2006-01-02") {
+		fields["date"] = apperr.Because("future_date")
 	}
 	if in.Value == nil || !Finite(*in.Value) {
 		fields["value"] = apperr.WrongType("number")

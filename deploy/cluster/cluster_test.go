@@ -125,6 +125,51 @@ func TestKillNodeUnderWrites(t *testing.T) {
 	}
 }
 
+// TestConcurrentWriters (cluster test 2, first part): 8 writers per node at once for 5 s: no 5xx, and every
+// acknowledged write is in the store. (The registration seats and practice revisions of test 2 join this
+// file once they are claims: issue 11 point 1.)
+func TestConcurrentWriters(t *testing.T) {
+	c := need(t)
+	run := tag()
+	var (
+		mu    sync.Mutex
+		acked []string
+		wg    sync.WaitGroup
+	)
+	stop := time.Now().Add(5 * time.Second)
+	for n, base := range c.nodes {
+		for k := 0; k < 8; k++ {
+			w := register(t, base, fmt.Sprintf("conc%d-%d-%s@example.org", n, k, run))
+			wg.Add(1)
+			go func(n, k int, w *client) {
+				defer wg.Done()
+				for i := 0; time.Now().Before(stop); i++ {
+					id, r, err := createOrg(w, fmt.Sprintf("Cluster %s c%d-%d-%d", run, n, k, i))
+					switch {
+					case err != nil:
+						t.Errorf("node %d: %v", n+1, err)
+						return
+					case id == "":
+						t.Errorf("node %d: %d %s", n+1, r.Status, r.Body)
+						return
+					}
+					mu.Lock()
+					acked = append(acked, id)
+					mu.Unlock()
+				}
+			}(n, k, w)
+		}
+	}
+	wg.Wait()
+	t.Logf("%d writes by 24 writers on 3 nodes in 5 s", len(acked))
+	anon := &client{base: c.front, http: newHTTP()}
+	for _, id := range acked {
+		if r, err := anon.do("GET", "/api/v1/organisations/"+id, nil); err != nil || r.Status != http.StatusOK {
+			t.Errorf("acknowledged %s: %v %d", id, err, r.Status)
+		}
+	}
+}
+
 // TestSessionsAcrossNodes (cluster test 3): sign in through one node, read and write through the others,
 // sign out on one: refused everywhere.
 func TestSessionsAcrossNodes(t *testing.T) {

@@ -302,7 +302,7 @@ func (a *App) Ready(ctx context.Context) error {
 // buildDiagnoses wires participatory diagnoses: their service, four read-model kinds and the data-rights hook.
 func (a *App) buildDiagnoses() {
 	a.Diagnoses = diagnosis.NewService(diagnosis.NewStore(a.Store), a.Organisations, a.Territories, a.ReadModel,
-		diagnosis.Options{Media: a.Media})
+		diagnosis.Options{Media: a.Media, Transfers: practiceTransfers{a}})
 	for kind, load := range map[string]search.Loader{diagnosis.KindDiagnosis: a.Diagnoses.LoadDiagnoses,
 		diagnosis.KindContribution: a.Diagnoses.LoadContributions, diagnosis.KindFinding: a.Diagnoses.LoadFindings,
 		diagnosis.KindAction: a.Diagnoses.LoadActions} {

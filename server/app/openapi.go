@@ -136,6 +136,8 @@ var schemaTypes = map[string]any{
 	"RelationInput":          network.RelationInput{},
 	"RelationList":           httpx.List[network.Relation]{},
 	"NetworkGraph":           network.Graph{},
+	"PracticeMatchList":      httpx.List[network.PracticeMatch]{},
+	"NeedMatchList":          httpx.List[network.NeedMatch]{},
 
 	// evaluations (server/evaluation)
 	"Evaluation":              evaluation.Evaluation{},

@@ -29,6 +29,9 @@ type ActionInput struct {
 	FindingIDs              *[]string         `json:"findingIds"`
 	Status                  *string           `json:"status"`
 	Indicators              *[]IndicatorInput `json:"indicators"`
+	// AdoptPracticeID, on create, makes the action "adopt this practice": a transfer of the practice to the
+	// responsible organisation starts with it, and the action shows its stage.
+	AdoptPracticeID *string `json:"adoptPracticeId"`
 }
 
 func (s *Service) validateAction(ctx context.Context, d *diagDoc, a *actionDoc, in ActionInput, create bool) error {
@@ -103,11 +106,31 @@ func (s *Service) CreateAction(ctx context.Context, p *auth.Principal, diagID st
 	if err := s.validateAction(ctx, d, a, in, true); err != nil {
 		return nil, err
 	}
+	if in.AdoptPracticeID != nil {
+		// the transfer first: the action then points at something that exists (a crash in between leaves an
+		// adoption the practice shows, and the organisers can create the action again: it links that transfer)
+		if s.transfers == nil || !store.ValidID(*in.AdoptPracticeID) {
+			return nil, apperr.Validation(apperr.Fields{"adoptPracticeId": apperr.UnknownRef()})
+		}
+		tid, err := s.transfers.Adopt(ctx, p, *in.AdoptPracticeID, a.ResponsibleOrgID, TransferVia{DiagnosisID: d.ID, ActionID: a.ID, TerritoryID: d.TerritoryID})
+		if err != nil {
+			return nil, err
+		}
+		a.PracticeID, a.TransferID = *in.AdoptPracticeID, tid
+	}
 	if err := s.rm.Changed(ctx, KindAction, a.ID, func() error { return s.st.insert(ctx, colActions, a) }); err != nil {
 		return nil, err
 	}
+	return s.actionView(ctx, p, a), nil
+}
+
+// actionView is the API form of an action, with the stage of the transfer it started (if any) as p sees it.
+func (s *Service) actionView(ctx context.Context, p *auth.Principal, a *actionDoc) *Action {
 	out := a.api()
-	return &out, nil
+	if out.Practice != nil && s.transfers != nil {
+		out.Practice.Stage, out.Practice.Title, _ = s.transfers.Stage(ctx, p, a.TransferID)
+	}
+	return &out
 }
 
 func (s *Service) action(ctx context.Context, id string) (*actionDoc, *diagDoc, error) {
@@ -130,8 +153,7 @@ func (s *Service) GetAction(ctx context.Context, id string) (*Action, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := a.api()
-	return &out, nil
+	return s.actionView(ctx, nil, a), nil
 }
 
 // UpdateAction changes an action (organisers).
@@ -178,8 +200,7 @@ func (s *Service) modifyAction(ctx context.Context, p *auth.Principal, id string
 		if err != nil {
 			return nil, err
 		}
-		out := a.api()
-		return &out, nil
+		return s.actionView(ctx, p, a), nil
 	}
 	return nil, apperr.New(apperr.Conflict, "concurrent_change", "The action changed meanwhile: try again.")
 }
@@ -198,5 +219,5 @@ func (s *Service) Actions(ctx context.Context, p *auth.Principal, diagID, status
 		filters["action_status"] = []string{status}
 	}
 	return listed(ctx, s, p, search.ListRequest{Kind: KindAction, Filters: filters, Sort: "created",
-		Cursor: cursor, PerPage: limit(n)}, colActions, func(d *actionDoc) Action { return d.api() })
+		Cursor: cursor, PerPage: limit(n)}, colActions, func(d *actionDoc) Action { return *s.actionView(ctx, p, d) })
 }

@@ -211,9 +211,13 @@ type actionDoc struct {
 	Status           string         `bson:"status"`
 	Indicators       []indicatorDoc `bson:"indicators"`
 	Rev              int            `bson:"rev"` // optimistic concurrency for read-modify-write of indicators
-	CreatedBy        string         `bson:"createdBy,omitempty"`
-	CreatedAt        time.Time      `bson:"createdAt"`
-	UpdatedAt        time.Time      `bson:"updatedAt"`
+	// PracticeID and TransferID: the action adopts a practice ("adopt this practice"); the transfer is the
+	// responsible organisation's, started with the action.
+	PracticeID string    `bson:"practiceId,omitempty"`
+	TransferID string    `bson:"transferId,omitempty"`
+	CreatedBy  string    `bson:"createdBy,omitempty"`
+	CreatedAt  time.Time `bson:"createdAt"`
+	UpdatedAt  time.Time `bson:"updatedAt"`
 }
 
 // ---- API views (json) ----
@@ -347,14 +351,28 @@ type Action struct {
 	FindingIDs              []string    `json:"findingIds"`
 	Status                  string      `json:"status"`
 	Indicators              []Indicator `json:"indicators"`
-	CreatedAt               time.Time   `json:"createdAt"`
-	UpdatedAt               time.Time   `json:"updatedAt"`
+	// Practice is the practice the action adopts, with its transfer's stage (null for other actions).
+	Practice  *ActionPractice `json:"practice"`
+	CreatedAt time.Time       `json:"createdAt"`
+	UpdatedAt time.Time       `json:"updatedAt"`
+}
+
+// ActionPractice is the practice an action adopts and how its transfer is going.
+type ActionPractice struct {
+	PracticeID string `json:"practiceId"`
+	Title      string `json:"title"`
+	TransferID string `json:"transferId"`
+	Stage      string `json:"stage"`
 }
 
 func (a *actionDoc) api() Action {
-	return Action{ID: a.ID, DiagnosisID: a.DiagnosisID, Title: a.Title, Description: a.Description,
+	out := Action{ID: a.ID, DiagnosisID: a.DiagnosisID, Title: a.Title, Description: a.Description,
 		ResponsibleOrganisation: a.ResponsibleOrgID, FindingIDs: nonNil(a.FindingIDs), Status: a.Status,
 		Indicators: followup.API(a.Indicators), CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
+	if a.PracticeID != "" {
+		out.Practice = &ActionPractice{PracticeID: a.PracticeID, TransferID: a.TransferID}
+	}
+	return out
 }
 
 func nonNil(s []string) []string {

@@ -42,8 +42,22 @@ type Media interface {
 	SetVisibility(ctx context.Context, id string, visibility []string) error
 }
 
+// Transfers is what actions that adopt a practice need from good-practice exchange (server/practice).
+type Transfers interface {
+	// Adopt starts the organisation's transfer of a published practice for an action of a diagnosis (or
+	// links the one it already has) and returns its id; the caller must be staff of the organisation.
+	Adopt(ctx context.Context, p *auth.Principal, practiceID, orgID string, via TransferVia) (string, error)
+	// Stage is a transfer's stage and its practice's title as the reader may see them.
+	Stage(ctx context.Context, p *auth.Principal, transferID string) (stage, title string, err error)
+}
+
+// TransferVia is the action an adoption comes from.
+type TransferVia struct{ DiagnosisID, ActionID, TerritoryID string }
+
 // Options tune the service.
 type Options struct {
+	// Transfers, when set, lets an action adopt a practice (adoptPracticeId).
+	Transfers Transfers
 	// Media, when set, lets contributions carry photos and voice notes uploaded to the media store.
 	Media Media
 	// NicknameLimit and NicknameWindow bound anonymous (nickname) contributions per IP. Default 5 per hour.
@@ -60,6 +74,7 @@ type Service struct {
 	detector  *search.Detector
 	nicknames *auth.Limiter
 	media     Media
+	transfers Transfers
 	cache     *readmodel.Cache[contribDoc] // contributions as fresh as the index, for lists
 	now       func() time.Time
 }
@@ -73,7 +88,7 @@ func NewService(st *Store, orgs Orgs, terr Territories, rm ReadModel, o Options)
 		o.NicknameWindow = time.Hour
 	}
 	return &Service{st: st, orgs: orgs, terr: terr, rm: rm, detector: search.NewDetector(),
-		nicknames: auth.NewLimiter(o.NicknameLimit, o.NicknameWindow), media: o.Media, cache: readmodel.NewCache[contribDoc](20000), now: time.Now}
+		nicknames: auth.NewLimiter(o.NicknameLimit, o.NicknameWindow), media: o.Media, transfers: o.Transfers, cache: readmodel.NewCache[contribDoc](20000), now: time.Now}
 }
 
 func notFound(err error) bool { return errors.Is(err, store.ErrNotFound) }

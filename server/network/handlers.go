@@ -156,3 +156,23 @@ func (h *Handlers) Network(c *fiber.Ctx) error {
 	}
 	return httpx.OK(c, g)
 }
+
+// PracticesFor: GET /{contributions|findings|actions}/:id/practices.
+func (h *Handlers) PracticesFor(kind string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		ms, err := h.svc.PracticesFor(c.UserContext(), auth.From(c), kind, c.Params("id"))
+		if err != nil {
+			return err
+		}
+		return httpx.OK(c, httpx.List[PracticeMatch]{Items: ms})
+	}
+}
+
+// NeedsFor: GET /practices/:id/needs.
+func (h *Handlers) NeedsFor(c *fiber.Ctx) error {
+	ms, err := h.svc.NeedsFor(c.UserContext(), auth.From(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, httpx.List[NeedMatch]{Items: ms})
+}

@@ -47,6 +47,11 @@ type Deps struct {
 	Territories Territories
 	ReadModel   ReadModel
 	Notify      Notifier
+	// Search finds practices like a need and needs like a practice.
+	Search Searcher
+	// Sources and Practices, when set, resolve the needs and practices of need → practice links.
+	Sources   Sources
+	Practices Practices
 	// Themes is the project's theme vocabulary.
 	Themes []string
 	// BaseURL is the site's public URL for invitation links ("" = relative links).
@@ -195,3 +200,5 @@ func (s *Service) readableActor(ctx context.Context, p *auth.Principal, id strin
 	}
 	return a, nil
 }
+
+func asInput(err error, target **search.InputError) bool { return errors.As(err, target) }

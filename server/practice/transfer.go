@@ -72,6 +72,22 @@ type transferDoc struct {
 	CreatedBy    string      `bson:"createdBy"`
 	CreatedAt    time.Time   `bson:"createdAt"`
 	UpdatedAt    time.Time   `bson:"updatedAt"`
+	// Via is the diagnosis action that decided this adoption, when one did.
+	Via *viaDoc `bson:"via,omitempty"`
+}
+
+type viaDoc struct {
+	DiagnosisID string `bson:"diagnosisId"`
+	ActionID    string `bson:"actionId"`
+	TerritoryID string `bson:"territoryId"`
+}
+
+// Via links a transfer to the action of a diagnosis's plan that adopts the practice ("adopt this
+// practice"), so the practice shows the neighbourhood that adopted it and the diagnosis the transfer's stage.
+type Via struct {
+	DiagnosisID string `json:"diagnosisId"`
+	ActionID    string `json:"actionId"`
+	TerritoryID string `json:"territoryId"`
 }
 
 // Outcome is how an adoption went.
@@ -101,6 +117,7 @@ type Transfer struct {
 		Lessons Markdown `json:"lessons"`
 	} `json:"outcome"`
 	History   []Stage   `json:"history"`
+	Via       *Via      `json:"via"`
 	Updates   int       `json:"updates"`
 	CanEdit   bool      `json:"canEdit"`
 	CreatedAt time.Time `json:"createdAt"`
@@ -178,6 +195,9 @@ func (s *Service) transferView(ctx context.Context, p *auth.Principal, t *transf
 	for i, h := range t.History {
 		v.History[i] = Stage{Status: h.Status, At: h.At}
 	}
+	if t.Via != nil {
+		v.Via = &Via{DiagnosisID: t.Via.DiagnosisID, ActionID: t.Via.ActionID, TerritoryID: t.Via.TerritoryID}
+	}
 	if t.Outcome != nil {
 		v.Outcome = &struct {
 			Rating  int      `json:"rating"`
@@ -193,6 +213,32 @@ func (s *Service) transferView(ctx context.Context, p *auth.Principal, t *transf
 // CreateTransfer declares that an organisation (the caller is one of its professionals or admins) adopts
 // a published practice. The origin organisation's staff and the practice's followers are told.
 func (s *Service) CreateTransfer(ctx context.Context, p *auth.Principal, practiceID string, in TransferInput) (*Transfer, error) {
+	return s.createTransfer(ctx, p, practiceID, in, nil)
+}
+
+// AdoptFor declares the adoption decided by an action of a diagnosis's plan, with CreateTransfer's rules.
+// When the organisation already adopts the practice, that transfer is linked to the action (if it was
+// linked to none) and returned: an action can take up an adoption already under way.
+func (s *Service) AdoptFor(ctx context.Context, p *auth.Principal, practiceID string, in TransferInput, via Via) (*Transfer, error) {
+	v := &viaDoc{DiagnosisID: via.DiagnosisID, ActionID: via.ActionID, TerritoryID: via.TerritoryID}
+	t, err := s.createTransfer(ctx, p, practiceID, in, v)
+	if e, ok := apperr.As(err); !ok || e.Code != "already_transferred" {
+		return t, err
+	}
+	existing, err := s.loadTransfer(ctx, p, practiceID+"-"+in.OrganisationID)
+	if err != nil {
+		return nil, err
+	}
+	if existing.Via == nil {
+		existing.Via = v
+		if err := s.saveTransfer(ctx, existing); err != nil {
+			return nil, err
+		}
+	}
+	return s.transferView(ctx, p, existing)
+}
+
+func (s *Service) createTransfer(ctx context.Context, p *auth.Principal, practiceID string, in TransferInput, via *viaDoc) (*Transfer, error) {
 	d, err := s.readable(ctx, p, practiceID)
 	if err != nil {
 		return nil, err
@@ -221,7 +267,7 @@ func (s *Service) CreateTransfer(ctx context.Context, p *auth.Principal, practic
 	t := &transferDoc{ID: d.ID + "-" + in.OrganisationID, Rev: 1, PracticeID: d.ID, OriginOrgID: d.OrgID,
 		AdopterOrgID: in.OrganisationID, Status: StageInterested, Note: strings.TrimSpace(in.Note),
 		History: []stageDoc{{Status: StageInterested, At: now, By: p.UserID}}, Updates: []updateDoc{},
-		CreatedBy: p.UserID, CreatedAt: now, UpdatedAt: now}
+		CreatedBy: p.UserID, CreatedAt: now, UpdatedAt: now, Via: via}
 	err = s.rm.Changed(ctx, TransferKind, t.ID, func() error { return s.st.insertTransfer(ctx, t) })
 	if store.IsDuplicate(err) {
 		return nil, apperr.New(apperr.Conflict, "already_transferred", "This organisation has already declared a transfer of this practice.")

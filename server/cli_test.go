@@ -157,6 +157,21 @@ func TestCommands(t *testing.T) {
 	if code := run(context.Background(), []string{"serve"}, env, &out, &errb); code != 2 || !strings.Contains(errb.String(), "TEIXIT_ADDR") {
 		t.Fatalf("bad config: %d %q", code, errb.String())
 	}
+	// teixit ferretdb: no PostgreSQL URL, or PostgreSQL not answering, is a clear error at start.
+	for _, c := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{}, "TEIXIT_POSTGRESQL_URL"},
+		{map[string]string{"TEIXIT_POSTGRESQL_URL": "postgres://teixit@127.0.0.1:1/teixit", "TEIXIT_FERRETDB_ADDR": "127.0.0.1:0"}, "does not answer"},
+		{map[string]string{"TEIXIT_POSTGRESQL_URL": "mysql://x"}, "not a postgres://"},
+	} {
+		errb.Reset()
+		env := func(k string) string { return c.env[k] }
+		if code := run(context.Background(), []string{"ferretdb"}, env, &out, &errb); code != 1 || !strings.Contains(errb.String(), c.want) {
+			t.Errorf("ferretdb with %v: %d %q", c.env, code, errb.String())
+		}
+	}
 }
 
 func TestSeedAndGrantAdmin(t *testing.T) {

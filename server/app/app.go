@@ -40,6 +40,7 @@ import (
 	"github.com/teixit/teixit/server/recording"
 	"github.com/teixit/teixit/server/store"
 	"github.com/teixit/teixit/server/territory"
+	"github.com/teixit/teixit/server/translation"
 )
 
 // App is one running Teixit server.
@@ -61,6 +62,7 @@ type App struct {
 	Live          *live.Service
 	Diagnoses     *diagnosis.Service
 	Recordings    *recording.Service
+	Translations  *translation.Service
 	Network       *network.Service
 	Evaluations   *evaluation.Service
 	// Mail queues email in the store and sends it from a background pass (nothing when no SMTP is set).
@@ -126,6 +128,11 @@ func New(ctx context.Context, cfg config.Config, d Deps) (*App, error) {
 	a.Mail = mail.New(mail.Deps{Store: a.Store, Log: a.Log, Settings: mail.Settings{Host: cfg.SMTP.Host,
 		Port: cfg.SMTP.Port, Username: cfg.SMTP.Username, Password: cfg.SMTP.Password, From: cfg.SMTP.From, TLS: cfg.SMTP.TLS}})
 	a.build()
+	if err := a.buildTranslations(); err != nil {
+		_ = rm.Close()
+		a.closeStore(ctx)
+		return nil, err
+	}
 	a.Live, err = live.New(live.Config{UDPAddr: cfg.RTCUDPAddr, UDPPort: cfg.RTCUDPPort, PublicIP: cfg.PublicIP,
 		TURNPort: cfg.TURNPort, TURNHost: cfg.TURNHost, Secret: a.Config.Secret, BaseURL: cfg.BaseURL, Logger: a.Log,
 		RecordingsDir: filepath.Join(cfg.DataDir, "recordings")}, a.Exchange)
@@ -144,6 +151,7 @@ func New(ctx context.Context, cfg config.Config, d Deps) (*App, error) {
 	a.stopJobs = stop
 	a.startRecordingJobs(jobs)
 	go a.Mail.Run(jobs, 15*time.Second)
+	a.startTranslationJobs(jobs)
 	return a, nil
 }
 

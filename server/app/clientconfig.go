@@ -13,11 +13,14 @@ type ClientConfig struct {
 	MapTiles string `json:"mapTiles"`
 	// MapAttribution credits the tile source on maps.
 	MapAttribution string `json:"mapAttribution"`
+	// Translation is true when a machine-translation engine is configured ("Read in …" is shown).
+	Translation bool `json:"translation"`
 }
 
 // clientConfig: GET /config — public settings for the browser app.
 func (a *App) clientConfig(c *fiber.Ctx) error {
-	return c.JSON(ClientConfig{MapTiles: a.Config.MapTiles, MapAttribution: a.Config.MapAttribution})
+	return c.JSON(ClientConfig{MapTiles: a.Config.MapTiles, MapAttribution: a.Config.MapAttribution,
+		Translation: a.Translations != nil && a.Translations.Enabled()})
 }
 
 // cspImageSources are the extra img-src origins the CSP allows: the map tile server, when set.

@@ -25,6 +25,7 @@ import (
 	"github.com/teixit/teixit/server/readmodel"
 	"github.com/teixit/teixit/server/recording"
 	"github.com/teixit/teixit/server/territory"
+	"github.com/teixit/teixit/server/translation"
 )
 
 // schemaTypes maps the schema names used in the route table to the Go types that are encoded or decoded,
@@ -63,6 +64,8 @@ var schemaTypes = map[string]any{
 	"PracticeInput":         practice.Input{},
 	"PracticeList":          httpx.List[practice.Practice]{},
 	"TranslationInput":      practice.TranslationInput{},
+	"TranslationView":       translation.View{},
+	"TranslationCorrection": translation.CorrectionInput{},
 	"VersionList":           httpx.List[practice.Version]{},
 	"Diff":                  practice.Diff{},
 	"Transfer":              practice.Transfer{},

@@ -133,6 +133,7 @@ func (a *App) table() []route {
 	routes = append(routes, a.recordingRoutes()...)
 	routes = append(routes, a.networkRoutes()...)
 	routes = append(routes, a.evaluationRoutes()...)
+	routes = append(routes, a.translationRoutes()...)
 	return append(routes, a.exchangeRoutes()...)
 }
 

@@ -112,6 +112,24 @@ func nodeID(dir string) (string, error) {
 // Register plugs a kind in; call before Start.
 func (rm *ReadModel) Register(kind string, k Kind) { rm.kinds[kind] = k }
 
+// Registered returns a registered kind (to wrap its loader, as translations do); ok is false when none is.
+func (rm *ReadModel) Registered(kind string) (k Kind, ok bool) {
+	k, ok = rm.kinds[kind]
+	return k, ok
+}
+
+// Announce appends a change record for a record whose indexed form changed without a write of its own (a
+// translation whose original changed) and wakes the local indexer; it does not wait (safe from a loader).
+func (rm *ReadModel) Announce(ctx context.Context, kind, id string) error {
+	if _, err := rm.Outbox.Append(ctx, kind, id); err != nil {
+		return err
+	}
+	if rm.indexer != nil && rm.started {
+		rm.indexer.Notify()
+	}
+	return nil
+}
+
 // Start brings the index up to date and then follows the outbox in the background until Close. When the index
 // is new or fell behind the outbox's retained window it is rebuilt from the store first — in the background:
 // the server answers meanwhile and /readyz says "not ready" until the rebuild is done.

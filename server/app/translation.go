@@ -1,0 +1,71 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/teixit/teixit/server/comment"
+	"github.com/teixit/teixit/server/diagnosis"
+	"github.com/teixit/teixit/server/exchange"
+	"github.com/teixit/teixit/server/practice"
+	"github.com/teixit/teixit/server/readmodel"
+	"github.com/teixit/teixit/server/recording"
+	"github.com/teixit/teixit/server/translation"
+)
+
+// translatable are the kinds of user content read in other languages. Adding one (evaluation reports) is one
+// line: its read-model kind, whether its title is only an excerpt of its body.
+var translatable = []translation.Kind{
+	{Name: practice.IndexKind},
+	{Name: diagnosis.KindDiagnosis},
+	{Name: diagnosis.KindContribution, TitleFromBody: true},
+	{Name: diagnosis.KindFinding},
+	{Name: diagnosis.KindAction},
+	{Name: comment.IndexKind, TitleFromBody: true},
+	{Name: exchange.IndexKind},
+	{Name: recording.SummaryKind},
+}
+
+// buildTranslations wires machine translation after every read-model kind is registered: each translatable
+// kind's loader is wrapped (so changes reach the translation queue) and translations get a read-model kind.
+func (a *App) buildTranslations() error {
+	var eng *translation.Engine
+	if a.Config.TranslateURL != "" {
+		var err error
+		if eng, err = translation.NewEngine(a.Config.TranslateURL, 30*time.Second); err != nil {
+			return err
+		}
+	}
+	host, _ := os.Hostname()
+	a.Translations = translation.New(translation.Deps{Store: a.Store, Engine: eng, ReadModel: a.ReadModel,
+		Roles: a.Organisations, Render: practice.RenderMarkdown, Reader: readmodel.ReaderFor,
+		Node: fmt.Sprintf("%s-%d", host, os.Getpid()), Logger: a.Log})
+	for _, k := range translatable {
+		rk, ok := a.ReadModel.Registered(k.Name)
+		if !ok {
+			return fmt.Errorf("translation: kind %q is not in the read model", k.Name)
+		}
+		k.Link = rk.Link
+		rk.Load = a.Translations.Register(k, rk.Load)
+		a.ReadModel.Register(k.Name, rk)
+	}
+	a.ReadModel.Register(translation.IndexKind, readmodel.Kind{Load: a.Translations.Load, All: a.Translations.All,
+		Link: a.Translations.Link})
+	return nil
+}
+
+// startTranslationJobs runs this node's translation queue worker until shutdown.
+func (a *App) startTranslationJobs(ctx context.Context) {
+	go a.Translations.Run(ctx)
+}
+
+func (a *App) translationRoutes() []route {
+	tr := translation.NewHandlers(a.Translations)
+	return []route{
+		{"GET", "/translations/:kind/:id/:lang", public, tr.Get, "A record's translation into ca|es|it|en|fr and its state (ready, queued, failed, none, original); readable where the original is; 404 translation_off without an engine", "", "TranslationView"},
+		{"POST", "/translations/:kind/:id/:lang", public, tr.Ask, "Ask for it (202 while queued; poll GET): the reader waits, the engine works in the background", "", "TranslationView"},
+		{"PUT", "/translations/:kind/:id/:lang", user, tr.Correct, "Correct a translation (people who may edit the original); marked reviewed", "TranslationCorrection", "TranslationView"},
+	}
+}

@@ -1,0 +1,253 @@
+package translation_test
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/teixit/teixit/server/config"
+	"github.com/teixit/teixit/server/testkit"
+	"github.com/teixit/teixit/server/translation/apytest"
+)
+
+type tview struct {
+	State            string
+	Language         string
+	OriginalLanguage string
+	CanCorrect       bool
+	Attempts         int
+	Translation      *struct {
+		Title string
+		Body  struct{ Markdown, HTML string }
+		Machine, Reviewed, Stale bool
+		Engine                   string
+	}
+}
+
+type world struct {
+	a              *testkit.App
+	ana, bea, anon *testkit.Client
+	orgA, orgB     string
+}
+
+func newWorld(t *testing.T, engineURL string) *world {
+	a := testkit.NewApp(t, func(c *config.Config) { c.TranslateURL = engineURL })
+	w := &world{a: a, ana: a.Register("ana@example.org", "Ana"), bea: a.Register("bea@example.org", "Bea"), anon: &testkit.Client{}}
+	w.orgA = w.create(t, w.ana, "/api/v1/organisations", map[string]string{"name": "Rete Welfare Torino", "kind": "network"})
+	w.orgB = w.create(t, w.bea, "/api/v1/organisations", map[string]string{"name": "Fundació B", "kind": "association"})
+	return w
+}
+
+func (w *world) create(t *testing.T, c *testkit.Client, path string, body any) string {
+	t.Helper()
+	r := w.a.Do(c, "POST", path, body)
+	if r.Status != 201 {
+		t.Fatalf("POST %s: %d %s", path, r.Status, r.Body)
+	}
+	var v struct{ ID string }
+	r.JSON(t, &v)
+	return v.ID
+}
+
+// italianPractice creates (and publishes when asked) a practice written in Italian.
+func (w *world) italianPractice(t *testing.T, title string, publish bool) string {
+	id := w.create(t, w.ana, "/api/v1/practices", map[string]any{
+		"title":   title,
+		"summary": "Il centro di ascolto accoglie le **famiglie** ogni settimana. Vedi [la guida](https://example.org/guida).",
+		"problem": "Molte famiglie del quartiere vivono sole.", "language": "it",
+		"context": map[string]any{"organisationId": w.orgA, "targetPopulation": "Famiglie con bambini"},
+		"themes":  []string{"coexistence"},
+		"steps": []map[string]string{{"title": "Telefonare", "detail": "- Ogni lunedì\n- Alle 25 persone anziane"}},
+		"resources":  map[string]string{"people": "Due educatrici", "time": "Tre ore", "budget": "Nessuno"},
+		"results":    "Le famiglie partecipano di più.", "evidence": "Registro del centro.",
+		"evaluation": map[string]any{"summary": "Valutazione annuale", "indicators": []map[string]string{{"name": "Famiglie", "value": "40"}}},
+		"contact":    "ascolto@example.org",
+	})
+	if publish {
+		if r := w.a.Do(w.ana, "POST", "/api/v1/practices/"+id+"/publish", nil); r.Status != 200 {
+			t.Fatalf("publish: %d %s", r.Status, r.Body)
+		}
+	}
+	return id
+}
+
+func (w *world) get(t *testing.T, c *testkit.Client, path string) (int, tview) {
+	t.Helper()
+	r := w.a.Do(c, "GET", path, nil)
+	var v tview
+	if r.Status == 200 {
+		r.JSON(t, &v)
+	}
+	return r.Status, v
+}
+
+// waitReady polls the translation until it is ready (the reader's progress state).
+func (w *world) waitReady(t *testing.T, c *testkit.Client, path string) tview {
+	t.Helper()
+	deadline := time.Now().Add(90 * time.Second)
+	for time.Now().Before(deadline) {
+		st, v := w.get(t, c, path)
+		if st != 200 {
+			t.Fatalf("GET %s: %d", path, st)
+		}
+		if v.State == "ready" {
+			return v
+		}
+		if v.State == "failed" {
+			t.Fatalf("translation failed: %+v", v)
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	t.Fatalf("%s was not translated within 90 s", path)
+	return tview{}
+}
+
+func (w *world) search(t *testing.T, c *testkit.Client, q string) string {
+	t.Helper()
+	r := w.a.Do(c, "GET", "/api/v1/search?q="+url.QueryEscape(q), nil)
+	if r.Status != 200 {
+		t.Fatalf("search: %d %s", r.Status, r.Body)
+	}
+	return string(r.Body)
+}
+
+func TestTranslationsAheadOfTimeCorrectedAndSearched(t *testing.T) {
+	w := newWorld(t, apytest.Start(t))
+	pub := w.italianPractice(t, "Centro di ascolto per le famiglie", true)
+	path := "/api/v1/translations/practice/" + pub + "/ca"
+
+	// Published: translated ahead of time, nobody asked.
+	v := w.waitReady(t, w.anon, path)
+	tr := v.Translation
+	if !tr.Machine || tr.Reviewed || tr.Stale || tr.Engine != "apertium:it>ca" || v.OriginalLanguage != "it" || v.CanCorrect {
+		t.Fatalf("ca translation = %+v (view %+v)", tr, v)
+	}
+	if !strings.Contains(tr.Title, "famílies") || !strings.Contains(tr.Body.Markdown, "**famílies**") ||
+		!strings.Contains(tr.Body.Markdown, "](https://example.org/guida)") || !strings.Contains(tr.Body.Markdown, "- Cada dilluns") {
+		t.Errorf("it→ca lost its Markdown: %q\n%s", tr.Title, tr.Body.Markdown)
+	}
+	// it→en goes through Catalan.
+	if v := w.waitReady(t, w.anon, "/api/v1/translations/practice/"+pub+"/en"); v.Translation.Engine != "apertium:it>ca>en" {
+		t.Errorf("it→en engine = %q", v.Translation.Engine)
+	}
+
+	// A Catalan query finds the Italian practice through its translation, and says so.
+	if body := w.search(t, w.anon, "famílies acull"); !strings.Contains(body, `"kind":"translation"`) ||
+		!strings.Contains(body, `"url":"/practices/`+pub+`"`) || !strings.Contains(body, `"language":"ca"`) {
+		t.Errorf("Catalan query did not find the Italian practice's translation: %s", body)
+	}
+
+	// A draft's translation is read and found only where the draft is.
+	draft := w.italianPractice(t, "Sportello per gli anziani soli", false)
+	dpath := "/api/v1/translations/practice/" + draft + "/ca"
+	if r := w.a.Do(w.bea, "POST", dpath, nil); r.Status != 404 {
+		t.Errorf("outsider asked for a draft's translation: %d %s", r.Status, r.Body)
+	}
+	if r := w.a.Do(w.ana, "POST", dpath, nil); r.Status != 202 {
+		t.Fatalf("ask: %d %s", r.Status, r.Body)
+	}
+	w.waitReady(t, w.ana, dpath)
+	if body := w.search(t, w.bea, "finestreta avis sols"); strings.Contains(body, draft) {
+		t.Errorf("an outsider found a draft through its translation: %s", body)
+	}
+	if body := w.search(t, w.anon, "finestreta avis sols"); strings.Contains(body, draft) {
+		t.Errorf("an anonymous reader found a draft through its translation: %s", body)
+	}
+
+	// Corrections: only people who may edit the original; the result is reviewed; a source edit marks it stale.
+	corr := map[string]string{"title": "Centre d'escolta per a les famílies", "body": "Text **revisat**.<script>alert(1)</script>"}
+	if r := w.a.Do(w.bea, "PUT", path, corr); r.Status != 403 || !strings.Contains(string(r.Body), `"code":"forbidden"`) {
+		t.Errorf("outsider's correction: %d %s", r.Status, r.Body)
+	}
+	if r := w.a.Do(w.anon, "PUT", path, corr); r.Status != 401 {
+		t.Errorf("anonymous correction: %d", r.Status)
+	}
+	r := w.a.Do(w.ana, "PUT", path, corr)
+	if r.Status != 200 {
+		t.Fatalf("correction: %d %s", r.Status, r.Body)
+	}
+	_, v = w.get(t, w.anon, path)
+	if v.Translation.Machine || !v.Translation.Reviewed || v.Translation.Stale || v.Translation.Title != corr["title"] ||
+		strings.Contains(v.Translation.Body.HTML, "<script") {
+		t.Fatalf("after correction: %+v", v.Translation)
+	}
+	if r := w.a.Do(w.ana, "PATCH", "/api/v1/practices/"+pub, map[string]string{"title": "Centro di ascolto per le famiglie del quartiere"}); r.Status != 200 {
+		t.Fatalf("edit: %d %s", r.Status, r.Body)
+	}
+	time.Sleep(time.Second) // the change reaches the queue; a correction is never replaced ahead of time
+	_, v = w.get(t, w.anon, path)
+	if !v.Translation.Reviewed || !v.Translation.Stale || v.Translation.Title != corr["title"] {
+		t.Fatalf("after a source edit the correction should show, marked stale: %+v", v.Translation)
+	}
+	// The reader asks for a fresh one: the machine's up-to-date text is shown again, the correction kept.
+	if r := w.a.Do(w.anon, "POST", path, nil); r.Status != 202 {
+		t.Fatalf("ask again: %d %s", r.Status, r.Body)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for _, v = w.get(t, w.anon, path); v.Translation.Stale && time.Now().Before(deadline); _, v = w.get(t, w.anon, path) {
+		time.Sleep(300 * time.Millisecond)
+	}
+	if v.Translation.Stale || !v.Translation.Machine || !strings.Contains(v.Translation.Title, "barri") {
+		t.Errorf("fresh machine translation: %+v", v.Translation)
+	}
+}
+
+func TestTranslationBadInput(t *testing.T) {
+	w := newWorld(t, apytest.Start(t))
+	pub := w.italianPractice(t, "Centro di ascolto", true)
+	base := "/api/v1/translations/practice/" + pub + "/"
+	for _, c := range []struct {
+		method, path string
+		body         any
+		status       int
+		code         string
+	}{
+		{"POST", base + "de", nil, 400, "unsupported_language"},
+		{"GET", base + "xx", nil, 400, "unsupported_language"},
+		{"POST", base + "it", nil, 400, "same_language"},
+		{"POST", "/api/v1/translations/nope/" + pub + "/ca", nil, 400, "validation"},
+		{"GET", "/api/v1/translations/practice/missing/ca", nil, 404, "not_found"},
+		{"PUT", base + "ca", map[string]string{"title": "T", "body": strings.Repeat("paraula ", 100_000/8)}, 400, "validation"},
+		{"PUT", base + "ca", map[string]string{"title": "", "body": "x"}, 400, "validation"},
+		{"PUT", base + "ca", map[string]any{"title": "T", "body": "x", "extra": 1}, 400, ""},
+	} {
+		r := w.a.Do(w.ana, c.method, c.path, c.body)
+		if r.Status != c.status || !strings.Contains(string(r.Body), `"error"`) || !strings.Contains(string(r.Body), c.code) {
+			t.Errorf("%s %s: %d %s", c.method, c.path, r.Status, r.Body)
+		}
+	}
+	// Nothing was lost: the machine translation is still there.
+	w.waitReady(t, w.anon, base+"ca")
+}
+
+func TestEngineDownPagesStillLoad(t *testing.T) {
+	w := newWorld(t, apytest.Down(t))
+	pub := w.italianPractice(t, "Centro di ascolto", true)
+	if r := w.a.Do(w.anon, "GET", "/api/v1/practices/"+pub, nil); r.Status != 200 || !strings.Contains(string(r.Body), "Centro di ascolto") {
+		t.Fatalf("practice page with the engine down: %d", r.Status)
+	}
+	path := "/api/v1/translations/practice/" + pub + "/ca"
+	if r := w.a.Do(w.anon, "POST", path, nil); r.Status != 202 || !strings.Contains(string(r.Body), `"state":"queued"`) {
+		t.Fatalf("ask with the engine down: %d %s", r.Status, r.Body)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	var v tview
+	for _, v = w.get(t, w.anon, path); v.Attempts < 1 && time.Now().Before(deadline); _, v = w.get(t, w.anon, path) {
+		time.Sleep(200 * time.Millisecond)
+	}
+	if v.Attempts < 1 || v.State != "queued" || v.Translation != nil {
+		t.Fatalf("the job should have failed once and be queued for a retry: %+v", v)
+	}
+}
+
+func TestNoEngineHidesTheFeature(t *testing.T) {
+	w := newWorld(t, "")
+	pub := w.italianPractice(t, "Centro di ascolto", true)
+	if r := w.a.Do(w.anon, "GET", "/api/v1/translations/practice/"+pub+"/ca", nil); r.Status != 404 || !strings.Contains(string(r.Body), "translation_off") {
+		t.Errorf("no engine: %d %s", r.Status, r.Body)
+	}
+	if r := w.a.Do(w.anon, "GET", "/api/v1/config", nil); !strings.Contains(string(r.Body), `"translation":false`) {
+		t.Errorf("config: %s", r.Body)
+	}
+}

@@ -163,6 +163,9 @@ func (r *sfuRoom) endBy(p *peer) error {
 	if err != nil {
 		return err
 	}
+	if r.cfg.Ended != nil {
+		r.cfg.Ended()
+	}
 	r.end("ended by the host")
 	return nil
 }

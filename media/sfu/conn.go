@@ -76,6 +76,10 @@ type RoomConfig struct {
 	// the SFU's lock: no room with the same ID opens before it returns, so it
 	// may finish the recording. It must not call into the SFU.
 	Closed func()
+	// Ended, when set, is called when the host ends the room, before the
+	// participants are told (the server records the end for good). Not
+	// called for rooms closed by EndRoom, Close or the last one leaving.
+	Ended func()
 }
 
 // ConsentHooks is implemented by Hooks that want the answers to the

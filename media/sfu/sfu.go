@@ -188,6 +188,14 @@ func (s *SFU) Rooms() int {
 	return len(s.rms)
 }
 
+// HasRoom reports whether room id is open here.
+func (s *SFU) HasRoom(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.rms[id]
+	return ok
+}
+
 // room returns the room with id, creating it with rc if needed.
 func (s *SFU) room(id string, rc RoomConfig) (*sfuRoom, error) {
 	s.mu.Lock()

@@ -144,6 +144,9 @@ func (a *App) mountRoutes() {
 	a.Fiber.Get("/healthz", a.healthz)
 	a.Fiber.Get("/readyz", a.readyz)
 	a.Fiber.Get("/metrics", adaptor.HTTPHandler(promhttp.HandlerFor(a.registry, promhttp.HandlerOpts{})))
+	// Node to node (server/live relay.go): signed with the shared secret, not part of the public API.
+	a.Fiber.Get("/internal/live/:id/ws", a.Live.RelayJoin())
+	a.Fiber.Post("/internal/live/:id", a.Live.RelayAction)
 
 	api := a.Fiber.Group(APIPrefix, httpx.JSONBodyLimit(a.Config.BodyLimit), auth.Middleware(a.Accounts))
 	a.Fiber.Get("/feeds/practices.atom", practice.NewHandlers(a.Practices).Feed)

@@ -85,6 +85,14 @@ type Config struct {
 	TranslateURL string
 	// SMTP is the mail server for email notices; empty Host sends no email (notices stay in-app).
 	SMTP SMTP
+	// InternalURL is where the other nodes reach this one (TEIXIT_INTERNAL_URL, e.g. http://10.0.0.5:8080):
+	// a live day's room lives on one node and the others relay its WebSocket there. Empty: a single node.
+	InternalURL string
+	// LiveLease is how long a node holds a live day's room without renewing it (TEIXIT_LIVE_LEASE, default
+	// 15s): when a node dies, another takes its days over after at most this long.
+	LiveLease time.Duration
+	// TURNAddr is the IP the embedded TURN relay binds (TEIXIT_TURN_ADDR; default all interfaces).
+	TURNAddr string
 }
 
 // SMTP says how to send email (TEIXIT_SMTP_HOST, TEIXIT_SMTP_PORT (default 587), TEIXIT_SMTP_USERNAME,
@@ -142,6 +150,8 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 		ShutdownTimeout: 20 * time.Second,
 		IndexWriteWait:  2 * time.Second,
 	}
+	c.InternalURL = strings.TrimSuffix(getenv("TEIXIT_INTERNAL_URL"), "/")
+	c.LiveLease, c.TURNAddr = 15*time.Second, getenv("TEIXIT_TURN_ADDR")
 	var errs []error
 	c.BodyLimit = envInt(getenv, "TEIXIT_BODY_LIMIT", 1<<20, &errs)
 	c.LoginLimit = envInt(getenv, "TEIXIT_LOGIN_LIMIT", 10, &errs)
@@ -162,6 +172,13 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 			errs = append(errs, fmt.Errorf("TEIXIT_INDEX_WRITE_WAIT: %q is not a positive duration like 2s", v))
 		}
 		c.IndexWriteWait = d
+	}
+	if v := getenv("TEIXIT_LIVE_LEASE"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second {
+			errs = append(errs, fmt.Errorf("TEIXIT_LIVE_LEASE: %q is not a duration of at least 1s like 15s", v))
+		}
+		c.LiveLease = d
 	}
 	if v := getenv("TEIXIT_TRUSTED_PROXIES"); v != "" {
 		for _, p := range strings.Split(v, ",") {
@@ -218,6 +235,15 @@ func (c *Config) validate() error {
 		if c.SMTP.Port <= 0 || c.SMTP.Port > 65535 {
 			errs = append(errs, fmt.Errorf("TEIXIT_SMTP_PORT: %d is not a port", c.SMTP.Port))
 		}
+	}
+	if c.InternalURL != "" {
+		u, err := url.Parse(c.InternalURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("TEIXIT_INTERNAL_URL: %q must be an http:// or https:// URL other nodes can reach", c.InternalURL))
+		}
+	}
+	if c.TURNAddr != "" && net.ParseIP(c.TURNAddr) == nil {
+		errs = append(errs, fmt.Errorf("TEIXIT_TURN_ADDR: %q is not an IP address", c.TURNAddr))
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

@@ -9,13 +9,16 @@ import (
 	"errors"
 	"log/slog"
 	"net"
+	"net/http"
 	"net/url"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	fws "github.com/fasthttp/websocket"
 	"github.com/gofiber/contrib/websocket"
 	"github.com/gofiber/fiber/v2"
 
@@ -28,6 +31,7 @@ import (
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/exchange"
 	"github.com/teixit/teixit/server/httpx"
+	"github.com/teixit/teixit/server/store"
 )
 
 // Config places the media sockets.
@@ -45,6 +49,14 @@ type Config struct {
 	// RecordingsDir holds one directory per exchange day (<data>/recordings/<dayId>/, media/recorder's
 	// layout); empty disables recording.
 	RecordingsDir string
+	// Store keeps each day's room owner (a claim with a lease) and whether its session ended.
+	Store *store.Store
+	// InternalURL is where other nodes reach this one (TEIXIT_INTERNAL_URL), e.g. http://10.0.0.5:8080;
+	// empty: other nodes cannot relay to it (a single node needs none).
+	InternalURL string
+	// Lease is how long a day's ownership lasts without renewal (the owner renews every Lease/3); a dead
+	// owner's days are taken over after it. 0 means 15 s.
+	Lease time.Duration
 }
 
 // Days is what live sessions need from exchange days.
@@ -67,6 +79,19 @@ type Service struct {
 	recs  map[string]*recorder.Recorder // by day ID, created at the day's first session or recording request
 
 	raps atomic.Pointer[rapporteursBox]
+
+	upgrader  fiber.Handler
+	closeOnce sync.Once
+	self      ownerDoc // this process as an owner (instance id, internal URL, TURN)
+	owners    *ownership
+	relay     *relaySigner
+	http      *http.Client
+	pendMu    sync.Mutex
+	pending   map[string]time.Time // day → when this node last accepted a join for it (keeps the lease)
+	sessMu    sync.Mutex
+	sessions  map[string]int // day → sessions served here now
+	endedMu   sync.Mutex
+	ended     map[string]bool // days known ended (final: never forgotten)
 }
 
 // Rapporteurs tells whether a user is an exchange day's named rapporteur (the note-taker, kept by
@@ -87,10 +112,16 @@ func (s *Service) SetRapporteurs(r Rapporteurs) {
 	s.raps.Store(&rapporteursBox{r})
 }
 
-// New starts the SFU (and the TURN relay unless disabled).
+// New starts the SFU (and the TURN relay unless disabled) and the renewal of this node's room leases.
 func New(cfg Config, days Days) (*Service, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if cfg.Store == nil {
+		return nil, errors.New("live: a store is required")
+	}
+	if cfg.Lease <= 0 {
+		cfg.Lease = 15 * time.Second
 	}
 	var public []string
 	if cfg.PublicIP != "" {
@@ -100,7 +131,9 @@ func New(cfg Config, days Days) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	svc := &Service{cfg: cfg, days: days, sfu: s, log: cfg.Logger, recs: map[string]*recorder.Recorder{}}
+	svc := &Service{cfg: cfg, days: days, sfu: s, log: cfg.Logger, recs: map[string]*recorder.Recorder{},
+		relay: newRelaySigner(cfg.Secret), http: &http.Client{Timeout: 10 * time.Second},
+		pending: map[string]time.Time{}, sessions: map[string]int{}, ended: map[string]bool{}}
 	svc.ctx, svc.cancel = context.WithCancel(context.Background())
 	if cfg.TURNPort >= 0 {
 		relay := cfg.RelayIP
@@ -118,7 +151,48 @@ func New(cfg Config, days Days) (*Service, error) {
 		}
 		svc.turn = t
 	}
+	svc.self = ownerDoc{Node: store.NewID(), URL: strings.TrimSuffix(cfg.InternalURL, "/"), TURNHost: cfg.TURNHost}
+	if svc.turn != nil {
+		svc.self.TURNPort = svc.turn.Addr().Port
+	}
+	svc.upgrader = websocket.New(svc.session, websocket.Config{HandshakeTimeout: 10 * time.Second, ReadBufferSize: 4096, WriteBufferSize: 4096})
+	svc.owners = newOwnership(cfg.Store, svc.self, cfg.Lease)
+	svc.owners.run(svc.keep)
 	return svc, nil
+}
+
+// keep tells the lease renewal whether this node still needs a day it holds: a room or a session here, a
+// recorder open for it, or a join accepted within the last lease.
+func (s *Service) keep(day string) bool {
+	if s.sfu.HasRoom(day) {
+		return true
+	}
+	s.sessMu.Lock()
+	n := s.sessions[day]
+	s.sessMu.Unlock()
+	if n > 0 {
+		return true
+	}
+	s.recMu.Lock()
+	rec := s.recs[day]
+	s.recMu.Unlock()
+	if rec != nil {
+		return true
+	}
+	s.pendMu.Lock()
+	defer s.pendMu.Unlock()
+	t, ok := s.pending[day]
+	if ok && time.Since(t) > s.cfg.Lease {
+		delete(s.pending, day)
+		return false
+	}
+	return ok
+}
+
+func (s *Service) markPending(day string) {
+	s.pendMu.Lock()
+	s.pending[day] = time.Now()
+	s.pendMu.Unlock()
 }
 
 // UDPPort is the ICE port in use.
@@ -126,7 +200,14 @@ func (s *Service) UDPPort() int { return s.sfu.UDPPort() }
 
 // Close ends every room, waits for the sessions to return and stops the sockets.
 func (s *Service) Close() error {
+	var err error
+	s.closeOnce.Do(func() { err = s.close() })
+	return err
+}
+
+func (s *Service) close() error {
 	s.cancel()
+	defer s.owners.close() // after the rooms: other nodes take this node's days over at once
 	err := s.sfu.Close()
 	s.wg.Wait()
 	if s.turn != nil {
@@ -142,15 +223,41 @@ func (s *Service) Close() error {
 
 const admissionKey = "teixit.live.admission"
 
+// admitted is a person let into a day's room, by this node or (relayed) by another.
 type admitted struct {
-	adm  *exchange.Admission
-	user sfu.ParticipantInfo
+	day                 string
+	questions, capacity int
+	video               bool
+	user                sfu.ParticipantInfo
+	upstream            *fws.Conn // set when the day's room is on another node: the relayed WebSocket
+}
+
+func participant(userID, name, role string) sfu.ParticipantInfo {
+	return sfu.ParticipantInfo{UserID: userID, DisplayName: name, Role: room.Role(role)}
+}
+
+// upgrade switches to the WebSocket served by session.
+func (s *Service) upgrade(c *fiber.Ctx, a *admitted) error {
+	if !websocket.IsWebSocketUpgrade(c) {
+		if a.upstream != nil {
+			_ = a.upstream.Close()
+		}
+		return apperr.New(apperr.Invalid, "websocket_required", "Open this address as a WebSocket (the live session page does this).")
+	}
+	c.Locals(admissionKey, a)
+	if err := s.upgrader(c); err != nil {
+		if a.upstream != nil {
+			_ = a.upstream.Close()
+		}
+		return err
+	}
+	return nil
 }
 
 // Join: GET /exchange-days/:id/live — admission first (a clear 401/403/404/409 before any upgrade), then the
-// WebSocket carrying the signalling protocol (media/PROTOCOL.md).
+// WebSocket carrying the signalling protocol (media/PROTOCOL.md). When another node holds the day's room,
+// the WebSocket is relayed to it (the media then flows straight to that node's UDP port).
 func (s *Service) Join() fiber.Handler {
-	upgrade := websocket.New(s.session, websocket.Config{HandshakeTimeout: 10 * time.Second, ReadBufferSize: 4096, WriteBufferSize: 4096})
 	return func(c *fiber.Ctx) error {
 		p := auth.From(c)
 		adm, err := s.days.Admit(c.UserContext(), p, c.Params("id"))
@@ -163,12 +270,34 @@ func (s *Service) Join() fiber.Handler {
 		if !websocket.IsWebSocketUpgrade(c) {
 			return apperr.New(apperr.Invalid, "websocket_required", "Open this address as a WebSocket (the live session page does this).")
 		}
+		if err := s.refuseEnded(c.UserContext(), adm.DayID); err != nil {
+			return err
+		}
 		role := room.Role(adm.Role)
 		if b := s.raps.Load(); b != nil && role == room.Listener && b.r.IsRapporteur(c.UserContext(), adm.DayID, p.UserID) {
 			role = room.Rapporteur
 		}
-		c.Locals(admissionKey, &admitted{adm: adm, user: sfu.ParticipantInfo{UserID: p.UserID, DisplayName: p.Name, Role: role}})
-		return upgrade(c)
+		a := &admitted{day: adm.DayID, questions: adm.Questions, capacity: adm.Capacity, video: adm.Video,
+			user: sfu.ParticipantInfo{UserID: p.UserID, DisplayName: p.Name, Role: role}}
+		o, err := s.owners.acquire(c.UserContext(), adm.DayID)
+		if errors.Is(err, errTaken) {
+			return errMoving
+		}
+		if err != nil {
+			return err
+		}
+		if o.mine {
+			s.markPending(adm.DayID)
+			return s.upgrade(c, a)
+		}
+		up, err := s.dialOwner(c.UserContext(), o, relayClaims{UserID: p.UserID, Name: p.Name, Role: string(role),
+			Questions: adm.Questions, Capacity: adm.Capacity, Video: adm.Video})
+		if err != nil {
+			s.log.Warn("live: the day's owner cannot be reached", "day", adm.DayID, "owner", o.doc.URL, "err", err)
+			return errMoving
+		}
+		a.upstream = up
+		return s.upgrade(c, a)
 	}
 }
 
@@ -199,12 +328,29 @@ func (s *Service) session(conn *websocket.Conn) {
 	s.wg.Add(1)
 	defer s.wg.Done()
 	conn.SetReadLimit(64 << 10)
+	if a.upstream != nil {
+		stop := context.AfterFunc(s.ctx, func() { _ = a.upstream.Close() })
+		defer stop()
+		pump(conn.Conn, a.upstream)
+		return
+	}
+	day := a.day
+	s.sessMu.Lock()
+	s.sessions[day]++
+	s.sessMu.Unlock()
+	defer func() {
+		s.sessMu.Lock()
+		if s.sessions[day]--; s.sessions[day] <= 0 {
+			delete(s.sessions, day)
+		}
+		s.sessMu.Unlock()
+	}()
 	wc := &wsConn{c: conn}
-	day := a.adm.DayID
-	rc := sfu.RoomConfig{Questions: a.adm.Questions, Capacity: a.adm.Capacity, Video: a.adm.Video,
-		Open: func() (sfu.Hooks, bool) { return s.openRoom(day) }, Closed: func() { s.closeRoom(day) }}
-	if err := s.sfu.Serve(s.ctx, a.adm.DayID, rc, a.user, wc); err != nil && !errors.Is(err, context.Canceled) {
-		s.log.Debug("live session ended with an error", "day", a.adm.DayID, "err", err)
+	rc := sfu.RoomConfig{Questions: a.questions, Capacity: a.capacity, Video: a.video,
+		Open: func() (sfu.Hooks, bool) { return s.openRoom(day) }, Closed: func() { s.closeRoom(day) },
+		Ended: func() { s.recordEnded(day) }}
+	if err := s.sfu.Serve(s.ctx, day, rc, a.user, wc); err != nil && !errors.Is(err, context.Canceled) {
+		s.log.Debug("live session ended with an error", "day", day, "err", err)
 	}
 	_ = wc.Close()
 }
@@ -239,11 +385,17 @@ func (w *wsConn) WriteMessage(ctx context.Context, b []byte) error {
 	return w.c.WriteMessage(websocket.TextMessage, b)
 }
 
-// Close unblocks a pending read by closing the socket.
+// Close unblocks a pending read and closes the socket. A hijacked fasthttp connection is only really closed
+// when the upgrade handler returns, so the read is unblocked by a deadline in the past.
 func (w *wsConn) Close() error {
 	var err error
-	w.once.Do(func() { err = w.c.Conn.Close() })
+	w.once.Do(func() { err = closeWS(w.c.Conn) })
 	return err
+}
+
+func closeWS(c *fws.Conn) error {
+	_ = c.SetReadDeadline(time.Now())
+	return c.Close()
 }
 
 // ICEServers: GET /exchange-days/:id/live/ice-servers — STUN/TURN with credentials valid for a few hours,
@@ -254,17 +406,28 @@ func (s *Service) ICEServers(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	if s.turn == nil {
-		return httpx.OK(c, fiber.Map{"iceServers": []any{}})
-	}
-	host := s.cfg.TURNHost
-	if host == "" {
-		host = c.Hostname()
-		if h, _, err := net.SplitHostPort(host); err == nil {
-			host = h
+	// The relay of the node holding the room, if another node does (its media port is there).
+	relayHost, relayPort := s.self.TURNHost, s.self.TURNPort
+	if o, ok, err := s.owners.current(c.UserContext(), c.Params("id")); err == nil && ok && !o.mine {
+		relayHost, relayPort = o.doc.TURNHost, o.doc.TURNPort
+		if relayHost == "" {
+			if u, err := url.Parse(o.doc.URL); err == nil {
+				relayHost = u.Hostname()
+			}
 		}
 	}
-	return httpx.OK(c, fiber.Map{"iceServers": s.turn.Issuer(host).ICEServers(p.UserID, 6*time.Hour)})
+	if relayPort == 0 {
+		return httpx.OK(c, fiber.Map{"iceServers": []any{}})
+	}
+	if relayHost == "" {
+		relayHost = c.Hostname()
+		if h, _, err := net.SplitHostPort(relayHost); err == nil {
+			relayHost = h
+		}
+	}
+	iss := turnserver.Issuer{Secret: []byte(s.cfg.Secret),
+		URLs: []string{"turn:" + net.JoinHostPort(relayHost, strconv.Itoa(relayPort)) + "?transport=udp"}}
+	return httpx.OK(c, fiber.Map{"iceServers": iss.ICEServers(p.UserID, 6*time.Hour)})
 }
 
 // recorderLocked returns the day's recorder, creating it (and recovering its directory after a crash) on
@@ -340,8 +503,37 @@ func (s *Service) setRecording(c *fiber.Ctx, on bool) error {
 	if room.Role(adm.Role) != room.Host {
 		return apperr.Forbid("Only the host can start or stop the recording.")
 	}
+	if s.cfg.RecordingsDir == "" {
+		return errRecordingDisabled
+	}
+	// The recording belongs to the node holding the room; without a room anywhere, this node takes the day
+	// so that the room opens here with the recording on.
+	o, err := s.owners.acquire(c.UserContext(), adm.DayID)
+	if errors.Is(err, errTaken) {
+		return errMoving
+	}
+	if err != nil {
+		return err
+	}
+	if !o.mine {
+		if err := s.postOwner(c.UserContext(), o, relayClaims{Op: "recording", On: on}); err != nil {
+			s.log.Warn("live: recording switch not relayed", "day", adm.DayID, "err", err)
+			return errMoving
+		}
+		return c.JSON(RecordingState{Recording: on})
+	}
+	if err := s.recordLocally(adm.DayID, on); err != nil {
+		return err
+	}
+	return c.JSON(RecordingState{Recording: on})
+}
+
+var errRecordingDisabled = apperr.New(apperr.Conflict, "recording_disabled", "Recording is not enabled on this server.")
+
+// recordLocally switches the day's recorder on this node (which holds the day) and tells its room.
+func (s *Service) recordLocally(day string, on bool) error {
 	s.recMu.Lock()
-	rec, err := s.recorderLocked(adm.DayID)
+	rec, err := s.recorderLocked(day)
 	if err == nil && rec != nil {
 		rec.SetRecording(on)
 	}
@@ -350,11 +542,11 @@ func (s *Service) setRecording(c *fiber.Ctx, on bool) error {
 		return err
 	}
 	if rec == nil {
-		return apperr.New(apperr.Conflict, "recording_disabled", "Recording is not enabled on this server.")
+		return errRecordingDisabled
 	}
 	// Outside recMu: the SFU's lock comes first (openRoom and closeRoom run under it and take recMu).
-	s.sfu.SetRecording(adm.DayID, on)
-	return c.JSON(RecordingState{Recording: on})
+	s.sfu.SetRecording(day, on)
+	return nil
 }
 
 // KeyPoint is a key point as the room shows it: the rapporteur's note for a guide question (0-based), stamped
@@ -370,13 +562,33 @@ type KeyPoint struct {
 // AnnounceKeyPoint shows a stored key point to everyone in the day's live room at once (a "key_point"
 // message; late joiners get it in their welcome). Announcing the same ID again replaces it. Without an open
 // room it does nothing: the key point is in the store for the summary.
+// When another node holds the room, the key point is passed to it.
 func (s *Service) AnnounceKeyPoint(dayID string, kp KeyPoint) {
-	s.sfu.AnnounceKeyPoint(dayID, signal.KeyPoint{ID: kp.ID, Question: kp.Question, Text: kp.Text, AtMs: kp.AtMs, Author: kp.Author})
+	skp := signal.KeyPoint{ID: kp.ID, Question: kp.Question, Text: kp.Text, AtMs: kp.AtMs, Author: kp.Author}
+	if !s.sfu.AnnounceKeyPoint(dayID, skp) {
+		s.toOwner(dayID, relayClaims{Op: "key_point", KeyPoint: &skp})
+	}
 }
 
 // RetractKeyPoint withdraws a key point from the day's live room ("key_point_removed"); no-op without a room.
 func (s *Service) RetractKeyPoint(dayID, id string) {
-	s.sfu.RetractKeyPoint(dayID, id)
+	if !s.sfu.RetractKeyPoint(dayID, id) {
+		s.toOwner(dayID, relayClaims{Op: "key_point_removed", KeyID: id})
+	}
+}
+
+// toOwner passes a room action to the node holding the day's room, if another node holds it. Best effort:
+// the key point is in the store either way.
+func (s *Service) toOwner(day string, rc relayClaims) {
+	ctx, cancel := context.WithTimeout(s.ctx, 5*time.Second)
+	defer cancel()
+	o, ok, err := s.owners.current(ctx, day)
+	if err != nil || !ok || o.mine {
+		return
+	}
+	if err := s.postOwner(ctx, o, rc); err != nil {
+		s.log.Warn("live: room action not relayed", "day", day, "op", rc.Op, "err", err)
+	}
 }
 
 // SessionClock is the time the day's recording manifest counts startMs from (the first session's start;

@@ -195,7 +195,8 @@ func (a *App) build() {
 		All: a.Organisations.All, Stream: a.Organisations.Stream, Count: a.Organisations.Count, Link: organisation.Link})
 	a.Accounts.AddHook(a.Organisations)
 	a.Territories = territory.NewService(a.Store, a.Organisations)
-	a.Exchange = exchange.NewService(a.Store, a.Organisations, a.ReadModel)
+	a.Notify = notify.NewService(a.Store)
+	a.Exchange = exchange.NewService(a.Store, a.Organisations, a.ReadModel, a.Notify)
 	a.ReadModel.Register(exchange.IndexKind, readmodel.Kind{Load: a.Exchange.Load, All: a.Exchange.All,
 		Stream: a.Exchange.Stream, Count: a.Exchange.Count, Link: exchange.Link})
 	a.Accounts.AddHook(a.Exchange)

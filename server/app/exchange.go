@@ -13,7 +13,6 @@ import (
 
 // buildExchange wires good-practice exchange: practices and transfers, comments, follows and notifications.
 func (a *App) buildExchange() {
-	a.Notify = notify.NewService(a.Store)
 	a.Practices = practice.NewService(practice.NewStore(a.Store), practice.OrgsFrom(a.Organisations),
 		practice.TerritoriesFrom(a.Territories), a.ReadModel, a.ReadModel.Index, a.Notify)
 	if a.Media != nil {

@@ -49,13 +49,15 @@ type dayDoc struct {
 	Status          string     `bson:"status"`
 	RegisteredCount int        `bson:"registeredCount"`
 	WaitlistCount   int        `bson:"waitlistCount"`
+	Seated          bool       `bson:"seated,omitempty"` // counts derived by the seating pass (seats.go); false on older days
 	CreatedBy       string     `bson:"createdBy"`
 	CreatedAt       time.Time  `bson:"createdAt"`
 	UpdatedAt       time.Time  `bson:"updatedAt"`
 	Sequence        int        `bson:"sequence"` // iCalendar SEQUENCE: bumped on each change calendars must see
 }
 
-// registrationDoc's id is "day:user", so "am I registered?" is an `_id` lookup.
+// registrationDoc's id is "day:user", so "am I registered?" is an `_id` lookup. Status is what it was when
+// written (older versions kept it up to date); the truth is the seat claims (seats.go, Service.status).
 type registrationDoc struct {
 	ID        string    `bson:"_id"`
 	DayID     string    `bson:"dayId"`

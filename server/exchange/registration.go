@@ -4,9 +4,10 @@ import (
 	"context"
 	"crypto/subtle"
 	"errors"
+	"fmt"
 
 	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo/options"
+	"go.mongodb.org/mongo-driver/mongo"
 
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
@@ -28,8 +29,9 @@ func (s *Service) open(d *dayDoc) error {
 	return nil
 }
 
-// Register signs the caller up: registered while places remain, else on the waiting list. Registering twice
-// returns the existing registration.
+// Register signs the caller up: registered while places remain, else on the waiting list, in order of
+// registration (nobody jumps the queue: a new registration is seated only after everyone waiting before it).
+// Registering twice returns the existing registration. See seats.go for how places are claimed.
 func (s *Service) Register(ctx context.Context, p *auth.Principal, id string, in RegisterInput) (*Day, error) {
 	d, err := s.load(ctx, id)
 	if err != nil {
@@ -54,106 +56,76 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, id string, in
 				Fields:  apperr.Fields{"inviteCode": apperr.Because("invite_code")}}
 		}
 	}
-	rid := registrationID(d.ID, p.UserID)
-	var existing registrationDoc
-	err = store.Wrap("exchange: registration", s.s.C(colRegistrations).FindOne(ctx, bson.M{"_id": rid}).Decode(&existing))
-	if err == nil {
-		return s.view(ctx, p, d)
+	// The registration (the wish to attend, and its place in the queue) first; a seat is claimed for it by
+	// the same seating pass that promotes the waiting list. A crash in between leaves a waiting registration,
+	// seated by the next pass.
+	reg := registrationDoc{DayID: d.ID, UserID: p.UserID, Status: Waitlisted, CreatedAt: s.now().UTC()}
+	if _, err := s.s.Claim(ctx, colRegistrations, registrationID(d.ID, p.UserID), reg); err != nil {
+		return nil, fmt.Errorf("exchange: register: %w", err)
 	}
-	if !errors.Is(err, store.ErrNotFound) {
+	if err := s.seatAfter(context.WithoutCancel(ctx), d, p.UserID); err != nil {
 		return nil, err
 	}
-	// Take a place with a guarded increment: only one of two concurrent requests for the last place matches.
-	status := Waitlisted
-	filter := bson.M{"_id": d.ID}
-	if d.Capacity > 0 {
-		filter["registeredCount"] = bson.M{"$lt": d.Capacity}
-	}
-	res, err := s.s.C(colDays).UpdateOne(ctx, filter, bson.M{"$inc": bson.M{"registeredCount": 1}})
-	if err != nil {
-		return nil, store.Wrap("exchange: take place", err)
-	}
-	if res.ModifiedCount == 1 {
-		status = Registered
-	}
-	reg := registrationDoc{ID: rid, DayID: d.ID, UserID: p.UserID, Status: status, CreatedAt: s.now().UTC()}
-	if _, err := s.s.C(colRegistrations).InsertOne(ctx, reg); err != nil {
-		if status == Registered { // give the place back: nothing half-written
-			_, _ = s.s.C(colDays).UpdateOne(context.WithoutCancel(ctx), bson.M{"_id": d.ID}, bson.M{"$inc": bson.M{"registeredCount": -1}})
-		}
-		if store.IsDuplicate(store.Wrap("", err)) {
-			return s.Get(ctx, p, id) // a concurrent request registered first
-		}
-		return nil, store.Wrap("exchange: register", err)
-	}
-	if status == Waitlisted {
-		if _, err := s.s.C(colDays).UpdateOne(ctx, bson.M{"_id": d.ID}, bson.M{"$inc": bson.M{"waitlistCount": 1}}); err != nil {
-			return nil, store.Wrap("exchange: waitlist", err)
-		}
+	if _, err := s.settledStatus(ctx, d.ID, p.UserID); err != nil {
+		return nil, err
 	}
 	return s.Get(ctx, p, id)
 }
 
-// Unregister removes the caller's registration; a freed place goes to the first person waiting.
+// Unregister removes the caller's registration; a freed place goes to the first person waiting, who is told.
 func (s *Service) Unregister(ctx context.Context, p *auth.Principal, id string) error {
 	d, err := s.load(ctx, id)
 	if err != nil {
 		return err
 	}
 	rid := registrationID(d.ID, p.UserID)
-	var reg registrationDoc
-	err = store.Wrap("exchange: registration", s.s.C(colRegistrations).FindOneAndDelete(ctx, bson.M{"_id": rid}).Decode(&reg))
+	err = store.Wrap("exchange: registration", s.s.C(colRegistrations).FindOne(ctx, bson.M{"_id": rid}).Err())
 	if errors.Is(err, store.ErrNotFound) {
 		return apperr.New(apperr.NotFound, "not_registered", "You are not registered for this exchange day.")
 	}
 	if err != nil {
 		return err
 	}
-	ctx = context.WithoutCancel(ctx) // the counts must follow the deletion
-	if reg.Status == Waitlisted {
-		_, err := s.s.C(colDays).UpdateOne(ctx, bson.M{"_id": d.ID}, bson.M{"$inc": bson.M{"waitlistCount": -1}})
-		return store.Wrap("exchange: waitlist", err)
+	ctx = context.WithoutCancel(ctx) // the seat must follow the deletion
+	// The registration first, then the holder claim, then the seat: a crash in between leaves claims whose
+	// registration is gone, released by the next seating pass once stale.
+	if _, err := s.s.C(colRegistrations).DeleteOne(ctx, bson.M{"_id": rid}); err != nil {
+		return store.Wrap("exchange: unregister", err)
 	}
-	var next registrationDoc
-	err = s.s.C(colRegistrations).FindOneAndUpdate(ctx, bson.M{"dayId": d.ID, "status": Waitlisted},
-		bson.M{"$set": bson.M{"status": Registered}}, options.FindOneAndUpdate().SetSort(bson.D{{Key: "createdAt", Value: 1}})).Decode(&next)
-	if err = store.Wrap("exchange: promote", err); err == nil {
-		_, err = s.s.C(colDays).UpdateOne(ctx, bson.M{"_id": d.ID}, bson.M{"$inc": bson.M{"waitlistCount": -1}})
-		return store.Wrap("exchange: promote", err)
+	var h holderDoc
+	err = s.s.C(colSeats).FindOne(ctx, bson.M{"_id": holderID(d.ID, p.UserID)}).Decode(&h)
+	if err == nil {
+		if err := s.s.Release(ctx, colSeats, h.ID); err != nil {
+			return err
+		}
+		if err := s.releaseSeatOf(ctx, d.ID, h.Seat, p.UserID); err != nil {
+			return err
+		}
+	} else if !errors.Is(err, mongo.ErrNoDocuments) {
+		return store.Wrap("exchange: unregister", err)
 	}
-	if !errors.Is(err, store.ErrNotFound) {
-		return err
-	}
-	_, err = s.s.C(colDays).UpdateOne(ctx, bson.M{"_id": d.ID}, bson.M{"$inc": bson.M{"registeredCount": -1}})
-	return store.Wrap("exchange: free place", err)
+	return s.seatAfter(ctx, d, "")
 }
 
 // IsRegistered reports whether the person holds a place (not waitlisted): the live session admits them.
 func (s *Service) IsRegistered(ctx context.Context, dayID, userID string) (bool, error) {
-	var reg registrationDoc
-	err := store.Wrap("exchange: registration", s.s.C(colRegistrations).FindOne(ctx, bson.M{"_id": registrationID(dayID, userID)}).Decode(&reg))
-	if errors.Is(err, store.ErrNotFound) {
-		return false, nil
-	}
-	return err == nil && reg.Status == Registered, err
+	st, _, err := s.status(ctx, dayID, userID)
+	return st == Registered, err
 }
 
 // RegisteredUsers lists the ids of the people holding a place on the day (not waitlisted), first registered
-// first, at most limit. A cold path (the host choosing the day's rapporteur, server/recording) on the
-// registrations_day index.
+// first, at most limit. A cold path (the host choosing the day's rapporteur, server/recording): it reads the
+// day's registrations and seat claims.
 func (s *Service) RegisteredUsers(ctx context.Context, dayID string, limit int) ([]string, error) {
-	cur, err := s.s.C(colRegistrations).Find(ctx, bson.M{"dayId": dayID, "status": Registered},
-		options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}}).SetLimit(int64(limit)))
+	st, err := s.readSeating(ctx, dayID)
 	if err != nil {
-		return nil, store.Wrap("exchange: registered", err)
+		return nil, err
 	}
-	var regs []registrationDoc
-	if err := cur.All(ctx, &regs); err != nil {
-		return nil, store.Wrap("exchange: registered", err)
-	}
-	out := make([]string, 0, len(regs))
-	for _, r := range regs {
-		out = append(out, r.UserID)
+	out := []string{}
+	for _, r := range st.regs {
+		if _, ok := st.seated[r.UserID]; ok && len(out) < limit {
+			out = append(out, r.UserID)
+		}
 	}
 	return out, nil
 }
@@ -180,7 +152,11 @@ func (s *Service) ExportFor(ctx context.Context, userID string) (string, any, er
 		if d, err := s.load(ctx, r.DayID); err == nil {
 			title = d.Title
 		}
-		out = append(out, row{ExchangeDayID: r.DayID, Title: title, Status: r.Status, RegisteredAt: r.CreatedAt})
+		st, _, err := s.status(ctx, r.DayID, userID)
+		if err != nil {
+			return "", nil, err
+		}
+		out = append(out, row{ExchangeDayID: r.DayID, Title: title, Status: st, RegisteredAt: r.CreatedAt})
 	}
 	return "exchangeDayRegistrations", out, nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/notify"
 	"github.com/teixit/teixit/server/organisation"
 	"github.com/teixit/teixit/server/store"
 )
@@ -23,6 +25,7 @@ const IndexKind = "exchange_day"
 const (
 	colDays          = "exchange_days"
 	colRegistrations = "exchange_registrations"
+	colSeats         = "exchange_seats" // seat and holder claims (registration.go)
 )
 
 // Migrations returns this package's collections and indexes (number range 0030–0039).
@@ -35,6 +38,11 @@ func Migrations() []store.Migration {
 		return s.CreateIndexes(ctx,
 			store.Index{Collection: colRegistrations, Name: "registrations_day", Keys: []string{"dayId", "status", "createdAt"}},
 			store.Index{Collection: colRegistrations, Name: "registrations_user", Keys: []string{"userId"}})
+	}}, {Name: "0031_exchange_seats", Up: func(ctx context.Context, s *store.Store) error {
+		if err := s.CreateCollections(ctx, colSeats); err != nil {
+			return err
+		}
+		return s.CreateIndexes(ctx, store.Index{Collection: colSeats, Name: "seats_day", Keys: []string{"dayId"}})
 	}}}
 }
 
@@ -50,17 +58,24 @@ type ReadModel interface {
 	List(ctx context.Context, r search.Reader, req search.ListRequest) (*search.ListResult, error)
 }
 
+// Notifier tells people what happened (in-app notifications): the promoted from the waiting list.
+type Notifier interface {
+	Deliver(ctx context.Context, recipients []string, e notify.Event) error
+}
+
 // Service implements exchange days and registrations.
 type Service struct {
-	s    *store.Store
-	orgs Orgs
-	rm   ReadModel
-	now  func() time.Time
+	s      *store.Store
+	orgs   Orgs
+	rm     ReadModel
+	notify Notifier
+	now    func() time.Time
+	gates  sync.Map // day id → *gate (seats.go)
 }
 
 // NewService builds the service.
-func NewService(s *store.Store, orgs Orgs, rm ReadModel) *Service {
-	return &Service{s: s, orgs: orgs, rm: rm, now: time.Now}
+func NewService(s *store.Store, orgs Orgs, rm ReadModel, n Notifier) *Service {
+	return &Service{s: s, orgs: orgs, rm: rm, notify: n, now: time.Now}
 }
 
 var errNotFound = apperr.NotFoundf("The exchange day")
@@ -242,8 +257,14 @@ func (in *Input) apply(d *dayDoc, create bool) error {
 	return apperr.Validation(f)
 }
 
-// view adds the caller's registration and rights to a day.
+// view adds the caller's registration and rights to a day. A day registered before seats existed is seated
+// once first, so that its counts are derived like every other's.
 func (s *Service) view(ctx context.Context, p *auth.Principal, d *dayDoc) (*Day, error) {
+	if !d.Seated && d.Status != StatusCancelled && (d.RegisteredCount > 0 || d.WaitlistCount > 0) {
+		if err := s.seatAfter(ctx, d, ""); err != nil {
+			return nil, err
+		}
+	}
 	out := d.api()
 	manage, err := s.canManage(ctx, p, d.HostOrgID)
 	if err != nil {
@@ -254,13 +275,12 @@ func (s *Service) view(ctx context.Context, p *auth.Principal, d *dayDoc) (*Day,
 		out.InviteCode = d.InviteCode
 	}
 	if p != nil {
-		var r registrationDoc
-		err := store.Wrap("exchange: registration", s.s.C(colRegistrations).FindOne(ctx, bson.M{"_id": registrationID(d.ID, p.UserID)}).Decode(&r))
-		switch {
-		case err == nil:
-			out.MyRegistration = &r.Status
-		case !errors.Is(err, store.ErrNotFound):
+		st, _, err := s.status(ctx, d.ID, p.UserID)
+		if err != nil {
 			return nil, err
+		}
+		if st != "" {
+			out.MyRegistration = &st
 		}
 	}
 	return &out, nil
@@ -322,11 +342,19 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id string, in I
 	if in.HostOrgID != nil && *in.HostOrgID != d.HostOrgID {
 		return nil, apperr.Validation(apperr.Fields{"hostOrgId": apperr.Immutable()})
 	}
+	before := d.Capacity
 	if err := in.apply(d, false); err != nil {
 		return nil, err
 	}
-	if d.Capacity > 0 && d.RegisteredCount > d.Capacity {
-		return nil, apperr.Validation(apperr.Fields{"capacity": apperr.Because("below_registered", "count", d.RegisteredCount)})
+	capacityChanged := in.Capacity != nil && *in.Capacity != before
+	if capacityChanged && d.Capacity > 0 {
+		st, err := s.readSeating(ctx, d.ID)
+		if err != nil {
+			return nil, err
+		}
+		if n := len(st.seated); n > d.Capacity {
+			return nil, apperr.Validation(apperr.Fields{"capacity": apperr.Because("below_registered", "count", n)})
+		}
 	}
 	d.UpdatedAt, d.Sequence = s.now().UTC(), d.Sequence+1
 	set := bson.M{"title": d.Title, "description": d.Description, "startsAt": d.StartsAt, "endsAt": d.EndsAt,
@@ -337,6 +365,11 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id string, in I
 		return store.Wrap("exchange: update", err)
 	}); err != nil {
 		return nil, err
+	}
+	if capacityChanged { // a raised capacity seats the waiting list in order, and tells them
+		if err := s.seatAfter(context.WithoutCancel(ctx), d, ""); err != nil {
+			return nil, err
+		}
 	}
 	return s.view(ctx, p, d)
 }

@@ -174,7 +174,7 @@ func startEmbedded(ctx context.Context, dir, addr string) (*embedded, error) {
 		return nil, fmt.Errorf("store: %w", err)
 	}
 	// synchronous(normal) in WAL mode: a killed process loses nothing, only a power cut can lose the last commits.
-	sqliteURL := "file:" + strings.TrimSuffix(abs, "/") + "/?_pragma=synchronous(normal)"
+	sqliteURL := "file:" + strings.TrimSuffix(abs, "/") + "/?_pragma=synchronous(normal)&_txlock=immediate"
 	level := new(slog.LevelVar)
 	level.Set(slog.LevelError)
 	f, err := ferretdb.New(&ferretdb.Config{

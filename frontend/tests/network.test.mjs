@@ -9,6 +9,7 @@ import { checkPage, launchBrowser, openSignedInPage, startServer } from './harne
 
 const JORDI = { email: 'jordi@example.org', password: 'servei-social-prop-2026' }; // professional of the association
 const LUCIA = { email: 'lucia@example.org', password: 'barrio-vivo-2026' }; // admin of the housing foundation
+const ADMIN = { email: 'admin@example.org', password: 'teixit-admin-demo-2026' }; // platform admin
 
 describe('network: actors, relations and the network page', () => {
   let server;
@@ -85,5 +86,58 @@ describe('network: actors, relations and the network page', () => {
     assert.equal(await op.getByTestId('actors-list').getByRole('listitem').count(), graph.actors.length, 'the list holds every actor');
     assert.ok(!(await op.getByTestId('isolated-actors').innerText()).includes('Fundación'), 'the foundation is no longer isolated');
     await checkPage(op, 'network-05-confirmed');
+  });
+
+  it('a finding shows a practice from another city; the organiser adopts it and the plan shows its transfer', async () => {
+    const admin = await openSignedInPage(browser, server.base, 1280, ADMIN);
+    const girona = await admin.api.post('/territories', { name: 'Girona', level: 'city' });
+    const author = await openSignedInPage(browser, server.base, 1280, LUCIA);
+    const foundation = (await author.api.get('/organisations?limit=50')).items.find((o) => o.name === 'Fundación Vivienda Social Barcelona');
+    const pr = await author.api.post('/practices', {
+      title: 'Veïns que visiten la gent gran que viu sola', language: 'ca', themes: ['ageing_loneliness'],
+      summary: 'Una xarxa de veïns visita cada setmana persones grans que viuen soles en pisos sense ascensor.',
+      problem: 'Moltes persones grans no surten de casa i ningú no en sap les necessitats.',
+      context: { organisationId: foundation.id, territory: girona.id, targetPopulation: 'Persones grans que viuen soles' },
+      steps: [{ title: 'Mapa de portals', detail: 'Qui viu sol a cada escala' }], resources: { people: 'Voluntariat del barri' },
+      results: 'Cap persona sense visita durant un any.', evidence: 'Registre de visites.', evaluation: { summary: 'Avaluació anual' },
+      contact: 'visites@example.org',
+    });
+    await author.api.post(`/practices/${pr.id}/publish`, {});
+
+    const org = await openSignedInPage(browser, server.base, 1280, JORDI);
+    const op = org.page;
+    const raval = (await org.api.get('/territories?limit=100')).items.find((x) => x.name === 'el Raval');
+    const diag = (await org.api.get(`/diagnoses?territory=${raval.id}`)).items.find((d) => d.title === 'Diagnosi comunitària del Raval 2026');
+    await op.goto(`${server.base}/diagnoses/${diag.id}`);
+    const finding = op.getByTestId('finding').filter({ hasText: 'Gent gran aïllada a casa' });
+    await finding.getByText('Practices that addressed this elsewhere').click();
+    const item = finding.getByTestId('similar-practice').filter({ hasText: 'Veïns que visiten la gent gran que viu sola' });
+    await item.waitFor();
+    const said = await item.innerText();
+    assert.match(said, /Fundación Vivienda Social Barcelona, Girona/, 'it says who and where');
+    assert.match(said, /same theme: Older people and loneliness/, 'it says why');
+    await checkPage(op, 'network-06-finding-practices');
+
+    // --- "adopt this practice": an action of the plan, and the association's transfer starts
+    await item.getByTestId('adopt-practice').click();
+    await item.getByLabel('Organisation that adopts it').selectOption({ label: 'Associació Veïnal del Raval Nord' });
+    await item.getByTestId('adopt-confirm').click();
+    const action = op.getByTestId('action').filter({ hasText: 'Veïns que visiten la gent gran que viu sola' });
+    await action.getByTestId('action-practice').waitFor();
+    assert.match(await action.getByTestId('action-transfer-stage').innerText(), /Transfer: interested/);
+    await checkPage(op, 'network-07-adopted');
+
+    // --- the association moves its transfer on; the plan shows the new stage
+    const href = await action.getByTestId('action-transfer-stage').getAttribute('href');
+    await org.api.patch(`/transfers/${href.split('/').pop()}`, { status: 'planning' });
+    await op.reload();
+    await action.getByTestId('action-transfer-stage').filter({ hasText: 'Transfer: planning' }).waitFor();
+
+    // --- the practice shows the neighbourhood that adopted it, and where its need is raised now
+    const pp = author.page;
+    await pp.goto(`${server.base}/practices/${pr.id}`);
+    await pp.getByTestId('practice-adopted-by').getByText('Associació Veïnal del Raval Nord, from the diagnosis of el Raval: planning').waitFor();
+    await pp.getByTestId('practice-needs-now').getByText('A finding of the diagnosis of el Raval').first().waitFor();
+    await checkPage(pp, 'network-08-practice');
   });
 });

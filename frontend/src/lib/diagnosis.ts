@@ -103,6 +103,8 @@ export interface Action {
   findingIds: string[];
   status: string;
   indicators: Indicator[];
+  /** The practice the action adopts and its transfer's stage. */
+  practice?: { practiceId: string; title: string; transferId: string; stage: string } | null;
 }
 
 export interface Count {
@@ -331,6 +333,8 @@ export interface ActionInput {
   findingIds: string[];
   status: string;
   indicators: { name: string; unit: string; baseline: number; target: number }[];
+  /** Makes the action "adopt this practice": the responsible organisation's transfer starts with it. */
+  adoptPracticeId?: string;
 }
 
 export function createAction(api: ApiClient, id: string, input: ActionInput): Promise<Action> {

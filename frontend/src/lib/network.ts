@@ -174,3 +174,31 @@ export async function staffOrganisations(api: ApiClient): Promise<{ id: string; 
   const orgs = await Promise.all(staff.map((m) => api.get<{ id: string; name: string }>(`/organisations/${enc(m.organisationId)}`).catch(() => null)));
   return orgs.filter((o): o is { id: string; name: string } => !!o).map((o) => ({ id: o.id, name: o.name }));
 }
+
+/** A practice that addressed a need elsewhere, and why it came up. */
+export interface PracticeMatch {
+  practiceId: string;
+  title: string;
+  themes: string[];
+  organisationId: string;
+  organisationName: string;
+  territoryId: string;
+  territoryName: string;
+  elsewhere: boolean;
+  why: { sharedThemes: string[]; words: string[] };
+}
+
+/** A need raised now (a contribution or a finding of a diagnosis) like a practice. */
+export interface NeedMatch {
+  kind: 'contribution' | 'finding';
+  id: string;
+  text: string;
+  diagnosisId: string;
+  territoryId: string;
+  territoryName: string;
+  why: { sharedThemes: string[]; words: string[] };
+}
+
+export const practicesFor = (api: ApiClient, kind: 'contribution' | 'finding' | 'action', id: string) =>
+  api.get<Page<PracticeMatch>>(`/${kind}s/${enc(id)}/practices`).then((p) => p.items ?? []);
+export const needsFor = (api: ApiClient, practiceId: string) => api.get<Page<NeedMatch>>(`/practices/${enc(practiceId)}/needs`).then((p) => p.items ?? []);

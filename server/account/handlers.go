@@ -7,7 +7,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/httpx"
 )
@@ -15,8 +14,10 @@ import (
 // Handlers are the HTTP endpoints of accounts, sessions and tokens.
 type Handlers struct {
 	svc          *Service
-	ipLimit      *auth.Limiter
-	emailLimit   *auth.Limiter
+	limits       *auth.Limits
+	loginIP      auth.Limit
+	loginEmail   auth.Limit
+	register     auth.Limit
 	secureCookie bool
 	memberships  MembershipLister
 }
@@ -34,9 +35,14 @@ type MembershipRef struct {
 
 // HandlerOptions configure login protection and cookies.
 type HandlerOptions struct {
-	// LoginLimit is the number of login attempts allowed per IP and per email in LoginWindow.
+	// Limits keeps the rate limits in the shared store (required).
+	Limits *auth.Limits
+	// LoginLimit is the number of failed logins allowed per email in LoginWindow; each client address gets
+	// three times as many. Successful logins do not count.
 	LoginLimit  int
 	LoginWindow time.Duration
+	// RegisterLimit is the number of accounts one client address may try to create per hour.
+	RegisterLimit int
 	// SecureCookie marks the session cookie Secure (behind TLS).
 	SecureCookie bool
 }
@@ -49,9 +55,15 @@ func NewHandlers(svc *Service, o HandlerOptions) *Handlers {
 	if o.LoginWindow == 0 {
 		o.LoginWindow = 15 * time.Minute
 	}
-	return &Handlers{svc: svc, secureCookie: o.SecureCookie,
-		ipLimit:    auth.NewLimiter(o.LoginLimit*3, o.LoginWindow),
-		emailLimit: auth.NewLimiter(o.LoginLimit, o.LoginWindow)}
+	if o.RegisterLimit == 0 {
+		o.RegisterLimit = 20
+	}
+	tooMany := "Too many failed login attempts. Wait a few minutes and try again, or reset your password."
+	return &Handlers{svc: svc, secureCookie: o.SecureCookie, limits: o.Limits,
+		loginIP:    auth.Limit{Name: "login-ip", Max: o.LoginLimit * 3, Window: o.LoginWindow, Message: tooMany},
+		loginEmail: auth.Limit{Name: "login-email", Max: o.LoginLimit, Window: o.LoginWindow, Message: tooMany},
+		register: auth.Limit{Name: "register-ip", Max: o.RegisterLimit, Window: time.Hour,
+			Message: "Too many accounts were created from this connection. Try again later."}}
 }
 
 // SetMemberships wires the organisation domain into the session endpoint.
@@ -102,6 +114,10 @@ func (h *Handlers) Register(c *fiber.Ctx) error {
 	if err := httpx.Decode(c, &in); err != nil {
 		return err
 	}
+	// Every attempt counts (a taken email answered to a stranger is information too).
+	if _, err := h.limits.Take(c.UserContext(), h.register, httpx.IP(c)); err != nil {
+		return err
+	}
 	u, err := h.svc.Register(c.UserContext(), in)
 	if err != nil {
 		return err
@@ -119,27 +135,32 @@ type loginInput struct {
 	Password string `json:"password"`
 }
 
-// Login: POST /auth/login — rate limited per IP and per email; one answer for every wrong credential.
+// Login: POST /auth/login — one answer for every wrong credential. Failed attempts are limited per client
+// address and per email, in the shared store; a successful one gives its slots back, so a centre whose
+// residents all sign in from one address is never locked out by its own successes. An account locked by
+// someone else's guesses is escaped with a password reset link, which does not go through this limit.
 func (h *Handlers) Login(c *fiber.Ctx) error {
 	var in loginInput
 	if err := httpx.Decode(c, &in); err != nil {
 		return err
 	}
+	ctx := c.UserContext()
 	email := NormaliseEmail(in.Email)
-	for _, chk := range []struct {
-		l   *auth.Limiter
-		key string
-	}{{h.ipLimit, c.IP()}, {h.emailLimit, email}} {
-		if ok, wait := chk.l.Allow(chk.key); !ok {
-			return &apperr.Error{Kind: apperr.RateLimited, Code: "rate_limited", RetryAfter: wait,
-				Message: "Too many login attempts. Wait a few minutes and try again."}
-		}
-	}
-	u, err := h.svc.Authenticate(c.UserContext(), email, in.Password)
+	byIP, err := h.limits.Take(ctx, h.loginIP, httpx.IP(c))
 	if err != nil {
 		return err
 	}
-	h.emailLimit.Reset(email)
+	byEmail, err := h.limits.Take(ctx, h.loginEmail, email)
+	if err != nil {
+		_ = byIP.Undo(ctx) // a refused attempt on a locked account does not use up the address's allowance
+		return err
+	}
+	u, err := h.svc.Authenticate(ctx, email, in.Password)
+	if err != nil {
+		return err
+	}
+	// Best effort: a slot left behind by a store hiccup only makes the limit a little stricter.
+	_, _ = byIP.Undo(ctx), byEmail.Undo(ctx)
 	return h.startSession(c, u)
 }
 

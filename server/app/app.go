@@ -67,7 +67,10 @@ type App struct {
 	Evaluations   *evaluation.Service
 	// Mail queues email in the store and sends it from a background pass (nothing when no SMTP is set).
 	Mail *mail.Service
+	// Limits are the rate limits, kept in the store so that restarts and every node share them.
+	Limits *auth.Limits
 
+	proxies   *httpx.TrustedProxies
 	lock      *os.File
 	registry  *prometheus.Registry
 	ownsStore bool
@@ -94,6 +97,10 @@ func New(ctx context.Context, cfg config.Config, d Deps) (*App, error) {
 		return nil, err
 	}
 	a.lock = lock
+	if a.proxies, err = httpx.ParseTrustedProxies(cfg.TrustedProxies); err != nil {
+		a.unlock()
+		return nil, err
+	}
 	if err := a.Config.EnsureSecret(); err != nil {
 		a.unlock()
 		return nil, err
@@ -124,9 +131,10 @@ func New(ctx context.Context, cfg config.Config, d Deps) (*App, error) {
 		return nil, err
 	}
 	a.blobs = blobs
-	a.Media = mediafile.NewService(a.Store, blobs, a.Config.Secret)
 	a.Mail = mail.New(mail.Deps{Store: a.Store, Log: a.Log, Settings: mail.Settings{Host: cfg.SMTP.Host,
 		Port: cfg.SMTP.Port, Username: cfg.SMTP.Username, Password: cfg.SMTP.Password, From: cfg.SMTP.From, TLS: cfg.SMTP.TLS}})
+	a.Limits = auth.NewLimits(a.Store)
+	a.Media = mediafile.NewService(a.Store, blobs, a.Config.Secret, a.Limits)
 	a.build()
 	if err := a.buildTranslations(); err != nil {
 		_ = rm.Close()
@@ -153,6 +161,7 @@ func New(ctx context.Context, cfg config.Config, d Deps) (*App, error) {
 	a.startRecordingJobs(jobs)
 	go a.Mail.Run(jobs, 15*time.Second)
 	a.startTranslationJobs(jobs)
+	go a.Limits.RunPruner(jobs, 10*time.Minute, a.Log)
 	return a, nil
 }
 
@@ -184,6 +193,7 @@ func Migrations() []store.Migration {
 	ms = append(ms, network.Migrations()...)
 	ms = append(ms, evaluation.Migrations()...)
 	ms = append(ms, mail.Migrations()...)
+	ms = append(ms, auth.Migrations()...)
 	return ms
 }
 
@@ -196,7 +206,7 @@ func (a *App) build() {
 	a.Accounts.AddHook(a.Organisations)
 	a.Territories = territory.NewService(a.Store, a.Organisations)
 	a.Notify = notify.NewService(a.Store)
-	a.Exchange = exchange.NewService(a.Store, a.Organisations, a.ReadModel, a.Notify)
+	a.Exchange = exchange.NewService(a.Store, a.Organisations, a.ReadModel, a.Notify, a.Limits)
 	a.ReadModel.Register(exchange.IndexKind, readmodel.Kind{Load: a.Exchange.Load, All: a.Exchange.All,
 		Stream: a.Exchange.Stream, Count: a.Exchange.Count, Link: exchange.Link})
 	a.Accounts.AddHook(a.Exchange)
@@ -219,13 +229,13 @@ func (a *App) build() {
 		ReadTimeout:           30 * time.Second,
 		IdleTimeout:           120 * time.Second,
 	}
-	if len(a.Config.TrustedProxies) > 0 {
-		fc.EnableTrustedProxyCheck = true
-		fc.TrustedProxies = a.Config.TrustedProxies
-		fc.ProxyHeader = fiber.HeaderXForwardedFor
-	}
+	// Fiber trusts X-Forwarded-Proto only from the trusted proxies (c.Protocol, Secure cookies). No
+	// ProxyHeader: c.IP() stays the TCP peer, and the client address is httpx.IP (rightmost untrusted hop).
+	fc.EnableTrustedProxyCheck = true
+	fc.TrustedProxies = a.Config.TrustedProxies
 	a.Fiber = fiber.New(fc)
 	a.Fiber.Use(requestid.New())
+	a.Fiber.Use(httpx.ClientIPMiddleware(a.proxies))
 	a.Fiber.Use(httpx.AccessLog(a.Log, metrics))
 	a.Fiber.Use(recover.New())
 	// gzip/brotli for text: most of our users are on slow connections and prepaid data.
@@ -312,7 +322,7 @@ func (a *App) Ready(ctx context.Context) error {
 // buildDiagnoses wires participatory diagnoses: their service, four read-model kinds and the data-rights hook.
 func (a *App) buildDiagnoses() {
 	a.Diagnoses = diagnosis.NewService(diagnosis.NewStore(a.Store), a.Organisations, a.Territories, a.ReadModel,
-		diagnosis.Options{Media: a.Media, Transfers: practiceTransfers{a}})
+		diagnosis.Options{Media: a.Media, Transfers: practiceTransfers{a}, Limits: a.Limits})
 	for kind, load := range map[string]search.Loader{diagnosis.KindDiagnosis: a.Diagnoses.LoadDiagnoses,
 		diagnosis.KindContribution: a.Diagnoses.LoadContributions, diagnosis.KindFinding: a.Diagnoses.LoadFindings,
 		diagnosis.KindAction: a.Diagnoses.LoadActions} {

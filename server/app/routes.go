@@ -41,7 +41,8 @@ type route struct {
 // admin, member of…) are checked by the domain service and named in the summary.
 func (a *App) table() []route {
 	acc := account.NewHandlers(a.Accounts, account.HandlerOptions{
-		LoginLimit: a.Config.LoginLimit, LoginWindow: a.Config.LoginWindow, SecureCookie: a.Config.SecureCookies()})
+		Limits: a.Limits, LoginLimit: a.Config.LoginLimit, LoginWindow: a.Config.LoginWindow,
+		RegisterLimit: a.Config.RegisterLimit, SecureCookie: a.Config.SecureCookies()})
 	acc.SetMemberships(a.Organisations)
 	org := organisation.NewHandlers(a.Organisations)
 	ter := territory.NewHandlers(a.Territories)
@@ -49,8 +50,8 @@ func (a *App) table() []route {
 	med := mediafile.NewHandlers(a.Media)
 	xd := exchange.NewHandlers(a.Exchange, a.Config.BaseURL)
 	routes := []route{
-		{"POST", "/auth/register", public, acc.Register, "Create an account and sign in", "RegisterInput", "Session"},
-		{"POST", "/auth/login", public, acc.Login, "Sign in (rate limited per IP and per email)", "LoginInput", "Session"},
+		{"POST", "/auth/register", public, acc.Register, "Create an account and sign in (limited per client address)", "RegisterInput", "Session"},
+		{"POST", "/auth/login", public, acc.Login, "Sign in (failed attempts limited per client address and per email)", "LoginInput", "Session"},
 		{"POST", "/auth/logout", public, acc.Logout, "Sign out", "", ""},
 		{"GET", "/auth/session", public, acc.Session, "The current user, memberships and CSRF token", "", "Session"},
 		{"PATCH", "/me", user, acc.UpdateMe, "Change my name or language", "UpdateMeInput", "User"},

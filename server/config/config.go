@@ -56,6 +56,9 @@ type Config struct {
 	// each IP gets three times as many.
 	LoginLimit  int
 	LoginWindow time.Duration
+	// RegisterLimit is the number of accounts one client address may try to create per hour
+	// (TEIXIT_REGISTER_LIMIT, default 20: a facilitator setting residents up can do a group at once).
+	RegisterLimit int
 	// IndexWriteWait bounds how long a write waits for this node's search index to reflect it
 	// (read-your-writes) before answering anyway (TEIXIT_INDEX_WRITE_WAIT). Default 2s.
 	IndexWriteWait time.Duration
@@ -155,6 +158,7 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	var errs []error
 	c.BodyLimit = envInt(getenv, "TEIXIT_BODY_LIMIT", 1<<20, &errs)
 	c.LoginLimit = envInt(getenv, "TEIXIT_LOGIN_LIMIT", 10, &errs)
+	c.RegisterLimit = envInt(getenv, "TEIXIT_REGISTER_LIMIT", 20, &errs)
 	c.UploadLimit = envInt(getenv, "TEIXIT_UPLOAD_LIMIT", 25<<20, &errs)
 	c.RTCUDPPort = envInt(getenv, "TEIXIT_RTC_UDP_PORT", 50000, &errs)
 	c.TURNPort = envInt(getenv, "TEIXIT_TURN_PORT", 3478, &errs)
@@ -275,6 +279,14 @@ func (c *Config) validate() error {
 	}
 	if c.LoginLimit < 1 {
 		errs = append(errs, errors.New("TEIXIT_LOGIN_LIMIT must be at least 1"))
+	}
+	if c.RegisterLimit < 1 {
+		errs = append(errs, errors.New("TEIXIT_REGISTER_LIMIT must be at least 1"))
+	}
+	for _, p := range c.TrustedProxies {
+		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+			errs = append(errs, fmt.Errorf("TEIXIT_TRUSTED_PROXIES: %q is not an IP address or CIDR range", p))
+		}
 	}
 	if c.Secret != "" && len(c.Secret) < 32 {
 		errs = append(errs, errors.New("TEIXIT_SECRET must be at least 32 characters"))

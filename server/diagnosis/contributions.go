@@ -169,9 +169,8 @@ func (s *Service) Contribute(ctx context.Context, who Caller, diagID string, in 
 		c.Status = StatusPending
 	}
 	if who.P == nil { // counted only once the contribution is valid, so typos do not use up the allowance
-		if ok, wait := s.nicknames.Allow("ip:" + who.IP); !ok {
-			return nil, &apperr.Error{Kind: apperr.RateLimited, Code: "rate_limited",
-				Message: "Too many contributions from this connection: try again later.", RetryAfter: wait}
+		if _, err := s.limits.Take(ctx, s.nicknames, who.IP); err != nil {
+			return nil, err
 		}
 	}
 	if err := s.rm.Changed(ctx, KindContribution, c.ID, func() error { return s.st.insert(ctx, colContributions, c) }); err != nil {

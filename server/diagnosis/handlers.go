@@ -82,7 +82,7 @@ func (h *Handlers) Contribute(c *fiber.Ctx) error {
 	if err := httpx.Decode(c, &in); err != nil {
 		return err
 	}
-	out, err := h.svc.Contribute(c.UserContext(), Caller{P: auth.From(c), IP: c.IP()}, c.Params("id"), in)
+	out, err := h.svc.Contribute(c.UserContext(), Caller{P: auth.From(c), IP: httpx.IP(c)}, c.Params("id"), in)
 	if err != nil {
 		return err
 	}

@@ -60,6 +60,8 @@ type Options struct {
 	Transfers Transfers
 	// Media, when set, lets contributions carry photos and voice notes uploaded to the media store.
 	Media Media
+	// Limits keeps rate limits in the shared store (required).
+	Limits *auth.Limits
 	// NicknameLimit and NicknameWindow bound anonymous (nickname) contributions per IP. Default 5 per hour.
 	NicknameLimit  int
 	NicknameWindow time.Duration
@@ -72,7 +74,8 @@ type Service struct {
 	terr      Territories
 	rm        ReadModel
 	detector  *search.Detector
-	nicknames *auth.Limiter
+	limits    *auth.Limits
+	nicknames auth.Limit
 	media     Media
 	transfers Transfers
 	cache     *readmodel.Cache[contribDoc] // contributions as fresh as the index, for lists
@@ -88,7 +91,8 @@ func NewService(st *Store, orgs Orgs, terr Territories, rm ReadModel, o Options)
 		o.NicknameWindow = time.Hour
 	}
 	return &Service{st: st, orgs: orgs, terr: terr, rm: rm, detector: search.NewDetector(),
-		nicknames: auth.NewLimiter(o.NicknameLimit, o.NicknameWindow), media: o.Media, transfers: o.Transfers, cache: readmodel.NewCache[contribDoc](20000), now: time.Now}
+		limits: o.Limits, nicknames: auth.Limit{Name: "nickname-ip", Max: o.NicknameLimit, Window: o.NicknameWindow,
+			Message: "Too many contributions from this connection: try again later."}, media: o.Media, transfers: o.Transfers, cache: readmodel.NewCache[contribDoc](20000), now: time.Now}
 }
 
 func notFound(err error) bool { return errors.Is(err, store.ErrNotFound) }

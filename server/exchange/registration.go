@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
@@ -50,10 +51,8 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, id string, in
 			return nil, apperr.Forbid("This exchange day is for members of the host organisation only.")
 		}
 	case ModeInvite:
-		if subtle.ConstantTimeCompare([]byte(in.InviteCode), []byte(d.InviteCode)) != 1 {
-			return nil, &apperr.Error{Kind: apperr.Forbidden, Code: "invalid_invite_code",
-				Message: "The invitation code is not right. Check it with whoever invited you.",
-				Fields:  apperr.Fields{"inviteCode": apperr.Because("invite_code")}}
+		if err := s.checkInviteCode(ctx, p, d, in.InviteCode); err != nil {
+			return nil, err
 		}
 	}
 	// The registration (the wish to attend, and its place in the queue) first; a seat is claimed for it by
@@ -176,5 +175,24 @@ func (s *Service) BeforeDelete(ctx context.Context, userID string) error {
 			return err
 		}
 	}
+	return nil
+}
+
+// inviteLimit bounds wrong invitation codes per person; a right code gives its attempt back.
+var inviteLimit = auth.Limit{Name: "invite-user", Max: 10, Window: time.Hour,
+	Message: "Too many wrong invitation codes. Wait a while, and check the code with whoever invited you."}
+
+// checkInviteCode compares the code in constant time, counting wrong ones against the person's limit.
+func (s *Service) checkInviteCode(ctx context.Context, p *auth.Principal, d *dayDoc, code string) error {
+	attempt, err := s.limits.Take(ctx, inviteLimit, p.UserID)
+	if err != nil {
+		return err
+	}
+	if subtle.ConstantTimeCompare([]byte(code), []byte(d.InviteCode)) != 1 {
+		return &apperr.Error{Kind: apperr.Forbidden, Code: "invalid_invite_code",
+			Message: "The invitation code is not right. Check it with whoever invited you.",
+			Fields:  apperr.Fields{"inviteCode": apperr.Because("invite_code")}}
+	}
+	_ = attempt.Undo(ctx) // best effort: a slot left behind only makes the limit stricter
 	return nil
 }

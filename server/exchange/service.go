@@ -69,13 +69,15 @@ type Service struct {
 	orgs   Orgs
 	rm     ReadModel
 	notify Notifier
+	// limits bound invitation-code guessing (shared by every node through the store).
+	limits *auth.Limits
 	now    func() time.Time
 	gates  sync.Map // day id → *gate (seats.go)
 }
 
 // NewService builds the service.
-func NewService(s *store.Store, orgs Orgs, rm ReadModel, n Notifier) *Service {
-	return &Service{s: s, orgs: orgs, rm: rm, notify: n, now: time.Now}
+func NewService(s *store.Store, orgs Orgs, rm ReadModel, n Notifier, limits *auth.Limits) *Service {
+	return &Service{s: s, orgs: orgs, rm: rm, notify: n, limits: limits, now: time.Now}
 }
 
 var errNotFound = apperr.NotFoundf("The exchange day")
@@ -223,8 +225,8 @@ func (in *Input) apply(d *dayDoc, create bool) error {
 		if d.InviteCode == "" {
 			d.InviteCode = strings.ToUpper(store.NewID()[:8])
 		}
-		if n := len(d.InviteCode); n < 4 || n > 64 {
-			f["inviteCode"] = apperr.Length(4, 64)
+		if n := len(d.InviteCode); n < 8 || n > 64 { // short codes are guessable
+			f["inviteCode"] = apperr.Length(8, 64)
 		}
 	}
 	if in.Capacity != nil {

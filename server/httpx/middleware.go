@@ -85,7 +85,7 @@ func AccessLog(log *slog.Logger, m *Metrics) fiber.Handler {
 		log.Log(c.UserContext(), level, "http",
 			"method", c.Method(), "path", c.Path(), "route", route, "status", status,
 			"duration_ms", float64(elapsed.Microseconds())/1000, "bytes", len(c.Response().Body()),
-			"ip", c.IP(), "request_id", c.GetRespHeader(fiber.HeaderXRequestID))
+			"ip", IP(c), "request_id", c.GetRespHeader(fiber.HeaderXRequestID))
 		return nil
 	}
 }

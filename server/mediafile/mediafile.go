@@ -90,12 +90,16 @@ type Service struct {
 	blobs  blob.Store
 	secret []byte
 	now    func() time.Time
-	limit  *auth.Limiter
+	limits *auth.Limits
 }
 
-// NewService builds the service; secret signs private links.
-func NewService(s *store.Store, blobs blob.Store, secret string) *Service {
-	return &Service{s: s, blobs: blobs, secret: []byte(secret), now: time.Now, limit: auth.NewLimiter(60, time.Hour)}
+// uploadLimit bounds uploads per person (shared by every node through the store).
+var uploadLimit = auth.Limit{Name: "upload-user", Max: 60, Window: time.Hour,
+	Message: "You have uploaded many files in a short time. Wait a while and try again."}
+
+// NewService builds the service; secret signs private links; limits bound uploads per person.
+func NewService(s *store.Store, blobs blob.Store, secret string, limits *auth.Limits) *Service {
+	return &Service{s: s, blobs: blobs, secret: []byte(secret), now: time.Now, limits: limits}
 }
 
 var errNotFound = apperr.NotFoundf("The file")
@@ -126,9 +130,8 @@ func (s *Service) Upload(ctx context.Context, p *auth.Principal, purpose, filena
 	if !ok {
 		return nil, apperr.Validation(apperr.Fields{"purpose": apperr.OneOf("contribution", "attachment")})
 	}
-	if ok, wait := s.limit.Allow(p.UserID); !ok {
-		return nil, &apperr.Error{Kind: apperr.RateLimited, Code: "rate_limited", RetryAfter: wait,
-			Message: "You have uploaded many files in a short time. Wait a while and try again."}
+	if _, err := s.limits.Take(ctx, uploadLimit, p.UserID); err != nil {
+		return nil, err
 	}
 	data, err := io.ReadAll(io.LimitReader(r, pu.MaxBytes+1))
 	if err != nil {

@@ -29,6 +29,6 @@ func TestInviteCodeGuessing(t *testing.T) {
 			Body: map[string]string{"inviteCode": "HABITATGE26"}, Status: 200, Contains: []string{`"myRegistration":"registered"`}},
 		{Name: "a four-character code is refused", As: host, Method: "POST", Path: "/api/v1/exchange-days",
 			Body: newDay(org, start, map[string]any{"registrationMode": "invite", "inviteCode": "ABCD"}), Status: 400,
-			Contains: []string{`"inviteCode":"must be between 8 and 64 characters"`}},
+			Contains: []string{`"inviteCode":"must have between 8 and 64 characters"`}},
 	})
 }

@@ -93,6 +93,7 @@ var schemaTypes = map[string]any{
 		ICEServers []turnserver.ICEServer `json:"iceServers"`
 	}{},
 	"RecordingState":         live.RecordingState{},
+	"LiveStatus":             live.Status{},
 	"Recording":              recording.Recording{},
 	"RecordingLinkInput":     recording.LinkInput{},
 	"RecordingLink":          recording.Link{},

@@ -83,6 +83,7 @@ func (a *App) table() []route {
 		{"DELETE", "/exchange-days/:id/registration", user, xd.Unregister, "Cancel my registration (the first person waiting gets the place)", "", ""},
 		{"GET", "/exchange-days/:id/calendar.ics", public, xd.DayCalendar, "The exchange day as iCalendar", "", ""},
 		{"GET", "/exchange-days/:id/live", user, a.Live.Join(), "The live session's signalling WebSocket (registered participants and host members; media/PROTOCOL.md)", "", ""},
+		{"GET", "/exchange-days/:id/live/status", public, a.Live.StatusOf, "Whether the live session can be joined now: open, not_open (with opensAt), ended or cancelled", "", "LiveStatus"},
 		{"GET", "/exchange-days/:id/live/ice-servers", user, a.Live.ICEServers, "STUN/TURN servers with short-lived credentials", "", "ICEServers"},
 		{"POST", "/exchange-days/:id/recording/live", user, a.Live.StartRecording, "Start recording the live session's floor turns (host only; everyone in the room is told; other speakers' turns only with their consent)", "", "RecordingState"},
 		{"DELETE", "/exchange-days/:id/recording/live", user, a.stopRecording, "Stop recording the live session (host only); its segments are imported into the media store once closed", "", "RecordingState"},

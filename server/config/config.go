@@ -94,6 +94,9 @@ type Config struct {
 	// LiveLease is how long a node holds a live day's room without renewing it (TEIXIT_LIVE_LEASE, default
 	// 15s): when a node dies, another takes its days over after at most this long.
 	LiveLease time.Duration
+	// LiveOpensBefore is how long before an exchange day's start its live room opens
+	// (TEIXIT_LIVE_OPENS_BEFORE, default 1h).
+	LiveOpensBefore time.Duration
 	// TURNAddr is the IP the embedded TURN relay binds (TEIXIT_TURN_ADDR; default all interfaces).
 	TURNAddr string
 }
@@ -154,7 +157,7 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 		IndexWriteWait:  2 * time.Second,
 	}
 	c.InternalURL = strings.TrimSuffix(getenv("TEIXIT_INTERNAL_URL"), "/")
-	c.LiveLease, c.TURNAddr = 15*time.Second, getenv("TEIXIT_TURN_ADDR")
+	c.LiveLease, c.TURNAddr, c.LiveOpensBefore = 15*time.Second, getenv("TEIXIT_TURN_ADDR"), time.Hour
 	var errs []error
 	c.BodyLimit = envInt(getenv, "TEIXIT_BODY_LIMIT", 1<<20, &errs)
 	c.LoginLimit = envInt(getenv, "TEIXIT_LOGIN_LIMIT", 10, &errs)
@@ -176,6 +179,13 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 			errs = append(errs, fmt.Errorf("TEIXIT_INDEX_WRITE_WAIT: %q is not a positive duration like 2s", v))
 		}
 		c.IndexWriteWait = d
+	}
+	if v := getenv("TEIXIT_LIVE_OPENS_BEFORE"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			errs = append(errs, fmt.Errorf("TEIXIT_LIVE_OPENS_BEFORE: %q is not a positive duration like 1h or 30m", v))
+		}
+		c.LiveOpensBefore = d
 	}
 	if v := getenv("TEIXIT_LIVE_LEASE"); v != "" {
 		d, err := time.ParseDuration(v)

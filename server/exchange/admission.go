@@ -19,6 +19,7 @@ type Admission struct {
 	Questions int
 	Capacity  int
 	Video     bool // the day allows cameras: the room is opened with sfu.RoomConfig.Video
+	StartsAt  time.Time // the live room opens a configurable time before (server/live)
 }
 
 // Admit decides, before any WebSocket upgrade, whether the person may join the live session: registered
@@ -38,7 +39,7 @@ func (s *Service) Admit(ctx context.Context, p *auth.Principal, dayID string) (*
 	if s.now().After(d.EndsAt.Add(LiveGrace)) {
 		return nil, apperr.New(apperr.Conflict, "ended", "This exchange day has ended. Its summary and recording are on its page.")
 	}
-	a := &Admission{DayID: d.ID, Questions: len(d.Agenda), Capacity: d.Capacity, Video: d.Video}
+	a := &Admission{DayID: d.ID, Questions: len(d.Agenda), Capacity: d.Capacity, Video: d.Video, StartsAt: d.StartsAt}
 	if a.Capacity > 0 {
 		a.Capacity += 20 // hosts, moderators and members of the host organisation come on top of the places
 	}

@@ -54,6 +54,8 @@ type Config struct {
 	// InternalURL is where other nodes reach this one (TEIXIT_INTERNAL_URL), e.g. http://10.0.0.5:8080;
 	// empty: other nodes cannot relay to it (a single node needs none).
 	InternalURL string
+	// OpensBefore is how long before a day's start its room opens (TEIXIT_LIVE_OPENS_BEFORE); 0 means 1 h.
+	OpensBefore time.Duration
 	// Lease is how long a day's ownership lasts without renewal (the owner renews every Lease/3); a dead
 	// owner's days are taken over after it. 0 means 15 s.
 	Lease time.Duration
@@ -62,6 +64,7 @@ type Config struct {
 // Days is what live sessions need from exchange days.
 type Days interface {
 	Admit(ctx context.Context, p *auth.Principal, dayID string) (*exchange.Admission, error)
+	Get(ctx context.Context, p *auth.Principal, id string) (*exchange.Day, error)
 }
 
 // Service runs the SFU and the TURN relay of this process.
@@ -119,6 +122,9 @@ func New(cfg Config, days Days) (*Service, error) {
 	}
 	if cfg.Store == nil {
 		return nil, errors.New("live: a store is required")
+	}
+	if cfg.OpensBefore <= 0 {
+		cfg.OpensBefore = time.Hour
 	}
 	if cfg.Lease <= 0 {
 		cfg.Lease = 15 * time.Second
@@ -270,7 +276,7 @@ func (s *Service) Join() fiber.Handler {
 		if !websocket.IsWebSocketUpgrade(c) {
 			return apperr.New(apperr.Invalid, "websocket_required", "Open this address as a WebSocket (the live session page does this).")
 		}
-		if err := s.refuseEnded(c.UserContext(), adm.DayID); err != nil {
+		if err := s.gate(c.UserContext(), adm.DayID, adm.StartsAt); err != nil {
 			return err
 		}
 		role := room.Role(adm.Role)
@@ -402,7 +408,11 @@ func closeWS(c *fws.Conn) error {
 // only for people admitted to the session.
 func (s *Service) ICEServers(c *fiber.Ctx) error {
 	p := auth.From(c)
-	if _, err := s.days.Admit(c.UserContext(), p, c.Params("id")); err != nil {
+	adm, err := s.days.Admit(c.UserContext(), p, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	if err := s.gate(c.UserContext(), adm.DayID, adm.StartsAt); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")

@@ -149,6 +149,8 @@ func (a *App) networkRoutes() []route {
 		{"POST", "/relations/:id/confirm", user, nw.ConfirmRelation, "Confirm a proposed relation (staff of the other side's organisation)", "", "Relation"},
 		{"DELETE", "/relations/:id", user, nw.RemoveRelation, "Withdraw or decline a relation (staff of either side)", "", ""},
 		{"GET", "/territories/:id/network", public, nw.Network, "A territory's network: actors (?theme=&kind=), relations, uncovered themes and isolated actors", "", "NetworkGraph"},
+		{"GET", "/territories/:id/network.geojson", public, nw.NetworkGeoJSON, "Open data: the territory's public actors as a GeoJSON FeatureCollection, their relations as properties", "", "Object"},
+		{"GET", "/territories/:id/network.csv", public, nw.NetworkCSV, "Open data: the territory's public actors and relations as CSV (UTF-8 with BOM)", "", "CSVText"},
 		{"GET", "/contributions/:id/practices", public, nw.PracticesFor(network.NeedContribution), "Practices that addressed this need elsewhere (theme and text similarity, explained)", "", "PracticeMatchList"},
 		{"GET", "/findings/:id/practices", public, nw.PracticesFor(network.NeedFinding), "Practices that addressed this finding elsewhere (theme and text similarity, explained)", "", "PracticeMatchList"},
 		{"GET", "/actions/:id/practices", public, nw.PracticesFor(network.NeedAction), "Practices that addressed this action's needs elsewhere (theme and text similarity, explained)", "", "PracticeMatchList"},

@@ -176,3 +176,25 @@ func (h *Handlers) NeedsFor(c *fiber.Ctx) error {
 	}
 	return httpx.OK(c, httpx.List[NeedMatch]{Items: ms})
 }
+
+// NetworkGeoJSON: GET /territories/:id/network.geojson.
+func (h *Handlers) NetworkGeoJSON(c *fiber.Ctx) error {
+	b, err := h.svc.GeoJSON(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="network-`+c.Params("id")+`.geojson"`)
+	c.Set(fiber.HeaderContentType, "application/geo+json")
+	return c.Send(b)
+}
+
+// NetworkCSV: GET /territories/:id/network.csv.
+func (h *Handlers) NetworkCSV(c *fiber.Ctx) error {
+	b, err := h.svc.CSV(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="network-`+c.Params("id")+`.csv"`)
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	return c.Send(b)
+}

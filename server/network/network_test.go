@@ -311,3 +311,65 @@ func TestConcurrentDuplicateRelations(t *testing.T) {
 		t.Fatalf("%d relations stored: %s", n, r.Body)
 	}
 }
+
+// TestOpenData: the GeoJSON is an RFC 7946 FeatureCollection (no "properties" on the collection, points
+// as [lon, lat], null geometry without a point) with relations as properties; the CSV starts with a BOM
+// and neutralises formula cells; proposed relations and private contacts stay out.
+func TestOpenData(t *testing.T) {
+	w := newWorld(t)
+	a := w.a
+	x := w.actor(t, w.bea, w.assoc, "=cmd|' /C calc'!A0", map[string]any{"point": map[string]float64{"lat": 41.38, "lon": 2.17},
+		"contact": map[string]any{"email": "secret@example.org"}})
+	y := w.actor(t, w.bea, w.assoc, "Biblioteca Sant Pau", nil)
+	centre := w.actor(t, w.ona, w.centre, "", map[string]any{"self": true, "name": nil, "kind": "social_services"})
+	w.id(t, a.Do(w.bea, "POST", "/api/v1/relations", relation(x, y, "funds")))
+	w.id(t, a.Do(w.bea, "POST", "/api/v1/relations", relation(y, centre, "refers"))) // proposed: not public
+	r := a.Do(nil, "GET", "/api/v1/territories/"+w.barri+"/network.geojson", nil)
+	if r.Status != 200 || r.Header.Get("Content-Type") != "application/geo+json" {
+		t.Fatalf("geojson: %d %s", r.Status, r.Header)
+	}
+	var fc map[string]any
+	r.JSON(t, &fc)
+	if fc["type"] != "FeatureCollection" {
+		t.Fatalf("type %v", fc["type"])
+	}
+	if _, ok := fc["properties"]; ok {
+		t.Fatal("a FeatureCollection must not have properties (RFC 7946 §7.1)")
+	}
+	feats := fc["features"].([]any)
+	if len(feats) != 3 {
+		t.Fatalf("%d features", len(feats))
+	}
+	for _, f := range feats {
+		f := f.(map[string]any)
+		props := f["properties"].(map[string]any)
+		switch f["id"] {
+		case x:
+			geom := f["geometry"].(map[string]any)
+			c := geom["coordinates"].([]any)
+			if geom["type"] != "Point" || c[0] != 2.17 || c[1] != 41.38 {
+				t.Errorf("point: %v", geom)
+			}
+			rels := props["relations"].([]any)
+			if len(rels) != 1 || rels[0].(map[string]any)["withName"] != "Biblioteca Sant Pau" || rels[0].(map[string]any)["direction"] != "to" {
+				t.Errorf("relations: %v", rels)
+			}
+		case y:
+			if f["geometry"] != nil {
+				t.Errorf("no point: geometry must be null, got %v", f["geometry"])
+			}
+			if n := len(props["relations"].([]any)); n != 1 {
+				t.Errorf("the proposed relation is public: %v", props["relations"])
+			}
+		}
+	}
+	if strings.Contains(string(r.Body), "secret@example.org") {
+		t.Error("a private contact leaked")
+	}
+	r = a.Do(nil, "GET", "/api/v1/territories/"+w.barri+"/network.csv", nil)
+	body := string(r.Body)
+	if r.Status != 200 || !strings.HasPrefix(body, "\ufeffid,name,kind") || !strings.Contains(body, `'=cmd`) || !strings.Contains(body, "funds → Biblioteca Sant Pau") {
+		t.Fatalf("csv: %d %q", r.Status, body)
+	}
+	a.Run(t, []testkit.Scenario{{Name: "unknown territory", Method: "GET", Path: "/api/v1/territories/nope/network.csv", Status: 404}})
+}

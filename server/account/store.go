@@ -182,8 +182,9 @@ func (st *Store) anonymise(ctx context.Context, id string) error {
 
 // Profile is the public-ish face of an account that other domains show (e.g. a members list).
 type Profile struct {
-	Name  string
-	Email string
+	Name     string
+	Email    string
+	Language string // the language of emails to them
 }
 
 // Profiles returns name and email for the given user ids, one `_id` lookup each. Unknown or deleted accounts
@@ -201,7 +202,7 @@ func (st *Store) Profiles(ctx context.Context, ids []string) (map[string]Profile
 		if err != nil {
 			return nil, err
 		}
-		out[id] = Profile{Name: u.Name, Email: u.Email}
+		out[id] = Profile{Name: u.Name, Email: u.Email, Language: u.Language}
 	}
 	return out, nil
 }

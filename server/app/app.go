@@ -162,6 +162,7 @@ func New(ctx context.Context, cfg config.Config, d Deps) (*App, error) {
 	go a.Mail.Run(jobs, 15*time.Second)
 	a.startTranslationJobs(jobs)
 	go a.Limits.RunPruner(jobs, 10*time.Minute, a.Log)
+	go a.Notify.Run(jobs, 15*time.Second)
 	return a, nil
 }
 
@@ -206,6 +207,8 @@ func (a *App) build() {
 	a.Accounts.AddHook(a.Organisations)
 	a.Territories = territory.NewService(a.Store, a.Organisations)
 	a.Notify = notify.NewService(a.Store)
+	a.Notify.SetLogger(a.Log)
+	a.Notify.SetEmail(notify.EmailDeps{Mail: a.Mail, People: contacts{a.Accounts}, BaseURL: a.Config.BaseURL, Secret: a.Config.Secret})
 	a.Exchange = exchange.NewService(a.Store, a.Organisations, a.ReadModel, a.Notify, a.Limits)
 	a.ReadModel.Register(exchange.IndexKind, readmodel.Kind{Load: a.Exchange.Load, All: a.Exchange.All,
 		Stream: a.Exchange.Stream, Count: a.Exchange.Count, Link: exchange.Link})
@@ -333,6 +336,11 @@ func (a *App) buildDiagnoses() {
 		a.ReadModel.Register(kind, k)
 	}
 	a.Accounts.AddHook(a.Diagnoses)
+	a.Diagnoses.SetNotifier(a.Notify)
+	a.Notify.SetChecker(notify.KindDiagnosis, func(ctx context.Context, p *auth.Principal, id string) error {
+		_, err := a.Diagnoses.Get(ctx, p, id)
+		return err
+	})
 }
 
 // accountLanguage is the signed-in person's language, for error messages of requests without Accept-Language.

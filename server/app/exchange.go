@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 
+	"github.com/teixit/teixit/server/account"
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/comment"
@@ -81,6 +82,8 @@ func (a *App) exchangeRoutes() []route {
 		{"GET", "/notifications", user, nt.List, "My notifications, unread first (?cursor=)", "", "NotificationPage"},
 		{"POST", "/notifications/read-all", user, nt.ReadAll, "Mark all my notifications read", "", ""},
 		{"POST", "/notifications/:id/read", user, nt.Read, "Mark a notification read", "", ""},
+		{"GET", "/me/notification-settings", user, nt.GetSettings, "How I get notices by email: immediate, daily (digest) or never", "", "NotificationSettings"},
+		{"PUT", "/me/notification-settings", user, nt.PutSettings, "Choose how I get notices by email", "NotificationSettingsInput", "NotificationSettings"},
 	}
 }
 
@@ -113,4 +116,19 @@ func (c commentPeople) Names(ctx context.Context, ids []string) (map[string]stri
 
 func (c commentPeople) Role(ctx context.Context, orgID, userID string) (string, error) {
 	return c.a.Organisations.Role(ctx, orgID, userID)
+}
+
+// contacts gives server/notify the email address and language of the people it writes to.
+type contacts struct{ s *account.Service }
+
+func (c contacts) Contacts(ctx context.Context, ids []string) (map[string]notify.Contact, error) {
+	ps, err := c.s.Store().Profiles(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]notify.Contact, len(ps))
+	for id, p := range ps {
+		out[id] = notify.Contact{Email: p.Email, Name: p.Name, Language: p.Language}
+	}
+	return out, nil
 }

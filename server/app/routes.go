@@ -11,6 +11,7 @@ import (
 	"github.com/teixit/teixit/server/exchange"
 	"github.com/teixit/teixit/server/httpx"
 	"github.com/teixit/teixit/server/mediafile"
+	"github.com/teixit/teixit/server/notify"
 	"github.com/teixit/teixit/server/organisation"
 	"github.com/teixit/teixit/server/practice"
 	"github.com/teixit/teixit/server/territory"
@@ -152,6 +153,10 @@ func (a *App) mountRoutes() {
 
 	api := a.Fiber.Group(APIPrefix, httpx.JSONBodyLimit(a.Config.BodyLimit), auth.Middleware(a.Accounts))
 	a.Fiber.Get("/feeds/practices.atom", practice.NewHandlers(a.Practices).Feed)
+	// One-click unsubscribe from email notices (RFC 8058): the signed token is the credential, no session.
+	unsub := notify.NewHandlers(a.Notify).Unsubscribe
+	a.Fiber.Get("/unsubscribe", unsub)
+	a.Fiber.Post("/unsubscribe", unsub)
 	a.routes = a.table()
 	for _, r := range a.routes {
 		api.Add(r.Method, r.Path, r.Access.h, r.Handler)

@@ -11,6 +11,7 @@ import (
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/followup"
+	"github.com/teixit/teixit/server/notify"
 	"github.com/teixit/teixit/server/store"
 )
 
@@ -121,6 +122,7 @@ func (s *Service) CreateAction(ctx context.Context, p *auth.Principal, diagID st
 	if err := s.rm.Changed(ctx, KindAction, a.ID, func() error { return s.st.insert(ctx, colActions, a) }); err != nil {
 		return nil, err
 	}
+	s.announce(ctx, d, notify.Event{Kind: NoticeAction, Title: a.Title, Link: "/diagnoses/" + d.ID + "?action=" + a.ID, Actor: p.UserID})
 	return s.actionView(ctx, p, a), nil
 }
 
@@ -158,9 +160,24 @@ func (s *Service) GetAction(ctx context.Context, id string) (*Action, error) {
 
 // UpdateAction changes an action (organisers).
 func (s *Service) UpdateAction(ctx context.Context, p *auth.Principal, id string, in ActionInput) (*Action, error) {
-	return s.modifyAction(ctx, p, id, func(d *diagDoc, a *actionDoc) error {
-		return s.validateAction(ctx, d, a, in, false)
+	var moved *diagDoc
+	var status string
+	out, err := s.modifyAction(ctx, p, id, func(d *diagDoc, a *actionDoc) error {
+		before := a.Status
+		if err := s.validateAction(ctx, d, a, in, false); err != nil {
+			return err
+		}
+		moved, status = nil, a.Status
+		if a.Status != before {
+			moved = d
+		}
+		return nil
 	})
+	if err == nil && moved != nil { // the action plan moved: its status changed
+		s.announce(ctx, moved, notify.Event{Kind: NoticeAction, Title: out.Title + " · " + status,
+			Link: "/diagnoses/" + moved.ID + "?action=" + out.ID, Actor: p.UserID})
+	}
+	return out, err
 }
 
 // AddMeasurement records a dated value of an indicator (organisers). Measurements stay in date order.

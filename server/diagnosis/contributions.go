@@ -179,6 +179,7 @@ func (s *Service) Contribute(ctx context.Context, who Caller, diagID string, in 
 	if err := s.syncMedia(ctx, c, d); err != nil {
 		return nil, err
 	}
+	s.follow(ctx, c.AuthorID, d)
 	out := c.api(principalID(who.P), organiser)
 	return &out, nil
 }

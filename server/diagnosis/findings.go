@@ -102,6 +102,7 @@ func (s *Service) CreateFinding(ctx context.Context, p *auth.Principal, diagID s
 	if err := s.cite(ctx, f.ID, f.ContributionIDs, "$addToSet"); err != nil {
 		return nil, err
 	}
+	s.tellCited(ctx, p, f, f.ContributionIDs)
 	out := f.api()
 	return &out, nil
 }
@@ -172,6 +173,7 @@ func (s *Service) UpdateFinding(ctx context.Context, p *auth.Principal, id strin
 	if err := s.cite(ctx, id, minus(f.ContributionIDs, before), "$addToSet"); err != nil {
 		return nil, err
 	}
+	s.tellCited(ctx, p, f, minus(f.ContributionIDs, before))
 	out := f.api()
 	return &out, nil
 }

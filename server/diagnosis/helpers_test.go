@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/teixit/teixit/server/config"
 	"github.com/teixit/teixit/server/testkit"
 )
 
@@ -20,9 +21,9 @@ type world struct {
 
 const square = `{"type":"Polygon","coordinates":[[[2.16,41.37],[2.18,41.37],[2.18,41.39],[2.16,41.39],[2.16,41.37]]]}`
 
-func newWorld(t testing.TB) *world {
+func newWorld(t testing.TB, mutate ...func(*config.Config)) *world {
 	t.Helper()
-	a := testkit.NewApp(t)
+	a := testkit.NewApp(t, mutate...)
 	w := &world{a: a, root: a.Register("root@example.org", "Root")}
 	if _, err := a.Accounts.GrantAdmin(t.Context(), "root@example.org"); err != nil {
 		t.Fatal(err)

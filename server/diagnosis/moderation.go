@@ -10,6 +10,7 @@ import (
 	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/notify"
 	"github.com/teixit/teixit/server/store"
 )
 
@@ -126,9 +127,17 @@ func (s *Service) Moderate(ctx context.Context, p *auth.Principal, id string, in
 	}); err != nil {
 		return nil, err
 	}
+	wasStatus := c.Status
 	c.Status, c.HideReason, c.ReportsSeen = set["status"].(string), set["hideReason"].(string), c.Reports
 	if err := s.syncMedia(ctx, c, d); err != nil {
 		return nil, err
+	}
+	if c.Status != wasStatus {
+		kind := NoticePublished
+		if c.Status == StatusHidden {
+			kind = NoticeHidden
+		}
+		s.tell(ctx, []string{c.editor()}, notify.Event{Kind: kind, Title: excerptTitle(c.Text), Link: contributionLink(c), Actor: p.UserID})
 	}
 	out, err := s.view(ctx, p, c, true)
 	return &out, err

@@ -14,6 +14,7 @@ import (
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/followup"
 	"github.com/teixit/teixit/server/mediafile"
+	"github.com/teixit/teixit/server/notify"
 	"github.com/teixit/teixit/server/readmodel"
 	"github.com/teixit/teixit/server/store"
 	"github.com/teixit/teixit/server/territory"
@@ -80,6 +81,7 @@ type Service struct {
 	transfers Transfers
 	cache     *readmodel.Cache[contribDoc] // contributions as fresh as the index, for lists
 	now       func() time.Time
+	notify    Notifier
 }
 
 // NewService builds the service.
@@ -361,6 +363,7 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id string, in I
 		return nil, err
 	}
 	before := append([]string(nil), d.OrgIDs...)
+	phaseBefore := d.Phase
 	if err := s.apply(ctx, p, d, in, false); err != nil {
 		return nil, err
 	}
@@ -376,6 +379,9 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id string, in I
 		if err := s.reindexChildren(ctx, id); err != nil {
 			return nil, err
 		}
+	}
+	if d.Phase != phaseBefore {
+		s.announce(ctx, d, notify.Event{Kind: NoticePhase, Title: d.Title, Link: diagnosisLink(d.ID), Actor: p.UserID})
 	}
 	out := d.api(true)
 	return &out, nil

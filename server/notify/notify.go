@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"sort"
 	"time"
@@ -38,7 +39,7 @@ const (
 
 // Migrations returns this package's collections and indexes.
 func Migrations() []store.Migration {
-	return []store.Migration{{
+	return append([]store.Migration{{
 		Name: "0020_notify_collections",
 		Up: func(ctx context.Context, s *store.Store) error {
 			if err := s.CreateCollections(ctx, colFollows, colInboxes); err != nil {
@@ -50,7 +51,7 @@ func Migrations() []store.Migration {
 				store.Index{Collection: colFollows, Name: "follows_user", Keys: []string{"userId"}},
 			)
 		},
-	}}
+	}}, emailMigrations()...)
 }
 
 // Checker tells whether a follow target exists and may be seen by p (NotFound otherwise).
@@ -62,12 +63,30 @@ type Service struct {
 	s        *store.Store
 	checkers map[string]Checker
 	now      func() time.Time
+	email    EmailDeps
+	wake     chan struct{}
+	logger   *slog.Logger
 }
 
 // NewService builds the service. Register a Checker for each followable kind.
 func NewService(s *store.Store) *Service {
-	return &Service{max: MaxInbox, s: s, checkers: map[string]Checker{}, now: time.Now}
+	return &Service{max: MaxInbox, s: s, checkers: map[string]Checker{}, now: time.Now, wake: make(chan struct{}, 1)}
 }
+
+// SetLogger sets where background passes report problems.
+func (s *Service) SetLogger(l *slog.Logger) { s.logger = l }
+
+func (s *Service) log() *slog.Logger {
+	if s.logger == nil {
+		return slog.Default()
+	}
+	return s.logger
+}
+
+func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }
+
+// SetNow replaces the clock (tests move it to the next day to see digests).
+func (s *Service) SetNow(now func() time.Time) { s.now = now }
 
 // SetInboxLimit changes how many notifications each person keeps (tests use a small bound).
 func (s *Service) SetInboxLimit(n int) { s.max = n }
@@ -127,6 +146,9 @@ func (s *Service) Follow(ctx context.Context, p *auth.Principal, in FollowInput)
 		return nil, apperr.New(apperr.Conflict, "too_many_follows", "You follow too many things. Unfollow some first.")
 	}
 	d := followDoc{ID: followID(p.UserID, in.Kind, in.Target), UserID: p.UserID, Kind: in.Kind, Target: in.Target, At: s.now().UTC()}
+	if _, err := s.s.C(colOptOuts).DeleteOne(ctx, bson.M{"_id": d.ID}); err != nil {
+		return nil, store.Wrap("notify: follow", err)
+	}
 	_, err = s.s.C(colFollows).UpdateOne(ctx, bson.M{"_id": d.ID}, bson.M{"$setOnInsert": d}, options.Update().SetUpsert(true))
 	if err != nil {
 		return nil, store.Wrap("notify: follow", err)
@@ -134,9 +156,14 @@ func (s *Service) Follow(ctx context.Context, p *auth.Principal, in FollowInput)
 	return &Follow{Kind: d.Kind, Target: d.Target, At: d.At}, nil
 }
 
-// Unfollow removes a follow; NotFound when there was none.
+// Unfollow removes a follow; NotFound when there was none. It is remembered, so that an automatic follow
+// (a contributor follows the diagnosis) does not come back.
 func (s *Service) Unfollow(ctx context.Context, p *auth.Principal, kind, target string) error {
-	res, err := s.s.C(colFollows).DeleteOne(ctx, bson.M{"_id": followID(p.UserID, kind, target)})
+	id := followID(p.UserID, kind, target)
+	if _, err := s.s.Claim(ctx, colOptOuts, id, bson.M{"userId": p.UserID}); err != nil {
+		return err
+	}
+	res, err := s.s.C(colFollows).DeleteOne(ctx, bson.M{"_id": id})
 	if err != nil {
 		return store.Wrap("notify: unfollow", err)
 	}
@@ -225,14 +252,23 @@ type Event struct {
 func (s *Service) Deliver(ctx context.Context, recipients []string, e Event) error {
 	seen := map[string]bool{e.Actor: true, "": true}
 	var first error
+	it := itemDoc{ID: store.NewID(), Kind: e.Kind, Title: e.Title, Link: e.Link, At: s.now().UTC()}
+	delivered := make([]string, 0, len(recipients))
 	for _, u := range recipients {
 		if seen[u] {
 			continue
 		}
 		seen[u] = true
-		if err := s.push(ctx, u, itemDoc{ID: store.NewID(), Kind: e.Kind, Title: e.Title, Link: e.Link, At: s.now().UTC()}); err != nil && first == nil {
-			first = err
+		if err := s.push(ctx, u, it); err != nil {
+			if first == nil {
+				first = err
+			}
+			continue
 		}
+		delivered = append(delivered, u)
+	}
+	if err := s.emailFor(ctx, delivered, it); err != nil && first == nil {
+		first = err
 	}
 	return first
 }
@@ -383,8 +419,11 @@ func (s *Service) ExportFor(ctx context.Context, userID string) (string, any, er
 	return "follows", map[string]any{"follows": fs, "notifications": all}, nil
 }
 
-// BeforeDelete implements account.Hook: a deleted person's follows and inbox go.
+// BeforeDelete implements account.Hook: a deleted person's follows, inbox, settings and digest entries go.
 func (s *Service) BeforeDelete(ctx context.Context, userID string) error {
+	if err := s.deleteEmailData(ctx, userID); err != nil {
+		return err
+	}
 	if _, err := s.s.C(colFollows).DeleteMany(ctx, bson.M{"userId": userID}); err != nil {
 		return store.Wrap("notify: delete follows", err)
 	}

@@ -34,7 +34,7 @@ func TestFollowAndNotify(t *testing.T) {
 		{Name: "follow the organisation", As: cai, Method: "POST", Path: "/api/v1/follows", Body: map[string]string{"kind": "organisation", "target": org.ID}, Status: 201},
 		{Name: "unknown theme", As: cai, Method: "POST", Path: "/api/v1/follows", Body: map[string]string{"kind": "theme", "target": "weather"}, Status: 400},
 		{Name: "unknown kind", As: cai, Method: "POST", Path: "/api/v1/follows", Body: map[string]string{"kind": "person", "target": "x"}, Status: 400,
-			Contains: []string{`"kind":{"code":"one_of","params":{"values":["organisation","practice","theme"]}}`}},
+			Contains: []string{`"kind":{"code":"one_of","params":{"values":["diagnosis","organisation","practice","theme"]}}`}},
 		{Name: "unknown practice", As: cai, Method: "POST", Path: "/api/v1/follows", Body: map[string]string{"kind": "practice", "target": "nope"}, Status: 404},
 		{Name: "bad target", As: cai, Method: "POST", Path: "/api/v1/follows", Body: map[string]string{"kind": "practice", "target": "$where"}, Status: 400},
 		{Name: "wrong type", As: cai, Method: "POST", Path: "/api/v1/follows", Body: `{"kind": 1}`, Status: 400},

@@ -4,7 +4,7 @@
 import { writable } from 'svelte/store';
 import type { ApiClient, Page } from './api';
 
-export type FollowKind = 'practice' | 'organisation' | 'theme';
+export type FollowKind = 'practice' | 'organisation' | 'theme' | 'diagnosis';
 
 export interface Follow {
   kind: FollowKind;
@@ -49,6 +49,24 @@ export function markRead(api: ApiClient, id: string): Promise<void> {
 
 export function markAllRead(api: ApiClient): Promise<void> {
   return api.post('/notifications/read-all');
+}
+
+/** How the person gets notices by email (always in-app too). */
+export type EmailChoice = 'immediate' | 'daily' | 'never';
+export const EMAIL_CHOICES: EmailChoice[] = ['immediate', 'daily', 'never'];
+
+export interface NotificationSettings {
+  email: EmailChoice;
+  /** False when the server sends no email at all. */
+  emailAvailable: boolean;
+}
+
+export function getNotificationSettings(api: ApiClient): Promise<NotificationSettings> {
+  return api.get('/me/notification-settings');
+}
+
+export function setNotificationSettings(api: ApiClient, email: EmailChoice): Promise<NotificationSettings> {
+  return api.put('/me/notification-settings', { email });
 }
 
 /** Unread notifications of the signed-in person, as the header shows them (null: not known). */

@@ -134,7 +134,7 @@ func New(ctx context.Context, cfg config.Config, d Deps) (*App, error) {
 	a.Mail = mail.New(mail.Deps{Store: a.Store, Log: a.Log, Settings: mail.Settings{Host: cfg.SMTP.Host,
 		Port: cfg.SMTP.Port, Username: cfg.SMTP.Username, Password: cfg.SMTP.Password, From: cfg.SMTP.From, TLS: cfg.SMTP.TLS}})
 	a.Limits = auth.NewLimits(a.Store)
-	a.Media = mediafile.NewService(a.Store, blobs, a.Config.Secret, a.Limits)
+	a.Media = mediafile.NewService(a.Store, blobs, a.Config.Secret, a.Limits, lazyStaff{a})
 	a.build()
 	if err := a.buildTranslations(); err != nil {
 		_ = rm.Close()
@@ -244,6 +244,13 @@ func (a *App) build() {
 	// gzip/brotli for text: most of our users are on slow connections and prepaid data.
 	a.Fiber.Use(compress.New(compress.Config{Level: compress.LevelDefault}))
 	a.Fiber.Use(httpx.SecurityHeaders(httpx.DefaultCSP(a.cspImageSources()...)))
+}
+
+// lazyStaff answers "staff of organisation" for services built before the organisation service.
+type lazyStaff struct{ a *App }
+
+func (l lazyStaff) IsStaff(ctx context.Context, p *auth.Principal, orgID string) (bool, error) {
+	return l.a.Organisations.IsStaff(ctx, p, orgID)
 }
 
 // accountPeople adapts the account service to what organisations need.

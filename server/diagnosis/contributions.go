@@ -442,7 +442,7 @@ func (s *Service) syncMedia(ctx context.Context, c *contribDoc, d *diagDoc) erro
 	if s.media == nil || len(c.MediaIDs) == 0 {
 		return nil
 	}
-	vis := contributionVisibility(c, d)
+	vis := contributionMediaVisibility(c, d)
 	for _, id := range c.MediaIDs {
 		if err := s.media.SetVisibility(ctx, id, vis); err != nil && !apperr.IsKind(err, apperr.NotFound) {
 			return err

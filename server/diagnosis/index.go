@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/teixit/teixit/search"
+	"github.com/teixit/teixit/server/mediafile"
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/store"
 )
@@ -78,6 +79,23 @@ func contributionVisibility(c *contribDoc, d *diagDoc) []string {
 	v := make([]string, 0, len(d.OrgIDs)+1)
 	for _, o := range d.OrgIDs {
 		v = append(v, search.OrgPrefix+o)
+	}
+	if e := c.editor(); c.Status == StatusPending && e != "" {
+		v = append(v, search.UserPrefix+e)
+	}
+	return v
+}
+
+// contributionMediaVisibility is who may read a contribution's photos and voice notes: exactly who may read
+// the contribution in Go (visible): published → public; pending → the organisers (staff of an organising
+// organisation, not its plain members) and the person who entered it; hidden → the organisers.
+func contributionMediaVisibility(c *contribDoc, d *diagDoc) []string {
+	if c.Status == StatusPublished {
+		return []string{search.Public}
+	}
+	v := make([]string, 0, len(d.OrgIDs)+1)
+	for _, o := range d.OrgIDs {
+		v = append(v, mediafile.StaffPrefix+o)
 	}
 	if e := c.editor(); c.Status == StatusPending && e != "" {
 		v = append(v, search.UserPrefix+e)

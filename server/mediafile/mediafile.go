@@ -91,15 +91,27 @@ type Service struct {
 	secret []byte
 	now    func() time.Time
 	limits *auth.Limits
+	staff  StaffChecker
+}
+
+// StaffPrefix + orgID in a file's visibility grants it to the staff of that organisation (its admins and
+// professionals, and platform admins), not to its plain members: the rule records such as a pending
+// contribution are read by, so their photos and voice notes inherit it exactly.
+const StaffPrefix = "staff:"
+
+// StaffChecker answers "is p staff of the organisation" (the organisation domain).
+type StaffChecker interface {
+	IsStaff(ctx context.Context, p *auth.Principal, orgID string) (bool, error)
 }
 
 // uploadLimit bounds uploads per person (shared by every node through the store).
 var uploadLimit = auth.Limit{Name: "upload-user", Max: 60, Window: time.Hour,
 	Message: "You have uploaded many files in a short time. Wait a while and try again."}
 
-// NewService builds the service; secret signs private links; limits bound uploads per person.
-func NewService(s *store.Store, blobs blob.Store, secret string, limits *auth.Limits) *Service {
-	return &Service{s: s, blobs: blobs, secret: []byte(secret), now: time.Now, limits: limits}
+// NewService builds the service; secret signs private links; limits bound uploads per person; staff decides
+// StaffPrefix grants.
+func NewService(s *store.Store, blobs blob.Store, secret string, limits *auth.Limits, staff StaffChecker) *Service {
+	return &Service{s: s, blobs: blobs, secret: []byte(secret), now: time.Now, limits: limits, staff: staff}
 }
 
 var errNotFound = apperr.NotFoundf("The file")
@@ -253,24 +265,39 @@ func (s *Service) RevokeLinks(ctx context.Context, id string) error {
 
 // canRead decides access: visibility granted to the reader, or a valid signed link. Every refusal looks like
 // "not found" so that nobody learns a private file exists.
-func (s *Service) canRead(d *assetDoc, p *auth.Principal, exp, sig string) bool {
+func (s *Service) canRead(ctx context.Context, d *assetDoc, p *auth.Principal, exp, sig string) (bool, error) {
 	if sig != "" {
 		e, err := strconv.ParseInt(exp, 10, 64)
-		return err == nil && s.now().Unix() <= e && hmac.Equal([]byte(sig), []byte(s.sign(d.ID, e, d.LinkVersion)))
+		return err == nil && s.now().Unix() <= e && hmac.Equal([]byte(sig), []byte(s.sign(d.ID, e, d.LinkVersion))), nil
 	}
 	for _, v := range d.Visibility {
 		switch {
 		case v == "public":
-			return true
+			return true, nil
 		case p == nil:
 		case p.PlatformAdmin, v == "user:"+p.UserID:
-			return true
+			return true, nil
 		case strings.HasPrefix(v, "org:"):
 			for _, o := range p.OrgIDs {
 				if v == "org:"+o {
-					return true
+					return true, nil
 				}
 			}
+		case strings.HasPrefix(v, StaffPrefix) && s.staff != nil:
+			ok, err := s.staff.IsStaff(ctx, p, strings.TrimPrefix(v, StaffPrefix))
+			if err != nil || ok {
+				return ok, err
+			}
+		}
+	}
+	return false, nil
+}
+
+// isPublic reports whether anyone may read the file, so shared caches may keep it.
+func (d *assetDoc) isPublic() bool {
+	for _, v := range d.Visibility {
+		if v == "public" {
+			return true
 		}
 	}
 	return false

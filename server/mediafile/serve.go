@@ -43,7 +43,9 @@ func (h *Handlers) Info(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if !h.svc.canRead(d, auth.From(c), c.Query("exp"), c.Query("sig")) {
+	if ok, err := h.svc.canRead(c.UserContext(), d, auth.From(c), c.Query("exp"), c.Query("sig")); err != nil {
+		return err
+	} else if !ok {
 		return errNotFound
 	}
 	return httpx.OK(c, d.api())
@@ -56,7 +58,9 @@ func (h *Handlers) Serve(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if !h.svc.canRead(d, auth.From(c), c.Query("exp"), c.Query("sig")) {
+	if ok, err := h.svc.canRead(c.UserContext(), d, auth.From(c), c.Query("exp"), c.Query("sig")); err != nil {
+		return err
+	} else if !ok {
 		return errNotFound
 	}
 	etag := `"` + d.Hash + `"`
@@ -64,10 +68,13 @@ func (h *Handlers) Serve(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderAcceptRanges, "bytes")
 	c.Set(fiber.HeaderContentType, d.Mime)
 	c.Set("Content-Disposition", fmt.Sprintf(`inline; filename="%s"`, strings.ReplaceAll(d.Filename, `"`, "")))
-	if public := len(d.Visibility) == 1 && d.Visibility[0] == "public" && c.Query("sig") == ""; public {
-		c.Set(fiber.HeaderCacheControl, "public, max-age=86400")
+	// Only files anyone may read go to shared caches, and even those are revalidated on every use (a cheap
+	// 304 by ETag): a published photo hidden because it shows a face must disappear at once, not in a day. A
+	// private file (a pending contribution's photo, a members-only recording, a signed link) is never stored.
+	if d.isPublic() && c.Query("sig") == "" {
+		c.Set(fiber.HeaderCacheControl, "public, no-cache")
 	} else {
-		c.Set(fiber.HeaderCacheControl, "private, max-age=300")
+		c.Set(fiber.HeaderCacheControl, "private, no-store")
 	}
 	if inm := c.Get(fiber.HeaderIfNoneMatch); inm != "" && strings.Contains(inm, etag) {
 		return c.SendStatus(fiber.StatusNotModified)

@@ -2,9 +2,11 @@ package diagnosis
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"github.com/teixit/teixit/search"
@@ -74,8 +76,26 @@ func (st *Store) update(ctx context.Context, col, id string, upd bson.M) error {
 }
 
 // updateIf applies upd when the document still has the revision rev; store.ErrNotFound when it changed
-// or vanished (the caller reloads and retries).
+// or vanished (the caller reloads and retries). It first claims revision rev+1 (store.ClaimRevision): the
+// `rev` filter alone lets two writers on two connections both succeed on FerretDB. upd's $set.rev is set to
+// the claimed revision.
 func (st *Store) updateIf(ctx context.Context, col, id string, rev int, upd bson.M) error {
+	next, err := st.s.ClaimRevision(ctx, col, id, rev, func(ctx context.Context) (int, error) {
+		var d struct {
+			Rev int `bson:"rev"`
+		}
+		err := st.s.C(col).FindOne(ctx, bson.M{"_id": id}).Decode(&d)
+		return d.Rev, store.Wrap(col+": revision", err)
+	})
+	if errors.Is(err, store.ErrConflict) {
+		return store.Wrap(col+": update", mongo.ErrNoDocuments)
+	}
+	if err != nil {
+		return err
+	}
+	if set, ok := upd["$set"].(bson.M); ok {
+		set["rev"] = next
+	}
 	res, err := st.s.C(col).UpdateOne(ctx, bson.M{"_id": id, "rev": rev}, upd)
 	if err == nil && res.MatchedCount == 0 {
 		err = store.ErrNotFound

@@ -1,7 +1,6 @@
 package exchange_test
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"sync"
@@ -14,20 +13,8 @@ import (
 // twoNodes is two app nodes on one store, each reaching it through its own driver pool of several
 // connections — as far as atomicity goes, the two-node deployment of issue #11.
 func twoNodes(t *testing.T) (*testkit.App, *testkit.App) {
-	t.Helper()
-	s := testkit.Store(t)
-	var apps []*testkit.App
-	for range 2 {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		st, err := s.Reopen(ctx, 4)
-		cancel()
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = st.Close(context.Background()) })
-		apps = append(apps, testkit.NewAppOn(t, st))
-	}
-	return apps[0], apps[1]
+	n := testkit.Nodes(t, 2)
+	return n[0], n[1]
 }
 
 func registrationOf(t *testing.T, r *testkit.Response) string {

@@ -448,10 +448,19 @@ func (s *Service) missingErr(d *practiceDoc) error {
 	return nil
 }
 
-// save writes d (rev+1), recording a version first when asked, and reindexes it and its translations.
+// save writes d at its next revision, recording a version first when asked, and reindexes it and its
+// translations. The revision is claimed first (store.ClaimRevision): of two concurrent edits one gets
+// errConflict, and the version record of a new version is written only by the edit that will save it.
 func (s *Service) save(ctx context.Context, p *auth.Principal, d *practiceDoc, newVersion bool) error {
 	rev := d.Rev
-	d.Rev++
+	next, err := s.st.claimRevision(ctx, d.ID, rev)
+	if errors.Is(err, store.ErrConflict) {
+		return errConflict
+	}
+	if err != nil {
+		return err
+	}
+	d.Rev = next
 	d.UpdatedAt = s.now().UTC()
 	if newVersion {
 		d.Version++
@@ -463,7 +472,7 @@ func (s *Service) save(ctx context.Context, p *auth.Principal, d *practiceDoc, n
 			return err
 		}
 	}
-	err := s.changed(ctx, d, func() error { return s.st.save(ctx, d, rev) })
+	err = s.changed(ctx, d, func() error { return s.st.save(ctx, d, rev) })
 	if errors.Is(err, store.ErrNotFound) {
 		return errConflict
 	}

@@ -50,6 +50,17 @@ func (st *Store) get(ctx context.Context, id string) (*practiceDoc, error) {
 	return &d, nil
 }
 
+// claimRevision claims revision rev+1 of practice id (store.ClaimRevision) and returns the revision to write.
+func (st *Store) claimRevision(ctx context.Context, id string, rev int) (int, error) {
+	return st.s.ClaimRevision(ctx, "practice", id, rev, func(ctx context.Context) (int, error) {
+		d, err := st.get(ctx, id)
+		if err != nil {
+			return 0, err
+		}
+		return d.Rev, nil
+	})
+}
+
 // save writes an edited practice if nobody changed it since it was read at rev (d.Rev is the new rev):
 // ErrNotFound when it changed meanwhile. Stats are not touched (transfers own them).
 func (st *Store) save(ctx context.Context, d *practiceDoc, rev int) error {

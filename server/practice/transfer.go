@@ -167,6 +167,17 @@ func (st *Store) transfer(ctx context.Context, id string) (*transferDoc, error) 
 	return &t, nil
 }
 
+// claimTransferRevision claims revision rev+1 of transfer id (store.ClaimRevision).
+func (st *Store) claimTransferRevision(ctx context.Context, id string, rev int) (int, error) {
+	return st.s.ClaimRevision(ctx, "transfer", id, rev, func(ctx context.Context) (int, error) {
+		t, err := st.transfer(ctx, id)
+		if err != nil {
+			return 0, err
+		}
+		return t.Rev, nil
+	})
+}
+
 func (st *Store) saveTransfer(ctx context.Context, t *transferDoc, rev int) error {
 	res, err := st.s.C(colTransfers).ReplaceOne(ctx, bson.M{"_id": t.ID, "rev": rev}, t)
 	if err == nil && res.MatchedCount == 0 {
@@ -424,12 +435,20 @@ func (s *Service) titleOf(ctx context.Context, practiceID string) string {
 }
 
 func (s *Service) saveTransfer(ctx context.Context, t *transferDoc) error {
+	conflict := apperr.New(apperr.Conflict, "edit_conflict", "Someone changed this transfer meanwhile. Reload it and try again.")
 	rev := t.Rev
-	t.Rev++
+	next, err := s.st.claimTransferRevision(ctx, t.ID, rev)
+	if errors.Is(err, store.ErrConflict) {
+		return conflict
+	}
+	if err != nil {
+		return err
+	}
+	t.Rev = next
 	t.UpdatedAt = s.now().UTC()
-	err := s.rm.Changed(ctx, TransferKind, t.ID, func() error { return s.st.saveTransfer(ctx, t, rev) })
+	err = s.rm.Changed(ctx, TransferKind, t.ID, func() error { return s.st.saveTransfer(ctx, t, rev) })
 	if errors.Is(err, store.ErrNotFound) {
-		return apperr.New(apperr.Conflict, "edit_conflict", "Someone changed this transfer meanwhile. Reload it and try again.")
+		return conflict
 	}
 	return err
 }

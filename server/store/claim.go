@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
 )
@@ -93,4 +94,50 @@ func withID(id string, doc any) (bson.D, error) {
 		}
 	}
 	return out, nil
+}
+
+// ErrConflict is returned (wrapped) by ClaimRevision when the document changed since it was read, or another
+// writer is changing it now.
+var ErrConflict = errors.New("changed meanwhile")
+
+// StaleRevision is how old a revision claim must be before ClaimRevision treats it as abandoned by a crashed
+// writer (a live one writes within milliseconds of claiming).
+const StaleRevision = time.Minute
+
+const colRevisions = "revisions"
+
+type revisionClaim struct {
+	At time.Time `bson:"at"`
+}
+
+// ClaimRevision gives the caller the right to write the next revision of a document it read at revision cur:
+// it claims "<kind>:<id>:rev:<cur+1>" in the revisions collection and returns cur+1. Only the holder writes
+// that revision, so two concurrent edits can never both succeed (a `{_id, rev: cur}` filter alone cannot
+// promise that on FerretDB, where the update is a read then a write). When the claim is already taken it
+// returns ErrConflict — unless the claim is older than StaleRevision and current (the document's revision
+// read again now) is still cur: then its writer crashed before writing, and the next number is claimed
+// instead (the document's revision skips the abandoned one). Write the document with the returned revision.
+func (s *Store) ClaimRevision(ctx context.Context, kind, id string, cur int, current func(context.Context) (int, error)) (int, error) {
+	for next := cur + 1; next <= cur+8; next++ {
+		claimID := fmt.Sprintf("%s:%s:rev:%d", kind, id, next)
+		ok, err := s.Claim(ctx, colRevisions, claimID, revisionClaim{At: time.Now().UTC()})
+		if err != nil || ok {
+			return next, err
+		}
+		var c revisionClaim
+		if err := s.C(colRevisions).FindOne(ctx, bson.M{"_id": claimID}).Decode(&c); err != nil {
+			return 0, Wrap("store: read revision claim", err)
+		}
+		if time.Since(c.At) < StaleRevision {
+			return 0, fmt.Errorf("store: %s %s revision %d: %w", kind, id, next, ErrConflict)
+		}
+		now, err := current(ctx)
+		if err != nil {
+			return 0, err
+		}
+		if now != cur {
+			return 0, fmt.Errorf("store: %s %s is at revision %d, not %d: %w", kind, id, now, cur, ErrConflict)
+		}
+	}
+	return 0, fmt.Errorf("store: %s %s: too many abandoned revisions: %w", kind, id, ErrConflict)
 }

@@ -189,3 +189,62 @@ func TestClaimBadInput(t *testing.T) {
 		t.Fatal("a cancelled context must fail the claim")
 	}
 }
+
+// TestClaimRevision: one writer per revision; a claim abandoned by a crashed writer is skipped once stale,
+// but only while the document is still at the revision the caller read.
+func TestClaimRevision(t *testing.T) {
+	s := testkit.Store(t)
+	ctx := context.Background()
+	if err := s.Migrate(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	at := 1
+	current := func(context.Context) (int, error) { return at, nil }
+	next, err := s.ClaimRevision(ctx, "thing", "a", 1, current)
+	if err != nil || next != 2 {
+		t.Fatalf("first claim: %d %v", next, err)
+	}
+	if _, err := s.ClaimRevision(ctx, "thing", "a", 1, current); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("second writer of revision 2: %v", err)
+	}
+	// The writer of revision 2 crashed a while ago: the document is still at 1, revision 3 is claimed.
+	if _, err := s.C("revisions").UpdateOne(ctx, bson.M{"_id": "thing:a:rev:2"},
+		bson.M{"$set": bson.M{"at": time.Now().Add(-2 * store.StaleRevision)}}); err != nil {
+		t.Fatal(err)
+	}
+	if next, err := s.ClaimRevision(ctx, "thing", "a", 1, current); err != nil || next != 3 {
+		t.Fatalf("after an abandoned claim: %d %v; want 3", next, err)
+	}
+	// An old claim whose write did happen: the caller's copy is stale, no skipping.
+	at = 3
+	if _, err := s.C("revisions").UpdateOne(ctx, bson.M{"_id": "thing:a:rev:3"},
+		bson.M{"$set": bson.M{"at": time.Now().Add(-2 * store.StaleRevision)}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ClaimRevision(ctx, "thing", "a", 2, current); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("stale reader: %v", err)
+	}
+	// Many writers over several pools race for one revision: exactly one wins.
+	ns := nodes(t, s, 3)
+	var mu sync.Mutex
+	wins := 0
+	var wg sync.WaitGroup
+	for g := range 12 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := ns[g%3].ClaimRevision(ctx, "thing", "b", 7, func(context.Context) (int, error) { return 7, nil })
+			mu.Lock()
+			defer mu.Unlock()
+			if err == nil {
+				wins++
+			} else if !errors.Is(err, store.ErrConflict) {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if wins != 1 {
+		t.Fatalf("%d writers won revision 8", wins)
+	}
+}

@@ -26,7 +26,7 @@ type migrationRecord struct {
 // collection has the SQLite `_id` expression index. Several processes may start at once: a migration that
 // runs twice is harmless because each is idempotent.
 func (s *Store) Migrate(ctx context.Context, ms []Migration) error {
-	if err := s.CreateCollections(ctx, "migrations", "counters"); err != nil {
+	if err := s.CreateCollections(ctx, "migrations", "counters", colRevisions); err != nil {
 		return err
 	}
 	seen := map[string]bool{}

@@ -223,3 +223,15 @@ func (a *App) Run(t *testing.T, scenarios []Scenario) {
 		})
 	}
 }
+
+// Nodes builds n app nodes on one fresh database, each reaching the store through its own pool of four
+// connections: the several-node deployment, in-process. Concurrency tests spread their clients over them.
+func Nodes(t testing.TB, n int) []*App {
+	t.Helper()
+	s := Store(t)
+	out := make([]*App, n)
+	for i := range out {
+		out[i] = NewAppOn(t, Pooled(t, s, 4))
+	}
+	return out
+}

@@ -76,3 +76,17 @@ func sanitize(name string) string {
 	}
 	return b.String()
 }
+
+// Pooled returns a second client on t's database with its own pool of up to size connections (closed when
+// the test ends): as far as atomicity goes, another node sharing the store.
+func Pooled(t testing.TB, s *store.Store, size uint64) *store.Store {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	o, err := s.Reopen(ctx, size)
+	if err != nil {
+		t.Fatalf("testkit: pooled store: %v", err)
+	}
+	t.Cleanup(func() { _ = o.Close(context.Background()) })
+	return o
+}

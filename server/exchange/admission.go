@@ -18,7 +18,7 @@ type Admission struct {
 	Role      string // host, moderator or listener (the room turns a listener given the floor into a speaker)
 	Questions int
 	Capacity  int
-	Video     bool // the day allows cameras: the room is opened with sfu.RoomConfig.Video
+	Video     bool      // the day allows cameras: the room is opened with sfu.RoomConfig.Video
 	StartsAt  time.Time // the live room opens a configurable time before (server/live)
 }
 

@@ -119,6 +119,11 @@ export interface ExchangeDayInput {
   video?: boolean;
 }
 
+export interface LiveStatus {
+  state: 'open' | 'not_open' | 'ended' | 'cancelled';
+  opensAt: string;
+}
+
 export interface IceServersResponse {
   iceServers: { urls: string | string[]; username?: string; credential?: string }[];
 }
@@ -360,6 +365,10 @@ export class ApiClient {
   }
   unregisterFromExchangeDay(id: string): Promise<void> {
     return this.del(`/exchange-days/${encodeURIComponent(id)}/registration`);
+  }
+  /** Whether the live session can be joined now (public): open, not_open (opensAt), ended or cancelled. */
+  liveStatus(id: string): Promise<LiveStatus> {
+    return this.get(`/exchange-days/${encodeURIComponent(id)}/live/status`);
   }
   liveIceServers(id: string): Promise<IceServersResponse> {
     return this.get(`/exchange-days/${encodeURIComponent(id)}/live/ice-servers`);

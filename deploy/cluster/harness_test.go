@@ -112,7 +112,9 @@ func up() (*cluster, error) {
 	c.env = append(os.Environ(), "CLUSTER_DIR="+c.dir, "TEIXIT_BIN="+bin, "NODES=3",
 		"PG_PORT="+strconv.Itoa(freePort()), "FERRETDB_PORT="+strconv.Itoa(ferret), "S3_PORT="+strconv.Itoa(freePort()),
 		"NODE_BASE_PORT="+strconv.Itoa(base), "FRONT_PORT="+strconv.Itoa(front),
-		"NODE_STORE_URI=mongodb://"+px.Addr()+"/", "PG_OPTS=-c fsync=off -c synchronous_commit=off")
+		"NODE_STORE_URI=mongodb://"+px.Addr()+"/", "PG_OPTS=-c fsync=off -c synchronous_commit=off",
+		// Every test account is created from 127.0.0.1: lift the per-address sign-up limit.
+		"NODE_EXTRA_ENV=TEIXIT_REGISTER_LIMIT=100000")
 	for i := 0; i < 3; i++ {
 		c.nodes = append(c.nodes, fmt.Sprintf("http://127.0.0.1:%d", base+i))
 	}

@@ -21,6 +21,8 @@ PG_OPTS=${PG_OPTS:-}
 S3_ACCESS_KEY=${S3_ACCESS_KEY:-teixit-cluster}
 S3_SECRET_KEY=${S3_SECRET_KEY:-teixit-cluster-secret-key}
 S3_BUCKET=${S3_BUCKET:-teixit-media}
+# NODE_EXTRA_ENV: extra "NAME=value" settings for every node, space-separated.
+NODE_EXTRA_ENV=${NODE_EXTRA_ENV:-}
 # STORE_ONLY=1 starts PostgreSQL and teixit ferretdb only (make test-pg).
 STORE_ONLY=${STORE_ONLY:-}
 

@@ -59,6 +59,8 @@ TEIXIT_TURN_PORT=-1
 TEIXIT_LOG_LEVEL=${NODE_LOG_LEVEL:-warn}
 TEIXIT_LOG_FORMAT=text
 ENV
+  # NODE_EXTRA_ENV: more settings for every node, space-separated (tests raise the sign-up limit this way).
+  for kv in ${NODE_EXTRA_ENV:-}; do echo "$kv" >>"$CLUSTER_DIR/node$i.env"; done
   upstreams="$upstreams    server 127.0.0.1:$port max_fails=1 fail_timeout=2s;
 "
 done

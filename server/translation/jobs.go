@@ -24,15 +24,18 @@ func (s *Service) enqueue(ctx context.Context, kind, id, lang string, asked bool
 	k := key(kind, id, lang)
 	now := s.now().UTC()
 	ok, err := s.d.Store.Claim(ctx, colJobs, k, jobDoc{Kind: kind, Record: id, Lang: lang, State: jobQueued,
-		NotBefore: now, CreatedAt: now})
+		Asked: asked, NotBefore: now, CreatedAt: now})
 	if err != nil {
 		return fmt.Errorf("translation: enqueue: %w", err)
 	}
 	if !ok && asked {
 		var j jobDoc
-		if err := s.st.get(ctx, colJobs, k, &j); err == nil && j.State == jobFailed {
-			// Retry from a fresh attempt number: leases of old attempts are never reused.
-			if err := s.st.setJob(ctx, k, bson.M{"state": jobQueued, "notBefore": now, "attempts": j.Attempts + 1}); err != nil {
+		if err := s.st.get(ctx, colJobs, k, &j); err == nil && (j.State == jobFailed || !j.Asked) {
+			set := bson.M{"asked": true}
+			if j.State == jobFailed { // retry from a fresh attempt number: leases of old attempts are never reused
+				set = bson.M{"asked": true, "state": jobQueued, "notBefore": now, "attempts": j.Attempts + 1}
+			}
+			if err := s.st.setJob(ctx, k, set); err != nil {
 				return err
 			}
 		}
@@ -62,7 +65,8 @@ func (s *Service) Run(ctx context.Context) {
 	t := time.NewTicker(s.d.Poll)
 	defer t.Stop()
 	for {
-		s.work(ctx)
+		for s.work(ctx) {
+		}
 		select {
 		case <-ctx.Done():
 			return
@@ -72,20 +76,36 @@ func (s *Service) Run(ctx context.Context) {
 	}
 }
 
-// work runs every due job once.
-func (s *Service) work(ctx context.Context) {
-	jobs, err := s.st.due(ctx, s.now().UTC(), 20)
+// work runs a batch of due jobs, asked ones first; it reports whether a full batch ran (more may be due).
+func (s *Service) work(ctx context.Context) bool {
+	const batch = 10
+	jobs, err := s.st.due(ctx, s.now().UTC(), batch)
 	if err != nil {
 		if ctx.Err() == nil {
 			s.d.Logger.Warn("translation: reading the queue", "err", err)
 		}
-		return
+		return false
 	}
-	for _, j := range jobs {
+	ran := false
+	for i, j := range jobs {
 		if ctx.Err() != nil {
-			return
+			return false
 		}
-		s.runJob(ctx, j)
+		if !j.Asked && i > 0 && s.askedWaiting() {
+			return true // a reader asked meanwhile: serve them before going on ahead of time
+		}
+		ran = s.runJob(ctx, j) || ran
+	}
+	return ran && ctx.Err() == nil // jobs other nodes hold are left to them until the next tick
+}
+
+// askedWaiting reports (and consumes) a wake-up: someone enqueued, maybe a reader who waits.
+func (s *Service) askedWaiting() bool {
+	select {
+	case <-s.wake:
+		return true
+	default:
+		return false
 	}
 }
 
@@ -94,8 +114,9 @@ func backoff(attempt int) time.Duration {
 	return min(d, 5*time.Minute)
 }
 
-// runJob claims the job's current attempt and, holding it, translates and stores the result.
-func (s *Service) runJob(ctx context.Context, j jobDoc) {
+// runJob claims the job's current attempt and, holding it, translates and stores the result; false when
+// another node holds the attempt.
+func (s *Service) runJob(ctx context.Context, j jobDoc) bool {
 	lease := fmt.Sprintf("%s:%d", j.ID, j.Attempts)
 	now := s.now().UTC()
 	ok, err := s.d.Store.Claim(ctx, colLeases, lease, leaseDoc{Node: s.d.Node, At: now})
@@ -106,7 +127,7 @@ func (s *Service) runJob(ctx context.Context, j jobDoc) {
 				_ = s.st.setJob(ctx, j.ID, bson.M{"attempts": j.Attempts + 1}) // its holder died: next attempt
 			}
 		}
-		return
+		return false
 	}
 	defer func() { _ = s.d.Store.Release(context.WithoutCancel(ctx), colLeases, lease) }()
 	jctx, cancel := context.WithTimeout(ctx, s.d.JobTimeout)
@@ -125,10 +146,11 @@ func (s *Service) runJob(ctx context.Context, j jobDoc) {
 	default: // no route, unknown language, record gone: retrying cannot help
 		if errors.Is(err, errNoRecord) || apperr.IsKind(err, apperr.NotFound) {
 			_ = s.d.Store.Release(ctx, colJobs, j.ID)
-			return
+			return true
 		}
 		_ = s.st.setJob(ctx, j.ID, bson.M{"state": jobFailed, "lastError": err.Error(), "attempts": j.Attempts + 1})
 	}
+	return true
 }
 
 // translate makes the machine translation of the job's record, unless an up-to-date one exists.

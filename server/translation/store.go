@@ -46,6 +46,7 @@ type jobDoc struct {
 	Attempts  int       `bson:"attempts"`
 	NotBefore time.Time `bson:"notBefore"`
 	State     string    `bson:"state"` // queued | failed
+	Asked     bool      `bson:"asked"` // a reader waits for it: it goes before work done ahead of time
 	LastError string    `bson:"lastError,omitempty"`
 	CreatedAt time.Time `bson:"createdAt"`
 }
@@ -115,12 +116,23 @@ func (st stores) setJob(ctx context.Context, id string, set bson.M) error {
 	return err
 }
 
-// due lists up to n queued jobs whose time has come (a small collection: a cold-path query is fine).
+// due lists up to n queued jobs whose time has come, those a reader waits for first (a cold-path query on
+// a queue that stays small once the engine keeps up).
 func (st stores) due(ctx context.Context, now time.Time, n int64) ([]jobDoc, error) {
-	cur, err := st.s.C(colJobs).Find(ctx, bson.M{"state": jobQueued, "notBefore": bson.M{"$lte": now}}, options.Find().SetLimit(n))
-	if err != nil {
-		return nil, err
-	}
 	var out []jobDoc
-	return out, cur.All(ctx, &out)
+	for _, asked := range []bool{true, false} {
+		cur, err := st.s.C(colJobs).Find(ctx, bson.M{"state": jobQueued, "asked": asked, "notBefore": bson.M{"$lte": now}},
+			options.Find().SetLimit(n-int64(len(out))))
+		if err != nil {
+			return nil, err
+		}
+		var batch []jobDoc
+		if err := cur.All(ctx, &batch); err != nil {
+			return nil, err
+		}
+		if out = append(out, batch...); asked && len(out) > 0 {
+			return out, nil // the runner comes back for the rest as soon as these are done
+		}
+	}
+	return out, nil
 }

@@ -251,3 +251,19 @@ func TestNoEngineHidesTheFeature(t *testing.T) {
 		t.Errorf("config: %s", r.Body)
 	}
 }
+
+func TestDiagnosisReadInItalian(t *testing.T) {
+	w := newWorld(t, apytest.Start(t))
+	root := w.a.Register("root@example.org", "Root")
+	if _, err := w.a.Accounts.GrantAdmin(t.Context(), "root@example.org"); err != nil {
+		t.Fatal(err)
+	}
+	city := w.create(t, root, "/api/v1/territories", map[string]any{"name": "Barcelona", "level": "city"})
+	diag := w.create(t, w.ana, "/api/v1/diagnoses", map[string]any{"title": "Com vivim al barri",
+		"description": "Les famílies grans del barri viuen soles i necessiten companyia cada setmana.",
+		"territoryId": city, "organisationIds": []string{w.orgA}, "themes": []string{"ageing_loneliness"}})
+	v := w.waitReady(t, w.anon, "/api/v1/translations/diagnosis/"+diag+"/it")
+	if v.OriginalLanguage != "ca" || !strings.Contains(v.Translation.Body.Markdown, "famiglie") {
+		t.Errorf("diagnosis in Italian: %+v", v.Translation)
+	}
+}

@@ -153,6 +153,8 @@ export type GeoJSONGeometry = { type: 'Polygon'; coordinates: number[][][] } | {
 export interface ClientConfig {
   mapTiles: string;
   mapAttribution: string;
+  /** A machine-translation engine is configured ("Read in …" is shown). */
+  translation?: boolean;
 }
 
 export interface MediaAsset {

@@ -1,0 +1,109 @@
+// Reading in one's own language: an Italian reader on a 360 px phone opens a diagnosis written in Catalan on a
+// server with a real Apertium APY (started here on a free loopback port). The page offers "Leggi in Italiano"
+// (or already shows the translation made ahead of time), shows the Italian text marked as a machine
+// translation "Originariamente in Català", and the original is one click away. axe-clean at 360 px.
+// Without Apertium installed the test is skipped — except in CI (CI=true), where it fails.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import net from 'node:net';
+import { checkPage, launchBrowser, openSignedInPage, screenshotDir, signUpViaApi, startServer, PHONE } from './harness.mjs';
+
+const MODES = '/usr/share/apertium/modes';
+const LAUNCHER = `import sys, tornado.httpserver as h
+orig = h.HTTPServer.bind
+h.HTTPServer.bind = lambda self, port, address=None, **kw: orig(self, port, address="127.0.0.1", **kw)
+from apertium_apy.apy import main
+sys.argv[0] = "apertium-apy"
+main()`;
+const JORDI = { email: 'jordi@example.org', password: 'servei-social-prop-2026' };
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+async function startApy() {
+  const port = await freePort();
+  const proc = spawn('/usr/bin/python3', ['-c', LAUNCHER, '-p', String(port), '-j', '1', MODES], { stdio: 'ignore' });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 150; i++) {
+    try {
+      if ((await fetch(`${base}/listPairs`)).ok) return { base, stop: () => proc.kill() };
+    } catch {}
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  proc.kill();
+  throw new Error('APY did not start');
+}
+
+const installed = existsSync(MODES);
+if (!installed && process.env.CI === 'true') throw new Error('Apertium is not installed; .ci/run installs apertium-apy and the pairs');
+
+describe('reading a Catalan diagnosis in Italian', { skip: !installed && 'Apertium is not installed' }, () => {
+  let apy;
+  let server;
+  let browser;
+  const shots = screenshotDir();
+
+  before(async () => {
+    apy = await startApy();
+    server = await startServer({ TEIXIT_TRANSLATE_URL: apy.base }, { seed: true });
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    apy?.stop();
+  });
+
+  it('shows the Italian translation, marked, with the original one click away', async () => {
+    const org = await openSignedInPage(browser, server.base, 1280, JORDI);
+    const assoc = (await org.api.get('/organisations?limit=50')).items.find((o) => o.name === 'Associació Veïnal del Raval Nord');
+    const raval = (await org.api.get('/territories')).items.find((x) => x.name === 'el Raval');
+    const d = await org.api.post('/diagnoses', {
+      title: 'Com vivim al barri', description: 'Les famílies grans del barri viuen soles i necessiten companyia cada setmana.',
+      territoryId: raval.id, organisationIds: [assoc.id], themes: ['ageing_loneliness'],
+    });
+
+    const ctx = await browser.newContext({ locale: 'it-IT', bypassCSP: true, viewport: PHONE });
+    ctx.setDefaultTimeout(60_000);
+    await signUpViaApi(ctx, server.base, { email: 'lettrice.it@example.org', name: 'Lettrice', language: 'it' });
+    const page = await ctx.newPage();
+    page.on('pageerror', (e) => assert.fail(`page error: ${e.message}`));
+    await page.goto(`${server.base}/diagnoses/${d.id}`);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+
+    // Either made ahead of time already, or the reader asks and waits with a progress state.
+    const note = page.getByTestId('translation-note');
+    const button = page.getByTestId('read-in-button');
+    await note.or(button).first().waitFor();
+    if (await button.isVisible()) {
+      assert.match(await button.innerText(), /Leggi in Italiano/);
+      await button.click();
+      await page.getByTestId('translation-working').or(note).first().waitFor(); // the progress state, then the text
+    }
+    await note.waitFor({ timeout: 90_000 });
+    assert.match(await note.innerText(), /Traduzione automatica\. Originariamente in Català\./);
+    const h1 = page.getByRole('heading', { level: 1 });
+    assert.doesNotMatch(await h1.innerText(), /Com vivim/);
+    assert.match(await page.getByTestId('diagnosis-description').innerText(), /famiglie/i);
+    assert.equal(await page.locator('div[lang="it"] h1').count(), 1, 'the translated text is marked lang="it"');
+    await checkPage(page, 'translation-it', { shots, widths: [PHONE.width] });
+
+    // The original, one click away, and back.
+    await page.getByTestId('show-original').click();
+    assert.equal(await h1.innerText(), 'Com vivim al barri');
+    assert.equal(await page.locator('div[lang="ca"] h1').count(), 1, 'the original is marked lang="ca"');
+    await checkPage(page, 'translation-it-original', { shots, widths: [PHONE.width] });
+    await page.getByTestId('show-translation').click();
+    assert.doesNotMatch(await h1.innerText(), /Com vivim/);
+    await ctx.close();
+  });
+});

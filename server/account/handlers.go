@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/httpx"
 )
@@ -217,8 +218,11 @@ func (h *Handlers) Export(c *fiber.Ctx) error {
 	return httpx.OK(c, data)
 }
 
-// DeleteMe: DELETE /me.
+// DeleteMe: DELETE /me (not with a token).
 func (h *Handlers) DeleteMe(c *fiber.Ctx) error {
+	if auth.From(c).ViaToken {
+		return errNotWithToken
+	}
 	if err := h.svc.Delete(c.UserContext(), auth.From(c).UserID); err != nil {
 		return err
 	}
@@ -230,8 +234,11 @@ type tokenInput struct {
 	Name string `json:"name"`
 }
 
-// CreateToken: POST /tokens.
+// CreateToken: POST /tokens (not with a token: a token cannot mint tokens that outlive its revocation).
 func (h *Handlers) CreateToken(c *fiber.Ctx) error {
+	if auth.From(c).ViaToken {
+		return errNotWithToken
+	}
 	var in tokenInput
 	if err := httpx.Decode(c, &in); err != nil {
 		return err
@@ -258,5 +265,55 @@ func (h *Handlers) RevokeToken(c *fiber.Ctx) error {
 	if err := h.svc.RevokeToken(c.UserContext(), auth.From(c).UserID, strings.ToLower(c.Params("id"))); err != nil {
 		return err
 	}
+	return httpx.NoContent(c)
+}
+
+// errNotWithToken refuses what only the person at a browser may do (mint tokens, change the password,
+// delete the account): a leaked integration token must not be able to outlive its revocation or lock the
+// owner out.
+var errNotWithToken = apperr.New(apperr.Forbidden, "token_not_allowed",
+	"This cannot be done with an access token. Sign in with your password in the browser.")
+
+// ChangePassword: POST /me/password — wrong current passwords count against the per-person limit.
+func (h *Handlers) ChangePassword(c *fiber.Ctx) error {
+	p := auth.From(c)
+	if p.ViaToken {
+		return errNotWithToken
+	}
+	var in ChangePasswordInput
+	if err := httpx.Decode(c, &in); err != nil {
+		return err
+	}
+	attempt, err := h.limits.Take(c.UserContext(), h.loginEmail, NormaliseEmail(p.Email))
+	if err != nil {
+		return err
+	}
+	if err := h.svc.ChangePassword(c.UserContext(), p, in); err != nil {
+		if err != ErrWrongPassword {
+			_ = attempt.Undo(c.UserContext())
+		}
+		return err
+	}
+	_ = attempt.Undo(c.UserContext())
+	return httpx.NoContent(c)
+}
+
+// Sessions: GET /me/sessions — my signed-in browsers.
+func (h *Handlers) Sessions(c *fiber.Ctx) error {
+	p := auth.From(c)
+	ss, err := h.svc.Sessions(c.UserContext(), p.UserID, p.SessionID)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return httpx.OK(c, httpx.List[SessionInfo]{Items: ss})
+}
+
+// SignOutEverywhere: DELETE /me/sessions — ends every session (this one too) and revokes every token.
+func (h *Handlers) SignOutEverywhere(c *fiber.Ctx) error {
+	if err := h.svc.SignOutEverywhere(c.UserContext(), auth.From(c).UserID); err != nil {
+		return err
+	}
+	c.ClearCookie(auth.SessionCookie)
 	return httpx.NoContent(c)
 }

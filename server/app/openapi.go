@@ -45,6 +45,8 @@ var schemaTypes = map[string]any{
 	}{},
 	"Token":                     account.Token{},
 	"TokenList":                 httpx.List[account.Token]{},
+	"ChangePasswordInput":       account.ChangePasswordInput{},
+	"SessionList":               httpx.List[account.SessionInfo]{},
 	"Organisation":              organisation.Organisation{},
 	"OrganisationInput":         organisation.Input{},
 	"OrganisationList":          httpx.List[organisation.Organisation]{},

@@ -1,0 +1,96 @@
+package account
+
+import (
+	"context"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"github.com/teixit/teixit/server/apperr"
+	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/store"
+)
+
+// SessionInfo is one of my signed-in browsers, as the account page lists it.
+type SessionInfo struct {
+	// ID is a public name for the session (a hash of its stored id: never the cookie or its hash).
+	ID        string    `json:"id"`
+	CreatedAt time.Time `json:"createdAt"`
+	ExpiresAt time.Time `json:"expiresAt"`
+	// Current is true for the session making the request.
+	Current bool `json:"current"`
+}
+
+// Sessions lists the person's live sessions, newest first; current is the caller's session id (or "").
+func (s *Service) Sessions(ctx context.Context, userID, current string) ([]SessionInfo, error) {
+	cur, err := s.st.s.C(colSessions).Find(ctx, bson.M{"userId": userID}, options.Find().SetSort(bson.M{"createdAt": -1}))
+	if err != nil {
+		return nil, store.Wrap("account: list sessions", err)
+	}
+	var docs []sessionDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, store.Wrap("account: list sessions", err)
+	}
+	now := s.now()
+	out := []SessionInfo{}
+	for _, d := range docs {
+		if !now.Before(d.ExpiresAt) {
+			continue
+		}
+		out = append(out, SessionInfo{ID: hashSecret(d.ID)[:16], CreatedAt: d.CreatedAt, ExpiresAt: d.ExpiresAt, Current: d.ID == current})
+	}
+	return out, nil
+}
+
+// SignOutEverywhere ends every session and revokes every token of the person (a lost phone, a shared
+// computer). The caller clears its own cookie.
+func (s *Service) SignOutEverywhere(ctx context.Context, userID string) error {
+	ctx = context.WithoutCancel(ctx)
+	if err := s.st.deleteUserSessions(ctx, userID); err != nil {
+		return err
+	}
+	return s.st.deleteUserTokens(ctx, userID)
+}
+
+// ChangePasswordInput asks for the current password and the new one.
+type ChangePasswordInput struct {
+	Current string `json:"currentPassword"`
+	New     string `json:"newPassword"`
+}
+
+// ErrWrongPassword answers a password change whose current password is not right.
+var ErrWrongPassword = &apperr.Error{Kind: apperr.Forbidden, Code: "wrong_password",
+	Message: "Your current password is not right.", Fields: apperr.Fields{"currentPassword": apperr.Because("wrong_password")}}
+
+// ChangePassword sets a new password after checking the current one, then ends every other session and
+// revokes every token: whoever learnt the old password is out. The caller's own session (p.SessionID) stays.
+func (s *Service) ChangePassword(ctx context.Context, p *auth.Principal, in ChangePasswordInput) error {
+	u, err := s.st.user(ctx, p.UserID)
+	if err != nil {
+		return err
+	}
+	if why := checkPassword(in.New, u.Email); why.Code != "" {
+		return apperr.Validation(apperr.Fields{"newPassword": why})
+	}
+	ok, err := verifyPassword(in.Current, u.PasswordHash)
+	if err != nil {
+		return err
+	}
+	if !ok || len(in.Current) > 4*MaxPasswordLen {
+		return ErrWrongPassword
+	}
+	hash, err := hashPassword(in.New)
+	if err != nil {
+		return err
+	}
+	ctx = context.WithoutCancel(ctx)
+	if err := s.st.setUserFields(ctx, u.ID, bson.M{"passwordHash": hash}); err != nil {
+		return err
+	}
+	if err := s.st.deleteUserTokens(ctx, u.ID); err != nil {
+		return err
+	}
+	_, err = s.st.s.C(colSessions).DeleteMany(ctx, bson.M{"userId": u.ID, "_id": bson.M{"$ne": p.SessionID}})
+	return store.Wrap("account: end other sessions", err)
+}

@@ -121,7 +121,12 @@ func (s *Service) removeMembership(ctx context.Context, orgID, userID string) er
 	if err != nil {
 		return err
 	}
-	if m.Role == RoleAdmin {
+	_, err = s.st.get(ctx, orgID)
+	orphan := errors.Is(err, store.ErrNotFound) // left by an interrupted create: nothing to administer
+	if err != nil && !orphan {
+		return err
+	}
+	if m.Role == RoleAdmin && !orphan {
 		if _, admins, err := s.st.refreshCounts(ctx, orgID); err != nil {
 			return err
 		} else if admins <= 1 {
@@ -231,6 +236,9 @@ func (s *Service) BeforeDelete(ctx context.Context, userID string) error {
 	for _, d := range docs {
 		if d.Role != RoleAdmin {
 			continue
+		}
+		if _, err := s.st.get(ctx, d.OrgID); errors.Is(err, store.ErrNotFound) {
+			continue // a membership an interrupted create left behind: nothing to administer
 		}
 		if _, admins, err := s.st.refreshCounts(ctx, d.OrgID); err != nil {
 			return err

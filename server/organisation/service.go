@@ -141,14 +141,17 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in Input) (*Org
 	if d, ok := set["description"].(string); ok {
 		o.Description = d
 	}
+	// The organisation first, then the membership, then the person's list: each document refers only to ones
+	// written before it, so a crash in between leaves nothing pointing at an organisation that does not
+	// exist (older versions wrote the membership first; `teixit doctor` finds what they left).
+	if err := s.rm.Changed(ctx, IndexKind, o.ID, func() error { return s.st.insert(ctx, o) }); err != nil {
+		return nil, err
+	}
 	m := &membershipDoc{ID: membershipID(o.ID, p.UserID), OrgID: o.ID, UserID: p.UserID, Role: RoleAdmin, JoinedAt: now}
 	if err := s.st.insertMembership(ctx, m); err != nil {
 		return nil, err
 	}
 	if err := s.people.AddOrg(ctx, p.UserID, o.ID); err != nil {
-		return nil, err
-	}
-	if err := s.rm.Changed(ctx, IndexKind, o.ID, func() error { return s.st.insert(ctx, o) }); err != nil {
 		return nil, err
 	}
 	api := o.api()

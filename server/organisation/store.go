@@ -2,6 +2,7 @@ package organisation
 
 import (
 	"context"
+	"errors"
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo/options"
@@ -123,5 +124,8 @@ func (st *Store) refreshCounts(ctx context.Context, orgID string) (members, admi
 		return 0, 0, store.Wrap("organisation: count admins", err)
 	}
 	err = st.update(ctx, orgID, bson.M{"memberCount": int(m), "adminCount": int(a)})
+	if errors.Is(err, store.ErrNotFound) {
+		err = nil // memberships of an organisation that does not exist (left by an interrupted create)
+	}
 	return int(m), int(a), err
 }

@@ -248,3 +248,39 @@ func TestClaimRevision(t *testing.T) {
 		t.Fatalf("%d writers won revision 8", wins)
 	}
 }
+
+// BenchmarkClaim measures a claim that wins (one insert) and one that loses (one insert refused with a
+// duplicate key) on the test store, and a revision claim; see README.md for the figures.
+func BenchmarkClaim(b *testing.B) {
+	s := testkit.Store(b)
+	ctx := context.Background()
+	if err := s.Migrate(ctx, nil); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("win", func(b *testing.B) {
+		run := store.NewID()
+		for i := 0; i < b.N; i++ {
+			if ok, err := s.Claim(ctx, "claims", fmt.Sprintf("%s:%d", run, i), bson.M{"at": time.Now()}); !ok || err != nil {
+				b.Fatal(ok, err)
+			}
+		}
+	})
+	b.Run("lose", func(b *testing.B) {
+		if _, err := s.Claim(ctx, "claims", "taken", nil); err != nil {
+			b.Fatal(err)
+		}
+		for i := 0; i < b.N; i++ {
+			if ok, err := s.Claim(ctx, "claims", "taken", nil); ok || err != nil {
+				b.Fatal(ok, err)
+			}
+		}
+	})
+	b.Run("revision", func(b *testing.B) {
+		run := store.NewID()
+		for i := 0; i < b.N; i++ {
+			if _, err := s.ClaimRevision(ctx, "thing", run, i, func(context.Context) (int, error) { return i, nil }); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

@@ -150,6 +150,7 @@ func New(ctx context.Context, cfg config.Config, d Deps) (*App, error) {
 		a.closeStore(ctx)
 		return nil, fmt.Errorf("live sessions: %w", err)
 	}
+	a.registry.MustRegister(a.Live.Collectors()...)
 	a.mountRoutes()
 	if err := a.ReadModel.Start(ctx); err != nil {
 		_ = a.ReadModel.Close()

@@ -176,7 +176,8 @@ func (a *App) healthz(c *fiber.Ctx) error {
 func (a *App) readyz(c *fiber.Ctx) error {
 	if err := a.Ready(c.UserContext()); err != nil {
 		a.Log.Warn("not ready", "err", err)
-		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "reason": err.Error()})
+		// Only ready or not: the reason (the store's address, say) goes to the log, not to the public.
+		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable"})
 	}
 	return c.JSON(fiber.Map{"status": "ready"})
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -225,6 +226,16 @@ func TestOneRoomAcrossTwoNodes(t *testing.T) {
 		t.Fatalf("the host received %d of 100 packets sent by a participant on the other node", got)
 	}
 
+	// The owner's metrics count the room, both participants and the forwarded packets; B holds no room.
+	if m := a.app.Do(nil, "GET", "/metrics", nil); !bytes.Contains(m.Body, []byte("teixit_live_rooms 1\n")) ||
+		!bytes.Contains(m.Body, []byte("teixit_live_participants 2\n")) || !bytes.Contains(m.Body, []byte("teixit_live_days_owned 1\n")) ||
+		bytes.Contains(m.Body, []byte("teixit_live_packets_forwarded_total 0\n")) {
+		t.Errorf("owner's live metrics: %s", grepLive(m.Body))
+	}
+	if m := b.app.Do(nil, "GET", "/metrics", nil); !bytes.Contains(m.Body, []byte("teixit_live_rooms 0\n")) {
+		t.Errorf("relaying node's live metrics: %s", grepLive(m.Body))
+	}
+
 	// A key point and the recording posted through B act on A's room.
 	if r := b.app.Do(host, "POST", "/api/v1/exchange-days/"+day.ID+"/key-points", map[string]any{"question": 0, "text": "Cal un fons comú"}); r.Status != 201 && r.Status != 200 {
 		t.Fatalf("key point through B: %d %s", r.Status, r.Body)
@@ -306,4 +317,15 @@ func TestOneRoomAcrossTwoNodes(t *testing.T) {
 			t.Fatalf("ended day through %s: %d %s", n.base, r.Status, r.Body)
 		}
 	}
+}
+
+// grepLive keeps the teixit_live_ lines of a metrics page.
+func grepLive(b []byte) string {
+	var out []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "teixit_live_") {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "; ")
 }

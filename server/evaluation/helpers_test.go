@@ -23,7 +23,12 @@ type world struct {
 
 func newWorld(t testing.TB, professionals int) *world {
 	t.Helper()
-	a := testkit.NewApp(t)
+	return populate(t, testkit.NewApp(t), professionals)
+}
+
+// populate creates the world's people and organisations on an app.
+func populate(t testing.TB, a *testkit.App, professionals int) *world {
+	t.Helper()
 	w := &world{a: a, olga: a.Register("olga@example.org", "Olga"), marc: a.Register("marc@example.org", "Marc"),
 		pere: a.Register("pere@example.org", "Pere"), xavi: a.Register("xavi@example.org", "Xavi")}
 	w.dept = w.id(t, a.Do(w.olga, "POST", "/api/v1/organisations", map[string]string{"name": "Benestar Social", "kind": "municipality"}))

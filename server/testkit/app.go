@@ -235,3 +235,7 @@ func Nodes(t testing.TB, n int) []*App {
 	}
 	return out
 }
+
+// Wrap drives an app built by the test itself (e.g. with its own logger, to read what it logs) like NewApp's;
+// the test shuts it down.
+func Wrap(t testing.TB, a *app.App) *App { return &App{App: a, t: t} }

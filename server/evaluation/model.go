@@ -48,6 +48,7 @@ const (
 	MaxAreas             = 20
 	MaxDates             = 10
 	MaxItemText          = 1000
+	MaxUnmergedShown     = 60 // unmerged items on the synthesis page, oldest first: the rest come as these are merged
 	MaxMergedItems       = 300
 	MaxPointsPerMeasure  = 20
 	DefaultGroupSize     = 10

@@ -431,7 +431,7 @@ func (s *Service) Synthesis(ctx context.Context, p *auth.Principal, edID string)
 		return nil, err
 	}
 	if r.organiser {
-		docs, _, err := s.itemPage(ctx, map[string][]string{"parent": {ed.ID}, "merged": {"no"}}, "created", "", 200)
+		docs, _, err := s.itemPage(ctx, map[string][]string{"parent": {ed.ID}, "merged": {"no"}}, "created", "", MaxUnmergedShown)
 		if err != nil {
 			return nil, err
 		}

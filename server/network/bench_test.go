@@ -1,0 +1,76 @@
+package network_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/teixit/teixit/server/testkit"
+)
+
+// BenchmarkNetworkPage: GET /territories/{id}/network of a neighbourhood with 500 actors and 2,000
+// relations (written with insertMany, then a full read-model rebuild), as an anonymous reader.
+// go test -run XXX -bench NetworkPage -benchtime=30x ./server/network/
+func BenchmarkNetworkPage(b *testing.B) {
+	w := newWorld(b)
+	ctx := context.Background()
+	kinds := []string{"association", "school", "parish", "health_centre", "informal_group"}
+	themes := []string{"housing", "health", "culture", "coexistence", "employment"}
+	now := time.Now().UTC()
+	var actors []any
+	ids := make([]string, 500)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("bench%04d", i)
+		actors = append(actors, map[string]any{"_id": ids[i], "rev": 1, "name": fmt.Sprintf("Actor %03d", i), "kind": kinds[i%len(kinds)],
+			"themes": []string{themes[i%len(themes)]}, "territories": []string{w.barri}, "lineage": []string{w.city, w.barri},
+			"point": map[string]float64{"lat": 41.37 + float64(i%25)*0.0004, "lon": 2.16 + float64(i/25)*0.0004},
+			"contact": map[string]any{"public": false}, "stewardOrgId": w.assoc, "status": "published", "createdAt": now, "updatedAt": now})
+	}
+	var rels []any
+	seen := map[string]bool{}
+	for k := 1; len(rels) < 2000; k++ {
+		from, to := ids[(k*7919)%500], ids[(k*104729+13)%500]
+		if from == to {
+			continue
+		}
+		id := from + ":refers:" + to
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		rels = append(rels, map[string]any{"_id": id, "rev": 1, "from": from, "to": to, "type": "refers", "since": "2024", "source": "bench",
+			"status": "confirmed", "proposerActor": from, "proposerOrg": w.assoc, "createdAt": now, "updatedAt": now})
+	}
+	if _, err := w.a.Store.C("network_actors").InsertMany(ctx, actors); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := w.a.Store.C("network_relations").InsertMany(ctx, rels); err != nil {
+		b.Fatal(err)
+	}
+	start := time.Now()
+	if err := w.a.ReadModel.Rebuild(ctx, nil); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("index rebuild of 500 actors and 2,000 relations: %v", time.Since(start).Round(time.Millisecond))
+	path := "/api/v1/territories/" + w.barri + "/network"
+	r := w.a.Do(nil, "GET", path, nil)
+	var g struct {
+		Actors, Relations []any
+	}
+	r.JSON(b, &g)
+	if len(g.Actors) != 500 || len(g.Relations) != 2000 {
+		b.Fatalf("%d actors, %d relations", len(g.Actors), len(g.Relations))
+	}
+	b.Logf("response: %d KB of JSON", len(r.Body)/1024)
+	var l testkit.Latencies
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		l.Time(func() {
+			if r := w.a.Do(nil, "GET", path, nil); r.Status != 200 {
+				b.Fatal(r.Status)
+			}
+		})
+	}
+	l.Report(b)
+}

@@ -114,4 +114,3 @@ func TestMeasure(t *testing.T) {
 	t.Logf("write → visible in all 3 nodes' search (20 writes, from the request): median %v, max %v",
 		spans[len(spans)/2].Round(time.Millisecond), spans[len(spans)-1].Round(time.Millisecond))
 }
-

@@ -7,8 +7,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/teixit/teixit/search"
-	"github.com/teixit/teixit/server/mediafile"
 	"github.com/teixit/teixit/server/apperr"
+	"github.com/teixit/teixit/server/mediafile"
 	"github.com/teixit/teixit/server/store"
 )
 

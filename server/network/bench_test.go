@@ -24,7 +24,7 @@ func BenchmarkNetworkPage(b *testing.B) {
 		ids[i] = fmt.Sprintf("bench%04d", i)
 		actors = append(actors, map[string]any{"_id": ids[i], "rev": 1, "name": fmt.Sprintf("Actor %03d", i), "kind": kinds[i%len(kinds)],
 			"themes": []string{themes[i%len(themes)]}, "territories": []string{w.barri}, "lineage": []string{w.city, w.barri},
-			"point": map[string]float64{"lat": 41.37 + float64(i%25)*0.0004, "lon": 2.16 + float64(i/25)*0.0004},
+			"point":   map[string]float64{"lat": 41.37 + float64(i%25)*0.0004, "lon": 2.16 + float64(i/25)*0.0004},
 			"contact": map[string]any{"public": false}, "stewardOrgId": w.assoc, "status": "published", "createdAt": now, "updatedAt": now})
 	}
 	var rels []any

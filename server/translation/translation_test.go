@@ -18,8 +18,8 @@ type tview struct {
 	CanCorrect       bool
 	Attempts         int
 	Translation      *struct {
-		Title string
-		Body  struct{ Markdown, HTML string }
+		Title                    string
+		Body                     struct{ Markdown, HTML string }
 		Machine, Reviewed, Stale bool
 		Engine                   string
 	}
@@ -56,11 +56,11 @@ func (w *world) italianPractice(t *testing.T, title string, publish bool) string
 		"title":   title,
 		"summary": "Il centro di ascolto accoglie le **famiglie** ogni settimana. Vedi [la guida](https://example.org/guida).",
 		"problem": "Molte famiglie del quartiere vivono sole.", "language": "it",
-		"context": map[string]any{"organisationId": w.orgA, "targetPopulation": "Famiglie con bambini"},
-		"themes":  []string{"coexistence"},
-		"steps": []map[string]string{{"title": "Telefonare", "detail": "- Ogni lunedì\n- Alle 25 persone anziane"}},
-		"resources":  map[string]string{"people": "Due educatrici", "time": "Tre ore", "budget": "Nessuno"},
-		"results":    "Le famiglie partecipano di più.", "evidence": "Registro del centro.",
+		"context":   map[string]any{"organisationId": w.orgA, "targetPopulation": "Famiglie con bambini"},
+		"themes":    []string{"coexistence"},
+		"steps":     []map[string]string{{"title": "Telefonare", "detail": "- Ogni lunedì\n- Alle 25 persone anziane"}},
+		"resources": map[string]string{"people": "Due educatrici", "time": "Tre ore", "budget": "Nessuno"},
+		"results":   "Le famiglie partecipano di più.", "evidence": "Registro del centro.",
 		"evaluation": map[string]any{"summary": "Valutazione annuale", "indicators": []map[string]string{{"name": "Famiglie", "value": "40"}}},
 		"contact":    "ascolto@example.org",
 	})

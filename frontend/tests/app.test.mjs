@@ -196,7 +196,7 @@ describe('Teixit in the browser', () => {
     await me.getByTestId('member-remove').click();
     await page.getByTestId('remove-dialog-confirm').click();
     await page.getByTestId('remove-dialog').getByRole('alert').waitFor();
-    assert.match(await page.getByTestId('remove-dialog').textContent(), /at least one admin/);
+    assert.match(await page.getByTestId('remove-dialog').textContent(), /last administrator/);
     await page.getByTestId('remove-dialog-cancel').click();
     assert.equal(await page.getByTestId('member-item').count(), 2);
 

@@ -34,10 +34,17 @@ describe('cameras in the live room', () => {
     const h = await signUpViaApi(host.context(), server.base, carme);
     const g = await signUpViaApi(guest.context(), server.base, dani);
     const org = await h.post('/organisations', { name: 'Xarxa Veïnal Sants', kind: 'association', description: '' });
+    // The day form holds one date: keep the day inside today in Madrid, or after 22:00 the form says the end
+    // comes before the start.
     const now = Date.now();
+    const [hh, mm] = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Madrid', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+      .format(new Date(now)).split(':').map(Number);
+    const sinceMidnight = (hh * 60 + mm) * 60_000;
+    const untilMidnight = 24 * 3600_000 - sinceMidnight - 60_000;
     const day = await h.post('/exchange-days', {
       hostOrgId: org.id, title: 'Housing: what works in our streets', description: 'An open conversation.',
-      startsAt: new Date(now - 5 * 60_000).toISOString(), endsAt: new Date(now + 2 * 3600_000).toISOString(), timeZone: 'Europe/Madrid',
+      startsAt: new Date(now - Math.min(5 * 60_000, sinceMidnight)).toISOString(),
+      endsAt: new Date(now + Math.min(2 * 3600_000, untilMidnight)).toISOString(), timeZone: 'Europe/Madrid',
       agenda: [{ text: 'Who did you turn to first?' }],
     });
     assert.equal(day.video, false, 'cameras are off unless the host allows them');

@@ -27,11 +27,13 @@ seed: backend
 test: test-go test-frontend test-browser test-cluster
 
 test-go:
+	$(GO) mod tidy -diff
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 20m ./...
 
 test-frontend:
 	npm ci --no-audit --no-fund
+	npm run check
 	npm run test:unit
 
 test-browser: frontend

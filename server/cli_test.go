@@ -1,12 +1,14 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -108,24 +110,35 @@ func TestGracefulShutdownFinishesInFlight(t *testing.T) {
 	dir := t.TempDir()
 	addr := freeAddr(t)
 	child := startChild(t, dir, addr)
-	// Start a slow request (argon2 hashing) and send SIGTERM while it runs: it must complete.
-	done := make(chan int, 1)
-	go func() {
-		r, err := http.Post("http://"+addr+"/api/v1/auth/register", "application/json",
-			strings.NewReader(`{"email":"late@example.org","password":"a long enough passphrase","name":"Late"}`))
-		if err != nil {
-			done <- -1
-			return
-		}
-		r.Body.Close()
-		done <- r.StatusCode
-	}()
-	time.Sleep(20 * time.Millisecond)
+	// A registration is sent but for its last byte, so the server is inside the request when SIGTERM comes.
+	// Once the listener is closed (shutdown has begun), the last byte goes: the answer must still be 201.
+	body := `{"email":"late@example.org","password":"a long enough passphrase","name":"Late"}`
+	req := fmt.Sprintf("POST /api/v1/auth/register HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\n"+
+		"Content-Length: %d\r\n\r\n%s", addr, len(body), body)
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := io.WriteString(conn, req[:len(req)-1]); err != nil {
+		t.Fatal(err)
+	}
+	waitConsumed(t, addr, conn.LocalAddr().String())
 	if err := child.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	if code := <-done; code != 201 && code != -1 {
-		t.Fatalf("in-flight request got %d", code)
+	waitRefused(t, addr)
+	if _, err := io.WriteString(conn, req[len(req)-1:]); err != nil {
+		t.Fatal(err)
+	}
+	_ = conn.SetReadDeadline(time.Now().Add(30 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("in-flight request dropped by the shutdown: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 201 {
+		t.Fatalf("in-flight request got %d", resp.StatusCode)
 	}
 	waitErr := make(chan error, 1)
 	go func() { waitErr <- child.Wait() }()
@@ -137,6 +150,54 @@ func TestGracefulShutdownFinishesInFlight(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("server did not stop after SIGTERM")
 	}
+	// The account written by the in-flight request is in the store.
+	addr2 := freeAddr(t)
+	startChild(t, dir, addr2)
+	if r := post(t, "http://"+addr2+"/api/v1/auth/login", `{"email":"late@example.org","password":"a long enough passphrase"}`); r.StatusCode != 200 {
+		t.Fatalf("in-flight registration lost: login %d", r.StatusCode)
+	}
+}
+
+// waitConsumed waits until the server's end of the loopback connection server→client has read everything the
+// client sent (its receive queue in /proc/net/tcp is empty): the server has accepted it and is reading the request.
+func waitConsumed(t *testing.T, server, client string) {
+	t.Helper()
+	hexAddr := func(a string) string {
+		ap := netip.MustParseAddrPort(a)
+		b := ap.Addr().As4()
+		return fmt.Sprintf("%02X%02X%02X%02X:%04X", b[3], b[2], b[1], b[0], ap.Port())
+	}
+	local, remote := hexAddr(server), hexAddr(client)
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		raw, err := os.ReadFile("/proc/net/tcp")
+		if err != nil {
+			t.Skipf("no /proc/net/tcp: %v", err)
+		}
+		for _, line := range strings.Split(string(raw), "\n") {
+			f := strings.Fields(line)
+			if len(f) > 4 && f[1] == local && f[2] == remote && strings.HasSuffix(f[4], ":00000000") {
+				return
+			}
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Fatal("the server never read the request")
+}
+
+// waitRefused waits until new connections to addr are refused: the server has closed its listener.
+func waitRefused(t *testing.T, addr string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		c, err := net.DialTimeout("tcp", addr, time.Second)
+		if err != nil {
+			return
+		}
+		c.Close()
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Fatal("the server kept accepting connections after SIGTERM")
 }
 
 func TestCommands(t *testing.T) {

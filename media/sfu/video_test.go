@@ -103,7 +103,19 @@ func TestICERestart(t *testing.T) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+	// An ICE restart clears both agents' selected pairs; until the new checks nominate a pair, packets have no
+	// path and are dropped (as on a real network change). "Connected" can still be the state from before the
+	// restart, so wait for what makes media flow: a newly selected pair here and packets arriving again.
+	deadline = time.Now().Add(waitLimit)
+	ice := l.c.PC().SCTP().Transport().ICETransport()
+	for pair, _ := ice.GetSelectedCandidatePair(); pair == nil; pair, _ = ice.GetSelectedCandidatePair() {
+		if time.Now().After(deadline) {
+			t.Fatal("no candidate pair selected after the restart")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 	l.waitConnected()
+	warmUp(t, h, l)
 	h.publish('H', 0, 20)
 	l.collect('H', 0, 20)
 }

@@ -196,17 +196,24 @@ describe('diagnosis: organisers and authors change what they made', () => {
     await signUpViaApi(newcomer, server.base, { email: 'newcomer@example.org', name: 'Newcomer' });
     const np = await newcomer.newPage();
     pages.push(np);
-    await np.goto(`${server.base}/diagnoses`);
+    // The link depends on the memberships the page asks the session for once the shell knows who is signed in
+    // (the second session answer): wait for it, then a frame, before saying the link is absent.
+    const answered = (p, re, n = 1) => {
+      let seen = 0;
+      return p.waitForResponse((r) => re.test(new URL(r.url()).pathname) && ++seen === n);
+    };
+    await Promise.all([answered(np, /\/api\/v1\/auth\/session$/, 2), np.goto(`${server.base}/diagnoses`)]);
     await np.getByTestId('diagnoses-list').waitFor();
-    await np.waitForTimeout(500);
+    await np.evaluate(() => new Promise(requestAnimationFrame));
     assert.equal(await np.getByTestId('diagnosis-new-link').count(), 0, 'no link without an organisation role');
     await np.goto(`${server.base}/diagnoses/new`);
     await np.getByTestId('diagnosis-new-none').waitFor();
 
     // The territory form shows to the admins the server lets through (municipality), not to other admins.
-    await rp.goto(`${server.base}/territories`);
+    // The form depends on the kind of each organisation the reader administers: wait for that answer.
+    await Promise.all([answered(rp, /\/api\/v1\/organisations\/[^/]+$/), rp.goto(`${server.base}/territories`)]);
     await rp.getByTestId('territory-tree').waitFor();
-    await rp.waitForTimeout(500);
+    await rp.evaluate(() => new Promise(requestAnimationFrame));
     assert.equal(await rp.getByRole('heading', { name: 'Add an area' }).count(), 0, 'the admin of a mutual-aid group does not manage territories');
     await org.api.post('/organisations', { name: 'Districte de Ciutat Vella', kind: 'municipality', description: 'The district council.' });
     await op.goto(`${server.base}/territories`);

@@ -66,7 +66,8 @@ describe('diagnosis: the full path', () => {
     await rp.getByLabel('What is it about?').selectOption('housing');
     const words = 'The stairs of our building have no lift and older neighbours cannot go out.';
     await rp.getByLabel('Tell us in your own words').fill(words);
-    await rp.waitForTimeout(200);
+    // Reload once the draft is on the phone (the state the reload must find), not after a guessed time.
+    await rp.waitForFunction((w) => Object.keys(localStorage).some((k) => k.startsWith('teixit.draft.contribution.') && localStorage.getItem(k).includes(w)), words);
     await rp.reload();
     await rp.getByTestId('draft-restored').waitFor();
     assert.equal(await rp.getByLabel('Tell us in your own words').inputValue(), words, 'the text is back after a reload');

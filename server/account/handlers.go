@@ -133,7 +133,7 @@ func (h *Handlers) Register(c *fiber.Ctx) error {
 
 type loginInput struct {
 	Email    string `json:"email"`
-	Password string `json:"password"`
+	Password string `json:"password" clean:"-"`
 }
 
 // Login: POST /auth/login — one answer for every wrong credential. Failed attempts are limited per client

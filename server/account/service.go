@@ -56,7 +56,7 @@ func NormaliseEmail(e string) string { return strings.ToLower(strings.TrimSpace(
 // RegisterInput is what a person gives to create an account.
 type RegisterInput struct {
 	Email    string `json:"email"`
-	Password string `json:"password"`
+	Password string `json:"password" clean:"-"`
 	Name     string `json:"name"`
 	Language string `json:"language"`
 }

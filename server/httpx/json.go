@@ -12,11 +12,14 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/teixit/teixit/server/apperr"
+	"github.com/teixit/teixit/server/clean"
 )
 
 // Decode reads the JSON request body into dst strictly: the body must be one JSON object, with no unknown
 // fields, values of the right types and valid UTF-8. Each problem becomes an Invalid error that names the
-// field when it can.
+// field when it can. Every string in dst then goes through the one input-hygiene rule (clean.Fields): names
+// and titles lose control, bidirectional-override and zero-width characters, long text its control
+// characters; fields tagged `clean:"-"` (passwords) stay exactly as sent.
 func Decode(c *fiber.Ctx, dst any) error {
 	body := c.Body()
 	if len(bytes.TrimSpace(body)) == 0 {
@@ -36,6 +39,7 @@ func Decode(c *fiber.Ctx, dst any) error {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return apperr.New(apperr.Invalid, "malformed_json", "The body must hold a single JSON object.")
 	}
+	clean.Fields(dst)
 	return nil
 }
 

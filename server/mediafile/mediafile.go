@@ -24,6 +24,7 @@ import (
 	"github.com/teixit/teixit/media/blob"
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/clean"
 	"github.com/teixit/teixit/server/store"
 )
 
@@ -118,13 +119,8 @@ var errNotFound = apperr.NotFoundf("The file")
 
 // cleanName keeps a display name safe: no folders, no control characters, bounded length.
 func cleanName(name string) string {
-	name = filepath.Base(strings.ReplaceAll(name, "\\", "/"))
-	name = strings.Map(func(r rune) rune {
-		if r < 32 || r == 127 || r == '"' || r == '/' {
-			return -1
-		}
-		return r
-	}, name)
+	// The one hygiene rule for names: no control or right-to-left override ("photo\u202egnp.exe").
+	name = clean.Line(strings.ReplaceAll(filepath.Base(strings.ReplaceAll(name, "\\", "/")), `"`, ""))
 	if name == "." || name == ".." || name == "" {
 		name = "file"
 	}

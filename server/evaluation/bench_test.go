@@ -27,13 +27,17 @@ func BenchmarkEvaluationDay(b *testing.B) {
 	now := time.Now().UTC()
 	var ps, gs []any
 	users := make([]string, people)
-	for g := 1; g <= groups; g++ {
-		gs = append(gs, bson.M{"_id": fmt.Sprintf("%s-g%d", w.ed, g), "editionId": w.ed, "number": g, "name": fmt.Sprintf("Grup %d", g), "createdAt": now})
-	}
+	seats := make([]bson.A, groups)
 	for i := range users {
 		users[i] = fmt.Sprintf("benchuser%05d", i)
+		team := []string{"nord", "sud", "est"}[i%3]
 		ps = append(ps, bson.M{"_id": w.ed + ":" + users[i], "editionId": w.ed, "userId": users[i], "name": "P", "role": "professional",
-			"team": []string{"nord", "sud", "est"}[i%3], "groupId": fmt.Sprintf("%s-g%d", w.ed, i%groups+1), "joinedAt": now})
+			"team": team, "groupId": fmt.Sprintf("%s-g%d", w.ed, i%groups+1), "joinedAt": now})
+		seats[i%groups] = append(seats[i%groups], bson.M{"userId": users[i], "name": "P", "role": "professional", "team": team})
+	}
+	for g := 1; g <= groups; g++ {
+		gs = append(gs, bson.M{"_id": fmt.Sprintf("%s-g%d", w.ed, g), "editionId": w.ed, "number": g, "name": fmt.Sprintf("Grup %d", g),
+			"members": seats[g-1], "rev": 1, "createdAt": now})
 	}
 	if _, err := w.a.Store.C("evaluation_groups").InsertMany(ctx, gs); err != nil {
 		b.Fatal(err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"go.mongodb.org/mongo-driver/bson"
 
@@ -30,7 +29,7 @@ func (s *Service) FormGroups(ctx context.Context, p *auth.Principal, edID string
 	if ed.Phase != PhasePreparation {
 		return nil, wrongPhase(ed.Phase, "groups are formed while preparing")
 	}
-	ps, err := s.participants(ctx, ed.ID, "")
+	ps, err := s.participantsOf(ctx, ed.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -39,30 +38,34 @@ func (s *Service) FormGroups(ctx context.Context, p *auth.Principal, edID string
 		return nil, belowThreshold(ed.Threshold)
 	}
 	seats := make([]seat, len(ps))
+	byUser := make(map[string]*participantDoc, len(ps))
 	for i, pd := range ps {
-		team := pd.Team
-		if team == "" {
-			team = pd.OrgID
-		}
-		seats[i] = seat{UserID: pd.UserID, Role: pd.Role, Team: team}
+		seats[i] = seat{UserID: pd.UserID, Role: pd.Role, Team: pd.seat().mixTeam()}
+		byUser[pd.UserID] = pd
 	}
 	dealt := formGroups(seats, g)
 	now := s.now().UTC()
-	// Groups first, then each person's seat, then the edition's count: a crash leaves groups nobody sits
-	// in yet, which forming again overwrites.
+	// Groups first (each the truth for its members), then the records' pointers, then the edition's
+	// count: a crash leaves groups that forming again overwrites.
 	for i, members := range dealt {
-		gd := groupDoc{ID: groupID(ed.ID, i+1), EditionID: ed.ID, Number: i + 1, Name: "Grup " + itoa(i+1),
-			FacilitatorID: members[0].UserID, CreatedAt: now}
-		if err := s.st.replace(ctx, colGroups, gd.ID, &gd); err != nil {
+		sat := make([]seatDoc, 0, len(members))
+		ids := make([]string, 0, len(members))
+		for _, m := range members {
+			sat = append(sat, byUser[m.UserID].seat())
+			ids = append(ids, participantID(ed.ID, m.UserID))
+		}
+		id := groupID(ed.ID, i+1)
+		if _, err := s.changeGroup(ctx, id, func(gd *groupDoc) error {
+			if gd.ID == "" {
+				*gd = groupDoc{ID: id, EditionID: ed.ID, Number: i + 1, Name: "Grup " + itoa(i+1), CreatedAt: now}
+			}
+			gd.Members, gd.FacilitatorID = sat, members[0].UserID
+			return nil
+		}); err != nil {
 			return nil, err
 		}
-		for _, m := range members {
-			id := participantID(ed.ID, m.UserID)
-			if err := s.rm.Changed(ctx, KindParticipant, id, func() error {
-				return s.st.update(ctx, colParticipants, id, bson.M{"$set": bson.M{"groupId": gd.ID}})
-			}); err != nil && !notFound(err) {
-				return nil, err
-			}
+		if err := s.pointAt(ctx, ids, id); err != nil {
+			return nil, err
 		}
 	}
 	for n := g + 1; n <= ed.Groups; n++ { // fewer groups than the last time
@@ -73,6 +76,19 @@ func (s *Service) FormGroups(ctx context.Context, p *auth.Principal, edID string
 	ed.GroupsFormed, ed.Groups = true, g
 	if err := s.st.update(ctx, colEditions, ed.ID, bson.M{"$set": bson.M{"groupsFormed": true, "groups": g, "updatedAt": now}}); err != nil {
 		return nil, err
+	}
+	// Someone who joined while the groups were being dealt (after the read above, before the edition said
+	// "formed") is seated now as a late arrival; Join checks the same from its side.
+	again, err := s.participantsOf(ctx, ed.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, pd := range again {
+		if byUser[pd.UserID] == nil {
+			if err := s.seatLate(ctx, ed, pd); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return s.groupList(ctx, ed, r)
 }
@@ -88,7 +104,7 @@ func (s *Service) Groups(ctx context.Context, p *auth.Principal, edID string) ([
 }
 
 func (s *Service) groupList(ctx context.Context, ed *editionDoc, r rights) ([]Group, error) {
-	sizes, err := s.groupSizes(ctx, ed.ID)
+	gs, err := s.editionGroups(ctx, ed)
 	if err != nil {
 		return nil, err
 	}
@@ -96,39 +112,19 @@ func (s *Service) groupList(ctx context.Context, ed *editionDoc, r rights) ([]Gr
 	if err != nil {
 		return nil, err
 	}
-	var members map[string][]Person
-	if r.organiser {
-		ps, err := s.participants(ctx, ed.ID, "")
-		if err != nil {
-			return nil, err
-		}
-		members = map[string][]Person{}
-		for _, pd := range ps {
-			members[pd.GroupID] = append(members[pd.GroupID], pd.person())
-		}
-	}
 	out := []Group{}
-	for n := 1; n <= ed.Groups; n++ {
-		var gd groupDoc
-		if err := s.st.get(ctx, colGroups, groupID(ed.ID, n), &gd); notFound(err) {
-			continue
-		} else if err != nil {
-			return nil, err
-		}
-		g := gd.api(ed, sizes[gd.ID], items[gd.ID])
-		if members != nil {
-			g.Members = members[gd.ID]
-		} else if r.participant != nil && r.participant.GroupID == gd.ID {
-			if g.Members, err = s.groupMembers(ctx, ed.ID, gd.ID); err != nil {
-				return nil, err
-			}
+	for _, gd := range gs {
+		g := gd.api(ed, items[gd.ID])
+		if r.organiser || gd.has(r.userID) {
+			g.Members = gd.people()
 		}
 		out = append(out, g)
 	}
 	return out, nil
 }
 
-func (gd *groupDoc) api(ed *editionDoc, size, items int) Group {
+func (gd *groupDoc) api(ed *editionDoc, items int) Group {
+	size := len(gd.Members)
 	g := Group{ID: gd.ID, EditionID: gd.EditionID, Number: gd.Number, Name: gd.Name, FacilitatorID: gd.FacilitatorID, Items: items}
 	if size >= ed.Threshold {
 		g.Size = &size
@@ -138,16 +134,12 @@ func (gd *groupDoc) api(ed *editionDoc, size, items int) Group {
 	return g
 }
 
-func (s *Service) groupMembers(ctx context.Context, edID, gID string) ([]Person, error) {
-	ps, err := s.participants(ctx, edID, gID)
-	if err != nil {
-		return nil, err
+func (gd *groupDoc) people() []Person {
+	out := make([]Person, 0, len(gd.Members))
+	for _, m := range gd.Members {
+		out = append(out, m.person(gd.ID))
 	}
-	out := make([]Person, 0, len(ps))
-	for _, pd := range ps {
-		out = append(out, pd.person())
-	}
-	return out, nil
+	return out
 }
 
 // group loads a group with its edition, evaluation and the caller's rights: organisers and the group's own
@@ -166,7 +158,7 @@ func (s *Service) group(ctx context.Context, p *auth.Principal, id string) (*gro
 	if err != nil {
 		return nil, nil, nil, r, err
 	}
-	if !r.organiser && (r.participant == nil || r.participant.GroupID != gd.ID) {
+	if !r.organiser && !gd.has(r.userID) {
 		return nil, nil, nil, r, notInGroup()
 	}
 	return &gd, ed, ev, r, nil
@@ -189,18 +181,12 @@ func (s *Service) GetGroup(ctx context.Context, p *auth.Principal, id string) (*
 	if err != nil {
 		return nil, err
 	}
-	sizes, err := s.groupSizes(ctx, ed.ID)
-	if err != nil {
-		return nil, err
-	}
 	items, err := s.groupItems(ctx, ed, gd, r)
 	if err != nil {
 		return nil, err
 	}
-	out := &GroupView{Group: gd.api(ed, sizes[gd.ID], len(items)), Edition: s.editionView(ed, r), Items: items}
-	if out.Members, err = s.groupMembers(ctx, ed.ID, gd.ID); err != nil {
-		return nil, err
-	}
+	out := &GroupView{Group: gd.api(ed, len(items)), Edition: s.editionView(ed, r), Items: items}
+	out.Members = gd.people()
 	if out.Edition.Me != nil {
 		out.Edition.Me.Facilitator = gd.FacilitatorID == r.userID
 	}
@@ -223,36 +209,31 @@ func (s *Service) UpdateGroup(ctx context.Context, p *auth.Principal, id string,
 		return nil, err
 	}
 	fields := apperr.Fields{}
+	name := gd.Name
 	if in.Name != nil {
-		textField(fields, "name", in.Name, 1, 80, &gd.Name)
-	}
-	if in.FacilitatorID != nil {
-		var pd participantDoc
-		err := store.ErrNotFound
-		if store.ValidID(*in.FacilitatorID) {
-			err = s.st.get(ctx, colParticipants, participantID(ed.ID, *in.FacilitatorID), &pd)
-		}
-		if notFound(err) || (err == nil && pd.GroupID != gd.ID) {
-			fields["facilitatorId"] = apperr.UnknownRef()
-		} else if err != nil {
-			return nil, err
-		}
-		gd.FacilitatorID = strings.TrimSpace(*in.FacilitatorID)
-	}
-	if gd.Name != "" && utf8.RuneCountInString(gd.Name) > 80 {
-		fields["name"] = apperr.MaxLength(80)
+		textField(fields, "name", in.Name, 1, 80, &name)
 	}
 	if err := apperr.Validation(fields); err != nil {
 		return nil, err
 	}
-	if err := s.st.update(ctx, colGroups, gd.ID, bson.M{"$set": bson.M{"name": gd.Name, "facilitatorId": gd.FacilitatorID}}); err != nil {
-		return nil, err
-	}
-	sizes, err := s.groupSizes(ctx, ed.ID)
+	gd, err = s.changeGroup(ctx, gd.ID, func(g *groupDoc) error {
+		if g.ID == "" {
+			return errGroupNotFound
+		}
+		if in.FacilitatorID != nil {
+			f := strings.TrimSpace(*in.FacilitatorID)
+			if !g.has(f) {
+				return apperr.Validation(apperr.Fields{"facilitatorId": apperr.UnknownRef()})
+			}
+			g.FacilitatorID = f
+		}
+		g.Name = name
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	out := gd.api(ed, sizes[gd.ID], 0)
+	out := gd.api(ed, 0)
 	return &out, nil
 }
 
@@ -265,7 +246,8 @@ type NewGroupInput struct {
 
 // CreateGroup forms a group by hand (organisers, once groups are formed, while preparing or in groups):
 // it needs at least the anonymity threshold of members, and no group they leave may fall below it
-// (409 group_below_threshold either way). The group number is claimed by inserting its id.
+// (409 group_below_threshold either way). The group number is claimed by inserting its id; the people
+// leave their groups first (each group refusing to fall below the threshold), then sit in the new one.
 func (s *Service) CreateGroup(ctx context.Context, p *auth.Principal, edID string, in NewGroupInput) (*Group, error) {
 	ed, _, r, err := s.editionFor(ctx, p, edID)
 	if err != nil {
@@ -308,20 +290,27 @@ func (s *Service) CreateGroup(ctx context.Context, p *auth.Principal, edID strin
 	if len(members) < ed.Threshold {
 		return nil, belowThreshold(ed.Threshold)
 	}
-	sizes, err := s.groupSizes(ctx, ed.ID)
+	// Check every group they leave before changing any.
+	gs, err := s.editionGroups(ctx, ed)
 	if err != nil {
 		return nil, err
 	}
-	for _, m := range members {
-		sizes[m.GroupID]--
-	}
-	for _, m := range members {
-		if m.GroupID != "" && sizes[m.GroupID] > 0 && sizes[m.GroupID] < ed.Threshold {
-			return nil, belowThreshold(ed.Threshold)
+	leaving := map[string][]string{}
+	for _, g := range gs {
+		for _, m := range members {
+			if g.has(m.UserID) {
+				leaving[g.ID] = append(leaving[g.ID], m.UserID)
+			}
+		}
+		if trial := *g; len(leaving[g.ID]) > 0 {
+			trial.Members = append([]seatDoc(nil), g.Members...)
+			if err := trial.leave(ed.Threshold, leaving[g.ID]...); err != nil {
+				return nil, err
+			}
 		}
 	}
 	gd := groupDoc{ID: groupID(ed.ID, ed.Groups+1), EditionID: ed.ID, Number: ed.Groups + 1, Name: name,
-		FacilitatorID: in.FacilitatorID, CreatedAt: s.now().UTC()}
+		FacilitatorID: in.FacilitatorID, Rev: 1, CreatedAt: s.now().UTC()}
 	if err := s.st.insert(ctx, colGroups, &gd); store.IsDuplicate(err) {
 		return nil, apperr.New(apperr.Conflict, "concurrent_change", "Another organiser has just added a group: try again.")
 	} else if err != nil {
@@ -330,15 +319,28 @@ func (s *Service) CreateGroup(ctx context.Context, p *auth.Principal, edID strin
 	if err := s.st.update(ctx, colEditions, ed.ID, bson.M{"$set": bson.M{"groups": gd.Number}}); err != nil {
 		return nil, err
 	}
-	for _, m := range members {
-		id := m.ID
-		if err := s.rm.Changed(ctx, KindParticipant, id, func() error {
-			return s.st.update(ctx, colParticipants, id, bson.M{"$set": bson.M{"groupId": gd.ID}})
-		}); err != nil {
+	for gID, who := range leaving {
+		if _, err := s.changeGroup(ctx, gID, func(g *groupDoc) error { return g.leave(ed.Threshold, who...) }); err != nil {
 			return nil, err
 		}
 	}
+	pids := make([]string, 0, len(members))
+	created, err := s.changeGroup(ctx, gd.ID, func(g *groupDoc) error {
+		for _, m := range members {
+			g.sit(m.seat())
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range members {
+		pids = append(pids, m.ID)
+	}
+	if err := s.pointAt(ctx, pids, gd.ID); err != nil {
+		return nil, err
+	}
 	ed.Groups = gd.Number
-	out := gd.api(ed, len(members), 0)
+	out := created.api(ed, 0)
 	return &out, nil
 }

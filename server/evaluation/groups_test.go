@@ -3,7 +3,11 @@ package evaluation_test
 import (
 	"fmt"
 	"testing"
+	"time"
 
+	"go.mongodb.org/mongo-driver/bson"
+
+	"github.com/teixit/teixit/server/config"
 	"github.com/teixit/teixit/server/testkit"
 )
 
@@ -133,5 +137,57 @@ func TestLateArrivals(t *testing.T) {
 	}
 	if sizes[9] != 1 || sizes[10] != 1 {
 		t.Fatalf("after three late arrivals sizes are %v, want one 9 and one 10", sizes)
+	}
+}
+
+// TestGroupsWhileTheIndexLags forms groups and writes at the tables while the read model lags behind
+// (writes do not wait for it at all, as under heavy load once the 2 s wait runs out, and half of the
+// participants are not in it yet): everyone is seated, and who sits where, each group's size and its
+// facilitator are read from the groups themselves, so every read agrees.
+func TestGroupsWhileTheIndexLags(t *testing.T) {
+	a := testkit.NewApp(t, func(c *config.Config) { c.IndexWriteWait = time.Nanosecond })
+	w := populate(t, a, 16)
+	w.newEvaluation(t)
+	for i, c := range w.pros {
+		if i%2 == 0 {
+			ok(t, a.Do(c, "POST", w.edPath+"/participants/me", map[string]any{}), 201)
+			continue
+		}
+		// Half of them joined a moment ago and the read model has not caught up with them yet (their
+		// records are written without announcing them: it never will).
+		if _, err := a.Store.C("evaluation_participants").InsertOne(t.Context(), bson.M{"_id": w.ed + ":" + c.UserID,
+			"editionId": w.ed, "userId": c.UserID, "name": "P", "role": "professional", "orgId": w.dept, "joinedAt": time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ok(t, a.Do(w.olga, "POST", w.edPath+"/groups/formation", nil), 200)
+	w.phase(t, "groups")
+	seen := 0
+	for _, g := range w.groups(t) {
+		if g.Size == nil || *g.Size != len(g.Members) || *g.Size != 8 {
+			t.Fatalf("group %s: size %v with %d members", g.Name, g.Size, len(g.Members))
+		}
+		fac := false
+		for _, m := range g.Members {
+			fac = fac || m.UserID == g.FacilitatorID
+			seen++
+			ok(t, a.Do(w.clientOf(m.UserID), "POST", "/api/v1/evaluation-groups/"+g.ID+"/items",
+				map[string]string{"areaId": w.areaCare, "kind": "strength", "text": "Ens escoltem"}), 201)
+		}
+		if !fac {
+			t.Fatalf("group %s: facilitator %s is not one of its members", g.Name, g.FacilitatorID)
+		}
+		var view struct {
+			FacilitatorID string
+			Members       []struct{ UserID string }
+		}
+		ok(t, a.Do(w.clientOf(g.FacilitatorID), "GET", "/api/v1/evaluation-groups/"+g.ID, nil), 200).JSON(t, &view)
+		if view.FacilitatorID != g.FacilitatorID || len(view.Members) != len(g.Members) {
+			t.Fatalf("group %s read twice: facilitator %s/%s, %d/%d members", g.Name, view.FacilitatorID, g.FacilitatorID,
+				len(view.Members), len(g.Members))
+		}
+	}
+	if seen != 16 {
+		t.Fatalf("%d people seated, want 16", seen)
 	}
 }

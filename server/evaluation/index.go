@@ -224,16 +224,12 @@ func (s *Service) document(ctx context.Context, cache scopes, kind, id string) (
 		} else if err != nil {
 			return none, false, err
 		}
-		group := pd.GroupID
-		if group == "" {
-			group = "none"
-		}
 		team := pd.Team
 		if team == "" {
 			team = pd.OrgID
 		}
 		return search.Document{Parent: pd.EditionID, Status: statusInternal, Created: pd.JoinedAt, Updated: pd.JoinedAt,
-			Keywords: map[string]string{"group": group, "role": pd.Role, "team": team}}, true, nil
+			Keywords: map[string]string{"role": pd.Role, "team": team}}, true, nil
 	default:
 		var v voteDoc
 		if err := s.st.get(ctx, colVotes, id, &v); notFound(err) {

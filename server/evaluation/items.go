@@ -26,11 +26,11 @@ func (s *Service) AddItem(ctx context.Context, p *auth.Principal, gID string, in
 	if p == nil {
 		return nil, apperr.LoginRequired()
 	}
-	gd, ed, ev, r, err := s.group(ctx, p, gID)
+	gd, ed, ev, _, err := s.group(ctx, p, gID)
 	if err != nil {
 		return nil, err
 	}
-	if r.participant == nil || r.participant.GroupID != gd.ID {
+	if !gd.has(p.UserID) {
 		return nil, notInGroup()
 	}
 	if ed.Phase != PhaseGroups {
@@ -50,11 +50,7 @@ func (s *Service) AddItem(ctx context.Context, p *auth.Principal, gID string, in
 	if err := apperr.Validation(fields); err != nil {
 		return nil, err
 	}
-	sizes, err := s.groupSizes(ctx, ed.ID)
-	if err != nil {
-		return nil, err
-	}
-	if sizes[gd.ID] < ed.Threshold {
+	if len(gd.Members) < ed.Threshold {
 		return nil, belowThreshold(ed.Threshold)
 	}
 	it := &itemDoc{ID: store.NewID(), EditionID: ed.ID, EvaluationID: ev.ID, GroupID: gd.ID, AreaID: in.AreaID,

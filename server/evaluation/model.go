@@ -153,7 +153,18 @@ type groupDoc struct {
 	Number        int       `bson:"number"`
 	Name          string    `bson:"name"`
 	FacilitatorID string    `bson:"facilitatorId,omitempty"`
+	Members       []seatDoc `bson:"members"` // who sits here: the one truth for membership and size (seats.go)
+	Rev           int       `bson:"rev"`     // written only by the holder of a revision claim
 	CreatedAt     time.Time `bson:"createdAt"`
+}
+
+// seatDoc is one person sitting in a group (a copy of their participant record's name, role and team).
+type seatDoc struct {
+	UserID string `bson:"userId"`
+	Name   string `bson:"name"`
+	Role   string `bson:"role"`
+	Team   string `bson:"team,omitempty"`
+	OrgID  string `bson:"orgId,omitempty"`
 }
 
 // itemDoc is a strength or weakness named by a group. AuthorID is kept only so the person can find their

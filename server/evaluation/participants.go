@@ -137,75 +137,26 @@ func (s *Service) Join(ctx context.Context, p *auth.Principal, edID string, in J
 }
 
 // addParticipant claims "<edition>:<user>" (false when it was already taken) and, once groups are formed,
-// places the newcomer in a group as a late arrival.
+// seats the newcomer as a late arrival. The edition is read again after the claim: a person who joins
+// while the groups are being formed is seated either here or by FormGroups' second look.
 func (s *Service) addParticipant(ctx context.Context, ed *editionDoc, pd participantDoc) (bool, error) {
 	pd.ID, pd.EditionID, pd.JoinedAt = participantID(ed.ID, pd.UserID), ed.ID, s.now().UTC()
-	if ed.GroupsFormed {
-		g, err := s.lateGroup(ctx, ed, pd)
-		if err != nil {
-			return false, err
-		}
-		pd.GroupID = g
-	}
 	err := s.rm.Changed(ctx, KindParticipant, pd.ID, func() error { return s.st.insert(ctx, colParticipants, &pd) })
 	if store.IsDuplicate(err) {
 		return false, nil
+	} else if err != nil {
+		return false, err
 	}
-	return err == nil, err
-}
-
-// lateGroup chooses a late arrival's group from the read model's counts (placeLate).
-func (s *Service) lateGroup(ctx context.Context, ed *editionDoc, pd participantDoc) (string, error) {
-	team := pd.Team
-	if team == "" {
-		team = pd.OrgID
-	}
-	count := func(extra map[string][]string) (map[string]int, error) {
-		f := map[string][]string{"parent": {ed.ID}, "status": {statusInternal}}
-		for k, v := range extra {
-			f[k] = v
+	now := ed
+	if !ed.GroupsFormed {
+		if now, _, err = s.edition(ctx, ed.ID); err != nil {
+			return true, err
 		}
-		res, err := s.rm.Counts(ctx, everyone, KindParticipant, f, []string{"group"})
-		if err != nil {
-			return nil, err
-		}
-		out := map[string]int{}
-		for _, c := range res.Facets["group"] {
-			out[c.Value] = c.Count
-		}
-		return out, nil
 	}
-	size, err := count(nil)
-	if err != nil {
-		return "", err
+	if now.GroupsFormed {
+		return true, s.seatLate(ctx, now, &pd)
 	}
-	role, err := count(map[string][]string{"role": {pd.Role}})
-	if err != nil {
-		return "", err
-	}
-	tm, err := count(map[string][]string{"team": {team}})
-	if err != nil {
-		return "", err
-	}
-	var mix []groupMix
-	for n := 1; n <= ed.Groups; n++ {
-		id := groupID(ed.ID, n)
-		mix = append(mix, groupMix{ID: id, Number: n, Size: size[id], SameRole: role[id], SameTm: tm[id]})
-	}
-	return placeLate(mix), nil
-}
-
-// groupSizes counts the participants of each group of an edition (read model).
-func (s *Service) groupSizes(ctx context.Context, edID string) (map[string]int, error) {
-	res, err := s.rm.Counts(ctx, everyone, KindParticipant, map[string][]string{"parent": {edID}, "status": {statusInternal}}, []string{"group"})
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]int{}
-	for _, c := range res.Facets["group"] {
-		out[c.Value] = c.Count
-	}
-	return out, nil
+	return true, nil
 }
 
 func (s *Service) participantCount(ctx context.Context, edID string) (int, error) {
@@ -217,11 +168,8 @@ func (s *Service) participantCount(ctx context.Context, edID string) (int, error
 }
 
 // participants reads every participant of an edition through the read model (bounded at 2000).
-func (s *Service) participants(ctx context.Context, edID string, group string) ([]*participantDoc, error) {
+func (s *Service) participants(ctx context.Context, edID string) ([]*participantDoc, error) {
 	f := map[string][]string{"parent": {edID}, "status": {statusInternal}}
-	if group != "" {
-		f["group"] = []string{group}
-	}
 	var out []*participantDoc
 	cursor := ""
 	for len(out) < 2000 {
@@ -260,7 +208,7 @@ func (s *Service) Participants(ctx context.Context, p *auth.Principal, edID stri
 	if err := requireOrganiser(p, r, "Only the organisers see who takes part."); err != nil {
 		return nil, err
 	}
-	ps, err := s.participants(ctx, ed.ID, "")
+	ps, err := s.participants(ctx, ed.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -304,23 +252,14 @@ func (s *Service) Place(ctx context.Context, p *auth.Principal, edID, userID str
 		}
 		pd.Team, set["team"] = t, t
 	}
-	if in.GroupID != nil && *in.GroupID != pd.GroupID {
+	moving := in.GroupID != nil && *in.GroupID != pd.GroupID
+	if moving {
 		if ed.Phase != PhasePreparation && ed.Phase != PhaseGroups {
 			return nil, wrongPhase(ed.Phase, "groups change while preparing or in groups")
 		}
 		if !ed.GroupsFormed || !oneOf(*in.GroupID, s.groupIDs(ed)) {
 			return nil, apperr.Validation(apperr.Fields{"groupId": apperr.UnknownRef()})
 		}
-		if pd.GroupID != "" {
-			sizes, err := s.groupSizes(ctx, ed.ID)
-			if err != nil {
-				return nil, err
-			}
-			if sizes[pd.GroupID]-1 < ed.Threshold {
-				return nil, belowThreshold(ed.Threshold)
-			}
-		}
-		pd.GroupID, set["groupId"] = *in.GroupID, *in.GroupID
 	}
 	if len(set) > 0 {
 		if err := s.rm.Changed(ctx, KindParticipant, pd.ID, func() error {
@@ -328,6 +267,38 @@ func (s *Service) Place(ctx context.Context, p *auth.Principal, edID, userID str
 		}); err != nil {
 			return nil, err
 		}
+	}
+	// Leave first (the group refuses to fall below the threshold), then sit, then point the record.
+	if moving && pd.GroupID != "" {
+		if _, err := s.changeGroup(ctx, pd.GroupID, func(g *groupDoc) error {
+			if g.ID == "" {
+				return nil
+			}
+			return g.leave(ed.Threshold, pd.UserID)
+		}); err != nil {
+			return nil, err
+		}
+	}
+	target := pd.GroupID
+	if moving {
+		target = *in.GroupID
+	}
+	if target != "" && (moving || in.Team != nil) {
+		if _, err := s.changeGroup(ctx, target, func(g *groupDoc) error {
+			if g.ID == "" {
+				return apperr.Validation(apperr.Fields{"groupId": apperr.UnknownRef()})
+			}
+			g.sit(pd.seat())
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+	}
+	if moving {
+		if err := s.pointAt(ctx, []string{pd.ID}, target); err != nil {
+			return nil, err
+		}
+		pd.GroupID = target
 	}
 	out := pd.person()
 	return &out, nil

@@ -2,6 +2,7 @@ package evaluation
 
 import (
 	"context"
+	"errors"
 
 	"go.mongodb.org/mongo-driver/bson"
 
@@ -60,16 +61,23 @@ func (s *Service) BeforeDelete(ctx context.Context, userID string) error {
 		return err
 	}
 	for _, pd := range ps {
-		id := pd.ID
+		id, uid := pd.ID, pd.UserID
+		if pd.GroupID != "" { // the seat (and the facilitator's role) go; the group may fall below the threshold
+			if _, err := s.changeGroup(ctx, pd.GroupID, func(g *groupDoc) error {
+				if g.ID == "" {
+					return errGroupNotFound
+				}
+				return g.leave(0, uid)
+			}); err != nil && !errors.Is(err, errGroupNotFound) {
+				return err
+			}
+		}
 		if err := s.rm.Changed(ctx, KindParticipant, id, func() error { return s.st.remove(ctx, colParticipants, id) }); err != nil && !notFound(err) {
 			return err
 		}
 	}
 	if _, err := s.st.s.C(colBallots).DeleteMany(ctx, bson.M{"userId": userID}); err != nil {
 		return store.Wrap("evaluation ballots: forget user", err)
-	}
-	if _, err := s.st.s.C(colGroups).UpdateMany(ctx, bson.M{"facilitatorId": userID}, bson.M{"$unset": bson.M{"facilitatorId": ""}}); err != nil {
-		return store.Wrap("evaluation groups: forget user", err)
 	}
 	_, err := s.st.s.C(colEvaluations).UpdateMany(ctx, bson.M{"createdBy": userID}, bson.M{"$unset": bson.M{"createdBy": ""}})
 	return store.Wrap("evaluations: forget user", err)

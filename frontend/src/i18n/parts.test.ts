@@ -2,15 +2,17 @@
 // the same keys in every language, no empty text, the same placeholders; no key repeats a main one or another
 // part's; and each part's loader module (lib/*I18n.ts) adds it through addCatalogs with no clash recorded.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { catalogClashes, catalogs, LANGUAGES, mergeCatalogs, type Catalog } from '../lib/i18n';
+import { catalogClashes, catalogs, ensureCatalog, LANGUAGES, mergeCatalogs, type Catalog } from '../lib/i18n';
 import type { Language } from '../lib/api';
 
-// The main catalogs before any part is added, then every module that adds a part (lib/*I18n.ts), loaded
-// as the lazy pages load them.
-const main = Object.fromEntries(LANGUAGES.map((l) => [l, { ...catalogs[l] }])) as Record<Language, Catalog>;
+// The main catalog files, then every module that adds a part (lib/*I18n.ts), loaded as the lazy pages load
+// them, with every language's main catalog loaded as a reader's would be.
+const mainFiles = import.meta.glob<Catalog>('./*.json', { eager: true, import: 'default' });
+const main = Object.fromEntries(LANGUAGES.map((l) => [l, { ...mainFiles[`./${l}.json`] }])) as Record<Language, Catalog>;
 const loaders = import.meta.glob('../lib/*I18n.ts');
 beforeAll(async () => {
   for (const load of Object.values(loaders)) await load();
+  for (const l of LANGUAGES) await ensureCatalog(l);
 });
 
 const files = import.meta.glob<Record<string, string>>('./*/*.json', { eager: true, import: 'default' });

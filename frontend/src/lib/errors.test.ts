@@ -1,7 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from './api';
 import { describeError, sentence } from './errors';
-import { translate } from './i18n';
+import { ensureCatalog, translate } from './i18n';
+
+beforeAll(() => ensureCatalog('en'));
 
 const t = (k: string, p?: Record<string, string | number>) => translate('en', k, p);
 

@@ -1,24 +1,47 @@
 import { describe, expect, it } from 'vitest';
 import { get } from 'svelte/store';
-import { catalogs, format, LANGUAGES, locale, mergeCatalogs, pickLanguage, setLocale, t, translate, type Catalog } from './i18n';
+import { catalogs, ensureCatalog, format, LANGUAGES, locale, mergeCatalogs, pickLanguage, setLocale, t, translate, type Catalog } from './i18n';
 import type { Language } from './api';
 
+// The main catalog files themselves (the app loads all but Catalan on demand).
+const files = import.meta.glob<Catalog>('../i18n/*.json', { eager: true, import: 'default' });
+const file = (lang: Language) => files[`../i18n/${lang}.json`];
+
 describe('catalogs', () => {
-  const base = Object.keys(catalogs.ca).sort();
+  const base = Object.keys(file('ca')).sort();
 
   it.each(LANGUAGES)('%s has exactly the same keys as ca', (lang) => {
-    expect(Object.keys(catalogs[lang]).sort()).toEqual(base);
+    expect(Object.keys(file(lang)).sort()).toEqual(base);
   });
 
   it.each(LANGUAGES)('%s has no empty values', (lang) => {
-    const empty = Object.entries(catalogs[lang]).filter(([, v]) => typeof v !== 'string' || v.trim() === '');
+    const empty = Object.entries(file(lang)).filter(([, v]) => typeof v !== 'string' || v.trim() === '');
     expect(empty).toEqual([]);
   });
 
   it.each(LANGUAGES)('%s uses the same placeholders as ca in every text', (lang) => {
     const names = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
-    const differ = base.filter((k) => names(catalogs[lang][k]).join() !== names(catalogs.ca[k]).join());
+    const differ = base.filter((k) => names(file(lang)[k]).join() !== names(file('ca')[k]).join());
     expect(differ).toEqual([]);
+  });
+});
+
+describe('loading a language on demand', () => {
+  it('has Catalan from the start and another language only once asked for', async () => {
+    expect(catalogs.ca['nav.home']).toBe('Inici');
+    expect(catalogs.es['nav.home']).toBeUndefined();
+    expect(translate('es', 'nav.home')).toBe('Inici'); // falls back to Catalan meanwhile
+    await Promise.all([ensureCatalog('es'), ensureCatalog('es')]);
+    expect(catalogs.es).toEqual(expect.objectContaining(file('es')));
+    expect(translate('es', 'nav.home')).toBe(file('es')['nav.home']);
+  });
+  it('sets the language only once its texts are here', async () => {
+    const pending = setLocale('en');
+    expect(get(locale)).not.toBe('en');
+    await pending;
+    expect(get(locale)).toBe('en');
+    expect(get(t)('nav.home')).toBe('Home');
+    await setLocale('ca');
   });
 });
 
@@ -74,13 +97,13 @@ describe('translate', () => {
 });
 
 describe('t store', () => {
-  it('follows the current locale', () => {
-    setLocale('en');
+  it('follows the current locale', async () => {
+    await setLocale('en');
     expect(get(t)('nav.home')).toBe('Home');
-    setLocale('ca');
+    await setLocale('ca');
     expect(get(locale)).toBe('ca');
     expect(get(t)('nav.home')).toBe('Inici');
-    setLocale('it');
+    await setLocale('it');
     expect(get(t)('members.added', { name: 'Gio' })).toBe('Gio ora è membro.');
   });
 });

@@ -1,11 +1,10 @@
 // The catalog store: `$t('key', {param})` gives the text in the current language. Catalogs are flat JSON files,
-// one per language, with `{name}` placeholders. All four are bundled: together they are a few kilobytes
-// gzipped, cheaper on a slow line than another round trip when the language changes.
+// one per language, with `{name}` placeholders. Catalan, the default and the fallback for a missing key, is in
+// the first page's script; each other language is its own chunk, fetched when a reader first uses it (the
+// reader's language before the app first draws, another one before a switch shows it), so nobody downloads
+// the three languages they do not read.
 import { derived, get, writable } from 'svelte/store';
 import ca from '../i18n/ca.json';
-import es from '../i18n/es.json';
-import it from '../i18n/it.json';
-import en from '../i18n/en.json';
 import type { Language } from './api';
 
 export type Catalog = Record<string, string>;
@@ -15,7 +14,41 @@ export const DEFAULT_LANGUAGE: Language = 'ca';
 /** Each language's name in that language, for the switcher. */
 export const LANGUAGE_NAMES: Record<Language, string> = { ca: 'Català', es: 'Español', it: 'Italiano', en: 'English' };
 
-export const catalogs: Record<Language, Catalog> = { ca, es, it, en };
+/** The catalogs loaded so far (with the parts added to them); a language not loaded yet is empty. */
+export const catalogs: Record<Language, Catalog> = { ca: { ...ca }, es: {}, it: {}, en: {} };
+
+const loaders: Record<Language, () => Promise<{ default: Catalog }>> = {
+  ca: async () => ({ default: ca }),
+  es: () => import('../i18n/es.json'),
+  it: () => import('../i18n/it.json'),
+  en: () => import('../i18n/en.json'),
+};
+const loading = new Map<Language, Promise<void>>([['ca', Promise.resolve()]]);
+/** Bumped when a language's catalog arrives, so that `t` translates again. */
+const arrived = writable(0);
+
+/**
+ * Loads a language's main catalog once (later calls share the first download). The parts already added keep
+ * their keys; the main keys are set over them (parts never share a key with the main catalogs). A failed
+ * download is forgotten so that the next call tries again; meanwhile texts fall back to Catalan.
+ */
+export function ensureCatalog(lang: Language): Promise<void> {
+  let p = loading.get(lang);
+  if (!p) {
+    p = loaders[lang]().then(
+      (m) => {
+        Object.assign(catalogs[lang], m.default);
+        arrived.update((n) => n + 1);
+      },
+      (err: unknown) => {
+        loading.delete(lang);
+        throw err;
+      },
+    );
+    loading.set(lang, p);
+  }
+  return p;
+}
 
 /** Keys ("lang:key") a part tried to redefine with another text; the text already there was kept. */
 export const catalogClashes: string[] = [];
@@ -106,8 +139,13 @@ function browserLanguages(): readonly string[] {
 
 export const locale = writable<Language>(pickLanguage(null, readStored(), browserLanguages()));
 
-/** Sets the language, remembers it on this device, and updates `<html lang>`. */
-export function setLocale(lang: Language): void {
+/**
+ * Sets the language once its catalog is here (so the page never shows a half-translated state), remembers it
+ * on this device, and updates `<html lang>`. When the catalog cannot be fetched the language is still set and
+ * the texts fall back to Catalan until a later try.
+ */
+export async function setLocale(lang: Language): Promise<void> {
+  await ensureCatalog(lang).catch(() => undefined);
   locale.set(lang);
   try {
     globalThis.localStorage?.setItem(STORAGE_KEY, lang);
@@ -122,7 +160,7 @@ locale.subscribe((lang) => {
 
 export type Translate = (key: string, params?: Record<string, string | number>) => string;
 
-export const t = derived<typeof locale, Translate>(locale, (lang) => (key: string, params?: Record<string, string | number>) => translate(lang, key, params));
+export const t = derived([locale, arrived], ([lang]) => ((key: string, params?: Record<string, string | number>) => translate(lang, key, params)) as Translate);
 
 /** The current language, for code outside components. */
 export function currentLocale(): Language {

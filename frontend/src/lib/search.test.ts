@@ -3,7 +3,7 @@ import {
   bodyFragments, canSearch, clearFilters, countsKey, fragmentText, isFiltered, withoutGroup, emptyFilters, hasFilters, parseSearch, safeHighlight, searchApiQuery, searchUrl,
   SEARCH_KINDS, SEARCH_LANGUAGES, toggleFilter, totalPages, valueLabel, type SearchState,
 } from './search';
-import { catalogs, translate } from './i18n';
+import { catalogs, ensureCatalog, LANGUAGES, translate } from './i18n';
 import { THEMES } from './api';
 
 const parse = (qs: string) => parseSearch(new URLSearchParams(qs));
@@ -105,7 +105,8 @@ describe('safeHighlight', () => {
 });
 
 describe('labels', () => {
-  it('has a label for every kind, theme and language in all four catalogs', () => {
+  it('has a label for every kind, theme and language in all four catalogs', async () => {
+    for (const l of LANGUAGES) await ensureCatalog(l);
     for (const cat of Object.values(catalogs)) {
       for (const k of SEARCH_KINDS) expect(cat[`search.kind.${k}`], k).toBeTruthy();
       for (const k of THEMES) expect(cat[`search.theme.${k}`], k).toBeTruthy();

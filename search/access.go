@@ -4,28 +4,16 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
-// accessFilter returns the query a document must match for r to see it, or
-// nil for platform admins. It is ANDed into every query this package runs
-// (searches, lists, counts, facets, suggestions), so totals, facet counts and
+// accessFilter returns the query a document must match for r to see it (a
+// visibility value among r.Grants()), or nil for platform admins. It is ANDed
+// into every query this package runs (searches, lists, counts, facets, suggestions), so totals, facet counts and
 // highlights are computed over visible documents only: nothing is filtered
 // after pagination.
 func accessFilter(r Reader) query.Query {
 	if r.Admin {
 		return nil
 	}
-	grants := []query.Query{termQ(fVisibility, Public)}
-	if r.UserID != "" {
-		grants = append(grants, termQ(fVisibility, UserPrefix+r.UserID))
-	}
-	for _, o := range r.Orgs {
-		if o != "" {
-			grants = append(grants, termQ(fVisibility, OrgPrefix+o))
-		}
-	}
-	if len(grants) == 1 {
-		return grants[0]
-	}
-	return query.NewDisjunctionQuery(grants)
+	return anyOf(fVisibility, r.Grants())
 }
 
 // termQ is an exact match on a keyword field.

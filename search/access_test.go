@@ -118,3 +118,42 @@ func TestSuggest(t *testing.T) {
 		}
 	}
 }
+
+// TestAccessIndexAndSeesAgree drives every kind of reader against documents carrying every kind of
+// visibility value: what the index returns and what Reader.Sees answers in Go must be the same set.
+func TestAccessIndexAndSeesAgree(t *testing.T) {
+	ix := openTest(t)
+	vis := map[string][]string{
+		"public": {Public}, "member-x": {OrgPrefix + "x"}, "staff-x": {StaffPrefix + "x"},
+		"user-u": {UserPrefix + "u"}, "pending": {StaffPrefix + "x", StaffPrefix + "y", UserPrefix + "u"},
+		"nobody": {}, "lookalike": {"staff:" + "x "},
+	}
+	var docs []Document
+	for id, v := range vis {
+		docs = append(docs, Document{ID: "c:" + id, Kind: "contribution", Title: "agree " + id, Visibility: v, Created: t0})
+	}
+	apply(t, ix, docs...)
+	readers := map[string]Reader{
+		"anonymous": {}, "resident u": {UserID: "u"}, "member of x": {UserID: "m", Orgs: []string{"x"}},
+		"staff of x": {UserID: "s", Orgs: []string{"x"}, Staff: []string{"x"}}, "staff of y": {UserID: "t", Orgs: []string{"y"}, Staff: []string{"y"}},
+		"member of z": {UserID: "z", Orgs: []string{"z"}}, "platform admin": {UserID: "a", Admin: true},
+	}
+	for name, r := range readers {
+		res, err := ix.List(context.Background(), r, ListRequest{Kind: "contribution", PerPage: 50})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]bool{}
+		for _, h := range res.Items {
+			got[h.ID] = true
+		}
+		for id, v := range vis {
+			if want := r.Sees(v); got["c:"+id] != want {
+				t.Errorf("%s, %s: index says %v, Sees says %v", name, id, got["c:"+id], want)
+			}
+		}
+	}
+	if (Reader{UserID: "m", Orgs: []string{"x"}}).Sees([]string{StaffPrefix + "x"}) {
+		t.Error("a plain member carries the staff grant")
+	}
+}

@@ -35,6 +35,10 @@ const (
 	OrgPrefix = "org:"
 	// UserPrefix + userID restricts a document to that named user.
 	UserPrefix = "user:"
+	// StaffPrefix + orgID restricts a document to that organisation's staff
+	// (its admins and professionals): what is pending or hidden in its records.
+	// Plain members do not carry it.
+	StaffPrefix = "staff:"
 )
 
 // Document is the one indexed shape for every kind of content. The server
@@ -76,7 +80,46 @@ func (Document) BleveType() string { return docType }
 type Reader struct {
 	UserID string   // empty for anonymous readers
 	Orgs   []string // organisations the reader is a member of
+	Staff  []string // organisations the reader is an admin or professional of
 	Admin  bool     // platform admins see everything
+}
+
+// Grants lists the visibility values r holds (platform admins hold every
+// value; Grants does not list them). The index's access filter and the Go
+// re-check (Sees) both come from it, so they cannot disagree.
+func (r Reader) Grants() []string {
+	g := make([]string, 0, 2+len(r.Orgs)+len(r.Staff))
+	g = append(g, Public)
+	if r.UserID != "" {
+		g = append(g, UserPrefix+r.UserID)
+	}
+	for _, o := range r.Orgs {
+		if o != "" {
+			g = append(g, OrgPrefix+o)
+		}
+	}
+	for _, o := range r.Staff {
+		if o != "" {
+			g = append(g, StaffPrefix+o)
+		}
+	}
+	return g
+}
+
+// Sees reports whether r may read a record with these visibility values:
+// the Go side of the rule the index applies in every query.
+func (r Reader) Sees(visibility []string) bool {
+	if r.Admin {
+		return true
+	}
+	for _, g := range r.Grants() {
+		for _, v := range visibility {
+			if v == g {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // ErrNotFound is returned when a document id is not in the index.

@@ -36,9 +36,10 @@ type Hook interface {
 
 // Service implements registration, login, sessions, tokens and personal data rights.
 type Service struct {
-	st    *Store
-	hooks []Hook
-	now   func() time.Time
+	st          *Store
+	hooks       []Hook
+	memberships MembershipLister
+	now         func() time.Time
 }
 
 // NewService builds the account service.
@@ -46,6 +47,10 @@ func NewService(st *Store) *Service { return &Service{st: st, now: time.Now} }
 
 // AddHook registers another domain's export and deletion hook.
 func (s *Service) AddHook(h Hook) { s.hooks = append(s.hooks, h) }
+
+// SetMemberships wires the organisation domain in, so that every principal carries the organisations whose
+// staff the person is (auth.Principal.StaffOrgIDs).
+func (s *Service) SetMemberships(m MembershipLister) { s.memberships = m }
 
 // Store returns the account store (other domains use AddOrg, RemoveOrg, Profiles).
 func (s *Service) Store() *Store { return s.st }
@@ -196,9 +201,24 @@ func (s *Service) CloseSession(ctx context.Context, cookie string) error {
 	return s.st.deleteSession(ctx, hashSecret(cookie))
 }
 
-func principal(u *userDoc) *auth.Principal {
-	return &auth.Principal{UserID: u.ID, Name: u.Name, Email: u.Email, Language: u.Language,
+// principal builds the request's principal: one membership read by id per organisation the person is in
+// tells which of them the person is staff of.
+func (s *Service) principal(ctx context.Context, u *userDoc) (*auth.Principal, error) {
+	p := &auth.Principal{UserID: u.ID, Name: u.Name, Email: u.Email, Language: u.Language,
 		PlatformAdmin: u.PlatformAdmin, OrgIDs: u.OrgIDs}
+	if s.memberships == nil || len(u.OrgIDs) == 0 {
+		return p, nil
+	}
+	ms, err := s.memberships.MembershipsOf(ctx, u.ID, u.OrgIDs)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range ms {
+		if m.Role == "admin" || m.Role == "professional" {
+			p.StaffOrgIDs = append(p.StaffOrgIDs, m.OrganisationID)
+		}
+	}
+	return p, nil
 }
 
 // SessionPrincipal implements auth.Resolver.
@@ -220,7 +240,10 @@ func (s *Service) SessionPrincipal(ctx context.Context, cookie string) (*auth.Pr
 	if err != nil {
 		return nil, err
 	}
-	p := principal(u)
+	p, err := s.principal(ctx, u)
+	if err != nil {
+		return nil, err
+	}
 	p.SessionID, p.CSRF = d.ID, d.CSRF
 	return p, nil
 }
@@ -251,7 +274,10 @@ func (s *Service) TokenPrincipal(ctx context.Context, token string) (*auth.Princ
 			return nil, err
 		}
 	}
-	p := principal(u)
+	p, err := s.principal(ctx, u)
+	if err != nil {
+		return nil, err
+	}
 	p.ViaToken = true
 	return p, nil
 }

@@ -134,7 +134,7 @@ func New(ctx context.Context, cfg config.Config, d Deps) (*App, error) {
 	a.Mail = mail.New(mail.Deps{Store: a.Store, Log: a.Log, Settings: mail.Settings{Host: cfg.SMTP.Host,
 		Port: cfg.SMTP.Port, Username: cfg.SMTP.Username, Password: cfg.SMTP.Password, From: cfg.SMTP.From, TLS: cfg.SMTP.TLS}})
 	a.Limits = auth.NewLimits(a.Store)
-	a.Media = mediafile.NewService(a.Store, blobs, a.Config.Secret, a.Limits, lazyStaff{a})
+	a.Media = mediafile.NewService(a.Store, blobs, a.Config.Secret, a.Limits)
 	a.build()
 	if err := a.buildTranslations(); err != nil {
 		_ = rm.Close()
@@ -206,6 +206,7 @@ func (a *App) build() {
 	a.ReadModel.Register(organisation.IndexKind, readmodel.Kind{Load: a.Organisations.Load,
 		All: a.Organisations.All, Stream: a.Organisations.Stream, Count: a.Organisations.Count, Link: organisation.Link})
 	a.Accounts.AddHook(a.Organisations)
+	a.Accounts.SetMemberships(a.Organisations) // principals carry their staff organisations
 	a.Territories = territory.NewService(a.Store, a.Organisations)
 	a.Notify = notify.NewService(a.Store)
 	a.Notify.SetLogger(a.Log)
@@ -245,13 +246,6 @@ func (a *App) build() {
 	// gzip/brotli for text: most of our users are on slow connections and prepaid data.
 	a.Fiber.Use(compress.New(compress.Config{Level: compress.LevelDefault}))
 	a.Fiber.Use(httpx.SecurityHeaders(httpx.DefaultCSP(a.cspImageSources()...)))
-}
-
-// lazyStaff answers "staff of organisation" for services built before the organisation service.
-type lazyStaff struct{ a *App }
-
-func (l lazyStaff) IsStaff(ctx context.Context, p *auth.Principal, orgID string) (bool, error) {
-	return l.a.Organisations.IsStaff(ctx, p, orgID)
 }
 
 // accountPeople adapts the account service to what organisations need.

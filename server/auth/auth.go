@@ -11,6 +11,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/apperr"
 )
 
@@ -29,6 +30,9 @@ type Principal struct {
 	PlatformAdmin bool
 	// OrgIDs are the organisations the person is a member of (for access filters such as search).
 	OrgIDs []string
+	// StaffOrgIDs are those of OrgIDs where the person is an admin or professional ("staff of
+	// organisation"): they see what is pending or hidden there.
+	StaffOrgIDs []string
 	// ViaToken is true for bearer-token requests (integrations); false for browser sessions.
 	ViaToken bool
 	// SessionID identifies the browser session (hashed cookie value); empty for tokens.
@@ -99,6 +103,15 @@ func unsafeMethod(m string) bool {
 
 func sameToken(a, b string) bool {
 	return a != "" && b != "" && subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
+}
+
+// Reader is what p may read, in the one visibility vocabulary the index and every Go re-check share
+// (search.Reader.Grants); a nil principal is an anonymous reader.
+func (p *Principal) Reader() search.Reader {
+	if p == nil {
+		return search.Reader{}
+	}
+	return search.Reader{UserID: p.UserID, Orgs: p.OrgIDs, Staff: p.StaffOrgIDs, Admin: p.PlatformAdmin}
 }
 
 // From returns the request's Principal, or nil for an anonymous request.

@@ -211,21 +211,10 @@ func (s *Service) contribution(ctx context.Context, p *auth.Principal, id string
 	if err != nil {
 		return nil, nil, false, err
 	}
-	if !visible(&c, principalID(p), org) {
+	if !canSee(p, &c, d) {
 		return nil, nil, false, errContributionNotFound
 	}
 	return &c, d, org, nil
-}
-
-func visible(c *contribDoc, userID string, organiser bool) bool {
-	switch c.Status {
-	case StatusPublished:
-		return true
-	case StatusPending:
-		return organiser || (userID != "" && c.editor() == userID)
-	default:
-		return organiser
-	}
 }
 
 func (s *Service) view(ctx context.Context, p *auth.Principal, c *contribDoc, organiser bool) (Contribution, error) {
@@ -397,7 +386,7 @@ func (s *Service) listContributions(ctx context.Context, p *auth.Principal, d *d
 	}
 	out := make([]Contribution, 0, len(docs))
 	for i, c := range docs {
-		if c == nil || !visible(c, principalID(p), org) {
+		if c == nil || !canSee(p, c, d) {
 			continue // deleted or changed since it was indexed
 		}
 		v := c.api(principalID(p), org)
@@ -442,7 +431,7 @@ func (s *Service) syncMedia(ctx context.Context, c *contribDoc, d *diagDoc) erro
 	if s.media == nil || len(c.MediaIDs) == 0 {
 		return nil
 	}
-	vis := contributionMediaVisibility(c, d)
+	vis := contributionVisibility(c, d)
 	for _, id := range c.MediaIDs {
 		if err := s.media.SetVisibility(ctx, id, vis); err != nil && !apperr.IsKind(err, apperr.NotFound) {
 			return err

@@ -8,7 +8,7 @@ import (
 
 	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/apperr"
-	"github.com/teixit/teixit/server/mediafile"
+	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/store"
 )
 
@@ -70,15 +70,17 @@ func (dc *diagContext) lead() string {
 	return ""
 }
 
-// contributionVisibility: published → public; pending → the organising organisations and the person who
-// entered it; hidden → the organising organisations.
+// contributionVisibility is the one rule of who reads a contribution, its photos and its voice notes: the
+// index's tokens, the Go re-check (canSee) and the media files all come from it. Published → public;
+// pending → the organisers (staff of an organising organisation, not its plain members) and the person
+// who entered it; hidden → the organisers.
 func contributionVisibility(c *contribDoc, d *diagDoc) []string {
 	if c.Status == StatusPublished {
 		return []string{search.Public}
 	}
 	v := make([]string, 0, len(d.OrgIDs)+1)
 	for _, o := range d.OrgIDs {
-		v = append(v, search.OrgPrefix+o)
+		v = append(v, search.StaffPrefix+o)
 	}
 	if e := c.editor(); c.Status == StatusPending && e != "" {
 		v = append(v, search.UserPrefix+e)
@@ -86,21 +88,9 @@ func contributionVisibility(c *contribDoc, d *diagDoc) []string {
 	return v
 }
 
-// contributionMediaVisibility is who may read a contribution's photos and voice notes: exactly who may read
-// the contribution in Go (visible): published → public; pending → the organisers (staff of an organising
-// organisation, not its plain members) and the person who entered it; hidden → the organisers.
-func contributionMediaVisibility(c *contribDoc, d *diagDoc) []string {
-	if c.Status == StatusPublished {
-		return []string{search.Public}
-	}
-	v := make([]string, 0, len(d.OrgIDs)+1)
-	for _, o := range d.OrgIDs {
-		v = append(v, mediafile.StaffPrefix+o)
-	}
-	if e := c.editor(); c.Status == StatusPending && e != "" {
-		v = append(v, search.UserPrefix+e)
-	}
-	return v
+// canSee is the Go re-check of contributionVisibility for a request's principal.
+func canSee(p *auth.Principal, c *contribDoc, d *diagDoc) bool {
+	return p.Reader().Sees(contributionVisibility(c, d))
 }
 
 func excerpt(s string, n int) string {

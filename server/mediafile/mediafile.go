@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -22,6 +23,7 @@ import (
 	"go.mongodb.org/mongo-driver/bson"
 
 	"github.com/teixit/teixit/media/blob"
+	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/clean"
@@ -92,27 +94,20 @@ type Service struct {
 	secret []byte
 	now    func() time.Time
 	limits *auth.Limits
-	staff  StaffChecker
 }
 
 // StaffPrefix + orgID in a file's visibility grants it to the staff of that organisation (its admins and
-// professionals, and platform admins), not to its plain members: the rule records such as a pending
-// contribution are read by, so their photos and voice notes inherit it exactly.
-const StaffPrefix = "staff:"
-
-// StaffChecker answers "is p staff of the organisation" (the organisation domain).
-type StaffChecker interface {
-	IsStaff(ctx context.Context, p *auth.Principal, orgID string) (bool, error)
-}
+// professionals, and platform admins), not to its plain members; it is the search vocabulary's value, so
+// a record's photos and voice notes carry exactly the record's visibility.
+const StaffPrefix = search.StaffPrefix
 
 // uploadLimit bounds uploads per person (shared by every node through the store).
 var uploadLimit = auth.Limit{Name: "upload-user", Max: 60, Window: time.Hour,
 	Message: "You have uploaded many files in a short time. Wait a while and try again."}
 
-// NewService builds the service; secret signs private links; limits bound uploads per person; staff decides
-// StaffPrefix grants.
-func NewService(s *store.Store, blobs blob.Store, secret string, limits *auth.Limits, staff StaffChecker) *Service {
-	return &Service{s: s, blobs: blobs, secret: []byte(secret), now: time.Now, limits: limits, staff: staff}
+// NewService builds the service; secret signs private links; limits bound uploads per person.
+func NewService(s *store.Store, blobs blob.Store, secret string, limits *auth.Limits) *Service {
+	return &Service{s: s, blobs: blobs, secret: []byte(secret), now: time.Now, limits: limits}
 }
 
 var errNotFound = apperr.NotFoundf("The file")
@@ -266,40 +261,14 @@ func (s *Service) canRead(ctx context.Context, d *assetDoc, p *auth.Principal, e
 		e, err := strconv.ParseInt(exp, 10, 64)
 		return err == nil && s.now().Unix() <= e && hmac.Equal([]byte(sig), []byte(s.sign(d.ID, e, d.LinkVersion))), nil
 	}
-	if p != nil && p.PlatformAdmin { // also for files with no grant at all (host-only recordings)
-		return true, nil
-	}
-	for _, v := range d.Visibility {
-		switch {
-		case v == "public":
-			return true, nil
-		case p == nil:
-		case v == "user:"+p.UserID:
-			return true, nil
-		case strings.HasPrefix(v, "org:"):
-			for _, o := range p.OrgIDs {
-				if v == "org:"+o {
-					return true, nil
-				}
-			}
-		case strings.HasPrefix(v, StaffPrefix) && s.staff != nil:
-			ok, err := s.staff.IsStaff(ctx, p, strings.TrimPrefix(v, StaffPrefix))
-			if err != nil || ok {
-				return ok, err
-			}
-		}
-	}
-	return false, nil
+	// The one visibility rule (search.Reader.Sees): platform admins read files with no grant at all too
+	// (host-only recording segments).
+	return p.Reader().Sees(d.Visibility), nil
 }
 
 // isPublic reports whether anyone may read the file, so shared caches may keep it.
 func (d *assetDoc) isPublic() bool {
-	for _, v := range d.Visibility {
-		if v == "public" {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(d.Visibility, search.Public)
 }
 
 // ImportInput describes a file a feature produced itself (e.g. a recording segment) rather than one a person

@@ -19,3 +19,19 @@ func (s *Service) IsStaff(ctx context.Context, p *auth.Principal, orgID string) 
 	role, err := s.Role(ctx, orgID, p.UserID)
 	return role == RoleAdmin || role == RoleProfessional, err
 }
+
+// StaffIDs lists the accounts that are staff of orgID (admins and professionals), for domains that notify
+// them. It reads on nobody's behalf, so nobody needs to pretend to be a platform admin to call it.
+func (s *Service) StaffIDs(ctx context.Context, orgID string) ([]string, error) {
+	docs, err := s.st.members(ctx, orgID, MaxMembersListed)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, d := range docs {
+		if d.Role == RoleAdmin || d.Role == RoleProfessional {
+			out = append(out, d.UserID)
+		}
+	}
+	return out, nil
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/teixit/teixit/search"
-	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/mediafile"
 	"github.com/teixit/teixit/server/notify"
 	"github.com/teixit/teixit/server/organisation"
@@ -67,17 +66,7 @@ func (o orgs) Name(ctx context.Context, orgID string) (string, error) {
 }
 
 func (o orgs) Staff(ctx context.Context, orgID string) ([]string, error) {
-	ms, err := o.s.Members(ctx, &auth.Principal{PlatformAdmin: true}, orgID)
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for _, m := range ms {
-		if m.Role == organisation.RoleAdmin || m.Role == organisation.RoleProfessional {
-			out = append(out, m.UserID)
-		}
-	}
-	return out, nil
+	return o.s.StaffIDs(ctx, orgID)
 }
 
 // TerritoriesFrom adapts the territory service.

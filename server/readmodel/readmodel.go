@@ -374,12 +374,7 @@ func (rm *ReadModel) Close() error {
 }
 
 // ReaderFor turns a request's principal into the search package's reader (nil is anonymous).
-func ReaderFor(p *auth.Principal) search.Reader {
-	if p == nil {
-		return search.Reader{}
-	}
-	return search.Reader{UserID: p.UserID, Orgs: p.OrgIDs, Admin: p.PlatformAdmin}
-}
+func ReaderFor(p *auth.Principal) search.Reader { return p.Reader() }
 
 // List runs a read-model list query (see search.ListRequest).
 func (rm *ReadModel) List(ctx context.Context, r search.Reader, req search.ListRequest) (*search.ListResult, error) {

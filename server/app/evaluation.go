@@ -56,7 +56,7 @@ func (s evaluationSubjects) SubjectName(ctx context.Context, p *auth.Principal, 
 func (a *App) evaluationRoutes() []route {
 	ev := evaluation.NewHandlers(a.Evaluations)
 	return []route{
-		{"GET", "/evaluations", public, ev.List, "Evaluations I may see (members of their organisations; public reports), ?org=", "", "EvaluationList"},
+		{"GET", "/evaluations", public, ev.List, "Evaluations I may see (members of their organisations; public reports), ?org= ?subject=<diagnosis_action|transfer>:<id>", "", "EvaluationList"},
 		{"POST", "/evaluations", user, ev.Create, "Start an evaluation and its first edition (admins of every organising organisation)", "EvaluationInput", "EvaluationCreated"},
 		{"GET", "/evaluations/:id", public, ev.Get, "An evaluation with its editions (members, participants; public reports)", "", "EvaluationOverview"},
 		{"PATCH", "/evaluations/:id", user, ev.Update, "Change an evaluation (organisers)", "EvaluationInput", "Evaluation"},

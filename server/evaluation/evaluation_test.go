@@ -72,3 +72,38 @@ func TestEvaluationSetUp(t *testing.T) {
 			Contains: []string{`"code":"group_below_threshold"`}},
 	})
 }
+
+// TestEvaluatingATransfer: the organisation that adopted a practice evaluates its transfer with the same
+// machinery, and the transfer's page finds its evaluations through the subject filter.
+func TestEvaluatingATransfer(t *testing.T) {
+	w := newWorld(t, 0)
+	a := w.a
+	var pr, tr struct{ ID string }
+	ok(t, a.Do(w.pere, "POST", "/api/v1/practices", map[string]any{"title": "Sessió grupal d'acollida",
+		"summary": "Una primera acollida en grup.", "problem": "Les llistes d'espera eren llargues.",
+		"context": map[string]any{"organisationId": w.assoc, "targetPopulation": "Persones que demanen cita"},
+		"themes":  []string{"coexistence"}, "steps": []map[string]string{{"title": "Convocatòria", "detail": "Cada dilluns"}},
+		"resources": map[string]string{"people": "Dues professionals", "time": "3 hores", "budget": "Cap"},
+		"results":   "De 6 a 2 setmanes.", "evidence": "Registre de cites.", "contact": "acollida@example.org", "language": "ca",
+		"evaluation": map[string]any{"summary": "Semestral", "indicators": []map[string]string{{"name": "Dies", "value": "14"}}}}), 201).JSON(t, &pr)
+	ok(t, a.Do(w.pere, "POST", "/api/v1/practices/"+pr.ID+"/publish", nil), 200)
+	ok(t, a.Do(w.olga, "POST", "/api/v1/practices/"+pr.ID+"/transfers", map[string]string{"organisationId": w.dept}), 201).JSON(t, &tr)
+	base := "/api/v1/evaluations"
+	body := map[string]any{"title": "Com ens ha anat l'acollida en grup", "organisationIds": []string{w.dept},
+		"subject": map[string]string{"kind": "transfer", "ref": tr.ID},
+		"edition": map[string]any{"areas": []map[string]string{{"name": "Adaptació"}}, "partnerOrganisationIds": []string{w.assoc}}}
+	var created struct{ Evaluation struct{ ID string } }
+	ok(t, a.Do(w.olga, "POST", base, body), 201).JSON(t, &created)
+	a.Run(t, []testkit.Scenario{
+		{Name: "the transfer's evaluations", As: w.marc, Method: "GET", Path: base + "?subject=transfer:" + tr.ID, Status: 200,
+			Contains: []string{created.Evaluation.ID, `"kind":"transfer"`}},
+		{Name: "the practice's owners see it as partners", As: w.pere, Method: "GET", Path: base + "?subject=transfer:" + tr.ID, Status: 200,
+			Contains: []string{created.Evaluation.ID}},
+		{Name: "not for a stranger", As: w.xavi, Method: "GET", Path: base + "?subject=transfer:" + tr.ID, Status: 200,
+			NotContains: []string{created.Evaluation.ID}},
+		{Name: "another subject", As: w.marc, Method: "GET", Path: base + "?subject=diagnosis_action:" + tr.ID, Status: 200,
+			NotContains: []string{created.Evaluation.ID}},
+		{Name: "a bad subject filter", As: w.marc, Method: "GET", Path: base + "?subject=service:x", Status: 400,
+			Contains: []string{`"subject"`}},
+	})
+}

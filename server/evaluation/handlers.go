@@ -43,7 +43,7 @@ func respond[Out any](c *fiber.Ctx, status int, out Out, err error) error {
 
 // List: GET /evaluations?org=&cursor=&limit=.
 func (h *Handlers) List(c *fiber.Ctx) error {
-	items, next, err := h.svc.List(c.UserContext(), auth.From(c), ListInput{Org: c.Query("org"), Cursor: c.Query("cursor"), Limit: limitOf(c)})
+	items, next, err := h.svc.List(c.UserContext(), auth.From(c), ListInput{Org: c.Query("org"), Subject: c.Query("subject"), Cursor: c.Query("cursor"), Limit: limitOf(c)})
 	return respond(c, 200, httpx.List[Evaluation]{Items: items, NextCursor: next}, err)
 }
 

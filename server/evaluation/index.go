@@ -168,7 +168,7 @@ func (s *Service) document(ctx context.Context, cache scopes, kind, id string) (
 			}
 		}
 		return search.Document{Title: sc.ev.Title, Body: sc.ev.Description, Organisation: sc.lead(), Visibility: vis,
-			Created: sc.ev.CreatedAt, Updated: sc.ev.UpdatedAt, Keywords: map[string]string{"subject": sc.ev.Subject.Kind}}, true, nil
+			Created: sc.ev.CreatedAt, Updated: sc.ev.UpdatedAt, Keywords: map[string]string{"subject": sc.ev.Subject.Kind, "subject_ref": subjectKey(sc.ev.Subject.Kind, sc.ev.Subject.Ref)}}, true, nil
 	case KindItem:
 		var it itemDoc
 		if err := s.st.get(ctx, colItems, id, &it); notFound(err) {
@@ -251,4 +251,13 @@ func (s *Service) AllOf(kind string) func(ctx context.Context, yield func(string
 // CountOf estimates the records of a kind (the rebuild's progress bar).
 func (s *Service) CountOf(kind string) func(ctx context.Context) (int, error) {
 	return func(ctx context.Context) (int, error) { return s.st.s.Estimate(ctx, collectionOf(kind)) }
+}
+
+// subjectKey names what an evaluation is about for the `subject_ref` filter: "<kind>:<ref>" for a diagnosis
+// action or a practice transfer (the shortcut from its page lists its evaluations), the kind alone otherwise.
+func subjectKey(kind, ref string) string {
+	if ref == "" {
+		return kind
+	}
+	return kind + ":" + ref
 }

@@ -412,10 +412,13 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in Input) (*Cre
 	if err := apperr.Validation(fields); err != nil {
 		return nil, err
 	}
-	if err := s.rm.Changed(ctx, KindEvaluation, e.ID, func() error { return s.st.insert(ctx, colEvaluations, e) }); err != nil {
-		return nil, err
-	}
-	if err := s.st.insert(ctx, colEditions, ed); err != nil {
+	// One announced change for both: the evaluation's index entry is built from its editions' partners.
+	if err := s.rm.Changed(ctx, KindEvaluation, e.ID, func() error {
+		if err := s.st.insert(ctx, colEvaluations, e); err != nil {
+			return err
+		}
+		return s.st.insert(ctx, colEditions, ed)
+	}); err != nil {
 		return nil, err
 	}
 	return &Created{Evaluation: e.api(true), Edition: ed.api(true)}, nil
@@ -637,6 +640,7 @@ func (s *Service) tell(ctx context.Context, p *auth.Principal, ed *editionDoc, e
 // ListInput filters the evaluations list.
 type ListInput struct {
 	Org, Cursor string
+	Subject     string // "<kind>:<ref>": the evaluations of one diagnosis action or practice transfer
 	Limit       int
 }
 
@@ -649,6 +653,13 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, in ListInput) ([]
 			return nil, "", apperr.Validation(apperr.Fields{"org": apperr.UnknownRef()})
 		}
 		filters["org"] = []string{in.Org}
+	}
+	if in.Subject != "" {
+		kind, ref, _ := strings.Cut(in.Subject, ":")
+		if (kind != SubjectAction && kind != SubjectTransfer) || !store.ValidID(ref) {
+			return nil, "", apperr.Validation(apperr.Fields{"subject": apperr.UnknownRef()})
+		}
+		filters["subject_ref"] = []string{subjectKey(kind, ref)}
 	}
 	n := in.Limit
 	if n <= 0 || n > 100 {

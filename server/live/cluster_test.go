@@ -34,13 +34,18 @@ const testLease = 2 * time.Second
 
 func startNode(t *testing.T, st *store.Store) *node {
 	t.Helper()
+	return startNodeLease(t, st, testLease)
+}
+
+func startNodeLease(t *testing.T, st *store.Store, lease time.Duration) *node {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	base := ln.Addr().String()
 	a := testkit.NewAppOn(t, st, func(c *config.Config) {
-		c.InternalURL, c.LiveLease, c.Secret = "http://"+base, testLease, "the-same-secret-for-every-node-of-this-cluster"
+		c.InternalURL, c.LiveLease, c.Secret = "http://"+base, lease, "the-same-secret-for-every-node-of-this-cluster"
 	})
 	go func() { _ = a.Serve(ln) }()
 	return &node{app: a, base: base}
@@ -74,6 +79,8 @@ type peer struct {
 	recOn    bool
 	welcomed chan struct{}
 	marked   atomic.Int64 // RTP packets whose payload starts with a counter ≥ 1,000,000
+	ended    bool          // an "ended" message came
+	closed   chan struct{} // closed when the connection is gone
 }
 
 func (p *peer) onMessage(m signal.Message) {
@@ -99,6 +106,8 @@ func (p *peer) onMessage(m signal.Message) {
 		p.floor = pl.ParticipantID
 	case *signal.Recording:
 		p.recOn = pl.On
+	case *signal.Ended:
+		p.ended = true
 	}
 }
 
@@ -106,7 +115,7 @@ func (p *peer) onMessage(m signal.Message) {
 // waits for the welcome.
 func join(t *testing.T, ctx context.Context, n *node, day string, c *testkit.Client, publish bool) *peer {
 	t.Helper()
-	p := &peer{ids: map[string]string{}, hands: map[string]bool{}, welcomed: make(chan struct{}, 1)}
+	p := &peer{ids: map[string]string{}, hands: map[string]bool{}, welcomed: make(chan struct{}, 1), closed: make(chan struct{})}
 	var conn *wsConn
 	for {
 		var status int
@@ -132,7 +141,10 @@ func join(t *testing.T, ctx context.Context, n *node, day string, c *testkit.Cli
 	}
 	p.c = cl
 	t.Cleanup(func() { _ = cl.Close() })
-	go func() { _ = cl.Run(ctx) }()
+	go func() {
+		defer close(p.closed)
+		_ = cl.Run(ctx)
+	}()
 	select {
 	case <-p.welcomed:
 	case <-ctx.Done():
@@ -328,4 +340,63 @@ func grepLive(b []byte) string {
 		}
 	}
 	return strings.Join(out, "; ")
+}
+
+// TestOwnerThatCannotRenewGivesTheDayUp: node A owns a day's room and loses its link to the store (a proxy
+// the test freezes; B still reaches the store). A cannot renew its lease, so it must stop serving the room
+// before B may take it over: the host's WebSocket on A closes without "ended" (the page reconnects), within the
+// lease. B takes the day over; once A reaches the store again it does not claim the day back: a join through A
+// is relayed to B's room.
+func TestOwnerThatCannotRenewGivesTheDayUp(t *testing.T) {
+	st := testkit.Store(t)
+	ast, link := testkit.ProxiedStore(t, st)
+	const lease = 3 * time.Second
+	a, b := startNodeLease(t, ast, lease), startNodeLease(t, st, lease)
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
+	defer cancel()
+
+	host := b.app.Register("host@example.org", "Amfitriona")
+	pep := b.app.Register("pep@example.org", "Pep")
+	var org, day struct{ ID string }
+	b.app.Do(host, "POST", "/api/v1/organisations", map[string]string{"name": "Xarxa", "kind": "housing_entity"}).JSON(t, &org)
+	start := time.Now().Add(-10 * time.Minute)
+	b.app.Do(host, "POST", "/api/v1/exchange-days", map[string]any{"hostOrgId": org.ID, "title": "Jornada sense magatzem",
+		"startsAt": start, "endsAt": start.Add(2 * time.Hour), "agenda": []map[string]any{{"text": "Habitatge"}}}).JSON(t, &day)
+	if r := b.app.Do(pep, "POST", "/api/v1/exchange-days/"+day.ID+"/registration", nil); r.Status != 200 {
+		t.Fatalf("register: %d %s", r.Status, r.Body)
+	}
+	h := join(t, ctx, a, day.ID, host, false)
+	if m := a.app.Do(nil, "GET", "/metrics", nil); !bytes.Contains(m.Body, []byte("teixit_live_days_owned 1\n")) {
+		t.Fatalf("A does not own the day: %s", grepLive(m.Body))
+	}
+
+	cut := time.Now()
+	link.Pause()
+	select {
+	case <-h.closed:
+	case <-time.After(lease + 5*time.Second):
+		t.Fatalf("A still serves the room %v after losing the store (lease %v)", time.Since(cut), lease)
+	}
+	gaveUp := time.Since(cut)
+	h.mu.Lock()
+	ended := h.ended
+	h.mu.Unlock()
+	if ended {
+		t.Fatal("the host was told the session ended: a page would not reconnect")
+	}
+	t.Logf("A gave the room up %v after losing the store (lease %v)", gaveUp, lease)
+
+	// B takes the day over (after A's lease, as seen in the store) and serves it.
+	h2 := join(t, ctx, b, day.ID, host, false)
+	if took := time.Since(cut); took < lease-time.Second/2 {
+		t.Errorf("B took the day %v after A was cut off, before A's lease (%v) ran out", took, lease)
+	}
+	link.Resume()
+	// A, back on the store, relays to B instead of holding the day again.
+	p := join(t, ctx, a, day.ID, pep, false)
+	waitFor(t, ctx, h2, "Pep (joined through A) in B's room", func() bool { return h2.ids["Pep"] != "" })
+	waitFor(t, ctx, p, "the host in the room Pep reached through A", func() bool { return p.ids["Amfitriona"] != "" })
+	if m := a.app.Do(nil, "GET", "/metrics", nil); !bytes.Contains(m.Body, []byte("teixit_live_days_owned 0\n")) {
+		t.Errorf("A's live metrics after giving the day up: %s", grepLive(m.Body))
+	}
 }

@@ -92,7 +92,9 @@ type Service struct {
 	pendMu    sync.Mutex
 	pending   map[string]time.Time // day → when this node last accepted a join for it (keeps the lease)
 	sessMu    sync.Mutex
-	sessions  map[string]int // day → sessions served here now
+	sessions  map[string]int                // day → sessions served here now
+	dayRuns   map[string]context.CancelFunc // day → cancels its sessions here (the node gave the day up)
+	dayCtxs   map[string]context.Context
 	endedMu   sync.Mutex
 	ended     map[string]bool // days known ended (final: never forgotten)
 }
@@ -139,7 +141,8 @@ func New(cfg Config, days Days) (*Service, error) {
 	}
 	svc := &Service{cfg: cfg, days: days, sfu: s, log: cfg.Logger, recs: map[string]*recorder.Recorder{},
 		relay: newRelaySigner(cfg.Secret), http: &http.Client{Timeout: 10 * time.Second},
-		pending: map[string]time.Time{}, sessions: map[string]int{}, ended: map[string]bool{}}
+		pending: map[string]time.Time{}, sessions: map[string]int{}, ended: map[string]bool{},
+		dayRuns: map[string]context.CancelFunc{}, dayCtxs: map[string]context.Context{}}
 	svc.ctx, svc.cancel = context.WithCancel(context.Background())
 	if cfg.TURNPort >= 0 {
 		relay := cfg.RelayIP
@@ -163,6 +166,7 @@ func New(cfg Config, days Days) (*Service, error) {
 	}
 	svc.upgrader = websocket.New(svc.session, websocket.Config{HandshakeTimeout: 10 * time.Second, ReadBufferSize: 4096, WriteBufferSize: 4096})
 	svc.owners = newOwnership(cfg.Store, svc.self, cfg.Lease)
+	svc.owners.lost = svc.dropDay
 	svc.owners.run(svc.keep)
 	return svc, nil
 }
@@ -193,6 +197,24 @@ func (s *Service) keep(day string) bool {
 		return false
 	}
 	return ok
+}
+
+// dropDay closes this node's sessions of a day it gave up (its lease could not be renewed: see
+// ownership.renew). The sockets close without an "ended" message, so pages reconnect as after a crash and
+// reach the day's next owner; the room here empties and closes after its grace, finishing its recorder.
+func (s *Service) dropDay(day string) {
+	s.sessMu.Lock()
+	cancel := s.dayRuns[day]
+	delete(s.dayRuns, day)
+	delete(s.dayCtxs, day)
+	s.sessMu.Unlock()
+	s.pendMu.Lock()
+	delete(s.pending, day)
+	s.pendMu.Unlock()
+	s.log.Warn("live: gave up a day's room: its lease could not be renewed", "day", day)
+	if cancel != nil {
+		cancel()
+	}
 }
 
 func (s *Service) markPending(day string) {
@@ -343,11 +365,22 @@ func (s *Service) session(conn *websocket.Conn) {
 	day := a.day
 	s.sessMu.Lock()
 	s.sessions[day]++
+	ctx := s.dayCtxs[day]
+	if ctx == nil {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithCancel(s.ctx)
+		s.dayCtxs[day], s.dayRuns[day] = ctx, cancel
+	}
 	s.sessMu.Unlock()
 	defer func() {
 		s.sessMu.Lock()
 		if s.sessions[day]--; s.sessions[day] <= 0 {
 			delete(s.sessions, day)
+			if s.dayCtxs[day] == ctx {
+				s.dayRuns[day]()
+				delete(s.dayCtxs, day)
+				delete(s.dayRuns, day)
+			}
 		}
 		s.sessMu.Unlock()
 	}()
@@ -355,7 +388,10 @@ func (s *Service) session(conn *websocket.Conn) {
 	rc := sfu.RoomConfig{Questions: a.questions, Capacity: a.capacity, Video: a.video,
 		Open: func() (sfu.Hooks, bool) { return s.openRoom(day) }, Closed: func() { s.closeRoom(day) },
 		Ended: func() { s.recordEnded(day) }}
-	if err := s.sfu.Serve(s.ctx, day, rc, a.user, wc); err != nil && !errors.Is(err, context.Canceled) {
+	// The transport reads without a context: closing the socket is what stops a session of a day given up.
+	stop := context.AfterFunc(ctx, func() { _ = wc.Close() })
+	defer stop()
+	if err := s.sfu.Serve(ctx, day, rc, a.user, wc); err != nil && !errors.Is(err, context.Canceled) {
 		s.log.Debug("live session ended with an error", "day", day, "err", err)
 	}
 	_ = wc.Close()

@@ -56,6 +56,9 @@ type ownership struct {
 	doneW sync.WaitGroup
 	// crashed (tests only) makes close leave the claims as a killed process would: held until the lease ends.
 	crashed bool
+	// lost (set before run) is told of a day this node gave up without releasing it: its lease could not be
+	// renewed before other nodes would see it run out, or another node already holds a newer epoch.
+	lost func(day string)
 }
 
 func newOwnership(st *store.Store, self ownerDoc, lease time.Duration) *ownership {
@@ -173,6 +176,11 @@ func (o *ownership) holds(day string) bool {
 
 // renew rewrites the renewal time of every held day whose keep(day) is true and releases the others. Only the
 // holder writes its claim, so a plain update by _id loses nothing.
+//
+// A node that cannot renew gives the day up before the others may take it over: when a renewal fails and the
+// next one (lease/3 later) would come after the lease ran out, or when a newer epoch exists (another node
+// judged the lease over: a slow store, clocks apart), the day is dropped from held without writing to the
+// store and lost(day) closes this node's sessions of it, so that two nodes never serve one day for long.
 func (o *ownership) renew(ctx context.Context, keep func(day string) bool) {
 	o.mu.Lock()
 	days := make([]ownerDoc, 0, len(o.held))
@@ -186,8 +194,18 @@ func (o *ownership) renew(ctx context.Context, keep func(day string) bool) {
 			continue
 		}
 		now := o.now()
-		if _, err := o.st.C(colOwners).UpdateOne(ctx, bson.M{"_id": d.ID}, bson.M{"$set": bson.M{"renewed": now}}); err != nil {
-			continue // the lease may run out; another node then takes the day over
+		res, err := o.st.C(colOwners).UpdateOne(ctx, bson.M{"_id": d.ID}, bson.M{"$set": bson.M{"renewed": now}})
+		superseded := err == nil && res.MatchedCount == 0
+		if err == nil && !superseded {
+			var newer ownerDoc
+			superseded = o.st.C(colOwners).FindOne(ctx, bson.M{"_id": ownerID(d.Day, d.Epoch+1)}).Decode(&newer) == nil
+		}
+		if superseded || (err != nil && !o.now().Add(o.lease/3).Before(d.Renewed.Add(o.lease))) {
+			o.giveUp(d)
+			continue
+		}
+		if err != nil {
+			continue // the next renewal may still come in time
 		}
 		o.mu.Lock()
 		if h, ok := o.held[d.Day]; ok && h.ID == d.ID {
@@ -195,6 +213,19 @@ func (o *ownership) renew(ctx context.Context, keep func(day string) bool) {
 			o.held[d.Day] = h
 		}
 		o.mu.Unlock()
+	}
+}
+
+// giveUp drops a day this node can no longer be sure to hold and tells lost.
+func (o *ownership) giveUp(d ownerDoc) {
+	o.mu.Lock()
+	h, ok := o.held[d.Day]
+	if ok && h.ID == d.ID {
+		delete(o.held, d.Day)
+	}
+	o.mu.Unlock()
+	if ok && h.ID == d.ID && o.lost != nil {
+		o.lost(d.Day)
 	}
 }
 

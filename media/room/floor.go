@@ -175,16 +175,39 @@ func (r *Room) Remove(actor, target string) error {
 }
 
 // SetQuestion moves the session to guide question index. Only host and
-// moderators may; index must be below Config.Questions.
-func (r *Room) SetQuestion(actor string, index int) error {
+// moderators may; index must be below Config.Questions. With keepHands the
+// queue stays as it is (each hand keeps the question it was raised for);
+// without it, hands raised for any other question are lowered, and their IDs
+// returned so the room can tell them.
+func (r *Room) SetQuestion(actor string, index int, keepHands bool) (lowered []string, err error) {
 	if _, err := r.moderator(actor); err != nil {
-		return err
+		return nil, err
 	}
 	if index < 0 || index >= r.cfg.Questions {
-		return ErrBadIndex
+		return nil, ErrBadIndex
 	}
 	r.question = index
-	return nil
+	if keepHands {
+		return nil, nil
+	}
+	for _, e := range append([]signal.QueueEntry(nil), r.queue...) {
+		if e.Question != index {
+			r.dequeue(e.ParticipantID)
+			lowered = append(lowered, e.ParticipantID)
+		}
+	}
+	return lowered, nil
+}
+
+// SetMic records whether the SFU receives id's sound and reports whether that
+// changed.
+func (r *Room) SetMic(id string, on bool) bool {
+	p, ok := r.byID[id]
+	if !ok || p.Mic == on {
+		return false
+	}
+	p.Mic = on
+	return true
 }
 
 // Chat appends a line from id to the bounded history and returns it.
@@ -263,7 +286,7 @@ func (r *Room) view(p *Participant) signal.Participant {
 	return signal.Participant{
 		ID: p.ID, DisplayName: p.DisplayName, Role: string(p.Role),
 		HandRaised: p.HandRaised, HasFloor: r.floor == p.ID, Muted: p.Muted,
-		Speaking: p.Speaking, Connected: p.Connected, Consent: p.Consent,
+		Speaking: p.Speaking, Connected: p.Connected, Consent: p.Consent, Mic: p.Mic,
 	}
 }
 

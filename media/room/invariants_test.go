@@ -45,12 +45,12 @@ func TestRandomOperationsKeepInvariants(t *testing.T) {
 			case 8:
 				_ = r.Remove(a, b)
 			case 9:
-				_ = r.SetQuestion(a, rng.Intn(4))
+				_, _ = r.SetQuestion(a, rng.Intn(4), rng.Intn(2) == 0)
 			case 10:
 				r.Disconnect(a, now)
 			case 11:
 				if len(tokens) > 0 {
-					_, _ = r.Rejoin(tokens[rng.Intn(len(tokens))])
+					_, _ = r.Rejoin(tokens[rng.Intn(len(tokens))], "u")
 				}
 			case 12:
 				r.Expire(now)

@@ -66,6 +66,10 @@ type Participant struct {
 	Muted       bool
 	Speaking    bool
 	Connected   bool
+	// Mic is the server's view of the person's microphone: the SFU receives
+	// their sound (an audio track whose packets arrive). A page says "you are
+	// heard" only when this is true, whatever the browser believes.
+	Mic bool
 	// Consent is the answer to the recording question for the current or
 	// last floor turn (signal.ConsentAgreed, ConsentDeclined, or "").
 	Consent string
@@ -115,6 +119,7 @@ var (
 	ErrFull       = &signal.Error{Code: signal.CodeFull, Message: "the room is full"}
 	ErrBadRole    = &signal.Error{Code: signal.CodeBadMessage, Message: "unknown role"}
 	ErrBadToken   = &signal.Error{Code: signal.CodeNotFound, Message: "resume token unknown or expired"}
+	ErrNotYours   = &signal.Error{Code: signal.CodeForbidden, Message: "this resume token belongs to someone else"}
 	ErrNotFound   = &signal.Error{Code: signal.CodeNotFound, Message: "no such participant"}
 	ErrForbidden  = &signal.Error{Code: signal.CodeForbidden, Message: "your role does not allow this"}
 	ErrBadIndex   = &signal.Error{Code: signal.CodeBadMessage, Message: "no such guide question"}
@@ -148,16 +153,21 @@ func (r *Room) Join(userID, displayName string, role Role, audioOnly bool) (*Par
 func (p *Participant) Token() string { return p.token }
 
 // Rejoin gives back the participant holding token, connected again, with its
-// role, queue place and floor. A participant that is still connected is taken
-// over (the caller closes the old connection). It fails with ErrEnded or
-// ErrBadToken (unknown, or expired and already removed by Expire).
-func (r *Room) Rejoin(token string) (*Participant, error) {
+// role, queue place (and the guide question its hand was raised for) and
+// floor. A participant that is still connected is taken over (the caller
+// closes the old connection). It fails with ErrEnded, ErrBadToken (unknown,
+// from an earlier session, or expired and already removed by Expire) or
+// ErrNotYours (the token is another user's: nothing changes for its owner).
+func (r *Room) Rejoin(token, userID string) (*Participant, error) {
 	if r.ended {
 		return nil, ErrEnded
 	}
 	p, ok := r.byToken[token]
 	if !ok || token == "" {
 		return nil, ErrBadToken
+	}
+	if p.UserID != userID {
+		return nil, ErrNotYours
 	}
 	p.Connected = true
 	p.deadline = time.Time{}
@@ -170,6 +180,7 @@ func (r *Room) Disconnect(id string, now time.Time) {
 	if p, ok := r.byID[id]; ok {
 		p.Connected = false
 		p.Speaking = false
+		p.Mic = false
 		p.deadline = now.Add(r.cfg.Grace)
 	}
 }

@@ -30,7 +30,8 @@ func TestQueueOrderAndQuestionTag(t *testing.T) {
 	host := join(t, r, "host", Host)
 	a, b, c := join(t, r, "a", Listener), join(t, r, "b", Listener), join(t, r, "c", Listener)
 	must(t, r.RaiseHand(b.ID))
-	must(t, r.SetQuestion(host.ID, 1))
+	_, err := r.SetQuestion(host.ID, 1, true)
+	must(t, err)
 	must(t, r.RaiseHand(a.ID))
 	must(t, r.RaiseHand(b.ID)) // idempotent: keeps b's first place
 	must(t, r.RaiseHand(c.ID))
@@ -63,7 +64,7 @@ func TestFloorRules(t *testing.T) {
 		if err := r.Remove(actor, b.ID); code(err) != signal.CodeForbidden {
 			t.Fatalf("non-moderator remove: %v", err)
 		}
-		if err := r.SetQuestion(actor, 1); code(err) != signal.CodeForbidden {
+		if _, err := r.SetQuestion(actor, 1, true); code(err) != signal.CodeForbidden {
 			t.Fatalf("non-moderator set_question: %v", err)
 		}
 	}
@@ -96,7 +97,7 @@ func TestFloorRules(t *testing.T) {
 	if err := r.RevokeFloor(host.ID, b.ID); code(err) != signal.CodeConflict {
 		t.Fatalf("revoking a floor not held: %v", err)
 	}
-	if err := r.SetQuestion(host.ID, 2); code(err) != signal.CodeBadMessage {
+	if _, err := r.SetQuestion(host.ID, 2, true); code(err) != signal.CodeBadMessage {
 		t.Fatalf("question out of range: %v", err)
 	}
 	if err := r.Remove(mod.ID, host.ID); code(err) != signal.CodeForbidden {
@@ -130,7 +131,7 @@ func TestReconnectKeepsRoleQueueAndFloorWithinGrace(t *testing.T) {
 	if gone := r.Expire(t0.Add(29 * time.Second)); len(gone) != 0 {
 		t.Fatalf("expired too early: %v", gone)
 	}
-	back, err := r.Rejoin(b.Token())
+	back, err := r.Rejoin(b.Token(), b.UserID)
 	must(t, err)
 	if back != b || !b.Connected || b.Role != Listener {
 		t.Fatal("rejoin did not return the same participant")
@@ -142,7 +143,7 @@ func TestReconnectKeepsRoleQueueAndFloorWithinGrace(t *testing.T) {
 	if r.Floor() != "" {
 		t.Fatal("expired participant kept the floor")
 	}
-	if _, err := r.Rejoin(c.Token()); !errors.Is(err, ErrBadToken) {
+	if _, err := r.Rejoin(c.Token(), c.UserID); !errors.Is(err, ErrBadToken) {
 		t.Fatalf("rejoin after expiry: %v", err)
 	}
 	if _, ok := r.NextExpiry(); ok {
@@ -198,5 +199,88 @@ func assertQueue(t *testing.T, r *Room, want []signal.QueueEntry) {
 		if got[i] != want[i] {
 			t.Fatalf("queue %v, want %v", got, want)
 		}
+	}
+}
+
+// A hand keeps the question it was raised for; moving on with keepHands false
+// lowers the hands raised for other questions (and says whose), with true
+// keeps them in their places.
+func TestMovingQuestionKeepsOrLowersOldHands(t *testing.T) {
+	r := New(Config{Questions: 3})
+	host := join(t, r, "host", Host)
+	a, b, c := join(t, r, "a", Listener), join(t, r, "b", Listener), join(t, r, "c", Listener)
+	must(t, r.RaiseHand(a.ID))
+	must(t, r.RaiseHand(b.ID))
+	lowered, err := r.SetQuestion(host.ID, 1, true)
+	must(t, err)
+	if len(lowered) != 0 || len(r.Queue()) != 2 {
+		t.Fatalf("keepHands lowered %v, queue %v", lowered, r.Queue())
+	}
+	must(t, r.RaiseHand(c.ID))
+	lowered, err = r.SetQuestion(host.ID, 1, false) // staying on question 1: only question 0's hands go
+	must(t, err)
+	if len(lowered) != 2 || lowered[0] != a.ID || lowered[1] != b.ID {
+		t.Fatalf("lowered %v", lowered)
+	}
+	assertQueue(t, r, []signal.QueueEntry{{ParticipantID: c.ID, Question: 1}})
+	if a.HandRaised || b.HandRaised || !c.HandRaised {
+		t.Fatal("hand flags do not match the queue")
+	}
+	lowered, err = r.SetQuestion(host.ID, 2, false)
+	must(t, err)
+	if len(lowered) != 1 || len(r.Queue()) != 0 {
+		t.Fatalf("moving to question 3: lowered %v, queue %v", lowered, r.Queue())
+	}
+	if _, err := r.SetQuestion(a.ID, 0, false); code(err) != signal.CodeForbidden {
+		t.Fatalf("a participant moved the question: %v", err)
+	}
+}
+
+// A resume token works only for the user it was given to: another user's try
+// is refused and leaves the owner's place, grace and connection state alone.
+func TestResumeTokenOfAnotherUserIsRefused(t *testing.T) {
+	r := New(Config{Questions: 2})
+	host := join(t, r, "host", Host)
+	a, b := join(t, r, "a", Listener), join(t, r, "b", Listener)
+	must(t, r.RaiseHand(a.ID))
+	_, err := r.SetQuestion(host.ID, 1, true)
+	must(t, err)
+	t0 := time.Unix(1000, 0)
+	r.Disconnect(a.ID, t0)
+	if _, err := r.Rejoin(a.Token(), b.UserID); !errors.Is(err, ErrNotYours) || code(err) != signal.CodeForbidden {
+		t.Fatalf("another user's token: %v", err)
+	}
+	if a.Connected {
+		t.Fatal("a refused rejoin marked the owner connected")
+	}
+	if next, ok := r.NextExpiry(); !ok || !next.Equal(t0.Add(DefaultGrace)) {
+		t.Fatal("a refused rejoin changed the owner's grace")
+	}
+	back, err := r.Rejoin(a.Token(), a.UserID)
+	must(t, err)
+	if back != a || !a.HandRaised {
+		t.Fatal("the owner did not get its place back")
+	}
+	assertQueue(t, r, []signal.QueueEntry{{ParticipantID: a.ID, Question: 0}})
+	if _, err := r.Rejoin("", a.UserID); !errors.Is(err, ErrBadToken) {
+		t.Fatalf("empty token: %v", err)
+	}
+}
+
+func TestMicFlagFollowsTheServer(t *testing.T) {
+	r := New(Config{})
+	a := join(t, r, "a", Listener)
+	if !r.SetMic(a.ID, true) || r.SetMic(a.ID, true) {
+		t.Fatal("SetMic does not report changes")
+	}
+	if v, _ := r.View(a.ID); !v.Mic {
+		t.Fatal("view without mic")
+	}
+	r.Disconnect(a.ID, time.Unix(1, 0))
+	if v, _ := r.View(a.ID); v.Mic {
+		t.Fatal("a dropped participant still shows a microphone")
+	}
+	if r.SetMic("nobody", true) {
+		t.Fatal("unknown participant")
 	}
 }

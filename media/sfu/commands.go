@@ -126,9 +126,15 @@ func (r *sfuRoom) command(p *peer, m signal.Message) error {
 			r.schedule()
 		}
 	case signal.TypeSetQuestion:
-		if err = r.st.SetQuestion(p.id, m.Payload.(*signal.SetQuestion).Index); err == nil {
+		sq := m.Payload.(*signal.SetQuestion)
+		var lowered []string
+		if lowered, err = r.st.SetQuestion(p.id, sq.Index, sq.KeepHands == nil || *sq.KeepHands); err == nil {
 			r.broadcastLocked(signal.TypeQuestion, &signal.Question{Index: r.st.Question()})
 			r.questionLocked()
+			if len(lowered) > 0 {
+				r.upsertLocked(lowered...)
+				r.queueLocked()
+			}
 		}
 	case signal.TypeChat:
 		var line signal.ChatLine

@@ -76,10 +76,7 @@ func (r *sfuRoom) admit(ctx context.Context, info ParticipantInfo, j *signal.Joi
 	}
 	var part *room.Participant
 	if j.ResumeToken != "" {
-		part, err = r.st.Rejoin(j.ResumeToken)
-		if err == nil && part.UserID != info.UserID {
-			err = room.ErrBadToken
-		}
+		part, err = r.st.Rejoin(j.ResumeToken, info.UserID)
 	} else {
 		name := j.DisplayName
 		if name == "" {
@@ -377,6 +374,9 @@ func (r *sfuRoom) addSource(pe *peer, s *source) bool {
 	}
 	r.sources[pe.id] = append(r.sources[pe.id], s)
 	r.routeLocked(s, r.destLocked(pe.id, s.kind))
+	if s.kind == webrtc.RTPCodecTypeAudio && r.st.SetMic(pe.id, true) {
+		r.upsertLocked(pe.id) // the room now receives this person's sound: every page may say so
+	}
 	return true
 }
 
@@ -426,6 +426,17 @@ func (r *sfuRoom) removeSource(pe *peer, s *source) {
 			r.sources[pe.id] = append(ss[:i:i], ss[i+1:]...)
 			break
 		}
+	}
+	if s.kind != webrtc.RTPCodecTypeAudio || r.peers[pe.id] != pe || r.dead {
+		return
+	}
+	for _, x := range r.sources[pe.id] {
+		if x.kind == webrtc.RTPCodecTypeAudio {
+			return
+		}
+	}
+	if r.st.SetMic(pe.id, false) {
+		r.upsertLocked(pe.id)
 	}
 }
 

@@ -36,7 +36,7 @@ func TestReconnectKeepsRoleAndQueuePlace(t *testing.T) {
 	})
 
 	thief := startClient(t, s, "r", rc, listener("mallory"), signal.Join{ResumeToken: a.token}, false)
-	thief.waitError(signal.CodeNotFound, "join")
+	thief.waitError(signal.CodeForbidden, "join") // another user's token: refused, a's place untouched
 
 	back := joinRoom(t, s, "r", rc, listener("a"), signal.Join{ResumeToken: a.token}, false)
 	if back.id != a.id {
@@ -291,4 +291,50 @@ func TestRemoveAndLeave(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// The host moves to the next question without keeping old hands: the hands
+// raised for the earlier question are lowered and everyone gets the new queue
+// and the lowered participants' entries.
+func TestQuestionChangeLowersOldHandsWhenAsked(t *testing.T) {
+	s := newTestSFU(t)
+	rc := RoomConfig{Questions: 3}
+	h := joinRoom(t, s, "q", rc, host("host"), signal.Join{}, false)
+	a := joinRoom(t, s, "q", rc, listener("a"), signal.Join{}, false)
+	b := joinRoom(t, s, "q", rc, listener("b"), signal.Join{}, false)
+	a.send(signal.TypeRaiseHand, "", nil)
+	h.waitMsg(signal.TypeQueue, func(m signal.Message) bool { return len(m.Payload.(*signal.Queue).Queue) == 1 })
+	h.send(signal.TypeSetQuestion, "", &signal.SetQuestion{Index: 1}) // keepHands absent: hands stay
+	b.waitMsg(signal.TypeQuestion, func(m signal.Message) bool { return m.Payload.(*signal.Question).Index == 1 })
+	b.send(signal.TypeRaiseHand, "", nil)
+	h.waitMsg(signal.TypeQueue, func(m signal.Message) bool { return len(m.Payload.(*signal.Queue).Queue) == 2 })
+
+	keep := false
+	h.send(signal.TypeSetQuestion, "", &signal.SetQuestion{Index: 2, KeepHands: &keep})
+	q := b.waitMsg(signal.TypeQueue, func(m signal.Message) bool { return len(m.Payload.(*signal.Queue).Queue) == 0 })
+	if q.Payload.(*signal.Queue).Queue == nil {
+		t.Fatal("queue sent as null")
+	}
+	a.waitMsg(signal.TypeParticipant, func(m signal.Message) bool {
+		p := m.Payload.(*signal.Participant)
+		return p.ID == a.id && !p.HandRaised
+	})
+	a.send(signal.TypeSetQuestion, "x", &signal.SetQuestion{Index: 0, KeepHands: &keep})
+	a.waitError(signal.CodeForbidden, "x")
+}
+
+// The participant entry's mic is the server's view: false until the SFU
+// receives the person's sound, true once their packets arrive.
+func TestMicFlagIsTheServersView(t *testing.T) {
+	s := newTestSFU(t)
+	l := joinRoom(t, s, "m", RoomConfig{}, listener("l"), signal.Join{}, false)
+	h := joinRoom(t, s, "m", RoomConfig{}, host("host"), signal.Join{}, true)
+	if p := h.welcome.Room.Participants; len(p) != 2 || p[1].Mic {
+		t.Fatalf("mic before any packet: %+v", p)
+	}
+	go h.publish(7, 0, 50)
+	l.waitMsg(signal.TypeParticipant, func(m signal.Message) bool {
+		p := m.Payload.(*signal.Participant)
+		return p.ID == h.id && p.Mic
+	})
 }

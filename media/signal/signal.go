@@ -10,8 +10,9 @@ const Version = 1
 // Revision counts backward-compatible additions to version 1 (new message
 // types and fields a client may ignore); it is sent in Welcome so a client
 // can tell which ones the server speaks. Revision 2 added the recording
-// notice and consent, and the key points.
-const Revision = 2
+// notice and consent, and the key points; revision 3 the participant's mic
+// (the server's view of who is sending) and set_question's keepHands.
+const Revision = 3
 
 // MaxMessageSize bounds one encoded client message; larger ones are rejected
 // before any JSON parsing.
@@ -81,9 +82,12 @@ type Target struct {
 	ParticipantID string `json:"participantId"`
 }
 
-// SetQuestion moves the room to guide question Index (0-based).
+// SetQuestion moves the room to guide question Index (0-based). KeepHands
+// (revision 3) says whether hands raised for another question stay in the
+// queue; absent means they stay.
 type SetQuestion struct {
-	Index int `json:"index"`
+	Index     int   `json:"index"`
+	KeepHands *bool `json:"keepHands,omitempty"`
 }
 
 // ChatSend is a chat line sent by a client.
@@ -113,6 +117,9 @@ type Participant struct {
 	// last) floor turn: ConsentAgreed, ConsentDeclined, or empty when not
 	// asked since the floor was last granted (revision 2).
 	Consent string `json:"consent,omitempty"`
+	// Mic is true while the server receives the person's sound (revision 3):
+	// what pages say about who is heard comes from here.
+	Mic bool `json:"mic"`
 }
 
 // Consent answers shown in Participant.Consent.

@@ -21,6 +21,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/teixit/teixit/server/testkit"
 )
 
 // cluster is the one cluster every test shares (nil when the harness is off).
@@ -28,11 +30,11 @@ var cl *cluster
 
 type cluster struct {
 	dir   string
-	env   []string // the scripts' settings
-	nodes []string // http://127.0.0.1:port per node
-	front string   // nginx
-	proxy *proxy
-	mu    sync.Mutex // node restarts
+	env   []string       // the scripts' settings
+	nodes []string       // http://127.0.0.1:port per node
+	front string         // nginx
+	proxy *testkit.Proxy // between the nodes and the store
+	mu    sync.Mutex     // node restarts
 }
 
 func TestMain(m *testing.M) {
@@ -88,7 +90,7 @@ func up() (*cluster, error) {
 		}
 	}
 	ferret := freePort()
-	px, err := newProxy(fmt.Sprintf("127.0.0.1:%d", ferret))
+	px, err := testkit.NewProxy(fmt.Sprintf("127.0.0.1:%d", ferret))
 	if err != nil {
 		return nil, err
 	}
@@ -273,112 +275,6 @@ func (c *client) searchIDs(q string) (map[string]bool, error) {
 		if len(res.Hits) == 0 || uint64(len(ids)) >= res.Total {
 			return ids, nil
 		}
-	}
-}
-
-// --- the store proxy ---
-
-// proxy forwards TCP to the store. Paused, it accepts no new connection and moves no byte on open ones,
-// as a frozen store machine would; resumed, it carries on.
-type proxy struct {
-	ln     net.Listener
-	target string
-	mu     sync.Mutex
-	paused bool
-	resume chan struct{}
-	conns  map[net.Conn]bool
-}
-
-func newProxy(target string) (*proxy, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	p := &proxy{ln: ln, target: target, resume: make(chan struct{}), conns: map[net.Conn]bool{}}
-	close(p.resume)
-	go p.serve()
-	return p, nil
-}
-
-func (p *proxy) Addr() string { return p.ln.Addr().String() }
-
-func (p *proxy) gate() {
-	p.mu.Lock()
-	ch := p.resume
-	p.mu.Unlock()
-	<-ch
-}
-
-func (p *proxy) Pause() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if !p.paused {
-		p.paused, p.resume = true, make(chan struct{})
-	}
-}
-
-func (p *proxy) Resume() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.paused {
-		p.paused = false
-		close(p.resume)
-	}
-}
-
-func (p *proxy) serve() {
-	for {
-		in, err := p.ln.Accept()
-		if err != nil {
-			return
-		}
-		go func() {
-			p.gate()
-			out, err := net.DialTimeout("tcp", p.target, 5*time.Second)
-			if err != nil {
-				in.Close()
-				return
-			}
-			p.track(in, out)
-			go p.pipe(out, in)
-			p.pipe(in, out)
-		}()
-	}
-}
-
-func (p *proxy) track(cs ...net.Conn) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for _, c := range cs {
-		p.conns[c] = true
-	}
-}
-
-func (p *proxy) pipe(dst, src net.Conn) {
-	defer dst.Close()
-	defer src.Close()
-	buf := make([]byte, 32<<10)
-	for {
-		n, err := src.Read(buf)
-		if n > 0 {
-			p.gate()
-			if _, werr := dst.Write(buf[:n]); werr != nil {
-				return
-			}
-		}
-		if err != nil {
-			return
-		}
-	}
-}
-
-func (p *proxy) Close() {
-	p.Resume()
-	p.ln.Close()
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for c := range p.conns {
-		c.Close()
 	}
 }
 

@@ -70,7 +70,7 @@ pids=()
 for i in $(seq 2 "$NODES"); do "$here/node.sh" start "$i" & pids+=($!); done
 for p in "${pids[@]}"; do wait "$p"; done
 
-# nginx: round-robin over the nodes, WebSockets upgraded, the client's address passed on.
+# nginx: round-robin over the nodes, WebSockets upgraded, the client's address passed on, /internal/ refused.
 mkdir -p "$CLUSTER_DIR/nginx"
 chmod 0777 "$CLUSTER_DIR/nginx"
 cat >"$CLUSTER_DIR/nginx.conf" <<CONF
@@ -92,6 +92,9 @@ $upstreams    keepalive 32;
   server {
     listen 127.0.0.1:$FRONT_PORT;
     client_max_body_size 30m;
+    # Node-to-node routes (the live relay) stay on the private network: refused here whatever the spelling
+    # (nginx matches the decoded, normalised path; the nodes route case-insensitively).
+    location ~* ^/+internal(/|\$) { return 404; }
     location / {
       proxy_pass http://teixit;
       proxy_http_version 1.1;

@@ -19,6 +19,9 @@ type Handlers struct {
 	loginIP      auth.Limit
 	loginEmail   auth.Limit
 	register     auth.Limit
+	resetIP      auth.Limit
+	resetEmail   auth.Limit
+	resetUse     auth.Limit
 	secureCookie bool
 	memberships  MembershipLister
 }
@@ -64,7 +67,13 @@ func NewHandlers(svc *Service, o HandlerOptions) *Handlers {
 		loginIP:    auth.Limit{Name: "login-ip", Max: o.LoginLimit * 3, Window: o.LoginWindow, Message: tooMany},
 		loginEmail: auth.Limit{Name: "login-email", Max: o.LoginLimit, Window: o.LoginWindow, Message: tooMany},
 		register: auth.Limit{Name: "register-ip", Max: o.RegisterLimit, Window: time.Hour,
-			Message: "Too many accounts were created from this connection. Try again later."}}
+			Message: "Too many accounts were created from this connection. Try again later."},
+		resetIP: auth.Limit{Name: "reset-ip", Max: 10, Window: time.Hour,
+			Message: "Too many reset requests from this connection. Try again later."},
+		resetEmail: auth.Limit{Name: "reset-email", Max: 3, Window: time.Hour,
+			Message: "A reset link was sent several times already. Check your mailbox (and the spam folder), or try again later."},
+		resetUse: auth.Limit{Name: "reset-use-ip", Max: 20, Window: time.Hour,
+			Message: "Too many wrong reset links from this connection. Try again later."}}
 }
 
 // SetMemberships wires the organisation domain into the session endpoint.
@@ -316,4 +325,75 @@ func (h *Handlers) SignOutEverywhere(c *fiber.Ctx) error {
 	}
 	c.ClearCookie(auth.SessionCookie)
 	return httpx.NoContent(c)
+}
+
+// EmailInput names an account by its email (reset requests and admin-issued links).
+type EmailInput struct {
+	Email string `json:"email"`
+}
+
+// RequestReset: POST /auth/password-reset — emails a reset link if the address has an account; the answer
+// is the same either way. Every request counts, per client address and per email.
+func (h *Handlers) RequestReset(c *fiber.Ctx) error {
+	var in EmailInput
+	if err := httpx.Decode(c, &in); err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	if _, err := h.limits.Take(ctx, h.resetIP, httpx.IP(c)); err != nil {
+		return err
+	}
+	if _, err := h.limits.Take(ctx, h.resetEmail, NormaliseEmail(in.Email)); err != nil {
+		return err
+	}
+	if err := h.svc.RequestReset(ctx, in.Email); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusAccepted)
+}
+
+// CompleteReset: POST /auth/password-reset/complete — a new password with a reset link. Wrong links count
+// against the client address; a successful reset lifts the account's login lockout.
+func (h *Handlers) CompleteReset(c *fiber.Ctx) error {
+	var in CompleteResetInput
+	if err := httpx.Decode(c, &in); err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	attempt, err := h.limits.Take(ctx, h.resetUse, httpx.IP(c))
+	if err != nil {
+		return err
+	}
+	email, err := h.svc.CompleteReset(ctx, in)
+	if err != nil {
+		if apperr.IsKind(err, apperr.Invalid) && err != errResetInvalid && err != errResetUsed {
+			_ = attempt.Undo(ctx) // a weak new password is not a guess
+		}
+		return err
+	}
+	_ = attempt.Undo(ctx)
+	if err := h.limits.Forget(ctx, h.loginEmail, email); err != nil {
+		return err
+	}
+	c.ClearCookie(auth.SessionCookie)
+	return httpx.NoContent(c)
+}
+
+// IssueResetLink: POST /admin/password-reset-links — a one-time link for a person without mail (platform
+// admins, not with a token). The link is shown once; hand it over in person.
+func (h *Handlers) IssueResetLink(c *fiber.Ctx) error {
+	p := auth.From(c)
+	if p.ViaToken {
+		return errNotWithToken
+	}
+	var in EmailInput
+	if err := httpx.Decode(c, &in); err != nil {
+		return err
+	}
+	r, err := h.svc.IssueResetLink(c.UserContext(), p.UserID, in.Email)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return httpx.Created(c, r)
 }

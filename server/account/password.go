@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/trustelem/zxcvbn"
 	"golang.org/x/crypto/argon2"
 
 	"github.com/teixit/teixit/server/apperr"
@@ -44,8 +45,14 @@ var commonPasswords = func() map[string]bool {
 	return m
 }()
 
-// checkPassword returns why the password is too weak, or a Reason with no code when it is acceptable.
-func checkPassword(pw, email string) apperr.Reason {
+// MinPasswordScore is the zxcvbn score (0–4) a password needs: 3 means about 10^8 guesses or more, far
+// out of reach of online guessing and slow to try offline against argon2id.
+const MinPasswordScore = 3
+
+// checkPassword returns why the password is too weak, or a Reason with no code when it is acceptable:
+// length, a list of common passwords, then zxcvbn's estimate (dictionaries, keyboard walks, repeats,
+// dates, l33t), which also knows the person's email and name and the word "teixit".
+func checkPassword(pw, email, name string) apperr.Reason {
 	n := utf8.RuneCountInString(pw)
 	switch {
 	case n < MinPasswordLen:
@@ -56,8 +63,20 @@ func checkPassword(pw, email string) apperr.Reason {
 		return apperr.Because("password_common")
 	case email != "" && strings.EqualFold(pw, email):
 		return apperr.Because("password_is_email")
+	case zxcvbn.PasswordStrength(strengthPrefix(pw), []string{email, name, "teixit"}).Score < MinPasswordScore:
+		return apperr.Because("password_weak")
 	}
 	return apperr.Reason{}
+}
+
+// strengthPrefix is the part of a password whose strength is estimated: zxcvbn's matching grows faster
+// than linearly (a second for 256 random characters), and a password whose first 64 characters are hard
+// to guess is hard to guess.
+func strengthPrefix(pw string) string {
+	if r := []rune(pw); len(r) > 64 {
+		return string(r[:64])
+	}
+	return pw
 }
 
 // hashPassword returns an argon2id hash in the PHC string format with a fresh random salt.

@@ -70,7 +70,7 @@ func (s *Service) ChangePassword(ctx context.Context, p *auth.Principal, in Chan
 	if err != nil {
 		return err
 	}
-	if why := checkPassword(in.New, u.Email); why.Code != "" {
+	if why := checkPassword(in.New, u.Email, u.Name); why.Code != "" {
 		return apperr.Validation(apperr.Fields{"newPassword": why})
 	}
 	ok, err := verifyPassword(in.Current, u.PasswordHash)

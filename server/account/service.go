@@ -39,6 +39,7 @@ type Service struct {
 	st          *Store
 	hooks       []Hook
 	memberships MembershipLister
+	resetMail   ResetMail
 	now         func() time.Time
 }
 
@@ -89,7 +90,7 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (*User, error)
 	if !validEmail(in.Email) {
 		fields["email"] = apperr.Because("email_format")
 	}
-	if why := checkPassword(in.Password, in.Email); why.Code != "" {
+	if why := checkPassword(in.Password, in.Email, in.Name); why.Code != "" {
 		fields["password"] = why
 	}
 	if why := validName(in.Name); why.Code != "" {

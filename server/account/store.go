@@ -21,7 +21,7 @@ const (
 
 // Migrations returns this package's collections and indexes, for the app's ordered migration list.
 func Migrations() []store.Migration {
-	return []store.Migration{{
+	return append([]store.Migration{{
 		Name: "0001_account_collections",
 		Up: func(ctx context.Context, s *store.Store) error {
 			if err := s.CreateCollections(ctx, colUsers, colEmails, colSessions, colTokens); err != nil {
@@ -33,7 +33,7 @@ func Migrations() []store.Migration {
 				store.Index{Collection: colSessions, Name: "sessions_user", Keys: []string{"userId"}},
 			)
 		},
-	}}
+	}}, resetMigrations()...)
 }
 
 // Store reads and writes accounts. Every hot read is by `_id`.

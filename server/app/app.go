@@ -207,6 +207,7 @@ func (a *App) build() {
 		All: a.Organisations.All, Stream: a.Organisations.Stream, Count: a.Organisations.Count, Link: organisation.Link})
 	a.Accounts.AddHook(a.Organisations)
 	a.Accounts.SetMemberships(a.Organisations) // principals carry their staff organisations
+	a.Accounts.SetResetMail(account.ResetMail{Mail: a.Mail, BaseURL: a.Config.BaseURL})
 	a.Territories = territory.NewService(a.Store, a.Organisations)
 	a.Notify = notify.NewService(a.Store)
 	a.Notify.SetLogger(a.Log)

@@ -126,6 +126,21 @@ func (a *Attempt) Undo(ctx context.Context) error {
 	return a.l.st.Release(context.WithoutCancel(ctx), colLimits, a.id)
 }
 
+// Forget clears key's attempts in the current window of lim (the owner proved who they are another way,
+// e.g. with a reset link, so someone else's failed guesses must not keep them out). Slots are deleted by
+// id, one per possible attempt.
+func (l *Limits) Forget(ctx context.Context, lim Limit, key string) error {
+	start := l.now().Truncate(lim.Window)
+	prefix := lim.Name + ":" + keyHash(key) + ":" + strconv.FormatInt(start.Unix(), 10) + ":"
+	l.hints.Remove(prefix)
+	for n := 1; n <= lim.Max; n++ {
+		if err := l.st.Release(context.WithoutCancel(ctx), colLimits, prefix+strconv.Itoa(n)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Prune deletes the slots of windows that have ended. Any node may run it at any time (deleting twice is
 // harmless); it is a filtered scan, so it runs in the background, not on requests.
 func (l *Limits) Prune(ctx context.Context) (int64, error) {

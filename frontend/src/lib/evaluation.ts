@@ -59,6 +59,9 @@ const enc = encodeURIComponent;
 const ed = (id: string) => `/evaluation-editions/${enc(id)}`;
 
 export const listEvaluations = (c: Client) => c.get<{ items: Evaluation[] }>('/evaluations').then((r) => r.items);
+/** The evaluations of one diagnosis action or practice transfer (the shortcut on their pages). */
+export const evaluationsOf = (c: Client, kind: 'diagnosis_action' | 'transfer', ref: string) =>
+  c.get<{ items: Evaluation[] }>(`/evaluations?subject=${encodeURIComponent(`${kind}:${ref}`)}`).then((r) => r.items);
 export const getEvaluation = (c: Client, id: string) => c.get<Evaluation & { editions: Edition[] }>(`/evaluations/${enc(id)}`);
 export const createEvaluation = (c: Client, body: unknown) => c.post<{ evaluation: Evaluation; edition: Edition }>('/evaluations', body);
 export const newEdition = (c: Client, evalId: string, body: unknown) => c.post<Edition>(`/evaluations/${enc(evalId)}/editions`, body);

@@ -124,5 +124,8 @@ func Load(ctx context.Context, a *app.App) ([]Account, error) {
 	if err := loadPractice(ctx, a, ids); err != nil {
 		return nil, err
 	}
+	if err := loadEvaluation(ctx, a, ids); err != nil {
+		return nil, err
+	}
 	return out, nil
 }

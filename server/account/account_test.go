@@ -127,7 +127,7 @@ func TestTokens(t *testing.T) {
 	a := testkit.NewApp(t)
 	ana := a.Register("ana@example.org", "Ana")
 	bea := a.Register("bea@example.org", "Bea")
-	resp := a.Do(ana, "POST", "/api/v1/tokens", map[string]string{"name": "Padró municipal"})
+	resp := a.Do(ana, "POST", "/api/v1/tokens", map[string]any{"name": "Padró municipal", "scopes": []string{"write"}})
 	if resp.Status != 201 {
 		t.Fatalf("create: %d %s", resp.Status, resp.Body)
 	}

@@ -239,20 +239,16 @@ func (h *Handlers) DeleteMe(c *fiber.Ctx) error {
 	return httpx.NoContent(c)
 }
 
-type tokenInput struct {
-	Name string `json:"name"`
-}
-
 // CreateToken: POST /tokens (not with a token: a token cannot mint tokens that outlive its revocation).
 func (h *Handlers) CreateToken(c *fiber.Ctx) error {
 	if auth.From(c).ViaToken {
 		return errNotWithToken
 	}
-	var in tokenInput
+	var in TokenInput
 	if err := httpx.Decode(c, &in); err != nil {
 		return err
 	}
-	t, err := h.svc.CreateToken(c.UserContext(), auth.From(c).UserID, in.Name)
+	t, err := h.svc.CreateToken(c.UserContext(), auth.From(c).UserID, in)
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,11 @@
 // tokens, and each person's own data (export, deletion).
 package account
 
-import "time"
+import (
+	"time"
+
+	"github.com/teixit/teixit/server/auth"
+)
 
 // Languages the interface is translated into; an account's language is one of these.
 var Languages = []string{"ca", "es", "it", "en"}
@@ -48,8 +52,18 @@ type tokenDoc struct {
 	PublicID   string     `bson:"publicId"`
 	UserID     string     `bson:"userId"`
 	Name       string     `bson:"name"`
+	Scopes     []string   `bson:"scopes,omitempty"` // empty on tokens made before scopes: read and write
 	CreatedAt  time.Time  `bson:"createdAt"`
+	ExpiresAt  *time.Time `bson:"expiresAt,omitempty"` // nil on tokens made before expiry
 	LastUsedAt *time.Time `bson:"lastUsedAt,omitempty"`
+}
+
+// scopes returns the token's scopes (tokens made before scopes existed could read and write).
+func (t *tokenDoc) scopes() []string {
+	if len(t.Scopes) == 0 {
+		return []string{auth.ScopeRead, auth.ScopeWrite}
+	}
+	return t.Scopes
 }
 
 // User is the API view of an account.
@@ -65,7 +79,9 @@ type User struct {
 type Token struct {
 	ID         string     `json:"id"`
 	Name       string     `json:"name"`
+	Scopes     []string   `json:"scopes"`
 	CreatedAt  time.Time  `json:"createdAt"`
+	ExpiresAt  *time.Time `json:"expiresAt"`
 	LastUsedAt *time.Time `json:"lastUsedAt"`
 	Secret     string     `json:"token,omitempty"`
 }
@@ -75,5 +91,6 @@ func (u *userDoc) api() User {
 }
 
 func (t *tokenDoc) api() Token {
-	return Token{ID: t.PublicID, Name: t.Name, CreatedAt: t.CreatedAt, LastUsedAt: t.LastUsedAt}
+	return Token{ID: t.PublicID, Name: t.Name, Scopes: t.scopes(), CreatedAt: t.CreatedAt, ExpiresAt: t.ExpiresAt,
+		LastUsedAt: t.LastUsedAt}
 }

@@ -77,7 +77,7 @@ func TestResetLinkByAdmin(t *testing.T) {
 		t.Fatal(err)
 	}
 	joan := a.Register("joan@example.org", "Joan")
-	rootToken := createToken(t, a, root, "admin script")
+	rootToken := createToken(t, a, root, "admin script", "write")
 	a.Run(t, []testkit.Scenario{
 		{Name: "no mail: ask an admin", Method: "POST", Path: "/api/v1/auth/password-reset", Body: map[string]string{"email": "joan@example.org"}, Status: 409, Contains: []string{`"code":"reset_mail_off"`}},
 		{Name: "a resident cannot issue links", As: joan, Method: "POST", Path: "/api/v1/admin/password-reset-links", Body: map[string]string{"email": "root@example.org"}, Status: 403},

@@ -3,22 +3,61 @@ package account
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/teixit/teixit/server/apperr"
+	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/store"
 )
 
 // MaxTokensPerUser bounds how many personal access tokens one person can hold.
 const MaxTokensPerUser = 20
 
+// Token lifetimes in days: a default an integrator can shorten or lengthen up to a year.
+const (
+	DefaultTokenDays = 90
+	MaxTokenDays     = 365
+)
+
+// TokenInput names a new token, what it may do and for how long.
+type TokenInput struct {
+	Name string `json:"name"`
+	// Scopes: "read" (GET requests) and/or "write" (every other method); default read only.
+	Scopes []string `json:"scopes"`
+	// ExpiresInDays is 1–365; default 90.
+	ExpiresInDays *int `json:"expiresInDays"`
+}
+
 // CreateToken issues a personal access token; the secret is in the returned Token only this once.
-func (s *Service) CreateToken(ctx context.Context, userID, name string) (*Token, error) {
-	name = strings.TrimSpace(name)
+func (s *Service) CreateToken(ctx context.Context, userID string, in TokenInput) (*Token, error) {
+	name := strings.TrimSpace(in.Name)
+	fields := apperr.Fields{}
 	if n := utf8.RuneCountInString(name); n == 0 || n > 80 {
-		return nil, apperr.Validation(apperr.Fields{"name": apperr.Length(1, 80)})
+		fields["name"] = apperr.Length(1, 80)
+	}
+	scopes := []string{}
+	for _, sc := range in.Scopes {
+		if sc != auth.ScopeRead && sc != auth.ScopeWrite {
+			fields["scopes"] = apperr.OneOf(auth.ScopeRead, auth.ScopeWrite)
+		} else if !slices.Contains(scopes, sc) {
+			scopes = append(scopes, sc)
+		}
+	}
+	if len(scopes) == 0 {
+		scopes = []string{auth.ScopeRead}
+	}
+	days := DefaultTokenDays
+	if in.ExpiresInDays != nil {
+		days = *in.ExpiresInDays
+		if days < 1 || days > MaxTokenDays {
+			fields["expiresInDays"] = apperr.Range(1, MaxTokenDays)
+		}
+	}
+	if err := apperr.Validation(fields); err != nil {
+		return nil, err
 	}
 	existing, err := s.st.userTokens(ctx, userID)
 	if err != nil {
@@ -28,7 +67,10 @@ func (s *Service) CreateToken(ctx context.Context, userID, name string) (*Token,
 		return nil, apperr.New(apperr.Conflict, "too_many_tokens", "You have too many tokens. Revoke one you no longer use first.")
 	}
 	secret := tokenPrefix + randomToken(30)
-	d := &tokenDoc{ID: hashSecret(secret), PublicID: store.NewID(), UserID: userID, Name: name, CreatedAt: s.now().UTC()}
+	now := s.now().UTC()
+	exp := now.AddDate(0, 0, days)
+	d := &tokenDoc{ID: hashSecret(secret), PublicID: store.NewID(), UserID: userID, Name: name, Scopes: scopes,
+		CreatedAt: now, ExpiresAt: &exp}
 	if err := s.st.insertToken(ctx, d); err != nil {
 		return nil, err
 	}

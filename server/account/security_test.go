@@ -14,7 +14,7 @@ func TestChangePasswordEndsOtherSessionsAndTokens(t *testing.T) {
 	here := a.Register("ana@example.org", "Ana")
 	phone := a.Login("ana@example.org", goodPassword)
 	var tok struct{ Token string }
-	a.Do(here, "POST", "/api/v1/tokens", map[string]string{"name": "Padró"}).JSON(t, &tok)
+	a.Do(here, "POST", "/api/v1/tokens", map[string]any{"name": "Padró", "scopes": []string{"read", "write"}}).JSON(t, &tok)
 	bearer := &testkit.Client{Bearer: tok.Token}
 	a.Run(t, []testkit.Scenario{
 		{Name: "two sessions listed, this one marked", As: here, Method: "GET", Path: "/api/v1/me/sessions", Status: 200,
@@ -50,7 +50,7 @@ func TestSignOutEverywhere(t *testing.T) {
 	here := a.Register("ana@example.org", "Ana")
 	phone := a.Login("ana@example.org", goodPassword)
 	var tok struct{ Token string }
-	a.Do(here, "POST", "/api/v1/tokens", map[string]string{"name": "Padró"}).JSON(t, &tok)
+	a.Do(here, "POST", "/api/v1/tokens", map[string]any{"name": "Padró", "scopes": []string{"read", "write"}}).JSON(t, &tok)
 	r := a.Do(here, "DELETE", "/api/v1/me/sessions", nil)
 	if r.Status != 204 || !strings.Contains(r.Header.Get("Set-Cookie"), "teixit_session=;") {
 		t.Fatalf("sign out everywhere: %d %v", r.Status, r.Header)

@@ -262,6 +262,9 @@ func (s *Service) TokenPrincipal(ctx context.Context, token string) (*auth.Princ
 	if err != nil {
 		return nil, err
 	}
+	if d.ExpiresAt != nil && !s.now().Before(*d.ExpiresAt) {
+		return nil, auth.ErrUnknownCredential
+	}
 	u, err := s.st.user(ctx, d.UserID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, auth.ErrUnknownCredential
@@ -280,6 +283,7 @@ func (s *Service) TokenPrincipal(ctx context.Context, token string) (*auth.Princ
 		return nil, err
 	}
 	p.ViaToken = true
+	p.Scopes = d.scopes()
 	return p, nil
 }
 

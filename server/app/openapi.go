@@ -38,11 +38,9 @@ var schemaTypes = map[string]any{
 		CSRFToken   string                  `json:"csrfToken"`
 		Memberships []account.MembershipRef `json:"memberships"`
 	}{},
-	"User":          account.User{},
-	"UpdateMeInput": account.UpdateInput{},
-	"TokenInput": struct {
-		Name string `json:"name"`
-	}{},
+	"User":                      account.User{},
+	"UpdateMeInput":             account.UpdateInput{},
+	"TokenInput":                account.TokenInput{},
 	"Token":                     account.Token{},
 	"TokenList":                 httpx.List[account.Token]{},
 	"ChangePasswordInput":       account.ChangePasswordInput{},

@@ -65,7 +65,7 @@ func (a *App) table() []route {
 		{"GET", "/me/sessions", user, acc.Sessions, "My signed-in browsers", "", "SessionList"},
 		{"DELETE", "/me/sessions", user, acc.SignOutEverywhere, "Sign out of every device (all sessions and tokens)", "", ""},
 		{"GET", "/tokens", user, acc.ListTokens, "My personal access tokens", "", "TokenList"},
-		{"POST", "/tokens", user, acc.CreateToken, "Create a personal access token (shown once; not with a token)", "TokenInput", "Token"},
+		{"POST", "/tokens", user, acc.CreateToken, "Create a personal access token: scopes read (GET) and/or write, 1–365 days (default read, 90); shown once; not with a token", "TokenInput", "Token"},
 		{"DELETE", "/tokens/:id", user, acc.RevokeToken, "Revoke one of my tokens", "", ""},
 
 		{"GET", "/organisations", public, org.List, "List organisations", "", "OrganisationList"},

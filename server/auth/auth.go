@@ -35,10 +35,38 @@ type Principal struct {
 	StaffOrgIDs []string
 	// ViaToken is true for bearer-token requests (integrations); false for browser sessions.
 	ViaToken bool
+	// Scopes are a token's rights (ScopeRead, ScopeWrite); empty for browser sessions, which may do
+	// everything the person may.
+	Scopes []string
 	// SessionID identifies the browser session (hashed cookie value); empty for tokens.
 	SessionID string
 	// CSRF is the session's CSRF token; empty for tokens.
 	CSRF string
+}
+
+// Token scopes: read allows GET and HEAD requests, write every other method. A request beyond its token's
+// scopes is refused before any handler runs.
+const (
+	ScopeRead  = "read"
+	ScopeWrite = "write"
+)
+
+// errScope answers a request its token's scopes do not cover.
+var errScope = apperr.New(apperr.Forbidden, "token_scope",
+	"This access token may not do this. Create a token with the write scope for changes.")
+
+// allows reports whether a token with these scopes may make a request with this method.
+func allows(scopes []string, method string) bool {
+	need := ScopeWrite
+	if !unsafeMethod(method) {
+		need = ScopeRead
+	}
+	for _, s := range scopes {
+		if s == need || (need == ScopeRead && s == ScopeWrite) {
+			return true
+		}
+	}
+	return false
 }
 
 // ErrUnknownCredential is returned by a Resolver when a session or token does not exist or has expired.
@@ -72,6 +100,9 @@ func Middleware(res Resolver) fiber.Handler {
 			}
 			if err != nil {
 				return err
+			}
+			if !allows(p.Scopes, c.Method()) {
+				return errScope
 			}
 			c.Locals(ctxKey{}, p)
 			c.SetUserContext(context.WithValue(ctx, ctxKey{}, p))

@@ -144,7 +144,7 @@ func New(ctx context.Context, cfg config.Config, d Deps) (*App, error) {
 	a.Live, err = live.New(live.Config{UDPAddr: cfg.RTCUDPAddr, UDPPort: cfg.RTCUDPPort, PublicIP: cfg.PublicIP,
 		TURNPort: cfg.TURNPort, TURNHost: cfg.TURNHost, Secret: a.Config.Secret, BaseURL: cfg.BaseURL, Logger: a.Log,
 		RecordingsDir: filepath.Join(cfg.DataDir, "recordings"), Store: a.Store, InternalURL: cfg.InternalURL,
-		Lease: cfg.LiveLease, ListenTURN: cfg.TURNAddr, OpensBefore: cfg.LiveOpensBefore}, a.Exchange)
+		Lease: cfg.LiveLease, ListenTURN: cfg.TURNAddr, OpensBefore: cfg.LiveOpensBefore}, liveRooms{a.Exchange, a.Evaluations})
 	if err != nil {
 		_ = rm.Close()
 		a.closeStore(ctx)

@@ -3,10 +3,12 @@ package app
 import (
 	"context"
 
+	"github.com/teixit/teixit/media/room"
 	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/evaluation"
+	"github.com/teixit/teixit/server/exchange"
 	"github.com/teixit/teixit/server/readmodel"
 )
 
@@ -28,6 +30,31 @@ type evaluationIndex struct{ *readmodel.ReadModel }
 
 func (e evaluationIndex) Find(ctx context.Context, r search.Reader, req search.SearchRequest) (*search.SearchResult, error) {
 	return e.Index.Search(ctx, r, req)
+}
+
+// liveRooms admits people to the live rooms of the one SFU (server/live): exchange days' sessions, and the
+// online rooms of evaluation groups (keyed by the group's id), where every member of the group may speak —
+// they enter as moderators, so there is no floor queue — and nobody else enters. Rooms of both kinds share
+// the signalling, ownership leases and relays between nodes; a group has no host, so nobody ends it for
+// good and nobody records it.
+type liveRooms struct {
+	days   *exchange.Service
+	groups *evaluation.Service
+}
+
+func (r liveRooms) Admit(ctx context.Context, p *auth.Principal, id string) (*exchange.Admission, error) {
+	if !evaluation.IsGroupID(id) {
+		return r.days.Admit(ctx, p, id)
+	}
+	adm, err := r.groups.AdmitRoom(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	return &exchange.Admission{DayID: adm.GroupID, Role: string(room.Moderator), Questions: adm.Areas, Capacity: adm.Size}, nil
+}
+
+func (r liveRooms) Get(ctx context.Context, p *auth.Principal, id string) (*exchange.Day, error) {
+	return r.days.Get(ctx, p, id)
 }
 
 // evaluationSubjects names the diagnosis action or practice transfer an evaluation is about.
@@ -73,6 +100,8 @@ func (a *App) evaluationRoutes() []route {
 		{"GET", "/evaluation-editions/:id/items", user, ev.Items, "Items attributed to groups, ?group= ?area= ?kind= ?merged=yes|no (organisers)", "", "ItemList"},
 		{"GET", "/evaluation-groups/:id", user, ev.GetGroup, "A group's table: members, guide and items (its members and organisers)", "", "GroupView"},
 		{"PATCH", "/evaluation-groups/:id", user, ev.UpdateGroup, "Rename a group or change its facilitator (organisers)", "EvaluationGroupInput", "Group"},
+		{"GET", "/evaluation-groups/:id/live", user, a.Live.Join(), "The group's online room: signalling WebSocket (its members only, group phase, online editions; everyone may speak; media/PROTOCOL.md)", "", ""},
+		{"GET", "/evaluation-groups/:id/live/ice-servers", user, a.Live.ICEServers, "STUN/TURN servers for the group's online room (its members)", "", "ICEServers"},
 		{"POST", "/evaluation-groups/:id/items", user, ev.AddItem, "Add a strength or weakness at my group's table (its members, group phase)", "EvaluationItemInput", "Item"},
 		{"DELETE", "/evaluation-items/:id", user, ev.DeleteItem, "Take an item back (its writer or the facilitator, group phase)", "", ""},
 		{"GET", "/evaluation-items/:id/similar", user, ev.Similar, "Items and merged items of the edition with similar words (organisers)", "", "SuggestionsList"},

@@ -36,7 +36,11 @@ func TestReconnectKeepsRoleAndQueuePlace(t *testing.T) {
 	})
 
 	thief := startClient(t, s, "r", rc, listener("mallory"), signal.Join{ResumeToken: a.token}, false)
-	thief.waitError(signal.CodeForbidden, "join") // another user's token: refused, a's place untouched
+	thief.waitError(signal.CodeForbidden, "join")        // another user's token: refused, a's place untouched
+	thief.send(signal.TypeJoin, "again", &signal.Join{}) // and may join as itself on the same connection
+	if w := thief.waitMsg(signal.TypeWelcome, nil).Payload.(*signal.Welcome); w.You == a.id || w.Role != string(room.Listener) {
+		t.Fatalf("the refused client joined as %+v", w)
+	}
 
 	back := joinRoom(t, s, "r", rc, listener("a"), signal.Join{ResumeToken: a.token}, false)
 	if back.id != a.id {

@@ -271,20 +271,25 @@ func (s *SFU) Serve(ctx context.Context, roomID string, rc RoomConfig, p Partici
 	if !p.Role.Valid() {
 		return fmt.Errorf("sfu: invalid role %q", p.Role)
 	}
-	jctx, cancel := context.WithTimeout(ctx, s.cfg.JoinTimeout)
-	join, ref, err := awaitJoin(jctx, conn)
-	cancel()
-	if err != nil {
-		return err
+	for {
+		jctx, cancel := context.WithTimeout(ctx, s.cfg.JoinTimeout)
+		join, ref, err := awaitJoin(jctx, conn)
+		cancel()
+		if err != nil {
+			return err
+		}
+		r, err := s.room(roomID, rc)
+		if err != nil {
+			writeError(ctx, conn, signal.AsError(err), ref)
+			return err
+		}
+		pe, err := r.admit(ctx, p, join, ref, conn)
+		if err != nil {
+			if join.ResumeToken != "" && (errors.Is(err, room.ErrBadToken) || errors.Is(err, room.ErrNotYours)) {
+				continue // the kept place is gone or not theirs: they may join afresh on the same connection
+			}
+			return err
+		}
+		return pe.serve(ctx)
 	}
-	r, err := s.room(roomID, rc)
-	if err != nil {
-		writeError(ctx, conn, signal.AsError(err), ref)
-		return err
-	}
-	pe, err := r.admit(ctx, p, join, ref, conn)
-	if err != nil {
-		return err
-	}
-	return pe.serve(ctx)
 }

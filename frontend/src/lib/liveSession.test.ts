@@ -2,7 +2,7 @@
 // the microphone attached only while the person may be heard, and rejoining with the resume token.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { get } from 'svelte/store';
-import { LiveSession, canBeHeard, endedKind, mayUseCamera, needsConsent, queuePlace, type LiveEvent, type LiveParticipant } from './liveSession';
+import { LiveSession, canBeHeard, endedKind, hearing, keptPlace, mayUseCamera, needsConsent, queuePlace, type LiveEvent, type LiveParticipant, type LiveState } from './liveSession';
 import { participantState } from './liveWords';
 
 class FakeSocket {
@@ -50,7 +50,7 @@ describe('live session', () => {
   const mic = { getAudioTracks: () => ['mic-track'], getTracks: () => [] } as unknown as MediaStream;
 
   beforeEach(() => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
     sockets = [];
     pcs = [];
     vi.stubGlobal('WebSocket', FakeSocket);
@@ -201,6 +201,62 @@ describe('live session', () => {
     expect(get(s.state).status).toBe('lost');
   });
 
+  it('keeps its place in the browser’s storage, so a reload within 30 seconds rejoins as the same person', () => {
+    const store = new Map<string, string>();
+    vi.stubGlobal('localStorage', { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => store.set(k, v), removeItem: (k: string) => store.delete(k) });
+    const first = start();
+    welcome(sockets[0]);
+    expect(keptPlace('day 1')).toBe('tok');
+    expect(keptPlace('another day')).toBe('');
+    vi.advanceTimersByTime(20_000); // the page keeps noting that it holds the place
+    expect(keptPlace('day 1')).toBe('tok');
+    void first; // the page is reloaded: no leave is sent, the old session is simply gone
+
+    const events: LiveEvent[] = [];
+    const again = new LiveSession({ dayId: 'day 1', audioOnly: false, mic, iceServers: [], onevent: (e) => events.push(e),
+      socket: (url) => { const ws = new FakeSocket(url); sockets.push(ws); return ws as unknown as WebSocket; } });
+    again.start();
+    sockets[1].open();
+    expect(sockets[1].sent[0]).toMatchObject({ type: 'join', payload: { resumeToken: 'tok' } });
+    // Refused (another person's place, or too late): joins afresh and says so; the kept token is dropped.
+    sockets[1].onmessage?.({ data: JSON.stringify({ v: 1, type: 'error', payload: { code: 'forbidden', message: 'x', refId: '1' } }) });
+    expect(sockets[1].sent[1]).toMatchObject({ type: 'join' });
+    expect(sockets[1].sent[1].payload?.resumeToken).toBeUndefined();
+    expect(events).toContainEqual({ type: 'resumeRefused', code: 'forbidden' });
+    expect(keptPlace('day 1')).toBe('');
+    welcome(sockets[1], 'me2');
+    expect(keptPlace('day 1')).toBe('tok');
+    again.leave(); // leaving on purpose forgets the place
+    expect(keptPlace('day 1')).toBe('');
+
+    store.set('teixit.live.resume.day 1', JSON.stringify({ token: 'old', at: Date.now() - 31_000 }));
+    expect(keptPlace('day 1')).toBe('');
+    store.set('teixit.live.resume.day 1', 'not json');
+    expect(keptPlace('day 1')).toBe('');
+  });
+
+  it('sends whether old hands stay when moving to another question', () => {
+    const s = start();
+    welcome(sockets[0]);
+    s.setQuestion(1, false);
+    s.setQuestion(0);
+    expect(sockets[0].sent.slice(-2).map((m) => m.payload)).toEqual([{ index: 1, keepHands: false }, { index: 0, keepHands: true }]);
+  });
+
+  it('takes a microphone turned on after joining', async () => {
+    const s = new LiveSession({ dayId: 'd', audioOnly: true, mic: null, iceServers: [],
+      socket: (url) => { const ws = new FakeSocket(url); sockets.push(ws); return ws as unknown as WebSocket; } });
+    s.start();
+    sockets[0].open();
+    welcome(sockets[0], 'me', { role: 'speaker', hasFloor: true });
+    sockets[0].receive('offer', { sdp: 'x' });
+    await vi.waitFor(() => expect(sockets[0].sent.some((m) => m.type === 'answer')).toBe(true));
+    expect(get(s.state).sending).toBe(false);
+    await s.setMic(mic);
+    expect(pcs[0].sender.track).toBe('mic-track');
+    expect(get(s.state).sending).toBe(true);
+  });
+
   it('stops for good when the session ends', () => {
     const s = start();
     welcome(sockets[0]);
@@ -221,6 +277,19 @@ describe('what the room says about people', () => {
     expect(participantState(person({ handRaised: true }))).toBe('handRaised');
     expect(participantState(person({ role: 'moderator' }))).toBe('micOn');
     expect(participantState(person({}))).toBe('listening');
+    expect(participantState(person({ hasFloor: true, mic: false }))).toBe('noSound');
+    expect(participantState(person({ role: 'host', mic: false }))).toBe('noSound');
+    expect(participantState(person({ role: 'host', mic: false, muted: true }))).toBe('muted');
+    expect(participantState(person({ mic: false }))).toBe('listening');
+  });
+  it('says one thing about my own sound, from the server’s view', () => {
+    const st = (me: Partial<LiveParticipant>, sending: boolean) => ({ me: 'me', participants: [person({ id: 'me', ...me })], sending }) as LiveState;
+    expect(hearing(st({ role: 'host', mic: true }, true), true)).toBe('on');
+    expect(hearing(st({ role: 'host', mic: false }, true), true)).toBe('starting');
+    expect(hearing(st({ role: 'host' }, false), false)).toBe('noMic');
+    expect(hearing(st({ role: 'host', muted: true }, false), true)).toBe('off');
+    expect(hearing(st({ hasFloor: true, muted: true, mic: true }, false), true)).toBe('mutedByModerator');
+    expect(hearing(st({}, false), true)).toBe('off');
   });
   it('says who is heard: host and moderators unless muted, others only with the floor', () => {
     expect(canBeHeard(person({ role: 'host' }))).toBe(true);

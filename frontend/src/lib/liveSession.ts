@@ -2,7 +2,9 @@
 // (media/PROTOCOL.md) and one RTCPeerConnection. The server makes every offer and this side answers. The
 // microphone is attached to the sender only while the person may be heard (host and moderators always,
 // anybody else while holding the floor) and never while muted, so what the page says about being heard is
-// what really happens. When the socket drops it rejoins with the resume token for up to 30 seconds.
+// what really happens, and "you are heard" also waits for the server to say it receives the sound (the
+// participant's `mic`). When the socket drops it rejoins with the resume token for up to 30 seconds; the token
+// is also kept in the browser's storage, so a reload or a reopened page within that time is the same person.
 import { writable, get, type Readable } from 'svelte/store';
 
 export type LiveRole = 'host' | 'moderator' | 'rapporteur' | 'speaker' | 'listener';
@@ -18,6 +20,8 @@ export interface LiveParticipant {
   connected: boolean;
   /** The answer to "may your turn be recorded?" for the current or last turn; absent when not asked since the floor was last given. */
   consent?: 'agreed' | 'declined';
+  /** The server receives this person's sound (protocol revision 3); absent from older servers. */
+  mic?: boolean;
 }
 
 /** A key point the note-taker wrote for a guide question (0-based); atMs counts from the session's start. */
@@ -72,6 +76,8 @@ export type LiveEvent =
   | { type: 'question'; index: number }
   | { type: 'error'; code: string; message: string }
   | { type: 'reconnected' }
+  /** A kept place could not be given back (too late, an earlier session, or another person's): joined afresh. */
+  | { type: 'resumeRefused'; code: string }
   | { type: 'recording'; on: boolean }
   | { type: 'keyPoint'; keyPoint: KeyPoint }
   | { type: 'ended'; reason: string };
@@ -94,6 +100,47 @@ export interface LiveOptions {
 }
 
 const RESUME_WINDOW_MS = 30_000;
+const RESUME_KEY = 'teixit.live.resume.';
+
+interface KeptPlace {
+  token: string;
+  /** When the page last held the place (ms). */
+  at: number;
+}
+
+/** The resume token this browser kept for the day, if the page held it less than 30 seconds ago. */
+export function keptPlace(dayId: string, now = Date.now()): string {
+  try {
+    const kept = JSON.parse(localStorage.getItem(RESUME_KEY + dayId) ?? 'null') as KeptPlace | null;
+    if (kept && typeof kept.token === 'string' && now - kept.at < RESUME_WINDOW_MS) return kept.token;
+  } catch {
+    // no storage (private mode) or a damaged entry: no kept place
+  }
+  return '';
+}
+
+function keepPlace(dayId: string, token: string): void {
+  try {
+    if (token) localStorage.setItem(RESUME_KEY + dayId, JSON.stringify({ token, at: Date.now() } satisfies KeptPlace));
+    else localStorage.removeItem(RESUME_KEY + dayId);
+  } catch {
+    // no storage: a reload then joins afresh
+  }
+}
+
+/**
+ * What the person's own sound is doing, one answer for every line of the page: heard by everyone; attached but
+ * not yet received by the server; muted by a moderator; no microphone; or not heard (listening).
+ */
+export type Hearing = 'on' | 'starting' | 'mutedByModerator' | 'noMic' | 'off';
+
+export function hearing(s: LiveState, hasMic: boolean): Hearing {
+  const me = s.participants.find((p) => p.id === s.me);
+  if (me?.muted && !MANAGING_ROLES.includes(me.role)) return 'mutedByModerator'; // hosts and moderators mute themselves: 'off'
+  if (!hasMic) return 'noMic';
+  if (!s.sending) return 'off';
+  return me?.mic === false ? 'starting' : 'on';
+}
 const MAX_CHAT = 200;
 
 export const MANAGING_ROLES: LiveRole[] = ['host', 'moderator'];
@@ -158,12 +205,29 @@ export class LiveSession {
   private joinId = '';
   private resuming = false;
   private cam: MediaStream | null = null;
+  private keeper: ReturnType<typeof setInterval> | undefined;
+  private readonly onPageHide = () => this.keep();
 
   constructor(private readonly opts: LiveOptions) {}
 
+  /** Joins; with a place this browser kept for the day (a reload within 30 s) as the same participant. */
   start(): void {
     this.stopped = false;
-    this.open(false);
+    const kept = this.resumeToken || keptPlace(this.opts.dayId);
+    if (kept) this.resumeToken = kept;
+    this.open(!!kept);
+  }
+
+  /** Notes in the browser's storage that this page still holds its place (on every welcome, every few seconds, on leaving the page). */
+  private keep(): void {
+    if (!this.stopped && this.resumeToken) keepPlace(this.opts.dayId, this.resumeToken);
+  }
+
+  private forget(): void {
+    clearInterval(this.keeper);
+    this.keeper = undefined;
+    if (typeof window !== 'undefined') window.removeEventListener('pagehide', this.onPageHide);
+    keepPlace(this.opts.dayId, '');
   }
 
   private url(): string {
@@ -215,6 +279,7 @@ export class LiveSession {
   retryNow(): void {
     clearTimeout(this.retry);
     this.resumeToken = '';
+    this.forget();
     this.store.set(emptyState());
     this.start();
   }
@@ -240,6 +305,11 @@ export class LiveSession {
         const wasResuming = this.resuming;
         this.resuming = false;
         this.resumeToken = String(p.resumeToken ?? '');
+        this.keep();
+        if (this.keeper === undefined) {
+          this.keeper = setInterval(() => this.keep(), 5000);
+          if (typeof window !== 'undefined') window.addEventListener('pagehide', this.onPageHide);
+        }
         this.newPeer();
         this.store.set({
           status: 'joined', me: String(p.you), role: p.role as LiveRole, participants: room.participants ?? [], queue: room.queue ?? [],
@@ -316,16 +386,19 @@ export class LiveSession {
       case 'error': {
         const code = String(p.code ?? '');
         if (this.resuming && p.refId === this.joinId) {
-          // The old place is gone (grace over): join afresh.
+          // The old place is gone (grace over, an earlier session, or not this person's): join afresh.
           this.resuming = false;
           this.resumeToken = '';
+          keepPlace(this.opts.dayId, '');
           this.joinId = this.send('join', { audioOnly: this.opts.audioOnly });
+          this.opts.onevent?.({ type: 'resumeRefused', code });
           break;
         }
         this.opts.onevent?.({ type: 'error', code, message: String(p.message ?? '') });
         break;
       }
       case 'ended':
+        this.forget();
         this.stopped = true;
         this.closePeer();
         this.stopCamera();
@@ -394,6 +467,12 @@ export class LiveSession {
     const answer = await pc.createAnswer();
     await pc.setLocalDescription(answer);
     this.send('answer', { sdp: pc.localDescription?.sdp ?? answer.sdp });
+    await this.updateSending();
+  }
+
+  /** Gives the session a microphone opened after joining (the lobby's check had not finished, or was refused). */
+  async setMic(mic: MediaStream | null): Promise<void> {
+    this.opts.mic = mic;
     await this.updateSending();
   }
 
@@ -474,8 +553,9 @@ export class LiveSession {
   remove(participantId: string): void {
     this.send('remove', { participantId });
   }
-  setQuestion(index: number): void {
-    this.send('set_question', { index });
+  /** Moves to guide question index; keepHands false lowers the hands raised for other questions. */
+  setQuestion(index: number, keepHands = true): void {
+    this.send('set_question', { index, keepHands });
   }
   chat(text: string): void {
     this.send('chat', { text });
@@ -503,6 +583,7 @@ export class LiveSession {
 
   /** Leaves for good and lets go of the connection (the microphone belongs to the lobby). */
   leave(): void {
+    this.forget();
     this.stopped = true;
     clearTimeout(this.retry);
     this.send('leave');

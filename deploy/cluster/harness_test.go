@@ -115,8 +115,9 @@ func up() (*cluster, error) {
 		"PG_PORT="+strconv.Itoa(freePort()), "FERRETDB_PORT="+strconv.Itoa(ferret), "S3_PORT="+strconv.Itoa(freePort()),
 		"NODE_BASE_PORT="+strconv.Itoa(base), "FRONT_PORT="+strconv.Itoa(front),
 		"NODE_STORE_URI=mongodb://"+px.Addr()+"/", "PG_OPTS=-c fsync=off -c synchronous_commit=off",
-		// Every test account is created from 127.0.0.1: lift the per-address sign-up limit.
-		"NODE_EXTRA_ENV=TEIXIT_REGISTER_LIMIT=100000")
+		// Every test account is created from 127.0.0.1: lift the per-address sign-up limit. A short room
+		// lease: a killed owner's day is taken over within seconds.
+		"NODE_EXTRA_ENV=TEIXIT_REGISTER_LIMIT=100000 TEIXIT_LIVE_LEASE=3s")
 	for i := 0; i < 3; i++ {
 		c.nodes = append(c.nodes, fmt.Sprintf("http://127.0.0.1:%d", base+i))
 	}

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 
-	"github.com/gofiber/fiber/v2"
 	"path/filepath"
 	"time"
 
@@ -32,20 +31,11 @@ func (a *App) buildRecordings() {
 func (a *App) startRecordingJobs(ctx context.Context) {
 	if a.Live != nil {
 		a.Recordings.SetAnnouncer(liveAnnouncer{a.Live})
-		a.Live.SetRapporteurs(a.Recordings) // the day's named rapporteur joins the room as "rapporteur"
+		a.Live.SetRapporteurs(a.Recordings)          // the day's named rapporteur joins the room as "rapporteur"
+		a.Live.SetRecordingSeed(a.Recordings.Stored) // a node taking a day over continues its recording
+		a.Live.SetSegmentsClosed(a.Recordings.Kick)  // the owner imports closed segments for every node
 	}
 	go a.Recordings.Run(ctx, 10*time.Minute)
-}
-
-// stopRecording is server/live's stop handler followed by an import of the day's segments once they close.
-func (a *App) stopRecording(c *fiber.Ctx) error {
-	if err := a.Live.StopRecording(c); err != nil {
-		return err
-	}
-	if c.Response().StatusCode() < 300 {
-		a.Recordings.Kick(c.Params("id"))
-	}
-	return nil
 }
 
 // recordingPeople gives server/recording account names (the rapporteur and its candidates).

@@ -93,7 +93,7 @@ func (a *App) table() []route {
 		{"GET", "/exchange-days/:id/live/status", public, a.Live.StatusOf, "Whether the live session can be joined now: open, not_open (with opensAt), ended or cancelled", "", "LiveStatus"},
 		{"GET", "/exchange-days/:id/live/ice-servers", user, a.Live.ICEServers, "STUN/TURN servers with short-lived credentials", "", "ICEServers"},
 		{"POST", "/exchange-days/:id/recording/live", user, a.Live.StartRecording, "Start recording the live session's floor turns (host only; everyone in the room is told; other speakers' turns only with their consent)", "", "RecordingState"},
-		{"DELETE", "/exchange-days/:id/recording/live", user, a.stopRecording, "Stop recording the live session (host only); its segments are imported into the media store once closed", "", "RecordingState"},
+		{"DELETE", "/exchange-days/:id/recording/live", user, a.Live.StopRecording, "Stop recording the live session (host only); its segments are imported into the media store once closed", "", "RecordingState"},
 
 		{"POST", "/media", user, med.Upload, "Upload a file (multipart field file; ?purpose=contribution|attachment)", "", "MediaAsset"},
 		{"GET", "/media/:id", public, med.Serve, "A file's bytes (range requests; private files need access or a signed link)", "", ""},

@@ -78,7 +78,7 @@ type peer struct {
 	floor    string
 	recOn    bool
 	welcomed chan struct{}
-	marked   atomic.Int64 // RTP packets whose payload starts with a counter ≥ 1,000,000
+	marked   atomic.Int64  // RTP packets whose payload starts with a counter ≥ 1,000,000
 	ended    bool          // an "ended" message came
 	closed   chan struct{} // closed when the connection is gone
 }

@@ -6,11 +6,13 @@ package live
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -81,7 +83,9 @@ type Service struct {
 	recMu sync.Mutex
 	recs  map[string]*recorder.Recorder // by day ID, created at the day's first session or recording request
 
-	raps atomic.Pointer[rapporteursBox]
+	raps   atomic.Pointer[rapporteursBox]
+	seeder atomic.Pointer[RecordingSeed]
+	shut   atomic.Pointer[func(day string)]
 
 	upgrader  fiber.Handler
 	closeOnce sync.Once
@@ -107,6 +111,37 @@ type Rapporteurs interface {
 }
 
 type rapporteursBox struct{ r Rapporteurs }
+
+// RecordingSeed gives a day's recording as the store holds it (server/recording: the segments imported by
+// whichever node recorded them). A node opening a day's recorder with no folder of its own yet (it took the
+// day over) starts from it, so segment numbers and the session clock continue across nodes.
+type RecordingSeed func(ctx context.Context, dayID string) (recorder.Manifest, bool)
+
+// SetRecordingSeed plugs in the stored recording (at start-up); nil turns it off.
+func (s *Service) SetRecordingSeed(f RecordingSeed) {
+	if f == nil {
+		s.seeder.Store(nil)
+		return
+	}
+	s.seeder.Store(&f)
+}
+
+// SetSegmentsClosed plugs in what runs on the day's owner once its recorded segments are closed (recording
+// switched off, wherever the request arrived, or the room closed): server/recording imports them into the
+// media store, from where every node serves them. nil turns it off.
+func (s *Service) SetSegmentsClosed(f func(day string)) {
+	if f == nil {
+		s.shut.Store(nil)
+		return
+	}
+	s.shut.Store(&f)
+}
+
+func (s *Service) segmentsClosed(day string) {
+	if f := s.shut.Load(); f != nil {
+		(*f)(day)
+	}
+}
 
 // SetRapporteurs plugs in the rapporteur check (at start-up, once both services exist); nil turns it off.
 func (s *Service) SetRapporteurs(r Rapporteurs) {
@@ -307,7 +342,7 @@ func (s *Service) Join() fiber.Handler {
 		}
 		a := &admitted{day: adm.DayID, questions: adm.Questions, capacity: adm.Capacity, video: adm.Video,
 			user: sfu.ParticipantInfo{UserID: p.UserID, DisplayName: p.Name, Role: role}}
-		o, err := s.owners.acquire(c.UserContext(), adm.DayID)
+		o, err := s.own(c.UserContext(), adm.DayID)
 		if errors.Is(err, errTaken) {
 			return errMoving
 		}
@@ -495,6 +530,49 @@ func (s *Service) recorderLocked(dayID string) (*recorder.Recorder, error) {
 	return r, nil
 }
 
+// own returns the day's owner, claiming it when nobody holds it (ownership.acquire). When this node holds it,
+// a recorder folder it has none of yet is seeded with the stored recording (see RecordingSeed) — here, before
+// any room opens, not under the SFU's lock.
+func (s *Service) own(ctx context.Context, day string) (owner, error) {
+	o, err := s.owners.acquire(ctx, day)
+	if err != nil || !o.mine {
+		return o, err
+	}
+	if err := s.seed(ctx, day); err != nil {
+		s.log.Error("live: seeding the day's recording folder", "day", day, "err", err)
+	}
+	return o, nil
+}
+
+func (s *Service) seed(ctx context.Context, day string) error {
+	f := s.seeder.Load()
+	if f == nil || s.cfg.RecordingsDir == "" {
+		return nil
+	}
+	dir := filepath.Join(s.cfg.RecordingsDir, filepath.Base(day))
+	manifest := filepath.Join(dir, recorder.ManifestName)
+	if _, err := os.Stat(manifest); !errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	m, ok := (*f)(ctx, day)
+	if !ok {
+		return nil
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	s.recMu.Lock()
+	defer s.recMu.Unlock()
+	if _, err := os.Stat(manifest); !errors.Is(err, os.ErrNotExist) || s.recs[day] != nil {
+		return nil // a recorder started meanwhile
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return err
+	}
+	return os.WriteFile(manifest, b, 0o640)
+}
+
 // openRoom gives a new room its recorder and whether the host already started recording (before anyone
 // joined). Called by the SFU under its lock, ordered after closeRoom of the day's previous room.
 func (s *Service) openRoom(dayID string) (sfu.Hooks, bool) {
@@ -526,6 +604,7 @@ func (s *Service) closeRoom(dayID string) {
 	if err := rec.Close(); err != nil {
 		s.log.Error("recording: closing the day's segments", "day", dayID, "err", err)
 	}
+	s.segmentsClosed(dayID)
 }
 
 // RecordingState is the answer to starting or stopping a recording.
@@ -554,7 +633,7 @@ func (s *Service) setRecording(c *fiber.Ctx, on bool) error {
 	}
 	// The recording belongs to the node holding the room; without a room anywhere, this node takes the day
 	// so that the room opens here with the recording on.
-	o, err := s.owners.acquire(c.UserContext(), adm.DayID)
+	o, err := s.own(c.UserContext(), adm.DayID)
 	if errors.Is(err, errTaken) {
 		return errMoving
 	}
@@ -592,6 +671,9 @@ func (s *Service) recordLocally(day string, on bool) error {
 	}
 	// Outside recMu: the SFU's lock comes first (openRoom and closeRoom run under it and take recMu).
 	s.sfu.SetRecording(day, on)
+	if !on {
+		s.segmentsClosed(day)
+	}
 	return nil
 }
 

@@ -232,7 +232,7 @@ func (s *Service) RelayAction(c *fiber.Ctx) error {
 	case "key_point_removed":
 		s.sfu.RetractKeyPoint(rc.Day, rc.KeyID)
 	case "recording":
-		o, err := s.owners.acquire(ctx, rc.Day)
+		o, err := s.own(ctx, rc.Day)
 		if err != nil || !o.mine {
 			return errMoving
 		}
@@ -257,7 +257,7 @@ func (s *Service) RelayJoin() fiber.Handler {
 		if err := s.refuseEnded(c.UserContext(), day); err != nil {
 			return err
 		}
-		o, err := s.owners.acquire(c.UserContext(), day)
+		o, err := s.own(c.UserContext(), day)
 		if err != nil || !o.mine {
 			return errMoving
 		}

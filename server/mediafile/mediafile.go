@@ -200,6 +200,20 @@ func (s *Service) Get(ctx context.Context, id string) (*Asset, error) {
 	return d.api(), nil
 }
 
+// Open reads an asset's bytes for another domain that checked access itself (a recording's whole-session
+// download reads its imported segments this way, on any node: the blobs are in the shared media store).
+func (s *Service) Open(ctx context.Context, id string) (blob.File, error) {
+	d, err := s.load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	f, err := s.blobs.Open(d.Hash)
+	if errors.Is(err, blob.ErrNotFound) {
+		return nil, errNotFound
+	}
+	return f, err
+}
+
 // SetVisibility replaces who may read the file (search visibility values: public, org:<id>, user:<id>).
 func (s *Service) SetVisibility(ctx context.Context, id string, visibility []string) error {
 	res, err := s.s.C(colAssets).UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{"visibility": visibility}})

@@ -47,22 +47,76 @@ func (s *Service) Download(ctx context.Context, p *auth.Principal, dayID, token 
 	if err != nil {
 		return nil, err
 	}
-	var files []string
-	for _, t := range playable(m, d) {
-		files = append(files, filepath.Join(s.dir(w.day.ID), t.seg.File))
-	}
-	if len(files) == 0 {
+	turns := playable(m, d)
+	if len(turns) == 0 {
 		return nil, apperr.New(apperr.Conflict, "recording_empty", "The recording has no finished turns yet.")
+	}
+	files, cleanup, err := s.segmentFiles(ctx, w.day.ID, turns)
+	if err != nil {
+		return nil, err
 	}
 	name := "exchange-day-" + w.day.ID + ".ogg"
 	if s.ffmpeg != "" {
 		path, err := s.concat(ctx, files)
 		if err == nil {
+			cleanup()
 			return &Download{Filename: name, Path: path, Via: "ffmpeg"}, nil
 		}
 		s.log.Warn("recording: ffmpeg concat failed; sending chained Ogg", "day", w.day.ID, "err", err)
 	}
-	return &Download{Filename: name, Via: "chained-ogg", Write: func(out io.Writer) error { return writeChain(out, files) }}, nil
+	return &Download{Filename: name, Via: "chained-ogg", Write: func(out io.Writer) error {
+		defer cleanup()
+		return writeChain(out, files)
+	}}, nil
+}
+
+// segmentFiles gives the turns' segments as files: this node's recorder folder when it holds them, else a
+// temporary copy from the media store (a recording made on another node; cleanup removes the copies).
+func (s *Service) segmentFiles(ctx context.Context, dayID string, turns []recTurn) (files []string, cleanup func(), err error) {
+	tmp := ""
+	cleanup = func() {
+		if tmp != "" {
+			_ = os.RemoveAll(tmp)
+		}
+	}
+	for _, t := range turns {
+		local := filepath.Join(s.dir(dayID), t.seg.File)
+		if s.opts.Dir != "" {
+			if _, err := os.Stat(local); err == nil {
+				files = append(files, local)
+				continue
+			}
+		}
+		if tmp == "" {
+			if tmp, err = os.MkdirTemp("", "teixit-segments-"); err != nil {
+				return nil, cleanup, err
+			}
+		}
+		path := filepath.Join(tmp, t.seg.File)
+		if err := s.copyAsset(ctx, t.seg.AssetID, path); err != nil {
+			cleanup()
+			return nil, func() {}, err
+		}
+		files = append(files, path)
+	}
+	return files, cleanup, nil
+}
+
+func (s *Service) copyAsset(ctx context.Context, id, path string) error {
+	src, err := s.media.Open(ctx, id)
+	if err != nil {
+		return fmt.Errorf("recording: segment %s: %w", id, err)
+	}
+	defer src.Close()
+	dst, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(dst, src); err != nil {
+		dst.Close()
+		return err
+	}
+	return dst.Close()
 }
 
 // concat runs ffmpeg's concat demuxer with stream copy into a temporary file.

@@ -144,6 +144,8 @@ func (s *Service) AddKeyPoint(ctx context.Context, p *auth.Principal, dayID stri
 		started = st
 	} else if m, err := s.readManifest(w.day.ID); err == nil {
 		started = m.Started
+	} else if d, err := s.load(ctx, w.day.ID); err == nil && !d.Started.IsZero() {
+		started = d.Started // recorded on another node
 	}
 	kp := keyPointDoc{ID: store.NewID(), Question: *in.Question, Text: text, AtMs: max(0, now.Sub(started).Milliseconds()), At: now,
 		Author: p.UserID, AuthorName: p.Name, CreatedAt: now}

@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -85,15 +84,9 @@ func (s *Service) CreateLink(ctx context.Context, p *auth.Principal, dayID strin
 	if in.Hours < 1 || in.Hours > maxLinkHours {
 		return nil, apperr.Validation(apperr.Fields{"hours": apperr.Range(1, maxLinkHours)})
 	}
-	if _, err := os.Stat(s.dir(w.day.ID)); err != nil || s.opts.Dir == "" {
-		return nil, errRecordingNotFound
-	}
-	d, err := s.load(ctx, w.day.ID)
+	_, d, err := s.sync(ctx, w.day) // a recording on this node's folder or in the store; none: not found
 	if err != nil {
 		return nil, err
-	}
-	if d.DeletedAt != nil {
-		return nil, errRecordingNotFound
 	}
 	exp := s.now().Add(time.Duration(in.Hours) * time.Hour).Unix()
 	tok := s.token(w.day.ID, p.UserID, exp, d.LinkVersion)

@@ -35,7 +35,8 @@ func segNumber(file string) (int, bool) {
 // maxSegment bounds one imported segment (a 12-hour turn of Opus at 64 kbit/s is ~350 MB).
 const maxSegment = 1 << 30
 
-// readManifest reads the day's recorder manifest; none (or a deleted recording) is errRecordingNotFound.
+// readManifest reads the day's recorder manifest in this node's folder; none (or no folder) is
+// errRecordingNotFound.
 func (s *Service) readManifest(dayID string) (recorder.Manifest, error) {
 	if s.opts.Dir == "" {
 		return recorder.Manifest{}, errRecordingNotFound
@@ -47,22 +48,105 @@ func (s *Service) readManifest(dayID string) (recorder.Manifest, error) {
 	return m, err
 }
 
-// sync imports the day's closed segments that are not in the media store yet (idempotently: asset ids are
-// derived from the day and segment number) and brings the imported ones' visibility in line with the day's
-// recording setting. It runs on every read of a recording and from the periodic job.
+// stored is the recording as the store holds it: the imported segments' entries on the recording's clock.
+// Every node reads recordings this way (the segments' bytes are in the media store, S3 when configured), so
+// a recording made on one node is served by all; ok is false when nothing was imported yet.
+func stored(d *dayDoc) (recorder.Manifest, bool) {
+	m := recorder.Manifest{Version: 1, Started: d.Started, Turns: []recorder.Entry{}}
+	for _, sg := range d.Segments {
+		if sg.Entry != nil {
+			m.Turns = append(m.Turns, *sg.Entry)
+		}
+	}
+	sort.SliceStable(m.Turns, func(i, j int) bool { return m.Turns[i].StartMS < m.Turns[j].StartMS })
+	return m, len(m.Turns) > 0 && !d.Started.IsZero()
+}
+
+// Stored is the day's recording as the store holds it, for a node that takes the day's room over (server/live's
+// RecordingSeed): the imported segments' entries, and a closed, empty placeholder for every number below the
+// highest one that has none (a video not paired, a segment not imported yet), so that the new owner's recorder
+// numbers its segments after every known one. ok is false when nothing was imported or the recording was
+// deleted.
+func (s *Service) Stored(ctx context.Context, dayID string) (recorder.Manifest, bool) {
+	d, err := s.load(ctx, dayID)
+	if err != nil || d.DeletedAt != nil {
+		return recorder.Manifest{}, false
+	}
+	m, ok := stored(d)
+	if !ok {
+		return m, false
+	}
+	have := map[int]bool{}
+	top := 0
+	for _, sg := range d.Segments {
+		have[sg.Number] = true
+		top = max(top, sg.Number)
+	}
+	zero := int64(0)
+	for n := 1; n < top; n++ {
+		if !have[n] {
+			m.Turns = append(m.Turns, recorder.Entry{File: fmt.Sprintf("seg-%04d.ogg", n), Codec: "audio/opus",
+				StartedAt: m.Started, EndMS: &zero, Empty: true, Question: -1})
+		}
+	}
+	return m, true
+}
+
+// manifestFor is the day's recording as this node reads it without importing anything (see sync): the store's
+// segments merged with this node's folder; errRecordingNotFound when neither has one.
+func (s *Service) manifestFor(d *dayDoc) (recorder.Manifest, error) {
+	local, err := s.readManifest(d.ID)
+	if err != nil && !errors.Is(err, errRecordingNotFound) {
+		return local, err
+	}
+	st, ok := stored(d)
+	if err != nil && !ok {
+		return local, errRecordingNotFound
+	}
+	return merged(st, local), nil
+}
+
+// merged is the stored recording plus what this node's folder adds (segments not imported yet, turns still
+// being written).
+func merged(st recorder.Manifest, local recorder.Manifest) recorder.Manifest {
+	known := map[string]bool{}
+	for _, e := range st.Turns {
+		known[e.File] = true
+	}
+	if st.Started.IsZero() {
+		st.Started = local.Started.UTC().Truncate(time.Millisecond) // as the store keeps it
+	}
+	for _, e := range local.Turns {
+		if !known[e.File] {
+			st.Turns = append(st.Turns, e)
+		}
+	}
+	return st
+}
+
+// sync imports the closed segments of this node's folder that are not in the media store yet (idempotently:
+// asset ids are derived from the day and segment number), keeping each one's manifest entry with it in the
+// store, and brings the imported ones' visibility in line with the day's recording setting. It runs on every
+// read of a recording and from the periodic job, and returns the recording as the store holds it merged with
+// this node's folder: a node that never held the day's room serves it from the store alone.
 func (s *Service) sync(ctx context.Context, day *exchange.Day) (recorder.Manifest, *dayDoc, error) {
-	m, err := s.readManifest(day.ID)
-	if err != nil {
-		return m, nil, err
+	local, lerr := s.readManifest(day.ID)
+	if lerr != nil && !errors.Is(lerr, errRecordingNotFound) {
+		return local, nil, lerr
 	}
 	defer s.dayMu.lock(day.ID)()
 	d, err := s.load(ctx, day.ID)
 	if err != nil {
-		return m, nil, err
+		return local, nil, err
 	}
 	if d.DeletedAt != nil {
-		return m, nil, errRecordingNotFound
+		return local, nil, errRecordingNotFound
 	}
+	st, ok := stored(d)
+	if lerr != nil && !ok {
+		return local, nil, errRecordingNotFound
+	}
+	m := merged(st, local)
 	vis := visibilityFor(day)
 	have := map[int]segmentDoc{}
 	for _, sg := range d.Segments {
@@ -70,7 +154,8 @@ func (s *Service) sync(ctx context.Context, day *exchange.Day) (recorder.Manifes
 	}
 	var add []segmentDoc
 	fixed := map[int]bool{}
-	paired := map[int]bool{} // a video is imported only with its turn's audio, so it is listed and removable with it
+	entries := map[int]recorder.Entry{} // imported before entries were kept: filled in from the folder
+	paired := map[int]bool{}            // a video is imported only with its turn's audio, so it is listed and removable with it
 	for _, v := range videoPairs(m) {
 		paired[v.n] = true
 	}
@@ -80,6 +165,9 @@ func (s *Service) sync(ctx context.Context, day *exchange.Day) (recorder.Manifes
 			continue
 		}
 		if sg, ok := have[n]; ok {
+			if sg.Entry == nil {
+				entries[n] = e
+			}
 			if !sg.Redacted && !slices.Equal(sg.Visibility, vis) {
 				if err := s.media.SetVisibility(ctx, sg.AssetID, vis); err != nil && !apperr.IsKind(err, apperr.NotFound) {
 					return m, nil, err
@@ -87,6 +175,9 @@ func (s *Service) sync(ctx context.Context, day *exchange.Day) (recorder.Manifes
 				fixed[n] = true
 			}
 			continue
+		}
+		if _, err := os.Stat(filepath.Join(s.dir(day.ID), e.File)); err != nil {
+			continue // recorded on another node, which imports it
 		}
 		sg, err := s.importSegment(ctx, day, n, e, vis)
 		if err != nil {
@@ -96,15 +187,22 @@ func (s *Service) sync(ctx context.Context, day *exchange.Day) (recorder.Manifes
 		add = append(add, sg)
 		have[n] = sg
 	}
-	if len(add) == 0 && len(fixed) == 0 {
+	if len(add) == 0 && len(fixed) == 0 && len(entries) == 0 && (!d.Started.IsZero() || lerr != nil) {
 		return m, d, nil
 	}
 	d, err = s.mutate(ctx, day.ID, func(d *dayDoc) (bool, error) {
+		if d.Started.IsZero() {
+			d.Started = m.Started
+		}
 		known := map[int]bool{}
 		for i := range d.Segments {
-			known[d.Segments[i].Number] = true
-			if fixed[d.Segments[i].Number] {
-				d.Segments[i].Visibility = vis
+			sg := &d.Segments[i]
+			known[sg.Number] = true
+			if fixed[sg.Number] {
+				sg.Visibility = vis
+			}
+			if e, ok := entries[sg.Number]; ok && sg.Entry == nil {
+				sg.Entry = &e
 			}
 		}
 		for _, sg := range add {
@@ -135,7 +233,7 @@ func (s *Service) importSegment(ctx context.Context, day *exchange.Day, n int, e
 	if err != nil {
 		return segmentDoc{}, err
 	}
-	return segmentDoc{Number: n, File: e.File, AssetID: a.ID, Size: a.Size, Visibility: vis}, nil
+	return segmentDoc{Number: n, File: e.File, AssetID: a.ID, Size: a.Size, Visibility: vis, Entry: &e}, nil
 }
 
 // playable lists the manifest's closed, imported, unredacted audio segments in time order, each with the video

@@ -5,7 +5,11 @@
 // retention. Data model and access rules: README.md here.
 package recording
 
-import "time"
+import (
+	"time"
+
+	"github.com/teixit/teixit/media/recorder"
+)
 
 // dayDoc (collection recording_days, _id = exchange day id) holds everything of one day's outputs: all
 // lists are bounded and read with the day, so every read is an _id lookup. Version guards read-modify-write
@@ -25,6 +29,9 @@ type dayDoc struct {
 	Hidden []spanDoc `bson:"hidden,omitempty"`
 	// DeletedAt is set when retention deleted the recording (segments, assets, manifest).
 	DeletedAt *time.Time `bson:"deletedAt,omitempty"`
+	// Started is the recording's session clock (the recorder manifest's `started`), kept with the imported
+	// segments so that any node reads the recording without the recorder's folder.
+	Started time.Time `bson:"started,omitempty"`
 }
 
 // segmentDoc is one imported segment: Number is the segment's sequence in its file name (seg-0007.ogg → 7),
@@ -36,6 +43,10 @@ type segmentDoc struct {
 	Size       int64    `bson:"size"`
 	Visibility []string `bson:"visibility"`
 	Redacted   bool     `bson:"redacted,omitempty"`
+	// Entry is the segment's closed manifest entry (speaker, question, times): with Started, the recording as
+	// any node reads it. Nil only for segments imported before it was kept (filled in by the next sync on the
+	// node holding the folder).
+	Entry *recorder.Entry `bson:"entry,omitempty"`
 }
 
 type spanDoc struct {

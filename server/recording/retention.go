@@ -30,15 +30,17 @@ func (s *Service) Maintain(ctx context.Context, now time.Time) (Sweep, error) {
 	}
 	entries, err := os.ReadDir(s.opts.Dir)
 	if errors.Is(err, os.ErrNotExist) {
-		return out, errors.Join(errs...)
+		entries, err = nil, nil // nothing recorded here: recordings made elsewhere still get retention below
 	}
 	if err != nil {
 		return out, errors.Join(append(errs, err)...)
 	}
+	local := map[string]bool{}
 	for _, e := range entries {
 		if !e.IsDir() || !store.ValidID(e.Name()) {
 			continue
 		}
+		local[e.Name()] = true
 		day, err := s.days.Get(ctx, nil, e.Name())
 		if apperr.IsKind(err, apperr.NotFound) {
 			continue // not a day's folder: left alone
@@ -70,7 +72,50 @@ func (s *Service) Maintain(ctx context.Context, now time.Time) (Sweep, error) {
 		}
 		out.Synced++
 	}
+	// Recordings made on other nodes (or on a node that is gone): retention from the store's copy.
+	var remote []string
+	err = store.Each(ctx, s.s, colDays, func(d *dayDoc) error {
+		if d.DeletedAt == nil && !local[d.ID] && len(d.Segments) > 0 && !d.Started.IsZero() {
+			remote = append(remote, d.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		errs = append(errs, err)
+	}
+	for _, id := range remote {
+		if err := s.retainStored(ctx, id, now, &out); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	return out, errors.Join(errs...)
+}
+
+// retainStored applies retention to a recording this node has no folder of (kept in the store and the media
+// store by the node that recorded it).
+func (s *Service) retainStored(ctx context.Context, dayID string, now time.Time, out *Sweep) error {
+	day, err := s.days.Get(ctx, nil, dayID)
+	if apperr.IsKind(err, apperr.NotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	d, err := s.load(ctx, dayID)
+	if err != nil || d.DeletedAt != nil {
+		return err
+	}
+	org, err := s.orgs.Get(ctx, nil, day.HostOrgID)
+	if err != nil {
+		return err
+	}
+	if n := org.RecordingRetentionDays; n > 0 && now.Sub(d.Started) > time.Duration(n)*24*time.Hour {
+		if err := s.deleteRecording(ctx, day, now); err != nil {
+			return err
+		}
+		out.Deleted = append(out.Deleted, day.ID)
+	}
+	return nil
 }
 
 // reindexSummaries re-announces published summaries whose day's summary setting changed since they were

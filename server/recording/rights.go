@@ -3,7 +3,6 @@ package recording
 import (
 	"context"
 
-	"github.com/teixit/teixit/media/recorder"
 	"github.com/teixit/teixit/server/store"
 )
 
@@ -39,10 +38,10 @@ func (s *Service) ExportFor(ctx context.Context, userID string) (string, any, er
 				out.Redactions = append(out.Redactions, r.api())
 			}
 		}
-		if d.DeletedAt != nil || s.opts.Dir == "" {
+		if d.DeletedAt != nil {
 			return nil
 		}
-		m, err := recorder.ReadManifest(s.dir(d.ID))
+		m, err := s.manifestFor(d)
 		if err != nil {
 			return nil
 		}

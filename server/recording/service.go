@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/teixit/teixit/media/blob"
 	"io"
 	"log/slog"
 	"os/exec"
@@ -63,6 +64,8 @@ type Media interface {
 	Delete(ctx context.Context, id string) error
 	SignedURL(ctx context.Context, id string, ttl time.Duration) (string, time.Time, error)
 	RevokeLinks(ctx context.Context, id string) error
+	// Open reads an imported segment's bytes (the download, on a node without the recorder's folder).
+	Open(ctx context.Context, id string) (blob.File, error)
 }
 
 // ReadModel indexes summaries and key points.

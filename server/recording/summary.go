@@ -57,7 +57,7 @@ func (s *Service) view(w who, d *dayDoc) *Summary {
 		out.UpdatedAt = &t
 	}
 	var turns []recTurn
-	m, err := s.readManifest(w.day.ID)
+	m, err := s.manifestFor(d)
 	haveRec := err == nil && d.DeletedAt == nil
 	if haveRec {
 		turns = playable(m, d)

@@ -71,7 +71,8 @@ type SFU struct {
 	ended map[string]time.Time // ended room ID → when
 	done  bool
 
-	packetsIn, packetsOut atomic.Uint64
+	packetsIn, packetsOut           atomic.Uint64
+	packetsWithheld, packetsDropped atomic.Uint64
 }
 
 // Stats is a snapshot for metrics.
@@ -81,6 +82,11 @@ type Stats struct {
 	Connections  int    // connected participants
 	PacketsIn    uint64 // RTP packets received from publishers, forwarded or not
 	PacketsOut   uint64 // RTP packets written to subscribers
+	// PacketsWithheld counts packets received from someone the floor rules keep unheard (no floor, muted).
+	PacketsWithheld uint64
+	// PacketsDropped counts copies that should have reached a subscriber but could not be written (track
+	// not negotiated yet, or the connection refused the write).
+	PacketsDropped uint64
 }
 
 // Stats returns counters since NewSFU and current sizes.
@@ -91,7 +97,8 @@ func (s *SFU) Stats() Stats {
 		rs = append(rs, r)
 	}
 	s.mu.Unlock()
-	st := Stats{Rooms: len(rs), PacketsIn: s.packetsIn.Load(), PacketsOut: s.packetsOut.Load()}
+	st := Stats{Rooms: len(rs), PacketsIn: s.packetsIn.Load(), PacketsOut: s.packetsOut.Load(),
+		PacketsWithheld: s.packetsWithheld.Load(), PacketsDropped: s.packetsDropped.Load()}
 	for _, r := range rs {
 		r.mu.Lock()
 		st.Participants += r.st.Len()

@@ -65,12 +65,17 @@ func (s *source) run() {
 		}
 		f := s.dest.Load()
 		if f == nil {
+			s.peer.room.s.packetsWithheld.Add(1) // the floor rules keep this sender unheard
 			continue
 		}
 		if s.hasSink.Load() {
 			s.writeSink(&pkt)
 		}
-		s.peer.room.s.packetsOut.Add(uint64(f.forward(s, &pkt, s.clockRate, time.Now().UnixNano())))
+		sent, dropped := f.forward(s, &pkt, s.clockRate, time.Now().UnixNano())
+		s.peer.room.s.packetsOut.Add(uint64(sent))
+		if dropped > 0 {
+			s.peer.room.s.packetsDropped.Add(uint64(dropped))
+		}
 	}
 }
 

@@ -70,10 +70,12 @@ func (d *downTrack) Kind() webrtc.RTPCodecType {
 
 // write sends one packet with this binding's SSRC and payload type and no
 // header extensions (their ids were negotiated with the publisher, not here).
-func (d *downTrack) write(h *rtp.Header, payload []byte) {
+// write sends one packet to the subscriber and reports whether it went out (false before the track is
+// bound by negotiation, or when the connection refused it: a dropped packet).
+func (d *downTrack) write(h *rtp.Header, payload []byte) bool {
 	b := d.b.Load()
 	if b == nil {
-		return
+		return false
 	}
 	d.hdr.Version = 2
 	d.hdr.Padding = false
@@ -82,7 +84,8 @@ func (d *downTrack) write(h *rtp.Header, payload []byte) {
 	d.hdr.Timestamp = h.Timestamp
 	d.hdr.SSRC = b.ssrc
 	d.hdr.PayloadType = b.pt
-	_, _ = b.ws.WriteRTP(&d.hdr, payload)
+	_, err := b.ws.WriteRTP(&d.hdr, payload)
+	return err == nil
 }
 
 // fanout is one forwarded stream as subscribers see it: a fixed SSRC per
@@ -110,8 +113,7 @@ func newFanout(name, self string, kind webrtc.RTPCodecType, codec webrtc.RTPCode
 
 // forward writes p from src to every subscriber but src's own peer and
 // returns how many copies it wrote.
-func (f *fanout) forward(src *source, p *rtp.Packet, clockRate uint32, nowNanos int64) int {
-	n := 0
+func (f *fanout) forward(src *source, p *rtp.Packet, clockRate uint32, nowNanos int64) (sent, dropped int) {
 	f.mu.Lock()
 	if f.cur.Load() != src {
 		f.cur.Store(src)
@@ -119,12 +121,15 @@ func (f *fanout) forward(src *source, p *rtp.Packet, clockRate uint32, nowNanos 
 	f.rw.rewrite(&p.Header, clockRate, nowNanos)
 	for _, d := range *f.downs.Load() {
 		if d.peer != src.peer {
-			d.write(&p.Header, p.Payload)
-			n++
+			if d.write(&p.Header, p.Payload) {
+				sent++
+			} else {
+				dropped++
+			}
 		}
 	}
 	f.mu.Unlock()
-	return n
+	return sent, dropped
 }
 
 func (f *fanout) add(d *downTrack) {

@@ -151,6 +151,7 @@ func New(ctx context.Context, cfg config.Config, d Deps) (*App, error) {
 		return nil, fmt.Errorf("live sessions: %w", err)
 	}
 	a.registry.MustRegister(a.Live.Collectors()...)
+	a.registry.MustRegister(a.ReadModel.Collectors()...)
 	a.mountRoutes()
 	if err := a.ReadModel.Start(ctx); err != nil {
 		_ = a.ReadModel.Close()
@@ -234,6 +235,9 @@ func (a *App) build() {
 		DisableStartupMessage: true,
 		ReadTimeout:           30 * time.Second,
 		IdleTimeout:           120 * time.Second,
+		// Route parameters are percent-decoded once, before routing: /media/abc%2Dd is /media/abc-d, and
+		// no handler decodes again.
+		UnescapePath: true,
 	}
 	// Fiber trusts X-Forwarded-Proto only from the trusted proxies (c.Protocol, Secure cookies). No
 	// ProxyHeader: c.IP() stays the TCP peer, and the client address is httpx.IP (rightmost untrusted hop).

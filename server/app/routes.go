@@ -166,6 +166,10 @@ func (a *App) mountRoutes() {
 	a.routes = a.table()
 	for _, r := range a.routes {
 		api.Add(r.Method, r.Path, r.Access.h, r.Handler)
+		if r.Method == fiber.MethodGet {
+			// HEAD wherever GET exists, through the same access check (fasthttp sends no body).
+			api.Add(fiber.MethodHead, r.Path, r.Access.h, r.Handler)
+		}
 	}
 	api.Get("/openapi.json", a.openAPIHandler)
 	api.All("/*", func(c *fiber.Ctx) error { return fiber.ErrNotFound })

@@ -3,7 +3,8 @@ package live
 import "github.com/prometheus/client_golang/prometheus"
 
 // Collectors are this node's live-session metrics for /metrics: rooms, participants and connections now,
-// RTP packets received from speakers and written to listeners since start, recordings in progress and the
+// RTP packets received from speakers, written to listeners, withheld by the floor rules and dropped since start,
+// recordings in progress and the
 // days this node holds as room owner.
 func (s *Service) Collectors() []prometheus.Collector {
 	gauge := func(name, help string, f func() float64) prometheus.Collector {
@@ -20,6 +21,10 @@ func (s *Service) Collectors() []prometheus.Collector {
 		counter("teixit_live_packets_received_total", "RTP packets received from speakers, forwarded or not.",
 			func() float64 { return float64(s.sfu.Stats().PacketsIn) }),
 		counter("teixit_live_packets_forwarded_total", "RTP packets written to listeners.", func() float64 { return float64(s.sfu.Stats().PacketsOut) }),
+		counter("teixit_live_packets_withheld_total", "RTP packets received from people the floor rules keep unheard (no floor, or muted).",
+			func() float64 { return float64(s.sfu.Stats().PacketsWithheld) }),
+		counter("teixit_live_packets_dropped_total", "RTP packet copies that should have reached a listener but could not be written.",
+			func() float64 { return float64(s.sfu.Stats().PacketsDropped) }),
 		gauge("teixit_live_recordings_in_progress", "Exchange days whose session is being recorded on this node.", func() float64 {
 			s.recMu.Lock()
 			defer s.recMu.Unlock()

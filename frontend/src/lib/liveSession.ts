@@ -83,7 +83,10 @@ export type LiveEvent =
   | { type: 'ended'; reason: string };
 
 export interface LiveOptions {
+  /** The room's id: an exchange day's, or an evaluation group's when roomPath says so. */
   dayId: string;
+  /** The API collection the room hangs from (default '/exchange-days'; '/evaluation-groups' for a group's room). */
+  roomPath?: string;
   audioOnly: boolean;
   /** The microphone chosen in the lobby, or null to only listen. */
   mic: MediaStream | null;
@@ -232,7 +235,7 @@ export class LiveSession {
 
   private url(): string {
     const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    return `${proto}//${location.host}/api/v1/exchange-days/${encodeURIComponent(this.opts.dayId)}/live`;
+    return `${proto}//${location.host}/api/v1${this.opts.roomPath ?? '/exchange-days'}/${encodeURIComponent(this.opts.dayId)}/live`;
   }
 
   private open(resume: boolean): void {

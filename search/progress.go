@@ -46,6 +46,8 @@ func renderProgress(done, total int, elapsed time.Duration) string {
 	if total <= 0 {
 		return fmt.Sprintf("%d docs  %s docs/s", done, thousands(int(rate)))
 	}
+	total = max(total, done) // an estimated total that fell short: never "29/24"
+
 	frac := min(float64(done)/float64(total), 1)
 	filled := int(frac * width)
 	eta := "?"

@@ -49,7 +49,7 @@ func (ix *Index) Rebuild(ctx context.Context, checkpoint uint64, total int, sour
 		}
 		batch.Reset()
 		if progress != nil {
-			progress(done, total)
+			progress(done, max(total, done)) // the total is an estimate: when it falls short, it grows with done
 		}
 		return nil
 	}

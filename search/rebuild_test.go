@@ -130,6 +130,9 @@ func TestProgressRender(t *testing.T) {
 	if got != want {
 		t.Fatalf("\n got %q\nwant %q", got, want)
 	}
+	if got := renderProgress(29, 24, time.Second); got != "[####################] 100%  29/29  29 docs/s  ETA 0s" {
+		t.Fatalf("estimate fell short: %q", got)
+	}
 	if got := renderProgress(10, 0, time.Second); got != "10 docs  10 docs/s" {
 		t.Fatalf("unknown total: %q", got)
 	}

@@ -168,7 +168,8 @@ func TestAdminReindex(t *testing.T) {
 	for {
 		r := a.Do(root, "GET", "/api/v1/admin/reindex", nil)
 		if strings.Contains(string(r.Body), `"running":false`) {
-			if !strings.Contains(string(r.Body), `"done":1,"total":1`) || strings.Contains(string(r.Body), `"error"`) {
+			if !strings.Contains(string(r.Body), `"done":1,"total":1`) || strings.Contains(string(r.Body), `"error"`) ||
+				!strings.Contains(string(r.Body), `"etaSeconds":0`) || !strings.Contains(string(r.Body), `"rate":`) {
 				t.Fatalf("reindex status: %s", r.Body)
 			}
 			break

@@ -19,6 +19,24 @@ type ReindexStatus struct {
 	StartedAt  *time.Time `json:"startedAt"`
 	FinishedAt *time.Time `json:"finishedAt"`
 	Error      string     `json:"error,omitempty"`
+	// Rate is the documents indexed per second so far; ETASeconds the seconds left at that rate (null
+	// before the first batch, 0 once finished). Total is an estimate that grows with Done when it falls
+	// short, so Done never exceeds it.
+	Rate       float64 `json:"rate"`
+	ETASeconds *int    `json:"etaSeconds"`
+}
+
+// progressAt fills Done, Total, Rate and ETASeconds from a rebuild's progress at now.
+func (st *ReindexStatus) progressAt(done, total int, now time.Time) {
+	st.Done, st.Total = done, max(total, done)
+	if st.StartedAt == nil {
+		return
+	}
+	if secs := now.Sub(*st.StartedAt).Seconds(); secs > 0 && done > 0 {
+		st.Rate = float64(done) / secs
+		eta := int(float64(st.Total-done)/st.Rate + 0.5)
+		st.ETASeconds = &eta
+	}
 }
 
 type reindexer struct {
@@ -40,13 +58,17 @@ func (rm *ReadModel) StartReindex(c *fiber.Ctx) error {
 		defer rm.wg.Done()
 		err := rm.Rebuild(context.Background(), func(done, total int) {
 			rm.re.mu.Lock()
-			rm.re.status.Done, rm.re.status.Total = done, total
+			rm.re.status.progressAt(done, total, time.Now())
 			rm.re.mu.Unlock()
 		})
 		rm.re.mu.Lock()
 		defer rm.re.mu.Unlock()
 		end := time.Now().UTC()
 		rm.re.status.Running, rm.re.status.FinishedAt = false, &end
+		if err == nil {
+			zero := 0
+			rm.re.status.ETASeconds = &zero
+		}
 		if err != nil {
 			rm.re.status.Error = "The rebuild failed; the previous index is still in use. See the server log."
 			rm.opts.Logger.Error("reindex failed", "err", err)

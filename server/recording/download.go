@@ -28,9 +28,11 @@ type Download struct {
 	Via string
 }
 
-// Download prepares the whole session as one Ogg Opus file, without the redacted turns: ffmpeg's concat
-// demuxer with stream copy (no re-encoding) when ffmpeg is available, else the segments chained as they are
-// (each a complete Ogg Opus stream with its own serial number). Same access as the manifest.
+// Download prepares the whole session as one Ogg Opus file, without the redacted turns. With ffmpeg, the
+// turns are mixed on one timeline: each starts at its place in the session (its startMs from the first turn's)
+// and overlapping turns (a moderator over a speaker) play together, so the file lasts as long as the session's
+// recorded span, not the sum of the turns. Without ffmpeg the segments are chained as they are (each a
+// complete Ogg Opus stream with its own serial number), one after another. Same access as the manifest.
 func (s *Service) Download(ctx context.Context, p *auth.Principal, dayID, token string) (*Download, error) {
 	w, err := s.whoFor(ctx, p, dayID, errRecordingNotFound)
 	if err != nil {
@@ -57,12 +59,16 @@ func (s *Service) Download(ctx context.Context, p *auth.Principal, dayID, token 
 	}
 	name := "exchange-day-" + w.day.ID + ".ogg"
 	if s.ffmpeg != "" {
-		path, err := s.concat(ctx, files)
+		delays := make([]int64, len(turns))
+		for i, t := range turns {
+			delays[i] = t.StartMS - turns[0].StartMS // playable sorts by start
+		}
+		path, err := s.mix(ctx, files, delays)
 		if err == nil {
 			cleanup()
 			return &Download{Filename: name, Path: path, Via: "ffmpeg"}, nil
 		}
-		s.log.Warn("recording: ffmpeg concat failed; sending chained Ogg", "day", w.day.ID, "err", err)
+		s.log.Warn("recording: ffmpeg mix failed; sending chained Ogg", "day", w.day.ID, "err", err)
 	}
 	return &Download{Filename: name, Via: "chained-ogg", Write: func(out io.Writer) error {
 		defer cleanup()
@@ -119,8 +125,9 @@ func (s *Service) copyAsset(ctx context.Context, id, path string) error {
 	return dst.Close()
 }
 
-// concat runs ffmpeg's concat demuxer with stream copy into a temporary file.
-func (s *Service) concat(ctx context.Context, files []string) (string, error) {
+// mix runs ffmpeg to put every file on one timeline, delayed by delays[i] ms, mixed (amix without
+// normalisation, so one voice keeps its level) and encoded once as Ogg Opus into a temporary file.
+func (s *Service) mix(ctx context.Context, files []string, delays []int64) (string, error) {
 	select {
 	case s.dl <- struct{}{}:
 		defer func() { <-s.dl }()
@@ -131,28 +138,22 @@ func (s *Service) concat(ctx context.Context, files []string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	var list strings.Builder
-	for _, f := range files {
-		abs, err := filepath.Abs(f)
-		if err != nil {
-			return "", err
-		}
-		fmt.Fprintf(&list, "file '%s'\n", strings.ReplaceAll(abs, "'", `'\''`))
+	out := filepath.Join(tmp, "session.ogg")
+	args := []string{"-nostdin", "-hide_banner", "-loglevel", "error"}
+	var graph, labels strings.Builder
+	for i, f := range files {
+		args = append(args, "-i", f)
+		fmt.Fprintf(&graph, "[%d:a]adelay=delays=%d:all=1[a%d];", i, max(delays[i], 0), i)
+		fmt.Fprintf(&labels, "[a%d]", i)
 	}
-	listPath, out := filepath.Join(tmp, "list.txt"), filepath.Join(tmp, "session.ogg")
-	if err := os.WriteFile(listPath, []byte(list.String()), 0o600); err != nil {
-		_ = os.RemoveAll(tmp)
-		return "", err
-	}
+	fmt.Fprintf(&graph, "%samix=inputs=%d:duration=longest:normalize=0[out]", labels.String(), len(files))
+	args = append(args, "-filter_complex", graph.String(), "-map", "[out]", "-c:a", "libopus", "-b:a", "64k", "-f", "ogg", "-y", out)
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, s.ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error", "-f", "concat", "-safe", "0",
-		"-i", listPath, "-map", "0:a", "-c", "copy", "-f", "ogg", "-y", out)
-	if b, err := cmd.CombinedOutput(); err != nil {
+	if b, err := exec.CommandContext(ctx, s.ffmpeg, args...).CombinedOutput(); err != nil {
 		_ = os.RemoveAll(tmp)
 		return "", fmt.Errorf("ffmpeg: %w: %s", err, strings.TrimSpace(string(b)))
 	}
-	_ = os.Remove(listPath)
 	return out, nil
 }
 

@@ -17,7 +17,7 @@ import (
 func (a *App) buildNetwork() {
 	a.Network = network.NewService(network.Deps{Store: network.NewStore(a.Store), Orgs: practice.OrgsFrom(a.Organisations),
 		Territories: a.Territories, ReadModel: a.ReadModel, Notify: a.Notify, Themes: diagnosis.Themes, BaseURL: a.Config.BaseURL,
-		Search: a.ReadModel.Index, Sources: needSources{a}, Practices: practiceSources{a}})
+		Search: a.ReadModel.Index, Sources: needSources{a}, Practices: practiceSources{a}, Mail: a.Mail, Diagnoses: invitedDiagnoses{a}})
 	for kind, load := range map[string]search.Loader{network.KindActor: a.Network.LoadActors, network.KindRelation: a.Network.LoadRelations} {
 		link := network.RelationLink
 		if kind == network.KindActor {
@@ -148,6 +148,12 @@ func (a *App) networkRoutes() []route {
 		{"GET", "/relations/:id", public, nw.GetRelation, "A relation", "", "Relation"},
 		{"POST", "/relations/:id/confirm", user, nw.ConfirmRelation, "Confirm a proposed relation (staff of the other side's organisation)", "", "Relation"},
 		{"DELETE", "/relations/:id", user, nw.RemoveRelation, "Withdraw or decline a relation (staff of either side)", "", ""},
+		{"GET", "/actors/:id/invitations", user, nw.ActorInvitations, "The actor's invitations your organisations sent, with their state (sent, opened, accepted, declined, withdrawn, expired)", "", "InvitationList"},
+		{"POST", "/actors/:id/invitations", user, nw.Invite, "Invite an actor's contact to join Teixit (staff of the organisation that keeps the actor) or a diagnosis (its organisers); emailed when mail is set up, and the link is in the answer", "InvitationInput", "Invitation"},
+		{"POST", "/actor-invitations/:id/open", public, nw.OpenInvitation, "Read an invitation with the key of its link (records that it was opened)", "InvitationKey", "Invitation"},
+		{"POST", "/actor-invitations/:id/accept", user, nw.AcceptInvitation, "Accept an invitation as an organisation (its admins; staff when the actor is already that organisation)", "InvitationAnswer", "Invitation"},
+		{"POST", "/actor-invitations/:id/decline", public, nw.DeclineInvitation, "Decline an invitation with the key of its link (no account needed), with an optional reason", "InvitationAnswer", "Invitation"},
+		{"POST", "/actor-invitations/:id/withdraw", user, nw.WithdrawInvitation, "Withdraw an open invitation (staff of the inviting organisation)", "", "Invitation"},
 		{"GET", "/territories/:id/network", public, nw.Network, "A territory's network: actors (?theme=&kind=), relations, uncovered themes and isolated actors", "", "NetworkGraph"},
 		{"GET", "/territories/:id/network.geojson", public, nw.NetworkGeoJSON, "Open data: the territory's public actors as a GeoJSON FeatureCollection, their relations as properties", "", "Object"},
 		{"GET", "/territories/:id/network.csv", public, nw.NetworkCSV, "Open data: the territory's public actors and relations as CSV (UTF-8 with BOM)", "", "CSVText"},
@@ -156,4 +162,19 @@ func (a *App) networkRoutes() []route {
 		{"GET", "/actions/:id/practices", public, nw.PracticesFor(network.NeedAction), "Practices that addressed this action's needs elsewhere (theme and text similarity, explained)", "", "PracticeMatchList"},
 		{"GET", "/practices/:id/needs", public, nw.NeedsFor, "Where the need a practice addresses is raised now: needs and findings of diagnoses, explained", "", "NeedMatchList"},
 	}
+}
+
+// invitedDiagnoses resolves the diagnoses actors are invited to.
+type invitedDiagnoses struct{ a *App }
+
+func (d invitedDiagnoses) Brief(ctx context.Context, id string) (*network.DiagnosisBrief, error) {
+	dx, err := d.a.Diagnoses.Get(ctx, nil, id)
+	if err != nil {
+		return nil, err
+	}
+	return &network.DiagnosisBrief{Title: dx.Title, TerritoryID: dx.TerritoryID, OrgIDs: dx.OrganisationIDs}, nil
+}
+
+func (d invitedDiagnoses) AddOrganiser(ctx context.Context, diagnosisID, orgID string) error {
+	return d.a.Diagnoses.AddOrganiser(ctx, diagnosisID, orgID)
 }

@@ -147,6 +147,11 @@ var schemaTypes = map[string]any{
 	"NetworkGraph":           network.Graph{},
 	"PracticeMatchList":      httpx.List[network.PracticeMatch]{},
 	"NeedMatchList":          httpx.List[network.NeedMatch]{},
+	"Invitation":             network.Invitation{},
+	"InvitationInput":        network.InvitationInput{},
+	"InvitationList":         httpx.List[network.Invitation]{},
+	"InvitationKey":          network.InvitationKey{},
+	"InvitationAnswer":       network.InvitationAnswer{},
 
 	// evaluations (server/evaluation)
 	"Evaluation":              evaluation.Evaluation{},

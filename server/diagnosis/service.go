@@ -387,6 +387,35 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id string, in I
 	return &out, nil
 }
 
+// AddOrganiser makes an organisation one of the diagnosis's organisers, for an accepted invitation (the
+// invitation checked who may; here nothing is asked of a caller). Nothing happens when it already is one;
+// a diagnosis with MaxOrganisers is a 409. The write re-reads and retries so an organiser added at the
+// same moment by another request is kept (FerretDB applies $addToSet as a read then a write).
+func (s *Service) AddOrganiser(ctx context.Context, id, orgID string) error {
+	for attempt := 0; attempt < 5; attempt++ {
+		d, err := s.diagnosis(ctx, id)
+		if err != nil {
+			return err
+		}
+		if oneOf(orgID, d.OrgIDs) {
+			if attempt == 0 {
+				return nil
+			}
+			return s.reindexChildren(ctx, id)
+		}
+		if len(d.OrgIDs) >= MaxOrganisers {
+			return apperr.New(apperr.Conflict, "too_many_organisers", "This diagnosis already has as many organisers as it can have.")
+		}
+		orgs := append(append([]string(nil), d.OrgIDs...), orgID)
+		if err := s.rm.Changed(ctx, KindDiagnosis, id, func() error {
+			return s.st.update(ctx, colDiagnoses, id, bson.M{"$set": bson.M{"orgIds": orgs, "updatedAt": s.now().UTC()}})
+		}); err != nil {
+			return err
+		}
+	}
+	return apperr.New(apperr.Conflict, "concurrent_change", "The diagnosis changed meanwhile: try again.")
+}
+
 // reindexChildren re-announces every contribution, finding and action of a diagnosis (found through the
 // read model as an admin reader, every status) so their indexed visibility follows the new organisers.
 func (s *Service) reindexChildren(ctx context.Context, diagID string) error {

@@ -198,3 +198,73 @@ func (h *Handlers) NetworkCSV(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	return c.Send(b)
 }
+
+// Invite: POST /actors/:id/invitations.
+func (h *Handlers) Invite(c *fiber.Ctx) error {
+	var in InvitationInput
+	if err := httpx.Decode(c, &in); err != nil {
+		return err
+	}
+	v, err := h.svc.Invite(c.UserContext(), auth.From(c), c.Params("id"), in)
+	if err != nil {
+		return err
+	}
+	return httpx.Created(c, v)
+}
+
+// ActorInvitations: GET /actors/:id/invitations.
+func (h *Handlers) ActorInvitations(c *fiber.Ctx) error {
+	vs, err := h.svc.ActorInvitations(c.UserContext(), auth.From(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, httpx.List[Invitation]{Items: vs})
+}
+
+// OpenInvitation: POST /actor-invitations/:id/open (the key travels in the body, never in the address).
+func (h *Handlers) OpenInvitation(c *fiber.Ctx) error {
+	var in InvitationKey
+	if err := httpx.Decode(c, &in); err != nil {
+		return err
+	}
+	v, err := h.svc.OpenInvitation(c.UserContext(), auth.From(c), c.Params("id"), in)
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, v)
+}
+
+// AcceptInvitation: POST /actor-invitations/:id/accept.
+func (h *Handlers) AcceptInvitation(c *fiber.Ctx) error {
+	var in InvitationAnswer
+	if err := httpx.Decode(c, &in); err != nil {
+		return err
+	}
+	v, err := h.svc.AcceptInvitation(c.UserContext(), auth.From(c), c.Params("id"), in)
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, v)
+}
+
+// DeclineInvitation: POST /actor-invitations/:id/decline.
+func (h *Handlers) DeclineInvitation(c *fiber.Ctx) error {
+	var in InvitationAnswer
+	if err := httpx.Decode(c, &in); err != nil {
+		return err
+	}
+	v, err := h.svc.DeclineInvitation(c.UserContext(), auth.From(c), c.Params("id"), in)
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, v)
+}
+
+// WithdrawInvitation: POST /actor-invitations/:id/withdraw.
+func (h *Handlers) WithdrawInvitation(c *fiber.Ctx) error {
+	v, err := h.svc.WithdrawInvitation(c.UserContext(), auth.From(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, v)
+}

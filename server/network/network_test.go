@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/teixit/teixit/server/config"
 	"github.com/teixit/teixit/server/testkit"
 )
 
@@ -19,9 +20,9 @@ type world struct {
 	assoc, centre       string
 }
 
-func newWorld(t testing.TB) *world {
+func newWorld(t testing.TB, mutate ...func(*config.Config)) *world {
 	t.Helper()
-	a := testkit.NewApp(t)
+	a := testkit.NewApp(t, mutate...)
 	w := &world{a: a, root: a.Register("root@example.org", "Root")}
 	if _, err := a.Accounts.GrantAdmin(t.Context(), "root@example.org"); err != nil {
 		t.Fatal(err)

@@ -54,6 +54,10 @@ type Deps struct {
 	Practices Practices
 	// Themes is the project's theme vocabulary.
 	Themes []string
+	// Mail sends invitations (nothing when no SMTP server is set: the inviter passes the link on).
+	Mail Mailer
+	// Diagnoses resolve the diagnoses actors are invited to.
+	Diagnoses Diagnoses
 	// BaseURL is the site's public URL for invitation links ("" = relative links).
 	BaseURL string
 }

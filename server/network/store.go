@@ -32,6 +32,11 @@ func Migrations() []store.Migration {
 				store.Index{Collection: colInvites, Name: "invitations_actor", Keys: []string{"actorId"}},
 			)
 		},
+	}, {
+		Name: "0061_network_invitation_claims",
+		Up: func(ctx context.Context, s *store.Store) error {
+			return s.CreateCollections(ctx, colInviteClaims)
+		},
 	}}
 }
 

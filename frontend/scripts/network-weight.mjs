@@ -72,12 +72,20 @@ try {
   const types = new Map();
   const bytes = {};
   const files = [];
+  // when each request started and finished (CDP's monotonic seconds), to see where the time goes
+  const began = new Map();
+  let t0net = null;
+  cdp.on('Network.requestWillBeSent', (e) => {
+    t0net ??= e.timestamp;
+    began.set(e.requestId, e.timestamp);
+  });
   cdp.on('Network.responseReceived', (e) => types.set(e.requestId, { type: e.type, url: e.response.url }));
   cdp.on('Network.loadingFinished', (e) => {
     const info = types.get(e.requestId);
     if (!info) return;
     bytes[info.type] = (bytes[info.type] ?? 0) + e.encodedDataLength;
-    files.push(`${info.type.padEnd(10)} ${(e.encodedDataLength / 1024).toFixed(1).padStart(7)} KB  ${new URL(info.url).pathname}`);
+    const at = (x) => (x - t0net).toFixed(2).padStart(5);
+    files.push(`${info.type.padEnd(10)} ${(e.encodedDataLength / 1024).toFixed(1).padStart(7)} KB  ${at(began.get(e.requestId))}–${at(e.timestamp)} s  ${new URL(info.url).pathname}`);
   });
   const start = Date.now();
   await page.goto(`${server.base}/territories/${raval.id}/network`, { waitUntil: 'commit' });

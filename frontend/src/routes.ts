@@ -1,6 +1,6 @@
 import type { Route } from './lib/router';
 
-export type RouteName = 'diagnoses' | 'diagnosis' | 'home' | 'register' | 'login' | 'account' | 'organisations' | 'organisation' | 'search' | 'exchange-days' | 'exchange-day-new' | 'exchange-day' | 'exchange-day-edit' | 'exchange-day-live' | 'exchange-day-recording' | 'exchange-day-summary' | 'practices' | 'practice' | 'practice-new' | 'practice-edit' | 'practice-translate' | 'practice-version' | 'practice-adopt' | 'transfer' | 'notifications' | 'diagnosis-map' | 'diagnosis-dashboard' | 'diagnosis-moderation' | 'diagnosis-new' | 'diagnosis-edit' | 'territories' | 'territory' | 'network' | 'actor' | 'evaluations' | 'evaluation-new' | 'evaluation' | 'evaluation-edition' | 'evaluation-synthesis' | 'evaluation-report' | 'evaluation-group';
+export type RouteName = 'diagnoses' | 'diagnosis' | 'home' | 'register' | 'login' | 'account' | 'organisations' | 'organisation' | 'search' | 'exchange-days' | 'exchange-day-new' | 'exchange-day' | 'exchange-day-edit' | 'exchange-day-live' | 'exchange-day-recording' | 'exchange-day-summary' | 'practices' | 'practice' | 'practice-new' | 'practice-edit' | 'practice-translate' | 'practice-version' | 'practice-adopt' | 'transfer' | 'notifications' | 'diagnosis-map' | 'diagnosis-dashboard' | 'diagnosis-moderation' | 'diagnosis-new' | 'diagnosis-edit' | 'territories' | 'territory' | 'network' | 'actor' | 'actor-invitation' | 'evaluations' | 'evaluation-new' | 'evaluation' | 'evaluation-edition' | 'evaluation-synthesis' | 'evaluation-report' | 'evaluation-group';
 
 export const routes: Route<RouteName>[] = [
   { name: 'home', pattern: '/' },
@@ -36,6 +36,7 @@ export const routes: Route<RouteName>[] = [
   { name: 'territory', pattern: '/territories/:id' },
   { name: 'network', pattern: '/territories/:id/network' },
   { name: 'actor', pattern: '/actors/:id' },
+  { name: 'actor-invitation', pattern: '/actor-invitations/:id' },
   { name: 'evaluations', pattern: '/evaluations' },
   { name: 'evaluation-new', pattern: '/evaluations/new' },
   { name: 'evaluation', pattern: '/evaluations/:id' },

@@ -2,10 +2,11 @@
 // relations, and its diagnosis raises the digital divide, which no actor works on): an organiser adds an
 // actor and a relation to an organisation on Teixit through the forms, the other side confirms it on its
 // actor page, and the network page's table, list and map show them; the page names the uncovered theme.
-// Every page passes axe-core at 1280 and 360 px with no sideways scroll; screenshots are written.
+// An organiser invites a school that is not on Teixit; the school opens the link on a phone, creates its
+// organisation and accepts, and the organiser follows the invitation's state. Every page passes axe-core at 1280 and 360 px with no sideways scroll; screenshots are written.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkPage, launchBrowser, openSignedInPage, startServer } from './harness.mjs';
+import { checkPage, launchBrowser, openSignedInPage, signUpViaApi, startServer } from './harness.mjs';
 
 const JORDI = { email: 'jordi@example.org', password: 'servei-social-prop-2026' }; // professional of the association
 const LUCIA = { email: 'lucia@example.org', password: 'barrio-vivo-2026' }; // admin of the housing foundation
@@ -139,5 +140,62 @@ describe('network: actors, relations and the network page', () => {
     await pp.getByTestId('practice-adopted-by').getByText('Associació Veïnal del Raval Nord, from the diagnosis of el Raval: planning').waitFor();
     await pp.getByTestId('practice-needs-now').getByText('A finding of the diagnosis of el Raval').first().waitFor();
     await checkPage(pp, 'network-08-practice');
+  });
+  it('invites a school to Teixit; the school opens the link on a phone, joins and accepts; the organiser follows it', async () => {
+    const org = await openSignedInPage(browser, server.base, 1280, JORDI);
+    const raval = (await org.api.get('/territories?limit=100')).items.find((x) => x.name === 'el Raval');
+    const assoc = (await org.api.get('/organisations?limit=50')).items.find((o) => o.name === 'Associació Veïnal del Raval Nord');
+    const school = await org.api.post('/actors', { organisationId: assoc.id, name: 'Escola Drassanes', kind: 'school', themes: ['childhood_youth'],
+      territories: [raval.id], contact: { email: 'escola.drassanes@example.org', public: false } });
+
+    const op = org.page;
+    await op.goto(`${server.base}/actors/${school.id}`);
+    const panel = op.getByTestId('actor-invitations');
+    await panel.getByText('Your organisation has not invited this actor yet.').waitFor();
+    await panel.getByText('Invite this actor').click();
+    const form = op.getByTestId('invite-form');
+    assert.equal(await form.getByLabel('Their email').inputValue(), 'escola.drassanes@example.org', 'the contact email is proposed');
+    await form.getByLabel('Their email').fill('not an email');
+    await form.getByTestId('invite-submit').click();
+    await op.getByTestId('error-summary').waitFor();
+    await form.getByLabel('Their email').fill('escola.drassanes@example.org');
+    await form.getByLabel('Their name (optional)').fill('Marta');
+    await form.getByLabel('A few words from you (optional)').fill('Us volem al mapa del barri!');
+    await form.getByTestId('invite-submit').click();
+    const sent = op.getByTestId('invitation-sent');
+    await sent.waitFor();
+    assert.match(await sent.innerText(), /sends no email: pass this link on yourself/, 'without email the organiser gets the link');
+    const link = await op.getByTestId('invitation-link').inputValue();
+    assert.match(link, /\/actor-invitations\/[a-z0-9]+#[A-Za-z0-9_-]+$/);
+    assert.equal(await panel.getByTestId('invitation-state').innerText(), 'sent, not opened yet');
+    await checkPage(op, 'network-09-invitation-sent');
+
+    // --- the school opens the link on a phone, signed out
+    const school360 = await openSignedInPage(browser, server.base, 360, null);
+    const sp = school360.page;
+    assert.ok(link.startsWith(server.base), 'a full address to pass on');
+    await sp.goto(link);
+    await sp.getByRole('heading', { level: 1, name: 'Associació Veïnal del Raval Nord invites Escola Drassanes' }).waitFor();
+    assert.ok(!sp.url().includes('#'), 'the key leaves the address bar');
+    await sp.getByText('Us volem al mapa del barri!').waitFor();
+    await sp.getByTestId('invitation-login').waitFor();
+    await checkPage(sp, 'network-10-invitation-open');
+
+    // --- it creates an account, comes back to the page (the key was kept), creates its organisation and accepts
+    await signUpViaApi(school360.ctx, server.base, { email: 'marta.escola@example.org', name: 'Marta' });
+    await sp.reload();
+    await sp.getByRole('heading', { level: 2, name: 'Accept' }).waitFor();
+    await sp.getByRole('button', { name: 'Create it and accept' }).waitFor();
+    await checkPage(sp, 'network-11-invitation-accept');
+    await sp.getByRole('button', { name: 'Create it and accept' }).click();
+    await sp.getByTestId('invitation-state').filter({ hasText: 'This invitation was accepted.' }).waitFor();
+    await checkPage(sp, 'network-12-invitation-accepted');
+
+    // --- the organiser follows it: opened, then accepted; the school is on Teixit
+    await op.reload();
+    await panel.getByTestId('invitation-state').filter({ hasText: 'accepted' }).waitFor();
+    assert.match(await op.getByTestId('actor-kind').innerText(), /On Teixit/i);
+    const notes = await org.api.get('/notifications');
+    assert.ok(JSON.stringify(notes).includes('invitation_accepted'), 'the organiser was told');
   });
 });

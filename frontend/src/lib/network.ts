@@ -88,8 +88,8 @@ export interface GraphActor {
   relations: number;
 }
 
+/** One edge of the network page (no id: it is `from:type:to`, ends sorted for the two-way types). */
 export interface GraphRelation {
-  id: string;
   from: string;
   to: string;
   type: RelationType;
@@ -134,7 +134,8 @@ const relPath = (id: string) => (/^[a-z0-9:_-]+$/.test(id) ? id : enc(id));
 
 /** Error codes of the network API that the pages explain in their own words. */
 export const NETWORK_CODES = ['relation_exists', 'not_published', 'organisation_already_actor', 'not_awaiting_confirmation',
-  'already_on_teixit', 'claim_pending', 'already_published', 'concurrent_change'];
+  'already_on_teixit', 'claim_pending', 'already_published', 'concurrent_change', 'invitation_pending', 'invitation_expired',
+  'invitation_withdrawn', 'invitation_answered', 'already_organiser', 'too_many_organisers'];
 
 /** describeError, with the network's own conflicts in plain words. */
 export function networkError(err: unknown, t: Translate): FormErrors {
@@ -202,3 +203,50 @@ export interface NeedMatch {
 export const practicesFor = (api: ApiClient, kind: 'contribution' | 'finding' | 'action', id: string) =>
   api.get<Page<PracticeMatch>>(`/${kind}s/${enc(id)}/practices`).then((p) => p.items ?? []);
 export const needsFor = (api: ApiClient, practiceId: string) => api.get<Page<NeedMatch>>(`/practices/${enc(practiceId)}/needs`).then((p) => p.items ?? []);
+
+/** An invitation to an actor's contact: to join Teixit, or to organise a diagnosis. */
+export type InvitationState = 'sent' | 'opened' | 'accepted' | 'declined' | 'withdrawn' | 'expired';
+export interface Invitation {
+  id: string;
+  actorId: string;
+  actorName: string;
+  purpose: 'teixit' | 'diagnosis';
+  diagnosisId: string;
+  diagnosisTitle: string;
+  inviterOrganisationId: string;
+  inviterName: string;
+  email?: string;
+  name: string;
+  message: string;
+  language: string;
+  state: InvitationState;
+  mailed: boolean;
+  openedAt: string | null;
+  answeredAt: string | null;
+  answeredOrganisationId?: string;
+  declineReason?: string;
+  expiresAt: string;
+  createdAt: string;
+  canWithdraw: boolean;
+  actorOnTeixit: boolean;
+  actorOrganisationId?: string;
+  /** Only in the answer to the organiser who sent it: the link to pass on. */
+  link?: string;
+}
+export interface InvitationInput {
+  purpose: 'teixit' | 'diagnosis';
+  diagnosisId?: string;
+  email?: string;
+  name?: string;
+  message?: string;
+  language?: string;
+}
+export const actorInvitations = (api: ApiClient, actorId: string) =>
+  api.get<Page<Invitation>>(`/actors/${enc(actorId)}/invitations`).then((p) => p.items ?? []);
+export const inviteActor = (api: ApiClient, actorId: string, input: InvitationInput) => api.post<Invitation>(`/actors/${enc(actorId)}/invitations`, input);
+export const withdrawInvitation = (api: ApiClient, id: string) => api.post<Invitation>(`/actor-invitations/${enc(id)}/withdraw`);
+export const openInvitation = (api: ApiClient, id: string, key: string) => api.post<Invitation>(`/actor-invitations/${enc(id)}/open`, { key });
+export const acceptInvitation = (api: ApiClient, id: string, key: string, organisationId: string) =>
+  api.post<Invitation>(`/actor-invitations/${enc(id)}/accept`, { key, organisationId });
+export const declineInvitation = (api: ApiClient, id: string, key: string, reason: string) =>
+  api.post<Invitation>(`/actor-invitations/${enc(id)}/decline`, { key, reason });

@@ -306,16 +306,21 @@ func (s *Service) Invite(ctx context.Context, p *auth.Principal, actorID string,
 	return v, nil
 }
 
+// slotGrace is how long a slot may wait for its invitation to be written before it counts as abandoned
+// (a crash between the two inserts).
+const slotGrace = 2 * time.Minute
+
 // claimInviteSlot takes the next invitation slot of an actor and purpose, refusing while the last one is
 // still open. The slots are claimed in order ("slot:<target>:<n>"), so two organisers inviting at once get
-// one invitation and one 409: only one of them can insert slot n+1. A slot whose invitation was never
-// written (a crash between the two inserts) counts as closed.
+// one invitation and one 409: only one of them can insert slot n+1. A slot whose invitation is not written yet holds for
+// slotGrace (the request that claimed it is writing it), then counts as closed (a crash between the inserts).
 func (s *Service) claimInviteSlot(ctx context.Context, target, inviteID string) (string, error) {
 	now := s.now()
 	for n := 1; n < 10000; n++ {
 		id := fmt.Sprintf("slot:%s:%d", target, n)
 		var slot struct {
-			InvitationID string `bson:"invitationId"`
+			InvitationID string    `bson:"invitationId"`
+			At           time.Time `bson:"at"`
 		}
 		err := s.Store.get(ctx, colInviteClaims, id, &slot)
 		if notFound(err) {
@@ -332,10 +337,13 @@ func (s *Service) claimInviteSlot(ctx context.Context, target, inviteID string) 
 			return "", err
 		}
 		var prev inviteDoc
-		if err := s.Store.get(ctx, colInvites, slot.InvitationID, &prev); err == nil && prev.open(now) {
-			break
-		} else if err != nil && !notFound(err) {
+		err = s.Store.get(ctx, colInvites, slot.InvitationID, &prev)
+		if err != nil && !notFound(err) {
 			return "", err
+		}
+		// Held: its invitation is open, or not written yet by the request that claimed it moments ago.
+		if (err == nil && prev.open(now)) || (err != nil && now.Sub(slot.At) < slotGrace) {
+			break
 		}
 	}
 	return "", apperr.New(apperr.Conflict, "invitation_pending", "This actor already has an open invitation for this: withdraw it before sending another.")

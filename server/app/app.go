@@ -118,6 +118,12 @@ func New(ctx context.Context, cfg config.Config, d Deps) (*App, error) {
 		a.closeStore(ctx)
 		return nil, err
 	}
+	if cfg.InternalURL != "" { // one of several nodes: they must share the secret
+		if err := checkSharedSecret(ctx, a.Store, a.Config.Secret); err != nil {
+			a.closeStore(ctx)
+			return nil, err
+		}
+	}
 	rm, err := readmodel.Open(a.Store, readmodel.Options{Dir: filepath.Join(cfg.DataDir, "index"), WriteWait: cfg.IndexWriteWait, Logger: a.Log})
 	if err != nil {
 		a.closeStore(ctx)
@@ -324,6 +330,11 @@ func (a *App) Ready(ctx context.Context) error {
 	if c, ok := a.blobs.(interface{ Check(context.Context) error }); ok {
 		if err := c.Check(ctx); err != nil {
 			return fmt.Errorf("media: %w", err)
+		}
+	}
+	if a.Live != nil {
+		if err := a.Live.InternalURLReachable(); err != nil {
+			return err
 		}
 	}
 	return nil

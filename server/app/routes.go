@@ -156,6 +156,7 @@ func (a *App) mountRoutes() {
 	// Node to node (server/live relay.go): signed with the shared secret, not part of the public API.
 	a.Fiber.Get("/internal/live/:id/ws", a.Live.RelayJoin())
 	a.Fiber.Post("/internal/live/:id", a.Live.RelayAction)
+	a.Fiber.Get("/internal/node", a.Live.NodeID) // the internal URL self-check (/readyz)
 
 	api := a.Fiber.Group(APIPrefix, httpx.JSONBodyLimit(a.Config.BodyLimit), auth.Middleware(a.Accounts))
 	a.Fiber.Get("/feeds/practices.atom", practice.NewHandlers(a.Practices).Feed)

@@ -400,3 +400,47 @@ func TestOwnerThatCannotRenewGivesTheDayUp(t *testing.T) {
 		t.Errorf("A's live metrics after giving the day up: %s", grepLive(m.Body))
 	}
 }
+
+// TestInternalURLMustLeadBackToTheNode: a node is ready only once its TEIXIT_INTERNAL_URL reaches itself; one
+// whose internal URL leads to another node, or to nothing, stays not ready (/readyz 503) with the reason.
+func TestInternalURLMustLeadBackToTheNode(t *testing.T) {
+	st := testkit.Store(t)
+	a := startNode(t, st)
+	ready := func(n *testkit.App) error {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		return n.Ready(ctx)
+	}
+	for deadline := time.Now().Add(20 * time.Second); ready(a.app) != nil; time.Sleep(100 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("a node with a right internal URL is not ready: %v", ready(a.app))
+		}
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := ln.Addr().String()
+	ln.Close()
+	for url, want := range map[string]string{"http://" + a.base: "another server", "http://" + dead: "does not answer"} {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := testkit.NewAppOn(t, st, func(c *config.Config) {
+			c.InternalURL, c.LiveLease, c.Secret = url, testLease, "the-same-secret-for-every-node-of-this-cluster"
+		})
+		go func() { _ = b.Serve(ln) }()
+		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+			if err = ready(b); err == nil || strings.Contains(err.Error(), want) {
+				break // checked: ready (wrong) or not ready for the expected reason
+			}
+		}
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("internal URL %s: ready says %v, want %q", url, err, want)
+		}
+		if r := b.Do(nil, "GET", "/readyz", nil); r.Status != http.StatusServiceUnavailable {
+			t.Errorf("internal URL %s: /readyz %d", url, r.Status)
+		}
+	}
+}

@@ -85,6 +85,7 @@ type Service struct {
 
 	raps   atomic.Pointer[rapporteursBox]
 	seeder atomic.Pointer[RecordingSeed]
+	reach  reach // the internal URL self-check (reach.go)
 	shut   atomic.Pointer[func(day string)]
 
 	upgrader  fiber.Handler
@@ -203,6 +204,7 @@ func New(cfg Config, days Days) (*Service, error) {
 	svc.owners = newOwnership(cfg.Store, svc.self, cfg.Lease)
 	svc.owners.lost = svc.dropDay
 	svc.owners.run(svc.keep)
+	svc.watchReach()
 	return svc, nil
 }
 

@@ -1,11 +1,12 @@
 import type { Route } from './lib/router';
 
-export type RouteName = 'diagnoses' | 'diagnosis' | 'home' | 'register' | 'login' | 'account' | 'organisations' | 'organisation' | 'search' | 'exchange-days' | 'exchange-day-new' | 'exchange-day' | 'exchange-day-edit' | 'exchange-day-live' | 'exchange-day-recording' | 'exchange-day-summary' | 'practices' | 'practice' | 'practice-new' | 'practice-edit' | 'practice-translate' | 'practice-version' | 'practice-adopt' | 'transfer' | 'notifications' | 'diagnosis-map' | 'diagnosis-dashboard' | 'diagnosis-moderation' | 'diagnosis-new' | 'diagnosis-edit' | 'territories' | 'territory' | 'network' | 'actor' | 'actor-invitation' | 'evaluations' | 'evaluation-new' | 'evaluation' | 'evaluation-edition' | 'evaluation-synthesis' | 'evaluation-report' | 'evaluation-group';
+export type RouteName = 'diagnoses' | 'diagnosis' | 'home' | 'register' | 'login' | 'reset-password' | 'account' | 'organisations' | 'organisation' | 'search' | 'exchange-days' | 'exchange-day-new' | 'exchange-day' | 'exchange-day-edit' | 'exchange-day-live' | 'exchange-day-recording' | 'exchange-day-summary' | 'practices' | 'practice' | 'practice-new' | 'practice-edit' | 'practice-translate' | 'practice-version' | 'practice-adopt' | 'transfer' | 'notifications' | 'diagnosis-map' | 'diagnosis-dashboard' | 'diagnosis-moderation' | 'diagnosis-new' | 'diagnosis-edit' | 'territories' | 'territory' | 'network' | 'actor' | 'actor-invitation' | 'evaluations' | 'evaluation-new' | 'evaluation' | 'evaluation-edition' | 'evaluation-synthesis' | 'evaluation-report' | 'evaluation-group';
 
 export const routes: Route<RouteName>[] = [
   { name: 'home', pattern: '/' },
   { name: 'register', pattern: '/register' },
   { name: 'login', pattern: '/login' },
+  { name: 'reset-password', pattern: '/reset-password' },
   { name: 'account', pattern: '/account' },
   { name: 'organisations', pattern: '/organisations' },
   { name: 'organisation', pattern: '/organisations/:id' },

@@ -50,18 +50,27 @@ export interface Member {
   joinedAt: string;
 }
 
+export type TokenScope = 'read' | 'write';
+
 export interface Token {
   id: string;
   name: string;
+  scopes: TokenScope[];
   createdAt: string;
+  expiresAt: string | null;
   lastUsedAt: string | null;
 }
 
-export interface NewToken {
-  id: string;
-  name: string;
-  createdAt: string;
+export interface NewToken extends Token {
   token: string;
+}
+
+/** One of my signed-in browsers. */
+export interface SessionInfo {
+  id: string;
+  createdAt: string;
+  expiresAt: string;
+  current: boolean;
 }
 
 export interface Page<T> {
@@ -309,8 +318,23 @@ export class ApiClient {
   listTokens(): Promise<Page<Token>> {
     return this.get('/tokens');
   }
-  createToken(name: string): Promise<NewToken> {
-    return this.post('/tokens', { name });
+  createToken(input: { name: string; scopes: TokenScope[]; expiresInDays: number }): Promise<NewToken> {
+    return this.post('/tokens', input);
+  }
+  changePassword(input: { currentPassword: string; newPassword: string }): Promise<void> {
+    return this.post('/me/password', input);
+  }
+  listSessions(): Promise<Page<SessionInfo>> {
+    return this.get('/me/sessions');
+  }
+  signOutEverywhere(): Promise<void> {
+    return this.del('/me/sessions');
+  }
+  requestPasswordReset(email: string): Promise<void> {
+    return this.post('/auth/password-reset', { email });
+  }
+  completePasswordReset(input: { token: string; newPassword: string }): Promise<void> {
+    return this.post('/auth/password-reset/complete', input);
   }
   revokeToken(id: string): Promise<void> {
     return this.del(`/tokens/${encodeURIComponent(id)}`);

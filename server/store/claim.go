@@ -119,7 +119,7 @@ type revisionClaim struct {
 // instead (the document's revision skips the abandoned one). Write the document with the returned revision.
 func (s *Store) ClaimRevision(ctx context.Context, kind, id string, cur int, current func(context.Context) (int, error)) (int, error) {
 	for next := cur + 1; next <= cur+8; next++ {
-		claimID := fmt.Sprintf("%s:%s:rev:%d", kind, id, next)
+		claimID := revisionClaimID(kind, id, next)
 		ok, err := s.Claim(ctx, colRevisions, claimID, revisionClaim{At: time.Now().UTC()})
 		if err != nil || ok {
 			return next, err

@@ -1,0 +1,172 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+)
+
+// Change builds the update document (`$set`, `$inc`, `$push`, `$addToSet`, `$pull`, ...) to apply to a
+// document as it is now: cur is nil when the document does not exist (the update then creates it, as an
+// upsert would; return an error such as ErrNotFound to refuse). A nil update means "nothing to change".
+// Update may call it several times (once per attempt), so it must not have side effects.
+type Change func(cur bson.Raw) (bson.M, error)
+
+// maxUpdateAttempts bounds Update's retries; each retry waits a little longer (jittered, up to ~64 ms).
+const maxUpdateAttempts = 200
+
+// Update changes one document of coll so that no concurrent change is lost, on any store: it reads the
+// document's revision n (its `rev` field, 0 when absent or when the document does not exist), claims
+// revision n+1 (ClaimRevision, kind = coll) and only then applies change's update with `rev` set to n+1.
+// When another writer holds n+1 it reads again and retries. It returns the revision written.
+//
+// This is what makes `$inc`, `$push`, `$addToSet`/`$pull` and upserts safe across connections and nodes,
+// which FerretDB v1 applies as a read then a whole-document write: but only if EVERY writer of the
+// document goes through Update (a plain UpdateOne beside it can still overwrite, or be overwritten by, an
+// Update). The claim of the revision before the one written is released afterwards, so the revisions
+// collection keeps about one claim per document (a writer that still tries an old revision then gets it,
+// but its write matches nothing: the document is past it, and the writer retries from a fresh read).
+// A writer that crashed between claim and write blocks the document for StaleRevision.
+func (s *Store) Update(ctx context.Context, coll, id string, change Change) (int, error) {
+	for attempt := 0; attempt < maxUpdateAttempts; attempt++ {
+		if attempt > 0 {
+			if err := pause(ctx, attempt); err != nil {
+				return 0, fmt.Errorf("store: update %s/%s: %w", coll, id, err)
+			}
+		}
+		raw, err := s.C(coll).FindOne(ctx, bson.M{"_id": id}).Raw()
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			raw, err = nil, nil
+		}
+		if err != nil {
+			return 0, Wrap("store: update "+coll+"/"+id, err)
+		}
+		cur, hasRev := revisionOf(raw)
+		upd, err := change(raw)
+		if err != nil || upd == nil {
+			return cur, err
+		}
+		next, err := s.ClaimRevision(ctx, coll, id, cur, func(ctx context.Context) (int, error) {
+			r, err := s.C(coll).FindOne(ctx, bson.M{"_id": id}).Raw()
+			if errors.Is(err, mongo.ErrNoDocuments) {
+				return 0, nil
+			}
+			n, _ := revisionOf(r)
+			return n, Wrap("store: update "+coll+"/"+id, err)
+		})
+		if errors.Is(err, ErrConflict) || errors.Is(err, ErrNotFound) { // not found: the claim was just pruned
+			continue
+		}
+		if err != nil {
+			return 0, err
+		}
+		filter := bson.M{"_id": id}
+		if hasRev {
+			filter["rev"] = cur
+		}
+		res, err := s.C(coll).UpdateOne(ctx, filter, withRevision(upd, next), options.Update().SetUpsert(raw == nil))
+		if IsDuplicate(err) { // created meanwhile by a writer that skipped an abandoned claim: read again
+			continue
+		}
+		if err != nil {
+			return 0, Wrap("store: update "+coll+"/"+id, err)
+		}
+		if res.MatchedCount == 0 && res.UpsertedCount == 0 {
+			if raw != nil && !hasRev {
+				// It existed without a revision and is gone now (deleted meanwhile).
+				return 0, Wrap("store: update "+coll+"/"+id, mongo.ErrNoDocuments)
+			}
+			// The document is already past cur (our claim of next was a pruned one, taken again): drop it.
+			_ = s.Release(ctx, colRevisions, revisionClaimID(coll, id, next))
+			continue
+		}
+		if cur > 0 {
+			_ = s.Release(ctx, colRevisions, revisionClaimID(coll, id, cur))
+		}
+		return next, nil
+	}
+	return 0, fmt.Errorf("store: update %s/%s: %d attempts: %w", coll, id, maxUpdateAttempts, ErrConflict)
+}
+
+// Remove deletes a document that Update writes, with its last revision claim (a document created again
+// later starts from revision 1, which must be free).
+func (s *Store) Remove(ctx context.Context, coll, id string) error {
+	raw, err := s.C(coll).FindOne(ctx, bson.M{"_id": id}).Raw()
+	if err != nil {
+		return Wrap("store: remove "+coll+"/"+id, err)
+	}
+	if _, err := s.C(coll).DeleteOne(ctx, bson.M{"_id": id}); err != nil {
+		return Wrap("store: remove "+coll+"/"+id, err)
+	}
+	// Claims below n-1 were pruned by the writes that followed them; n-1 stays when its prune failed.
+	if n, _ := revisionOf(raw); n > 0 {
+		_ = s.Release(ctx, colRevisions, revisionClaimID(coll, id, n))
+		_ = s.Release(ctx, colRevisions, revisionClaimID(coll, id, n-1))
+	}
+	return nil
+}
+
+// revisionOf returns a document's `rev` (0 when absent) and whether it has one.
+func revisionOf(raw bson.Raw) (int, bool) {
+	if raw == nil {
+		return 0, false
+	}
+	v, err := raw.LookupErr("rev")
+	if err != nil {
+		return 0, false
+	}
+	switch v.Type {
+	case bson.TypeInt32:
+		return int(v.Int32()), true
+	case bson.TypeInt64:
+		return int(v.Int64()), true
+	case bson.TypeDouble:
+		return int(v.Double()), true
+	}
+	return 0, false
+}
+
+// withRevision returns upd with `$set.rev = rev` added (a copy: upd may be reused by the next attempt).
+func withRevision(upd bson.M, rev int) bson.M {
+	out := make(bson.M, len(upd)+1)
+	for k, v := range upd {
+		out[k] = v
+	}
+	set := bson.M{}
+	switch s := upd["$set"].(type) {
+	case bson.M:
+		for k, v := range s {
+			set[k] = v
+		}
+	case nil:
+	default:
+		raw, err := bson.Marshal(s)
+		if err == nil {
+			_ = bson.Unmarshal(raw, &set)
+		}
+	}
+	set["rev"] = rev
+	out["$set"] = set
+	return out
+}
+
+func revisionClaimID(kind, id string, rev int) string { return fmt.Sprintf("%s:%s:rev:%d", kind, id, rev) }
+
+// pause waits a jittered, growing moment before retry attempt n.
+func pause(ctx context.Context, n int) error {
+	d := time.Duration(rand.Int64N(int64(1)<<min(n, 6))+1) * time.Millisecond
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

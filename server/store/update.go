@@ -156,7 +156,9 @@ func withRevision(upd bson.M, rev int) bson.M {
 	return out
 }
 
-func revisionClaimID(kind, id string, rev int) string { return fmt.Sprintf("%s:%s:rev:%d", kind, id, rev) }
+func revisionClaimID(kind, id string, rev int) string {
+	return fmt.Sprintf("%s:%s:rev:%d", kind, id, rev)
+}
 
 // pause waits a jittered, growing moment before retry attempt n.
 func pause(ctx context.Context, n int) error {

@@ -141,3 +141,14 @@ func (s *Store) ClaimRevision(ctx context.Context, kind, id string, cur int, cur
 	}
 	return 0, fmt.Errorf("store: %s %s: too many abandoned revisions: %w", kind, id, ErrConflict)
 }
+
+// ReleaseRevision drops the claim of revision rev of a document once the document is past it (a writer
+// that wrote rev+1 releases rev). That is safe: a late writer that claims rev again cannot write, because
+// its `{_id, rev: rev-1}` filter no longer matches. It keeps the revisions collection at about one claim
+// per document.
+func (s *Store) ReleaseRevision(ctx context.Context, kind, id string, rev int) error {
+	if rev <= 0 {
+		return nil
+	}
+	return s.Release(ctx, colRevisions, revisionClaimID(kind, id, rev))
+}

@@ -18,7 +18,8 @@ import (
 // Update may call it several times (once per attempt), so it must not have side effects.
 type Change func(cur bson.Raw) (bson.M, error)
 
-// maxUpdateAttempts bounds Update's retries; each retry waits a little longer (jittered, up to ~64 ms).
+// maxUpdateAttempts bounds Update's retries; each retry waits a little longer (jittered, up to ~256 ms: many
+// contenders retrying at once would only slow the one that holds the claim).
 const maxUpdateAttempts = 200
 
 // Update changes one document of coll so that no concurrent change is lost, on any store: it reads the
@@ -34,13 +35,31 @@ const maxUpdateAttempts = 200
 // but its write matches nothing: the document is past it, and the writer retries from a fresh read).
 // A writer that crashed between claim and write blocks the document for StaleRevision.
 func (s *Store) Update(ctx context.Context, coll, id string, change Change) (int, error) {
+	return s.update(ctx, coll, id, nil, change)
+}
+
+// UpdateReading is Update for a change that needs only some fields of the document (none: only whether
+// it exists): it reads just those (and `rev`), e.g. to append to a large document without reading it whole.
+func (s *Store) UpdateReading(ctx context.Context, coll, id string, fields []string, change Change) (int, error) {
+	proj := bson.M{"rev": 1}
+	for _, f := range fields {
+		proj[f] = 1
+	}
+	return s.update(ctx, coll, id, proj, change)
+}
+
+func (s *Store) update(ctx context.Context, coll, id string, proj bson.M, change Change) (int, error) {
 	for attempt := 0; attempt < maxUpdateAttempts; attempt++ {
 		if attempt > 0 {
 			if err := pause(ctx, attempt); err != nil {
 				return 0, fmt.Errorf("store: update %s/%s: %w", coll, id, err)
 			}
 		}
-		raw, err := s.C(coll).FindOne(ctx, bson.M{"_id": id}).Raw()
+		find := options.FindOne()
+		if proj != nil {
+			find.SetProjection(proj)
+		}
+		raw, err := s.C(coll).FindOne(ctx, bson.M{"_id": id}, find).Raw()
 		if errors.Is(err, mongo.ErrNoDocuments) {
 			raw, err = nil, nil
 		}
@@ -52,8 +71,12 @@ func (s *Store) Update(ctx context.Context, coll, id string, change Change) (int
 		if err != nil || upd == nil {
 			return cur, err
 		}
-		next, err := s.ClaimRevision(ctx, coll, id, cur, func(ctx context.Context) (int, error) {
-			r, err := s.C(coll).FindOne(ctx, bson.M{"_id": id}).Raw()
+		// From the claim on, the caller's cancellation no longer applies: a claim left without its write
+		// would block the document for StaleRevision. On any failure after the claim it is released, which
+		// is safe whether or not the write landed (if it did, the document is past next already).
+		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), claimedWriteTimeout)
+		next, err := s.ClaimRevision(wctx, coll, id, cur, func(ctx context.Context) (int, error) {
+			r, err := s.C(coll).FindOne(ctx, bson.M{"_id": id}, options.FindOne().SetProjection(bson.M{"rev": 1})).Raw()
 			if errors.Is(err, mongo.ErrNoDocuments) {
 				return 0, nil
 			}
@@ -61,43 +84,62 @@ func (s *Store) Update(ctx context.Context, coll, id string, change Change) (int
 			return n, Wrap("store: update "+coll+"/"+id, err)
 		})
 		if errors.Is(err, ErrConflict) || errors.Is(err, ErrNotFound) { // not found: the claim was just pruned
+			cancel()
 			continue
 		}
+		if err != nil {
+			cancel()
+			return 0, err
+		}
+		done, err := s.writeClaimed(wctx, coll, id, raw, hasRev, cur, next, upd)
+		cancel()
 		if err != nil {
 			return 0, err
 		}
-		filter := bson.M{"_id": id}
-		if hasRev {
-			filter["rev"] = cur
+		if done {
+			return next, nil
 		}
-		res, err := s.C(coll).UpdateOne(ctx, filter, withRevision(upd, next), options.Update().SetUpsert(raw == nil))
-		if IsDuplicate(err) { // created meanwhile by a writer that skipped an abandoned claim: read again
-			continue
-		}
-		if err != nil {
-			return 0, Wrap("store: update "+coll+"/"+id, err)
-		}
-		if res.MatchedCount == 0 && res.UpsertedCount == 0 {
-			if raw != nil && !hasRev {
-				// It existed without a revision and is gone now (deleted meanwhile).
-				return 0, Wrap("store: update "+coll+"/"+id, mongo.ErrNoDocuments)
-			}
-			// The document is already past cur (our claim of next was a pruned one, taken again): drop it.
-			_ = s.Release(ctx, colRevisions, revisionClaimID(coll, id, next))
-			continue
-		}
-		if cur > 0 {
-			_ = s.Release(ctx, colRevisions, revisionClaimID(coll, id, cur))
-		}
-		return next, nil
 	}
 	return 0, fmt.Errorf("store: update %s/%s: %d attempts: %w", coll, id, maxUpdateAttempts, ErrConflict)
+}
+
+// claimedWriteTimeout bounds the write that follows a revision claim (it no longer follows the caller's
+// context, see Update).
+const claimedWriteTimeout = 15 * time.Second
+
+// writeClaimed applies upd as revision next of a document read at revision cur, holding next's claim. It
+// returns false (no error) when the document moved on meanwhile: the caller reads it again.
+func (s *Store) writeClaimed(ctx context.Context, coll, id string, raw bson.Raw, hasRev bool, cur, next int, upd bson.M) (bool, error) {
+	filter := bson.M{"_id": id}
+	if hasRev {
+		filter["rev"] = cur
+	}
+	res, err := s.C(coll).UpdateOne(ctx, filter, withRevision(upd, next), options.Update().SetUpsert(raw == nil))
+	switch {
+	case IsDuplicate(err): // created meanwhile by a writer that skipped an abandoned claim: read again
+		_ = s.Release(ctx, colRevisions, revisionClaimID(coll, id, next))
+		return false, nil
+	case err != nil:
+		_ = s.Release(ctx, colRevisions, revisionClaimID(coll, id, next))
+		return false, Wrap("store: update "+coll+"/"+id, err)
+	case res.MatchedCount == 0 && res.UpsertedCount == 0:
+		// The document is already past cur (our claim of next was a pruned one, taken again), or gone.
+		_ = s.Release(ctx, colRevisions, revisionClaimID(coll, id, next))
+		if raw != nil && !hasRev {
+			return false, Wrap("store: update "+coll+"/"+id, mongo.ErrNoDocuments)
+		}
+		return false, nil
+	}
+	if cur > 0 {
+		_ = s.Release(ctx, colRevisions, revisionClaimID(coll, id, cur))
+	}
+	return true, nil
 }
 
 // Remove deletes a document that Update writes, with its last revision claim (a document created again
 // later starts from revision 1, which must be free).
 func (s *Store) Remove(ctx context.Context, coll, id string) error {
-	raw, err := s.C(coll).FindOne(ctx, bson.M{"_id": id}).Raw()
+	raw, err := s.C(coll).FindOne(ctx, bson.M{"_id": id}, options.FindOne().SetProjection(bson.M{"rev": 1})).Raw()
 	if err != nil {
 		return Wrap("store: remove "+coll+"/"+id, err)
 	}
@@ -162,7 +204,7 @@ func revisionClaimID(kind, id string, rev int) string {
 
 // pause waits a jittered, growing moment before retry attempt n.
 func pause(ctx context.Context, n int) error {
-	d := time.Duration(rand.Int64N(int64(1)<<min(n, 6))+1) * time.Millisecond
+	d := time.Duration(rand.Int64N(int64(1)<<min(n, 8))+1) * time.Millisecond
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

@@ -23,7 +23,12 @@ const square = `{"type":"Polygon","coordinates":[[[2.16,41.37],[2.18,41.37],[2.1
 
 func newWorld(t testing.TB, mutate ...func(*config.Config)) *world {
 	t.Helper()
-	a := testkit.NewApp(t, mutate...)
+	return newWorldOn(t, testkit.NewApp(t, mutate...))
+}
+
+// newWorldOn builds the world through the app a (one of several nodes).
+func newWorldOn(t testing.TB, a *testkit.App) *world {
+	t.Helper()
 	w := &world{a: a, root: a.Register("root@example.org", "Root")}
 	if _, err := a.Accounts.GrantAdmin(t.Context(), "root@example.org"); err != nil {
 		t.Fatal(err)

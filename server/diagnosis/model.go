@@ -189,7 +189,7 @@ type ballotDoc struct {
 	CreatedAt     time.Time `bson:"createdAt"`
 }
 
-// statsDoc holds a diagnosis's counters (id = diagnosis id), moved with `$inc` only: total supports, ballots
+// statsDoc holds a diagnosis's counters (id = diagnosis id), moved with `$inc` through store.Update: total supports, ballots
 // and the votes per target. Priorities are read from it in one `_id` lookup.
 type statsDoc struct {
 	ID       string         `bson:"_id"`

@@ -64,7 +64,11 @@ func (s *Service) moveSupports(ctx context.Context, c *contribDoc, d *diagDoc, b
 	}); err != nil {
 		return err
 	}
-	c.Supports += by
+	var now contribDoc // the count as it stands, other people's supports at the same moment included
+	if err := s.st.get(ctx, colContributions, c.ID, &now); err != nil {
+		return err
+	}
+	c.Supports = now.Supports
 	return s.st.incStats(ctx, d.ID, bson.M{"supports": by})
 }
 

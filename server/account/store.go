@@ -77,26 +77,37 @@ func (st *Store) user(ctx context.Context, id string) (*userDoc, error) {
 	return &u, nil
 }
 
+// updateUser changes a user document through store.Update (a revision claim first), as every write of an
+// existing account does: a profile change, a password change and a membership that moves orgIds at the same
+// moment through two nodes must not overwrite each other (FerretDB writes whole documents).
+// ErrNotFound if the user does not exist.
+func (st *Store) updateUser(ctx context.Context, id string, change store.Change) error {
+	_, err := st.s.Update(ctx, colUsers, id, func(cur bson.Raw) (bson.M, error) {
+		if cur == nil {
+			return nil, store.ErrNotFound
+		}
+		return change(cur)
+	})
+	return err
+}
+
 func (st *Store) setUserFields(ctx context.Context, id string, set bson.M) error {
-	res, err := st.s.C(colUsers).UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": set})
-	if err == nil && res.MatchedCount == 0 {
-		err = store.ErrNotFound
-	}
+	err := st.updateUser(ctx, id, func(bson.Raw) (bson.M, error) { return bson.M{"$set": set}, nil })
 	return store.Wrap("account: update user", err)
 }
 
 // AddOrg records that a user belongs to an organisation (idempotent). ErrNotFound if the user does not exist.
 func (st *Store) AddOrg(ctx context.Context, userID, orgID string) error {
-	res, err := st.s.C(colUsers).UpdateOne(ctx, bson.M{"_id": userID}, bson.M{"$addToSet": bson.M{"orgIds": orgID}})
-	if err == nil && res.MatchedCount == 0 {
-		err = store.ErrNotFound
-	}
+	err := st.updateUser(ctx, userID, func(bson.Raw) (bson.M, error) { return bson.M{"$addToSet": bson.M{"orgIds": orgID}}, nil })
 	return store.Wrap("account: add org", err)
 }
 
 // RemoveOrg records that a user left an organisation (idempotent; a missing user is not an error).
 func (st *Store) RemoveOrg(ctx context.Context, userID, orgID string) error {
-	_, err := st.s.C(colUsers).UpdateOne(ctx, bson.M{"_id": userID}, bson.M{"$pull": bson.M{"orgIds": orgID}})
+	err := st.updateUser(ctx, userID, func(bson.Raw) (bson.M, error) { return bson.M{"$pull": bson.M{"orgIds": orgID}}, nil })
+	if errors.Is(err, store.ErrNotFound) {
+		err = nil
+	}
 	return store.Wrap("account: remove org", err)
 }
 
@@ -174,9 +185,27 @@ func (st *Store) deleteUserTokens(ctx context.Context, userID string) error {
 // anonymise replaces an account with a tombstone: the id stays (so content keeps an author reference that
 // shows as a former member) while the personal data goes.
 func (st *Store) anonymise(ctx context.Context, id string) error {
-	_, err := st.s.C(colUsers).ReplaceOne(ctx, bson.M{"_id": id}, bson.M{
-		"_id": id, "name": "", "email": "", "deleted": true, "orgIds": bson.A{}, "createdAt": time.Now().UTC(),
+	err := st.updateUser(ctx, id, func(cur bson.Raw) (bson.M, error) {
+		set := bson.M{"name": "", "email": "", "deleted": true, "orgIds": bson.A{}, "createdAt": time.Now().UTC()}
+		unset := bson.M{}
+		elems, err := cur.Elements()
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range elems {
+			if k := e.Key(); k != "_id" && k != "rev" && set[k] == nil {
+				unset[k] = ""
+			}
+		}
+		upd := bson.M{"$set": set}
+		if len(unset) > 0 {
+			upd["$unset"] = unset
+		}
+		return upd, nil
 	})
+	if errors.Is(err, store.ErrNotFound) {
+		err = nil // already gone: nothing personal left to remove
+	}
 	return store.Wrap("account: anonymise", err)
 }
 

@@ -52,11 +52,24 @@ func (st *Store) get(ctx context.Context, id string) (*orgDoc, error) {
 	return &o, nil
 }
 
+// update sets fields of an organisation through store.Update (a revision claim first), so a profile edit
+// and a recount at the same moment on two nodes do not overwrite each other. ErrNotFound when absent.
 func (st *Store) update(ctx context.Context, id string, set bson.M) error {
-	res, err := st.s.C(colOrgs).UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": set})
-	if err == nil && res.MatchedCount == 0 {
-		err = store.ErrNotFound
-	}
+	return st.change(ctx, id, func() (bson.M, error) { return set, nil })
+}
+
+// change sets the fields that set returns (computed afresh on each attempt) through store.Update.
+func (st *Store) change(ctx context.Context, id string, set func() (bson.M, error)) error {
+	_, err := st.s.Update(ctx, colOrgs, id, func(cur bson.Raw) (bson.M, error) {
+		if cur == nil {
+			return nil, store.ErrNotFound
+		}
+		v, err := set()
+		if err != nil {
+			return nil, err
+		}
+		return bson.M{"$set": v}, nil
+	})
 	return store.Wrap("organisation: update", err)
 }
 
@@ -115,17 +128,26 @@ func (st *Store) setRole(ctx context.Context, orgID, userID, role string) error 
 // refreshCounts recomputes an organisation's member and admin counts from its memberships (a cold path run
 // after each membership change, so that a crash between writes cannot leave the counts wrong for long).
 func (st *Store) refreshCounts(ctx context.Context, orgID string) (members, admins int, err error) {
-	m, err := st.s.C(colMemberships).CountDocuments(ctx, bson.M{"orgId": orgID})
-	if err != nil {
-		return 0, 0, store.Wrap("organisation: count members", err)
+	// Counted inside the update, after its revision is read: a recount that started before a membership
+	// changed can then never be the last one written (its revision claim fails and it counts again).
+	count := func() error {
+		m, err := st.s.C(colMemberships).CountDocuments(ctx, bson.M{"orgId": orgID})
+		if err != nil {
+			return store.Wrap("organisation: count members", err)
+		}
+		a, err := st.s.C(colMemberships).CountDocuments(ctx, bson.M{"orgId": orgID, "role": RoleAdmin})
+		members, admins = int(m), int(a)
+		return store.Wrap("organisation: count admins", err)
 	}
-	a, err := st.s.C(colMemberships).CountDocuments(ctx, bson.M{"orgId": orgID, "role": RoleAdmin})
-	if err != nil {
-		return 0, 0, store.Wrap("organisation: count admins", err)
-	}
-	err = st.update(ctx, orgID, bson.M{"memberCount": int(m), "adminCount": int(a)})
+	err = st.change(ctx, orgID, func() (bson.M, error) {
+		if err := count(); err != nil {
+			return nil, err
+		}
+		return bson.M{"memberCount": members, "adminCount": admins}, nil
+	})
 	if errors.Is(err, store.ErrNotFound) {
-		err = nil // memberships of an organisation that does not exist (left by an interrupted create)
+		// Memberships of an organisation that does not exist (left by an interrupted create).
+		err = count()
 	}
-	return int(m), int(a), err
+	return members, admins, err
 }

@@ -1,0 +1,96 @@
+package organisation_test
+
+import (
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+
+	"github.com/teixit/teixit/server/testkit"
+)
+
+// TestMembershipsAcrossNodes: two organisations add the same eight people at the same moment through three
+// nodes (pools of four connections each) while those people rename themselves. Every person's list holds
+// both organisations, every rename stands, and both organisations count 9 members; then everyone leaves one
+// of them at once and the lists and counts follow. With `$addToSet`/`$pull` and plain `$set` (a read then a
+// whole-document write on FerretDB) organisations went missing from lists and counts came out short.
+func TestMembershipsAcrossNodes(t *testing.T) {
+	nodes := testkit.Nodes(t, 3)
+	a := nodes[0]
+	ana, ona := a.Register("ana@example.org", "Ana"), a.Register("ona@example.org", "Ona")
+	var o struct{ ID string }
+	a.Do(ana, "POST", "/api/v1/organisations", map[string]string{"name": "Associació Veïnal", "kind": "association"}).JSON(t, &o)
+	assoc := o.ID
+	a.Do(ona, "POST", "/api/v1/organisations", map[string]string{"name": "Casal de Joves", "kind": "association"}).JSON(t, &o)
+	casal := o.ID
+	const people = 8
+	crowd := make([]*testkit.Client, people)
+	for i := range crowd {
+		crowd[i] = nodes[i%3].Register(fmt.Sprintf("veina%d@example.org", i), fmt.Sprintf("Veïna %d", i))
+	}
+	do := func(n int, c *testkit.Client, method, path string, body any, want int) *testkit.Response {
+		r := nodes[n%3].Do(c, method, path, body)
+		if r.Status != want {
+			t.Errorf("%s %s: %d %s", method, path, r.Status, r.Body)
+		}
+		return r
+	}
+	var wg sync.WaitGroup
+	for i := range crowd {
+		email := fmt.Sprintf("veina%d@example.org", i)
+		wg.Add(3)
+		go func() {
+			defer wg.Done()
+			do(i, ana, "POST", "/api/v1/organisations/"+assoc+"/members", map[string]string{"email": email, "role": "member"}, 201)
+		}()
+		go func() {
+			defer wg.Done()
+			do(i+1, ona, "POST", "/api/v1/organisations/"+casal+"/members", map[string]string{"email": email, "role": "member"}, 201)
+		}()
+		go func() {
+			defer wg.Done()
+			do(i+2, crowd[i], "PATCH", "/api/v1/me", map[string]string{"name": fmt.Sprintf("Veïna %d del Raval", i)}, 200)
+		}()
+	}
+	wg.Wait()
+	check := func(when string, want []string) {
+		t.Helper()
+		slices.Sort(want)
+		for i, c := range crowd {
+			var s struct {
+				User        struct{ Name string }
+				Memberships []struct{ OrganisationID string }
+			}
+			do(i, c, "GET", "/api/v1/auth/session", nil, 200).JSON(t, &s)
+			var got []string
+			for _, m := range s.Memberships {
+				got = append(got, m.OrganisationID)
+			}
+			slices.Sort(got)
+			if !slices.Equal(got, want) || s.User.Name != fmt.Sprintf("Veïna %d del Raval", i) {
+				t.Errorf("%s: person %d is %q in %v; want %v", when, i, s.User.Name, got, want)
+			}
+		}
+		for _, org := range []string{assoc, casal} {
+			var info struct{ MemberCount int }
+			do(0, ana, "GET", "/api/v1/organisations/"+org, nil, 200).JSON(t, &info)
+			n := 1
+			if slices.Contains(want, org) {
+				n += people
+			}
+			if info.MemberCount != n {
+				t.Errorf("%s: organisation %s counts %d members; want %d", when, org, info.MemberCount, n)
+			}
+		}
+	}
+	check("after joining", []string{assoc, casal})
+	for i, c := range crowd {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			do(i, c, "DELETE", "/api/v1/organisations/"+casal+"/members/"+c.UserID, nil, 204)
+		}()
+	}
+	wg.Wait()
+	check("after leaving", []string{assoc})
+}

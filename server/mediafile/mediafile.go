@@ -216,11 +216,22 @@ func (s *Service) Open(ctx context.Context, id string) (blob.File, error) {
 
 // SetVisibility replaces who may read the file (search visibility values: public, org:<id>, user:<id>).
 func (s *Service) SetVisibility(ctx context.Context, id string, visibility []string) error {
-	res, err := s.s.C(colAssets).UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{"visibility": visibility}})
-	if err == nil && res.MatchedCount == 0 {
+	return s.update(ctx, id, "mediafile: set visibility", bson.M{"$set": bson.M{"visibility": visibility}})
+}
+
+// update changes an asset through store.Update (a revision claim first), as both of its changes do: a
+// revocation and a visibility change at the same moment on two nodes must not undo each other.
+func (s *Service) update(ctx context.Context, id, op string, upd bson.M) error {
+	_, err := s.s.Update(ctx, colAssets, id, func(cur bson.Raw) (bson.M, error) {
+		if cur == nil {
+			return nil, store.ErrNotFound
+		}
+		return upd, nil
+	})
+	if errors.Is(err, store.ErrNotFound) {
 		return errNotFound
 	}
-	return store.Wrap("mediafile: set visibility", err)
+	return store.Wrap(op, err)
 }
 
 // Delete removes an asset and, when no other asset shares its bytes, the blob.
@@ -261,11 +272,7 @@ func (s *Service) SignedURL(ctx context.Context, id string, ttl time.Duration) (
 
 // RevokeLinks invalidates every signed link to the file given out so far.
 func (s *Service) RevokeLinks(ctx context.Context, id string) error {
-	res, err := s.s.C(colAssets).UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$inc": bson.M{"linkVersion": 1}})
-	if err == nil && res.MatchedCount == 0 {
-		return errNotFound
-	}
-	return store.Wrap("mediafile: revoke", err)
+	return s.update(ctx, id, "mediafile: revoke", bson.M{"$inc": bson.M{"linkVersion": 1}})
 }
 
 // canRead decides access: visibility granted to the reader, or a valid signed link. Every refusal looks like

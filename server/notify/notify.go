@@ -234,7 +234,7 @@ type itemDoc struct {
 type inboxDoc struct {
 	ID    string    `bson:"_id"` // the user id
 	Rev   int       `bson:"rev"`
-	Count int       `bson:"count"` // len(items), kept by $inc so deliveries need not read the inbox
+	Count int       `bson:"count"` // len(items), moved by deliveries without reading the inbox
 	Items []itemDoc `bson:"items"`
 }
 
@@ -246,9 +246,9 @@ type Event struct {
 }
 
 // Deliver adds the event to each recipient's inbox (duplicates and the actor skipped). It keeps going
-// when one inbox fails and returns the first error. A delivery is one $push (no read); the inbox is
-// trimmed back to MaxInbox about once every trimSlack deliveries (and on every mark-read), so the bound
-// costs one rewrite per trimSlack deliveries. (FerretDB ignores $push's $slice and $position.)
+// when one inbox fails and returns the first error. A delivery is one $push under a revision claim (it
+// reads only `rev`); the inbox is trimmed back to MaxInbox about once every trimSlack deliveries (and on
+// every mark-read), so the bound costs one rewrite per trimSlack deliveries. (FerretDB ignores $push's $slice and $position.)
 func (s *Service) Deliver(ctx context.Context, recipients []string, e Event) error {
 	seen := map[string]bool{e.Actor: true, "": true}
 	var first error
@@ -276,13 +276,16 @@ func (s *Service) Deliver(ctx context.Context, recipients []string, e Event) err
 const trimSlack = 50
 
 func (s *Service) push(ctx context.Context, userID string, it itemDoc) error {
-	_, err := s.s.C(colInboxes).UpdateOne(ctx, bson.M{"_id": userID},
-		bson.M{"$push": bson.M{"items": it}, "$inc": bson.M{"rev": 1, "count": 1}}, options.Update().SetUpsert(true))
+	// Through store.Update (a revision claim first): deliveries, marks and trims of one inbox at the same
+	// moment on several nodes never drop a notification. Only `rev` is read, not the whole inbox.
+	_, err := s.s.UpdateReading(ctx, colInboxes, userID, nil, func(bson.Raw) (bson.M, error) {
+		return bson.M{"$push": bson.M{"items": it}, "$inc": bson.M{"count": 1}}, nil
+	})
 	if err != nil {
 		return store.Wrap("notify: deliver", err)
 	}
 	// Trim about once every trimSlack deliveries (reading the count back would cost a read of the whole
-	// inbox each time: FerretDB's findAndModify does not project). List never shows more than MaxInbox.
+	// inbox each time). List never shows more than MaxInbox.
 	if rand.IntN(min(trimSlack, s.max)) == 0 {
 		return s.mutate(ctx, userID, func(items []itemDoc) []itemDoc { return items })
 	}
@@ -291,33 +294,29 @@ func (s *Service) push(ctx context.Context, userID string, it itemDoc) error {
 
 var errBusy = apperr.New(apperr.Conflict, "busy", "Your notifications changed meanwhile. Try again.")
 
-// mutate applies f to a person's inbox, keeps its newest MaxInbox items, and writes it back if nobody
-// changed it meanwhile (optimistic concurrency on rev, retried a few times).
+// mutate applies f to a person's inbox and keeps its newest MaxInbox items, through store.Update (f may run
+// more than once, on a fresh read each time, so it must only transform what it is given).
 func (s *Service) mutate(ctx context.Context, userID string, f func([]itemDoc) []itemDoc) error {
-	for attempt := 0; attempt < 8; attempt++ {
-		in, err := s.inbox(ctx, userID)
-		if err != nil {
-			return err
-		}
-		if in.Rev == 0 {
+	_, err := s.s.Update(ctx, colInboxes, userID, func(cur bson.Raw) (bson.M, error) {
+		if cur == nil {
 			f(nil)
-			return nil
+			return nil, nil
+		}
+		var in inboxDoc
+		if err := bson.Unmarshal(cur, &in); err != nil {
+			return nil, err
 		}
 		items := f(in.Items)
 		sort.SliceStable(items, func(i, j int) bool { return items[i].At.After(items[j].At) })
 		if len(items) > s.max {
 			items = items[:s.max]
 		}
-		res, err := s.s.C(colInboxes).UpdateOne(ctx, bson.M{"_id": userID, "rev": in.Rev},
-			bson.M{"$set": bson.M{"items": items, "rev": in.Rev + 1, "count": len(items)}})
-		if err != nil {
-			return store.Wrap("notify: update inbox", err)
-		}
-		if res.MatchedCount == 1 {
-			return nil
-		}
+		return bson.M{"$set": bson.M{"items": items, "count": len(items)}}, nil
+	})
+	if errors.Is(err, store.ErrConflict) {
+		return errBusy
 	}
-	return errBusy
+	return store.Wrap("notify: update inbox", err)
 }
 
 func (s *Service) inbox(ctx context.Context, userID string) (*inboxDoc, error) {
@@ -427,6 +426,9 @@ func (s *Service) BeforeDelete(ctx context.Context, userID string) error {
 	if _, err := s.s.C(colFollows).DeleteMany(ctx, bson.M{"userId": userID}); err != nil {
 		return store.Wrap("notify: delete follows", err)
 	}
-	_, err := s.s.C(colInboxes).DeleteOne(ctx, bson.M{"_id": userID})
+	err := s.s.Remove(ctx, colInboxes, userID)
+	if errors.Is(err, store.ErrNotFound) {
+		err = nil
+	}
 	return store.Wrap("notify: delete inbox", err)
 }

@@ -8,6 +8,7 @@ package comment
 import (
 	"context"
 	"errors"
+	"math/rand/v2"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -206,18 +207,67 @@ func (s *Service) get(ctx context.Context, id string) (*commentDoc, error) {
 	return &d, nil
 }
 
-// save writes d if nobody changed it since rev, announcing it to the read model.
+// save writes d if nobody changed it since it was read at d.Rev, announcing it to the read model. It first
+// claims the next revision (store.ClaimRevision): the `{_id, rev}` filter alone lets two edits on two
+// connections both succeed on FerretDB, one silently overwriting the other.
 func (s *Service) save(ctx context.Context, d *commentDoc) error {
 	rev := d.Rev
-	d.Rev++
-	return s.rm.Changed(ctx, IndexKind, d.ID, func() error {
+	next, err := s.s.ClaimRevision(ctx, colComments, d.ID, rev, func(ctx context.Context) (int, error) {
+		cur, err := s.get(ctx, d.ID)
+		if err != nil {
+			return 0, err
+		}
+		return cur.Rev, nil
+	})
+	if errors.Is(err, store.ErrConflict) || errors.Is(err, errNotFound) {
+		return errEditConflict
+	}
+	if err != nil {
+		return err
+	}
+	d.Rev = next
+	err = s.rm.Changed(ctx, IndexKind, d.ID, func() error {
 		res, err := s.s.C(colComments).ReplaceOne(ctx, bson.M{"_id": d.ID, "rev": rev}, d)
 		if err == nil && res.MatchedCount == 0 {
-			return apperr.New(apperr.Conflict, "edit_conflict", "The comment changed meanwhile. Reload and try again.")
+			return errEditConflict
 		}
 		return store.Wrap("comment: save", err)
 	})
+	if err != nil {
+		d.Rev = rev
+		_ = s.s.ReleaseRevision(context.WithoutCancel(ctx), colComments, d.ID, next)
+		return err
+	}
+	_ = s.s.ReleaseRevision(ctx, colComments, d.ID, rev)
+	return nil
 }
+
+// change applies apply to d and saves it; when someone else changed the comment meanwhile (a report, a
+// moderation, an edit on another node) it reads the comment again and re-applies, so concurrent changes all
+// land instead of answering 409 to whoever came second.
+func (s *Service) change(ctx context.Context, d *commentDoc, apply func(d *commentDoc) error) error {
+	for attempt := 0; ; attempt++ {
+		if err := apply(d); err != nil {
+			return err
+		}
+		err := s.save(ctx, d)
+		if !errors.Is(err, errEditConflict) || attempt == 30 {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(rand.IntN(20*(attempt+1))+1) * time.Millisecond):
+		}
+		fresh, err := s.get(ctx, d.ID)
+		if err != nil {
+			return err
+		}
+		*d = *fresh
+	}
+}
+
+var errEditConflict = apperr.New(apperr.Conflict, "edit_conflict", "The comment changed meanwhile. Reload and try again.")
 
 func (s *Service) resolve(ctx context.Context, p *auth.Principal, kind, id string) (*Target, error) {
 	r, ok := s.targets[kind]
@@ -431,8 +481,7 @@ func (s *Service) Edit(ctx context.Context, p *auth.Principal, id string, in Edi
 	if now.Sub(d.CreatedAt) > EditWindow {
 		return nil, apperr.New(apperr.Conflict, "edit_window_closed", "Comments can be edited for 15 minutes after they are posted.")
 	}
-	d.Text, d.EditedAt = text, &now
-	if err := s.save(ctx, d); err != nil {
+	if err := s.change(ctx, d, func(d *commentDoc) error { d.Text, d.EditedAt = text, &now; return nil }); err != nil {
 		return nil, err
 	}
 	return s.one(ctx, d)
@@ -448,17 +497,20 @@ func (s *Service) Report(ctx context.Context, p *auth.Principal, id string, in R
 	if err != nil {
 		return nil, err
 	}
-	kept := d.Reports[:0]
-	for _, r := range d.Reports {
-		if r.UserID != p.UserID {
-			kept = append(kept, r)
+	at := s.now().UTC()
+	if err := s.change(ctx, d, func(d *commentDoc) error {
+		kept := d.Reports[:0]
+		for _, r := range d.Reports {
+			if r.UserID != p.UserID {
+				kept = append(kept, r)
+			}
 		}
-	}
-	if len(kept) >= maxReports {
-		kept = kept[1:]
-	}
-	d.Reports = append(kept, reportDoc{UserID: p.UserID, Reason: reason, At: s.now().UTC()})
-	if err := s.save(ctx, d); err != nil {
+		if len(kept) >= maxReports {
+			kept = kept[1:]
+		}
+		d.Reports = append(kept, reportDoc{UserID: p.UserID, Reason: reason, At: at})
+		return nil
+	}); err != nil {
 		return nil, err
 	}
 	return s.one(ctx, d)
@@ -508,8 +560,8 @@ func (s *Service) Moderate(ctx context.Context, p *auth.Principal, id string, in
 	if err := apperr.Validation(f); err != nil {
 		return nil, err
 	}
-	d.Moderation = &moderationDoc{By: p.UserID, Action: in.Action, Reason: strings.TrimSpace(in.Reason), At: s.now().UTC()}
-	if err := s.save(ctx, d); err != nil {
+	status, mod := d.Status, &moderationDoc{By: p.UserID, Action: in.Action, Reason: strings.TrimSpace(in.Reason), At: s.now().UTC()}
+	if err := s.change(ctx, d, func(d *commentDoc) error { d.Status, d.Moderation = status, mod; return nil }); err != nil {
 		return nil, err
 	}
 	return s.one(ctx, d)

@@ -38,9 +38,7 @@ func (s *Service) BeforeDelete(ctx context.Context, userID string) error {
 		return err
 	}
 	for i := range docs {
-		d := &docs[i]
-		d.AuthorID = ""
-		if err := s.save(ctx, d); err != nil {
+		if err := s.change(ctx, &docs[i], func(d *commentDoc) error { d.AuthorID = ""; return nil }); err != nil {
 			return err
 		}
 	}

@@ -26,6 +26,11 @@ var ErrNotFound = errors.New("not found")
 // ErrDuplicate is returned (wrapped) when a write would break a unique key.
 var ErrDuplicate = errors.New("duplicate key")
 
+// EmbeddedPoolSize is the embedded store's default connection pool. It used to be 1, because FerretDB v1
+// applies updates as a read then a write; now that every update that needs atomicity is a claim or a
+// store.Update, it only bounds contention for SQLite's single writer.
+const EmbeddedPoolSize = 8
+
 // Options say where the store lives.
 type Options struct {
 	// URI of a MongoDB deployment; empty starts the embedded FerretDB.
@@ -78,12 +83,10 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 	if o.PoolSize > 0 {
 		clientOpts.SetMaxPoolSize(o.PoolSize)
 	} else if s.embedded != nil {
-		// FerretDB v1 applies an update ($inc, findAndModify, upsert) as a read followed by a write, not
-		// atomically: two connections updating the same document lose increments and NextSeq hands out the
-		// same number twice (TestConcurrentCountersAreAtomic). It runs one connection's commands in order, so
-		// one connection makes every operation atomic. SQLite has a single writer anyway; reads queue too,
-		// which costs concurrent reads little here (docs/foundation-benchmarks.md). MongoDB needs none of this.
-		clientOpts.SetMaxPoolSize(1)
+		// Several connections are safe: everything that must be atomic is a claim or goes through Update
+		// (README.md). The cap is for speed only: SQLite has one writer, and more connections contending
+		// for it only add busy retries (EmbeddedPoolSize).
+		clientOpts.SetMaxPoolSize(EmbeddedPoolSize)
 	}
 	client, err := mongo.Connect(ctx, clientOpts)
 	if err == nil {

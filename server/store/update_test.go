@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"github.com/teixit/teixit/server/store"
 	"github.com/teixit/teixit/server/testkit"
@@ -121,4 +122,95 @@ func TestUpdateCreatesRefusesAndRemoves(t *testing.T) {
 	if err := s.C("things").FindOne(ctx, bson.M{"_id": "old"}).Decode(&got); err != nil || got.N != 7 {
 		t.Fatalf("legacy document n = %d, %v", got.N, err)
 	}
+}
+
+// TestEmbeddedStoreWithItsOwnPool: a freshly opened embedded store (default options: a pool of
+// EmbeddedPoolSize connections, no longer one) stays correct when one process hammers it from many
+// goroutines: claims are won once, Update loses no increment, and more than one connection was in use.
+func TestEmbeddedStoreWithItsOwnPool(t *testing.T) {
+	ctx := context.Background()
+	s, err := store.Open(ctx, store.Options{DataDir: t.TempDir(), Logger: testkit.Quiet()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close(ctx)
+	const goroutines, each = 16, 5
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	wins := 0
+	for g := range goroutines {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				if _, err := s.Update(ctx, "counters", "c", func(bson.Raw) (bson.M, error) {
+					return bson.M{"$inc": bson.M{"n": 1}}, nil
+				}); err != nil {
+					t.Error(err)
+				}
+				ok, err := s.Claim(ctx, "claims", fmt.Sprint("slot:", i), bson.M{"by": g})
+				if err != nil {
+					t.Error(err)
+				}
+				if ok {
+					mu.Lock()
+					wins++
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	var got struct{ N int }
+	if err := s.C("counters").FindOne(ctx, bson.M{"_id": "c"}).Decode(&got); err != nil || got.N != goroutines*each {
+		t.Fatalf("counter %d (%v); want %d", got.N, err, goroutines*each)
+	}
+	if wins != each {
+		t.Fatalf("%d claims won; want %d (each slot once)", wins, each)
+	}
+	// Which client address each command came from (whatsmyuri): more than one means a real pool.
+	seen := map[string]bool{}
+	for range 4 {
+		for range goroutines {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				var who struct {
+					You string `bson:"you"`
+				}
+				if err := s.Client.Database("admin").RunCommand(ctx, bson.D{{Key: "whatsmyuri", Value: 1}}).Decode(&who); err != nil {
+					t.Error(err)
+				}
+				mu.Lock()
+				seen[who.You] = true
+				mu.Unlock()
+			}()
+		}
+		wg.Wait()
+	}
+	if len(seen) < 2 {
+		t.Errorf("commands came over %d connection(s) %v; want a pool", len(seen), seen)
+	}
+}
+
+// BenchmarkUpdate: one `$inc` through Update (read rev, claim, write, release the passed claim) against the
+// plain UpdateOne it replaces, uncontended, on the embedded store.
+func BenchmarkUpdate(b *testing.B) {
+	s := testkit.Store(b)
+	ctx := context.Background()
+	inc := bson.M{"$inc": bson.M{"n": 1}}
+	b.Run("update", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if _, err := s.Update(ctx, "things", "u", func(bson.Raw) (bson.M, error) { return inc, nil }); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("plain", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if _, err := s.C("things").UpdateOne(ctx, bson.M{"_id": "p"}, inc, options.Update().SetUpsert(true)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

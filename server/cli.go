@@ -8,11 +8,15 @@ import (
 	"log/slog"
 	"net"
 	"runtime/debug"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/teixit/teixit/search"
+	"github.com/teixit/teixit/server/account"
 	"github.com/teixit/teixit/server/app"
 	"github.com/teixit/teixit/server/config"
+	"github.com/teixit/teixit/server/doctor"
 	"github.com/teixit/teixit/server/store"
 )
 
@@ -30,6 +34,10 @@ Commands:
   ferretdb            run the shared store for several nodes: FerretDB on PostgreSQL
                       (TEIXIT_POSTGRESQL_URL) listening on TEIXIT_FERRETDB_ADDR, keeping
                       the _id indexes on every table. One per database.
+  doctor [-repair]    check a deployment (store, migrations, indexes, claims left by
+                      crashed writers, search lag, file store, leftovers, settings) and
+                      say what is wrong and how to fix it; -repair fixes what is safe.
+                      Embedded store: stop the server first.
   version             print the version
 
 Flags (also TEIXIT_* environment variables, see README.md):
@@ -45,6 +53,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		cmd, args = args[0], args[1:]
 	}
 	var sub []string
+	repair := false
+	if cmd == "doctor" {
+		args = slices.DeleteFunc(args, func(a string) bool {
+			r := a == "-repair" || a == "--repair"
+			repair = repair || r
+			return r
+		})
+	}
 	if cmd == "admin" {
 		if len(args) < 2 || args[0] != "grant" {
 			fmt.Fprint(stderr, "Usage: teixit admin grant EMAIL\n")
@@ -59,7 +75,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
-	case "serve", "seed", "admin", "reindex", "ferretdb":
+	case "serve", "seed", "admin", "reindex", "ferretdb", "doctor":
 	default:
 		fmt.Fprintf(stderr, "teixit: unknown command %q\n\n%s", cmd, usage)
 		return 2
@@ -81,6 +97,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = reindex(ctx, cfg, log, stderr)
 	case "ferretdb":
 		err = runFerretDB(ctx, cfg, log)
+	case "doctor":
+		var problems int
+		if problems, err = runDoctor(ctx, cfg, log, repair, stdout); err == nil && problems > 0 {
+			return 1
+		}
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "teixit: %v\n", err)
@@ -186,4 +207,39 @@ func reindex(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Wr
 	}
 	fmt.Fprintf(out, "\nThe search index was rebuilt: %d documents.\n", n)
 	return nil
+}
+
+// runDoctor checks the deployment cfg describes (see server/doctor) and prints the report; it returns how
+// many problems are left.
+func runDoctor(ctx context.Context, cfg config.Config, log *slog.Logger, repair bool, out io.Writer) (int, error) {
+	if cfg.MongoURI == "" {
+		lock, err := app.LockDataDir(cfg.DataDir)
+		if err != nil {
+			return 0, fmt.Errorf("%w\n(or set TEIXIT_MONGODB_URI to the running server's TEIXIT_EMBEDDED_ADDR, as mongodb://ADDR/)", err)
+		}
+		defer lock.Close()
+	}
+	octx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	s, err := store.Open(octx, store.Options{URI: cfg.MongoURI, Database: cfg.Database, DataDir: cfg.DataDir,
+		EmbeddedAddr: "127.0.0.1:0", Logger: log})
+	cancel()
+	if err != nil {
+		r := doctor.Report{Findings: []doctor.Finding{{Check: "store", Text: fmt.Sprintf("The store does not answer (%v).", err),
+			Fix: "Start it (for several nodes: `teixit ferretdb` on PostgreSQL, or the MongoDB replica set) and check TEIXIT_MONGODB_URI."}}}
+		r.Write(out)
+		return r.Problems(), nil
+	}
+	defer s.Close(context.Background())
+	blobs, err := app.OpenBlobs(ctx, cfg)
+	var r doctor.Report
+	if err != nil {
+		r.Findings = append(r.Findings, doctor.Finding{Check: "files", Text: fmt.Sprintf("The file store cannot be opened: %v.", err),
+			Fix: "Check the data folder's permissions, or the TEIXIT_S3_* settings and the bucket."})
+	}
+	people := account.NewStore(s)
+	rep := doctor.Run(ctx, doctor.Deps{Store: s, Migrations: app.Migrations(), Blobs: blobs, Config: cfg, Repair: repair,
+		RemoveOrg: people.RemoveOrg})
+	r.Findings = append(r.Findings, rep.Findings...)
+	r.Write(out)
+	return r.Problems(), nil
 }

@@ -294,3 +294,33 @@ func TestReindexRefusesWhileServing(t *testing.T) {
 		t.Fatalf("reindex while serving: %d %q", code, errb.String())
 	}
 }
+
+// TestDoctorCommand: `teixit doctor` on a fresh data folder reports what a first start would do (and
+// -repair does it); on a store that does not answer it says so in plain words, exit status 1, no panic.
+func TestDoctorCommand(t *testing.T) {
+	dir := t.TempDir()
+	env := func(extra map[string]string) func(string) string {
+		return func(k string) string {
+			if v, ok := extra[k]; ok {
+				return v
+			}
+			return map[string]string{"TEIXIT_DATA_DIR": dir, "TEIXIT_LOG_LEVEL": "error"}[k]
+		}
+	}
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"doctor"}, env(nil), &out, &errb); code != 1 ||
+		!strings.Contains(out.String(), "not applied yet") {
+		t.Fatalf("fresh folder: exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	out.Reset()
+	if code := run(context.Background(), []string{"doctor", "-repair"}, env(nil), &out, &errb); code != 0 ||
+		!strings.Contains(out.String(), "FIXED") || !strings.Contains(out.String(), "Nothing wrong found.") {
+		t.Fatalf("repair: exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	out.Reset()
+	closed := freeAddr(t) // nothing listens there
+	code := run(context.Background(), []string{"doctor"}, env(map[string]string{"TEIXIT_MONGODB_URI": "mongodb://" + closed + "/"}), &out, &errb)
+	if code != 1 || !strings.Contains(out.String(), "does not answer") || !strings.Contains(out.String(), "Fix:") {
+		t.Fatalf("unreachable store: exit %d\n%s%s", code, out.String(), errb.String())
+	}
+}

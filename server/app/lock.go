@@ -25,3 +25,7 @@ func lockDataDir(dir string) (*os.File, error) {
 	}
 	return f, nil
 }
+
+// LockDataDir takes the data folder for an offline tool (teixit doctor on the embedded store), refusing
+// while a server uses it; close the file to let go.
+func LockDataDir(dir string) (*os.File, error) { return lockDataDir(dir) }

@@ -9,8 +9,8 @@ import (
 	"github.com/teixit/teixit/server/testkit"
 )
 
-// TestCountersAcrossNodes: through three nodes, each with a pool of four connections to one store, 12
-// people support and report one contribution at once while the organisers cite it from four findings and
+// TestCountersAcrossNodes: through three nodes, each with a pool of four connections to one store, 8
+// people support and report one contribution at once while the organisers cite it from three findings and
 // its author edits it. Nothing is lost: every support, report and citation is counted, the last edit
 // stands, the diagnosis's support total agrees; withdrawals and ballots at once likewise. With `$inc`,
 // `$addToSet` and plain `$set` (read then whole-document write on FerretDB) some of each went missing.
@@ -21,7 +21,7 @@ func TestCountersAcrossNodes(t *testing.T) {
 	rent := w.contribute(t, w.cai, map[string]any{"kind": "need", "theme": "housing",
 		"text": "Els lloguers del barri pugen cada any i moltes famílies han de marxar."})
 	cp := "/api/v1/contributions/" + rent
-	const people, findings, edits = 12, 4, 3
+	const people, findings, edits = 8, 3, 2
 	crowd := make([]*testkit.Client, people)
 	for i := range crowd {
 		crowd[i] = nodes[i%3].Register(fmt.Sprintf("veina%d@example.org", i), fmt.Sprintf("Veïna %d", i))

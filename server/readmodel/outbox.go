@@ -271,3 +271,27 @@ func (o *Outbox) Prune(ctx context.Context, retention time.Duration) (int64, err
 	}
 	return res.DeletedCount, nil
 }
+
+// Checkpoint is how far one node's index has read the outbox, and when it last said so.
+type Checkpoint struct {
+	Node string
+	Seq  uint64
+	At   time.Time
+}
+
+// Checkpoints lists every node's reported checkpoint (`teixit doctor` compares them with the head).
+func Checkpoints(ctx context.Context, s *store.Store) ([]Checkpoint, error) {
+	cur, err := s.C(colNodes).Find(ctx, bson.M{})
+	if err != nil {
+		return nil, store.Wrap("readmodel: checkpoints", err)
+	}
+	var docs []nodeDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, store.Wrap("readmodel: checkpoints", err)
+	}
+	out := make([]Checkpoint, len(docs))
+	for i, d := range docs {
+		out[i] = Checkpoint{Node: d.ID, Seq: uint64(d.Seq), At: d.At}
+	}
+	return out, nil
+}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -151,4 +153,49 @@ func (s *Store) ReleaseRevision(ctx context.Context, kind, id string, rev int) e
 		return nil
 	}
 	return s.Release(ctx, colRevisions, revisionClaimID(kind, id, rev))
+}
+
+// RevisionClaim is one claim in the revisions collection, as `teixit doctor` reads them.
+type RevisionClaim struct {
+	ID        string // the claim's _id
+	Kind, Doc string // what it claims a revision of (kind is a collection for Update's claims)
+	Rev       int
+	At        time.Time
+}
+
+// RevisionClaims streams every revision claim (a cold path: doctor).
+func (s *Store) RevisionClaims(ctx context.Context, yield func(RevisionClaim) error) error {
+	cur, err := s.C(colRevisions).Find(ctx, bson.M{})
+	if err != nil {
+		return Wrap("store: revision claims", err)
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		var d struct {
+			ID string    `bson:"_id"`
+			At time.Time `bson:"at"`
+		}
+		if err := cur.Decode(&d); err != nil {
+			return Wrap("store: revision claims", err)
+		}
+		c := RevisionClaim{ID: d.ID, At: d.At}
+		i := strings.LastIndex(d.ID, ":rev:")
+		if i < 0 {
+			continue
+		}
+		head, rev := d.ID[:i], d.ID[i+len(":rev:"):]
+		c.Kind, c.Doc, _ = strings.Cut(head, ":")
+		if c.Rev, err = strconv.Atoi(rev); err != nil {
+			continue
+		}
+		if err := yield(c); err != nil {
+			return err
+		}
+	}
+	return Wrap("store: revision claims", cur.Err())
+}
+
+// ReleaseClaim deletes one revision claim by its id (doctor's repair of claims a crashed writer left).
+func (s *Store) ReleaseClaim(ctx context.Context, id string) error {
+	return s.Release(ctx, colRevisions, id)
 }

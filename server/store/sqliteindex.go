@@ -116,3 +116,33 @@ func (s *Store) ExplainIDLookup(ctx context.Context, collection string) (string,
 func asCommandError(err error, target *mongo.CommandError) bool {
 	return errors.As(err, target)
 }
+
+// MissingIDIndexes lists the collections of the embedded store whose SQLite table lacks the `_id`
+// expression index (EnsureIDIndexes adds them); nil on other stores, which keep their own.
+func (s *Store) MissingIDIndexes(ctx context.Context) ([]string, error) {
+	if s.embedded == nil {
+		return nil, nil
+	}
+	db, err := s.openSQLite()
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	tables, err := collectionTables(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	var missing []string
+	for coll, table := range tables {
+		var n int
+		err := db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = ?`,
+			table+"_teixit_id").Scan(&n)
+		if err != nil {
+			return nil, fmt.Errorf("store: read sqlite indexes: %w", err)
+		}
+		if n == 0 {
+			missing = append(missing, coll)
+		}
+	}
+	return missing, nil
+}

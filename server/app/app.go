@@ -186,7 +186,9 @@ func openBlobs(ctx context.Context, cfg config.Config) (blob.Store, error) {
 }
 
 // OpenBlobs opens the file store the configuration names, as a node does (teixit doctor checks it).
-func OpenBlobs(ctx context.Context, cfg config.Config) (blob.Store, error) { return openBlobs(ctx, cfg) }
+func OpenBlobs(ctx context.Context, cfg config.Config) (blob.Store, error) {
+	return openBlobs(ctx, cfg)
+}
 
 // Migrations is the ordered list of every migration. Add new ones at the end.
 func Migrations() []store.Migration {

@@ -110,7 +110,10 @@ const claimedWriteTimeout = 15 * time.Second
 // writeClaimed applies upd as revision next of a document read at revision cur, holding next's claim. It
 // returns false (no error) when the document moved on meanwhile: the caller reads it again.
 func (s *Store) writeClaimed(ctx context.Context, coll, id string, raw bson.Raw, hasRev bool, cur, next int, upd bson.M) (bool, error) {
-	filter := bson.M{"_id": id}
+	// Without a revision (absent, or written before revisions) the write must find it still without one:
+	// claims of passed revisions are pruned, so a writer that read it long ago can hold a fresh claim of
+	// revision 1 and must not overwrite the document others have moved on since.
+	filter := bson.M{"_id": id, "rev": bson.M{"$exists": false}}
 	if hasRev {
 		filter["rev"] = cur
 	}
@@ -125,9 +128,6 @@ func (s *Store) writeClaimed(ctx context.Context, coll, id string, raw bson.Raw,
 	case res.MatchedCount == 0 && res.UpsertedCount == 0:
 		// The document is already past cur (our claim of next was a pruned one, taken again), or gone.
 		_ = s.Release(ctx, colRevisions, revisionClaimID(coll, id, next))
-		if raw != nil && !hasRev {
-			return false, Wrap("store: update "+coll+"/"+id, mongo.ErrNoDocuments)
-		}
 		return false, nil
 	}
 	if cur > 0 {

@@ -222,6 +222,17 @@ func (s *Service) principal(ctx context.Context, u *userDoc) (*auth.Principal, e
 	return p, nil
 }
 
+// PrincipalOf builds a user's principal as their own requests carry it (organisations, staff roles), for
+// code that acts for a person outside a request: the demo data of `teixit seed`. store.ErrNotFound (wrapped)
+// when there is no such user.
+func (s *Service) PrincipalOf(ctx context.Context, userID string) (*auth.Principal, error) {
+	u, err := s.st.user(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	return s.principal(ctx, u)
+}
+
 // SessionPrincipal implements auth.Resolver.
 func (s *Service) SessionPrincipal(ctx context.Context, cookie string) (*auth.Principal, error) {
 	if len(cookie) > 100 {

@@ -76,7 +76,12 @@ func loadDiagnosis(ctx context.Context, a *app.App, ids map[string]string) error
 	if assoc == "" || centre == "" {
 		return fmt.Errorf("seed: diagnosis: the organising organisations are missing")
 	}
-	jordi := &auth.Principal{UserID: ids["jordi@example.org"]}
+	// As his own requests would carry him (organisations, staff roles): moderating a pending
+	// contribution needs them since access checks read the principal's organisations.
+	jordi, err := a.Accounts.PrincipalOf(ctx, ids["jordi@example.org"])
+	if err != nil {
+		return fmt.Errorf("seed: diagnosis: %w", err)
+	}
 	title, desc := demoDiagnosisTitle, "Volem conèixer què necessita el barri i què hi funciona ja: habitatge, "+
 		"gent gran que viu sola, accés digital i espai públic. Escrivim-ho entre veïns, entitats i professionals."
 	yes, votes := true, 5

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/teixit/teixit/server/apperr"
+	"github.com/teixit/teixit/server/audit"
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/httpx"
 )
@@ -24,6 +25,7 @@ type Handlers struct {
 	resetUse     auth.Limit
 	secureCookie bool
 	memberships  MembershipLister
+	audit        *audit.Log
 }
 
 // MembershipLister gives the session endpoint a person's memberships (the organisation package).
@@ -49,6 +51,8 @@ type HandlerOptions struct {
 	RegisterLimit int
 	// SecureCookie marks the session cookie Secure (behind TLS).
 	SecureCookie bool
+	// Audit records the sensitive actions on accounts (nil: not recorded).
+	Audit *audit.Log
 }
 
 // NewHandlers builds the handlers.
@@ -63,7 +67,7 @@ func NewHandlers(svc *Service, o HandlerOptions) *Handlers {
 		o.RegisterLimit = 20
 	}
 	tooMany := "Too many failed login attempts. Wait a few minutes and try again, or reset your password."
-	return &Handlers{svc: svc, secureCookie: o.SecureCookie, limits: o.Limits,
+	return &Handlers{svc: svc, secureCookie: o.SecureCookie, limits: o.Limits, audit: o.Audit,
 		loginIP:    auth.Limit{Name: "login-ip", Max: o.LoginLimit * 3, Window: o.LoginWindow, Message: tooMany},
 		loginEmail: auth.Limit{Name: "login-email", Max: o.LoginLimit, Window: o.LoginWindow, Message: tooMany},
 		register: auth.Limit{Name: "register-ip", Max: o.RegisterLimit, Window: time.Hour,
@@ -235,6 +239,9 @@ func (h *Handlers) DeleteMe(c *fiber.Ctx) error {
 	if err := h.svc.Delete(c.UserContext(), auth.From(c).UserID); err != nil {
 		return err
 	}
+	if err := h.record(c, auth.From(c).UserID, "account.deleted", "user:"+auth.From(c).UserID); err != nil {
+		return err
+	}
 	c.ClearCookie(auth.SessionCookie)
 	return httpx.NoContent(c)
 }
@@ -252,6 +259,9 @@ func (h *Handlers) CreateToken(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if err := h.record(c, auth.From(c).UserID, "account.token_created", "token:"+t.ID); err != nil {
+		return err
+	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return httpx.Created(c, t)
 }
@@ -267,10 +277,19 @@ func (h *Handlers) ListTokens(c *fiber.Ctx) error {
 
 // RevokeToken: DELETE /tokens/:id.
 func (h *Handlers) RevokeToken(c *fiber.Ctx) error {
-	if err := h.svc.RevokeToken(c.UserContext(), auth.From(c).UserID, strings.ToLower(c.Params("id"))); err != nil {
+	id := strings.ToLower(c.Params("id"))
+	if err := h.svc.RevokeToken(c.UserContext(), auth.From(c).UserID, id); err != nil {
+		return err
+	}
+	if err := h.record(c, auth.From(c).UserID, "account.token_revoked", "token:"+id); err != nil {
 		return err
 	}
 	return httpx.NoContent(c)
+}
+
+// record writes an audit entry for the caller's action on their own account.
+func (h *Handlers) record(c *fiber.Ctx, actor, action, target string) error {
+	return h.audit.Record(c.UserContext(), audit.Entry{Actor: actor, Action: action, Target: target})
 }
 
 // errNotWithToken refuses what only the person at a browser may do (mint tokens, change the password,
@@ -300,6 +319,9 @@ func (h *Handlers) ChangePassword(c *fiber.Ctx) error {
 		return err
 	}
 	_ = attempt.Undo(c.UserContext())
+	if err := h.record(c, p.UserID, "account.password_changed", "user:"+p.UserID); err != nil {
+		return err
+	}
 	return httpx.NoContent(c)
 }
 
@@ -317,6 +339,9 @@ func (h *Handlers) Sessions(c *fiber.Ctx) error {
 // SignOutEverywhere: DELETE /me/sessions — ends every session (this one too) and revokes every token.
 func (h *Handlers) SignOutEverywhere(c *fiber.Ctx) error {
 	if err := h.svc.SignOutEverywhere(c.UserContext(), auth.From(c).UserID); err != nil {
+		return err
+	}
+	if err := h.record(c, auth.From(c).UserID, "account.signed_out_everywhere", "user:"+auth.From(c).UserID); err != nil {
 		return err
 	}
 	c.ClearCookie(auth.SessionCookie)
@@ -371,6 +396,11 @@ func (h *Handlers) CompleteReset(c *fiber.Ctx) error {
 	if err := h.limits.Forget(ctx, h.loginEmail, email); err != nil {
 		return err
 	}
+	if id, err := h.svc.UserIDByEmail(ctx, email); err == nil {
+		if err := h.record(c, id, "account.password_reset", "user:"+id); err != nil {
+			return err
+		}
+	}
 	c.ClearCookie(auth.SessionCookie)
 	return httpx.NoContent(c)
 }
@@ -389,6 +419,11 @@ func (h *Handlers) IssueResetLink(c *fiber.Ctx) error {
 	r, err := h.svc.IssueResetLink(c.UserContext(), p.UserID, in.Email)
 	if err != nil {
 		return err
+	}
+	if id, err := h.svc.UserIDByEmail(c.UserContext(), in.Email); err == nil {
+		if err := h.record(c, p.UserID, "account.reset_link_issued", "user:"+id); err != nil {
+			return err
+		}
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return httpx.Created(c, r)

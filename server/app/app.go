@@ -22,6 +22,7 @@ import (
 	"github.com/teixit/teixit/media/blob"
 	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/account"
+	"github.com/teixit/teixit/server/audit"
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/comment"
 	"github.com/teixit/teixit/server/config"
@@ -67,6 +68,8 @@ type App struct {
 	Evaluations   *evaluation.Service
 	// Mail queues email in the store and sends it from a background pass (nothing when no SMTP is set).
 	Mail *mail.Service
+	// Audit is the log of sensitive actions (server/audit).
+	Audit *audit.Log
 	// Limits are the rate limits, kept in the store so that restarts and every node share them.
 	Limits *auth.Limits
 
@@ -170,6 +173,7 @@ func New(ctx context.Context, cfg config.Config, d Deps) (*App, error) {
 	go a.Mail.Run(jobs, 15*time.Second)
 	a.startTranslationJobs(jobs)
 	go a.Limits.RunPruner(jobs, 10*time.Minute, a.Log)
+	go a.Audit.RunPruner(jobs, 6*time.Hour, a.Log)
 	go a.Notify.Run(jobs, 15*time.Second)
 	return a, nil
 }
@@ -194,6 +198,7 @@ func OpenBlobs(ctx context.Context, cfg config.Config) (blob.Store, error) {
 func Migrations() []store.Migration {
 	var ms []store.Migration
 	ms = append(ms, account.Migrations()...)
+	ms = append(ms, audit.Migrations()...)
 	ms = append(ms, organisation.Migrations()...)
 	ms = append(ms, territory.Migrations()...)
 	ms = append(ms, readmodel.Migrations()...)
@@ -219,6 +224,7 @@ func (a *App) build() {
 		All: a.Organisations.All, Stream: a.Organisations.Stream, Count: a.Organisations.Count, Link: organisation.Link})
 	a.Accounts.AddHook(a.Organisations)
 	a.Accounts.SetMemberships(a.Organisations) // principals carry their staff organisations
+	a.Audit = audit.New(a.Store)
 	a.Accounts.SetResetMail(account.ResetMail{Mail: a.Mail, BaseURL: a.Config.BaseURL})
 	a.Territories = territory.NewService(a.Store, a.Organisations)
 	a.Notify = notify.NewService(a.Store)

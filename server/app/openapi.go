@@ -11,6 +11,7 @@ import (
 
 	"github.com/teixit/teixit/media/turnserver"
 	"github.com/teixit/teixit/server/account"
+	"github.com/teixit/teixit/server/audit"
 	"github.com/teixit/teixit/server/comment"
 	"github.com/teixit/teixit/server/diagnosis"
 	"github.com/teixit/teixit/server/evaluation"
@@ -48,6 +49,7 @@ var schemaTypes = map[string]any{
 	"EmailInput":                account.EmailInput{},
 	"CompleteResetInput":        account.CompleteResetInput{},
 	"AdminReset":                account.AdminReset{},
+	"AuditList":                 httpx.List[audit.Entry]{},
 	"Organisation":              organisation.Organisation{},
 	"OrganisationInput":         organisation.Input{},
 	"OrganisationList":          httpx.List[organisation.Organisation]{},

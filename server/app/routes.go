@@ -43,9 +43,10 @@ type route struct {
 func (a *App) table() []route {
 	acc := account.NewHandlers(a.Accounts, account.HandlerOptions{
 		Limits: a.Limits, LoginLimit: a.Config.LoginLimit, LoginWindow: a.Config.LoginWindow,
-		RegisterLimit: a.Config.RegisterLimit, SecureCookie: a.Config.SecureCookies()})
+		RegisterLimit: a.Config.RegisterLimit, SecureCookie: a.Config.SecureCookies(), Audit: a.Audit})
 	acc.SetMemberships(a.Organisations)
 	org := organisation.NewHandlers(a.Organisations)
+	org.Audit = a.Audit
 	ter := territory.NewHandlers(a.Territories)
 	dia := diagnosis.NewHandlers(a.Diagnoses)
 	med := mediafile.NewHandlers(a.Media)
@@ -139,6 +140,7 @@ func (a *App) table() []route {
 		{"PATCH", "/actions/:id", user, dia.UpdateAction, "Change an action or its indicators (organisers)", "ActionInput", "Action"},
 		{"POST", "/actions/:id/indicators/:indicatorId/measurements", user, dia.AddMeasurement, "Record a dated indicator value (organisers)", "MeasurementInput", "Action"},
 	}
+	routes = append(routes, a.auditRoutes()...)
 	routes = append(routes, a.recordingRoutes()...)
 	routes = append(routes, a.networkRoutes()...)
 	routes = append(routes, a.evaluationRoutes()...)

@@ -6,16 +6,26 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/teixit/teixit/server/audit"
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/httpx"
 	"github.com/teixit/teixit/server/readmodel"
 )
 
 // Handlers are the HTTP endpoints of organisations and memberships.
-type Handlers struct{ svc *Service }
+type Handlers struct {
+	svc *Service
+	// Audit records membership changes (nil: not recorded).
+	Audit *audit.Log
+}
 
 // NewHandlers builds the handlers.
 func NewHandlers(svc *Service) *Handlers { return &Handlers{svc: svc} }
+
+func (h *Handlers) record(c *fiber.Ctx, action, orgID, target, detail string) error {
+	return h.Audit.Record(c.UserContext(), audit.Entry{Actor: auth.From(c).UserID, Org: orgID, Action: action,
+		Target: target, Detail: detail})
+}
 
 // List: GET /organisations.
 func (h *Handlers) List(c *fiber.Ctx) error {
@@ -82,6 +92,9 @@ func (h *Handlers) AddMember(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if err := h.record(c, "organisation.member_added", c.Params("id"), "user:"+m.UserID, string(m.Role)); err != nil {
+		return err
+	}
 	return httpx.Created(c, m)
 }
 
@@ -95,12 +108,19 @@ func (h *Handlers) SetRole(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if err := h.record(c, "organisation.role_changed", c.Params("id"), "user:"+m.UserID, string(m.Role)); err != nil {
+		return err
+	}
 	return httpx.OK(c, m)
 }
 
 // RemoveMember: DELETE /organisations/:id/members/:userId.
 func (h *Handlers) RemoveMember(c *fiber.Ctx) error {
-	if err := h.svc.RemoveMember(c.UserContext(), auth.From(c), c.Params("id"), strings.ToLower(c.Params("userId"))); err != nil {
+	userID := strings.ToLower(c.Params("userId"))
+	if err := h.svc.RemoveMember(c.UserContext(), auth.From(c), c.Params("id"), userID); err != nil {
+		return err
+	}
+	if err := h.record(c, "organisation.member_removed", c.Params("id"), "user:"+userID, ""); err != nil {
 		return err
 	}
 	return httpx.NoContent(c)

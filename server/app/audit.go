@@ -1,0 +1,62 @@
+package app
+
+import (
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/teixit/teixit/server/apperr"
+	"github.com/teixit/teixit/server/audit"
+	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/httpx"
+	"github.com/teixit/teixit/server/organisation"
+)
+
+// auditRoutes: the audit log, for platform admins (everything) and organisation admins (their organisation).
+func (a *App) auditRoutes() []route {
+	return []route{
+		{"GET", "/admin/audit", admin, a.auditAll, "The audit log of sensitive actions, newest first (?before=RFC3339, ?limit=, ?download=true)", "", "AuditList"},
+		{"GET", "/organisations/:id/audit", user, a.auditOrg, "The organisation's audit log (its admins; ?before=, ?limit=, ?download=true)", "", "AuditList"},
+	}
+}
+
+func (a *App) auditAll(c *fiber.Ctx) error { return a.auditList(c, "") }
+
+func (a *App) auditOrg(c *fiber.Ctx) error {
+	p, org := auth.From(c), c.Params("id")
+	if !p.PlatformAdmin {
+		role, err := a.Organisations.Role(c.UserContext(), org, p.UserID)
+		if err != nil {
+			return err
+		}
+		if role != organisation.RoleAdmin {
+			return apperr.Forbid("Only the organisation's admins can read its audit log.")
+		}
+	}
+	return a.auditList(c, org)
+}
+
+func (a *App) auditList(c *fiber.Ctx, org string) error {
+	var before time.Time
+	if b := c.Query("before"); b != "" {
+		t, err := time.Parse(time.RFC3339Nano, b)
+		if err != nil {
+			return apperr.Validation(apperr.Fields{"before": apperr.DateTime()})
+		}
+		before = t
+	}
+	limit := c.QueryInt("limit", 50)
+	items, err := a.Audit.List(c.UserContext(), org, before, limit)
+	if err != nil {
+		return err
+	}
+	next := ""
+	if len(items) == limit && limit > 0 {
+		next = items[len(items)-1].At.Format(time.RFC3339Nano)
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	if c.QueryBool("download") {
+		c.Set(fiber.HeaderContentDisposition, `attachment; filename="teixit-audit.json"`)
+	}
+	return httpx.OK(c, httpx.List[audit.Entry]{Items: items, NextCursor: next})
+}

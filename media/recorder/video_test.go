@@ -5,6 +5,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -190,6 +192,44 @@ func TestVideoTurnRecordsWebM(t *testing.T) {
 	if blocks < frames*95/100 {
 		t.Fatalf("%d blocks of %d frames", blocks, frames)
 	}
+	// Seekable: a Duration that matches the blocks and a Cues index pointing at clusters.
+	dur, cues := webmIndex(t, filepath.Join(dir, e.File))
+	if got := time.Duration(dur * float64(time.Millisecond)); got < last*95/100 || got > last*105/100+frameTime {
+		t.Fatalf("Duration %v, last block at %v", got, last)
+	}
+	if cues == 0 {
+		t.Fatal("no Cues in a finished WebM segment")
+	}
+	if _, err := exec.LookPath("ffprobe"); err == nil {
+		out, err := exec.Command("ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "default=nw=1:nk=1", filepath.Join(dir, e.File)).Output()
+		if d, perr := strconv.ParseFloat(strings.TrimSpace(string(out)), 64); err != nil || perr != nil || d < talk.Seconds()*0.9 {
+			t.Fatalf("ffprobe duration %q (%v)", out, err)
+		}
+	}
+}
+
+// webmIndex reads a finished WebM's Duration (ms) and number of cue points.
+func webmIndex(t *testing.T, path string) (float64, int) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var w struct {
+		Segment struct {
+			Info webm.Info `ebml:"Info"`
+			Cues struct {
+				CuePoint []struct {
+					CueTime uint64 `ebml:"CueTime"`
+				} `ebml:"CuePoint"`
+			} `ebml:"Cues"`
+		} `ebml:"Segment"`
+	}
+	if err := ebml.Unmarshal(f, &w, ebml.WithIgnoreUnknown(true)); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return w.Segment.Info.Duration, len(w.Segment.Cues.CuePoint)
 }
 
 // TestVideoSegmentStartsAtKeyframe: recording switched on in the middle of

@@ -148,6 +148,11 @@ func (s *webmSegment) emit() error {
 	return nil
 }
 
+// cuesReserve is the room kept after the header for the Cues index (one
+// cue point per cluster, about 20 bytes: some 800 clusters; ebml-go thins the
+// index out to fit a longer turn).
+const cuesReserve = 16 << 10
+
 // open writes the EBML header, Info and Tracks (with the size read from the
 // first keyframe).
 func (s *webmSegment) open() error {
@@ -159,6 +164,11 @@ func (s *webmSegment) open() error {
 		mkvcore.WithSegmentInfo(&webm.Info{TimecodeScale: 1000000, MuxingApp: "ebml-go", WritingApp: "teixit recorder"}),
 		mkvcore.WithBlockInterceptor(nil), // one track: nothing to sort, write each block at once
 		mkvcore.WithMinMaxClusterDuration(1, 0, clusterMaxMs),
+		// A finished segment is seekable: Duration and a Cues index, written at Close into room reserved after
+		// the header (WriteAt). A torn file keeps the reserved Void and the placeholder Duration, and stays
+		// readable up to its last complete block as before.
+		mkvcore.WithSeekHead(true),
+		mkvcore.WithCues(cuesReserve),
 		mkvcore.WithOnFatalHandler(func(err error) {
 			s.ebmlMu.Lock()
 			if s.fatal == nil {
@@ -208,6 +218,16 @@ func (w *errWriter) Write(b []byte) (int, error) {
 	defer w.mu.Unlock()
 	if w.err == nil {
 		_, w.err = w.f.Write(b)
+	}
+	return len(b), nil
+}
+
+// WriteAt lets ebml-go write Duration and Cues into the reserved room at the front when the segment ends.
+func (w *errWriter) WriteAt(b []byte, off int64) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.err == nil {
+		_, w.err = w.f.WriteAt(b, off)
 	}
 	return len(b), nil
 }

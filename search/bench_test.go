@@ -203,3 +203,48 @@ func BenchmarkSuggest(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkAccessGrants measures what the staff grant adds to a list and a search: the same member of two
+// organisations before (public, user, two org values) and after (plus two staff values).
+func BenchmarkAccessGrants(b *testing.B) {
+	ix, _ := sharedIndex(b)
+	for _, v := range []struct {
+		name   string
+		reader search.Reader
+	}{
+		{"before", search.Reader{UserID: "u1", Orgs: []string{"o1", "o2"}}},
+		{"after-staff", search.Reader{UserID: "u1", Orgs: []string{"o1", "o2"}, Staff: []string{"o1", "o2"}}},
+	} {
+		b.Run("list/"+v.name, func(b *testing.B) {
+			r := rand.New(rand.NewSource(7))
+			cpu := cpuTime()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				req := search.ListRequest{Kind: corpus.Kinds[r.Intn(len(corpus.Kinds))], Sort: "-created",
+					Filters: map[string][]string{"territory": {fmt.Sprintf("d%d", r.Intn(corpus.NumDistricts))}}}
+				if _, err := ix.List(context.Background(), v.reader, req); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportCPU(b, cpu)
+		})
+		b.Run("search/"+v.name, func(b *testing.B) {
+			cpu := cpuTime()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if _, err := ix.Search(context.Background(), v.reader, search.SearchRequest{Q: "barri"}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportCPU(b, cpu)
+		})
+		b.Run("sees/"+v.name, func(b *testing.B) {
+			vis := []string{search.StaffPrefix + "o9", search.UserPrefix + "u9"}
+			for i := 0; i < b.N; i++ {
+				if v.reader.Sees(vis) {
+					b.Fatal("sees")
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,40 @@
+package account_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/teixit/teixit/server/account"
+	"github.com/teixit/teixit/server/testkit"
+)
+
+// BenchmarkSessionPrincipal measures what the one visibility rule costs on every signed-in request: before,
+// a principal was the session and the user read by id; now it also reads the person's membership in each
+// of their organisations by id, to know which they are staff of (auth.Principal.StaffOrgIDs).
+func BenchmarkSessionPrincipal(b *testing.B) {
+	a := testkit.NewApp(b)
+	ana := a.Register("ana@example.org", "Ana")
+	for i := 0; i < 3; i++ {
+		if r := a.Do(ana, "POST", "/api/v1/organisations", map[string]string{"name": fmt.Sprintf("Org %d", i), "kind": "association"}); r.Status != 201 {
+			b.Fatalf("org: %d %s", r.Status, r.Body)
+		}
+	}
+	for _, c := range []struct {
+		name  string
+		roles account.MembershipLister
+	}{{"before (no staff lookup)", nil}, {"after (3 organisations)", a.Organisations}} {
+		b.Run(c.name, func(b *testing.B) {
+			a.Accounts.SetMemberships(c.roles)
+			defer a.Accounts.SetMemberships(a.Organisations)
+			for b.Loop() {
+				p, err := a.Accounts.SessionPrincipal(b.Context(), ana.Cookie)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if c.roles != nil && len(p.StaffOrgIDs) != 3 {
+					b.Fatalf("staff of %v", p.StaffOrgIDs)
+				}
+			}
+		})
+	}
+}

@@ -11,11 +11,13 @@ import (
 	"github.com/teixit/teixit/server/store"
 )
 
-// Members lists an organisation's members (visible to its members and platform admins).
+// Members lists an organisation's members for one of them (or a platform admin): everyone's name and role;
+// email addresses only for the organisation's admins (who enrol and reach people) and each person's own.
 func (s *Service) Members(ctx context.Context, p *auth.Principal, orgID string) ([]Member, error) {
 	if _, err := s.load(ctx, orgID); err != nil {
 		return nil, err
 	}
+	seesEmails := p.PlatformAdmin
 	if !p.PlatformAdmin {
 		role, err := s.Role(ctx, orgID, p.UserID)
 		if err != nil {
@@ -24,6 +26,7 @@ func (s *Service) Members(ctx context.Context, p *auth.Principal, orgID string) 
 		if role == "" {
 			return nil, apperr.Forbid("Only members of this organisation can see who belongs to it.")
 		}
+		seesEmails = role == RoleAdmin
 	}
 	docs, err := s.st.members(ctx, orgID, MaxMembersListed)
 	if err != nil {
@@ -43,7 +46,11 @@ func (s *Service) Members(ctx context.Context, p *auth.Principal, orgID string) 
 		if !ok {
 			continue // a deleted account whose membership is being cleaned up
 		}
-		out = append(out, Member{UserID: d.UserID, Name: pr.Name, Email: pr.Email, Role: d.Role, JoinedAt: d.JoinedAt})
+		m := Member{UserID: d.UserID, Name: pr.Name, Role: d.Role, JoinedAt: d.JoinedAt}
+		if seesEmails || d.UserID == p.UserID { // members see each other's names; emails only the admins
+			m.Email = pr.Email
+		}
+		out = append(out, m)
 	}
 	return out, nil
 }

@@ -71,7 +71,7 @@ type Organisation struct {
 type Member struct {
 	UserID   string    `json:"userId"`
 	Name     string    `json:"name"`
-	Email    string    `json:"email"`
+	Email    string    `json:"email,omitempty"` // for the organisation's admins and the person only
 	Role     string    `json:"role"`
 	JoinedAt time.Time `json:"joinedAt"`
 }

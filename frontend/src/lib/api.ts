@@ -45,7 +45,7 @@ export interface Organisation {
 export interface Member {
   userId: string;
   name: string;
-  email: string;
+  email?: string; // only for the organisation's admins and the person
   role: Role;
   joinedAt: string;
 }

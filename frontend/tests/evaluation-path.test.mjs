@@ -5,7 +5,7 @@
 // and shows what was raised again. Every page passes axe-core at 1280 and 360 px with no sideways scroll.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkPage, launchBrowser, screenshotDir, signUpViaApi, startServer } from './harness.mjs';
+import { checkPage, launchBrowser, logInViaApi, screenshotDir, signUpViaApi, startServer } from './harness.mjs';
 
 describe('evaluation: a day in small groups, then a second edition', () => {
   let server;
@@ -41,16 +41,23 @@ describe('evaluation: a day in small groups, then a second edition', () => {
   it('goes from the groups to the second edition', async () => {
     const olga = await person('olga@example.org', 'Olga', 'ca', 1280);
     const org = await olga.post('/organisations', { name: 'Benestar Social', kind: 'municipality' });
-    const pros = [];
+    const emailOf = {};
     for (let i = 0; i < 23; i++) { // 23 people and the organiser: 24 in groups of 8
       const email = `pro${i}@example.org`;
-      if (i < 4) pros.push(await person(email, `Professional ${i}`, 'it', 360));
-      else {
-        const ctx = await browser.newContext();
-        await signUpViaApi(ctx, server.base, { email, name: `Professional ${i}`, language: 'it' });
-        await ctx.close();
-      }
+      const ctx = await browser.newContext();
+      const { user } = await signUpViaApi(ctx, server.base, { email, name: `Professional ${i}`, language: 'it' });
+      emailOf[user.id] = email;
+      await ctx.close();
       await olga.post(`/organisations/${org.id}/members`, { email, role: i % 6 === 0 ? 'admin' : 'professional' });
+    }
+    // Someone signed in on a phone (Italian, 360 px), in a context of their own.
+    async function onPhone(userId) {
+      const ctx = await browser.newContext({ bypassCSP: true, viewport: { width: 360, height: 900 }, reducedMotion: 'reduce' });
+      ctx.setDefaultTimeout(60_000);
+      const { user, get } = await logInViaApi(ctx, server.base, { email: emailOf[userId], password: 'a quiet street in Gràcia' });
+      const page = await ctx.newPage();
+      page.on('pageerror', (e) => assert.fail(`page error (${emailOf[userId]}): ${e.message}`));
+      return { ctx, user, get, page };
     }
 
     // The organiser sets the evaluation up in the page.
@@ -83,12 +90,13 @@ describe('evaluation: a day in small groups, then a second edition', () => {
     await checkPage(op, 'evaluation-edition-organiser', { shots });
 
     // Three people of three groups add items from their phones; one facilitator types for the table.
-    const groupOf = (uid) => groups.find((g) => g.members.some((m) => m.userId === uid));
+    // One member of each group (not its facilitator) on their own phone.
     const byGroup = new Map();
-    for (const p of pros) {
-      const g = groupOf(p.user.id);
-      if (!byGroup.has(g.id) && g.facilitatorId !== p.user.id) byGroup.set(g.id, p);
+    for (const g of groups) {
+      const m = g.members.find((x) => x.userId !== g.facilitatorId && emailOf[x.userId]);
+      byGroup.set(g.id, await onPhone(m.userId));
     }
+    const pros = [...byGroup.values()];
     const texts = ['Massa paperassa per tramitar els ajuts', 'La paperassa dels ajuts ens treu temps', 'Bona coordinació amb les escoles'];
     let n = 0;
     for (const [gid, p] of byGroup) {

@@ -303,6 +303,17 @@ func (x *Indexer) load(ctx context.Context, todo map[string]recheck) (upserts []
 	return upserts, deletes, nil
 }
 
+// Recheck has the next step load kind/id again, and returns a channel closed when that step is done. For
+// read-your-writes after a local write: the change record is appended before the write, so a step running
+// meanwhile may have indexed the document as it was before; the step this asks for starts after the call
+// (a step holds the lock throughout) and reads the document as written.
+func (x *Indexer) Recheck(kind, id string) <-chan struct{} {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.rechecks[DocID(kind, id)] = recheck{kind: kind, id: id, due: time.Now()}
+	return x.progress
+}
+
 // WaitFor blocks until the change with sequence seq has been indexed (or
 // given up as a gap that never appeared), or ctx is done. Use it for
 // read-your-writes: write, Notify, WaitFor.

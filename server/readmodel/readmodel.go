@@ -267,11 +267,18 @@ func (rm *ReadModel) Changed(ctx context.Context, kind, id string, write func() 
 	if rm.indexer == nil || !rm.started {
 		return nil
 	}
+	// The record may have been read by a step that ran between the append and the write (it then indexed the
+	// old state): ask for the document again in a step that starts now, and wait for both.
+	stepped := rm.indexer.Recheck(kind, id)
 	rm.indexer.Notify()
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rm.opts.WriteWait)
 	defer cancel()
 	if err := rm.indexer.WaitFor(wctx, seq); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		return err
+	}
+	select {
+	case <-stepped:
+	case <-wctx.Done():
 	}
 	return nil
 }

@@ -135,3 +135,21 @@ func TestTwoAppsInOneProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestListLimits: every public list reads ?limit= through the one paging rule — a value that is not a whole
+// number of at least 1 is a 400 naming the field; a huge one is bounded, not refused.
+func TestListLimits(t *testing.T) {
+	a := testkit.NewApp(t)
+	for _, path := range []string{"/api/v1/organisations", "/api/v1/diagnoses", "/api/v1/practices",
+		"/api/v1/exchange-days", "/api/v1/actors"} {
+		for _, bad := range []string{"abc", "-1", "0", "1.5"} {
+			r := a.Do(nil, "GET", path+"?limit="+bad, nil)
+			if r.Status != 400 || !strings.Contains(string(r.Body), `"limit":{"code":"min_number"`) {
+				t.Errorf("%s?limit=%s: %d %.300s", path, bad, r.Status, r.Body)
+			}
+		}
+		if r := a.Do(nil, "GET", path+"?limit=1000000", nil); r.Status != 200 {
+			t.Errorf("%s?limit=1000000: %d %.300s", path, r.Status, r.Body)
+		}
+	}
+}

@@ -19,6 +19,7 @@ import (
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/notify"
+	"github.com/teixit/teixit/server/paging"
 	"github.com/teixit/teixit/server/readmodel"
 	"github.com/teixit/teixit/server/store"
 )
@@ -367,9 +368,7 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, kind, targetID st
 	if err != nil {
 		return nil, "", err
 	}
-	if q.Limit <= 0 || q.Limit > 100 {
-		q.Limit = 50
-	}
+	q.Limit = paging.Lists.Of(q.Limit)
 	req := search.ListRequest{Kind: IndexKind, Sort: "created", Cursor: q.Cursor, PerPage: q.Limit, IDsOnly: true,
 		Filters: map[string][]string{"parent": {kind + ":" + targetID}}}
 	if q.ParentID != "" {

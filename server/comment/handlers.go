@@ -1,12 +1,11 @@
 package comment
 
 import (
-	"strconv"
-
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/httpx"
+	"github.com/teixit/teixit/server/paging"
 )
 
 // Handlers are the HTTP endpoints of comments. The target kind is fixed per route (ListFor, CreateFor) and
@@ -19,7 +18,10 @@ func NewHandlers(svc *Service) *Handlers { return &Handlers{svc: svc} }
 // ListFor: GET /<targets>/:id/comments?cursor=&limit=&parentCommentId=&status=hidden|reported.
 func (h *Handlers) ListFor(kind string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		limit, _ := strconv.Atoi(c.Query("limit"))
+		limit, err := paging.Limit(c.Query("limit"))
+		if err != nil {
+			return err
+		}
 		items, next, err := h.svc.List(c.UserContext(), auth.From(c), kind, c.Params("id"), ListQuery{
 			ParentID: c.Query("parentCommentId"), Status: c.Query("status"), Cursor: c.Query("cursor"), Limit: limit})
 		if err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/followup"
 	"github.com/teixit/teixit/server/notify"
+	"github.com/teixit/teixit/server/paging"
 	"github.com/teixit/teixit/server/store"
 )
 
@@ -236,5 +237,5 @@ func (s *Service) Actions(ctx context.Context, p *auth.Principal, diagID, status
 		filters["action_status"] = []string{status}
 	}
 	return listed(ctx, s, p, search.ListRequest{Kind: KindAction, Filters: filters, Sort: "created",
-		Cursor: cursor, PerPage: limit(n)}, colActions, func(d *actionDoc) Action { return *s.actionView(ctx, p, d) })
+		Cursor: cursor, PerPage: paging.Lists.Of(n)}, colActions, func(d *actionDoc) Action { return *s.actionView(ctx, p, d) })
 }

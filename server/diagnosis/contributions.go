@@ -11,6 +11,7 @@ import (
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/mediafile"
+	"github.com/teixit/teixit/server/paging"
 	"github.com/teixit/teixit/server/store"
 )
 
@@ -355,7 +356,7 @@ func (s *Service) Contributions(ctx context.Context, p *auth.Principal, diagID s
 		return nil, "", err
 	}
 	return s.listContributions(ctx, p, d, search.ListRequest{Kind: KindContribution, Filters: filters, Sort: in.Sort,
-		Cursor: in.Cursor, PerPage: limit(in.Limit), IDsOnly: true})
+		Cursor: in.Cursor, PerPage: paging.Lists.Of(in.Limit), IDsOnly: true})
 }
 
 func (s *Service) listContributions(ctx context.Context, p *auth.Principal, d *diagDoc, req search.ListRequest) ([]Contribution, string, error) {

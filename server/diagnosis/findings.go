@@ -10,6 +10,7 @@ import (
 	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/paging"
 	"github.com/teixit/teixit/server/store"
 )
 
@@ -221,5 +222,5 @@ func (s *Service) Findings(ctx context.Context, p *auth.Principal, diagID, swot,
 		filters["swot"] = []string{swot}
 	}
 	return listed(ctx, s, p, search.ListRequest{Kind: KindFinding, Filters: filters, Sort: "created",
-		Cursor: cursor, PerPage: limit(n)}, colFindings, func(d *findingDoc) Finding { return d.api() })
+		Cursor: cursor, PerPage: paging.Lists.Of(n)}, colFindings, func(d *findingDoc) Finding { return d.api() })
 }

@@ -1,12 +1,11 @@
 package diagnosis
 
 import (
-	"strconv"
-
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/httpx"
+	"github.com/teixit/teixit/server/paging"
 )
 
 // Handlers are the HTTP endpoints of diagnoses: parse, call the service, respond.
@@ -15,15 +14,14 @@ type Handlers struct{ svc *Service }
 // NewHandlers builds the handlers.
 func NewHandlers(svc *Service) *Handlers { return &Handlers{svc: svc} }
 
-func limitOf(c *fiber.Ctx) int {
-	n, _ := strconv.Atoi(c.Query("limit"))
-	return n
-}
-
 // List: GET /diagnoses?territory=&theme=&phase=&org=&cursor=&limit=.
 func (h *Handlers) List(c *fiber.Ctx) error {
+	limit, err := paging.Limit(c.Query("limit"))
+	if err != nil {
+		return err
+	}
 	items, next, err := h.svc.List(c.UserContext(), auth.From(c), ListInput{Territory: c.Query("territory"),
-		Theme: c.Query("theme"), Phase: c.Query("phase"), Org: c.Query("org"), Cursor: c.Query("cursor"), Limit: limitOf(c)})
+		Theme: c.Query("theme"), Phase: c.Query("phase"), Org: c.Query("org"), Cursor: c.Query("cursor"), Limit: limit})
 	if err != nil {
 		return err
 	}
@@ -67,9 +65,13 @@ func (h *Handlers) Update(c *fiber.Ctx) error {
 
 // Contributions: GET /diagnoses/:id/contributions?kind=&theme=&status=&sort=&cursor=&limit=.
 func (h *Handlers) Contributions(c *fiber.Ctx) error {
+	limit, err := paging.Limit(c.Query("limit"))
+	if err != nil {
+		return err
+	}
 	items, next, err := h.svc.Contributions(c.UserContext(), auth.From(c), c.Params("id"), ContributionList{
 		Kind: c.Query("kind"), Theme: c.Query("theme"), Status: c.Query("status"), Sort: c.Query("sort"),
-		Cursor: c.Query("cursor"), Limit: limitOf(c)})
+		Cursor: c.Query("cursor"), Limit: limit})
 	if err != nil {
 		return err
 	}
@@ -164,7 +166,11 @@ func (h *Handlers) Moderate(c *fiber.Ctx) error {
 
 // ModerationQueue: GET /diagnoses/:id/moderation.
 func (h *Handlers) ModerationQueue(c *fiber.Ctx) error {
-	items, next, err := h.svc.ModerationQueue(c.UserContext(), auth.From(c), c.Params("id"), c.Query("cursor"), limitOf(c))
+	limit, err := paging.Limit(c.Query("limit"))
+	if err != nil {
+		return err
+	}
+	items, next, err := h.svc.ModerationQueue(c.UserContext(), auth.From(c), c.Params("id"), c.Query("cursor"), limit)
 	if err != nil {
 		return err
 	}
@@ -173,7 +179,11 @@ func (h *Handlers) ModerationQueue(c *fiber.Ctx) error {
 
 // Findings: GET /diagnoses/:id/findings?swot=.
 func (h *Handlers) Findings(c *fiber.Ctx) error {
-	items, next, err := h.svc.Findings(c.UserContext(), auth.From(c), c.Params("id"), c.Query("swot"), c.Query("cursor"), limitOf(c))
+	limit, err := paging.Limit(c.Query("limit"))
+	if err != nil {
+		return err
+	}
+	items, next, err := h.svc.Findings(c.UserContext(), auth.From(c), c.Params("id"), c.Query("swot"), c.Query("cursor"), limit)
 	if err != nil {
 		return err
 	}
@@ -247,7 +257,11 @@ func (h *Handlers) Priorities(c *fiber.Ctx) error {
 
 // Actions: GET /diagnoses/:id/actions?status=.
 func (h *Handlers) Actions(c *fiber.Ctx) error {
-	items, next, err := h.svc.Actions(c.UserContext(), auth.From(c), c.Params("id"), c.Query("status"), c.Query("cursor"), limitOf(c))
+	limit, err := paging.Limit(c.Query("limit"))
+	if err != nil {
+		return err
+	}
+	items, next, err := h.svc.Actions(c.UserContext(), auth.From(c), c.Params("id"), c.Query("status"), c.Query("cursor"), limit)
 	if err != nil {
 		return err
 	}

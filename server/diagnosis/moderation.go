@@ -11,6 +11,7 @@ import (
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/notify"
+	"github.com/teixit/teixit/server/paging"
 	"github.com/teixit/teixit/server/store"
 )
 
@@ -157,6 +158,6 @@ func (s *Service) ModerationQueue(ctx context.Context, p *auth.Principal, diagID
 		return nil, "", err
 	}
 	return s.listContributions(ctx, p, d, search.ListRequest{Kind: KindContribution, Sort: "created", Cursor: cursor,
-		PerPage: limit(n), IDsOnly: true, Filters: map[string][]string{"parent": {d.ID}, "queue": {"yes"},
+		PerPage: paging.Lists.Of(n), IDsOnly: true, Filters: map[string][]string{"parent": {d.ID}, "queue": {"yes"},
 			"status": {StatusPending, StatusPublished, StatusHidden}}})
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/teixit/teixit/server/followup"
 	"github.com/teixit/teixit/server/mediafile"
 	"github.com/teixit/teixit/server/notify"
+	"github.com/teixit/teixit/server/paging"
 	"github.com/teixit/teixit/server/readmodel"
 	"github.com/teixit/teixit/server/store"
 	"github.com/teixit/teixit/server/territory"
@@ -472,14 +473,7 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, in ListInput) ([]
 		return nil, "", err
 	}
 	return listed(ctx, s, p, search.ListRequest{Kind: KindDiagnosis, Filters: filters,
-		Cursor: in.Cursor, PerPage: limit(in.Limit)}, colDiagnoses, func(d *diagDoc) Diagnosis { return d.api(false) })
-}
-
-func limit(n int) int {
-	if n <= 0 || n > 100 {
-		return 30
-	}
-	return n
+		Cursor: in.Cursor, PerPage: paging.Lists.Of(in.Limit)}, colDiagnoses, func(d *diagDoc) Diagnosis { return d.api(false) })
 }
 
 func readerFor(p *auth.Principal) search.Reader { return readmodel.ReaderFor(p) }

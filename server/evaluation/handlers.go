@@ -1,13 +1,12 @@
 package evaluation
 
 import (
-	"strconv"
-
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/followup"
 	"github.com/teixit/teixit/server/httpx"
+	"github.com/teixit/teixit/server/paging"
 )
 
 // Handlers are the HTTP endpoints of evaluations: parse, call the service, respond.
@@ -15,11 +14,6 @@ type Handlers struct{ svc *Service }
 
 // NewHandlers builds the handlers.
 func NewHandlers(svc *Service) *Handlers { return &Handlers{svc: svc} }
-
-func limitOf(c *fiber.Ctx) int {
-	n, _ := strconv.Atoi(c.Query("limit"))
-	return n
-}
 
 // decoded runs a handler body with a decoded JSON request.
 func decoded[In any, Out any](c *fiber.Ctx, status int, call func(in In) (Out, error)) error {
@@ -43,7 +37,11 @@ func respond[Out any](c *fiber.Ctx, status int, out Out, err error) error {
 
 // List: GET /evaluations?org=&cursor=&limit=.
 func (h *Handlers) List(c *fiber.Ctx) error {
-	items, next, err := h.svc.List(c.UserContext(), auth.From(c), ListInput{Org: c.Query("org"), Subject: c.Query("subject"), Cursor: c.Query("cursor"), Limit: limitOf(c)})
+	limit, err := paging.Limit(c.Query("limit"))
+	if err != nil {
+		return err
+	}
+	items, next, err := h.svc.List(c.UserContext(), auth.From(c), ListInput{Org: c.Query("org"), Subject: c.Query("subject"), Cursor: c.Query("cursor"), Limit: limit})
 	return respond(c, 200, httpx.List[Evaluation]{Items: items, NextCursor: next}, err)
 }
 
@@ -160,8 +158,12 @@ func (h *Handlers) DeleteItem(c *fiber.Ctx) error {
 
 // Items: GET /evaluation-editions/:id/items?group=&area=&kind=&merged=&cursor=&limit=.
 func (h *Handlers) Items(c *fiber.Ctx) error {
+	limit, err := paging.Limit(c.Query("limit"))
+	if err != nil {
+		return err
+	}
 	items, next, err := h.svc.Items(c.UserContext(), auth.From(c), c.Params("id"), ItemList{Group: c.Query("group"),
-		Area: c.Query("area"), Kind: c.Query("kind"), Merged: c.Query("merged"), Cursor: c.Query("cursor"), Limit: limitOf(c)})
+		Area: c.Query("area"), Kind: c.Query("kind"), Merged: c.Query("merged"), Cursor: c.Query("cursor"), Limit: limit})
 	return respond(c, 200, httpx.List[Item]{Items: items, NextCursor: next}, err)
 }
 

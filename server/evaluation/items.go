@@ -8,6 +8,7 @@ import (
 	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/paging"
 	"github.com/teixit/teixit/server/store"
 )
 
@@ -160,6 +161,9 @@ func (s *Service) itemCounts(ctx context.Context, edID string) (map[string]int, 
 	return out, nil
 }
 
+// itemsPage is the size of a page of items: a plenary reads all of a group's items at once.
+var itemsPage = paging.Size{Default: 100, Max: 200}
+
 // ItemList filters an edition's items for the organisers.
 type ItemList struct {
 	Group, Area, Kind, Merged, Cursor string
@@ -204,10 +208,7 @@ func (s *Service) Items(ctx context.Context, p *auth.Principal, edID string, in 
 	if err := apperr.Validation(fields); err != nil {
 		return nil, "", err
 	}
-	n := in.Limit
-	if n <= 0 || n > 200 {
-		n = 100
-	}
+	n := itemsPage.Of(in.Limit)
 	docs, next, err := s.itemPage(ctx, filters, "created", in.Cursor, n)
 	if err != nil {
 		return nil, "", err

@@ -18,6 +18,7 @@ import (
 	"github.com/teixit/teixit/server/followup"
 	"github.com/teixit/teixit/server/notify"
 	"github.com/teixit/teixit/server/organisation"
+	"github.com/teixit/teixit/server/paging"
 	"github.com/teixit/teixit/server/readmodel"
 	"github.com/teixit/teixit/server/store"
 )
@@ -661,10 +662,7 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, in ListInput) ([]
 		}
 		filters["subject_ref"] = []string{subjectKey(kind, ref)}
 	}
-	n := in.Limit
-	if n <= 0 || n > 100 {
-		n = 30
-	}
+	n := paging.Lists.Of(in.Limit)
 	res, err := s.rm.List(ctx, readmodel.ReaderFor(p), search.ListRequest{Kind: KindEvaluation, Filters: filters,
 		Cursor: in.Cursor, PerPage: n, IDsOnly: true})
 	if err != nil {

@@ -1,12 +1,11 @@
 package exchange
 
 import (
-	"strconv"
-
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/httpx"
+	"github.com/teixit/teixit/server/paging"
 	"github.com/teixit/teixit/server/readmodel"
 )
 
@@ -30,7 +29,10 @@ func (h *Handlers) base(c *fiber.Ctx) string {
 
 // List: GET /exchange-days?org=&upcoming=true&cursor=&limit=.
 func (h *Handlers) List(c *fiber.Ctx) error {
-	limit, _ := strconv.Atoi(c.Query("limit"))
+	limit, err := paging.Limit(c.Query("limit"))
+	if err != nil {
+		return err
+	}
 	p := auth.From(c)
 	days, next, err := h.svc.List(c.UserContext(), p, readmodel.ReaderFor(p),
 		ListInput{Org: c.Query("org"), Upcoming: c.QueryBool("upcoming"), Cursor: c.Query("cursor"), Limit: limit})

@@ -16,6 +16,7 @@ import (
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/notify"
 	"github.com/teixit/teixit/server/organisation"
+	"github.com/teixit/teixit/server/paging"
 	"github.com/teixit/teixit/server/store"
 )
 
@@ -411,9 +412,7 @@ type ListInput struct {
 
 // List returns days from the read model, soonest first when upcoming, else newest first.
 func (s *Service) List(ctx context.Context, p *auth.Principal, r search.Reader, in ListInput) ([]Day, string, error) {
-	if in.Limit <= 0 || in.Limit > 100 {
-		in.Limit = 20
-	}
+	in.Limit = paging.Lists.Of(in.Limit)
 	req := search.ListRequest{Kind: IndexKind, Cursor: in.Cursor, PerPage: in.Limit, IDsOnly: true, Filters: map[string][]string{}, Sort: "-starts"}
 	if in.Org != "" {
 		req.Filters["org"] = []string{in.Org}

@@ -11,6 +11,7 @@ import (
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/notify"
+	"github.com/teixit/teixit/server/paging"
 	"github.com/teixit/teixit/server/readmodel"
 	"github.com/teixit/teixit/server/store"
 )
@@ -522,10 +523,7 @@ func (s *Service) ListActors(ctx context.Context, p *auth.Principal, in ActorLis
 	if err := apperr.Validation(f); err != nil {
 		return nil, "", err
 	}
-	limit := in.Limit
-	if limit <= 0 || limit > 100 {
-		limit = 50
-	}
+	limit := paging.Lists.Of(in.Limit)
 	res, err := s.ReadModel.List(ctx, readmodel.ReaderFor(p), search.ListRequest{Kind: KindActor, Filters: filters,
 		Sort: "title", Cursor: in.Cursor, PerPage: limit, IDsOnly: true})
 	if err != nil {

@@ -1,12 +1,11 @@
 package network
 
 import (
-	"strconv"
-
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/httpx"
+	"github.com/teixit/teixit/server/paging"
 )
 
 // Handlers are the HTTP endpoints of the network: parse, call the service, respond.
@@ -17,7 +16,10 @@ func NewHandlers(svc *Service) *Handlers { return &Handlers{svc: svc} }
 
 // ListActors: GET /actors?territory=&theme=&kind=&status=&cursor=&limit=.
 func (h *Handlers) ListActors(c *fiber.Ctx) error {
-	n, _ := strconv.Atoi(c.Query("limit"))
+	n, err := paging.Limit(c.Query("limit"))
+	if err != nil {
+		return err
+	}
 	items, next, err := h.svc.ListActors(c.UserContext(), auth.From(c), ActorList{Territory: c.Query("territory"),
 		Theme: c.Query("theme"), Kind: c.Query("kind"), Status: c.Query("status"), Cursor: c.Query("cursor"), Limit: n})
 	if err != nil {

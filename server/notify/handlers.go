@@ -3,12 +3,12 @@ package notify
 import (
 	"html"
 	"net/url"
-	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/httpx"
+	"github.com/teixit/teixit/server/paging"
 )
 
 // Handlers are the HTTP endpoints of follows and notifications (all for the signed-in person).
@@ -49,7 +49,10 @@ func (h *Handlers) Unfollow(c *fiber.Ctx) error {
 
 // List: GET /notifications?cursor=&limit= (unread first, then newest).
 func (h *Handlers) List(c *fiber.Ctx) error {
-	limit, _ := strconv.Atoi(c.Query("limit"))
+	limit, err := paging.Limit(c.Query("limit"))
+	if err != nil {
+		return err
+	}
 	p, err := h.svc.List(c.UserContext(), auth.From(c).UserID, c.Query("cursor"), limit)
 	if err != nil {
 		return err

@@ -18,6 +18,7 @@ import (
 
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/paging"
 	"github.com/teixit/teixit/server/store"
 )
 
@@ -342,9 +343,7 @@ type Page struct {
 // List returns a page of the person's notifications. The cursor is the position after the last item
 // returned (the inbox is one bounded document, so an offset is enough).
 func (s *Service) List(ctx context.Context, userID, cursor string, limit int) (*Page, error) {
-	if limit <= 0 || limit > 100 {
-		limit = 30
-	}
+	limit = paging.Lists.Of(limit)
 	off := 0
 	if cursor != "" {
 		if _, err := fmt.Sscanf(cursor, "%d", &off); err != nil || off < 0 || fmt.Sprint(off) != cursor {

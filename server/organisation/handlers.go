@@ -1,7 +1,6 @@
 package organisation
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -9,6 +8,7 @@ import (
 	"github.com/teixit/teixit/server/audit"
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/httpx"
+	"github.com/teixit/teixit/server/paging"
 	"github.com/teixit/teixit/server/readmodel"
 )
 
@@ -29,7 +29,10 @@ func (h *Handlers) record(c *fiber.Ctx, action, orgID, target, detail string) er
 
 // List: GET /organisations.
 func (h *Handlers) List(c *fiber.Ctx) error {
-	limit, _ := strconv.Atoi(c.Query("limit"))
+	limit, err := paging.Limit(c.Query("limit"))
+	if err != nil {
+		return err
+	}
 	items, next, err := h.svc.List(c.UserContext(), readmodel.ReaderFor(auth.From(c)),
 		ListInput{Cursor: c.Query("cursor"), Limit: limit, Kind: c.Query("kind"), Sort: c.Query("sort")})
 	if err != nil {

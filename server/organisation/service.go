@@ -13,6 +13,7 @@ import (
 	"github.com/teixit/teixit/server/account"
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/paging"
 	"github.com/teixit/teixit/server/store"
 )
 
@@ -210,9 +211,7 @@ type ListInput struct {
 
 // List returns a page of organisations from the read model, each loaded fresh from the store by id.
 func (s *Service) List(ctx context.Context, r search.Reader, in ListInput) ([]Organisation, string, error) {
-	if in.Limit <= 0 || in.Limit > 100 {
-		in.Limit = 50
-	}
+	in.Limit = paging.Lists.Of(in.Limit)
 	req := search.ListRequest{Kind: IndexKind, Cursor: in.Cursor, PerPage: in.Limit, IDsOnly: true, Filters: map[string][]string{}}
 	switch in.Sort {
 	case "", "name":

@@ -8,6 +8,7 @@ import (
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/httpx"
+	"github.com/teixit/teixit/server/paging"
 )
 
 // Handlers are the HTTP endpoints of practices and transfers.
@@ -18,7 +19,10 @@ func NewHandlers(svc *Service) *Handlers { return &Handlers{svc: svc} }
 
 // List: GET /practices?theme=&territory=&org=&lang=&status=&sort=newest|transferred|rated&cursor=&limit=.
 func (h *Handlers) List(c *fiber.Ctx) error {
-	limit, _ := strconv.Atoi(c.Query("limit"))
+	limit, err := paging.Limit(c.Query("limit"))
+	if err != nil {
+		return err
+	}
 	items, next, err := h.svc.List(c.UserContext(), auth.From(c), ListInput{Theme: c.Query("theme"), Territory: c.Query("territory"),
 		Org: c.Query("org"), Lang: c.Query("lang"), Status: c.Query("status"), Sort: c.Query("sort"), Cursor: c.Query("cursor"), Limit: limit})
 	if err != nil {
@@ -117,7 +121,10 @@ func (h *Handlers) Diff(c *fiber.Ctx) error {
 
 // Related: GET /practices/:id/related.
 func (h *Handlers) Related(c *fiber.Ctx) error {
-	limit, _ := strconv.Atoi(c.Query("limit"))
+	limit, err := paging.Limit(c.Query("limit"))
+	if err != nil {
+		return err
+	}
 	items, err := h.svc.Related(c.UserContext(), auth.From(c), c.Params("id"), limit)
 	if err != nil {
 		return err

@@ -10,6 +10,7 @@ import (
 	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/paging"
 	"github.com/teixit/teixit/server/readmodel"
 	"github.com/teixit/teixit/server/store"
 )
@@ -175,9 +176,7 @@ type ListInput struct {
 // List returns a page of practices from the read model. With Lang, practices readable in that language
 // (original or translation) are listed, each shown in it.
 func (s *Service) List(ctx context.Context, p *auth.Principal, in ListInput) ([]Practice, string, error) {
-	if in.Limit <= 0 || in.Limit > 100 {
-		in.Limit = 20
-	}
+	in.Limit = paging.Lists.Of(in.Limit)
 	req := search.ListRequest{Kind: IndexKind, Cursor: in.Cursor, PerPage: in.Limit, IDsOnly: true, Filters: map[string][]string{}}
 	f := apperr.Fields{}
 	switch in.Sort {
@@ -270,6 +269,9 @@ func practiceIDOf(docID string) string {
 	return id
 }
 
+// relatedPage is how many related practices a page shows beside a practice.
+var relatedPage = paging.Size{Default: 5, Max: 20}
+
 // Related returns practices like this one that the reader may see: first those matching its title's
 // words, then those sharing a theme (a more-like-this built from the index's own search).
 func (s *Service) Related(ctx context.Context, p *auth.Principal, id string, limit int) ([]Practice, error) {
@@ -277,9 +279,7 @@ func (s *Service) Related(ctx context.Context, p *auth.Principal, id string, lim
 	if err != nil {
 		return nil, err
 	}
-	if limit <= 0 || limit > 20 {
-		limit = 5
-	}
+	limit = relatedPage.Of(limit)
 	r := readmodel.ReaderFor(p)
 	seen := map[string]bool{d.ID: true}
 	var out []Practice

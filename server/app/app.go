@@ -172,8 +172,14 @@ func New(ctx context.Context, cfg config.Config, d Deps) (*App, error) {
 	a.startRecordingJobs(jobs)
 	go a.Mail.Run(jobs, 15*time.Second)
 	a.startTranslationJobs(jobs)
-	go a.Limits.RunPruner(jobs, 10*time.Minute, a.Log)
-	go a.Audit.RunPruner(jobs, 6*time.Hour, a.Log)
+	go store.Every(jobs, 10*time.Minute, a.Log, "pruning rate limits", func(ctx context.Context) error {
+		_, err := a.Limits.Prune(ctx)
+		return err
+	})
+	go store.Every(jobs, 6*time.Hour, a.Log, "pruning the audit log", func(ctx context.Context) error {
+		_, err := a.Audit.Prune(ctx)
+		return err
+	})
 	go a.Notify.Run(jobs, 15*time.Second)
 	return a, nil
 }

@@ -6,7 +6,6 @@ package audit
 
 import (
 	"context"
-	"log/slog"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -102,20 +101,4 @@ func (l *Log) Prune(ctx context.Context) (int64, error) {
 		return 0, store.Wrap("audit: prune", err)
 	}
 	return res.DeletedCount, nil
-}
-
-// RunPruner calls Prune every interval until ctx ends.
-func (l *Log) RunPruner(ctx context.Context, every time.Duration, log *slog.Logger) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if _, err := l.Prune(ctx); err != nil && ctx.Err() == nil {
-				log.Warn("pruning the audit log", "err", err)
-			}
-		}
-	}
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"log/slog"
 	"strconv"
 	"time"
 
@@ -149,20 +148,4 @@ func (l *Limits) Prune(ctx context.Context) (int64, error) {
 		return 0, store.Wrap("auth: prune rate limits", err)
 	}
 	return res.DeletedCount, nil
-}
-
-// RunPruner calls Prune every interval until ctx ends.
-func (l *Limits) RunPruner(ctx context.Context, every time.Duration, log *slog.Logger) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if _, err := l.Prune(ctx); err != nil && ctx.Err() == nil {
-				log.Warn("pruning rate limits", "err", err)
-			}
-		}
-	}
 }

@@ -11,7 +11,7 @@ import (
 func TestClientConfigAndTileCSP(t *testing.T) {
 	a := testkit.NewApp(t)
 	a.Run(t, []testkit.Scenario{
-		{Name: "no tiles by default", Method: "GET", Path: "/api/v1/config", Status: 200, Contains: []string{`"mapTiles":""`}},
+		{Name: "no tiles by default", Method: "GET", Path: "/api/v1/config", Status: 200, Contains: []string{`"mapTiles":""`, `"themes":["housing",`}},
 	})
 	b := testkit.NewApp(t, func(c *config.Config) {
 		c.MapTiles, c.MapAttribution = "https://{s}.tiles.example.org/{z}/{x}/{y}.png", "© Example"

@@ -10,6 +10,7 @@ import (
 	"github.com/teixit/teixit/server/notify"
 	"github.com/teixit/teixit/server/practice"
 	"github.com/teixit/teixit/server/readmodel"
+	"github.com/teixit/teixit/server/theme"
 )
 
 // buildExchange wires good-practice exchange: practices and transfers, comments, follows and notifications.
@@ -37,12 +38,12 @@ func (a *App) buildExchange() {
 		return err
 	})
 	a.Notify.SetChecker(notify.KindTheme, func(ctx context.Context, p *auth.Principal, id string) error {
-		for _, t := range practice.Themes {
+		for _, t := range theme.All {
 			if t == id {
 				return nil
 			}
 		}
-		return apperr.Validation(apperr.Fields{"target": apperr.OneOf(practice.Themes...)})
+		return apperr.Validation(apperr.Fields{"target": apperr.OneOf(theme.All...)})
 	})
 	a.Accounts.AddHook(a.Notify)
 	a.Accounts.AddHook(a.Practices)

@@ -13,6 +13,7 @@ import (
 	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/diagnosis"
 	"github.com/teixit/teixit/server/testkit"
+	"github.com/teixit/teixit/server/theme"
 )
 
 // BenchmarkContributionsList measures a diagnosis's contributions list with filters and a sort at
@@ -27,7 +28,7 @@ func BenchmarkContributionsList(b *testing.B) {
 	w.newDiagnosis(b, nil)
 	ctx := b.Context()
 	start := time.Now()
-	kinds, themes := diagnosis.ContributionKinds, diagnosis.Themes
+	kinds, themes := diagnosis.ContributionKinds, theme.All
 	base := time.Date(2026, 10, 1, 9, 0, 0, 0, time.UTC)
 	for done := 0; done < n; {
 		batch := make([]any, 0, 1000)

@@ -13,6 +13,7 @@ import (
 	"github.com/teixit/teixit/server/mediafile"
 	"github.com/teixit/teixit/server/paging"
 	"github.com/teixit/teixit/server/store"
+	"github.com/teixit/teixit/server/theme"
 )
 
 // ContributionInput creates or changes a contribution; nil fields are left alone on update. Nickname and
@@ -61,8 +62,8 @@ func (s *Service) validateContribution(ctx context.Context, p *auth.Principal, d
 	}
 	if in.Theme != nil || create {
 		c.Theme = deref(in.Theme)
-		if !oneOf(c.Theme, Themes) {
-			fields["theme"] = apperr.OneOf(Themes...)
+		if !theme.Valid(c.Theme) {
+			fields["theme"] = apperr.OneOf(theme.All...)
 		}
 	}
 	if in.Text != nil || create {
@@ -338,8 +339,8 @@ func (s *Service) Contributions(ctx context.Context, p *auth.Principal, diagID s
 		filters["contribution_kind"] = []string{in.Kind}
 	}
 	if in.Theme != "" {
-		if !oneOf(in.Theme, Themes) {
-			fields["theme"] = apperr.OneOf(Themes...)
+		if !theme.Valid(in.Theme) {
+			fields["theme"] = apperr.OneOf(theme.All...)
 		}
 		filters["theme"] = []string{in.Theme}
 	}

@@ -9,11 +9,6 @@ import (
 	"github.com/teixit/teixit/server/followup"
 )
 
-// Themes is the shared vocabulary of themes. It is a list in code so that it can later move to a collection
-// that platform admins extend; everything validates against ThemeValid.
-var Themes = []string{"housing", "health", "ageing_loneliness", "childhood_youth", "employment", "digital_divide",
-	"public_space", "coexistence", "mobility", "culture"}
-
 // Phases in their order. The current phase is the one the organisers set explicitly (see README.md): the
 // dates of each phase are the published plan, not a trigger.
 var Phases = []string{PhaseGathering, PhaseSynthesis, PhasePrioritisation, PhaseActionPlan, PhaseFollowUp}

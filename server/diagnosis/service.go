@@ -19,6 +19,7 @@ import (
 	"github.com/teixit/teixit/server/readmodel"
 	"github.com/teixit/teixit/server/store"
 	"github.com/teixit/teixit/server/territory"
+	"github.com/teixit/teixit/server/theme"
 )
 
 // Orgs is what diagnoses need from organisations: a person's role in one (an `_id` lookup).
@@ -234,12 +235,12 @@ func (s *Service) apply(ctx context.Context, p *auth.Principal, d *diagDoc, in I
 		}
 	}
 	if in.Themes != nil {
-		if len(*in.Themes) > len(Themes) {
-			fields["themes"] = apperr.MaxItems(len(Themes))
+		if len(*in.Themes) > len(theme.All) {
+			fields["themes"] = apperr.MaxItems(len(theme.All))
 		}
 		for _, t := range *in.Themes {
-			if !oneOf(t, Themes) {
-				fields["themes"] = apperr.OneOf(Themes...)
+			if !theme.Valid(t) {
+				fields["themes"] = apperr.OneOf(theme.All...)
 			}
 		}
 		d.Themes = dedupe(*in.Themes)
@@ -466,7 +467,7 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, in ListInput) ([]
 		filters[name] = []string{v}
 	}
 	add("territory", in.Territory, store.ValidID(in.Territory), apperr.UnknownRef())
-	add("theme", in.Theme, oneOf(in.Theme, Themes), apperr.OneOf(Themes...))
+	add("theme", in.Theme, theme.Valid(in.Theme), apperr.OneOf(theme.All...))
 	add("phase", in.Phase, oneOf(in.Phase, Phases), apperr.OneOf(Phases...))
 	add("org", in.Org, store.ValidID(in.Org), apperr.UnknownRef())
 	if err := apperr.Validation(fields); err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/practice"
 	"github.com/teixit/teixit/server/testkit"
+	"github.com/teixit/teixit/server/theme"
 )
 
 // benchSize is how many practices the benchmarks load: TEIXIT_BENCH_PRACTICES (DESIGN.md asks for 100k
@@ -28,7 +29,7 @@ func benchSize() int {
 // loadPractices writes n published practices straight to the store (batches of 1,000) and rebuilds the index.
 func loadPractices(b *testing.B, f *fixture, n int) {
 	ctx := context.Background()
-	themes := practice.Themes
+	themes := theme.All
 	at := time.Now().UTC().Add(-time.Duration(n) * time.Minute)
 	for start := 0; start < n; start += 1000 {
 		var docs []any

@@ -10,6 +10,7 @@ import (
 
 	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/apperr"
+	"github.com/teixit/teixit/server/theme"
 )
 
 // Atom (RFC 4287) types: encoding/xml escapes every text and attribute.
@@ -52,22 +53,22 @@ type atomCateg struct {
 }
 
 // Feed builds the Atom feed of the newest public practices (theme optional); base is the site's URL.
-func (s *Service) Feed(ctx context.Context, base, theme string) ([]byte, error) {
+func (s *Service) Feed(ctx context.Context, base, th string) ([]byte, error) {
 	req := search.ListRequest{Kind: IndexKind, PerPage: 30, Sort: "-created", IDsOnly: true,
 		Filters: map[string][]string{"variant": {"original"}}}
-	if theme != "" {
-		if !oneOf(theme, Themes) {
-			return nil, apperr.Validation(apperr.Fields{"theme": apperr.OneOf(Themes...)})
+	if th != "" {
+		if !theme.Valid(th) {
+			return nil, apperr.Validation(apperr.Fields{"theme": apperr.OneOf(theme.All...)})
 		}
-		req.Filters["theme"] = []string{theme}
+		req.Filters["theme"] = []string{th}
 	}
 	res, err := s.rm.List(ctx, search.Reader{}, req)
 	if err != nil {
 		return nil, err
 	}
 	self := base + "/feeds/practices.atom"
-	if theme != "" {
-		self += "?theme=" + theme
+	if th != "" {
+		self += "?theme=" + th
 	}
 	f := atomFeed{ID: self, Title: "Teixit — good practices", Updated: time.Unix(0, 0).UTC().Format(time.RFC3339),
 		Links: []atomLink{{Href: self, Rel: "self"}, {Href: base + "/practices"}}}

@@ -4,10 +4,6 @@ import (
 	"time"
 )
 
-// Themes is the shared theme vocabulary (the same as diagnoses).
-var Themes = []string{"housing", "health", "ageing_loneliness", "childhood_youth", "employment", "digital_divide",
-	"public_space", "coexistence", "mobility", "culture"}
-
 // Languages a practice can be written or translated in.
 var Languages = []string{"ca", "es", "it", "en", "fr"}
 

@@ -14,6 +14,7 @@ import (
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/notify"
 	"github.com/teixit/teixit/server/store"
+	"github.com/teixit/teixit/server/theme"
 )
 
 // Service implements practices and transfers.
@@ -220,8 +221,8 @@ func (s *Service) apply(ctx context.Context, d *practiceDoc, in Input) error {
 		seen := map[string]bool{}
 		themes := []string{}
 		for _, th := range *in.Themes {
-			if !oneOf(th, Themes) {
-				f["themes"] = apperr.OneOf(Themes...)
+			if !theme.Valid(th) {
+				f["themes"] = apperr.OneOf(theme.All...)
 			} else if !seen[th] {
 				seen[th] = true
 				themes = append(themes, th)

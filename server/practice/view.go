@@ -13,6 +13,7 @@ import (
 	"github.com/teixit/teixit/server/paging"
 	"github.com/teixit/teixit/server/readmodel"
 	"github.com/teixit/teixit/server/store"
+	"github.com/teixit/teixit/server/theme"
 )
 
 // pickLanguage chooses the language to show: the one asked for, else the reader's, when a text exists in
@@ -190,8 +191,8 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, in ListInput) ([]
 		f["sort"] = apperr.OneOf("newest", "transferred", "rated")
 	}
 	if in.Theme != "" {
-		if !oneOf(in.Theme, Themes) {
-			f["theme"] = apperr.OneOf(Themes...)
+		if !theme.Valid(in.Theme) {
+			f["theme"] = apperr.OneOf(theme.All...)
 		}
 		req.Filters["theme"] = []string{in.Theme}
 	}

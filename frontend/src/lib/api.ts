@@ -26,8 +26,6 @@ export type Role = 'admin' | 'professional' | 'member';
 export const ROLES: Role[] = ['admin', 'professional', 'member'];
 
 export type OrgKind = 'association' | 'services_centre' | 'housing_entity' | 'municipality' | 'network' | 'other';
-/** The shared vocabulary of themes of diagnoses and practices (labels: `search.theme.<theme>`, `practice.themeName.<theme>`). */
-export const THEMES = ['housing', 'health', 'ageing_loneliness', 'childhood_youth', 'employment', 'digital_divide', 'public_space', 'coexistence', 'mobility', 'culture'];
 export const ORG_KINDS: OrgKind[] = ['association', 'services_centre', 'housing_entity', 'municipality', 'network', 'other'];
 
 export interface Organisation {

@@ -150,13 +150,6 @@ export interface Territory {
 
 export type GeoJSONGeometry = { type: 'Polygon'; coordinates: number[][][] } | { type: 'MultiPolygon'; coordinates: number[][][][] };
 
-export interface ClientConfig {
-  mapTiles: string;
-  mapAttribution: string;
-  /** A machine-translation engine is configured ("Read in …" is shown). */
-  translation?: boolean;
-}
-
 export interface MediaAsset {
   id: string;
   mime: string;
@@ -364,13 +357,6 @@ export async function listTerritories(api: ApiClient, q: { parent?: string; leve
   if (q.parent) p.set('parent', q.parent);
   if (q.level) p.set('level', q.level);
   return (await api.get<Page<Territory>>(`/territories?${p}`)).items ?? [];
-}
-
-let configCache: Promise<ClientConfig> | null = null;
-/** The server's public settings (map tiles), asked once per page load. */
-export function clientConfig(api: ApiClient): Promise<ClientConfig> {
-  configCache ??= api.get<ClientConfig>('/config').catch(() => ({ mapTiles: '', mapAttribution: '' }));
-  return configCache;
 }
 
 /** Uploads a photo or voice note for a contribution; the answer's id goes into mediaIds. */

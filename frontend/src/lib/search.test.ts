@@ -4,7 +4,8 @@ import {
   SEARCH_KINDS, SEARCH_LANGUAGES, toggleFilter, totalPages, valueLabel, type SearchState,
 } from './search';
 import { catalogs, ensureCatalog, LANGUAGES, translate } from './i18n';
-import { THEMES } from './api';
+// The theme vocabulary is the server's (served in GET /config); the test reads its one file.
+import THEMES from '../../../server/theme/themes.json';
 
 const parse = (qs: string) => parseSearch(new URLSearchParams(qs));
 

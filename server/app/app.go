@@ -240,7 +240,7 @@ func (a *App) build() {
 	a.ReadModel.Register(exchange.IndexKind, readmodel.Kind{Load: a.Exchange.Load, All: a.Exchange.All,
 		Stream: a.Exchange.Stream, Count: a.Exchange.Count, Link: exchange.Link})
 	a.Accounts.AddHook(a.Exchange)
-	a.buildExchange()
+	a.buildPractices()
 	a.buildDiagnoses()
 	a.buildRecordings()
 	a.buildNetwork()

@@ -145,7 +145,7 @@ func (a *App) table() []route {
 	routes = append(routes, a.networkRoutes()...)
 	routes = append(routes, a.evaluationRoutes()...)
 	routes = append(routes, a.translationRoutes()...)
-	return append(routes, a.exchangeRoutes()...)
+	return append(routes, a.practiceRoutes()...)
 }
 
 // APIPrefix is where the JSON API lives.

@@ -13,8 +13,8 @@ import (
 	"github.com/teixit/teixit/server/theme"
 )
 
-// buildExchange wires good-practice exchange: practices and transfers, comments, follows and notifications.
-func (a *App) buildExchange() {
+// buildPractices wires good practices (Innovem/Transferim): practices and transfers, comments, follows and notifications.
+func (a *App) buildPractices() {
 	a.Practices = practice.NewService(practice.NewStore(a.Store), practice.OrgsFrom(a.Organisations),
 		practice.TerritoriesFrom(a.Territories), a.ReadModel, a.ReadModel.Index, a.Notify)
 	if a.Media != nil {
@@ -50,8 +50,8 @@ func (a *App) buildExchange() {
 	a.Accounts.AddHook(a.Comments)
 }
 
-// exchangeRoutes are the routes of good-practice exchange, comments, follows and notifications.
-func (a *App) exchangeRoutes() []route {
+// practiceRoutes are the routes of good practices and transfers, comments, follows and notifications.
+func (a *App) practiceRoutes() []route {
 	pr := practice.NewHandlers(a.Practices)
 	cm := comment.NewHandlers(a.Comments)
 	nt := notify.NewHandlers(a.Notify)

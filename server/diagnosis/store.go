@@ -56,7 +56,7 @@ func NewStore(s *store.Store) *Store { return &Store{s: s} }
 
 // get decodes the document with the id from the collection into dst; store.ErrNotFound when absent.
 func (st *Store) get(ctx context.Context, col, id string, dst any) error {
-	return store.Wrap(col+": get", st.s.C(col).FindOne(ctx, bson.M{"_id": id}).Decode(dst))
+	return st.s.Get(ctx, col, id, dst)
 }
 
 // insert adds a document; store.ErrDuplicate when its id exists.

@@ -145,13 +145,8 @@ func (gd *groupDoc) people() []Person {
 // group loads a group with its edition, evaluation and the caller's rights: organisers and the group's own
 // members may open it; any other participant gets 403 not_in_group, strangers 404.
 func (s *Service) group(ctx context.Context, p *auth.Principal, id string) (*groupDoc, *editionDoc, *evalDoc, rights, error) {
-	if !store.ValidID(id) {
-		return nil, nil, nil, rights{}, errGroupNotFound
-	}
-	var gd groupDoc
-	if err := s.st.get(ctx, colGroups, id, &gd); notFound(err) {
-		return nil, nil, nil, rights{}, errGroupNotFound
-	} else if err != nil {
+	gd, err := store.GetByID[groupDoc](ctx, s.st.s, colGroups, id, errGroupNotFound)
+	if err != nil {
 		return nil, nil, nil, rights{}, err
 	}
 	ed, ev, r, err := s.editionFor(ctx, p, gd.EditionID)
@@ -161,7 +156,7 @@ func (s *Service) group(ctx context.Context, p *auth.Principal, id string) (*gro
 	if !r.organiser && !gd.has(r.userID) {
 		return nil, nil, nil, r, notInGroup()
 	}
-	return &gd, ed, ev, r, nil
+	return gd, ed, ev, r, nil
 }
 
 func notInGroup() error {

@@ -82,13 +82,8 @@ func (s *Service) DeleteItem(ctx context.Context, p *auth.Principal, id string) 
 	if p == nil {
 		return apperr.LoginRequired()
 	}
-	if !store.ValidID(id) {
-		return errItemNotFound
-	}
-	var it itemDoc
-	if err := s.st.get(ctx, colItems, id, &it); notFound(err) {
-		return errItemNotFound
-	} else if err != nil {
+	it, err := store.GetByID[itemDoc](ctx, s.st.s, colItems, id, errItemNotFound)
+	if err != nil {
 		return err
 	}
 	gd, ed, _, r, err := s.group(ctx, p, it.GroupID)

@@ -111,20 +111,15 @@ func (s *Service) CreateMeasure(ctx context.Context, p *auth.Principal, edID str
 }
 
 func (s *Service) measure(ctx context.Context, p *auth.Principal, id string) (*measureDoc, *editionDoc, rights, error) {
-	if !store.ValidID(id) {
-		return nil, nil, rights{}, errMeasureNotFound
-	}
-	var m measureDoc
-	if err := s.st.get(ctx, colMeasures, id, &m); notFound(err) {
-		return nil, nil, rights{}, errMeasureNotFound
-	} else if err != nil {
+	m, err := store.GetByID[measureDoc](ctx, s.st.s, colMeasures, id, errMeasureNotFound)
+	if err != nil {
 		return nil, nil, rights{}, err
 	}
 	ed, _, r, err := s.editionFor(ctx, p, m.EditionID)
 	if err != nil && apperr.IsKind(err, apperr.NotFound) {
 		err = errMeasureNotFound
 	}
-	return &m, ed, r, err
+	return m, ed, r, err
 }
 
 // GetMeasure returns a measure (readers of its edition).

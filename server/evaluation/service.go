@@ -98,34 +98,20 @@ func participantID(edID, userID string) string { return edID + ":" + userID }
 func groupID(edID string, n int) string        { return edID + "-g" + strconv.Itoa(n) }
 
 func (s *Service) evaluation(ctx context.Context, id string) (*evalDoc, error) {
-	if !store.ValidID(id) {
-		return nil, errEvaluationNotFound
-	}
-	var e evalDoc
-	if err := s.st.get(ctx, colEvaluations, id, &e); notFound(err) {
-		return nil, errEvaluationNotFound
-	} else if err != nil {
-		return nil, err
-	}
-	return &e, nil
+	return store.GetByID[evalDoc](ctx, s.st.s, colEvaluations, id, errEvaluationNotFound)
 }
 
 // edition loads an edition with its evaluation.
 func (s *Service) edition(ctx context.Context, id string) (*editionDoc, *evalDoc, error) {
-	if !store.ValidID(id) {
-		return nil, nil, errEditionNotFound
-	}
-	var ed editionDoc
-	if err := s.st.get(ctx, colEditions, id, &ed); notFound(err) {
-		return nil, nil, errEditionNotFound
-	} else if err != nil {
+	ed, err := store.GetByID[editionDoc](ctx, s.st.s, colEditions, id, errEditionNotFound)
+	if err != nil {
 		return nil, nil, err
 	}
 	ev, err := s.evaluation(ctx, ed.EvaluationID)
 	if err != nil {
 		return nil, nil, err
 	}
-	return &ed, ev, nil
+	return ed, ev, nil
 }
 
 // editionFor loads an edition and the caller's rights, answering 401/404 to those who may not read it.

@@ -141,17 +141,12 @@ func (s *Service) Unmerge(ctx context.Context, p *auth.Principal, id string) err
 }
 
 func (s *Service) point(ctx context.Context, p *auth.Principal, id string) (*pointDoc, *editionDoc, rights, error) {
-	if !store.ValidID(id) {
-		return nil, nil, rights{}, errPointNotFound
-	}
-	var pt pointDoc
-	if err := s.st.get(ctx, colPoints, id, &pt); notFound(err) {
-		return nil, nil, rights{}, errPointNotFound
-	} else if err != nil {
+	pt, err := store.GetByID[pointDoc](ctx, s.st.s, colPoints, id, errPointNotFound)
+	if err != nil {
 		return nil, nil, rights{}, err
 	}
 	ed, _, r, err := s.editionFor(ctx, p, pt.EditionID)
-	return &pt, ed, r, err
+	return pt, ed, r, err
 }
 
 // Suggestion is an item or point of the same edition whose words resemble a given item's.
@@ -166,13 +161,8 @@ type Suggestion struct {
 // full-text search on its words (the read model's analyzers: stems, accents, languages). A person
 // confirms by merging. Organisers only.
 func (s *Service) Similar(ctx context.Context, p *auth.Principal, itemID string) ([]Suggestion, error) {
-	if !store.ValidID(itemID) {
-		return nil, errItemNotFound
-	}
-	var it itemDoc
-	if err := s.st.get(ctx, colItems, itemID, &it); notFound(err) {
-		return nil, errItemNotFound
-	} else if err != nil {
+	it, err := store.GetByID[itemDoc](ctx, s.st.s, colItems, itemID, errItemNotFound)
+	if err != nil {
 		return nil, err
 	}
 	ed, ev, r, err := s.editionFor(ctx, p, it.EditionID)

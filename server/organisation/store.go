@@ -46,8 +46,8 @@ func (st *Store) insert(ctx context.Context, o *orgDoc) error {
 // Get returns an organisation by id, or ErrNotFound.
 func (st *Store) get(ctx context.Context, id string) (*orgDoc, error) {
 	var o orgDoc
-	if err := st.s.C(colOrgs).FindOne(ctx, bson.M{"_id": id}).Decode(&o); err != nil {
-		return nil, store.Wrap("organisation: get", err)
+	if err := st.s.Get(ctx, colOrgs, id, &o); err != nil {
+		return nil, err
 	}
 	return &o, nil
 }

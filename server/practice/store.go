@@ -44,8 +44,8 @@ func (st *Store) insert(ctx context.Context, d *practiceDoc) error {
 // get returns a practice by id, or ErrNotFound.
 func (st *Store) get(ctx context.Context, id string) (*practiceDoc, error) {
 	var d practiceDoc
-	if err := st.s.C(colPractices).FindOne(ctx, bson.M{"_id": id}).Decode(&d); err != nil {
-		return nil, store.Wrap("practice: get", err)
+	if err := st.s.Get(ctx, colPractices, id, &d); err != nil {
+		return nil, err
 	}
 	return &d, nil
 }

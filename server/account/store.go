@@ -68,8 +68,8 @@ func (st *Store) insertUser(ctx context.Context, u *userDoc) error {
 // user returns the account with this id, or ErrNotFound (also for deleted accounts).
 func (st *Store) user(ctx context.Context, id string) (*userDoc, error) {
 	var u userDoc
-	if err := st.s.C(colUsers).FindOne(ctx, bson.M{"_id": id}).Decode(&u); err != nil {
-		return nil, store.Wrap("account: get user", err)
+	if err := st.s.Get(ctx, colUsers, id, &u); err != nil {
+		return nil, err
 	}
 	if u.Deleted {
 		return nil, store.Wrap("account: get user", store.ErrNotFound)
@@ -119,8 +119,8 @@ func (st *Store) insertSession(ctx context.Context, d *sessionDoc) error {
 // session returns a live session by hashed id, or ErrNotFound when absent or expired.
 func (st *Store) session(ctx context.Context, id string, now time.Time) (*sessionDoc, error) {
 	var d sessionDoc
-	if err := st.s.C(colSessions).FindOne(ctx, bson.M{"_id": id}).Decode(&d); err != nil {
-		return nil, store.Wrap("account: get session", err)
+	if err := st.s.Get(ctx, colSessions, id, &d); err != nil {
+		return nil, err
 	}
 	if !now.Before(d.ExpiresAt) {
 		_ = st.deleteSession(ctx, id)

@@ -194,18 +194,7 @@ func (s *Service) AddTarget(kind string, r Resolver) { s.targets[kind] = r }
 var errNotFound = apperr.NotFoundf("The comment")
 
 func (s *Service) get(ctx context.Context, id string) (*commentDoc, error) {
-	if !store.ValidID(id) {
-		return nil, errNotFound
-	}
-	var d commentDoc
-	err := store.Wrap("comment: get", s.s.C(colComments).FindOne(ctx, bson.M{"_id": id}).Decode(&d))
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, errNotFound
-	}
-	if err != nil {
-		return nil, err
-	}
-	return &d, nil
+	return store.GetByID[commentDoc](ctx, s.s, colComments, id, errNotFound)
 }
 
 // save writes d if nobody changed it since it was read at d.Rev, announcing it to the read model. It first

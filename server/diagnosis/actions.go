@@ -137,17 +137,12 @@ func (s *Service) actionView(ctx context.Context, p *auth.Principal, a *actionDo
 }
 
 func (s *Service) action(ctx context.Context, id string) (*actionDoc, *diagDoc, error) {
-	if !store.ValidID(id) {
-		return nil, nil, errActionNotFound
-	}
-	var a actionDoc
-	if err := s.st.get(ctx, colActions, id, &a); notFound(err) {
-		return nil, nil, errActionNotFound
-	} else if err != nil {
+	a, err := store.GetByID[actionDoc](ctx, s.st.s, colActions, id, errActionNotFound)
+	if err != nil {
 		return nil, nil, err
 	}
 	d, err := s.diagnosis(ctx, a.DiagnosisID)
-	return &a, d, err
+	return a, d, err
 }
 
 // GetAction returns one action (actions are public).

@@ -196,13 +196,8 @@ func principalID(p *auth.Principal) string {
 // contribution loads a contribution and its diagnosis as p may see them: published for everyone, pending
 // for the organisers and the person who entered it, hidden for the organisers; otherwise NotFound.
 func (s *Service) contribution(ctx context.Context, p *auth.Principal, id string) (*contribDoc, *diagDoc, bool, error) {
-	if !store.ValidID(id) {
-		return nil, nil, false, errContributionNotFound
-	}
-	var c contribDoc
-	if err := s.st.get(ctx, colContributions, id, &c); notFound(err) {
-		return nil, nil, false, errContributionNotFound
-	} else if err != nil {
+	c, err := store.GetByID[contribDoc](ctx, s.st.s, colContributions, id, errContributionNotFound)
+	if err != nil {
 		return nil, nil, false, err
 	}
 	d, err := s.diagnosis(ctx, c.DiagnosisID)
@@ -213,10 +208,10 @@ func (s *Service) contribution(ctx context.Context, p *auth.Principal, id string
 	if err != nil {
 		return nil, nil, false, err
 	}
-	if !canSee(p, &c, d) {
+	if !canSee(p, c, d) {
 		return nil, nil, false, errContributionNotFound
 	}
-	return &c, d, org, nil
+	return c, d, org, nil
 }
 
 func (s *Service) view(ctx context.Context, p *auth.Principal, c *contribDoc, organiser bool) (Contribution, error) {

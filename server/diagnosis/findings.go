@@ -122,17 +122,12 @@ func (s *Service) cite(ctx context.Context, findingID string, contribIDs []strin
 }
 
 func (s *Service) finding(ctx context.Context, id string) (*findingDoc, *diagDoc, error) {
-	if !store.ValidID(id) {
-		return nil, nil, errFindingNotFound
-	}
-	var f findingDoc
-	if err := s.st.get(ctx, colFindings, id, &f); notFound(err) {
-		return nil, nil, errFindingNotFound
-	} else if err != nil {
+	f, err := store.GetByID[findingDoc](ctx, s.st.s, colFindings, id, errFindingNotFound)
+	if err != nil {
 		return nil, nil, err
 	}
 	d, err := s.diagnosis(ctx, f.DiagnosisID)
-	return &f, d, err
+	return f, d, err
 }
 
 // GetFinding returns one finding (findings are public).

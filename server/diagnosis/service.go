@@ -115,15 +115,7 @@ func wrongPhase(current, what string) error {
 }
 
 func (s *Service) diagnosis(ctx context.Context, id string) (*diagDoc, error) {
-	if !store.ValidID(id) {
-		return nil, errDiagnosisNotFound
-	}
-	var d diagDoc
-	err := s.st.get(ctx, colDiagnoses, id, &d)
-	if notFound(err) {
-		return nil, errDiagnosisNotFound
-	}
-	return &d, err
+	return store.GetByID[diagDoc](ctx, s.st.s, colDiagnoses, id, errDiagnosisNotFound)
 }
 
 // isOrganiser tells whether p is a platform admin or an admin or professional of one of the organisations.

@@ -2,7 +2,6 @@ package exchange
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -84,15 +83,7 @@ func NewService(s *store.Store, orgs Orgs, rm ReadModel, n Notifier, limits *aut
 var errNotFound = apperr.NotFoundf("The exchange day")
 
 func (s *Service) load(ctx context.Context, id string) (*dayDoc, error) {
-	if !store.ValidID(id) {
-		return nil, errNotFound
-	}
-	var d dayDoc
-	err := store.Wrap("exchange: get", s.s.C(colDays).FindOne(ctx, bson.M{"_id": id}).Decode(&d))
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, errNotFound
-	}
-	return &d, err
+	return store.GetByID[dayDoc](ctx, s.s, colDays, id, errNotFound)
 }
 
 // canManage: the host organisation's admins and professionals, and platform admins.

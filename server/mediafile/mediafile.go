@@ -180,15 +180,7 @@ func classList(cs []Class) string {
 }
 
 func (s *Service) load(ctx context.Context, id string) (*assetDoc, error) {
-	if !store.ValidID(id) {
-		return nil, errNotFound
-	}
-	var d assetDoc
-	err := store.Wrap("mediafile: get", s.s.C(colAssets).FindOne(ctx, bson.M{"_id": id}).Decode(&d))
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, errNotFound
-	}
-	return &d, err
+	return store.GetByID[assetDoc](ctx, s.s, colAssets, id, errNotFound)
 }
 
 // Get returns an asset's metadata for other domains (no access check: they check ownership themselves).

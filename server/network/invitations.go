@@ -361,16 +361,7 @@ func (s *Service) inviteView(d *inviteDoc, now time.Time, inviter bool) *Invitat
 }
 
 func (s *Service) invitation(ctx context.Context, id string) (*inviteDoc, error) {
-	if !store.ValidID(id) {
-		return nil, errInvitationNotFound
-	}
-	var d inviteDoc
-	if err := s.Store.get(ctx, colInvites, id, &d); notFound(err) {
-		return nil, errInvitationNotFound
-	} else if err != nil {
-		return nil, err
-	}
-	return &d, nil
+	return store.GetByID[inviteDoc](ctx, s.Store.s, colInvites, id, errInvitationNotFound)
 }
 
 // keyed loads an invitation by its link: a wrong key is the same NotFound as a missing invitation.

@@ -121,16 +121,7 @@ func (s *Service) ProposeRelation(ctx context.Context, p *auth.Principal, in Rel
 }
 
 func (s *Service) relation(ctx context.Context, id string) (*relationDoc, error) {
-	if !store.ValidID(id) {
-		return nil, errRelationNotFound
-	}
-	var r relationDoc
-	if err := s.Store.get(ctx, colRelations, id, &r); notFound(err) {
-		return nil, errRelationNotFound
-	} else if err != nil {
-		return nil, err
-	}
-	return &r, nil
+	return store.GetByID[relationDoc](ctx, s.Store.s, colRelations, id, errRelationNotFound)
 }
 
 // relationReadable: confirmed and stated relations are public; a proposed one is seen only by members

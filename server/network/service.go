@@ -172,16 +172,7 @@ func (s *Service) lineage(ctx context.Context, ids []string) ([]string, bool, er
 }
 
 func (s *Service) actor(ctx context.Context, id string) (*actorDoc, error) {
-	if !store.ValidID(id) {
-		return nil, errActorNotFound
-	}
-	var a actorDoc
-	if err := s.Store.get(ctx, colActors, id, &a); notFound(err) {
-		return nil, errActorNotFound
-	} else if err != nil {
-		return nil, err
-	}
-	return &a, nil
+	return store.GetByID[actorDoc](ctx, s.Store.s, colActors, id, errActorNotFound)
 }
 
 // readableActor loads an actor the reader may see: published ones by everyone; a pending or hidden

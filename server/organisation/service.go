@@ -92,14 +92,7 @@ func (in *Input) validate(create bool) (bson.M, error) {
 var errOrgNotFound = apperr.NotFoundf("The organisation")
 
 func (s *Service) load(ctx context.Context, id string) (*orgDoc, error) {
-	if !store.ValidID(id) {
-		return nil, errOrgNotFound
-	}
-	o, err := s.st.get(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, errOrgNotFound
-	}
-	return o, err
+	return store.GetByID[orgDoc](ctx, s.st.s, colOrgs, id, errOrgNotFound)
 }
 
 // Role returns the person's role in the organisation, or "" when they are not a member.

@@ -58,14 +58,10 @@ func oneOf(v string, set []string) bool {
 }
 
 func (s *Service) load(ctx context.Context, id string) (*practiceDoc, error) {
-	if !store.ValidID(id) || strings.Contains(id, ":") {
+	if strings.Contains(id, ":") { // translations' ids: not practices
 		return nil, errNotFound
 	}
-	d, err := s.st.get(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, errNotFound
-	}
-	return d, err
+	return store.GetByID[practiceDoc](ctx, s.st.s, colPractices, id, errNotFound)
 }
 
 // isMember reports whether p belongs to the organisation (any role) or is a platform admin.

@@ -161,8 +161,8 @@ func (st *Store) insertTransfer(ctx context.Context, t *transferDoc) error {
 
 func (st *Store) transfer(ctx context.Context, id string) (*transferDoc, error) {
 	var t transferDoc
-	if err := st.s.C(colTransfers).FindOne(ctx, bson.M{"_id": id}).Decode(&t); err != nil {
-		return nil, store.Wrap("practice: transfer", err)
+	if err := st.s.Get(ctx, colTransfers, id, &t); err != nil {
+		return nil, err
 	}
 	return &t, nil
 }
@@ -297,13 +297,7 @@ func (s *Service) createTransfer(ctx context.Context, p *auth.Principal, practic
 }
 
 func (s *Service) loadTransfer(ctx context.Context, p *auth.Principal, id string) (*transferDoc, error) {
-	if !store.ValidID(id) {
-		return nil, errTransferNotFound
-	}
-	t, err := s.st.transfer(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, errTransferNotFound
-	}
+	t, err := store.GetByID[transferDoc](ctx, s.st.s, colTransfers, id, errTransferNotFound)
 	if err != nil {
 		return nil, err
 	}

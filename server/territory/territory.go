@@ -5,7 +5,6 @@ package territory
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -110,15 +109,7 @@ func (s *Service) requireManager(ctx context.Context, p *auth.Principal) error {
 var errNotFound = apperr.NotFoundf("The territory")
 
 func (s *Service) load(ctx context.Context, id string) (*doc, error) {
-	if !store.ValidID(id) {
-		return nil, errNotFound
-	}
-	var d doc
-	err := s.s.C(colTerritories).FindOne(ctx, bson.M{"_id": id}).Decode(&d)
-	if err = store.Wrap("territory: get", err); errors.Is(err, store.ErrNotFound) {
-		return nil, errNotFound
-	}
-	return &d, err
+	return store.GetByID[doc](ctx, s.s, colTerritories, id, errNotFound)
 }
 
 // Get returns a territory with its boundary.

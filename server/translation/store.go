@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"github.com/teixit/teixit/server/store"
@@ -78,11 +77,7 @@ type stores struct{ s *store.Store }
 
 // get reads one document by _id into out; store.ErrNotFound when absent.
 func (st stores) get(ctx context.Context, coll, id string, out any) error {
-	err := st.s.C(coll).FindOne(ctx, bson.M{"_id": id}).Decode(out)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return store.ErrNotFound
-	}
-	return err
+	return st.s.Get(ctx, coll, id, out)
 }
 
 // pair reads the machine translation and the correction of one record into one language (nil when absent).

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
@@ -35,9 +34,7 @@ type TokenInput struct {
 func (s *Service) CreateToken(ctx context.Context, userID string, in TokenInput) (*Token, error) {
 	name := strings.TrimSpace(in.Name)
 	fields := apperr.Fields{}
-	if n := utf8.RuneCountInString(name); n == 0 || n > 80 {
-		fields["name"] = apperr.Length(1, 80)
-	}
+	fields.Length("name", name, 1, 80)
 	scopes := []string{}
 	for _, sc := range in.Scopes {
 		if sc != auth.ScopeRead && sc != auth.ScopeWrite {
@@ -52,9 +49,7 @@ func (s *Service) CreateToken(ctx context.Context, userID string, in TokenInput)
 	days := DefaultTokenDays
 	if in.ExpiresInDays != nil {
 		days = *in.ExpiresInDays
-		if days < 1 || days > MaxTokenDays {
-			fields["expiresInDays"] = apperr.Range(1, MaxTokenDays)
-		}
+		fields.Range("expiresInDays", days, 1, MaxTokenDays)
 	}
 	if err := apperr.Validation(fields); err != nil {
 		return nil, err

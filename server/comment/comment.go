@@ -542,9 +542,7 @@ func (s *Service) Moderate(ctx context.Context, p *auth.Principal, id string, in
 	default:
 		f["action"] = apperr.OneOf("hide", "publish")
 	}
-	if utf8.RuneCountInString(in.Reason) > 500 {
-		f["reason"] = apperr.MaxLength(500)
-	}
+	f.MaxLength("reason", in.Reason, 500)
 	if err := apperr.Validation(f); err != nil {
 		return nil, err
 	}

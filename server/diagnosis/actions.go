@@ -3,7 +3,6 @@ package diagnosis
 import (
 	"context"
 	"strings"
-	"unicode/utf8"
 
 	"go.mongodb.org/mongo-driver/bson"
 
@@ -40,15 +39,11 @@ func (s *Service) validateAction(ctx context.Context, d *diagDoc, a *actionDoc, 
 	fields := apperr.Fields{}
 	if in.Title != nil || create {
 		a.Title = strings.TrimSpace(deref(in.Title))
-		if l := utf8.RuneCountInString(a.Title); l < 3 || l > 200 {
-			fields["title"] = apperr.Length(3, 200)
-		}
+		fields.Length("title", a.Title, 3, 200)
 	}
 	if in.Description != nil {
 		a.Description = strings.TrimSpace(*in.Description)
-		if utf8.RuneCountInString(a.Description) > 5000 {
-			fields["description"] = apperr.MaxLength(5000)
-		}
+		fields.MaxLength("description", a.Description, 5000)
 	}
 	if in.ResponsibleOrganisation != nil || create {
 		a.ResponsibleOrgID = deref(in.ResponsibleOrganisation)

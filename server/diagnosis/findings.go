@@ -3,7 +3,6 @@ package diagnosis
 import (
 	"context"
 	"strings"
-	"unicode/utf8"
 
 	"go.mongodb.org/mongo-driver/bson"
 
@@ -32,15 +31,11 @@ func (s *Service) validateFinding(ctx context.Context, d *diagDoc, f *findingDoc
 	}
 	if in.Title != nil || create {
 		f.Title = strings.TrimSpace(deref(in.Title))
-		if l := utf8.RuneCountInString(f.Title); l < 3 || l > 200 {
-			fields["title"] = apperr.Length(3, 200)
-		}
+		fields.Length("title", f.Title, 3, 200)
 	}
 	if in.Text != nil {
 		f.Text = strings.TrimSpace(*in.Text)
-		if utf8.RuneCountInString(f.Text) > 5000 {
-			fields["text"] = apperr.MaxLength(5000)
-		}
+		fields.MaxLength("text", f.Text, 5000)
 	}
 	if in.ContributionIDs != nil {
 		ids := dedupe(*in.ContributionIDs)

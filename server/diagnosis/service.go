@@ -5,7 +5,6 @@ import (
 	"errors"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"go.mongodb.org/mongo-driver/bson"
 
@@ -184,16 +183,12 @@ func (s *Service) apply(ctx context.Context, p *auth.Principal, d *diagDoc, in I
 		if in.Title != nil {
 			t = strings.TrimSpace(*in.Title)
 		}
-		if l := utf8.RuneCountInString(t); l < 3 || l > 200 {
-			fields["title"] = apperr.Length(3, 200)
-		}
+		fields.Length("title", t, 3, 200)
 		d.Title = t
 	}
 	if in.Description != nil {
 		d.Description = strings.TrimSpace(*in.Description)
-		if utf8.RuneCountInString(d.Description) > 10000 {
-			fields["description"] = apperr.MaxLength(10000)
-		}
+		fields.MaxLength("description", d.Description, 10000)
 	}
 	if create {
 		switch {

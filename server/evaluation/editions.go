@@ -3,7 +3,6 @@ package evaluation
 import (
 	"context"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
@@ -69,9 +68,7 @@ func (s *Service) Review(ctx context.Context, p *auth.Principal, edID, measureID
 		fields["status"] = apperr.OneOf(ReviewStatuses...)
 	}
 	note := strings.TrimSpace(in.Note)
-	if utf8.RuneCountInString(note) > 2000 {
-		fields["note"] = apperr.MaxLength(2000)
-	}
+	fields.MaxLength("note", note, 2000)
 	if err := apperr.Validation(fields); err != nil {
 		return nil, err
 	}

@@ -6,7 +6,6 @@ import (
 	"encoding/csv"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"go.mongodb.org/mongo-driver/bson"
 
@@ -39,9 +38,7 @@ func (s *Service) PublishReport(ctx context.Context, p *auth.Principal, edID str
 		fields["visibility"] = apperr.OneOf(Visibilities...)
 	}
 	summary := strings.TrimSpace(in.Summary)
-	if utf8.RuneCountInString(summary) > 10000 {
-		fields["summary"] = apperr.MaxLength(10000)
-	}
+	fields.MaxLength("summary", summary, 10000)
 	if err := apperr.Validation(fields); err != nil {
 		return nil, err
 	}

@@ -230,9 +230,7 @@ func (s *Service) applyEvaluation(ctx context.Context, p *auth.Principal, e *eva
 			sub.Ref, sub.Name = "", ""
 		case SubjectService:
 			sub.Ref = ""
-			if l := utf8.RuneCountInString(sub.Name); l < 2 || l > 200 {
-				fields["subject.name"] = apperr.Length(2, 200)
-			}
+			fields.Length("subject.name", sub.Name, 2, 200)
 		case SubjectAction, SubjectTransfer:
 			if !store.ValidID(sub.Ref) {
 				fields["subject.ref"] = apperr.Required()
@@ -320,9 +318,7 @@ func applyEdition(ed *editionDoc, in EditionInput, fields apperr.Fields) {
 		ed.PartnerOrgIDs = ids
 	}
 	if in.GroupSize != nil {
-		if *in.GroupSize < 3 || *in.GroupSize > 30 {
-			fields["edition.groupSize"] = apperr.Range(3, 30)
-		}
+		fields.Range("edition.groupSize", *in.GroupSize, 3, 30)
 		ed.GroupSize = *in.GroupSize
 	}
 	if in.Threshold != nil {

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"go.mongodb.org/mongo-driver/bson"
 
@@ -146,15 +145,11 @@ func (in *Input) apply(d *dayDoc, create bool) error {
 	}
 	if in.Title != nil || create {
 		d.Title = str(in.Title)
-		if n := utf8.RuneCountInString(d.Title); n < 3 || n > 200 {
-			f["title"] = apperr.Length(3, 200)
-		}
+		f.Length("title", d.Title, 3, 200)
 	}
 	if in.Description != nil {
 		d.Description = str(in.Description)
-		if utf8.RuneCountInString(d.Description) > 10000 {
-			f["description"] = apperr.MaxLength(10000)
-		}
+		f.MaxLength("description", d.Description, 10000)
 	}
 	if in.TimeZone != nil || create {
 		d.TimeZone = str(in.TimeZone)
@@ -188,9 +183,7 @@ func (in *Input) apply(d *dayDoc, create bool) error {
 		agenda := make([]Question, 0, len(in.Agenda))
 		for i, q := range in.Agenda {
 			q.Text = strings.TrimSpace(q.Text)
-			if n := utf8.RuneCountInString(q.Text); n < 3 || n > 500 {
-				f[fmt.Sprintf("agenda.%d.text", i)] = apperr.Length(3, 500)
-			}
+			f.Length(fmt.Sprintf("agenda.%d.text", i), q.Text, 3, 500)
 			if q.Minutes < 0 || q.Minutes > 240 {
 				f[fmt.Sprintf("agenda.%d.minutes", i)] = apperr.Range(0, 240)
 			}
@@ -223,9 +216,7 @@ func (in *Input) apply(d *dayDoc, create bool) error {
 	}
 	if in.Capacity != nil {
 		d.Capacity = *in.Capacity
-		if d.Capacity < 0 || d.Capacity > 10000 {
-			f["capacity"] = apperr.Range(0, 10000)
-		}
+		f.Range("capacity", d.Capacity, 0, 10000)
 	}
 	if in.SummaryVisibility != nil || create {
 		d.SummaryVis = str(in.SummaryVisibility)

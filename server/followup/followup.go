@@ -126,9 +126,7 @@ func CheckMeasurement(in MeasurementInput, now time.Time) error {
 	if in.Value == nil || !Finite(*in.Value) {
 		fields["value"] = apperr.WrongType("number")
 	}
-	if utf8.RuneCountInString(in.Note) > 500 {
-		fields["note"] = apperr.MaxLength(500)
-	}
+	fields.MaxLength("note", in.Note, 500)
 	return apperr.Validation(fields)
 }
 

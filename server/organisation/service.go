@@ -5,7 +5,6 @@ import (
 	"errors"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"go.mongodb.org/mongo-driver/bson"
 
@@ -58,9 +57,7 @@ func (in *Input) validate(create bool) (bson.M, error) {
 		if in.Name != nil {
 			n = strings.TrimSpace(*in.Name)
 		}
-		if l := utf8.RuneCountInString(n); l < 2 || l > 150 {
-			fields["name"] = apperr.Length(2, 150)
-		}
+		fields.Length("name", n, 2, 150)
 		set["name"] = n
 	}
 	if in.Kind != nil || create {
@@ -75,9 +72,7 @@ func (in *Input) validate(create bool) (bson.M, error) {
 	}
 	if in.Description != nil {
 		d := strings.TrimSpace(*in.Description)
-		if utf8.RuneCountInString(d) > 5000 {
-			fields["description"] = apperr.MaxLength(5000)
-		}
+		fields.MaxLength("description", d, 5000)
 		set["description"] = d
 	}
 	if in.RecordingRetentionDays != nil {

@@ -374,9 +374,7 @@ func (s *Service) PatchTransfer(ctx context.Context, p *auth.Principal, id strin
 		t.Note = strings.TrimSpace(*in.Note)
 	}
 	if in.Outcome != nil {
-		if in.Outcome.Rating < 1 || in.Outcome.Rating > 5 {
-			f["outcome.rating"] = apperr.Range(1, 5)
-		}
+		f.Range("outcome.rating", in.Outcome.Rating, 1, 5)
 		l := strings.TrimSpace(in.Outcome.Lessons)
 		if l == "" || utf8.RuneCountInString(l) > maxText {
 			f["outcome.lessons"] = apperr.Required()

@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
@@ -129,9 +128,7 @@ func (s *Service) AddKeyPoint(ctx context.Context, p *auth.Principal, dayID stri
 	}
 	f := apperr.Fields{}
 	text := strings.TrimSpace(in.Text)
-	if n := utf8.RuneCountInString(text); n < 1 || n > 2000 {
-		f["text"] = apperr.Length(1, 2000)
-	}
+	f.Length("text", text, 1, 2000)
 	if in.Question == nil || *in.Question < 0 || *in.Question >= len(w.day.Agenda) {
 		f["question"] = apperr.Range(0, len(w.day.Agenda)-1)
 	}

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo/options"
@@ -217,9 +216,7 @@ func (s *Service) apply(ctx context.Context, d *doc, in Input, create bool) erro
 		if in.Name != nil {
 			n = strings.TrimSpace(*in.Name)
 		}
-		if l := utf8.RuneCountInString(n); l < 1 || l > 120 {
-			fields["name"] = apperr.Length(1, 120)
-		}
+		fields.Length("name", n, 1, 120)
 		d.Name = n
 	}
 	if in.Level != nil || create {

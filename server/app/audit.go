@@ -12,14 +12,6 @@ import (
 	"github.com/teixit/teixit/server/organisation"
 )
 
-// auditRoutes: the audit log, for platform admins (everything) and organisation admins (their organisation).
-func (a *App) auditRoutes() []route {
-	return []route{
-		{"GET", "/admin/audit", admin, a.auditAll, "The audit log of sensitive actions, newest first (?before=RFC3339, ?limit=, ?download=true)", "", "AuditList"},
-		{"GET", "/organisations/:id/audit", user, a.auditOrg, "The organisation's audit log (its admins; ?before=, ?limit=, ?download=true)", "", "AuditList"},
-	}
-}
-
 func (a *App) auditAll(c *fiber.Ctx) error { return a.auditList(c, "") }
 
 func (a *App) auditOrg(c *fiber.Ctx) error {

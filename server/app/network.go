@@ -133,38 +133,6 @@ func (t practiceTransfers) Stage(ctx context.Context, p *auth.Principal, transfe
 	return tr.Status, sum.Title, nil
 }
 
-// networkRoutes are the routes of network work.
-func (a *App) networkRoutes() []route {
-	nw := network.NewHandlers(a.Network)
-	return []route{
-		{"GET", "/actors", public, nw.ListActors, "Actors (?territory=&theme=&kind=&status=pending for moderators and suggesters&cursor=), from the read model", "", "ActorList"},
-		{"POST", "/actors", user, nw.CreateActor, "Add an actor for your organisation (its professionals and admins; self=true adds the organisation itself), or suggest one (anyone signed in; moderated)", "ActorInput", "Actor"},
-		{"GET", "/actors/:id", public, nw.GetActor, "An actor (suggestions: their moderators and who suggested them)", "", "Actor"},
-		{"PATCH", "/actors/:id", user, nw.UpdateActor, "Change an actor (staff of the organisation that speaks for it)", "ActorInput", "Actor"},
-		{"POST", "/actors/:id/moderation", user, nw.Moderate, "Publish or hide a suggested actor (organisations mapping or diagnosing its territory; hiding needs a reason)", "ActorModeration", "Actor"},
-		{"POST", "/actors/:id/claim", user, nw.Claim, "Claim an actor as your organisation on Teixit (its admins; the actor's steward accepts)", "ActorClaimInput", "Actor"},
-		{"POST", "/actors/:id/claim/decision", user, nw.DecideClaim, "Accept or decline a claim (staff of the actor's steward)", "ActorClaimDecision", "Actor"},
-		{"GET", "/actors/:id/relations", public, nw.ActorRelations, "An actor's relations (proposed ones: the two organisations only)", "", "RelationList"},
-		{"POST", "/relations", user, nw.ProposeRelation, "Propose a relation from an actor your organisation speaks for (confirmed by the other side when it is on Teixit)", "RelationInput", "Relation"},
-		{"GET", "/relations/:id", public, nw.GetRelation, "A relation", "", "Relation"},
-		{"POST", "/relations/:id/confirm", user, nw.ConfirmRelation, "Confirm a proposed relation (staff of the other side's organisation)", "", "Relation"},
-		{"DELETE", "/relations/:id", user, nw.RemoveRelation, "Withdraw or decline a relation (staff of either side)", "", ""},
-		{"GET", "/actors/:id/invitations", user, nw.ActorInvitations, "The actor's invitations your organisations sent, with their state (sent, opened, accepted, declined, withdrawn, expired)", "", "InvitationList"},
-		{"POST", "/actors/:id/invitations", user, nw.Invite, "Invite an actor's contact to join Teixit (staff of the organisation that keeps the actor) or a diagnosis (its organisers); emailed when mail is set up, and the link is in the answer", "InvitationInput", "Invitation"},
-		{"POST", "/actor-invitations/:id/open", public, nw.OpenInvitation, "Read an invitation with the key of its link (records that it was opened)", "InvitationKey", "Invitation"},
-		{"POST", "/actor-invitations/:id/accept", user, nw.AcceptInvitation, "Accept an invitation as an organisation (its admins; staff when the actor is already that organisation)", "InvitationAnswer", "Invitation"},
-		{"POST", "/actor-invitations/:id/decline", public, nw.DeclineInvitation, "Decline an invitation with the key of its link (no account needed), with an optional reason", "InvitationAnswer", "Invitation"},
-		{"POST", "/actor-invitations/:id/withdraw", user, nw.WithdrawInvitation, "Withdraw an open invitation (staff of the inviting organisation)", "", "Invitation"},
-		{"GET", "/territories/:id/network", public, nw.Network, "A territory's network: actors (?theme=&kind=), relations, uncovered themes and isolated actors", "", "NetworkGraph"},
-		{"GET", "/territories/:id/network.geojson", public, nw.NetworkGeoJSON, "Open data: the territory's public actors as a GeoJSON FeatureCollection, their relations as properties", "", "Object"},
-		{"GET", "/territories/:id/network.csv", public, nw.NetworkCSV, "Open data: the territory's public actors and relations as CSV (UTF-8 with BOM)", "", "CSVText"},
-		{"GET", "/contributions/:id/practices", public, nw.PracticesFor(network.NeedContribution), "Practices that addressed this need elsewhere (theme and text similarity, explained)", "", "PracticeMatchList"},
-		{"GET", "/findings/:id/practices", public, nw.PracticesFor(network.NeedFinding), "Practices that addressed this finding elsewhere (theme and text similarity, explained)", "", "PracticeMatchList"},
-		{"GET", "/actions/:id/practices", public, nw.PracticesFor(network.NeedAction), "Practices that addressed this action's needs elsewhere (theme and text similarity, explained)", "", "PracticeMatchList"},
-		{"GET", "/practices/:id/needs", public, nw.NeedsFor, "Where the need a practice addresses is raised now: needs and findings of diagnoses, explained", "", "NeedMatchList"},
-	}
-}
-
 // invitedDiagnoses resolves the diagnoses actors are invited to.
 type invitedDiagnoses struct{ a *App }
 

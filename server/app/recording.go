@@ -63,26 +63,3 @@ func (l liveAnnouncer) AnnounceKeyPoint(dayID string, kp recording.KeyPoint) {
 func (l liveAnnouncer) RetractKeyPoint(dayID, id string) { l.l.RetractKeyPoint(dayID, id) }
 
 func (l liveAnnouncer) SessionClock(dayID string) (time.Time, bool) { return l.l.SessionClock(dayID) }
-
-// recordingRoutes are the routes of recordings, key points and summaries. Finer rules are checked by the
-// service: refusals to see a recording are 404s that do not tell whether it exists.
-func (a *App) recordingRoutes() []route {
-	h := recording.NewHandlers(a.Recordings)
-	return []route{
-		{"GET", "/exchange-days/:id/recording", public, h.Recording, "The recording's manifest with chapters by question and speaker (per the day's setting: members, public or host admins; ?link= a private link; speakers see their own turns)", "", "Recording"},
-		{"GET", "/exchange-days/:id/recording/download", public, h.Download, "The whole session as one Ogg Opus file, without removed turns (same access as the recording)", "", ""},
-		{"POST", "/exchange-days/:id/recording/links", user, h.CreateLink, "A member's private link to the recording (signed, expiring; body {hours})", "RecordingLinkInput", "RecordingLink"},
-		{"DELETE", "/exchange-days/:id/recording/links", user, h.RevokeLinks, "Revoke every private link of the recording (host admins)", "", ""},
-		{"GET", "/exchange-days/:id/recording/redactions", user, h.Redactions, "Requests to remove turns (host admins: all; others: their own)", "", "RedactionList"},
-		{"POST", "/exchange-days/:id/recording/redactions", user, h.RequestRedaction, "Ask to remove my own turns (host admins: any, confirmed at once)", "RedactionInput", "Redaction"},
-		{"POST", "/exchange-days/:id/recording/redactions/:rid/confirm", user, h.ConfirmRedaction, "Confirm a removal: the turns leave playback, download and search (host admins)", "", "Redaction"},
-		{"GET", "/exchange-days/:id/rapporteur", user, h.Rapporteur, "Who takes notes (key points) during the session (host members and registered participants); those who choose also get the candidates", "", "Rapporteur"},
-		{"PUT", "/exchange-days/:id/rapporteur", user, h.SetRapporteur, "Choose the day's rapporteur (host admins and professionals)", "RapporteurInput", ""},
-		{"GET", "/exchange-days/:id/key-points", user, h.KeyPoints, "Key points noted during the session (host members and registered participants)", "", "KeyPointList"},
-		{"POST", "/exchange-days/:id/key-points", user, h.AddKeyPoint, "Note a key point for a guide question, stamped with the session time (rapporteur, host, moderators)", "KeyPointInput", "KeyPoint"},
-		{"DELETE", "/exchange-days/:id/key-points/:kp", user, h.DeleteKeyPoint, "Remove a key point (its author, rapporteur, host, moderators)", "", ""},
-		{"GET", "/exchange-days/:id/summary", public, h.Summary, "The summary (published: per the day's setting, public or members; draft: host admins and professionals)", "", "Summary"},
-		{"PUT", "/exchange-days/:id/summary", user, h.PutSummary, "Edit the summary's sections in Markdown (host admins)", "SummaryInput", "Summary"},
-		{"POST", "/exchange-days/:id/summary/publish", user, h.PublishSummary, "Publish the summary (host admins)", "", "Summary"},
-	}
-}

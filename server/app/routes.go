@@ -7,14 +7,19 @@ import (
 
 	"github.com/teixit/teixit/server/account"
 	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/comment"
 	"github.com/teixit/teixit/server/diagnosis"
+	"github.com/teixit/teixit/server/evaluation"
 	"github.com/teixit/teixit/server/exchange"
 	"github.com/teixit/teixit/server/httpx"
 	"github.com/teixit/teixit/server/mediafile"
+	"github.com/teixit/teixit/server/network"
 	"github.com/teixit/teixit/server/notify"
 	"github.com/teixit/teixit/server/organisation"
 	"github.com/teixit/teixit/server/practice"
+	"github.com/teixit/teixit/server/recording"
 	"github.com/teixit/teixit/server/territory"
+	"github.com/teixit/teixit/server/translation"
 )
 
 // access is a route's access rule: its middleware and the name the OpenAPI document shows.
@@ -38,7 +43,8 @@ type route struct {
 	Body, Resp   string
 }
 
-// table is every API route with its access rule on its own line. Rules finer than "signed in" (organisation
+// table is every API route, each on its own line with its access rule — the one place a route is declared
+// (feeds, unsubscribe and node-to-node routes outside /api/v1 are in mountRoutes below). Rules finer than "signed in" (organisation
 // admin, member of…) are checked by the domain service and named in the summary.
 func (a *App) table() []route {
 	acc := account.NewHandlers(a.Accounts, account.HandlerOptions{
@@ -51,7 +57,14 @@ func (a *App) table() []route {
 	dia := diagnosis.NewHandlers(a.Diagnoses)
 	med := mediafile.NewHandlers(a.Media)
 	xd := exchange.NewHandlers(a.Exchange, a.Config.BaseURL)
-	routes := []route{
+	rec := recording.NewHandlers(a.Recordings)
+	nw := network.NewHandlers(a.Network)
+	ev := evaluation.NewHandlers(a.Evaluations)
+	tr := translation.NewHandlers(a.Translations)
+	pr := practice.NewHandlers(a.Practices)
+	cm := comment.NewHandlers(a.Comments)
+	nt := notify.NewHandlers(a.Notify)
+	return []route{
 		{"POST", "/auth/register", public, acc.Register, "Create an account and sign in (limited per client address)", "RegisterInput", "Session"},
 		{"POST", "/auth/login", public, acc.Login, "Sign in (failed attempts limited per client address and per email)", "LoginInput", "Session"},
 		{"POST", "/auth/logout", public, acc.Logout, "Sign out", "", ""},
@@ -139,13 +152,127 @@ func (a *App) table() []route {
 		{"GET", "/actions/:id", public, dia.GetAction, "An action with its indicators", "", "Action"},
 		{"PATCH", "/actions/:id", user, dia.UpdateAction, "Change an action or its indicators (organisers)", "ActionInput", "Action"},
 		{"POST", "/actions/:id/indicators/:indicatorId/measurements", user, dia.AddMeasurement, "Record a dated indicator value (organisers)", "MeasurementInput", "Action"},
+
+		// Audit log
+		{"GET", "/admin/audit", admin, a.auditAll, "The audit log of sensitive actions, newest first (?before=RFC3339, ?limit=, ?download=true)", "", "AuditList"},
+		{"GET", "/organisations/:id/audit", user, a.auditOrg, "The organisation's audit log (its admins; ?before=, ?limit=, ?download=true)", "", "AuditList"},
+		// Recordings, key points and summaries of exchange days
+		{"GET", "/exchange-days/:id/recording", public, rec.Recording, "The recording's manifest with chapters by question and speaker (per the day's setting: members, public or host admins; ?link= a private link; speakers see their own turns)", "", "Recording"},
+		{"GET", "/exchange-days/:id/recording/download", public, rec.Download, "The whole session as one Ogg Opus file, without removed turns (same access as the recording)", "", ""},
+		{"POST", "/exchange-days/:id/recording/links", user, rec.CreateLink, "A member's private link to the recording (signed, expiring; body {hours})", "RecordingLinkInput", "RecordingLink"},
+		{"DELETE", "/exchange-days/:id/recording/links", user, rec.RevokeLinks, "Revoke every private link of the recording (host admins)", "", ""},
+		{"GET", "/exchange-days/:id/recording/redactions", user, rec.Redactions, "Requests to remove turns (host admins: all; others: their own)", "", "RedactionList"},
+		{"POST", "/exchange-days/:id/recording/redactions", user, rec.RequestRedaction, "Ask to remove my own turns (host admins: any, confirmed at once)", "RedactionInput", "Redaction"},
+		{"POST", "/exchange-days/:id/recording/redactions/:rid/confirm", user, rec.ConfirmRedaction, "Confirm a removal: the turns leave playback, download and search (host admins)", "", "Redaction"},
+		{"GET", "/exchange-days/:id/rapporteur", user, rec.Rapporteur, "Who takes notes (key points) during the session (host members and registered participants); those who choose also get the candidates", "", "Rapporteur"},
+		{"PUT", "/exchange-days/:id/rapporteur", user, rec.SetRapporteur, "Choose the day's rapporteur (host admins and professionals)", "RapporteurInput", ""},
+		{"GET", "/exchange-days/:id/key-points", user, rec.KeyPoints, "Key points noted during the session (host members and registered participants)", "", "KeyPointList"},
+		{"POST", "/exchange-days/:id/key-points", user, rec.AddKeyPoint, "Note a key point for a guide question, stamped with the session time (rapporteur, host, moderators)", "KeyPointInput", "KeyPoint"},
+		{"DELETE", "/exchange-days/:id/key-points/:kp", user, rec.DeleteKeyPoint, "Remove a key point (its author, rapporteur, host, moderators)", "", ""},
+		{"GET", "/exchange-days/:id/summary", public, rec.Summary, "The summary (published: per the day's setting, public or members; draft: host admins and professionals)", "", "Summary"},
+		{"PUT", "/exchange-days/:id/summary", user, rec.PutSummary, "Edit the summary's sections in Markdown (host admins)", "SummaryInput", "Summary"},
+		{"POST", "/exchange-days/:id/summary/publish", user, rec.PublishSummary, "Publish the summary (host admins)", "", "Summary"},
+		// The network of actors
+		{"GET", "/actors", public, nw.ListActors, "Actors (?territory=&theme=&kind=&status=pending for moderators and suggesters&cursor=), from the read model", "", "ActorList"},
+		{"POST", "/actors", user, nw.CreateActor, "Add an actor for your organisation (its professionals and admins; self=true adds the organisation itself), or suggest one (anyone signed in; moderated)", "ActorInput", "Actor"},
+		{"GET", "/actors/:id", public, nw.GetActor, "An actor (suggestions: their moderators and who suggested them)", "", "Actor"},
+		{"PATCH", "/actors/:id", user, nw.UpdateActor, "Change an actor (staff of the organisation that speaks for it)", "ActorInput", "Actor"},
+		{"POST", "/actors/:id/moderation", user, nw.Moderate, "Publish or hide a suggested actor (organisations mapping or diagnosing its territory; hiding needs a reason)", "ActorModeration", "Actor"},
+		{"POST", "/actors/:id/claim", user, nw.Claim, "Claim an actor as your organisation on Teixit (its admins; the actor's steward accepts)", "ActorClaimInput", "Actor"},
+		{"POST", "/actors/:id/claim/decision", user, nw.DecideClaim, "Accept or decline a claim (staff of the actor's steward)", "ActorClaimDecision", "Actor"},
+		{"GET", "/actors/:id/relations", public, nw.ActorRelations, "An actor's relations (proposed ones: the two organisations only)", "", "RelationList"},
+		{"POST", "/relations", user, nw.ProposeRelation, "Propose a relation from an actor your organisation speaks for (confirmed by the other side when it is on Teixit)", "RelationInput", "Relation"},
+		{"GET", "/relations/:id", public, nw.GetRelation, "A relation", "", "Relation"},
+		{"POST", "/relations/:id/confirm", user, nw.ConfirmRelation, "Confirm a proposed relation (staff of the other side's organisation)", "", "Relation"},
+		{"DELETE", "/relations/:id", user, nw.RemoveRelation, "Withdraw or decline a relation (staff of either side)", "", ""},
+		{"GET", "/actors/:id/invitations", user, nw.ActorInvitations, "The actor's invitations your organisations sent, with their state (sent, opened, accepted, declined, withdrawn, expired)", "", "InvitationList"},
+		{"POST", "/actors/:id/invitations", user, nw.Invite, "Invite an actor's contact to join Teixit (staff of the organisation that keeps the actor) or a diagnosis (its organisers); emailed when mail is set up, and the link is in the answer", "InvitationInput", "Invitation"},
+		{"POST", "/actor-invitations/:id/open", public, nw.OpenInvitation, "Read an invitation with the key of its link (records that it was opened)", "InvitationKey", "Invitation"},
+		{"POST", "/actor-invitations/:id/accept", user, nw.AcceptInvitation, "Accept an invitation as an organisation (its admins; staff when the actor is already that organisation)", "InvitationAnswer", "Invitation"},
+		{"POST", "/actor-invitations/:id/decline", public, nw.DeclineInvitation, "Decline an invitation with the key of its link (no account needed), with an optional reason", "InvitationAnswer", "Invitation"},
+		{"POST", "/actor-invitations/:id/withdraw", user, nw.WithdrawInvitation, "Withdraw an open invitation (staff of the inviting organisation)", "", "Invitation"},
+		{"GET", "/territories/:id/network", public, nw.Network, "A territory's network: actors (?theme=&kind=), relations, uncovered themes and isolated actors", "", "NetworkGraph"},
+		{"GET", "/territories/:id/network.geojson", public, nw.NetworkGeoJSON, "Open data: the territory's public actors as a GeoJSON FeatureCollection, their relations as properties", "", "Object"},
+		{"GET", "/territories/:id/network.csv", public, nw.NetworkCSV, "Open data: the territory's public actors and relations as CSV (UTF-8 with BOM)", "", "CSVText"},
+		{"GET", "/contributions/:id/practices", public, nw.PracticesFor(network.NeedContribution), "Practices that addressed this need elsewhere (theme and text similarity, explained)", "", "PracticeMatchList"},
+		{"GET", "/findings/:id/practices", public, nw.PracticesFor(network.NeedFinding), "Practices that addressed this finding elsewhere (theme and text similarity, explained)", "", "PracticeMatchList"},
+		{"GET", "/actions/:id/practices", public, nw.PracticesFor(network.NeedAction), "Practices that addressed this action's needs elsewhere (theme and text similarity, explained)", "", "PracticeMatchList"},
+		{"GET", "/practices/:id/needs", public, nw.NeedsFor, "Where the need a practice addresses is raised now: needs and findings of diagnoses, explained", "", "NeedMatchList"},
+		// Service evaluation
+		{"GET", "/evaluations", public, ev.List, "Evaluations I may see (members of their organisations; public reports), ?org= ?subject=<diagnosis_action|transfer>:<id>", "", "EvaluationList"},
+		{"POST", "/evaluations", user, ev.Create, "Start an evaluation and its first edition (admins of every organising organisation)", "EvaluationInput", "EvaluationCreated"},
+		{"GET", "/evaluations/:id", public, ev.Get, "An evaluation with its editions (members, participants; public reports)", "", "EvaluationOverview"},
+		{"PATCH", "/evaluations/:id", user, ev.Update, "Change an evaluation (organisers)", "EvaluationInput", "Evaluation"},
+		{"POST", "/evaluations/:id/editions", user, ev.NewEdition, "Start the next edition from the last one (organisers)", "EditionInput", "Edition"},
+		{"GET", "/evaluation-editions/:id", public, ev.GetEdition, "An edition with my group (members, participants)", "", "Edition"},
+		{"PATCH", "/evaluation-editions/:id", user, ev.UpdateEdition, "Change an edition's guide, dates, people or phase (organisers)", "EditionInput", "Edition"},
+		{"GET", "/evaluation-editions/:id/participants", user, ev.Participants, "Participants with their groups (organisers)", "", "PersonList"},
+		{"POST", "/evaluation-editions/:id/participants/members", user, ev.InviteMembers, "Make every member of the invited roles a participant (organisers)", "", "EvaluationAdded"},
+		{"POST", "/evaluation-editions/:id/participants/me", user, ev.Join, "Take part: invited role, partner organisation or invitation code", "EvaluationJoinInput", "Edition"},
+		{"PATCH", "/evaluation-editions/:id/participants/:userId", user, ev.Place, "Move a participant to a group or name their team (organisers; threshold kept)", "EvaluationPlaceInput", "Person"},
+		{"GET", "/evaluation-editions/:id/groups", user, ev.Groups, "Groups with sizes (shown from the anonymity threshold) and item counts", "", "GroupList"},
+		{"POST", "/evaluation-editions/:id/groups", user, ev.CreateGroup, "Form one more group by hand (organisers; threshold kept)", "EvaluationNewGroupInput", "Group"},
+		{"POST", "/evaluation-editions/:id/groups/formation", user, ev.FormGroups, "Form groups automatically, mixing roles and teams (organisers, preparation)", "", "GroupList"},
+		{"GET", "/evaluation-editions/:id/items", user, ev.Items, "Items attributed to groups, ?group= ?area= ?kind= ?merged=yes|no (organisers)", "", "ItemList"},
+		{"GET", "/evaluation-groups/:id", user, ev.GetGroup, "A group's table: members, guide and items (its members and organisers)", "", "GroupView"},
+		{"PATCH", "/evaluation-groups/:id", user, ev.UpdateGroup, "Rename a group or change its facilitator (organisers)", "EvaluationGroupInput", "Group"},
+		{"GET", "/evaluation-groups/:id/live", user, a.Live.Join(), "The group's online room: signalling WebSocket (its members only, group phase, online editions; everyone may speak; media/PROTOCOL.md)", "", ""},
+		{"GET", "/evaluation-groups/:id/live/ice-servers", user, a.Live.ICEServers, "STUN/TURN servers for the group's online room (its members)", "", "ICEServers"},
+		{"POST", "/evaluation-groups/:id/items", user, ev.AddItem, "Add a strength or weakness at my group's table (its members, group phase)", "EvaluationItemInput", "Item"},
+		{"DELETE", "/evaluation-items/:id", user, ev.DeleteItem, "Take an item back (its writer or the facilitator, group phase)", "", ""},
+		{"GET", "/evaluation-items/:id/similar", user, ev.Similar, "Items and merged items of the edition with similar words (organisers)", "", "SuggestionsList"},
+		{"GET", "/evaluation-editions/:id/synthesis", user, ev.Synthesis, "Live synthesis: counts, merged items with groups and votes, unmerged items (organisers)", "", "Synthesis"},
+		{"POST", "/evaluation-editions/:id/points", user, ev.Merge, "Merge items of this edition into one point (organisers, groups or synthesis)", "EvaluationPointInput", "Point"},
+		{"POST", "/evaluation-points/:id/items", user, ev.AddToPoint, "Merge more items into a point (organisers)", "EvaluationPointInput", "Point"},
+		{"DELETE", "/evaluation-points/:id", user, ev.Unmerge, "Undo a merge (organisers)", "", ""},
+		{"POST", "/evaluation-editions/:id/ballot", user, ev.Vote, "Vote priorities among merged items (participants, prioritisation; final)", "EvaluationBallotInput", "EditionMe"},
+		{"POST", "/evaluation-editions/:id/measures", user, ev.CreateMeasure, "Turn weaknesses into an improvement measure with team, date, indicators (organisers)", "MeasureInput", "Measure"},
+		{"GET", "/evaluation-editions/:id/dashboard", user, ev.Dashboard, "Measures by status with indicator progress (members, participants)", "", "EvaluationDashboard"},
+		{"GET", "/evaluation-measures/:id", user, ev.GetMeasure, "An improvement measure", "", "Measure"},
+		{"PATCH", "/evaluation-measures/:id", user, ev.UpdateMeasure, "Change a measure or its indicators (organisers)", "MeasureInput", "Measure"},
+		{"POST", "/evaluation-measures/:id/indicators/:indicatorId/measurements", user, ev.AddMeasurement, "Record a dated indicator value (organisers)", "MeasurementInput", "Measure"},
+		{"GET", "/evaluation-editions/:id/reviews", user, ev.Reviews, "The previous edition's measures with this edition's review", "", "ReviewList"},
+		{"PUT", "/evaluation-editions/:id/reviews/:measureId", user, ev.Review, "Review a measure of the previous edition: done, in progress or dropped (organisers)", "ReviewInput", "Reviewed"},
+		{"GET", "/evaluation-editions/:id/comparison", user, ev.Compare, "Merged items raised again, new and no longer raised since the previous edition", "", "Comparison"},
+		{"POST", "/evaluation-editions/:id/report", user, ev.PublishReport, "Publish the report to members or to everyone (organisers, follow-up); participants are told", "EvaluationReportInput", "Edition"},
+		{"GET", "/evaluation-editions/:id/report", public, ev.Report, "The report (public, members-only, or a draft for organisers); no personal data", "", "EvaluationReport"},
+		{"GET", "/evaluation-editions/:id/export.json", public, ev.ExportJSON, "The report as JSON open data (no personal data)", "", "EvaluationReport"},
+		{"GET", "/evaluation-editions/:id/export.csv", public, ev.ExportCSV, "Merged items as CSV open data (no personal data)", "", "CSVText"},
+		// Machine translation
+		{"GET", "/translations/:kind/:id/:lang", public, tr.Get, "A record's translation into ca|es|it|en|fr and its state (ready, queued, failed, none, original); readable where the original is; 404 translation_off without an engine", "", "TranslationView"},
+		{"POST", "/translations/:kind/:id/:lang", public, tr.Ask, "Ask for it (202 while queued; poll GET): the reader waits, the engine works in the background", "", "TranslationView"},
+		{"PUT", "/translations/:kind/:id/:lang", user, tr.Correct, "Correct a translation (people who may edit the original); marked reviewed", "TranslationCorrection", "TranslationView"},
+		// Good practices, transfers, comments, follows and notifications
+		{"GET", "/practices", public, pr.List, "Published practices (?theme=&territory=&org=&lang=&status=&sort=newest|transferred|rated&cursor=)", "", "PracticeList"},
+		{"POST", "/practices", user, pr.Create, "Write a draft practice (professionals and admins of its organisation)", "PracticeInput", "Practice"},
+		{"GET", "/practices/:id", public, pr.Get, "A practice in ?lang=, the reader's language or the original", "", "Practice"},
+		{"PATCH", "/practices/:id", user, pr.Update, "Change a practice (its organisation's professionals and admins; published → new version)", "PracticeInput", "Practice"},
+		{"POST", "/practices/:id/publish", user, pr.Publish, "Publish a complete draft (400 lists what is missing)", "", "Practice"},
+		{"POST", "/practices/:id/archive", user, pr.Archive, "Archive a published practice", "", "Practice"},
+		{"PUT", "/practices/:id/translations/:lang", user, pr.PutTranslation, "Replace the translation into ca|es|it|en|fr", "TranslationInput", "Practice"},
+		{"GET", "/practices/:id/versions", public, pr.Versions, "Published versions, newest first", "", "VersionList"},
+		{"GET", "/practices/:id/versions/:n/diff", public, pr.Diff, "Line diff per field between version n-1 and n", "", "Diff"},
+		{"GET", "/practices/:id/related", public, pr.Related, "Practices like this one that the reader may see", "", "PracticeList"},
+		{"GET", "/practices/:id/transfers", public, pr.Transfers, "Where a practice has been transferred and how it went", "", "TransferList"},
+		{"POST", "/practices/:id/transfers", user, pr.CreateTransfer, "Declare that your organisation adopts a practice (its professionals and admins)", "TransferInput", "Transfer"},
+		{"GET", "/transfers/:id", public, pr.GetTransfer, "A transfer with its stages and outcome", "", "Transfer"},
+		{"PATCH", "/transfers/:id", user, pr.PatchTransfer, "Move a transfer to its next stage, edit notes and outcome (adopting organisation)", "TransferPatch", "Transfer"},
+		{"GET", "/transfers/:id/updates", public, pr.Updates, "Dated updates of a transfer, newest first", "", "UpdateList"},
+		{"POST", "/transfers/:id/updates", user, pr.AddUpdate, "Post an update (adopting organisation) or a reply (origin organisation)", "UpdateInput", "Update"},
+		{"GET", "/practices/:id/comments", public, cm.ListFor(practice.IndexKind), "Comments on a practice, oldest first (?cursor=&parentCommentId=; ?status=hidden|reported for moderators)", "", "CommentList"},
+		{"POST", "/practices/:id/comments", user, cm.CreateFor(practice.IndexKind), "Comment on a published practice, or reply to a comment", "CommentInput", "Comment"},
+		{"PATCH", "/comments/:id", user, cm.Edit, "Edit your comment (within 15 minutes)", "CommentEdit", "Comment"},
+		{"POST", "/comments/:id/report", user, cm.Report, "Report a comment to the moderators", "ReportInput", "Comment"},
+		{"POST", "/comments/:id/moderation", user, cm.Moderate, "Hide or publish a comment (the target organisation's admins)", "ModerationInput", "Comment"},
+		{"GET", "/follows", user, nt.Follows, "What I follow", "", "FollowList"},
+		{"POST", "/follows", user, nt.Follow, "Follow a practice, an organisation or a theme", "FollowInput", "Follow"},
+		{"DELETE", "/follows", user, nt.Unfollow, "Unfollow (?kind=&target=)", "", ""},
+		{"GET", "/notifications", user, nt.List, "My notifications, unread first (?cursor=)", "", "NotificationPage"},
+		{"POST", "/notifications/read-all", user, nt.ReadAll, "Mark all my notifications read", "", ""},
+		{"POST", "/notifications/:id/read", user, nt.Read, "Mark a notification read", "", ""},
+		{"GET", "/me/notification-settings", user, nt.GetSettings, "How I get notices by email: immediate, daily (digest) or never", "", "NotificationSettings"},
+		{"PUT", "/me/notification-settings", user, nt.PutSettings, "Choose how I get notices by email", "NotificationSettingsInput", "NotificationSettings"},
 	}
-	routes = append(routes, a.auditRoutes()...)
-	routes = append(routes, a.recordingRoutes()...)
-	routes = append(routes, a.networkRoutes()...)
-	routes = append(routes, a.evaluationRoutes()...)
-	routes = append(routes, a.translationRoutes()...)
-	return append(routes, a.practiceRoutes()...)
 }
 
 // APIPrefix is where the JSON API lives.

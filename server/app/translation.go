@@ -60,12 +60,3 @@ func (a *App) buildTranslations() error {
 func (a *App) startTranslationJobs(ctx context.Context) {
 	go a.Translations.Run(ctx)
 }
-
-func (a *App) translationRoutes() []route {
-	tr := translation.NewHandlers(a.Translations)
-	return []route{
-		{"GET", "/translations/:kind/:id/:lang", public, tr.Get, "A record's translation into ca|es|it|en|fr and its state (ready, queued, failed, none, original); readable where the original is; 404 translation_off without an engine", "", "TranslationView"},
-		{"POST", "/translations/:kind/:id/:lang", public, tr.Ask, "Ask for it (202 while queued; poll GET): the reader waits, the engine works in the background", "", "TranslationView"},
-		{"PUT", "/translations/:kind/:id/:lang", user, tr.Correct, "Correct a translation (people who may edit the original); marked reviewed", "TranslationCorrection", "TranslationView"},
-	}
-}

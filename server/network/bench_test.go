@@ -16,36 +16,7 @@ import (
 func BenchmarkNetworkPage(b *testing.B) {
 	w := newWorld(b)
 	ctx := context.Background()
-	kinds := []string{"association", "school", "parish", "health_centre", "informal_group"}
-	themes := []string{"housing", "health", "culture", "coexistence", "employment"}
-	now := time.Now().UTC()
-	var actors []any
-	ids := make([]string, 500)
-	for i := range ids {
-		ids[i] = fmt.Sprintf("bench%04d", i)
-		actors = append(actors, map[string]any{"_id": ids[i], "rev": 1, "name": fmt.Sprintf("Actor %03d", i), "kind": kinds[i%len(kinds)],
-			"themes": []string{themes[i%len(themes)]}, "territories": []string{w.barri}, "lineage": []string{w.city, w.barri},
-			"point":   map[string]float64{"lat": 41.37 + float64(i%25)*0.0004, "lon": 2.16 + float64(i/25)*0.0004},
-			"contact": map[string]any{"public": false}, "stewardOrgId": w.assoc, "status": "published", "createdAt": now, "updatedAt": now})
-	}
-	// Four relations from each actor, to the actors 18, 70, 156 and 276 places further round: 2,000
-	// distinct relations (no two offsets add up to 500, so no symmetric pair repeats).
-	var rels []any
-	for i := range ids {
-		for j, typ := range []string{"collaborates", "refers", "funds", "shares_space"} {
-			off := (j+1)*(j+1)*17 + j + 1
-			from, to := ids[i], ids[(i+off)%len(ids)]
-			rels = append(rels, map[string]any{"_id": network.RelationID(from, typ, to), "rev": 1, "from": from, "to": to, "type": typ,
-				"since": "2024", "source": "bench", "status": "confirmed", "proposerActor": from, "proposerOrg": w.assoc,
-				"createdAt": now, "updatedAt": now})
-		}
-	}
-	if _, err := w.a.Store.C("network_actors").InsertMany(ctx, actors); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := w.a.Store.C("network_relations").InsertMany(ctx, rels); err != nil {
-		b.Fatal(err)
-	}
+	seedNetwork(b, w, 500, 4)
 	start := time.Now()
 	if err := w.a.ReadModel.Rebuild(ctx, nil); err != nil {
 		b.Fatal(err)
@@ -71,4 +42,43 @@ func BenchmarkNetworkPage(b *testing.B) {
 		})
 	}
 	l.Report(b)
+}
+
+// seedNetwork writes n published actors in el Raval and perActor confirmed relations from each (to the
+// actors 18, 70, 156, 276… places further round, so no pair repeats below n = 500 with four each), straight
+// into the store with insertMany — the read model does not see them until a rebuild. It returns the ids.
+func seedNetwork(tb testing.TB, w *world, n, perActor int) []string {
+	tb.Helper()
+	ctx := context.Background()
+	kinds := []string{"association", "school", "parish", "health_centre", "informal_group"}
+	themes := []string{"housing", "health", "culture", "coexistence", "employment"}
+	types := []string{"collaborates", "refers", "funds", "shares_space"}
+	now := time.Now().UTC()
+	var actors []any
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("bench%05d", i)
+		actors = append(actors, map[string]any{"_id": ids[i], "rev": 1, "name": fmt.Sprintf("Actor %04d", i), "kind": kinds[i%len(kinds)],
+			"themes": []string{themes[i%len(themes)]}, "territories": []string{w.barri}, "lineage": []string{w.city, w.barri},
+			"point":   map[string]float64{"lat": 41.37 + float64(i%25)*0.0004, "lon": 2.16 + float64(i/25)*0.0004},
+			"contact": map[string]any{"public": false}, "stewardOrgId": w.assoc, "status": "published", "createdAt": now, "updatedAt": now})
+	}
+	var rels []any
+	for i := range ids {
+		for j := 0; j < perActor; j++ {
+			typ := types[j%len(types)]
+			off := (j+1)*(j+1)*17 + j + 1
+			from, to := ids[i], ids[(i+off)%len(ids)]
+			rels = append(rels, map[string]any{"_id": network.RelationID(from, typ, to), "rev": 1, "from": from, "to": to, "type": typ,
+				"since": "2024", "source": "bench", "status": "confirmed", "proposerActor": from, "proposerOrg": w.assoc,
+				"createdAt": now, "updatedAt": now})
+		}
+	}
+	if _, err := w.a.Store.C("network_actors").InsertMany(ctx, actors); err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := w.a.Store.C("network_relations").InsertMany(ctx, rels); err != nil {
+		tb.Fatal(err)
+	}
+	return ids
 }

@@ -52,9 +52,10 @@ type Graph struct {
 	// UncoveredThemes are themes raised in the territory's diagnoses (needs) that no actor of the
 	// territory works on, most raised first.
 	UncoveredThemes []ThemeHole `json:"uncoveredThemes"`
-	// Isolated are the ids of listed actors with no relation at all.
+	// Isolated are the ids of listed actors with no relation at all (empty when the relations are cut).
 	Isolated []string `json:"isolated"`
-	// Truncated is true when the territory has more than MaxGraph actors or relations.
+	// Truncated is true when the territory has more than MaxGraph actors or relations: the page then shows the
+	// first MaxGraph of each (by name), relation counts are lower bounds and no actor is called isolated.
 	Truncated bool `json:"truncated"`
 }
 
@@ -150,8 +151,10 @@ func (s *Service) Network(ctx context.Context, p *auth.Principal, territoryID st
 				Type: d.Keywords["rel_type"], Status: d.Keywords["rel_status"]})
 		}
 	}
+	// With the relations cut at MaxGraph, an actor whose relations were all cut would look isolated: say
+	// nothing rather than something wrong (the page says the network is cut).
 	for _, a := range g.Actors {
-		if a.Relations == 0 {
+		if a.Relations == 0 && !truncR {
 			g.Isolated = append(g.Isolated, a.ID)
 		}
 	}

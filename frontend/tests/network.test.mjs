@@ -198,4 +198,43 @@ describe('network: actors, relations and the network page', () => {
     const notes = await org.api.get('/notifications');
     assert.ok(JSON.stringify(notes).includes('invitation_accepted'), 'the organiser was told');
   });
+  it('a territory of 2,000 actors stays usable on a phone: the list first, the drawing clustered by kind', async () => {
+    // The issue's "graph of 2,000 actors": loaded through the API as an organiser would (8 at a time), with a
+    // relation from each of the first 1,000 to the actor 18 places further on.
+    const org = await openSignedInPage(browser, server.base, 360, JORDI);
+    const raval = (await org.api.get('/territories?limit=100')).items.find((x) => x.name === 'el Raval');
+    const assoc = (await org.api.get('/organisations?limit=50')).items.find((o) => o.name === 'Associació Veïnal del Raval Nord');
+    const kinds = ['association', 'social_services', 'public_service', 'school', 'health_centre', 'parish', 'informal_group', 'business', 'other'];
+    const ids = new Array(2000);
+    const pool = async (n, count, fn) => {
+      let i = 0;
+      await Promise.all(Array.from({ length: n }, async () => { while (i < count) await fn(i++); }));
+    };
+    await pool(8, ids.length, async (i) => {
+      ids[i] = (await org.api.post('/actors', { organisationId: assoc.id, name: `Entitat ${String(i).padStart(4, '0')}`, kind: kinds[i % kinds.length],
+        themes: ['coexistence'], territories: [raval.id] })).id;
+    });
+    await pool(8, 1000, (i) => org.api.post('/relations', { fromActorId: ids[i], toActorId: ids[i + 18], type: 'collaborates', since: '2025', source: 'Mapa d’entitats' }));
+
+    const p = org.page;
+    await p.goto(`${server.base}/territories/${raval.id}/network`);
+    await p.getByRole('heading', { level: 1, name: 'Who works on what in el Raval' }).waitFor();
+    const list = p.getByTestId('actors-list');
+    await list.waitFor();
+    assert.equal(await list.getByRole('listitem').count(), 50, 'the list shows 50 actors at a time');
+    await p.getByRole('button', { name: /more/i }).first().waitFor();
+    await p.getByTestId('relations-table').waitFor();
+    const graph = p.getByTestId('network-graph');
+    await graph.waitFor();
+    const listFirst = await p.evaluate(() => {
+      const l = document.querySelector('[data-testid="actors-list"]');
+      const g = document.querySelector('[data-testid="network-graph"]');
+      return !!(l && g && l.compareDocumentPosition(g) & Node.DOCUMENT_POSITION_FOLLOWING);
+    });
+    assert.ok(listFirst, 'above 300 actors the list comes before the drawing');
+    const nodes = await graph.getByTestId('graph-node').count();
+    assert.ok(nodes >= 1 && nodes <= kinds.length, `the drawing has one circle per kind, not one per actor (${nodes})`);
+    assert.match(await graph.locator('figcaption').innerText(), /2,0\d\d|20\d\d/, 'the caption says how many actors it groups');
+    await checkPage(p, 'network-13-two-thousand-actors');
+  });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiClient, ApiError } from './api';
 
 interface Call {
@@ -105,5 +105,37 @@ describe('ApiClient requests', () => {
     await api.listOrganisations('abc', 5);
     expect(calls[0].url).toBe('/api/v1/organisations?limit=20');
     expect(calls[1].url).toBe('/api/v1/organisations?limit=5&cursor=abc');
+  });
+});
+
+describe('ApiClient prefetch', () => {
+  afterEach(() => vi.useRealTimers());
+  it('lets the page take the answer asked for early, once', async () => {
+    const { fn, calls } = fakeFetch(() => json(200, { n: calls.length }));
+    const api = new ApiClient({ fetch: fn });
+    api.prefetch('/territories/t1/network');
+    expect(calls).toHaveLength(1); // asked at once, while the page's code loads
+    expect(await api.get('/territories/t1/network')).toEqual({ n: 1 });
+    expect(calls).toHaveLength(1);
+    expect(await api.get('/territories/t1/network')).toEqual({ n: 2 }); // taken once: a later read asks again
+    expect(calls).toHaveLength(2);
+  });
+  it('asks again when the early answer is stale or for another path', async () => {
+    vi.useFakeTimers();
+    const { fn, calls } = fakeFetch(() => json(200, {}));
+    const api = new ApiClient({ fetch: fn });
+    api.prefetch('/a');
+    await api.get('/b');
+    expect(calls.map((c) => c.url)).toEqual(['/api/v1/a', '/api/v1/b']);
+    vi.advanceTimersByTime(11_000);
+    await api.get('/a');
+    expect(calls).toHaveLength(3);
+  });
+  it('gives the page the early failure as its own', async () => {
+    const { fn } = fakeFetch(() => json(404, { error: { code: 'not_found', message: 'The territory was not found.' } }));
+    const api = new ApiClient({ fetch: fn });
+    api.prefetch('/territories/x/network');
+    const err = (await api.get('/territories/x/network').catch((e) => e)) as ApiError;
+    expect(err.status).toBe(404);
   });
 });

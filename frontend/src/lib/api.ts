@@ -220,12 +220,17 @@ export interface ApiClientOptions {
   onUnauthenticated?: () => void;
 }
 
+/** How long a prefetched answer stays good for the page that asks for it. */
+const PREFETCH_FRESH_MS = 10_000;
+
 export class ApiClient {
   private csrfToken = '';
   private readonly base: string;
   private readonly fetchImpl: typeof fetch;
   private readonly language: () => string;
   private readonly onUnauthenticated: () => void;
+  /** GET answers asked for ahead of the page that needs them (prefetch), each taken once by get(). */
+  private readonly ahead = new Map<string, { at: number; answer: Promise<unknown> }>();
 
   constructor(opts: ApiClientOptions = {}) {
     this.base = opts.base ?? '/api/v1';
@@ -272,7 +277,22 @@ export class ApiClient {
   }
 
   get<T>(path: string): Promise<T> {
+    const early = this.ahead.get(path);
+    if (early) {
+      this.ahead.delete(path);
+      if (Date.now() - early.at < PREFETCH_FRESH_MS) return early.answer as Promise<T>;
+    }
     return this.request<T>('GET', path);
+  }
+  /**
+   * Starts a GET now, for a page whose code is still loading: the page's own get() of the same path (within a
+   * few seconds) takes this answer instead of asking again, so the data and the page's code arrive together
+   * on a slow connection instead of one after the other.
+   */
+  prefetch(path: string): void {
+    const answer = this.request('GET', path);
+    answer.catch(() => {}); // the page's get() sees the failure; nothing to report before it asks
+    this.ahead.set(path, { at: Date.now(), answer });
   }
   post<T>(path: string, body?: unknown): Promise<T> {
     return this.request<T>('POST', path, body ?? {});

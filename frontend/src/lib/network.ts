@@ -1,5 +1,6 @@
 // Network work: actors of a territory, their relations and the network page (server/network).
 import { ApiError, type ApiClient, type Page } from './api';
+import { networkPath } from './prefetch';
 import { describeError, type FormErrors } from './errors';
 import type { Translate } from './i18n';
 import { myMemberships } from './exchange';
@@ -108,11 +109,7 @@ export interface Graph {
 const enc = encodeURIComponent;
 
 export function getNetwork(api: ApiClient, territory: string, filters: { theme?: string; kind?: string } = {}): Promise<Graph> {
-  const q = new URLSearchParams();
-  if (filters.theme) q.set('theme', filters.theme);
-  if (filters.kind) q.set('kind', filters.kind);
-  const qs = q.toString();
-  return api.get<Graph>(`/territories/${enc(territory)}/network${qs ? '?' + qs : ''}`);
+  return api.get<Graph>(networkPath(territory, filters));
 }
 
 export const getActor = (api: ApiClient, id: string) => api.get<Actor>(`/actors/${enc(id)}`);

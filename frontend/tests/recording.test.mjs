@@ -289,7 +289,30 @@ describe('recordings, key points and summaries', () => {
     assert.equal(await anon.getByTestId('day-recording').count(), 0);
     assert.equal(await anon.getByTestId('summary-edit').count(), 0);
     await checkPage(anon, 'rec-day-anonymous-summary');
+
+    // Changing the published summary asks the host to republish; readers keep the published text meanwhile.
+    await host.goto(`${server.base}/exchange-days/${dayId}`);
+    await summary.waitFor();
+    await host.getByTestId('summary-edit').click();
+    const again = host.getByLabel('Question 1: Who did you turn to first?');
+    await again.fill(`${await again.inputValue()}\n- A second thought after the day.`);
+    await host.getByTestId('summary-save').click();
+    await host.getByTestId('summary-review').filter({ hasText: 'readers still see the published version' }).waitFor();
+    await checkPage(host, 'rec-summary-changed-since-published');
     await anon.close();
+    // (A public summary may be cached for a minute: each check is a new visitor.)
+    const reader = await newPage();
+    await reader.goto(`${server.base}/exchange-days/${dayId}`);
+    await reader.getByTestId('day-summary').locator('strong', { hasText: 'Neighbours first' }).waitFor();
+    assert.doesNotMatch(await reader.getByTestId('day-summary').textContent(), /A second thought/, 'readers keep the published text');
+    await reader.close();
+    await host.getByTestId('summary-republish').click();
+    await host.getByTestId('summary-republish').waitFor({ state: 'detached' });
+    assert.equal(await host.getByTestId('summary-review').count(), 0);
+    const later = await newPage();
+    await later.goto(`${server.base}/exchange-days/${dayId}`);
+    await later.getByTestId('day-summary').getByText('A second thought after the day.').waitFor();
+    await later.close();
   });
 
   it('the member asks to remove a turn and the host confirms; the host revokes links and sets retention', async () => {

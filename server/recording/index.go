@@ -52,7 +52,7 @@ func summaryVisibility(day *exchange.Day) []string {
 
 func summaryDocument(day *exchange.Day, d *dayDoc) search.Document {
 	var b strings.Builder
-	for _, sec := range sections(day, d) {
+	for _, sec := range publishedSections(day, d) {
 		b.WriteString(day.Agenda[sec.Question].Text + "\n" + sec.Markdown + "\n")
 	}
 	doc := search.Document{Title: day.Title, Body: b.String(), Organisation: day.HostOrgID, Parent: day.ID,

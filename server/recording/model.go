@@ -120,7 +120,20 @@ type summaryDoc struct {
 	// IndexedVis is the day's summary setting when the summary was last announced to the read model: the
 	// maintenance pass re-announces summaries whose day changed it since.
 	IndexedVis string `bson:"indexedVis,omitempty"`
+	// Published is the text readers see, frozen when the host publishes; Sections is the host's working copy.
+	// A host's later edits stay in Sections until they republish. (Summaries published before this field
+	// existed have none: their Sections are what was published.)
+	Published []sectionDoc `bson:"published,omitempty"`
+	// Review says why the host should look at a published summary again: ReviewEdited (changes not
+	// republished yet) or ReviewRemoval (lines drawn from removed turns were taken out of the published text).
+	Review string `bson:"review,omitempty"`
 }
+
+// Why a published summary asks its host to look at it again.
+const (
+	ReviewEdited  = "edited"
+	ReviewRemoval = "removal"
+)
 
 type sectionDoc struct {
 	Question  int      `bson:"question"`
@@ -266,6 +279,9 @@ type Summary struct {
 	UpdatedAt   *time.Time `json:"updatedAt,omitempty"`
 	PublishedAt *time.Time `json:"publishedAt,omitempty"`
 	CanEdit     bool       `json:"canEdit"`
+	// Review (hosts only): why the published summary needs the host again — "edited" (their changes are not
+	// public until they republish) or "removal" (lines from removed turns left the published text).
+	Review string `json:"review,omitempty"`
 }
 
 // SectionInput replaces one question's Markdown.

@@ -210,12 +210,29 @@ func dropHiddenLines(d *dayDoc) {
 			hidden[k.ID] = "- " + strings.ReplaceAll(k.Text, "\n", " ")
 		}
 	}
-	for i := range d.Summary.Sections {
-		sec := &d.Summary.Sections[i]
-		for id, line := range hidden {
-			sec.Markdown = strings.ReplaceAll(sec.Markdown, line+"\n", "")
-			sec.Markdown = strings.TrimSuffix(sec.Markdown, line)
-			sec.KeyPoints = slices.DeleteFunc(sec.KeyPoints, func(k string) bool { return k == id })
+	drop := func(secs []sectionDoc) bool {
+		changed := false
+		for i := range secs {
+			sec := &secs[i]
+			for id, line := range hidden {
+				md := strings.TrimSuffix(strings.ReplaceAll(sec.Markdown, line+"\n", ""), line)
+				kps := slices.DeleteFunc(slices.Clone(sec.KeyPoints), func(k string) bool { return k == id })
+				if md != sec.Markdown || len(kps) != len(sec.KeyPoints) {
+					sec.Markdown, sec.KeyPoints, changed = md, kps, true
+				}
+			}
+		}
+		return changed
+	}
+	if d.Summary.Status == SummaryPublished && d.Summary.Published == nil { // published before the frozen copy
+		d.Summary.Published = slices.Clone(d.Summary.Sections)
+	}
+	drop(d.Summary.Sections)
+	if d.Summary.Status == SummaryPublished {
+		// Removed speech leaves the published text at once (privacy first); the host is asked to look at the
+		// summary again and republish it, rather than finding it changed without a word.
+		if drop(d.Summary.Published) {
+			d.Summary.Review = ReviewRemoval
 		}
 	}
 }

@@ -85,6 +85,8 @@ func TestRedactions(t *testing.T) {
 		{Name: "gone from search", As: f.member, Method: "GET", Path: "/api/v1/search?q=Trencaclosques", Status: 200, NotContains: []string{"key_point", "exchange_summary"}},
 		{Name: "the rest still in search", As: f.member, Method: "GET", Path: "/api/v1/search?q=Rodamon", Status: 200, Contains: []string{"key_point"}},
 		{Name: "gone from the summary", Method: "GET", Path: f.base + "/summary", Status: 200, NotContains: []string{"Trencaclosques"}},
+		{Name: "the host is asked to look at the published summary again", As: f.host, Method: "GET", Path: f.base + "/summary", Status: 200,
+			Contains: []string{`"review":"removal"`}, NotContains: []string{"Trencaclosques"}},
 		{Name: "the host removes any turn at once", As: f.host, Method: "POST", Path: red, Body: map[string]any{"turns": []int{hostTurn.Number}}, Status: 201, Contains: []string{`"status":"confirmed"`}},
 	})
 	if _, err := os.Stat(filepath.Join(dir, "seg-0002.ogg")); !os.IsNotExist(err) {

@@ -48,13 +48,29 @@ func sections(day *exchange.Day, d *dayDoc) []sectionDoc {
 	return gen
 }
 
+// publishedSections are the sections readers see: the text frozen at the last publication.
+func publishedSections(day *exchange.Day, d *dayDoc) []sectionDoc {
+	if d.Summary == nil || d.Summary.Published == nil {
+		return sections(day, d) // published before the frozen copy existed
+	}
+	return d.Summary.Published
+}
+
 // view renders a summary: sanitised HTML, and moments resolved against the recording (offset, turn, page).
+// The host's admins and professionals see the working copy (and why it needs them, if it does); everyone else
+// sees the published text.
 func (s *Service) view(w who, d *dayDoc) *Summary {
 	out := &Summary{DayID: w.day.ID, Status: SummaryDraft, Visibility: w.day.SummaryVisibility, Sections: []Section{}, CanEdit: w.host()}
+	secs := sections(w.day, d)
 	if d.Summary != nil {
 		out.Status, out.PublishedAt = d.Summary.Status, d.Summary.PublishedAt
 		t := d.Summary.UpdatedAt
 		out.UpdatedAt = &t
+		if w.manager() {
+			out.Review = d.Summary.Review
+		} else if d.Summary.Status == SummaryPublished {
+			secs = publishedSections(w.day, d)
+		}
 	}
 	var turns []recTurn
 	m, err := s.manifestFor(d)
@@ -66,7 +82,7 @@ func (s *Service) view(w who, d *dayDoc) *Summary {
 	for _, k := range d.KeyPoints {
 		kps[k.ID] = k
 	}
-	for _, sec := range sections(w.day, d) {
+	for _, sec := range secs {
 		v := Section{Question: sec.Question, QuestionText: w.day.Agenda[sec.Question].Text, Markdown: sec.Markdown,
 			HTML: s.opts.Render(sec.Markdown), Moments: []Moment{}}
 		for _, id := range sec.KeyPoints {
@@ -140,8 +156,9 @@ func (s *Service) requireHost(ctx context.Context, p *auth.Principal, dayID, act
 	return w, nil
 }
 
-// PutSummary replaces the Markdown of the named questions' sections (host admins). A published summary
-// stays published with the new text.
+// PutSummary replaces the Markdown of the named questions' sections (host admins). On a published summary
+// the changes stay with the host until they republish (readers keep the published text), and the summary says
+// so to its hosts.
 func (s *Service) PutSummary(ctx context.Context, p *auth.Principal, dayID string, in SummaryInput) (*Summary, error) {
 	w, err := s.requireHost(ctx, p, dayID, "edit the summary")
 	if err != nil {
@@ -183,6 +200,17 @@ func (s *Service) PutSummary(ctx context.Context, p *auth.Principal, dayID strin
 			d.Summary = &summaryDoc{Status: status, Sections: secs, UpdatedAt: s.now().UTC(), UpdatedBy: p.UserID}
 			if pub != nil {
 				d.Summary.PublishedAt, d.Summary.IndexedVis = pub.PublishedAt, w.day.SummaryVisibility
+				d.Summary.Published, d.Summary.Review = pub.Published, pub.Review
+				if status == SummaryPublished {
+					if d.Summary.Published == nil { // published before the frozen copy: what readers saw
+						d.Summary.Published = pub.Sections
+					}
+					if !sameSections(secs, d.Summary.Published) {
+						d.Summary.Review = ReviewEdited
+					} else if d.Summary.Review == ReviewEdited {
+						d.Summary.Review = ""
+					}
+				}
 			}
 			return true, nil
 		})
@@ -205,7 +233,8 @@ func (s *Service) PublishSummary(ctx context.Context, p *auth.Principal, dayID s
 	err = s.rm.Changed(ctx, SummaryKind, w.day.ID, func() error {
 		d, err = s.mutate(ctx, w.day.ID, func(d *dayDoc) (bool, error) {
 			now := s.now().UTC()
-			d.Summary = &summaryDoc{Status: SummaryPublished, Sections: sections(w.day, d), UpdatedAt: now, UpdatedBy: p.UserID,
+			secs := sections(w.day, d)
+			d.Summary = &summaryDoc{Status: SummaryPublished, Sections: secs, Published: secs, UpdatedAt: now, UpdatedBy: p.UserID,
 				PublishedAt: &now, IndexedVis: w.day.SummaryVisibility}
 			return true, nil
 		})
@@ -215,4 +244,17 @@ func (s *Service) PublishSummary(ctx context.Context, p *auth.Principal, dayID s
 		return nil, err
 	}
 	return s.view(w, d), nil
+}
+
+// sameSections reports whether two summaries say the same thing, question by question.
+func sameSections(a, b []sectionDoc) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Question != b[i].Question || strings.TrimSpace(a[i].Markdown) != strings.TrimSpace(b[i].Markdown) {
+			return false
+		}
+	}
+	return true
 }

@@ -115,6 +115,17 @@ func TestKeyPointsSummaryAndSearch(t *testing.T) {
 		{Name: "search: members find key points", As: f.member, Method: "GET", Path: "/api/v1/search?q=assemblea", Status: 200, Contains: []string{"key_point"}},
 		{Name: "search: removed key point gone", As: f.host, Method: "GET", Path: "/api/v1/search?q=esborrar", Status: 200, NotContains: []string{"key_point"}},
 		{Name: "unknown day", Method: "GET", Path: "/api/v1/exchange-days/nosuchday/summary", Status: 404},
+		// Changing a published summary asks the host to republish: readers keep the published text meanwhile.
+		{Name: "the host changes the published summary", As: f.host, Method: "PUT", Path: sum, Status: 200,
+			Body:     map[string]any{"sections": []map[string]any{{"question": 0, "markdown": "Text nou Repensat"}}},
+			Contains: []string{`"status":"published"`, `"review":"edited"`, "Repensat"}},
+		{Name: "readers still read the published text", Method: "GET", Path: sum, Status: 200, Contains: []string{"Paraulaclau"},
+			NotContains: []string{"Repensat", `"review"`}},
+		{Name: "search keeps the published text", Method: "GET", Path: "/api/v1/search?q=Repensat", Status: 200, NotContains: []string{"exchange_summary"}},
+		{Name: "the host republishes", As: f.host, Method: "POST", Path: sum + "/publish", Status: 200, Contains: []string{"Repensat"}, NotContains: []string{`"review"`}},
+		{Name: "readers read the new text", Method: "GET", Path: sum, Status: 200, Contains: []string{"Repensat"}, NotContains: []string{"Paraulaclau"}},
+		{Name: "editing back to the published text asks nothing", As: f.host, Method: "PUT", Path: sum, Status: 200,
+			Body: map[string]any{"sections": []map[string]any{{"question": 0, "markdown": "Text nou Repensat"}}}, NotContains: []string{`"review"`}},
 	})
 }
 

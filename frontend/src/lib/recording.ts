@@ -96,6 +96,8 @@ export interface Summary {
   updatedAt?: string;
   publishedAt?: string;
   canEdit: boolean;
+  /** Hosts only: why the published summary needs them again (their edits wait for republishing, or lines from removed turns left it). */
+  review?: 'edited' | 'removal';
 }
 
 /** A turn a removal request names, as it was when asked (it stays readable once the turn is removed). */

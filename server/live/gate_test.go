@@ -84,3 +84,47 @@ func TestEndedIsFinal(t *testing.T) {
 		})
 	}
 }
+
+// TestShutdownIsNotTheEnd: a node that shuts down (a restart, a deploy) closes its live sockets without an
+// "ended" message — the day is not over, so pages reconnect — and the day stays open: a node started
+// afterwards on the same store serves it.
+func TestShutdownIsNotTheEnd(t *testing.T) {
+	f := setup(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	welcome := make(chan struct{}, 1)
+	ended := make(chan string, 1)
+	host, err := client.New(ctx, dial(t, f, f.host), client.Config{Join: signal.Join{AudioOnly: true},
+		OnMessage: func(m signal.Message) {
+			switch p := m.Payload.(type) {
+			case *signal.Welcome:
+				welcome <- struct{}{}
+			case *signal.Ended:
+				ended <- p.Reason
+			}
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer host.Close()
+	done := make(chan struct{})
+	go func() { _ = host.Run(ctx); close(done) }()
+	<-welcome
+	if err := f.a.Live.Close(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-done:
+	case <-ctx.Done():
+		t.Fatal("the host's socket is still open after the node shut down")
+	}
+	select {
+	case reason := <-ended:
+		t.Fatalf("the host was told the session ended (%q): the page would not reconnect", reason)
+	default:
+	}
+	live := "/api/v1/exchange-days/" + f.day + "/live"
+	testkit.NewAppOn(t, f.a.Store).Run(t, []testkit.Scenario{
+		{Name: "the day is still open on the next node", Method: "GET", Path: live + "/status", Status: 200, Contains: []string{`"state":"open"`}},
+	})
+}

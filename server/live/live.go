@@ -263,7 +263,9 @@ func (s *Service) markPending(day string) {
 // UDPPort is the ICE port in use.
 func (s *Service) UDPPort() int { return s.sfu.UDPPort() }
 
-// Close ends every room, waits for the sessions to return and stops the sockets.
+// Close stops this node's live sessions for a shutdown or restart: the sockets close without an "ended"
+// message — the day is not over — so pages reconnect, to another node that takes the day over or to this one
+// when it is back; then the rooms, recorders and sockets stop and the days are released.
 func (s *Service) Close() error {
 	var err error
 	s.closeOnce.Do(func() { err = s.close() })
@@ -271,10 +273,10 @@ func (s *Service) Close() error {
 }
 
 func (s *Service) close() error {
-	s.cancel()
+	s.cancel()             // every session's context: its socket closes, without "ended"
 	defer s.owners.close() // after the rooms: other nodes take this node's days over at once
+	s.wg.Wait()            // the sessions have returned: closing the SFU now tells no one the day ended
 	err := s.sfu.Close()
-	s.wg.Wait()
 	if s.turn != nil {
 		err = errors.Join(err, s.turn.Close())
 	}
@@ -352,7 +354,7 @@ func (s *Service) Join() fiber.Handler {
 			return err
 		}
 		if o.mine {
-			s.markPending(adm.DayID)
+			s.markPending(adm.DayID) // again: the claim and the seeding may have taken a while
 			return s.upgrade(c, a)
 		}
 		up, err := s.dialOwner(c.UserContext(), o, relayClaims{UserID: p.UserID, Name: p.Name, Role: string(role),
@@ -536,6 +538,9 @@ func (s *Service) recorderLocked(dayID string) (*recorder.Recorder, error) {
 // a recorder folder it has none of yet is seeded with the stored recording (see RecordingSeed) — here, before
 // any room opens, not under the SFU's lock.
 func (s *Service) own(ctx context.Context, day string) (owner, error) {
+	// A join is pending from before the claim: a lease renewal running between the claim and the session's
+	// start (seeding reads the store) must not find the day unused and release it under the joining person.
+	s.markPending(day)
 	o, err := s.owners.acquire(ctx, day)
 	if err != nil || !o.mine {
 		return o, err

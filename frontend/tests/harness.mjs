@@ -104,27 +104,38 @@ export async function startServer(extraEnv = {}, { seed = false } = {}) {
       throw err;
     }
   }
-  const proc = spawn(bin, [], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  proc.stdout.pipe(log);
-  proc.stderr.pipe(log);
-  try {
-    await waitReady(base, proc);
-  } catch (err) {
-    proc.kill('SIGKILL');
-    setTimeout(() => rmSync(tmp, { recursive: true, force: true }), 1000).unref();
-    throw new Error(`${err.message}; log: ${readFileSync(path.join(tmp, 'server.log'), 'utf8').slice(-2000)}`);
-  }
-  const stop = async () => {
-    if (proc.exitCode === null) {
-      const exited = new Promise((r) => proc.once('exit', r));
-      proc.kill('SIGTERM');
-      const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
+  let proc;
+  const launch = async () => {
+    proc = spawn(bin, [], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    proc.stdout.pipe(log, { end: false });
+    proc.stderr.pipe(log, { end: false });
+    try {
+      await waitReady(base, proc);
+    } catch (err) {
+      proc.kill('SIGKILL');
+      setTimeout(() => rmSync(tmp, { recursive: true, force: true }), 1000).unref();
+      throw new Error(`${err.message}; log: ${readFileSync(path.join(tmp, 'server.log'), 'utf8').slice(-2000)}`);
     }
+  };
+  const halt = async () => {
+    if (proc.exitCode !== null || proc.signalCode !== null) return;
+    const exited = new Promise((r) => proc.once('exit', r));
+    proc.kill('SIGTERM');
+    const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  await launch();
+  const stop = async () => {
+    await halt();
     rmSync(tmp, { recursive: true, force: true });
   };
-  return { base, stop };
+  /** Stops the server as an operator would (SIGTERM) and starts it again on the same data and address. */
+  const restart = async () => {
+    await halt();
+    await launch();
+  };
+  return { base, stop, restart };
 }
 
 let shotsDir;

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -125,9 +126,17 @@ func (s *Service) copyAsset(ctx context.Context, id, path string) error {
 	return dst.Close()
 }
 
+// mixFanIn bounds the files one ffmpeg process opens at once: a long session's hundreds of turns are mixed in
+// groups (each into a lossless FLAC starting at its group's first turn) whose results are mixed in turn.
+const mixFanIn = 32
+
 // mix runs ffmpeg to put every file on one timeline, delayed by delays[i] ms, mixed (amix without
 // normalisation, so one voice keeps its level) and encoded once as Ogg Opus into a temporary file.
 func (s *Service) mix(ctx context.Context, files []string, delays []int64) (string, error) {
+	return s.mixFanIn(ctx, files, delays, mixFanIn)
+}
+
+func (s *Service) mixFanIn(ctx context.Context, files []string, delays []int64, fanIn int) (string, error) {
 	select {
 	case s.dl <- struct{}{}:
 		defer func() { <-s.dl }()
@@ -139,20 +148,55 @@ func (s *Service) mix(ctx context.Context, files []string, delays []int64) (stri
 		return "", err
 	}
 	out := filepath.Join(tmp, "session.ogg")
-	args := []string{"-nostdin", "-hide_banner", "-loglevel", "error"}
-	var graph, labels strings.Builder
-	for i, f := range files {
-		args = append(args, "-i", f)
-		fmt.Fprintf(&graph, "[%d:a]adelay=delays=%d:all=1[a%d];", i, max(delays[i], 0), i)
-		fmt.Fprintf(&labels, "[a%d]", i)
-	}
-	fmt.Fprintf(&graph, "%samix=inputs=%d:duration=longest:normalize=0[out]", labels.String(), len(files))
-	args = append(args, "-filter_complex", graph.String(), "-map", "[out]", "-c:a", "libopus", "-b:a", "64k", "-f", "ogg", "-y", out)
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
 	defer cancel()
-	if b, err := exec.CommandContext(ctx, s.ffmpeg, args...).CombinedOutput(); err != nil {
+	parts := 0
+	var mixInto func(files []string, delays []int64, out string, final bool) error
+	mixInto = func(files []string, delays []int64, out string, final bool) error {
+		if len(files) > fanIn {
+			var groups []string
+			var starts []int64
+			for i := 0; i < len(files); i += fanIn {
+				j := min(i+fanIn, len(files))
+				start := slices.Min(delays[i:j])
+				rel := make([]int64, j-i)
+				for k := range rel {
+					rel[k] = delays[i+k] - start
+				}
+				parts++
+				part := filepath.Join(tmp, fmt.Sprintf("part-%04d.flac", parts))
+				if err := mixInto(files[i:j], rel, part, false); err != nil {
+					return err
+				}
+				groups, starts = append(groups, part), append(starts, start)
+			}
+			return mixInto(groups, starts, out, final)
+		}
+		args := []string{"-nostdin", "-hide_banner", "-loglevel", "error"}
+		var graph, labels strings.Builder
+		for i, f := range files {
+			args = append(args, "-i", f)
+			fmt.Fprintf(&graph, "[%d:a]adelay=delays=%d:all=1[a%d];", i, max(delays[i], 0), i)
+			fmt.Fprintf(&labels, "[a%d]", i)
+		}
+		fmt.Fprintf(&graph, "%samix=inputs=%d:duration=longest:normalize=0[out]", labels.String(), len(files))
+		args = append(args, "-filter_complex", graph.String(), "-map", "[out]")
+		if final {
+			args = append(args, "-c:a", "libopus", "-b:a", "64k", "-f", "ogg", "-y", out)
+		} else { // a group: lossless, so the sound is encoded once
+			args = append(args, "-c:a", "flac", "-f", "flac", "-y", out)
+		}
+		if b, err := exec.CommandContext(ctx, s.ffmpeg, args...).CombinedOutput(); err != nil {
+			return fmt.Errorf("ffmpeg: %w: %s", err, strings.TrimSpace(string(b)))
+		}
+		return nil
+	}
+	if err := mixInto(files, delays, out, true); err != nil {
 		_ = os.RemoveAll(tmp)
-		return "", fmt.Errorf("ffmpeg: %w: %s", err, strings.TrimSpace(string(b)))
+		return "", err
+	}
+	for i := 1; i <= parts; i++ { // the groups are no longer needed: only the session file is sent
+		_ = os.Remove(filepath.Join(tmp, fmt.Sprintf("part-%04d.flac", i)))
 	}
 	return out, nil
 }

@@ -2,6 +2,7 @@ package recording_test
 
 import (
 	"bytes"
+	"fmt"
 	"encoding/binary"
 	"os"
 	"os/exec"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/teixit/teixit/media/recorder"
+	"github.com/teixit/teixit/server/recording"
 	"github.com/teixit/teixit/server/testkit"
 )
 
@@ -129,4 +131,46 @@ func TestDownloadBothPaths(t *testing.T) {
 			t.Errorf("ffprobe duration %.2f s, want the session's span %.2f s", d, want)
 		}
 	})
+}
+
+// TestMixInGroups: a session of 20 turns mixed with a fan-in of 3 (so ffmpeg never opens more than three files
+// at once: groups of three, then groups of those, in three rounds) puts each turn at its place on the timeline
+// exactly as one mix would: the file lasts from the first turn's start to the last turn's end.
+func TestMixInGroups(t *testing.T) {
+	if _, err := exec.LookPath("ffmpeg"); err != nil {
+		t.Skip("ffmpeg is not installed (CI installs it)")
+	}
+	f := newFixture(t, nil)
+	f.a.Recordings.SetFFmpeg("")
+	dir := t.TempDir()
+	var files []string
+	var delays []int64
+	for i := range 20 {
+		path := filepath.Join(dir, fmt.Sprintf("turn-%02d.ogg", i))
+		tone := fmt.Sprintf("sine=frequency=%d:duration=0.3", 300+10*i)
+		if b, err := exec.Command("ffmpeg", "-nostdin", "-loglevel", "error", "-f", "lavfi", "-i", tone, "-c:a", "libopus", "-f", "ogg", path).CombinedOutput(); err != nil {
+			t.Fatalf("making turn %d: %v %s", i, err, b)
+		}
+		files, delays = append(files, path), append(delays, int64(i)*100) // each turn 100 ms after the last: they overlap
+	}
+	out, err := f.a.Recordings.MixFanIn(t.Context(), files, delays, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer recording.RemoveDownload(out)
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if serials, eos := oggLinks(t, b); len(serials) != 1 || !eos[0] {
+		t.Fatalf("one Ogg Opus stream expected: %v %v", serials, eos)
+	}
+	want := 1.9 + 0.3 // the last turn starts at 1.9 s and lasts 0.3 s
+	if d := probeSeconds(t, b); d >= 0 && (d < want-0.1 || d > want+0.1) {
+		t.Errorf("mixed in groups: %.2f s, want %.2f s", d, want)
+	}
+	left, _ := filepath.Glob(filepath.Join(filepath.Dir(out), "*.flac"))
+	if len(left) != 0 {
+		t.Errorf("group files left behind: %v", left)
+	}
 }

@@ -16,7 +16,9 @@ import (
 	"github.com/teixit/teixit/server/account"
 	"github.com/teixit/teixit/server/app"
 	"github.com/teixit/teixit/server/config"
+	"github.com/teixit/teixit/server/diagnosis"
 	"github.com/teixit/teixit/server/doctor"
+	"github.com/teixit/teixit/server/readmodel"
 	"github.com/teixit/teixit/server/store"
 )
 
@@ -237,8 +239,19 @@ func runDoctor(ctx context.Context, cfg config.Config, log *slog.Logger, repair 
 			Fix: "Check the data folder's permissions, or the TEIXIT_S3_* settings and the bucket."})
 	}
 	people := account.NewStore(s)
+	outbox := readmodel.NewOutbox(s, "doctor")
+	announce := func(ctx context.Context, kind, id string, write func() error) error {
+		if _, err := outbox.Append(ctx, kind, id); err != nil { // every node's index reads the change again
+			return err
+		}
+		return write()
+	}
 	rep := doctor.Run(ctx, doctor.Deps{Store: s, Migrations: app.Migrations(), Blobs: blobs, Config: cfg, Repair: repair,
-		RemoveOrg: people.RemoveOrg})
+		RemoveOrg: people.RemoveOrg, Counts: []doctor.CountCheck{{Name: "supports and reports of contributions",
+			Run: func(ctx context.Context, repair bool) (int, int, error) {
+				problems, fixed, err := diagnosis.CheckCounts(ctx, s, announce, repair)
+				return len(problems), fixed, err
+			}}}})
 	r.Findings = append(r.Findings, rep.Findings...)
 	r.Write(out)
 	return r.Problems(), nil

@@ -2,6 +2,9 @@ package diagnosis
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
 
@@ -79,8 +82,9 @@ func (s *Service) find(ctx context.Context, col string, filter bson.M, into any)
 }
 
 // BeforeDelete implements account.Hook: contributions, findings and counts stay, anonymised — the
-// person's id is removed from every document, and their support, report and ballot records (whose ids
-// hold the person's id) are deleted while the counters they moved stay.
+// person's id is removed from every document; their support and report records (whose ids hold the
+// person's id) are replaced by anonymous ones (anonymise), so the counts they moved can still be recounted
+// from the records (CheckCounts); ballot records are deleted while the counts they moved stay.
 func (s *Service) BeforeDelete(ctx context.Context, userID string) error {
 	ids, err := s.st.collect(ctx, colContributions, bson.M{"authorId": userID})
 	if err != nil {
@@ -104,8 +108,8 @@ func (s *Service) BeforeDelete(ctx context.Context, userID string) error {
 		}
 	}
 	for _, col := range []string{colSupports, colReports} {
-		if _, err := s.st.s.C(col).DeleteMany(ctx, bson.M{"userId": userID}); err != nil {
-			return store.Wrap(col+": forget user", err)
+		if err := s.anonymise(ctx, col, userID); err != nil {
+			return err
 		}
 	}
 	if _, err := s.st.s.C(colBallots).DeleteMany(ctx, bson.M{"voterId": userID}); err != nil {
@@ -115,6 +119,34 @@ func (s *Service) BeforeDelete(ctx context.Context, userID string) error {
 		{colActions, "createdBy"}, {colDiagnoses, "createdBy"}} {
 		if _, err := s.st.s.C(u.col).UpdateMany(ctx, bson.M{u.field: userID}, bson.M{"$unset": bson.M{u.field: ""}}); err != nil {
 			return store.Wrap(u.col+": forget user", err)
+		}
+	}
+	return nil
+}
+
+// anonymise replaces a person's support or report records by anonymous ones: the same contribution and date,
+// no person, no report reason, and an id that no longer holds the person's id (a hash of it, so that running
+// the deletion again after a crash writes the same record, not a second one). The anonymous record is written
+// before the person's is deleted: a crash between them leaves one record too many for CheckCounts to see,
+// never a count without its record.
+func (s *Service) anonymise(ctx context.Context, col, userID string) error {
+	var recs []struct {
+		ID             string    `bson:"_id"`
+		ContributionID string    `bson:"contributionId"`
+		CreatedAt      time.Time `bson:"createdAt"`
+	}
+	if err := s.find(ctx, col, bson.M{"userId": userID}, &recs); err != nil {
+		return err
+	}
+	sum := sha256.Sum256([]byte(userID))
+	gone := "gone-" + hex.EncodeToString(sum[:8])
+	for _, r := range recs {
+		anon := bson.M{"_id": r.ContributionID + ":" + gone, "contributionId": r.ContributionID, "userId": "", "createdAt": r.CreatedAt}
+		if err := s.st.insert(ctx, col, anon); err != nil && !store.IsDuplicate(err) {
+			return err
+		}
+		if err := s.st.remove(ctx, col, r.ID); err != nil && !notFound(err) {
+			return err
 		}
 	}
 	return nil

@@ -32,9 +32,18 @@ type Deps struct {
 	Config     config.Config
 	// RemoveOrg takes an organisation out of a person's list (account); used by -repair for leftovers.
 	RemoveOrg func(ctx context.Context, userID, orgID string) error
+	// Counts compare counters with the records they count (a contribution's supports and reports…): a
+	// process that died between a record and its counter leaves them apart. With Repair they are fixed.
+	Counts []CountCheck
 	// Repair fixes what can be fixed safely instead of only reporting it.
 	Repair bool
 	Now    func() time.Time
+}
+
+// CountCheck is one domain's counters: Run returns how many are wrong and, with repair, how many it fixed.
+type CountCheck struct {
+	Name string // what is counted, in plain words ("supports and reports of contributions")
+	Run  func(ctx context.Context, repair bool) (wrong, fixed int, err error)
 }
 
 // Finding is the result of one check: OK, or a problem with the way to fix it.
@@ -104,6 +113,7 @@ func Run(ctx context.Context, d Deps) Report {
 	checkClaims(ctx, d, add)
 	checkOutbox(ctx, d, add)
 	checkLeftovers(ctx, d, add)
+	checkCounts(ctx, d, add)
 	checkBlobs(ctx, d, add)
 	checkSettings(d, add)
 	return r
@@ -362,6 +372,23 @@ func checkLeftovers(ctx context.Context, d Deps, add func(Finding)) {
 	default:
 		add(Finding{Check: "leftovers", Text: fmt.Sprintf("%d membership(s) of organisations that do not exist (left by an interrupted create in an older version).", orphans-fixed),
 			Fix: "Run `teixit doctor -repair` to remove them."})
+	}
+}
+
+func checkCounts(ctx context.Context, d Deps, add func(Finding)) {
+	for _, c := range d.Counts {
+		wrong, fixed, err := c.Run(ctx, d.Repair)
+		switch {
+		case err != nil:
+			add(Finding{Check: "counts", Text: fmt.Sprintf("Cannot check the %s (%v).", c.Name, err), Fix: "Check that the store answers, then run the doctor again."})
+		case wrong == 0:
+			add(Finding{Check: "counts", OK: true, Text: fmt.Sprintf("The %s match their records.", c.Name)})
+		case fixed >= wrong:
+			add(Finding{Check: "counts", Repaired: true, Text: fmt.Sprintf("Set %d count(s) of %s to their records (a process stopped between a record and its count).", fixed, c.Name)})
+		default:
+			add(Finding{Check: "counts", Text: fmt.Sprintf("%d count(s) of %s do not match their records (a process stopped between a record and its count).", wrong-fixed, c.Name),
+				Fix: "Run `teixit doctor -repair` to set them to their records."})
+		}
 	}
 }
 

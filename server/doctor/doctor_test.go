@@ -17,7 +17,9 @@ import (
 	"github.com/teixit/teixit/server/account"
 	"github.com/teixit/teixit/server/app"
 	"github.com/teixit/teixit/server/config"
+	"github.com/teixit/teixit/server/diagnosis"
 	"github.com/teixit/teixit/server/doctor"
+	"github.com/teixit/teixit/server/readmodel"
 	"github.com/teixit/teixit/server/testkit"
 
 	_ "modernc.org/sqlite" // to damage the test store's SQLite file
@@ -83,6 +85,13 @@ func TestBrokenDeployment(t *testing.T) {
 	if _, err := s.C("memberships").InsertOne(ctx, bson.M{"_id": "ghost:ana", "orgId": "ghost", "userId": "ana", "role": "admin"}); err != nil {
 		t.Fatal(err)
 	}
+	// A process died between a support record and its count.
+	if _, err := s.C("diagnosis_contributions").InsertOne(ctx, bson.M{"_id": "c1", "diagnosisId": "d1", "supports": 0, "reports": 0, "rev": 1}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.C("diagnosis_supports").InsertOne(ctx, bson.M{"_id": "c1:ana", "contributionId": "c1", "userId": "ana"}); err != nil {
+		t.Fatal(err)
+	}
 	dropIDIndex(t, s.DB.Name(), "users")
 	notADir := filepath.Join(t.TempDir(), "file")
 	if err := os.WriteFile(notADir, []byte("x"), 0o600); err != nil {
@@ -90,8 +99,19 @@ func TestBrokenDeployment(t *testing.T) {
 	}
 	cfg, _ := config.Load(nil, func(string) string { return "" })
 	cfg.MongoURI, cfg.BaseURL = "mongodb://user:hunter2@db.example.org/", "http://teixit.example.org"
+	outbox := readmodel.NewOutbox(s, "doctor")
+	announce := func(ctx context.Context, kind, id string, write func() error) error {
+		if _, err := outbox.Append(ctx, kind, id); err != nil {
+			return err
+		}
+		return write()
+	}
 	deps := doctor.Deps{Store: s, Migrations: app.Migrations(), Blobs: &blob.FS{Root: notADir}, Config: cfg,
-		RemoveOrg: account.NewStore(s).RemoveOrg}
+		RemoveOrg: account.NewStore(s).RemoveOrg, Counts: []doctor.CountCheck{{Name: "supports and reports of contributions",
+			Run: func(ctx context.Context, repair bool) (int, int, error) {
+				p, fixed, err := diagnosis.CheckCounts(ctx, s, announce, repair)
+				return len(p), fixed, err
+			}}}}
 
 	r := doctor.Run(ctx, deps)
 	var out bytes.Buffer
@@ -102,6 +122,7 @@ func TestBrokenDeployment(t *testing.T) {
 		"indexes":    "lack the fast _id lookup index",
 		"claims":     "1 claim(s) by writes that never finished",
 		"leftovers":  "1 membership(s) of organisations that do not exist",
+		"counts":     "2 count(s) of supports and reports of contributions do not match their records",
 		"files":      "refuses writes",
 		"settings":   "TEIXIT_SECRET is not set",
 	} {
@@ -127,7 +148,7 @@ func TestBrokenDeployment(t *testing.T) {
 	}
 	deps.Repair = false
 	got = problems(doctor.Run(ctx, deps))
-	for _, fixed := range []string{"migrations", "indexes", "claims", "leftovers"} {
+	for _, fixed := range []string{"migrations", "indexes", "claims", "leftovers", "counts"} {
 		if got[fixed] != "" {
 			t.Errorf("after -repair, %s still: %s", fixed, got[fixed])
 		}

@@ -1,7 +1,9 @@
 package mediafile_test
 
 import (
+	"bytes"
 	"context"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -73,5 +75,57 @@ func TestRevocationsAcrossNodes(t *testing.T) {
 	}
 	if n, _ := a.Store.C("media_assets").CountDocuments(ctx, bson.M{"_id": "nothere"}); n != 0 {
 		t.Fatal("an unknown file was created by a revocation")
+	}
+}
+
+// TestDeleteAndUploadOfTheSameBytes: the last asset of a blob is deleted while the same bytes are uploaded
+// again, in the worst order — the deletion has counted no other asset of the blob when the upload writes the
+// blob and its asset. The new asset's bytes must stay readable (with the old code the deletion then removed
+// the blob under it: a file that answers 404 or 500 for ever).
+func TestDeleteAndUploadOfTheSameBytes(t *testing.T) {
+	a := testkit.NewApp(t)
+	ana := a.Register("ana@example.org", "Ana")
+	data := []byte("%PDF-1.4\n" + strings.Repeat("acta de la jornada ", 50) + "\n%%EOF\n")
+	status, first, body := upload(t, a, ana, "attachment", "acta.pdf", "application/pdf", data)
+	if status != 201 {
+		t.Fatalf("upload: %d %s", status, body)
+	}
+	type result struct {
+		status int
+		as     asset
+		body   string
+	}
+	again := make(chan result, 1)
+	a.Media.SetAfterCount(func() {
+		go func() {
+			s, as, b := upload(t, a, ana, "attachment", "acta-2.pdf", "application/pdf", data)
+			again <- result{s, as, b}
+		}()
+		// let the upload run until it holds the blob (new code) or has finished (old code)
+		deadline := time.Now().Add(20 * time.Second)
+		for time.Now().Before(deadline) {
+			if len(again) > 0 {
+				return
+			}
+			n, _ := a.Store.C("media_blob_holds").CountDocuments(context.Background(), bson.M{"_id": bson.M{"$regex": "^[0-9a-f]+:"}})
+			if n > 0 {
+				return
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	})
+	if err := a.Media.Delete(context.Background(), first.ID); err != nil {
+		t.Fatal(err)
+	}
+	a.Media.SetAfterCount(nil)
+	r := <-again
+	if r.status != 201 {
+		t.Fatalf("second upload: %d %s", r.status, r.body)
+	}
+	if g := a.Do(ana, "GET", r.as.URL, nil); g.Status != 200 || !bytes.Equal(g.Body, data) {
+		t.Fatalf("the new asset's bytes: %d (%d bytes); the deletion removed the blob under it", g.Status, len(g.Body))
+	}
+	if n, _ := a.Store.C("media_blob_holds").CountDocuments(context.Background(), bson.M{}); n != 0 {
+		t.Errorf("%d holds or deletion claims left behind", n)
 	}
 }

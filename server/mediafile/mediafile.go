@@ -40,7 +40,7 @@ func Migrations() []store.Migration {
 		}
 		// Deciding whether a blob is still referenced is a cold path (deletion).
 		return s.CreateIndexes(ctx, store.Index{Collection: colAssets, Name: "media_hash", Keys: []string{"hash"}})
-	}}}
+	}}, blobHoldsMigration()}
 }
 
 // Purpose says what an upload is for, which decides the classes and size accepted.
@@ -94,6 +94,8 @@ type Service struct {
 	secret []byte
 	now    func() time.Time
 	limits *auth.Limits
+	// afterCount, in tests, runs when a blob deletion has counted the blob's users (to interleave an upload).
+	afterCount func()
 }
 
 // StaffPrefix + orgID in a file's visibility grants it to the staff of that organisation (its admins and
@@ -157,10 +159,16 @@ func (s *Service) Upload(ctx context.Context, p *auth.Principal, purpose, filena
 			fmt.Sprintf("This kind of file (%s) cannot be used here. Accepted: %s.", mime, classList(pu.Classes)))
 	}
 	data = stripMetadata(mime, data)
-	info, err := s.blobs.Put(ctx, bytes.NewReader(data), pu.MaxBytes)
+	put := func() (blob.Info, error) { return s.blobs.Put(ctx, bytes.NewReader(data), pu.MaxBytes) }
+	info, err := put()
 	if err != nil {
 		return nil, fmt.Errorf("mediafile: store: %w", err)
 	}
+	release, err := s.hold(ctx, info.Hash, func() error { _, err := put(); return err })
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	d := &assetDoc{ID: store.NewID(), Hash: info.Hash, Mime: mime, Class: class, Size: info.Size, Filename: cleanName(filename),
 		Owner: p.UserID, Purpose: purpose, Visibility: []string{"user:" + p.UserID}, CreatedAt: s.now().UTC()}
 	if _, err := s.s.C(colAssets).InsertOne(ctx, d); err != nil {
@@ -235,14 +243,7 @@ func (s *Service) Delete(ctx context.Context, id string) error {
 	if _, err := s.s.C(colAssets).DeleteOne(ctx, bson.M{"_id": id}); err != nil {
 		return store.Wrap("mediafile: delete", err)
 	}
-	n, err := s.s.C(colAssets).CountDocuments(ctx, bson.M{"hash": d.Hash})
-	if err != nil {
-		return store.Wrap("mediafile: delete", err)
-	}
-	if n == 0 {
-		return s.blobs.Delete(d.Hash)
-	}
-	return nil
+	return s.deleteBlob(ctx, d.Hash)
 }
 
 func (s *Service) sign(id string, exp int64, version int) string {
@@ -311,6 +312,11 @@ func (s *Service) Import(ctx context.Context, in ImportInput, r io.Reader) (*Ass
 	if err != nil {
 		return nil, fmt.Errorf("mediafile: import: %w", err)
 	}
+	release, err := s.hold(ctx, info.Hash, nil) // r is read: an import whose blob went is retried by its caller
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	vis := in.Visibility
 	if vis == nil {
 		vis = []string{}

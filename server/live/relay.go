@@ -22,6 +22,7 @@ import (
 
 	"github.com/teixit/teixit/media/signal"
 	"github.com/teixit/teixit/server/apperr"
+	"github.com/teixit/teixit/server/httpx"
 )
 
 // Nodes talk to a day's owner over its internal URL: the WebSocket of a person admitted elsewhere is relayed
@@ -216,7 +217,7 @@ func (s *Service) RelayAction(c *fiber.Ctx) error {
 	var in struct {
 		Token string `json:"token"`
 	}
-	if err := json.Unmarshal(c.Body(), &in); err != nil {
+	if err := httpx.Decode(c, &in); err != nil { // the one strict decoding path; any fault is the same refusal
 		return errRelayRefused
 	}
 	rc, err := s.relay.verify(in.Token, s.self.Node, c.Params("id"))

@@ -153,3 +153,28 @@ func TestListLimits(t *testing.T) {
 		}
 	}
 }
+
+// TestAuditedRoutes: a sensitive action declared audited in the route table leaves an entry (who, what,
+// which record) when it succeeds, and none when it is refused.
+func TestAuditedRoutes(t *testing.T) {
+	a := testkit.NewApp(t)
+	root := a.Register("root@example.org", "Root")
+	if _, err := a.Accounts.GrantAdmin(t.Context(), "root@example.org"); err != nil {
+		t.Fatal(err)
+	}
+	ana := a.Register("ana@example.org", "Ana")
+	if r := a.Do(ana, "GET", "/api/v1/me/export", nil); r.Status != 200 {
+		t.Fatalf("export: %d %s", r.Status, r.Body)
+	}
+	if r := a.Do(ana, "POST", "/api/v1/comments/nosuchcomment/moderation", map[string]string{"action": "hide", "reason": "prova"}); r.Status < 400 {
+		t.Fatalf("moderating a missing comment: %d", r.Status)
+	}
+	r := a.Do(root, "GET", "/api/v1/admin/audit", nil)
+	if r.Status != 200 || !strings.Contains(string(r.Body), `"action":"account.exported"`) ||
+		!strings.Contains(string(r.Body), `"target":"user:`+ana.UserID+`"`) {
+		t.Fatalf("the export is not in the audit log: %d %s", r.Status, r.Body)
+	}
+	if strings.Contains(string(r.Body), "comment.moderated") {
+		t.Fatalf("a refused moderation was logged: %s", r.Body)
+	}
+}

@@ -1,6 +1,6 @@
 import type { Route } from './lib/router';
 
-export type RouteName = 'diagnoses' | 'diagnosis' | 'home' | 'register' | 'login' | 'reset-password' | 'account' | 'organisations' | 'organisation' | 'search' | 'exchange-days' | 'exchange-day-new' | 'exchange-day' | 'exchange-day-edit' | 'exchange-day-live' | 'exchange-day-recording' | 'exchange-day-summary' | 'practices' | 'practice' | 'practice-new' | 'practice-edit' | 'practice-translate' | 'practice-version' | 'practice-adopt' | 'transfer' | 'notifications' | 'diagnosis-map' | 'diagnosis-dashboard' | 'diagnosis-moderation' | 'diagnosis-new' | 'diagnosis-edit' | 'territories' | 'territory' | 'network' | 'actor' | 'actor-invitation' | 'evaluations' | 'evaluation-new' | 'evaluation' | 'evaluation-edition' | 'evaluation-synthesis' | 'evaluation-report' | 'evaluation-group';
+export type RouteName = 'diagnoses' | 'diagnosis' | 'home' | 'register' | 'login' | 'reset-password' | 'account' | 'organisations' | 'organisation' | 'search' | 'exchange-days' | 'exchange-day-new' | 'exchange-day' | 'exchange-day-edit' | 'exchange-day-live' | 'exchange-day-recording' | 'exchange-day-summary' | 'practices' | 'practice' | 'practice-new' | 'practice-edit' | 'practice-translate' | 'practice-version' | 'practice-adopt' | 'transfer' | 'notifications' | 'diagnosis-map' | 'diagnosis-dashboard' | 'diagnosis-moderation' | 'diagnosis-new' | 'diagnosis-edit' | 'territories' | 'territory' | 'network' | 'actor' | 'actor-invitation' | 'evaluations' | 'evaluation-new' | 'evaluation' | 'evaluation-edition' | 'evaluation-synthesis' | 'evaluation-report' | 'evaluation-group' | 'admin-audit' | 'organisation-audit';
 
 export const routes: Route<RouteName>[] = [
   { name: 'home', pattern: '/' },
@@ -10,6 +10,8 @@ export const routes: Route<RouteName>[] = [
   { name: 'account', pattern: '/account' },
   { name: 'organisations', pattern: '/organisations' },
   { name: 'organisation', pattern: '/organisations/:id' },
+  { name: 'organisation-audit', pattern: '/organisations/:id/audit' },
+  { name: 'admin-audit', pattern: '/admin/audit' },
   { name: 'exchange-days', pattern: '/exchange-days' },
   { name: 'exchange-day-new', pattern: '/exchange-days/new' },
   { name: 'exchange-day', pattern: '/exchange-days/:id' },

@@ -11,7 +11,6 @@ import (
 
 	"github.com/teixit/teixit/media/turnserver"
 	"github.com/teixit/teixit/server/account"
-	"github.com/teixit/teixit/server/audit"
 	"github.com/teixit/teixit/server/comment"
 	"github.com/teixit/teixit/server/diagnosis"
 	"github.com/teixit/teixit/server/evaluation"
@@ -49,7 +48,7 @@ var schemaTypes = map[string]any{
 	"EmailInput":                account.EmailInput{},
 	"CompleteResetInput":        account.CompleteResetInput{},
 	"AdminReset":                account.AdminReset{},
-	"AuditList":                 httpx.List[audit.Entry]{},
+	"AuditList":                 httpx.List[auditView]{},
 	"Organisation":              organisation.Organisation{},
 	"OrganisationInput":         organisation.Input{},
 	"OrganisationList":          httpx.List[organisation.Organisation]{},

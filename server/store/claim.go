@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
 )
 
 // Claims are the one atomic operation every store Teixit runs on gives across connections: inserting a
@@ -128,6 +129,11 @@ func (s *Store) ClaimRevision(ctx context.Context, kind, id string, cur int, cur
 		}
 		var c revisionClaim
 		if err := s.C(colRevisions).FindOne(ctx, bson.M{"_id": claimID}).Decode(&c); err != nil {
+			if errors.Is(err, mongo.ErrNoDocuments) {
+				// Released between our insert and this read: its holder wrote it and a later writer is past
+				// it. The document moved on: a conflict, not a failure (it answered 500 under three nodes).
+				return 0, fmt.Errorf("store: %s %s revision %d was written meanwhile: %w", kind, id, next, ErrConflict)
+			}
 			return 0, Wrap("store: read revision claim", err)
 		}
 		if time.Since(c.At) < StaleRevision {

@@ -72,7 +72,12 @@ describe('search in the browser', () => {
     await box().fill(words);
     await box().press('Enter');
     await page.waitForURL((u) => u.pathname === '/search' && u.searchParams.get('q') === words);
-    await page.locator('[data-testid="search-count"], [data-testid="search-error"]').first().waitFor();
+    // The count of these words, not the previous search's (still on screen until the new answer comes).
+    await page.waitForFunction((w) => {
+      const esc = w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      const count = document.querySelector('[data-testid="search-count"]')?.textContent ?? '';
+      return new RegExp(`(^|[^\\p{L}])${esc}([^\\p{L}]|$)`, 'u').test(count) || !!document.querySelector('[data-testid="search-error"]');
+    }, words);
   }
 
   it('the header box suggests titles as you type; the keyboard chooses one', async () => {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
 
 	"github.com/teixit/teixit/media/blob"
 	"github.com/teixit/teixit/server/store"
@@ -74,7 +75,7 @@ func (s *Service) waitDeletion(ctx context.Context, hash string) error {
 	for {
 		var d blobClaim
 		err := s.s.C(colBlobHolds).FindOne(ctx, bson.M{"_id": "del:" + hash}).Decode(&d)
-		if errors.Is(store.Wrap("", err), store.ErrNotFound) || (err == nil && s.now().Sub(d.At) > staleClaim) {
+		if errors.Is(err, mongo.ErrNoDocuments) || (err == nil && s.now().Sub(d.At) > staleClaim) {
 			return nil
 		}
 		if err != nil {

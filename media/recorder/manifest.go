@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"time"
 )
 
@@ -54,6 +56,36 @@ type Entry struct {
 	// Empty: the file holds no media (an Ogg with headers only; a WebM closed before its first complete frame,
 	// or whose header a crash tore — then the file is empty). Importers should skip it.
 	Empty bool `json:"empty,omitempty"`
+}
+
+// segName is the only segment file name a recorder writes and an importer accepts (Ogg Opus or, for video,
+// WebM VP8): anything else in a manifest (a path, "..") is not a segment.
+var segName = regexp.MustCompile(`^seg-([0-9]{4,9})\.(ogg|webm)$`)
+
+// SegmentNumber is the number in a segment's file name (seg-0007.ogg → 7), unique within a recording; ok is
+// false for any other name.
+func SegmentNumber(file string) (n int, ok bool) {
+	m := segName.FindStringSubmatch(file)
+	if m == nil {
+		return 0, false
+	}
+	n, err := strconv.Atoi(m[1])
+	return n, err == nil && n > 0
+}
+
+// segmentName is segment n's file name for codec.
+func segmentName(n int, codec string) string { return fmt.Sprintf("seg-%04d.%s", n, extFor(codec)) }
+
+// nextNumber is the number after every one the manifest names (placeholders included), at least its count of
+// entries plus one.
+func nextNumber(m Manifest) int {
+	next := len(m.Turns) + 1
+	for _, e := range m.Turns {
+		if n, ok := SegmentNumber(e.File); ok && n >= next {
+			next = n + 1
+		}
+	}
+	return next
 }
 
 // ReadManifest reads dir's manifest; a missing one is an error wrapping

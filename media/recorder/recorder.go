@@ -51,6 +51,8 @@ type Recorder struct {
 
 	mu     sync.Mutex // held briefly, also from the forwarding path
 	man    Manifest
+	next   int       // the next segment's number (see Numbering)
+	number Numbering // nil: numbers are this folder's alone
 	ver    int // manifest version, bumped on every change
 	active map[*sink]struct{}
 	err    error // first disk error, reported by Close
@@ -66,6 +68,19 @@ var (
 	_ sfu.QuestionHooks = (*Recorder)(nil)
 )
 
+// Numbering claims segment numbers for a recording that more than one recorder writes over time (a day's room
+// moving between nodes, each with its own folder): it takes the first number not yet taken at or above from and
+// returns it. A segment's number is claimed off the forwarding path, before its file is created; the segment
+// keeps the recorder's own count when the claim fails (the Numbering reports why).
+type Numbering func(from int) (int, error)
+
+// SetNumbering makes the recorder claim every new segment's number through f (nil: its own count only).
+func (r *Recorder) SetNumbering(f Numbering) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.number = f
+}
+
 // OnQuestion follows the room's guide question: a segment being written when it changes is closed and the
 // turn goes on in a new segment listed under the new question (the host's microphone is one turn for the
 // whole session; its segments must still fall under the right chapters).
@@ -78,7 +93,7 @@ func New(dir string, started time.Time) (*Recorder, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("recorder: %w", err)
 	}
-	r := &Recorder{dir: dir, active: map[*sink]struct{}{},
+	r := &Recorder{dir: dir, active: map[*sink]struct{}{}, next: 1,
 		man: Manifest{Version: 1, Started: started.UTC(), Turns: []Entry{}}}
 	if _, err := Recover(dir); err == nil {
 		m, err := ReadManifest(dir)
@@ -86,6 +101,7 @@ func New(dir string, started time.Time) (*Recorder, error) {
 			return nil, err
 		}
 		r.man = m
+		r.next = nextNumber(m)
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return nil, err
 	} else if err := writeManifest(dir, r.man); err != nil {
@@ -263,13 +279,14 @@ func (r *Recorder) startSegment(t sfu.Turn, p sfu.ParticipantInfo, codec string,
 	if r.closed {
 		return nil
 	}
-	idx := len(r.man.Turns)
+	idx, n := len(r.man.Turns), r.next
+	r.next++
 	e := Entry{Number: t.Number, ParticipantID: t.ParticipantID, UserID: p.UserID, DisplayName: p.DisplayName,
 		Role: string(p.Role), Question: question, StartMS: at.Sub(r.man.Started).Milliseconds(),
-		StartedAt: at.UTC(), File: fmt.Sprintf("seg-%04d.%s", idx+1, extFor(codec)), Codec: codec}
+		StartedAt: at.UTC(), File: segmentName(n, codec), Codec: codec}
 	r.man.Turns = append(r.man.Turns, e)
 	r.ver++
-	s := &sink{r: r, idx: idx, question: question, path: filepath.Join(r.dir, e.File), codec: codec, askKey: askKey,
+	s := &sink{r: r, idx: idx, n: n, question: question, path: filepath.Join(r.dir, e.File), codec: codec, askKey: askKey,
 		ch: make(chan *rtp.Packet, queueLen)}
 	r.active[s] = struct{}{}
 	r.wg.Add(1)
@@ -324,7 +341,8 @@ func (r *Recorder) save() {
 // sink is one segment being written.
 type sink struct {
 	r        *Recorder
-	idx      int
+	idx      int // its entry in the manifest
+	n        int // its number (file name)
 	question int // guide question the segment is listed under
 	path     string
 	codec    string
@@ -374,6 +392,7 @@ func (s *sink) Close() error {
 func (s *sink) run() {
 	defer s.r.wg.Done()
 	r := s.r
+	s.claimNumber()
 	r.save() // the turn is in the manifest, without an end, before its first byte
 	f, err := os.OpenFile(s.path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o640)
 	var w segmentFile
@@ -412,6 +431,29 @@ func (s *sink) run() {
 		r.fail(err)
 	}
 	r.end(s, end, !media)
+}
+
+// claimNumber takes the segment's number through the recorder's Numbering before the file exists, moving the
+// segment to the first free number when its own is taken (packets queue meanwhile).
+func (s *sink) claimNumber() {
+	r := s.r
+	r.mu.Lock()
+	f := r.number
+	r.mu.Unlock()
+	if f == nil {
+		return
+	}
+	n, err := f(s.n)
+	if err != nil || n == s.n {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	e := &r.man.Turns[s.idx]
+	e.File = segmentName(n, s.codec)
+	s.n, s.path = n, filepath.Join(r.dir, e.File)
+	r.next = max(r.next, n+1)
+	r.ver++
 }
 
 // segmentFile writes one segment's packets in its container.

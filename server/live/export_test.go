@@ -1,5 +1,7 @@
 package live
 
+import "github.com/teixit/teixit/media/recorder"
+
 // SimulateCrash makes the next Close leave this node's room claims in the store as kill -9 would (they stay
 // until their lease runs out), so tests can measure a takeover.
 func (s *Service) SimulateCrash() { s.owners.crashed = true }
@@ -11,3 +13,6 @@ func (s *Service) SignRelay(day, node, op string) (string, error) {
 
 // Node is this process's instance id as a room owner.
 func (s *Service) Node() string { return s.self.Node }
+
+// SegmentNumbers is the day's recorder.Numbering on this node.
+func (s *Service) SegmentNumbers(day string) recorder.Numbering { return s.segmentNumbers(day) }

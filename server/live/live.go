@@ -530,6 +530,7 @@ func (s *Service) recorderLocked(dayID string) (*recorder.Recorder, error) {
 	if err != nil {
 		return nil, err
 	}
+	r.SetNumbering(s.segmentNumbers(dayID))
 	s.recs[dayID] = r
 	return r, nil
 }

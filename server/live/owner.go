@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
 
+	"github.com/teixit/teixit/media/recorder"
 	"github.com/teixit/teixit/server/store"
 )
 
@@ -270,4 +272,30 @@ func (o *ownership) close() {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	o.renew(ctx, func(string) bool { return false })
+}
+
+// colSegments holds a claim `<day>:seg:<n>` per recording segment number: the recorders of a day's successive
+// owners each write their own folder, and a node that takes the day over must not reuse a number its
+// predecessor started but never imported (it died with the segment open). Claiming before the segment's file
+// exists makes every number one segment's, on every store.
+const colSegments = "live_segments"
+
+// segmentClaimWait bounds a segment's number claim; packets queue meanwhile (recorder.queueLen, ~10 s).
+const segmentClaimWait = 3 * time.Second
+
+// segmentNumbers is the day's recorder.Numbering: the first number from `from` on that nobody claimed.
+func (s *Service) segmentNumbers(day string) recorder.Numbering {
+	st := s.owners.st
+	return func(from int) (int, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), segmentClaimWait)
+		defer cancel()
+		n, err := st.ClaimFirst(ctx, colSegments, uint64(max(from, 1)), math.MaxInt32,
+			func(n uint64) string { return day + ":seg:" + strconv.FormatUint(n, 10) },
+			func(uint64) any { return bson.M{"day": day, "node": s.self.Node, "at": time.Now().UTC()} })
+		if err != nil {
+			s.log.Error("live: claiming a recording segment number; the segment keeps its own", "day", day, "number", from, "err", err)
+			return from, err
+		}
+		return int(n), nil
+	}
 }

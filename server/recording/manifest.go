@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"sort"
-	"strconv"
 	"time"
 
 	"github.com/teixit/teixit/media/recorder"
@@ -18,19 +16,6 @@ import (
 	"github.com/teixit/teixit/server/exchange"
 	"github.com/teixit/teixit/server/mediafile"
 )
-
-// segName is the only segment file name accepted from a manifest (Ogg Opus or, for video, WebM VP8): anything
-// else (a path, "..") is skipped.
-var segName = regexp.MustCompile(`^seg-([0-9]{4,9})\.(ogg|webm)$`)
-
-func segNumber(file string) (int, bool) {
-	m := segName.FindStringSubmatch(file)
-	if m == nil {
-		return 0, false
-	}
-	n, err := strconv.Atoi(m[1])
-	return n, err == nil && n > 0
-}
 
 // maxSegment bounds one imported segment (a 12-hour turn of Opus at 64 kbit/s is ~350 MB).
 const maxSegment = 1 << 30
@@ -160,7 +145,7 @@ func (s *Service) sync(ctx context.Context, day *exchange.Day) (recorder.Manifes
 		paired[v.n] = true
 	}
 	for _, e := range m.Turns {
-		n, ok := segNumber(e.File)
+		n, ok := recorder.SegmentNumber(e.File)
 		if e.EndMS == nil || !ok || (e.Codec == recorder.CodecVP8 && !paired[n]) {
 			continue
 		}
@@ -246,7 +231,7 @@ func playable(m recorder.Manifest, d *dayDoc) []recTurn {
 	pairs := videoPairs(m)
 	var out []recTurn
 	for _, e := range m.Turns {
-		n, ok := segNumber(e.File)
+		n, ok := recorder.SegmentNumber(e.File)
 		sg, imported := segs[n]
 		if !ok || e.EndMS == nil || !imported || sg.Redacted || e.Codec == recorder.CodecVP8 {
 			continue
@@ -282,12 +267,12 @@ func videoPairs(m recorder.Manifest) map[int]videoEntry {
 	out := map[int]videoEntry{}
 	used := map[int]bool{}
 	for _, a := range m.Turns {
-		na, ok := segNumber(a.File)
+		na, ok := recorder.SegmentNumber(a.File)
 		if !ok || a.Codec == recorder.CodecVP8 || a.EndMS == nil {
 			continue
 		}
 		for _, v := range m.Turns {
-			nv, ok := segNumber(v.File)
+			nv, ok := recorder.SegmentNumber(v.File)
 			if !ok || used[nv] || v.Codec != recorder.CodecVP8 || v.EndMS == nil || v.Empty ||
 				v.ParticipantID != a.ParticipantID || v.Question != a.Question || v.StartMS >= *a.EndMS || *v.EndMS <= a.StartMS {
 				continue

@@ -3,6 +3,7 @@ package recording
 import (
 	"context"
 
+	"github.com/teixit/teixit/media/recorder"
 	"github.com/teixit/teixit/server/store"
 )
 
@@ -50,7 +51,7 @@ func (s *Service) ExportFor(ctx context.Context, userID string) (string, any, er
 			redacted[sg.Number] = sg.Redacted
 		}
 		for _, e := range m.Turns {
-			n, ok := segNumber(e.File)
+			n, ok := recorder.SegmentNumber(e.File)
 			if !ok || e.UserID != userID || e.EndMS == nil {
 				continue
 			}

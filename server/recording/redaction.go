@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/teixit/teixit/media/recorder"
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/store"
@@ -137,7 +138,7 @@ func (s *Service) confirm(ctx context.Context, w who, rid string) (*Redaction, e
 	}
 	var spans []spanDoc
 	for _, e := range m.Turns {
-		if n, ok := segNumber(e.File); ok && drop[n] && e.EndedAt != nil {
+		if n, ok := recorder.SegmentNumber(e.File); ok && drop[n] && e.EndedAt != nil {
 			spans = append(spans, spanDoc{From: e.StartedAt, To: *e.EndedAt})
 		}
 	}

@@ -53,7 +53,7 @@ type Recorder struct {
 	man    Manifest
 	next   int       // the next segment's number (see Numbering)
 	number Numbering // nil: numbers are this folder's alone
-	ver    int // manifest version, bumped on every change
+	ver    int       // manifest version, bumped on every change
 	active map[*sink]struct{}
 	err    error // first disk error, reported by Close
 	closed bool  // Close was called: no new segment starts

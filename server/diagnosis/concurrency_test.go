@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/teixit/teixit/server/apperr"
+	"github.com/teixit/teixit/server/diagnosis"
 	"github.com/teixit/teixit/server/testkit"
 )
 
@@ -121,5 +123,68 @@ func TestCountersAcrossNodes(t *testing.T) {
 	call(2, nil, "GET", w.diagPath+"/priorities", nil, 200).JSON(t, &pr)
 	if pr.Ballots != people || len(pr.Items) != 1 || pr.Items[0].Votes != 2*people {
 		t.Fatalf("priorities: %+v; want %d ballots and %d votes", pr, people, 2*people)
+	}
+}
+
+// TestOrganisersAcceptedAtOnceAcrossNodes: six organisations accept invitations to co-organise one diagnosis
+// at the same moment, through three nodes, while its lead organiser edits the title twice. Every organiser
+// is kept (each acceptance extends the list as the store holds it) and the last title stands; a full
+// diagnosis refuses the next one with a 409. Before, each acceptance wrote the list it had read, and an
+// organiser told "accepted" could vanish from it.
+func TestOrganisersAcceptedAtOnceAcrossNodes(t *testing.T) {
+	nodes := testkit.Nodes(t, 3)
+	w := newWorldOn(t, nodes[0])
+	w.newDiagnosis(t, nil)
+	const orgs = 6
+	ids := make([]string, orgs)
+	for i := range ids {
+		c := nodes[0].Register(fmt.Sprintf("entitat%d@example.org", i), fmt.Sprintf("Entitat %d", i))
+		ids[i] = w.id(t, nodes[0].Do(c, "POST", "/api/v1/organisations", map[string]string{"name": fmt.Sprintf("Entitat %d", i), "kind": "association"}))
+	}
+	var wg sync.WaitGroup
+	for i, org := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := nodes[i%3].Diagnoses.AddOrganiser(t.Context(), w.diag, org); err != nil {
+				t.Errorf("organiser %d: %v", i, err)
+			}
+		}()
+	}
+	last := ""
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := range 2 {
+			last = fmt.Sprintf("Diagnosi del Raval, versió %d", i)
+			if r := nodes[(i+1)%3].Do(w.ana, "PATCH", w.diagPath, map[string]any{"title": last}); r.Status != 200 {
+				t.Errorf("edit: %d %s", r.Status, r.Body)
+			}
+		}
+	}()
+	wg.Wait()
+	var d struct {
+		Title           string
+		OrganisationIDs []string
+	}
+	if r := nodes[2].Do(w.ana, "GET", w.diagPath, nil); r.Status != 200 {
+		t.Fatalf("read: %d %s", r.Status, r.Body)
+	} else {
+		r.JSON(t, &d)
+	}
+	want := append([]string{w.assoc}, ids...)
+	got := slices.Clone(d.OrganisationIDs)
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) || d.Title != last {
+		t.Fatalf("after the rush: organisers %v, title %q; want %v, %q", d.OrganisationIDs, d.Title, want, last)
+	}
+	for i := orgs + 1; i < diagnosis.MaxOrganisers; i++ {
+		if err := nodes[i%3].Diagnoses.AddOrganiser(t.Context(), w.diag, fmt.Sprintf("org%d", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := nodes[0].Diagnoses.AddOrganiser(t.Context(), w.diag, "one-too-many"); !apperr.IsKind(err, apperr.Conflict) {
+		t.Fatalf("an eleventh organiser: %v; want a conflict", err)
 	}
 }

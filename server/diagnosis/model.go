@@ -87,6 +87,9 @@ type diagDoc struct {
 	CreatedBy   string      `bson:"createdBy,omitempty"`
 	CreatedAt   time.Time   `bson:"createdAt"`
 	UpdatedAt   time.Time   `bson:"updatedAt"`
+	// Rev is the document's revision (store.Update): an edit and an organiser accepted at the same moment are
+	// both applied to the latest state, never one over the other.
+	Rev int `bson:"rev"`
 }
 
 type pointDoc struct {

@@ -342,67 +342,90 @@ func (s *Service) Get(ctx context.Context, p *auth.Principal, id string) (*Diagn
 }
 
 // Update changes a diagnosis (its organisers). Changing the organisers re-indexes everything inside it,
-// since pending and hidden contributions are visible to the organising organisations.
+// since pending and hidden contributions are visible to the organising organisations. The input is applied to
+// the diagnosis as it is at the moment of writing (a revision claim, store.ClaimRevision): an organiser added
+// meanwhile by an accepted invitation, or another edit, is kept unless this input names that field itself.
 func (s *Service) Update(ctx context.Context, p *auth.Principal, id string, in Input) (*Diagnosis, error) {
-	d, err := s.diagnosis(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.requireOrganiser(ctx, p, d, "Only the organisers can change the diagnosis."); err != nil {
-		return nil, err
-	}
-	before := append([]string(nil), d.OrgIDs...)
-	phaseBefore := d.Phase
-	if err := s.apply(ctx, p, d, in, false); err != nil {
-		return nil, err
-	}
-	d.UpdatedAt = s.now().UTC()
-	set := bson.M{"title": d.Title, "description": d.Description, "orgIds": d.OrgIDs, "themes": d.Themes,
-		"phase": d.Phase, "schedule": d.Schedule, "settings": d.Settings, "updatedAt": d.UpdatedAt}
-	if err := s.rm.Changed(ctx, KindDiagnosis, id, func() error {
-		return s.st.update(ctx, colDiagnoses, id, bson.M{"$set": set})
-	}); err != nil {
-		return nil, err
-	}
-	if strings.Join(before, ",") != strings.Join(d.OrgIDs, ",") {
-		if err := s.reindexChildren(ctx, id); err != nil {
+	for attempt := 0; attempt < maxEditAttempts; attempt++ {
+		d, err := s.diagnosis(ctx, id)
+		if err != nil {
 			return nil, err
 		}
+		if err := s.requireOrganiser(ctx, p, d, "Only the organisers can change the diagnosis."); err != nil {
+			return nil, err
+		}
+		before := append([]string(nil), d.OrgIDs...)
+		phaseBefore, rev := d.Phase, d.Rev
+		if err := s.apply(ctx, p, d, in, false); err != nil {
+			return nil, err
+		}
+		d.UpdatedAt = s.now().UTC()
+		set := bson.M{"title": d.Title, "description": d.Description, "orgIds": d.OrgIDs, "themes": d.Themes,
+			"phase": d.Phase, "schedule": d.Schedule, "settings": d.Settings, "updatedAt": d.UpdatedAt}
+		err = s.rm.Changed(ctx, KindDiagnosis, id, func() error {
+			return s.st.updateIf(ctx, colDiagnoses, id, rev, bson.M{"$set": set})
+		})
+		if errors.Is(err, store.ErrNotFound) {
+			continue // changed meanwhile (or deleted: the next read says so)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if strings.Join(before, ",") != strings.Join(d.OrgIDs, ",") {
+			if err := s.reindexChildren(ctx, id); err != nil {
+				return nil, err
+			}
+		}
+		if d.Phase != phaseBefore {
+			s.announce(ctx, d, notify.Event{Kind: NoticePhase, Title: d.Title, Link: diagnosisLink(d.ID), Actor: p.UserID})
+		}
+		out := d.api(true)
+		return &out, nil
 	}
-	if d.Phase != phaseBefore {
-		s.announce(ctx, d, notify.Event{Kind: NoticePhase, Title: d.Title, Link: diagnosisLink(d.ID), Actor: p.UserID})
-	}
-	out := d.api(true)
-	return &out, nil
+	return nil, errChangedMeanwhile()
+}
+
+// maxEditAttempts bounds how often an edit is applied again to a diagnosis that changed under it.
+const maxEditAttempts = 8
+
+func errChangedMeanwhile() error {
+	return apperr.New(apperr.Conflict, "concurrent_change", "The diagnosis changed meanwhile: try again.")
 }
 
 // AddOrganiser makes an organisation one of the diagnosis's organisers, for an accepted invitation (the
 // invitation checked who may; here nothing is asked of a caller). Nothing happens when it already is one;
-// a diagnosis with MaxOrganisers is a 409. The write re-reads and retries so an organiser added at the
-// same moment by another request is kept (FerretDB applies $addToSet as a read then a write).
+// a diagnosis with MaxOrganisers is a 409. The list is extended as the store holds it at the moment of
+// writing (store.Update: read, claim the next revision, write), so organisers added at the same moment by
+// other requests, or an edit, are all kept.
 func (s *Service) AddOrganiser(ctx context.Context, id, orgID string) error {
-	for attempt := 0; attempt < 5; attempt++ {
-		d, err := s.diagnosis(ctx, id)
-		if err != nil {
-			return err
-		}
-		if oneOf(orgID, d.OrgIDs) {
-			if attempt == 0 {
-				return nil
+	added := false
+	err := s.rm.Changed(ctx, KindDiagnosis, id, func() error {
+		_, err := s.st.s.UpdateReading(ctx, colDiagnoses, id, []string{"orgIds"}, func(cur bson.Raw) (bson.M, error) {
+			added = false
+			if cur == nil {
+				return nil, errDiagnosisNotFound
 			}
-			return s.reindexChildren(ctx, id)
-		}
-		if len(d.OrgIDs) >= MaxOrganisers {
-			return apperr.New(apperr.Conflict, "too_many_organisers", "This diagnosis already has as many organisers as it can have.")
-		}
-		orgs := append(append([]string(nil), d.OrgIDs...), orgID)
-		if err := s.rm.Changed(ctx, KindDiagnosis, id, func() error {
-			return s.st.update(ctx, colDiagnoses, id, bson.M{"$set": bson.M{"orgIds": orgs, "updatedAt": s.now().UTC()}})
-		}); err != nil {
-			return err
-		}
+			var d struct {
+				OrgIDs []string `bson:"orgIds"`
+			}
+			if err := bson.Unmarshal(cur, &d); err != nil {
+				return nil, err
+			}
+			if oneOf(orgID, d.OrgIDs) {
+				return nil, nil
+			}
+			if len(d.OrgIDs) >= MaxOrganisers {
+				return nil, apperr.New(apperr.Conflict, "too_many_organisers", "This diagnosis already has as many organisers as it can have.")
+			}
+			added = true
+			return bson.M{"$set": bson.M{"orgIds": append(d.OrgIDs, orgID), "updatedAt": s.now().UTC()}}, nil
+		})
+		return err
+	})
+	if err != nil || !added {
+		return err
 	}
-	return apperr.New(apperr.Conflict, "concurrent_change", "The diagnosis changed meanwhile: try again.")
+	return s.reindexChildren(ctx, id)
 }
 
 // reindexChildren re-announces every contribution, finding and action of a diagnosis (found through the

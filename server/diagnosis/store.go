@@ -99,7 +99,11 @@ func (st *Store) updateIf(ctx context.Context, col, id string, rev int, upd bson
 	if set, ok := upd["$set"].(bson.M); ok {
 		set["rev"] = next
 	}
-	res, err := st.s.C(col).UpdateOne(ctx, bson.M{"_id": id, "rev": rev}, upd)
+	filter := bson.M{"_id": id, "rev": rev}
+	if rev == 0 { // written before it had revisions
+		filter = bson.M{"_id": id, "$or": bson.A{bson.M{"rev": 0}, bson.M{"rev": bson.M{"$exists": false}}}}
+	}
+	res, err := st.s.C(col).UpdateOne(ctx, filter, upd)
 	if err == nil && res.MatchedCount == 0 {
 		err = store.ErrNotFound
 	}

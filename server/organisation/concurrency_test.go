@@ -94,3 +94,66 @@ func TestMembershipsAcrossNodes(t *testing.T) {
 	wg.Wait()
 	check("after leaving", []string{assoc})
 }
+
+// TestLastAdminAcrossNodes: an organisation's two admins, through two nodes, both leave at the same moment (or
+// demote each other, in the odd rounds). At least one admin always remains, the refused requests are 409 last_admin, and the member count agrees with the members
+// list. Checked then acted, two of them could each see "another admin remains" and both go.
+func TestLastAdminAcrossNodes(t *testing.T) {
+	nodes := testkit.Nodes(t, 3)
+	a := nodes[0]
+	for round := range 6 {
+		founder := a.Register(fmt.Sprintf("fundadora%d@example.org", round), "Fundadora")
+		var o struct{ ID string }
+		a.Do(founder, "POST", "/api/v1/organisations", map[string]string{"name": fmt.Sprintf("Entitat %d", round), "kind": "association"}).JSON(t, &o)
+		admins := []*testkit.Client{founder}
+		for i := range 1 {
+			email := fmt.Sprintf("admin%d-%d@example.org", round, i)
+			c := nodes[i%3].Register(email, fmt.Sprintf("Admin %d", i))
+			if r := a.Do(founder, "POST", "/api/v1/organisations/"+o.ID+"/members", map[string]string{"email": email, "role": "admin"}); r.Status != 201 {
+				t.Fatalf("add admin: %d %s", r.Status, r.Body)
+			}
+			admins = append(admins, c)
+		}
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		statuses := map[int]int{}
+		for i, c := range admins {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				var r *testkit.Response
+				if round%2 == 0 { // both leave
+					r = nodes[i%3].Do(c, "DELETE", "/api/v1/organisations/"+o.ID+"/members/"+c.UserID, nil)
+				} else { // each demotes the other
+					next := admins[(i+1)%len(admins)]
+					r = nodes[i%3].Do(c, "PATCH", "/api/v1/organisations/"+o.ID+"/members/"+next.UserID, map[string]string{"role": "member"})
+				}
+				mu.Lock()
+				statuses[r.Status]++
+				mu.Unlock()
+				if r.Status >= 500 || (r.Status >= 400 && r.Status != 409 && r.Status != 403 && r.Status != 404) {
+					t.Errorf("round %d, admin %d: %d %s", round, i, r.Status, r.Body)
+				}
+			}()
+		}
+		wg.Wait()
+		var members struct{ Items []struct{ Role string } }
+		var info struct{ MemberCount int }
+		root := a.Register(fmt.Sprintf("root%d@example.org", round), "Root")
+		if _, err := a.Accounts.GrantAdmin(t.Context(), fmt.Sprintf("root%d@example.org", round)); err != nil {
+			t.Fatal(err)
+		}
+		nodes[2].Do(root, "GET", "/api/v1/organisations/"+o.ID+"/members", nil).JSON(t, &members)
+		nodes[1].Do(root, "GET", "/api/v1/organisations/"+o.ID, nil).JSON(t, &info)
+		n := 0
+		for _, m := range members.Items {
+			if m.Role == "admin" {
+				n++
+			}
+		}
+		if n < 1 || info.MemberCount != len(members.Items) {
+			t.Fatalf("round %d (%v): %d admins among %d members, %d counted; want at least one admin, counts agreeing",
+				round, statuses, n, len(members.Items), info.MemberCount)
+		}
+	}
+}

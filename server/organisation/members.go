@@ -121,6 +121,20 @@ func (s *Service) RemoveMember(ctx context.Context, p *auth.Principal, orgID, us
 }
 
 func (s *Service) removeMembership(ctx context.Context, orgID, userID string) error {
+	_, err := s.st.get(ctx, orgID)
+	if errors.Is(err, store.ErrNotFound) { // left by an interrupted create: nothing to administer
+		return s.leave(ctx, orgID, userID, false)
+	}
+	if err != nil {
+		return err
+	}
+	// The check and the removal hold the organisation (store.Exclusive): two admins leaving at the same moment
+	// on two nodes cannot both pass "another admin remains".
+	return s.st.exclusive(ctx, orgID, func(ctx context.Context) error { return s.leave(ctx, orgID, userID, true) })
+}
+
+// leave removes a membership, refusing the organisation's last admin when lastAdmin is asked.
+func (s *Service) leave(ctx context.Context, orgID, userID string, lastAdmin bool) error {
 	m, err := s.st.membership(ctx, orgID, userID)
 	if errors.Is(err, store.ErrNotFound) {
 		return apperr.NotFoundf("The membership")
@@ -128,13 +142,8 @@ func (s *Service) removeMembership(ctx context.Context, orgID, userID string) er
 	if err != nil {
 		return err
 	}
-	_, err = s.st.get(ctx, orgID)
-	orphan := errors.Is(err, store.ErrNotFound) // left by an interrupted create: nothing to administer
-	if err != nil && !orphan {
-		return err
-	}
-	if m.Role == RoleAdmin && !orphan {
-		if _, admins, err := s.st.refreshCounts(ctx, orgID); err != nil {
+	if lastAdmin && m.Role == RoleAdmin {
+		if _, admins, err := s.st.count(ctx, orgID); err != nil {
 			return err
 		} else if admins <= 1 {
 			return errLastAdmin
@@ -147,8 +156,7 @@ func (s *Service) removeMembership(ctx context.Context, orgID, userID string) er
 	if err := s.st.deleteMembership(ctx, orgID, userID); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
-	_, _, err = s.st.refreshCounts(ctx, orgID)
-	return err
+	return nil
 }
 
 // RoleInput changes a member's role.
@@ -167,24 +175,31 @@ func (s *Service) SetRole(ctx context.Context, p *auth.Principal, orgID, userID 
 	if !oneOf(in.Role, Roles) {
 		return nil, apperr.Validation(apperr.Fields{"role": apperr.OneOf(Roles...)})
 	}
-	m, err := s.st.membership(ctx, orgID, userID)
+	// Checked and changed holding the organisation (store.Exclusive): two admins demoting each other at the
+	// same moment cannot leave it with none.
+	var m *membershipDoc
+	err := s.st.exclusive(ctx, orgID, func(ctx context.Context) error {
+		var err error
+		m, err = s.st.membership(ctx, orgID, userID)
+		if errors.Is(err, store.ErrNotFound) {
+			return apperr.NotFoundf("The membership")
+		}
+		if err != nil {
+			return err
+		}
+		if m.Role == RoleAdmin && in.Role != RoleAdmin {
+			if _, admins, err := s.st.count(ctx, orgID); err != nil {
+				return err
+			} else if admins <= 1 {
+				return errLastAdmin
+			}
+		}
+		return s.st.setRole(ctx, orgID, userID, in.Role)
+	})
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, apperr.NotFoundf("The membership")
+		return nil, errOrgNotFound
 	}
 	if err != nil {
-		return nil, err
-	}
-	if m.Role == RoleAdmin && in.Role != RoleAdmin {
-		if _, admins, err := s.st.refreshCounts(ctx, orgID); err != nil {
-			return nil, err
-		} else if admins <= 1 {
-			return nil, errLastAdmin
-		}
-	}
-	if err := s.st.setRole(ctx, orgID, userID, in.Role); err != nil {
-		return nil, err
-	}
-	if _, _, err := s.st.refreshCounts(ctx, orgID); err != nil {
 		return nil, err
 	}
 	profiles, err := s.people.Profiles(ctx, []string{userID})

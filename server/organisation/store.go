@@ -130,24 +130,43 @@ func (st *Store) setRole(ctx context.Context, orgID, userID, role string) error 
 func (st *Store) refreshCounts(ctx context.Context, orgID string) (members, admins int, err error) {
 	// Counted inside the update, after its revision is read: a recount that started before a membership
 	// changed can then never be the last one written (its revision claim fails and it counts again).
-	count := func() error {
-		m, err := st.s.C(colMemberships).CountDocuments(ctx, bson.M{"orgId": orgID})
-		if err != nil {
-			return store.Wrap("organisation: count members", err)
-		}
-		a, err := st.s.C(colMemberships).CountDocuments(ctx, bson.M{"orgId": orgID, "role": RoleAdmin})
-		members, admins = int(m), int(a)
-		return store.Wrap("organisation: count admins", err)
-	}
 	err = st.change(ctx, orgID, func() (bson.M, error) {
-		if err := count(); err != nil {
+		if members, admins, err = st.count(ctx, orgID); err != nil {
 			return nil, err
 		}
 		return bson.M{"memberCount": members, "adminCount": admins}, nil
 	})
 	if errors.Is(err, store.ErrNotFound) {
 		// Memberships of an organisation that does not exist (left by an interrupted create).
-		err = count()
+		members, admins, err = st.count(ctx, orgID)
 	}
 	return members, admins, err
+}
+
+// count counts an organisation's memberships and, among them, its admins.
+func (st *Store) count(ctx context.Context, orgID string) (members, admins int, err error) {
+	m, err := st.s.C(colMemberships).CountDocuments(ctx, bson.M{"orgId": orgID})
+	if err != nil {
+		return 0, 0, store.Wrap("organisation: count members", err)
+	}
+	a, err := st.s.C(colMemberships).CountDocuments(ctx, bson.M{"orgId": orgID, "role": RoleAdmin})
+	return int(m), int(a), store.Wrap("organisation: count admins", err)
+}
+
+// exclusive runs do while this writer holds the organisation's next revision (store.Exclusive), then writes
+// its counts as do left them: a rule checked in do (the last administrator) and the change that follows it
+// see no other exclusive membership change of the organisation in between, on any node. store.ErrNotFound
+// when the organisation does not exist; do's own errors are returned as they are.
+func (st *Store) exclusive(ctx context.Context, orgID string, do func(ctx context.Context) error) error {
+	_, err := st.s.Exclusive(ctx, colOrgs, orgID, func(ctx context.Context, _ bson.Raw) (bson.M, error) {
+		if err := do(ctx); err != nil {
+			return nil, err
+		}
+		members, admins, err := st.count(ctx, orgID)
+		if err != nil {
+			return nil, err
+		}
+		return bson.M{"$set": bson.M{"memberCount": members, "adminCount": admins}}, nil
+	})
+	return err
 }

@@ -103,6 +103,78 @@ func (s *Store) update(ctx context.Context, coll, id string, proj bson.M, change
 	return 0, fmt.Errorf("store: update %s/%s: %d attempts: %w", coll, id, maxUpdateAttempts, ErrConflict)
 }
 
+// Exclusive changes one existing document like Update, for a change whose rule reads or writes OTHER
+// documents (an organisation's last administrator lives in its memberships): do runs while this writer holds
+// the document's next revision, after checking that the document is still at the revision read, so no other
+// Update or Exclusive of the same document writes — and no other Exclusive runs its do — until this one has
+// written. do may write elsewhere; its returned update (nil: only the revision moves) is applied with the new
+// `rev`. An error from do releases the claim and is returned as is. ErrNotFound when the document is absent.
+// do runs under a context the caller's cancellation no longer reaches (claimedWriteTimeout), and at most
+// once per call.
+func (s *Store) Exclusive(ctx context.Context, coll, id string, do func(ctx context.Context, cur bson.Raw) (bson.M, error)) (int, error) {
+	revOf := func(ctx context.Context) (int, error) {
+		r, err := s.C(coll).FindOne(ctx, bson.M{"_id": id}, options.FindOne().SetProjection(bson.M{"rev": 1})).Raw()
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			return 0, ErrNotFound
+		}
+		n, _ := revisionOf(r)
+		return n, Wrap("store: exclusive "+coll+"/"+id, err)
+	}
+	for attempt := 0; attempt < maxUpdateAttempts; attempt++ {
+		if attempt > 0 {
+			if err := pause(ctx, attempt); err != nil {
+				return 0, fmt.Errorf("store: exclusive %s/%s: %w", coll, id, err)
+			}
+		}
+		raw, err := s.C(coll).FindOne(ctx, bson.M{"_id": id}).Raw()
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			return 0, ErrNotFound
+		}
+		if err != nil {
+			return 0, Wrap("store: exclusive "+coll+"/"+id, err)
+		}
+		cur, hasRev := revisionOf(raw)
+		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), claimedWriteTimeout)
+		next, err := s.ClaimRevision(wctx, coll, id, cur, revOf)
+		if errors.Is(err, ErrConflict) {
+			cancel()
+			continue
+		}
+		if err != nil {
+			cancel()
+			return 0, err
+		}
+		// A claim of a revision the document is already past (pruned, so free again) must not let do run.
+		if now, err := revOf(wctx); err != nil || now != cur {
+			_ = s.Release(wctx, colRevisions, revisionClaimID(coll, id, next))
+			cancel()
+			if err != nil {
+				return 0, err
+			}
+			continue
+		}
+		upd, err := do(wctx, raw)
+		if err != nil {
+			_ = s.Release(wctx, colRevisions, revisionClaimID(coll, id, next))
+			cancel()
+			return 0, err
+		}
+		if upd == nil {
+			upd = bson.M{}
+		}
+		done, err := s.writeClaimed(wctx, coll, id, raw, hasRev, cur, next, upd)
+		cancel()
+		if err != nil {
+			return 0, err
+		}
+		if !done { // nobody else may write while the claim is held: the document was deleted meanwhile
+			return 0, fmt.Errorf("store: exclusive %s/%s: %w", coll, id, ErrNotFound)
+		}
+		return next, nil
+	}
+	return 0, fmt.Errorf("store: exclusive %s/%s: %d attempts: %w", coll, id, maxUpdateAttempts, ErrConflict)
+}
+
 // claimedWriteTimeout bounds the write that follows a revision claim (it no longer follows the caller's
 // context, see Update).
 const claimedWriteTimeout = 15 * time.Second

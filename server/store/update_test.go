@@ -214,3 +214,82 @@ func BenchmarkUpdate(b *testing.B) {
 		}
 	})
 }
+
+// TestExclusiveRunsOneAtATime: 12 writers over three nodes each run a check-then-act on ANOTHER collection
+// (read a stock document, take one if any is left, write it back as a plain UpdateOne) inside Exclusive on
+// one guard document, while Update bumps the guard too. The stock never goes below zero and exactly the
+// stock's size is taken: no two do functions overlapped. A refusal from do writes nothing and frees the
+// guard at once; an absent guard is ErrNotFound without running do.
+func TestExclusiveRunsOneAtATime(t *testing.T) {
+	s := testkit.Store(t)
+	ctx := context.Background()
+	ns := nodes(t, s, 3)
+	if _, err := s.C("guards").InsertOne(ctx, bson.M{"_id": "g"}); err != nil {
+		t.Fatal(err)
+	}
+	const stock, writers = 5, 12
+	if _, err := s.C("stock").InsertOne(ctx, bson.M{"_id": "s", "left": stock}); err != nil {
+		t.Fatal(err)
+	}
+	soldOut := errors.New("sold out")
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	took, refused := 0, 0
+	for w := range writers {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			st := ns[w%len(ns)]
+			_, err := st.Exclusive(ctx, "guards", "g", func(ctx context.Context, _ bson.Raw) (bson.M, error) {
+				var d struct {
+					Left int `bson:"left"`
+				}
+				if err := st.C("stock").FindOne(ctx, bson.M{"_id": "s"}).Decode(&d); err != nil {
+					return nil, err
+				}
+				if d.Left == 0 {
+					return nil, soldOut
+				}
+				_, err := st.C("stock").UpdateOne(ctx, bson.M{"_id": "s"}, bson.M{"$set": bson.M{"left": d.Left - 1}})
+				return bson.M{"$inc": bson.M{"taken": 1}}, err
+			})
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil:
+				took++
+			case errors.Is(err, soldOut):
+				refused++
+			default:
+				t.Error(err)
+			}
+		}()
+		go func() {
+			defer wg.Done()
+			if _, err := ns[(w+1)%len(ns)].Update(ctx, "guards", "g", func(bson.Raw) (bson.M, error) {
+				return bson.M{"$inc": bson.M{"touched": 1}}, nil
+			}); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	var left, guard struct {
+		Left    int `bson:"left"`
+		Taken   int `bson:"taken"`
+		Touched int `bson:"touched"`
+	}
+	_ = s.C("stock").FindOne(ctx, bson.M{"_id": "s"}).Decode(&left)
+	_ = s.C("guards").FindOne(ctx, bson.M{"_id": "g"}).Decode(&guard)
+	if took != stock || refused != writers-stock || left.Left != 0 || guard.Taken != stock || guard.Touched != writers {
+		t.Fatalf("took %d, refused %d, %d left, guard %+v; want %d, %d, 0, taken %d and touched %d", took, refused, left.Left, guard,
+			stock, writers-stock, stock, writers)
+	}
+	ran := false
+	if _, err := s.Exclusive(ctx, "guards", "absent", func(context.Context, bson.Raw) (bson.M, error) {
+		ran = true
+		return nil, nil
+	}); !errors.Is(err, store.ErrNotFound) || ran {
+		t.Fatalf("absent guard: %v, do ran %v; want ErrNotFound without running", err, ran)
+	}
+}

@@ -4,7 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { checkPage, launchBrowser, openPage, screenshotDir, startServer } from './harness.mjs';
+import { PHONE, checkPage, launchBrowser, logInViaApi, openPage, screenshotDir, startServer } from './harness.mjs';
 
 const PASSWORD = 'a quiet street in Gràcia';
 
@@ -164,10 +164,10 @@ describe('Teixit in the browser', () => {
     await pb.context().close();
   });
 
-  it('the admin adds the second person as a member', async () => {
+  it('the admin invites the second person, who accepts on their account page', async () => {
     await page.goto(orgUrl);
     await page.getByTestId('member-form').waitFor();
-    await page.locator('#member-email').fill('nobody.' + bru.email);
+    await page.locator('#member-email').fill('bru at example');
     await page.getByTestId('member-add').click();
     await page.getByTestId('error-summary').waitFor();
     assert.match(await page.locator('#member-email-error').textContent(), /./);
@@ -176,10 +176,31 @@ describe('Teixit in the browser', () => {
     await page.locator('#member-email').fill(bru.email);
     await page.locator('#member-role').selectOption('professional');
     await page.getByTestId('member-add').click();
+    await page.getByTestId('member-invited').waitFor();
+    assert.match(await page.getByTestId('member-invited').textContent(), /becomes a member when they accept/);
+    assert.match(await page.getByTestId('invitation-row').filter({ hasText: bru.email }).textContent(), /waiting for an answer/);
+    assert.equal(await page.getByTestId('member-item').filter({ hasText: bru.name }).count(), 0, 'not a member before saying yes');
+    assert.equal(await page.getByTestId('error-summary').count(), 0);
+    await checkPage(page, 'organisation-invited');
+
+    // Bru, on a phone, finds the invitation on the account page and accepts it.
+    const ctx = await browser.newContext({ bypassCSP: true, viewport: PHONE, reducedMotion: 'reduce' });
+    await logInViaApi(ctx, server.base, { email: bru.email, password: PASSWORD });
+    const pb = await ctx.newPage();
+    await pb.goto(server.base + '/account');
+    const inv = pb.getByTestId('my-invitation');
+    await inv.waitFor();
+    assert.match(await inv.textContent(), /Veïns del Raval/);
+    await checkPage(pb, 'account-invitation', { widths: [PHONE.width] });
+    await inv.getByTestId('invitation-accept').click();
+    await pb.getByTestId('invitation-answered').waitFor();
+    assert.match(await pb.getByTestId('invitation-answered').textContent(), /Veïns del Raval/);
+    await ctx.close();
+
+    await page.reload();
     await page.getByTestId('member-item').filter({ hasText: bru.name }).waitFor();
     assert.match(await page.getByTestId('member-item').filter({ hasText: bru.name }).textContent(), /Professional/);
-    assert.match(await page.getByTestId('live-region').textContent(), /Bru Serra/);
-    assert.equal(await page.getByTestId('error-summary').count(), 0);
+    assert.match(await page.getByTestId('invitation-row').filter({ hasText: bru.email }).textContent(), /accepted/);
   });
 
   it('the admin edits the details, and cannot leave as the only admin', async () => {

@@ -45,10 +45,11 @@ describe('evaluation: a day in small groups, then a second edition', () => {
     for (let i = 0; i < 23; i++) { // 23 people and the organiser: 24 in groups of 8
       const email = `pro${i}@example.org`;
       const ctx = await browser.newContext();
-      const { user } = await signUpViaApi(ctx, server.base, { email, name: `Professional ${i}`, language: 'it' });
+      const { user, post } = await signUpViaApi(ctx, server.base, { email, name: `Professional ${i}`, language: 'it' });
       emailOf[user.id] = email;
+      const inv = await olga.post(`/organisations/${org.id}/invitations`, { email, role: i % 6 === 0 ? 'admin' : 'professional' });
+      await post(`/me/invitations/${inv.id}/accept`, {});
       await ctx.close();
-      await olga.post(`/organisations/${org.id}/members`, { email, role: i % 6 === 0 ? 'admin' : 'professional' });
     }
     // Someone signed in on a phone (Italian, 360 px), in a context of their own.
     async function onPhone(userId) {
@@ -116,7 +117,8 @@ describe('evaluation: a day in small groups, then a second edition', () => {
     // The facilitator of the first group types for the table (signed in as an Italian speaker, on a phone).
     const fgroup = groups[0];
     const facilitator = await person('fac@example.org', 'Facilitatrice', 'it', 360);
-    await olga.post(`/organisations/${org.id}/members`, { email: 'fac@example.org', role: 'professional' });
+    const facInv = await olga.post(`/organisations/${org.id}/invitations`, { email: 'fac@example.org', role: 'professional' });
+    await facilitator.post(`/me/invitations/${facInv.id}/accept`, {});
     await facilitator.post(`/evaluation-editions/${edId}/participants/me`, {});
     const me = (await facilitator.get(`/evaluation-editions/${edId}`)).me;
     await olga.patch(`/evaluation-groups/${me.groupId}`, { facilitatorId: facilitator.user.id });

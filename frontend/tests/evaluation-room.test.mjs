@@ -27,7 +27,8 @@ describe('evaluation group room', () => {
       const ctx = await browser.newContext({ bypassCSP: true, viewport: { width: 360, height: 740 }, reducedMotion: 'reduce' });
       ctx.setDefaultTimeout(60_000);
       const p = await signUpViaApi(ctx, server.base, { email: `pro${i}@example.org`, name: `Persona ${i}`, language: 'it' });
-      await olga.post(`/organisations/${org.id}/members`, { email: `pro${i}@example.org`, role: 'professional' });
+      const inv = await olga.post(`/organisations/${org.id}/invitations`, { email: `pro${i}@example.org`, role: 'professional' });
+      await p.post(`/me/invitations/${inv.id}/accept`, {});
       people.push({ ctx, ...p });
     }
     const created = await olga.post('/evaluations', { title: 'Valutazione a distanza', organisationIds: [org.id],

@@ -59,10 +59,11 @@ describe('recordings, key points and summaries', () => {
     member = await newPage({ testFlag: true });
     resident = await newPage({ testFlag: true });
     const h = await signUpViaApi(host.context(), server.base, carme);
-    await signUpViaApi(member.context(), server.base, dani);
+    const d = await signUpViaApi(member.context(), server.base, dani);
     const r = await signUpViaApi(resident.context(), server.base, rita);
     orgId = (await h.post('/organisations', { name: 'Xarxa Veïnal Sants', kind: 'association', description: '' })).id;
-    await h.post(`/organisations/${orgId}/members`, { email: dani.email, role: 'member' });
+    const inv = await h.post(`/organisations/${orgId}/invitations`, { email: dani.email, role: 'member' });
+    await d.post(`/me/invitations/${inv.id}/accept`, {});
     const now = Date.now();
     const day = await h.post('/exchange-days', {
       hostOrgId: orgId, title: 'Housing: what works in our streets', description: 'An open conversation.',

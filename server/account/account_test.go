@@ -164,7 +164,7 @@ func TestExportAndDelete(t *testing.T) {
 	var org struct{ ID string }
 	r := a.Do(ana, "POST", "/api/v1/organisations", map[string]string{"name": "Casal del barri", "kind": "association"})
 	r.JSON(t, &org)
-	a.Do(ana, "POST", "/api/v1/organisations/"+org.ID+"/members", map[string]string{"email": "bea@example.org", "role": "member"})
+	a.Join(ana, org.ID, "bea@example.org", "member")
 
 	a.Run(t, []testkit.Scenario{
 		{Name: "export has account and memberships", As: bea, Method: "GET", Path: "/api/v1/me/export", Status: 200,

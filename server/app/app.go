@@ -234,6 +234,7 @@ func (a *App) build() {
 	a.Accounts.SetResetMail(account.ResetMail{Mail: a.Mail, BaseURL: a.Config.BaseURL})
 	a.Territories = territory.NewService(a.Store, a.Organisations)
 	a.Notify = notify.NewService(a.Store)
+	a.Organisations.Notify, a.Organisations.Mail, a.Organisations.BaseURL = a.Notify, a.Mail, a.Config.BaseURL
 	a.Notify.SetLogger(a.Log)
 	a.Notify.SetEmail(notify.EmailDeps{Mail: a.Mail, People: contacts{a.Accounts}, BaseURL: a.Config.BaseURL, Secret: a.Config.Secret})
 	a.Exchange = exchange.NewService(a.Store, a.Organisations, a.ReadModel, a.Notify, a.Limits)

@@ -41,9 +41,7 @@ func newWorldOn(t testing.TB, a *testkit.App) *world {
 	w.assoc = w.id(t, a.Do(w.ana, "POST", "/api/v1/organisations", map[string]string{"name": "Associació Veïnal", "kind": "association"}))
 	w.centre = w.id(t, a.Do(w.ona, "POST", "/api/v1/organisations", map[string]string{"name": "Centre de Serveis Socials", "kind": "services_centre"}))
 	for email, role := range map[string]string{"bea@example.org": "professional", "cai@example.org": "member"} {
-		if r := a.Do(w.ana, "POST", "/api/v1/organisations/"+w.assoc+"/members", map[string]string{"email": email, "role": role}); r.Status != 201 {
-			t.Fatalf("member %s: %d %s", email, r.Status, r.Body)
-		}
+		a.Join(w.ana, w.assoc, email, role)
 	}
 	return w
 }

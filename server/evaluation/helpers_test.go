@@ -44,9 +44,7 @@ func populate(t testing.TB, a *testkit.App, professionals int) *world {
 
 func (w *world) member(t testing.TB, org, email, role string) {
 	t.Helper()
-	if r := w.a.Do(w.olgaOrPere(org), "POST", "/api/v1/organisations/"+org+"/members", map[string]string{"email": email, "role": role}); r.Status != 201 {
-		t.Fatalf("member %s: %d %s", email, r.Status, r.Body)
-	}
+	w.a.Join(w.olgaOrPere(org), org, email, role)
 }
 
 func (w *world) olgaOrPere(org string) *testkit.Client {

@@ -85,7 +85,7 @@ func TestRegistrationModes(t *testing.T) {
 	a, host, org := setup(t)
 	start := time.Now().Add(24 * time.Hour)
 	member, outsider := a.Register("member@example.org", "Member"), a.Register("out@example.org", "Out")
-	a.Do(host, "POST", "/api/v1/organisations/"+org+"/members", map[string]string{"email": "member@example.org", "role": "member"})
+	a.Join(host, org, "member@example.org", "member")
 	var members, invite, past day
 	a.Do(host, "POST", "/api/v1/exchange-days", newDay(org, start, map[string]any{"registrationMode": "members"})).JSON(t, &members)
 	a.Do(host, "POST", "/api/v1/exchange-days", newDay(org, start, map[string]any{"registrationMode": "invite", "inviteCode": "HABITATGE26"})).JSON(t, &invite)

@@ -85,20 +85,72 @@ func (h *Handlers) Members(c *fiber.Ctx) error {
 	return httpx.OK(c, httpx.List[Member]{Items: ms})
 }
 
-// AddMember: POST /organisations/:id/members.
-func (h *Handlers) AddMember(c *fiber.Ctx) error {
-	var in MemberInput
+// Invite: POST /organisations/:id/invitations.
+func (h *Handlers) Invite(c *fiber.Ctx) error {
+	var in InvitationInput
 	if err := httpx.Decode(c, &in); err != nil {
 		return err
 	}
-	m, err := h.svc.AddMember(c.UserContext(), auth.From(c), c.Params("id"), in)
+	v, err := h.svc.Invite(c.UserContext(), auth.From(c), c.Params("id"), in)
 	if err != nil {
 		return err
 	}
-	if err := h.record(c, "organisation.member_added", c.Params("id"), "user:"+m.UserID, string(m.Role)); err != nil {
+	if err := h.record(c, "organisation.member_invited", c.Params("id"), "invitation:"+v.ID, v.Role); err != nil {
 		return err
 	}
-	return httpx.Created(c, m)
+	return httpx.Created(c, v)
+}
+
+// Invitations: GET /organisations/:id/invitations.
+func (h *Handlers) Invitations(c *fiber.Ctx) error {
+	items, err := h.svc.Invitations(c.UserContext(), auth.From(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, httpx.List[Invitation]{Items: items})
+}
+
+// Withdraw: DELETE /organisations/:id/invitations/:invitationId.
+func (h *Handlers) Withdraw(c *fiber.Ctx) error {
+	inv := c.Params("invitationId")
+	if err := h.svc.Withdraw(c.UserContext(), auth.From(c), c.Params("id"), inv); err != nil {
+		return err
+	}
+	if err := h.record(c, "organisation.invitation_withdrawn", c.Params("id"), "invitation:"+inv, ""); err != nil {
+		return err
+	}
+	return httpx.NoContent(c)
+}
+
+// MyInvitations: GET /me/invitations.
+func (h *Handlers) MyInvitations(c *fiber.Ctx) error {
+	items, err := h.svc.MyInvitations(c.UserContext(), auth.From(c))
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, httpx.List[Invitation]{Items: items})
+}
+
+// Accept: POST /me/invitations/:id/accept — the person joins (recorded as the organisation's member_added,
+// by the person themself).
+func (h *Handlers) Accept(c *fiber.Ctx) error {
+	m, err := h.svc.Accept(c.UserContext(), auth.From(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	orgID, _, _ := strings.Cut(c.Params("id"), ":")
+	if err := h.record(c, "organisation.member_added", orgID, "user:"+m.UserID, m.Role); err != nil {
+		return err
+	}
+	return httpx.OK(c, m)
+}
+
+// Decline: POST /me/invitations/:id/decline.
+func (h *Handlers) Decline(c *fiber.Ctx) error {
+	if err := h.svc.Decline(c.UserContext(), auth.From(c), c.Params("id")); err != nil {
+		return err
+	}
+	return httpx.NoContent(c)
 }
 
 // SetRole: PATCH /organisations/:id/members/:userId.

@@ -3,7 +3,6 @@ package organisation
 import (
 	"context"
 	"errors"
-	"strings"
 
 	"github.com/teixit/teixit/server/account"
 	"github.com/teixit/teixit/server/apperr"
@@ -12,9 +11,11 @@ import (
 )
 
 // Members lists an organisation's members for one of them (or a platform admin): everyone's name and role;
-// email addresses only for the organisation's admins (who enrol and reach people) and each person's own.
+// email addresses for the organisation's admins (who invite and reach people), each person's own, and every
+// member's where the admins chose so (MembersSeeEmails).
 func (s *Service) Members(ctx context.Context, p *auth.Principal, orgID string) ([]Member, error) {
-	if _, err := s.load(ctx, orgID); err != nil {
+	o, err := s.load(ctx, orgID)
+	if err != nil {
 		return nil, err
 	}
 	seesEmails := p.PlatformAdmin
@@ -26,7 +27,7 @@ func (s *Service) Members(ctx context.Context, p *auth.Principal, orgID string) 
 		if role == "" {
 			return nil, apperr.Forbid("Only members of this organisation can see who belongs to it.")
 		}
-		seesEmails = role == RoleAdmin
+		seesEmails = role == RoleAdmin || o.MembersSeeEmails
 	}
 	docs, err := s.st.members(ctx, orgID, MaxMembersListed)
 	if err != nil {
@@ -53,55 +54,6 @@ func (s *Service) Members(ctx context.Context, p *auth.Principal, orgID string) 
 		out = append(out, m)
 	}
 	return out, nil
-}
-
-// MemberInput adds a person (by email) with a role.
-type MemberInput struct {
-	Email string `json:"email"`
-	Role  string `json:"role"`
-}
-
-// AddMember adds a person to an organisation (admins only). Already a member → Conflict "already_member".
-func (s *Service) AddMember(ctx context.Context, p *auth.Principal, orgID string, in MemberInput) (*Member, error) {
-	if _, err := s.load(ctx, orgID); err != nil {
-		return nil, err
-	}
-	if err := s.requireAdmin(ctx, p, orgID); err != nil {
-		return nil, err
-	}
-	fields := apperr.Fields{}
-	if strings.TrimSpace(in.Email) == "" {
-		fields["email"] = apperr.Required()
-	}
-	if !oneOf(in.Role, Roles) {
-		fields["role"] = apperr.OneOf(Roles...)
-	}
-	if err := apperr.Validation(fields); err != nil {
-		return nil, err
-	}
-	userID, err := s.people.UserIDByEmail(ctx, in.Email)
-	if err != nil {
-		return nil, err
-	}
-	m := &membershipDoc{ID: membershipID(orgID, userID), OrgID: orgID, UserID: userID, Role: in.Role, JoinedAt: s.now().UTC()}
-	if err := s.st.insertMembership(ctx, m); err != nil {
-		if store.IsDuplicate(err) {
-			return nil, apperr.New(apperr.Conflict, "already_member", "This person is already a member of the organisation.")
-		}
-		return nil, err
-	}
-	if err := s.people.AddOrg(ctx, userID, orgID); err != nil {
-		return nil, err
-	}
-	if _, _, err := s.st.refreshCounts(ctx, orgID); err != nil {
-		return nil, err
-	}
-	profiles, err := s.people.Profiles(ctx, []string{userID})
-	if err != nil {
-		return nil, err
-	}
-	pr := profiles[userID]
-	return &Member{UserID: userID, Name: pr.Name, Email: pr.Email, Role: m.Role, JoinedAt: m.JoinedAt}, nil
 }
 
 var errLastAdmin = apperr.New(apperr.Conflict, "last_admin",

@@ -39,6 +39,8 @@ type orgDoc struct {
 	// RecordingRetentionDays deletes the organisation's exchange-day recordings that many days after they
 	// were made (server/recording); 0 keeps them.
 	RecordingRetentionDays int `bson:"recordingRetentionDays,omitempty"`
+	// MembersSeeEmails: its admins chose to let members see each other's email addresses (off by default).
+	MembersSeeEmails bool `bson:"membersSeeEmails,omitempty"`
 }
 
 // membershipDoc is the source of truth for who belongs where; its id is "org:user" so that access checks
@@ -63,6 +65,8 @@ type Organisation struct {
 	MemberCount int       `json:"memberCount"`
 	// RecordingRetentionDays: recordings of its exchange days are deleted after this many days; 0 keeps them.
 	RecordingRetentionDays int `json:"recordingRetentionDays"`
+	// MembersSeeEmails: members see each other's email addresses (the admins' choice; off by default).
+	MembersSeeEmails bool `json:"membersSeeEmails"`
 	// MyRole is the caller's role, or null when the caller is not a member.
 	MyRole *string `json:"myRole,omitempty"`
 }
@@ -71,12 +75,12 @@ type Organisation struct {
 type Member struct {
 	UserID   string    `json:"userId"`
 	Name     string    `json:"name"`
-	Email    string    `json:"email,omitempty"` // for the organisation's admins and the person only
+	Email    string    `json:"email,omitempty"` // for the organisation's admins and the person (every member where the admins chose so)
 	Role     string    `json:"role"`
 	JoinedAt time.Time `json:"joinedAt"`
 }
 
 func (o *orgDoc) api() Organisation {
 	return Organisation{ID: o.ID, Name: o.Name, Kind: o.Kind, Description: o.Description, CreatedAt: o.CreatedAt,
-		MemberCount: o.MemberCount, RecordingRetentionDays: o.RecordingRetentionDays}
+		MemberCount: o.MemberCount, RecordingRetentionDays: o.RecordingRetentionDays, MembersSeeEmails: o.MembersSeeEmails}
 }

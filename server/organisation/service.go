@@ -34,12 +34,20 @@ type Service struct {
 	people People
 	rm     ReadModel
 	now    func() time.Time
+	// Notify tells invited people and inviters (nil: no notices); Mail sends invitations to addresses with no
+	// account (nil or not enabled: none); BaseURL makes the email's link.
+	Notify  Notifier
+	Mail    Mailer
+	BaseURL string
 }
 
 // NewService builds the service.
 func NewService(st *Store, people People, rm ReadModel) *Service {
 	return &Service{st: st, people: people, rm: rm, now: time.Now}
 }
+
+// SetClock replaces the clock (tests: invitations expiring).
+func (s *Service) SetClock(now func() time.Time) { s.now = now }
 
 // Input creates or changes an organisation; nil fields are left alone on update.
 type Input struct {
@@ -48,6 +56,8 @@ type Input struct {
 	Description *string `json:"description"`
 	// RecordingRetentionDays (0–3650; 0 keeps recordings) is how long exchange-day recordings are kept.
 	RecordingRetentionDays *int `json:"recordingRetentionDays"`
+	// MembersSeeEmails lets every member see the others' email addresses (admins always do).
+	MembersSeeEmails *bool `json:"membersSeeEmails"`
 }
 
 func (in *Input) validate(create bool) (bson.M, error) {
@@ -80,6 +90,9 @@ func (in *Input) validate(create bool) (bson.M, error) {
 			fields["recordingRetentionDays"] = apperr.Range(0, 3650)
 		}
 		set["recordingRetentionDays"] = *in.RecordingRetentionDays
+	}
+	if in.MembersSeeEmails != nil {
+		set["membersSeeEmails"] = *in.MembersSeeEmails
 	}
 	return set, apperr.Validation(fields)
 }

@@ -29,6 +29,18 @@ func Migrations() []store.Migration {
 				store.Index{Collection: colMemberships, Name: "memberships_user", Keys: []string{"userId"}},
 			)
 		},
+	}, {
+		Name: "0062_organisation_invitations",
+		Up: func(ctx context.Context, s *store.Store) error {
+			if err := s.CreateCollections(ctx, colInvitations); err != nil {
+				return err
+			}
+			// A person's waiting invitations (their account page) and an organisation's list.
+			return s.CreateIndexes(ctx,
+				store.Index{Collection: colInvitations, Name: "org_invitations_email", Keys: []string{"email", "state"}},
+				store.Index{Collection: colInvitations, Name: "org_invitations_org", Keys: []string{"orgId", "createdAt"}},
+			)
+		},
 	}}
 }
 

@@ -65,7 +65,7 @@ func TestAccessInsideTheQuery(t *testing.T) {
 	var orgA, orgB struct{ ID string }
 	a.Do(owner, "POST", "/api/v1/organisations", map[string]string{"name": "Servei A", "kind": "services_centre"}).JSON(t, &orgA)
 	a.Do(other, "POST", "/api/v1/organisations", map[string]string{"name": "Servei B", "kind": "services_centre"}).JSON(t, &orgB)
-	a.Do(owner, "POST", "/api/v1/organisations/"+orgA.ID+"/members", map[string]string{"email": "member@example.org", "role": "member"})
+	a.Join(owner, orgA.ID, "member@example.org", "member")
 	now := time.Now()
 	err := a.ReadModel.Index.Apply(context.Background(), search.Batch{Upserts: []search.Document{{
 		ID: "note:secret1", Kind: "note", Title: "Zxqwerty confidential case notes", Body: "Zxqwerty family situation",

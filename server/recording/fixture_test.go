@@ -38,9 +38,7 @@ func newFixture(t testing.TB, extra map[string]any) *fixture {
 	a.Do(f.ot, "POST", "/api/v1/organisations", map[string]string{"name": "Una altra entitat", "kind": "association"}).JSON(t, &other)
 	f.otherOrg = other.ID
 	for email, role := range map[string]string{"mod@example.org": "professional", "member@example.org": "member"} {
-		if r := a.Do(f.host, "POST", "/api/v1/organisations/"+f.org+"/members", map[string]string{"email": email, "role": role}); r.Status != 201 {
-			t.Fatalf("add member: %d %s", r.Status, r.Body)
-		}
+		a.Join(f.host, f.org, email, role)
 	}
 	start := time.Now().Add(-30 * time.Minute).Truncate(time.Minute)
 	d := map[string]any{"hostOrgId": f.org, "title": "Jornada d'intercanvi sobre habitatge", "description": "Micròfon obert.",

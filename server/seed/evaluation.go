@@ -83,8 +83,7 @@ func loadEvaluation(ctx context.Context, a *app.App, ids map[string]string) erro
 			id = u.ID
 		}
 		team[id] = &auth.Principal{UserID: id, Name: name}
-		_, err = a.Organisations.AddMember(ctx, jordi, centre, organisation.MemberInput{Email: email, Role: organisation.RoleProfessional})
-		if err != nil && !apperr.IsKind(err, apperr.Conflict) {
+		if err := join(ctx, a, jordi, centre, email, organisation.RoleProfessional); err != nil {
 			return fmt.Errorf("seed: team member: %w", err)
 		}
 	}

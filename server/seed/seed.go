@@ -109,8 +109,7 @@ func Load(ctx context.Context, a *app.App) ([]Account, error) {
 			return nil, fmt.Errorf("seed: organisation %s: %w", o.name, err)
 		}
 		for email, role := range o.members {
-			_, err := a.Organisations.AddMember(ctx, creator, created.ID, organisation.MemberInput{Email: email, Role: role})
-			if err != nil && !apperr.IsKind(err, apperr.Conflict) {
+			if err := join(ctx, a, creator, created.ID, email, role); err != nil {
 				return nil, fmt.Errorf("seed: member %s of %s: %w", email, o.name, err)
 			}
 		}
@@ -128,4 +127,22 @@ func Load(ctx context.Context, a *app.App) ([]Account, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+// join makes a demo person a member the way people join: the admin invites their address and they accept.
+// Someone already a member is left as they are.
+func join(ctx context.Context, a *app.App, admin *auth.Principal, orgID, email, role string) error {
+	inv, err := a.Organisations.Invite(ctx, admin, orgID, organisation.InvitationInput{Email: email, Role: role})
+	if apperr.IsKind(err, apperr.Conflict) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	uid, err := a.Accounts.UserIDByEmail(ctx, email)
+	if err != nil {
+		return err
+	}
+	_, err = a.Organisations.Accept(ctx, &auth.Principal{UserID: uid}, inv.ID)
+	return err
 }

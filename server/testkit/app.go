@@ -63,8 +63,9 @@ type Client struct {
 	Cookie string
 	CSRF   string
 	Bearer string
-	// UserID is set for clients made by Register or Login.
+	// UserID and Email are set for clients made by Register or Login.
 	UserID string
+	Email  string
 	// IP is sent as the remote address (for rate-limit tests).
 	IP string
 }
@@ -153,7 +154,9 @@ func (a *App) Register(email, name string) *Client {
 	if resp.Status != http.StatusCreated {
 		a.t.Fatalf("register %s: %d %s", email, resp.Status, resp.Body)
 	}
-	return a.clientFrom(resp)
+	c := a.clientFrom(resp)
+	c.Email = email
+	return c
 }
 
 // Login signs in through the API and returns the client.
@@ -163,7 +166,25 @@ func (a *App) Login(email, password string) *Client {
 	if resp.Status != http.StatusOK {
 		a.t.Fatalf("login %s: %d %s", email, resp.Status, resp.Body)
 	}
-	return a.clientFrom(resp)
+	c := a.clientFrom(resp)
+	c.Email = email
+	return c
+}
+
+// Join makes the account with email (registered by Register) a member of the organisation with role the
+// way people join: admin invites the address, the person signs in and accepts the invitation.
+func (a *App) Join(admin *Client, orgID, email, role string) {
+	a.t.Helper()
+	r := a.Do(admin, "POST", "/api/v1/organisations/"+orgID+"/invitations", map[string]string{"email": email, "role": role})
+	if r.Status != http.StatusCreated {
+		a.t.Fatalf("invite %s to %s: %d %s", email, orgID, r.Status, r.Body)
+	}
+	var inv struct{ ID string }
+	r.JSON(a.t, &inv)
+	member := a.Login(email, "a long enough passphrase")
+	if r := a.Do(member, "POST", "/api/v1/me/invitations/"+inv.ID+"/accept", nil); r.Status != http.StatusOK {
+		a.t.Fatalf("%s accepts %s: %d %s", email, orgID, r.Status, r.Body)
+	}
 }
 
 func (a *App) clientFrom(resp *Response) *Client {

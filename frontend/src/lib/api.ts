@@ -38,12 +38,29 @@ export interface Organisation {
   myRole?: Role | null;
   /** Exchange-day recordings are deleted this many days after they were made; 0 keeps them. */
   recordingRetentionDays?: number;
+  /** Members see each other's email addresses (the admins' choice; admins always do). */
+  membersSeeEmails?: boolean;
+}
+
+export type InvitationState = 'pending' | 'accepted' | 'declined' | 'withdrawn' | 'expired';
+
+/** An invitation to join an organisation (its admins see the organisation's; a person their own). */
+export interface MembershipInvitation {
+  id: string;
+  organisationId: string;
+  organisationName: string;
+  email: string;
+  role: Role;
+  state: InvitationState;
+  invitedByName?: string;
+  createdAt: string;
+  expiresAt: string;
 }
 
 export interface Member {
   userId: string;
   name: string;
-  email?: string; // only for the organisation's admins and the person
+  email?: string; // for the organisation's admins and the person (every member where the admins chose so)
   role: Role;
   joinedAt: string;
 }
@@ -368,14 +385,30 @@ export class ApiClient {
   getOrganisation(id: string): Promise<Organisation> {
     return this.get(`/organisations/${encodeURIComponent(id)}`);
   }
-  updateOrganisation(id: string, input: { name?: string; kind?: OrgKind; description?: string; recordingRetentionDays?: number }): Promise<Organisation> {
+  updateOrganisation(id: string, input: { name?: string; kind?: OrgKind; description?: string; recordingRetentionDays?: number; membersSeeEmails?: boolean }): Promise<Organisation> {
     return this.patch(`/organisations/${encodeURIComponent(id)}`, input);
   }
   listMembers(id: string): Promise<Page<Member>> {
     return this.get(`/organisations/${encodeURIComponent(id)}/members`);
   }
-  addMember(id: string, input: { email: string; role: Role }): Promise<Member> {
-    return this.post(`/organisations/${encodeURIComponent(id)}/members`, input);
+  /** Invites an address; the answer is the same whether or not it has an account. */
+  inviteMember(id: string, input: { email: string; role: Role; language: string }): Promise<MembershipInvitation> {
+    return this.post(`/organisations/${encodeURIComponent(id)}/invitations`, input);
+  }
+  listInvitations(id: string): Promise<Page<MembershipInvitation>> {
+    return this.get(`/organisations/${encodeURIComponent(id)}/invitations`);
+  }
+  withdrawInvitation(id: string, invitationId: string): Promise<void> {
+    return this.del(`/organisations/${encodeURIComponent(id)}/invitations/${encodeURIComponent(invitationId)}`);
+  }
+  myInvitations(): Promise<Page<MembershipInvitation>> {
+    return this.get('/me/invitations');
+  }
+  acceptInvitation(invitationId: string): Promise<Member> {
+    return this.post(`/me/invitations/${encodeURIComponent(invitationId)}/accept`, {});
+  }
+  declineInvitation(invitationId: string): Promise<void> {
+    return this.post(`/me/invitations/${encodeURIComponent(invitationId)}/decline`, {});
   }
   setMemberRole(id: string, userId: string, role: Role): Promise<Member> {
     return this.patch(`/organisations/${encodeURIComponent(id)}/members/${encodeURIComponent(userId)}`, { role });

@@ -55,6 +55,7 @@ func (a *App) table() []route {
 	org.Audit = a.Audit
 	ter := territory.NewHandlers(a.Territories)
 	dia := diagnosis.NewHandlers(a.Diagnoses)
+	dia.Audit = a.Audit
 	med := mediafile.NewHandlers(a.Media)
 	xd := exchange.NewHandlers(a.Exchange, a.Config.BaseURL)
 	rec := recording.NewHandlers(a.Recordings)

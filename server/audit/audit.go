@@ -34,6 +34,10 @@ func Migrations() []store.Migration {
 	}}
 }
 
+// AssistedPerson is the OnBehalfOf of an entry a facilitator made for someone who agreed to it and whose
+// identity Teixit does not ask for (an assisted contribution or ballot).
+const AssistedPerson = "assisted_person"
+
 // Entry is one sensitive action. Action is a stable code ("account.password_changed"); Target names what
 // it touched ("user:<id>", "token:<id>"); OnBehalfOf is set when a facilitator acted for someone.
 type Entry struct {

@@ -3,13 +3,18 @@ package diagnosis
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/teixit/teixit/server/audit"
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/httpx"
 	"github.com/teixit/teixit/server/paging"
 )
 
 // Handlers are the HTTP endpoints of diagnoses: parse, call the service, respond.
-type Handlers struct{ svc *Service }
+type Handlers struct {
+	svc *Service
+	// Audit records what facilitators enter on someone's behalf (nil: not recorded).
+	Audit *audit.Log
+}
 
 // NewHandlers builds the handlers.
 func NewHandlers(svc *Service) *Handlers { return &Handlers{svc: svc} }
@@ -87,6 +92,11 @@ func (h *Handlers) Contribute(c *fiber.Ctx) error {
 	out, err := h.svc.Contribute(c.UserContext(), Caller{P: auth.From(c), IP: httpx.IP(c)}, c.Params("id"), in)
 	if err != nil {
 		return err
+	}
+	if in.Assisted != nil {
+		if err := h.recordAssisted(c, "contribution.assisted", "contribution:"+out.ID, in.Assisted.Note); err != nil {
+			return err
+		}
 	}
 	return httpx.Created(c, out)
 }
@@ -243,6 +253,11 @@ func (h *Handlers) Vote(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if in.Assisted != nil {
+		if err := h.recordAssisted(c, "ballot.assisted", "diagnosis:"+c.Params("id"), in.Assisted.Note); err != nil {
+			return err
+		}
+	}
 	return httpx.Created(c, out)
 }
 
@@ -363,4 +378,22 @@ func (h *Handlers) ExportGeoJSON(c *fiber.Ctx) error {
 
 func attach(c *fiber.Ctx, id, ext string) {
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="diagnosis-`+id+`.`+ext+`"`)
+}
+
+// recordAssisted writes the audit entry of something a facilitator entered on someone's behalf (the person
+// agreed; who they are is not asked), under the diagnosis's lead organisation so its admins read it too.
+func (h *Handlers) recordAssisted(c *fiber.Ctx, action, target, note string) error {
+	if h.Audit == nil {
+		return nil
+	}
+	d, err := h.svc.diagnosis(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	org := ""
+	if len(d.OrgIDs) > 0 {
+		org = d.OrgIDs[0]
+	}
+	return h.Audit.Record(c.UserContext(), audit.Entry{Actor: auth.From(c).UserID, OnBehalfOf: audit.AssistedPerson, Org: org,
+		Action: action, Target: target, Detail: note})
 }

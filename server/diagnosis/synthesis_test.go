@@ -104,6 +104,8 @@ func TestFromFindingsToIndicators(t *testing.T) {
 			Contains: []string{`"assisted":true`}},
 		{Name: "and for another one", As: w.bea, Method: "POST", Path: ballot,
 			Body: map[string]any{"votes": map[string]int{rent: 1}, "assisted": map[string]any{"consent": true}}, Status: 201},
+		{Name: "each assisted ballot is in the audit log", As: w.ana, Method: "GET", Path: "/api/v1/organisations/" + w.assoc + "/audit", Status: 200,
+			Contains: []string{`"action":"ballot.assisted","target":"diagnosis:` + w.diag, `"onBehalfOf":"assisted_person"`, `"detail":"casal"`}},
 		{Name: "priorities ranked", Method: "GET", Path: w.diagPath + "/priorities", Status: 200,
 			Contains: []string{`"ballots":4`, `{"rank":1,"targetId":"` + rent + `","type":"need"`, `"votes":6`,
 				`{"rank":2,"targetId":"` + late + `","type":"finding","title":"Pla de barris","votes":4}`,

@@ -214,7 +214,7 @@ func (a *App) OpenAPI() map[string]any {
 		if params != nil {
 			op["parameters"] = params
 		}
-		if r.Access.name != "public" {
+		if r.Access.name != public.name && r.Access.name != record.name {
 			op["security"] = []map[string][]string{{"cookie": {}}, {"bearer": {}}}
 		}
 		if r.Body != "" {
@@ -249,6 +249,8 @@ func (a *App) OpenAPI() map[string]any {
 				`message and fields are sentences in the request's language (Accept-Language, then the account's, then English). ` +
 				`Browser sessions send X-CSRF-Token on writes; integrations use a bearer token.`},
 		"paths": paths,
+		// Each operation's x-access names one rule of this vocabulary (routes.go).
+		"x-access-rules": accessRules,
 		"components": map[string]any{
 			"schemas": schemas,
 			"securitySchemes": map[string]any{

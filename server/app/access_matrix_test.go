@@ -1,0 +1,216 @@
+package app_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/teixit/teixit/server/testkit"
+)
+
+// TestAccessMatrix drives every route of the API document (generated from the route table) as every kind of
+// reader and holds each answer to the rule printed on the route's line (x-access):
+//   - nobody ever gets a 5xx;
+//   - a rule that needs signing in answers 401 to anonymous readers, platform_admin 403 to everyone else;
+//   - org_member, org_staff and org_admin, on a record of organisation A: the readers the rule names are never
+//     refused (no 401/403) and the others never succeed (a read answers 401, 403 or 404; a write never 2xx);
+//   - self: every signed-in reader is let in.
+//
+// The readers: anonymous, a resident with no organisation, a member, a professional and an admin of A, the
+// admin of another organisation B, a platform admin, and A's admin through a read-only token (reads as the
+// admin; never writes). The records of A: the organisation itself, a
+// diagnosis it organises, an exchange day it hosts, a practice, an actor and an evaluation of its own.
+// Reads run first, then writes (empty bodies: the access answer comes before or instead of validation),
+// then the routes that end the reader's session or account.
+func TestAccessMatrix(t *testing.T) {
+	a := testkit.NewApp(t)
+	root := a.Register("root@example.org", "Root")
+	if _, err := a.Accounts.GrantAdmin(t.Context(), "root@example.org"); err != nil {
+		t.Fatal(err)
+	}
+	adminA := a.Register("admin.a@example.org", "Admin A")
+	proA := a.Register("pro.a@example.org", "Pro A")
+	memberA := a.Register("member.a@example.org", "Member A")
+	extra := a.Register("extra.a@example.org", "Extra A") // the member whose role the routes change and remove
+	outsider := a.Register("admin.b@example.org", "Admin B")
+	resident := a.Register("veina@example.org", "Veïna")
+	id := func(r *testkit.Response) string {
+		t.Helper()
+		if r.Status != 201 {
+			t.Fatalf("fixture: %d %s", r.Status, r.Body)
+		}
+		var v struct{ ID string }
+		r.JSON(t, &v)
+		return v.ID
+	}
+	orgA := id(a.Do(adminA, "POST", "/api/v1/organisations", map[string]string{"name": "Associació A", "kind": "association"}))
+	id(a.Do(outsider, "POST", "/api/v1/organisations", map[string]string{"name": "Entitat B", "kind": "association"}))
+	a.Join(adminA, orgA, "pro.a@example.org", "professional")
+	a.Join(adminA, orgA, "member.a@example.org", "member")
+	a.Join(adminA, orgA, "extra.a@example.org", "member")
+	terr := id(a.Do(root, "POST", "/api/v1/territories", map[string]any{"name": "el Raval", "level": "neighbourhood"}))
+	diag := id(a.Do(proA, "POST", "/api/v1/diagnoses", map[string]any{"title": "Diagnosi del Raval", "territoryId": terr,
+		"organisationIds": []string{orgA}, "themes": []string{"housing"}}))
+	start := time.Now().Add(48 * time.Hour)
+	day := id(a.Do(adminA, "POST", "/api/v1/exchange-days", map[string]any{"hostOrgId": orgA, "title": "Jornada d'intercanvi",
+		"description": "Micròfon obert.", "startsAt": start, "endsAt": start.Add(2 * time.Hour), "timeZone": "Europe/Madrid",
+		"agenda": []map[string]any{{"text": "Com ho feu?"}}}))
+	prac := id(a.Do(proA, "POST", "/api/v1/practices", map[string]any{"title": "Acollida en grup", "language": "ca",
+		"context": map[string]any{"organisationId": orgA}}))
+	actor := id(a.Do(proA, "POST", "/api/v1/actors", map[string]any{"organisationId": orgA, "name": "Escola del barri", "kind": "school",
+		"themes": []string{"childhood_youth"}, "territories": []string{terr}}))
+	var ev struct {
+		Evaluation struct{ ID string }
+		Edition    struct{ ID string }
+	}
+	r := a.Do(adminA, "POST", "/api/v1/evaluations", map[string]any{"title": "Avaluació del servei", "organisationIds": []string{orgA},
+		"edition": map[string]any{"title": "2026", "mode": "in_person", "groupSize": 8, "roles": []string{"professional"},
+			"areas": []map[string]string{{"name": "Atenció"}}}})
+	if r.Status != 201 {
+		t.Fatalf("evaluation: %d %s", r.Status, r.Body)
+	}
+	r.JSON(t, &ev)
+
+	// Path parameters: a record of A where the route's first segment names one, else an id nobody has.
+	recordOf := map[string]string{"organisations": orgA, "diagnoses": diag, "exchange-days": day, "practices": prac,
+		"actors": actor, "evaluations": ev.Evaluation.ID, "evaluation-editions": ev.Edition.ID, "territories": terr}
+	params := map[string]string{"userId": extra.UserID, "kind": "practice", "lang": "es", "n": "1"}
+
+	type reader struct {
+		name   string
+		c      *testkit.Client
+		roleA  string // role in A ("" none)
+		signed bool
+		admin  bool
+		token  bool // a read-only personal access token: every write is refused
+	}
+	var tok struct{ Token string }
+	if r := a.Do(adminA, "POST", "/api/v1/tokens", map[string]any{"name": "Lectura", "scopes": []string{"read"}}); r.Status != 201 {
+		t.Fatalf("token: %d %s", r.Status, r.Body)
+	} else {
+		r.JSON(t, &tok)
+	}
+	readers := []reader{{name: "anonymous"}, {name: "resident", c: resident, signed: true},
+		{name: "member", c: memberA, roleA: "member", signed: true}, {name: "professional", c: proA, roleA: "professional", signed: true},
+		{name: "admin", c: adminA, roleA: "admin", signed: true}, {name: "outsider", c: outsider, signed: true},
+		{name: "platform admin", c: root, signed: true, admin: true},
+		{name: "admin's read-only token", c: &testkit.Client{Bearer: tok.Token}, roleA: "admin", signed: true, token: true}}
+	allowed := map[string]func(reader) bool{
+		"org_member": func(r reader) bool { return r.admin || r.roleA != "" },
+		"org_staff":  func(r reader) bool { return r.admin || r.roleA == "admin" || r.roleA == "professional" },
+		"org_admin":  func(r reader) bool { return r.admin || r.roleA == "admin" },
+	}
+
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Access string `json:"x-access"`
+		} `json:"paths"`
+		Rules map[string]string `json:"x-access-rules"`
+	}
+	if r := a.Do(nil, "GET", "/api/v1/openapi.json", nil); r.Status != 200 {
+		t.Fatalf("openapi: %d", r.Status)
+	} else if err := json.Unmarshal(r.Body, &doc); err != nil {
+		t.Fatal(err)
+	}
+	type op struct{ method, path, rule string }
+	var ops []op
+	for p, methods := range doc.Paths {
+		for m, o := range methods {
+			if _, ok := doc.Rules[o.Access]; !ok {
+				t.Errorf("%s %s: rule %q is not in the vocabulary", strings.ToUpper(m), p, o.Access)
+			}
+			ops = append(ops, op{strings.ToUpper(m), strings.TrimPrefix(p, "/api/v1"), o.Access})
+		}
+	}
+	if len(ops) < 150 {
+		t.Fatalf("only %d operations in the API document", len(ops))
+	}
+	// Reads, then writes, then what ends a session or an account; each group in a stable order.
+	last := map[string]int{"POST /auth/logout": 1, "DELETE /me/sessions": 2, "DELETE /me": 3}
+	phase := func(o op) int {
+		if n, ok := last[o.method+" "+o.path]; ok {
+			return 2 + n
+		}
+		if o.method == "GET" {
+			return 0
+		}
+		return 1
+	}
+	sort.Slice(ops, func(i, j int) bool {
+		if pi, pj := phase(ops[i]), phase(ops[j]); pi != pj {
+			return pi < pj
+		}
+		return ops[i].method+ops[i].path < ops[j].method+ops[j].path
+	})
+	param := regexp.MustCompile(`\{([a-zA-Z]+)\}`)
+	skip := map[string]bool{"GET /exchange-days/{id}/live": true, "GET /evaluation-groups/{id}/live": true} // WebSocket upgrades
+	checked := 0
+	for _, o := range ops {
+		if skip[o.method+" "+o.path] {
+			continue
+		}
+		seg := strings.Split(strings.TrimPrefix(o.path, "/"), "/")[0]
+		owned, ofA := recordOf[seg]
+		path := param.ReplaceAllStringFunc(o.path, func(m string) string {
+			name := m[1 : len(m)-1]
+			if name == "id" && ofA {
+				return owned
+			}
+			if v, ok := params[name]; ok {
+				return v
+			}
+			return "nosuchrecord0000"
+		})
+		if phase(o) > 2 { // the previous one ended the readers' sessions: each signs in again
+			for i := range readers {
+				if readers[i].c != nil && !readers[i].token {
+					readers[i].c = a.Login(readers[i].c.Email, "a long enough passphrase")
+				}
+			}
+		}
+		for _, rd := range readers {
+			var body any
+			if o.method != "GET" && o.method != "DELETE" {
+				body = map[string]any{}
+			}
+			res := a.Do(rd.c, o.method, "/api/v1"+path, body)
+			s := res.Status
+			where := fmt.Sprintf("%s %s (%s) as %s: %d %.200s", o.method, path, o.rule, rd.name, s, res.Body)
+			checked++
+			switch {
+			case s >= 500:
+				t.Errorf("%s", where)
+			case o.rule != "public" && o.rule != "record" && !rd.signed && s != http.StatusUnauthorized:
+				t.Errorf("signing in is needed: %s", where)
+			case o.rule == "platform_admin" && rd.signed && !rd.admin && s != http.StatusForbidden:
+				t.Errorf("platform admins only: %s", where)
+			case rd.token && o.method != "GET" && s < 300:
+				t.Errorf("a read-only token wrote: %s", where)
+			case o.rule == "self" && rd.signed && !rd.token && (s == http.StatusUnauthorized || s == http.StatusForbidden):
+				t.Errorf("one's own: %s", where)
+			}
+			if rd.token && o.method != "GET" {
+				continue
+			}
+			may, scoped := allowed[o.rule]
+			if !scoped || !ofA || !rd.signed {
+				continue
+			}
+			switch {
+			case may(rd) && (s == http.StatusUnauthorized || s == http.StatusForbidden):
+				t.Errorf("refused to whom the rule names: %s", where)
+			case !may(rd) && o.method == "GET" && !slices.Contains([]int{401, 403, 404}, s):
+				t.Errorf("read by whom the rule excludes: %s", where)
+			case !may(rd) && o.method != "GET" && s < 300:
+				t.Errorf("written by whom the rule excludes: %s", where)
+			}
+		}
+	}
+	t.Logf("%d operations × %d readers: %d requests", len(ops), len(readers), checked)
+}

@@ -35,14 +35,14 @@ type access struct {
 // path, a diagnosis's organisers, an exchange day's host, a practice's or actor's organisation, an
 // evaluation's organisers. Platform admins pass every rule but the ones about oneself.
 var (
-	public = access{"public", auth.Public}     // anyone, signed in or not
-	record = access{"record", auth.Public}     // anyone who may read the record: published ones are public; pending, hidden, draft or members-only ones only whom their visibility names (404 for everyone else)
-	user   = access{"signed_in", auth.User}    // anyone signed in
-	self   = access{"self", auth.User}         // anyone signed in, on their own account, tokens, notices and follows
-	member = access{"org_member", auth.User}   // members of its organisation (any role)
-	staff  = access{"org_staff", auth.User}    // admins and professionals of its organisation
-	orgAdm = access{"org_admin", auth.User}    // admins of its organisation
-	party  = access{"party", auth.User}        // the people the record is about: its author, registered participants, a group's members, the two sides of a relation or transfer (rules in the summary)
+	public = access{"public", auth.Public}   // anyone, signed in or not
+	record = access{"record", auth.Public}   // anyone who may read the record: published ones are public; pending, hidden, draft or members-only ones only whom their visibility names (404 for everyone else)
+	user   = access{"signed_in", auth.User}  // anyone signed in
+	self   = access{"self", auth.User}       // anyone signed in, on their own account, tokens, notices and follows
+	member = access{"org_member", auth.User} // members of its organisation (any role)
+	staff  = access{"org_staff", auth.User}  // admins and professionals of its organisation
+	orgAdm = access{"org_admin", auth.User}  // admins of its organisation
+	party  = access{"party", auth.User}      // the people the record is about: its author, registered participants, a group's members, the two sides of a relation or transfer (rules in the summary)
 	admin  = access{"platform_admin", auth.PlatformAdmin}
 )
 

@@ -24,8 +24,10 @@ import (
 //
 // The readers: anonymous, a resident with no organisation, a member, a professional and an admin of A, the
 // admin of another organisation B, a platform admin, and A's admin through a read-only token (reads as the
-// admin; never writes). The records of A: the organisation itself, a
-// diagnosis it organises, an exchange day it hosts, a practice, an actor and an evaluation of its own.
+// admin; never writes). The records of A: the organisation itself, a diagnosis it organises with a resident's
+// contribution, a finding and an action, an exchange day it hosts, a draft practice, an actor and an evaluation;
+// "record" reads of the public ones are open to everyone, of the private ones (the draft, the evaluation) only
+// to A's members and platform admins.
 // Reads run first, then writes (empty bodies: the access answer comes before or instead of validation),
 // then the routes that end the reader's session or account.
 func TestAccessMatrix(t *testing.T) {
@@ -77,9 +79,20 @@ func TestAccessMatrix(t *testing.T) {
 	}
 	r.JSON(t, &ev)
 
+	contrib := id(a.Do(resident, "POST", "/api/v1/diagnoses/"+diag+"/contributions", map[string]any{"kind": "need", "theme": "housing",
+		"text": "Els lloguers del barri pugen cada any i moltes famílies han de marxar."}))
+	finding := id(a.Do(proA, "POST", "/api/v1/diagnoses/"+diag+"/findings", map[string]any{"swot": "weakness",
+		"title": "Lloguers", "contributionIds": []string{contrib}}))
+	action := id(a.Do(proA, "POST", "/api/v1/diagnoses/"+diag+"/actions", map[string]any{"title": "Acompanyament davant desnonaments",
+		"responsibleOrganisationId": orgA}))
+
 	// Path parameters: a record of A where the route's first segment names one, else an id nobody has.
 	recordOf := map[string]string{"organisations": orgA, "diagnoses": diag, "exchange-days": day, "practices": prac,
-		"actors": actor, "evaluations": ev.Evaluation.ID, "evaluation-editions": ev.Edition.ID, "territories": terr}
+		"actors": actor, "evaluations": ev.Evaluation.ID, "evaluation-editions": ev.Edition.ID, "territories": terr,
+		"contributions": contrib, "findings": finding, "actions": action}
+	// Which of them anyone may read (rule "record"); the others (a draft practice, an evaluation) only A's
+	// members and platform admins.
+	private := map[string]bool{"practices": true, "evaluations": true, "evaluation-editions": true}
 	params := map[string]string{"userId": extra.UserID, "kind": "practice", "lang": "es", "n": "1"}
 
 	type reader struct {
@@ -197,6 +210,15 @@ func TestAccessMatrix(t *testing.T) {
 			}
 			if rd.token && o.method != "GET" {
 				continue
+			}
+			if o.rule == "record" && o.method == "GET" && ofA && !rd.token && seg != "territories" {
+				open := !private[seg] || rd.admin || rd.roleA != ""
+				switch {
+				case open && slices.Contains([]int{401, 403}, s):
+					t.Errorf("a readable record refused: %s", where)
+				case !open && !slices.Contains([]int{401, 403, 404}, s):
+					t.Errorf("a private record read: %s", where)
+				}
 			}
 			may, scoped := allowed[o.rule]
 			if !scoped || !ofA || !rd.signed {

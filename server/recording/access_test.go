@@ -213,7 +213,15 @@ func TestRecordingVisibilitySettings(t *testing.T) {
 		t.Fatalf("host's manifest of a hidden recording: %+v", m.Turns)
 	}
 	plain := "/api/v1/media/" + m.Turns[0].MediaID
+	root := f.a.Register("root@example.org", "Root")
+	if _, err := f.a.Accounts.GrantAdmin(t.Context(), "root@example.org"); err != nil {
+		t.Fatal(err)
+	}
+	pm := f.manifest(t, root, rec)
 	f.a.Run(t, []testkit.Scenario{
+		{Name: "a platform admin reads the hidden recording like its host", As: root, Method: "GET", Path: rec, Status: 200,
+			Contains: []string{"Helena Host", "Rosa Resident", "Maria Member"}},
+		{Name: "and plays a segment", As: root, Method: "GET", Path: pm.Turns[0].URL, Status: 200},
 		{Name: "the host through the signed URL", Method: "GET", Path: m.Turns[0].URL, Status: 200},
 		{Name: "a member without one", As: f.member, Method: "GET", Path: plain, Status: 404},
 		{Name: "make it public", As: f.host, Method: "PATCH", Path: f.base, Body: map[string]string{"recordingVisibility": "public"}, Status: 200},

@@ -16,16 +16,19 @@ import (
 )
 
 // translatable are the kinds of user content read in other languages. Adding one (evaluation reports) is one
-// line: its read-model kind, whether its title is only an excerpt of its body.
-var translatable = []translation.Kind{
-	{Name: practice.IndexKind},
-	{Name: diagnosis.KindDiagnosis},
-	{Name: diagnosis.KindContribution, TitleFromBody: true},
-	{Name: diagnosis.KindFinding},
-	{Name: diagnosis.KindAction},
-	{Name: comment.IndexKind, TitleFromBody: true},
-	{Name: exchange.IndexKind},
-	{Name: recording.SummaryKind},
+// line: its read-model kind, whether its title is only an excerpt of its body, and who may correct its
+// translations when that is not the record's organisation's staff.
+func (a *App) translatable() []translation.Kind {
+	return []translation.Kind{
+		{Name: practice.IndexKind},
+		{Name: diagnosis.KindDiagnosis},
+		{Name: diagnosis.KindContribution, TitleFromBody: true, Editors: a.Diagnoses.WroteContribution},
+		{Name: diagnosis.KindFinding},
+		{Name: diagnosis.KindAction},
+		{Name: comment.IndexKind, TitleFromBody: true, Editors: a.Comments.Wrote},
+		{Name: exchange.IndexKind},
+		{Name: recording.SummaryKind},
+	}
 }
 
 // buildTranslations wires machine translation after every read-model kind is registered: each translatable
@@ -42,7 +45,7 @@ func (a *App) buildTranslations() error {
 	a.Translations = translation.New(translation.Deps{Store: a.Store, Engine: eng, ReadModel: a.ReadModel,
 		Roles: a.Organisations, Render: practice.RenderMarkdown, Reader: readmodel.ReaderFor,
 		Node: fmt.Sprintf("%s-%d", host, os.Getpid()), Logger: a.Log})
-	for _, k := range translatable {
+	for _, k := range a.translatable() {
 		rk, ok := a.ReadModel.Registered(k.Name)
 		if !ok {
 			return fmt.Errorf("translation: kind %q is not in the read model", k.Name)

@@ -614,3 +614,16 @@ func (s *Service) Link(id string) string {
 	}
 	return ""
 }
+
+// Wrote tells whether p wrote the comment: only its author may correct its translations
+// (translation.Kind.Editors).
+func (s *Service) Wrote(ctx context.Context, p *auth.Principal, id string) (bool, error) {
+	if p == nil {
+		return false, nil
+	}
+	d, err := s.get(ctx, id)
+	if err != nil {
+		return false, err
+	}
+	return d.AuthorID != "" && d.AuthorID == p.UserID, nil
+}

@@ -449,3 +449,16 @@ func (s *Service) releaseMedia(ctx context.Context, ids []string, owner string) 
 	}
 	return nil
 }
+
+// WroteContribution tells whether p wrote the contribution: its author, or the facilitator who entered it on
+// someone's behalf. They, not the organisers, may correct its translations (translation.Kind.Editors).
+func (s *Service) WroteContribution(ctx context.Context, p *auth.Principal, id string) (bool, error) {
+	if p == nil {
+		return false, nil
+	}
+	c, err := store.GetByID[contribDoc](ctx, s.st.s, colContributions, id, errContributionNotFound)
+	if err != nil {
+		return false, err
+	}
+	return c.AuthorID == p.UserID || (c.Assisted != nil && c.Assisted.FacilitatorID == p.UserID), nil
+}

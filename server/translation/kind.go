@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/teixit/teixit/search"
+	"github.com/teixit/teixit/server/auth"
 )
 
 // Kind is one kind of user content that can be read in other languages. Registering one is naming its
@@ -20,6 +21,10 @@ type Kind struct {
 	TitleFromBody bool
 	// Link is the page of a record of the kind.
 	Link func(id string) string
+	// Editors tells whether p may edit the original record, and so correct its translations (a contribution's
+	// or comment's author, say). Nil: the admins and professionals of the record's organisation. Platform
+	// admins always may.
+	Editors func(ctx context.Context, p *auth.Principal, id string) (bool, error)
 }
 
 // Source is a record's translatable text as its kind's loader indexes it.
@@ -41,27 +46,6 @@ func (s *Source) Fields(k Kind) []string {
 // Published reports whether the record is public content, translated ahead of time into every language.
 func (s *Source) Published() bool {
 	return slices.Contains(s.Doc.Visibility, search.Public) && (s.Doc.Status == "" || s.Doc.Status == "published")
-}
-
-// VisibleTo reports whether r may read the original (and so its translations): the index's access rule.
-func VisibleTo(d search.Document, r search.Reader) bool {
-	if r.Admin {
-		return true
-	}
-	for _, v := range d.Visibility {
-		switch {
-		case v == search.Public:
-			return true
-		case r.UserID != "" && v == search.UserPrefix+r.UserID:
-			return true
-		}
-		for _, o := range r.Orgs {
-			if o != "" && v == search.OrgPrefix+o {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 func version(lang string, fields []string) string {

@@ -190,18 +190,21 @@ func (s *Service) readable(ctx context.Context, p *auth.Principal, kind, id, lan
 	if err != nil {
 		return nil, k, err
 	}
-	if !VisibleTo(src.Doc, s.d.Reader(p)) {
+	if !s.d.Reader(p).Sees(src.Doc.Visibility) { // the index's own rule: a translation is read where its original is
 		return nil, k, errNoRecord
 	}
 	return src, k, nil
 }
 
-func (s *Service) canCorrect(ctx context.Context, p *auth.Principal, src *Source) (bool, error) {
+func (s *Service) canCorrect(ctx context.Context, p *auth.Principal, k Kind, src *Source) (bool, error) {
 	if p == nil {
 		return false, nil
 	}
 	if p.PlatformAdmin {
 		return true, nil
+	}
+	if k.Editors != nil {
+		return k.Editors(ctx, p, src.ID)
 	}
 	if src.Doc.Organisation == "" || s.d.Roles == nil {
 		return false, nil
@@ -222,7 +225,7 @@ func (s *Service) Get(ctx context.Context, p *auth.Principal, kind, id, lang str
 func (s *Service) view(ctx context.Context, p *auth.Principal, src *Source, k Kind, lang string) (*View, error) {
 	v := &View{Kind: src.Kind, ID: src.ID, Language: lang, OriginalLanguage: src.Language, State: "none"}
 	var err error
-	if v.CanCorrect, err = s.canCorrect(ctx, p, src); err != nil {
+	if v.CanCorrect, err = s.canCorrect(ctx, p, k, src); err != nil {
 		return nil, err
 	}
 	if lang == src.Language {
@@ -333,7 +336,7 @@ func (s *Service) Correct(ctx context.Context, p *auth.Principal, kind, id, lang
 	if err != nil {
 		return nil, err
 	}
-	ok, err := s.canCorrect(ctx, p, src)
+	ok, err := s.canCorrect(ctx, p, k, src)
 	if err != nil {
 		return nil, err
 	}

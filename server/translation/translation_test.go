@@ -266,4 +266,28 @@ func TestDiagnosisReadInItalian(t *testing.T) {
 	if v.OriginalLanguage != "ca" || !strings.Contains(v.Translation.Body.Markdown, "famiglie") {
 		t.Errorf("diagnosis in Italian: %+v", v.Translation)
 	}
+
+	// A resident's contribution: she, not the organisers, may correct its translations (they cannot edit her
+	// words either); the correction is what readers get, marked reviewed.
+	rosa := w.a.Register("rosa@example.org", "Rosa")
+	contrib := w.create(t, rosa, "/api/v1/diagnoses/"+diag+"/contributions", map[string]any{"kind": "need", "theme": "ageing_loneliness",
+		"text": "La meva veïna del tercer pis no surt mai de casa i està molt sola."})
+	path := "/api/v1/translations/contribution/" + contrib + "/it"
+	corr := map[string]string{"body": "La mia vicina del terzo piano non esce mai di casa ed è molto sola."}
+	st, v := w.get(t, rosa, path)
+	if st != 200 || !v.CanCorrect {
+		t.Fatalf("the author is not offered to correct: %d %+v", st, v)
+	}
+	if _, v := w.get(t, w.ana, path); v.CanCorrect {
+		t.Errorf("the organiser is offered to correct a resident's words: %+v", v)
+	}
+	if r := w.a.Do(w.ana, "PUT", path, corr); r.Status != 403 {
+		t.Errorf("the organiser's correction: %d %s", r.Status, r.Body)
+	}
+	if r := w.a.Do(rosa, "PUT", path, corr); r.Status != 200 {
+		t.Fatalf("the author's correction: %d %s", r.Status, r.Body)
+	}
+	if _, v := w.get(t, w.anon, path); v.Translation == nil || !v.Translation.Reviewed || !strings.Contains(v.Translation.Body.Markdown, "terzo piano") {
+		t.Errorf("after the author's correction: %+v", v.Translation)
+	}
 }

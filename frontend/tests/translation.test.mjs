@@ -104,6 +104,29 @@ describe('reading a Catalan diagnosis in Italian', { skip: !installed && 'Aperti
     await checkPage(page, 'translation-it-original', { shots, widths: [PHONE.width] });
     await page.getByTestId('show-translation').click();
     assert.doesNotMatch(await h1.innerText(), /Com vivim/);
+
+    // An exchange day announced in Catalan reads in Italian too.
+    const start = Date.now() + 5 * 86_400_000;
+    const day = await org.api.post('/exchange-days', {
+      hostOrgId: assoc.id, title: 'Jornada sobre la soledat de la gent gran',
+      description: 'Parlarem de com acompanyem les persones grans que viuen soles al barri.',
+      startsAt: new Date(start).toISOString(), endsAt: new Date(start + 2 * 3_600_000).toISOString(), timeZone: 'Europe/Madrid',
+      agenda: [{ text: 'Què funciona?' }],
+    });
+    await page.goto(`${server.base}/exchange-days/${day.id}`);
+    await h1.waitFor();
+    const dayButton = page.getByTestId('read-in-button');
+    await note.or(dayButton).first().waitFor();
+    if (await dayButton.isVisible()) await dayButton.click();
+    await note.waitFor({ timeout: 90_000 });
+    assert.doesNotMatch(await h1.innerText(), /Jornada sobre/);
+    assert.match(await page.getByTestId('exchange-description').innerText(), /persone/i);
+    assert.equal(await page.locator('p[lang="it"][data-testid="exchange-description"]').count(), 1);
+    assert.doesNotMatch(await page.getByTestId('exchange-description').innerText(), /funziona/, 'the guide questions stay in their list');
+    assert.match(await page.getByTestId('exchange-agenda').innerText(), /funziona/i, 'the guide questions read in Italian');
+    await checkPage(page, 'translation-day-it', { shots, widths: [PHONE.width] });
+    await page.getByTestId('show-original').click();
+    assert.equal(await h1.innerText(), 'Jornada sobre la soledat de la gent gran');
     await ctx.close();
   });
 });

@@ -1,6 +1,6 @@
 import type { Route } from './lib/router';
 
-export type RouteName = 'diagnoses' | 'diagnosis' | 'home' | 'register' | 'login' | 'reset-password' | 'account' | 'organisations' | 'organisation' | 'search' | 'exchange-days' | 'exchange-day-new' | 'exchange-day' | 'exchange-day-edit' | 'exchange-day-live' | 'exchange-day-recording' | 'exchange-day-summary' | 'practices' | 'practice' | 'practice-new' | 'practice-edit' | 'practice-translate' | 'practice-version' | 'practice-adopt' | 'transfer' | 'notifications' | 'diagnosis-map' | 'diagnosis-dashboard' | 'diagnosis-moderation' | 'diagnosis-new' | 'diagnosis-edit' | 'territories' | 'territory' | 'network' | 'actor' | 'actor-invitation' | 'evaluations' | 'evaluation-new' | 'evaluation' | 'evaluation-edition' | 'evaluation-synthesis' | 'evaluation-report' | 'evaluation-group' | 'admin-audit' | 'organisation-audit';
+export type RouteName = 'diagnoses' | 'diagnosis' | 'home' | 'register' | 'login' | 'reset-password' | 'account' | 'organisations' | 'organisation' | 'search' | 'exchange-days' | 'exchange-day-new' | 'exchange-day' | 'exchange-day-edit' | 'exchange-day-live' | 'exchange-day-recording' | 'exchange-day-summary' | 'practices' | 'practice' | 'practice-new' | 'practice-edit' | 'practice-translate' | 'practice-version' | 'practice-adopt' | 'transfer' | 'notifications' | 'diagnosis-map' | 'diagnosis-dashboard' | 'diagnosis-moderation' | 'diagnosis-new' | 'diagnosis-edit' | 'territories' | 'territory' | 'network' | 'actor' | 'actor-invitation' | 'evaluations' | 'evaluation-new' | 'evaluation' | 'evaluation-edition' | 'evaluation-synthesis' | 'evaluation-report' | 'evaluation-group' | 'admin-audit' | 'organisation-audit' | 'contribution' | 'finding' | 'action';
 
 export const routes: Route<RouteName>[] = [
   { name: 'home', pattern: '/' },
@@ -35,6 +35,9 @@ export const routes: Route<RouteName>[] = [
   { name: 'diagnosis-map', pattern: '/diagnoses/:id/map' },
   { name: 'diagnosis-dashboard', pattern: '/diagnoses/:id/dashboard' },
   { name: 'diagnosis-moderation', pattern: '/diagnoses/:id/moderation' },
+  { name: 'contribution', pattern: '/contributions/:id' },
+  { name: 'finding', pattern: '/findings/:id' },
+  { name: 'action', pattern: '/actions/:id' },
   { name: 'territories', pattern: '/territories' },
   { name: 'territory', pattern: '/territories/:id' },
   { name: 'network', pattern: '/territories/:id/network' },

@@ -305,6 +305,26 @@ describe('diagnosis: the full path', () => {
     await op.getByTestId('map-list').getByText('no lift').waitFor();
     await checkPage(op, 'path-12-map', look);
 
+    // --- No dead ends: every search result of this diagnosis opens its own page, on a phone, saying which
+    // diagnosis it belongs to (contributions, findings and actions have pages of their own).
+    const byKind = {};
+    for (const q of ['lift', 'volunteers']) {
+      const found = await res.api.get(`/search?q=${encodeURIComponent(q)}&perPage=50`);
+      for (const h of found.hits) if (['contribution', 'finding', 'action'].includes(h.kind)) byKind[h.kind] ??= h.url;
+    }
+    assert.deepEqual(Object.keys(byKind).sort(), ['action', 'contribution', 'finding'], `search finds each kind: ${JSON.stringify(byKind)}`);
+    for (const [kind, link] of Object.entries(byKind)) {
+      await rp.goto(server.base + link);
+      await rp.getByTestId('record-diagnosis').getByRole('link', { name: 'Com vivim al Raval Nord' }).waitFor();
+      assert.notEqual(await rp.getByRole('heading', { level: 1 }).innerText(), 'Page not found');
+      await checkPage(rp, `path-record-${kind}`, { ...look, widths: [360] });
+    }
+    await rp.goto(server.base + byKind.finding);
+    await rp.getByText('Buildings without lifts').first().waitFor();
+    await rp.getByRole('link', { name: 'Open this contribution' }).first().click(); // the finding leads back to its evidence
+    await rp.getByTestId('record-diagnosis').waitFor();
+    assert.match(rp.url(), /\/contributions\//);
+
     // --- Territories: the tree and one neighbourhood with its outline.
     await op.goto(`${server.base}/territories`);
     await op.getByTestId('territory-tree').getByRole('link', { name: 'el Raval' }).click();

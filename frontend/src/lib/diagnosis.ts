@@ -66,6 +66,7 @@ export interface ContributionInput {
 
 export interface Finding {
   id: string;
+  diagnosisId: string;
   swot: string;
   title: string;
   text: string;
@@ -97,6 +98,7 @@ export interface Indicator {
 
 export interface Action {
   id: string;
+  diagnosisId: string;
   title: string;
   description: string;
   responsibleOrganisationId: string;

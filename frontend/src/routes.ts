@@ -1,6 +1,6 @@
 import type { Route } from './lib/router';
 
-export type RouteName = 'diagnoses' | 'diagnosis' | 'home' | 'register' | 'login' | 'reset-password' | 'account' | 'organisations' | 'organisation' | 'search' | 'exchange-days' | 'exchange-day-new' | 'exchange-day' | 'exchange-day-edit' | 'exchange-day-live' | 'exchange-day-recording' | 'exchange-day-summary' | 'practices' | 'practice' | 'practice-new' | 'practice-edit' | 'practice-translate' | 'practice-version' | 'practice-adopt' | 'transfer' | 'notifications' | 'diagnosis-map' | 'diagnosis-dashboard' | 'diagnosis-moderation' | 'diagnosis-new' | 'diagnosis-edit' | 'territories' | 'territory' | 'network' | 'actor' | 'actor-invitation' | 'evaluations' | 'evaluation-new' | 'evaluation' | 'evaluation-edition' | 'evaluation-synthesis' | 'evaluation-report' | 'evaluation-group' | 'admin-audit' | 'organisation-audit' | 'contribution' | 'finding' | 'action';
+export type RouteName = 'diagnoses' | 'diagnosis' | 'home' | 'register' | 'login' | 'reset-password' | 'account' | 'organisations' | 'organisation' | 'search' | 'exchange-days' | 'exchange-day-new' | 'exchange-day' | 'exchange-day-edit' | 'exchange-day-live' | 'exchange-day-recording' | 'exchange-day-summary' | 'practices' | 'practice' | 'practice-new' | 'practice-edit' | 'practice-translate' | 'practice-version' | 'practice-adopt' | 'transfer' | 'notifications' | 'diagnosis-map' | 'diagnosis-dashboard' | 'diagnosis-moderation' | 'diagnosis-new' | 'diagnosis-edit' | 'territories' | 'territory' | 'network' | 'actor' | 'actor-invitation' | 'evaluations' | 'evaluation-new' | 'evaluation' | 'evaluation-edition' | 'evaluation-synthesis' | 'evaluation-report' | 'evaluation-group' | 'admin-audit' | 'organisation-audit' | 'contribution' | 'finding' | 'action' | 'evaluation-measure';
 
 export const routes: Route<RouteName>[] = [
   { name: 'home', pattern: '/' },
@@ -50,5 +50,6 @@ export const routes: Route<RouteName>[] = [
   { name: 'evaluation-synthesis', pattern: '/evaluation-editions/:id/synthesis' },
   { name: 'evaluation-report', pattern: '/evaluation-editions/:id/report' },
   { name: 'evaluation-group', pattern: '/evaluation-groups/:id' },
+  { name: 'evaluation-measure', pattern: '/evaluation-measures/:id' },
   { name: 'search', pattern: '/search' },
 ];

@@ -162,6 +162,12 @@ describe('evaluation: a day in small groups, then a second edition', () => {
     await op.getByTestId('measure-indicator').fill('Minuts per tràmit');
     await op.getByTestId('measure-create').click();
     await op.getByTestId('measures').getByText('Un sol formulari').waitFor();
+    // A measure has a page of its own (where search results and notices about it lead).
+    const measure = (await olga.get(`/evaluation-editions/${edId}/synthesis`)).measures.find((m) => m.title.startsWith('Un sol formulari'));
+    await go(op, `/evaluation-measures/${measure.id}`);
+    await op.getByRole('heading', { level: 1, name: 'Un sol formulari per als ajuts' }).waitFor();
+    await op.getByTestId('measure-edition').getByRole('link').waitFor();
+    await checkPage(op, 'evaluation-measure', { shots });
 
     // The report is published to everyone; a participant was told.
     await go(op, `${editionUrl}/report`);

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -111,6 +112,16 @@ func nodeID(dir string) (string, error) {
 
 // Register plugs a kind in; call before Start.
 func (rm *ReadModel) Register(kind string, k Kind) { rm.kinds[kind] = k }
+
+// Kinds lists the registered kinds, sorted.
+func (rm *ReadModel) Kinds() []string {
+	out := make([]string, 0, len(rm.kinds))
+	for k := range rm.kinds {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
 
 // Registered returns a registered kind (to wrap its loader, as translations do); ok is false when none is.
 func (rm *ReadModel) Registered(kind string) (k Kind, ok bool) {

@@ -182,6 +182,14 @@ describe('diagnosis: organisers and authors change what they made', () => {
     assert.equal((await org.api.get(`/diagnoses/${id}`)).phase, 'synthesis');
     assert.equal(await op.getByLabel('Move the diagnosis to this step').inputValue(), 'prioritisation', 'then the step after');
     await checkPage(op, 'organise-07-moved', look);
+    // Going back is a reopening, said before it happens.
+    await op.getByLabel('Move the diagnosis to this step').selectOption('gathering');
+    await op.getByTestId('phase-submit').click();
+    await ask.getByRole('heading', { name: 'Reopen “Gathering ideas”?' }).waitFor();
+    await ask.getByTestId('phase-reopen').waitFor();
+    await checkPage(op, 'organise-07b-reopen', look);
+    await ask.getByTestId('phase-confirm-cancel').click();
+    assert.equal((await org.api.get(`/diagnoses/${id}`)).phase, 'synthesis', 'cancel keeps the step');
 
     // Once gathering is over, nobody is offered to change or withdraw.
     await rp.reload();

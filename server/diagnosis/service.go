@@ -3,6 +3,7 @@ package diagnosis
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -156,14 +157,17 @@ func (s *Service) requireOrganiser(ctx context.Context, p *auth.Principal, d *di
 // Input creates or changes a diagnosis; nil fields are left alone on update. The territory cannot change
 // once created (contributions' points were checked against it).
 type Input struct {
-	Title           *string        `json:"title"`
-	Description     *string        `json:"description"`
-	TerritoryID     *string        `json:"territoryId"`
-	OrganisationIDs *[]string      `json:"organisationIds"`
-	Themes          *[]string      `json:"themes"`
-	Phase           *string        `json:"phase"`
-	Schedule        *[]PhaseDates  `json:"schedule"`
-	Settings        *SettingsInput `json:"settings"`
+	Title           *string   `json:"title"`
+	Description     *string   `json:"description"`
+	TerritoryID     *string   `json:"territoryId"`
+	OrganisationIDs *[]string `json:"organisationIds"`
+	Themes          *[]string `json:"themes"`
+	Phase           *string   `json:"phase"`
+	// Reopen confirms a move back to an earlier phase (what is done since then stays; people may contribute,
+	// write findings or vote again as that phase allows). Without it such a move is a 409 phase_backwards.
+	Reopen   *bool          `json:"reopen"`
+	Schedule *[]PhaseDates  `json:"schedule"`
+	Settings *SettingsInput `json:"settings"`
 }
 
 // SettingsInput changes a diagnosis's settings; nil fields are left alone.
@@ -235,6 +239,9 @@ func (s *Service) apply(ctx context.Context, p *auth.Principal, d *diagDoc, in I
 	if in.Phase != nil {
 		if !oneOf(*in.Phase, Phases) {
 			fields["phase"] = apperr.OneOf(Phases...)
+		} else if !create && slices.Index(Phases, *in.Phase) < slices.Index(Phases, d.Phase) && (in.Reopen == nil || !*in.Reopen) {
+			return apperr.New(apperr.Conflict, "phase_backwards",
+				"Moving the diagnosis back to an earlier phase reopens it: confirm with reopen.").With("phase", *in.Phase)
 		}
 		d.Phase = *in.Phase
 	} else if create {

@@ -74,6 +74,15 @@ func TestFromFindingsToIndicators(t *testing.T) {
 	})
 
 	w.phase(t, "synthesis")
+	// Moving back is a reopening, said explicitly: without it the phase stays.
+	a.Run(t, []testkit.Scenario{
+		{Name: "back to gathering without saying so", As: w.ana, Method: "PATCH", Path: w.diagPath, Body: map[string]string{"phase": "gathering"},
+			Headers: []string{"Accept-Language", "ca"}, Status: 409, Contains: []string{`"code":"phase_backwards"`, "reobre"}},
+		{Name: "still in synthesis", Method: "GET", Path: w.diagPath, Status: 200, Contains: []string{`"phase":"synthesis"`}},
+		{Name: "reopened", As: w.ana, Method: "PATCH", Path: w.diagPath, Body: map[string]any{"phase": "gathering", "reopen": true}, Status: 200,
+			Contains: []string{`"phase":"gathering"`}},
+	})
+	w.phase(t, "synthesis")
 	late := w.id(t, a.Do(w.bea, "POST", findings, map[string]any{"swot": "opportunity", "title": "Pla de barris", "text": "Inversió prevista."}))
 	w.phase(t, "prioritisation")
 	ballot := w.diagPath + "/ballot"

@@ -183,8 +183,9 @@ export function getDiagnosis(api: ApiClient, id: string): Promise<Diagnosis> {
   return api.request<Diagnosis>('GET', `/diagnoses/${enc(id)}`);
 }
 
-export function setPhase(api: ApiClient, id: string, phase: string): Promise<Diagnosis> {
-  return updateDiagnosis(api, id, { phase });
+/** Moves the diagnosis to a phase; an earlier one is a reopening, which must be said (reopen). */
+export function setPhase(api: ApiClient, id: string, phase: string, reopen = false): Promise<Diagnosis> {
+  return updateDiagnosis(api, id, reopen ? { phase, reopen } : { phase });
 }
 
 /** What starts a diagnosis (all but phase) or changes one (any part; the territory never changes). */
@@ -196,6 +197,8 @@ export interface DiagnosisInput {
   organisationIds?: string[];
   themes?: string[];
   phase?: string;
+  /** Confirms a move back to an earlier phase. */
+  reopen?: boolean;
   schedule?: { name: string; start?: string; end?: string }[];
   settings?: Partial<Settings>;
 }

@@ -190,6 +190,13 @@ describe('diagnosis: organisers and authors change what they made', () => {
     await checkPage(op, 'organise-07b-reopen', look);
     await ask.getByTestId('phase-confirm-cancel').click();
     assert.equal((await org.api.get(`/diagnoses/${id}`)).phase, 'synthesis', 'cancel keeps the step');
+    // Participants see the planned dates of each step, and can take them to their calendar.
+    await rp.goto(url);
+    await rp.getByTestId('diagnosis-phase-gathering').getByTestId('diagnosis-phase-dates').waitFor();
+    assert.match(await rp.getByTestId('diagnosis-phase-gathering').innerText(), /2026/);
+    const ics = await rp.request.get(server.base + await rp.getByTestId('diagnosis-calendar').getAttribute('href'));
+    assert.equal(ics.status(), 200);
+    assert.match(await ics.text(), /BEGIN:VEVENT[\s\S]*DTSTART;VALUE=DATE:2026/);
 
     // Once gathering is over, nobody is offered to change or withdraw.
     await rp.reload();

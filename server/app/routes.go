@@ -80,7 +80,8 @@ func (a *App) table() []route {
 	org.Audit = a.Audit
 	ter := territory.NewHandlers(a.Territories)
 	dia := diagnosis.NewHandlers(a.Diagnoses)
-	dia.Audit = a.Audit
+	dia.Audit, dia.BaseURL = a.Audit, a.Config.BaseURL
+	dia.Language = func(c *fiber.Ctx) string { return httpx.RequestLanguage(c, accountLanguage) }
 	med := mediafile.NewHandlers(a.Media)
 	xd := exchange.NewHandlers(a.Exchange, a.Config.BaseURL)
 	rec := recording.NewHandlers(a.Recordings)
@@ -156,6 +157,7 @@ func (a *App) table() []route {
 		{"GET", "/diagnoses", public, dia.List, "Diagnoses, filtered by ?territory= (and inside it), ?theme=, ?phase=, ?org= (lead organisation)", "", "DiagnosisList"},
 		{"POST", "/diagnoses", user, dia.Create, "Start a diagnosis (admins or professionals of every organising organisation)", "DiagnosisInput", "Diagnosis"},
 		{"GET", "/diagnoses/:id", public, dia.Get, "A diagnosis with its phase plan and settings", "", "Diagnosis"},
+		{"GET", "/diagnoses/:id/calendar.ics", public, dia.Calendar, "The diagnosis's planned phases as iCalendar, named in the request's language", "", ""},
 		{"PATCH", "/diagnoses/:id", staff, dia.Update, "Change a diagnosis or move it to another phase (its organisers)", "DiagnosisInput", "Diagnosis"},
 		{"GET", "/diagnoses/:id/contributions", public, dia.Contributions, "Contributions, filtered by ?kind= ?theme= ?status=, ?sort=-created|created|supports|-supports", "", "ContributionList"},
 		{"POST", "/diagnoses/:id/contributions", public, dia.Contribute, "Contribute while gathering: signed in, with a nickname (if allowed; pre-moderated) or assisted by a facilitator", "ContributionInput", "Contribution"},

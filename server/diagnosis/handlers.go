@@ -14,6 +14,31 @@ type Handlers struct {
 	svc *Service
 	// Audit records what facilitators enter on someone's behalf (nil: not recorded).
 	Audit *audit.Log
+	// BaseURL makes absolute links in calendars (empty: the request's own).
+	BaseURL string
+	// Language is the language of an answer written on the server (a calendar): httpx.RequestLanguage.
+	Language func(c *fiber.Ctx) string
+}
+
+// Calendar: GET /diagnoses/:id/calendar.ics — the planned phases, in the reader's language.
+func (h *Handlers) Calendar(c *fiber.Ctx) error {
+	base := h.BaseURL
+	if base == "" {
+		base = c.BaseURL()
+	}
+	lang := "en"
+	if h.Language != nil {
+		lang = h.Language(c)
+	}
+	body, err := h.svc.Calendar(c.UserContext(), c.Params("id"), lang, base)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "text/calendar; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="diagnosis.ics"`)
+	c.Set(fiber.HeaderCacheControl, "public, max-age=300")
+	c.Set(fiber.HeaderVary, fiber.HeaderAcceptLanguage)
+	return c.SendString(body)
 }
 
 // NewHandlers builds the handlers.

@@ -179,6 +179,11 @@ export async function listDiagnoses(api: ApiClient): Promise<Diagnosis[]> {
   return page.items ?? [];
 }
 
+/** The organising organisations' names (an unreadable one keeps its id with no name). */
+export function organisersOf(api: ApiClient, d: Diagnosis): Promise<{ id: string; name: string }[]> {
+  return Promise.all((d.organisationIds ?? []).map((o) => api.getOrganisation(o).then((x) => ({ id: o, name: x.name }), () => ({ id: o, name: '' }))));
+}
+
 export function getDiagnosis(api: ApiClient, id: string): Promise<Diagnosis> {
   return api.request<Diagnosis>('GET', `/diagnoses/${enc(id)}`);
 }

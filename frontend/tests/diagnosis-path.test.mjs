@@ -324,6 +324,11 @@ describe('diagnosis: the full path', () => {
     await rp.getByRole('link', { name: 'Open this contribution' }).first().click(); // the finding leads back to its evidence
     await rp.getByTestId('record-diagnosis').waitFor();
     assert.match(rp.url(), /\/contributions\//);
+    // People talk under a contribution.
+    await rp.getByTestId('comment-text').fill('The lift was promised two years ago.');
+    await rp.getByTestId('comment-send').click();
+    await rp.getByTestId('comments').getByText('The lift was promised two years ago.').waitFor();
+    await checkPage(rp, 'path-record-comments', { ...look, widths: [360] });
 
     // --- Territories: the tree and one neighbourhood with its outline.
     await op.goto(`${server.base}/territories`);

@@ -79,7 +79,7 @@ describe('good practices in the browser', () => {
     await page.getByText('Write something before sending.').waitFor();
     await page.getByTestId('comment-text').fill('Ho provarem al nostre centre.');
     await page.getByTestId('comment-send').click();
-    await page.getByTestId('practice-comments').getByText('Ho provarem al nostre centre.').waitFor();
+    await page.getByTestId('comments').getByText('Ho provarem al nostre centre.').waitFor();
     await page.getByTestId('comment-reply').first().click();
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'comment-text');
     await page.getByLabel('Your reply to Ana Puig').fill('Endavant!');

@@ -7,6 +7,7 @@ import (
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/comment"
+	"github.com/teixit/teixit/server/diagnosis"
 	"github.com/teixit/teixit/server/notify"
 	"github.com/teixit/teixit/server/practice"
 	"github.com/teixit/teixit/server/readmodel"
@@ -27,6 +28,9 @@ func (a *App) buildPractices() {
 		Count: a.Practices.CountTransfers, Link: practice.TransferLink})
 	a.Comments = comment.NewService(a.Store, a.ReadModel, commentPeople{a}, a.Notify, practice.RenderMarkdown)
 	a.Comments.AddTarget(practice.IndexKind, practiceTargets{a.Practices})
+	for _, kind := range []string{diagnosis.KindContribution, diagnosis.KindFinding} {
+		a.Comments.AddTarget(kind, diagnosisTargets{a, kind}) // a.Diagnoses is built after this
+	}
 	a.ReadModel.Register(comment.IndexKind, readmodel.Kind{Load: a.Comments.Load, All: a.Comments.All,
 		Count: a.Comments.Count, Link: a.Comments.Link})
 	a.Notify.SetChecker(notify.KindPractice, func(ctx context.Context, p *auth.Principal, id string) error {
@@ -60,6 +64,21 @@ func (t practiceTargets) Resolve(ctx context.Context, p *auth.Principal, id stri
 	}
 	return &comment.Target{OrgID: v.OrganisationID, Title: v.Title, Open: v.Status == practice.StatusPublished,
 		Public: v.Status != practice.StatusDraft, Link: practice.Link(v.ID)}, nil
+}
+
+// diagnosisTargets lets comments resolve a diagnosis's contributions and findings (moderated by its lead
+// organisation's admins).
+type diagnosisTargets struct {
+	a    *App
+	kind string
+}
+
+func (t diagnosisTargets) Resolve(ctx context.Context, p *auth.Principal, id string) (*comment.Target, error) {
+	d, err := t.a.Diagnoses.Discussion(ctx, p, t.kind, id)
+	if err != nil {
+		return nil, err
+	}
+	return &comment.Target{OrgID: d.OrgID, Title: d.Title, Open: d.Open, Public: d.Open, Link: diagnosis.Link(t.kind)(id)}, nil
 }
 
 // commentPeople gives comments the names of their authors.

@@ -214,3 +214,37 @@ func (s *Service) Findings(ctx context.Context, p *auth.Principal, diagID, swot,
 	return listed(ctx, s, p, search.ListRequest{Kind: KindFinding, Filters: filters, Sort: "created",
 		Cursor: cursor, PerPage: paging.Lists.Of(n)}, colFindings, func(d *findingDoc) Finding { return d.api() })
 }
+
+// Discussed is what comments on a contribution or a finding need to know of it (server/comment's target):
+// who moderates them (the diagnosis's lead organisation), a title for notices, and whether it takes
+// comments (a published contribution, any finding) — which also makes them public.
+type Discussed struct {
+	OrgID, Title string
+	Open         bool
+}
+
+// Discussion resolves a contribution or finding for comments as p may see it: NotFound when p may not.
+func (s *Service) Discussion(ctx context.Context, p *auth.Principal, kind, id string) (*Discussed, error) {
+	switch kind {
+	case KindContribution:
+		c, d, _, err := s.contribution(ctx, p, id)
+		if err != nil {
+			return nil, err
+		}
+		return &Discussed{OrgID: lead(d), Title: excerpt(c.Text, 80), Open: c.Status == StatusPublished}, nil
+	case KindFinding:
+		f, d, err := s.finding(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return &Discussed{OrgID: lead(d), Title: f.Title, Open: true}, nil
+	}
+	return nil, apperr.NotFoundf("The record")
+}
+
+func lead(d *diagDoc) string {
+	if len(d.OrgIDs) == 0 {
+		return ""
+	}
+	return d.OrgIDs[0]
+}

@@ -154,12 +154,16 @@ export interface Comment {
   createdAt: string;
 }
 
-export function listComments(api: ApiClient, practiceId: string): Promise<Page<Comment>> {
-  return api.get('/practices/' + encodeURIComponent(practiceId) + '/comments?limit=100');
+/** A commented thing's API path: '/practices/<id>', '/contributions/<id>', '/findings/<id>'. */
+export const commentsOf = (kind: 'practices' | 'contributions' | 'findings', id: string) => `/${kind}/${encodeURIComponent(id)}`;
+
+/** One page of a thing's comments, oldest first (cursor: the previous page's nextCursor). */
+export function listComments(api: ApiClient, on: string, cursor = ''): Promise<Page<Comment>> {
+  return api.get(`${on}/comments?limit=100${cursor ? '&cursor=' + encodeURIComponent(cursor) : ''}`);
 }
 
-export function addComment(api: ApiClient, practiceId: string, text: string, parentCommentId = ''): Promise<Comment> {
-  return api.post('/practices/' + encodeURIComponent(practiceId) + '/comments', { text, parentCommentId });
+export function addComment(api: ApiClient, on: string, text: string, parentCommentId = ''): Promise<Comment> {
+  return api.post(`${on}/comments`, { text, parentCommentId });
 }
 
 export function reportComment(api: ApiClient, id: string, reason: string): Promise<Comment> {

@@ -199,8 +199,11 @@ describe('diagnosis: the full path', () => {
     await op.getByTestId('diagnosis-nav-moderation').click();
     const reported = op.getByTestId('contribution').filter({ hasText: 'Thursday lunch' });
     await reported.getByText('Reported once').waitFor();
+    await reported.getByTestId('report-reasons').getByText('It names a place where people can be found.', { exact: false }).waitFor();
     await reported.getByTestId('moderation-publish').filter({ hasText: 'Keep it shown' }).click();
     await op.getByTestId('moderation-empty').waitFor();
+    const told = await res.api.get('/notifications');
+    assert.ok(told.items.some((n) => n.kind === 'contribution_report_reviewed'), 'the resident is told her report was looked at');
     await op.getByTestId('diagnosis-nav-overview').click();
     await op.getByTestId('phase-control').waitFor();
 

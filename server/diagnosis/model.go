@@ -270,25 +270,28 @@ type Point struct {
 // Contribution is the API view of a contribution. It never names the author: authorKind says how it came
 // in, nickname is shown only for nickname contributions, and mine tells the caller it is theirs.
 type Contribution struct {
-	ID          string    `json:"id"`
-	DiagnosisID string    `json:"diagnosisId"`
-	Kind        string    `json:"kind"`
-	Theme       string    `json:"theme"`
-	Text        string    `json:"text"`
-	Language    string    `json:"language"`
-	Point       *Point    `json:"point,omitempty"`
-	AuthorKind  string    `json:"authorKind"` // account | nickname | assisted
-	Nickname    string    `json:"nickname,omitempty"`
-	Status      string    `json:"status"`
-	Supports    int       `json:"supports"`
-	MediaIDs    []string  `json:"mediaIds"` // each readable at /api/v1/media/{id} with the contribution's visibility
-	CitedBy     []string  `json:"citedBy"`
-	Mine        bool      `json:"mine"`
-	Supported   bool      `json:"supportedByMe"`
-	Reports     int       `json:"reports,omitempty"`    // organisers only
-	HideReason  string    `json:"hideReason,omitempty"` // organisers only
-	CreatedAt   time.Time `json:"createdAt"`
-	UpdatedAt   time.Time `json:"updatedAt"`
+	ID          string   `json:"id"`
+	DiagnosisID string   `json:"diagnosisId"`
+	Kind        string   `json:"kind"`
+	Theme       string   `json:"theme"`
+	Text        string   `json:"text"`
+	Language    string   `json:"language"`
+	Point       *Point   `json:"point,omitempty"`
+	AuthorKind  string   `json:"authorKind"` // account | nickname | assisted
+	Nickname    string   `json:"nickname,omitempty"`
+	Status      string   `json:"status"`
+	Supports    int      `json:"supports"`
+	MediaIDs    []string `json:"mediaIds"` // each readable at /api/v1/media/{id} with the contribution's visibility
+	CitedBy     []string `json:"citedBy"`
+	Mine        bool     `json:"mine"`
+	Supported   bool     `json:"supportedByMe"`
+	Reports     int      `json:"reports,omitempty"` // organisers only
+	// ReportReasons are what the people who reported it wrote, oldest first, without who they are (the
+	// moderation queue only).
+	ReportReasons []string  `json:"reportReasons,omitempty"`
+	HideReason    string    `json:"hideReason,omitempty"` // organisers only
+	CreatedAt     time.Time `json:"createdAt"`
+	UpdatedAt     time.Time `json:"updatedAt"`
 }
 
 func (c *contribDoc) authorKind() string {

@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/apperr"
@@ -132,7 +133,7 @@ func (s *Service) Moderate(ctx context.Context, p *auth.Principal, id string, in
 	}); err != nil {
 		return nil, err
 	}
-	wasStatus := c.Status
+	wasStatus, seen := c.Status, c.ReportsSeen
 	c.Status, c.HideReason, c.ReportsSeen = set["status"].(string), set["hideReason"].(string), c.Reports
 	if err := s.syncMedia(ctx, c, d); err != nil {
 		return nil, err
@@ -143,6 +144,19 @@ func (s *Service) Moderate(ctx context.Context, p *auth.Principal, id string, in
 			kind = NoticeHidden
 		}
 		s.tell(ctx, []string{c.editor()}, notify.Event{Kind: kind, Title: excerptTitle(c.Text), Link: contributionLink(c), Actor: p.UserID})
+	}
+	if c.Reports > seen { // the people who reported it since the last review are told it was looked at
+		if reps, err := s.reports(ctx, c.ID); err == nil && len(reps) > seen {
+			var who []string
+			for _, r := range reps[seen:] {
+				who = append(who, r.UserID) // "" (a deleted account's) is skipped by Deliver
+			}
+			link := contributionLink(c)
+			if c.Status == StatusHidden { // they can no longer open it
+				link = diagnosisLink(c.DiagnosisID)
+			}
+			s.tell(ctx, who, notify.Event{Kind: NoticeReviewed, Title: excerptTitle(c.Text), Link: link, Actor: p.UserID})
+		}
 	}
 	out, err := s.view(ctx, p, c, true)
 	return &out, err
@@ -157,7 +171,39 @@ func (s *Service) ModerationQueue(ctx context.Context, p *auth.Principal, diagID
 	if err := s.requireOrganiser(ctx, p, d, "Only the organisers see the moderation queue."); err != nil {
 		return nil, "", err
 	}
-	return s.listContributions(ctx, p, d, search.ListRequest{Kind: KindContribution, Sort: "created", Cursor: cursor,
+	items, next, err := s.listContributions(ctx, p, d, search.ListRequest{Kind: KindContribution, Sort: "created", Cursor: cursor,
 		PerPage: paging.Lists.Of(n), IDsOnly: true, Filters: map[string][]string{"parent": {d.ID}, "queue": {"yes"},
 			"status": {StatusPending, StatusPublished, StatusHidden}}})
+	if err != nil {
+		return nil, "", err
+	}
+	for i := range items {
+		if items[i].Reports == 0 {
+			continue
+		}
+		reps, err := s.reports(ctx, items[i].ID)
+		if err != nil {
+			return nil, "", err
+		}
+		for _, r := range reps {
+			if r.Reason != "" {
+				items[i].ReportReasons = append(items[i].ReportReasons, r.Reason)
+			}
+		}
+	}
+	return items, next, nil
+}
+
+// maxReportsRead bounds the reports read for one contribution (the queue shows their reasons).
+const maxReportsRead = 50
+
+// reports are a contribution's reports, oldest first.
+func (s *Service) reports(ctx context.Context, contributionID string) ([]reportDoc, error) {
+	cur, err := s.st.s.C(colReports).Find(ctx, bson.M{"contributionId": contributionID},
+		options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}}).SetLimit(maxReportsRead))
+	if err != nil {
+		return nil, store.Wrap("diagnosis: reports", err)
+	}
+	var out []reportDoc
+	return out, store.Wrap("diagnosis: reports", cur.All(ctx, &out))
 }

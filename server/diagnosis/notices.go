@@ -26,6 +26,8 @@ const (
 	NoticeCited     = "contribution_cited"
 	NoticePhase     = "diagnosis_phase"
 	NoticeAction    = "action_changed"
+	// NoticeReviewed tells the people who reported a contribution that the organisers reviewed it.
+	NoticeReviewed = "contribution_report_reviewed"
 )
 
 // tell delivers a notice to some people; a failure is logged by notify's callers' design: the write it

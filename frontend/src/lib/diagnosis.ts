@@ -50,6 +50,8 @@ export interface Contribution {
   mine: boolean;
   supportedByMe: boolean;
   reports?: number;
+  /** What the reporters wrote (the moderation queue, for organisers; never who). */
+  reportReasons?: string[];
   hideReason?: string;
   createdAt: string;
 }

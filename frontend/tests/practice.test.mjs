@@ -88,5 +88,23 @@ describe('good practices in the browser', () => {
     await page.reload();
     await page.locator('.replies').getByText('Endavant!').waitFor();
     await checkPage(page, 'practice-comments');
+
+    // A report says what is wrong; the organisation's admin reads it among the comments to review and hides it.
+    await page.locator('.replies').getByTestId('comment-report').click();
+    await page.getByTestId('comment-report-why').fill('It has nothing to do with the practice.');
+    await page.getByTestId('comment-report-send').click();
+    await page.getByTestId('live-region').filter({ hasText: /./ }).waitFor();
+    await page.reload();
+    const review = page.getByTestId('comments-moderation');
+    await review.getByTestId('comment-reported').getByText('It has nothing to do with the practice.', { exact: false }).waitFor();
+    await checkPage(page, 'practice-comments-moderation');
+    await review.getByTestId('comment-hide').click();
+    await review.getByText('Write why it is hidden.').waitFor();
+    await review.getByTestId('comment-hide-reason').fill('Off topic');
+    await review.getByTestId('comment-hide').click();
+    await review.getByTestId('comment-hidden').getByText('Endavant!').waitFor();
+    assert.equal(await page.locator('.replies').getByText('Endavant!').count(), 0, 'hidden from the list');
+    await review.getByTestId('comment-publish').click();
+    await page.locator('.replies').getByText('Endavant!').waitFor();
   });
 });

@@ -101,21 +101,24 @@ type moderationDoc struct {
 }
 
 type commentDoc struct {
-	ID         string         `bson:"_id"`
-	Rev        int            `bson:"rev"`
-	TargetKind string         `bson:"targetKind"`
-	TargetID   string         `bson:"targetId"`
-	ParentID   string         `bson:"parentId"`
-	AuthorID   string         `bson:"authorId"` // "" once the author deleted their account
-	Text       string         `bson:"text"`
-	Status     string         `bson:"status"`
-	OrgID      string         `bson:"orgId"`
-	Public     bool           `bson:"public"`
-	Link       string         `bson:"link"`
-	Reports    []reportDoc    `bson:"reports"`
-	Moderation *moderationDoc `bson:"moderation,omitempty"`
-	CreatedAt  time.Time      `bson:"createdAt"`
-	EditedAt   *time.Time     `bson:"editedAt,omitempty"`
+	ID         string      `bson:"_id"`
+	Rev        int         `bson:"rev"`
+	TargetKind string      `bson:"targetKind"`
+	TargetID   string      `bson:"targetId"`
+	ParentID   string      `bson:"parentId"`
+	AuthorID   string      `bson:"authorId"` // "" once the author deleted their account
+	Text       string      `bson:"text"`
+	Status     string      `bson:"status"`
+	OrgID      string      `bson:"orgId"`
+	Public     bool        `bson:"public"`
+	Link       string      `bson:"link"`
+	Reports    []reportDoc `bson:"reports"`
+	// ReportsSeen is how many of the reports a moderator has reviewed: the comment waits in the reported
+	// list while there are more.
+	ReportsSeen int            `bson:"reportsSeen,omitempty"`
+	Moderation  *moderationDoc `bson:"moderation,omitempty"`
+	CreatedAt   time.Time      `bson:"createdAt"`
+	EditedAt    *time.Time     `bson:"editedAt,omitempty"`
 }
 
 // Author is who wrote a comment; ID and Name are empty for a deleted account.
@@ -132,16 +135,18 @@ type Text struct {
 
 // Comment is the API view of a comment.
 type Comment struct {
-	ID              string     `json:"id"`
-	TargetKind      string     `json:"targetKind"`
-	TargetID        string     `json:"targetId"`
-	ParentCommentID string     `json:"parentCommentId,omitempty"`
-	Author          Author     `json:"author"`
-	Text            Text       `json:"text"`
-	Status          string     `json:"status"`
-	Reports         int        `json:"reports"`
-	CreatedAt       time.Time  `json:"createdAt"`
-	EditedAt        *time.Time `json:"editedAt,omitempty"`
+	ID              string `json:"id"`
+	TargetKind      string `json:"targetKind"`
+	TargetID        string `json:"targetId"`
+	ParentCommentID string `json:"parentCommentId,omitempty"`
+	Author          Author `json:"author"`
+	Text            Text   `json:"text"`
+	Status          string `json:"status"`
+	Reports         int    `json:"reports"`
+	// ReportReasons are what the reporters wrote, never who (moderators' lists only).
+	ReportReasons []string   `json:"reportReasons,omitempty"`
+	CreatedAt     time.Time  `json:"createdAt"`
+	EditedAt      *time.Time `json:"editedAt,omitempty"`
 }
 
 // Input writes a comment or a reply.
@@ -389,6 +394,15 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, kind, targetID st
 		return nil, "", err
 	}
 	out, err := s.views(ctx, docs)
+	if err == nil && q.Status != "" { // a moderator's list: what the reports said
+		for i, d := range docs {
+			for _, r := range d.Reports {
+				if r.Reason != "" {
+					out[i].ReportReasons = append(out[i].ReportReasons, r.Reason)
+				}
+			}
+		}
+	}
 	return out, res.NextCursor, err
 }
 
@@ -547,8 +561,19 @@ func (s *Service) Moderate(ctx context.Context, p *auth.Principal, id string, in
 		return nil, err
 	}
 	status, mod := d.Status, &moderationDoc{By: p.UserID, Action: in.Action, Reason: strings.TrimSpace(in.Reason), At: s.now().UTC()}
-	if err := s.change(ctx, d, func(d *commentDoc) error { d.Status, d.Moderation = status, mod; return nil }); err != nil {
+	var told []string // the people who reported it since the last review learn it was looked at
+	if err := s.change(ctx, d, func(d *commentDoc) error {
+		told = told[:0]
+		for _, r := range d.Reports[min(d.ReportsSeen, len(d.Reports)):] {
+			told = append(told, r.UserID)
+		}
+		d.Status, d.Moderation, d.ReportsSeen = status, mod, len(d.Reports)
+		return nil
+	}); err != nil {
 		return nil, err
+	}
+	if len(told) > 0 {
+		_ = s.notify.Deliver(ctx, told, notify.Event{Kind: "comment_report_reviewed", Title: snippet(d.Text), Link: d.Link, Actor: p.UserID})
 	}
 	return s.one(ctx, d)
 }
@@ -585,7 +610,7 @@ func (s *Service) Load(ctx context.Context, ids []string) (map[string]search.Doc
 		}
 		out[id] = search.Document{Title: snippet(d.Text), Body: d.Text, Parent: d.TargetKind + ":" + d.TargetID,
 			Organisation: d.OrgID, Status: d.Status, Visibility: vis, Created: d.CreatedAt, Updated: d.CreatedAt,
-			Keywords: map[string]string{"reply_to": replyTo, "target_kind": d.TargetKind, "reported": yesNo(len(d.Reports) > 0)}}
+			Keywords: map[string]string{"reply_to": replyTo, "target_kind": d.TargetKind, "reported": yesNo(len(d.Reports) > d.ReportsSeen)}}
 	}
 	return out, nil
 }

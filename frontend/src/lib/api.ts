@@ -19,6 +19,8 @@ export interface User {
 
 export interface SessionResponse {
   user: User | null;
+  /** The signed-in person's organisations and roles (kept on the session store's user). */
+  memberships?: Membership[];
   csrfToken: string;
 }
 

@@ -151,6 +151,9 @@ export interface Comment {
   author: { id: string; name: string };
   text: Markdown;
   status: string;
+  reports?: number;
+  /** What the reporters wrote (moderators' lists only; never who). */
+  reportReasons?: string[];
   createdAt: string;
 }
 

@@ -15,7 +15,7 @@ export const session = writable<SessionState>({ loaded: false, user: null });
 
 function apply(res: SessionResponse): User | null {
   api.setCsrfToken(res.csrfToken ?? '');
-  session.set({ loaded: true, user: res.user ?? null });
+  session.set({ loaded: true, user: res.user ? { ...res.user, memberships: res.memberships ?? res.user.memberships ?? [] } : null });
   if (res.user?.language && res.user.language !== get(locale)) setLocale(res.user.language);
   return res.user ?? null;
 }

@@ -13,16 +13,18 @@ export interface SessionState {
 
 export const session = writable<SessionState>({ loaded: false, user: null });
 
-function apply(res: SessionResponse): User | null {
+// The account's language is switched to (its catalogue loaded) before the caller moves on, so the page that
+// follows a sign-in is already in that language.
+async function apply(res: SessionResponse): Promise<User | null> {
   api.setCsrfToken(res.csrfToken ?? '');
+  if (res.user?.language && res.user.language !== get(locale)) await setLocale(res.user.language);
   session.set({ loaded: true, user: res.user ? { ...res.user, memberships: res.memberships ?? res.user.memberships ?? [] } : null });
-  if (res.user?.language && res.user.language !== get(locale)) setLocale(res.user.language);
   return res.user ?? null;
 }
 
 export async function loadSession(): Promise<void> {
   try {
-    apply(await api.session());
+    await apply(await api.session());
   } catch {
     // The page still works for reading when the session cannot be checked.
     session.set({ loaded: true, user: null });

@@ -10,6 +10,7 @@ import (
 	"github.com/pion/rtp"
 	"github.com/pion/webrtc/v3"
 
+	"github.com/teixit/teixit/media/ogg"
 	"github.com/teixit/teixit/media/room"
 	"github.com/teixit/teixit/media/sfu"
 )
@@ -54,12 +55,12 @@ func TestRecoverAfterKill(t *testing.T) {
 	deadline := time.Now().Add(waitLimit)
 	for {
 		b, _ := os.ReadFile(seg)
-		if len(ScanPages(b)) == 252 { // two header pages + 250 audio pages
+		if len(ogg.Scan(b)) == 252 { // two header pages + 250 audio pages
 			break
 		}
 		if time.Now().After(deadline) {
 			_ = cmd.Process.Kill()
-			t.Fatalf("child wrote %d pages", len(ScanPages(b)))
+			t.Fatalf("child wrote %d pages", len(ogg.Scan(b)))
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -92,7 +93,7 @@ func TestRecoverAfterKill(t *testing.T) {
 		t.Fatalf("%d pages after recovery, want 251", pages)
 	}
 	b, _ := os.ReadFile(seg)
-	ps := ScanPages(b)
+	ps := ogg.Scan(b)
 	if last := ps[len(ps)-1]; last.Flags&0x04 == 0 || last.Offset+int64(last.Size) != int64(len(b)) {
 		t.Fatalf("last page %+v of %d bytes: not end-of-stream or trailing bytes", last, len(b))
 	}

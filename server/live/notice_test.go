@@ -12,6 +12,7 @@ import (
 	"github.com/pion/webrtc/v3"
 
 	"github.com/teixit/teixit/media/client"
+	"github.com/teixit/teixit/media/ogg"
 	"github.com/teixit/teixit/media/recorder"
 	"github.com/teixit/teixit/media/signal"
 	"github.com/teixit/teixit/server/live"
@@ -161,7 +162,7 @@ func TestRoomEndFinishesTheRecording(t *testing.T) {
 		deadline := time.Now().Add(30 * time.Second)
 		for {
 			speak(host.c, &seq, 5)
-			if b, _ := os.ReadFile(seg); len(recorder.ScanPages(b)) > 20 {
+			if b, _ := os.ReadFile(seg); len(ogg.Scan(b)) > 20 {
 				break
 			}
 			if time.Now().After(deadline) {
@@ -251,7 +252,7 @@ func TestConsentDuringATurnThroughTheServer(t *testing.T) {
 	deadline = time.Now().Add(30 * time.Second)
 	for {
 		speak(pep.c, &seq, 5)
-		if b, _ := os.ReadFile(seg); len(recorder.ScanPages(b)) > 20 {
+		if b, _ := os.ReadFile(seg); len(ogg.Scan(b)) > 20 {
 			break
 		}
 		if time.Now().After(deadline) {

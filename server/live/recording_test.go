@@ -12,6 +12,7 @@ import (
 	"github.com/pion/webrtc/v3"
 
 	"github.com/teixit/teixit/media/client"
+	"github.com/teixit/teixit/media/ogg"
 	"github.com/teixit/teixit/media/recorder"
 	"github.com/teixit/teixit/media/room"
 	"github.com/teixit/teixit/media/sfu"
@@ -56,7 +57,7 @@ func TestRecordingThroughTheServer(t *testing.T) {
 			Timestamp: uint32(seq) * 960, SSRC: 7}, Payload: make([]byte, 60)})
 		time.Sleep(20 * time.Millisecond)
 		b, _ := os.ReadFile(seg)
-		if len(recorder.ScanPages(b)) > 52 {
+		if len(ogg.Scan(b)) > 52 {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -96,7 +97,7 @@ func endsWithEOS(t *testing.T, seg string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pages := recorder.ScanPages(b)
+	pages := ogg.Scan(b)
 	if len(pages) == 0 {
 		t.Fatalf("%s holds no page", seg)
 	}

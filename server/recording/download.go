@@ -3,7 +3,6 @@ package recording
 import (
 	"bufio"
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/teixit/teixit/media/ogg"
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
 )
@@ -227,16 +227,16 @@ func copyLink(w io.Writer, name string, serial uint32) error {
 	r := bufio.NewReaderSize(f, 64<<10)
 	var prev []byte
 	for {
-		page, err := readPage(r)
+		page, err := ogg.ReadPage(r)
 		if err != nil {
-			if errors.Is(err, io.EOF) || errors.Is(err, errTornPage) {
+			if errors.Is(err, io.EOF) || errors.Is(err, ogg.ErrTorn) {
 				break
 			}
 			return err
 		}
-		binary.LittleEndian.PutUint32(page[14:18], serial)
+		ogg.SetSerial(page, serial)
 		if prev != nil {
-			if _, err := w.Write(sealPage(prev)); err != nil {
+			if _, err := w.Write(ogg.Seal(prev)); err != nil {
 				return err
 			}
 		}
@@ -245,69 +245,7 @@ func copyLink(w io.Writer, name string, serial uint32) error {
 	if prev == nil {
 		return nil
 	}
-	prev[5] |= 0x04 // end of stream
-	_, err = w.Write(sealPage(prev))
+	ogg.MarkEnd(prev)
+	_, err = w.Write(ogg.Seal(prev))
 	return err
-}
-
-var errTornPage = errors.New("recording: torn Ogg page")
-
-// readPage reads one Ogg page (header, lacing, body); io.EOF at a clean end.
-func readPage(r *bufio.Reader) ([]byte, error) {
-	hdr := make([]byte, 27)
-	if _, err := io.ReadFull(r, hdr); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, io.EOF
-		}
-		return nil, errTornPage
-	}
-	if string(hdr[:4]) != "OggS" || hdr[4] != 0 {
-		return nil, errTornPage
-	}
-	lacing := make([]byte, hdr[26])
-	if _, err := io.ReadFull(r, lacing); err != nil {
-		return nil, errTornPage
-	}
-	size := 0
-	for _, l := range lacing {
-		size += int(l)
-	}
-	page := make([]byte, 27+len(lacing)+size)
-	copy(page, hdr)
-	copy(page[27:], lacing)
-	if _, err := io.ReadFull(r, page[27+len(lacing):]); err != nil {
-		return nil, errTornPage
-	}
-	return page, nil
-}
-
-// sealPage writes the page's CRC (computed with the CRC field zeroed).
-func sealPage(p []byte) []byte {
-	binary.LittleEndian.PutUint32(p[22:26], 0)
-	binary.LittleEndian.PutUint32(p[22:26], oggCRC(p))
-	return p
-}
-
-var crcTable = func() (t [256]uint32) {
-	for i := range t {
-		r := uint32(i) << 24
-		for j := 0; j < 8; j++ {
-			if r&0x80000000 != 0 {
-				r = r<<1 ^ 0x04c11db7
-			} else {
-				r <<= 1
-			}
-		}
-		t[i] = r
-	}
-	return t
-}()
-
-// oggCRC is Ogg's CRC-32 (polynomial 0x04c11db7, no reflection, initial value 0).
-func oggCRC(b []byte) uint32 {
-	var c uint32
-	for _, x := range b {
-		c = c<<8 ^ crcTable[byte(c>>24)^x]
-	}
-	return c
 }

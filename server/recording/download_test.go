@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/teixit/teixit/media/recorder"
+	"github.com/teixit/teixit/media/ogg"
 	"github.com/teixit/teixit/server/recording"
 	"github.com/teixit/teixit/server/testkit"
 )
@@ -20,7 +20,7 @@ import (
 // links: the serial of each logical stream in order, with its page count and whether it ended with EOS.
 func oggLinks(t *testing.T, b []byte) (serials []uint32, eos []bool) {
 	t.Helper()
-	pages := recorder.ScanPages(b)
+	pages := ogg.Scan(b)
 	if len(pages) == 0 {
 		t.Fatal("no Ogg pages")
 	}
@@ -92,7 +92,7 @@ func TestDownloadBothPaths(t *testing.T) {
 		}
 		// ffprobe reports one link's duration for chained files: add up each link's last granule (48 kHz).
 		var total float64
-		pages := recorder.ScanPages(r.Body)
+		pages := ogg.Scan(r.Body)
 		for i, p := range pages {
 			if i == len(pages)-1 || pages[i+1].Flags&0x02 != 0 {
 				total += float64(p.Granule) / 48000

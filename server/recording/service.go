@@ -4,13 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/teixit/teixit/media/blob"
 	"io"
 	"log/slog"
 	"os/exec"
 	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/teixit/teixit/media/blob"
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/teixit/teixit/media/signal"
 	"github.com/teixit/teixit/server/account"
 	"github.com/teixit/teixit/server/live"
 	"github.com/teixit/teixit/server/practice"
@@ -57,7 +58,7 @@ func (p recordingPeople) Names(ctx context.Context, ids []string) (map[string]st
 type liveAnnouncer struct{ l *live.Service }
 
 func (l liveAnnouncer) AnnounceKeyPoint(dayID string, kp recording.KeyPoint) {
-	l.l.AnnounceKeyPoint(dayID, live.KeyPoint{ID: kp.ID, Question: kp.Question, Text: kp.Text, AtMs: kp.AtMs, Author: kp.AuthorName})
+	l.l.AnnounceKeyPoint(dayID, signal.KeyPoint{ID: kp.ID, Question: kp.Question, Text: kp.Text, AtMs: kp.AtMs, Author: kp.AuthorName})
 }
 
 func (l liveAnnouncer) RetractKeyPoint(dayID, id string) { l.l.RetractKeyPoint(dayID, id) }

@@ -685,24 +685,13 @@ func (s *Service) recordLocally(day string, on bool) error {
 	return nil
 }
 
-// KeyPoint is a key point as the room shows it: the rapporteur's note for a guide question (0-based), stamped
-// with AtMs since SessionClock, and the author's display name.
-type KeyPoint struct {
-	ID       string
-	Question int
-	Text     string
-	AtMs     int64
-	Author   string
-}
-
 // AnnounceKeyPoint shows a stored key point to everyone in the day's live room at once (a "key_point"
 // message; late joiners get it in their welcome). Announcing the same ID again replaces it. Without an open
 // room it does nothing: the key point is in the store for the summary.
 // When another node holds the room, the key point is passed to it.
-func (s *Service) AnnounceKeyPoint(dayID string, kp KeyPoint) {
-	skp := signal.KeyPoint{ID: kp.ID, Question: kp.Question, Text: kp.Text, AtMs: kp.AtMs, Author: kp.Author}
-	if !s.sfu.AnnounceKeyPoint(dayID, skp) {
-		s.toOwner(dayID, relayClaims{Op: "key_point", KeyPoint: &skp})
+func (s *Service) AnnounceKeyPoint(dayID string, kp signal.KeyPoint) {
+	if !s.sfu.AnnounceKeyPoint(dayID, kp) {
+		s.toOwner(dayID, relayClaims{Op: "key_point", KeyPoint: &kp})
 	}
 }
 

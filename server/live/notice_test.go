@@ -15,7 +15,6 @@ import (
 	"github.com/teixit/teixit/media/ogg"
 	"github.com/teixit/teixit/media/recorder"
 	"github.com/teixit/teixit/media/signal"
-	"github.com/teixit/teixit/server/live"
 	"github.com/teixit/teixit/server/testkit"
 )
 
@@ -81,7 +80,7 @@ func TestRecordingNoticeAndKeyPoints(t *testing.T) {
 	if _, ok := f.a.Live.SessionClock(f.day); ok {
 		t.Fatal("a day without any session has no session clock")
 	}
-	f.a.Live.AnnounceKeyPoint(f.day, live.KeyPoint{ID: "early"}) // no room: nothing happens
+	f.a.Live.AnnounceKeyPoint(f.day, signal.KeyPoint{ID: "early"}) // no room: nothing happens
 	f.a.Live.RetractKeyPoint(f.day, "early")
 
 	host := joinAs(t, ctx, f, f.host, false)
@@ -95,7 +94,7 @@ func TestRecordingNoticeAndKeyPoints(t *testing.T) {
 	f.a.Run(t, []testkit.Scenario{{Name: "the host starts", As: f.host, Method: "POST", Path: rec, Status: 200, Contains: []string{`"recording":true`}}})
 	host.next(signal.TypeRecording, func(m signal.Message) bool { return m.Payload.(*signal.Recording).On })
 
-	f.a.Live.AnnounceKeyPoint(f.day, live.KeyPoint{ID: "k1", Question: 1, Text: "Rent arrears start with the first unpaid bill", AtMs: 1200, Author: "Rita"})
+	f.a.Live.AnnounceKeyPoint(f.day, signal.KeyPoint{ID: "k1", Question: 1, Text: "Rent arrears start with the first unpaid bill", AtMs: 1200, Author: "Rita"})
 	host.next(signal.TypeKeyPoint, nil)
 
 	pep := joinAs(t, ctx, f, f.participant, true)
@@ -113,7 +112,7 @@ func TestRecordingNoticeAndKeyPoints(t *testing.T) {
 		t.Fatalf("consent without an answer: %+v", e)
 	}
 
-	f.a.Live.AnnounceKeyPoint(f.day, live.KeyPoint{ID: "k2", Question: 1, Text: "Digital divide", AtMs: 5000, Author: "Rita"})
+	f.a.Live.AnnounceKeyPoint(f.day, signal.KeyPoint{ID: "k2", Question: 1, Text: "Digital divide", AtMs: 5000, Author: "Rita"})
 	kp := pep.next(signal.TypeKeyPoint, nil).Payload.(*signal.KeyPoint)
 	if *kp != (signal.KeyPoint{ID: "k2", Question: 1, Text: "Digital divide", AtMs: 5000, Author: "Rita"}) {
 		t.Fatalf("key point %+v", kp)

@@ -214,7 +214,9 @@ type LinkInput struct {
 	Hours int `json:"hours"`
 }
 
-// KeyPoint is a key point as the API shows it.
+// KeyPoint is a key point as the API shows it: Author is the account, AuthorName its display name. The live
+// room sends the same note as media/signal's KeyPoint, where author is the display name only (room
+// participants are not shown account ids).
 type KeyPoint struct {
 	ID         string    `json:"id"`
 	Question   int       `json:"question"`

@@ -46,6 +46,7 @@ const (
 type Document struct {
 	ID           string             // globally unique, e.g. "practice:abc"
 	Kind         string             // practice, contribution, finding, action, exchange_day, ...
+	SearchKind   string             // the kind full-text search filters and counts it as (a translation: its original's); Kind when empty
 	Title        string             // short title, used for highlighting, sorting and suggestions
 	Body         string             // long text, analysed in Language
 	Language     string             // ca|es|it|en|fr; empty means "detect from Title+Body"

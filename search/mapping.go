@@ -16,6 +16,7 @@ import (
 // doc values for sorting and facets. Nothing goes to _all.
 const (
 	fKind       = "kind"
+	fSearchKind = "skind" // the kind full-text search filters and facets on: Document.SearchKind, else Kind
 	fLang       = "lang"
 	fTheme      = "theme"
 	fTerritory  = "territory"
@@ -59,7 +60,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		f.Store, f.IncludeInAll, f.IncludeTermVectors, f.DocValues = false, false, false, true
 		return f
 	}
-	for _, name := range []string{fKind, fLang, fTheme, fTerritory, fOrg, fParent, fStatus, fVisibility, fYear, fTitleKey, fUID} {
+	for _, name := range []string{fKind, fSearchKind, fLang, fTheme, fTerritory, fOrg, fParent, fStatus, fVisibility, fYear, fTitleKey, fUID} {
 		dm.AddFieldMappingsAt(name, keyword())
 	}
 	sug := mapping.NewTextFieldMapping()
@@ -111,6 +112,7 @@ func (bleveDoc) BleveType() string { return docType }
 // language field) to keep stored data small.
 type meta struct {
 	Kind         string             `json:"k"`
+	SearchKind   string             `json:"sk,omitempty"` // only when it differs from Kind
 	Title        string             `json:"t"`
 	Language     string             `json:"l"`
 	Themes       []string           `json:"th,omitempty"`
@@ -132,7 +134,7 @@ const titleKeyLen = 48
 // project turns a normalised Document into the indexed map.
 func project(d *Document) (bleveDoc, error) {
 	m := meta{
-		Kind: d.Kind, Title: d.Title, Language: d.Language, Themes: d.Themes, Territory: d.Territory,
+		Kind: d.Kind, SearchKind: d.SearchKind, Title: d.Title, Language: d.Language, Themes: d.Themes, Territory: d.Territory,
 		Organisation: d.Organisation, Parent: d.Parent, Status: d.Status, Visibility: d.Visibility,
 		Created: d.Created, Updated: d.Updated, Geo: d.Geo, Keywords: d.Keywords, Numbers: d.Numbers,
 	}
@@ -144,8 +146,13 @@ func project(d *Document) (bleveDoc, error) {
 	if r := []rune(key); len(r) > titleKeyLen {
 		key = string(r[:titleKeyLen])
 	}
+	skind := d.SearchKind
+	if skind == "" {
+		skind = d.Kind
+	}
 	b := bleveDoc{
 		fKind:                  d.Kind,
+		fSearchKind:            skind,
 		fLang:                  d.Language,
 		fStatus:                d.Status,
 		fVisibility:            d.Visibility,
@@ -204,7 +211,7 @@ func fromStored(id string, fields map[string]interface{}) (Document, error) {
 	}
 	body, _ := fields[bodyField(m.Language)].(string)
 	return Document{
-		ID: id, Kind: m.Kind, Title: m.Title, Body: body, Language: m.Language, Themes: m.Themes,
+		ID: id, Kind: m.Kind, SearchKind: m.SearchKind, Title: m.Title, Body: body, Language: m.Language, Themes: m.Themes,
 		Territory: m.Territory, Organisation: m.Organisation, Parent: m.Parent, Status: m.Status,
 		Visibility: m.Visibility, Created: m.Created, Updated: m.Updated, Geo: m.Geo,
 		Keywords: m.Keywords, Numbers: m.Numbers,

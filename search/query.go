@@ -1,6 +1,7 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -33,12 +34,14 @@ type SearchRequest struct {
 
 // SearchHit is one result.
 type SearchHit struct {
-	ID       string
-	Kind     string
-	Title    string
-	Language string
-	Created  time.Time
-	Score    float64
+	ID   string
+	Kind string
+	// SearchKind is the kind the hit counts as (Document.SearchKind): differs from Kind for a translation.
+	SearchKind string
+	Title      string
+	Language   string
+	Created    time.Time
+	Score      float64
 	// Highlights are HTML fragments: the text is escaped and matches are
 	// wrapped in <mark>…</mark>, safe to insert into a page.
 	Highlights []string
@@ -81,7 +84,7 @@ const (
 )
 
 // searchFacets maps facet names to fields.
-var searchFacets = [][2]string{{"kind", fKind}, {"theme", fTheme}, {"territory", fTerritory}, {"language", fLang}, {"year", fYear}}
+var searchFacets = [][2]string{{"kind", fSearchKind}, {"theme", fTheme}, {"territory", fTerritory}, {"language", fLang}, {"year", fYear}}
 
 // Search runs a full-text search as r. Only published documents r may see
 // are matched, counted, faceted or highlighted. Invalid input returns an
@@ -139,7 +142,7 @@ func (ix *Index) search(ctx context.Context, bi bleve.Index, r Reader, req Searc
 		}
 	}
 	q := allOf(text,
-		anyOf(fKind, req.Kinds), anyOf(fTheme, req.Themes), anyOf(fTerritory, req.Territories),
+		anyOf(fSearchKind, req.Kinds), anyOf(fTheme, req.Themes), anyOf(fTerritory, req.Territories),
 		anyOf(fOrg, req.Orgs), anyOf(fLang, req.Langs), dateRange(fCreated, req.From, req.To),
 		termQ(fStatus, statusPublished), accessFilter(r))
 	sr := bleve.NewSearchRequestOptions(q, req.PerPage, (req.Page-1)*req.PerPage, false)
@@ -353,7 +356,7 @@ func storedMeta(h *bsearch.DocumentMatch) meta {
 
 func toHit(h *bsearch.DocumentMatch) SearchHit {
 	m := storedMeta(h)
-	hit := SearchHit{ID: h.ID, Kind: m.Kind, Title: m.Title, Language: m.Language, Created: m.Created, Score: h.Score}
+	hit := SearchHit{ID: h.ID, Kind: m.Kind, SearchKind: cmp.Or(m.SearchKind, m.Kind), Title: m.Title, Language: m.Language, Created: m.Created, Score: h.Score}
 	// title fragment first, then body fragments
 	for _, prefix := range []string{"title_", "body_"} {
 		for field, frags := range h.Fragments {

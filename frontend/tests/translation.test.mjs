@@ -105,6 +105,20 @@ describe('reading a Catalan diagnosis in Italian', { skip: !installed && 'Aperti
     await page.getByTestId('show-translation').click();
     assert.doesNotMatch(await h1.innerText(), /Com vivim/);
 
+    // Searching in Italian, among diagnoses only, finds the Catalan diagnosis through its translation and says so.
+    const via = page.getByTestId('search-result-via');
+    for (let i = 0; i < 30 && !(await via.count()); i++) {
+      await page.goto(`${server.base}/search?q=famiglie&kind=diagnosis`);
+      await page.getByTestId('search-results').or(page.getByTestId('search-none')).first().waitFor();
+      if (!(await via.count())) await page.waitForTimeout(300); // the index follows the store within a second
+    }
+    const hit = page.getByTestId('search-result').filter({ has: via });
+    assert.match(await hit.getByTestId('search-result-kind').innerText(), /Diagnosi/);
+    assert.match(await via.first().innerText(), /Trovato in una traduzione/);
+    assert.equal(await hit.locator('a').getAttribute('href'), `/diagnoses/${d.id}`);
+    assert.equal(await page.locator(`[data-testid="search-result"] a[href="/diagnoses/${d.id}"]`).count(), 1, 'the diagnosis and its translation show as one result');
+    await checkPage(page, 'translation-search-it', { shots, widths: [PHONE.width] });
+
     // An exchange day announced in Catalan reads in Italian too.
     const start = Date.now() + 5 * 86_400_000;
     const day = await org.api.post('/exchange-days', {

@@ -17,8 +17,11 @@ import (
 
 // Hit is one search result as the API shows it.
 type Hit struct {
-	ID         string    `json:"id"`
-	Kind       string    `json:"kind"`
+	ID   string `json:"id"`
+	Kind string `json:"kind"` // what the hit opens: a translation's hit has its original's kind
+	// Via says the words matched another form of the record: "translation" (a machine translation or a
+	// person's, in Language); empty when they matched the record itself.
+	Via        string    `json:"via,omitempty"`
 	Title      string    `json:"title"`
 	Language   string    `json:"language"`
 	Created    time.Time `json:"created"`
@@ -141,8 +144,13 @@ func (rm *ReadModel) Search(c *fiber.Ctx) error {
 		if hl == nil {
 			hl = []string{}
 		}
-		out.Hits[i] = Hit{ID: h.ID, Kind: h.Kind, Title: h.Title, Language: h.Language, Created: h.Created, URL: rm.link(h.ID), Highlights: hl}
+		via := ""
+		if h.SearchKind != h.Kind {
+			via = h.Kind
+		}
+		out.Hits[i] = Hit{ID: h.ID, Kind: h.SearchKind, Via: via, Title: h.Title, Language: h.Language, Created: h.Created, URL: rm.link(h.ID), Highlights: hl}
 	}
+	out.Hits, out.Total = onePerRecord(out.Hits, out.Total, httpx.RequestLanguage(c, principalLanguage))
 	for name, fs := range res.Facets {
 		list := make([]Facet, len(fs))
 		for i, f := range fs {
@@ -170,4 +178,34 @@ func (rm *ReadModel) Suggest(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	return httpx.OK(c, httpx.List[Suggestion]{Items: out})
+}
+
+// onePerRecord keeps one hit per page opened (a record and its translation both matching show once): the one
+// in the reader's language, else the better-ranked one, at the better-ranked one's place. The total drops by
+// the hits folded on this page.
+func onePerRecord(hits []Hit, total uint64, lang string) ([]Hit, uint64) {
+	at := map[string]int{}
+	out := hits[:0]
+	for _, h := range hits {
+		i, seen := at[h.URL]
+		if h.URL == "" || !seen {
+			at[h.URL] = len(out)
+			out = append(out, h)
+			continue
+		}
+		if out[i].Language != lang && h.Language == lang {
+			out[i] = h
+		}
+		if total > 0 {
+			total--
+		}
+	}
+	return out, total
+}
+
+func principalLanguage(c *fiber.Ctx) string {
+	if p := auth.From(c); p != nil {
+		return p.Language
+	}
+	return ""
 }

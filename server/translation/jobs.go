@@ -256,6 +256,7 @@ func (s *Service) Load(ctx context.Context, ids []string) (map[string]search.Doc
 		t := s.text(k, pick(m, r, src.Version), src)
 		d := src.Doc
 		d.Title, d.Body, d.Language, d.Parent, d.Geo = t.Title, t.Body.Markdown, lang, kind+":"+id, nil
+		d.SearchKind = kind // searched, filtered and counted as its original
 		d.Keywords = map[string]string{}
 		for name, v := range src.Doc.Keywords {
 			d.Keywords[name] = v

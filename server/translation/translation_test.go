@@ -105,7 +105,8 @@ func (w *world) waitReady(t *testing.T, c *testkit.Client, path string) tview {
 
 func (w *world) search(t *testing.T, c *testkit.Client, q string) string {
 	t.Helper()
-	r := w.a.Do(c, "GET", "/api/v1/search?q="+url.QueryEscape(q), nil)
+	q, filters, _ := strings.Cut(q, "&")
+	r := w.a.Do(c, "GET", "/api/v1/search?q="+url.QueryEscape(q)+"&"+filters, nil)
 	if r.Status != 200 {
 		t.Fatalf("search: %d %s", r.Status, r.Body)
 	}
@@ -133,9 +134,20 @@ func TestTranslationsAheadOfTimeCorrectedAndSearched(t *testing.T) {
 	}
 
 	// A Catalan query finds the Italian practice through its translation, and says so.
-	if body := w.search(t, w.anon, "famílies acull"); !strings.Contains(body, `"kind":"translation"`) ||
-		!strings.Contains(body, `"url":"/practices/`+pub+`"`) || !strings.Contains(body, `"language":"ca"`) {
-		t.Errorf("Catalan query did not find the Italian practice's translation: %s", body)
+	// The hit is a practice (it opens the practice page) that matched through its translation; a search
+	// filtered to practices finds it too, and the kind facet counts it as a practice.
+	for _, q := range []string{"famílies acull", "famílies acull&kind=practice"} {
+		body := w.search(t, w.anon, q)
+		if !strings.Contains(body, `"kind":"practice","via":"translation"`) ||
+			!strings.Contains(body, `"url":"/practices/`+pub+`"`) || !strings.Contains(body, `"language":"ca"`) {
+			t.Errorf("%s: no Italian practice found through its translation: %s", q, body)
+		}
+		if strings.Contains(body, `"value":"translation"`) {
+			t.Errorf("%s: the kind facet lists translations apart: %s", q, body)
+		}
+	}
+	if body := w.search(t, w.anon, "famílies acull&kind=contribution"); strings.Contains(body, pub) {
+		t.Errorf("a search for contributions found the practice's translation: %s", body)
 	}
 
 	// A draft's translation is read and found only where the draft is.

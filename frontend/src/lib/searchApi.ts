@@ -6,6 +6,8 @@ import { searchApiQuery, type SearchState } from './search';
 export interface SearchHit {
   id: string;
   kind: string;
+  /** "translation" when the words matched the record's translation into `language`, not the record itself. */
+  via?: 'translation';
   title: string;
   language: string;
   created: string;

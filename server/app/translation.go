@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"time"
 
 	"github.com/teixit/teixit/server/comment"
 	"github.com/teixit/teixit/server/diagnosis"
@@ -37,7 +36,7 @@ func (a *App) buildTranslations() error {
 	var eng *translation.Engine
 	if a.Config.TranslateURL != "" {
 		var err error
-		if eng, err = translation.NewEngine(a.Config.TranslateURL, 30*time.Second); err != nil {
+		if eng, err = translation.NewEngine(a.Config.TranslateURL, a.Config.TranslateTimeout); err != nil {
 			return err
 		}
 	}

@@ -86,6 +86,9 @@ type Config struct {
 	// TranslateURL is an Apertium APY server that machine-translates user content (TEIXIT_TRANSLATE_URL),
 	// e.g. http://127.0.0.1:2737. Empty: no machine translation, and the feature is hidden.
 	TranslateURL string
+	// TranslateTimeout bounds one request to the engine (TEIXIT_TRANSLATE_TIMEOUT, default 30s): a stalled
+	// engine fails the job, which is retried later; readers keep reading the original meanwhile.
+	TranslateTimeout time.Duration
 	// SMTP is the mail server for email notices; empty Host sends no email (notices stay in-app).
 	SMTP SMTP
 	// InternalURL is where the other nodes reach this one (TEIXIT_INTERNAL_URL, e.g. http://10.0.0.5:8080):
@@ -158,6 +161,7 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	}
 	c.InternalURL = strings.TrimSuffix(getenv("TEIXIT_INTERNAL_URL"), "/")
 	c.LiveLease, c.TURNAddr, c.LiveOpensBefore = 15*time.Second, getenv("TEIXIT_TURN_ADDR"), time.Hour
+	c.TranslateTimeout = 30 * time.Second
 	var errs []error
 	c.BodyLimit = envInt(getenv, "TEIXIT_BODY_LIMIT", 1<<20, &errs)
 	c.LoginLimit = envInt(getenv, "TEIXIT_LOGIN_LIMIT", 10, &errs)
@@ -193,6 +197,13 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 			errs = append(errs, fmt.Errorf("TEIXIT_LIVE_LEASE: %q is not a duration of at least 1s like 15s", v))
 		}
 		c.LiveLease = d
+	}
+	if v := getenv("TEIXIT_TRANSLATE_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second {
+			errs = append(errs, fmt.Errorf("TEIXIT_TRANSLATE_TIMEOUT: %q is not a duration of at least 1s like 30s", v))
+		}
+		c.TranslateTimeout = d
 	}
 	if v := getenv("TEIXIT_TRUSTED_PROXIES"); v != "" {
 		for _, p := range strings.Split(v, ",") {

@@ -31,8 +31,8 @@ type world struct {
 	orgA, orgB     string
 }
 
-func newWorld(t *testing.T, engineURL string) *world {
-	a := testkit.NewApp(t, func(c *config.Config) { c.TranslateURL = engineURL })
+func newWorld(t *testing.T, engineURL string, opts ...func(*config.Config)) *world {
+	a := testkit.NewApp(t, append([]func(*config.Config){func(c *config.Config) { c.TranslateURL = engineURL }}, opts...)...)
 	w := &world{a: a, ana: a.Register("ana@example.org", "Ana"), bea: a.Register("bea@example.org", "Bea"), anon: &testkit.Client{}}
 	w.orgA = w.create(t, w.ana, "/api/v1/organisations", map[string]string{"name": "Rete Welfare Torino", "kind": "network"})
 	w.orgB = w.create(t, w.bea, "/api/v1/organisations", map[string]string{"name": "Fundació B", "kind": "association"})
@@ -250,6 +250,34 @@ func TestEngineDownPagesStillLoad(t *testing.T) {
 	}
 	if v.Attempts < 1 || v.State != "queued" || v.Translation != nil {
 		t.Fatalf("the job should have failed once and be queued for a retry: %+v", v)
+	}
+}
+
+// A hung engine (accepts, never answers): reading is never held up by it, the job gives up after the
+// configured timeout and is queued again for a retry.
+func TestStalledEngineIsBoundedAndRetried(t *testing.T) {
+	w := newWorld(t, apytest.Stalled(t), func(c *config.Config) { c.TranslateTimeout = 2 * time.Second })
+	pub := w.italianPractice(t, "Centro di ascolto", true)
+	if r := w.a.Do(w.anon, "GET", "/api/v1/practices/"+pub, nil); r.Status != 200 || !strings.Contains(string(r.Body), "Centro di ascolto") {
+		t.Fatalf("practice page with the engine stalled: %d", r.Status)
+	}
+	path := "/api/v1/translations/practice/" + pub + "/ca"
+	if r := w.a.Do(w.anon, "POST", path, nil); r.Status != 202 {
+		t.Fatalf("ask with the engine stalled: %d %s", r.Status, r.Body)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	var v tview
+	for _, v = w.get(t, w.anon, path); v.Attempts < 1 && time.Now().Before(deadline); _, v = w.get(t, w.anon, path) {
+		if v.Translation != nil {
+			t.Fatalf("a stalled engine produced a translation: %+v", v)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if v.Attempts < 1 || v.State != "queued" || v.Translation != nil {
+		t.Fatalf("the stalled job should have timed out once and be queued for a retry: %+v", v)
+	}
+	if r := w.a.Do(w.anon, "GET", "/api/v1/practices/"+pub, nil); r.Status != 200 {
+		t.Fatalf("practice page after the timeout: %d", r.Status)
 	}
 }
 

@@ -74,3 +74,38 @@ func Down(t testing.TB) string {
 	_ = ln.Close()
 	return fmt.Sprintf("http://%s", addr)
 }
+
+// Stalled returns the base URL of an engine that accepts connections and never answers (a hung APY), until
+// the test ends.
+func Stalled(t testing.TB) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		var held []net.Conn
+		defer func() {
+			for _, c := range held {
+				_ = c.Close()
+			}
+		}()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			held = append(held, c)
+			select {
+			case <-done:
+				return
+			default:
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		close(done)
+		_ = ln.Close()
+	})
+	return "http://" + ln.Addr().String()
+}

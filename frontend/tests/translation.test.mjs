@@ -141,6 +141,35 @@ describe('reading a Catalan diagnosis in Italian', { skip: !installed && 'Aperti
     await checkPage(page, 'translation-day-it', { shots, widths: [PHONE.width] });
     await page.getByTestId('show-original').click();
     assert.equal(await h1.innerText(), 'Jornada sobre la soledat de la gent gran');
+
+    // A practice written in Catalan, which nobody translated into Italian, reads in Italian by machine.
+    const pr = await org.api.post('/practices', {
+      title: 'Trucades setmanals a la gent gran', language: 'ca', themes: ['ageing_loneliness'],
+      summary: 'Les voluntàries **truquen** cada setmana a les persones grans que viuen soles.',
+      problem: 'Moltes persones grans del barri viuen soles.',
+      context: { organisationId: assoc.id, targetPopulation: 'Persones grans que viuen soles' },
+      steps: [{ title: 'Trucar', detail: 'Cada dilluns al matí.' }],
+      resources: { people: 'Dues voluntàries', time: 'Tres hores', budget: 'Cap' },
+      results: 'Les persones grans se senten acompanyades.', evidence: 'Registre del centre.',
+      evaluation: { summary: 'Avaluació anual', indicators: [{ name: 'Persones', value: '25' }] },
+      contact: 'trucades@example.org',
+    });
+    await org.api.post(`/practices/${pr.id}/publish`);
+    await page.goto(`${server.base}/practices/${pr.id}`);
+    await h1.waitFor();
+    const prButton = page.getByTestId('read-in-button');
+    await note.or(prButton).first().waitFor();
+    if (await prButton.isVisible()) await prButton.click();
+    await note.waitFor({ timeout: 90_000 });
+    assert.doesNotMatch(await h1.innerText(), /Trucades/);
+    const machineText = page.getByTestId('practice-machine-text');
+    assert.match(await machineText.innerText(), /sol[ei]/i);
+    assert.equal(await machineText.getAttribute('lang'), 'it');
+    assert.equal(await machineText.locator('strong').count(), 1, 'the Markdown emphasis survives');
+    await checkPage(page, 'translation-practice-it', { shots, widths: [PHONE.width] });
+    await page.getByTestId('show-original').click();
+    assert.equal(await h1.innerText(), 'Trucades setmanals a la gent gran');
+    assert.equal(await machineText.count(), 0);
     await ctx.close();
   });
 });

@@ -43,7 +43,7 @@ func textBody(t textDoc) string {
 		parts = append(parts, st.Title, st.Detail)
 	}
 	parts = append(parts, t.Resources.People, t.Resources.Time, t.Resources.Budget, t.Results, t.Evidence, t.EvaluationSummary)
-	return strings.Join(parts, "\n")
+	return strings.Join(parts, "\n\n") // a paragraph each, so a machine translation reads in parts
 }
 
 // Load implements the read model's loader for practices and their translations.

@@ -161,7 +161,7 @@ func project(d *Document) (bleveDoc, error) {
 		fSuggest:               d.Title,
 		fMeta:                  string(raw),
 		titleField(d.Language): d.Title,
-		bodyField(d.Language):  d.Body,
+		bodyField(d.Language):  PlainText(d.Body),
 	}
 	if len(d.Themes) > 0 {
 		b[fTheme] = d.Themes

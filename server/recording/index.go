@@ -53,7 +53,8 @@ func summaryVisibility(day *exchange.Day) []string {
 func summaryDocument(day *exchange.Day, d *dayDoc) search.Document {
 	var b strings.Builder
 	for _, sec := range publishedSections(day, d) {
-		b.WriteString(day.Agenda[sec.Question].Text + "\n" + sec.Markdown + "\n")
+		// A heading per guide question: a machine translation of the summary reads in sections.
+		b.WriteString("### " + day.Agenda[sec.Question].Text + "\n\n" + sec.Markdown + "\n\n")
 	}
 	doc := search.Document{Title: day.Title, Body: b.String(), Organisation: day.HostOrgID, Parent: day.ID,
 		Visibility: summaryVisibility(day), Created: d.Summary.UpdatedAt, Updated: d.Summary.UpdatedAt}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/teixit/teixit/server/comment"
 	"github.com/teixit/teixit/server/diagnosis"
+	"github.com/teixit/teixit/server/evaluation"
 	"github.com/teixit/teixit/server/exchange"
 	"github.com/teixit/teixit/server/practice"
 	"github.com/teixit/teixit/server/readmodel"
@@ -16,7 +17,7 @@ import (
 
 // translatable are the kinds of user content read in other languages. Adding one (evaluation reports) is one
 // line: its read-model kind, whether its title is only an excerpt of its body, and who may correct its
-// translations when that is not the record's organisation's staff.
+// translations when that is not the record's organisation's staff (for an evaluation, its lead organisation).
 func (a *App) translatable() []translation.Kind {
 	return []translation.Kind{
 		{Name: practice.IndexKind},
@@ -27,6 +28,8 @@ func (a *App) translatable() []translation.Kind {
 		{Name: comment.IndexKind, TitleFromBody: true, Editors: a.Comments.Wrote},
 		{Name: exchange.IndexKind},
 		{Name: recording.SummaryKind},
+		{Name: evaluation.KindEvaluation},
+		{Name: evaluation.KindMeasure},
 	}
 }
 

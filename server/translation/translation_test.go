@@ -331,3 +331,29 @@ func TestDiagnosisReadInItalian(t *testing.T) {
 		t.Errorf("after the author's correction: %+v", v.Translation)
 	}
 }
+
+// An evaluation (its title and description) reads in another language for those who may see it, and only them.
+func TestEvaluationReadInSpanish(t *testing.T) {
+	w := newWorld(t, apytest.Start(t))
+	r := w.a.Do(w.ana, "POST", "/api/v1/evaluations", map[string]any{"title": "Avaluació del servei d'acollida",
+		"description":     "Els professionals revisen com acollim les famílies que arriben al barri.",
+		"organisationIds": []string{w.orgA}, "edition": map[string]any{"title": "2026", "dates": []string{"2026-03-11"},
+			"mode": "in_person", "groupSize": 8, "roles": []string{"professional"},
+			"areas": []map[string]string{{"name": "Acollida", "question": "Com acollim?"}}}})
+	if r.Status != 201 {
+		t.Fatalf("create the evaluation: %d %s", r.Status, r.Body)
+	}
+	var v struct{ Evaluation struct{ ID string } }
+	r.JSON(t, &v)
+	path := "/api/v1/translations/evaluation/" + v.Evaluation.ID + "/es"
+	if r := w.a.Do(w.bea, "POST", path, nil); r.Status != 404 {
+		t.Errorf("an outsider asked for the evaluation's translation: %d %s", r.Status, r.Body)
+	}
+	if r := w.a.Do(w.ana, "POST", path, nil); r.Status != 202 && r.Status != 200 {
+		t.Fatalf("ask: %d %s", r.Status, r.Body)
+	}
+	tr := w.waitReady(t, w.ana, path).Translation
+	if tr == nil || !strings.Contains(tr.Body.Markdown, "familias") || strings.Contains(tr.Title, "Avaluació") || !tr.Machine {
+		t.Errorf("evaluation ca→es: %+v", tr)
+	}
+}

@@ -137,6 +137,38 @@ func (g *Generator) Doc(i int) search.Document {
 	return d
 }
 
+// Translation is the k-th machine translation of document i (k from 0), as server/translation indexes one: the
+// original's visibility, themes and places, searched as its kind, in another language with text of the same
+// length drawn from that language's vocabulary.
+func (g *Generator) Translation(i, k int) search.Document {
+	orig := g.Doc(i)
+	other := make([]string, 0, len(search.Languages)-1)
+	for _, l := range search.Languages {
+		if l != orig.Language {
+			other = append(other, l)
+		}
+	}
+	lang := other[k%len(other)]
+	r := rand.New(rand.NewSource(g.seed*7_000_003 + int64(i)*31 + int64(k)))
+	words := g.vocab[lang]
+	z := zipf(r, len(words))
+	text := func(n int) string {
+		var b strings.Builder
+		for w := 0; w < n; w++ {
+			if w > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(words[z.Uint64()])
+		}
+		return b.String()
+	}
+	d := orig
+	d.ID, d.Kind, d.SearchKind, d.Language, d.Parent = fmt.Sprintf("translation:%s:%s", orig.ID, lang), "translation", orig.Kind, lang, orig.ID
+	d.Title, d.Body = text(len(strings.Fields(orig.Title))), text(len(strings.Fields(orig.Body)))
+	d.Keywords = map[string]string{"variant": "translation", "translation_of": orig.Kind}
+	return d
+}
+
 // Word returns a mid-frequency word of lang (ranks 20–2000), for queries.
 func (g *Generator) Word(r *rand.Rand, lang string) string {
 	return g.vocab[lang][20+r.Intn(1980)]

@@ -1,15 +1,14 @@
 package diagnosis
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/teixit/teixit/search"
+	"github.com/teixit/teixit/server/opendata"
 )
 
 // MaxExported bounds the contributions one export holds.
@@ -120,27 +119,15 @@ func (s *Service) OpenData(ctx context.Context, diagID string) (*OpenData, error
 // CSV writes the published contributions as CSV (UTF-8 with a byte-order mark, so that spreadsheets read
 // accents right; header row). Cells that a spreadsheet would run as a formula are prefixed with an apostrophe.
 func (o *OpenData) CSV() []byte {
-	var buf bytes.Buffer
-	buf.WriteString("\ufeff")
-	w := csv.NewWriter(&buf)
-	_ = w.Write([]string{"id", "kind", "theme", "language", "text", "lat", "lon", "supports", "day", "cited_by"})
+	out := opendata.NewCSV("id", "kind", "theme", "language", "text", "lat", "lon", "supports", "day", "cited_by")
 	for _, c := range o.Contributions {
 		lat, lon := "", ""
 		if c.Point != nil {
 			lat, lon = strconv.FormatFloat(c.Point.Lat, 'f', -1, 64), strconv.FormatFloat(c.Point.Lon, 'f', -1, 64)
 		}
-		_ = w.Write([]string{c.ID, c.Kind, c.Theme, c.Language, safeCell(c.Text), lat, lon, strconv.Itoa(c.Supports),
-			c.Day, strings.Join(c.CitedBy, " ")})
+		out.Row(c.ID, c.Kind, c.Theme, c.Language, c.Text, lat, lon, strconv.Itoa(c.Supports), c.Day, strings.Join(c.CitedBy, " "))
 	}
-	w.Flush()
-	return buf.Bytes()
-}
-
-func safeCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
+	return out.Bytes()
 }
 
 // GeoJSON returns a FeatureCollection: the territory boundary (when there is one) and one Point feature

@@ -1,9 +1,7 @@
 package evaluation
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
 	"strconv"
 	"strings"
 
@@ -11,6 +9,7 @@ import (
 
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/opendata"
 )
 
 // ReportInput publishes an edition's report: to the members of its organisations or to everyone.
@@ -162,11 +161,9 @@ func (s *Service) Report(ctx context.Context, p *auth.Principal, edID string) (*
 }
 
 // CSV is the report's merged points as CSV open data: kind, area, text, groups, votes, compared with the
-// previous edition. Cells that a spreadsheet would run as formulas are neutralised.
+// previous edition, written by opendata (byte-order mark, no formulas).
 func (v *ReportView) CSV() []byte {
-	var b bytes.Buffer
-	w := csv.NewWriter(&b)
-	_ = w.Write([]string{"kind", "area", "text", "groups", "votes", "since_last_edition"})
+	out := opendata.NewCSV("kind", "area", "text", "groups", "votes", "since_last_edition")
 	areas := map[string]string{}
 	for _, a := range v.Edition.Areas {
 		areas[a.ID] = a.Name
@@ -179,18 +176,10 @@ func (v *ReportView) CSV() []byte {
 		status[pt.ID] = "new"
 	}
 	for _, pt := range append(append([]Point{}, v.Strengths...), v.Weaknesses...) {
-		_ = w.Write([]string{pt.Kind, cell(areas[pt.AreaID]), cell(pt.Text), strconv.Itoa(pt.Groups), strconv.Itoa(pt.Votes), status[pt.ID]})
+		out.Row(pt.Kind, areas[pt.AreaID], pt.Text, strconv.Itoa(pt.Groups), strconv.Itoa(pt.Votes), status[pt.ID])
 	}
 	for _, pt := range v.Comparison.NoLongerRaised {
-		_ = w.Write([]string{pt.Kind, cell(areas[pt.AreaID]), cell(pt.Text), strconv.Itoa(pt.Groups), "", "no_longer_raised"})
+		out.Row(pt.Kind, areas[pt.AreaID], pt.Text, strconv.Itoa(pt.Groups), "", "no_longer_raised")
 	}
-	w.Flush()
-	return b.Bytes()
-}
-
-func cell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
+	return out.Bytes()
 }

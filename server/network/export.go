@@ -1,12 +1,12 @@
 package network
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"strconv"
 	"strings"
+
+	"github.com/teixit/teixit/server/opendata"
 )
 
 // Open data of a territory's network: public actors and their confirmed or stated relations (what an
@@ -91,10 +91,7 @@ func (s *Service) CSV(ctx context.Context, territoryID string) ([]byte, error) {
 		return nil, err
 	}
 	rels := relationsByActor(g)
-	var buf bytes.Buffer
-	buf.WriteString("\ufeff")
-	w := csv.NewWriter(&buf)
-	_ = w.Write([]string{"id", "name", "kind", "themes", "on_teixit", "lat", "lon", "relations"})
+	out := opendata.NewCSV("id", "name", "kind", "themes", "on_teixit", "lat", "lon", "relations")
 	for _, a := range g.Actors {
 		lat, lon := "", ""
 		if a.Point != nil {
@@ -108,16 +105,7 @@ func (s *Service) CSV(ctx context.Context, territoryID string) ([]byte, error) {
 				rs = append(rs, r.WithName+" → "+r.Type)
 			}
 		}
-		_ = w.Write([]string{a.ID, safeCell(a.Name), a.Kind, strings.Join(a.Themes, " "), strconv.FormatBool(a.OnTeixit), lat, lon,
-			safeCell(strings.Join(rs, "; "))})
+		out.Row(a.ID, a.Name, a.Kind, strings.Join(a.Themes, " "), strconv.FormatBool(a.OnTeixit), lat, lon, strings.Join(rs, "; "))
 	}
-	w.Flush()
-	return buf.Bytes(), nil
-}
-
-func safeCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
+	return out.Bytes(), nil
 }

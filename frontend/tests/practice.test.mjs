@@ -56,6 +56,13 @@ describe('good practices in the browser', () => {
     await page.getByRole('heading', { level: 1, name: 'Good practices' }).waitFor();
     await page.getByTestId('practice-list').getByRole('link', { name: "Sessió grupal d'acollida" }).waitFor();
     assert.equal(await page.getByTestId('practice-feed').getAttribute('href'), '/feeds/practices.atom');
+    // The open data the page offers downloads as a spreadsheet reads it: UTF-8 with a BOM, the practice in it.
+    const csvHref = await page.getByTestId('practice-open-data').getByRole('link', { name: /CSV/ }).getAttribute('href');
+    const csv = await page.request.get(server.base + csvHref);
+    const bytes = await csv.body();
+    assert.equal(csv.status(), 200);
+    assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'the CSV starts with a byte-order mark');
+    assert.match(bytes.toString('utf8'), /Sessió grupal d'acollida/);
     await checkPage(page, 'practices');
 
     await page.getByTestId('practice-theme').selectOption('housing');

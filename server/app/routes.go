@@ -276,6 +276,8 @@ func (a *App) table() []route {
 		{"POST", "/translations/:kind/:id/:lang", record, tr.Ask, "Ask for it (202 while queued; poll GET): the reader waits, the engine works in the background", "", "TranslationView"},
 		{"PUT", "/translations/:kind/:id/:lang", staff, tr.Correct, "Correct a translation (people who may edit the original); marked reviewed", "TranslationCorrection", "TranslationView"},
 		// Good practices, transfers, comments, follows and notifications
+		{"GET", "/practices/export.csv", public, pr.ExportCSV, "Open data: every published practice as CSV (UTF-8 with BOM; no personal data)", "", "CSVText"},
+		{"GET", "/practices/export.json", public, pr.ExportJSON, "Open data: every published practice as JSON (no personal data)", "", "PracticeOpenData"},
 		{"GET", "/practices", public, pr.List, "Published practices (?theme=&territory=&org=&lang=&status=&sort=newest|transferred|rated&cursor=)", "", "PracticeList"},
 		{"POST", "/practices", user, pr.Create, "Write a draft practice (professionals and admins of its organisation)", "PracticeInput", "Practice"},
 		{"GET", "/practices/:id", record, pr.Get, "A practice in ?lang=, the reader's language or the original", "", "Practice"},

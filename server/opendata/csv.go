@@ -8,6 +8,8 @@ import (
 	"encoding/csv"
 	"strconv"
 	"strings"
+
+	"github.com/gofiber/fiber/v2"
 )
 
 // CSV is an open-data table being written.
@@ -50,4 +52,11 @@ func Cell(s string) string {
 		return s
 	}
 	return "'" + s
+}
+
+// Send answers c with an open-data file to download: its content type and an attachment file name.
+func Send(c *fiber.Ctx, filename, contentType string, body []byte) error {
+	c.Set(fiber.HeaderContentType, contentType)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+strings.ReplaceAll(filename, `"`, "")+`"`)
+	return c.Send(body)
 }

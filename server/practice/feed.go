@@ -3,7 +3,6 @@ package practice
 import (
 	"context"
 	"encoding/xml"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -104,11 +103,7 @@ func (s *Service) Feed(ctx context.Context, base, th string) ([]byte, error) {
 
 // Feed: GET /feeds/practices.atom?theme= (outside the API group).
 func (h *Handlers) Feed(c *fiber.Ctx) error {
-	base := h.svc.baseURL
-	if base == "" {
-		base = c.BaseURL()
-	}
-	body, err := h.svc.Feed(c.UserContext(), strings.TrimSuffix(base, "/"), c.Query("theme"))
+	body, err := h.svc.Feed(c.UserContext(), h.siteURL(c), c.Query("theme"))
 	if err != nil {
 		return err
 	}

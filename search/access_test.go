@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"slices"
 	"testing"
 )
 
@@ -109,6 +110,14 @@ func TestSuggest(t *testing.T) {
 	for prefix, want := range map[string]string{"habit": "practice:1", "Hàbit": "practice:1", "habitatge coop": "practice:1", "jardin part": "contribution:2"} {
 		sug, err := ix.Suggest(ctx, Reader{}, prefix, 5)
 		if err != nil || len(sug) == 0 || sug[0].ID != want {
+			t.Errorf("%q: %v %v", prefix, sug, err)
+		}
+	}
+	// A word after an elided article completes with or without the article, either apostrophe.
+	apply(t, ix, Document{ID: "finding:el", Kind: "finding", Language: "ca", Title: "L’accés a l'habitatge digne", Visibility: []string{Public}, Created: t0})
+	for _, prefix := range []string{"acces", "l'acc", "l’accés", "habitatge dig", "dell'acc"} {
+		sug, err := ix.Suggest(ctx, Reader{}, prefix, 5)
+		if err != nil || !slices.ContainsFunc(sug, func(s Suggestion) bool { return s.ID == "finding:el" }) {
 			t.Errorf("%q: %v %v", prefix, sug, err)
 		}
 	}

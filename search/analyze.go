@@ -54,7 +54,8 @@ func addAnalyzers(im *mapping.IndexMappingImpl) error {
 	return im.AddCustomAnalyzer(simpleAnalyzer, map[string]interface{}{
 		"type":          "custom",
 		"tokenizer":     unicode.Name,
-		"token_filters": []interface{}{lowercase.Name, foldFilterName},
+		// Elided articles go (l'habitatge → habitatge, dell'anno → anno), so "habit" completes l'habitatge.
+		"token_filters": []interface{}{lowercase.Name, ca.ElisionName, it.ElisionName, fr.ElisionName, foldFilterName},
 	})
 }
 

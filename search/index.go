@@ -72,7 +72,7 @@ type Index struct {
 
 // MappingVersion changes whenever the mapping or the analyzers change in a
 // way that needs existing documents re-indexed. It is stored in each index.
-const MappingVersion = "7" // 5: staff:<org> grants (pending contributions); 6: skind; 7: bodies as plain text
+const MappingVersion = "7" // 5: staff:<org> grants (pending contributions); 6: skind; 7: bodies as plain text, no elided articles in suggestions
 
 // mappingVersionKey is the Bleve internal key holding MappingVersion.
 var mappingVersionKey = []byte("teixit.mapping_version")

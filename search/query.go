@@ -283,6 +283,9 @@ func wordQuery(m mapping.IndexMapping, w string, fuzzy bool) (q query.Query, req
 			continue
 		}
 		alts = append(alts, matchQ(titleField(l), l, w, boostTitle, 0), matchQ(bodyField(l), l, w, boostBody, 0))
+		for _, v := range unaccentedEnding(m, l, w) {
+			alts = append(alts, matchQ(titleField(l), l, v, boostTitle, 0), matchQ(bodyField(l), l, v, boostBody, 0))
+		}
 		if fuzzy {
 			alts = append(alts, matchQ(titleField(l), l, w, boostFuzzyTitle, 1), matchQ(bodyField(l), l, w, boostFuzzyBody, 1))
 		}
@@ -291,6 +294,37 @@ func wordQuery(m mapping.IndexMapping, w string, fuzzy bool) (q query.Query, req
 		return nil, false
 	}
 	return query.NewDisjunctionQuery(alts), required
+}
+
+// stressedEndings are the accented forms of a word's last vowel that change how Catalan stems it: a word
+// ending in a stressed vowel makes its plural in -ns (veí → veïns, camí → camins), so its stem keeps the n.
+var stressedEndings = map[rune][]string{'a': {"à"}, 'e': {"è", "é"}, 'i': {"í"}, 'o': {"ò", "ó"}, 'u': {"ú"}}
+
+// unaccentedEnding returns the forms of w with an accented last vowel that analyse differently from w in
+// lang, for Catalan: someone typing without accents ("vei", "cami") then finds veïns, veïnes and camins.
+// Folding makes every other accent irrelevant; only the stemmer's -n rule depends on the final accent.
+func unaccentedEnding(m mapping.IndexMapping, lang, w string) []string {
+	if lang != Catalan || w == "" {
+		return nil
+	}
+	last, size := utf8.DecodeLastRuneInString(w)
+	forms := stressedEndings[last]
+	if len(forms) == 0 {
+		return nil
+	}
+	a := m.AnalyzerNamed(analyzerFor(lang))
+	if a == nil {
+		return nil
+	}
+	plain := a.Analyze([]byte(w))
+	var out []string
+	for _, f := range forms {
+		v := w[:len(w)-size] + f
+		if got := a.Analyze([]byte(v)); len(got) == 1 && (len(plain) != 1 || string(got[0].Term) != string(plain[0].Term)) {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // matchQ is a match query with its analyzer set explicitly (Bleve would

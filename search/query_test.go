@@ -17,6 +17,7 @@ func TestSearchLanguagesStemmingAccents(t *testing.T) {
 		{"habitatges", "practice:1"},   // Catalan plural finds singular
 		{"participacio", "practice:1"}, // no accent, plural/singular
 		{"veins", "practice:1"},        // veïns → veí family, folded
+		{"vei", "practice:1"},          // veí typed without its accent finds veïns, veïnes
 		{"l’habitatge", "practice:1"},  // typographic apostrophe elision
 		{"viviendas", "practice:2"},    // Spanish plural
 		{"vecino", "practice:2"},       // Spanish singular of vecinos

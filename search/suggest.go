@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
@@ -38,12 +39,15 @@ func (ix *Index) Suggest(ctx context.Context, r Reader, prefix string, limit int
 	if len(words) == 0 {
 		return nil, inputErr("prefix", "type at least %d letters", minSuggestRunes)
 	}
-	last := Fold(strings.ToLower(words[len(words)-1]))
-	if utf8.RuneCountInString(last) < minSuggestRunes {
+	if utf8.RuneCountInString(Fold(strings.ToLower(words[len(words)-1]))) < minSuggestRunes {
 		return nil, inputErr("prefix", "type at least %d letters", minSuggestRunes)
 	}
 	var out []Suggestion
 	err := ix.with(func(bi bleve.Index) error {
+		last := simpleTerm(bi.Mapping(), words[len(words)-1])
+		if last == "" { // only an elided article
+			return nil
+		}
 		parts := []query.Query{termQ(fStatus, statusPublished), accessFilter(r)}
 		for _, w := range words[:len(words)-1] {
 			parts = append(parts, matchSimple(w))
@@ -71,4 +75,17 @@ func matchSimple(w string) query.Query {
 	q.SetField(fSuggest)
 	q.Analyzer = simpleAnalyzer
 	return q
+}
+
+// simpleTerm is w as the suggestion field indexes it (lowercase, no elided article, folded).
+func simpleTerm(m mapping.IndexMapping, w string) string {
+	a := m.AnalyzerNamed(simpleAnalyzer)
+	if a == nil {
+		return Fold(strings.ToLower(w))
+	}
+	toks := a.Analyze([]byte(w))
+	if len(toks) == 0 {
+		return ""
+	}
+	return string(toks[len(toks)-1].Term)
 }

@@ -52,8 +52,8 @@ func addAnalyzers(im *mapping.IndexMappingImpl) error {
 		}
 	}
 	return im.AddCustomAnalyzer(simpleAnalyzer, map[string]interface{}{
-		"type":          "custom",
-		"tokenizer":     unicode.Name,
+		"type":      "custom",
+		"tokenizer": unicode.Name,
 		// Elided articles go (l'habitatge → habitatge, dell'anno → anno), so "habit" completes l'habitatge.
 		"token_filters": []interface{}{lowercase.Name, ca.ElisionName, it.ElisionName, fr.ElisionName, foldFilterName},
 	})

@@ -30,12 +30,16 @@ type SearchRequest struct {
 	// AnyWord matches documents holding any of the words, ranked by how many and how well (similar-text
 	// suggestions); by default every word is required.
 	AnyWord bool
+	// Drafts also matches documents in draft that r may see (an organisation's unpublished practices for its
+	// members); by default only published documents are matched.
+	Drafts bool
 }
 
 // SearchHit is one result.
 type SearchHit struct {
-	ID   string
-	Kind string
+	ID     string
+	Kind   string
+	Status string // "published", or "draft" when SearchRequest.Drafts found one
 	// SearchKind is the kind the hit counts as (Document.SearchKind): differs from Kind for a translation.
 	SearchKind string
 	Title      string
@@ -144,7 +148,7 @@ func (ix *Index) search(ctx context.Context, bi bleve.Index, r Reader, req Searc
 	q := allOf(text,
 		anyOf(fSearchKind, req.Kinds), anyOf(fTheme, req.Themes), anyOf(fTerritory, req.Territories),
 		anyOf(fOrg, req.Orgs), anyOf(fLang, req.Langs), dateRange(fCreated, req.From, req.To),
-		termQ(fStatus, statusPublished), accessFilter(r))
+		statusQ(req.Drafts), accessFilter(r))
 	sr := bleve.NewSearchRequestOptions(q, req.PerPage, (req.Page-1)*req.PerPage, false)
 	// no id tiebreak: sorting on _id loads every match's id (slow);
 	// page-based search needs no total order
@@ -390,7 +394,7 @@ func storedMeta(h *bsearch.DocumentMatch) meta {
 
 func toHit(h *bsearch.DocumentMatch) SearchHit {
 	m := storedMeta(h)
-	hit := SearchHit{ID: h.ID, Kind: m.Kind, SearchKind: cmp.Or(m.SearchKind, m.Kind), Title: m.Title, Language: m.Language, Created: m.Created, Score: h.Score}
+	hit := SearchHit{ID: h.ID, Kind: m.Kind, SearchKind: cmp.Or(m.SearchKind, m.Kind), Status: m.Status, Title: m.Title, Language: m.Language, Created: m.Created, Score: h.Score}
 	// title fragment first, then body fragments
 	for _, prefix := range []string{"title_", "body_"} {
 		for field, frags := range h.Fragments {
@@ -400,4 +404,15 @@ func toHit(h *bsearch.DocumentMatch) SearchHit {
 		}
 	}
 	return hit
+}
+
+// statusDraft is the status of a document its authors have not published yet.
+const statusDraft = "draft"
+
+// statusQ matches published documents, and drafts too when asked (the access filter still decides who).
+func statusQ(drafts bool) query.Query {
+	if drafts {
+		return anyOf(fStatus, []string{statusPublished, statusDraft})
+	}
+	return termQ(fStatus, statusPublished)
 }

@@ -114,6 +114,27 @@ func TestSearchDraftsHidden(t *testing.T) {
 	}
 }
 
+// Drafts asked for are found by those their visibility grants, and only by them.
+func TestSearchDraftsForThoseWhoMayRead(t *testing.T) {
+	ix := openTest(t)
+	apply(t, ix, Document{ID: "practice:d", Kind: "practice", Language: "ca", Title: "Esborrany de menjador social",
+		Status: "draft", Visibility: []string{OrgPrefix + "x"}, Created: t0},
+		Document{ID: "contribution:h", Kind: "contribution", Language: "ca", Title: "Menjador amagat",
+			Status: "hidden", Visibility: []string{OrgPrefix + "x"}, Created: t0})
+	for name, tc := range map[string]struct {
+		r    Reader
+		want int
+	}{
+		"member of x": {Reader{UserID: "m", Orgs: []string{"x"}}, 1}, "member of y": {Reader{UserID: "n", Orgs: []string{"y"}}, 0},
+		"anonymous": {Reader{}, 0},
+	} {
+		res, err := ix.Search(context.Background(), tc.r, SearchRequest{Q: "menjador", Drafts: true})
+		if err != nil || int(res.Total) != tc.want || (tc.want == 1 && (res.Hits[0].ID != "practice:d" || res.Hits[0].Status != "draft")) {
+			t.Errorf("%s: %+v %v, want %d draft(s) and never the hidden contribution", name, res, err, tc.want)
+		}
+	}
+}
+
 func TestHighlightEscapesHTML(t *testing.T) {
 	ix := openTest(t)
 	apply(t, ix, Document{ID: "x", Kind: "comment", Language: "en", Title: "Garden <b>bold</b>",

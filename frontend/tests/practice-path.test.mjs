@@ -240,6 +240,12 @@ describe('good-practice path: publish, adopt, evaluate', () => {
     await page.getByTestId('practice-filter-apply').click();
     await page.getByTestId('practice-list').getByRole('link', { name: 'Phone calls to older neighbours living alone' }).waitFor();
     await checkPage(page, 'path-list-drafts');
+    // Search finds the centre's own draft too, marked as a draft.
+    await page.goto(server.base + '/search?q=' + encodeURIComponent('older neighbours calls'));
+    const hit = page.getByTestId('search-result').filter({ hasText: 'Phone calls to older neighbours living alone' });
+    await hit.getByTestId('search-result-draft').waitFor();
+    assert.match(await hit.getByTestId('search-result-draft').innerText(), /Draft/);
+    await checkPage(page, 'path-search-draft');
     await a.post(`/practices/${draft.id}/publish`, {});
     await page.goto(practiceUrl);
     await page.getByTestId('practice-related').getByRole('link', { name: 'Phone calls to older neighbours living alone' }).click();

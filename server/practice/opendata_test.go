@@ -6,6 +6,9 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/teixit/teixit/server/testkit"
 )
 
 // Published practices as open data: CSV a spreadsheet opens (BOM, no formula) and JSON; drafts and personal
@@ -60,5 +63,28 @@ func TestPracticesOpenData(t *testing.T) {
 	}
 	if strings.Contains(string(r.Body), "acollida@example.org") || strings.Contains(string(r.Body), "createdBy") {
 		t.Errorf("personal data in the JSON export: %s", r.Body)
+	}
+}
+
+// An organisation's members find its draft practices in search, marked as drafts; nobody else does.
+func TestDraftsFoundByTheirOrganisation(t *testing.T) {
+	f := newFixture(t) // f.pr is a draft of organisation A (Ana's)
+	path := "/api/v1/search?q=" + "acollida"
+	deadline := time.Now().Add(10 * time.Second)
+	var body string
+	for time.Now().Before(deadline) {
+		body = string(f.a.Do(f.ana, "GET", path, nil).Body)
+		if strings.Contains(body, f.pr) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if !strings.Contains(body, `"draft":true`) || !strings.Contains(body, "/practices/"+f.pr) {
+		t.Fatalf("Ana does not find her organisation's draft: %s", body)
+	}
+	for name, c := range map[string]*testkit.Client{"another organisation's admin": f.bea, "anonymous": nil} {
+		if b := string(f.a.Do(c, "GET", path, nil).Body); strings.Contains(b, f.pr) {
+			t.Errorf("%s found the draft: %s", name, b)
+		}
 	}
 }

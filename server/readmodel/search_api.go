@@ -22,6 +22,7 @@ type Hit struct {
 	// Via says the words matched another form of the record: "translation" (a machine translation or a
 	// person's, in Language); empty when they matched the record itself.
 	Via        string    `json:"via,omitempty"`
+	Draft      bool      `json:"draft,omitempty"` // not published yet: found by those who may read the draft
 	Title      string    `json:"title"`
 	Language   string    `json:"language"`
 	Created    time.Time `json:"created"`
@@ -133,6 +134,7 @@ func (rm *ReadModel) Search(c *fiber.Ctx) error {
 	res, err := rm.Index.Search(c.UserContext(), ReaderFor(auth.From(c)), search.SearchRequest{
 		Q: q, Kinds: splitList(c.Query("kind")), Themes: splitList(c.Query("theme")), Territories: splitList(c.Query("territory")),
 		Orgs: splitList(c.Query("org")), Langs: splitList(c.Query("lang")), From: from, To: to, Sort: sort, Page: page, PerPage: perPage,
+		Drafts: auth.From(c) != nil, // signed-in people find the drafts they may read
 	})
 	if err != nil {
 		return mapErr(err)
@@ -148,7 +150,7 @@ func (rm *ReadModel) Search(c *fiber.Ctx) error {
 		if h.SearchKind != h.Kind {
 			via = h.Kind
 		}
-		out.Hits[i] = Hit{ID: h.ID, Kind: h.SearchKind, Via: via, Title: h.Title, Language: h.Language, Created: h.Created, URL: rm.link(h.ID), Highlights: hl}
+		out.Hits[i] = Hit{ID: h.ID, Kind: h.SearchKind, Via: via, Draft: h.Status == "draft", Title: h.Title, Language: h.Language, Created: h.Created, URL: rm.link(h.ID), Highlights: hl}
 	}
 	out.Hits, out.Total = onePerRecord(out.Hits, out.Total, httpx.RequestLanguage(c, principalLanguage))
 	for name, fs := range res.Facets {

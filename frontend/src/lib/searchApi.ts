@@ -8,6 +8,8 @@ export interface SearchHit {
   kind: string;
   /** "translation" when the words matched the record's translation into `language`, not the record itself. */
   via?: 'translation';
+  /** Not published yet: shown to the people who may read the draft. */
+  draft?: boolean;
   title: string;
   language: string;
   created: string;

@@ -290,6 +290,19 @@ describe('recordings, key points and summaries', () => {
     assert.equal(await anon.getByTestId('day-recording').count(), 0);
     assert.equal(await anon.getByTestId('summary-edit').count(), 0);
     await checkPage(anon, 'rec-day-anonymous-summary');
+    // Anyone may read what people said about the summary; signing in to say something comes back here.
+    await anon.getByTestId('day-summary').getByTestId('comments').waitFor();
+    assert.match(await anon.getByTestId('comments-login').getAttribute('href'), /next=%2Fexchange-days%2F/);
+
+    // The member who spoke comments on the summary; the anonymous reader sees it on reload.
+    const commenter = member;
+    await commenter.goto(`${server.base}/exchange-days/${dayId}`);
+    await commenter.getByTestId('day-summary').getByTestId('comment-text').fill('Thank you, the part on mediation helps our building.');
+    await commenter.getByTestId('comment-send').click();
+    await commenter.getByTestId('comments').getByText('the part on mediation helps our building').waitFor();
+    await checkPage(commenter, 'rec-day-summary-comment');
+    await anon.reload();
+    await anon.getByTestId('comments').getByText('the part on mediation helps our building').waitFor();
 
     // Changing the published summary asks the host to republish; readers keep the published text meanwhile.
     await host.goto(`${server.base}/exchange-days/${dayId}`);

@@ -11,6 +11,7 @@ import (
 	"github.com/teixit/teixit/server/notify"
 	"github.com/teixit/teixit/server/practice"
 	"github.com/teixit/teixit/server/readmodel"
+	"github.com/teixit/teixit/server/recording"
 	"github.com/teixit/teixit/server/theme"
 )
 
@@ -31,6 +32,7 @@ func (a *App) buildPractices() {
 	for _, kind := range []string{diagnosis.KindContribution, diagnosis.KindFinding} {
 		a.Comments.AddTarget(kind, diagnosisTargets{a, kind}) // a.Diagnoses is built after this
 	}
+	a.Comments.AddTarget(recording.SummaryKind, summaryTargets{a}) // a.Recordings too
 	a.ReadModel.Register(comment.IndexKind, readmodel.Kind{Load: a.Comments.Load, All: a.Comments.All,
 		Count: a.Comments.Count, Link: a.Comments.Link})
 	a.Notify.SetChecker(notify.KindPractice, func(ctx context.Context, p *auth.Principal, id string) error {
@@ -79,6 +81,17 @@ func (t diagnosisTargets) Resolve(ctx context.Context, p *auth.Principal, id str
 		return nil, err
 	}
 	return &comment.Target{OrgID: d.OrgID, Title: d.Title, Open: d.Open, Public: d.Open, Link: diagnosis.Link(t.kind)(id)}, nil
+}
+
+// summaryTargets lets comments resolve an exchange day's published summary (moderated by the host).
+type summaryTargets struct{ a *App }
+
+func (t summaryTargets) Resolve(ctx context.Context, p *auth.Principal, id string) (*comment.Target, error) {
+	d, err := t.a.Recordings.Discussion(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	return &comment.Target{OrgID: d.OrgID, Title: d.Title, Link: d.Link, Open: true, Public: d.Public}, nil
 }
 
 // commentPeople gives comments the names of their authors.

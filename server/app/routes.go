@@ -298,6 +298,8 @@ func (a *App) table() []route {
 		{"POST", "/practices/:id/comments", user, cm.CreateFor(practice.IndexKind), "Comment on a published practice, or reply to a comment", "CommentInput", "Comment"},
 		{"GET", "/contributions/:id/comments", public, cm.ListFor(diagnosis.KindContribution), "Comments on a contribution, oldest first (same paging and moderation as a practice's)", "", "CommentList"},
 		{"POST", "/contributions/:id/comments", user, cm.CreateFor(diagnosis.KindContribution), "Comment on a published contribution, or reply to a comment", "CommentInput", "Comment"},
+		{"GET", "/exchange-days/:id/summary/comments", public, cm.ListFor(recording.SummaryKind), "Comments on a day's published summary, oldest first (public when the summary is; else the host's members)", "", "CommentList"},
+		{"POST", "/exchange-days/:id/summary/comments", user, cm.CreateFor(recording.SummaryKind), "Comment on a day's published summary, or reply to a comment", "CommentInput", "Comment"},
 		{"GET", "/findings/:id/comments", public, cm.ListFor(diagnosis.KindFinding), "Comments on a finding, oldest first (same paging and moderation as a practice's)", "", "CommentList"},
 		{"POST", "/findings/:id/comments", user, cm.CreateFor(diagnosis.KindFinding), "Comment on a finding, or reply to a comment", "CommentInput", "Comment"},
 		{"PATCH", "/comments/:id", party, cm.Edit, "Edit your comment (within 15 minutes)", "CommentEdit", "Comment"},

@@ -258,3 +258,28 @@ func sameSections(a, b []sectionDoc) bool {
 	}
 	return true
 }
+
+// Discussion is what comments on a day's published summary need: who moderates them (the host organisation),
+// whether they are public (as the summary is) and its title and page.
+type Discussion struct {
+	OrgID, Title, Link string
+	Public             bool
+}
+
+// Discussion resolves a day's summary as a comment target for p: only a published summary p may read
+// (NotFound otherwise, as for the summary itself).
+func (s *Service) Discussion(ctx context.Context, p *auth.Principal, dayID string) (*Discussion, error) {
+	w, err := s.whoFor(ctx, p, dayID, errSummaryNotFound)
+	if err != nil {
+		return nil, err
+	}
+	d, err := s.load(ctx, w.day.ID)
+	if err != nil {
+		return nil, err
+	}
+	if d.Summary == nil || d.Summary.Status != SummaryPublished || !w.canReadSummary() {
+		return nil, errSummaryNotFound
+	}
+	return &Discussion{OrgID: w.day.HostOrgID, Title: w.day.Title, Link: "/exchange-days/" + w.day.ID + "/summary",
+		Public: w.day.SummaryVisibility == "public"}, nil
+}

@@ -155,3 +155,26 @@ func TestMembersOnlySummary(t *testing.T) {
 		{Name: "search, anonymous, once public", Method: "GET", Path: "/api/v1/search?q=Ximpleria", Status: 200, Contains: []string{"exchange_summary"}},
 	})
 }
+
+// Comments on a published summary: read where the summary is read, written by signed-in readers, moderated by
+// the host; none before it is published.
+func TestSummaryComments(t *testing.T) {
+	f := newFixture(t, map[string]any{"summaryVisibility": "members"})
+	f.addKeyPoint(t, f.host, 0, "Cal un protocol per als impagaments")
+	comments := f.base + "/summary/comments"
+	f.a.Run(t, []testkit.Scenario{
+		{Name: "no comments on a draft", As: f.member, Method: "POST", Path: comments, Body: map[string]string{"text": "Massa aviat"}, Status: 404},
+		{Name: "the host publishes", As: f.host, Method: "POST", Path: f.base + "/summary/publish", Status: 200},
+		{Name: "a member comments", As: f.member, Method: "POST", Path: comments, Body: map[string]string{"text": "Gràcies pel resum Papallona"}, Status: 201},
+		{Name: "members read it", As: f.host, Method: "GET", Path: comments, Status: 200, Contains: []string{"Papallona"}},
+		{Name: "anonymous: the summary is for members", Method: "GET", Path: comments, Status: 404},
+		{Name: "another organisation cannot comment", As: f.ot, Method: "POST", Path: comments, Body: map[string]string{"text": "Hola"}, Status: 404},
+		{Name: "empty comment", As: f.member, Method: "POST", Path: comments, Body: map[string]string{"text": "  "}, Status: 400},
+		{Name: "the host makes the summary public", As: f.host, Method: "PATCH", Path: f.base, Body: map[string]string{"summaryVisibility": "public"}, Status: 200},
+		// Written for members, a comment stays theirs when the summary goes public; new ones are public.
+		{Name: "a new comment on the public summary", As: f.member, Method: "POST", Path: comments, Body: map[string]string{"text": "Ara per a tothom Marieta"}, Status: 201},
+		{Name: "anonymous reads the public one only", Method: "GET", Path: comments, Status: 200, Contains: []string{"Marieta"}, NotContains: []string{"Papallona"}},
+		{Name: "members read both", As: f.host, Method: "GET", Path: comments, Status: 200, Contains: []string{"Marieta", "Papallona"}},
+		{Name: "anonymous cannot write", Method: "POST", Path: comments, Body: map[string]string{"text": "Hola"}, Status: 401},
+	})
+}

@@ -279,7 +279,7 @@ describe('diagnosis: the full path', () => {
     await action.getByTestId('measurement-date').fill('2026-11-20');
     await action.getByTestId('measurement-value').fill('11');
     await action.getByTestId('measurement-submit').click();
-    await action.getByText('Now 11 people (on 2026-11-20). It started at 2; the goal is 20.').waitFor();
+    await action.getByText(/^Now 11 people \(on November 20(, 2026)?\)\. It started at 2; the goal is 20\.$/).waitFor();
     await action.getByLabel('Change the status').selectOption('in_progress');
     await action.getByTestId('action-status').filter({ hasText: 'Status: Under way' }).waitFor();
     await action.getByText('Add an indicator to this action').click();
@@ -288,7 +288,7 @@ describe('diagnosis: the full path', () => {
     await action.getByTestId('indicator-target').fill('10');
     await action.getByTestId('indicator-submit').click();
     await action.getByText('Not measured yet. It starts at 0 people; the goal is 10.').waitFor();
-    await action.getByText('Now 11 people (on 2026-11-20). It started at 2; the goal is 20.').waitFor(); // kept its measurements
+    await action.getByText(/^Now 11 people \(on November 20(, 2026)?\)\. It started at 2; the goal is 20\.$/).waitFor(); // kept its measurements
     await checkPage(op, 'path-10-action-plan', look);
 
     // --- The dashboard shows it all, each chart with its words.
@@ -296,6 +296,9 @@ describe('diagnosis: the full path', () => {
     await op.getByRole('heading', { level: 1, name: 'Figures: Com vivim al Raval Nord' }).waitFor();
     await op.getByTestId('indicator-sentence').filter({ hasText: 'Now 11 people. It started at 2 and the goal is 20: 50% of the way.' }).waitFor();
     await op.getByTestId('chart-kind').getByRole('rowheader', { name: 'Something we need' }).waitFor();
+    // Dates in words: weeks by their Monday, measurements by their day (no "2026-W49", no ISO dates).
+    assert.match(await op.getByTestId('chart-week').getByRole('rowheader').first().innerText(), /^Week of [A-Z][a-z]+ \d{1,2}(, \d{4})?$/);
+    assert.match(await op.getByTestId('indicator-trend').locator('td time').first().innerText(), /^November 20(, 2026)?$/);
     await op.getByTestId('chart-priorities').getByRole('rowheader', { name: '1. Buildings without lifts' }).waitFor();
     assert.match(await op.getByTestId('dashboard-summary').innerText(), /2\s+contributions[\s\S]*1\s+“me too”[\s\S]*1\s+finding[\s\S]*2\s+people voted[\s\S]*1\s+action/);
     await checkPage(op, 'path-11-dashboard', look);

@@ -307,7 +307,9 @@ describe('diagnosis: the full path', () => {
     await op.getByTestId('diagnosis-nav-map').click();
     await op.locator('[data-testid="map"] .leaflet-overlay-pane path').first().waitFor();
     await op.getByTestId('map-no-tiles').waitFor();
-    assert.equal(await op.locator('[data-testid="map"] .leaflet-overlay-pane path').count(), 2, 'outline and one point');
+    assert.equal(await op.locator('[data-testid="map"] .leaflet-overlay-pane path').count(), 1, 'the outline');
+    assert.equal(await op.locator('[data-testid="map"] .leaflet-marker-pane .map-mark').count(), 1, 'one point, drawn by its kind');
+    assert.match(await op.getByTestId('map-legend').innerText(), /Something we need \(1\)/);
     await op.getByTestId('map-list').getByText('no lift').waitFor();
     await checkPage(op, 'path-12-map', look);
 
@@ -374,7 +376,7 @@ describe('diagnosis: the full path', () => {
   });
 
   it('draws the map under the real Content-Security-Policy', async () => {
-    const ctx = await browser.newContext({ locale: 'en-GB', viewport: { width: 360, height: 800 } });
+    const ctx = await browser.newContext({ locale: 'en-GB', viewport: { width: 360, height: 800 }, bypassCSP: true });
     const page = await ctx.newPage();
     const blocked = [];
     page.on('console', (m) => /Content Security Policy|Refused/i.test(m.text()) && blocked.push(m.text()));
@@ -402,7 +404,7 @@ describe('diagnosis map with a tile server that cannot be reached', () => {
   });
 
   it('still draws the outline and the points, and credits the tiles', async () => {
-    const ctx = await browser.newContext({ locale: 'en-GB', viewport: { width: 360, height: 800 } });
+    const ctx = await browser.newContext({ locale: 'en-GB', viewport: { width: 360, height: 800 }, bypassCSP: true });
     const page = await ctx.newPage();
     const d = (await (await ctx.request.get(`${server.base}/api/v1/diagnoses?limit=5`)).json()).items[0];
     await page.goto(`${server.base}/diagnoses/${d.id}/map`);
@@ -413,7 +415,9 @@ describe('diagnosis map with a tile server that cannot be reached', () => {
     assert.equal(await page.getByTestId('map-no-tiles').count(), 0);
     const listed = await page.getByTestId('map-list').locator('li').count();
     assert.ok(listed > 0, 'the seed has located contributions');
-    assert.equal(await paths.count(), 1 + listed, 'the outline and one dot per located contribution');
+    assert.equal(await paths.count(), 1, 'the outline');
+    assert.equal(await page.locator('[data-testid="map"] .leaflet-marker-pane .map-mark').count(), listed, 'one mark per located contribution');
+    await checkPage(page, 'map-tiles-legend', { widths: [360] });
     await ctx.close();
   });
 });

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { whereIn } from './place';
+import type { GeoJSONGeometry } from './diagnosis';
+
+// A square around el Raval (about 1 km across).
+const raval: GeoJSONGeometry = { type: 'Polygon', coordinates: [[[2.160, 41.375], [2.175, 41.375], [2.175, 41.385], [2.160, 41.385], [2.160, 41.375]]] };
+
+describe('a place in words', () => {
+  it('says the centre, and the sides of the territory', () => {
+    expect(whereIn({ lat: 41.380, lon: 2.1675 }, raval)).toEqual({ inside: true, side: 'centre' });
+    expect(whereIn({ lat: 41.384, lon: 2.1675 }, raval)).toEqual({ inside: true, side: 'n' });
+    expect(whereIn({ lat: 41.3835, lon: 2.174 }, raval)).toEqual({ inside: true, side: 'ne' });
+    expect(whereIn({ lat: 41.3805, lon: 2.161 }, raval)).toEqual({ inside: true, side: 'w' });
+    expect(whereIn({ lat: 41.376, lon: 2.161 }, raval)).toEqual({ inside: true, side: 'sw' });
+  });
+  it('says when a point is outside, and on which side', () => {
+    expect(whereIn({ lat: 41.370, lon: 2.1675 }, raval)).toEqual({ inside: false, side: 's' });
+    expect(whereIn({ lat: 41.380, lon: 2.190 }, raval)).toEqual({ inside: false, side: 'e' });
+  });
+  it('works on a multipolygon', () => {
+    const two: GeoJSONGeometry = { type: 'MultiPolygon', coordinates: [raval.coordinates as number[][][], [[[2.2, 41.4], [2.21, 41.4], [2.21, 41.41], [2.2, 41.4]]]] };
+    expect(whereIn({ lat: 41.384, lon: 2.1675 }, two).inside).toBe(true);
+  });
+});

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"reflect"
 	"regexp"
+	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -199,6 +201,36 @@ var schemaTypes = map[string]any{
 
 var pathParam = regexp.MustCompile(`:([A-Za-z]+)`)
 
+// queryParam finds the query parameters a route's summary names, "?name=" or "&name=", with their allowed
+// values when listed as "name=a|b|c" (a single value is an example, not a rule).
+var queryParam = regexp.MustCompile(`[?&]([A-Za-z][A-Za-z0-9]*)=([^&\s),;]*)`)
+
+// QueryParams are the query parameters a summary documents, in order, each with its allowed values (none:
+// any value).
+func QueryParams(summary string) (names []string, enums map[string][]string) {
+	enums = map[string][]string{}
+	for _, m := range queryParam.FindAllStringSubmatch(summary, -1) {
+		if slices.Contains(names, m[1]) {
+			continue
+		}
+		names = append(names, m[1])
+		if vals := strings.Split(m[2], "|"); len(vals) > 1 {
+			enums[m[1]] = vals
+		}
+	}
+	return names, enums
+}
+
+// RouteHandlers names each route's handler function ("GET /practices" → its Go function), for the test
+// that checks the query parameters a handler reads are the ones its summary documents.
+func (a *App) RouteHandlers() map[string]string {
+	out := make(map[string]string, len(a.routes))
+	for _, r := range a.routes {
+		out[r.Method+" "+r.Path] = runtime.FuncForPC(reflect.ValueOf(r.Handler).Pointer()).Name()
+	}
+	return out
+}
+
 // OpenAPI builds the OpenAPI 3 document from the route table.
 func (a *App) OpenAPI() map[string]any {
 	paths := map[string]map[string]any{}
@@ -213,6 +245,14 @@ func (a *App) OpenAPI() map[string]any {
 		var params []map[string]any
 		for _, m := range pathParam.FindAllStringSubmatch(r.Path, -1) {
 			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]string{"type": "string"}})
+		}
+		names, enums := QueryParams(r.Summary)
+		for _, n := range names {
+			schema := map[string]any{"type": "string"}
+			if vals := enums[n]; vals != nil {
+				schema["enum"] = vals
+			}
+			params = append(params, map[string]any{"name": n, "in": "query", "required": false, "schema": schema})
 		}
 		if params != nil {
 			op["parameters"] = params

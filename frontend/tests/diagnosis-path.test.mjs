@@ -10,6 +10,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import { check as checkGeoJSON } from '@placemarkio/check-geojson';
 import { checkPage, launchBrowser, openSignedInPage, screenshotDir, startServer } from './harness.mjs';
 
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
@@ -419,6 +420,15 @@ describe('diagnosis map with a tile server that cannot be reached', () => {
     assert.equal(await paths.count(), 1, 'the outline');
     assert.equal(await page.locator('[data-testid="map"] .leaflet-marker-pane .map-mark').count(), listed, 'one mark per located contribution');
     await checkPage(page, 'map-tiles-legend', { widths: [360] });
+
+    // The open data's GeoJSON passes a strict third-party RFC 7946 checker, the diagnosis's and its territory's network.
+    for (const path of [`/api/v1/diagnoses/${d.id}/export.geojson`, `/api/v1/territories/${d.territoryId}/network.geojson`]) {
+      const res = await ctx.request.get(server.base + path);
+      assert.equal(res.status(), 200, path);
+      const text = await res.text();
+      assert.doesNotThrow(() => checkGeoJSON(text), (e) => `${path}: ${e.message}`);
+      assert.equal(JSON.parse(text).type, 'FeatureCollection', path);
+    }
     await ctx.close();
   });
 });

@@ -372,7 +372,8 @@ describe('diagnosis: the full path', () => {
     await p.getByRole('button', { name: 'Save' }).click();
     await p.getByTestId('territory-tree').getByRole('link', { name: 'Illa de prova' }).click();
     await p.getByRole('heading', { level: 1, name: 'Illa de prova' }).waitFor();
-    await p.getByTestId('territory-level').filter({ hasText: 'inside el Raval' }).waitFor();
+    await p.getByTestId('territory-level').filter({ hasText: 'part of: el Raval' }).waitFor();
+    assert.match(await p.getByTestId('territory-level').innerText(), /^\S.* · part of: el Raval$/, 'a space on each side of the separator');
     await p.locator('[data-testid="map"] .leaflet-overlay-pane path').first().waitFor();
     await admin.ctx.close();
   });

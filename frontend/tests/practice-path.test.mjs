@@ -220,6 +220,18 @@ describe('good-practice path: publish, adopt, evaluate', () => {
     await page.getByTestId('transfer-updates').getByText('Reply from Centre A Gràcia').waitFor();
     await checkPage(page, 'path-transfer-origin');
 
+    // An anonymous visitor reads the adoption's page; its updates are the two centres' own, and the page does
+    // not even ask for them (no refused request in the console).
+    const anonCtx = await browser.newContext();
+    const anon = await anonCtx.newPage();
+    const refused = [];
+    anon.on('response', (r) => { if (r.status() >= 400) refused.push(`${r.status()} ${r.url()}`); });
+    await anon.goto(page.url());
+    await anon.getByRole('heading', { level: 1, name: 'Adoption by Centre B Sants' }).waitFor();
+    await anon.getByTestId('transfer-updates').getByText(/only/i).waitFor();
+    assert.deepEqual(refused, [], 'no request refused');
+    await anonCtx.close();
+
     await page.getByTestId('nav-notifications').click();
     await page.getByTestId('notif-read-all').click();
     await page.getByTestId('notif-unread').getByText('You have 0 new notifications.').waitFor();

@@ -116,12 +116,14 @@ type Transfer struct {
 		Rating  int      `json:"rating"`
 		Lessons Markdown `json:"lessons"`
 	} `json:"outcome"`
-	History   []Stage   `json:"history"`
-	Via       *Via      `json:"via"`
-	Updates   int       `json:"updates"`
-	CanEdit   bool      `json:"canEdit"`
-	CreatedAt time.Time `json:"createdAt"`
-	UpdatedAt time.Time `json:"updatedAt"`
+	History []Stage `json:"history"`
+	Via     *Via    `json:"via"`
+	Updates int     `json:"updates"`
+	CanEdit bool    `json:"canEdit"`
+	// CanReadUpdates: the reader belongs to one of the two organisations, who alone read the updates.
+	CanReadUpdates bool      `json:"canReadUpdates"`
+	CreatedAt      time.Time `json:"createdAt"`
+	UpdatedAt      time.Time `json:"updatedAt"`
 }
 
 // TransferInput declares an adoption.
@@ -216,6 +218,9 @@ func (s *Service) transferView(ctx context.Context, p *auth.Principal, t *transf
 		}{t.Outcome.Rating, md(t.Outcome.Lessons)}
 	}
 	if v.CanEdit, err = s.canEdit(ctx, p, t.AdopterOrgID); err != nil {
+		return nil, err
+	}
+	if v.CanReadUpdates, err = s.party(ctx, p, t); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -473,19 +478,27 @@ func (s *Service) refreshStats(ctx context.Context, practiceID string) error {
 }
 
 // Updates lists a transfer's dated updates, newest first: a working conversation between the two
+// party tells whether p belongs to the adopting or the origin organisation (any role), who alone read the
+// transfer's updates.
+func (s *Service) party(ctx context.Context, p *auth.Principal, t *transferDoc) (bool, error) {
+	for _, org := range []string{t.AdopterOrgID, t.OriginOrgID} {
+		r, err := s.role(ctx, p, org)
+		if err != nil || r != "" {
+			return r != "", err
+		}
+	}
+	return false, nil
+}
+
 // organisations, so only their members read it (the stage and outcome are public on the transfer).
 func (s *Service) Updates(ctx context.Context, p *auth.Principal, id string) ([]Update, error) {
 	t, err := s.loadTransfer(ctx, p, id)
 	if err != nil {
 		return nil, err
 	}
-	member := false
-	for _, org := range []string{t.AdopterOrgID, t.OriginOrgID} {
-		r, err := s.role(ctx, p, org)
-		if err != nil {
-			return nil, err
-		}
-		member = member || r != ""
+	member, err := s.party(ctx, p, t)
+	if err != nil {
+		return nil, err
 	}
 	if !member {
 		return nil, apperr.Forbid("Only members of the two organisations can read a transfer's updates.")

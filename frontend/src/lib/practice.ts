@@ -57,6 +57,8 @@ export interface Transfer {
   history: { status: TransferStage; at: string }[];
   updates: number;
   canEdit: boolean;
+  /** The reader belongs to one of the two organisations, who alone read the updates. */
+  canReadUpdates?: boolean;
   createdAt: string;
   updatedAt: string;
 }

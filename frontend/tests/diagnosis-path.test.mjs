@@ -185,7 +185,14 @@ describe('diagnosis: the full path', () => {
     await op.getByLabel('What kind of finding?').selectOption('weakness');
     await op.getByLabel('Short title').fill('Buildings without lifts');
     await op.getByLabel('Explanation').fill('Older people in walk-up buildings are shut in.');
+    // The filter narrows the list to what says those words; a chosen contribution stays listed.
+    await op.getByTestId('cite-filter').fill('lift');
     await op.getByTestId(`cite-${cid}`).check();
+    assert.match(await op.getByTestId('cite-count').innerText(), /^\d+ of \d+ contributions · 1 chosen$/);
+    await op.getByTestId('cite-filter').fill('zzzz no such words');
+    assert.equal(await op.getByTestId(`cite-${cid}`).isChecked(), true, 'the chosen one stays in the list');
+    await op.getByTestId('cite-filter').fill('');
+    await checkPage(op, 'path-07-finding-form', look);
     await op.getByTestId('finding-submit').click();
     await op.getByTestId('swot-weakness').getByText('Buildings without lifts').waitFor();
     await op.getByTestId('contribution').filter({ hasText: words }).getByTestId('contribution-cited').filter({ hasText: 'Buildings without lifts' }).waitFor();

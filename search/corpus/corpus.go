@@ -94,18 +94,7 @@ func zipf(r *rand.Rand, n int) *rand.Zipf { return rand.NewZipf(r, 1.1, 2, uint6
 func (g *Generator) Doc(i int) search.Document {
 	r := rand.New(rand.NewSource(g.seed*1_000_003 + int64(i)))
 	lang := search.Languages[r.Intn(len(search.Languages))]
-	words := g.vocab[lang]
-	z := zipf(r, len(words))
-	text := func(n int) string {
-		var b strings.Builder
-		for k := 0; k < n; k++ {
-			if k > 0 {
-				b.WriteByte(' ')
-			}
-			b.WriteString(words[z.Uint64()])
-		}
-		return b.String()
-	}
+	text := g.texts(r, lang)
 	kind := Kinds[r.Intn(len(Kinds))]
 	themes := []string{Themes[r.Intn(len(Themes))]}
 	if r.Intn(2) == 0 {
@@ -137,6 +126,22 @@ func (g *Generator) Doc(i int) search.Document {
 	return d
 }
 
+// texts returns a generator of n-word texts in lang, words drawn from its vocabulary by frequency.
+func (g *Generator) texts(r *rand.Rand, lang string) func(n int) string {
+	words := g.vocab[lang]
+	z := zipf(r, len(words))
+	return func(n int) string {
+		var b strings.Builder
+		for k := 0; k < n; k++ {
+			if k > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(words[z.Uint64()])
+		}
+		return b.String()
+	}
+}
+
 // Translation is the k-th machine translation of document i (k from 0), as server/translation indexes one: the
 // original's visibility, themes and places, searched as its kind, in another language with text of the same
 // length drawn from that language's vocabulary.
@@ -150,18 +155,7 @@ func (g *Generator) Translation(i, k int) search.Document {
 	}
 	lang := other[k%len(other)]
 	r := rand.New(rand.NewSource(g.seed*7_000_003 + int64(i)*31 + int64(k)))
-	words := g.vocab[lang]
-	z := zipf(r, len(words))
-	text := func(n int) string {
-		var b strings.Builder
-		for w := 0; w < n; w++ {
-			if w > 0 {
-				b.WriteByte(' ')
-			}
-			b.WriteString(words[z.Uint64()])
-		}
-		return b.String()
-	}
+	text := g.texts(r, lang)
 	d := orig
 	d.ID, d.Kind, d.SearchKind, d.Language, d.Parent = fmt.Sprintf("translation:%s:%s", orig.ID, lang), "translation", orig.Kind, lang, orig.ID
 	d.Title, d.Body = text(len(strings.Fields(orig.Title))), text(len(strings.Fields(orig.Body)))

@@ -124,11 +124,7 @@ func turnAt(turns []recTurn, ms int64) int {
 // of the host organisation); the draft only to the host's admins and professionals. Anyone else, and a day
 // with no summary yet, get the same "not found".
 func (s *Service) GetSummary(ctx context.Context, p *auth.Principal, dayID string) (*Summary, error) {
-	w, err := s.whoFor(ctx, p, dayID, errSummaryNotFound)
-	if err != nil {
-		return nil, err
-	}
-	d, err := s.load(ctx, w.day.ID)
+	w, d, err := s.summaryOf(ctx, p, dayID)
 	if err != nil {
 		return nil, err
 	}
@@ -269,11 +265,7 @@ type Discussion struct {
 // Discussion resolves a day's summary as a comment target for p: only a published summary p may read
 // (NotFound otherwise, as for the summary itself).
 func (s *Service) Discussion(ctx context.Context, p *auth.Principal, dayID string) (*Discussion, error) {
-	w, err := s.whoFor(ctx, p, dayID, errSummaryNotFound)
-	if err != nil {
-		return nil, err
-	}
-	d, err := s.load(ctx, w.day.ID)
+	w, d, err := s.summaryOf(ctx, p, dayID)
 	if err != nil {
 		return nil, err
 	}
@@ -282,4 +274,15 @@ func (s *Service) Discussion(ctx context.Context, p *auth.Principal, dayID strin
 	}
 	return &Discussion{OrgID: w.day.HostOrgID, Title: w.day.Title, Link: "/exchange-days/" + w.day.ID + "/summary",
 		Public: w.day.SummaryVisibility == "public"}, nil
+}
+
+// summaryOf loads a day's recording document with p's relation to the day (unknown days: the summary's
+// NotFound).
+func (s *Service) summaryOf(ctx context.Context, p *auth.Principal, dayID string) (who, *dayDoc, error) {
+	w, err := s.whoFor(ctx, p, dayID, errSummaryNotFound)
+	if err != nil {
+		return who{}, nil, err
+	}
+	d, err := s.load(ctx, w.day.ID)
+	return w, d, err
 }

@@ -23,11 +23,16 @@ const (
 
 // TokenInput names a new token, what it may do and for how long.
 type TokenInput struct {
-	Name string `json:"name"`
+	Name string `json:"name" api:"required"`
 	// Scopes: "read" (GET requests) and/or "write" (every other method); default read only.
 	Scopes []string `json:"scopes"`
 	// ExpiresInDays is 1–365; default 90.
 	ExpiresInDays *int `json:"expiresInDays"`
+}
+
+// Enums names the allowed values of its choice fields (the API document lists them).
+func (TokenInput) Enums() map[string][]string {
+	return map[string][]string{"scopes": {auth.ScopeRead, auth.ScopeWrite}}
 }
 
 // CreateToken issues a personal access token; the secret is in the returned Token only this once.

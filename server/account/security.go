@@ -56,7 +56,7 @@ func (s *Service) SignOutEverywhere(ctx context.Context, userID string) error {
 // ChangePasswordInput asks for the current password and the new one.
 type ChangePasswordInput struct {
 	Current string `json:"currentPassword" clean:"-"`
-	New     string `json:"newPassword" clean:"-"`
+	New     string `json:"newPassword" api:"required" clean:"-"`
 }
 
 // ErrWrongPassword answers a password change whose current password is not right.

@@ -61,10 +61,15 @@ func NormaliseEmail(e string) string { return strings.ToLower(strings.TrimSpace(
 
 // RegisterInput is what a person gives to create an account.
 type RegisterInput struct {
-	Email    string `json:"email"`
-	Password string `json:"password" clean:"-"`
-	Name     string `json:"name"`
+	Email    string `json:"email" api:"required"`
+	Password string `json:"password" api:"required" clean:"-"`
+	Name     string `json:"name" api:"required"`
 	Language string `json:"language"`
+}
+
+// Enums names the allowed values of its choice fields (the API document lists them).
+func (RegisterInput) Enums() map[string][]string {
+	return map[string][]string{"language": Languages}
 }
 
 func validEmail(e string) bool {
@@ -315,6 +320,11 @@ func (s *Service) Get(ctx context.Context, id string) (*User, error) {
 type UpdateInput struct {
 	Name     *string `json:"name"`
 	Language *string `json:"language"`
+}
+
+// Enums names the allowed values of its choice fields (the API document lists them).
+func (UpdateInput) Enums() map[string][]string {
+	return map[string][]string{"language": Languages}
 }
 
 // Update changes the caller's name or language.

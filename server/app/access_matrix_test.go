@@ -3,14 +3,18 @@ package app_test
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/teixit/teixit/server/apperr"
+	"github.com/teixit/teixit/server/httpx"
 	"github.com/teixit/teixit/server/testkit"
 )
 
@@ -122,9 +126,21 @@ func TestAccessMatrix(t *testing.T) {
 
 	var doc struct {
 		Paths map[string]map[string]struct {
-			Access string `json:"x-access"`
+			Access      string `json:"x-access"`
+			RequestBody struct {
+				Content struct {
+					JSON struct {
+						Schema struct {
+							Ref string `json:"$ref"`
+						} `json:"schema"`
+					} `json:"application/json"`
+				} `json:"content"`
+			} `json:"requestBody"`
 		} `json:"paths"`
-		Rules map[string]string `json:"x-access-rules"`
+		Rules      map[string]string `json:"x-access-rules"`
+		Components struct {
+			Schemas map[string]*bodySchema `json:"schemas"`
+		} `json:"components"`
 	}
 	if r := a.Do(nil, "GET", "/api/v1/openapi.json", nil); r.Status != 200 {
 		t.Fatalf("openapi: %d", r.Status)
@@ -133,8 +149,12 @@ func TestAccessMatrix(t *testing.T) {
 	}
 	type op struct{ method, path, rule string }
 	var ops []op
+	bodyOf := map[string]string{} // "POST /diagnoses" → its request body's schema
 	for p, methods := range doc.Paths {
 		for m, o := range methods {
+			if ref := o.RequestBody.Content.JSON.Schema.Ref; ref != "" {
+				bodyOf[strings.ToUpper(m)+" "+strings.TrimPrefix(p, "/api/v1")] = strings.TrimPrefix(ref, "#/components/schemas/")
+			}
 			if _, ok := doc.Rules[o.Access]; !ok {
 				t.Errorf("%s %s: rule %q is not in the vocabulary", strings.ToUpper(m), p, o.Access)
 			}
@@ -164,6 +184,7 @@ func TestAccessMatrix(t *testing.T) {
 	param := regexp.MustCompile(`\{([a-zA-Z]+)\}`)
 	skip := map[string]bool{"GET /exchange-days/{id}/live": true, "GET /evaluation-groups/{id}/live": true} // WebSocket upgrades
 	checked := 0
+	refused := map[string]map[string]apperr.Reason{} // what an empty body lacks, per route: field → reason
 	for _, o := range ops {
 		if skip[o.method+" "+o.path] {
 			continue
@@ -196,6 +217,15 @@ func TestAccessMatrix(t *testing.T) {
 			s := res.Status
 			where := fmt.Sprintf("%s %s (%s) as %s: %d %.200s", o.method, path, o.rule, rd.name, s, res.Body)
 			checked++
+			if s == http.StatusBadRequest {
+				var e httpx.ErrorBody
+				res.JSON(t, &e)
+				key := o.method + " " + o.path
+				if refused[key] == nil {
+					refused[key] = map[string]apperr.Reason{}
+				}
+				maps.Copy(refused[key], e.Error.Reasons)
+			}
 			switch {
 			case s >= 500:
 				t.Errorf("%s", where)
@@ -235,4 +265,68 @@ func TestAccessMatrix(t *testing.T) {
 		}
 	}
 	t.Logf("%d operations × %d readers: %d requests", len(ops), len(readers), checked)
+
+	// The API document tells an integrator what an empty body lacks: every field the server refused as
+	// missing is required in the body's schema, and a refused choice lists the same allowed values.
+	keys := slices.Sorted(maps.Keys(refused))
+	for _, key := range keys {
+		name := bodyOf[key] // routes with no body (a search's query, an upload, publishing) refuse the record's fields
+		if name == "" {
+			continue
+		}
+		for field, why := range refused[key] {
+			// each enclosing object must be required too ("context" of "context.organisationId")
+			for i, c := range field {
+				if s, leaf := doc.Components.Schemas[name].at(field[:i]); c == '.' && s != nil && !slices.Contains(s.Required, leaf) {
+					t.Errorf("%s: %s is refused when missing but %s does not mark %s required", key, field, name, field[:i])
+				}
+			}
+			s, leaf := doc.Components.Schemas[name].at(field)
+			switch {
+			case s == nil:
+				t.Errorf("%s: %s is refused (%s) but %s has no such field", key, field, why.Code, name)
+			case !slices.Contains(s.Required, leaf):
+				t.Errorf("%s: %s is refused when missing (%s) but %s does not mark it required", key, field, why.Code, name)
+			case why.Code == "one_of" || s.Properties[leaf].Enum != nil:
+				want := fmt.Sprint(why.Params["values"])
+				if got := fmt.Sprint(s.Properties[leaf].Enum); got != want {
+					t.Errorf("%s: %s allows %s but %s lists %s", key, field, want, name, got)
+				}
+			}
+		}
+	}
+}
+
+// bodySchema is the part of a JSON schema the required-field check reads.
+type bodySchema struct {
+	Required   []string               `json:"required"`
+	Properties map[string]*bodySchema `json:"properties"`
+	Items      *bodySchema            `json:"items"`
+	Enum       []any                  `json:"enum"`
+}
+
+// at finds the object schema holding a dotted field ("context.organisationId", "agenda.0.text") and the
+// field's last name; nil when the path leaves the schema.
+func (s *bodySchema) at(field string) (*bodySchema, string) {
+	parts := strings.Split(field, ".")
+	for _, p := range parts[:len(parts)-1] {
+		if s == nil {
+			return nil, ""
+		}
+		if s.Items != nil {
+			s = s.Items
+			if _, err := strconv.Atoi(p); err == nil {
+				continue
+			}
+		}
+		s = s.Properties[p]
+	}
+	if s != nil && s.Items != nil {
+		s = s.Items
+	}
+	leaf := parts[len(parts)-1]
+	if s == nil || s.Properties[leaf] == nil {
+		return nil, leaf
+	}
+	return s, leaf
 }

@@ -233,6 +233,10 @@ func (a *App) RouteHandlers() map[string]string {
 
 // OpenAPI builds the OpenAPI 3 document from the route table.
 func (a *App) OpenAPI() map[string]any {
+	schemas := map[string]any{}
+	for name, v := range schemaTypes {
+		schemas[name] = schemaOf(reflect.TypeOf(v), false)
+	}
 	paths := map[string]map[string]any{}
 	for _, r := range a.routes {
 		p := pathParam.ReplaceAllString(APIPrefix+r.Path, "{$1}")
@@ -260,8 +264,15 @@ func (a *App) OpenAPI() map[string]any {
 		if r.Access.name != public.name && r.Access.name != record.name {
 			op["security"] = []map[string][]string{{"cookie": {}}, {"bearer": {}}}
 		}
-		if r.Body != "" {
-			op["requestBody"] = map[string]any{"required": true, "content": jsonContent(r.Body)}
+		if body := r.Body; body != "" {
+			// A PATCH leaves alone the fields it does not send (nil pointers): they are not required there.
+			if r.Method == "PATCH" {
+				if changes := schemaOf(reflect.TypeOf(schemaTypes[body]), true); !reflect.DeepEqual(changes, schemas[body]) {
+					body += "Changes"
+					schemas[body] = changes
+				}
+			}
+			op["requestBody"] = map[string]any{"required": true, "content": jsonContent(body)}
 		}
 		responses := map[string]any{
 			"default": map[string]any{"description": "An error in the one error shape", "content": jsonContent("Error")},
@@ -279,10 +290,6 @@ func (a *App) OpenAPI() map[string]any {
 			paths[p] = map[string]any{}
 		}
 		paths[p][strings.ToLower(r.Method)] = op
-	}
-	schemas := map[string]any{}
-	for name, v := range schemaTypes {
-		schemas[name] = schemaOf(reflect.TypeOf(v))
 	}
 	return map[string]any{
 		"openapi": "3.0.3",
@@ -304,6 +311,11 @@ func (a *App) OpenAPI() map[string]any {
 	}
 }
 
+func nillable(t reflect.Type) bool {
+	k := t.Kind()
+	return k == reflect.Pointer || k == reflect.Slice || k == reflect.Map
+}
+
 func jsonContent(schema string) map[string]any {
 	return map[string]any{"application/json": map[string]any{"schema": map[string]string{"$ref": "#/components/schemas/" + schema}}}
 }
@@ -313,8 +325,16 @@ var (
 	rawJSONType = reflect.TypeOf(json.RawMessage{})
 )
 
-// schemaOf derives a JSON schema from a Go type through its json tags.
-func schemaOf(t reflect.Type) map[string]any {
+// enumerated is an input type that names the allowed values of its choice fields, from the vocabularies
+// its validation checks against.
+type enumerated interface{ Enums() map[string][]string }
+
+var enumeratedType = reflect.TypeOf((*enumerated)(nil)).Elem()
+
+// schemaOf derives a JSON schema from a Go type: properties from its json tags, required fields from
+// api:"required" tags, allowed values from its Enums method. For a change (patch), a required field that
+// may be left out (a pointer, list or map: nil leaves it alone) is not required.
+func schemaOf(t reflect.Type, patch bool) map[string]any {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
@@ -334,13 +354,18 @@ func schemaOf(t reflect.Type) map[string]any {
 	case reflect.Float32, reflect.Float64:
 		return map[string]any{"type": "number"}
 	case reflect.Slice, reflect.Array:
-		return map[string]any{"type": "array", "items": schemaOf(t.Elem())}
+		return map[string]any{"type": "array", "items": schemaOf(t.Elem(), patch)}
 	case reflect.Map:
-		return map[string]any{"type": "object", "additionalProperties": schemaOf(t.Elem())}
+		return map[string]any{"type": "object", "additionalProperties": schemaOf(t.Elem(), patch)}
 	case reflect.Interface:
 		return map[string]any{}
 	case reflect.Struct:
 		props := map[string]any{}
+		var required []string
+		var enums map[string][]string
+		if t.Implements(enumeratedType) {
+			enums = reflect.Zero(t).Interface().(enumerated).Enums()
+		}
 		for i := 0; i < t.NumField(); i++ {
 			f := t.Field(i)
 			if !f.IsExported() {
@@ -357,9 +382,24 @@ func schemaOf(t reflect.Type) map[string]any {
 			} else {
 				name = strings.ToLower(name[:1]) + name[1:]
 			}
-			props[name] = schemaOf(f.Type)
+			p := schemaOf(f.Type, patch)
+			if vals := enums[name]; vals != nil {
+				if items, ok := p["items"].(map[string]any); ok { // a list of choices
+					items["enum"] = vals
+				} else {
+					p["enum"] = vals
+				}
+			}
+			props[name] = p
+			if slices.Contains(strings.Split(f.Tag.Get("api"), ","), "required") && !(patch && nillable(f.Type)) {
+				required = append(required, name)
+			}
 		}
-		return map[string]any{"type": "object", "properties": props}
+		out := map[string]any{"type": "object", "properties": props}
+		if required != nil {
+			out["required"] = required
+		}
+		return out
 	}
 	return map[string]any{}
 }

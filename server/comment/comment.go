@@ -151,7 +151,7 @@ type Comment struct {
 
 // Input writes a comment or a reply.
 type Input struct {
-	Text            string `json:"text"`
+	Text            string `json:"text" api:"required"`
 	ParentCommentID string `json:"parentCommentId"`
 }
 
@@ -169,6 +169,14 @@ type ReportInput struct {
 type ModerationInput struct {
 	Action string `json:"action"` // hide | publish
 	Reason string `json:"reason"`
+}
+
+// Actions are a moderator's answers to a comment.
+var Actions = []string{"hide", "publish"}
+
+// Enums names the allowed values of its choice fields (the API document lists them).
+func (ModerationInput) Enums() map[string][]string {
+	return map[string][]string{"action": Actions}
 }
 
 // Service implements comments.
@@ -554,7 +562,7 @@ func (s *Service) Moderate(ctx context.Context, p *auth.Principal, id string, in
 	case "publish":
 		d.Status = StatusPublished
 	default:
-		f["action"] = apperr.OneOf("hide", "publish")
+		f["action"] = apperr.OneOf(Actions...)
 	}
 	f.MaxLength("reason", in.Reason, 500)
 	if err := apperr.Validation(f); err != nil {

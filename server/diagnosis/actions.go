@@ -24,15 +24,20 @@ type (
 // ActionInput creates or changes an action; nil fields are left alone on update. Indicators, when given,
 // replace the list of definitions (indicators left out are removed with their measurements).
 type ActionInput struct {
-	Title                   *string           `json:"title"`
+	Title                   *string           `json:"title" api:"required"`
 	Description             *string           `json:"description"`
-	ResponsibleOrganisation *string           `json:"responsibleOrganisationId"`
+	ResponsibleOrganisation *string           `json:"responsibleOrganisationId" api:"required"`
 	FindingIDs              *[]string         `json:"findingIds"`
 	Status                  *string           `json:"status"`
 	Indicators              *[]IndicatorInput `json:"indicators"`
 	// AdoptPracticeID, on create, makes the action "adopt this practice": a transfer of the practice to the
 	// responsible organisation starts with it, and the action shows its stage.
 	AdoptPracticeID *string `json:"adoptPracticeId"`
+}
+
+// Enums names the allowed values of its choice fields (the API document lists them).
+func (ActionInput) Enums() map[string][]string {
+	return map[string][]string{"status": ActionStatuses}
 }
 
 func (s *Service) validateAction(ctx context.Context, d *diagDoc, a *actionDoc, in ActionInput, create bool) error {

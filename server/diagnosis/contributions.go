@@ -19,14 +19,19 @@ import (
 // ContributionInput creates or changes a contribution; nil fields are left alone on update. Nickname and
 // Assisted only apply on creation.
 type ContributionInput struct {
-	Kind     *string        `json:"kind"`
-	Theme    *string        `json:"theme"`
-	Text     *string        `json:"text"`
+	Kind     *string        `json:"kind" api:"required"`
+	Theme    *string        `json:"theme" api:"required"`
+	Text     *string        `json:"text" api:"required"`
 	Language *string        `json:"language"`
 	Point    *Point         `json:"point"`
 	MediaIDs *[]string      `json:"mediaIds"`
 	Nickname *string        `json:"nickname"`
 	Assisted *AssistedInput `json:"assisted"`
+}
+
+// Enums names the allowed values of its choice fields (the API document lists them).
+func (ContributionInput) Enums() map[string][]string {
+	return map[string][]string{"kind": ContributionKinds, "theme": theme.All, "language": Languages}
 }
 
 // AssistedInput marks a contribution or ballot a facilitator enters on someone's behalf. Consent must be

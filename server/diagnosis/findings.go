@@ -15,10 +15,15 @@ import (
 
 // FindingInput creates or changes a finding; nil fields are left alone on update.
 type FindingInput struct {
-	SWOT            *string   `json:"swot"`
-	Title           *string   `json:"title"`
+	SWOT            *string   `json:"swot" api:"required"`
+	Title           *string   `json:"title" api:"required"`
 	Text            *string   `json:"text"`
 	ContributionIDs *[]string `json:"contributionIds"`
+}
+
+// Enums names the allowed values of its choice fields (the API document lists them).
+func (FindingInput) Enums() map[string][]string {
+	return map[string][]string{"swot": SWOTTypes}
 }
 
 func (s *Service) validateFinding(ctx context.Context, d *diagDoc, f *findingDoc, in FindingInput, create bool) error {

@@ -76,7 +76,7 @@ func (s *Service) moveSupports(ctx context.Context, c *contribDoc, d *diagDoc, b
 
 // ReportInput says why a contribution should be reviewed.
 type ReportInput struct {
-	Reason string `json:"reason"`
+	Reason string `json:"reason" api:"required"`
 }
 
 // Report flags a contribution for the organisers' review: one report per person (409 already_reported).
@@ -102,8 +102,16 @@ func (s *Service) Report(ctx context.Context, p *auth.Principal, id string, in R
 
 // ModerationInput publishes or hides a contribution; hiding needs a reason.
 type ModerationInput struct {
-	Action string `json:"action"`
+	Action string `json:"action" api:"required"`
 	Reason string `json:"reason"`
+}
+
+// Decisions are a moderator's answers to a contribution.
+var Decisions = []string{"publish", "hide"}
+
+// Enums names the allowed values of its choice fields (the API document lists them).
+func (ModerationInput) Enums() map[string][]string {
+	return map[string][]string{"action": Decisions}
 }
 
 // Moderate publishes or hides a contribution (organisers). Either way its reports count as reviewed.
@@ -126,7 +134,7 @@ func (s *Service) Moderate(ctx context.Context, p *auth.Principal, id string, in
 		}
 		set["status"], set["hideReason"] = StatusHidden, reason
 	default:
-		return nil, apperr.Validation(apperr.Fields{"action": apperr.OneOf("publish", "hide")})
+		return nil, apperr.Validation(apperr.Fields{"action": apperr.OneOf(Decisions...)})
 	}
 	if err := s.rm.Changed(ctx, KindContribution, id, func() error {
 		return s.st.update(ctx, colContributions, id, bson.M{"$set": set})

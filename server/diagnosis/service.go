@@ -157,10 +157,10 @@ func (s *Service) requireOrganiser(ctx context.Context, p *auth.Principal, d *di
 // Input creates or changes a diagnosis; nil fields are left alone on update. The territory cannot change
 // once created (contributions' points were checked against it).
 type Input struct {
-	Title           *string   `json:"title"`
+	Title           *string   `json:"title" api:"required"`
 	Description     *string   `json:"description"`
-	TerritoryID     *string   `json:"territoryId"`
-	OrganisationIDs *[]string `json:"organisationIds"`
+	TerritoryID     *string   `json:"territoryId" api:"required"`
+	OrganisationIDs *[]string `json:"organisationIds" api:"required"`
 	Themes          *[]string `json:"themes"`
 	Phase           *string   `json:"phase"`
 	// Reopen confirms a move back to an earlier phase (what is done since then stays; people may contribute,
@@ -168,6 +168,11 @@ type Input struct {
 	Reopen   *bool          `json:"reopen"`
 	Schedule *[]PhaseDates  `json:"schedule"`
 	Settings *SettingsInput `json:"settings"`
+}
+
+// Enums names the allowed values of its choice fields (the API document lists them).
+func (Input) Enums() map[string][]string {
+	return map[string][]string{"themes": theme.All, "phase": Phases}
 }
 
 // SettingsInput changes a diagnosis's settings; nil fields are left alone.

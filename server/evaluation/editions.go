@@ -18,8 +18,13 @@ type Reviewed struct {
 
 // ReviewInput judges an earlier measure: done, in progress or dropped, with a note.
 type ReviewInput struct {
-	Status string `json:"status"`
+	Status string `json:"status" api:"required"`
 	Note   string `json:"note"`
+}
+
+// Enums names the allowed values of its choice fields (the API document lists them).
+func (ReviewInput) Enums() map[string][]string {
+	return map[string][]string{"status": ReviewStatuses}
 }
 
 // Reviews lists the previous edition's measures with this edition's reviews (readers).

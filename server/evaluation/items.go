@@ -19,6 +19,11 @@ type ItemInput struct {
 	Text   string `json:"text"`
 }
 
+// Enums names the allowed values of its choice fields (the API document lists them).
+func (ItemInput) Enums() map[string][]string {
+	return map[string][]string{"kind": ItemKinds}
+}
+
 // AddItem adds a strength or weakness to a group's table: by a member from their phone, or by the
 // facilitator typing for the table. Only the group's own members (403 not_in_group), only while the
 // edition is in its group phase (409 wrong_phase), only in a group at the anonymity threshold (409
@@ -42,7 +47,7 @@ func (s *Service) AddItem(ctx context.Context, p *auth.Principal, gID string, in
 		fields["areaId"] = apperr.UnknownRef()
 	}
 	if !oneOf(in.Kind, ItemKinds) {
-		fields["kind"] = apperr.OneOf("strength", "weakness")
+		fields["kind"] = apperr.OneOf(ItemKinds...)
 	}
 	text := strings.TrimSpace(in.Text)
 	if l := utf8.RuneCountInString(text); l < 3 || l > MaxItemText {
@@ -190,7 +195,7 @@ func (s *Service) Items(ctx context.Context, p *auth.Principal, edID string, in 
 	}
 	if in.Kind != "" {
 		if !oneOf(in.Kind, ItemKinds) {
-			fields["kind"] = apperr.OneOf("strength", "weakness")
+			fields["kind"] = apperr.OneOf(ItemKinds...)
 		}
 		filters["item_kind"] = []string{in.Kind}
 	}

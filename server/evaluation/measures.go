@@ -23,6 +23,11 @@ type MeasureInput struct {
 	Indicators      *[]followup.IndicatorInput `json:"indicators"`
 }
 
+// Enums names the allowed values of its choice fields (the API document lists them).
+func (MeasureInput) Enums() map[string][]string {
+	return map[string][]string{"status": MeasureStatuses}
+}
+
 func (s *Service) applyMeasure(ctx context.Context, ed *editionDoc, m *measureDoc, in MeasureInput, create bool) error {
 	fields := apperr.Fields{}
 	if in.Title != nil || create {

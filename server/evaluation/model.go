@@ -251,6 +251,11 @@ type Subject struct {
 	Name string `json:"name,omitempty"`
 }
 
+// Enums names the allowed values of its choice fields (the API document lists them).
+func (Subject) Enums() map[string][]string {
+	return map[string][]string{"kind": SubjectKinds}
+}
+
 // Evaluation is the API view of an evaluation.
 type Evaluation struct {
 	ID              string    `json:"id"`

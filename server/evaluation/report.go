@@ -18,6 +18,11 @@ type ReportInput struct {
 	Summary    string `json:"summary"`
 }
 
+// Enums names the allowed values of its choice fields (the API document lists them).
+func (ReportInput) Enums() map[string][]string {
+	return map[string][]string{"visibility": Visibilities}
+}
+
 // PublishReport publishes (or republishes) the report (organisers, follow-up phase) and tells the
 // participants the first time. A public report re-announces the evaluation's records so that its merged
 // points and measures become public in the read model.

@@ -136,11 +136,11 @@ func (s *Service) editionFor(ctx context.Context, p *auth.Principal, id string) 
 // Input creates or changes an evaluation; nil fields are left alone on update. Edition sets up the first
 // edition on create.
 type Input struct {
-	Title           *string       `json:"title"`
+	Title           *string       `json:"title" api:"required"`
 	Description     *string       `json:"description"`
-	OrganisationIDs *[]string     `json:"organisationIds"`
+	OrganisationIDs *[]string     `json:"organisationIds" api:"required"`
 	Subject         *Subject      `json:"subject"`
-	Edition         *EditionInput `json:"edition"`
+	Edition         *EditionInput `json:"edition" api:"required"`
 }
 
 // EditionInput creates or changes an edition; nil fields are left alone (a new edition copies them from
@@ -149,13 +149,18 @@ type EditionInput struct {
 	Title                  *string   `json:"title"`
 	Dates                  *[]string `json:"dates"`
 	Mode                   *string   `json:"mode"`
-	Areas                  *[]Area   `json:"areas"`
+	Areas                  *[]Area   `json:"areas" api:"required"`
 	Roles                  *[]string `json:"roles"`
 	PartnerOrganisationIDs *[]string `json:"partnerOrganisationIds"`
 	GroupSize              *int      `json:"groupSize"`
 	Threshold              *int      `json:"threshold"`
 	VotesPerPerson         *int      `json:"votesPerPerson"`
 	Phase                  *string   `json:"phase"`
+}
+
+// Enums names the allowed values of its choice fields (the API document lists them).
+func (EditionInput) Enums() map[string][]string {
+	return map[string][]string{"mode": Modes, "roles": MemberRoles, "phase": Phases}
 }
 
 func dedupe(in []string) []string {

@@ -109,13 +109,13 @@ func (s *Service) IsMember(ctx context.Context, p *auth.Principal, dayID string)
 
 // Input creates or changes an exchange day; nil fields are left alone on update.
 type Input struct {
-	HostOrgID           *string    `json:"hostOrgId"`
-	Title               *string    `json:"title"`
+	HostOrgID           *string    `json:"hostOrgId" api:"required"`
+	Title               *string    `json:"title" api:"required"`
 	Description         *string    `json:"description"`
-	StartsAt            *time.Time `json:"startsAt"`
-	EndsAt              *time.Time `json:"endsAt"`
+	StartsAt            *time.Time `json:"startsAt" api:"required"`
+	EndsAt              *time.Time `json:"endsAt" api:"required"`
 	TimeZone            *string    `json:"timeZone"`
-	Agenda              []Question `json:"agenda"`
+	Agenda              []Question `json:"agenda" api:"required"`
 	RegistrationMode    *string    `json:"registrationMode"`
 	InviteCode          *string    `json:"inviteCode"`
 	Capacity            *int       `json:"capacity"`
@@ -123,6 +123,17 @@ type Input struct {
 	RecordingVisibility *string    `json:"recordingVisibility"`
 	// Video allows cameras in the live session; false (the default) keeps it audio only.
 	Video *bool `json:"video"`
+}
+
+// Who may read a day's summary and its recording.
+var (
+	SummaryVisibilities   = []string{"public", "members"}
+	RecordingVisibilities = []string{"members", "public", "none"}
+)
+
+// Enums names the allowed values of its choice fields (the API document lists them).
+func (Input) Enums() map[string][]string {
+	return map[string][]string{"registrationMode": {ModeOpen, ModeMembers, ModeInvite}, "summaryVisibility": SummaryVisibilities, "recordingVisibility": RecordingVisibilities}
 }
 
 func oneOf(v string, set ...string) bool {
@@ -200,7 +211,7 @@ func (in *Input) apply(d *dayDoc, create bool) error {
 			d.Mode = ModeOpen
 		}
 		if !oneOf(d.Mode, ModeOpen, ModeMembers, ModeInvite) {
-			f["registrationMode"] = apperr.OneOf("open", "members", "invite")
+			f["registrationMode"] = apperr.OneOf(ModeOpen, ModeMembers, ModeInvite)
 		}
 	}
 	if in.InviteCode != nil {
@@ -223,8 +234,8 @@ func (in *Input) apply(d *dayDoc, create bool) error {
 		if d.SummaryVis == "" {
 			d.SummaryVis = "public"
 		}
-		if !oneOf(d.SummaryVis, "public", "members") {
-			f["summaryVisibility"] = apperr.OneOf("public", "members")
+		if !oneOf(d.SummaryVis, SummaryVisibilities...) {
+			f["summaryVisibility"] = apperr.OneOf(SummaryVisibilities...)
 		}
 	}
 	if in.RecordingVisibility != nil || create {
@@ -232,8 +243,8 @@ func (in *Input) apply(d *dayDoc, create bool) error {
 		if d.RecordingVis == "" {
 			d.RecordingVis = "members"
 		}
-		if !oneOf(d.RecordingVis, "members", "public", "none") {
-			f["recordingVisibility"] = apperr.OneOf("members", "public", "none")
+		if !oneOf(d.RecordingVis, RecordingVisibilities...) {
+			f["recordingVisibility"] = apperr.OneOf(RecordingVisibilities...)
 		}
 	}
 	if in.Video != nil {

@@ -66,8 +66,8 @@ type IndicatorInput struct {
 
 // MeasurementInput is one dated value of an indicator.
 type MeasurementInput struct {
-	Date  string   `json:"date"`
-	Value *float64 `json:"value"`
+	Date  string   `json:"date" api:"required"`
+	Value *float64 `json:"value" api:"required"`
 	Note  string   `json:"note"`
 }
 

@@ -346,8 +346,8 @@ func (s *Service) reannounceRelations(ctx context.Context, actorID string) error
 func (s *Service) Moderate(ctx context.Context, p *auth.Principal, id string, in ModerationInput) (*Actor, error) {
 	in.Reason = strings.TrimSpace(in.Reason)
 	f := apperr.Fields{}
-	if in.Decision != "publish" && in.Decision != "hide" {
-		f["decision"] = apperr.OneOf("publish", "hide")
+	if !oneOf(in.Decision, Decisions) {
+		f["decision"] = apperr.OneOf(Decisions...)
 	}
 	if in.Decision == "hide" && (in.Reason == "" || runes(in.Reason) > 500) {
 		f["reason"] = apperr.Length(1, 500)

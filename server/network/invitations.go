@@ -122,13 +122,18 @@ func (d *inviteDoc) open(now time.Time) bool {
 
 // InvitationInput invites an actor's contact.
 type InvitationInput struct {
-	Purpose     string `json:"purpose"` // teixit | diagnosis
+	Purpose     string `json:"purpose" api:"required"` // teixit | diagnosis
 	DiagnosisID string `json:"diagnosisId"`
 	// Email defaults to the actor's contact email.
-	Email    string `json:"email"`
+	Email    string `json:"email" api:"required"`
 	Name     string `json:"name"`
 	Message  string `json:"message"`
 	Language string `json:"language"` // ca | es | it | en: the email's language
+}
+
+// Enums names the allowed values of its choice fields (the API document lists them).
+func (InvitationInput) Enums() map[string][]string {
+	return map[string][]string{"purpose": {InviteTeixit, InviteDiagnosis}, "language": InviteLanguages}
 }
 
 // Invitation is an invitation as its inviters (or, with the key, its invitee) see it.

@@ -4,7 +4,11 @@
 // a need raised in a diagnosis to practices that addressed it elsewhere. See README.md here.
 package network
 
-import "time"
+import (
+	"time"
+
+	"github.com/teixit/teixit/server/theme"
+)
 
 // ActorKinds are what an actor is.
 var ActorKinds = []string{"association", "social_services", "public_service", "school", "health_centre", "parish",
@@ -196,25 +200,38 @@ type Actor struct {
 type ActorInput struct {
 	OrganisationID *string   `json:"organisationId"`
 	Self           bool      `json:"self"`
-	Name           *string   `json:"name"`
-	Kind           *string   `json:"kind"`
+	Name           *string   `json:"name" api:"required"`
+	Kind           *string   `json:"kind" api:"required"`
 	Description    *string   `json:"description"`
-	Themes         *[]string `json:"themes"`
+	Themes         *[]string `json:"themes" api:"required"`
 	Population     *string   `json:"population"`
-	Territories    *[]string `json:"territories"`
+	Territories    *[]string `json:"territories" api:"required"`
 	Point          **Point   `json:"point"`
 	Contact        *Contact  `json:"contact"`
 }
 
+// Enums names the allowed values of its choice fields (the API document lists them).
+func (ActorInput) Enums() map[string][]string {
+	return map[string][]string{"kind": ActorKinds, "themes": theme.All}
+}
+
 // ModerationInput publishes or hides a suggested actor.
 type ModerationInput struct {
-	Decision string `json:"decision"` // publish | hide
+	Decision string `json:"decision" api:"required"` // publish | hide
 	Reason   string `json:"reason"`
+}
+
+// Decisions are a moderator's answers to a suggested actor.
+var Decisions = []string{"publish", "hide"}
+
+// Enums names the allowed values of its choice fields (the API document lists them).
+func (ModerationInput) Enums() map[string][]string {
+	return map[string][]string{"decision": Decisions}
 }
 
 // ClaimInput asks for an actor to become an organisation on Teixit.
 type ClaimInput struct {
-	OrganisationID string `json:"organisationId"`
+	OrganisationID string `json:"organisationId" api:"required"`
 }
 
 // ClaimDecision accepts or turns down a pending claim.
@@ -244,11 +261,16 @@ type Relation struct {
 
 // RelationInput proposes a relation.
 type RelationInput struct {
-	FromActorID string `json:"fromActorId"`
-	ToActorID   string `json:"toActorId"`
-	Type        string `json:"type"`
-	Since       string `json:"since"`
+	FromActorID string `json:"fromActorId" api:"required"`
+	ToActorID   string `json:"toActorId" api:"required"`
+	Type        string `json:"type" api:"required"`
+	Since       string `json:"since" api:"required"`
 	Until       string `json:"until"`
-	Source      string `json:"source"`
+	Source      string `json:"source" api:"required"`
 	Note        string `json:"note"`
+}
+
+// Enums names the allowed values of its choice fields (the API document lists them).
+func (RelationInput) Enums() map[string][]string {
+	return map[string][]string{"type": RelationTypes}
 }

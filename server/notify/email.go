@@ -105,7 +105,12 @@ func (s *Service) GetSettings(ctx context.Context, userID string) (*Settings, er
 
 // SettingsInput changes a person's settings.
 type SettingsInput struct {
-	Email string `json:"email"`
+	Email string `json:"email" api:"required"`
+}
+
+// Enums names the allowed values of its choice fields (the API document lists them).
+func (SettingsInput) Enums() map[string][]string {
+	return map[string][]string{"email": EmailChoices}
 }
 
 // SetSettings stores a person's email choice.

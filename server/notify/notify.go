@@ -31,6 +31,10 @@ const (
 	MaxFollows = 500
 )
 
+// FollowKinds are what a person can follow: the kinds below and "diagnosis", whose checker the diagnosis
+// package registers (the API test holds this list to the registered checkers).
+var FollowKinds = []string{"diagnosis", KindOrganisation, KindPractice, KindTheme}
+
 // Follow kinds.
 const (
 	KindPractice     = "practice"
@@ -112,8 +116,13 @@ type Follow struct {
 
 // FollowInput names what to follow: kind practice|organisation|theme and its id (or theme name).
 type FollowInput struct {
-	Kind   string `json:"kind"`
+	Kind   string `json:"kind" api:"required"`
 	Target string `json:"target"`
+}
+
+// Enums names the allowed values of its choice fields (the API document lists them).
+func (FollowInput) Enums() map[string][]string {
+	return map[string][]string{"kind": FollowKinds}
 }
 
 func followID(userID, kind, target string) string { return userID + ":" + kind + ":" + target }

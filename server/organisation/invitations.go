@@ -81,9 +81,14 @@ type Invitation struct {
 // InvitationInput invites an address with a role; Language (ca, es, it, en) is the email's, for an address
 // with no account (an account's own language is used otherwise).
 type InvitationInput struct {
-	Email    string `json:"email"`
-	Role     string `json:"role"`
+	Email    string `json:"email" api:"required"`
+	Role     string `json:"role" api:"required"`
 	Language string `json:"language"`
+}
+
+// Enums names the allowed values of its choice fields (the API document lists them).
+func (InvitationInput) Enums() map[string][]string {
+	return map[string][]string{"role": Roles, "language": inviteLanguages}
 }
 
 // Notifier delivers in-app notices (server/notify).

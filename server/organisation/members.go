@@ -113,7 +113,12 @@ func (s *Service) leave(ctx context.Context, orgID, userID string, lastAdmin boo
 
 // RoleInput changes a member's role.
 type RoleInput struct {
-	Role string `json:"role"`
+	Role string `json:"role" api:"required"`
+}
+
+// Enums names the allowed values of its choice fields (the API document lists them).
+func (RoleInput) Enums() map[string][]string {
+	return map[string][]string{"role": Roles}
 }
 
 // SetRole changes a member's role (admins only); demoting the last admin is refused.

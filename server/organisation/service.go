@@ -51,13 +51,18 @@ func (s *Service) SetClock(now func() time.Time) { s.now = now }
 
 // Input creates or changes an organisation; nil fields are left alone on update.
 type Input struct {
-	Name        *string `json:"name"`
-	Kind        *string `json:"kind"`
+	Name        *string `json:"name" api:"required"`
+	Kind        *string `json:"kind" api:"required"`
 	Description *string `json:"description"`
 	// RecordingRetentionDays (0–3650; 0 keeps recordings) is how long exchange-day recordings are kept.
 	RecordingRetentionDays *int `json:"recordingRetentionDays"`
 	// MembersSeeEmails lets every member see the others' email addresses (admins always do).
 	MembersSeeEmails *bool `json:"membersSeeEmails"`
+}
+
+// Enums names the allowed values of its choice fields (the API document lists them).
+func (Input) Enums() map[string][]string {
+	return map[string][]string{"kind": Kinds}
 }
 
 func (in *Input) validate(create bool) (bson.M, error) {

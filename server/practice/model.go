@@ -2,6 +2,8 @@ package practice
 
 import (
 	"time"
+
+	"github.com/teixit/teixit/server/theme"
 )
 
 // Languages a practice can be written or translated in.
@@ -198,7 +200,7 @@ type Practice struct {
 // ContextInput sets where and for whom; OrganisationID is fixed once the practice exists.
 type ContextInput struct {
 	Territory        *string `json:"territory"`
-	OrganisationID   *string `json:"organisationId"`
+	OrganisationID   *string `json:"organisationId" api:"required"`
 	TargetPopulation *string `json:"targetPopulation"`
 }
 
@@ -210,10 +212,10 @@ type EvaluationInput struct {
 
 // Input creates or changes a practice (original language); nil fields are left alone.
 type Input struct {
-	Title      *string          `json:"title"`
+	Title      *string          `json:"title" api:"required"`
 	Summary    *string          `json:"summary"`
 	Problem    *string          `json:"problem"`
-	Context    *ContextInput    `json:"context"`
+	Context    *ContextInput    `json:"context" api:"required"`
 	Themes     *[]string        `json:"themes"`
 	Steps      *[]Step          `json:"steps"`
 	Resources  *Resources       `json:"resources"`
@@ -224,12 +226,17 @@ type Input struct {
 	// Attachments are media ids (uploaded with purpose "attachment" by the editor, or already attached).
 	Attachments *[]string `json:"attachments"`
 	// Language is the original language; set at creation only.
-	Language *string `json:"language"`
+	Language *string `json:"language" api:"required"`
+}
+
+// Enums names the allowed values of its choice fields (the API document lists them).
+func (Input) Enums() map[string][]string {
+	return map[string][]string{"language": Languages, "themes": theme.All}
 }
 
 // TranslationInput is one translation, replaced as a whole.
 type TranslationInput struct {
-	Title             string    `json:"title"`
+	Title             string    `json:"title" api:"required"`
 	Summary           string    `json:"summary"`
 	Problem           string    `json:"problem"`
 	TargetPopulation  string    `json:"targetPopulation"`

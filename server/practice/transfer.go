@@ -128,7 +128,7 @@ type Transfer struct {
 
 // TransferInput declares an adoption.
 type TransferInput struct {
-	OrganisationID string `json:"organisationId"`
+	OrganisationID string `json:"organisationId" api:"required"`
 	Note           string `json:"note"`
 }
 
@@ -137,6 +137,14 @@ type TransferPatch struct {
 	Status  *string  `json:"status"`
 	Note    *string  `json:"note"`
 	Outcome *Outcome `json:"outcome"`
+}
+
+// Stages are a transfer's statuses, in the order a transfer goes through them.
+var Stages = []string{"interested", "planning", "implementing", "evaluated", "abandoned"}
+
+// Enums names the allowed values of its choice fields (the API document lists them).
+func (TransferPatch) Enums() map[string][]string {
+	return map[string][]string{"status": Stages}
 }
 
 // Update is one dated update on a transfer, by the adopting or the origin organisation.
@@ -390,7 +398,7 @@ func (s *Service) PatchTransfer(ctx context.Context, p *auth.Principal, id strin
 	if in.Status != nil && *in.Status != t.Status {
 		to := *in.Status
 		if _, known := nextStages[to]; !known {
-			f["status"] = apperr.OneOf("interested", "planning", "implementing", "evaluated", "abandoned")
+			f["status"] = apperr.OneOf(Stages...)
 		} else if !oneOf(to, nextStages[t.Status]) {
 			if err := apperr.Validation(f); err != nil {
 				return nil, err

@@ -229,8 +229,8 @@ type KeyPoint struct {
 
 // KeyPointInput is a new key point for a guide question (0-based).
 type KeyPointInput struct {
-	Question *int   `json:"question"`
-	Text     string `json:"text"`
+	Question *int   `json:"question" api:"required"`
+	Text     string `json:"text" api:"required"`
 }
 
 // RapporteurInput names the day's rapporteur (empty clears it).
@@ -294,7 +294,7 @@ type SectionInput struct {
 
 // SummaryInput replaces the draft's sections (questions not named keep their text).
 type SummaryInput struct {
-	Sections []SectionInput `json:"sections"`
+	Sections []SectionInput `json:"sections" api:"required"`
 }
 
 // Redaction is a request to remove turns.
@@ -321,7 +321,7 @@ type RedactedTurn struct {
 
 // RedactionInput names the turns (segment numbers) to remove.
 type RedactionInput struct {
-	Turns []int `json:"turns"`
+	Turns []int `json:"turns" api:"required"`
 }
 
 func (r *redactionDoc) api() Redaction {

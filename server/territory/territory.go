@@ -85,10 +85,15 @@ func NewService(s *store.Store, admins Admins) *Service {
 
 // Input creates or changes a territory; nil fields are left alone on update. Boundary null removes it.
 type Input struct {
-	Name     *string         `json:"name"`
-	Level    *string         `json:"level"`
+	Name     *string         `json:"name" api:"required"`
+	Level    *string         `json:"level" api:"required"`
 	ParentID *string         `json:"parentId"`
 	Boundary json.RawMessage `json:"boundary"`
+}
+
+// Enums names the allowed values of its choice fields (the API document lists them).
+func (Input) Enums() map[string][]string {
+	return map[string][]string{"level": Levels}
 }
 
 func (s *Service) requireManager(ctx context.Context, p *auth.Principal) error {

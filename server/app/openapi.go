@@ -64,6 +64,7 @@ var schemaTypes = map[string]any{
 	"Territory":                 territory.Territory{},
 	"TerritoryInput":            territory.Input{},
 	"TerritoryList":             httpx.List[territory.Territory]{},
+	"Surroundings":              territory.Surroundings{},
 	"SearchResults":             readmodel.Results{},
 	"SuggestionList":            httpx.List[readmodel.Suggestion]{},
 	"ReindexStatus":             readmodel.ReindexStatus{},

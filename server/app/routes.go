@@ -152,6 +152,7 @@ func (a *App) table() []route {
 		{"GET", "/territories", public, ter.List, "Territories, filtered by ?parent= and ?level=", "", "TerritoryList"},
 		{"POST", "/territories", user, ter.Create, "Create a territory (platform and municipality admins)", "TerritoryInput", "Territory"},
 		{"GET", "/territories/:id", public, ter.Get, "A territory with its GeoJSON boundary", "", "Territory"},
+		{"GET", "/territories/:id/surroundings", public, ter.Surroundings, "The areas a territory's map shows around it with no tile server: its parts and its neighbours, named, outlines simplified", "", "Surroundings"},
 		{"PATCH", "/territories/:id", user, ter.Update, "Change a territory (platform and municipality admins)", "TerritoryInput", "Territory"},
 
 		{"GET", "/diagnoses", public, dia.List, "Diagnoses, filtered by ?territory= (and inside it), ?theme=, ?phase=gathering|synthesis|prioritisation|action_plan|follow_up, ?org= (lead organisation); ?cursor=&limit= page through", "", "DiagnosisList"},

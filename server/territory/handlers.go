@@ -31,6 +31,15 @@ func (h *Handlers) Get(c *fiber.Ctx) error {
 	return httpx.OK(c, t)
 }
 
+// Surroundings: GET /territories/:id/surroundings.
+func (h *Handlers) Surroundings(c *fiber.Ctx) error {
+	s, err := h.svc.Surroundings(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, s)
+}
+
 // Create: POST /territories.
 func (h *Handlers) Create(c *fiber.Ctx) error {
 	var in Input

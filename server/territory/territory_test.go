@@ -2,6 +2,8 @@ package territory_test
 
 import (
 	"encoding/json"
+	"fmt"
+	"math"
 	"strings"
 	"testing"
 
@@ -95,4 +97,88 @@ func TestTerritoriesAPI(t *testing.T) {
 			Status: 200, NotContains: []string{`"boundary"`}},
 		{Name: "unknown territory", Method: "GET", Path: "/api/v1/territories/nope", Status: 404},
 	})
+}
+
+// circle is a ring of n positions around (lon, lat): a detailed outline, as an imported boundary is.
+func circle(lon, lat, r float64, n int) string {
+	var b strings.Builder
+	b.WriteString(`{"type":"Polygon","coordinates":[[`)
+	for i := 0; i <= n; i++ {
+		a := 2 * math.Pi * float64(i%n) / float64(n)
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, "[%.6f,%.6f]", lon+r*math.Cos(a), lat+r*math.Sin(a))
+	}
+	b.WriteString(`]]}`)
+	return b.String()
+}
+
+func TestSurroundings(t *testing.T) {
+	a := testkit.NewApp(t)
+	root := a.Register("root@example.org", "Root")
+	if _, err := a.Accounts.GrantAdmin(t.Context(), "root@example.org"); err != nil {
+		t.Fatal(err)
+	}
+	create := func(in map[string]any) string {
+		t.Helper()
+		r := a.Do(root, "POST", "/api/v1/territories", in)
+		if r.Status != 201 {
+			t.Fatalf("%d %s", r.Status, r.Body)
+		}
+		var v struct{ ID string }
+		r.JSON(t, &v)
+		return v.ID
+	}
+	district := create(map[string]any{"name": "Ciutat Vella", "level": "district", "boundary": json.RawMessage(square)})
+	raval := create(map[string]any{"name": "el Raval", "level": "neighbourhood", "parentId": district,
+		"boundary": json.RawMessage(circle(2.168, 41.38, 0.004, 3000))})
+	create(map[string]any{"name": "el Gòtic", "level": "neighbourhood", "parentId": district,
+		"boundary": json.RawMessage(circle(2.176, 41.382, 0.003, 40))})
+	create(map[string]any{"name": "la Barceloneta", "level": "neighbourhood", "parentId": district}) // no outline: nothing to draw
+
+	type view struct {
+		Areas []struct {
+			ID, Name, Relation string
+			Boundary           struct {
+				Type        string
+				Coordinates json.RawMessage
+			}
+		}
+	}
+	var got view
+	r := a.Do(nil, "GET", "/api/v1/territories/"+district+"/surroundings", nil)
+	if r.Status != 200 {
+		t.Fatalf("%d %s", r.Status, r.Body)
+	}
+	r.JSON(t, &got)
+	if len(got.Areas) != 2 || got.Areas[0].Name != "el Gòtic" || got.Areas[1].Name != "el Raval" || got.Areas[0].Relation != "part" {
+		t.Fatalf("the district's parts with an outline, by name: %+v", got.Areas)
+	}
+	for _, ar := range got.Areas {
+		raw, _ := json.Marshal(ar.Boundary)
+		g, why := territory.ParseGeometry(raw, 1<<20)
+		if why != "" {
+			t.Fatalf("%s: the simplified outline is not valid GeoJSON: %s", ar.Name, why)
+		}
+		if n := strings.Count(string(ar.Boundary.Coordinates), "["); ar.Name == "el Raval" && n > 450 {
+			t.Errorf("el Raval's 3,000 positions are still %d brackets: not simplified for the map", n)
+		}
+		if ar.Name == "el Raval" && (!g.Contains(2.168, 41.38) || !g.Contains(2.1715, 41.38) || g.Contains(2.1725, 41.38)) {
+			t.Error("the simplified outline lost el Raval's shape")
+		}
+	}
+
+	r = a.Do(nil, "GET", "/api/v1/territories/"+raval+"/surroundings", nil)
+	got = view{}
+	r.JSON(t, &got)
+	if len(got.Areas) != 1 || got.Areas[0].Name != "el Gòtic" || got.Areas[0].Relation != "neighbour" {
+		t.Fatalf("el Raval's neighbours (itself left out): %+v", got.Areas)
+	}
+	if r := a.Do(nil, "GET", "/api/v1/territories/nosuchrecord0000/surroundings", nil); r.Status != 404 {
+		t.Fatalf("unknown territory: %d", r.Status)
+	}
+	if r := a.Do(nil, "GET", "/api/v1/territories/not-an-id/surroundings", nil); r.Status != 404 {
+		t.Fatalf("malformed id: %d", r.Status)
+	}
 }

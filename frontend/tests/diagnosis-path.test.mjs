@@ -86,9 +86,13 @@ describe('diagnosis: the full path', () => {
     await rp.getByTestId('point-toggle').click();
     await rp.locator('[data-testid="point-map"] path.leaflet-interactive, [data-testid="point-map"] .leaflet-overlay-pane path').first().waitFor();
     await rp.getByTestId('map-no-tiles').waitFor();
+    // With no tiles, the neighbours are outlined and named, and the directory's places marked.
+    await rp.locator('[data-testid="point-map"] .map-area-label', { hasText: 'el Barri Gòtic' }).waitFor();
+    await rp.locator('[data-testid="point-map"] .map-place').first().waitFor();
     await rp.getByTestId('map-use-centre').click();
-    // The place in words, from the territory's own outline (no map service): where in el Raval it is.
-    assert.match(await rp.getByTestId('point-state').innerText(), /^Place chosen: in the (centre|north|north-east|east|south-east|south|south-west|west|north-west) of el Raval\.$/);
+    // The place in words, from the territory's own outline and the directory (no map service): where in
+    // el Raval it is, and the named place nearby.
+    assert.match(await rp.getByTestId('point-state').innerText(), /^Place chosen: in the (centre|north|north-east|east|south-east|south|south-west|west|north-west) of el Raval\. Nearby: [^()]+ \(about \d+ m away\)\.$/);
     // With the keyboard only: the arrow keys move the map, Enter on the button takes the new centre.
     const before = await rp.getByTestId('point-state').getAttribute('data-point');
     await rp.getByTestId('point-map').focus();
@@ -97,7 +101,7 @@ describe('diagnosis: the full path', () => {
     await rp.getByTestId('map-use-centre').focus();
     await rp.keyboard.press('Enter');
     await rp.waitForFunction((b) => document.querySelector('[data-testid="point-state"]')?.getAttribute('data-point') !== b, before);
-    assert.match(await rp.getByTestId('point-state').innerText(), /^Place chosen: in the (centre|east|north-east|south-east) of el Raval\.$/);
+    assert.match(await rp.getByTestId('point-state').innerText(), /^Place chosen: in the (centre|east|north-east|south-east) of el Raval\.( Nearby: [^()]+ \(about \d+ m away\)\.)?$/);
     await checkPage(rp, 'path-02-contribute-filled', look);
     // The connection drops as it is sent: nothing is lost, and sending again once back works.
     await res.ctx.setOffline(true);
@@ -316,9 +320,14 @@ describe('diagnosis: the full path', () => {
     await op.getByTestId('diagnosis-nav-map').click();
     await op.locator('[data-testid="map"] .leaflet-overlay-pane path').first().waitFor();
     await op.getByTestId('map-no-tiles').waitFor();
-    assert.equal(await op.locator('[data-testid="map"] .leaflet-overlay-pane path').count(), 1, 'the outline');
+    // The outline, and around it the neighbours of el Raval in Ciutat Vella, named (no tile server here).
+    await op.locator('[data-testid="map"] .map-area-label', { hasText: 'la Barceloneta' }).waitFor();
+    const named = await op.locator('[data-testid="map"] .map-area-label').allInnerTexts();
+    assert.deepEqual(named.sort(), ['Sant Pere, Santa Caterina i la Ribera', 'el Barri Gòtic', 'la Barceloneta'].sort(), 'el Raval\'s neighbours');
+    assert.equal(await op.locator('[data-testid="map"] .leaflet-overlay-pane path').count(), 1 + named.length, 'the outline and the neighbours\'');
+    assert.ok(await op.locator('[data-testid="map"] .map-place').count() >= 6, 'the directory\'s places in el Raval');
     assert.equal(await op.locator('[data-testid="map"] .leaflet-marker-pane .map-mark').count(), 1, 'one point, drawn by its kind');
-    assert.match(await op.getByTestId('map-legend').innerText(), /Something we need \(1\)/);
+    assert.match(await op.getByTestId('map-legend').innerText(), /Something we need \(1\)[\s\S]*neighbouring areas[\s\S]*directory of organisations/);
     await op.getByTestId('map-list').getByText('no lift').waitFor();
     await checkPage(op, 'path-12-map', look);
 
@@ -425,7 +434,10 @@ describe('diagnosis map with a tile server that cannot be reached', () => {
     assert.equal(await page.getByTestId('map-no-tiles').count(), 0);
     const listed = await page.getByTestId('map-list').locator('li').count();
     assert.ok(listed > 0, 'the seed has located contributions');
-    assert.equal(await paths.count(), 1, 'the outline');
+    // The same context as with no tiles: the neighbours outlined and named, with the same legend.
+    await page.locator('[data-testid="map"] .map-area-label', { hasText: 'el Barri Gòtic' }).waitFor();
+    assert.equal(await paths.count(), 1 + await page.locator('[data-testid="map"] .map-area-label').count(), 'the outline and the neighbours\'');
+    assert.match(await page.getByTestId('map-legend').innerText(), /neighbouring areas/);
     assert.equal(await page.locator('[data-testid="map"] .leaflet-marker-pane .map-mark').count(), listed, 'one mark per located contribution');
     await checkPage(page, 'map-tiles-legend', { widths: [360] });
 

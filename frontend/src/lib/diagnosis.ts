@@ -364,6 +364,43 @@ export function getTerritory(api: ApiClient, id: string): Promise<Territory> {
   return api.get(`/territories/${enc(id)}`);
 }
 
+/** An area drawn around a territory on its map: one of its parts, or a neighbour. */
+export interface Area {
+  id: string;
+  name: string;
+  level: Territory['level'];
+  relation: 'part' | 'neighbour';
+  boundary: GeoJSONGeometry;
+}
+
+/** A named place on a territory's map: an actor of the network directory that has a place. */
+export interface NamedPlace {
+  id: string;
+  name: string;
+  lat: number;
+  lon: number;
+}
+
+export interface MapContext {
+  areas: Area[];
+  places: NamedPlace[];
+}
+
+/** What a territory's map names around it when there is no background map: its parts and neighbours
+ * (outlined) and the directory's actors that have a place in it. Either part missing leaves it empty: the
+ * map still shows the territory and the contributions. */
+export async function mapContext(api: ApiClient, territoryId: string): Promise<MapContext> {
+  const [s, actors] = await Promise.all([
+    api.get<{ areas: Area[] }>(`/territories/${enc(territoryId)}/surroundings`).catch(() => ({ areas: [] })),
+    api.get<Page<{ id: string; name: string; point: { lat: number; lon: number } | null }>>(`/actors?territory=${enc(territoryId)}&limit=100`)
+      .then((p) => p.items ?? []).catch(() => []),
+  ]);
+  return {
+    areas: s.areas ?? [],
+    places: actors.filter((a) => a.point).map((a) => ({ id: a.id, name: a.name, lat: a.point!.lat, lon: a.point!.lon })),
+  };
+}
+
 export async function listTerritories(api: ApiClient, q: { parent?: string; level?: string } = {}): Promise<Territory[]> {
   const p = new URLSearchParams({ limit: '100' });
   if (q.parent) p.set('parent', q.parent);

@@ -46,3 +46,24 @@ export function whereIn(p: Point, g: GeoJSONGeometry): Where {
   const angle = (Math.atan2(dy, dx) * 180) / Math.PI; // 0 = east, counter-clockwise
   return { inside: within, side: SIDES[Math.round(((angle + 360) % 360) / 45) % 8] };
 }
+
+/** Metres between two points (equirectangular: exact enough within a city). */
+export function metres(a: Point, b: Point): number {
+  const k = Math.cos((((a.lat + b.lat) / 2) * Math.PI) / 180);
+  return Math.hypot((b.lon - a.lon) * k, b.lat - a.lat) * 111_320;
+}
+
+/** The named place nearest to p within `within` metres, with its distance rounded to tens of metres. */
+export function nearestPlace<T extends Point & { name: string }>(p: Point, places: T[], within = 250): { place: T; metres: number } | null {
+  let best: { place: T; metres: number } | null = null;
+  for (const q of places) {
+    const d = metres(p, q);
+    if (d <= within && (!best || d < best.metres)) best = { place: q, metres: d };
+  }
+  return best && { place: best.place, metres: Math.max(10, Math.round(best.metres / 10) * 10) };
+}
+
+/** The first of the areas whose outline holds p. */
+export function areaAt<T extends { boundary: GeoJSONGeometry }>(p: Point, areas: T[]): T | null {
+  return areas.find((a) => inside(p, a.boundary)) ?? null;
+}

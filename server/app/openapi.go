@@ -74,6 +74,7 @@ var schemaTypes = map[string]any{
 	"PracticeList":              httpx.List[practice.Practice]{},
 	"TranslationInput":          practice.TranslationInput{},
 	"TranslationView":           translation.View{},
+	"ShownTranslationList":      httpx.List[translation.Shown]{},
 	"TranslationCorrection":     translation.CorrectionInput{},
 	"VersionList":               httpx.List[practice.Version]{},
 	"Diff":                      practice.Diff{},

@@ -273,6 +273,7 @@ func (a *App) table() []route {
 		{"GET", "/evaluation-editions/:id/export.json", record, ev.ExportJSON, "The report as JSON open data (no personal data)", "", "EvaluationReport"},
 		{"GET", "/evaluation-editions/:id/export.csv", record, ev.ExportCSV, "Merged items as CSV open data (no personal data)", "", "CSVText"},
 		// Machine translation
+		{"GET", "/translations/:kind", public, tr.Ready, "The ready translations into ?lang=ca|es|it|en|fr of up to 100 records of a kind (?ids=a,b,c), those the reader may read, for a list shown in the reader's language; never queues", "", "ShownTranslationList"},
 		{"GET", "/translations/:kind/:id/:lang", record, tr.Get, "A record's translation into ca|es|it|en|fr and its state (ready, queued, failed, none, original); readable where the original is; 404 translation_off without an engine", "", "TranslationView"},
 		{"POST", "/translations/:kind/:id/:lang", record, tr.Ask, "Ask for it (202 while queued; poll GET): the reader waits, the engine works in the background", "", "TranslationView"},
 		{"PUT", "/translations/:kind/:id/:lang", staff, tr.Correct, "Correct a translation (people who may edit the original); marked reviewed", "TranslationCorrection", "TranslationView"},

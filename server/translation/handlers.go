@@ -1,6 +1,8 @@
 package translation
 
 import (
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/teixit/teixit/server/auth"
@@ -21,6 +23,20 @@ func (h *Handlers) Get(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	return httpx.OK(c, v)
+}
+
+// Ready: GET /translations/:kind?lang=&ids=a,b,c — the ready translations of a list's records.
+func (h *Handlers) Ready(c *fiber.Ctx) error {
+	var ids []string
+	if q := c.Query("ids"); q != "" {
+		ids = strings.Split(q, ",")
+	}
+	items, err := h.s.Ready(c.UserContext(), auth.From(c), c.Params("kind"), ids, c.Query("lang"))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	return httpx.OK(c, httpx.List[Shown]{Items: items})
 }
 
 // Ask: POST /translations/:kind/:id/:lang — queue it for a reader who waits (202 while queued).

@@ -297,6 +297,53 @@ func excerpt(s string, n int) string {
 	return strings.TrimSpace(string([]rune(s)[:n])) + "…"
 }
 
+// Shown is one record's ready translation, as a list shows it in the reader's language.
+type Shown struct {
+	ID               string `json:"id"`
+	OriginalLanguage string `json:"originalLanguage"`
+	Translation      *Text  `json:"translation"`
+}
+
+// MaxShown bounds the records one Ready call looks up (a page of comments).
+const MaxShown = 100
+
+// Ready returns, of the records of a kind, the ones r may read that have a translation into lang ready, for a
+// list in the reader's language (comments under a record). It never queues work and skips what r cannot
+// read or what is already in lang.
+func (s *Service) Ready(ctx context.Context, p *auth.Principal, kind string, ids []string, lang string) ([]Shown, error) {
+	if len(ids) > MaxShown {
+		return nil, apperr.Validation(apperr.Fields{"ids": apperr.MaxItems(MaxShown)})
+	}
+	out := []Shown{}
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		src, k, err := s.readable(ctx, p, kind, id, lang)
+		switch {
+		case apperr.IsKind(err, apperr.NotFound):
+			if errors.Is(err, errOff) {
+				return nil, err
+			}
+			continue
+		case err != nil:
+			return nil, err
+		case src.Language == lang:
+			continue
+		}
+		m, r, err := s.st.pair(ctx, key(src.Kind, src.ID, lang))
+		if err != nil {
+			return nil, err
+		}
+		if t := pick(m, r, src.Version); t != nil {
+			out = append(out, Shown{ID: src.ID, OriginalLanguage: src.Language, Translation: s.text(k, t, src)})
+		}
+	}
+	return out, nil
+}
+
 // Ask queues the translation of a record into lang for a reader who waits for it (the page polls Get):
 // a failed job is retried at once. The engine is not called here.
 func (s *Service) Ask(ctx context.Context, p *auth.Principal, kind, id, lang string) (*View, error) {

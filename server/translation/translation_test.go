@@ -357,3 +357,48 @@ func TestEvaluationReadInSpanish(t *testing.T) {
 		t.Errorf("evaluation ca→es: %+v", tr)
 	}
 }
+
+// The comments under a record read in the reader's language: one call gives the ready translations of a
+// page of comments, skipping those already in that language and ids that name nothing readable.
+func TestCommentsInTheReadersLanguage(t *testing.T) {
+	w := newWorld(t, apytest.Start(t))
+	prac := w.italianPractice(t, "Centro di ascolto", true)
+	ca := w.create(t, w.bea, "/api/v1/practices/"+prac+"/comments", map[string]any{"text": "Ho hem provat al nostre barri i les famílies hi venen cada setmana."})
+	es := w.create(t, w.bea, "/api/v1/practices/"+prac+"/comments", map[string]any{"text": "Nosotros también lo hacemos con las familias del barrio cada semana."})
+	w.waitReady(t, w.anon, "/api/v1/translations/comment/"+ca+"/es")
+
+	r := w.a.Do(w.anon, "GET", "/api/v1/translations/comment?lang=es&ids="+strings.Join([]string{ca, es, "nosuchrecord0000", "not-an-id", ca}, ","), nil)
+	if r.Status != 200 {
+		t.Fatalf("%d %s", r.Status, r.Body)
+	}
+	var got struct {
+		Items []struct {
+			ID, OriginalLanguage string
+			Translation          struct {
+				Body    struct{ Markdown, HTML string }
+				Machine bool
+			}
+		}
+	}
+	r.JSON(t, &got)
+	if len(got.Items) != 1 || got.Items[0].ID != ca || got.Items[0].OriginalLanguage != "ca" || !got.Items[0].Translation.Machine ||
+		!strings.Contains(got.Items[0].Translation.Body.HTML, "familias") {
+		t.Fatalf("only the Catalan comment, in Spanish, once: %s", r.Body)
+	}
+
+	many := make([]string, 101)
+	for i := range many {
+		many[i] = ca
+	}
+	for name, q := range map[string]string{
+		"unknown language": "lang=xx&ids=" + ca,
+		"too many ids":     "lang=es&ids=" + strings.Join(many, ","),
+	} {
+		if r := w.a.Do(w.anon, "GET", "/api/v1/translations/comment?"+q, nil); r.Status != 400 {
+			t.Errorf("%s: %d %s", name, r.Status, r.Body)
+		}
+	}
+	if r := w.a.Do(w.anon, "GET", "/api/v1/translations/comment?lang=es", nil); r.Status != 200 || !strings.Contains(string(r.Body), `"items":[]`) {
+		t.Errorf("no ids: %d %s", r.Status, r.Body)
+	}
+}

@@ -170,6 +170,22 @@ describe('reading a Catalan diagnosis in Italian', { skip: !installed && 'Aperti
     await page.getByTestId('show-original').click();
     assert.equal(await h1.innerText(), 'Trucades setmanals a la gent gran');
     assert.equal(await machineText.count(), 0);
+
+    // The comments under it read in Italian too, each with its original one click away.
+    const cm = await org.api.post(`/practices/${pr.id}/comments`, { text: 'Ho hem provat al nostre barri i les famílies hi venen cada setmana.' });
+    await org.api.post(`/translations/comment/${cm.id}/it`); // made ahead of time, or at once when asked
+    for (let i = 0; i < 300 && (await org.api.get(`/translations/comment/${cm.id}/it`)).state !== 'ready'; i++) await page.waitForTimeout(300);
+    await page.goto(`${server.base}/practices/${pr.id}`);
+    const said = page.getByTestId('comment-translation');
+    await said.waitFor();
+    assert.match(await said.innerText(), /Traduzione automatica\. Originariamente in Català\./);
+    const commentText = page.locator('[data-testid="comments"] .comment-text').first();
+    assert.equal(await commentText.getAttribute('lang'), 'it');
+    assert.match(await commentText.innerText(), /famiglie/i);
+    await checkPage(page, 'translation-comment-it', { shots, widths: [PHONE.width] });
+    await page.getByTestId('comment-show-original').click();
+    assert.match(await commentText.innerText(), /Ho hem provat al nostre barri/);
+    assert.match(await said.innerText(), /originale, in Català/);
     await ctx.close();
   });
 });

@@ -52,3 +52,21 @@ export function correctTranslation(api: ApiClient, kind: string, id: string, lan
 export function stillWorking(v: TranslationView): boolean {
   return v.state === 'queued' || (v.working && !!v.translation?.stale);
 }
+
+/** One record of a list shown in the reader's language. */
+export interface ShownTranslation {
+  id: string;
+  originalLanguage: string;
+  translation: TranslatedText;
+}
+
+/** The ready translations into lang of a list's records (at most 100 ids; never queues work). */
+export async function readyTranslations(api: ApiClient, kind: string, ids: string[], lang: string): Promise<Map<string, ShownTranslation>> {
+  const out = new Map<string, ShownTranslation>();
+  for (let i = 0; i < ids.length; i += 100) {
+    const q = new URLSearchParams({ lang, ids: ids.slice(i, i + 100).join(',') });
+    const page = await api.get<{ items?: ShownTranslation[] }>(`/translations/${encodeURIComponent(kind)}?${q}`);
+    for (const s of page.items ?? []) out.set(s.id, s);
+  }
+  return out;
+}

@@ -186,6 +186,23 @@ describe('reading a Catalan diagnosis in Italian', { skip: !installed && 'Aperti
     await page.getByTestId('comment-show-original').click();
     assert.match(await commentText.innerText(), /Ho hem provat al nostre barri/);
     assert.match(await said.innerText(), /originale, in Català/);
+
+    // The demo evaluation's public report: its merged points read in Italian, marked, originals one click away.
+    const ev = (await org.api.get('/evaluations')).items.find((x) => x.title.startsWith("Jornada d'avaluació"));
+    const edition = (await org.api.get(`/evaluations/${ev.id}`)).editions.find((x) => x.phase === 'follow_up');
+    const report = await org.api.get(`/evaluation-editions/${edition.id}/report`);
+    const point = report.weaknesses[0];
+    await org.api.post(`/translations/evaluation_point/${point.id}/it`);
+    for (let i = 0; i < 300 && (await org.api.get(`/translations/evaluation_point/${point.id}/it`)).state !== 'ready'; i++) await page.waitForTimeout(300);
+    await page.goto(`${server.base}/evaluation-editions/${edition.id}/report`);
+    await page.getByTestId('report-translation').waitFor();
+    assert.match(await page.getByTestId('report-translation').innerText(), /traduzione automatica/);
+    const first = page.getByTestId('report-weaknesses').locator('li').first().locator('span').first();
+    assert.equal(await first.getAttribute('lang'), 'it');
+    assert.notEqual(await first.innerText(), point.text);
+    await checkPage(page, 'translation-report-it', { shots, widths: [PHONE.width] });
+    await page.getByTestId('report-show-original').click();
+    assert.equal(await first.innerText(), point.text);
     await ctx.close();
   });
 });

@@ -30,6 +30,7 @@ func (a *App) translatable() []translation.Kind {
 		{Name: recording.SummaryKind},
 		{Name: evaluation.KindEvaluation},
 		{Name: evaluation.KindMeasure},
+		{Name: evaluation.KindPoint, TitleFromBody: true},
 	}
 }
 

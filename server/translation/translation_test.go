@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/teixit/teixit/server/config"
+	"github.com/teixit/teixit/server/seed"
 	"github.com/teixit/teixit/server/testkit"
 	"github.com/teixit/teixit/server/translation/apytest"
 )
@@ -400,5 +401,47 @@ func TestCommentsInTheReadersLanguage(t *testing.T) {
 	}
 	if r := w.a.Do(w.anon, "GET", "/api/v1/translations/comment?lang=es", nil); r.Status != 200 || !strings.Contains(string(r.Body), `"items":[]`) {
 		t.Errorf("no ids: %d %s", r.Status, r.Body)
+	}
+}
+
+// An evaluation's public report reads in another language: its merged points (and measures) come in one
+// call for the page, for anyone once the report is public.
+func TestEvaluationReportInSpanish(t *testing.T) {
+	w := newWorld(t, apytest.Start(t))
+	if _, err := seed.Load(t.Context(), w.a.App); err != nil {
+		t.Fatal(err)
+	}
+	var list struct{ Items []struct{ ID string } }
+	w.a.Do(w.anon, "GET", "/api/v1/evaluations", nil).JSON(t, &list)
+	jordi := w.a.Login("jordi@example.org", "servei-social-prop-2026")
+	var ov struct {
+		Editions []struct{ ID, Phase string }
+	}
+	w.a.Do(jordi, "GET", "/api/v1/evaluations/"+list.Items[0].ID, nil).JSON(t, &ov)
+	var rep struct {
+		Strengths, Weaknesses []struct{ ID, Text string }
+	}
+	for _, ed := range ov.Editions {
+		if ed.Phase == "follow_up" {
+			w.a.Do(w.anon, "GET", "/api/v1/evaluation-editions/"+ed.ID+"/report", nil).JSON(t, &rep)
+		}
+	}
+	if len(rep.Weaknesses) == 0 {
+		t.Fatal("the demo's public report has no points")
+	}
+	pt := rep.Weaknesses[0]
+	if r := w.a.Do(w.anon, "POST", "/api/v1/translations/evaluation_point/"+pt.ID+"/es", nil); r.Status != 202 && r.Status != 200 {
+		t.Fatalf("ask: %d %s", r.Status, r.Body)
+	}
+	w.waitReady(t, w.anon, "/api/v1/translations/evaluation_point/"+pt.ID+"/es")
+	var got struct {
+		Items []struct {
+			ID, OriginalLanguage string
+			Translation          struct{ Body struct{ Markdown string } }
+		}
+	}
+	w.a.Do(w.anon, "GET", "/api/v1/translations/evaluation_point?lang=es&ids="+pt.ID, nil).JSON(t, &got)
+	if len(got.Items) != 1 || got.Items[0].OriginalLanguage != "ca" || got.Items[0].Translation.Body.Markdown == pt.Text {
+		t.Fatalf("the point %q in Spanish: %+v", pt.Text, got.Items)
 	}
 }

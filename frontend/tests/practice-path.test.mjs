@@ -152,7 +152,7 @@ describe('good-practice path: publish, adopt, evaluate', () => {
     await page.goto(practiceUrl);
     await page.getByRole('heading', { level: 1, name: TITLE }).waitFor();
     await page.getByTestId('follow-practice').click();
-    await page.getByTestId('practice-follows').getByText('You follow this practice.').waitFor();
+    await page.getByTestId('follows').getByText('You follow this practice.').waitFor();
     // Centre B cannot edit centre A's practice: no edit link, and the editor says who can.
     assert.equal(await page.getByTestId('practice-edit').count(), 0);
     await page.goto(practiceUrl + '/edit');

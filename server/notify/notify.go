@@ -31,9 +31,8 @@ const (
 	MaxFollows = 500
 )
 
-// FollowKinds are what a person can follow: the kinds below and "diagnosis", whose checker the diagnosis
-// package registers (the API test holds this list to the registered checkers).
-var FollowKinds = []string{"diagnosis", KindOrganisation, KindPractice, KindTheme}
+// FollowKinds are what a person can follow (the API test holds this list to the registered checkers).
+var FollowKinds = []string{KindDiagnosis, KindOrganisation, KindPractice, KindTheme}
 
 // Follow kinds.
 const (

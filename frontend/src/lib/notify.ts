@@ -12,6 +12,13 @@ export interface Follow {
   at: string;
 }
 
+/** Something a follow button offers: its kind, id and name in words ("this practice"). */
+export interface FollowTarget {
+  kind: FollowKind;
+  target: string;
+  name: string;
+}
+
 export interface Notification {
   id: string;
   kind: 'new_version' | 'new_practice' | 'new_transfer' | 'transfer_update' | 'comment_reply' | string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDay, weekStart } from './format';
+import { formatDay, formatDayRange, weekStart } from './format';
 
 describe('dates in words', () => {
   it('finds the Monday of an ISO week', () => {
@@ -16,5 +16,14 @@ describe('dates in words', () => {
     expect(formatDay('2026-11-30', 'it', now)).toBe('30 novembre');
     expect(formatDay('2025-03-01', 'ca', now)).toBe('1 de març del 2025');
     expect(formatDay('not a day', 'ca', now)).toBe('not a day');
+  });
+  it('says a span of days as the language writes it', () => {
+    const now = new Date('2026-12-05T10:00:00Z');
+    const ca = formatDayRange('2026-12-01', '2026-12-20', 'ca', now);
+    expect(ca).toMatch(/^1\s*[–-]\s*20 de desembre$/);
+    expect(formatDayRange('2026-11-30', '2026-12-20', 'es', now)).toMatch(/^30 de noviembre\s*[–-]\s*20 de diciembre$/);
+    expect(formatDayRange('2025-12-01', '2026-01-20', 'it', now)).toMatch(/2025.*2026/);
+    expect(formatDayRange('2026-12-01', '', 'ca', now)).toBe('1 de desembre');
+    expect(formatDayRange('2026-12-20', '2026-12-01', 'ca', now)).toBe('20 de desembre'); // backwards: the start alone
   });
 });

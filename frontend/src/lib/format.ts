@@ -17,6 +17,19 @@ export function formatDay(day: string | null | undefined, lang: Language, now = 
   return new Intl.DateTimeFormat(lang, { day: 'numeric', month: 'long', year: sameYear ? undefined : 'numeric', timeZone: 'UTC' }).format(d);
 }
 
+/** Two calendar days as one span in words, as the language writes it: "1–20 de desembre de 2026", "1 – 20
+ * December 2026"; the year left out when both are this year. Either missing: the other alone (formatDay). */
+export function formatDayRange(from: string | null | undefined, to: string | null | undefined, lang: Language, now = new Date()): string {
+  const day = (s: string | null | undefined) => {
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s ?? '');
+    return m ? new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])) : null;
+  };
+  const a = day(from), b = day(to);
+  if (!a || !b || b < a) return formatDay(a ? from : to, lang, now);
+  const sameYear = a.getUTCFullYear() === now.getFullYear() && b.getUTCFullYear() === now.getFullYear();
+  return new Intl.DateTimeFormat(lang, { day: 'numeric', month: 'long', year: sameYear ? undefined : 'numeric', timeZone: 'UTC' }).formatRange(a, b);
+}
+
 /** The Monday that starts an ISO week ("2026-W49" → "2026-11-30"); null when it is not one. */
 export function weekStart(isoWeek: string): string | null {
   const m = /^(\d{4})-W(\d{2})$/.exec(isoWeek);

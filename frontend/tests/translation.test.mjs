@@ -105,6 +105,24 @@ describe('reading a Catalan diagnosis in Italian', { skip: !installed && 'Aperti
     await page.getByTestId('show-translation').click();
     assert.doesNotMatch(await h1.innerText(), /Com vivim/);
 
+    // An organiser, who may edit the diagnosis, corrects the Italian translation in place; every reader then
+    // gets the correction, marked as reviewed by a person.
+    await org.api.patch('/me', { language: 'it' });
+    const op = org.page;
+    await op.goto(`${server.base}/diagnoses/${d.id}`);
+    await op.getByTestId('translation-note').waitFor();
+    await op.getByTestId('translation-correct').click();
+    await op.getByLabel('Titolo in questa lingua').fill('Come viviamo nel quartiere');
+    await op.getByLabel('Testo in questa lingua (Markdown)').fill('Le persone anziane del quartiere vivono sole e hanno bisogno di compagnia ogni settimana.');
+    await checkPage(op, 'translation-correcting-it', { shots, widths: [PHONE.width] });
+    await op.getByTestId('translation-correction-save').click();
+    await op.getByTestId('translation-note').filter({ hasText: /rivista da una persona/ }).waitFor();
+    await page.reload();
+    await page.getByTestId('translation-note').filter({ hasText: /rivista da una persona/ }).waitFor();
+    assert.equal(await h1.innerText(), 'Come viviamo nel quartiere');
+    assert.match(await page.getByTestId('diagnosis-description').innerText(), /persone anziane/);
+    assert.equal(await page.getByTestId('translation-correct').count(), 0, 'a reader who may not edit it is not offered to correct it');
+
     // Searching in Italian, among diagnoses only, finds the Catalan diagnosis through its translation and says so.
     const via = page.getByTestId('search-result-via');
     for (let i = 0; i < 30 && !(await via.count()); i++) {

@@ -20,7 +20,8 @@ import (
 // translations when that is not the record's organisation's staff (for an evaluation, its lead organisation).
 func (a *App) translatable() []translation.Kind {
 	return []translation.Kind{
-		{Name: practice.IndexKind},
+		// a practice's translation is written section by section on its own page (PUT /practices/:id/translations/:lang)
+		{Name: practice.IndexKind, CorrectAt: func(id, lang string) string { return "/practices/" + id + "/translations/" + lang }},
 		{Name: diagnosis.KindDiagnosis},
 		{Name: diagnosis.KindContribution, TitleFromBody: true, Editors: a.Diagnoses.WroteContribution},
 		{Name: diagnosis.KindFinding},

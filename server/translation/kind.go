@@ -25,6 +25,9 @@ type Kind struct {
 	// or comment's author, say). Nil: the admins and professionals of the record's organisation. Platform
 	// admins always may.
 	Editors func(ctx context.Context, p *auth.Principal, id string) (bool, error)
+	// CorrectAt, when set, is the page where people correct a record's translation in its own shape (a
+	// practice, section by section): the kind's translations are not corrected here, so there is one way.
+	CorrectAt func(id, lang string) string
 }
 
 // Source is a record's translatable text as its kind's loader indexes it.

@@ -166,6 +166,10 @@ type View struct {
 	Translation *Text  `json:"translation"`
 	// CanCorrect is true when the reader may edit the original, and so correct its translations.
 	CanCorrect bool `json:"canCorrect"`
+	// CorrectAt is the page where this kind's translations are corrected, when not through this API.
+	CorrectAt string `json:"correctAt,omitempty"`
+	// TitleFromBody: the title is an excerpt of the body; a correction gives the body only.
+	TitleFromBody bool `json:"titleFromBody"`
 	// Working is true while a job is queued for it (a stale translation is being redone).
 	Working bool `json:"working"`
 	// Attempts counts the engine's failures so far for the queued job (it retries with a backoff).
@@ -223,7 +227,10 @@ func (s *Service) Get(ctx context.Context, p *auth.Principal, kind, id, lang str
 }
 
 func (s *Service) view(ctx context.Context, p *auth.Principal, src *Source, k Kind, lang string) (*View, error) {
-	v := &View{Kind: src.Kind, ID: src.ID, Language: lang, OriginalLanguage: src.Language, State: "none"}
+	v := &View{Kind: src.Kind, ID: src.ID, Language: lang, OriginalLanguage: src.Language, State: "none", TitleFromBody: k.TitleFromBody}
+	if k.CorrectAt != nil {
+		v.CorrectAt = k.CorrectAt(src.ID, lang)
+	}
 	var err error
 	if v.CanCorrect, err = s.canCorrect(ctx, p, k, src); err != nil {
 		return nil, err
@@ -389,6 +396,10 @@ func (s *Service) Correct(ctx context.Context, p *auth.Principal, kind, id, lang
 	}
 	if !ok {
 		return nil, apperr.Forbid("Only people who may edit the original can correct its translations.")
+	}
+	if k.CorrectAt != nil {
+		return nil, apperr.New(apperr.Conflict, "translation_corrected_elsewhere",
+			"This translation is written on its own page, section by section.").With("link", k.CorrectAt(src.ID, lang))
 	}
 	if lang == src.Language {
 		return nil, apperr.New(apperr.Invalid, "same_language", "This text is already written in "+lang+".").With("lang", lang)

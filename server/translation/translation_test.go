@@ -17,6 +17,7 @@ type tview struct {
 	Language         string
 	OriginalLanguage string
 	CanCorrect       bool
+	CorrectAt        string
 	Attempts         int
 	Translation      *struct {
 		Title                    string
@@ -71,6 +72,18 @@ func (w *world) italianPractice(t *testing.T, title string, publish bool) string
 		}
 	}
 	return id
+}
+
+// italianDiagnosis creates a diagnosis written in Italian, organised by orgA (its staff correct translations).
+func (w *world) italianDiagnosis(t *testing.T) string {
+	root := w.a.Register("root@example.org", "Root")
+	if _, err := w.a.Accounts.GrantAdmin(t.Context(), "root@example.org"); err != nil {
+		t.Fatal(err)
+	}
+	city := w.create(t, root, "/api/v1/territories", map[string]any{"name": "Torino", "level": "city"})
+	return w.create(t, w.ana, "/api/v1/diagnoses", map[string]any{"title": "Come viviamo nel quartiere",
+		"description": "Le famiglie del quartiere vivono sole e hanno bisogno di compagnia ogni settimana.",
+		"territoryId": city, "organisationIds": []string{w.orgA}, "themes": []string{"ageing_loneliness"}})
 }
 
 func (w *world) get(t *testing.T, c *testkit.Client, path string) (int, tview) {
@@ -168,8 +181,20 @@ func TestTranslationsAheadOfTimeCorrectedAndSearched(t *testing.T) {
 		t.Errorf("an anonymous reader found a draft through its translation: %s", body)
 	}
 
+	// A practice's translation is corrected on its own page, section by section: one way, not two.
+	if _, v := w.get(t, w.ana, path); v.CorrectAt != "/practices/"+pub+"/translations/ca" {
+		t.Errorf("the view does not say where a practice's translation is corrected: %+v", v)
+	}
+	if r := w.a.Do(w.ana, "PUT", path, map[string]string{"title": "T", "body": "x"}); r.Status != 409 ||
+		!strings.Contains(string(r.Body), "translation_corrected_elsewhere") || !strings.Contains(string(r.Body), "/practices/"+pub+"/translations/ca") {
+		t.Errorf("a practice corrected through the translation API: %d %s", r.Status, r.Body)
+	}
+
 	// Corrections: only people who may edit the original; the result is reviewed; a source edit marks it stale.
-	corr := map[string]string{"title": "Centre d'escolta per a les famílies", "body": "Text **revisat**.<script>alert(1)</script>"}
+	diag := w.italianDiagnosis(t)
+	path = "/api/v1/translations/diagnosis/" + diag + "/ca"
+	w.waitReady(t, w.anon, path)
+	corr := map[string]string{"title": "Com vivim al barri", "body": "Text **revisat**.<script>alert(1)</script>"}
 	if r := w.a.Do(w.bea, "PUT", path, corr); r.Status != 403 || !strings.Contains(string(r.Body), `"code":"forbidden"`) {
 		t.Errorf("outsider's correction: %d %s", r.Status, r.Body)
 	}
@@ -185,7 +210,7 @@ func TestTranslationsAheadOfTimeCorrectedAndSearched(t *testing.T) {
 		strings.Contains(v.Translation.Body.HTML, "<script") {
 		t.Fatalf("after correction: %+v", v.Translation)
 	}
-	if r := w.a.Do(w.ana, "PATCH", "/api/v1/practices/"+pub, map[string]string{"title": "Centro di ascolto per le famiglie del quartiere"}); r.Status != 200 {
+	if r := w.a.Do(w.ana, "PATCH", "/api/v1/diagnoses/"+diag, map[string]string{"title": "Come viviamo nel nostro quartiere"}); r.Status != 200 {
 		t.Fatalf("edit: %d %s", r.Status, r.Body)
 	}
 	time.Sleep(time.Second) // the change reaches the queue; a correction is never replaced ahead of time
@@ -201,7 +226,7 @@ func TestTranslationsAheadOfTimeCorrectedAndSearched(t *testing.T) {
 	for _, v = w.get(t, w.anon, path); v.Translation.Stale && time.Now().Before(deadline); _, v = w.get(t, w.anon, path) {
 		time.Sleep(300 * time.Millisecond)
 	}
-	if v.Translation.Stale || !v.Translation.Machine || !strings.Contains(v.Translation.Title, "barri") {
+	if v.Translation.Stale || !v.Translation.Machine || !strings.Contains(v.Translation.Title, "nostre") {
 		t.Errorf("fresh machine translation: %+v", v.Translation)
 	}
 }
@@ -210,6 +235,7 @@ func TestTranslationBadInput(t *testing.T) {
 	w := newWorld(t, apytest.Start(t))
 	pub := w.italianPractice(t, "Centro di ascolto", true)
 	base := "/api/v1/translations/practice/" + pub + "/"
+	dbase := "/api/v1/translations/diagnosis/" + w.italianDiagnosis(t) + "/"
 	for _, c := range []struct {
 		method, path string
 		body         any
@@ -221,9 +247,10 @@ func TestTranslationBadInput(t *testing.T) {
 		{"POST", base + "it", nil, 400, "same_language"},
 		{"POST", "/api/v1/translations/nope/" + pub + "/ca", nil, 400, "validation"},
 		{"GET", "/api/v1/translations/practice/missing/ca", nil, 404, "not_found"},
-		{"PUT", base + "ca", map[string]string{"title": "T", "body": strings.Repeat("paraula ", 100_000/8)}, 400, "validation"},
-		{"PUT", base + "ca", map[string]string{"title": "", "body": "x"}, 400, "validation"},
-		{"PUT", base + "ca", map[string]any{"title": "T", "body": "x", "extra": 1}, 400, ""},
+		{"PUT", dbase + "ca", map[string]string{"title": "T", "body": strings.Repeat("paraula ", 100_000/8)}, 400, "validation"},
+		{"PUT", dbase + "ca", map[string]string{"title": "", "body": "x"}, 400, "validation"},
+		{"PUT", dbase + "ca", map[string]any{"title": "T", "body": "x", "extra": 1}, 400, ""},
+		{"PUT", dbase + "it", map[string]string{"title": "T", "body": "x"}, 400, "same_language"},
 	} {
 		r := w.a.Do(w.ana, c.method, c.path, c.body)
 		if r.Status != c.status || !strings.Contains(string(r.Body), `"error"`) || !strings.Contains(string(r.Body), c.code) {

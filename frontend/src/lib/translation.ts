@@ -27,6 +27,10 @@ export interface TranslationView {
   state: TranslationState;
   translation: TranslatedText | null;
   canCorrect: boolean;
+  /** Where this kind's translations are corrected when not here (a practice: section by section). */
+  correctAt?: string;
+  /** The title is an excerpt of the body: a correction gives the body only. */
+  titleFromBody: boolean;
   working: boolean;
   attempts: number;
 }

@@ -212,15 +212,20 @@ describe('reading a Catalan diagnosis in Italian', { skip: !installed && 'Aperti
     const point = report.weaknesses[0];
     await org.api.post(`/translations/evaluation_point/${point.id}/it`);
     for (let i = 0; i < 300 && (await org.api.get(`/translations/evaluation_point/${point.id}/it`)).state !== 'ready'; i++) await page.waitForTimeout(300);
+    await org.api.post(`/translations/evaluation_report/${edition.id}/it`); // the report's own words (its summary)
+    for (let i = 0; i < 300 && (await org.api.get(`/translations/evaluation_report/${edition.id}/it`)).state !== 'ready'; i++) await page.waitForTimeout(300);
     await page.goto(`${server.base}/evaluation-editions/${edition.id}/report`);
     await page.getByTestId('report-translation').waitFor();
     assert.match(await page.getByTestId('report-translation').innerText(), /traduzione automatica/);
     const first = page.getByTestId('report-weaknesses').locator('li').first().locator('span').first();
     assert.equal(await first.getAttribute('lang'), 'it');
     assert.notEqual(await first.innerText(), point.text);
+    assert.equal(await page.getByTestId('report-summary').getAttribute('lang'), 'it');
+    assert.match(await page.getByTestId('report-summary').innerText(), /gruppi/);
     await checkPage(page, 'translation-report-it', { shots, widths: [PHONE.width] });
     await page.getByTestId('report-show-original').click();
     assert.equal(await first.innerText(), point.text);
+    assert.equal(await page.getByTestId('report-summary').innerText(), report.edition.report.summary);
     await ctx.close();
   });
 });

@@ -32,6 +32,7 @@ func (a *App) translatable() []translation.Kind {
 		{Name: evaluation.KindEvaluation},
 		{Name: evaluation.KindMeasure},
 		{Name: evaluation.KindPoint, TitleFromBody: true},
+		{Name: evaluation.KindReport},
 	}
 }
 

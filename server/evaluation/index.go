@@ -16,10 +16,13 @@ const (
 	KindMeasure     = "evaluation_measure"
 	KindParticipant = "evaluation_participant"
 	KindVote        = "evaluation_vote"
+	// KindReport is an edition's published report (keyed by the edition): its summary, read and found
+	// where the report may be read.
+	KindReport = "evaluation_report"
 )
 
 // Kinds lists every kind this package registers with the read model.
-var Kinds = []string{KindEvaluation, KindItem, KindPoint, KindMeasure, KindParticipant, KindVote}
+var Kinds = []string{KindEvaluation, KindItem, KindPoint, KindMeasure, KindParticipant, KindVote, KindReport}
 
 // statusInternal marks documents that only this package lists and counts (participants, votes): search
 // matches published documents only, so they never appear in anyone's results.
@@ -33,6 +36,8 @@ func Link(kind string) func(id string) string {
 			return "/evaluations/" + id
 		case KindMeasure:
 			return "/evaluation-measures/" + id
+		case KindReport:
+			return "/evaluation-editions/" + id + "/report"
 		default:
 			return "/evaluations"
 		}
@@ -51,6 +56,8 @@ func collectionOf(kind string) string {
 		return colMeasures
 	case KindParticipant:
 		return colParticipants
+	case KindReport:
+		return colEditions
 	default:
 		return colVotes
 	}
@@ -217,6 +224,22 @@ func (s *Service) document(ctx context.Context, cache scopes, kind, id string) (
 		return search.Document{Title: m.Title, Body: m.Description, Organisation: sc.lead(), Parent: m.EditionID,
 			Visibility: sc.visibility(m.EditionID), Created: m.CreatedAt, Updated: m.UpdatedAt,
 			Keywords: map[string]string{"measure_status": m.Status}}, true, nil
+	case KindReport:
+		var ed editionDoc
+		if err := s.st.get(ctx, colEditions, id, &ed); notFound(err) {
+			return none, false, nil
+		} else if err != nil {
+			return none, false, err
+		}
+		if !ed.Report.Published || ed.Report.Summary == "" {
+			return none, false, nil // nothing to read or find until it is out with words of its own
+		}
+		sc, err := s.scopeOf(ctx, cache, ed.EvaluationID)
+		if err != nil || sc == nil {
+			return none, false, err
+		}
+		return search.Document{Title: sc.ev.Title + " — " + ed.Title, Body: ed.Report.Summary, Organisation: sc.lead(),
+			Parent: ed.ID, Visibility: sc.visibility(ed.ID), Created: ed.Report.PublishedAt, Updated: ed.Report.PublishedAt}, true, nil
 	case KindParticipant:
 		var pd participantDoc
 		if err := s.st.get(ctx, colParticipants, id, &pd); notFound(err) {

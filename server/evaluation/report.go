@@ -48,7 +48,9 @@ func (s *Service) PublishReport(ctx context.Context, p *auth.Principal, edID str
 	}
 	first := !ed.Report.Published
 	ed.Report = reportDoc{Published: true, Visibility: in.Visibility, Summary: summary, PublishedAt: s.now().UTC()}
-	if err := s.st.update(ctx, colEditions, ed.ID, bson.M{"$set": bson.M{"report": ed.Report}}); err != nil {
+	if err := s.rm.Changed(ctx, KindReport, ed.ID, func() error {
+		return s.st.update(ctx, colEditions, ed.ID, bson.M{"$set": bson.M{"report": ed.Report}})
+	}); err != nil {
 		return nil, err
 	}
 	if err := s.reannounce(ctx, ev.ID, ed.ID); err != nil {

@@ -453,7 +453,7 @@ func TestEvaluationReportInSpanish(t *testing.T) {
 			w.a.Do(w.anon, "GET", "/api/v1/evaluation-editions/"+ed.ID+"/report", nil).JSON(t, &rep)
 		}
 	}
-	if len(rep.Weaknesses) == 0 {
+	if len(rep.Weaknesses) == 0 { // the demo's second edition (follow_up) has the public report
 		t.Fatal("the demo's public report has no points")
 	}
 	pt := rep.Weaknesses[0]
@@ -470,5 +470,20 @@ func TestEvaluationReportInSpanish(t *testing.T) {
 	w.a.Do(w.anon, "GET", "/api/v1/translations/evaluation_point?lang=es&ids="+pt.ID, nil).JSON(t, &got)
 	if len(got.Items) != 1 || got.Items[0].OriginalLanguage != "ca" || got.Items[0].Translation.Body.Markdown == pt.Text {
 		t.Fatalf("the point %q in Spanish: %+v", pt.Text, got.Items)
+	}
+
+	// The report's own words (its summary) read in Spanish too, and are found by a search.
+	var edID string
+	for _, ed := range ov.Editions {
+		if ed.Phase == "follow_up" {
+			edID = ed.ID
+		}
+	}
+	v := w.waitReady(t, w.anon, "/api/v1/translations/evaluation_report/"+edID+"/es")
+	if v.OriginalLanguage != "ca" || !strings.Contains(v.Translation.Body.Markdown, "grupos") {
+		t.Errorf("the report's summary in Spanish: %+v", v.Translation)
+	}
+	if body := w.search(t, w.anon, "paperassa ajuts&kind=evaluation_report"); !strings.Contains(body, `"url":"/evaluation-editions/`+edID+`/report"`) {
+		t.Errorf("the public report is not found by its summary: %s", body)
 	}
 }

@@ -22,7 +22,8 @@ export interface SearchState {
 }
 
 /** Kinds of things the search finds; each has a plain label in the catalogs (`search.kind.<kind>`). */
-export const SEARCH_KINDS = ['organisation', 'exchange_day', 'diagnosis', 'contribution', 'finding', 'action', 'practice', 'transfer', 'comment'];
+export const SEARCH_KINDS = ['organisation', 'exchange_day', 'diagnosis', 'contribution', 'finding', 'action', 'practice', 'transfer', 'comment',
+  'evaluation', 'evaluation_item', 'evaluation_point', 'evaluation_measure', 'evaluation_report'];
 /** Languages content is written in (`search.lang.<code>`). */
 export const SEARCH_LANGUAGES = ['ca', 'es', 'it', 'en'];
 

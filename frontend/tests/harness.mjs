@@ -194,16 +194,17 @@ export async function openPage(browser, { testFlag = false } = {}) {
 }
 
 /**
- * A page in a context of its own at `width` (900 px high), in British English, signed in through the API as
- * `who` (e.g. a demo account of the seed, whose language is then set to English so tests read English) or
- * signed out when `who` is null. Page errors are logged. Resolves with `{ ctx, api, page }` (api: logInViaApi's
- * helpers, null when signed out).
+ * A page in a context of its own at `width` (900 px high), in British English (or `lang`: ca, es, it), signed in
+ * through the API as `who` (e.g. a demo account of the seed, whose language is then set to `lang` so tests read
+ * what they expect) or signed out when `who` is null. Page errors are logged. Resolves with `{ ctx, api, page }`
+ * (api: logInViaApi's helpers, null when signed out).
  */
-export async function openSignedInPage(browser, base, width, who) {
-  const ctx = await browser.newContext({ locale: 'en-GB', bypassCSP: true, viewport: { width, height: 900 } });
+export async function openSignedInPage(browser, base, width, who, lang = 'en') {
+  const locale = { en: 'en-GB', ca: 'ca-ES', es: 'es-ES', it: 'it-IT' }[lang];
+  const ctx = await browser.newContext({ locale, bypassCSP: true, viewport: { width, height: 900 } });
   ctx.setDefaultTimeout(60_000);
   const api = who ? await logInViaApi(ctx, base, who) : null;
-  if (api) await api.patch('/me', { language: 'en' }); // the demo accounts speak Catalan; the test reads English
+  if (api) await api.patch('/me', { language: lang }); // the demo accounts speak Catalan; most tests read English
   const page = await ctx.newPage();
   page.on('pageerror', (e) => console.error(`page error (${who?.email ?? 'anonymous'}): ${e.message}`));
   return { ctx, api, page };

@@ -5,7 +5,7 @@
 // comment; the phase dates, the map (neighbours named, a legend) and the dashboard's weeks read in words.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkPage, launchBrowser, logInViaApi, screenshotDir, startServer } from './harness.mjs';
+import { checkPage, launchBrowser, openSignedInPage, screenshotDir, startServer } from './harness.mjs';
 
 const JORDI = { email: 'jordi@example.org', password: 'servei-social-prop-2026' }; // a professional of the association
 const MONTSE = { email: 'montse@example.org', password: 'habitatge-digne-2026' }; // the association's admin
@@ -28,13 +28,9 @@ describe('a diagnosis in the readers\' languages', () => {
 
   // A person signed in with their account in `lang` and a browser that asks for it too.
   async function person(who, lang, width) {
-    const ctx = await browser.newContext({ locale: { ca: 'ca-ES', es: 'es-ES', it: 'it-IT' }[lang], bypassCSP: true, viewport: { width, height: 900 } });
-    ctx.setDefaultTimeout(60_000);
-    const api = await logInViaApi(ctx, server.base, who);
-    await api.patch('/me', { language: lang });
-    const page = await ctx.newPage();
-    page.on('pageerror', (e) => assert.fail(`page error (${who.email}): ${e.message}`));
-    return { ctx, api, page };
+    const p = await openSignedInPage(browser, server.base, width, who, lang);
+    p.page.on('pageerror', (e) => assert.fail(`page error (${who.email}): ${e.message}`));
+    return p;
   }
 
   it('is followed, told and moderated to the end, in Catalan and Spanish', async () => {

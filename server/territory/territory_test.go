@@ -120,16 +120,7 @@ func TestSurroundings(t *testing.T) {
 	if _, err := a.Accounts.GrantAdmin(t.Context(), "root@example.org"); err != nil {
 		t.Fatal(err)
 	}
-	create := func(in map[string]any) string {
-		t.Helper()
-		r := a.Do(root, "POST", "/api/v1/territories", in)
-		if r.Status != 201 {
-			t.Fatalf("%d %s", r.Status, r.Body)
-		}
-		var v struct{ ID string }
-		r.JSON(t, &v)
-		return v.ID
-	}
+	create := func(in map[string]any) string { return a.Create(root, "/api/v1/territories", in) }
 	district := create(map[string]any{"name": "Ciutat Vella", "level": "district", "boundary": json.RawMessage(square)})
 	raval := create(map[string]any{"name": "el Raval", "level": "neighbourhood", "parentId": district,
 		"boundary": json.RawMessage(circle(2.168, 41.38, 0.004, 3000))})

@@ -171,6 +171,22 @@ func (a *App) Login(email, password string) *Client {
 	return c
 }
 
+// Create POSTs body to path as c, fails the test unless it answers 201 Created, and returns the new
+// record's id.
+func (a *App) Create(c *Client, path string, body any) string {
+	a.t.Helper()
+	r := a.Do(c, "POST", path, body)
+	if r.Status != http.StatusCreated {
+		a.t.Fatalf("POST %s: %d %s", path, r.Status, r.Body)
+	}
+	var v struct{ ID string }
+	r.JSON(a.t, &v)
+	if v.ID == "" {
+		a.t.Fatalf("POST %s: no id in %s", path, r.Body)
+	}
+	return v.ID
+}
+
 // Join makes the account with email (registered by Register) a member of the organisation with role the
 // way people join: admin invites the address, the person signs in and accepts the invitation.
 func (a *App) Join(admin *Client, orgID, email, role string) {

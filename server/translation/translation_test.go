@@ -43,13 +43,7 @@ func newWorld(t *testing.T, engineURL string, opts ...func(*config.Config)) *wor
 
 func (w *world) create(t *testing.T, c *testkit.Client, path string, body any) string {
 	t.Helper()
-	r := w.a.Do(c, "POST", path, body)
-	if r.Status != 201 {
-		t.Fatalf("POST %s: %d %s", path, r.Status, r.Body)
-	}
-	var v struct{ ID string }
-	r.JSON(t, &v)
-	return v.ID
+	return w.a.Create(c, path, body)
 }
 
 // italianPractice creates (and publishes when asked) a practice written in Italian.

@@ -6,6 +6,7 @@ import (
 	"github.com/teixit/teixit/server/audit"
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/httpx"
+	"github.com/teixit/teixit/server/opendata"
 	"github.com/teixit/teixit/server/paging"
 )
 
@@ -371,8 +372,7 @@ func (h *Handlers) ExportJSON(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	attach(c, o.Diagnosis.ID, "json")
-	return c.JSON(o)
+	return opendata.SendJSON(c, "diagnosis-"+o.Diagnosis.ID+".json", o)
 }
 
 // ExportCSV: GET /diagnoses/:id/export.csv.
@@ -381,9 +381,7 @@ func (h *Handlers) ExportCSV(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	attach(c, o.Diagnosis.ID, "csv")
-	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	return c.Send(o.CSV())
+	return opendata.Send(c, "diagnosis-"+o.Diagnosis.ID+".csv", opendata.TypeCSV, o.CSV())
 }
 
 // ExportGeoJSON: GET /diagnoses/:id/export.geojson.
@@ -396,13 +394,7 @@ func (h *Handlers) ExportGeoJSON(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	attach(c, o.Diagnosis.ID, "geojson")
-	c.Set(fiber.HeaderContentType, "application/geo+json")
-	return c.Send(b)
-}
-
-func attach(c *fiber.Ctx, id, ext string) {
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="diagnosis-`+id+`.`+ext+`"`)
+	return opendata.Send(c, "diagnosis-"+o.Diagnosis.ID+".geojson", opendata.TypeGeoJSON, b)
 }
 
 // recordAssisted writes the audit entry of something a facilitator entered on someone's behalf (the person

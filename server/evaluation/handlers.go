@@ -6,6 +6,7 @@ import (
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/followup"
 	"github.com/teixit/teixit/server/httpx"
+	"github.com/teixit/teixit/server/opendata"
 	"github.com/teixit/teixit/server/paging"
 )
 
@@ -279,8 +280,7 @@ func (h *Handlers) ExportJSON(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="evaluation-`+out.Edition.ID+`.json"`)
-	return c.JSON(out)
+	return opendata.SendJSON(c, "evaluation-"+out.Edition.ID+".json", out)
 }
 
 // ExportCSV: GET /evaluation-editions/:id/export.csv.
@@ -289,7 +289,5 @@ func (h *Handlers) ExportCSV(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="evaluation-`+out.Edition.ID+`.csv"`)
-	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	return c.Send(out.CSV())
+	return opendata.Send(c, "evaluation-"+out.Edition.ID+".csv", opendata.TypeCSV, out.CSV())
 }

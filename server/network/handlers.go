@@ -5,6 +5,7 @@ import (
 
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/httpx"
+	"github.com/teixit/teixit/server/opendata"
 	"github.com/teixit/teixit/server/paging"
 )
 
@@ -185,9 +186,7 @@ func (h *Handlers) NetworkGeoJSON(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="network-`+c.Params("id")+`.geojson"`)
-	c.Set(fiber.HeaderContentType, "application/geo+json")
-	return c.Send(b)
+	return opendata.Send(c, "network-"+c.Params("id")+".geojson", opendata.TypeGeoJSON, b)
 }
 
 // NetworkCSV: GET /territories/:id/network.csv.
@@ -196,9 +195,7 @@ func (h *Handlers) NetworkCSV(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="network-`+c.Params("id")+`.csv"`)
-	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	return c.Send(b)
+	return opendata.Send(c, "network-"+c.Params("id")+".csv", opendata.TypeCSV, b)
 }
 
 // Invite: POST /actors/:id/invitations.

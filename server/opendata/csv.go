@@ -1,11 +1,13 @@
 // Package opendata writes Teixit's open-data files the way their readers open them: CSV in UTF-8 with a
 // byte-order mark (so a spreadsheet reads accents right), a header row, and no cell a spreadsheet would run
-// as a formula. Every CSV export (diagnoses, evaluations, networks, practices) goes through it.
+// as a formula. Every CSV export (diagnoses, evaluations, networks, practices) goes through it, and every
+// open-data download (CSV, JSON, GeoJSON) is sent by Send with its type and a file name.
 package opendata
 
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"strconv"
 	"strings"
 
@@ -52,6 +54,22 @@ func Cell(s string) string {
 		return s
 	}
 	return "'" + s
+}
+
+// The open-data formats' content types.
+const (
+	TypeCSV     = "text/csv; charset=utf-8"
+	TypeJSON    = fiber.MIMEApplicationJSONCharsetUTF8
+	TypeGeoJSON = "application/geo+json"
+)
+
+// SendJSON answers c with v encoded as a JSON file to download.
+func SendJSON(c *fiber.Ctx, filename string, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return Send(c, filename, TypeJSON, b)
 }
 
 // Send answers c with an open-data file to download: its content type and an attachment file name.

@@ -2,7 +2,6 @@ package practice
 
 import (
 	"context"
-	"encoding/json"
 	"maps"
 	"slices"
 	"strconv"
@@ -95,7 +94,7 @@ func (h *Handlers) ExportCSV(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return opendata.Send(c, "practices.csv", "text/csv; charset=utf-8", openCSV(ps))
+	return opendata.Send(c, "practices.csv", opendata.TypeCSV, openCSV(ps))
 }
 
 // ExportJSON: GET /practices/export.json — published practices as JSON open data.
@@ -104,13 +103,9 @@ func (h *Handlers) ExportJSON(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	b, err := json.Marshal(struct {
+	return opendata.SendJSON(c, "practices.json", struct {
 		Practices []OpenPractice `json:"practices"`
 	}{ps})
-	if err != nil {
-		return err
-	}
-	return opendata.Send(c, "practices.json", fiber.MIMEApplicationJSONCharsetUTF8, b)
 }
 
 // siteURL is the site's public URL for links: the configured one, else the request's.

@@ -24,7 +24,6 @@ type Handlers struct {
 	resetEmail   auth.Limit
 	resetUse     auth.Limit
 	secureCookie bool
-	memberships  MembershipLister
 	audit        *audit.Log
 }
 
@@ -80,9 +79,6 @@ func NewHandlers(svc *Service, o HandlerOptions) *Handlers {
 			Message: "Too many wrong reset links from this connection. Try again later."}}
 }
 
-// SetMemberships wires the organisation domain into the session endpoint.
-func (h *Handlers) SetMemberships(m MembershipLister) { h.memberships = m }
-
 type sessionResponse struct {
 	User        *User           `json:"user"`
 	CSRFToken   string          `json:"csrfToken"`
@@ -91,12 +87,12 @@ type sessionResponse struct {
 
 func (h *Handlers) sessionBody(c *fiber.Ctx, u *User, csrf string) (sessionResponse, error) {
 	resp := sessionResponse{User: u, CSRFToken: csrf, Memberships: []MembershipRef{}}
-	if u != nil && h.memberships != nil {
+	if u != nil && h.svc.memberships != nil {
 		doc, err := h.svc.st.user(c.UserContext(), u.ID)
 		if err != nil {
 			return resp, err
 		}
-		ms, err := h.memberships.MembershipsOf(c.UserContext(), u.ID, doc.OrgIDs)
+		ms, err := h.svc.memberships.MembershipsOf(c.UserContext(), u.ID, doc.OrgIDs)
 		if err != nil {
 			return resp, err
 		}

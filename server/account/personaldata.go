@@ -120,7 +120,7 @@ func (s *Service) Export(ctx context.Context, userID string) (map[string]any, er
 			"platformAdmin": u.PlatformAdmin, "createdAt": u.CreatedAt},
 		"tokens": tokens,
 	}
-	for _, h := range s.hooks {
+	for _, h := range s.hooks() {
 		key, data, err := h.ExportFor(ctx, userID)
 		if err != nil {
 			return nil, err
@@ -138,7 +138,7 @@ func (s *Service) Delete(ctx context.Context, userID string) error {
 	if err != nil {
 		return err
 	}
-	for _, h := range s.hooks {
+	for _, h := range s.hooks() {
 		if err := h.BeforeDelete(ctx, userID); err != nil {
 			return err
 		}

@@ -70,8 +70,6 @@ type ResetMail struct {
 	BaseURL string
 }
 
-// SetResetMail enables reset links by email (without it, only platform admins issue links).
-func (s *Service) SetResetMail(m ResetMail) { s.resetMail = m }
 
 // ErrResetByMailOff answers a reset request when no mail is configured: a platform admin issues the link.
 var ErrResetByMailOff = apperr.New(apperr.Conflict, "reset_mail_off",

@@ -37,21 +37,31 @@ type Hook interface {
 // Service implements registration, login, sessions, tokens and personal data rights.
 type Service struct {
 	st          *Store
-	hooks       []Hook
+	hooks       func() []Hook
 	memberships MembershipLister
 	resetMail   ResetMail
 	now         func() time.Time
 }
 
+// Deps are what accounts need from the rest of the app; any may be left out (tests).
+type Deps struct {
+	// Hooks are the other domains' export and deletion hooks (the data-rights endpoints run them all),
+	// asked for when used: those domains are built after accounts.
+	Hooks func() []Hook
+	// Memberships lets every principal carry the organisations whose staff the person is
+	// (auth.Principal.StaffOrgIDs).
+	Memberships MembershipLister
+	// ResetMail enables reset links by email (without it, only platform admins issue links).
+	ResetMail ResetMail
+}
+
 // NewService builds the account service.
-func NewService(st *Store) *Service { return &Service{st: st, now: time.Now} }
-
-// AddHook registers another domain's export and deletion hook.
-func (s *Service) AddHook(h Hook) { s.hooks = append(s.hooks, h) }
-
-// SetMemberships wires the organisation domain in, so that every principal carries the organisations whose
-// staff the person is (auth.Principal.StaffOrgIDs).
-func (s *Service) SetMemberships(m MembershipLister) { s.memberships = m }
+func NewService(st *Store, d Deps) *Service {
+	if d.Hooks == nil {
+		d.Hooks = func() []Hook { return nil }
+	}
+	return &Service{st: st, hooks: d.Hooks, memberships: d.Memberships, resetMail: d.ResetMail, now: time.Now}
+}
 
 // Store returns the account store (other domains use AddOrg, RemoveOrg, Profiles).
 func (s *Service) Store() *Store { return s.st }

@@ -223,15 +223,12 @@ func Migrations() []store.Migration {
 }
 
 func (a *App) build() {
-	accStore := account.NewStore(a.Store)
-	a.Accounts = account.NewService(accStore)
+	a.Accounts = account.NewService(account.NewStore(a.Store), account.Deps{Hooks: a.accountHooks,
+		Memberships: staffOf{a}, ResetMail: account.ResetMail{Mail: a.Mail, BaseURL: a.Config.BaseURL}})
 	a.Organisations = organisation.NewService(organisation.NewStore(a.Store), accountPeople{a.Accounts}, a.ReadModel)
 	a.ReadModel.Register(organisation.IndexKind, readmodel.Kind{Load: a.Organisations.Load,
 		All: a.Organisations.All, Stream: a.Organisations.Stream, Count: a.Organisations.Count, Link: organisation.Link})
-	a.Accounts.AddHook(a.Organisations)
-	a.Accounts.SetMemberships(a.Organisations) // principals carry their staff organisations
 	a.Audit = audit.New(a.Store)
-	a.Accounts.SetResetMail(account.ResetMail{Mail: a.Mail, BaseURL: a.Config.BaseURL})
 	a.Territories = territory.NewService(a.Store, a.Organisations)
 	a.Notify = notify.NewService(a.Store)
 	a.Organisations.Notify, a.Organisations.Mail, a.Organisations.BaseURL = a.Notify, a.Mail, a.Config.BaseURL
@@ -240,7 +237,6 @@ func (a *App) build() {
 	a.Exchange = exchange.NewService(a.Store, a.Organisations, a.ReadModel, a.Notify, a.Limits)
 	a.ReadModel.Register(exchange.IndexKind, readmodel.Kind{Load: a.Exchange.Load, All: a.Exchange.All,
 		Stream: a.Exchange.Stream, Count: a.Exchange.Count, Link: exchange.Link})
-	a.Accounts.AddHook(a.Exchange)
 	a.buildPractices()
 	a.buildDiagnoses()
 	a.buildRecordings()
@@ -275,6 +271,18 @@ func (a *App) build() {
 	// gzip/brotli for text: most of our users are on slow connections and prepaid data.
 	a.Fiber.Use(compress.New(compress.Config{Level: compress.LevelDefault}))
 	a.Fiber.Use(httpx.SecurityHeaders(httpx.DefaultCSP(a.cspImageSources()...)))
+}
+
+// accountHooks are the domains that export and delete a person's data with their account, in this order.
+func (a *App) accountHooks() []account.Hook {
+	return []account.Hook{a.Organisations, a.Exchange, a.Notify, a.Practices, a.Comments, a.Diagnoses, a.Recordings, a.Evaluations}
+}
+
+// staffOf gives principals the organisations whose staff a person is (organisations are built after accounts).
+type staffOf struct{ a *App }
+
+func (s staffOf) MembershipsOf(ctx context.Context, userID string, orgIDs []string) ([]account.MembershipRef, error) {
+	return s.a.Organisations.MembershipsOf(ctx, userID, orgIDs)
 }
 
 // accountPeople adapts the account service to what organisations need.
@@ -371,7 +379,6 @@ func (a *App) buildDiagnoses() {
 		}
 		a.ReadModel.Register(kind, k)
 	}
-	a.Accounts.AddHook(a.Diagnoses)
 	a.Diagnoses.SetNotifier(a.Notify)
 	a.Notify.SetChecker(notify.KindDiagnosis, func(ctx context.Context, p *auth.Principal, id string) error {
 		_, err := a.Diagnoses.Get(ctx, p, id)

@@ -22,7 +22,6 @@ func (a *App) buildEvaluations() {
 		a.ReadModel.Register(kind, readmodel.Kind{Load: a.Evaluations.LoadOf(kind), All: a.Evaluations.AllOf(kind),
 			Count: a.Evaluations.CountOf(kind), Link: evaluation.Link(kind)})
 	}
-	a.Accounts.AddHook(a.Evaluations)
 }
 
 // evaluationIndex adds the index's full-text search (merge suggestions) to the read model.

@@ -51,9 +51,6 @@ func (a *App) buildPractices() {
 		}
 		return apperr.Validation(apperr.Fields{"target": apperr.OneOf(theme.All...)})
 	})
-	a.Accounts.AddHook(a.Notify)
-	a.Accounts.AddHook(a.Practices)
-	a.Accounts.AddHook(a.Comments)
 }
 
 // practiceTargets lets comments resolve practices without knowing about them.

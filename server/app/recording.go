@@ -24,7 +24,6 @@ func (a *App) buildRecordings() {
 		Link: recording.SummaryLink})
 	a.ReadModel.Register(recording.KeyPointKind, readmodel.Kind{Load: a.Recordings.LoadKeyPoints, All: a.Recordings.AllKeyPoints,
 		Link: recording.KeyPointLink})
-	a.Accounts.AddHook(a.Recordings)
 }
 
 // startRecordingJobs connects the live room (built after the services) and starts the periodic import and

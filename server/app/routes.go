@@ -75,7 +75,6 @@ func (a *App) table() []route {
 	acc := account.NewHandlers(a.Accounts, account.HandlerOptions{
 		Limits: a.Limits, LoginLimit: a.Config.LoginLimit, LoginWindow: a.Config.LoginWindow,
 		RegisterLimit: a.Config.RegisterLimit, SecureCookie: a.Config.SecureCookies(), Audit: a.Audit})
-	acc.SetMemberships(a.Organisations)
 	org := organisation.NewHandlers(a.Organisations)
 	org.Audit = a.Audit
 	ter := territory.NewHandlers(a.Territories)

@@ -225,15 +225,14 @@ func Migrations() []store.Migration {
 func (a *App) build() {
 	a.Accounts = account.NewService(account.NewStore(a.Store), account.Deps{Hooks: a.accountHooks,
 		Memberships: staffOf{a}, ResetMail: account.ResetMail{Mail: a.Mail, BaseURL: a.Config.BaseURL}})
-	a.Organisations = organisation.NewService(organisation.NewStore(a.Store), accountPeople{a.Accounts}, a.ReadModel)
+	a.Notify = notify.NewService(notify.Deps{Store: a.Store, Checkers: a.followCheckers(), Logger: a.Log,
+		Email: notify.EmailDeps{Mail: a.Mail, People: contacts{a.Accounts}, BaseURL: a.Config.BaseURL, Secret: a.Config.Secret}})
+	a.Organisations = organisation.NewService(organisation.Deps{Store: organisation.NewStore(a.Store), People: accountPeople{a.Accounts},
+		ReadModel: a.ReadModel, Notify: a.Notify, Mail: a.Mail, BaseURL: a.Config.BaseURL})
 	a.ReadModel.Register(organisation.IndexKind, readmodel.Kind{Load: a.Organisations.Load,
 		All: a.Organisations.All, Stream: a.Organisations.Stream, Count: a.Organisations.Count, Link: organisation.Link})
 	a.Audit = audit.New(a.Store)
 	a.Territories = territory.NewService(a.Store, a.Organisations)
-	a.Notify = notify.NewService(a.Store)
-	a.Organisations.Notify, a.Organisations.Mail, a.Organisations.BaseURL = a.Notify, a.Mail, a.Config.BaseURL
-	a.Notify.SetLogger(a.Log)
-	a.Notify.SetEmail(notify.EmailDeps{Mail: a.Mail, People: contacts{a.Accounts}, BaseURL: a.Config.BaseURL, Secret: a.Config.Secret})
 	a.Exchange = exchange.NewService(a.Store, a.Organisations, a.ReadModel, a.Notify, a.Limits)
 	a.ReadModel.Register(exchange.IndexKind, readmodel.Kind{Load: a.Exchange.Load, All: a.Exchange.All,
 		Stream: a.Exchange.Stream, Count: a.Exchange.Count, Link: exchange.Link})
@@ -380,10 +379,6 @@ func (a *App) buildDiagnoses() {
 		a.ReadModel.Register(kind, k)
 	}
 	a.Diagnoses.SetNotifier(a.Notify)
-	a.Notify.SetChecker(notify.KindDiagnosis, func(ctx context.Context, p *auth.Principal, id string) error {
-		_, err := a.Diagnoses.Get(ctx, p, id)
-		return err
-	})
 }
 
 // accountLanguage is the signed-in person's language, for error messages of requests without Accept-Language.

@@ -35,22 +35,31 @@ func (a *App) buildPractices() {
 	a.Comments.AddTarget(recording.SummaryKind, summaryTargets{a}) // a.Recordings too
 	a.ReadModel.Register(comment.IndexKind, readmodel.Kind{Load: a.Comments.Load, All: a.Comments.All,
 		Count: a.Comments.Count, Link: a.Comments.Link})
-	a.Notify.SetChecker(notify.KindPractice, func(ctx context.Context, p *auth.Principal, id string) error {
-		_, err := a.Practices.Summarise(ctx, p, id)
-		return err
-	})
-	a.Notify.SetChecker(notify.KindOrganisation, func(ctx context.Context, p *auth.Principal, id string) error {
-		_, err := a.Organisations.Get(ctx, p, id)
-		return err
-	})
-	a.Notify.SetChecker(notify.KindTheme, func(ctx context.Context, p *auth.Principal, id string) error {
-		for _, t := range theme.All {
-			if t == id {
+}
+
+// followCheckers say what may be followed: a record the person may read (each domain's own rule), or a theme
+// of the vocabulary. The domains are read when a follow is checked, so they may be built after notices.
+func (a *App) followCheckers() map[string]notify.Checker {
+	return map[string]notify.Checker{
+		notify.KindPractice: func(ctx context.Context, p *auth.Principal, id string) error {
+			_, err := a.Practices.Summarise(ctx, p, id)
+			return err
+		},
+		notify.KindOrganisation: func(ctx context.Context, p *auth.Principal, id string) error {
+			_, err := a.Organisations.Get(ctx, p, id)
+			return err
+		},
+		notify.KindDiagnosis: func(ctx context.Context, p *auth.Principal, id string) error {
+			_, err := a.Diagnoses.Get(ctx, p, id)
+			return err
+		},
+		notify.KindTheme: func(ctx context.Context, p *auth.Principal, id string) error {
+			if theme.Valid(id) {
 				return nil
 			}
-		}
-		return apperr.Validation(apperr.Fields{"target": apperr.OneOf(theme.All...)})
-	})
+			return apperr.Validation(apperr.Fields{"target": apperr.OneOf(theme.All...)})
+		},
+	}
 }
 
 // practiceTargets lets comments resolve practices without knowing about them.

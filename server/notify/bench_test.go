@@ -41,7 +41,6 @@ func BenchmarkAnnounceTo10000Followers(b *testing.B) {
 	}
 	srv := mailtest.Start(b)
 	m := mail.New(mail.Deps{Store: st, Settings: mail.Settings{Host: srv.Host, Port: srv.Port, TLS: "none", From: "noreply@teixit.test"}})
-	s := notify.NewService(st)
 	people := contactsMap{}
 	var follows, prefs []any
 	for i := 0; i < followers; i++ {
@@ -58,7 +57,8 @@ func BenchmarkAnnounceTo10000Followers(b *testing.B) {
 	if _, err := st.C("notify_prefs").InsertMany(ctx, prefs); err != nil {
 		b.Fatal(err)
 	}
-	s.SetEmail(notify.EmailDeps{Mail: m, People: people, BaseURL: "http://teixit.test", Secret: "bench-secret-bench-secret-bench-secret"})
+	s := notify.NewService(notify.Deps{Store: st,
+		Email: notify.EmailDeps{Mail: m, People: people, BaseURL: "http://teixit.test", Secret: "bench-secret-bench-secret-bench-secret"}})
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		if err := s.Announce(ctx, notify.KindDiagnosis, "d1", notify.Event{Kind: "diagnosis_phase", Title: fmt.Sprint("Fase ", i), Link: "/diagnoses/d1"}); err != nil {

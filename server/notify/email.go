@@ -75,9 +75,6 @@ type EmailDeps struct {
 	Secret  string // signs unsubscribe links
 }
 
-// SetEmail turns on email notices (each person's choice: immediate, daily digest, never).
-func (s *Service) SetEmail(d EmailDeps) { s.email = d }
-
 func (s *Service) emailOn() bool {
 	return s.email.Mail != nil && s.email.Mail.Enabled() && s.email.People != nil
 }

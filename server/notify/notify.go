@@ -72,13 +72,27 @@ type Service struct {
 	logger   *slog.Logger
 }
 
-// NewService builds the service. Register a Checker for each followable kind.
-func NewService(s *store.Store) *Service {
-	return &Service{max: MaxInbox, s: s, checkers: map[string]Checker{}, now: time.Now, wake: make(chan struct{}, 1)}
+// Deps are what notices need; all but the store may be left out (tests).
+type Deps struct {
+	Store *store.Store
+	// Checkers validate the targets of each followable kind (FollowKinds): a follow of anything else, or of
+	// something the person may not read, is refused.
+	Checkers map[string]Checker
+	// Email turns on email notices (each person's choice: immediate, daily digest, never).
+	Email EmailDeps
+	// Logger is where background passes report problems (slog.Default when nil).
+	Logger *slog.Logger
 }
 
-// SetLogger sets where background passes report problems.
-func (s *Service) SetLogger(l *slog.Logger) { s.logger = l }
+// NewService builds the service.
+func NewService(d Deps) *Service {
+	checkers := map[string]Checker{}
+	for k, c := range d.Checkers {
+		checkers[k] = c
+	}
+	return &Service{max: MaxInbox, s: d.Store, checkers: checkers, now: time.Now, email: d.Email, logger: d.Logger,
+		wake: make(chan struct{}, 1)}
+}
 
 func (s *Service) log() *slog.Logger {
 	if s.logger == nil {
@@ -94,9 +108,6 @@ func (s *Service) SetNow(now func() time.Time) { s.now = now }
 
 // SetInboxLimit changes how many notifications each person keeps (tests use a small bound).
 func (s *Service) SetInboxLimit(n int) { s.max = n }
-
-// SetChecker registers how to validate targets of a follow kind.
-func (s *Service) SetChecker(kind string, c Checker) { s.checkers[kind] = c }
 
 type followDoc struct {
 	ID     string    `bson:"_id"`

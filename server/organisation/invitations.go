@@ -177,17 +177,17 @@ var inviteLanguages = []string{"ca", "es", "it", "en"}
 func (s *Service) tellInvited(ctx context.Context, o *orgDoc, d *invitationDoc) {
 	uid, err := s.people.UserIDByEmail(ctx, d.Email)
 	if err == nil {
-		if s.Notify != nil {
-			_ = s.Notify.Deliver(ctx, []string{uid}, notify.Event{Kind: NoticeInvitation, Title: o.Name, Link: "/account#invitations",
+		if s.d.Notify != nil {
+			_ = s.d.Notify.Deliver(ctx, []string{uid}, notify.Event{Kind: NoticeInvitation, Title: o.Name, Link: "/account#invitations",
 				Actor: d.InvitedBy})
 		}
 		return
 	}
-	if s.Mail == nil || !s.Mail.Enabled() {
+	if s.d.Mail == nil || !s.d.Mail.Enabled() {
 		return
 	}
-	subject, body := invitationEmail(d.Language, o.Name, d.Role, s.BaseURL+"/register", int(InvitationTTL.Hours()/24))
-	_ = s.Mail.Enqueue(ctx, teixitmail.Message{To: d.Email, Subject: subject, Text: body,
+	subject, body := invitationEmail(d.Language, o.Name, d.Role, s.d.BaseURL+"/register", int(InvitationTTL.Hours()/24))
+	_ = s.d.Mail.Enqueue(ctx, teixitmail.Message{To: d.Email, Subject: subject, Text: body,
 		Key: "org-invitation:" + d.ID + ":" + d.CreatedAt.Format(time.RFC3339)})
 }
 
@@ -301,8 +301,8 @@ func (s *Service) Accept(ctx context.Context, p *auth.Principal, invID string) (
 	if _, _, err := s.st.refreshCounts(ctx, d.OrgID); err != nil {
 		return nil, err
 	}
-	if s.Notify != nil {
-		_ = s.Notify.Deliver(ctx, []string{d.InvitedBy}, notify.Event{Kind: "org_invitation_accepted", Title: email,
+	if s.d.Notify != nil {
+		_ = s.d.Notify.Deliver(ctx, []string{d.InvitedBy}, notify.Event{Kind: "org_invitation_accepted", Title: email,
 			Link: "/organisations/" + d.OrgID, Actor: p.UserID})
 	}
 	pr, err := s.people.Profiles(ctx, []string{p.UserID})

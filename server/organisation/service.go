@@ -34,6 +34,14 @@ type Service struct {
 	people People
 	rm     ReadModel
 	now    func() time.Time
+	d      Deps
+}
+
+// Deps are what organisations need from the rest of the app.
+type Deps struct {
+	Store     *Store
+	People    People
+	ReadModel ReadModel
 	// Notify tells invited people and inviters (nil: no notices); Mail sends invitations to addresses with no
 	// account (nil or not enabled: none); BaseURL makes the email's link.
 	Notify  Notifier
@@ -42,8 +50,8 @@ type Service struct {
 }
 
 // NewService builds the service.
-func NewService(st *Store, people People, rm ReadModel) *Service {
-	return &Service{st: st, people: people, rm: rm, now: time.Now}
+func NewService(d Deps) *Service {
+	return &Service{st: d.Store, people: d.People, rm: d.ReadModel, now: time.Now, d: d}
 }
 
 // SetClock replaces the clock (tests: invitations expiring).

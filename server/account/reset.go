@@ -70,7 +70,6 @@ type ResetMail struct {
 	BaseURL string
 }
 
-
 // ErrResetByMailOff answers a reset request when no mail is configured: a platform admin issues the link.
 var ErrResetByMailOff = apperr.New(apperr.Conflict, "reset_mail_off",
 	"Password reset by email is not available here. Ask a platform administrator for a reset link.")

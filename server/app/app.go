@@ -153,7 +153,8 @@ func New(ctx context.Context, cfg config.Config, d Deps) (*App, error) {
 	a.Live, err = live.New(live.Config{UDPAddr: cfg.RTCUDPAddr, UDPPort: cfg.RTCUDPPort, PublicIP: cfg.PublicIP,
 		TURNPort: cfg.TURNPort, TURNHost: cfg.TURNHost, Secret: a.Config.Secret, BaseURL: cfg.BaseURL, Logger: a.Log,
 		RecordingsDir: filepath.Join(cfg.DataDir, "recordings"), Store: a.Store, InternalURL: cfg.InternalURL,
-		Lease: cfg.LiveLease, ListenTURN: cfg.TURNAddr, OpensBefore: cfg.LiveOpensBefore}, liveRooms{a.Exchange, a.Evaluations})
+		Lease: cfg.LiveLease, ListenTURN: cfg.TURNAddr, OpensBefore: cfg.LiveOpensBefore,
+		Rapporteurs: a.Recordings, RecordingSeed: a.Recordings.Stored, SegmentsClosed: a.Recordings.Kick}, liveRooms{a.Exchange, a.Evaluations})
 	if err != nil {
 		_ = rm.Close()
 		a.closeStore(ctx)
@@ -368,7 +369,7 @@ func (a *App) Ready(ctx context.Context) error {
 // buildDiagnoses wires participatory diagnoses: their service, four read-model kinds and the data-rights hook.
 func (a *App) buildDiagnoses() {
 	a.Diagnoses = diagnosis.NewService(diagnosis.NewStore(a.Store), a.Organisations, a.Territories, a.ReadModel,
-		diagnosis.Options{Media: a.Media, Transfers: practiceTransfers{a}, Limits: a.Limits})
+		diagnosis.Options{Media: a.Media, Transfers: practiceTransfers{a}, Limits: a.Limits, Notify: a.Notify})
 	for kind, load := range map[string]search.Loader{diagnosis.KindDiagnosis: a.Diagnoses.LoadDiagnoses,
 		diagnosis.KindContribution: a.Diagnoses.LoadContributions, diagnosis.KindFinding: a.Diagnoses.LoadFindings,
 		diagnosis.KindAction: a.Diagnoses.LoadActions} {
@@ -378,7 +379,6 @@ func (a *App) buildDiagnoses() {
 		}
 		a.ReadModel.Register(kind, k)
 	}
-	a.Diagnoses.SetNotifier(a.Notify)
 }
 
 // accountLanguage is the signed-in person's language, for error messages of requests without Accept-Language.

@@ -17,22 +17,25 @@ import (
 
 // buildPractices wires good practices (Innovem/Transferim): practices and transfers, comments, follows and notifications.
 func (a *App) buildPractices() {
-	a.Practices = practice.NewService(practice.NewStore(a.Store), practice.OrgsFrom(a.Organisations),
-		practice.TerritoriesFrom(a.Territories), a.ReadModel, a.ReadModel.Index, a.Notify)
+	var media practice.Media // attachments need the media store (a nil *mediafile.Service would not be a nil Media)
 	if a.Media != nil {
-		a.Practices.SetMedia(a.Media)
+		media = a.Media
 	}
-	a.Practices.SetBaseURL(a.Config.BaseURL)
+	a.Practices = practice.NewService(practice.Deps{Store: practice.NewStore(a.Store), Orgs: practice.OrgsFrom(a.Organisations),
+		Territories: practice.TerritoriesFrom(a.Territories), ReadModel: a.ReadModel, Search: a.ReadModel.Index, Notify: a.Notify,
+		Media: media, BaseURL: a.Config.BaseURL})
 	a.ReadModel.Register(practice.IndexKind, readmodel.Kind{Load: a.Practices.Load, All: a.Practices.All,
 		Count: a.Practices.Count, Link: practice.Link})
 	a.ReadModel.Register(practice.TransferKind, readmodel.Kind{Load: a.Practices.LoadTransfers, All: a.Practices.AllTransfers,
 		Count: a.Practices.CountTransfers, Link: practice.TransferLink})
-	a.Comments = comment.NewService(a.Store, a.ReadModel, commentPeople{a}, a.Notify, practice.RenderMarkdown)
-	a.Comments.AddTarget(practice.IndexKind, practiceTargets{a.Practices})
-	for _, kind := range []string{diagnosis.KindContribution, diagnosis.KindFinding} {
-		a.Comments.AddTarget(kind, diagnosisTargets{a, kind}) // a.Diagnoses is built after this
-	}
-	a.Comments.AddTarget(recording.SummaryKind, summaryTargets{a}) // a.Recordings too
+	a.Comments = comment.NewService(comment.Deps{Store: a.Store, ReadModel: a.ReadModel, People: commentPeople{a},
+		Notify: a.Notify, Render: practice.RenderMarkdown, Targets: map[string]comment.Resolver{
+			practice.IndexKind: practiceTargets{a.Practices},
+			// these read a.Diagnoses and a.Recordings when used: they are built after comments
+			diagnosis.KindContribution: diagnosisTargets{a, diagnosis.KindContribution},
+			diagnosis.KindFinding:      diagnosisTargets{a, diagnosis.KindFinding},
+			recording.SummaryKind:      summaryTargets{a},
+		}})
 	a.ReadModel.Register(comment.IndexKind, readmodel.Kind{Load: a.Comments.Load, All: a.Comments.All,
 		Count: a.Comments.Count, Link: a.Comments.Link})
 }

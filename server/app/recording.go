@@ -8,7 +8,6 @@ import (
 
 	"github.com/teixit/teixit/media/signal"
 	"github.com/teixit/teixit/server/account"
-	"github.com/teixit/teixit/server/live"
 	"github.com/teixit/teixit/server/practice"
 	"github.com/teixit/teixit/server/readmodel"
 	"github.com/teixit/teixit/server/recording"
@@ -18,23 +17,16 @@ import (
 // segments, the read model for summaries and key points, and the live room as the key-point announcer.
 func (a *App) buildRecordings() {
 	a.Recordings = recording.NewService(a.Store, a.Exchange, a.Organisations, a.Media, a.ReadModel, recording.Options{
-		Dir: filepath.Join(a.Config.DataDir, "recordings"), Secret: a.Config.Secret, Render: practice.RenderMarkdown, Logger: a.Log})
-	a.Recordings.SetPeople(recordingPeople{a.Accounts})
+		Dir: filepath.Join(a.Config.DataDir, "recordings"), Secret: a.Config.Secret, Render: practice.RenderMarkdown, Logger: a.Log,
+		People: recordingPeople{a.Accounts}, Announcer: liveAnnouncer{a}})
 	a.ReadModel.Register(recording.SummaryKind, readmodel.Kind{Load: a.Recordings.LoadSummaries, All: a.Recordings.AllSummaries,
 		Link: recording.SummaryLink})
 	a.ReadModel.Register(recording.KeyPointKind, readmodel.Kind{Load: a.Recordings.LoadKeyPoints, All: a.Recordings.AllKeyPoints,
 		Link: recording.KeyPointLink})
 }
 
-// startRecordingJobs connects the live room (built after the services) and starts the periodic import and
-// retention pass; it stops with ctx.
+// startRecordingJobs starts the periodic import and retention pass; it stops with ctx.
 func (a *App) startRecordingJobs(ctx context.Context) {
-	if a.Live != nil {
-		a.Recordings.SetAnnouncer(liveAnnouncer{a.Live})
-		a.Live.SetRapporteurs(a.Recordings)          // the day's named rapporteur joins the room as "rapporteur"
-		a.Live.SetRecordingSeed(a.Recordings.Stored) // a node taking a day over continues its recording
-		a.Live.SetSegmentsClosed(a.Recordings.Kick)  // the owner imports closed segments for every node
-	}
 	go a.Recordings.Run(ctx, 10*time.Minute)
 }
 
@@ -54,12 +46,25 @@ func (p recordingPeople) Names(ctx context.Context, ids []string) (map[string]st
 }
 
 // liveAnnouncer adapts server/live to what server/recording needs.
-type liveAnnouncer struct{ l *live.Service }
+// liveAnnouncer tells the live room about key points; the room is built after the services, so it is read
+// when used.
+type liveAnnouncer struct{ a *App }
 
 func (l liveAnnouncer) AnnounceKeyPoint(dayID string, kp recording.KeyPoint) {
-	l.l.AnnounceKeyPoint(dayID, signal.KeyPoint{ID: kp.ID, Question: kp.Question, Text: kp.Text, AtMs: kp.AtMs, Author: kp.AuthorName})
+	if l.a.Live != nil {
+		l.a.Live.AnnounceKeyPoint(dayID, signal.KeyPoint{ID: kp.ID, Question: kp.Question, Text: kp.Text, AtMs: kp.AtMs, Author: kp.AuthorName})
+	}
 }
 
-func (l liveAnnouncer) RetractKeyPoint(dayID, id string) { l.l.RetractKeyPoint(dayID, id) }
+func (l liveAnnouncer) RetractKeyPoint(dayID, id string) {
+	if l.a.Live != nil {
+		l.a.Live.RetractKeyPoint(dayID, id)
+	}
+}
 
-func (l liveAnnouncer) SessionClock(dayID string) (time.Time, bool) { return l.l.SessionClock(dayID) }
+func (l liveAnnouncer) SessionClock(dayID string) (time.Time, bool) {
+	if l.a.Live == nil {
+		return time.Time{}, false
+	}
+	return l.a.Live.SessionClock(dayID)
+}

@@ -193,16 +193,29 @@ type Service struct {
 
 // NewService builds the service; register target kinds with AddTarget. render turns a comment's Markdown
 // into safe HTML (the same renderer as the commented items, so one place owns sanitising).
-func NewService(s *store.Store, rm ReadModel, people People, n Notifier, render func(string) string) *Service {
-	return &Service{s: s, rm: rm, people: people, notify: n, targets: map[string]Resolver{}, render: render,
+func NewService(d Deps) *Service {
+	targets := map[string]Resolver{}
+	for k, r := range d.Targets {
+		targets[k] = r
+	}
+	return &Service{s: d.Store, rm: d.ReadModel, people: d.People, notify: d.Notify, targets: targets, render: d.Render,
 		cache: readmodel.NewCache[commentDoc](20000), now: time.Now}
+}
+
+// Deps are what comments need from the rest of the app.
+type Deps struct {
+	Store     *store.Store
+	ReadModel ReadModel
+	People    People
+	Notify    Notifier
+	// Render turns a comment's Markdown into safe HTML.
+	Render func(string) string
+	// Targets resolve each kind of commented thing (practices, contributions, findings, summaries).
+	Targets map[string]Resolver
 }
 
 // SetClock replaces the clock (tests move time past the edit window with it).
 func (s *Service) SetClock(now func() time.Time) { s.now = now }
-
-// AddTarget registers a kind of commented thing.
-func (s *Service) AddTarget(kind string, r Resolver) { s.targets[kind] = r }
 
 var errNotFound = apperr.NotFoundf("The comment")
 

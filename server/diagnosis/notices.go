@@ -15,9 +15,6 @@ type Notifier interface {
 	AutoFollow(ctx context.Context, userID, kind, target string) error
 }
 
-// SetNotifier connects notices; without one, nobody is told (tests of other things).
-func (s *Service) SetNotifier(n Notifier) { s.notify = n }
-
 // Notice kinds of this domain (their texts: server/notify/notices.go and the frontend's
 // notifications.kind.<kind>).
 const (

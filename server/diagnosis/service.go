@@ -68,6 +68,8 @@ type Options struct {
 	// NicknameLimit and NicknameWindow bound anonymous (nickname) contributions per IP. Default 5 per hour.
 	NicknameLimit  int
 	NicknameWindow time.Duration
+	// Notify tells followers and authors what happened; without one, nobody is told.
+	Notify Notifier
 }
 
 // Service implements diagnoses and everything inside them.
@@ -96,7 +98,7 @@ func NewService(st *Store, orgs Orgs, terr Territories, rm ReadModel, o Options)
 	}
 	return &Service{st: st, orgs: orgs, terr: terr, rm: rm, detector: search.NewDetector(),
 		limits: o.Limits, nicknames: auth.Limit{Name: "nickname-ip", Max: o.NicknameLimit, Window: o.NicknameWindow,
-			Message: "Too many contributions from this connection: try again later."}, media: o.Media, transfers: o.Transfers, cache: readmodel.NewCache[contribDoc](20000), now: time.Now}
+			Message: "Too many contributions from this connection: try again later."}, media: o.Media, transfers: o.Transfers, notify: o.Notify, cache: readmodel.NewCache[contribDoc](20000), now: time.Now}
 }
 
 func notFound(err error) bool { return errors.Is(err, store.ErrNotFound) }

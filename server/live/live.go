@@ -61,6 +61,12 @@ type Config struct {
 	// Lease is how long a day's ownership lasts without renewal (the owner renews every Lease/3); a dead
 	// owner's days are taken over after it. 0 means 15 s.
 	Lease time.Duration
+	// The recordings' side (server/recording), nil to go without: who the day's named rapporteur is (they
+	// join as "rapporteur"), where a node taking a day over continues its recording, and what runs on the
+	// owner once the day's recorded segments are closed. Tests swap them with the Set* methods.
+	Rapporteurs    Rapporteurs
+	RecordingSeed  RecordingSeed
+	SegmentsClosed func(day string)
 }
 
 // Days is what live sessions need from exchange days.
@@ -180,6 +186,9 @@ func New(cfg Config, days Days) (*Service, error) {
 		pending: map[string]time.Time{}, sessions: map[string]int{}, ended: map[string]bool{},
 		dayRuns: map[string]context.CancelFunc{}, dayCtxs: map[string]context.Context{}}
 	svc.ctx, svc.cancel = context.WithCancel(context.Background())
+	svc.SetRapporteurs(cfg.Rapporteurs)
+	svc.SetRecordingSeed(cfg.RecordingSeed)
+	svc.SetSegmentsClosed(cfg.SegmentsClosed)
 	if cfg.TURNPort >= 0 {
 		relay := cfg.RelayIP
 		if relay == "" {

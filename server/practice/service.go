@@ -31,15 +31,24 @@ type Service struct {
 	now     func() time.Time
 }
 
-// SetBaseURL sets the site's public URL used in the Atom feed.
-func (s *Service) SetBaseURL(u string) { s.baseURL = u }
-
-// SetMedia enables attachments (without it, practices take none).
-func (s *Service) SetMedia(m Media) { s.media = m }
+// Deps are what practices need from the rest of the app.
+type Deps struct {
+	Store       *Store
+	Orgs        Orgs
+	Territories Territories
+	ReadModel   ReadModel
+	Search      Searcher
+	Notify      Notifier
+	// Media enables attachments (nil: practices take none).
+	Media Media
+	// BaseURL is the site's public URL (Atom ids and links); empty uses the request's.
+	BaseURL string
+}
 
 // NewService builds the service.
-func NewService(st *Store, orgs Orgs, ters Territories, rm ReadModel, search Searcher, n Notifier) *Service {
-	return &Service{st: st, orgs: orgs, ters: ters, rm: rm, search: search, notify: n, now: time.Now}
+func NewService(d Deps) *Service {
+	return &Service{st: d.Store, orgs: d.Orgs, ters: d.Territories, rm: d.ReadModel, search: d.Search, notify: d.Notify,
+		media: d.Media, baseURL: d.BaseURL, now: time.Now}
 }
 
 var (

@@ -94,6 +94,11 @@ type Options struct {
 	// Render turns Markdown into sanitised HTML (practice.RenderMarkdown).
 	Render func(string) string
 	Logger *slog.Logger
+	// People gives account names (nil: the rapporteur's name as stored when chosen, and registered
+	// candidates without a name are not offered).
+	People People
+	// Announcer is the live room (nil: nobody is told, and key points use the recording's clock).
+	Announcer Announcer
 }
 
 // Service implements recordings, key points, summaries, redactions and retention.
@@ -159,6 +164,7 @@ func NewService(s *store.Store, days Days, orgs Orgs, media Media, rm ReadModel,
 		o.Render = func(string) string { return "" }
 	}
 	svc := &Service{s: s, days: days, orgs: orgs, media: media, rm: rm, opts: o, now: time.Now, log: o.Logger,
+		people: o.People, ann: o.Announcer,
 		dl: make(chan struct{}, 2), kick: make(chan string, 16)}
 	svc.SetFFmpeg(o.FFmpeg)
 	return svc
@@ -176,12 +182,8 @@ func (s *Service) SetFFmpeg(path string) {
 	}
 }
 
-// SetAnnouncer connects the live room (nil: nobody is told, and key points use the recording's clock).
+// SetAnnouncer replaces the live room (tests listen to what is announced).
 func (s *Service) SetAnnouncer(a Announcer) { s.ann = a }
-
-// SetPeople connects the account names (nil: the rapporteur's name as stored when chosen, and registered
-// candidates without a name are not offered).
-func (s *Service) SetPeople(p People) { s.people = p }
 
 // SetClock replaces time.Now (retention tests).
 func (s *Service) SetClock(now func() time.Time) { s.now = now }

@@ -107,7 +107,7 @@ describe('a diagnosis in the readers\' languages', () => {
     await checkPage(p, 'i18n-06-map-ca', { shots, idle: false });
     await p.goto(`${url}/dashboard`);
     await p.getByTestId('dashboard-summary').waitFor();
-    assert.match(await p.locator('main').innerText(), /Setmana del \d+ de? ?\p{L}+/u);
+    assert.match(await p.locator('main').innerText(), /Setmana del \d+ d(e |')\p{L}+/u);
     assert.doesNotMatch(await p.locator('main').innerText(), /\d{4}-W\d{2}|\d{4}-\d{2}-\d{2}/, 'no ISO weeks or dates');
     await checkPage(p, 'i18n-07-dashboard-ca', { shots });
 

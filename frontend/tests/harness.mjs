@@ -90,10 +90,8 @@ export async function startServer(extraEnv = {}, { seed = false } = {}) {
   }
   const dataDir = path.join(tmp, 'data');
   mkdirSync(dataDir);
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
   const log = createWriteStream(path.join(tmp, 'server.log'));
-  const env = { ...process.env, TEIXIT_ADDR: `127.0.0.1:${port}`, TEIXIT_DATA_DIR: dataDir, TEIXIT_LOG_LEVEL: 'warn',
+  const env = { ...process.env, TEIXIT_DATA_DIR: dataDir, TEIXIT_LOG_LEVEL: 'warn',
     // live-session sockets on loopback and free ports, so tests never clash with a running server
     TEIXIT_RTC_UDP_ADDR: '127.0.0.1', TEIXIT_RTC_UDP_PORT: '0', TEIXIT_TURN_PORT: '0', ...extraEnv };
   if (seed) {
@@ -104,6 +102,12 @@ export async function startServer(extraEnv = {}, { seed = false } = {}) {
       throw err;
     }
   }
+  // The port is chosen just before the server starts (after the seed, which can take a while): a port found
+  // free earlier may have been handed to another socket meanwhile. Should it be taken all the same, the
+  // first start tries another; a restart keeps its address.
+  let port = await freePort();
+  let base = `http://127.0.0.1:${port}`;
+  env.TEIXIT_ADDR = `127.0.0.1:${port}`;
   let proc;
   const launch = async () => {
     proc = spawn(bin, [], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -113,10 +117,10 @@ export async function startServer(extraEnv = {}, { seed = false } = {}) {
       await waitReady(base, proc);
     } catch (err) {
       proc.kill('SIGKILL');
-      setTimeout(() => rmSync(tmp, { recursive: true, force: true }), 1000).unref();
       throw new Error(`${err.message}; log: ${readFileSync(path.join(tmp, 'server.log'), 'utf8').slice(-2000)}`);
     }
   };
+  const removeLater = () => setTimeout(() => rmSync(tmp, { recursive: true, force: true }), 1000).unref();
   const halt = async () => {
     if (proc.exitCode !== null || proc.signalCode !== null) return;
     const exited = new Promise((r) => proc.once('exit', r));
@@ -125,7 +129,20 @@ export async function startServer(extraEnv = {}, { seed = false } = {}) {
     await exited;
     clearTimeout(timer);
   };
-  await launch();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await launch();
+      break;
+    } catch (err) {
+      if (attempt >= 3 || !/address already in use/.test(err.message)) {
+        removeLater();
+        throw err;
+      }
+      port = await freePort();
+      base = `http://127.0.0.1:${port}`;
+      env.TEIXIT_ADDR = `127.0.0.1:${port}`;
+    }
+  }
   const stop = async () => {
     await halt();
     rmSync(tmp, { recursive: true, force: true });
@@ -133,7 +150,10 @@ export async function startServer(extraEnv = {}, { seed = false } = {}) {
   /** Stops the server as an operator would (SIGTERM) and starts it again on the same data and address. */
   const restart = async () => {
     await halt();
-    await launch();
+    await launch().catch((err) => {
+      removeLater();
+      throw err;
+    });
   };
   return { base, stop, restart };
 }

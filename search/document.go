@@ -136,6 +136,8 @@ var ErrCheckpointMoved = errors.New("search: checkpoint moved")
 type InputError struct {
 	Field   string
 	Message string
+	// Max, when set, is the limit the input went over (MaxWords for "q").
+	Max int
 }
 
 // Error formats the field and message for logs.

@@ -70,7 +70,11 @@ type SearchResult struct {
 
 // Limits on search input.
 const (
-	MaxQueryLen    = 500 // bytes of Q
+	MaxQueryLen = 500 // bytes of Q
+	// MaxWords bounds the words (distinct, phrases' words included) one search matches: each word is a
+	// query on every language's title and body, so 500 bytes of one-letter words would be ~2,500 term
+	// queries. Nobody types more than a long sentence into a search box.
+	MaxWords       = 32
 	defaultPerPage = 20
 	fuzzyMinRunes  = 5 // words this long also match at edit distance 1
 	facetSize      = 20
@@ -185,6 +189,9 @@ func (ix *Index) validateSearch(req *SearchRequest) error {
 	if !utf8.ValidString(req.Q) {
 		return inputErr("q", "query is not valid UTF-8")
 	}
+	if n := countWords(parseUserQuery(req.Q)); n > MaxWords {
+		return &InputError{Field: "q", Message: fmt.Sprintf("query has %d words, more than %d", n, MaxWords), Max: MaxWords}
+	}
 	for name, vals := range map[string][]string{"kinds": req.Kinds, "themes": req.Themes, "territories": req.Territories, "orgs": req.Orgs, "langs": req.Langs} {
 		if err := validValues(name, vals); err != nil {
 			return err
@@ -196,6 +203,19 @@ func (ix *Index) validateSearch(req *SearchRequest) error {
 		return inputErr("sort", "sort must be relevance or date")
 	}
 	return ix.validatePage(&req.Page, &req.PerPage)
+}
+
+// countWords counts the distinct words of a search (letter case aside), those of its phrases included.
+func countWords(u userQuery) int {
+	seen := map[string]bool{}
+	for _, w := range u.Words {
+		seen[strings.ToLower(w)] = true
+	}
+	n := len(seen)
+	for _, p := range u.Phrases {
+		n += len(strings.Fields(p))
+	}
+	return n
 }
 
 func validValues(name string, vals []string) error {
@@ -233,7 +253,12 @@ func (ix *Index) validatePage(page, perPage *int) error {
 // score. Phrases must match as phrases.
 func textQuery(m mapping.IndexMapping, u userQuery, fuzzy bool) query.Query {
 	var must, should []query.Query
+	seen := map[string]bool{}
 	for _, w := range u.Words {
+		if seen[strings.ToLower(w)] { // a word said twice is asked for once
+			continue
+		}
+		seen[strings.ToLower(w)] = true
 		q, required := wordQuery(m, w, fuzzy)
 		if q == nil {
 			continue

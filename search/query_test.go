@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -177,21 +178,41 @@ func TestSearchSyntaxCharactersAreWords(t *testing.T) {
 func TestSearchInputErrors(t *testing.T) {
 	ix := openFixture(t)
 	cases := map[string]SearchRequest{
-		"empty":         {},
-		"only syntax":   {Q: `+ - : ^ ~ * ? ( ) "`},
-		"too long":      {Q: strings.Repeat("a", MaxQueryLen+1)},
-		"bad utf8":      {Q: "hab\xffitatge"},
-		"page too far":  {Q: "habitatge", Page: 1000},
-		"negative page": {Q: "habitatge", Page: -1},
-		"per page":      {Q: "habitatge", PerPage: 1000},
-		"sort":          {Q: "habitatge", Sort: "random"},
-		"bad filter":    {Kinds: []string{"\xff"}},
+		"empty":          {},
+		"only syntax":    {Q: `+ - : ^ ~ * ? ( ) "`},
+		"too long":       {Q: strings.Repeat("a", MaxQueryLen+1)},
+		"too many words": {Q: manyWords(MaxWords + 1)},
+		"long phrases":   {Q: `"` + strings.Repeat("a b c d e f g h ", 3) + `" "` + strings.Repeat("i j k l ", 3) + `"`},
+		"bad utf8":       {Q: "hab\xffitatge"},
+		"page too far":   {Q: "habitatge", Page: 1000},
+		"negative page":  {Q: "habitatge", Page: -1},
+		"per page":       {Q: "habitatge", PerPage: 1000},
+		"sort":           {Q: "habitatge", Sort: "random"},
+		"bad filter":     {Kinds: []string{"\xff"}},
 	}
 	for name, req := range cases {
 		_, err := ix.Search(context.Background(), Reader{}, req)
 		var ie *InputError
 		if !errors.As(err, &ie) {
 			t.Errorf("%s: got %v, want *InputError", name, err)
+		}
+	}
+}
+
+func manyWords(n int) string {
+	w := make([]string, n)
+	for i := range w {
+		w[i] = fmt.Sprintf("paraula%d", i)
+	}
+	return strings.Join(w, " ")
+}
+
+// The same word many times is one word; a long sentence is fine, and so are MaxWords words.
+func TestSearchWordsCountedOnce(t *testing.T) {
+	ix := openFixture(t)
+	for _, q := range []string{manyWords(MaxWords), strings.TrimSpace(strings.Repeat("habitatge ", 45)), "Com podem acompanyar les persones grans que viuen soles al barri i que no surten de casa a l'hivern"} {
+		if _, err := ix.Search(context.Background(), Reader{}, SearchRequest{Q: q}); err != nil {
+			t.Errorf("%q: %v", q, err)
 		}
 	}
 }

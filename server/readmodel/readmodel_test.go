@@ -110,6 +110,9 @@ func TestSearchBadInput(t *testing.T) {
 	a.Run(t, []testkit.Scenario{
 		{Name: "over-long query", Method: "GET", Path: "/api/v1/search?q=" + strings.Repeat("a", 600), Status: 400, Contains: []string{`"q"`}},
 		{Name: "invalid UTF-8", Method: "GET", Path: "/api/v1/search?q=%FF%FE", Status: 400},
+		{Name: "too many words", Method: "GET", Path: "/api/v1/search?q=" + distinctWords(search.MaxWords+1), Status: 400,
+			Contains: []string{`"q":{"code":"max_words"`, "too many words (at most 32)"}},
+		{Name: "one word many times", Method: "GET", Path: "/api/v1/search?q=" + strings.Repeat("habitatges+", 40), Status: 200, Contains: []string{`"hits"`}},
 		{Name: "malformed date", Method: "GET", Path: "/api/v1/search?q=casa&from=31/12/2026", Status: 400, Contains: []string{`"from":{"code":"date"`}},
 		{Name: "bad page", Method: "GET", Path: "/api/v1/search?q=casa&page=-1", Status: 400, Contains: []string{`"page"`}},
 		{Name: "page far past the end", Method: "GET", Path: "/api/v1/search?q=casa&page=100", Status: 200, Contains: []string{`"hits":[]`}},
@@ -203,4 +206,13 @@ func TestNewNodeRebuildsInTheBackground(t *testing.T) {
 	}
 	b.Run(t, []testkit.Scenario{{Name: "everything is found on the new node", Method: "GET", Path: "/api/v1/search?kind=organisation",
 		Status: 200, Contains: []string{`"total":40`}}})
+}
+
+// distinctWords is a search of n different words ("paraula0+paraula1+…").
+func distinctWords(n int) string {
+	w := make([]string, n)
+	for i := range w {
+		w[i] = fmt.Sprintf("paraula%d", i)
+	}
+	return strings.Join(w, "+")
 }

@@ -67,6 +67,9 @@ func (rm *ReadModel) link(docID string) string {
 func mapErr(err error) error {
 	var ie *search.InputError
 	if errors.As(err, &ie) {
+		if ie.Field == "q" && ie.Max > 0 {
+			return apperr.Validation(apperr.Fields{"q": apperr.Because("max_words", "max", ie.Max)})
+		}
 		return apperr.Validation(apperr.Fields{ie.Field: apperr.Because("invalid_search", "detail", ie.Message)})
 	}
 	return err

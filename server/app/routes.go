@@ -75,12 +75,10 @@ func (a *App) table() []route {
 	acc := account.NewHandlers(a.Accounts, account.HandlerOptions{
 		Limits: a.Limits, LoginLimit: a.Config.LoginLimit, LoginWindow: a.Config.LoginWindow,
 		RegisterLimit: a.Config.RegisterLimit, SecureCookie: a.Config.SecureCookies(), Audit: a.Audit})
-	org := organisation.NewHandlers(a.Organisations)
-	org.Audit = a.Audit
+	org := organisation.NewHandlers(a.Organisations, organisation.HandlerOptions{Audit: a.Audit})
 	ter := territory.NewHandlers(a.Territories)
-	dia := diagnosis.NewHandlers(a.Diagnoses)
-	dia.Audit, dia.BaseURL = a.Audit, a.Config.BaseURL
-	dia.Language = func(c *fiber.Ctx) string { return httpx.RequestLanguage(c, accountLanguage) }
+	dia := diagnosis.NewHandlers(a.Diagnoses, diagnosis.HandlerOptions{Audit: a.Audit, BaseURL: a.Config.BaseURL,
+		Language: func(c *fiber.Ctx) string { return httpx.RequestLanguage(c, accountLanguage) }})
 	med := mediafile.NewHandlers(a.Media)
 	xd := exchange.NewHandlers(a.Exchange, a.Config.BaseURL)
 	rec := recording.NewHandlers(a.Recordings)

@@ -13,6 +13,11 @@ import (
 // Handlers are the HTTP endpoints of diagnoses: parse, call the service, respond.
 type Handlers struct {
 	svc *Service
+	o   HandlerOptions
+}
+
+// HandlerOptions are what the handlers need beyond the service.
+type HandlerOptions struct {
 	// Audit records what facilitators enter on someone's behalf (nil: not recorded).
 	Audit *audit.Log
 	// BaseURL makes absolute links in calendars (empty: the request's own).
@@ -23,13 +28,13 @@ type Handlers struct {
 
 // Calendar: GET /diagnoses/:id/calendar.ics — the planned phases, in the reader's language.
 func (h *Handlers) Calendar(c *fiber.Ctx) error {
-	base := h.BaseURL
+	base := h.o.BaseURL
 	if base == "" {
 		base = c.BaseURL()
 	}
 	lang := "en"
-	if h.Language != nil {
-		lang = h.Language(c)
+	if h.o.Language != nil {
+		lang = h.o.Language(c)
 	}
 	body, err := h.svc.Calendar(c.UserContext(), c.Params("id"), lang, base)
 	if err != nil {
@@ -43,7 +48,7 @@ func (h *Handlers) Calendar(c *fiber.Ctx) error {
 }
 
 // NewHandlers builds the handlers.
-func NewHandlers(svc *Service) *Handlers { return &Handlers{svc: svc} }
+func NewHandlers(svc *Service, o HandlerOptions) *Handlers { return &Handlers{svc: svc, o: o} }
 
 // List: GET /diagnoses?territory=&theme=&phase=&org=&cursor=&limit=.
 func (h *Handlers) List(c *fiber.Ctx) error {
@@ -400,7 +405,7 @@ func (h *Handlers) ExportGeoJSON(c *fiber.Ctx) error {
 // recordAssisted writes the audit entry of something a facilitator entered on someone's behalf (the person
 // agreed; who they are is not asked), under the diagnosis's lead organisation so its admins read it too.
 func (h *Handlers) recordAssisted(c *fiber.Ctx, action, target, note string) error {
-	if h.Audit == nil {
+	if h.o.Audit == nil {
 		return nil
 	}
 	d, err := h.svc.diagnosis(c.UserContext(), c.Params("id"))
@@ -411,6 +416,6 @@ func (h *Handlers) recordAssisted(c *fiber.Ctx, action, target, note string) err
 	if len(d.OrgIDs) > 0 {
 		org = d.OrgIDs[0]
 	}
-	return h.Audit.Record(c.UserContext(), audit.Entry{Actor: auth.From(c).UserID, OnBehalfOf: audit.AssistedPerson, Org: org,
+	return h.o.Audit.Record(c.UserContext(), audit.Entry{Actor: auth.From(c).UserID, OnBehalfOf: audit.AssistedPerson, Org: org,
 		Action: action, Target: target, Detail: note})
 }

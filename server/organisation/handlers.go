@@ -15,15 +15,20 @@ import (
 // Handlers are the HTTP endpoints of organisations and memberships.
 type Handlers struct {
 	svc *Service
+	o   HandlerOptions
+}
+
+// HandlerOptions are what the handlers need beyond the service.
+type HandlerOptions struct {
 	// Audit records membership changes (nil: not recorded).
 	Audit *audit.Log
 }
 
 // NewHandlers builds the handlers.
-func NewHandlers(svc *Service) *Handlers { return &Handlers{svc: svc} }
+func NewHandlers(svc *Service, o HandlerOptions) *Handlers { return &Handlers{svc: svc, o: o} }
 
 func (h *Handlers) record(c *fiber.Ctx, action, orgID, target, detail string) error {
-	return h.Audit.Record(c.UserContext(), audit.Entry{Actor: auth.From(c).UserID, Org: orgID, Action: action,
+	return h.o.Audit.Record(c.UserContext(), audit.Entry{Actor: auth.From(c).UserID, Org: orgID, Action: action,
 		Target: target, Detail: detail})
 }
 

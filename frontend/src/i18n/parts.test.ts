@@ -1,6 +1,6 @@
 // The catalogs of parts that load on demand (src/i18n/<part>/<lang>.json) follow the main catalogs' rules:
 // the same keys in every language, no empty text, the same placeholders; no key repeats a main one or another
-// part's; and each part's loader module (lib/*I18n.ts) adds it through addCatalogs with no clash recorded.
+// part's; and each part's loader module (lib/*I18n.ts) adds it through usePart with no clash recorded.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { catalogClashes, catalogs, ensureCatalog, LANGUAGES, mergeCatalogs, type Catalog } from '../lib/i18n';
 import type { Language } from '../lib/api';
@@ -39,7 +39,7 @@ describe.each(Object.keys(parts))('catalog part %s', (part) => {
   it('does not repeat a key of the main catalogs', () => {
     expect(base.filter((k) => k in main.ca)).toEqual([]);
   });
-  it('is added by its loader module through addCatalogs', () => {
+  it('is added by its loader module through usePart', () => {
     for (const l of LANGUAGES) expect(base.filter((k) => catalogs[l][k] !== p[l][k])).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 // The audit log of sensitive actions (server/audit) and the admins' one-time password reset links.
 import type { ApiClient, Page } from './api';
+import './accountI18n';
 
 export interface AuditEntry {
   id: string;

@@ -1,10 +1,11 @@
 // The strings of the diagnosis pages (contribute form, ballot, action plan, dashboard, map, territories, the
 // new-diagnosis and settings pages). Imported by those (lazily loaded) pages, so the first page does not
 // carry their ~250 keys per language.
-import { addCatalogs } from './i18n';
-import ca from '../i18n/diagnosis/ca.json';
-import es from '../i18n/diagnosis/es.json';
-import it from '../i18n/diagnosis/it.json';
-import en from '../i18n/diagnosis/en.json';
+import { usePart } from './i18n';
 
-addCatalogs({ ca, es, it, en });
+usePart('diagnosis', {
+  ca: () => import('../i18n/diagnosis/ca.json'),
+  es: () => import('../i18n/diagnosis/es.json'),
+  it: () => import('../i18n/diagnosis/it.json'),
+  en: () => import('../i18n/diagnosis/en.json'),
+});

@@ -1,9 +1,10 @@
 // The strings of the evaluation pages (editions, groups' tables, synthesis, report). Imported by those lazily
 // loaded pages only.
-import { addCatalogs } from './i18n';
-import ca from '../i18n/evaluation/ca.json';
-import es from '../i18n/evaluation/es.json';
-import it from '../i18n/evaluation/it.json';
-import en from '../i18n/evaluation/en.json';
+import { usePart } from './i18n';
 
-addCatalogs({ ca, es, it, en });
+usePart('evaluation', {
+  ca: () => import('../i18n/evaluation/ca.json'),
+  es: () => import('../i18n/evaluation/es.json'),
+  it: () => import('../i18n/evaluation/it.json'),
+  en: () => import('../i18n/evaluation/en.json'),
+});

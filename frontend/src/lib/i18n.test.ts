@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { get } from 'svelte/store';
-import { catalogs, ensureCatalog, format, LANGUAGES, locale, mergeCatalogs, pickLanguage, setLocale, t, translate, type Catalog } from './i18n';
+import { catalogs, ensureCatalog, format, LANGUAGES, locale, mergeCatalogs, partsReady, pickLanguage, setLocale, t, translate, usePart, withCatalogs, type Catalog } from './i18n';
 import type { Language } from './api';
 
 // The main catalog files themselves (the app loads all but Catalan on demand).
@@ -63,6 +63,57 @@ describe('mergeCatalogs', () => {
     const into = each({});
     mergeCatalogs(into, each({ x: 'X' }));
     expect(mergeCatalogs(into, each({ x: 'X' }))).toEqual([]);
+  });
+});
+
+describe('a part of the app that loads on demand', () => {
+  // A part with its catalogs counted as they are downloaded; one language's download fails once.
+  const asked: string[] = [];
+  let failItalian = true;
+  const part = (lang: Language) => async () => {
+    asked.push(lang);
+    if (lang === 'it' && failItalian) {
+      failItalian = false;
+      throw new Error('offline');
+    }
+    return { default: { "test.part.word": `word-${lang}` } };
+  };
+  it('downloads the reader’s language only, and another one when the reader switches', async () => {
+    await setLocale('es');
+    const page = withCatalogs(async () => {
+      usePart('test-part', { ca: part('ca'), es: part('es'), it: part('it'), en: part('en') });
+      return 'the page';
+    });
+    expect(await page()).toBe('the page');
+    expect(asked).toEqual(['es']);
+    expect(get(t)('test.part.word')).toBe('word-es');
+    await setLocale('en');
+    expect(asked).toEqual(['es', 'en']);
+    expect(get(t)('test.part.word')).toBe('word-en');
+    await setLocale('ca');
+  });
+  it('reports a download that failed, and tries it again when asked', async () => {
+    await setLocale('it').catch(() => {});
+    await expect(partsReady()).resolves.toBeUndefined(); // the second try
+    expect(asked.filter((l) => l === 'it')).toEqual(['it', 'it']);
+    expect(get(t)('test.part.word')).toBe('word-it');
+    await setLocale('ca');
+  });
+});
+
+describe('a part that starts being used while the language changes', () => {
+  it('is here in the new language when the switch shows it', async () => {
+    const asked: string[] = [];
+    const part = (lang: Language) => async () => {
+      asked.push(lang);
+      return { default: { 'test.late.word': `late-${lang}` } };
+    };
+    const switching = setLocale('it'); // as when the session says the account reads Italian
+    usePart('test-late', { ca: part('ca'), es: part('es'), it: part('it'), en: part('en') }); // a lazy page arrives
+    await switching;
+    expect(get(locale)).toBe('it');
+    expect(get(t)('test.late.word')).toBe('late-it');
+    await setLocale('ca');
   });
 });
 

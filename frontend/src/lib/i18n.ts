@@ -14,7 +14,7 @@ export const DEFAULT_LANGUAGE: Language = 'ca';
 /** Each language's name in that language, for the switcher. */
 export const LANGUAGE_NAMES: Record<Language, string> = { ca: 'Català', es: 'Español', it: 'Italiano', en: 'English' };
 
-/** The catalogs loaded so far (with the parts added to them); a language not loaded yet is empty. */
+/** The catalogs loaded so far (with the parts' added to them); a language not loaded yet is empty. */
 export const catalogs: Record<Language, Catalog> = { ca: { ...ca }, es: {}, it: {}, en: {} };
 
 const loaders: Record<Language, () => Promise<{ default: Catalog }>> = {
@@ -23,29 +23,36 @@ const loaders: Record<Language, () => Promise<{ default: Catalog }>> = {
   it: () => import('../i18n/it.json'),
   en: () => import('../i18n/en.json'),
 };
-const loading = new Map<Language, Promise<void>>([['ca', Promise.resolve()]]);
+/** Downloads started, by language ("es") or part and language ("diagnosis:es"). */
+const loading = new Map<string, Promise<void>>([['ca', Promise.resolve()]]);
 /** Bumped when a language's catalog arrives, so that `t` translates again. */
 const arrived = writable(0);
 
 /**
- * Loads a language's main catalog once (later calls share the first download). The parts already added keep
- * their keys; the main keys are set over them (parts never share a key with the main catalogs). A failed
- * download is forgotten so that the next call tries again; meanwhile texts fall back to Catalan.
+ * Loads a language's main catalog once, and that language's catalog of every part already in use (later calls
+ * share the first download). Parts and main catalogs never share a key, so the order they arrive in does not
+ * matter. A failed download is forgotten so that the next call tries again; meanwhile texts fall back to Catalan.
  */
 export function ensureCatalog(lang: Language): Promise<void> {
-  let p = loading.get(lang);
+  return Promise.all([loadOnce(lang, loaders[lang]), ...[...parts].map(([name, part]) => loadOnce(`${name}:${lang}`, part[lang]))]).then(() => undefined);
+}
+
+/** Downloads under `key` once, then merges into the catalogs (keeping any text already there) and redraws. */
+function loadOnce(key: string, load: () => Promise<{ default: Catalog }>): Promise<void> {
+  let p = loading.get(key);
   if (!p) {
-    p = loaders[lang]().then(
+    const lang = key.slice(-2) as Language;
+    p = load().then(
       (m) => {
-        Object.assign(catalogs[lang], m.default);
+        catalogClashes.push(...mergeCatalogs(catalogs, { [lang]: m.default } as Record<Language, Catalog>));
         arrived.update((n) => n + 1);
       },
       (err: unknown) => {
-        loading.delete(lang);
+        loading.delete(key);
         throw err;
       },
     );
-    loading.set(lang, p);
+    loading.set(key, p);
   }
   return p;
 }
@@ -58,7 +65,7 @@ export const catalogClashes: string[] = [];
  * the main catalogs or another part say. Returns the keys ("lang:key") it tried to redefine with another
  * text (the same text again is no clash, so adding a part twice is harmless).
  */
-export function mergeCatalogs(into: Record<Language, Catalog>, part: Record<Language, Catalog>): string[] {
+export function mergeCatalogs(into: Record<Language, Catalog>, part: Partial<Record<Language, Catalog>>): string[] {
   const clashes: string[] = [];
   for (const l of LANGUAGES) {
     for (const [k, v] of Object.entries(part[l] ?? {})) {
@@ -69,17 +76,35 @@ export function mergeCatalogs(into: Record<Language, Catalog>, part: Record<Lang
   return clashes;
 }
 
+/** A part's catalog in each language (src/i18n/<part>/<lang>.json), each its own chunk. */
+export type PartCatalogs = Record<Language, () => Promise<{ default: Catalog }>>;
+/** The parts in use so far, by name: a language switch loads their catalogs too. */
+const parts = new Map<string, PartCatalogs>();
+
 /**
- * Adds the catalogs of a part of the app that loads on demand (src/i18n/<part>/<lang>.json, imported by that
- * part's code), so its strings travel with its code instead of weighing on the first page. Called when the
- * part's module is evaluated, before any of its components render. Keys must not repeat the main catalogs'
- * or another part's (i18n/parts.test.ts checks every part); a clash keeps the first text, is recorded in
- * `catalogClashes` and returned.
+ * Starts loading the catalog of a part of the app that loads on demand, in the reader's language only, so its
+ * strings travel with its code instead of weighing on the first page, and nobody downloads the three
+ * languages they do not read. Called when the part's module (lib/*I18n.ts) is evaluated; whoever draws the
+ * part waits for `partsReady()` first (`withCatalogs` does it for a dynamic import). Keys must not repeat
+ * the main catalogs' or another part's (i18n/parts.test.ts checks every part); a clash keeps the first text
+ * and is recorded in `catalogClashes`.
  */
-export function addCatalogs(part: Record<Language, Catalog>): string[] {
-  const clashes = mergeCatalogs(catalogs, part);
-  catalogClashes.push(...clashes);
-  return clashes;
+export function usePart(name: string, catalogsByLanguage: PartCatalogs): Promise<void> {
+  parts.set(name, catalogsByLanguage);
+  const p = ensureCatalog(get(locale));
+  p.catch(() => {}); // reported to whoever waits for partsReady()
+  return p;
+}
+
+/** Settles when the reader's language is here with every part in use (trying a failed download once more);
+ * rejects when one still cannot be downloaded. */
+export function partsReady(): Promise<void> {
+  return ensureCatalog(get(locale));
+}
+
+/** A dynamic import that resolves once the catalogs its module asked for are here, so nothing shows a key. */
+export function withCatalogs<T>(load: () => Promise<T>): () => Promise<T> {
+  return () => load().then(async (m) => (await partsReady(), m));
 }
 
 const STORAGE_KEY = 'teixit.language';
@@ -145,7 +170,13 @@ export const locale = writable<Language>(pickLanguage(null, readStored(), browse
  * the texts fall back to Catalan until a later try.
  */
 export async function setLocale(lang: Language): Promise<void> {
-  await ensureCatalog(lang).catch(() => undefined);
+  // A part that starts being used while the language downloads (a lazy page arriving meanwhile) asks for
+  // its catalog in the language still shown: wait for it in the new language too before switching.
+  let used: number;
+  do {
+    used = parts.size;
+    await ensureCatalog(lang).catch(() => undefined);
+  } while (parts.size !== used);
   locale.set(lang);
   try {
     globalThis.localStorage?.setItem(STORAGE_KEY, lang);

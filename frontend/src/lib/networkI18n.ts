@@ -1,9 +1,10 @@
 // The strings of the network pages (actors, relations, the network map). Imported by those (lazily
 // loaded) pages and by the notifications page, so the first page does not carry them.
-import { addCatalogs } from './i18n';
-import ca from '../i18n/network/ca.json';
-import es from '../i18n/network/es.json';
-import it from '../i18n/network/it.json';
-import en from '../i18n/network/en.json';
+import { usePart } from './i18n';
 
-addCatalogs({ ca, es, it, en });
+usePart('network', {
+  ca: () => import('../i18n/network/ca.json'),
+  es: () => import('../i18n/network/es.json'),
+  it: () => import('../i18n/network/it.json'),
+  en: () => import('../i18n/network/en.json'),
+});

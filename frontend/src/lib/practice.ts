@@ -1,4 +1,5 @@
 import type { ApiClient, Page } from './api';
+import { practicePath } from './prefetch';
 
 /** Markdown as stored plus the server's sanitised HTML. */
 export interface Markdown {
@@ -140,7 +141,7 @@ export function listPractices(api: ApiClient, f: { theme?: string; lang?: string
 }
 
 export function getPractice(api: ApiClient, id: string, lang = ''): Promise<Practice> {
-  return api.get('/practices/' + encodeURIComponent(id) + (lang ? '?lang=' + encodeURIComponent(lang) : ''));
+  return api.get(practicePath(id, lang));
 }
 
 export function listTransfers(api: ApiClient, id: string): Promise<{ items: Transfer[] }> {

@@ -2,6 +2,7 @@
 // turned back into the API's input. Rows left completely empty (a step or an indicator added and not
 // filled) are not sent, so an autosave does not fail on them.
 import type { Practice, PracticeInput, TranslationInput } from './practice';
+import './practiceI18n';
 
 export interface PracticeForm {
   title: string;

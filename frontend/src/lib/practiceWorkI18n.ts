@@ -1,9 +1,10 @@
 // The strings of the practice editor, translation and version pages, the transfer workflow and the
 // notifications page. Imported by those (lazily loaded) pages, so the first page does not carry them.
-import { addCatalogs } from './i18n';
-import ca from '../i18n/practice-work/ca.json';
-import es from '../i18n/practice-work/es.json';
-import it from '../i18n/practice-work/it.json';
-import en from '../i18n/practice-work/en.json';
+import { usePart } from './i18n';
 
-addCatalogs({ ca, es, it, en });
+usePart('practice-work', {
+  ca: () => import('../i18n/practice-work/ca.json'),
+  es: () => import('../i18n/practice-work/es.json'),
+  it: () => import('../i18n/practice-work/it.json'),
+  en: () => import('../i18n/practice-work/en.json'),
+});

@@ -11,9 +11,17 @@ export function networkPath(territory: string, filters: { theme?: string; kind?:
   return `/territories/${encodeURIComponent(territory)}/network${qs ? '?' + qs : ''}`;
 }
 
+/** One practice, in the language its address asks for (?lang=), as the practice page reads it. */
+export function practicePath(id: string, lang = ''): string {
+  return '/practices/' + encodeURIComponent(id) + (lang ? '?lang=' + encodeURIComponent(lang) : '');
+}
+
 /** Starts the data request of a lazy page, when it has one worth starting early. */
 export function prefetchFor(api: ApiClient, route: string, params: Record<string, string>, query: URLSearchParams): void {
-  if (route === 'network' && params.id) {
-    api.prefetch(networkPath(params.id, { theme: query.get('theme') ?? '', kind: query.get('kind') ?? '' }));
-  }
+  if (!params.id) return;
+  const id = encodeURIComponent(params.id);
+  if (route === 'network') api.prefetch(networkPath(params.id, { theme: query.get('theme') ?? '', kind: query.get('kind') ?? '' }));
+  else if (route === 'practice') api.prefetch(practicePath(params.id, query.get('lang') ?? ''));
+  else if (route === 'exchange-day' || route === 'exchange-day-summary') api.prefetch('/exchange-days/' + id);
+  else if (route === 'organisation') api.prefetch('/organisations/' + id);
 }

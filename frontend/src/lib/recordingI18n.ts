@@ -1,9 +1,10 @@
 // The strings of the recording page, the summary on an exchange day's page and the recording retention
 // setting. Imported by those (lazily loaded) parts, so the first page does not carry them.
-import { addCatalogs } from './i18n';
-import ca from '../i18n/recording/ca.json';
-import es from '../i18n/recording/es.json';
-import it from '../i18n/recording/it.json';
-import en from '../i18n/recording/en.json';
+import { usePart } from './i18n';
 
-addCatalogs({ ca, es, it, en });
+usePart('recording', {
+  ca: () => import('../i18n/recording/ca.json'),
+  es: () => import('../i18n/recording/es.json'),
+  it: () => import('../i18n/recording/it.json'),
+  en: () => import('../i18n/recording/en.json'),
+});

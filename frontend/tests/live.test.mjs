@@ -73,14 +73,19 @@ describe('exchange days and the live room', () => {
     const { date, start, end } = await host.evaluate(() => {
       const pad = (n) => String(n).padStart(2, '0');
       const s = new Date(Date.now() - 5 * 60_000);
-      const e = new Date(Math.min(s.getTime() + 2 * 3600_000, new Date(s.getFullYear(), s.getMonth(), s.getDate(), 23, 59).getTime()));
+      const e = new Date(s.getTime() + 2 * 3600_000); // late in the evening this ends after midnight: the next day
       return { date: `${s.getFullYear()}-${pad(s.getMonth() + 1)}-${pad(s.getDate())}`, start: `${pad(s.getHours())}:${pad(s.getMinutes())}`, end: `${pad(e.getHours())}:${pad(e.getMinutes())}` };
     });
     await host.getByLabel('Title').fill('Housing: what works in our streets');
     await host.getByLabel('What it is about').fill('An open conversation between neighbours and social workers.');
     await host.getByLabel('Date').fill(date);
+    // An evening session may end after midnight: an end before the start is the next day, and the form says so.
+    await host.getByLabel('Starts at').fill('22:30');
+    await host.getByLabel('Ends at').fill('00:30');
+    await host.getByText('Ends the next day, after midnight.').waitFor();
     await host.getByLabel('Starts at').fill(start);
     await host.getByLabel('Ends at').fill(end);
+    assert.equal(await host.getByText('Ends the next day, after midnight.').count(), end < start ? 1 : 0);
     await host.getByLabel('Question 1', { exact: true }).fill('What helped you keep your home?');
     await host.getByTestId('exchange-new-agenda-add').click();
     assert.equal(await host.evaluate(() => document.activeElement?.id), 'exchange-new-agenda-1', 'a new question takes focus');

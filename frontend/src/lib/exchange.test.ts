@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ExchangeDay } from './api';
-import { formatDayWhen, hostableOrganisations, isLiveToday, isoToZoned, mayJoinLive, zonedToISO } from './exchange';
+import { formatDayWhen, hostableOrganisations, isLiveToday, isoToZoned, mayJoinLive, nextDate, zonedToISO } from './exchange';
 
 const day = (over: Partial<ExchangeDay> = {}): ExchangeDay => ({
   id: 'd1', hostOrgId: 'o1', title: 'T', description: '', startsAt: '2026-12-10T16:00:00Z', endsAt: '2026-12-10T18:00:00Z',
@@ -14,6 +14,16 @@ describe('exchange day times', () => {
     expect(zonedToISO('2026-07-10', '17:00', 'Europe/Madrid')).toBe('2026-07-10T15:00:00.000Z'); // summer, UTC+2
     expect(zonedToISO('2026-07-10', '17:00', 'Atlantic/Canary')).toBe('2026-07-10T16:00:00.000Z');
     expect(zonedToISO('', '17:00', 'Europe/Madrid')).toBe('');
+  });
+  it('ends a session that goes past midnight on the next day, across months and years', () => {
+    expect(nextDate('2026-12-10')).toBe('2026-12-11');
+    expect(nextDate('2026-02-28')).toBe('2026-03-01');
+    expect(nextDate('2026-12-31')).toBe('2027-01-01');
+    expect(nextDate('')).toBe('');
+    // 22:30–00:30 in Madrid on 10 December: two hours, ending on the 11th
+    const start = zonedToISO('2026-12-10', '22:30', 'Europe/Madrid');
+    const end = zonedToISO(nextDate('2026-12-10'), '00:30', 'Europe/Madrid');
+    expect(new Date(end).getTime() - new Date(start).getTime()).toBe(2 * 3600_000);
   });
   it('turns an instant back into the form’s date and time', () => {
     expect(isoToZoned('2026-12-10T16:00:00Z', 'Europe/Madrid')).toEqual({ date: '2026-12-10', time: '17:00' });

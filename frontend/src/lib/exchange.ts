@@ -76,6 +76,13 @@ export function zonedToISO(date: string, time: string, tz: string): string {
   return new Date(utc).toISOString();
 }
 
+/** The day after a form's date ("2026-12-31" → "2027-01-01"): where a session that ends after midnight ends. */
+export function nextDate(date: string): string {
+  const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!d) return '';
+  return new Date(Date.UTC(+d[1], +d[2] - 1, +d[3] + 1)).toISOString().slice(0, 10);
+}
+
 /** An instant → the form's date ("2026-12-10") and time ("17:00") in tz. */
 export function isoToZoned(iso: string, tz: string): { date: string; time: string } {
   const ms = new Date(iso).getTime();

@@ -7,7 +7,7 @@
 //   CHROMIUM_PATH         browser to drive (default /usr/bin/chromium)
 //   TEIXIT_SCREENSHOTS    folder for screenshots (default: a new folder under the system temp dir)
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, createWriteStream } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, createWriteStream } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
@@ -182,6 +182,8 @@ export const PHONE = { width: 360, height: 740 };
 export async function checkPage(page, name, { shots, widths = [DESKTOP.width, PHONE.width], idle = true, height } = {}) {
   shots ??= screenshotDir();
   if (idle) await page.waitForLoadState('networkidle');
+  const raw = await rawKeysShown(page);
+  assert.deepEqual(raw, [], `${name} shows catalog keys instead of words (a part's catalog not loaded?)`);
   const start = page.viewportSize();
   try {
     for (const width of widths) {
@@ -197,6 +199,20 @@ export async function checkPage(page, name, { shots, widths = [DESKTOP.width, PH
   } finally {
     if (start) await page.setViewportSize(start).catch(() => {});
   }
+}
+
+// Every catalog key of the app (main catalogs and parts), to catch a page that shows one instead of its text.
+const catalogKeys = (() => {
+  const dir = path.join(frontendDir, 'src', 'i18n');
+  const files = [path.join(dir, 'ca.json'), ...readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => path.join(dir, d.name, 'ca.json'))];
+  return files.flatMap((f) => Object.keys(JSON.parse(readFileSync(f, 'utf8'))).flatMap((k) => [k, k.replace(/\.(one|other)$/, '')]));
+})();
+
+/** The catalog keys the page shows as text (none, when every part's catalog arrived). */
+export async function rawKeysShown(page) {
+  const text = await page.evaluate(() => document.body.innerText);
+  const words = new Set(text.split(/[^\w.]+/).map((w) => w.replace(/\.+$/, '')));
+  return [...new Set(catalogKeys.filter((k) => k.includes('.') && words.has(k)))];
 }
 
 /**

@@ -238,7 +238,6 @@ func runDoctor(ctx context.Context, cfg config.Config, log *slog.Logger, repair 
 		r.Findings = append(r.Findings, doctor.Finding{Check: "files", Text: fmt.Sprintf("The file store cannot be opened: %v.", err),
 			Fix: "Check the data folder's permissions, or the TEIXIT_S3_* settings and the bucket."})
 	}
-	people := account.NewStore(s)
 	outbox := readmodel.NewOutbox(s, "doctor")
 	announce := func(ctx context.Context, kind, id string, write func() error) error {
 		if _, err := outbox.Append(ctx, kind, id); err != nil { // every node's index reads the change again
@@ -246,6 +245,7 @@ func runDoctor(ctx context.Context, cfg config.Config, log *slog.Logger, repair 
 		}
 		return write()
 	}
+	people := account.NewStore(s, changes(announce)) // a repaired list reaches every running node
 	rep := doctor.Run(ctx, doctor.Deps{Store: s, Migrations: app.Migrations(), Blobs: blobs, Config: cfg, Repair: repair,
 		RemoveOrg: people.RemoveOrg, Counts: []doctor.CountCheck{{Name: "supports and reports of contributions",
 			Run: func(ctx context.Context, repair bool) (int, int, error) {
@@ -255,4 +255,11 @@ func runDoctor(ctx context.Context, cfg config.Config, log *slog.Logger, repair 
 	r.Findings = append(r.Findings, rep.Findings...)
 	r.Write(out)
 	return r.Problems(), nil
+}
+
+// changes lets a function that announces a write in the outbox stand where a read model is expected.
+type changes func(ctx context.Context, kind, id string, write func() error) error
+
+func (f changes) Changed(ctx context.Context, kind, id string, write func() error) error {
+	return f(ctx, kind, id, write)
 }

@@ -148,7 +148,7 @@ func (s *Service) Delete(ctx context.Context, userID string) error {
 	if err := s.st.deleteUserTokens(ctx, userID); err != nil {
 		return err
 	}
-	if err := s.st.deleteUserSessions(ctx, userID); err != nil {
+	if err := s.st.deleteUserSessions(ctx, userID, ""); err != nil {
 		return err
 	}
 	if err := s.st.anonymise(ctx, userID); err != nil {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/teixit/teixit/server/account"
+	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/testkit"
 )
 
@@ -32,6 +33,30 @@ func BenchmarkSessionPrincipal(b *testing.B) {
 				}
 				if c.roles != nil && len(p.StaffOrgIDs) != 3 {
 					b.Fatalf("staff of %v", p.StaffOrgIDs)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkCachedSessionPrincipal: the same principal (3 organisations) as a page read resolves it on a node
+// that served the session lately (principals.go), against reading it from the store.
+func BenchmarkCachedSessionPrincipal(b *testing.B) {
+	a := testkit.NewApp(b)
+	ana := a.Register("ana@example.org", "Ana")
+	for i := 0; i < 3; i++ {
+		if r := a.Do(ana, "POST", "/api/v1/organisations", map[string]string{"name": fmt.Sprintf("Org %d", i), "kind": "association"}); r.Status != 201 {
+			b.Fatalf("org: %d %s", r.Status, r.Body)
+		}
+	}
+	for name, resolve := range map[string]func() (*auth.Principal, error){
+		"store":  func() (*auth.Principal, error) { return a.Accounts.SessionPrincipal(b.Context(), ana.Cookie) },
+		"memory": func() (*auth.Principal, error) { return a.Accounts.CachedSessionPrincipal(b.Context(), ana.Cookie) },
+	} {
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				if p, err := resolve(); err != nil || len(p.StaffOrgIDs) != 3 {
+					b.Fatalf("%v %v", p, err)
 				}
 			}
 		})

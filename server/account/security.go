@@ -47,7 +47,7 @@ func (s *Service) Sessions(ctx context.Context, userID, current string) ([]Sessi
 // computer). The caller clears its own cookie.
 func (s *Service) SignOutEverywhere(ctx context.Context, userID string) error {
 	ctx = context.WithoutCancel(ctx)
-	if err := s.st.deleteUserSessions(ctx, userID); err != nil {
+	if err := s.st.deleteUserSessions(ctx, userID, ""); err != nil {
 		return err
 	}
 	return s.st.deleteUserTokens(ctx, userID)
@@ -91,6 +91,5 @@ func (s *Service) ChangePassword(ctx context.Context, p *auth.Principal, in Chan
 	if err := s.st.deleteUserTokens(ctx, u.ID); err != nil {
 		return err
 	}
-	_, err = s.st.s.C(colSessions).DeleteMany(ctx, bson.M{"userId": u.ID, "_id": bson.M{"$ne": p.SessionID}})
-	return store.Wrap("account: end other sessions", err)
+	return store.Wrap("account: end other sessions", s.st.deleteUserSessions(ctx, u.ID, p.SessionID))
 }

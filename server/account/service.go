@@ -41,6 +41,7 @@ type Service struct {
 	memberships MembershipLister
 	resetMail   ResetMail
 	now         func() time.Time
+	principals  *principals // the sessions this node served lately (principals.go)
 }
 
 // Deps are what accounts need from the rest of the app; any may be left out (tests).
@@ -60,7 +61,8 @@ func NewService(st *Store, d Deps) *Service {
 	if d.Hooks == nil {
 		d.Hooks = func() []Hook { return nil }
 	}
-	return &Service{st: st, hooks: d.Hooks, memberships: d.Memberships, resetMail: d.ResetMail, now: time.Now}
+	return &Service{st: st, hooks: d.Hooks, memberships: d.Memberships, resetMail: d.ResetMail, now: time.Now,
+		principals: newPrincipals()}
 }
 
 // Store returns the account store (other domains use AddOrg, RemoveOrg, Profiles).
@@ -253,26 +255,33 @@ func (s *Service) SessionPrincipal(ctx context.Context, cookie string) (*auth.Pr
 	if len(cookie) > 100 {
 		return nil, auth.ErrUnknownCredential
 	}
-	d, err := s.st.session(ctx, hashSecret(cookie), s.now())
+	p, _, err := s.sessionPrincipal(ctx, hashSecret(cookie))
+	return p, err
+}
+
+// sessionPrincipal reads a session (by hashed id), its person and their memberships from the store, and
+// tells when the session expires.
+func (s *Service) sessionPrincipal(ctx context.Context, hash string) (*auth.Principal, time.Time, error) {
+	d, err := s.st.session(ctx, hash, s.now())
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, auth.ErrUnknownCredential
+		return nil, time.Time{}, auth.ErrUnknownCredential
 	}
 	if err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
 	u, err := s.st.user(ctx, d.UserID)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, auth.ErrUnknownCredential
+		return nil, time.Time{}, auth.ErrUnknownCredential
 	}
 	if err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
 	p, err := s.principal(ctx, u)
 	if err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
 	p.SessionID, p.CSRF = d.ID, d.CSRF
-	return p, nil
+	return p, d.ExpiresAt, nil
 }
 
 // TokenPrincipal implements auth.Resolver.

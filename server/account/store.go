@@ -37,10 +37,30 @@ func Migrations() []store.Migration {
 }
 
 // Store reads and writes accounts. Every hot read is by `_id`.
-type Store struct{ s *store.Store }
+type Store struct {
+	s  *store.Store
+	rm ReadModel
+}
 
-// NewStore wraps the shared store.
-func NewStore(s *store.Store) *Store { return &Store{s: s} }
+// ReadModel carries changes to every node (the read model's outbox): a change to a person's account or the
+// end of a session is announced under ChangeKind, so that no node keeps answering from memory what is no
+// longer true (principals.go).
+type ReadModel interface {
+	Changed(ctx context.Context, kind, id string, write func() error) error
+}
+
+// NewStore wraps the shared store. rm may be nil where no server runs (the command line): the servers'
+// memories then catch up within PrincipalTTL.
+func NewStore(s *store.Store, rm ReadModel) *Store { return &Store{s: s, rm: rm} }
+
+// changing runs write, a change of what a principal says (a person's account, ids from userChange, or a
+// session, from sessionChange), announced to every node.
+func (st *Store) changing(ctx context.Context, id string, write func() error) error {
+	if st.rm == nil {
+		return write()
+	}
+	return st.rm.Changed(ctx, ChangeKind, id, write)
+}
 
 // claimEmail reserves a normalised email for a user; ErrDuplicate if it is taken.
 func (st *Store) claimEmail(ctx context.Context, email, userID string) error {
@@ -82,18 +102,26 @@ func (st *Store) user(ctx context.Context, id string) (*userDoc, error) {
 // moment through two nodes must not overwrite each other (FerretDB writes whole documents).
 // ErrNotFound if the user does not exist.
 func (st *Store) updateUser(ctx context.Context, id string, change store.Change) error {
-	_, err := st.s.Update(ctx, colUsers, id, func(cur bson.Raw) (bson.M, error) {
-		if cur == nil {
-			return nil, store.ErrNotFound
-		}
-		return change(cur)
+	return st.changing(ctx, userChange(id), func() error {
+		_, err := st.s.Update(ctx, colUsers, id, func(cur bson.Raw) (bson.M, error) {
+			if cur == nil {
+				return nil, store.ErrNotFound
+			}
+			return change(cur)
+		})
+		return err
 	})
-	return err
 }
 
 func (st *Store) setUserFields(ctx context.Context, id string, set bson.M) error {
 	err := st.updateUser(ctx, id, func(bson.Raw) (bson.M, error) { return bson.M{"$set": set}, nil })
 	return store.Wrap("account: update user", err)
+}
+
+// RoleChanging runs write, a change of a person's role in an organisation (which decides whether they are
+// its staff), announced to every node.
+func (st *Store) RoleChanging(ctx context.Context, userID string, write func() error) error {
+	return st.changing(ctx, userChange(userID), write)
 }
 
 // AddOrg records that a user belongs to an organisation (idempotent). ErrNotFound if the user does not exist.
@@ -130,12 +158,23 @@ func (st *Store) session(ctx context.Context, id string, now time.Time) (*sessio
 }
 
 func (st *Store) deleteSession(ctx context.Context, id string) error {
-	_, err := st.s.C(colSessions).DeleteOne(ctx, bson.M{"_id": id})
+	err := st.changing(ctx, sessionChange(id), func() error {
+		_, err := st.s.C(colSessions).DeleteOne(ctx, bson.M{"_id": id})
+		return err
+	})
 	return store.Wrap("account: delete session", err)
 }
 
-func (st *Store) deleteUserSessions(ctx context.Context, userID string) error {
-	_, err := st.s.C(colSessions).DeleteMany(ctx, bson.M{"userId": userID})
+// deleteUserSessions ends every session of a person but keep (when not empty: the one changing the password).
+func (st *Store) deleteUserSessions(ctx context.Context, userID, keep string) error {
+	filter := bson.M{"userId": userID}
+	if keep != "" {
+		filter["_id"] = bson.M{"$ne": keep}
+	}
+	err := st.changing(ctx, userChange(userID), func() error {
+		_, err := st.s.C(colSessions).DeleteMany(ctx, filter)
+		return err
+	})
 	return store.Wrap("account: delete sessions", err)
 }
 

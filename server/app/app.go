@@ -224,8 +224,10 @@ func Migrations() []store.Migration {
 }
 
 func (a *App) build() {
-	a.Accounts = account.NewService(account.NewStore(a.Store), account.Deps{Hooks: a.accountHooks,
+	a.Accounts = account.NewService(account.NewStore(a.Store, a.ReadModel), account.Deps{Hooks: a.accountHooks,
 		Memberships: staffOf{a}, ResetMail: account.ResetMail{Mail: a.Mail, BaseURL: a.Config.BaseURL}})
+	// Nothing indexed: changes to people's accounts and sessions reach every node's principal cache this way.
+	a.ReadModel.Register(account.ChangeKind, readmodel.Kind{Load: a.Accounts.Load, All: account.NoRecords})
 	a.Notify = notify.NewService(notify.Deps{Store: a.Store, Checkers: a.followCheckers(), Logger: a.Log,
 		Email: notify.EmailDeps{Mail: a.Mail, People: contacts{a.Accounts}, BaseURL: a.Config.BaseURL, Secret: a.Config.Secret}})
 	a.Organisations = organisation.NewService(organisation.Deps{Store: organisation.NewStore(a.Store), People: accountPeople{a.Accounts},
@@ -296,6 +298,9 @@ func (p accountPeople) AddOrg(ctx context.Context, userID, orgID string) error {
 }
 func (p accountPeople) RemoveOrg(ctx context.Context, userID, orgID string) error {
 	return p.s.Store().RemoveOrg(ctx, userID, orgID)
+}
+func (p accountPeople) RoleChanging(ctx context.Context, userID string, write func() error) error {
+	return p.s.Store().RoleChanging(ctx, userID, write)
 }
 func (p accountPeople) Profiles(ctx context.Context, ids []string) (map[string]account.Profile, error) {
 	return p.s.Store().Profiles(ctx, ids)

@@ -80,6 +80,13 @@ type Resolver interface {
 	TokenPrincipal(ctx context.Context, token string) (*Principal, error)
 }
 
+// SessionCache is a Resolver that may answer reads (GET, HEAD, OPTIONS) from memory: the account package
+// keeps each node's recent sessions and forgets them on every node when they end or the person's rights
+// change. Writes always go to SessionPrincipal, which reads the store.
+type SessionCache interface {
+	CachedSessionPrincipal(ctx context.Context, cookie string) (*Principal, error)
+}
+
 type ctxKey struct{}
 
 // Middleware resolves the request's credential (bearer token first, then the session cookie) and stores the
@@ -109,7 +116,11 @@ func Middleware(res Resolver) fiber.Handler {
 			return c.Next()
 		}
 		if cookie := c.Cookies(SessionCookie); cookie != "" {
-			p, err := res.SessionPrincipal(ctx, cookie)
+			resolve := res.SessionPrincipal
+			if cache, ok := res.(SessionCache); ok && !unsafeMethod(c.Method()) {
+				resolve = cache.CachedSessionPrincipal
+			}
+			p, err := resolve(ctx, cookie)
 			switch {
 			case errors.Is(err, ErrUnknownCredential):
 				// anonymous

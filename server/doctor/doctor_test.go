@@ -107,7 +107,7 @@ func TestBrokenDeployment(t *testing.T) {
 		return write()
 	}
 	deps := doctor.Deps{Store: s, Migrations: app.Migrations(), Blobs: &blob.FS{Root: notADir}, Config: cfg,
-		RemoveOrg: account.NewStore(s).RemoveOrg, Counts: []doctor.CountCheck{{Name: "supports and reports of contributions",
+		RemoveOrg: account.NewStore(s, nil).RemoveOrg, Counts: []doctor.CountCheck{{Name: "supports and reports of contributions",
 			Run: func(ctx context.Context, repair bool) (int, int, error) {
 				p, fixed, err := diagnosis.CheckCounts(ctx, s, announce, repair)
 				return len(p), fixed, err

@@ -151,7 +151,7 @@ func (s *Service) SetRole(ctx context.Context, p *auth.Principal, orgID, userID 
 				return errLastAdmin
 			}
 		}
-		return s.st.setRole(ctx, orgID, userID, in.Role)
+		return s.people.RoleChanging(ctx, userID, func() error { return s.st.setRole(ctx, orgID, userID, in.Role) })
 	})
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, errOrgNotFound

@@ -22,6 +22,8 @@ type People interface {
 	UserIDByEmail(ctx context.Context, email string) (string, error)
 	AddOrg(ctx context.Context, userID, orgID string) error
 	RemoveOrg(ctx context.Context, userID, orgID string) error
+	// RoleChanging runs write, a change of a member's role, so that no node keeps the person's old rights.
+	RoleChanging(ctx context.Context, userID string, write func() error) error
 	Profiles(ctx context.Context, ids []string) (map[string]account.Profile, error)
 }
 

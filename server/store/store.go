@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
+	"go.mongodb.org/mongo-driver/event"
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
 )
@@ -46,6 +47,8 @@ type Options struct {
 	Logger *slog.Logger
 	// PoolSize caps the driver's connection pool; 0 keeps the default (see Open).
 	PoolSize uint64
+	// Monitor, when set, sees every command the client sends (tests count store round trips with it).
+	Monitor *event.CommandMonitor
 }
 
 // Store is an open connection to the store. It is safe for concurrent use.
@@ -80,6 +83,9 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 	clientOpts := options.Client().ApplyURI(uri).
 		SetServerSelectionTimeout(10 * time.Second).
 		SetTimeout(30 * time.Second)
+	if o.Monitor != nil {
+		clientOpts.SetMonitor(o.Monitor)
+	}
 	if o.PoolSize > 0 {
 		clientOpts.SetMaxPoolSize(o.PoolSize)
 	} else if s.embedded != nil {

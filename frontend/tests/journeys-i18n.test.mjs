@@ -79,7 +79,8 @@ describe('a diagnosis in the readers\' languages', () => {
     await comment.getByTestId('comment-report').click();
     await p.getByTestId('comment-report-why').fill('És una falta de respecte cap a la gent gran.');
     await p.getByTestId('comment-report-send').click();
-    await p.getByRole('status').filter({ hasText: /denunciat|revisarà|gràcies/i }).or(p.locator('[aria-live]').filter({ hasText: /./ })).first().waitFor({ state: 'attached' });
+    // She is told, in her language, through the page's live region.
+    await p.getByTestId('live-region').filter({ hasText: 'Gràcies. Els moderadors ho miraran.' }).waitFor({ state: 'attached' });
     await checkPage(p, 'i18n-04-reported-ca', { shots });
 
     // The organiser, in Spanish, sees the report and its reason in the web app, and hides the comment.

@@ -49,8 +49,8 @@ type ReadModel interface {
 	Changed(ctx context.Context, kind, id string, write func() error) error
 }
 
-// NewStore wraps the shared store. rm may be nil where no server runs (the command line): the servers'
-// memories then catch up within PrincipalTTL.
+// NewStore wraps the shared store. rm may be nil (tests of the store alone): changes are then not announced,
+// and a running server's memory catches up within PrincipalTTL. The command line's doctor passes its outbox.
 func NewStore(s *store.Store, rm ReadModel) *Store { return &Store{s: s, rm: rm} }
 
 // changing runs write, a change of what a principal says (a person's account, ids from userChange, or a

@@ -14,7 +14,7 @@ export const DEFAULT_LANGUAGE: Language = 'ca';
 /** Each language's name in that language, for the switcher. */
 export const LANGUAGE_NAMES: Record<Language, string> = { ca: 'Català', es: 'Español', it: 'Italiano', en: 'English' };
 
-/** The catalogs loaded so far (with the parts' added to them); a language not loaded yet is empty. */
+/** The catalogs loaded so far (with the parts added to them); a language not loaded yet is empty. */
 export const catalogs: Record<Language, Catalog> = { ca: { ...ca }, es: {}, it: {}, en: {} };
 
 const loaders: Record<Language, () => Promise<{ default: Catalog }>> = {

@@ -102,6 +102,9 @@ func (ix *Index) Search(ctx context.Context, r Reader, req SearchRequest) (*Sear
 		return nil, err
 	}
 	u := parseUserQuery(req.Q)
+	if n := u.count(); n > MaxWords {
+		return nil, &InputError{Field: "q", Message: fmt.Sprintf("query has %d words, more than %d", n, MaxWords), Max: MaxWords}
+	}
 	hasFilter := len(req.Kinds)+len(req.Themes)+len(req.Territories)+len(req.Orgs)+len(req.Langs) > 0 || req.From != nil || req.To != nil
 	if len(u.Words) == 0 && len(u.Phrases) == 0 && !hasFilter {
 		return nil, inputErr("q", "empty query: type some words or choose a filter")
@@ -189,9 +192,6 @@ func (ix *Index) validateSearch(req *SearchRequest) error {
 	if !utf8.ValidString(req.Q) {
 		return inputErr("q", "query is not valid UTF-8")
 	}
-	if n := countWords(parseUserQuery(req.Q)); n > MaxWords {
-		return &InputError{Field: "q", Message: fmt.Sprintf("query has %d words, more than %d", n, MaxWords), Max: MaxWords}
-	}
 	for name, vals := range map[string][]string{"kinds": req.Kinds, "themes": req.Themes, "territories": req.Territories, "orgs": req.Orgs, "langs": req.Langs} {
 		if err := validValues(name, vals); err != nil {
 			return err
@@ -203,19 +203,6 @@ func (ix *Index) validateSearch(req *SearchRequest) error {
 		return inputErr("sort", "sort must be relevance or date")
 	}
 	return ix.validatePage(&req.Page, &req.PerPage)
-}
-
-// countWords counts the distinct words of a search (letter case aside), those of its phrases included.
-func countWords(u userQuery) int {
-	seen := map[string]bool{}
-	for _, w := range u.Words {
-		seen[strings.ToLower(w)] = true
-	}
-	n := len(seen)
-	for _, p := range u.Phrases {
-		n += len(strings.Fields(p))
-	}
-	return n
 }
 
 func validValues(name string, vals []string) error {
@@ -253,12 +240,7 @@ func (ix *Index) validatePage(page, perPage *int) error {
 // score. Phrases must match as phrases.
 func textQuery(m mapping.IndexMapping, u userQuery, fuzzy bool) query.Query {
 	var must, should []query.Query
-	seen := map[string]bool{}
 	for _, w := range u.Words {
-		if seen[strings.ToLower(w)] { // a word said twice is asked for once
-			continue
-		}
-		seen[strings.ToLower(w)] = true
 		q, required := wordQuery(m, w, fuzzy)
 		if q == nil {
 			continue

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -31,7 +32,24 @@ func parseUserQuery(q string) userQuery {
 		}
 		u.Words = append(u.Words, words...)
 	}
+	// A word said twice is asked for once (letter case aside; the first spelling is kept).
+	seen := map[string]bool{}
+	u.Words = slices.DeleteFunc(u.Words, func(w string) bool {
+		k := strings.ToLower(w)
+		dup := seen[k]
+		seen[k] = true
+		return dup
+	})
 	return u
+}
+
+// count is the number of words a search matches: its distinct words and its phrases' words.
+func (u userQuery) count() int {
+	n := len(u.Words)
+	for _, p := range u.Phrases {
+		n += len(strings.Fields(p))
+	}
+	return n
 }
 
 // splitWords keeps letters, digits, marks and in-word apostrophes and the

@@ -68,6 +68,45 @@ type Index struct {
 	closed bool
 
 	applyMu sync.Mutex // serialises Apply: checkpoint check and write are one step
+
+	versions versions // bumped after each applied batch, per kind, and at each swap
+}
+
+// versions counts the changes the live index has taken, per kind, plus the swaps of the whole index.
+type versions struct {
+	mu     sync.RWMutex
+	byKind map[string]uint64
+	swaps  uint64
+}
+
+func (v *versions) bump(kinds map[string]bool, swap bool) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.byKind == nil {
+		v.byKind = map[string]uint64{}
+	}
+	for k := range kinds {
+		v.byKind[k]++
+	}
+	if swap {
+		v.swaps++
+	}
+}
+
+// Version stamps what the index holds for the given kinds: it changes after every applied batch that
+// upserts or deletes a document of one of them and after every rebuild's swap, and at no other time. A value
+// computed from the index (or from store records announced under those kinds, which are written before their
+// batch is applied) is still right while the stamp is the one read before computing it. The stamp is this
+// process's own: each node's index follows the outbox and moves its stamp when it takes a change.
+func (ix *Index) Version(kinds ...string) uint64 {
+	v := &ix.versions
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	sum := v.swaps // a sum of counters that only grow changes whenever one of them does
+	for _, k := range kinds {
+		sum += v.byKind[k]
+	}
+	return sum
 }
 
 // MappingVersion changes whenever the mapping or the analyzers change in a
@@ -337,6 +376,16 @@ func (ix *Index) Apply(ctx context.Context, b Batch) error {
 		if err := bi.Batch(batch); err != nil {
 			return fmt.Errorf("search: apply: %w", err)
 		}
+		touched := map[string]bool{}
+		for i := range docs {
+			touched[docs[i].Kind] = true
+		}
+		for _, id := range b.Deletes {
+			if kind, _, ok := strings.Cut(id, ":"); ok {
+				touched[kind] = true
+			}
+		}
+		ix.versions.bump(touched, false) // after the batch is visible: a reader never keeps older data under the new stamp
 		return nil
 	})
 }

@@ -104,3 +104,38 @@ func TestApplyRejectsInvalid(t *testing.T) {
 		t.Fatalf("count %d after rejected batches", n)
 	}
 }
+
+// A kind's version moves after every batch that touches one of its documents (upsert or delete) and after a
+// rebuild's swap, and at no other time: memos of computed values (server/readmodel.Memo) rely on both.
+func TestVersionMovesOnlyWithItsKinds(t *testing.T) {
+	ix := openTest(t)
+	ctx := context.Background()
+	practices, contributions, both := ix.Version("practice"), ix.Version("contribution"), ix.Version("practice", "contribution")
+	apply(t, ix, Document{ID: "practice:v1", Kind: "practice", Language: "ca", Title: "Horts urbans", Visibility: []string{Public}})
+	if ix.Version("practice") == practices || ix.Version("practice", "contribution") == both {
+		t.Fatal("an upsert of a practice did not move the practices' version")
+	}
+	if ix.Version("contribution") != contributions {
+		t.Fatal("an upsert of a practice moved the contributions' version")
+	}
+	practices, both = ix.Version("practice"), ix.Version("practice", "contribution")
+	if err := ix.Apply(ctx, Batch{Checkpoint: 7}); err != nil { // a checkpoint alone changes no document
+		t.Fatal(err)
+	}
+	if ix.Version("practice", "contribution") != both {
+		t.Fatal("a batch without documents moved a version")
+	}
+	if err := ix.Apply(ctx, Batch{Deletes: []string{"practice:v1"}}); err != nil {
+		t.Fatal(err)
+	}
+	if ix.Version("practice") == practices || ix.Version("contribution") != contributions {
+		t.Fatal("a deletion of a practice did not move only the practices' version")
+	}
+	contributions = ix.Version("contribution")
+	if err := ix.Rebuild(ctx, 8, 0, sliceSource(nil), nil); err != nil {
+		t.Fatal(err)
+	}
+	if ix.Version("contribution") == contributions {
+		t.Fatal("a rebuild's swap did not move every version")
+	}
+}

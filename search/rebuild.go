@@ -105,6 +105,7 @@ func (ix *Index) swap(g *generation, swapped *bool) error {
 	old := ix.cur
 	ix.cur = g
 	*swapped = true
+	ix.versions.bump(nil, true)
 	ix.mu.Unlock()
 	err := old.bi.Close()
 	os.RemoveAll(filepath.Join(ix.root, old.name))

@@ -89,16 +89,20 @@ func (s *Service) Vote(ctx context.Context, p *auth.Principal, diagID string, in
 			return nil, err
 		}
 	}
-	if err := s.st.insert(ctx, colBallots, b); store.IsDuplicate(err) {
-		return nil, errAlreadyVoted
-	} else if err != nil {
-		return nil, err
-	}
 	inc := bson.M{"ballots": 1}
 	for _, v := range b.Votes {
 		inc["votes."+v.Target] = v.Count
 	}
-	if err := s.st.incStats(ctx, d.ID, inc); err != nil {
+	// announced under the diagnosis: its dashboard and priorities count the ballots
+	err = s.rm.Changed(ctx, KindDiagnosis, d.ID, func() error {
+		if err := s.st.insert(ctx, colBallots, b); err != nil {
+			return err
+		}
+		return s.st.incStats(ctx, d.ID, inc)
+	})
+	if store.IsDuplicate(err) {
+		return nil, errAlreadyVoted
+	} else if err != nil {
 		return nil, err
 	}
 	return &Ballot{DiagnosisID: d.ID, Assisted: b.Assisted, Votes: in.Votes}, nil

@@ -222,14 +222,32 @@ func (s *Service) contribution(ctx context.Context, p *auth.Principal, id string
 func (s *Service) view(ctx context.Context, p *auth.Principal, c *contribDoc, organiser bool) (Contribution, error) {
 	out := c.api(principalID(p), organiser)
 	if p != nil {
-		var sd supportDoc
-		err := s.st.get(ctx, colSupports, c.ID+":"+p.UserID, &sd)
-		if err != nil && !notFound(err) {
+		supported, err := s.supportedBy(ctx, p.UserID, []string{c.ID})
+		if err != nil {
 			return out, err
 		}
-		out.Supported = err == nil
+		out.Supported = supported[0]
 	}
 	return out, nil
+}
+
+// supportedBy tells which of the contributions the person supports (remembered per node, see Marks).
+func (s *Service) supportedBy(ctx context.Context, userID string, contributions []string) ([]bool, error) {
+	return s.supporters.Get(userID, contributions, func(ids []string) ([]bool, error) {
+		keys := make([]string, len(ids))
+		for i, id := range ids {
+			keys[i] = id + ":" + userID
+		}
+		docs, err := getMany[supportDoc](ctx, s.st, colSupports, keys)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]bool, len(docs))
+		for i, d := range docs {
+			out[i] = d != nil
+		}
+		return out, nil
+	})
 }
 
 // GetContribution returns one contribution as p may see it.
@@ -305,16 +323,16 @@ func (s *Service) DeleteContribution(ctx context.Context, p *auth.Principal, id 
 	if len(c.FindingIDs) > 0 {
 		return apperr.New(apperr.Conflict, "cited", "A finding cites this contribution: it can no longer be withdrawn.")
 	}
-	if err := s.rm.Changed(ctx, KindContribution, id, func() error { return s.st.remove(ctx, colContributions, id) }); err != nil {
+	err = s.rm.Changed(ctx, KindContribution, id, func() error {
+		if err := s.st.remove(ctx, colContributions, id); err != nil || c.Supports == 0 {
+			return err
+		}
+		return s.st.incStats(ctx, d.ID, bson.M{"supports": -c.Supports}) // before the index moves: the dashboard counts it
+	})
+	if err != nil {
 		return err
 	}
-	if err := s.releaseMedia(ctx, c.MediaIDs, p.UserID); err != nil {
-		return err
-	}
-	if c.Supports > 0 {
-		return s.st.incStats(ctx, d.ID, bson.M{"supports": -c.Supports})
-	}
-	return nil
+	return s.releaseMedia(ctx, c.MediaIDs, p.UserID)
 }
 
 // ContributionList filters and orders a diagnosis's contributions.
@@ -376,13 +394,9 @@ func (s *Service) listContributions(ctx context.Context, p *auth.Principal, d *d
 	if err != nil {
 		return nil, "", err
 	}
-	var supported []*supportDoc
+	supported := make([]bool, len(ids))
 	if p != nil {
-		keys := make([]string, len(ids))
-		for i, id := range ids {
-			keys[i] = id + ":" + p.UserID
-		}
-		if supported, err = getMany[supportDoc](ctx, s.st, colSupports, keys); err != nil {
+		if supported, err = s.supportedBy(ctx, p.UserID, ids); err != nil {
 			return nil, "", err
 		}
 	}
@@ -392,7 +406,7 @@ func (s *Service) listContributions(ctx context.Context, p *auth.Principal, d *d
 			continue // deleted or changed since it was indexed
 		}
 		v := c.api(principalID(p), org)
-		v.Supported = supported != nil && supported[i] != nil
+		v.Supported = supported[i]
 		out = append(out, v)
 	}
 	return out, res.NextCursor, nil

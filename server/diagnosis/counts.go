@@ -95,9 +95,13 @@ func CheckCounts(ctx context.Context, db *store.Store, announce Announce, repair
 		}
 		problems = append(problems, CountProblem{Diagnosis: diag, What: "diagnosis supports", Counted: stats.Supports, Records: n})
 		if repair {
-			if _, err := db.Update(ctx, colStats, diag, func(bson.Raw) (bson.M, error) {
-				return bson.M{"$set": bson.M{"supports": n}}, nil
-			}); err != nil {
+			err := announce(ctx, KindDiagnosis, diag, func() error { // the dashboard counts it
+				_, err := db.Update(ctx, colStats, diag, func(bson.Raw) (bson.M, error) {
+					return bson.M{"$set": bson.M{"supports": n}}, nil
+				})
+				return err
+			})
+			if err != nil {
 				return problems, fixed, store.Wrap("diagnosis: stats", err)
 			}
 			fixed++

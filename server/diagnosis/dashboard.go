@@ -49,8 +49,14 @@ type Dashboard struct {
 	Indicators    []IndicatorTrend `json:"indicators"`
 }
 
-// Dashboard computes a diagnosis's dashboard.
+// Dashboard is a diagnosis's dashboard, computed again only after this node's index took a change of the
+// diagnosis's kinds (every input below — index counts, the stats document, ballots, actions — is written
+// through the read model's Changed under one of them).
 func (s *Service) Dashboard(ctx context.Context, diagID string) (*Dashboard, error) {
+	return s.dashboards.Get(diagID, func() (*Dashboard, error) { return s.dashboard(ctx, diagID) })
+}
+
+func (s *Service) dashboard(ctx context.Context, diagID string) (*Dashboard, error) {
 	d, err := s.diagnosis(ctx, diagID)
 	if err != nil {
 		return nil, err

@@ -129,6 +129,7 @@ func (s *Service) LoadContributions(ctx context.Context, ids []string) (map[stri
 	cache, out := diagCache{}, map[string]search.Document{}
 	for _, id := range ids {
 		var c contribDoc
+		s.supporters.Forget(id) // a support or its withdrawal is announced as a change of its contribution
 		if err := s.st.get(ctx, colContributions, id, &c); notFound(err) {
 			s.cache.Gone(id)
 			continue

@@ -62,7 +62,10 @@ func (s *Service) Unsupport(ctx context.Context, p *auth.Principal, id string) (
 
 func (s *Service) moveSupports(ctx context.Context, c *contribDoc, d *diagDoc, by int) error {
 	if err := s.rm.Changed(ctx, KindContribution, c.ID, func() error {
-		return s.st.update(ctx, colContributions, c.ID, bson.M{"$inc": bson.M{"supports": by}})
+		if err := s.st.update(ctx, colContributions, c.ID, bson.M{"$inc": bson.M{"supports": by}}); err != nil {
+			return err
+		}
+		return s.st.incStats(ctx, d.ID, bson.M{"supports": by}) // before the index moves: the dashboard counts it
 	}); err != nil {
 		return err
 	}
@@ -71,7 +74,7 @@ func (s *Service) moveSupports(ctx context.Context, c *contribDoc, d *diagDoc, b
 		return err
 	}
 	c.Supports = now.Supports
-	return s.st.incStats(ctx, d.ID, bson.M{"supports": by})
+	return nil
 }
 
 // ReportInput says why a contribution should be reviewed.

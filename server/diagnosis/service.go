@@ -37,6 +37,7 @@ type ReadModel interface {
 	Changed(ctx context.Context, kind, id string, write func() error) error
 	List(ctx context.Context, r search.Reader, req search.ListRequest) (*search.ListResult, error)
 	Counts(ctx context.Context, r search.Reader, kind string, filters map[string][]string, fields []string) (*search.CountResult, error)
+	readmodel.Versioned
 }
 
 // Media is what contributions need from the media store: an upload's owner and class, and who may read it.
@@ -74,18 +75,21 @@ type Options struct {
 
 // Service implements diagnoses and everything inside them.
 type Service struct {
-	st        *Store
-	orgs      Orgs
-	terr      Territories
-	rm        ReadModel
-	detector  *search.Detector
-	limits    *auth.Limits
-	nicknames auth.Limit
-	media     Media
-	transfers Transfers
-	cache     *readmodel.Cache[contribDoc] // contributions as fresh as the index, for lists
-	now       func() time.Time
-	notify    Notifier
+	st         *Store
+	orgs       Orgs
+	terr       Territories
+	rm         ReadModel
+	detector   *search.Detector
+	limits     *auth.Limits
+	nicknames  auth.Limit
+	media      Media
+	transfers  Transfers
+	cache      *readmodel.Cache[contribDoc] // contributions as fresh as the index, for lists
+	supporters *readmodel.Marks             // who supported which contribution, as fresh as the index, for lists
+	// dashboards are kept until this node's index takes a change of what they count (readmodel.Memo)
+	dashboards *readmodel.Memo[Dashboard]
+	now        func() time.Time
+	notify     Notifier
 }
 
 // NewService builds the service.
@@ -96,9 +100,11 @@ func NewService(st *Store, orgs Orgs, terr Territories, rm ReadModel, o Options)
 	if o.NicknameWindow <= 0 {
 		o.NicknameWindow = time.Hour
 	}
-	return &Service{st: st, orgs: orgs, terr: terr, rm: rm, detector: search.NewDetector(),
+	s := &Service{st: st, orgs: orgs, terr: terr, rm: rm, detector: search.NewDetector(),
 		limits: o.Limits, nicknames: auth.Limit{Name: "nickname-ip", Max: o.NicknameLimit, Window: o.NicknameWindow,
-			Message: "Too many contributions from this connection: try again later."}, media: o.Media, transfers: o.Transfers, notify: o.Notify, cache: readmodel.NewCache[contribDoc](20000), now: time.Now}
+			Message: "Too many contributions from this connection: try again later."}, media: o.Media, transfers: o.Transfers, notify: o.Notify, cache: readmodel.NewCache[contribDoc](20000), supporters: readmodel.NewMarks(20000), now: time.Now}
+	s.dashboards = readmodel.NewMemo[Dashboard](rm, 1000, KindDiagnosis, KindContribution, KindFinding, KindAction)
+	return s
 }
 
 func notFound(err error) bool { return errors.Is(err, store.ErrNotFound) }

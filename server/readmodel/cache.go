@@ -1,6 +1,8 @@
 package readmodel
 
 import (
+	"sync"
+
 	lru "github.com/hashicorp/golang-lru/v2"
 )
 
@@ -55,6 +57,82 @@ func (k *Cache[T]) GetMany(ids []string, fetch func(ids []string) ([]*T, error))
 		out[at[j]] = d
 		if d != nil {
 			k.c.ContainsOrAdd(miss[j], *d)
+		}
+	}
+	return out, nil
+}
+
+// Marks keeps, per record, whether given people have marked it (supported a contribution, followed a
+// practice): the "supported by me" of a list page without one store read per item and person. It is as
+// fresh as the index on every node: every mark and unmark is written through Changed under the record, so
+// the record's loader runs after it and calls Forget, on the writer's node before the write returns and on
+// the others as their indexers follow the outbox. A read that raced with a Forget is not kept.
+type Marks struct {
+	mu      sync.Mutex
+	records *lru.Cache[string, map[string]bool] // record id → person → marked
+	forgets uint64                              // Forget calls so far: a read that saw another number raced one
+}
+
+// maxMarkers bounds the people remembered per record; past it, the record's other readers read the store.
+const maxMarkers = 1000
+
+// NewMarks remembers the marks of up to size records (least recently used go first).
+func NewMarks(size int) *Marks {
+	c, err := lru.New[string, map[string]bool](max(size, 1))
+	if err != nil {
+		panic(err) // only for a size <= 0, excluded above
+	}
+	return &Marks{records: c}
+}
+
+// Forget drops what is remembered of a record's marks (its loader calls it after each change).
+func (m *Marks) Forget(record string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.forgets++
+	m.records.Remove(record)
+}
+
+// Get tells for each record whether person marked it, from memory where possible and through fetch
+// (whether person marked each of the given records, in order) otherwise.
+func (m *Marks) Get(person string, records []string, fetch func(records []string) ([]bool, error)) ([]bool, error) {
+	out := make([]bool, len(records))
+	var miss []string
+	var at []int
+	m.mu.Lock()
+	for i, r := range records {
+		if who, ok := m.records.Get(r); ok {
+			if marked, ok := who[person]; ok {
+				out[i] = marked
+				continue
+			}
+		}
+		miss, at = append(miss, r), append(at, i)
+	}
+	seen := m.forgets
+	m.mu.Unlock()
+	if len(miss) == 0 {
+		return out, nil
+	}
+	marked, err := fetch(miss)
+	if err != nil {
+		return nil, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	keep := m.forgets == seen
+	for j, r := range miss {
+		out[at[j]] = marked[j]
+		if !keep {
+			continue
+		}
+		who, ok := m.records.Get(r)
+		if !ok {
+			who = map[string]bool{}
+			m.records.Add(r, who)
+		}
+		if len(who) < maxMarkers {
+			who[person] = marked[j]
 		}
 	}
 	return out, nil

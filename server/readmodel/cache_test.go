@@ -75,3 +75,58 @@ func TestCacheKeepsTheLoadersCopy(t *testing.T) {
 		t.Fatal("a store error must be returned")
 	}
 }
+
+func TestMarksRememberUntilTheRecordChanges(t *testing.T) {
+	m := readmodel.NewMarks(10)
+	supports := map[string]bool{"c1:ana": true}
+	var fetched []string
+	fetch := func(person string) func([]string) ([]bool, error) {
+		return func(records []string) ([]bool, error) {
+			fetched = append(fetched, records...)
+			out := make([]bool, len(records))
+			for i, r := range records {
+				out[i] = supports[r+":"+person]
+			}
+			return out, nil
+		}
+	}
+	get := func(person string, records ...string) []bool {
+		t.Helper()
+		out, err := m.Get(person, records, fetch(person))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	if got := get("ana", "c1", "c2"); !slices.Equal(got, []bool{true, false}) {
+		t.Fatalf("first read %v", got)
+	}
+	fetched = nil
+	if got := get("ana", "c2", "c1"); !slices.Equal(got, []bool{false, true}) || len(fetched) != 0 {
+		t.Fatalf("second read %v, fetched %v (want all from memory)", got, fetched)
+	}
+	if got := get("bea", "c1"); got[0] || !slices.Equal(fetched, []string{"c1"}) {
+		t.Fatalf("another person's mark must be read for them: %v, fetched %v", got, fetched)
+	}
+	// ana supports c2: the write is announced under c2, whose loader forgets it
+	supports["c2:ana"] = true
+	m.Forget("c2")
+	fetched = nil
+	if got := get("ana", "c1", "c2"); !slices.Equal(got, []bool{true, true}) || !slices.Equal(fetched, []string{"c2"}) {
+		t.Fatalf("after the change: %v, fetched %v (want c2 read again, c1 from memory)", got, fetched)
+	}
+	// a read that raced with a change: it read the old state, then the loader forgot; it must not be kept
+	if got, err := m.Get("eva", []string{"c3"}, func([]string) ([]bool, error) {
+		supports["c3:eva"] = true
+		m.Forget("c3")
+		return []bool{false}, nil
+	}); err != nil || got[0] {
+		t.Fatalf("racing read: %v %v", got, err)
+	}
+	if got := get("eva", "c3"); !got[0] {
+		t.Fatal("a read that raced with a change was kept")
+	}
+	if _, err := m.Get("ona", []string{"c1"}, func([]string) ([]bool, error) { return nil, errors.New("down") }); err == nil {
+		t.Fatal("a store error must be returned")
+	}
+}

@@ -406,6 +406,9 @@ func (rm *ReadModel) Counts(ctx context.Context, r search.Reader, kind string, f
 	return res, mapErr(err)
 }
 
+// Version stamps the local index's state for the given kinds (search.Index.Version): see Memo.
+func (rm *ReadModel) Version(kinds ...string) uint64 { return rm.Index.Version(kinds...) }
+
 // Ready reports whether the index answers.
 func (rm *ReadModel) Ready() error {
 	rm.stateMu.Lock()

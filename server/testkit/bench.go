@@ -3,6 +3,7 @@ package testkit
 import (
 	"slices"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -39,11 +40,28 @@ func (l *Latencies) Report(b *testing.B) {
 	b.ReportMetric(at(0.99), "p99-ms")
 }
 
-// TimeEach runs fn b.N times (the benchmark loop) and reports p50/p99 alongside ns/op.
+// TimeEach runs fn b.N times (the benchmark loop) and reports p50/p99 alongside ns/op, and the process's CPU
+// time per operation (cpu-ms/op: user + system, every goroutine — the embedded store and the indexer
+// included, as a server's CPU per request would be; the in-process client's small share too).
 func TimeEach(b *testing.B, fn func()) {
 	var l Latencies
+	before := processCPU()
+	n := 0
 	for b.Loop() {
 		l.Time(fn)
+		n++
+	}
+	if after := processCPU(); n > 0 && before >= 0 && after >= 0 {
+		b.ReportMetric(float64(after-before)/float64(n)/float64(time.Millisecond), "cpu-ms/op")
 	}
 	l.Report(b)
+}
+
+// processCPU is the CPU time the process has used so far (-1 when the system does not say).
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return -1
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

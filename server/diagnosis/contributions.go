@@ -2,6 +2,7 @@ package diagnosis
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -343,7 +344,31 @@ type ContributionList struct {
 
 // Contributions lists a diagnosis's contributions from the read model (p's rights inside the query),
 // each loaded fresh by id.
+// An anonymous reader's page is the same for every anonymous reader: it is kept per node until the index
+// takes a change of a contribution or a diagnosis (readmodel.Memo), so a diagnosis shared widely does not
+// query the index for each visitor.
 func (s *Service) Contributions(ctx context.Context, p *auth.Principal, diagID string, in ContributionList) ([]Contribution, string, error) {
+	if p != nil {
+		return s.contributions(ctx, p, diagID, in)
+	}
+	key := strings.Join([]string{diagID, in.Kind, in.Theme, in.Status, in.Sort, in.Cursor, strconv.Itoa(in.Limit)}, "\x00")
+	page, err := s.publicLists.Get(key, func() (*contributionPage, error) {
+		items, next, err := s.contributions(ctx, nil, diagID, in)
+		return &contributionPage{items: items, next: next}, err
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return page.items, page.next, nil
+}
+
+// contributionPage is one page of a contributions list, as kept for anonymous readers.
+type contributionPage struct {
+	items []Contribution
+	next  string
+}
+
+func (s *Service) contributions(ctx context.Context, p *auth.Principal, diagID string, in ContributionList) ([]Contribution, string, error) {
 	d, err := s.diagnosis(ctx, diagID)
 	if err != nil {
 		return nil, "", err

@@ -87,9 +87,10 @@ type Service struct {
 	cache      *readmodel.Cache[contribDoc] // contributions as fresh as the index, for lists
 	supporters *readmodel.Marks             // who supported which contribution, as fresh as the index, for lists
 	// dashboards are kept until this node's index takes a change of what they count (readmodel.Memo)
-	dashboards *readmodel.Memo[Dashboard]
-	now        func() time.Time
-	notify     Notifier
+	dashboards  *readmodel.Memo[Dashboard]
+	publicLists *readmodel.Memo[contributionPage] // contribution pages as anonymous readers see them
+	now         func() time.Time
+	notify      Notifier
 }
 
 // NewService builds the service.
@@ -104,6 +105,7 @@ func NewService(st *Store, orgs Orgs, terr Territories, rm ReadModel, o Options)
 		limits: o.Limits, nicknames: auth.Limit{Name: "nickname-ip", Max: o.NicknameLimit, Window: o.NicknameWindow,
 			Message: "Too many contributions from this connection: try again later."}, media: o.Media, transfers: o.Transfers, notify: o.Notify, cache: readmodel.NewCache[contribDoc](20000), supporters: readmodel.NewMarks(20000), now: time.Now}
 	s.dashboards = readmodel.NewMemo[Dashboard](rm, 1000, KindDiagnosis, KindContribution, KindFinding, KindAction)
+	s.publicLists = readmodel.NewMemo[contributionPage](rm, 2000, KindDiagnosis, KindContribution)
 	return s
 }
 

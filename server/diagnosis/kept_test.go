@@ -2,6 +2,7 @@ package diagnosis_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -148,4 +149,64 @@ func TestSupportedByMeFollowsChangesAcrossNodes(t *testing.T) {
 		t.Fatalf("withdraw the support: %d %s", r.Status, r.Body)
 	}
 	expect("after withdrawing the support", false)
+}
+
+// TestAnonymousListFollowsChangesAcrossNodes: an anonymous reader's page of contributions is kept per node
+// between changes (readmodel.Memo); a new contribution, a support and a hidden contribution show at once on
+// the node that took them and soon on another, and a signed-in reader's page is never one kept for others.
+func TestAnonymousListFollowsChangesAcrossNodes(t *testing.T) {
+	nodes := testkit.Nodes(t, 2)
+	w := newWorldOn(t, nodes[0])
+	w.newDiagnosis(t, map[string]any{"settings": map[string]any{"allowNicknames": true}})
+	type item struct {
+		ID       string
+		Supports int
+	}
+	list := func(node int, who *testkit.Client) []item {
+		t.Helper()
+		var l struct{ Items []item }
+		r := nodes[node].Do(who, "GET", w.diagPath+"/contributions?sort=-supports", nil)
+		if r.Status != 200 {
+			t.Fatalf("list on node %d: %d %s", node, r.Status, r.Body)
+		}
+		r.JSON(t, &l)
+		return l.Items
+	}
+	expect := func(what string, ok func([]item) bool) {
+		t.Helper()
+		if l := list(0, nil); !ok(l) {
+			t.Fatalf("%s: the writer's node lists %+v", what, l)
+		}
+		deadline := time.Now().Add(5 * time.Second)
+		for l := list(1, nil); !ok(l); l = list(1, nil) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: the other node still lists %+v after 5 s", what, l)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	first := w.contribute(t, w.cai, map[string]any{"kind": "need", "theme": "housing", "text": "Cal un punt d'informació."})
+	expect("one contribution", func(l []item) bool { return len(l) == 1 })
+	second := w.contribute(t, w.dani, map[string]any{"kind": "proposal", "theme": "housing", "text": "Un casal obert al vespre."})
+	expect("two contributions", func(l []item) bool { return len(l) == 2 })
+	if r := w.a.Do(w.eva, "POST", "/api/v1/contributions/"+second+"/support", nil); r.Status != 201 {
+		t.Fatalf("support: %d %s", r.Status, r.Body)
+	}
+	expect("a support reorders the list", func(l []item) bool { return len(l) == 2 && l[0].ID == second && l[0].Supports == 1 })
+	// a nickname's contribution waits for moderation: the public does not see it, its author's page is theirs
+	if r := w.a.Do(nil, "POST", w.diagPath+"/contributions", map[string]any{"kind": "need", "theme": "housing",
+		"text": "Més fanals al carrer.", "nickname": "Rosa"}); r.Status != 201 {
+		t.Fatalf("nickname contribution: %d %s", r.Status, r.Body)
+	}
+	if r := w.a.Do(w.ana, "POST", "/api/v1/contributions/"+first+"/moderation",
+		map[string]string{"action": "hide", "reason": "Dades personals"}); r.Status != 200 {
+		t.Fatalf("hide: %d %s", r.Status, r.Body)
+	}
+	expect("a hidden contribution leaves the public list", func(l []item) bool { return len(l) == 1 && l[0].ID == second })
+	if r := nodes[0].Do(w.ana, "GET", w.diagPath+"/contributions?status=hidden", nil); r.Status != 200 || !strings.Contains(string(r.Body), first) {
+		t.Fatalf("an organiser was not shown the hidden contribution: %d %s", r.Status, r.Body)
+	}
+	if r := nodes[0].Do(nil, "GET", w.diagPath+"/contributions?status=hidden", nil); r.Status != 200 || strings.Contains(string(r.Body), first) {
+		t.Fatalf("the public was shown a hidden contribution: %d %s", r.Status, r.Body)
+	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -72,7 +73,7 @@ func startLive(ctx context.Context, e *evening, accounts map[string]string, list
 	if b == nil {
 		fatal("live: the exchange day could not be created")
 	}
-	check(jsonUnmarshal(b, &day))
+	check(json.Unmarshal(b, &day))
 	ls := &liveSession{}
 	lctx, cancel := context.WithCancel(ctx)
 	ls.cancel = cancel
@@ -161,4 +162,11 @@ func (ls *liveSession) report() {
 		}
 		fmt.Printf("  %-20s received %d (%.2f %% not received, the first second's joining included)\n", ls.listening[i], got, lost)
 	}
+}
+
+// counter puts a sequence number in an audio payload so listeners can count what arrived.
+func counter(seq uint64) []byte {
+	b := make([]byte, 80)
+	binary.BigEndian.PutUint64(b, seq)
+	return b
 }

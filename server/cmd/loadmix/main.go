@@ -13,7 +13,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -470,12 +469,3 @@ func fatal(v ...any) {
 	onFatal()
 	log.Fatal(v...)
 }
-
-// counter puts a sequence number in an audio payload so listeners can count what arrived.
-func counter(seq uint64) []byte {
-	b := make([]byte, 80)
-	binary.BigEndian.PutUint64(b, seq)
-	return b
-}
-
-func jsonUnmarshal(b []byte, into any) error { return json.Unmarshal(b, into) }

@@ -15,32 +15,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fasthttp/websocket"
 	"github.com/pion/rtp"
 	"github.com/pion/webrtc/v3"
 
 	mediaclient "github.com/teixit/teixit/media/client"
 	"github.com/teixit/teixit/media/signal"
 )
-
-// wsConn adapts a WebSocket to the media client.
-type wsConn struct {
-	c  *websocket.Conn
-	mu sync.Mutex
-}
-
-func (w *wsConn) ReadMessage(context.Context) ([]byte, error) {
-	_, b, err := w.c.ReadMessage()
-	return b, err
-}
-
-func (w *wsConn) WriteMessage(_ context.Context, b []byte) error {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.c.WriteMessage(websocket.TextMessage, b)
-}
-
-func (w *wsConn) Close() error { return w.c.Close() }
 
 // livePeer is a participant's real Pion client with what it has seen.
 type livePeer struct {
@@ -103,17 +83,13 @@ func joinLive(t *testing.T, ctx context.Context, base, origin, day string, c *cl
 	h.Set("Cookie", "teixit_session="+c.cookie)
 	h.Set("Origin", origin)
 	u := "ws" + strings.TrimPrefix(base, "http") + "/api/v1/exchange-days/" + day + "/live"
-	var conn *websocket.Conn
+	var conn mediaclient.Conn
 	for {
-		var resp *http.Response
+		var status int
 		var err error
-		conn, resp, err = websocket.DefaultDialer.DialContext(ctx, u, h)
+		conn, status, err = mediaclient.DialWebSocket(ctx, u, h)
 		if err == nil {
 			break
-		}
-		status := 0
-		if resp != nil {
-			status = resp.StatusCode
 		}
 		if (status != http.StatusConflict && status != http.StatusBadGateway && status != 0) || ctx.Err() != nil {
 			t.Fatalf("%s joining through %s: %v (status %d)", name, base, err, status)
@@ -121,7 +97,7 @@ func joinLive(t *testing.T, ctx context.Context, base, origin, day string, c *cl
 		time.Sleep(100 * time.Millisecond)
 	}
 	p := &livePeer{ids: map[string]string{}, hands: map[string]bool{}, closed: make(chan struct{})}
-	cl, err := mediaclient.New(ctx, &wsConn{c: conn}, mediaclient.Config{Join: signal.Join{AudioOnly: true}, Publish: publish,
+	cl, err := mediaclient.New(ctx, conn, mediaclient.Config{Join: signal.Join{AudioOnly: true}, Publish: publish,
 		OnMessage: p.onMessage,
 		OnRTP: func(_ *webrtc.TrackRemote, pk *rtp.Packet) {
 			if len(pk.Payload) >= 8 && binary.BigEndian.Uint64(pk.Payload) >= 1_000_000 {

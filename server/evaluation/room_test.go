@@ -5,12 +5,10 @@ import (
 	"encoding/binary"
 	"net"
 	"net/http"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/fasthttp/websocket"
 	"github.com/pion/rtp"
 	"github.com/pion/webrtc/v3"
 
@@ -104,35 +102,14 @@ func TestGroupOnlineRoom(t *testing.T) {
 	}
 }
 
-// roomConn adapts a client WebSocket to the media client's transport.
-type roomConn struct {
-	c  *websocket.Conn
-	mu sync.Mutex
-}
-
-func (w *roomConn) ReadMessage(context.Context) ([]byte, error) {
-	_, b, err := w.c.ReadMessage()
-	return b, err
-}
-func (w *roomConn) WriteMessage(_ context.Context, b []byte) error {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.c.WriteMessage(websocket.TextMessage, b)
-}
-func (w *roomConn) Close() error { return w.c.Close() }
-
-func dialRoom(t *testing.T, base, path string, c *testkit.Client) *roomConn {
+func dialRoom(t *testing.T, base, path string, c *testkit.Client) client.Conn {
 	t.Helper()
 	h := http.Header{}
 	h.Set("Cookie", "teixit_session="+c.Cookie)
 	h.Set("Origin", "http://"+base)
-	conn, resp, err := websocket.DefaultDialer.Dial("ws://"+base+path, h)
+	conn, status, err := client.DialWebSocket(context.Background(), "ws://"+base+path, h)
 	if err != nil {
-		status := 0
-		if resp != nil {
-			status = resp.StatusCode
-		}
 		t.Fatalf("dial %s: %v (status %d)", path, err, status)
 	}
-	return &roomConn{c: conn}
+	return conn
 }

@@ -52,19 +52,11 @@ func startNodeLease(t *testing.T, st *store.Store, lease time.Duration) *node {
 }
 
 // dialDay opens the day's live WebSocket through n; the HTTP status on refusal.
-func dialDay(n *node, day string, c *testkit.Client) (*wsConn, int, error) {
+func dialDay(n *node, day string, c *testkit.Client) (client.Conn, int, error) {
 	h := http.Header{}
 	h.Set("Cookie", "teixit_session="+c.Cookie)
 	h.Set("Origin", "http://"+n.base)
-	conn, resp, err := websocket.DefaultDialer.Dial("ws://"+n.base+"/api/v1/exchange-days/"+day+"/live", h)
-	if err != nil {
-		status := 0
-		if resp != nil {
-			status = resp.StatusCode
-		}
-		return nil, status, err
-	}
-	return &wsConn{c: conn}, 0, nil
+	return client.DialWebSocket(context.Background(), "ws://"+n.base+"/api/v1/exchange-days/"+day+"/live", h)
 }
 
 // peer is a participant's media client with what it has seen.
@@ -116,7 +108,7 @@ func (p *peer) onMessage(m signal.Message) {
 func join(t *testing.T, ctx context.Context, n *node, day string, c *testkit.Client, publish bool) *peer {
 	t.Helper()
 	p := &peer{ids: map[string]string{}, hands: map[string]bool{}, welcomed: make(chan struct{}, 1), closed: make(chan struct{})}
-	var conn *wsConn
+	var conn client.Conn
 	for {
 		var status int
 		var err error

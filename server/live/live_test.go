@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fasthttp/websocket"
 	"github.com/pion/rtp"
 	"github.com/pion/webrtc/v3"
 
@@ -67,37 +66,16 @@ func TestAdmissionBeforeUpgrade(t *testing.T) {
 	})
 }
 
-// wsConn adapts a client WebSocket to the media client's transport.
-type wsConn struct {
-	c  *websocket.Conn
-	mu sync.Mutex
-}
-
-func (w *wsConn) ReadMessage(ctx context.Context) ([]byte, error) {
-	_, b, err := w.c.ReadMessage()
-	return b, err
-}
-func (w *wsConn) WriteMessage(ctx context.Context, b []byte) error {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.c.WriteMessage(websocket.TextMessage, b)
-}
-func (w *wsConn) Close() error { return w.c.Close() }
-
-func dial(t *testing.T, f *fixture, c *testkit.Client) *wsConn {
+func dial(t *testing.T, f *fixture, c *testkit.Client) client.Conn {
 	t.Helper()
 	h := http.Header{}
 	h.Set("Cookie", "teixit_session="+c.Cookie)
 	h.Set("Origin", "http://"+f.base)
-	conn, resp, err := websocket.DefaultDialer.Dial("ws://"+f.base+"/api/v1/exchange-days/"+f.day+"/live", h)
+	conn, status, err := client.DialWebSocket(context.Background(), "ws://"+f.base+"/api/v1/exchange-days/"+f.day+"/live", h)
 	if err != nil {
-		status := 0
-		if resp != nil {
-			status = resp.StatusCode
-		}
 		t.Fatalf("dial: %v (status %d)", err, status)
 	}
-	return &wsConn{c: conn}
+	return conn
 }
 
 // TestFloorThroughTheServer: a registered participant joins over the server's WebSocket as a listener, raises

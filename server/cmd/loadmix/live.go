@@ -11,7 +11,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/fasthttp/websocket"
 	"github.com/pion/rtp"
 	"github.com/pion/webrtc/v3"
 
@@ -30,25 +29,6 @@ type liveSession struct {
 	wg        sync.WaitGroup
 	listening []string
 }
-
-// wsConn adapts a WebSocket to the media client's transport.
-type wsConn struct {
-	c  *websocket.Conn
-	mu sync.Mutex
-}
-
-func (w *wsConn) ReadMessage(context.Context) ([]byte, error) {
-	_, b, err := w.c.ReadMessage()
-	return b, err
-}
-
-func (w *wsConn) WriteMessage(_ context.Context, b []byte) error {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.c.WriteMessage(websocket.TextMessage, b)
-}
-
-func (w *wsConn) Close() error { return w.c.Close() }
 
 func startLive(ctx context.Context, e *evening, accounts map[string]string, listeners int) *liveSession {
 	host := e.login("montse@example.org", accounts["montse@example.org"])
@@ -117,12 +97,8 @@ func (ls *liveSession) join(ctx context.Context, e *evening, s *session, day str
 	h.Set("Cookie", "teixit_session="+s.cookie)
 	h.Set("Origin", e.base)
 	url := strings.Replace(e.base, "http://", "ws://", 1) + "/api/v1/exchange-days/" + day + "/live"
-	conn, resp, err := websocket.DefaultDialer.Dial(url, h)
+	conn, status, err := client.DialWebSocket(ctx, url, h)
 	if err != nil {
-		status := 0
-		if resp != nil {
-			status = resp.StatusCode
-		}
 		fatalf("live: join: %v (status %d)", err, status)
 	}
 	cfg := client.Config{Join: signal.Join{AudioOnly: true}, Publish: publish}
@@ -133,7 +109,7 @@ func (ls *liveSession) join(ctx context.Context, e *evening, s *session, day str
 			}
 		}
 	}
-	c, err := client.New(ctx, &wsConn{c: conn}, cfg)
+	c, err := client.New(ctx, conn, cfg)
 	check(err)
 	ls.clients = append(ls.clients, c)
 	ls.wg.Add(1)

@@ -2,10 +2,14 @@ package search
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
+
+	"github.com/blevesearch/bleve/v2"
 )
 
 // Source streams every document to index, calling yield for each; it stops
@@ -38,21 +42,11 @@ func (ix *Index) Rebuild(ctx context.Context, checkpoint uint64, total int, sour
 			os.RemoveAll(filepath.Join(ix.root, name))
 		}
 	}()
+	// Reading the source (store decoding, conversion) and indexing a batch (analysis, segment building) take
+	// turns on two batches: while Bleve indexes one, the source fills the other.
+	ixr := newBatchIndexer(g.bi, progress, total)
 	batch := g.bi.NewBatch()
 	done := 0
-	flushBatch := func() error {
-		if batch.Size() == 0 {
-			return nil
-		}
-		if err := g.bi.Batch(batch); err != nil {
-			return fmt.Errorf("search: rebuild: %w", err)
-		}
-		batch.Reset()
-		if progress != nil {
-			progress(done, max(total, done)) // the total is an estimate: when it falls short, it grows with done
-		}
-		return nil
-	}
 	err = source(ctx, func(d Document) error {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -70,16 +64,21 @@ func (ix *Index) Rebuild(ctx context.Context, checkpoint uint64, total int, sour
 		}
 		done++
 		if batch.Size() >= rebuildBatch {
-			return flushBatch()
+			if batch, err = ixr.hand(batch, done); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
+	if err == nil {
+		batch.SetInternal(checkpointKey, encodeSeq(checkpoint))
+		_, err = ixr.hand(batch, done)
+	}
+	if failed := ixr.stop(); failed != nil {
+		return failed // the batch's failure, which stopped the source
+	}
 	if err != nil {
 		return fmt.Errorf("search: rebuild: %w", err)
-	}
-	batch.SetInternal(checkpointKey, encodeSeq(checkpoint))
-	if err := flushBatch(); err != nil {
-		return err
 	}
 	if err := flush(g.bi); err != nil {
 		return err
@@ -113,4 +112,62 @@ func (ix *Index) swap(g *generation, swapped *bool) error {
 		return fmt.Errorf("search: rebuild: close old index: %w", err)
 	}
 	return nil
+}
+
+// batchIndexer indexes a rebuild's batches in its own goroutine, one at a time, in order, while the
+// caller fills the next one: two batches take turns.
+type batchIndexer struct {
+	work     chan pending
+	free     chan *bleve.Batch
+	finished chan error
+	failed   atomic.Bool
+}
+
+type pending struct {
+	b    *bleve.Batch
+	done int
+}
+
+func newBatchIndexer(bi bleve.Index, progress Progress, total int) *batchIndexer {
+	x := &batchIndexer{work: make(chan pending), free: make(chan *bleve.Batch, 1), finished: make(chan error, 1)}
+	x.free <- bi.NewBatch()
+	go func() {
+		var first error
+		for p := range x.work {
+			if first == nil {
+				if err := bi.Batch(p.b); err != nil {
+					first = fmt.Errorf("search: rebuild: %w", err)
+					x.failed.Store(true)
+				} else if progress != nil {
+					progress(p.done, max(total, p.done)) // the total is an estimate: when it falls short, it grows with done
+				}
+			}
+			p.b.Reset()
+			x.free <- p.b
+		}
+		x.finished <- first
+	}()
+	return x
+}
+
+// errBatchFailed stops the source when an earlier batch failed; stop returns that failure.
+var errBatchFailed = errors.New("search: rebuild: an earlier batch failed")
+
+// hand gives b (done documents so far) to the indexer and returns the batch to fill next, waiting while
+// both are busy.
+func (x *batchIndexer) hand(b *bleve.Batch, done int) (*bleve.Batch, error) {
+	if x.failed.Load() {
+		return b, errBatchFailed
+	}
+	if b.Size() == 0 {
+		return b, nil
+	}
+	x.work <- pending{b: b, done: done}
+	return <-x.free, nil
+}
+
+// stop waits for the batches handed so far and returns the first failure.
+func (x *batchIndexer) stop() error {
+	close(x.work)
+	return <-x.finished
 }

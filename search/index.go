@@ -35,9 +35,6 @@ type Options struct {
 	// before writing them (fewer, larger segments). Default 100 ms. Documents
 	// are searchable as soon as Apply returns, whatever this value.
 	PersisterNap time.Duration
-	// EveryLanguageField searches every word in all ten language fields, even those that do not hold it:
-	// the reference the pruned search's relevance is measured against (searchbench); slower, same matches.
-	EveryLanguageField bool
 }
 
 func (o *Options) defaults() {

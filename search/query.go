@@ -144,9 +144,7 @@ func (ix *Index) wantsFuzzy(u userQuery, res *SearchResult) bool {
 }
 
 func (ix *Index) search(ctx context.Context, bi bleve.Index, r Reader, req SearchRequest, u userQuery, fuzzy bool) (*SearchResult, error) {
-	v, done := ix.vocabularyOf(bi)
-	defer done()
-	text := textQuery(v, u, fuzzy)
+	text := textQuery(bi.Mapping(), u, fuzzy)
 	if req.AnyWord {
 		if bq, ok := text.(*query.BooleanQuery); ok && bq.Must != nil {
 			text = anyWord(bq)
@@ -170,7 +168,10 @@ func (ix *Index) search(ctx context.Context, bi bleve.Index, r Reader, req Searc
 	}
 	if text != nil {
 		sr.Highlight = bleve.NewHighlightWithStyle(highlightStyle)
-		v.highlightFields(sr.Highlight)
+		for _, l := range Languages {
+			sr.Highlight.AddField(titleField(l))
+			sr.Highlight.AddField(bodyField(l))
+		}
 	}
 	res, err := bi.SearchInContext(ctx, sr)
 	if err != nil {
@@ -236,12 +237,11 @@ func (ix *Index) validatePage(page, perPage *int) error {
 // Every word must match (in a title or body, in any language, each field
 // with its own analyzer); a word that one language drops as a stop word
 // cannot be required of documents in that language, so it only adds to the
-// score. Phrases must match as phrases. Only the fields that hold a word
-// (or all of a phrase's words) are searched (see vocabulary).
-func textQuery(v *vocabulary, u userQuery, fuzzy bool) query.Query {
+// score. Phrases must match as phrases.
+func textQuery(m mapping.IndexMapping, u userQuery, fuzzy bool) query.Query {
 	var must, should []query.Query
 	for _, w := range u.Words {
-		q, required := wordQuery(v, w, fuzzy)
+		q, required := wordQuery(m, w, fuzzy)
 		if q == nil {
 			continue
 		}
@@ -252,13 +252,11 @@ func textQuery(v *vocabulary, u userQuery, fuzzy bool) query.Query {
 		}
 	}
 	for _, p := range u.Phrases {
-		var alts clauses
+		var alts []query.Query
 		for _, l := range Languages {
-			terms := v.analyse(l, p)
-			alts.add(v.holds(titleField(l), terms, true), phraseQ(titleField(l), l, p, boostPhrase*boostTitle))
-			alts.add(v.holds(bodyField(l), terms, true), phraseQ(bodyField(l), l, p, boostPhrase))
+			alts = append(alts, phraseQ(titleField(l), l, p, boostPhrase*boostTitle), phraseQ(bodyField(l), l, p, boostPhrase))
 		}
-		must = append(must, alts.disjunction())
+		must = append(must, query.NewDisjunctionQuery(alts))
 	}
 	switch {
 	case len(must) == 0 && len(should) == 0:
@@ -283,73 +281,30 @@ func anyWord(bq *query.BooleanQuery) query.Query {
 	return query.NewDisjunctionQuery(qs)
 }
 
-// wordQuery matches one word in every language field that holds it, with
-// typo tolerance if fuzzy (then in every language field: near spellings
-// cannot be looked up); required is false when some language analyzes the
-// word away (a stop word there). A word no field holds matches nothing.
-func wordQuery(v *vocabulary, w string, fuzzy bool) (q query.Query, required bool) {
+// wordQuery matches one word in every language field, with typo tolerance
+// if fuzzy; required is false when some language analyzes the word away (a
+// stop word there).
+func wordQuery(m mapping.IndexMapping, w string, fuzzy bool) (q query.Query, required bool) {
 	required = true
 	fuzzy = fuzzy && utf8.RuneCountInString(w) >= fuzzyMinRunes
-	var alts clauses
-	analysed := false
+	var alts []query.Query
 	for _, l := range Languages {
-		terms := v.analyse(l, w)
-		if len(terms) == 0 {
+		if a := m.AnalyzerNamed(analyzerFor(l)); a != nil && len(a.Analyze([]byte(w))) == 0 {
 			required = false
 			continue
 		}
-		analysed = true
-		exact := func(text string, terms []string) {
-			alts.add(v.holds(titleField(l), terms, false), matchQ(titleField(l), l, text, boostTitle, 0))
-			alts.add(v.holds(bodyField(l), terms, false), matchQ(bodyField(l), l, text, boostBody, 0))
-		}
-		exact(w, terms)
-		for _, form := range unaccentedEnding(v.m, l, w) {
-			exact(form, v.analyse(l, form))
+		alts = append(alts, matchQ(titleField(l), l, w, boostTitle, 0), matchQ(bodyField(l), l, w, boostBody, 0))
+		for _, v := range unaccentedEnding(m, l, w) {
+			alts = append(alts, matchQ(titleField(l), l, v, boostTitle, 0), matchQ(bodyField(l), l, v, boostBody, 0))
 		}
 		if fuzzy {
-			v.keep(titleField(l))
-			v.keep(bodyField(l))
-			alts.add(true, matchQ(titleField(l), l, w, boostFuzzyTitle, 1))
-			alts.add(true, matchQ(bodyField(l), l, w, boostFuzzyBody, 1))
+			alts = append(alts, matchQ(titleField(l), l, w, boostFuzzyTitle, 1), matchQ(bodyField(l), l, w, boostFuzzyBody, 1))
 		}
 	}
-	if !analysed {
+	if len(alts) == 0 {
 		return nil, false
 	}
-	return alts.disjunction(), required
-}
-
-// clauses gathers the alternatives of one disjunction, some of them left out because their field does not
-// hold the term. Bleve multiplies a disjunction's score by matched/total clauses; the kept clauses' boosts
-// are scaled by kept/total so every document scores as it would with all the clauses present (up to the
-// query norm, which is the same for every document of a query and so ranks nothing).
-type clauses struct {
-	kept  []query.Query
-	total int
-}
-
-func (c *clauses) add(keep bool, q query.Query) {
-	c.total++
-	if keep {
-		c.kept = append(c.kept, q)
-	}
-}
-
-// disjunction is the kept clauses' disjunction, or a query matching nothing when none was kept.
-func (c *clauses) disjunction() query.Query {
-	if len(c.kept) == 0 {
-		return query.NewMatchNoneQuery()
-	}
-	if len(c.kept) < c.total {
-		scale := float64(len(c.kept)) / float64(c.total)
-		for _, q := range c.kept {
-			if b, ok := q.(query.BoostableQuery); ok {
-				b.SetBoost(b.Boost() * scale)
-			}
-		}
-	}
-	return query.NewDisjunctionQuery(c.kept)
+	return query.NewDisjunctionQuery(alts), required
 }
 
 // stressedEndings are the accented forms of a word's last vowel that change how Catalan stems it: a word

@@ -80,11 +80,9 @@ func (ix *Index) Similar(ctx context.Context, r Reader, req SimilarRequest) ([]S
 	}
 	var out []SimilarHit
 	err := ix.with(func(bi bleve.Index) error {
-		v, done := ix.vocabularyOf(bi)
-		defer done()
 		var should []query.Query
 		for _, w := range words {
-			if q, _ := wordQuery(v, w, false); q != nil {
+			if q, _ := wordQuery(bi.Mapping(), w, false); q != nil {
 				should = append(should, q)
 			}
 		}
@@ -114,7 +112,10 @@ func (ix *Index) Similar(ctx context.Context, r Reader, req SimilarRequest) ([]S
 		sr := bleve.NewSearchRequestOptions(q, req.Limit, 0, false)
 		sr.Fields = []string{fMeta}
 		sr.Highlight = bleve.NewHighlightWithStyle(highlightStyle)
-		v.highlightFields(sr.Highlight)
+		for _, l := range Languages {
+			sr.Highlight.AddField(titleField(l))
+			sr.Highlight.AddField(bodyField(l))
+		}
 		res, err := bi.SearchInContext(ctx, sr)
 		if err != nil {
 			return fmt.Errorf("search: similar: %w", err)

@@ -31,10 +31,8 @@ func main() {
 	dir := flag.String("dir", "", "work folder (default: a temporary one, removed at the end)")
 	raw := flag.Bool("raw", true, "also measure raw Bleve")
 	translations := flag.Int("translations", 0, "machine translations indexed per document (0–4), as server/translation adds them")
-	every := flag.Bool("every-field", false, "search every word in all ten language fields (the reference the pruned search is measured against)")
 	flag.Parse()
 	perDoc = *translations
-	everyField = *every
 	if err := run(*sizes, *queries, *dir, *raw); err != nil {
 		fmt.Fprintln(os.Stderr, "searchbench:", err)
 		os.Exit(1)
@@ -72,9 +70,6 @@ func run(sizes string, queries int, dir string, raw bool) error {
 	}
 	return nil
 }
-
-// everyField is -every-field.
-var everyField bool
 
 // perDoc is the number of translations indexed with each document (-translations).
 var perDoc int
@@ -125,7 +120,7 @@ func benchOurs(g *corpus.Generator, n, queries int, dir string) error {
 	flushT := time.Since(t)
 	fmt.Printf("ours: indexed %d docs (%d originals, %d translations each) in %s: %.0f docs/s (searchable on return), %.0f docs per CPU-second (incl. generation); flush at close %s\n",
 		done, n, perDoc, indexing.Round(time.Millisecond), float64(done)/indexing.Seconds(), float64(done)/(cpuTime()-cpu0).Seconds(), flushT.Round(time.Millisecond))
-	ix, err = search.Open(dir, search.Options{EveryLanguageField: everyField})
+	ix, err = search.Open(dir, search.Options{})
 	if err != nil {
 		return err
 	}

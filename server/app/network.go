@@ -24,7 +24,8 @@ func (a *App) buildNetwork() {
 		if kind == network.KindActor {
 			link = network.ActorLink
 		}
-		a.ReadModel.Register(kind, readmodel.Kind{Load: load, All: a.Network.AllOf(kind), Count: a.Network.CountOf(kind), Link: link})
+		a.ReadModel.Register(kind, readmodel.Kind{Load: load, All: a.Network.AllOf(kind), Stream: a.Network.StreamOf(kind),
+			Count: a.Network.CountOf(kind), Link: link})
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/teixit/teixit/search"
+	"github.com/teixit/teixit/server/store"
 )
 
 // Read-model kinds of this package.
@@ -115,19 +116,50 @@ func (s *Service) LoadRelations(ctx context.Context, ids []string) (map[string]s
 		if err != nil {
 			return nil, err
 		}
-		if from == nil || to == nil || from.Status != StatusPublished || to.Status != StatusPublished {
-			continue
+		if d, ok := relationDocument(&r, from, to); ok {
+			out[id] = d
 		}
-		vis := []string{search.Public}
-		if r.Status == RelProposed {
-			vis = []string{search.OrgPrefix + r.ProposerOrg, search.OrgPrefix + r.AwaitingOrg}
-		}
-		out[id] = search.Document{Title: from.Name + " · " + to.Name, Body: r.Source + "\n" + r.Note,
-			Territory: dedupe(append(append([]string{}, from.Lineage...), to.Lineage...)), Organisation: r.ProposerOrg,
-			Visibility: vis, Created: r.CreatedAt, Updated: r.UpdatedAt,
-			Keywords: map[string]string{"rel_type": r.Type, "rel_status": r.Status, "from": r.From, "to": r.To}}
 	}
 	return out, nil
+}
+
+// relationDocument is a relation's search document, or false when it is not indexed (an actor gone or not
+// published).
+func relationDocument(r *relationDoc, from, to *actorDoc) (search.Document, bool) {
+	if from == nil || to == nil || from.Status != StatusPublished || to.Status != StatusPublished {
+		return search.Document{}, false
+	}
+	vis := []string{search.Public}
+	if r.Status == RelProposed {
+		vis = []string{search.OrgPrefix + r.ProposerOrg, search.OrgPrefix + r.AwaitingOrg}
+	}
+	return search.Document{Title: from.Name + " · " + to.Name, Body: r.Source + "\n" + r.Note,
+		Territory: dedupe(append(append([]string{}, from.Lineage...), to.Lineage...)), Organisation: r.ProposerOrg,
+		Visibility: vis, Created: r.CreatedAt, Updated: r.UpdatedAt,
+		Keywords: map[string]string{"rel_type": r.Type, "rel_status": r.Status, "from": r.From, "to": r.To}}, true
+}
+
+// StreamOf streams every record of a kind with its document in one scan (rebuilds): no read per record.
+// Relations need both actors: the actors are read first, in one scan, and kept while the relations stream.
+func (s *Service) StreamOf(kind string) func(ctx context.Context, yield func(string, search.Document) error) error {
+	if kind == KindActor {
+		return func(ctx context.Context, yield func(string, search.Document) error) error {
+			return store.Each(ctx, s.Store.s, colActors, func(a *actorDoc) error { return yield(a.ID, s.actorDocument(a)) })
+		}
+	}
+	return func(ctx context.Context, yield func(string, search.Document) error) error {
+		actors := map[string]*actorDoc{}
+		err := store.Each(ctx, s.Store.s, colActors, func(a *actorDoc) error { actors[a.ID] = a; return nil })
+		if err != nil {
+			return err
+		}
+		return store.Each(ctx, s.Store.s, colRelations, func(r *relationDoc) error {
+			if d, ok := relationDocument(r, actors[r.From], actors[r.To]); ok {
+				return yield(r.ID, d)
+			}
+			return nil
+		})
+	}
 }
 
 // AllOf streams every id of a kind (rebuilds).

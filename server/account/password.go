@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/trustelem/zxcvbn"
@@ -16,15 +17,24 @@ import (
 	"github.com/teixit/teixit/server/apperr"
 )
 
-// Argon2id parameters: OWASP's recommended minimum (19 MiB, 2 passes, 1 lane). They are stored in every
-// hash, so they can be raised later without breaking existing passwords.
+// Argon2id parameters: one lane, 32-byte keys, 16-byte salts; memory and passes are a PasswordCost. They are
+// stored in every hash, so they can be raised later without breaking existing passwords.
 const (
-	argonMemory  = 19 * 1024
-	argonTime    = 2
 	argonThreads = 1
 	argonKeyLen  = 32
 	saltLen      = 16
 )
+
+// PasswordCost is the memory (KiB) and number of passes of new argon2id hashes.
+type PasswordCost struct {
+	MemoryKiB uint32
+	Time      uint32
+}
+
+// DefaultPasswordCost is OWASP's recommended minimum for argon2id (19 MiB, 2 passes), what every server
+// uses. Only tests choose less (Deps.PasswordCost), to register their many people quickly; every hash
+// records its own cost, so verifying never depends on it.
+var DefaultPasswordCost = PasswordCost{MemoryKiB: 19 * 1024, Time: 2}
 
 // MinPasswordLen and MaxPasswordLen bound accepted passwords (characters).
 const (
@@ -79,15 +89,15 @@ func strengthPrefix(pw string) string {
 	return pw
 }
 
-// hashPassword returns an argon2id hash in the PHC string format with a fresh random salt.
-func hashPassword(pw string) (string, error) {
+// hashPassword returns an argon2id hash of the given cost in the PHC string format with a fresh random salt.
+func hashPassword(pw string, cost PasswordCost) (string, error) {
 	salt := make([]byte, saltLen)
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("account: salt: %w", err)
 	}
-	key := argon2.IDKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	key := argon2.IDKey([]byte(pw), salt, cost.Time, cost.MemoryKiB, argonThreads, argonKeyLen)
 	b64 := base64.RawStdEncoding
-	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime,
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, cost.MemoryKiB, cost.Time,
 		argonThreads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
 }
 
@@ -121,12 +131,14 @@ func verifyPassword(pw, hash string) (bool, error) {
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }
 
-// dummyHash is compared against when the email is unknown, so that a wrong email and a wrong password take
-// the same time to answer.
-var dummyHash = func() string {
-	h, err := hashPassword("not-a-real-password-for-timing")
-	if err != nil {
-		panic(err)
-	}
-	return h
-}()
+// dummyHash returns a hash of the service's cost to compare against when the email is unknown, so that a
+// wrong email and a wrong password take the same time to answer.
+func dummyHash(cost PasswordCost) func() string {
+	return sync.OnceValue(func() string {
+		h, err := hashPassword("not-a-real-password-for-timing", cost)
+		if err != nil {
+			panic(err) // only when the system's random source fails
+		}
+		return h
+	})
+}

@@ -181,7 +181,7 @@ func (s *Service) CompleteReset(ctx context.Context, in CompleteResetInput) (str
 	if why := checkPassword(in.NewPassword, u.Email, u.Name); why.Code != "" {
 		return "", apperr.Validation(apperr.Fields{"newPassword": why})
 	}
-	hash, err := hashPassword(in.NewPassword)
+	hash, err := hashPassword(in.NewPassword, s.cost)
 	if err != nil {
 		return "", err
 	}

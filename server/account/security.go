@@ -80,7 +80,7 @@ func (s *Service) ChangePassword(ctx context.Context, p *auth.Principal, in Chan
 	if !ok || len(in.Current) > 4*MaxPasswordLen {
 		return ErrWrongPassword
 	}
-	hash, err := hashPassword(in.New)
+	hash, err := hashPassword(in.New, s.cost)
 	if err != nil {
 		return err
 	}

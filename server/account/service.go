@@ -42,6 +42,8 @@ type Service struct {
 	resetMail   ResetMail
 	now         func() time.Time
 	principals  *principals // the sessions this node served lately (principals.go)
+	cost        PasswordCost
+	dummyHash   func() string
 }
 
 // Deps are what accounts need from the rest of the app; any may be left out (tests).
@@ -54,6 +56,8 @@ type Deps struct {
 	Memberships MembershipLister
 	// ResetMail enables reset links by email (without it, only platform admins issue links).
 	ResetMail ResetMail
+	// PasswordCost of new password hashes; zero is DefaultPasswordCost.
+	PasswordCost PasswordCost
 }
 
 // NewService builds the account service.
@@ -61,8 +65,11 @@ func NewService(st *Store, d Deps) *Service {
 	if d.Hooks == nil {
 		d.Hooks = func() []Hook { return nil }
 	}
+	if d.PasswordCost == (PasswordCost{}) {
+		d.PasswordCost = DefaultPasswordCost
+	}
 	return &Service{st: st, hooks: d.Hooks, memberships: d.Memberships, resetMail: d.ResetMail, now: time.Now,
-		principals: newPrincipals()}
+		principals: newPrincipals(), cost: d.PasswordCost, dummyHash: dummyHash(d.PasswordCost)}
 }
 
 // Store returns the account store (other domains use AddOrg, RemoveOrg, Profiles).
@@ -122,7 +129,7 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (*User, error)
 	if err := apperr.Validation(fields); err != nil {
 		return nil, err
 	}
-	hash, err := hashPassword(in.Password)
+	hash, err := hashPassword(in.Password, s.cost)
 	if err != nil {
 		return nil, err
 	}
@@ -167,7 +174,7 @@ func (s *Service) Authenticate(ctx context.Context, email, password string) (*Us
 			return nil, err
 		}
 	}
-	hash := dummyHash
+	hash := s.dummyHash()
 	if u != nil {
 		hash = u.PasswordHash
 	}

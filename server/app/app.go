@@ -80,6 +80,8 @@ type App struct {
 	routes    []route
 	stopJobs  context.CancelFunc
 	blobs     blob.Store
+
+	passwordCost account.PasswordCost
 }
 
 // Deps are what New can be handed instead of building them (tests share one embedded store this way).
@@ -87,11 +89,13 @@ type Deps struct {
 	Log *slog.Logger
 	// Store, when set, is used as is and not closed by Shutdown.
 	Store *store.Store
+	// PasswordCost of new password hashes; zero is account.DefaultPasswordCost (tests lower it).
+	PasswordCost account.PasswordCost
 }
 
 // New opens the store (unless given), migrates it and builds the HTTP app.
 func New(ctx context.Context, cfg config.Config, d Deps) (*App, error) {
-	a := &App{Config: cfg, Log: d.Log, Store: d.Store}
+	a := &App{Config: cfg, Log: d.Log, Store: d.Store, passwordCost: d.PasswordCost}
 	if a.Log == nil {
 		a.Log = slog.Default()
 	}
@@ -225,7 +229,7 @@ func Migrations() []store.Migration {
 
 func (a *App) build() {
 	a.Accounts = account.NewService(account.NewStore(a.Store, a.ReadModel), account.Deps{Hooks: a.accountHooks,
-		Memberships: staffOf{a}, ResetMail: account.ResetMail{Mail: a.Mail, BaseURL: a.Config.BaseURL}})
+		Memberships: staffOf{a}, ResetMail: account.ResetMail{Mail: a.Mail, BaseURL: a.Config.BaseURL}, PasswordCost: a.passwordCost})
 	// Nothing indexed: changes to people's accounts and sessions reach every node's principal cache this way.
 	a.ReadModel.Register(account.ChangeKind, readmodel.Kind{Load: a.Accounts.Load, All: account.NoRecords})
 	a.Notify = notify.NewService(notify.Deps{Store: a.Store, Checkers: a.followCheckers(), Logger: a.Log,

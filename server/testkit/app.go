@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/teixit/teixit/server/account"
 	"github.com/teixit/teixit/server/app"
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/config"
@@ -50,13 +51,19 @@ func NewAppOn(t testing.TB, st *store.Store, mutate ...func(*config.Config)) *Ap
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	a, err := app.New(ctx, cfg, app.Deps{Log: Quiet(), Store: st})
+	a, err := app.New(ctx, cfg, app.Deps{Log: Quiet(), Store: st, PasswordCost: PasswordCost})
 	if err != nil {
 		t.Fatalf("testkit: app: %v", err)
 	}
 	t.Cleanup(func() { _ = a.Shutdown(context.Background()) })
 	return &App{App: a, t: t}
 }
+
+// PasswordCost is the argon2id cost of the test apps' new passwords: still argon2id, at 1/300 of the
+// default's memory and half its passes, because tests register hundreds of people (the default cost was 15 %
+// of a package's CPU under the race detector). account's TestDefaultPasswordCost holds servers to OWASP's
+// minimum.
+var PasswordCost = account.PasswordCost{MemoryKiB: 64, Time: 1}
 
 // Client is someone calling the API: anonymous, a browser session (cookie + CSRF token) or a bearer token.
 type Client struct {

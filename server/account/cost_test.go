@@ -22,7 +22,7 @@ func TestDefaultPasswordCost(t *testing.T) {
 	}
 	cfg.DataDir = t.TempDir()
 	cfg.RTCUDPAddr, cfg.RTCUDPPort, cfg.TURNPort = "127.0.0.1", 0, 0
-	st := testkit.Store(t)
+	st := testkit.MigratedStore(t)
 	a, err := app.New(context.Background(), cfg, app.Deps{Log: testkit.Quiet(), Store: st})
 	if err != nil {
 		t.Fatal(err)

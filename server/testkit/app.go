@@ -27,7 +27,7 @@ type App struct {
 // NewApp builds the app on a fresh database. mutate, when given, adjusts the configuration first.
 func NewApp(t testing.TB, mutate ...func(*config.Config)) *App {
 	t.Helper()
-	return NewAppOn(t, Store(t), mutate...)
+	return NewAppOn(t, MigratedStore(t), mutate...)
 }
 
 // NewAppOn builds another app node on an existing database (its own data folder and index), as a second
@@ -272,7 +272,7 @@ func (a *App) Run(t *testing.T, scenarios []Scenario) {
 // connections: the several-node deployment, in-process. Concurrency tests spread their clients over them.
 func Nodes(t testing.TB, n int) []*App {
 	t.Helper()
-	s := Store(t)
+	s := MigratedStore(t)
 	out := make([]*App, n)
 	for i := range out {
 		out[i] = NewAppOn(t, Pooled(t, s, 4))

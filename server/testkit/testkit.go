@@ -1,5 +1,6 @@
-// Package testkit gives tests the real thing: one embedded FerretDB per test binary, a fresh database per
-// test (dropped in t.Cleanup), and the real Fiber app driven in-process, with scenarios written as data.
+// Package testkit gives tests the real thing: an embedded FerretDB per test binary, a fresh database per
+// test (dropped in t.Cleanup; apps get one already migrated, see migrated.go), and the real Fiber app driven
+// in-process, with scenarios written as data.
 package testkit
 
 import (
@@ -8,6 +9,8 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -38,7 +41,7 @@ func Quiet() *slog.Logger {
 func Store(t testing.TB) *store.Store {
 	t.Helper()
 	sharedOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "teixit-test-store-")
+		dir, err := storeDir("store")
 		if err != nil {
 			sharedErr = err
 			return
@@ -55,13 +58,36 @@ func Store(t testing.TB) *store.Store {
 	dbSeq++
 	name := fmt.Sprintf("t%d_%s_%d", os.Getpid(), sanitize(t.Name()), dbSeq)
 	dbMu.Unlock()
-	s := sharedStore.Derive(name)
+	return dropAtEnd(t, sharedStore.Derive(name))
+}
+
+// dropAtEnd drops s's database when t ends.
+func dropAtEnd(t testing.TB, s *store.Store) *store.Store {
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		_ = s.DB.Drop(ctx)
 	})
 	return s
+}
+
+// storeDir makes the data folder of one of this test binary's embedded stores, named with its process id,
+// after removing those left by test binaries that have ended (tests have no hook at the binary's end, so
+// the folders outlive it; another package's binary running at the same time keeps its own).
+func storeDir(kind string) (string, error) {
+	old, _ := filepath.Glob(filepath.Join(os.TempDir(), "teixit-test-*"))
+	for _, d := range old {
+		parts := strings.Split(filepath.Base(d), "-")
+		if len(parts) != 5 {
+			continue
+		}
+		if pid, err := strconv.Atoi(parts[3]); err == nil && pid != os.Getpid() {
+			if _, err := os.Stat(fmt.Sprintf("/proc/%d", pid)); os.IsNotExist(err) {
+				_ = os.RemoveAll(d)
+			}
+		}
+	}
+	return os.MkdirTemp("", fmt.Sprintf("teixit-test-%s-%d-", kind, os.Getpid()))
 }
 
 func sanitize(name string) string {

@@ -25,7 +25,7 @@ func (a *App) buildPractices() {
 		Territories: practice.TerritoriesFrom(a.Territories), ReadModel: a.ReadModel, Search: a.ReadModel.Index, Notify: a.Notify,
 		Media: media, BaseURL: a.Config.BaseURL})
 	a.ReadModel.Register(practice.IndexKind, readmodel.Kind{Load: a.Practices.Load, All: a.Practices.All,
-		Count: a.Practices.Count, Link: practice.Link})
+		Stream: a.Practices.Stream, Count: a.Practices.Count, Link: practice.Link})
 	a.ReadModel.Register(practice.TransferKind, readmodel.Kind{Load: a.Practices.LoadTransfers, All: a.Practices.AllTransfers,
 		Count: a.Practices.CountTransfers, Link: practice.TransferLink})
 	a.Comments = comment.NewService(comment.Deps{Store: a.Store, ReadModel: a.ReadModel, People: commentPeople{a},

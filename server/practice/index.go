@@ -66,21 +66,50 @@ func (s *Service) Load(ctx context.Context, ids []string) (map[string]search.Doc
 		if d == nil {
 			continue
 		}
-		t, variant, parent, docLang := d.Text, "original", "", d.Language
-		if isTr {
-			tr, ok := d.Translations[lang]
-			if !ok || lang == d.Language {
-				continue
-			}
-			t, variant, parent, docLang = tr, "translation", d.ID, lang
+		if isTr && lang == "" {
+			continue // "id:" names no translation
 		}
-		out[id] = search.Document{Title: t.Title, Body: textBody(t), Language: docLang, Themes: d.Themes,
-			Territory: d.Ancestors, Organisation: d.OrgID, Parent: parent, Status: indexStatus(d),
-			Visibility: visibility(d), Created: d.CreatedAt, Updated: d.UpdatedAt,
-			Keywords: map[string]string{"variant": variant},
-			Numbers:  map[string]float64{"transfers": float64(d.Stats.Transfers), "rating": d.Stats.Rating}}
+		if doc, ok := d.document(lang); ok {
+			out[id] = doc
+		}
 	}
 	return out, nil
+}
+
+// document is the practice's search document in its own language (lang ""), or its translation into lang
+// (false when there is none).
+func (d *practiceDoc) document(lang string) (search.Document, bool) {
+	t, variant, parent, docLang := d.Text, "original", "", d.Language
+	if lang != "" {
+		tr, ok := d.Translations[lang]
+		if !ok || lang == d.Language {
+			return search.Document{}, false
+		}
+		t, variant, parent, docLang = tr, "translation", d.ID, lang
+	}
+	return search.Document{Title: t.Title, Body: textBody(t), Language: docLang, Themes: d.Themes,
+		Territory: d.Ancestors, Organisation: d.OrgID, Parent: parent, Status: indexStatus(d),
+		Visibility: visibility(d), Created: d.CreatedAt, Updated: d.UpdatedAt,
+		Keywords: map[string]string{"variant": variant},
+		Numbers:  map[string]float64{"transfers": float64(d.Stats.Transfers), "rating": d.Stats.Rating}}, true
+}
+
+// Stream streams every practice and its translations with their documents in one scan (rebuilds).
+func (s *Service) Stream(ctx context.Context, yield func(string, search.Document) error) error {
+	return store.Each(ctx, s.st.s, colPractices, func(d *practiceDoc) error {
+		doc, _ := d.document("")
+		if err := yield(d.ID, doc); err != nil {
+			return err
+		}
+		for lang := range d.Translations {
+			if tr, ok := d.document(lang); ok {
+				if err := yield(d.ID+":"+lang, tr); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
 }
 
 // All streams every practice id and its translations' ids (for rebuilds).

@@ -314,16 +314,26 @@ func (x *Indexer) Recheck(kind, id string) <-chan struct{} {
 	return x.progress
 }
 
+// Indexed reports, without waiting, whether the change numbered seq is in the index.
+func (x *Indexer) Indexed(seq uint64) bool {
+	done, _ := x.indexed(seq)
+	return done
+}
+
+// indexed reports whether seq is in, and the channel closed at the next progress.
+func (x *Indexer) indexed(seq uint64) (bool, chan struct{}) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	_, gap := x.gaps[seq]
+	return x.ready && seq <= x.highest && !gap, x.progress
+}
+
 // WaitFor blocks until the change with sequence seq has been indexed (or
 // given up as a gap that never appeared), or ctx is done. Use it for
 // read-your-writes: write, Notify, WaitFor.
 func (x *Indexer) WaitFor(ctx context.Context, seq uint64) error {
 	for {
-		x.mu.Lock()
-		_, gap := x.gaps[seq]
-		done := x.ready && seq <= x.highest && !gap
-		ch := x.progress
-		x.mu.Unlock()
+		done, ch := x.indexed(seq)
 		if done {
 			return nil
 		}

@@ -327,7 +327,9 @@ func (a *App) mountRoutes() {
 	a.Fiber.Post("/internal/live/:id", a.Live.RelayAction)
 	a.Fiber.Get("/internal/node", a.Live.NodeID) // the internal URL self-check (/readyz)
 
-	api := a.Fiber.Group(APIPrefix, httpx.JSONBodyLimit(a.Config.BodyLimit), auth.Middleware(a.Accounts))
+	// Consistent first: a person's next read, on any node, waits for their last write (and its session change).
+	api := a.Fiber.Group(APIPrefix, httpx.JSONBodyLimit(a.Config.BodyLimit),
+		a.ReadModel.Consistent(a.Config.SecureCookies()), auth.Middleware(a.Accounts))
 	a.Fiber.Get("/feeds/practices.atom", practice.NewHandlers(a.Practices).Feed)
 	// One-click unsubscribe from email notices (RFC 8058): the signed token is the credential, no session.
 	unsub := notify.NewHandlers(a.Notify).Unsubscribe

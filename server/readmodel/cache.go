@@ -2,6 +2,7 @@ package readmodel
 
 import (
 	"sync"
+	"sync/atomic"
 
 	lru "github.com/hashicorp/golang-lru/v2"
 )
@@ -10,13 +11,18 @@ import (
 // record one by one from the store (~0.75 ms each on the embedded store: most of a list request). It is as
 // fresh as the index, on every node: the kind's loader, which the indexer calls after each change (all
 // writes go through Changed, and the writer waits for its local index), hands it what it just read
-// (Loaded) or says the record is gone (Gone). A list's miss reads the store and adds the record only if no
-// entry appeared meanwhile, so a read that raced with a write never replaces the loader's newer copy.
-// Direct reads of one record (GET by id, checks before a write) keep reading the store.
+// (Loaded) or says the record is gone (Gone). A miss reads the store and keeps the record only if the loader
+// touched no record meanwhile, so a read that raced with a write (or a deletion) never replaces the loader's
+// newer copy nor brings a deleted record back. With Consistent in front of the API, a person's own writes
+// are in every node's cache before their next read, so a kind whose every write goes through Changed may
+// serve reads of one record from here too (organisations do); checks before a write keep reading the store.
 //
 // Limit: a full rebuild that loads a record at the same moment as the live indexer can leave the older of
 // the two reads in memory until the record's next change (the index has the same window); rebuilds are rare.
-type Cache[T any] struct{ c *lru.Cache[string, T] }
+type Cache[T any] struct {
+	c       *lru.Cache[string, T]
+	changes atomic.Uint64 // Loaded and Gone calls so far: a miss that saw another number raced one
+}
 
 // NewCache holds up to size records (least recently used go first).
 func NewCache[T any](size int) *Cache[T] {
@@ -28,10 +34,16 @@ func NewCache[T any](size int) *Cache[T] {
 }
 
 // Loaded records what the kind's loader just read from the store.
-func (k *Cache[T]) Loaded(id string, v T) { k.c.Add(id, v) }
+func (k *Cache[T]) Loaded(id string, v T) {
+	k.changes.Add(1)
+	k.c.Add(id, v)
+}
 
 // Gone forgets a record the loader found deleted.
-func (k *Cache[T]) Gone(id string) { k.c.Remove(id) }
+func (k *Cache[T]) Gone(id string) {
+	k.changes.Add(1)
+	k.c.Remove(id)
+}
 
 // GetMany returns the records in ids' order, from memory where possible and through fetch (which returns
 // nil for records that no longer exist, in the order asked) otherwise.
@@ -49,13 +61,15 @@ func (k *Cache[T]) GetMany(ids []string, fetch func(ids []string) ([]*T, error))
 	if len(miss) == 0 {
 		return out, nil
 	}
+	seen := k.changes.Load()
 	docs, err := fetch(miss)
 	if err != nil {
 		return nil, err
 	}
+	keep := k.changes.Load() == seen
 	for j, d := range docs {
 		out[at[j]] = d
-		if d != nil {
+		if d != nil && keep {
 			k.c.ContainsOrAdd(miss[j], *d)
 		}
 	}

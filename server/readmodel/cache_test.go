@@ -71,6 +71,20 @@ func TestCacheKeepsTheLoadersCopy(t *testing.T) {
 	if got := get("a"); got[0] != "-" {
 		t.Fatalf("after Gone: %v", got)
 	}
+	// a read that raced with a deletion: it read the record, the loader then found it gone; the deleted
+	// record must not come back into memory
+	store["d"] = "d1"
+	if _, err := c.GetMany([]string{"d"}, func(ids []string) ([]*string, error) {
+		old := store["d"]
+		delete(store, "d")
+		c.Gone("d")
+		return []*string{&old}, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got := get("d"); got[0] != "-" {
+		t.Fatalf("a deleted record came back from a racing read: %v", got)
+	}
 	if _, err := c.GetMany([]string{"zz"}, func([]string) ([]*string, error) { return nil, errors.New("down") }); err == nil {
 		t.Fatal("a store error must be returned")
 	}

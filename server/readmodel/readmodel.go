@@ -33,7 +33,10 @@ type Options struct {
 	Retention time.Duration
 	// WriteWait bounds how long Changed waits for the local index (read-your-writes). Default 2 s.
 	WriteWait time.Duration
-	Logger    *slog.Logger
+	// ReadWait bounds how long a read waits for this node's index to take the reader's last write
+	// (Consistent). Default 2 s.
+	ReadWait time.Duration
+	Logger   *slog.Logger
 }
 
 // Kind is how one domain plugs into the read model.
@@ -74,6 +77,9 @@ func Open(s *store.Store, o Options) (*ReadModel, error) {
 	}
 	if o.WriteWait <= 0 {
 		o.WriteWait = 2 * time.Second
+	}
+	if o.ReadWait <= 0 {
+		o.ReadWait = 2 * time.Second
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
@@ -274,6 +280,9 @@ func (rm *ReadModel) Changed(ctx context.Context, kind, id string, write func() 
 	}
 	if err := write(); err != nil {
 		return err
+	}
+	if w := writtenFrom(ctx); w != nil {
+		w.note(seq)
 	}
 	if rm.indexer == nil || !rm.started {
 		return nil

@@ -15,6 +15,7 @@ import (
 	"github.com/teixit/teixit/server/app"
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/config"
+	"github.com/teixit/teixit/server/readmodel"
 	"github.com/teixit/teixit/server/store"
 )
 
@@ -75,6 +76,9 @@ type Client struct {
 	Email  string
 	// IP is sent as the remote address (for rate-limit tests).
 	IP string
+	// Written is sent as readmodel.WrittenCookie, as a browser would after a write (Response.Written): any
+	// node then answers this client's reads with its last write in.
+	Written string
 }
 
 // Anonymous is a client with no credentials.
@@ -85,6 +89,20 @@ type Response struct {
 	Status int
 	Header http.Header
 	Body   []byte
+}
+
+// Written is the value the response gave readmodel.WrittenCookie: the sequence of its last write, "" when it
+// set none, and "deleted" when it dropped the cookie.
+func (r *Response) Written() string {
+	for _, ck := range (&http.Response{Header: r.Header}).Cookies() {
+		if ck.Name == readmodel.WrittenCookie {
+			if ck.MaxAge < 0 || (!ck.Expires.IsZero() && ck.Expires.Before(time.Now())) {
+				return "deleted"
+			}
+			return ck.Value
+		}
+	}
+	return ""
 }
 
 // JSON decodes the body into v, failing the test on error.
@@ -127,6 +145,9 @@ func (a *App) Do(c *Client, method, path string, body any, headers ...string) *R
 		if c.CSRF != "" {
 			req.Header.Set(auth.CSRFHeader, c.CSRF)
 		}
+	}
+	if c.Written != "" {
+		req.AddCookie(&http.Cookie{Name: readmodel.WrittenCookie, Value: c.Written})
 	}
 	if c.Bearer != "" {
 		req.Header.Set("Authorization", "Bearer "+c.Bearer)

@@ -88,6 +88,10 @@ func TestMembershipsAcrossNodes(t *testing.T) {
 				t.Errorf("%s: person %d is %q in %v; want %v", when, i, s.User.Name, got, want)
 			}
 		}
+		// The page is as fresh as the node's index: the counts are read once it has taken every node's writes.
+		if err := nodes[0].ReadModel.WaitIndexed(t.Context()); err != nil {
+			t.Fatal(err)
+		}
 		for _, org := range []string{assoc, casal} {
 			var info struct{ MemberCount int }
 			do(0, ana, "GET", "/api/v1/organisations/"+org, nil, 200).JSON(t, &info)
@@ -159,6 +163,10 @@ func TestLastAdminAcrossNodes(t *testing.T) {
 			t.Fatal(err)
 		}
 		nodes[2].Do(root, "GET", "/api/v1/organisations/"+o.ID+"/members", nil).JSON(t, &members)
+		// The page is as fresh as the node's index: the count is read once it has taken the others' writes.
+		if err := nodes[1].ReadModel.WaitIndexed(t.Context()); err != nil {
+			t.Fatal(err)
+		}
 		nodes[1].Do(root, "GET", "/api/v1/organisations/"+o.ID, nil).JSON(t, &info)
 		n := 0
 		for _, m := range members.Items {

@@ -23,11 +23,13 @@ func (s *Service) Load(ctx context.Context, ids []string) (map[string]search.Doc
 	for _, id := range ids {
 		o, err := s.st.get(ctx, id)
 		if errors.Is(err, store.ErrNotFound) {
+			s.cache.Gone(id)
 			continue
 		}
 		if err != nil {
 			return nil, err
 		}
+		s.cache.Loaded(id, *o)
 		out[id] = o.document()
 	}
 	return out, nil

@@ -298,7 +298,7 @@ func (s *Service) Accept(ctx context.Context, p *auth.Principal, invID string) (
 	if err := s.people.AddOrg(ctx, p.UserID, d.OrgID); err != nil {
 		return nil, err
 	}
-	if _, _, err := s.st.refreshCounts(ctx, d.OrgID); err != nil {
+	if err := s.changed(ctx, d.OrgID, func() error { _, _, err := s.st.refreshCounts(ctx, d.OrgID); return err }); err != nil {
 		return nil, err
 	}
 	if s.d.Notify != nil {

@@ -82,7 +82,9 @@ func (s *Service) removeMembership(ctx context.Context, orgID, userID string) er
 	}
 	// The check and the removal hold the organisation (store.Exclusive): two admins leaving at the same moment
 	// on two nodes cannot both pass "another admin remains".
-	return s.st.exclusive(ctx, orgID, func(ctx context.Context) error { return s.leave(ctx, orgID, userID, true) })
+	return s.changed(ctx, orgID, func() error {
+		return s.st.exclusive(ctx, orgID, func(ctx context.Context) error { return s.leave(ctx, orgID, userID, true) })
+	})
 }
 
 // leave removes a membership, refusing the organisation's last admin when lastAdmin is asked.
@@ -135,23 +137,25 @@ func (s *Service) SetRole(ctx context.Context, p *auth.Principal, orgID, userID 
 	// Checked and changed holding the organisation (store.Exclusive): two admins demoting each other at the
 	// same moment cannot leave it with none.
 	var m *membershipDoc
-	err := s.st.exclusive(ctx, orgID, func(ctx context.Context) error {
-		var err error
-		m, err = s.st.membership(ctx, orgID, userID)
-		if errors.Is(err, store.ErrNotFound) {
-			return apperr.NotFoundf("The membership")
-		}
-		if err != nil {
-			return err
-		}
-		if m.Role == RoleAdmin && in.Role != RoleAdmin {
-			if _, admins, err := s.st.count(ctx, orgID); err != nil {
-				return err
-			} else if admins <= 1 {
-				return errLastAdmin
+	err := s.changed(ctx, orgID, func() error {
+		return s.st.exclusive(ctx, orgID, func(ctx context.Context) error {
+			var err error
+			m, err = s.st.membership(ctx, orgID, userID)
+			if errors.Is(err, store.ErrNotFound) {
+				return apperr.NotFoundf("The membership")
 			}
-		}
-		return s.people.RoleChanging(ctx, userID, func() error { return s.st.setRole(ctx, orgID, userID, in.Role) })
+			if err != nil {
+				return err
+			}
+			if m.Role == RoleAdmin && in.Role != RoleAdmin {
+				if _, admins, err := s.st.count(ctx, orgID); err != nil {
+					return err
+				} else if admins <= 1 {
+					return errLastAdmin
+				}
+			}
+			return s.people.RoleChanging(ctx, userID, func() error { return s.st.setRole(ctx, orgID, userID, in.Role) })
+		})
 	})
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, errOrgNotFound
@@ -219,7 +223,11 @@ func (s *Service) BeforeDelete(ctx context.Context, userID string) error {
 		if _, err := s.st.get(ctx, d.OrgID); errors.Is(err, store.ErrNotFound) {
 			continue // a membership an interrupted create left behind: nothing to administer
 		}
-		if _, admins, err := s.st.refreshCounts(ctx, d.OrgID); err != nil {
+		var admins int
+		if err := s.changed(ctx, d.OrgID, func() (err error) {
+			_, admins, err = s.st.refreshCounts(ctx, d.OrgID)
+			return err
+		}); err != nil {
 			return err
 		} else if admins <= 1 {
 			name := d.OrgID

@@ -13,6 +13,7 @@ import (
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/paging"
+	"github.com/teixit/teixit/server/readmodel"
 	"github.com/teixit/teixit/server/store"
 )
 
@@ -35,9 +36,15 @@ type Service struct {
 	st     *Store
 	people People
 	rm     ReadModel
-	now    func() time.Time
-	d      Deps
+	// cache serves organisations' pages and lists from memory, as fresh as this node's index: every write to
+	// an organisation's document goes through s.changed, and the loader hands the cache what it read.
+	cache *readmodel.Cache[orgDoc]
+	now   func() time.Time
+	d     Deps
 }
+
+// cachedOrganisations bounds the organisations kept in memory per node (~0.5 KB each).
+const cachedOrganisations = 100_000
 
 // Deps are what organisations need from the rest of the app.
 type Deps struct {
@@ -53,7 +60,8 @@ type Deps struct {
 
 // NewService builds the service.
 func NewService(d Deps) *Service {
-	return &Service{st: d.Store, people: d.People, rm: d.ReadModel, now: time.Now, d: d}
+	return &Service{st: d.Store, people: d.People, rm: d.ReadModel, cache: readmodel.NewCache[orgDoc](cachedOrganisations),
+		now: time.Now, d: d}
 }
 
 // SetClock replaces the clock (tests: invitations expiring).
@@ -118,6 +126,32 @@ func (s *Service) load(ctx context.Context, id string) (*orgDoc, error) {
 	return store.GetByID[orgDoc](ctx, s.st.s, colOrgs, id, errOrgNotFound)
 }
 
+// cached returns the organisations with the given ids (nil where one does not exist) from this node's
+// memory, reading the store on a miss (readmodel.Cache). For pages and lists; checks before a write read
+// the store (s.load).
+func (s *Service) cached(ctx context.Context, ids ...string) ([]*orgDoc, error) {
+	return s.cache.GetMany(ids, func(ids []string) ([]*orgDoc, error) {
+		out := make([]*orgDoc, len(ids))
+		for i, id := range ids {
+			o, err := s.load(ctx, id)
+			if errors.Is(err, errOrgNotFound) {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			out[i] = o
+		}
+		return out, nil
+	})
+}
+
+// changed runs a write to an organisation's document through the read model: the index, and every node's
+// cached copy (through the loader), follow it.
+func (s *Service) changed(ctx context.Context, id string, write func() error) error {
+	return s.rm.Changed(ctx, IndexKind, id, write)
+}
+
 // Role returns the person's role in the organisation, or "" when they are not a member.
 func (s *Service) Role(ctx context.Context, orgID, userID string) (string, error) {
 	m, err := s.st.membership(ctx, orgID, userID)
@@ -161,7 +195,7 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in Input) (*Org
 	// The organisation first, then the membership, then the person's list: each document refers only to ones
 	// written before it, so a crash in between leaves nothing pointing at an organisation that does not
 	// exist (older versions wrote the membership first; `teixit doctor` finds what they left).
-	if err := s.rm.Changed(ctx, IndexKind, o.ID, func() error { return s.st.insert(ctx, o) }); err != nil {
+	if err := s.changed(ctx, o.ID, func() error { return s.st.insert(ctx, o) }); err != nil {
 		return nil, err
 	}
 	m := &membershipDoc{ID: membershipID(o.ID, p.UserID), OrgID: o.ID, UserID: p.UserID, Role: RoleAdmin, JoinedAt: now}
@@ -179,11 +213,14 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in Input) (*Org
 
 // Get returns an organisation with the caller's role (p may be nil).
 func (s *Service) Get(ctx context.Context, p *auth.Principal, id string) (*Organisation, error) {
-	o, err := s.load(ctx, id)
+	os, err := s.cached(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	api := o.api()
+	if os[0] == nil {
+		return nil, errOrgNotFound
+	}
+	api := os[0].api()
 	if p != nil {
 		role, err := s.Role(ctx, id, p.UserID)
 		if err != nil {
@@ -210,7 +247,7 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id string, in I
 	}
 	if len(set) > 0 {
 		set["updatedAt"] = s.now().UTC()
-		if err := s.rm.Changed(ctx, IndexKind, id, func() error { return s.st.update(ctx, id, set) }); err != nil {
+		if err := s.changed(ctx, id, func() error { return s.st.update(ctx, id, set) }); err != nil {
 			return nil, err
 		}
 	}
@@ -225,7 +262,7 @@ type ListInput struct {
 	Sort   string // "name" (default) or "-created"
 }
 
-// List returns a page of organisations from the read model, each loaded fresh from the store by id.
+// List returns a page of organisations from the read model, from memory or the store (s.cached).
 func (s *Service) List(ctx context.Context, r search.Reader, in ListInput) ([]Organisation, string, error) {
 	in.Limit = paging.Lists.Of(in.Limit)
 	req := search.ListRequest{Kind: IndexKind, Cursor: in.Cursor, PerPage: in.Limit, IDsOnly: true, Filters: map[string][]string{}}
@@ -247,17 +284,19 @@ func (s *Service) List(ctx context.Context, r search.Reader, in ListInput) ([]Or
 	if err != nil {
 		return nil, "", err
 	}
-	out := make([]Organisation, 0, len(res.Items))
-	for _, d := range res.Items {
-		_, id, _ := strings.Cut(d.ID, ":")
-		o, err := s.st.get(ctx, id)
-		if errors.Is(err, store.ErrNotFound) {
-			continue // deleted since it was indexed
+	ids := make([]string, len(res.Items))
+	for i, d := range res.Items {
+		_, ids[i], _ = strings.Cut(d.ID, ":")
+	}
+	docs, err := s.cached(ctx, ids...)
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]Organisation, 0, len(docs))
+	for _, o := range docs {
+		if o != nil { // nil: deleted since it was indexed
+			out = append(out, o.api())
 		}
-		if err != nil {
-			return nil, "", err
-		}
-		out = append(out, o.api())
 	}
 	return out, res.NextCursor, nil
 }

@@ -273,6 +273,12 @@ func (rm *ReadModel) maintain(ctx context.Context) {
 
 // Changed runs write, announcing it first in the outbox, then makes the local index reflect it before
 // returning (bounded by WriteWait: past that the write still succeeds and is indexed shortly after).
+//
+// Two change records frame the write. The first, before it, makes sure a write that a crash interrupts is
+// still indexed. But a node may index that record in a step that runs before the write lands, and index the
+// old state (until its reload a second later); so a second record follows the write, and any node that has
+// indexed it has read the record as written. That second sequence is what this node waits for and what the
+// request's written cookie carries (Consistent), so the writer sees their write on every node.
 func (rm *ReadModel) Changed(ctx context.Context, kind, id string, write func() error) error {
 	seq, err := rm.Outbox.Append(ctx, kind, id)
 	if err != nil {
@@ -281,24 +287,30 @@ func (rm *ReadModel) Changed(ctx context.Context, kind, id string, write func() 
 	if err := write(); err != nil {
 		return err
 	}
-	if w := writtenFrom(ctx); w != nil {
-		w.note(seq)
-	}
 	if rm.indexer == nil || !rm.started {
-		return nil
+		return nil // a tool writing (seed, migrations): the nodes' reload of every change covers it
 	}
-	// The record may have been read by a step that ran between the append and the write (it then indexed the
-	// old state): ask for the document again in a step that starts now, and wait for both.
-	stepped := rm.indexer.Recheck(kind, id)
+	var stepped <-chan struct{}
+	done, err := rm.Outbox.Append(ctx, kind, id)
+	if err != nil {
+		// The write stands. This node, at least, reads the record again in a step that starts now.
+		rm.opts.Logger.Warn("read model: append the change's second record", "kind", kind, "id", id, "err", err)
+		done, stepped = seq, rm.indexer.Recheck(kind, id)
+	}
+	if w := writtenFrom(ctx); w != nil {
+		w.note(done)
+	}
 	rm.indexer.Notify()
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rm.opts.WriteWait)
 	defer cancel()
-	if err := rm.indexer.WaitFor(wctx, seq); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+	if err := rm.indexer.WaitFor(wctx, done); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
-	select {
-	case <-stepped:
-	case <-wctx.Done():
+	if stepped != nil {
+		select {
+		case <-stepped:
+		case <-wctx.Done():
+		}
 	}
 	return nil
 }

@@ -342,36 +342,58 @@ type ContributionList struct {
 	Limit                             int
 }
 
-// Contributions lists a diagnosis's contributions from the read model (p's rights inside the query),
-// each loaded fresh by id.
-// An anonymous reader's page is the same for every anonymous reader: it is kept per node until the index
-// takes a change of a contribution or a diagnosis (readmodel.Memo), so a diagnosis shared widely does not
-// query the index for each visitor.
+// Contributions lists a diagnosis's contributions from the read model (p's rights inside the query).
+// Without a status filter a list holds published contributions only, the same for every reader: that page
+// (which contributions, in which order) is kept per node until the index takes a change of a contribution or
+// a diagnosis (readmodel.Memo), so a diagnosis shared widely does not query the index for each visitor, and
+// only what depends on the reader (their own contributions, what they supported, organisers' details) is
+// drawn for each. A status filter (pending, hidden: the reader's rights decide) queries the index each time.
 func (s *Service) Contributions(ctx context.Context, p *auth.Principal, diagID string, in ContributionList) ([]Contribution, string, error) {
-	if p != nil {
-		return s.contributions(ctx, p, diagID, in)
+	if in.Status != "" {
+		d, req, err := s.contributionQuery(ctx, diagID, in)
+		if err != nil {
+			return nil, "", err
+		}
+		return s.listContributions(ctx, p, d, req)
 	}
-	key := strings.Join([]string{diagID, in.Kind, in.Theme, in.Status, in.Sort, in.Cursor, strconv.Itoa(in.Limit)}, "\x00")
+	key := strings.Join([]string{diagID, in.Kind, in.Theme, in.Sort, in.Cursor, strconv.Itoa(in.Limit)}, "\x00")
 	page, err := s.publicLists.Get(key, func() (*contributionPage, error) {
-		items, next, err := s.contributions(ctx, nil, diagID, in)
-		return &contributionPage{items: items, next: next}, err
+		d, req, err := s.contributionQuery(ctx, diagID, in)
+		if err != nil {
+			return nil, err
+		}
+		res, err := s.rm.List(ctx, readerFor(nil), req)
+		if err != nil {
+			return nil, err
+		}
+		ids := docIDs(res.Items)
+		items, err := s.drawContributions(ctx, nil, d, ids)
+		return &contributionPage{d: d, ids: ids, items: items, next: res.NextCursor}, err
 	})
 	if err != nil {
 		return nil, "", err
 	}
-	return page.items, page.next, nil
+	if p == nil {
+		return page.items, page.next, nil
+	}
+	items, err := s.drawContributions(ctx, p, page.d, page.ids)
+	return items, page.next, err
 }
 
-// contributionPage is one page of a contributions list, as kept for anonymous readers.
+// contributionPage is one page of a contributions list without a status filter, as kept for every reader:
+// the diagnosis as read with it, the contributions listed and how an anonymous reader sees them.
 type contributionPage struct {
+	d     *diagDoc
+	ids   []string
 	items []Contribution
 	next  string
 }
 
-func (s *Service) contributions(ctx context.Context, p *auth.Principal, diagID string, in ContributionList) ([]Contribution, string, error) {
+// contributionQuery checks a list's filters and makes its index request.
+func (s *Service) contributionQuery(ctx context.Context, diagID string, in ContributionList) (*diagDoc, search.ListRequest, error) {
 	d, err := s.diagnosis(ctx, diagID)
 	if err != nil {
-		return nil, "", err
+		return nil, search.ListRequest{}, err
 	}
 	fields := apperr.Fields{}
 	filters := map[string][]string{"parent": {d.ID}}
@@ -396,35 +418,41 @@ func (s *Service) contributions(ctx context.Context, p *auth.Principal, diagID s
 	if !oneOf(in.Sort, []string{"", "-created", "created", "supports", "-supports"}) {
 		fields["sort"] = apperr.OneOf("-created", "created", "supports", "-supports")
 	}
-	if err := apperr.Validation(fields); err != nil {
-		return nil, "", err
-	}
-	return s.listContributions(ctx, p, d, search.ListRequest{Kind: KindContribution, Filters: filters, Sort: in.Sort,
-		Cursor: in.Cursor, PerPage: paging.Lists.Of(in.Limit), IDsOnly: true})
+	return d, search.ListRequest{Kind: KindContribution, Filters: filters, Sort: in.Sort, Cursor: in.Cursor,
+		PerPage: paging.Lists.Of(in.Limit), IDsOnly: true}, apperr.Validation(fields)
 }
 
+// listContributions runs a list's index query with p's rights and draws the page for p.
 func (s *Service) listContributions(ctx context.Context, p *auth.Principal, d *diagDoc, req search.ListRequest) ([]Contribution, string, error) {
-	org, err := s.isOrganiser(ctx, p, d.OrgIDs)
-	if err != nil {
-		return nil, "", err
-	}
 	res, err := s.rm.List(ctx, readerFor(p), req)
 	if err != nil {
 		return nil, "", err
 	}
-	ids := docIDs(res.Items)
+	items, err := s.drawContributions(ctx, p, d, docIDs(res.Items))
+	return items, res.NextCursor, err
+}
+
+// drawContributions draws listed contributions as p sees them, from this node's memory where it can
+// (readmodel.Cache, readmodel.Marks). Whether p organises d follows p's principal (platform admin, or staff
+// of one of its organisations), as the index's access filter does, with no store read.
+func (s *Service) drawContributions(ctx context.Context, p *auth.Principal, d *diagDoc, ids []string) ([]Contribution, error) {
 	docs, err := s.cache.GetMany(ids, func(ids []string) ([]*contribDoc, error) {
 		return getMany[contribDoc](ctx, s.st, colContributions, ids)
 	})
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	supported := make([]bool, len(ids))
 	if p != nil {
 		if supported, err = s.supportedBy(ctx, p.UserID, ids); err != nil {
-			return nil, "", err
+			return nil, err
 		}
 	}
+	staff := make([]string, len(d.OrgIDs))
+	for i, o := range d.OrgIDs {
+		staff[i] = search.StaffPrefix + o
+	}
+	org := p != nil && p.Reader().Sees(staff)
 	out := make([]Contribution, 0, len(docs))
 	for i, c := range docs {
 		if c == nil || !canSee(p, c, d) {
@@ -434,7 +462,7 @@ func (s *Service) listContributions(ctx context.Context, p *auth.Principal, d *d
 		v.Supported = supported[i]
 		out = append(out, v)
 	}
-	return out, res.NextCursor, nil
+	return out, nil
 }
 
 // checkMedia returns why media ids cannot be attached: the media store must be there, and each id must be

@@ -210,3 +210,71 @@ func TestAnonymousListFollowsChangesAcrossNodes(t *testing.T) {
 		t.Fatalf("the public was shown a hidden contribution: %d %s", r.Status, r.Body)
 	}
 }
+
+// TestSharedListDrawnForEachReader: a list without a status filter is kept once per node for every reader
+// (the same published contributions in the same order); what depends on the reader is drawn for each — their
+// own contributions, what they supported, the reports only organisers see — and a pending contribution is
+// listed only when asked for, to those who may see it.
+func TestSharedListDrawnForEachReader(t *testing.T) {
+	w := newWorld(t)
+	w.newDiagnosis(t, map[string]any{"settings": map[string]any{"preModeration": true}})
+	mine := w.contribute(t, w.cai, map[string]any{"kind": "need", "theme": "housing", "text": "Falten pisos de lloguer assequible."})
+	if r := w.a.Do(w.bea, "POST", "/api/v1/contributions/"+mine+"/moderation", map[string]string{"action": "publish"}); r.Status != 200 {
+		t.Fatalf("publish: %d %s", r.Status, r.Body)
+	}
+	if r := w.a.Do(w.dani, "POST", "/api/v1/contributions/"+mine+"/support", nil); r.Status != 201 {
+		t.Fatalf("support: %d %s", r.Status, r.Body)
+	}
+	if r := w.a.Do(w.eva, "POST", "/api/v1/contributions/"+mine+"/report", map[string]string{"reason": "Dades personals"}); r.Status != 204 {
+		t.Fatalf("report: %d %s", r.Status, r.Body)
+	}
+	type item struct {
+		ID            string
+		Mine          bool
+		SupportedByMe bool
+		Reports       int
+		Status        string
+	}
+	list := func(c *testkit.Client, query string) []item {
+		t.Helper()
+		r := w.a.Do(c, "GET", w.diagPath+"/contributions"+query, nil)
+		if r.Status != 200 {
+			t.Fatalf("list %s: %d %s", query, r.Status, r.Body)
+		}
+		var l struct{ Items []item }
+		r.JSON(t, &l)
+		return l.Items
+	}
+	list(nil, "") // the page is kept from here on
+	for _, tc := range []struct {
+		who  string
+		c    *testkit.Client
+		want item
+	}{
+		{"anonymous", nil, item{ID: mine, Status: "published"}},
+		{"its author", w.cai, item{ID: mine, Mine: true, Status: "published"}},
+		{"a supporter", w.dani, item{ID: mine, SupportedByMe: true, Status: "published"}},
+		{"an organiser", w.bea, item{ID: mine, Reports: 1, Status: "published"}},
+		{"anonymous again", nil, item{ID: mine, Status: "published"}},
+	} {
+		if got := list(tc.c, ""); len(got) != 1 || got[0] != tc.want {
+			t.Errorf("%s reads %+v, want [%+v]", tc.who, got, tc.want)
+		}
+	}
+	// A contribution waiting for moderation: in no shared page; its author and the organisers find it with
+	// the status filter.
+	pending := w.contribute(t, w.eva, map[string]any{"kind": "asset", "theme": "housing", "text": "El casal obre cada tarda."})
+	for _, c := range []*testkit.Client{nil, w.eva, w.bea} {
+		if got := list(c, ""); len(got) != 1 || got[0].ID != mine {
+			t.Errorf("the shared page lists %+v for %v; want only the published one", got, c)
+		}
+	}
+	for _, tc := range []struct {
+		c    *testkit.Client
+		want int
+	}{{w.eva, 1}, {w.bea, 1}, {w.dani, 0}} {
+		if got := list(tc.c, "?status=pending"); len(got) != tc.want || (tc.want == 1 && got[0].ID != pending) {
+			t.Errorf("pending for %s: %+v, want %d", tc.c.Email, got, tc.want)
+		}
+	}
+}

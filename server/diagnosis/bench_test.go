@@ -102,6 +102,25 @@ func BenchmarkContributionsList(b *testing.B) {
 			}
 		})
 	})
+	// The search page's API: a word every contribution holds, with facets and highlights, then one theme
+	// (anonymous answers are kept until the index changes; signed-in readers' are not).
+	for _, sub := range []struct {
+		name string
+		as   *testkit.Client
+	}{{"search_api", nil}, {"search_api_signed_in", w.dani}} {
+		b.Run(sub.name, func(b *testing.B) {
+			i := 0
+			testkit.TimeEach(b, func() {
+				path := "/api/v1/search?q=habitatge"
+				if i++; i%2 == 0 {
+					path += "&theme=housing"
+				}
+				if r := w.a.Do(sub.as, "GET", path, nil); r.Status != 200 {
+					b.Fatal(r.Status)
+				}
+			})
+		})
+	}
 }
 
 // BenchmarkContributeConcurrent measures contributions accepted per second through the API while the same

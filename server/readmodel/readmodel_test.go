@@ -216,3 +216,61 @@ func distinctWords(n int) string {
 	}
 	return strings.Join(w, "+")
 }
+
+// TestAnonymousSearchFollowsEveryChange: anonymous readers' answers are kept per node until its index takes a
+// change (any kind). A change is found at once on the node that took it and within seconds on another; what
+// only signed-in readers find never reaches the kept answers.
+func TestAnonymousSearchFollowsEveryChange(t *testing.T) {
+	nodes := testkit.Nodes(t, 2)
+	a, b := nodes[0], nodes[1]
+	ana := a.Register("ana@example.org", "Ana")
+	id := a.Create(ana, "/api/v1/organisations", map[string]string{"name": "Biblioteca del barri", "kind": "association",
+		"description": "Préstec de llibres i club de lectura."})
+	total := func(n *testkit.App, c *testkit.Client, q string) int {
+		t.Helper()
+		var res struct{ Total int }
+		r := n.Do(c, "GET", "/api/v1/search?q="+url.QueryEscape(q), nil)
+		if r.Status != 200 {
+			t.Fatalf("search %q: %d %s", q, r.Status, r.Body)
+		}
+		r.JSON(t, &res)
+		return res.Total
+	}
+	eventually := func(n *testkit.App, q string, want int) {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for got := total(n, nil, q); got != want; got = total(n, nil, q) {
+			if time.Now().After(deadline) {
+				t.Fatalf("anonymous search %q still finds %d after 5 s, want %d", q, got, want)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	eventually(b, "llibres", 1)
+	for _, n := range nodes {
+		if got := total(n, nil, "hort"); got != 0 { // kept from here on
+			t.Fatalf("hort before the change: %d", got)
+		}
+		total(n, nil, "llibres")
+	}
+	if r := a.Do(ana, "PATCH", "/api/v1/organisations/"+id, map[string]string{"description": "Hort comunitari al terrat."}); r.Status != 200 {
+		t.Fatalf("update: %d %s", r.Status, r.Body)
+	}
+	if got, old := total(a, nil, "hort"), total(a, nil, "llibres"); got != 1 || old != 0 {
+		t.Fatalf("on the writer's node: hort %d, llibres %d; want 1 and 0 at once", got, old)
+	}
+	eventually(b, "hort", 1)
+	eventually(b, "llibres", 0)
+
+	// A draft practice: its author finds it, anonymous readers never do, before or after.
+	if got := total(a, nil, "compostatge"); got != 0 {
+		t.Fatalf("compostatge before the draft: %d", got)
+	}
+	if r := a.Do(ana, "POST", "/api/v1/practices", map[string]any{"title": "Compostatge al pati de l'escola",
+		"language": "ca", "context": map[string]string{"organisationId": id}}); r.Status != 201 {
+		t.Fatalf("draft: %d %s", r.Status, r.Body)
+	}
+	if mine, anon := total(a, ana, "compostatge"), total(a, nil, "compostatge"); mine != 1 || anon != 0 {
+		t.Fatalf("a draft: its author finds %d, anonymous %d; want 1 and 0", mine, anon)
+	}
+}

@@ -1,6 +1,7 @@
 package readmodel
 
 import (
+	"context"
 	"errors"
 	"strconv"
 	"strings"
@@ -134,15 +135,40 @@ func (rm *ReadModel) Search(c *fiber.Ctx) error {
 	if sort != "relevance" && sort != "date" {
 		return apperr.Validation(apperr.Fields{"sort": apperr.OneOf("relevance", "date")})
 	}
-	res, err := rm.Index.Search(c.UserContext(), ReaderFor(auth.From(c)), search.SearchRequest{
+	p := auth.From(c)
+	req := search.SearchRequest{
 		Q: q, Kinds: splitList(c.Query("kind")), Themes: splitList(c.Query("theme")), Territories: splitList(c.Query("territory")),
 		Orgs: splitList(c.Query("org")), Langs: splitList(c.Query("lang")), From: from, To: to, Sort: sort, Page: page, PerPage: perPage,
-		Drafts: auth.From(c) != nil, // signed-in people find the drafts they may read
-	})
-	if err != nil {
-		return mapErr(err)
+		Drafts: p != nil, // signed-in people find the drafts they may read
 	}
-	out := Results{Total: res.Total, Page: res.Page, PerPage: res.PerPage, Hits: make([]Hit, len(res.Hits)),
+	lang := httpx.RequestLanguage(c, principalLanguage)
+	run := func() (*Results, error) { return rm.search(c.UserContext(), ReaderFor(p), req, lang) }
+	var out *Results
+	if p == nil && rm.searches != nil {
+		// Every anonymous reader gets the same answer to the same search (only the index decides it): kept on
+		// this node until its index takes any change.
+		key := strings.Join([]string{q, strings.Join(req.Kinds, ","), strings.Join(req.Themes, ","),
+			strings.Join(req.Territories, ","), strings.Join(req.Orgs, ","), strings.Join(req.Langs, ","),
+			c.Query("from"), c.Query("to"), sort, strconv.Itoa(page), strconv.Itoa(perPage), lang}, "\x00")
+		out, err = rm.searches.Get(key, run)
+	} else {
+		out, err = run()
+	}
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	return httpx.OK(c, out)
+}
+
+// search runs a search for the reader and shapes its answer (one hit per page opened, in lang where a record
+// and its translation both match).
+func (rm *ReadModel) search(ctx context.Context, r search.Reader, req search.SearchRequest, lang string) (*Results, error) {
+	res, err := rm.Index.Search(ctx, r, req)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := &Results{Total: res.Total, Page: res.Page, PerPage: res.PerPage, Hits: make([]Hit, len(res.Hits)),
 		Facets: map[string][]Facet{}, TookMS: float64(res.Took.Microseconds()) / 1000}
 	for i, h := range res.Hits {
 		hl := h.Highlights
@@ -155,7 +181,7 @@ func (rm *ReadModel) Search(c *fiber.Ctx) error {
 		}
 		out.Hits[i] = Hit{ID: h.ID, Kind: h.SearchKind, Via: via, Draft: h.Status == "draft", Title: h.Title, Language: h.Language, Created: h.Created, URL: rm.link(h.ID), Highlights: hl}
 	}
-	out.Hits, out.Total = onePerRecord(out.Hits, out.Total, httpx.RequestLanguage(c, principalLanguage))
+	out.Hits, out.Total = onePerRecord(out.Hits, out.Total, lang)
 	for name, fs := range res.Facets {
 		list := make([]Facet, len(fs))
 		for i, f := range fs {
@@ -163,8 +189,7 @@ func (rm *ReadModel) Search(c *fiber.Ctx) error {
 		}
 		out.Facets[name] = list
 	}
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	return httpx.OK(c, out)
+	return out, nil
 }
 
 // Suggest: GET /search/suggest?q= — title completions visible to the reader.

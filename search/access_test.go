@@ -166,3 +166,62 @@ func TestAccessIndexAndSeesAgree(t *testing.T) {
 		t.Error("a plain member carries the staff grant")
 	}
 }
+
+// TestFindsOnlyPublic: a reader who may read nothing beyond what is public and published gets an anonymous
+// reader's answer (the API shares it); anyone with a restricted document or a draft in reach does not. For
+// every reader it clears, its own searches must find exactly what an anonymous reader's find.
+func TestFindsOnlyPublic(t *testing.T) {
+	ix := openTest(t)
+	ctx := context.Background()
+	doc := func(id, title, status string, vis ...string) Document {
+		return Document{ID: "practice:" + id, Kind: "practice", Title: title, Body: "Un hort al barri.", Language: "ca",
+			Status: status, Visibility: vis}
+	}
+	apply(t, ix,
+		doc("public", "Hort comunitari", "published", Public),
+		doc("members", "Hort intern de l'entitat", "published", OrgPrefix+"x"),
+		doc("draft", "Hort en esborrany", "draft", OrgPrefix+"y"),
+		doc("pending", "Hort pendent de moderar", "pending", StaffPrefix+"z"),
+		doc("note", "Hort de la Núria", "published", UserPrefix+"u9"),
+	)
+	readers := map[string]struct {
+		r    Reader
+		only bool
+	}{
+		"resident":                  {Reader{UserID: "u1"}, true},
+		"member of another org":     {Reader{UserID: "u2", Orgs: []string{"w"}}, true},
+		"staff seeing only pending": {Reader{UserID: "u3", Staff: []string{"z"}}, true},
+		"member":                    {Reader{UserID: "u4", Orgs: []string{"x"}}, false},
+		"member with a draft":       {Reader{UserID: "u5", Orgs: []string{"y"}}, false},
+		"owner of a note":           {Reader{UserID: "u9"}, false},
+		"platform admin":            {Reader{Admin: true}, false},
+	}
+	queries := []string{"hort", "barri", "", "esborrany", "intern"}
+	check := func(when string) {
+		t.Helper()
+		for name, tc := range readers {
+			only, err := ix.FindsOnlyPublic(ctx, tc.r)
+			if err != nil || only != tc.only {
+				t.Errorf("%s, %s: FindsOnlyPublic %v (%v), want %v", when, name, only, err, tc.only)
+			}
+			if !only {
+				continue
+			}
+			for _, q := range queries {
+				mine, err1 := ix.Search(ctx, tc.r, SearchRequest{Q: q, Kinds: []string{"practice"}, Drafts: true})
+				anon, err2 := ix.Search(ctx, Reader{}, SearchRequest{Q: q, Kinds: []string{"practice"}})
+				if err1 != nil || err2 != nil || !slices.Equal(ids(mine.Hits), ids(anon.Hits)) || mine.Total != anon.Total {
+					t.Errorf("%s, %s, %q: finds %v (%v), anonymous %v (%v)", when, name, q, ids(mine.Hits), err1, ids(anon.Hits), err2)
+				}
+			}
+		}
+	}
+	check("restricted documents and a restricted draft")
+	// A public draft is in every signed-in reader's reach (the API lets them find drafts they may read).
+	apply(t, ix, doc("public-draft", "Hort obert en esborrany", "draft", Public))
+	for name, tc := range readers {
+		tc.only = false
+		readers[name] = tc
+	}
+	check("a public draft")
+}

@@ -217,9 +217,10 @@ func distinctWords(n int) string {
 	return strings.Join(w, "+")
 }
 
-// TestAnonymousSearchFollowsEveryChange: anonymous readers' answers are kept per node until its index takes a
-// change (any kind). A change is found at once on the node that took it and within seconds on another; what
-// only signed-in readers find never reaches the kept answers.
+// TestAnonymousSearchFollowsEveryChange: anonymous readers' answers (and those of signed-in readers who may read
+// nothing more) are kept per node until its index takes a change (any kind). A change is found at once on the
+// node that took it and within seconds on another; what only some signed-in readers find never reaches the
+// kept answers.
 func TestAnonymousSearchFollowsEveryChange(t *testing.T) {
 	nodes := testkit.Nodes(t, 2)
 	a, b := nodes[0], nodes[1]
@@ -270,7 +271,12 @@ func TestAnonymousSearchFollowsEveryChange(t *testing.T) {
 		"language": "ca", "context": map[string]string{"organisationId": id}}); r.Status != 201 {
 		t.Fatalf("draft: %d %s", r.Status, r.Body)
 	}
-	if mine, anon := total(a, ana, "compostatge"), total(a, nil, "compostatge"); mine != 1 || anon != 0 {
-		t.Fatalf("a draft: its author finds %d, anonymous %d; want 1 and 0", mine, anon)
+	// A resident who may read nothing beyond what is public gets the kept anonymous answer (FindsOnlyPublic).
+	bet := a.Register("bet@example.org", "Bet")
+	if mine, res, anon := total(a, ana, "compostatge"), total(a, bet, "compostatge"), total(a, nil, "compostatge"); mine != 1 || res != 0 || anon != 0 {
+		t.Fatalf("a draft: its author finds %d, a resident %d, anonymous %d; want 1, 0 and 0", mine, res, anon)
+	}
+	if res := total(a, bet, "hort"); res != 1 {
+		t.Fatalf("a resident finds %d for hort, want 1", res)
 	}
 }

@@ -142,17 +142,27 @@ func (rm *ReadModel) Search(c *fiber.Ctx) error {
 		Drafts: p != nil, // signed-in people find the drafts they may read
 	}
 	lang := httpx.RequestLanguage(c, principalLanguage)
-	run := func() (*Results, error) { return rm.search(c.UserContext(), ReaderFor(p), req, lang) }
+	shared := p == nil
+	if !shared && rm.searches != nil {
+		// A signed-in reader who may read nothing beyond what is public finds what anonymous readers find.
+		if shared, err = rm.Index.FindsOnlyPublic(c.UserContext(), ReaderFor(p)); err != nil {
+			return mapErr(err)
+		}
+	}
 	var out *Results
-	if p == nil && rm.searches != nil {
+	if shared && rm.searches != nil {
 		// Every anonymous reader gets the same answer to the same search (only the index decides it): kept on
 		// this node until its index takes any change.
 		key := strings.Join([]string{q, strings.Join(req.Kinds, ","), strings.Join(req.Themes, ","),
 			strings.Join(req.Territories, ","), strings.Join(req.Orgs, ","), strings.Join(req.Langs, ","),
 			c.Query("from"), c.Query("to"), sort, strconv.Itoa(page), strconv.Itoa(perPage), lang}, "\x00")
-		out, err = rm.searches.Get(key, run)
+		anonymous := req
+		anonymous.Drafts = false
+		out, err = rm.searches.Get(key, func() (*Results, error) {
+			return rm.search(c.UserContext(), search.Reader{}, anonymous, lang) // never a signed-in reader's answer
+		})
 	} else {
-		out, err = run()
+		out, err = rm.search(c.UserContext(), ReaderFor(p), req, lang)
 	}
 	if err != nil {
 		return err

@@ -54,6 +54,7 @@ func (rm *ReadModel) Consistent(secure bool) fiber.Handler {
 			if err := rm.caughtUp(c.UserContext(), had); errors.Is(err, context.DeadlineExceeded) {
 				c.Cookie(&fiber.Cookie{Name: WrittenCookie, Path: "/", Expires: time.Unix(1, 0), MaxAge: -1,
 					HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode, Secure: secure || c.Protocol() == "https"})
+				had = 0 // a write of this request sets it again
 			}
 		}
 		w := &written{}

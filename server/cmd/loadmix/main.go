@@ -7,6 +7,9 @@
 //
 //	go build -o bin/teixit ./server && go run ./server/cmd/loadmix -bin bin/teixit -d 10m
 //
+// With -pages 15s it measures instead each page where people wait alone, over -c connections, beside a bare
+// Fiber process answering a constant body of the list's size (the ceiling), with CPU per request.
+//
 // Results are written up in docs/performance.md.
 package main
 
@@ -46,7 +49,15 @@ func main() {
 	pause := flag.Duration("pause", 500*time.Millisecond, "a resident's pause between actions")
 	contributions := flag.Int("contributions", 5000, "contributions stored in the demo diagnosis before the evening")
 	listeners := flag.Int("listeners", 4, "participants listening to the live session (demo accounts: at most 4)")
+	pages := flag.Duration("pages", 0, "instead of the evening: each page alone for this long over -c connections, beside a bare Fiber ceiling")
+	conns := flag.Int("c", 8, "connections per page (-pages)")
+	constant := flag.String("constant-server", "", "internal: the ceiling's process, on this address")
+	constantSize := flag.Int("constant-size", 0, "internal: the ceiling's body size")
 	flag.Parse()
+	if *constant != "" {
+		serveConstant(*constant, *constantSize)
+		return
+	}
 
 	dir, err := os.MkdirTemp("", "teixit-loadmix-")
 	check(err)
@@ -70,6 +81,10 @@ func main() {
 	e.territory = territory.TerritoryID
 	e.ids = e.contributionIDs()
 	fmt.Printf("diagnosis %s, %d contributions listed for supports\n", e.diag, len(e.ids))
+	if *pages > 0 {
+		e.pagesRun(srv.Process.Pid, e.login("pilar@example.org", accounts["pilar@example.org"]), *conns, *pages)
+		return
+	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), *dur)
 	defer cancel()

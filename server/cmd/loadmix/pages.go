@@ -1,0 +1,111 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// page is one route measured alone by pagesRun.
+type page struct {
+	name, path string
+	as         *session // nil: anonymous
+}
+
+// pagesRun measures each page where people wait, alone, over conns keep-alive connections for d, side by
+// side in the same run with a bare Fiber process answering a constant JSON body as large as the list's (the
+// ceiling). For each: requests per second, p50 and p99 as the client saw them, and the answering process's
+// CPU per request (user + system from /proc, so the embedded store and the indexer are included).
+func (e *evening) pagesRun(pid int, resident *session, conns int, d time.Duration) {
+	list := "/api/v1/diagnoses/" + e.diag + "/contributions"
+	size := len(e.do(nil, "size", "GET", list, nil, 200))
+	caddr := freeAddr()
+	self, err := os.Executable()
+	check(err)
+	ceiling := exec.Command(self, "-constant-server", caddr, "-constant-size", strconv.Itoa(size))
+	ceiling.Stderr = os.Stderr
+	check(ceiling.Start())
+	defer stop(ceiling)
+	waitReady("http://" + caddr)
+
+	fmt.Printf("\n%d connections, %v per page; CPU is the answering process's per request\n", conns, d)
+	fmt.Printf("%-34s %9s %9s %9s %12s %7s\n", "page", "req/s", "p50", "p99", "CPU/request", "errors")
+	e.pageLoad("fiber constant JSON (ceiling)", "http://"+caddr+"/c", nil, ceiling.Process.Pid, conns, d)
+	for _, p := range []page{
+		{"contributions list", list, nil},
+		{"contributions list, signed in", list, resident},
+		{"list by supports, one kind", list + "?kind=need&sort=-supports", nil},
+		{"search", "/api/v1/search?q=habitatge", nil},
+		{"search, signed in", "/api/v1/search?q=habitatge", resident},
+		{"search with a theme", "/api/v1/search?q=barri&theme=housing", nil},
+		{"dashboard", "/api/v1/diagnoses/" + e.diag + "/dashboard", nil},
+	} {
+		e.pageLoad(p.name, e.base+p.path, p.as, pid, conns, d)
+	}
+	fmt.Printf("\nmachine: %d CPUs, load average at the end %s\n", numCPU(), loadavg())
+}
+
+// pageLoad requests url over conns connections for d and prints one line.
+func (e *evening) pageLoad(name, url string, as *session, pid, conns int, d time.Duration) {
+	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: conns}}
+	cpu0, _ := procStats(pid)
+	var mu sync.Mutex
+	var all []time.Duration
+	errs := 0
+	deadline := time.Now().Add(d)
+	var wg sync.WaitGroup
+	for range conns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var lat []time.Duration
+			bad := 0
+			for time.Now().Before(deadline) {
+				req, err := http.NewRequest("GET", url, nil)
+				check(err)
+				if as != nil {
+					req.Header.Set("Cookie", "teixit_session="+as.cookie)
+				}
+				t0 := time.Now()
+				resp, err := client.Do(req)
+				if err == nil {
+					_, _ = io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode != 200 {
+						bad++
+					}
+				} else {
+					bad++
+				}
+				lat = append(lat, time.Since(t0))
+			}
+			mu.Lock()
+			all, errs = append(all, lat...), errs+bad
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	cpu1, _ := procStats(pid)
+	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
+	q := func(p float64) time.Duration { return all[int(float64(len(all)-1)*p)].Round(10 * time.Microsecond) }
+	fmt.Printf("%-34s %9.0f %9v %9v %9.3f ms %7d\n", name, float64(len(all))/d.Seconds(), q(0.5), q(0.99),
+		float64(cpu1-cpu0)/float64(time.Millisecond)/float64(len(all)), errs)
+}
+
+// serveConstant is the ceiling's process: Fiber answering a constant JSON body of size bytes.
+func serveConstant(addr string, size int) {
+	f := fiber.New(fiber.Config{DisableStartupMessage: true})
+	body := map[string]string{"items": strings.Repeat("x", max(size-12, 0))}
+	f.Get("/readyz", func(c *fiber.Ctx) error { return c.SendString("ok") })
+	f.Get("/c", func(c *fiber.Ctx) error { return c.JSON(body) })
+	check(f.Listen(addr))
+}

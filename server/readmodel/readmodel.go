@@ -158,7 +158,7 @@ func (rm *ReadModel) Start(ctx context.Context) error {
 		loaders[name] = k.Load
 	}
 	rm.indexer = search.NewIndexer(rm.Index, rm.Outbox, loaders, search.IndexerOptions{Logger: rm.opts.Logger})
-	rm.searches = NewMemo[Results](rm, 2000, rm.Kinds()...)
+	rm.searches = NewMemo[Results](rm, keptSearches, rm.Kinds()...)
 	cp, err := rm.Index.Checkpoint()
 	if err != nil {
 		return err

@@ -106,6 +106,13 @@ func parseDate(field, v string, endOfDay bool) (*time.Time, error) {
 	return &t, nil
 }
 
+// keptPerPage is the largest page of results kept for anonymous readers (the search page asks for 20): with
+// at most keptSearches answers kept, a flood of different searches holds at most ~20 MB.
+const (
+	keptPerPage  = 20
+	keptSearches = 1000
+)
+
 // Search: GET /search?q=&kind=&theme=&territory=&org=&lang=&from=&to=&sort=&page=&perPage=.
 func (rm *ReadModel) Search(c *fiber.Ctx) error {
 	q := c.Query("q")
@@ -150,7 +157,7 @@ func (rm *ReadModel) Search(c *fiber.Ctx) error {
 		}
 	}
 	var out *Results
-	if shared && rm.searches != nil {
+	if shared && rm.searches != nil && perPage <= keptPerPage {
 		// Every anonymous reader gets the same answer to the same search (only the index decides it): kept on
 		// this node until its index takes any change.
 		key := strings.Join([]string{q, strings.Join(req.Kinds, ","), strings.Join(req.Themes, ","),

@@ -2,17 +2,14 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"os/exec"
-	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
-	"github.com/gofiber/fiber/v2"
+	"github.com/teixit/teixit/server/cmd/internal/loadgen"
 )
 
 // page is one route measured alone by pagesRun.
@@ -56,56 +53,20 @@ func (e *evening) pagesRun(pid int, resident *session, conns int, d time.Duratio
 
 // pageLoad requests url over conns connections for d and prints one line.
 func (e *evening) pageLoad(name, url string, as *session, pid, conns int, d time.Duration) {
-	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: conns}}
 	cpu0, _ := procStats(pid)
-	var mu sync.Mutex
-	var all []time.Duration
-	errs := 0
-	deadline := time.Now().Add(d)
-	var wg sync.WaitGroup
-	for range conns {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var lat []time.Duration
-			bad := 0
-			for time.Now().Before(deadline) {
-				req, err := http.NewRequest("GET", url, nil)
-				check(err)
-				if as != nil {
-					req.Header.Set("Cookie", "teixit_session="+as.cookie)
-				}
-				t0 := time.Now()
-				resp, err := client.Do(req)
-				if err == nil {
-					_, _ = io.Copy(io.Discard, resp.Body)
-					resp.Body.Close()
-					if resp.StatusCode != 200 {
-						bad++
-					}
-				} else {
-					bad++
-				}
-				lat = append(lat, time.Since(t0))
-			}
-			mu.Lock()
-			all, errs = append(all, lat...), errs+bad
-			mu.Unlock()
-		}()
-	}
-	wg.Wait()
+	r := loadgen.Run(conns, d, func(int) *http.Request {
+		req := loadgen.Get(url)
+		if as != nil {
+			req.Header.Set("Cookie", "teixit_session="+as.cookie)
+		}
+		return req
+	})
 	cpu1, _ := procStats(pid)
-	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
-	q := func(p float64) time.Duration { return all[int(float64(len(all)-1)*p)].Round(10 * time.Microsecond) }
-	fmt.Printf("%-34s %9.0f %9v %9v %9.3f ms %7d\n", name, float64(len(all))/d.Seconds(), q(0.5), q(0.99),
-		float64(cpu1-cpu0)/float64(time.Millisecond)/float64(len(all)), errs)
+	fmt.Printf("%-34s %9.0f %9v %9v %9.3f ms %7d\n", name, r.PerSecond(d), r.P50, r.P99,
+		float64(cpu1-cpu0)/float64(time.Millisecond)/float64(max(r.Requests, 1)), r.Errors)
 }
 
-// serveConstant is the ceiling's process: Fiber answering a constant JSON body of size bytes.
+// serveConstant is the ceiling's process: a constant JSON body of size bytes.
 func serveConstant(addr string, size int) {
-	f := fiber.New(fiber.Config{DisableStartupMessage: true})
-	body := map[string]string{"items": strings.Repeat("x", max(size-12, 0))}
-	f.Get("/readyz", func(c *fiber.Ctx) error { return c.SendString("ok") })
-	f.Get("/c", func(c *fiber.Ctx) error { return c.JSON(body) })
-	check(f.Listen(addr))
+	check(loadgen.ServeConstant(addr, "/c", map[string]string{"items": strings.Repeat("x", max(size-12, 0))}))
 }

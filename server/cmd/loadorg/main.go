@@ -19,15 +19,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/gofiber/fiber/v2"
 	"go.mongodb.org/mongo-driver/bson"
 
 	"github.com/teixit/teixit/server/app"
+	"github.com/teixit/teixit/server/cmd/internal/loadgen"
 	"github.com/teixit/teixit/server/store"
 )
 
@@ -122,45 +121,10 @@ func fill(dir string, n int) []string {
 	return ids
 }
 
+// load runs the GET load on url for d over workers connections and prints one line.
 func load(name string, url func(int) string, workers int, d time.Duration) {
-	tr := &http.Transport{MaxIdleConnsPerHost: workers, MaxConnsPerHost: workers}
-	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
-	var mu sync.Mutex
-	var all []time.Duration
-	errs := 0
-	deadline := time.Now().Add(d)
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			var lat []time.Duration
-			bad := 0
-			for i := w; time.Now().Before(deadline); i += workers {
-				t0 := time.Now()
-				resp, err := client.Get(url(i))
-				if err == nil {
-					_, _ = io.Copy(io.Discard, resp.Body)
-					resp.Body.Close()
-					if resp.StatusCode != 200 {
-						bad++
-					}
-				} else {
-					bad++
-				}
-				lat = append(lat, time.Since(t0))
-			}
-			mu.Lock()
-			all = append(all, lat...)
-			errs += bad
-			mu.Unlock()
-		}(w)
-	}
-	wg.Wait()
-	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
-	q := func(p float64) time.Duration { return all[int(float64(len(all)-1)*p)] }
-	fmt.Printf("%-34s %10.0f %9s %9s %9d\n", name, float64(len(all))/d.Seconds(),
-		q(0.5).Round(10*time.Microsecond), q(0.99).Round(10*time.Microsecond), errs)
+	r := loadgen.Run(workers, d, func(i int) *http.Request { return loadgen.Get(url(i)) })
+	fmt.Printf("%-34s %10.0f %9s %9s %9d\n", name, r.PerSecond(d), r.P50, r.P99, r.Errors)
 }
 
 // warm reads urls 0..n-1 once, over workers connections.
@@ -183,12 +147,9 @@ func warm(url func(int) string, n, workers int) {
 }
 
 func serveConstant(addr string) {
-	f := fiber.New(fiber.Config{DisableStartupMessage: true})
 	body := map[string]any{"id": "abcdefghijklmnop", "name": "Entitat de prova", "kind": "association",
 		"description": strings.Repeat("Associació de veïns que treballa per l'habitatge digne al barri. ", 5), "memberCount": 3}
-	f.Get("/readyz", func(c *fiber.Ctx) error { return c.SendString("ok") })
-	f.Get("/api/v1/organisations/:id", func(c *fiber.Ctx) error { return c.JSON(body) })
-	log.Fatal(f.Listen(addr))
+	log.Fatal(loadgen.ServeConstant(addr, "/api/v1/organisations/:id", body))
 }
 
 func startServer(bin, dir, addr string) *exec.Cmd {

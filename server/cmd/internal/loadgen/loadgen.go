@@ -1,0 +1,86 @@
+// Package loadgen is what the project's load tools (server/cmd/loadorg, server/cmd/loadmix) share: keep-alive
+// HTTP load over a number of connections for a while, with the latencies as the client saw them, and the
+// bare Fiber process they measure Teixit against (the ceiling).
+package loadgen
+
+import (
+	"io"
+	"net/http"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// Result is what a run saw: requests made, those that failed or did not answer 200, and latency quantiles.
+type Result struct {
+	Requests, Errors int
+	P50, P99         time.Duration
+}
+
+// PerSecond is the run's throughput over its duration d.
+func (r Result) PerSecond(d time.Duration) float64 { return float64(r.Requests) / d.Seconds() }
+
+// Run sends the requests newRequest(i) makes over conns keep-alive connections for d; connection w sends
+// i = w, w+conns, w+2·conns, …
+func Run(conns int, d time.Duration, newRequest func(i int) *http.Request) Result {
+	client := &http.Client{Timeout: 10 * time.Second,
+		Transport: &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns}}
+	var mu sync.Mutex
+	var all []time.Duration
+	errs := 0
+	deadline := time.Now().Add(d)
+	var wg sync.WaitGroup
+	for w := range conns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var lat []time.Duration
+			bad := 0
+			for i := w; time.Now().Before(deadline); i += conns {
+				t0 := time.Now()
+				resp, err := client.Do(newRequest(i))
+				if err == nil {
+					_, _ = io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode != http.StatusOK {
+						bad++
+					}
+				} else {
+					bad++
+				}
+				lat = append(lat, time.Since(t0))
+			}
+			mu.Lock()
+			all, errs = append(all, lat...), errs+bad
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	out := Result{Requests: len(all), Errors: errs}
+	if len(all) > 0 {
+		sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
+		q := func(p float64) time.Duration { return all[int(float64(len(all)-1)*p)].Round(10 * time.Microsecond) }
+		out.P50, out.P99 = q(0.5), q(0.99)
+	}
+	return out
+}
+
+// Get makes a plain GET of url (for Run).
+func Get(url string) *http.Request {
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		panic(err) // only for a malformed URL, which the tools build themselves
+	}
+	return req
+}
+
+// ServeConstant is the ceiling: a bare Fiber app on addr answering body as JSON at path, and "ok" at /readyz.
+// It blocks; the tools run it in a process of its own, like the server they compare it with.
+func ServeConstant(addr, path string, body any) error {
+	f := fiber.New(fiber.Config{DisableStartupMessage: true})
+	f.Get("/readyz", func(c *fiber.Ctx) error { return c.SendString("ok") })
+	f.Get(path, func(c *fiber.Ctx) error { return c.JSON(body) })
+	return f.Listen(addr)
+}

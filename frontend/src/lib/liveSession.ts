@@ -30,6 +30,7 @@ export interface KeyPoint {
   question: number;
   text: string;
   atMs: number;
+  /** The note-taker's display name: the room shows no account ids (the stored key point is recording.ts's). */
   author: string;
 }
 

@@ -66,6 +66,7 @@ export interface KeyPoint {
   question: number;
   text: string;
   atMs: number;
+  /** The note-taker's account id; authorName is their display name (the live room's key point has only that). */
   author: string;
   authorName: string;
   createdAt: string;

@@ -22,7 +22,6 @@ import (
 	"io"
 	"log"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -38,6 +37,7 @@ import (
 	"go.mongodb.org/mongo-driver/bson"
 
 	"github.com/teixit/teixit/server/app"
+	"github.com/teixit/teixit/server/cmd/internal/loadgen"
 	"github.com/teixit/teixit/server/store"
 )
 
@@ -64,13 +64,12 @@ func main() {
 	defer os.RemoveAll(dir)
 	accounts := seed(*bin, dir)
 	fill(dir, *contributions)
-	addr := freeAddr()
-	srv := startServer(*bin, dir, addr)
-	defer stop(srv)
-	onFatal = func() { stop(srv); os.RemoveAll(dir) }
-	base := "http://" + addr
+	srv, base, err := loadgen.StartServer(*bin, dir)
+	check(err)
+	defer loadgen.Stop(srv)
+	onFatal = func() { loadgen.Stop(srv); os.RemoveAll(dir) }
 	start := time.Now()
-	waitReady(base)
+	check(loadgen.WaitReady(base))
 	fmt.Printf("server ready over the demo data + %d contributions in %v (index rebuilt)\n", *contributions, time.Since(start).Round(time.Millisecond))
 
 	e := &evening{base: base, client: &http.Client{Timeout: 10 * time.Second,
@@ -110,7 +109,9 @@ func main() {
 // seed loads the demo data with the binary and returns the demo accounts' passwords by email.
 func seed(bin, dir string) map[string]string {
 	cmd := exec.Command(bin, "seed")
-	cmd.Env = serverEnv(dir, freeAddr())
+	addr, err := loadgen.FreeAddr()
+	check(err)
+	cmd.Env = loadgen.ServerEnv(dir, addr)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		fatalf("seed: %v\n%s", err, out)
@@ -429,44 +430,6 @@ func numCPU() int {
 func loadavg() string {
 	b, _ := os.ReadFile("/proc/loadavg")
 	return strings.Join(strings.Fields(string(b))[:3], " ")
-}
-
-func serverEnv(dir, addr string) []string {
-	return append(os.Environ(), "TEIXIT_DATA_DIR="+dir, "TEIXIT_ADDR="+addr, "TEIXIT_LOG_LEVEL=error",
-		"TEIXIT_RTC_UDP_PORT=0", "TEIXIT_TURN_PORT=-1")
-}
-
-func startServer(bin, dir, addr string) *exec.Cmd {
-	cmd := exec.Command(bin, "serve")
-	cmd.Env = serverEnv(dir, addr)
-	cmd.Stderr = os.Stderr
-	check(cmd.Start())
-	return cmd
-}
-
-func stop(cmd *exec.Cmd) {
-	_ = cmd.Process.Signal(os.Interrupt)
-	_ = cmd.Wait()
-}
-
-func waitReady(base string) {
-	for range 24000 { // up to 10 minutes: the first start rebuilds the index
-		if r, err := http.Get(base + "/readyz"); err == nil {
-			r.Body.Close()
-			if r.StatusCode == 200 {
-				return
-			}
-		}
-		time.Sleep(25 * time.Millisecond)
-	}
-	fatal("not ready: " + base)
-}
-
-func freeAddr() string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	check(err)
-	defer ln.Close()
-	return ln.Addr().String()
 }
 
 func fatalf(format string, v ...any) { fatal(fmt.Sprintf(format, v...)) }

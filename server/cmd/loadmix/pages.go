@@ -25,14 +25,15 @@ type page struct {
 func (e *evening) pagesRun(pid int, resident *session, conns int, d time.Duration) {
 	list := "/api/v1/diagnoses/" + e.diag + "/contributions"
 	size := len(e.do(nil, "size", "GET", list, nil, 200))
-	caddr := freeAddr()
+	caddr, err := loadgen.FreeAddr()
+	check(err)
 	self, err := os.Executable()
 	check(err)
 	ceiling := exec.Command(self, "-constant-server", caddr, "-constant-size", strconv.Itoa(size))
 	ceiling.Stderr = os.Stderr
 	check(ceiling.Start())
-	defer stop(ceiling)
-	waitReady("http://" + caddr)
+	defer loadgen.Stop(ceiling)
+	check(loadgen.WaitReady("http://" + caddr))
 
 	fmt.Printf("\n%d connections, %v per page; CPU is the answering process's per request\n", conns, d)
 	fmt.Printf("%-34s %9s %9s %9s %12s %7s\n", "page", "req/s", "p50", "p99", "CPU/request", "errors")

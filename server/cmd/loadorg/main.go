@@ -14,7 +14,6 @@ import (
 	"io"
 	"log"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -46,41 +45,42 @@ func main() {
 	defer os.RemoveAll(dir)
 
 	// 1. Cold start on an empty data folder.
-	addr := freeAddr()
 	start := time.Now()
-	srv := startServer(*bin, dir, addr)
-	waitReady("http://" + addr)
+	srv, base, err := loadgen.StartServer(*bin, dir)
+	check(err)
+	check(loadgen.WaitReady(base))
 	fmt.Printf("cold start, empty store: %v\n", time.Since(start).Round(time.Millisecond))
 	time.Sleep(2 * time.Second)
 	fmt.Printf("idle RSS, empty store: %s\n", rss(srv.Process.Pid))
-	stop(srv)
+	loadgen.Stop(srv)
 
 	// 2. Store N organisations directly (insertMany), as the store would hold them.
 	ids := fill(dir, *orgs)
 
 	start = time.Now()
-	addr = freeAddr()
-	srv = startServer(*bin, dir, addr)
-	waitReady("http://" + addr)
+	srv, base, err = loadgen.StartServer(*bin, dir)
+	check(err)
+	check(loadgen.WaitReady(base))
 	fmt.Printf("first start of a node over %d organisations (index rebuilt in the background) to ready: %v\n", *orgs, time.Since(start).Round(time.Millisecond))
-	stop(srv)
+	loadgen.Stop(srv)
 	start = time.Now()
-	addr = freeAddr()
-	srv = startServer(*bin, dir, addr)
-	waitReady("http://" + addr)
+	srv, base, err = loadgen.StartServer(*bin, dir)
+	check(err)
+	check(loadgen.WaitReady(base))
 	fmt.Printf("restart with %d organisations indexed: %v\n", *orgs, time.Since(start).Round(time.Millisecond))
 	time.Sleep(2 * time.Second)
 	fmt.Printf("idle RSS with %d organisations: %s\n", *orgs, rss(srv.Process.Pid))
 
 	// 3. Constant-JSON Fiber in its own process.
-	caddr := freeAddr()
+	caddr, err := loadgen.FreeAddr()
+	check(err)
 	self, _ := os.Executable()
 	cs := exec.Command(self, "-constant-server", caddr)
 	check(cs.Start())
-	waitReady("http://" + caddr)
+	check(loadgen.WaitReady("http://" + caddr))
 
 	constantURL := func(int) string { return "http://" + caddr + "/api/v1/organisations/x" }
-	teixitURL := func(i int) string { return "http://" + addr + "/api/v1/organisations/" + ids[i%len(ids)] }
+	teixitURL := func(i int) string { return base + "/api/v1/organisations/" + ids[i%len(ids)] }
 	fmt.Printf("\n%-34s %10s %9s %9s %9s\n", "target", "req/s", "p50", "p99", "errors")
 	load("fiber constant JSON", constantURL, *workers, *dur)
 	// Random ids: during the first run nearly every read is the first of its organisation (the store); then
@@ -93,7 +93,7 @@ func main() {
 	fmt.Printf("RSS with %d organisations kept in memory: %s\n", *orgs, rss(srv.Process.Pid))
 	_ = cs.Process.Kill()
 	_ = cs.Wait()
-	stop(srv)
+	loadgen.Stop(srv)
 }
 
 func fill(dir string, n int) []string {
@@ -152,32 +152,6 @@ func serveConstant(addr string) {
 	log.Fatal(loadgen.ServeConstant(addr, "/api/v1/organisations/:id", body))
 }
 
-func startServer(bin, dir, addr string) *exec.Cmd {
-	cmd := exec.Command(bin, "serve")
-	cmd.Env = append(os.Environ(), "TEIXIT_DATA_DIR="+dir, "TEIXIT_ADDR="+addr, "TEIXIT_LOG_LEVEL=error", "TEIXIT_RTC_UDP_PORT=0", "TEIXIT_TURN_PORT=-1")
-	cmd.Stderr = os.Stderr
-	check(cmd.Start())
-	return cmd
-}
-
-func stop(cmd *exec.Cmd) {
-	_ = cmd.Process.Signal(os.Interrupt)
-	_ = cmd.Wait()
-}
-
-func waitReady(base string) {
-	for i := 0; i < 24000; i++ { // up to 10 minutes: a first start rebuilds the index
-		if r, err := http.Get(base + "/readyz"); err == nil {
-			r.Body.Close()
-			if r.StatusCode == 200 {
-				return
-			}
-		}
-		time.Sleep(25 * time.Millisecond)
-	}
-	log.Fatal("not ready: " + base)
-}
-
 func rss(pid int) string {
 	b, err := os.ReadFile(filepath.Join("/proc", fmt.Sprint(pid), "status"))
 	check(err)
@@ -187,13 +161,6 @@ func rss(pid int) string {
 		}
 	}
 	return "?"
-}
-
-func freeAddr() string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	check(err)
-	defer ln.Close()
-	return ln.Addr().String()
 }
 
 func check(err error) {

@@ -1,11 +1,16 @@
-// Package loadgen is what the project's load tools (server/cmd/loadorg, server/cmd/loadmix) share: keep-alive
-// HTTP load over a number of connections for a while, with the latencies as the client saw them, and the
-// bare Fiber process they measure Teixit against (the ceiling).
+// Package loadgen is what the project's load tools (server/cmd/loadorg, server/cmd/loadmix) share: the
+// `teixit serve` process they start, stop and wait for; keep-alive HTTP load over a number of connections for a
+// while, with the latencies as the client saw them; and the bare Fiber process they measure Teixit against
+// (the ceiling).
 package loadgen
 
 import (
+	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"os"
+	"os/exec"
 	"sort"
 	"sync"
 	"time"
@@ -83,4 +88,59 @@ func ServeConstant(addr, path string, body any) error {
 	f.Get("/readyz", func(c *fiber.Ctx) error { return c.SendString("ok") })
 	f.Get(path, func(c *fiber.Ctx) error { return c.JSON(body) })
 	return f.Listen(addr)
+}
+
+// FreeAddr is a loopback address whose port was free when asked (for a server the tool is about to start).
+func FreeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
+
+// ServerEnv is the environment of a teixit command the tools run on the data folder dir: listening on addr,
+// logging errors only, media on any free UDP port and no TURN relay, so runs never clash over ports.
+func ServerEnv(dir, addr string) []string {
+	return append(os.Environ(), "TEIXIT_DATA_DIR="+dir, "TEIXIT_ADDR="+addr, "TEIXIT_LOG_LEVEL=error",
+		"TEIXIT_RTC_UDP_PORT=0", "TEIXIT_TURN_PORT=-1")
+}
+
+// StartServer starts `bin serve` on the data folder dir, on a free loopback port, its errors on the tool's
+// stderr, and returns the process and its base URL (http://host:port). It does not wait: WaitReady does;
+// Stop ends it.
+func StartServer(bin, dir string) (*exec.Cmd, string, error) {
+	addr, err := FreeAddr()
+	if err != nil {
+		return nil, "", err
+	}
+	cmd := exec.Command(bin, "serve")
+	cmd.Env = ServerEnv(dir, addr)
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		return nil, "", err
+	}
+	return cmd, "http://" + addr, nil
+}
+
+// Stop interrupts a process the tool started (a server shuts down as on Ctrl-C) and waits until it is gone.
+func Stop(cmd *exec.Cmd) {
+	_ = cmd.Process.Signal(os.Interrupt)
+	_ = cmd.Wait()
+}
+
+// WaitReady waits until base answers 200 at /readyz, polling every 25 ms for up to 10 minutes (the first start
+// over a large store rebuilds the index); after that it is an error.
+func WaitReady(base string) error {
+	for range 24000 {
+		if r, err := http.Get(base + "/readyz"); err == nil {
+			r.Body.Close()
+			if r.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	return fmt.Errorf("not ready: %s", base)
 }

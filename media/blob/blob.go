@@ -77,24 +77,15 @@ func (f *FS) path(hash string) string {
 // Put streams r into a temporary file while hashing it, syncs it, then renames it into place (atomic: a
 // crash never leaves a partial blob under a hash name).
 func (f *FS) Put(ctx context.Context, r io.Reader, maxSize int64) (Info, error) {
-	tmp, err := os.CreateTemp(filepath.Join(f.Root, "tmp"), "put-*")
+	tmp, info, err := spool(ctx, filepath.Join(f.Root, "tmp"), r, maxSize)
 	if err != nil {
-		return Info{}, fmt.Errorf("blob: %w", err)
+		return Info{}, err
 	}
 	defer os.Remove(tmp.Name())
 	defer tmp.Close()
-	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(tmp, h), io.LimitReader(ctxReader{ctx, r}, maxSize+1))
-	if err != nil {
-		return Info{}, fmt.Errorf("blob: write: %w", err)
-	}
-	if n > maxSize {
-		return Info{}, ErrTooLarge
-	}
 	if err := tmp.Sync(); err != nil {
 		return Info{}, fmt.Errorf("blob: sync: %w", err)
 	}
-	info := Info{Hash: hex.EncodeToString(h.Sum(nil)), Size: n}
 	dst := f.path(info.Hash)
 	if _, err := os.Stat(dst); err == nil {
 		return info, nil // already stored: content addressing dedupes
@@ -106,6 +97,30 @@ func (f *FS) Put(ctx context.Context, r io.Reader, maxSize int64) (Info, error) 
 		return Info{}, fmt.Errorf("blob: %w", err)
 	}
 	return info, nil
+}
+
+// spool copies r into a new temporary file in dir while hashing it, and refuses more than maxSize bytes
+// (ErrTooLarge): how every store takes content in before it knows the content's name. On success the caller
+// closes and removes the file; on an error nothing is left behind.
+func spool(ctx context.Context, dir string, r io.Reader, maxSize int64) (*os.File, Info, error) {
+	tmp, err := os.CreateTemp(dir, "put-*")
+	if err != nil {
+		return nil, Info{}, fmt.Errorf("blob: %w", err)
+	}
+	h := sha256.New()
+	n, err := io.Copy(io.MultiWriter(tmp, h), io.LimitReader(ctxReader{ctx, r}, maxSize+1))
+	switch {
+	case err != nil:
+		err = fmt.Errorf("blob: write: %w", err)
+	case n > maxSize:
+		err = ErrTooLarge
+	}
+	if err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return nil, Info{}, err
+	}
+	return tmp, Info{Hash: hex.EncodeToString(h.Sum(nil)), Size: n}, nil
 }
 
 type ctxReader struct {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -139,28 +138,19 @@ func (s *S3) key(hash string) string { return hash[:2] + "/" + hash[2:4] + "/" +
 // of that name already exists (content addressing: the same bytes are stored once). An object appears
 // whole or not at all.
 func (s *S3) Put(ctx context.Context, r io.Reader, maxSize int64) (Info, error) {
-	tmp, err := os.CreateTemp(s.tmp, "put-*")
+	tmp, info, err := spool(ctx, s.tmp, r, maxSize)
 	if err != nil {
-		return Info{}, fmt.Errorf("blob: %w", err)
+		return Info{}, err
 	}
 	defer os.Remove(tmp.Name())
 	defer tmp.Close()
-	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(tmp, h), io.LimitReader(ctxReader{ctx, r}, maxSize+1))
-	if err != nil {
-		return Info{}, fmt.Errorf("blob: write: %w", err)
-	}
-	if n > maxSize {
-		return Info{}, ErrTooLarge
-	}
-	info := Info{Hash: hex.EncodeToString(h.Sum(nil)), Size: n}
-	if st, err := s.core.Client.StatObject(ctx, s.bucket, s.key(info.Hash), minio.StatObjectOptions{}); err == nil && st.Size == n {
+	if st, err := s.core.Client.StatObject(ctx, s.bucket, s.key(info.Hash), minio.StatObjectOptions{}); err == nil && st.Size == info.Size {
 		return info, nil
 	}
 	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
 		return Info{}, fmt.Errorf("blob: %w", err)
 	}
-	_, err = s.core.Client.PutObject(ctx, s.bucket, s.key(info.Hash), tmp, n,
+	_, err = s.core.Client.PutObject(ctx, s.bucket, s.key(info.Hash), tmp, info.Size,
 		minio.PutObjectOptions{ContentType: "application/octet-stream"})
 	if err != nil {
 		return Info{}, fmt.Errorf("blob: S3 put: %w", describe(err))

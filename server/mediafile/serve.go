@@ -39,29 +39,37 @@ func (h *Handlers) Upload(c *fiber.Ctx) error {
 
 // Info: GET /media/:id/info — metadata, same access rule as the file.
 func (h *Handlers) Info(c *fiber.Ctx) error {
-	d, err := h.svc.load(c.UserContext(), c.Params("id"))
+	d, err := h.readable(c)
 	if err != nil {
 		return err
 	}
-	if ok, err := h.svc.canRead(c.UserContext(), d, auth.From(c), c.Query("exp"), c.Query("sig")); err != nil {
-		return err
-	} else if !ok {
-		return errNotFound
-	}
 	return httpx.OK(c, d.api())
+}
+
+// readable loads the asset of the request's :id if the request may read it: the reader's access, or the
+// signed link in ?exp=&sig=. A refusal is errNotFound, as for a missing file. Info and Serve both ask here,
+// so the metadata and the bytes cannot disagree on who sees them.
+func (h *Handlers) readable(c *fiber.Ctx) (*assetDoc, error) {
+	d, err := h.svc.load(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return nil, err
+	}
+	ok, err := h.svc.canRead(c.UserContext(), d, auth.From(c), c.Query("exp"), c.Query("sig"))
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, errNotFound
+	}
+	return d, nil
 }
 
 // Serve: GET /media/:id — the bytes, with range requests (one range; a multi-range request gets the whole
 // file, as RFC 9110 allows), strong ETags and cache headers. Private files need access or a signed link.
 func (h *Handlers) Serve(c *fiber.Ctx) error {
-	d, err := h.svc.load(c.UserContext(), c.Params("id"))
+	d, err := h.readable(c)
 	if err != nil {
 		return err
-	}
-	if ok, err := h.svc.canRead(c.UserContext(), d, auth.From(c), c.Query("exp"), c.Query("sig")); err != nil {
-		return err
-	} else if !ok {
-		return errNotFound
 	}
 	etag := `"` + d.Hash + `"`
 	c.Set(fiber.HeaderETag, etag)

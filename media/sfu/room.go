@@ -156,6 +156,13 @@ func (r *sfuRoom) detach(pe *peer, left bool) {
 		r.routeAllLocked()
 		r.schedule()
 	}
+	r.unlockAfterLeaving(drops)
+}
+
+// unlockAfterLeaving ends a change that took participants away (detach, expire): it releases the room's
+// lock, removes the tracks that carried the gone participants' media from their subscribers and, if nobody
+// is left, forgets the room. Both run without r.mu: forgetIfEmpty takes the SFU's lock before the room's.
+func (r *sfuRoom) unlockAfterLeaving(drops []*downTrack) {
 	empty := r.emptyLocked()
 	r.mu.Unlock()
 	removeDowns(drops)
@@ -242,12 +249,7 @@ func (r *sfuRoom) expire() {
 		r.routeAllLocked()
 	}
 	r.schedule()
-	empty := r.emptyLocked()
-	r.mu.Unlock()
-	removeDowns(drops)
-	if empty {
-		r.forgetIfEmpty()
-	}
+	r.unlockAfterLeaving(drops)
 }
 
 // end closes the room for everyone.

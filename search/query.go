@@ -167,11 +167,7 @@ func (ix *Index) search(ctx context.Context, bi bleve.Index, r Reader, req Searc
 		sr.AddFacet(f[0], bleve.NewFacetRequest(f[1], facetSize))
 	}
 	if text != nil {
-		sr.Highlight = bleve.NewHighlightWithStyle(highlightStyle)
-		for _, l := range Languages {
-			sr.Highlight.AddField(titleField(l))
-			sr.Highlight.AddField(bodyField(l))
-		}
+		sr.Highlight = textHighlight()
 	}
 	res, err := bi.SearchInContext(ctx, sr)
 	if err != nil {

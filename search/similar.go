@@ -111,11 +111,7 @@ func (ix *Index) Similar(ctx context.Context, r Reader, req SimilarRequest) ([]S
 		q.SetMinShould(1)
 		sr := bleve.NewSearchRequestOptions(q, req.Limit, 0, false)
 		sr.Fields = []string{fMeta}
-		sr.Highlight = bleve.NewHighlightWithStyle(highlightStyle)
-		for _, l := range Languages {
-			sr.Highlight.AddField(titleField(l))
-			sr.Highlight.AddField(bodyField(l))
-		}
+		sr.Highlight = textHighlight()
 		res, err := bi.SearchInContext(ctx, sr)
 		if err != nil {
 			return fmt.Errorf("search: similar: %w", err)

@@ -5,17 +5,11 @@ import (
 	"testing"
 
 	"github.com/teixit/teixit/server/diagnosis"
-	"github.com/teixit/teixit/server/seed"
 	"github.com/teixit/teixit/server/testkit"
 )
 
-func TestDemoDiagnosisIsSeededOnce(t *testing.T) {
-	a := testkit.NewApp(t)
-	for i := 0; i < 2; i++ {
-		if _, err := seed.Load(t.Context(), a.App); err != nil {
-			t.Fatalf("seed %d: %v", i, err)
-		}
-	}
+// demoDiagnosis: one demo diagnosis about housing, with its contributions, findings and supports.
+func demoDiagnosis(t *testing.T, a *testkit.App) {
 	ds, _, err := a.Diagnoses.List(t.Context(), nil, diagnosis.ListInput{Theme: "housing"})
 	if err != nil || len(ds) != 1 {
 		t.Fatalf("diagnoses after seeding twice: %v %+v", err, ds)

@@ -5,20 +5,13 @@ import (
 	"testing"
 
 	"github.com/teixit/teixit/server/evaluation"
-	"github.com/teixit/teixit/server/seed"
 	"github.com/teixit/teixit/server/testkit"
 )
 
-// TestDemoEvaluationIsSeededOnce: `make run` offers an evaluation day that went the whole way — groups at
-// the anonymity threshold, merged points with votes, a measure with a measurement, a public report — and
-// its next edition waiting to review the measure; seeding again adds nothing.
-func TestDemoEvaluationIsSeededOnce(t *testing.T) {
-	a := testkit.NewApp(t)
-	for i := 0; i < 2; i++ {
-		if _, err := seed.Load(t.Context(), a.App); err != nil {
-			t.Fatalf("seed %d: %v", i, err)
-		}
-	}
+// demoEvaluation: `make run` offers an evaluation day that went the whole way — groups at the anonymity
+// threshold, merged points with votes, a measure with a measurement, a public report — and its next edition
+// waiting to review the measure.
+func demoEvaluation(t *testing.T, a *testkit.App) {
 	r := a.Do(nil, "GET", "/api/v1/evaluations", nil)
 	if n := strings.Count(string(r.Body), `"title":"Jornada d'avaluació`); n != 1 {
 		t.Fatalf("%d demo evaluations visible to anyone: %s", n, r.Body)

@@ -5,17 +5,11 @@ import (
 	"testing"
 
 	"github.com/teixit/teixit/server/practice"
-	"github.com/teixit/teixit/server/seed"
 	"github.com/teixit/teixit/server/testkit"
 )
 
-func TestDemoPracticeIsSeededOnce(t *testing.T) {
-	a := testkit.NewApp(t)
-	for i := 0; i < 2; i++ {
-		if _, err := seed.Load(t.Context(), a.App); err != nil {
-			t.Fatalf("seed %d: %v", i, err)
-		}
-	}
+// demoPractice: one published practice, translated into Spanish and Italian, adopted once, with two comments.
+func demoPractice(t *testing.T, a *testkit.App) {
 	ps, _, err := a.Practices.List(t.Context(), nil, practice.ListInput{})
 	if err != nil || len(ps) != 1 {
 		t.Fatalf("practices after seeding twice: %v %+v", err, ps)

@@ -4,6 +4,7 @@
 // Environment:
 //   TEIXIT_TEST_BASE_URL  use a server that is already running instead of building one (e.g. http://127.0.0.1:8080)
 //   TEIXIT_TEST_BINARY    run this server binary (built with the current frontend/dist) instead of `go build`
+//                         in each test file (`npm run test:browser` builds one for all of them)
 //   CHROMIUM_PATH         browser to drive (default /usr/bin/chromium)
 //   TEIXIT_SCREENSHOTS    folder for screenshots (default: a new folder under the system temp dir)
 import { spawn, execFileSync } from 'node:child_process';
@@ -78,7 +79,7 @@ export async function startServer(extraEnv = {}, { seed = false } = {}) {
   const index = readFileSync(path.join(frontendDir, 'dist', 'index.html'), 'utf8');
   if (!index.includes('/assets/')) throw new Error('frontend/dist holds the placeholder: run `npm run build` first');
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'teixit-browser-'));
-  let bin = process.env.TEIXIT_TEST_BINARY;
+  let bin = process.env.TEIXIT_TEST_BINARY && path.resolve(process.env.TEIXIT_TEST_BINARY);
   if (!bin) {
     bin = path.join(tmp, 'teixit');
     try {

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
@@ -171,6 +172,10 @@ type embedded struct {
 	done   chan struct{}
 }
 
+// embeddedStarts serialises ferretdb.New, which writes a package variable of FerretDB's (its version's
+// Package field): two stores opened at once in one process (two apps, tests in parallel) would race on it.
+var embeddedStarts sync.Mutex
+
 func startEmbedded(ctx context.Context, dir, addr string) (*embedded, error) {
 	if addr == "" {
 		addr = "127.0.0.1:0"
@@ -186,12 +191,14 @@ func startEmbedded(ctx context.Context, dir, addr string) (*embedded, error) {
 	sqliteURL := "file:" + strings.TrimSuffix(abs, "/") + "/?_pragma=synchronous(normal)&_txlock=immediate"
 	level := new(slog.LevelVar)
 	level.Set(slog.LevelError)
+	embeddedStarts.Lock()
 	f, err := ferretdb.New(&ferretdb.Config{
 		Listener:  ferretdb.ListenerConfig{TCP: addr},
 		Handler:   "sqlite",
 		SQLiteURL: sqliteURL,
 		Logger:    slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})),
 	})
+	embeddedStarts.Unlock()
 	if err != nil {
 		return nil, fmt.Errorf("store: start embedded FerretDB: %w", err)
 	}

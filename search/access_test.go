@@ -10,6 +10,7 @@ import (
 // practice:secret (org x) and the user-only note:u1 never show through any
 // query path to readers without the grant.
 func TestAccessMembersOnlyUnreachable(t *testing.T) {
+	t.Parallel()
 	ix := openFixture(t)
 	ctx := context.Background()
 	outsiders := map[string]Reader{
@@ -86,6 +87,7 @@ func TestAccessMembersOnlyUnreachable(t *testing.T) {
 }
 
 func TestAccessGrantedReaders(t *testing.T) {
+	t.Parallel()
 	ix := openFixture(t)
 	ctx := context.Background()
 	for name, r := range map[string]Reader{"member": {UserID: "m", Orgs: []string{"y", "x"}}, "admin": {Admin: true}} {
@@ -105,6 +107,7 @@ func TestAccessGrantedReaders(t *testing.T) {
 }
 
 func TestSuggest(t *testing.T) {
+	t.Parallel()
 	ix := openFixture(t)
 	ctx := context.Background()
 	for prefix, want := range map[string]string{"habit": "practice:1", "Hàbit": "practice:1", "habitatge coop": "practice:1", "jardin part": "contribution:2"} {
@@ -131,6 +134,7 @@ func TestSuggest(t *testing.T) {
 // TestAccessIndexAndSeesAgree drives every kind of reader against documents carrying every kind of
 // visibility value: what the index returns and what Reader.Sees answers in Go must be the same set.
 func TestAccessIndexAndSeesAgree(t *testing.T) {
+	t.Parallel()
 	ix := openTest(t)
 	vis := map[string][]string{
 		"public": {Public}, "member-x": {OrgPrefix + "x"}, "staff-x": {StaffPrefix + "x"},
@@ -171,6 +175,7 @@ func TestAccessIndexAndSeesAgree(t *testing.T) {
 // reader's answer (the API shares it); anyone with a restricted document or a draft in reach does not. For
 // every reader it clears, its own searches must find exactly what an anonymous reader's find.
 func TestFindsOnlyPublic(t *testing.T) {
+	t.Parallel()
 	ix := openTest(t)
 	ctx := context.Background()
 	doc := func(id, title, status string, vis ...string) Document {

@@ -3,6 +3,7 @@ package search
 import "testing"
 
 func TestDetect(t *testing.T) {
+	t.Parallel()
 	d := NewDetector()
 	cases := []struct{ text, want string }{
 		{"El projecte d'habitatge del barri ha millorat la participació dels veïns i les veïnes amb les entitats.", Catalan},

@@ -8,6 +8,7 @@ import (
 )
 
 func TestApplyGetDeleteCheckpoint(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	ix, err := Open(dir, Options{})
 	if err != nil {
@@ -73,6 +74,7 @@ func TestApplyGetDeleteCheckpoint(t *testing.T) {
 }
 
 func TestApplyDetectsLanguage(t *testing.T) {
+	t.Parallel()
 	ix := openTest(t)
 	apply(t, ix, Document{ID: "d", Kind: "comment", Title: "Els veïns del barri",
 		Body: "Volem més espais per a la gent gran i per als joves del barri.", Visibility: []string{Public}})
@@ -87,6 +89,7 @@ func TestApplyDetectsLanguage(t *testing.T) {
 }
 
 func TestApplyRejectsInvalid(t *testing.T) {
+	t.Parallel()
 	ix := openTest(t)
 	for name, d := range map[string]Document{
 		"no id":     {Kind: "x"},
@@ -108,6 +111,7 @@ func TestApplyRejectsInvalid(t *testing.T) {
 // A kind's version moves after every batch that touches one of its documents (upsert or delete) and after a
 // rebuild's swap, and at no other time: memos of computed values (server/readmodel.Memo) rely on both.
 func TestVersionMovesOnlyWithItsKinds(t *testing.T) {
+	t.Parallel()
 	ix := openTest(t)
 	ctx := context.Background()
 	practices, contributions, both := ix.Version("practice"), ix.Version("contribution"), ix.Version("practice", "contribution")

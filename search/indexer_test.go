@@ -86,6 +86,7 @@ func titleOf(t *testing.T, ix *Index, id string) string {
 }
 
 func TestIndexerOrderGapsAndSettle(t *testing.T) {
+	t.Parallel()
 	ix := openTest(t)
 	ob := newMemOutbox()
 	x := NewIndexer(ix, ob, map[string]Loader{"practice": ob.loader()}, IndexerOptions{Settle: time.Nanosecond, BatchSize: 2})
@@ -139,6 +140,7 @@ func TestIndexerOrderGapsAndSettle(t *testing.T) {
 }
 
 func TestIndexerRestartReplaysWindow(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	ix, err := Open(dir, Options{})
 	if err != nil {
@@ -190,6 +192,7 @@ func TestIndexerRestartReplaysWindow(t *testing.T) {
 }
 
 func TestIndexerRunNotifyWaitFor(t *testing.T) {
+	t.Parallel()
 	ix := openTest(t)
 	ob := newMemOutbox()
 	// a long interval: only Notify can make WaitFor return quickly
@@ -220,6 +223,7 @@ func TestIndexerRunNotifyWaitFor(t *testing.T) {
 }
 
 func TestIndexerErrorsAndUnknownKinds(t *testing.T) {
+	t.Parallel()
 	ix := openTest(t)
 	ob := newMemOutbox()
 	x := NewIndexer(ix, ob, map[string]Loader{"practice": ob.loader()}, IndexerOptions{})

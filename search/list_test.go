@@ -16,6 +16,7 @@ func listIDs(items []Document) []string {
 }
 
 func TestListFiltersSortFacets(t *testing.T) {
+	t.Parallel()
 	ix := openFixture(t)
 	ctx := context.Background()
 	res, err := ix.List(ctx, Reader{}, ListRequest{Kind: "contribution",
@@ -57,6 +58,7 @@ func TestListFiltersSortFacets(t *testing.T) {
 }
 
 func TestListCursorWalksEverything(t *testing.T) {
+	t.Parallel()
 	ix := openTest(t)
 	var docs []Document
 	for i := 0; i < 53; i++ {
@@ -92,6 +94,7 @@ func TestListCursorWalksEverything(t *testing.T) {
 }
 
 func TestListInputErrors(t *testing.T) {
+	t.Parallel()
 	ix := openFixture(t)
 	cases := map[string]ListRequest{
 		"bad field":    {Filters: map[string][]string{"Bad Field": {"x"}}},
@@ -115,6 +118,7 @@ func TestListInputErrors(t *testing.T) {
 }
 
 func TestCounts(t *testing.T) {
+	t.Parallel()
 	ix := openFixture(t)
 	c, err := ix.Counts(context.Background(), Reader{}, "practice", nil, []string{"theme", "territory"})
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 )
 
 func TestPlainText(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ in, want string }{
 		{"Just words, 3 of them.", "Just words, 3 of them."},
 		{"### Què funciona?\n\nLes **famílies** _grans_ viuen soles.", "Què funciona?\nLes famílies grans viuen soles."},
@@ -21,6 +22,7 @@ func TestPlainText(t *testing.T) {
 }
 
 func TestSnippetsShowNoMarkdown(t *testing.T) {
+	t.Parallel()
 	ix := openTest(t)
 	apply(t, ix, Document{ID: "practice:m", Kind: "practice", Language: "ca", Title: "Trucades",
 		Body: "### Què fem\n\nLes voluntàries **truquen** a les [famílies](https://example.org/f) cada setmana.", Visibility: []string{Public}})

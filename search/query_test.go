@@ -9,6 +9,7 @@ import (
 )
 
 func TestSearchLanguagesStemmingAccents(t *testing.T) {
+	t.Parallel()
 	ix := openFixture(t)
 	ctx := context.Background()
 	cases := []struct {
@@ -39,6 +40,7 @@ func TestSearchLanguagesStemmingAccents(t *testing.T) {
 }
 
 func TestSearchExactBeatsFuzzy(t *testing.T) {
+	t.Parallel()
 	ix := openTest(t)
 	apply(t, ix,
 		Document{ID: "a", Kind: "practice", Language: "en", Title: "garden", Body: "a shared garden", Visibility: []string{Public}},
@@ -54,6 +56,7 @@ func TestSearchExactBeatsFuzzy(t *testing.T) {
 }
 
 func TestSearchPhraseOrder(t *testing.T) {
+	t.Parallel()
 	ix := openFixture(t)
 	res, err := ix.Search(context.Background(), Reader{}, SearchRequest{Q: `"cooperatiu habitatge"`})
 	if err != nil {
@@ -65,6 +68,7 @@ func TestSearchPhraseOrder(t *testing.T) {
 }
 
 func TestSearchStopWordsDoNotEmptyResults(t *testing.T) {
+	t.Parallel()
 	ix := openFixture(t)
 	res, err := ix.Search(context.Background(), Reader{}, SearchRequest{Q: "habitatge de la el"})
 	if err != nil {
@@ -76,6 +80,7 @@ func TestSearchStopWordsDoNotEmptyResults(t *testing.T) {
 }
 
 func TestSearchFiltersAndFacets(t *testing.T) {
+	t.Parallel()
 	ix := openFixture(t)
 	ctx := context.Background()
 	res, err := ix.Search(ctx, Reader{}, SearchRequest{Territories: []string{"bcn-sm"}, Sort: "date"})
@@ -108,6 +113,7 @@ func TestSearchFiltersAndFacets(t *testing.T) {
 }
 
 func TestSearchDraftsHidden(t *testing.T) {
+	t.Parallel()
 	ix := openFixture(t)
 	res, err := ix.Search(context.Background(), Reader{Admin: true}, SearchRequest{Q: "esborrany"})
 	if err != nil || res.Total != 0 {
@@ -117,6 +123,7 @@ func TestSearchDraftsHidden(t *testing.T) {
 
 // Drafts asked for are found by those their visibility grants, and only by them.
 func TestSearchDraftsForThoseWhoMayRead(t *testing.T) {
+	t.Parallel()
 	ix := openTest(t)
 	apply(t, ix, Document{ID: "practice:d", Kind: "practice", Language: "ca", Title: "Esborrany de menjador social",
 		Status: "draft", Visibility: []string{OrgPrefix + "x"}, Created: t0},
@@ -137,6 +144,7 @@ func TestSearchDraftsForThoseWhoMayRead(t *testing.T) {
 }
 
 func TestHighlightEscapesHTML(t *testing.T) {
+	t.Parallel()
 	ix := openTest(t)
 	apply(t, ix, Document{ID: "x", Kind: "comment", Language: "en", Title: "Garden <b>bold</b>",
 		Body: `Our garden <script>alert("x")</script> grows & thrives`, Visibility: []string{Public}})
@@ -155,6 +163,7 @@ func TestHighlightEscapesHTML(t *testing.T) {
 }
 
 func TestSearchSyntaxCharactersAreWords(t *testing.T) {
+	t.Parallel()
 	ix := openFixture(t)
 	for _, q := range []string{`+habitatge`, `-habitatge`, `habitatge:`, `habitatge^5`, `habitatge~`, `habit*`, `habitatge?`,
 		`(habitatge)`, `"habitatge`, `habitatge"`, `kind:practice`, `\habitatge`, `{habitatge}`, `[a TO z]`, `&&||!`} {
@@ -176,6 +185,7 @@ func TestSearchSyntaxCharactersAreWords(t *testing.T) {
 }
 
 func TestSearchInputErrors(t *testing.T) {
+	t.Parallel()
 	ix := openFixture(t)
 	cases := map[string]SearchRequest{
 		"empty":          {},
@@ -209,6 +219,7 @@ func manyWords(n int) string {
 
 // The same word many times is one word; a long sentence is fine, and so are MaxWords words.
 func TestSearchWordsCountedOnce(t *testing.T) {
+	t.Parallel()
 	ix := openFixture(t)
 	for _, q := range []string{manyWords(MaxWords), strings.TrimSpace(strings.Repeat("habitatge ", 45)), "Com podem acompanyar les persones grans que viuen soles al barri i que no surten de casa a l'hivern"} {
 		if _, err := ix.Search(context.Background(), Reader{}, SearchRequest{Q: q}); err != nil {
@@ -218,6 +229,7 @@ func TestSearchWordsCountedOnce(t *testing.T) {
 }
 
 func TestSearchPagePastTheEnd(t *testing.T) {
+	t.Parallel()
 	ix := openFixture(t)
 	res, err := ix.Search(context.Background(), Reader{}, SearchRequest{Q: "habitatge", Page: 50})
 	if err != nil || len(res.Hits) != 0 || res.Total == 0 {
@@ -226,6 +238,7 @@ func TestSearchPagePastTheEnd(t *testing.T) {
 }
 
 func TestSearchTypoRanksBelowExact(t *testing.T) {
+	t.Parallel()
 	ix := openTest(t)
 	apply(t, ix,
 		Document{ID: "a", Kind: "practice", Language: "en", Title: "Community", Body: "a shared garden for the block", Visibility: []string{Public}},

@@ -25,6 +25,7 @@ func sliceSource(docs []Document) Source {
 }
 
 func TestRebuildSwapsWhileServing(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	ix, err := Open(dir, Options{})
 	if err != nil {
@@ -94,6 +95,7 @@ func TestRebuildSwapsWhileServing(t *testing.T) {
 }
 
 func TestRebuildFailureLeavesLiveIndex(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	ix, err := Open(dir, Options{})
 	if err != nil {
@@ -125,6 +127,7 @@ func TestRebuildFailureLeavesLiveIndex(t *testing.T) {
 }
 
 func TestProgressRender(t *testing.T) {
+	t.Parallel()
 	got := renderProgress(50000, 100000, 20*time.Second)
 	want := "[##########----------]  50%  50000/100000  2,500 docs/s  ETA 20s"
 	if got != want {

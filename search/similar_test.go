@@ -16,6 +16,7 @@ import (
 // body. That practice must come first, and above an unrelated practice given the same themes (so the
 // theme alone cannot decide), which must still show up lower as sharing the theme.
 func TestSimilarRanksTheRelevantPracticeFirst(t *testing.T) {
+	t.Parallel()
 	g, err := corpus.New(7)
 	if err != nil {
 		t.Skipf("word lists missing (install wcatalan wspanish witalian wfrench wamerican): %v", err)
@@ -91,6 +92,7 @@ func TestSimilarRanksTheRelevantPracticeFirst(t *testing.T) {
 }
 
 func TestSimilarBadInputAndAccess(t *testing.T) {
+	t.Parallel()
 	ix, err := search.Open(t.TempDir(), search.Options{})
 	if err != nil {
 		t.Fatal(err)

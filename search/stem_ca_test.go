@@ -8,6 +8,7 @@ import (
 )
 
 func TestStemCatalanPairsMeet(t *testing.T) {
+	t.Parallel()
 	groups := [][]string{
 		{"habitatge", "habitatges"},
 		{"participació", "participacions"},
@@ -40,6 +41,7 @@ func TestStemCatalanPairsMeet(t *testing.T) {
 }
 
 func TestStemCatalanPairsStayApart(t *testing.T) {
+	t.Parallel()
 	pairs := [][2]string{
 		{"habitatge", "hàbit"},
 		{"participació", "participant"},
@@ -61,6 +63,7 @@ func TestStemCatalanPairsStayApart(t *testing.T) {
 }
 
 func TestStemCatalanShortWordsKept(t *testing.T) {
+	t.Parallel()
 	for _, w := range []string{"vi", "pa", "mar", "sol", "de"} {
 		if got := StemCatalan(w); got != w {
 			t.Errorf("StemCatalan(%q) = %q, want it unchanged", w, got)
@@ -96,6 +99,7 @@ func loadWords(t testing.TB, path string) map[string]bool {
 // singular/plural and masculine/feminine forms meet, and that the stemmer
 // does not collapse the vocabulary (a sign of over-stemming).
 func TestStemCatalanWordList(t *testing.T) {
+	t.Parallel()
 	words := loadWords(t, catalanDict)
 	type form struct{ from, to string }
 	var plurals, feminines []form

@@ -81,6 +81,7 @@ func post(t *testing.T, url, body string) *http.Response {
 }
 
 func TestDataSurvivesKill9(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	addr := freeAddr(t)
 	child := startChild(t, dir, addr)
@@ -107,6 +108,7 @@ func TestDataSurvivesKill9(t *testing.T) {
 }
 
 func TestGracefulShutdownFinishesInFlight(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	addr := freeAddr(t)
 	child := startChild(t, dir, addr)
@@ -201,6 +203,7 @@ func waitRefused(t *testing.T, addr string) {
 }
 
 func TestCommands(t *testing.T) {
+	t.Parallel()
 	var out, errb bytes.Buffer
 	if code := run(context.Background(), []string{"version"}, os.Getenv, &out, &errb); code != 0 || !strings.HasPrefix(out.String(), "teixit ") {
 		t.Fatalf("version: %d %q", code, out.String())
@@ -236,6 +239,7 @@ func TestCommands(t *testing.T) {
 }
 
 func TestSeedAndGrantAdmin(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	env := func(k string) string {
 		switch k {
@@ -274,6 +278,7 @@ func TestSeedAndGrantAdmin(t *testing.T) {
 }
 
 func TestReindexRefusesWhileServing(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	startChild(t, dir, freeAddr(t))
 	env := func(k string) string {
@@ -296,6 +301,7 @@ func TestReindexRefusesWhileServing(t *testing.T) {
 // TestDoctorCommand: `teixit doctor` on a fresh data folder reports what a first start would do (and
 // -repair does it); on a store that does not answer it says so in plain words, exit status 1, no panic.
 func TestDoctorCommand(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	env := func(extra map[string]string) func(string) string {
 		return func(k string) string {

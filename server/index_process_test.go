@@ -81,6 +81,7 @@ func eventually(t *testing.T, within time.Duration, what string, f func() bool) 
 }
 
 func TestIndexCatchesUpAfterKill9(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	addr := freeAddr(t)
 	child := startChild(t, dir, addr)
@@ -120,6 +121,7 @@ func TestIndexCatchesUpAfterKill9(t *testing.T) {
 }
 
 func TestTwoNodesShareOneStore(t *testing.T) {
+	t.Parallel()
 	storeAddr := freeAddr(t)
 	addrA, addrB := freeAddr(t), freeAddr(t)
 	startChild(t, t.TempDir(), addrA, "TEIXIT_EMBEDDED_ADDR="+storeAddr)

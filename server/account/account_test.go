@@ -10,6 +10,7 @@ import (
 )
 
 func TestRegisterLoginSessionLogout(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	ana := a.Register("ana@example.org", "Ana")
 	a.Run(t, []testkit.Scenario{
@@ -47,6 +48,7 @@ func TestRegisterLoginSessionLogout(t *testing.T) {
 }
 
 func TestSessionCookieFlags(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t, func(c *config.Config) { c.BaseURL = "https://teixit.example.org" })
 	resp := a.Do(nil, "POST", "/api/v1/auth/register", map[string]string{
 		"email": "joan@example.org", "password": "a long enough passphrase", "name": "Joan", "language": "es"})
@@ -62,6 +64,7 @@ func TestSessionCookieFlags(t *testing.T) {
 }
 
 func TestRegisterBadInput(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	a.Register("taken@example.org", "Taken")
 	good := func(m map[string]any) map[string]any {
@@ -108,6 +111,7 @@ func TestRegisterBadInput(t *testing.T) {
 }
 
 func TestCSRF(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	ana := a.Register("ana@example.org", "Ana")
 	noToken := &testkit.Client{Cookie: ana.Cookie}
@@ -124,6 +128,7 @@ func TestCSRF(t *testing.T) {
 }
 
 func TestTokens(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	ana := a.Register("ana@example.org", "Ana")
 	bea := a.Register("bea@example.org", "Bea")
@@ -158,6 +163,7 @@ func TestTokens(t *testing.T) {
 }
 
 func TestExportAndDelete(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	ana := a.Register("ana@example.org", "Ana")
 	bea := a.Register("bea@example.org", "Bea")

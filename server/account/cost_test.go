@@ -16,6 +16,7 @@ import (
 // OWASP's minimum, 19 MiB and 2 passes; the tests' lower cost is chosen by testkit alone, and a password
 // hashed at either cost signs in.
 func TestDefaultPasswordCost(t *testing.T) {
+	t.Parallel()
 	cfg, err := config.Load(nil, func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)

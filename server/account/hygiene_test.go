@@ -11,6 +11,7 @@ import (
 // them: names and titles lose NUL, right-to-left overrides and zero-width characters; long text keeps its
 // lines and right-to-left marks; a password is taken exactly as typed.
 func TestUnicodePayloadsAreCleaned(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	pw := "zero\u200bwidth \u202e passphrase"
 	r := a.Do(nil, "POST", "/api/v1/auth/register", map[string]string{

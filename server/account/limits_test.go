@@ -27,6 +27,7 @@ func login(a *testkit.App, email, password string) *testkit.Response {
 // TestLoginLimitCountsFailuresOnly: successes never use up an allowance (a centre whose residents all sign
 // in from one address), failures lock the email and then the address, with Retry-After.
 func TestLoginLimitCountsFailuresOnly(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t, func(c *config.Config) { c.LoginLimit = 3 })
 	a.Register("ana@example.org", "Ana")
 	a.Register("bea@example.org", "Bea")
@@ -67,6 +68,7 @@ func TestLoginLimitCountsFailuresOnly(t *testing.T) {
 // TestLoginLimitSharedByNodes: two app nodes on one store share the per-email limit, and a node started
 // after them (a restart) still refuses.
 func TestLoginLimitSharedByNodes(t *testing.T) {
+	t.Parallel()
 	st := testkit.Store(t)
 	cfg := func(c *config.Config) { c.LoginLimit = 4 }
 	one := testkit.NewAppOn(t, st, cfg)
@@ -101,6 +103,7 @@ func TestLoginLimitSharedByNodes(t *testing.T) {
 }
 
 func TestRegisterLimit(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t, func(c *config.Config) { c.RegisterLimit = 3 })
 	for i := range 3 {
 		a.Register(fmt.Sprintf("p%d@example.org", i), "Person")
@@ -177,6 +180,7 @@ func postLogin(t *testing.T, base, email, xff string) int {
 // the trusted proxy saw, not on what the client writes in X-Forwarded-For; with no trusted proxy the header
 // is ignored altogether. The access log records the same address.
 func TestProxyHeaderSpoofing(t *testing.T) {
+	t.Parallel()
 	t.Run("behind a trusted proxy", func(t *testing.T) {
 		base, logs := served(t, []string{"127.0.0.1"})
 		var statuses []int

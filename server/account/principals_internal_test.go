@@ -9,6 +9,7 @@ import (
 
 // A principal read from the store while a change was forgotten is not kept: it may predate the change.
 func TestPrincipalReadDuringAChangeIsNotKept(t *testing.T) {
+	t.Parallel()
 	pc := newPrincipals()
 	now := time.Now()
 	p := &auth.Principal{UserID: "u1", StaffOrgIDs: []string{"o1"}}

@@ -37,6 +37,7 @@ func eventually(t *testing.T, what string, cond func() bool) {
 // A signed-in page read costs the store nothing before its handler once the node served the session; a
 // write always reads the session from the store.
 func TestSignedInReadsNeedNoStoreLookup(t *testing.T) {
+	t.Parallel()
 	st, commands := testkit.CountedStore(t, testkit.Store(t))
 	a := testkit.NewAppOn(t, st)
 	ana := a.Register("ana@example.org", "Ana")
@@ -71,6 +72,7 @@ func TestSignedInReadsNeedNoStoreLookup(t *testing.T) {
 // Two nodes on one store: what one node did (sign out, change a role, change a password, delete the account)
 // reaches the other node's memory, which stops answering from it.
 func TestSessionChangesReachEveryNode(t *testing.T) {
+	t.Parallel()
 	st := testkit.Store(t)
 	a, b := testkit.NewAppOn(t, st), testkit.NewAppOn(t, st)
 

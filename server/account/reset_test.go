@@ -16,6 +16,7 @@ var resetLink = regexp.MustCompile(`https://teixit\.example\.org/reset-password#
 // TestResetByEmail: an emailed link sets a new password once, ends every session and token, and lifts the
 // login lockout someone else's guesses caused; nothing tells a stranger whether an address has an account.
 func TestResetByEmail(t *testing.T) {
+	t.Parallel()
 	srv := mailtest.Start(t)
 	a := testkit.NewApp(t, func(c *config.Config) {
 		c.BaseURL = "https://teixit.example.org"
@@ -71,6 +72,7 @@ func TestResetByEmail(t *testing.T) {
 // TestResetLinkByAdmin: without mail a platform admin issues a one-time link (for a facilitator setting a
 // resident up); links expire; only platform admins issue them, never with a token.
 func TestResetLinkByAdmin(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t, func(c *config.Config) { c.BaseURL = "https://teixit.example.org" })
 	root := a.Register("root@example.org", "Root")
 	if _, err := a.Accounts.GrantAdmin(t.Context(), "root@example.org"); err != nil {

@@ -10,6 +10,7 @@ import (
 // TestChangePasswordEndsOtherSessionsAndTokens: the current password is asked; a change ends every other
 // session and every token, keeps this one, and the old password no longer works.
 func TestChangePasswordEndsOtherSessionsAndTokens(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	here := a.Register("ana@example.org", "Ana")
 	phone := a.Login("ana@example.org", goodPassword)
@@ -46,6 +47,7 @@ func TestChangePasswordEndsOtherSessionsAndTokens(t *testing.T) {
 
 // TestSignOutEverywhere ends every session, this one included, and every token.
 func TestSignOutEverywhere(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	here := a.Register("ana@example.org", "Ana")
 	phone := a.Login("ana@example.org", goodPassword)

@@ -11,6 +11,7 @@ import (
 // TestTokenScopesAndExpiry: a read token reads and cannot write; a write token writes; every token expires
 // (90 days unless asked otherwise, at most a year) and is then refused like a revoked one.
 func TestTokenScopesAndExpiry(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	ana := a.Register("ana@example.org", "Ana")
 	r := a.Do(ana, "POST", "/api/v1/tokens", map[string]any{"name": "Lectura"})

@@ -35,6 +35,7 @@ import (
 // Reads run first, then writes (empty bodies: the access answer comes before or instead of validation),
 // then the routes that end the reader's session or account.
 func TestAccessMatrix(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	root := a.Register("root@example.org", "Root")
 	if _, err := a.Accounts.GrantAdmin(t.Context(), "root@example.org"); err != nil {

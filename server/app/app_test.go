@@ -27,6 +27,7 @@ func serveReal(t *testing.T, a *testkit.App) string {
 }
 
 func TestOversizedBodyOverTheWire(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	base := serveReal(t, a)
 	body := `{"name":"` + strings.Repeat("x", 2<<20) + `"}`
@@ -42,6 +43,7 @@ func TestOversizedBodyOverTheWire(t *testing.T) {
 }
 
 func TestOpsEndpointsAndHeaders(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	a.Run(t, []testkit.Scenario{
 		{Name: "healthz", Method: "GET", Path: "/healthz", Status: 200, Contains: []string{`"ok"`}},
@@ -68,6 +70,7 @@ func TestOpsEndpointsAndHeaders(t *testing.T) {
 }
 
 func TestSinglePageAppServing(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	r := a.Do(nil, "GET", "/organisations/abc", nil)
 	if r.Status != 200 || !strings.Contains(string(r.Body), "<html") || r.Header.Get("Cache-Control") != "no-cache" {
@@ -79,6 +82,7 @@ func TestSinglePageAppServing(t *testing.T) {
 }
 
 func TestOpenAPICoversEveryRoute(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	r := a.Do(nil, "GET", "/api/v1/openapi.json", nil)
 	var doc struct {
@@ -124,6 +128,7 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 }
 
 func TestTwoAppsInOneProcess(t *testing.T) {
+	t.Parallel()
 	a, b := testkit.NewApp(t), testkit.NewApp(t)
 	a.Register("ana@example.org", "Ana")
 	if r := b.Do(nil, "POST", "/api/v1/auth/login", map[string]string{"email": "ana@example.org", "password": "a long enough passphrase"}); r.Status != 401 {
@@ -139,6 +144,7 @@ func TestTwoAppsInOneProcess(t *testing.T) {
 // TestListLimits: every public list reads ?limit= through the one paging rule — a value that is not a whole
 // number of at least 1 is a 400 naming the field; a huge one is bounded, not refused.
 func TestListLimits(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	for _, path := range []string{"/api/v1/organisations", "/api/v1/diagnoses", "/api/v1/practices",
 		"/api/v1/exchange-days", "/api/v1/actors"} {
@@ -157,6 +163,7 @@ func TestListLimits(t *testing.T) {
 // TestAuditedRoutes: a sensitive action declared audited in the route table leaves an entry (who, what,
 // which record) when it succeeds, and none when it is refused.
 func TestAuditedRoutes(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	root := a.Register("root@example.org", "Root")
 	if _, err := a.Accounts.GrantAdmin(t.Context(), "root@example.org"); err != nil {

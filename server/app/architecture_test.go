@@ -19,6 +19,7 @@ const module = "github.com/teixit/teixit/"
 // package named there exists, and no package imports one of the same or a higher layer. Tests are exempt: they
 // may build the whole app through server/testkit.
 func TestArchitectureMap(t *testing.T) {
+	t.Parallel()
 	root := filepath.Join("..", "..")
 	doc, err := os.ReadFile(filepath.Join(root, "ARCHITECTURE.md"))
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 )
 
 func TestClientConfigAndTileCSP(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	a.Run(t, []testkit.Scenario{
 		{Name: "no tiles by default", Method: "GET", Path: "/api/v1/config", Status: 200, Contains: []string{`"mapTiles":""`, `"themes":["housing",`}},
@@ -27,6 +28,7 @@ func TestClientConfigAndTileCSP(t *testing.T) {
 }
 
 func TestMapTilesSetting(t *testing.T) {
+	t.Parallel()
 	for tmpl, origin := range map[string]string{
 		"https://tile.openstreetmap.org/{z}/{x}/{y}.png": "https://tile.openstreetmap.org",
 		"http://127.0.0.1:9/{z}/{x}/{y}.png":             "http://127.0.0.1:9",

@@ -16,6 +16,7 @@ import (
 // (its sessions, links and relay tokens refused everywhere else); a node with the same secret starts, and a
 // single node (no internal URL) is not held to it.
 func TestClusterNodesShareTheSecret(t *testing.T) {
+	t.Parallel()
 	st := testkit.Store(t)
 	const secret = "the-secret-every-node-of-this-cluster-shares-0123456789"
 	testkit.NewAppOn(t, st, func(c *config.Config) { c.InternalURL, c.Secret = "http://127.0.0.1:1", secret })

@@ -14,6 +14,7 @@ import (
 // HEAD answers wherever GET does, with the same status and headers and no body, through the same access
 // checks; a percent-encoded id is decoded once (issue #15 point 8).
 func TestHeadAndPercentEncodedIDs(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	ana := a.Register("ana.head@example.org", "Ana")
 	bea := a.Register("bea.head@example.org", "Bea")
@@ -69,6 +70,7 @@ func TestHeadAndPercentEncodedIDs(t *testing.T) {
 
 // /metrics says how far this node's index is behind the outbox and how many changes the outbox holds.
 func TestIndexLagAndOutboxMetrics(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	ana := a.Register("ana.lag@example.org", "Ana")
 	if r := a.Do(ana, "POST", "/api/v1/organisations", map[string]string{"name": "Casal del Poble-sec", "kind": "association"}); r.Status != 201 {

@@ -17,6 +17,7 @@ import (
 // emails, all made by the read model's kinds — leads to a page of the browser app (frontend/src/routes.ts), not
 // to "page not found". A kind added without its page fails here.
 func TestEveryLinkOpensAPage(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	src, err := os.ReadFile(filepath.Join("..", "..", "frontend", "src", "routes.ts"))
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 // TestOpenAPIValidates reads the served OpenAPI document as an integrator's tooling would: kin-openapi, a
 // third-party OpenAPI 3 implementation, must load and validate it (schemas, parameters, enums, references).
 func TestOpenAPIValidates(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	r := a.Do(nil, "GET", "/api/v1/openapi.json", nil)
 	if r.Status != 200 {

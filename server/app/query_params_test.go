@@ -144,6 +144,7 @@ func (qs queryScan) read(fn string, seen map[string]bool) []string {
 // TestQueryParametersDocumented: the query parameters each API handler reads are exactly the ones its route
 // documents (and so the OpenAPI document lists), no more and no fewer.
 func TestQueryParametersDocumented(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	qs := scanQueries(t)
 	summaries := map[string]string{}

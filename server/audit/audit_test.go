@@ -12,6 +12,7 @@ import (
 // organisation); organisation admins read their organisation's entries only, platform admins read all;
 // the log downloads and keeps its retention.
 func TestAuditEntriesAndReaders(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	root := a.Register("root@example.org", "Root")
 	if _, err := a.Accounts.GrantAdmin(t.Context(), "root@example.org"); err != nil {

@@ -45,6 +45,7 @@ func newFixture(t *testing.T) *fixture {
 }
 
 func TestComments(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	a := f.a
 	a.Run(t, []testkit.Scenario{
@@ -131,6 +132,7 @@ func TestComments(t *testing.T) {
 
 // TestManyComments: a practice with 1,000 comments pages as fast as a small one (listed from the index).
 func TestManyComments(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("writes 1,000 comments")
 	}

@@ -15,6 +15,7 @@ import (
 // last edit stands, none answered 409: with a `{_id, rev}` replace alone (a read then a write on FerretDB)
 // two changes on two connections both "succeeded" and one silently overwrote the other.
 func TestReportsAndEditsAcrossNodes(t *testing.T) {
+	t.Parallel()
 	nodes := testkit.Nodes(t, 3)
 	a := nodes[0]
 	f := &fixture{a: a, ana: a.Register("ana@example.org", "Ana"), bea: a.Register("bea@example.org", "Bea")}

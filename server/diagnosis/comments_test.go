@@ -10,6 +10,7 @@ import (
 // contribution still waiting for moderation takes no comments and shows none to strangers; the lead
 // organisation's admins moderate them; search finds a comment and leads to the contribution's page.
 func TestCommentsOnContributionsAndFindings(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a := w.a
 	w.newDiagnosis(t, map[string]any{"settings": map[string]any{"allowNicknames": true}})

@@ -17,6 +17,7 @@ import (
 // stands, the diagnosis's support total agrees; withdrawals and ballots at once likewise. With `$inc`,
 // `$addToSet` and plain `$set` (read then whole-document write on FerretDB) some of each went missing.
 func TestCountersAcrossNodes(t *testing.T) {
+	t.Parallel()
 	nodes := testkit.Nodes(t, 3)
 	w := newWorldOn(t, nodes[0])
 	w.newDiagnosis(t, nil)
@@ -132,6 +133,7 @@ func TestCountersAcrossNodes(t *testing.T) {
 // diagnosis refuses the next one with a 409. Before, each acceptance wrote the list it had read, and an
 // organiser told "accepted" could vanish from it.
 func TestOrganisersAcceptedAtOnceAcrossNodes(t *testing.T) {
+	t.Parallel()
 	nodes := testkit.Nodes(t, 3)
 	w := newWorldOn(t, nodes[0])
 	w.newDiagnosis(t, nil)

@@ -8,6 +8,7 @@ import (
 )
 
 func TestContributions(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a := w.a
 	w.newDiagnosis(t, nil)
@@ -174,6 +175,7 @@ func TestContributions(t *testing.T) {
 }
 
 func TestNicknameRateLimit(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	w.newDiagnosis(t, map[string]any{"settings": map[string]any{"allowNicknames": true}})
 	body := map[string]any{"kind": "need", "theme": "housing", "text": "Hi ha humitats a l'escala.", "nickname": "Veí"}

@@ -15,6 +15,7 @@ import (
 // — so a process that died between writing a record and moving its counter is found and, with repair, fixed
 // (what `teixit doctor -repair` runs).
 func TestCountsRecountFromRecords(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	w.newDiagnosis(t, nil)
 	c := w.contribute(t, w.cai, map[string]any{"kind": "need", "theme": "housing", "text": "L'escala no té ascensor."})

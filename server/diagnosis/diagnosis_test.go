@@ -7,6 +7,7 @@ import (
 )
 
 func TestDiagnoses(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a := w.a
 	base := "/api/v1/diagnoses"

@@ -13,6 +13,7 @@ import (
 // counts must move it at once on the node that took the write and soon on another node over the same store:
 // contributions, supports and their withdrawal, findings, ballots, actions and their measurements.
 func TestDashboardFollowsEveryChange(t *testing.T) {
+	t.Parallel()
 	nodes := testkit.Nodes(t, 2)
 	w := newWorldOn(t, nodes[0])
 	w.newDiagnosis(t, nil)
@@ -99,6 +100,7 @@ func TestDashboardFollowsEveryChange(t *testing.T) {
 // remembered per node (readmodel.Marks); a support and its withdrawal show at once on the node that took
 // them and soon on another node, for that person only.
 func TestSupportedByMeFollowsChangesAcrossNodes(t *testing.T) {
+	t.Parallel()
 	nodes := testkit.Nodes(t, 2)
 	w := newWorldOn(t, nodes[0])
 	w.newDiagnosis(t, nil)
@@ -155,6 +157,7 @@ func TestSupportedByMeFollowsChangesAcrossNodes(t *testing.T) {
 // between changes (readmodel.Memo); a new contribution, a support and a hidden contribution show at once on
 // the node that took them and soon on another, and a signed-in reader's page is never one kept for others.
 func TestAnonymousListFollowsChangesAcrossNodes(t *testing.T) {
+	t.Parallel()
 	nodes := testkit.Nodes(t, 2)
 	w := newWorldOn(t, nodes[0])
 	w.newDiagnosis(t, map[string]any{"settings": map[string]any{"allowNicknames": true}})
@@ -216,6 +219,7 @@ func TestAnonymousListFollowsChangesAcrossNodes(t *testing.T) {
 // own contributions, what they supported, the reports only organisers see — and a pending contribution is
 // listed only when asked for, to those who may see it.
 func TestSharedListDrawnForEachReader(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	w.newDiagnosis(t, map[string]any{"settings": map[string]any{"preModeration": true}})
 	mine := w.contribute(t, w.cai, map[string]any{"kind": "need", "theme": "housing", "text": "Falten pisos de lloguer assequible."})

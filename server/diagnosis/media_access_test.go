@@ -14,6 +14,7 @@ import (
 // the contribution — a plain member of the organising association may read neither while it is pending or
 // hidden — and a private file is never stored by shared caches.
 func TestMediaInheritsContributionVisibility(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a := w.a
 	w.newDiagnosis(t, map[string]any{"settings": map[string]any{"preModeration": true}})

@@ -15,6 +15,7 @@ import (
 // reaches followers in-app and by email as each chose (immediate now, daily in a digest, never), in their
 // language, with a signed one-click unsubscribe link; moderation and citations tell the author.
 func TestPeopleAreTold(t *testing.T) {
+	t.Parallel()
 	srv := mailtest.Start(t)
 	w := newWorld(t, func(c *config.Config) {
 		c.SMTP = config.SMTP{Host: srv.Host, Port: srv.Port, TLS: "none", From: "Teixit <noreply@teixit.test>"}

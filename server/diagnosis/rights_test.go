@@ -14,6 +14,7 @@ import (
 )
 
 func TestDataRights(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a := w.a
 	w.newDiagnosis(t, nil)
@@ -63,6 +64,7 @@ func TestDataRights(t *testing.T) {
 }
 
 func TestOrganisersChangeAndMedia(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a := w.a
 	w.newDiagnosis(t, map[string]any{"settings": map[string]any{"preModeration": true}})
@@ -102,6 +104,7 @@ func TestOrganisersChangeAndMedia(t *testing.T) {
 // TestIDLookupsUseTheIndex: every hot read here is an `_id` lookup, which is only fast on the embedded
 // store with the SQLite expression index the store creates after migrations.
 func TestIDLookupsUseTheIndex(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	if !a.Store.Embedded() {
 		t.Skip("not the embedded store")

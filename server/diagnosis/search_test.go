@@ -9,6 +9,7 @@ import (
 // TestSearch: contributions, findings, actions and diagnoses are found through the platform's search with
 // their visibility (search covers published content only), under the territory and its ancestors.
 func TestSearch(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a := w.a
 	w.newDiagnosis(t, map[string]any{"settings": map[string]any{"allowNicknames": true}})
@@ -33,6 +34,7 @@ func TestSearch(t *testing.T) {
 // TestRebuildKeepsContributionsAndTheirVisibility: a rebuild (which streams contributions in one scan) gives the
 // same read model as the feed did — the moderation queue still holds the pending one, search still hides it.
 func TestRebuildKeepsContributionsAndTheirVisibility(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a := w.a
 	w.newDiagnosis(t, map[string]any{"settings": map[string]any{"allowNicknames": true}})

@@ -12,6 +12,7 @@ import (
 // TestFromFindingsToIndicators walks a diagnosis through synthesis, prioritisation, the action plan and
 // follow-up, then reads its dashboard and open data.
 func TestFromFindingsToIndicators(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a := w.a
 	w.newDiagnosis(t, map[string]any{"settings": map[string]any{"allowNicknames": true, "votesPerPerson": 5}})

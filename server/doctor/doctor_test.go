@@ -37,6 +37,7 @@ func problems(r doctor.Report) map[string]string {
 
 // TestHealthyDeployment: a running app's store, with its own file folder, has nothing wrong.
 func TestHealthyDeployment(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	ana := a.Register("ana@example.org", "Ana")
 	a.Do(ana, "POST", "/api/v1/organisations", map[string]string{"name": "Casal del barri", "kind": "association"})
@@ -64,6 +65,7 @@ func TestHealthyDeployment(t *testing.T) {
 // reported in plain words with its fix; -repair fixes the safe ones and a second run finds only what a
 // person must fix.
 func TestBrokenDeployment(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := testkit.Store(t)
 	if err := s.Migrate(ctx, app.Migrations()); err != nil { // no EnsureIDIndexes: as an old version left it

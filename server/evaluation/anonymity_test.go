@@ -38,6 +38,7 @@ func (s *syncBuffer) String() string {
 // search and the notifications as the organiser (a manager), a member and anonymously, and reads every log
 // line written at debug level: none may name who wrote an item (id, name or email).
 func TestNoRouteRevealsAnAuthor(t *testing.T) {
+	t.Parallel()
 	logs := &syncBuffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	w := newWorldOn(t, logger, 16)

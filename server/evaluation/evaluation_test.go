@@ -7,6 +7,7 @@ import (
 )
 
 func TestEvaluationSetUp(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, 2)
 	a := w.a
 	base := "/api/v1/evaluations"
@@ -76,6 +77,7 @@ func TestEvaluationSetUp(t *testing.T) {
 // TestEvaluatingATransfer: the organisation that adopted a practice evaluates its transfer with the same
 // machinery, and the transfer's page finds its evaluations through the subject filter.
 func TestEvaluatingATransfer(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, 0)
 	a := w.a
 	var pr, tr struct{ ID string }

@@ -19,6 +19,7 @@ func people(roles map[string]int, teams []string) []seat {
 }
 
 func TestGroupCount(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct{ n, size, threshold, want int }{
 		{24, 8, 5, 3}, {300, 10, 5, 30}, {11, 10, 5, 2}, {12, 10, 7, 1}, {4, 10, 5, 0}, {5, 10, 5, 1}, {0, 10, 5, 0}, {19, 10, 5, 2},
 	} {
@@ -29,6 +30,7 @@ func TestGroupCount(t *testing.T) {
 }
 
 func TestFormGroupsSizesAndMixing(t *testing.T) {
+	t.Parallel()
 	ps := people(map[string]int{"admin": 3, "professional": 15, "member": 6}, []string{"nord", "sud", "est"})
 	g := groupCount(len(ps), 8, 5)
 	groups := formGroups(ps, g)
@@ -73,6 +75,7 @@ func TestFormGroupsSizesAndMixing(t *testing.T) {
 }
 
 func TestFormGroupsUnevenSizesDifferByOne(t *testing.T) {
+	t.Parallel()
 	for n := 5; n <= 63; n++ {
 		ps := people(map[string]int{"professional": n}, []string{"a"})
 		g := groupCount(n, 10, 5)
@@ -88,6 +91,7 @@ func TestFormGroupsUnevenSizesDifferByOne(t *testing.T) {
 }
 
 func TestPlaceLate(t *testing.T) {
+	t.Parallel()
 	groups := []groupMix{
 		{ID: "g1", Number: 1, Size: 8, SameRole: 2, SameTm: 1},
 		{ID: "g2", Number: 2, Size: 7, SameRole: 3, SameTm: 1},

@@ -37,6 +37,7 @@ func formed(t *testing.T) (*world, []group) {
 }
 
 func TestGroupsAndItems(t *testing.T) {
+	t.Parallel()
 	w, gs := formed(t)
 	a := w.a
 	g1, g2 := gs[0], gs[1]
@@ -114,6 +115,7 @@ func notFacilitator(g group) string {
 }
 
 func TestLateArrivals(t *testing.T) {
+	t.Parallel()
 	w, gs := formed(t)
 	// A professional who joins once groups are formed goes to a group at once: the smaller one after a move.
 	ok(t, w.a.Do(w.olga, "PATCH", w.edPath+"/participants/"+gs[0].Members[7].UserID, map[string]string{"groupId": gs[1].ID}), 200)
@@ -145,6 +147,7 @@ func TestLateArrivals(t *testing.T) {
 // participants are not in it yet): everyone is seated, and who sits where, each group's size and its
 // facilitator are read from the groups themselves, so every read agrees.
 func TestGroupsWhileTheIndexLags(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t, func(c *config.Config) { c.IndexWriteWait = time.Nanosecond })
 	w := populate(t, a, 16)
 	w.newEvaluation(t)

@@ -10,6 +10,7 @@ import (
 // TestPlenaryToSecondEdition walks the whole path: items in two groups, merge with suggestions, votes,
 // a measure with an indicator, the report, a second edition that reviews the measure and compares.
 func TestPlenaryToSecondEdition(t *testing.T) {
+	t.Parallel()
 	w, gs := formed(t)
 	a := w.a
 	w.phase(t, "groups")

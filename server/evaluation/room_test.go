@@ -22,6 +22,7 @@ import (
 // online edition; inside, everyone may speak at once with no floor to ask for: a member's audio reaches
 // another member through the SFU without any grant (real Pion peers over the server's WebSocket).
 func TestGroupOnlineRoom(t *testing.T) {
+	t.Parallel()
 	w, gs := formed(t)
 	a := w.a
 	g1, g2 := gs[0], gs[1]

@@ -38,6 +38,7 @@ func newDay(org string, start time.Time, extra map[string]any) map[string]any {
 }
 
 func TestExchangeDayLifecycle(t *testing.T) {
+	t.Parallel()
 	a, host, org := setup(t)
 	start := time.Now().Add(48 * time.Hour).Truncate(time.Minute)
 	r := a.Do(host, "POST", "/api/v1/exchange-days", newDay(org, start, map[string]any{"capacity": 2}))
@@ -82,6 +83,7 @@ func TestExchangeDayLifecycle(t *testing.T) {
 }
 
 func TestRegistrationModes(t *testing.T) {
+	t.Parallel()
 	a, host, org := setup(t)
 	start := time.Now().Add(24 * time.Hour)
 	member, outsider := a.Register("member@example.org", "Member"), a.Register("out@example.org", "Out")
@@ -111,6 +113,7 @@ func TestRegistrationModes(t *testing.T) {
 }
 
 func TestExchangeDayBadInput(t *testing.T) {
+	t.Parallel()
 	a, host, org := setup(t)
 	start := time.Now().Add(24 * time.Hour)
 	outsider := a.Register("out@example.org", "Out")

@@ -11,6 +11,7 @@ import (
 // TestInviteCodeGuessing: wrong codes are limited per person (10 an hour, kept in the store), a right code
 // does not use up the allowance, and a host cannot set a short, guessable code.
 func TestInviteCodeGuessing(t *testing.T) {
+	t.Parallel()
 	a, host, org := setup(t)
 	start := time.Now().Add(24 * time.Hour)
 	var invite day

@@ -36,6 +36,7 @@ func registrationOf(t *testing.T, r *testkit.Response) string {
 // so. Places freed by leaving and by a raised capacity go to the waiting list in order, and the promoted are
 // told in their notifications; the next newcomer does not jump the queue.
 func TestSeatsAcrossNodes(t *testing.T) {
+	t.Parallel()
 	a, b := twoNodes(t)
 	host := a.Register("host@example.org", "Host")
 	var org struct{ ID string }

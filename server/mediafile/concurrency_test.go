@@ -18,6 +18,7 @@ import (
 // is 6) and no link given out before them works: with `$inc` beside a plain `$set` (a read then a
 // whole-document write on FerretDB) a visibility change could undo a revocation and revive old links.
 func TestRevocationsAcrossNodes(t *testing.T) {
+	t.Parallel()
 	nodes := testkit.Nodes(t, 3)
 	a := nodes[0]
 	ana := a.Register("ana@example.org", "Ana")
@@ -83,6 +84,7 @@ func TestRevocationsAcrossNodes(t *testing.T) {
 // blob and its asset. The new asset's bytes must stay readable (with the old code the deletion then removed
 // the blob under it: a file that answers 404 or 500 for ever).
 func TestDeleteAndUploadOfTheSameBytes(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	ana := a.Register("ana@example.org", "Ana")
 	data := []byte("%PDF-1.4\n" + strings.Repeat("acta de la jornada ", 50) + "\n%%EOF\n")

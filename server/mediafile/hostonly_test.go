@@ -12,6 +12,7 @@ import (
 // TestPlatformAdminReadsFilesWithNoGrant: a host-only recording segment is imported with no visibility at
 // all; a platform admin reads it (as its import contract says), nobody else does without a signed link.
 func TestPlatformAdminReadsFilesWithNoGrant(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	root, eva := a.Register("root@example.org", "Root"), a.Register("eva@example.org", "Eva")
 	if _, err := a.Accounts.GrantAdmin(context.Background(), "root@example.org"); err != nil {

@@ -64,6 +64,7 @@ func upload(t *testing.T, a *testkit.App, c *testkit.Client, purpose, name, ct s
 }
 
 func TestUploadSniffStripAndServe(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	ana := a.Register("ana@example.org", "Ana")
 	bea := a.Register("bea@example.org", "Bea")
@@ -126,6 +127,7 @@ func TestUploadSniffStripAndServe(t *testing.T) {
 }
 
 func TestRanges(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	ana := a.Register("ana@example.org", "Ana")
 	data := []byte("%PDF-1.4\n" + strings.Repeat("informe de la jornada ", 100) + "\n%%EOF\n")
@@ -170,6 +172,7 @@ func TestRanges(t *testing.T) {
 }
 
 func TestUploadBadInput(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	ana := a.Register("ana@example.org", "Ana")
 	cases := []struct {

@@ -7,6 +7,7 @@ import (
 
 // TestInvitationState: opened and expired are read from the dates; an answer outlives the expiry.
 func TestInvitationState(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
 	opened := now.Add(-time.Hour)
 	for _, tc := range []struct {

@@ -42,6 +42,7 @@ func invite(t *testing.T, w *world, c *testkit.Client, actor string, body map[st
 // withdrawn, and the services centre accepts one and organises the diagnosis. Every bad path is a 4xx that
 // changes nothing.
 func TestInvitingActors(t *testing.T) {
+	t.Parallel()
 	srv := mailtest.Start(t)
 	w := newWorld(t, func(c *config.Config) {
 		c.SMTP = config.SMTP{Host: srv.Host, Port: srv.Port, TLS: "none", From: "Teixit <noreply@teixit.test>"}
@@ -164,6 +165,7 @@ func TestInvitingActors(t *testing.T) {
 // TestInvitationsOnTwoNodes: two nodes on one store. Six organisers' requests to invite the same actor at
 // once, on both nodes, make one invitation; six answers to it at once make one answer.
 func TestInvitationsOnTwoNodes(t *testing.T) {
+	t.Parallel()
 	nodes := testkit.Nodes(t, 2)
 	n0, n1 := nodes[0], nodes[1]
 	root := n0.Register("root@example.org", "Root")

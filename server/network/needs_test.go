@@ -52,6 +52,7 @@ func rankOf(ms []match, id string) int {
 // practice finds where its need is raised now; an action adopts a practice, which starts the responsible
 // organisation's transfer, and the action shows its stage as it moves.
 func TestNeedToPractice(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a := w.a
 	girona := w.id(t, a.Do(w.root, "POST", "/api/v1/territories", map[string]any{"name": "Girona", "level": "city"}))

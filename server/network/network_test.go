@@ -70,6 +70,7 @@ func relation(from, to, typ string) map[string]any {
 }
 
 func TestActorsAndRelations(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a := w.a
 	school := w.actor(t, w.bea, w.assoc, "Escola Collaso i Gil", map[string]any{"contact": map[string]any{"email": "escola@example.org", "public": false}})
@@ -191,6 +192,7 @@ func TestActorsAndRelations(t *testing.T) {
 }
 
 func TestSuggestionsAreModerated(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a := w.a
 	// the association maps el Raval, so it moderates suggestions there
@@ -232,6 +234,7 @@ func TestSuggestionsAreModerated(t *testing.T) {
 }
 
 func TestClaimWhenTheOrganisationJoins(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a := w.a
 	school := w.actor(t, w.bea, w.assoc, "Escola Collaso i Gil", nil)
@@ -272,6 +275,7 @@ func TestClaimWhenTheOrganisationJoins(t *testing.T) {
 // TestConcurrentDuplicateRelations: two organisers record the same relation at once; the deterministic id
 // makes exactly one insert succeed.
 func TestConcurrentDuplicateRelations(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a := w.a
 	x := w.actor(t, w.bea, w.assoc, "Escola", nil)
@@ -317,6 +321,7 @@ func TestConcurrentDuplicateRelations(t *testing.T) {
 // as [lon, lat], null geometry without a point) with relations as properties; the CSV starts with a BOM
 // and neutralises formula cells; proposed relations and private contacts stay out.
 func TestOpenData(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a := w.a
 	x := w.actor(t, w.bea, w.assoc, "=cmd|' /C calc'!A0", map[string]any{"point": map[string]float64{"lat": 41.38, "lon": 2.17},
@@ -381,6 +386,7 @@ func TestOpenData(t *testing.T) {
 // phone to parse, and filters still narrow it; a bad filter is a 400 naming the field. The page itself (list first, drawing clustered by kind above 300 actors) is
 // held by frontend/tests/network.test.mjs and lib/network.test.ts.
 func TestLargeNetwork(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	start := time.Now()
 	seedNetwork(t, w, 2000, 3)

@@ -17,6 +17,7 @@ import (
 // is in the inbox and its count agrees: with `$push` + `$inc` beside a read-then-rewrite (FerretDB applies
 // both as a read then a whole-document write) deliveries went missing or the count drifted.
 func TestDeliveriesAcrossNodes(t *testing.T) {
+	t.Parallel()
 	nodes := testkit.Nodes(t, 3)
 	cai := nodes[0].Register("cai@example.org", "Cai")
 	ctx := context.Background()

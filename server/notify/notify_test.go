@@ -13,6 +13,7 @@ import (
 )
 
 func TestFollowAndNotify(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	ana, cai := a.Register("ana@example.org", "Ana"), a.Register("cai@example.org", "Cai")
 	var org, pr struct{ ID string }
@@ -68,6 +69,7 @@ func TestFollowAndNotify(t *testing.T) {
 }
 
 func TestInboxIsBounded(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	cai := a.Register("cai@example.org", "Cai")
 	ctx := context.Background()

@@ -15,6 +15,7 @@ import (
 // of them at once and the lists and counts follow. With `$addToSet`/`$pull` and plain `$set` (a read then a
 // whole-document write on FerretDB) organisations went missing from lists and counts came out short.
 func TestMembershipsAcrossNodes(t *testing.T) {
+	t.Parallel()
 	nodes := testkit.Nodes(t, 3)
 	a := nodes[0]
 	ana, ona := a.Register("ana@example.org", "Ana"), a.Register("ona@example.org", "Ona")
@@ -120,6 +121,7 @@ func TestMembershipsAcrossNodes(t *testing.T) {
 // demote each other, in the odd rounds). At least one admin always remains, the refused requests are 409 last_admin, and the member count agrees with the members
 // list. Checked then acted, two of them could each see "another admin remains" and both go.
 func TestLastAdminAcrossNodes(t *testing.T) {
+	t.Parallel()
 	nodes := testkit.Nodes(t, 3)
 	a := nodes[0]
 	for round := range 6 {

@@ -14,6 +14,7 @@ import (
 // list) before the organisation, so a crash between them left a membership of an organisation that never
 // existed, and deleting that account answered 500 for ever. Such leftovers no longer block anything.
 func TestLeftoverMembershipDoesNotBlockDeletion(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	ana := a.Register("ana@example.org", "Ana")
 	ctx := context.Background()

@@ -9,6 +9,7 @@ import (
 // TestMemberEmailsOnlyForAdmins: members see each other's names and roles; email addresses only the
 // organisation's admins (and each person their own).
 func TestMemberEmailsOnlyForAdmins(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	ana := a.Register("ana@example.org", "Ana")
 	bea := a.Register("bea@example.org", "Bea")

@@ -18,6 +18,7 @@ import (
 // and expiring leave no membership; someone else's invitation is not found. Every bad path is a 4xx that
 // changes nothing.
 func TestMembershipByInvitation(t *testing.T) {
+	t.Parallel()
 	srv := mailtest.Start(t)
 	a := testkit.NewApp(t, func(c *config.Config) {
 		c.SMTP = config.SMTP{Host: srv.Host, Port: srv.Port, TLS: "none", From: "Teixit <noreply@teixit.test>"}

@@ -13,6 +13,7 @@ import (
 // written cookie, readmodel.Consistent), anyone else within seconds. A cookie from elsewhere costs one wait
 // and is dropped.
 func TestOrganisationPageFollowsEveryChange(t *testing.T) {
+	t.Parallel()
 	nodes := testkit.Nodes(t, 2)
 	a, b := nodes[0], nodes[1]
 	ana := a.Register("ana@example.org", "Ana")

@@ -8,6 +8,7 @@ import (
 )
 
 func TestOrganisationsAndMembers(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	ana := a.Register("ana@example.org", "Ana")
 	bea := a.Register("bea@example.org", "Bea")
@@ -64,6 +65,7 @@ func TestOrganisationsAndMembers(t *testing.T) {
 }
 
 func TestCreateBadInput(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	ana := a.Register("ana@example.org", "Ana")
 	a.Run(t, []testkit.Scenario{
@@ -81,6 +83,7 @@ func TestCreateBadInput(t *testing.T) {
 }
 
 func TestListPagination(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	ana := a.Register("ana@example.org", "Ana")
 	for i := 0; i < 5; i++ {

@@ -35,6 +35,7 @@ func uploadPNG(t *testing.T, a *testkit.App, c *testkit.Client) string {
 }
 
 func TestAttachments(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	a, base := f.a, "/api/v1/practices/"+f.pr
 	mine, beas := uploadPNG(t, a, f.ana), uploadPNG(t, a, f.bea)

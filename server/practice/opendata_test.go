@@ -14,6 +14,7 @@ import (
 // Published practices as open data: CSV a spreadsheet opens (BOM, no formula) and JSON; drafts and personal
 // data (contact, authors) never in it.
 func TestPracticesOpenData(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	a := f.a
 	a.Do(f.ana, "POST", "/api/v1/practices/"+f.pr+"/publish", nil)
@@ -68,6 +69,7 @@ func TestPracticesOpenData(t *testing.T) {
 
 // An organisation's members find its draft practices in search, marked as drafts; nobody else does.
 func TestDraftsFoundByTheirOrganisation(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t) // f.pr is a draft of organisation A (Ana's)
 	path := "/api/v1/search?q=" + "acollida"
 	deadline := time.Now().Add(10 * time.Second)

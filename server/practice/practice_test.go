@@ -60,6 +60,7 @@ func newFixture(t testing.TB) *fixture {
 }
 
 func TestPracticeLifecycle(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	a, base := f.a, "/api/v1/practices/"+f.pr
 	// an incomplete draft to check the publish errors
@@ -107,6 +108,7 @@ func TestPracticeLifecycle(t *testing.T) {
 }
 
 func TestPracticeBadInput(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	a, base := f.a, "/api/v1/practices/"+f.pr
 	a.Run(t, []testkit.Scenario{
@@ -141,6 +143,7 @@ func TestPracticeBadInput(t *testing.T) {
 }
 
 func TestMarkdownIsSanitised(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	evil := "Hola <script>alert(1)</script> <img src=x onerror=alert(2)> [clic](javascript:alert(3)) " +
 		"<a href=\"javascript:alert(4)\" onclick=\"x()\">a</a> [bo](https://example.org)"
@@ -169,6 +172,7 @@ func TestMarkdownIsSanitised(t *testing.T) {
 }
 
 func TestTranslations(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	a, base := f.a, "/api/v1/practices/"+f.pr
 	a.Do(f.ana, "POST", base+"/publish", nil)
@@ -196,6 +200,7 @@ func TestTranslations(t *testing.T) {
 }
 
 func TestFeedAndRelated(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	a := f.a
 	a.Do(f.ana, "POST", "/api/v1/practices/"+f.pr+"/publish", nil)

@@ -12,6 +12,7 @@ import (
 // with several connections to the store. Every edit that answered 200 made exactly one new version (no edit
 // lost, none doubled) and the others were told to reload (409 edit_conflict), never a 500.
 func TestConcurrentEditsAcrossNodes(t *testing.T) {
+	t.Parallel()
 	nodes := testkit.Nodes(t, 2)
 	a := nodes[0]
 	ana := a.Register("ana@example.org", "Ana")

@@ -8,6 +8,7 @@ import (
 )
 
 func TestTransfers(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	a, base := f.a, "/api/v1/practices/"+f.pr
 	a.Run(t, []testkit.Scenario{
@@ -81,6 +82,7 @@ func TestTransfers(t *testing.T) {
 }
 
 func TestAbandonAndFilters(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	a, base := f.a, "/api/v1/practices/"+f.pr
 	a.Do(f.ana, "POST", base+"/publish", nil)
@@ -101,6 +103,7 @@ func TestAbandonAndFilters(t *testing.T) {
 }
 
 func TestSortByTransfers(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	a := f.a
 	a.Do(f.ana, "POST", "/api/v1/practices/"+f.pr+"/publish", nil)
@@ -135,6 +138,7 @@ func TestSortByTransfers(t *testing.T) {
 }
 
 func TestTerritoryFilter(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	a := f.a
 	if _, err := a.Accounts.GrantAdmin(t.Context(), "cai@example.org"); err != nil {

@@ -9,6 +9,7 @@ import (
 )
 
 func TestCacheKeepsTheLoadersCopy(t *testing.T) {
+	t.Parallel()
 	c := readmodel.NewCache[string](10)
 	store := map[string]string{"a": "a1", "b": "b1"}
 	var fetched []string
@@ -91,6 +92,7 @@ func TestCacheKeepsTheLoadersCopy(t *testing.T) {
 }
 
 func TestMarksRememberUntilTheRecordChanges(t *testing.T) {
+	t.Parallel()
 	m := readmodel.NewMarks(10)
 	supports := map[string]bool{"c1:ana": true}
 	var fetched []string

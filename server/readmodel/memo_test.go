@@ -13,6 +13,7 @@ import (
 )
 
 func TestMemoKeepsValuesUntilItsKindsChange(t *testing.T) {
+	t.Parallel()
 	ix, err := search.Open(t.TempDir(), search.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -74,6 +75,7 @@ func TestMemoKeepsValuesUntilItsKindsChange(t *testing.T) {
 }
 
 func TestMemoSharesOneComputationAmongConcurrentMisses(t *testing.T) {
+	t.Parallel()
 	ix, err := search.Open(t.TempDir(), search.Options{})
 	if err != nil {
 		t.Fatal(err)

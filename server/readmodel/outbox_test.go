@@ -27,6 +27,7 @@ func outboxStore(t *testing.T) *store.Store {
 // once. Every sequence is handed out once, with no gaps, and every node reads the same head. (With the old
 // $inc counter two connections got the same number: E11000 on the outbox, a 500 for the writer.)
 func TestOutboxSequencesAcrossNodes(t *testing.T) {
+	t.Parallel()
 	s := outboxStore(t)
 	ctx := context.Background()
 	var boxes []*readmodel.Outbox
@@ -79,6 +80,7 @@ func TestOutboxSequencesAcrossNodes(t *testing.T) {
 // TestOutboxNeverReusesASequence: a new process starts above the newest record, the counter older versions
 // kept, and every node's checkpoint — even once pruning has removed the records below.
 func TestOutboxNeverReusesASequence(t *testing.T) {
+	t.Parallel()
 	s := outboxStore(t)
 	ctx := context.Background()
 	if seq, err := readmodel.NewOutbox(s, "a").Append(ctx, "thing", "x"); err != nil || seq != 1 {

@@ -7,6 +7,7 @@ import (
 
 // The admin API's reindex status gives a rate and an ETA, and never more done than total.
 func TestReindexStatusRateAndETA(t *testing.T) {
+	t.Parallel()
 	start := time.Unix(1000, 0)
 	st := ReindexStatus{Running: true, StartedAt: &start}
 	st.progressAt(0, 100, start)

@@ -13,6 +13,7 @@ import (
 )
 
 func TestSearchOrganisationsThroughTheFeed(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	ana := a.Register("ana@example.org", "Ana")
 	for _, o := range []map[string]string{
@@ -57,6 +58,7 @@ func TestSearchOrganisationsThroughTheFeed(t *testing.T) {
 // anonymous, as a resident, as a member of another organisation and as a member, through results, totals,
 // facets, suggestions and crafted queries.
 func TestAccessInsideTheQuery(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	owner := a.Register("owner@example.org", "Owner")
 	other := a.Register("other@example.org", "Other")
@@ -106,6 +108,7 @@ func TestAccessInsideTheQuery(t *testing.T) {
 }
 
 func TestSearchBadInput(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	a.Run(t, []testkit.Scenario{
 		{Name: "over-long query", Method: "GET", Path: "/api/v1/search?q=" + strings.Repeat("a", 600), Status: 400, Contains: []string{`"q"`}},
@@ -129,6 +132,7 @@ func TestSearchBadInput(t *testing.T) {
 }
 
 func TestRebuildKeepsServing(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	ana := a.Register("ana@example.org", "Ana")
 	for i := 0; i < 30; i++ {
@@ -154,6 +158,7 @@ func TestRebuildKeepsServing(t *testing.T) {
 }
 
 func TestAdminReindex(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	ana := a.Register("ana@example.org", "Ana")
 	root := a.Register("root@example.org", "Root")
@@ -187,6 +192,7 @@ func TestAdminReindex(t *testing.T) {
 // TestNewNodeRebuildsInTheBackground: a node that starts with an empty index over a store that has records
 // answers at once, says it is not ready while it rebuilds, and then finds everything.
 func TestNewNodeRebuildsInTheBackground(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	ana := a.Register("ana@example.org", "Ana")
 	for i := 0; i < 40; i++ {
@@ -222,6 +228,7 @@ func distinctWords(n int) string {
 // node that took it and within seconds on another; what only some signed-in readers find never reaches the
 // kept answers.
 func TestAnonymousSearchFollowsEveryChange(t *testing.T) {
+	t.Parallel()
 	nodes := testkit.Nodes(t, 2)
 	a, b := nodes[0], nodes[1]
 	ana := a.Register("ana@example.org", "Ana")

@@ -6,6 +6,7 @@ import (
 )
 
 func TestOnePerRecord(t *testing.T) {
+	t.Parallel()
 	orig := Hit{ID: "practice:p1", URL: "/practices/p1", Language: "it"}
 	trCa := Hit{ID: "translation:practice:p1:ca", URL: "/practices/p1", Language: "ca", Via: "translation"}
 	other := Hit{ID: "practice:p2", URL: "/practices/p2", Language: "ca"}

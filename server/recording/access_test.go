@@ -61,6 +61,7 @@ func (f *fixture) standardSession(t *testing.T) {
 // TestRecordingAccessMatrix: who sees the manifest, the segments (with ranges) and private links, and that
 // every refusal reads exactly like an unknown recording.
 func TestRecordingAccessMatrix(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil) // recording: members (the default)
 	f.standardSession(t)
 	rec := f.base + "/recording"
@@ -198,6 +199,7 @@ func TestRecordingAccessMatrix(t *testing.T) {
 // TestRecordingVisibilitySettings: a public recording plays for everyone; "none" only for host admins
 // (through signed URLs); changing the setting changes the segments' visibility at the next read.
 func TestRecordingVisibilitySettings(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, map[string]any{"recordingVisibility": "none"})
 	f.standardSession(t)
 	rec := f.base + "/recording"

@@ -7,6 +7,7 @@ import (
 
 // TestDayLocks: one day's lock does not hold up another day; the same day waits; unused locks are dropped.
 func TestDayLocks(t *testing.T) {
+	t.Parallel()
 	var l dayLocks
 	unlockA := l.lock("a")
 	done := make(chan struct{})

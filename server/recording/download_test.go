@@ -65,6 +65,7 @@ func probeSeconds(t *testing.T, b []byte) float64 {
 // TestDownloadBothPaths: the whole session as one file, through ffmpeg (the turns mixed on the session's
 // timeline) and through the chained-Ogg fallback (one after another); same access as the manifest.
 func TestDownloadBothPaths(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	f.standardSession(t) // 50 + 30 + 20 packets of 20 ms = 2 s of audio
 	dl := f.base + "/recording/download"
@@ -137,6 +138,7 @@ func TestDownloadBothPaths(t *testing.T) {
 // at once: groups of three, then groups of those, in three rounds) puts each turn at its place on the timeline
 // exactly as one mix would: the file lasts from the first turn's start to the last turn's end.
 func TestMixInGroups(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("ffmpeg"); err != nil {
 		t.Skip("ffmpeg is not installed (CI installs it)")
 	}

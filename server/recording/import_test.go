@@ -16,6 +16,7 @@ import (
 // naming a path outside the folder (a tampered manifest) is never imported nor listed; an open turn is
 // counted, not listed.
 func TestImportIsIdempotentAndSafe(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	dir := f.standardSessionDir(t)
 	m, err := recorder.ReadManifest(dir)
@@ -69,6 +70,7 @@ func TestImportIsIdempotentAndSafe(t *testing.T) {
 // TestImportAfterStop: stopping the recording (server/app calls Kick after server/live's stop) imports the
 // day's segments within seconds, without anybody opening the recording.
 func TestImportAfterStop(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	f.standardSession(t)
 	f.a.Recordings.Kick(f.day)

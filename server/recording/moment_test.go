@@ -74,6 +74,7 @@ func (f *fixture) recordOverlap(t *testing.T) recorder.Manifest {
 // the speaker's turn, not to the host's microphone recorded all along; before and after the speaker's turn it
 // is the host's.
 func TestMomentPointsAtTheFloor(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	m := f.recordOverlap(t)
 	f.manifest(t, f.host, f.base+"/recording") // imports the segments

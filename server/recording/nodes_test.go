@@ -24,6 +24,7 @@ import (
 // download, with the same access checks. Stored gives what a node taking the day over seeds its recorder with:
 // its next segment number follows every known one, on the same clock.
 func TestRecordingServedByAnyNode(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	f.standardSession(t)
 	var onA struct {

@@ -10,6 +10,7 @@ import (
 // people); those who choose also get the candidates (host members with their role, then registered people);
 // anonymous visitors and outsiders are refused.
 func TestRapporteurRead(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	rap := f.base + "/rapporteur"
 	candidates := `"candidates":[{"userId":"` + f.host.UserID + `","name":"Helena Host","role":"admin"},` +

@@ -14,6 +14,7 @@ import (
 // TestRedactions: a speaker asks to remove their own turn (not others'), the host confirms, and the turn
 // leaves the manifest, the media store, the download and search (with the key point noted meanwhile).
 func TestRedactions(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	dir := filepath.Join(f.a.Config.DataDir, "recordings", f.day)
 	f.standardSession(t)
@@ -102,6 +103,7 @@ func TestRedactions(t *testing.T) {
 // TestPersonalData: the export lists a person's recorded turns, key points and removal requests; deleting
 // the account keeps the key points' text without their author and clears them as rapporteur.
 func TestPersonalData(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	f.standardSession(t)
 	if r := f.a.Do(f.host, "PUT", f.base+"/rapporteur", map[string]string{"userId": f.resident.UserID}); r.Status != 204 {

@@ -27,6 +27,7 @@ func blobCount(t *testing.T, root string) int {
 // pass at a fake "now" deletes recordings older than N days — segments, assets and blobs, manifest — and
 // imports the others' closed segments.
 func TestRetention(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	dir := f.standardSessionDir(t)
 	ctx := context.Background()

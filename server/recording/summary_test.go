@@ -47,6 +47,7 @@ func (f *fixture) addKeyPoint(t *testing.T, c *testkit.Client, q int, text strin
 // guide question linked to moments of the recording, the host edits and publishes it, and search shows it
 // (and the key points) to whom it should.
 func TestKeyPointsSummaryAndSearch(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil) // summary: public (the default)
 	rm := &liveRoom{started: time.Now().Add(-90 * time.Second)}
 	f.a.Recordings.SetAnnouncer(rm)
@@ -132,6 +133,7 @@ func TestKeyPointsSummaryAndSearch(t *testing.T) {
 // TestMembersOnlySummary: a summary kept for members is invisible (404, and absent from search) to
 // everyone else.
 func TestMembersOnlySummary(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, map[string]any{"summaryVisibility": "members"})
 	f.addKeyPoint(t, f.host, 0, "Cal un protocol Ximpleria per als impagaments")
 	sum := f.base + "/summary"
@@ -159,6 +161,7 @@ func TestMembersOnlySummary(t *testing.T) {
 // Comments on a published summary: read where the summary is read, written by signed-in readers, moderated by
 // the host; none before it is published.
 func TestSummaryComments(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, map[string]any{"summaryVisibility": "members"})
 	f.addKeyPoint(t, f.host, 0, "Cal un protocol per als impagaments")
 	comments := f.base + "/summary/comments"

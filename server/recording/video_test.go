@@ -21,6 +21,7 @@ import (
 // imported (video/webm) and listed as the turn's video, signed like the audio; a camera with no audio turn is
 // not imported; removing the turn removes its video too; the download stays audio only.
 func TestVideoSegmentImportedWithItsTurn(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	dir := filepath.Join(f.a.Config.DataDir, "recordings", f.day)
 	rec, err := recorder.New(dir, time.Now().Add(-time.Second))

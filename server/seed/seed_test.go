@@ -10,6 +10,7 @@ import (
 // TestDemoData seeds one app twice (seeding again must add nothing: each check counts what it finds) and runs
 // every check of the demo data on it. Seeding is most of this package's time, so it is done once, not per check.
 func TestDemoData(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	for i := 0; i < 2; i++ {
 		if _, err := seed.Load(t.Context(), a.App); err != nil {

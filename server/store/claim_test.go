@@ -34,6 +34,7 @@ func nodes(t *testing.T, s *store.Store, n int) []*store.Store {
 }
 
 func TestClaimOnceAcrossConnections(t *testing.T) {
+	t.Parallel()
 	s := testkit.Store(t)
 	ctx := context.Background()
 	if err := s.CreateCollections(ctx, "claims"); err != nil {
@@ -91,6 +92,7 @@ func TestClaimOnceAcrossConnections(t *testing.T) {
 
 // TestClaimFirstSeats: 40 people over three connection pools for 10 seats: exactly 10 seats taken, each once.
 func TestClaimFirstSeats(t *testing.T) {
+	t.Parallel()
 	s := testkit.Store(t)
 	ctx := context.Background()
 	if err := s.CreateCollections(ctx, "seats"); err != nil {
@@ -133,6 +135,7 @@ func TestClaimFirstSeats(t *testing.T) {
 // TestClaimFirstSequence: writers on three pools each take numbers from a stale hint; every number is taken
 // once and the taken numbers have no gaps.
 func TestClaimFirstSequence(t *testing.T) {
+	t.Parallel()
 	s := testkit.Store(t)
 	ctx := context.Background()
 	if err := s.CreateCollections(ctx, "seq"); err != nil {
@@ -175,6 +178,7 @@ func TestClaimFirstSequence(t *testing.T) {
 }
 
 func TestClaimBadInput(t *testing.T) {
+	t.Parallel()
 	s := testkit.Store(t)
 	ctx := context.Background()
 	if _, err := s.Claim(ctx, "claims", "x", 42); err == nil {
@@ -193,6 +197,7 @@ func TestClaimBadInput(t *testing.T) {
 // TestClaimRevision: one writer per revision; a claim abandoned by a crashed writer is skipped once stale,
 // but only while the document is still at the revision the caller read.
 func TestClaimRevision(t *testing.T) {
+	t.Parallel()
 	s := testkit.Store(t)
 	ctx := context.Background()
 	if err := s.Migrate(ctx, nil); err != nil {

@@ -10,6 +10,7 @@ import (
 )
 
 func TestEveryRunsUntilCancelledAndGoesOnAfterAFailure(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	var runs atomic.Int32
 	done := make(chan struct{})

@@ -19,6 +19,7 @@ import (
 // find by `_id` through the driver is answered from the GIN expression index the keeper created, on a
 // collection created after FerretDB started (as every test database and new collection is).
 func TestFerretDBOnPostgreSQLUsesIDIndex(t *testing.T) {
+	t.Parallel()
 	pg := postgres.Require(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -103,6 +104,7 @@ func TestFerretDBOnPostgreSQLUsesIDIndex(t *testing.T) {
 }
 
 func TestFerretDBRefusesUnreachablePostgreSQL(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	err := store.RunFerretDB(ctx, store.FerretDBOptions{PostgreSQLURL: "postgres://nobody@127.0.0.1:1/x", Addr: "127.0.0.1:0",

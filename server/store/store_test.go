@@ -12,6 +12,7 @@ import (
 )
 
 func TestIDLookupUsesExpressionIndex(t *testing.T) {
+	t.Parallel()
 	s := testkit.Store(t)
 	if !s.Embedded() {
 		t.Skip("only the embedded store has SQLite tables")
@@ -54,6 +55,7 @@ func TestIDLookupUsesExpressionIndex(t *testing.T) {
 }
 
 func TestDuplicateMigrationName(t *testing.T) {
+	t.Parallel()
 	s := testkit.Store(t)
 	m := store.Migration{Name: "x", Up: func(context.Context, *store.Store) error { return nil }}
 	if err := s.Migrate(context.Background(), []store.Migration{m, m}); err == nil {
@@ -62,6 +64,7 @@ func TestDuplicateMigrationName(t *testing.T) {
 }
 
 func TestErrors(t *testing.T) {
+	t.Parallel()
 	s := testkit.Store(t)
 	ctx := context.Background()
 	if err := s.CreateCollections(ctx, "things"); err != nil {
@@ -81,6 +84,7 @@ func TestErrors(t *testing.T) {
 }
 
 func TestNewIDAndValidID(t *testing.T) {
+	t.Parallel()
 	seen := map[string]bool{}
 	for i := 0; i < 1000; i++ {
 		id := store.NewID()

@@ -18,6 +18,7 @@ import (
 // apply `$inc`, `$push` and `$addToSet`/`$pull` to one document through store.Update. Every change lands:
 // plain UpdateOne calls lose some of them on FerretDB (read then whole-document write).
 func TestUpdateLosesNothingAcrossConnections(t *testing.T) {
+	t.Parallel()
 	s := testkit.Store(t)
 	ctx := context.Background()
 	ns := nodes(t, s, 3)
@@ -78,6 +79,7 @@ func TestUpdateLosesNothingAcrossConnections(t *testing.T) {
 // TestUpdateCreatesRefusesAndRemoves covers the edges: a change can create the document (upsert), refuse to
 // (its error is returned and nothing is written), skip (nil update); Remove lets it be created again.
 func TestUpdateCreatesRefusesAndRemoves(t *testing.T) {
+	t.Parallel()
 	s := testkit.Store(t)
 	ctx := context.Background()
 	refuse := func(cur bson.Raw) (bson.M, error) {
@@ -128,6 +130,7 @@ func TestUpdateCreatesRefusesAndRemoves(t *testing.T) {
 // EmbeddedPoolSize connections, no longer one) stays correct when one process hammers it from many
 // goroutines: claims are won once, Update loses no increment, and more than one connection was in use.
 func TestEmbeddedStoreWithItsOwnPool(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s, err := store.Open(ctx, store.Options{DataDir: t.TempDir(), Logger: testkit.Quiet()})
 	if err != nil {
@@ -221,6 +224,7 @@ func BenchmarkUpdate(b *testing.B) {
 // stock's size is taken: no two do functions overlapped. A refusal from do writes nothing and frees the
 // guard at once; an absent guard is ErrNotFound without running do.
 func TestExclusiveRunsOneAtATime(t *testing.T) {
+	t.Parallel()
 	s := testkit.Store(t)
 	ctx := context.Background()
 	ns := nodes(t, s, 3)

@@ -14,6 +14,7 @@ import (
 const square = `{"type":"Polygon","coordinates":[[[2.16,41.37],[2.18,41.37],[2.18,41.39],[2.16,41.39],[2.16,41.37]]]}`
 
 func TestGeometry(t *testing.T) {
+	t.Parallel()
 	g, why := territory.ParseGeometry(json.RawMessage(square), 100)
 	if why != "" {
 		t.Fatal(why)
@@ -48,6 +49,7 @@ func TestGeometry(t *testing.T) {
 }
 
 func TestTerritoriesAPI(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	root := a.Register("root@example.org", "Root")
 	if _, err := a.Accounts.GrantAdmin(t.Context(), "root@example.org"); err != nil {
@@ -115,6 +117,7 @@ func circle(lon, lat, r float64, n int) string {
 }
 
 func TestSurroundings(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	root := a.Register("root@example.org", "Root")
 	if _, err := a.Accounts.GrantAdmin(t.Context(), "root@example.org"); err != nil {

@@ -30,6 +30,7 @@ no es tradueix: casa gran
 <script>alert("hola")</script>`
 
 func TestEngineDirectAndPivotKeepMarkdown(t *testing.T) {
+	t.Parallel()
 	e, err := translation.NewEngine(apytest.Start(t), 30*time.Second)
 	if err != nil {
 		t.Fatal(err)
@@ -82,6 +83,7 @@ func TestEngineDirectAndPivotKeepMarkdown(t *testing.T) {
 }
 
 func TestEngineBadInput(t *testing.T) {
+	t.Parallel()
 	e, err := translation.NewEngine(apytest.Start(t), 30*time.Second)
 	if err != nil {
 		t.Fatal(err)
@@ -108,6 +110,7 @@ func TestEngineBadInput(t *testing.T) {
 }
 
 func TestEngineDown(t *testing.T) {
+	t.Parallel()
 	e, err := translation.NewEngine(apytest.Down(t), 2*time.Second)
 	if err != nil {
 		t.Fatal(err)

@@ -122,6 +122,7 @@ func (w *world) search(t *testing.T, c *testkit.Client, q string) string {
 }
 
 func TestTranslationsAheadOfTimeCorrectedAndSearched(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, apytest.Start(t))
 	pub := w.italianPractice(t, "Centro di ascolto per le famiglie", true)
 	path := "/api/v1/translations/practice/" + pub + "/ca"
@@ -226,6 +227,7 @@ func TestTranslationsAheadOfTimeCorrectedAndSearched(t *testing.T) {
 }
 
 func TestTranslationBadInput(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, apytest.Start(t))
 	pub := w.italianPractice(t, "Centro di ascolto", true)
 	base := "/api/v1/translations/practice/" + pub + "/"
@@ -256,6 +258,7 @@ func TestTranslationBadInput(t *testing.T) {
 }
 
 func TestEngineDownPagesStillLoad(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, apytest.Down(t))
 	pub := w.italianPractice(t, "Centro di ascolto", true)
 	if r := w.a.Do(w.anon, "GET", "/api/v1/practices/"+pub, nil); r.Status != 200 || !strings.Contains(string(r.Body), "Centro di ascolto") {
@@ -278,6 +281,7 @@ func TestEngineDownPagesStillLoad(t *testing.T) {
 // A hung engine (accepts, never answers): reading is never held up by it, the job gives up after the
 // configured timeout and is queued again for a retry.
 func TestStalledEngineIsBoundedAndRetried(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, apytest.Stalled(t), func(c *config.Config) { c.TranslateTimeout = 2 * time.Second })
 	pub := w.italianPractice(t, "Centro di ascolto", true)
 	if r := w.a.Do(w.anon, "GET", "/api/v1/practices/"+pub, nil); r.Status != 200 || !strings.Contains(string(r.Body), "Centro di ascolto") {
@@ -304,6 +308,7 @@ func TestStalledEngineIsBoundedAndRetried(t *testing.T) {
 }
 
 func TestNoEngineHidesTheFeature(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, "")
 	pub := w.italianPractice(t, "Centro di ascolto", true)
 	if r := w.a.Do(w.anon, "GET", "/api/v1/translations/practice/"+pub+"/ca", nil); r.Status != 404 || !strings.Contains(string(r.Body), "translation_off") {
@@ -315,6 +320,7 @@ func TestNoEngineHidesTheFeature(t *testing.T) {
 }
 
 func TestDiagnosisReadInItalian(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, apytest.Start(t))
 	root := w.a.Register("root@example.org", "Root")
 	if _, err := w.a.Accounts.GrantAdmin(t.Context(), "root@example.org"); err != nil {
@@ -356,6 +362,7 @@ func TestDiagnosisReadInItalian(t *testing.T) {
 
 // An evaluation (its title and description) reads in another language for those who may see it, and only them.
 func TestEvaluationReadInSpanish(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, apytest.Start(t))
 	r := w.a.Do(w.ana, "POST", "/api/v1/evaluations", map[string]any{"title": "Avaluació del servei d'acollida",
 		"description":     "Els professionals revisen com acollim les famílies que arriben al barri.",
@@ -383,6 +390,7 @@ func TestEvaluationReadInSpanish(t *testing.T) {
 // The comments under a record read in the reader's language: one call gives the ready translations of a
 // page of comments, skipping those already in that language and ids that name nothing readable.
 func TestCommentsInTheReadersLanguage(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, apytest.Start(t))
 	prac := w.italianPractice(t, "Centro di ascolto", true)
 	ca := w.create(t, w.bea, "/api/v1/practices/"+prac+"/comments", map[string]any{"text": "Ho hem provat al nostre barri i les famílies hi venen cada setmana."})
@@ -428,6 +436,7 @@ func TestCommentsInTheReadersLanguage(t *testing.T) {
 // An evaluation's public report reads in another language: its merged points (and measures) come in one
 // call for the page, for anyone once the report is public.
 func TestEvaluationReportInSpanish(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, apytest.Start(t))
 	if _, err := seed.Load(t.Context(), w.a.App); err != nil {
 		t.Fatal(err)

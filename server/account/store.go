@@ -209,11 +209,7 @@ func (st *Store) userTokens(ctx context.Context, userID string) ([]tokenDoc, err
 
 // deleteToken removes one of a user's tokens by public id; ErrNotFound if that user has no such token.
 func (st *Store) deleteToken(ctx context.Context, userID, publicID string) error {
-	res, err := st.s.C(colTokens).DeleteOne(ctx, bson.M{"userId": userID, "publicId": publicID})
-	if err == nil && res.DeletedCount == 0 {
-		err = store.ErrNotFound
-	}
-	return store.Wrap("account: delete token", err)
+	return store.Wrap("account: delete token", store.Deleted(st.s.C(colTokens).DeleteOne(ctx, bson.M{"userId": userID, "publicId": publicID})))
 }
 
 func (st *Store) deleteUserTokens(ctx context.Context, userID string) error {

@@ -77,9 +77,9 @@ func (s *Service) validateAction(ctx context.Context, d *diagDoc, a *actionDoc, 
 			var f findingDoc
 			err := store.ErrNotFound
 			if store.ValidID(id) {
-				err = s.st.get(ctx, colFindings, id, &f)
+				err = s.st.Get(ctx, colFindings, id, &f)
 			}
-			if notFound(err) || (err == nil && f.DiagnosisID != d.ID) {
+			if store.IsNotFound(err) || (err == nil && f.DiagnosisID != d.ID) {
 				fields["findingIds"] = apperr.UnknownRef()
 			} else if err != nil {
 				return err
@@ -120,7 +120,7 @@ func (s *Service) CreateAction(ctx context.Context, p *auth.Principal, diagID st
 		}
 		a.PracticeID, a.TransferID = *in.AdoptPracticeID, tid
 	}
-	if err := s.rm.Changed(ctx, KindAction, a.ID, func() error { return s.st.insert(ctx, colActions, a) }); err != nil {
+	if err := s.rm.Changed(ctx, KindAction, a.ID, func() error { return s.st.Insert(ctx, colActions, a) }); err != nil {
 		return nil, err
 	}
 	s.announce(ctx, d, notify.Event{Kind: NoticeAction, Title: a.Title, Link: "/diagnoses/" + d.ID + "?action=" + a.ID, Actor: p.UserID})
@@ -137,7 +137,7 @@ func (s *Service) actionView(ctx context.Context, p *auth.Principal, a *actionDo
 }
 
 func (s *Service) action(ctx context.Context, id string) (*actionDoc, *diagDoc, error) {
-	a, err := store.GetByID[actionDoc](ctx, s.st.s, colActions, id, errActionNotFound)
+	a, err := store.GetByID[actionDoc](ctx, s.st.Store, colActions, id, errActionNotFound)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -207,7 +207,7 @@ func (s *Service) modifyAction(ctx context.Context, p *auth.Principal, id string
 				"responsibleOrgId": a.ResponsibleOrgID, "findingIds": a.FindingIDs, "status": a.Status,
 				"indicators": a.Indicators, "rev": a.Rev, "updatedAt": a.UpdatedAt}})
 		})
-		if notFound(err) {
+		if store.IsNotFound(err) {
 			continue
 		}
 		if err != nil {

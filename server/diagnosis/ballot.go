@@ -83,9 +83,9 @@ func (s *Service) Vote(ctx context.Context, p *auth.Principal, diagID string, in
 	}
 	if !b.Assisted {
 		var existing ballotDoc
-		if err := s.st.get(ctx, colBallots, b.ID, &existing); err == nil {
+		if err := s.st.Get(ctx, colBallots, b.ID, &existing); err == nil {
 			return nil, errAlreadyVoted
-		} else if !notFound(err) {
+		} else if !store.IsNotFound(err) {
 			return nil, err
 		}
 	}
@@ -95,7 +95,7 @@ func (s *Service) Vote(ctx context.Context, p *auth.Principal, diagID string, in
 	}
 	// announced under the diagnosis: its dashboard and priorities count the ballots
 	err = s.rm.Changed(ctx, KindDiagnosis, d.ID, func() error {
-		if err := s.st.insert(ctx, colBallots, b); err != nil {
+		if err := s.st.Insert(ctx, colBallots, b); err != nil {
 			return err
 		}
 		return s.st.incStats(ctx, d.ID, inc)
@@ -118,19 +118,19 @@ func (s *Service) target(ctx context.Context, diagID, id string) (string, string
 		return "", "", bad
 	}
 	var f findingDoc
-	err := s.st.get(ctx, colFindings, id, &f)
+	err := s.st.Get(ctx, colFindings, id, &f)
 	if err == nil && f.DiagnosisID == diagID {
 		return "finding", f.Title, nil
 	}
-	if err != nil && !notFound(err) {
+	if err != nil && !store.IsNotFound(err) {
 		return "", "", err
 	}
 	var c contribDoc
-	err = s.st.get(ctx, colContributions, id, &c)
+	err = s.st.Get(ctx, colContributions, id, &c)
 	if err == nil && c.DiagnosisID == diagID && c.Kind == "need" && c.Status == StatusPublished {
 		return "need", excerpt(c.Text, 120), nil
 	}
-	if err != nil && !notFound(err) {
+	if err != nil && !store.IsNotFound(err) {
 		return "", "", err
 	}
 	return "", "", bad

@@ -13,6 +13,7 @@ import (
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/mediafile"
 	"github.com/teixit/teixit/server/paging"
+	"github.com/teixit/teixit/server/readmodel"
 	"github.com/teixit/teixit/server/store"
 	"github.com/teixit/teixit/server/theme"
 )
@@ -181,7 +182,7 @@ func (s *Service) Contribute(ctx context.Context, who Caller, diagID string, in 
 			return nil, err
 		}
 	}
-	if err := s.rm.Changed(ctx, KindContribution, c.ID, func() error { return s.st.insert(ctx, colContributions, c) }); err != nil {
+	if err := s.rm.Changed(ctx, KindContribution, c.ID, func() error { return s.st.Insert(ctx, colContributions, c) }); err != nil {
 		return nil, err
 	}
 	if err := s.syncMedia(ctx, c, d); err != nil {
@@ -202,7 +203,7 @@ func principalID(p *auth.Principal) string {
 // contribution loads a contribution and its diagnosis as p may see them: published for everyone, pending
 // for the organisers and the person who entered it, hidden for the organisers; otherwise NotFound.
 func (s *Service) contribution(ctx context.Context, p *auth.Principal, id string) (*contribDoc, *diagDoc, bool, error) {
-	c, err := store.GetByID[contribDoc](ctx, s.st.s, colContributions, id, errContributionNotFound)
+	c, err := store.GetByID[contribDoc](ctx, s.st.Store, colContributions, id, errContributionNotFound)
 	if err != nil {
 		return nil, nil, false, err
 	}
@@ -239,7 +240,7 @@ func (s *Service) supportedBy(ctx context.Context, userID string, contributions 
 		for i, id := range ids {
 			keys[i] = id + ":" + userID
 		}
-		docs, err := getMany[supportDoc](ctx, s.st, colSupports, keys)
+		docs, err := store.GetMany[supportDoc](ctx, s.st.Store, colSupports, keys)
 		if err != nil {
 			return nil, err
 		}
@@ -325,7 +326,7 @@ func (s *Service) DeleteContribution(ctx context.Context, p *auth.Principal, id 
 		return apperr.New(apperr.Conflict, "cited", "A finding cites this contribution: it can no longer be withdrawn.")
 	}
 	err = s.rm.Changed(ctx, KindContribution, id, func() error {
-		if err := s.st.remove(ctx, colContributions, id); err != nil || c.Supports == 0 {
+		if err := s.st.Delete(ctx, colContributions, id); err != nil || c.Supports == 0 {
 			return err
 		}
 		return s.st.incStats(ctx, d.ID, bson.M{"supports": -c.Supports}) // before the index moves: the dashboard counts it
@@ -366,7 +367,7 @@ func (s *Service) Contributions(ctx context.Context, p *auth.Principal, diagID s
 		if err != nil {
 			return nil, err
 		}
-		ids := docIDs(res.Items)
+		ids := readmodel.RecordIDs(res.Items)
 		items, err := s.drawContributions(ctx, nil, d, ids)
 		return &contributionPage{d: d, ids: ids, items: items, next: res.NextCursor}, err
 	})
@@ -428,7 +429,7 @@ func (s *Service) listContributions(ctx context.Context, p *auth.Principal, d *d
 	if err != nil {
 		return nil, "", err
 	}
-	items, err := s.drawContributions(ctx, p, d, docIDs(res.Items))
+	items, err := s.drawContributions(ctx, p, d, readmodel.RecordIDs(res.Items))
 	return items, res.NextCursor, err
 }
 
@@ -437,7 +438,7 @@ func (s *Service) listContributions(ctx context.Context, p *auth.Principal, d *d
 // of one of its organisations), as the index's access filter does, with no store read.
 func (s *Service) drawContributions(ctx context.Context, p *auth.Principal, d *diagDoc, ids []string) ([]Contribution, error) {
 	docs, err := s.cache.GetMany(ids, func(ids []string) ([]*contribDoc, error) {
-		return getMany[contribDoc](ctx, s.st, colContributions, ids)
+		return store.GetMany[contribDoc](ctx, s.st.Store, colContributions, ids)
 	})
 	if err != nil {
 		return nil, err
@@ -528,7 +529,7 @@ func (s *Service) WroteContribution(ctx context.Context, p *auth.Principal, id s
 	if p == nil {
 		return false, nil
 	}
-	c, err := store.GetByID[contribDoc](ctx, s.st.s, colContributions, id, errContributionNotFound)
+	c, err := store.GetByID[contribDoc](ctx, s.st.Store, colContributions, id, errContributionNotFound)
 	if err != nil {
 		return false, err
 	}

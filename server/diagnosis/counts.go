@@ -79,7 +79,7 @@ func CheckCounts(ctx context.Context, db *store.Store, announce Announce, repair
 		if repair && len(set) > 0 {
 			if err := announce(ctx, KindContribution, c.ID, func() error {
 				return st.update(ctx, colContributions, c.ID, bson.M{"$set": set})
-			}); err != nil && !notFound(err) {
+			}); err != nil && !store.IsNotFound(err) {
 				return problems, fixed, err
 			}
 			fixed += len(set)

@@ -9,6 +9,8 @@ import (
 
 	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/opendata"
+	"github.com/teixit/teixit/server/readmodel"
+	"github.com/teixit/teixit/server/store"
 )
 
 // MaxExported bounds the contributions one export holds.
@@ -71,7 +73,7 @@ func (s *Service) OpenData(ctx context.Context, diagID string) (*OpenData, error
 		if err != nil {
 			return nil, err
 		}
-		docs, err := getMany[contribDoc](ctx, s.st, colContributions, docIDs(res.Items))
+		docs, err := store.GetMany[contribDoc](ctx, s.st.Store, colContributions, readmodel.RecordIDs(res.Items))
 		if err != nil {
 			return nil, err
 		}

@@ -54,10 +54,10 @@ func (s *Service) validateFinding(ctx context.Context, d *diagDoc, f *findingDoc
 			var c contribDoc
 			err := store.ErrNotFound
 			if store.ValidID(id) {
-				err = s.st.get(ctx, colContributions, id, &c)
+				err = s.st.Get(ctx, colContributions, id, &c)
 			}
 			switch {
-			case notFound(err) || (err == nil && (c.DiagnosisID != d.ID || c.Status != StatusPublished)):
+			case store.IsNotFound(err) || (err == nil && (c.DiagnosisID != d.ID || c.Status != StatusPublished)):
 				fields["contributionIds"] = apperr.Because("not_citable", "id", excerpt(id, 40))
 			case err != nil:
 				return err
@@ -97,7 +97,7 @@ func (s *Service) CreateFinding(ctx context.Context, p *auth.Principal, diagID s
 	if err := s.validateFinding(ctx, d, f, in, true); err != nil {
 		return nil, err
 	}
-	if err := s.rm.Changed(ctx, KindFinding, f.ID, func() error { return s.st.insert(ctx, colFindings, f) }); err != nil {
+	if err := s.rm.Changed(ctx, KindFinding, f.ID, func() error { return s.st.Insert(ctx, colFindings, f) }); err != nil {
 		return nil, err
 	}
 	if err := s.cite(ctx, f.ID, f.ContributionIDs, "$addToSet"); err != nil {
@@ -114,7 +114,7 @@ func (s *Service) cite(ctx context.Context, findingID string, contribIDs []strin
 		err := s.rm.Changed(ctx, KindContribution, cid, func() error {
 			return s.st.update(ctx, colContributions, cid, bson.M{op: bson.M{"findingIds": findingID}})
 		})
-		if err != nil && !notFound(err) {
+		if err != nil && !store.IsNotFound(err) {
 			return err
 		}
 	}
@@ -122,7 +122,7 @@ func (s *Service) cite(ctx context.Context, findingID string, contribIDs []strin
 }
 
 func (s *Service) finding(ctx context.Context, id string) (*findingDoc, *diagDoc, error) {
-	f, err := store.GetByID[findingDoc](ctx, s.st.s, colFindings, id, errFindingNotFound)
+	f, err := store.GetByID[findingDoc](ctx, s.st.Store, colFindings, id, errFindingNotFound)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -200,7 +200,7 @@ func (s *Service) DeleteFinding(ctx context.Context, p *auth.Principal, id strin
 	if err := s.cite(ctx, id, f.ContributionIDs, "$pull"); err != nil {
 		return err
 	}
-	return s.rm.Changed(ctx, KindFinding, id, func() error { return s.st.remove(ctx, colFindings, id) })
+	return s.rm.Changed(ctx, KindFinding, id, func() error { return s.st.Delete(ctx, colFindings, id) })
 }
 
 // Findings lists a diagnosis's findings from the read model, optionally of one SWOT type.

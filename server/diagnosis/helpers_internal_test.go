@@ -3,12 +3,14 @@ package diagnosis
 import (
 	"context"
 	"sync"
+
+	"github.com/teixit/teixit/server/store"
 )
 
-// ReadSequential and ReadConcurrent export, for the benchmark (package diagnosis_test), getMany and the
+// ReadSequential and ReadConcurrent export, for the benchmark (package diagnosis_test), store.GetMany and the
 // concurrent alternative it was measured against.
 func ReadSequential(ctx context.Context, s *Service, ids []string) error {
-	_, err := getMany[contribDoc](ctx, s.st, colContributions, ids)
+	_, err := store.GetMany[contribDoc](ctx, s.st.Store, colContributions, ids)
 	return err
 }
 
@@ -18,7 +20,7 @@ func ReadConcurrent(ctx context.Context, s *Service, ids []string) error {
 	return err
 }
 
-// getConcurrently is getMany with up to 8 lookups in flight (measured slower here; see README.md).
+// getConcurrently is store.GetMany with up to 8 lookups in flight (measured slower here; see README.md).
 func getConcurrently[T any](ctx context.Context, st *Store, col string, ids []string) ([]*T, error) {
 	out := make([]*T, len(ids))
 	sem := make(chan struct{}, 8)
@@ -33,11 +35,11 @@ func getConcurrently[T any](ctx context.Context, st *Store, col string, ids []st
 		go func() {
 			defer func() { <-sem; wg.Done() }()
 			var d T
-			err := st.get(ctx, col, id, &d)
+			err := st.Get(ctx, col, id, &d)
 			switch {
 			case err == nil:
 				out[i] = &d
-			case !notFound(err):
+			case !store.IsNotFound(err):
 				mu.Lock()
 				if first == nil {
 					first = err

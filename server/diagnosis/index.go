@@ -45,7 +45,7 @@ func (s *Service) diagContext(ctx context.Context, cache diagCache, id string) (
 		return dc, nil
 	}
 	var d diagDoc
-	if err := s.st.get(ctx, colDiagnoses, id, &d); notFound(err) {
+	if err := s.st.Get(ctx, colDiagnoses, id, &d); store.IsNotFound(err) {
 		cache[id] = nil
 		return nil, nil
 	} else if err != nil {
@@ -130,7 +130,7 @@ func (s *Service) LoadContributions(ctx context.Context, ids []string) (map[stri
 	for _, id := range ids {
 		var c contribDoc
 		s.supporters.Forget(id) // a support or its withdrawal is announced as a change of its contribution
-		if err := s.st.get(ctx, colContributions, id, &c); notFound(err) {
+		if err := s.st.Get(ctx, colContributions, id, &c); store.IsNotFound(err) {
 			s.cache.Gone(id)
 			continue
 		} else if err != nil {
@@ -152,7 +152,7 @@ func (s *Service) LoadContributions(ctx context.Context, ids []string) (map[stri
 // diagnosis's context read once.
 func (s *Service) StreamContributions(ctx context.Context, yield func(string, search.Document) error) error {
 	cache := diagCache{}
-	return store.Each(ctx, s.st.s, colContributions, func(c *contribDoc) error {
+	return store.Each(ctx, s.st.Store, colContributions, func(c *contribDoc) error {
 		doc, ok, err := s.contributionDocument(ctx, cache, c)
 		if err != nil || !ok {
 			return err
@@ -190,7 +190,7 @@ func (s *Service) LoadFindings(ctx context.Context, ids []string) (map[string]se
 	cache, out := diagCache{}, map[string]search.Document{}
 	for _, id := range ids {
 		var f findingDoc
-		if err := s.st.get(ctx, colFindings, id, &f); notFound(err) {
+		if err := s.st.Get(ctx, colFindings, id, &f); store.IsNotFound(err) {
 			continue
 		} else if err != nil {
 			return nil, err
@@ -216,7 +216,7 @@ func (s *Service) LoadActions(ctx context.Context, ids []string) (map[string]sea
 	cache, out := diagCache{}, map[string]search.Document{}
 	for _, id := range ids {
 		var a actionDoc
-		if err := s.st.get(ctx, colActions, id, &a); notFound(err) {
+		if err := s.st.Get(ctx, colActions, id, &a); store.IsNotFound(err) {
 			continue
 		} else if err != nil {
 			return nil, err

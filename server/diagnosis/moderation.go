@@ -30,7 +30,7 @@ func (s *Service) Support(ctx context.Context, p *auth.Principal, id string) (*C
 		return nil, apperr.New(apperr.Conflict, "own_contribution", "Your own contribution already counts: support other people's.")
 	}
 	sd := &supportDoc{ID: c.ID + ":" + p.UserID, ContributionID: c.ID, UserID: p.UserID, CreatedAt: s.now().UTC()}
-	if err := s.st.insert(ctx, colSupports, sd); store.IsDuplicate(err) {
+	if err := s.st.Insert(ctx, colSupports, sd); store.IsDuplicate(err) {
 		return nil, apperr.New(apperr.Conflict, "already_supported", "You already support this contribution.")
 	} else if err != nil {
 		return nil, err
@@ -48,7 +48,7 @@ func (s *Service) Unsupport(ctx context.Context, p *auth.Principal, id string) (
 	if err != nil {
 		return nil, err
 	}
-	if err := s.st.remove(ctx, colSupports, c.ID+":"+p.UserID); notFound(err) {
+	if err := s.st.Delete(ctx, colSupports, c.ID+":"+p.UserID); store.IsNotFound(err) {
 		return nil, apperr.New(apperr.NotFound, "not_supported", "You do not support this contribution.")
 	} else if err != nil {
 		return nil, err
@@ -70,7 +70,7 @@ func (s *Service) moveSupports(ctx context.Context, c *contribDoc, d *diagDoc, b
 		return err
 	}
 	var now contribDoc // the count as it stands, other people's supports at the same moment included
-	if err := s.st.get(ctx, colContributions, c.ID, &now); err != nil {
+	if err := s.st.Get(ctx, colContributions, c.ID, &now); err != nil {
 		return err
 	}
 	c.Supports = now.Supports
@@ -93,7 +93,7 @@ func (s *Service) Report(ctx context.Context, p *auth.Principal, id string, in R
 		return apperr.Validation(apperr.Fields{"reason": apperr.Length(3, 500)})
 	}
 	rd := &reportDoc{ID: c.ID + ":" + p.UserID, ContributionID: c.ID, UserID: p.UserID, Reason: reason, CreatedAt: s.now().UTC()}
-	if err := s.st.insert(ctx, colReports, rd); store.IsDuplicate(err) {
+	if err := s.st.Insert(ctx, colReports, rd); store.IsDuplicate(err) {
 		return apperr.New(apperr.Conflict, "already_reported", "You already reported this contribution.")
 	} else if err != nil {
 		return err
@@ -210,7 +210,7 @@ const maxReportsRead = 50
 
 // reports are a contribution's reports, oldest first.
 func (s *Service) reports(ctx context.Context, contributionID string) ([]reportDoc, error) {
-	cur, err := s.st.s.C(colReports).Find(ctx, bson.M{"contributionId": contributionID},
+	cur, err := s.st.Store.C(colReports).Find(ctx, bson.M{"contributionId": contributionID},
 		options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}}).SetLimit(maxReportsRead))
 	if err != nil {
 		return nil, store.Wrap("diagnosis: reports", err)

@@ -69,7 +69,7 @@ func (s *Service) tellCited(ctx context.Context, p *auth.Principal, f *findingDo
 	var authors []string
 	for _, id := range ids {
 		var c contribDoc
-		if err := s.st.get(ctx, colContributions, id, &c); err == nil && c.editor() != "" {
+		if err := s.st.Get(ctx, colContributions, id, &c); err == nil && c.editor() != "" {
 			authors = append(authors, c.editor())
 		}
 	}

@@ -74,7 +74,7 @@ func (s *Service) ExportFor(ctx context.Context, userID string) (string, any, er
 }
 
 func (s *Service) find(ctx context.Context, col string, filter bson.M, into any) error {
-	cur, err := s.st.s.C(col).Find(ctx, filter)
+	cur, err := s.st.Store.C(col).Find(ctx, filter)
 	if err != nil {
 		return store.Wrap(col+": find", err)
 	}
@@ -93,7 +93,7 @@ func (s *Service) BeforeDelete(ctx context.Context, userID string) error {
 	for _, id := range ids {
 		if err := s.rm.Changed(ctx, KindContribution, id, func() error {
 			return s.st.update(ctx, colContributions, id, bson.M{"$unset": bson.M{"authorId": ""}})
-		}); err != nil && !notFound(err) {
+		}); err != nil && !store.IsNotFound(err) {
 			return err
 		}
 	}
@@ -103,7 +103,7 @@ func (s *Service) BeforeDelete(ctx context.Context, userID string) error {
 	for _, id := range ids {
 		if err := s.rm.Changed(ctx, KindContribution, id, func() error {
 			return s.st.update(ctx, colContributions, id, bson.M{"$unset": bson.M{"assisted.facilitatorId": ""}})
-		}); err != nil && !notFound(err) {
+		}); err != nil && !store.IsNotFound(err) {
 			return err
 		}
 	}
@@ -112,12 +112,12 @@ func (s *Service) BeforeDelete(ctx context.Context, userID string) error {
 			return err
 		}
 	}
-	if _, err := s.st.s.C(colBallots).DeleteMany(ctx, bson.M{"voterId": userID}); err != nil {
+	if _, err := s.st.Store.C(colBallots).DeleteMany(ctx, bson.M{"voterId": userID}); err != nil {
 		return store.Wrap("ballots: forget user", err)
 	}
 	for _, u := range []struct{ col, field string }{{colBallots, "facilitatorId"}, {colFindings, "authorId"},
 		{colActions, "createdBy"}, {colDiagnoses, "createdBy"}} {
-		if _, err := s.st.s.C(u.col).UpdateMany(ctx, bson.M{u.field: userID}, bson.M{"$unset": bson.M{u.field: ""}}); err != nil {
+		if _, err := s.st.Store.C(u.col).UpdateMany(ctx, bson.M{u.field: userID}, bson.M{"$unset": bson.M{u.field: ""}}); err != nil {
 			return store.Wrap(u.col+": forget user", err)
 		}
 	}
@@ -142,10 +142,10 @@ func (s *Service) anonymise(ctx context.Context, col, userID string) error {
 	gone := "gone-" + hex.EncodeToString(sum[:8])
 	for _, r := range recs {
 		anon := bson.M{"_id": r.ContributionID + ":" + gone, "contributionId": r.ContributionID, "userId": "", "createdAt": r.CreatedAt}
-		if err := s.st.insert(ctx, col, anon); err != nil && !store.IsDuplicate(err) {
+		if err := s.st.Insert(ctx, col, anon); err != nil && !store.IsDuplicate(err) {
 			return err
 		}
-		if err := s.st.remove(ctx, col, r.ID); err != nil && !notFound(err) {
+		if err := s.st.Delete(ctx, col, r.ID); err != nil && !store.IsNotFound(err) {
 			return err
 		}
 	}

@@ -109,8 +109,6 @@ func NewService(st *Store, orgs Orgs, terr Territories, rm ReadModel, o Options)
 	return s
 }
 
-func notFound(err error) bool { return errors.Is(err, store.ErrNotFound) }
-
 var (
 	errDiagnosisNotFound    = apperr.NotFoundf("The diagnosis")
 	errContributionNotFound = apperr.NotFoundf("The contribution")
@@ -125,7 +123,7 @@ func wrongPhase(current, what string) error {
 }
 
 func (s *Service) diagnosis(ctx context.Context, id string) (*diagDoc, error) {
-	return store.GetByID[diagDoc](ctx, s.st.s, colDiagnoses, id, errDiagnosisNotFound)
+	return store.GetByID[diagDoc](ctx, s.st.Store, colDiagnoses, id, errDiagnosisNotFound)
 }
 
 // isOrganiser tells whether p is a platform admin or an admin or professional of one of the organisations.
@@ -342,7 +340,7 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in Input) (*Dia
 	if err := s.apply(ctx, p, d, in, true); err != nil {
 		return nil, err
 	}
-	if err := s.rm.Changed(ctx, KindDiagnosis, d.ID, func() error { return s.st.insert(ctx, colDiagnoses, d) }); err != nil {
+	if err := s.rm.Changed(ctx, KindDiagnosis, d.ID, func() error { return s.st.Insert(ctx, colDiagnoses, d) }); err != nil {
 		return nil, err
 	}
 	out := d.api(true)
@@ -422,7 +420,7 @@ func errChangedMeanwhile() error {
 func (s *Service) AddOrganiser(ctx context.Context, id, orgID string) error {
 	added := false
 	err := s.rm.Changed(ctx, KindDiagnosis, id, func() error {
-		_, err := s.st.s.UpdateReading(ctx, colDiagnoses, id, []string{"orgIds"}, func(cur bson.Raw) (bson.M, error) {
+		_, err := s.st.Store.UpdateReading(ctx, colDiagnoses, id, []string{"orgIds"}, func(cur bson.Raw) (bson.M, error) {
 			added = false
 			if cur == nil {
 				return nil, errDiagnosisNotFound

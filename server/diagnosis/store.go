@@ -3,13 +3,13 @@ package diagnosis
 import (
 	"context"
 	"errors"
-	"strings"
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
 
 	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/readmodel"
 	"github.com/teixit/teixit/server/store"
 )
 
@@ -48,28 +48,18 @@ func Migrations() []store.Migration {
 	}}
 }
 
-// Store reads and writes this package's collections.
-type Store struct{ s *store.Store }
+// Store reads and writes this package's collections. It reads by id, inserts and deletes through the shared
+// store's own methods (Get, Insert, Delete); its own methods are the writes with this package's rules.
+type Store struct{ *store.Store }
 
 // NewStore wraps the shared store.
-func NewStore(s *store.Store) *Store { return &Store{s: s} }
-
-// get decodes the document with the id from the collection into dst; store.ErrNotFound when absent.
-func (st *Store) get(ctx context.Context, col, id string, dst any) error {
-	return st.s.Get(ctx, col, id, dst)
-}
-
-// insert adds a document; store.ErrDuplicate when its id exists.
-func (st *Store) insert(ctx context.Context, col string, doc any) error {
-	_, err := st.s.C(col).InsertOne(ctx, doc)
-	return store.Wrap(col+": insert", err)
-}
+func NewStore(s *store.Store) *Store { return &Store{s} }
 
 // update applies an update document to one id; store.ErrNotFound when there is no such document. It goes
 // through store.Update (a revision claim first), so concurrent changes of one document — supports, reports,
 // citations, an edit, a moderation — never overwrite each other, across connections and nodes.
 func (st *Store) update(ctx context.Context, col, id string, upd bson.M) error {
-	_, err := st.s.Update(ctx, col, id, func(cur bson.Raw) (bson.M, error) {
+	_, err := st.Store.Update(ctx, col, id, func(cur bson.Raw) (bson.M, error) {
 		if cur == nil {
 			return nil, store.ErrNotFound
 		}
@@ -83,11 +73,11 @@ func (st *Store) update(ctx context.Context, col, id string, upd bson.M) error {
 // `rev` filter alone lets two writers on two connections both succeed on FerretDB. upd's $set.rev is set to
 // the claimed revision.
 func (st *Store) updateIf(ctx context.Context, col, id string, rev int, upd bson.M) error {
-	next, err := st.s.ClaimRevision(ctx, col, id, rev, func(ctx context.Context) (int, error) {
+	next, err := st.ClaimRevision(ctx, col, id, rev, func(ctx context.Context) (int, error) {
 		var d struct {
 			Rev int `bson:"rev"`
 		}
-		err := st.s.C(col).FindOne(ctx, bson.M{"_id": id}).Decode(&d)
+		err := st.C(col).FindOne(ctx, bson.M{"_id": id}).Decode(&d)
 		return d.Rev, store.Wrap(col+": revision", err)
 	})
 	if errors.Is(err, store.ErrConflict) {
@@ -103,34 +93,21 @@ func (st *Store) updateIf(ctx context.Context, col, id string, rev int, upd bson
 	if rev == 0 { // written before it had revisions
 		filter = bson.M{"_id": id, "$or": bson.A{bson.M{"rev": 0}, bson.M{"rev": bson.M{"$exists": false}}}}
 	}
-	res, err := st.s.C(col).UpdateOne(ctx, filter, upd)
-	if err == nil && res.MatchedCount == 0 {
-		err = store.ErrNotFound
-	}
-	return store.Wrap(col+": update", err)
-}
-
-// remove deletes one id; store.ErrNotFound when absent.
-func (st *Store) remove(ctx context.Context, col, id string) error {
-	res, err := st.s.C(col).DeleteOne(ctx, bson.M{"_id": id})
-	if err == nil && res.DeletedCount == 0 {
-		err = store.ErrNotFound
-	}
-	return store.Wrap(col+": delete", err)
+	return store.Wrap(col+": update", store.Matched(st.C(col).UpdateOne(ctx, filter, upd)))
 }
 
 // incStats moves a diagnosis's counters, creating its stats document on first use (store.Update: no
 // increment is lost when many people support or vote at once through several nodes).
 func (st *Store) incStats(ctx context.Context, diagID string, inc bson.M) error {
-	_, err := st.s.Update(ctx, colStats, diagID, func(bson.Raw) (bson.M, error) { return bson.M{"$inc": inc}, nil })
+	_, err := st.Store.Update(ctx, colStats, diagID, func(bson.Raw) (bson.M, error) { return bson.M{"$inc": inc}, nil })
 	return store.Wrap("diagnosis: stats", err)
 }
 
 // stats returns a diagnosis's counters (zero when none were recorded yet).
 func (st *Store) stats(ctx context.Context, diagID string) (*statsDoc, error) {
 	var s statsDoc
-	err := st.get(ctx, colStats, diagID, &s)
-	if notFound(err) {
+	err := st.Get(ctx, colStats, diagID, &s)
+	if store.IsNotFound(err) {
 		return &statsDoc{ID: diagID, Votes: map[string]int{}}, nil
 	}
 	if s.Votes == nil {
@@ -141,7 +118,7 @@ func (st *Store) stats(ctx context.Context, diagID string) (*statsDoc, error) {
 
 // ids streams the ids of a collection, optionally filtered (cold paths: rebuilds, data rights).
 func (st *Store) ids(ctx context.Context, col string, filter bson.M, yield func(string) error) error {
-	return st.s.EachID(ctx, col, filter, yield)
+	return st.EachID(ctx, col, filter, yield)
 }
 
 // collect returns the ids ids would stream.
@@ -152,26 +129,8 @@ func (st *Store) collect(ctx context.Context, col string, filter bson.M) ([]stri
 }
 
 func (st *Store) count(ctx context.Context, col string) (int, error) {
-	n, err := st.s.C(col).CountDocuments(ctx, bson.M{})
+	n, err := st.C(col).CountDocuments(ctx, bson.M{})
 	return int(n), store.Wrap(col+": count", err)
-}
-
-// getMany reads documents by id, one `_id` lookup each (the embedded store only pushes exact `_id` filters
-// down to SQLite, so an `$in` would scan the collection). Missing ids are left nil. The reads are sequential:
-// on this 2-core machine 8 concurrent readers were slower (README.md, benchmark).
-func getMany[T any](ctx context.Context, st *Store, col string, ids []string) ([]*T, error) {
-	out := make([]*T, len(ids))
-	for i, id := range ids {
-		var d T
-		err := st.get(ctx, col, id, &d)
-		switch {
-		case err == nil:
-			out[i] = &d
-		case !notFound(err):
-			return nil, err
-		}
-	}
-	return out, nil
 }
 
 // listed runs a read-model list and loads the page's records fresh from the store by id, skipping records
@@ -183,7 +142,7 @@ func listed[T, A any](ctx context.Context, s *Service, p *auth.Principal, req se
 	if err != nil {
 		return nil, "", err
 	}
-	docs, err := getMany[T](ctx, s.st, col, docIDs(res.Items))
+	docs, err := store.GetMany[T](ctx, s.st.Store, col, readmodel.RecordIDs(res.Items))
 	if err != nil {
 		return nil, "", err
 	}
@@ -194,13 +153,4 @@ func listed[T, A any](ctx context.Context, s *Service, p *auth.Principal, req se
 		}
 	}
 	return out, res.NextCursor, nil
-}
-
-// docIDs turns read-model document ids ("kind:id") into record ids.
-func docIDs(items []search.Document) []string {
-	out := make([]string, len(items))
-	for i, it := range items {
-		_, out[i], _ = strings.Cut(it.ID, ":")
-	}
-	return out
 }

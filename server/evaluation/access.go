@@ -5,6 +5,7 @@ import (
 
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/store"
 )
 
 // rights is what one person may do in an evaluation edition. rightsOn is the package's one access rule:
@@ -58,10 +59,10 @@ func (s *Service) rightsOn(ctx context.Context, p *auth.Principal, ev *evalDoc, 
 		r.member = role != ""
 	}
 	var pd participantDoc
-	switch err := s.st.get(ctx, colParticipants, participantID(ed.ID, p.UserID), &pd); {
+	switch err := s.st.Get(ctx, colParticipants, participantID(ed.ID, p.UserID), &pd); {
 	case err == nil:
 		r.participant = &pd
-	case !notFound(err):
+	case !store.IsNotFound(err):
 		return r, err
 	}
 	return r, nil

@@ -48,9 +48,9 @@ func (s *Service) reviews(ctx context.Context, ed *editionDoc) ([]Reviewed, erro
 	for _, m := range ms {
 		rv := Reviewed{Measure: m}
 		var d reviewDoc
-		if err := s.st.get(ctx, colReviews, participantID(ed.ID, m.ID), &d); err == nil {
+		if err := s.st.Get(ctx, colReviews, participantID(ed.ID, m.ID), &d); err == nil {
 			rv.Status, rv.Note = d.Status, d.Note
-		} else if !notFound(err) {
+		} else if !store.IsNotFound(err) {
 			return nil, err
 		}
 		out = append(out, rv)
@@ -80,9 +80,9 @@ func (s *Service) Review(ctx context.Context, p *auth.Principal, edID, measureID
 	var m measureDoc
 	err = store.ErrNotFound
 	if store.ValidID(measureID) && ed.PreviousID != "" {
-		err = s.st.get(ctx, colMeasures, measureID, &m)
+		err = s.st.Get(ctx, colMeasures, measureID, &m)
 	}
-	if notFound(err) || (err == nil && m.EditionID != ed.PreviousID) {
+	if store.IsNotFound(err) || (err == nil && m.EditionID != ed.PreviousID) {
 		return nil, apperr.Validation(apperr.Fields{"measureId": apperr.Because("not_previous_edition")})
 	} else if err != nil {
 		return nil, err

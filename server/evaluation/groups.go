@@ -69,7 +69,7 @@ func (s *Service) FormGroups(ctx context.Context, p *auth.Principal, edID string
 		}
 	}
 	for n := g + 1; n <= ed.Groups; n++ { // fewer groups than the last time
-		if err := s.st.remove(ctx, colGroups, groupID(ed.ID, n)); err != nil && !notFound(err) {
+		if err := s.st.Delete(ctx, colGroups, groupID(ed.ID, n)); err != nil && !store.IsNotFound(err) {
 			return nil, err
 		}
 	}
@@ -145,7 +145,7 @@ func (gd *groupDoc) people() []Person {
 // group loads a group with its edition, evaluation and the caller's rights: organisers and the group's own
 // members may open it; any other participant gets 403 not_in_group, strangers 404.
 func (s *Service) group(ctx context.Context, p *auth.Principal, id string) (*groupDoc, *editionDoc, *evalDoc, rights, error) {
-	gd, err := store.GetByID[groupDoc](ctx, s.st.s, colGroups, id, errGroupNotFound)
+	gd, err := store.GetByID[groupDoc](ctx, s.st.Store, colGroups, id, errGroupNotFound)
 	if err != nil {
 		return nil, nil, nil, rights{}, err
 	}
@@ -269,9 +269,9 @@ func (s *Service) CreateGroup(ctx context.Context, p *auth.Principal, edID strin
 		var pd participantDoc
 		err := store.ErrNotFound
 		if store.ValidID(uid) {
-			err = s.st.get(ctx, colParticipants, participantID(ed.ID, uid), &pd)
+			err = s.st.Get(ctx, colParticipants, participantID(ed.ID, uid), &pd)
 		}
-		if notFound(err) {
+		if store.IsNotFound(err) {
 			fields["memberIds"] = apperr.UnknownRef()
 			continue
 		} else if err != nil {
@@ -306,7 +306,7 @@ func (s *Service) CreateGroup(ctx context.Context, p *auth.Principal, edID strin
 	}
 	gd := groupDoc{ID: groupID(ed.ID, ed.Groups+1), EditionID: ed.ID, Number: ed.Groups + 1, Name: name,
 		FacilitatorID: in.FacilitatorID, Rev: 1, CreatedAt: s.now().UTC()}
-	if err := s.st.insert(ctx, colGroups, &gd); store.IsDuplicate(err) {
+	if err := s.st.Insert(ctx, colGroups, &gd); store.IsDuplicate(err) {
 		return nil, apperr.New(apperr.Conflict, "concurrent_change", "Another organiser has just added a group: try again.")
 	} else if err != nil {
 		return nil, err

@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/teixit/teixit/search"
+	"github.com/teixit/teixit/server/store"
 )
 
 // Read-model kinds of this package.
@@ -79,7 +80,7 @@ func (s *Service) scopeOf(ctx context.Context, cache scopes, evalID string) (*sc
 		return sc, nil
 	}
 	var ev evalDoc
-	if err := s.st.get(ctx, colEvaluations, evalID, &ev); notFound(err) {
+	if err := s.st.Get(ctx, colEvaluations, evalID, &ev); store.IsNotFound(err) {
 		cache[evalID] = nil
 		return nil, nil
 	} else if err != nil {
@@ -92,7 +93,7 @@ func (s *Service) scopeOf(ctx context.Context, cache scopes, evalID string) (*sc
 	}
 	for n := 1; n <= ev.LastEdition; n++ {
 		var ed editionDoc
-		if err := s.st.get(ctx, colEditions, editionID(ev.ID, n), &ed); notFound(err) {
+		if err := s.st.Get(ctx, colEditions, editionID(ev.ID, n), &ed); store.IsNotFound(err) {
 			continue
 		} else if err != nil {
 			return nil, err
@@ -178,7 +179,7 @@ func (s *Service) document(ctx context.Context, cache scopes, kind, id string) (
 			Created: sc.ev.CreatedAt, Updated: sc.ev.UpdatedAt, Keywords: map[string]string{"subject": sc.ev.Subject.Kind, "subject_ref": subjectKey(sc.ev.Subject.Kind, sc.ev.Subject.Ref)}}, true, nil
 	case KindItem:
 		var it itemDoc
-		if err := s.st.get(ctx, colItems, id, &it); notFound(err) {
+		if err := s.st.Get(ctx, colItems, id, &it); store.IsNotFound(err) {
 			return none, false, nil
 		} else if err != nil {
 			return none, false, err
@@ -197,7 +198,7 @@ func (s *Service) document(ctx context.Context, cache scopes, kind, id string) (
 			Keywords: map[string]string{"group": it.GroupID, "area": it.AreaID, "item_kind": it.Kind, "merged": merged}}, true, nil
 	case KindPoint:
 		var pt pointDoc
-		if err := s.st.get(ctx, colPoints, id, &pt); notFound(err) {
+		if err := s.st.Get(ctx, colPoints, id, &pt); store.IsNotFound(err) {
 			return none, false, nil
 		} else if err != nil {
 			return none, false, err
@@ -212,7 +213,7 @@ func (s *Service) document(ctx context.Context, cache scopes, kind, id string) (
 			Numbers:  map[string]float64{"groups": float64(len(pt.GroupIDs))}}, true, nil
 	case KindMeasure:
 		var m measureDoc
-		if err := s.st.get(ctx, colMeasures, id, &m); notFound(err) {
+		if err := s.st.Get(ctx, colMeasures, id, &m); store.IsNotFound(err) {
 			return none, false, nil
 		} else if err != nil {
 			return none, false, err
@@ -226,7 +227,7 @@ func (s *Service) document(ctx context.Context, cache scopes, kind, id string) (
 			Keywords: map[string]string{"measure_status": m.Status}}, true, nil
 	case KindReport:
 		var ed editionDoc
-		if err := s.st.get(ctx, colEditions, id, &ed); notFound(err) {
+		if err := s.st.Get(ctx, colEditions, id, &ed); store.IsNotFound(err) {
 			return none, false, nil
 		} else if err != nil {
 			return none, false, err
@@ -242,7 +243,7 @@ func (s *Service) document(ctx context.Context, cache scopes, kind, id string) (
 			Parent: ed.ID, Visibility: sc.visibility(ed.ID), Created: ed.Report.PublishedAt, Updated: ed.Report.PublishedAt}, true, nil
 	case KindParticipant:
 		var pd participantDoc
-		if err := s.st.get(ctx, colParticipants, id, &pd); notFound(err) {
+		if err := s.st.Get(ctx, colParticipants, id, &pd); store.IsNotFound(err) {
 			return none, false, nil
 		} else if err != nil {
 			return none, false, err
@@ -255,7 +256,7 @@ func (s *Service) document(ctx context.Context, cache scopes, kind, id string) (
 			Keywords: map[string]string{"role": pd.Role, "team": team}}, true, nil
 	default:
 		var v voteDoc
-		if err := s.st.get(ctx, colVotes, id, &v); notFound(err) {
+		if err := s.st.Get(ctx, colVotes, id, &v); store.IsNotFound(err) {
 			return none, false, nil
 		} else if err != nil {
 			return none, false, err
@@ -267,13 +268,13 @@ func (s *Service) document(ctx context.Context, cache scopes, kind, id string) (
 // AllOf streams every id of a kind (index rebuilds).
 func (s *Service) AllOf(kind string) func(ctx context.Context, yield func(string) error) error {
 	return func(ctx context.Context, yield func(string) error) error {
-		return s.st.s.EachID(ctx, collectionOf(kind), nil, yield)
+		return s.st.Store.EachID(ctx, collectionOf(kind), nil, yield)
 	}
 }
 
 // CountOf estimates the records of a kind (the rebuild's progress bar).
 func (s *Service) CountOf(kind string) func(ctx context.Context) (int, error) {
-	return func(ctx context.Context) (int, error) { return s.st.s.Estimate(ctx, collectionOf(kind)) }
+	return func(ctx context.Context) (int, error) { return s.st.Store.Estimate(ctx, collectionOf(kind)) }
 }
 
 // subjectKey names what an evaluation is about for the `subject_ref` filter: "<kind>:<ref>" for a diagnosis

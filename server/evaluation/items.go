@@ -9,6 +9,7 @@ import (
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/paging"
+	"github.com/teixit/teixit/server/readmodel"
 	"github.com/teixit/teixit/server/store"
 )
 
@@ -61,7 +62,7 @@ func (s *Service) AddItem(ctx context.Context, p *auth.Principal, gID string, in
 	}
 	it := &itemDoc{ID: store.NewID(), EditionID: ed.ID, EvaluationID: ev.ID, GroupID: gd.ID, AreaID: in.AreaID,
 		Kind: in.Kind, Text: text, Language: s.detector.Detect(text, ""), AuthorID: p.UserID, CreatedAt: s.now().UTC()}
-	if err := s.rm.Changed(ctx, KindItem, it.ID, func() error { return s.st.insert(ctx, colItems, it) }); err != nil {
+	if err := s.rm.Changed(ctx, KindItem, it.ID, func() error { return s.st.Insert(ctx, colItems, it) }); err != nil {
 		return nil, err
 	}
 	out := it.api(gd.Name, p.UserID)
@@ -87,7 +88,7 @@ func (s *Service) DeleteItem(ctx context.Context, p *auth.Principal, id string) 
 	if p == nil {
 		return apperr.LoginRequired()
 	}
-	it, err := store.GetByID[itemDoc](ctx, s.st.s, colItems, id, errItemNotFound)
+	it, err := store.GetByID[itemDoc](ctx, s.st.Store, colItems, id, errItemNotFound)
 	if err != nil {
 		return err
 	}
@@ -102,7 +103,7 @@ func (s *Service) DeleteItem(ctx context.Context, p *auth.Principal, id string) 
 	if ed.Phase != PhaseGroups {
 		return wrongPhase(ed.Phase, "items change during the group phase")
 	}
-	return s.rm.Changed(ctx, KindItem, id, func() error { return s.st.remove(ctx, colItems, id) })
+	return s.rm.Changed(ctx, KindItem, id, func() error { return s.st.Delete(ctx, colItems, id) })
 }
 
 // groupItems lists a group's items, oldest first (access already checked by group()).
@@ -132,7 +133,7 @@ func (s *Service) itemPage(ctx context.Context, filters map[string][]string, sor
 		if err != nil {
 			return nil, "", err
 		}
-		docs, err := getMany[itemDoc](ctx, s.st, colItems, docIDs(res.Items))
+		docs, err := store.GetMany[itemDoc](ctx, s.st.Store, colItems, readmodel.RecordIDs(res.Items))
 		if err != nil {
 			return nil, "", err
 		}
@@ -228,7 +229,7 @@ func (s *Service) groupNames(ctx context.Context, ed *editionDoc) (map[string]st
 	out := map[string]string{}
 	for _, id := range s.groupIDs(ed) {
 		var gd groupDoc
-		if err := s.st.get(ctx, colGroups, id, &gd); notFound(err) {
+		if err := s.st.Get(ctx, colGroups, id, &gd); store.IsNotFound(err) {
 			continue
 		} else if err != nil {
 			return nil, err

@@ -9,6 +9,7 @@ import (
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/followup"
+	"github.com/teixit/teixit/server/readmodel"
 	"github.com/teixit/teixit/server/store"
 )
 
@@ -72,9 +73,9 @@ func (s *Service) applyMeasure(ctx context.Context, ed *editionDoc, m *measureDo
 			var pt pointDoc
 			err := store.ErrNotFound
 			if store.ValidID(id) {
-				err = s.st.get(ctx, colPoints, id, &pt)
+				err = s.st.Get(ctx, colPoints, id, &pt)
 			}
-			if notFound(err) || (err == nil && (pt.EditionID != ed.ID || pt.Kind != "weakness")) {
+			if store.IsNotFound(err) || (err == nil && (pt.EditionID != ed.ID || pt.Kind != "weakness")) {
 				fields["pointIds"] = apperr.Because("weaknesses_only")
 				break
 			} else if err != nil {
@@ -108,7 +109,7 @@ func (s *Service) CreateMeasure(ctx context.Context, p *auth.Principal, edID str
 	if err := s.applyMeasure(ctx, ed, m, in, true); err != nil {
 		return nil, err
 	}
-	if err := s.rm.Changed(ctx, KindMeasure, m.ID, func() error { return s.st.insert(ctx, colMeasures, m) }); err != nil {
+	if err := s.rm.Changed(ctx, KindMeasure, m.ID, func() error { return s.st.Insert(ctx, colMeasures, m) }); err != nil {
 		return nil, err
 	}
 	out := m.api()
@@ -116,7 +117,7 @@ func (s *Service) CreateMeasure(ctx context.Context, p *auth.Principal, edID str
 }
 
 func (s *Service) measure(ctx context.Context, p *auth.Principal, id string) (*measureDoc, *editionDoc, rights, error) {
-	m, err := store.GetByID[measureDoc](ctx, s.st.s, colMeasures, id, errMeasureNotFound)
+	m, err := store.GetByID[measureDoc](ctx, s.st.Store, colMeasures, id, errMeasureNotFound)
 	if err != nil {
 		return nil, nil, rights{}, err
 	}
@@ -174,7 +175,7 @@ func (s *Service) modifyMeasure(ctx context.Context, p *auth.Principal, id strin
 				"responsibleTeam": m.ResponsibleTeam, "due": m.Due, "pointIds": m.PointIDs, "status": m.Status,
 				"indicators": m.Indicators, "rev": m.Rev, "updatedAt": m.UpdatedAt}})
 		})
-		if notFound(err) {
+		if store.IsNotFound(err) {
 			continue
 		}
 		if err != nil {
@@ -196,7 +197,7 @@ func (s *Service) measures(ctx context.Context, edID string) ([]Measure, error) 
 		if err != nil {
 			return nil, err
 		}
-		docs, err := getMany[measureDoc](ctx, s.st, colMeasures, docIDs(res.Items))
+		docs, err := store.GetMany[measureDoc](ctx, s.st.Store, colMeasures, readmodel.RecordIDs(res.Items))
 		if err != nil {
 			return nil, err
 		}

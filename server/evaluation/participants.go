@@ -11,6 +11,7 @@ import (
 	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/readmodel"
 	"github.com/teixit/teixit/server/store"
 )
 
@@ -141,7 +142,7 @@ func (s *Service) Join(ctx context.Context, p *auth.Principal, edID string, in J
 // while the groups are being formed is seated either here or by FormGroups' second look.
 func (s *Service) addParticipant(ctx context.Context, ed *editionDoc, pd participantDoc) (bool, error) {
 	pd.ID, pd.EditionID, pd.JoinedAt = participantID(ed.ID, pd.UserID), ed.ID, s.now().UTC()
-	err := s.rm.Changed(ctx, KindParticipant, pd.ID, func() error { return s.st.insert(ctx, colParticipants, &pd) })
+	err := s.rm.Changed(ctx, KindParticipant, pd.ID, func() error { return s.st.Insert(ctx, colParticipants, &pd) })
 	if store.IsDuplicate(err) {
 		return false, nil
 	} else if err != nil {
@@ -178,7 +179,7 @@ func (s *Service) participants(ctx context.Context, edID string) ([]*participant
 		if err != nil {
 			return nil, err
 		}
-		docs, err := getMany[participantDoc](ctx, s.st, colParticipants, docIDs(res.Items))
+		docs, err := store.GetMany[participantDoc](ctx, s.st.Store, colParticipants, readmodel.RecordIDs(res.Items))
 		if err != nil {
 			return nil, err
 		}
@@ -239,7 +240,7 @@ func (s *Service) Place(ctx context.Context, p *auth.Principal, edID, userID str
 	if !store.ValidID(userID) {
 		return nil, apperr.NotFoundf("The participant")
 	}
-	if err := s.st.get(ctx, colParticipants, participantID(ed.ID, userID), &pd); notFound(err) {
+	if err := s.st.Get(ctx, colParticipants, participantID(ed.ID, userID), &pd); store.IsNotFound(err) {
 		return nil, apperr.NotFoundf("The participant")
 	} else if err != nil {
 		return nil, err

@@ -53,7 +53,7 @@ func (s *Service) ExportFor(ctx context.Context, userID string) (string, any, er
 // BeforeDelete implements account.Hook: items stay with their group, their writer forgotten; the
 // person's participations and ballots go (the votes they cast stay counted: vote records hold no person).
 func (s *Service) BeforeDelete(ctx context.Context, userID string) error {
-	if _, err := s.st.s.C(colItems).UpdateMany(ctx, bson.M{"authorId": userID}, bson.M{"$unset": bson.M{"authorId": ""}}); err != nil {
+	if _, err := s.st.Store.C(colItems).UpdateMany(ctx, bson.M{"authorId": userID}, bson.M{"$unset": bson.M{"authorId": ""}}); err != nil {
 		return store.Wrap("evaluation items: forget user", err)
 	}
 	var ps []participantDoc
@@ -72,13 +72,13 @@ func (s *Service) BeforeDelete(ctx context.Context, userID string) error {
 				return err
 			}
 		}
-		if err := s.rm.Changed(ctx, KindParticipant, id, func() error { return s.st.remove(ctx, colParticipants, id) }); err != nil && !notFound(err) {
+		if err := s.rm.Changed(ctx, KindParticipant, id, func() error { return s.st.Delete(ctx, colParticipants, id) }); err != nil && !store.IsNotFound(err) {
 			return err
 		}
 	}
-	if _, err := s.st.s.C(colBallots).DeleteMany(ctx, bson.M{"userId": userID}); err != nil {
+	if _, err := s.st.Store.C(colBallots).DeleteMany(ctx, bson.M{"userId": userID}); err != nil {
 		return store.Wrap("evaluation ballots: forget user", err)
 	}
-	_, err := s.st.s.C(colEvaluations).UpdateMany(ctx, bson.M{"createdBy": userID}, bson.M{"$unset": bson.M{"createdBy": ""}})
+	_, err := s.st.Store.C(colEvaluations).UpdateMany(ctx, bson.M{"createdBy": userID}, bson.M{"$unset": bson.M{"createdBy": ""}})
 	return store.Wrap("evaluations: forget user", err)
 }

@@ -32,8 +32,8 @@ var errSeatsBusy = apperr.New(apperr.Conflict, "concurrent_change", "The groups 
 func (s *Service) changeGroup(ctx context.Context, id string, change func(*groupDoc) error) (*groupDoc, error) {
 	for range 12 {
 		var gd groupDoc
-		err := s.st.get(ctx, colGroups, id, &gd)
-		if err != nil && !notFound(err) {
+		err := s.st.Get(ctx, colGroups, id, &gd)
+		if err != nil && !store.IsNotFound(err) {
 			return nil, err
 		}
 		exists := err == nil
@@ -42,16 +42,16 @@ func (s *Service) changeGroup(ctx context.Context, id string, change func(*group
 		}
 		if !exists { // creating: the insert of the id is the claim
 			gd.Rev = 1
-			if err := s.st.insert(ctx, colGroups, &gd); store.IsDuplicate(err) {
+			if err := s.st.Insert(ctx, colGroups, &gd); store.IsDuplicate(err) {
 				continue
 			} else if err != nil {
 				return nil, err
 			}
 			return &gd, nil
 		}
-		next, err := s.st.s.ClaimRevision(ctx, revKind, id, gd.Rev, func(ctx context.Context) (int, error) {
+		next, err := s.st.Store.ClaimRevision(ctx, revKind, id, gd.Rev, func(ctx context.Context) (int, error) {
 			var now groupDoc
-			err := s.st.get(ctx, colGroups, id, &now)
+			err := s.st.Get(ctx, colGroups, id, &now)
 			return now.Rev, err
 		})
 		if errors.Is(err, store.ErrConflict) {
@@ -125,7 +125,7 @@ func (m seatDoc) mixTeam() string {
 // editionGroups reads an edition's groups by `_id`, in number order (absent numbers skipped).
 func (s *Service) editionGroups(ctx context.Context, ed *editionDoc) ([]*groupDoc, error) {
 	ids := s.groupIDs(ed)
-	docs, err := getMany[groupDoc](ctx, s.st, colGroups, ids)
+	docs, err := store.GetMany[groupDoc](ctx, s.st.Store, colGroups, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -187,7 +187,7 @@ func (s *Service) pointAt(ctx context.Context, participantIDs []string, groupID 
 		models = append(models, mongo.NewUpdateOneModel().SetFilter(bson.M{"_id": id}).
 			SetUpdate(bson.M{"$set": bson.M{"groupId": groupID}}))
 	}
-	_, err := s.st.s.C(colParticipants).BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
+	_, err := s.st.Store.C(colParticipants).BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
 	return store.Wrap(colParticipants+": point at group", err)
 }
 

@@ -76,8 +76,6 @@ func NewService(d Deps) *Service {
 		detector: search.NewDetector(), now: time.Now}
 }
 
-func notFound(err error) bool { return errors.Is(err, store.ErrNotFound) }
-
 var (
 	errEvaluationNotFound = apperr.NotFoundf("The evaluation")
 	errEditionNotFound    = apperr.NotFoundf("The edition")
@@ -98,12 +96,12 @@ func participantID(edID, userID string) string { return edID + ":" + userID }
 func groupID(edID string, n int) string        { return edID + "-g" + strconv.Itoa(n) }
 
 func (s *Service) evaluation(ctx context.Context, id string) (*evalDoc, error) {
-	return store.GetByID[evalDoc](ctx, s.st.s, colEvaluations, id, errEvaluationNotFound)
+	return store.GetByID[evalDoc](ctx, s.st.Store, colEvaluations, id, errEvaluationNotFound)
 }
 
 // edition loads an edition with its evaluation.
 func (s *Service) edition(ctx context.Context, id string) (*editionDoc, *evalDoc, error) {
-	ed, err := store.GetByID[editionDoc](ctx, s.st.s, colEditions, id, errEditionNotFound)
+	ed, err := store.GetByID[editionDoc](ctx, s.st.Store, colEditions, id, errEditionNotFound)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -402,10 +400,10 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in Input) (*Cre
 	}
 	// One announced change for both: the evaluation's index entry is built from its editions' partners.
 	if err := s.rm.Changed(ctx, KindEvaluation, e.ID, func() error {
-		if err := s.st.insert(ctx, colEvaluations, e); err != nil {
+		if err := s.st.Insert(ctx, colEvaluations, e); err != nil {
 			return err
 		}
-		return s.st.insert(ctx, colEditions, ed)
+		return s.st.Insert(ctx, colEditions, ed)
 	}); err != nil {
 		return nil, err
 	}
@@ -432,7 +430,7 @@ func (s *Service) Get(ctx context.Context, p *auth.Principal, id string) (*Overv
 	readable := r.reader()
 	for n := e.LastEdition; n >= 1; n-- {
 		var ed editionDoc
-		if err := s.st.get(ctx, colEditions, editionID(e.ID, n), &ed); notFound(err) {
+		if err := s.st.Get(ctx, colEditions, editionID(e.ID, n), &ed); store.IsNotFound(err) {
 			continue
 		} else if err != nil {
 			return nil, err
@@ -515,13 +513,13 @@ func (s *Service) NewEdition(ctx context.Context, p *auth.Principal, evalID stri
 	now := s.now().UTC()
 	ed := s.defaultEdition(e.ID, now)
 	var last editionDoc
-	switch err := s.st.get(ctx, colEditions, editionID(e.ID, e.LastEdition), &last); {
+	switch err := s.st.Get(ctx, colEditions, editionID(e.ID, e.LastEdition), &last); {
 	case err == nil:
 		ed.Mode, ed.Areas, ed.Roles, ed.PartnerOrgIDs = last.Mode, last.Areas, last.Roles, last.PartnerOrgIDs
 		ed.GroupSize, ed.Threshold, ed.VotesPerPerson = last.GroupSize, last.Threshold, last.VotesPerPerson
 		ed.Report.Visibility, ed.PreviousID = last.Report.Visibility, last.ID
 		ed.Number = last.Number + 1
-	case !notFound(err):
+	case !store.IsNotFound(err):
 		return nil, err
 	}
 	ed.ID = editionID(e.ID, ed.Number)
@@ -536,7 +534,7 @@ func (s *Service) NewEdition(ctx context.Context, p *auth.Principal, evalID stri
 	if err := apperr.Validation(fields); err != nil {
 		return nil, err
 	}
-	if err := s.st.insert(ctx, colEditions, ed); store.IsDuplicate(err) {
+	if err := s.st.Insert(ctx, colEditions, ed); store.IsDuplicate(err) {
 		return nil, apperr.New(apperr.Conflict, "edition_exists", "Another organiser has just started this edition.")
 	} else if err != nil {
 		return nil, err
@@ -559,13 +557,13 @@ func (s *Service) GetEdition(ctx context.Context, p *auth.Principal, id string) 
 	out := s.editionView(ed, r)
 	if out.Me != nil && out.Me.GroupID != "" {
 		var g groupDoc
-		if err := s.st.get(ctx, colGroups, out.Me.GroupID, &g); err == nil {
+		if err := s.st.Get(ctx, colGroups, out.Me.GroupID, &g); err == nil {
 			out.Me.Facilitator = g.FacilitatorID == r.userID
 		}
 	}
 	if out.Me != nil {
 		var b ballotDoc
-		out.Me.Voted = s.st.get(ctx, colBallots, participantID(ed.ID, r.userID), &b) == nil
+		out.Me.Voted = s.st.Get(ctx, colBallots, participantID(ed.ID, r.userID), &b) == nil
 	}
 	return &out, nil
 }
@@ -655,7 +653,7 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, in ListInput) ([]
 	if err != nil {
 		return nil, "", err
 	}
-	docs, err := getMany[evalDoc](ctx, s.st, colEvaluations, docIDs(res.Items))
+	docs, err := store.GetMany[evalDoc](ctx, s.st.Store, colEvaluations, readmodel.RecordIDs(res.Items))
 	if err != nil {
 		return nil, "", err
 	}

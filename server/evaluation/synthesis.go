@@ -10,6 +10,7 @@ import (
 	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/readmodel"
 	"github.com/teixit/teixit/server/store"
 )
 
@@ -61,9 +62,9 @@ func (s *Service) Merge(ctx context.Context, p *auth.Principal, edID string, in 
 		var it itemDoc
 		err := store.ErrNotFound
 		if store.ValidID(id) {
-			err = s.st.get(ctx, colItems, id, &it)
+			err = s.st.Get(ctx, colItems, id, &it)
 		}
-		if notFound(err) {
+		if store.IsNotFound(err) {
 			return nil, apperr.Validation(apperr.Fields{"itemIds": apperr.UnknownRef()})
 		} else if err != nil {
 			return nil, err
@@ -85,14 +86,14 @@ func (s *Service) Merge(ctx context.Context, p *auth.Principal, edID string, in 
 			pt.GroupIDs = append(pt.GroupIDs, it.GroupID)
 		}
 	}
-	if err := s.rm.Changed(ctx, KindPoint, pt.ID, func() error { return s.st.insert(ctx, colPoints, pt) }); err != nil {
+	if err := s.rm.Changed(ctx, KindPoint, pt.ID, func() error { return s.st.Insert(ctx, colPoints, pt) }); err != nil {
 		return nil, err
 	}
 	for _, it := range items {
 		id := it.ID
 		if err := s.rm.Changed(ctx, KindItem, id, func() error {
 			return s.st.update(ctx, colItems, id, bson.M{"$set": bson.M{"mergedId": pt.ID}})
-		}); err != nil && !notFound(err) {
+		}); err != nil && !store.IsNotFound(err) {
 			return nil, err
 		}
 	}
@@ -108,9 +109,9 @@ func (s *Service) checkPrevious(ctx context.Context, ed *editionDoc, prevID stri
 	var prev pointDoc
 	err := store.ErrNotFound
 	if store.ValidID(prevID) && ed.PreviousID != "" {
-		err = s.st.get(ctx, colPoints, prevID, &prev)
+		err = s.st.Get(ctx, colPoints, prevID, &prev)
 	}
-	if notFound(err) || (err == nil && prev.EditionID != ed.PreviousID) {
+	if store.IsNotFound(err) || (err == nil && prev.EditionID != ed.PreviousID) {
 		return apperr.Validation(apperr.Fields{"previousId": apperr.Because("not_previous_edition")})
 	}
 	return err
@@ -133,15 +134,15 @@ func (s *Service) Unmerge(ctx context.Context, p *auth.Principal, id string) err
 		iid := iid
 		if err := s.rm.Changed(ctx, KindItem, iid, func() error {
 			return s.st.update(ctx, colItems, iid, bson.M{"$unset": bson.M{"mergedId": ""}})
-		}); err != nil && !notFound(err) {
+		}); err != nil && !store.IsNotFound(err) {
 			return err
 		}
 	}
-	return s.rm.Changed(ctx, KindPoint, pt.ID, func() error { return s.st.remove(ctx, colPoints, pt.ID) })
+	return s.rm.Changed(ctx, KindPoint, pt.ID, func() error { return s.st.Delete(ctx, colPoints, pt.ID) })
 }
 
 func (s *Service) point(ctx context.Context, p *auth.Principal, id string) (*pointDoc, *editionDoc, rights, error) {
-	pt, err := store.GetByID[pointDoc](ctx, s.st.s, colPoints, id, errPointNotFound)
+	pt, err := store.GetByID[pointDoc](ctx, s.st.Store, colPoints, id, errPointNotFound)
 	if err != nil {
 		return nil, nil, rights{}, err
 	}
@@ -161,7 +162,7 @@ type Suggestion struct {
 // full-text search on its words (the read model's analyzers: stems, accents, languages). A person
 // confirms by merging. Organisers only.
 func (s *Service) Similar(ctx context.Context, p *auth.Principal, itemID string) ([]Suggestion, error) {
-	it, err := store.GetByID[itemDoc](ctx, s.st.s, colItems, itemID, errItemNotFound)
+	it, err := store.GetByID[itemDoc](ctx, s.st.Store, colItems, itemID, errItemNotFound)
 	if err != nil {
 		return nil, err
 	}
@@ -190,13 +191,13 @@ func (s *Service) Similar(ctx context.Context, p *auth.Principal, itemID string)
 		switch kind {
 		case KindItem:
 			var o itemDoc
-			if s.st.get(ctx, colItems, id, &o) != nil || o.EditionID != ed.ID || o.MergedID != "" || o.Kind != it.Kind {
+			if s.st.Get(ctx, colItems, id, &o) != nil || o.EditionID != ed.ID || o.MergedID != "" || o.Kind != it.Kind {
 				continue
 			}
 			out = append(out, Suggestion{Kind: "item", ID: o.ID, Text: o.Text, Score: h.Score})
 		case KindPoint:
 			var o pointDoc
-			if s.st.get(ctx, colPoints, id, &o) != nil || o.EditionID != ed.ID || o.Kind != it.Kind {
+			if s.st.Get(ctx, colPoints, id, &o) != nil || o.EditionID != ed.ID || o.Kind != it.Kind {
 				continue
 			}
 			out = append(out, Suggestion{Kind: "point", ID: o.ID, Text: o.Text, Score: h.Score})
@@ -229,9 +230,9 @@ func (s *Service) AddToPoint(ctx context.Context, p *auth.Principal, id string, 
 		var it itemDoc
 		err := store.ErrNotFound
 		if store.ValidID(iid) {
-			err = s.st.get(ctx, colItems, iid, &it)
+			err = s.st.Get(ctx, colItems, iid, &it)
 		}
-		if notFound(err) {
+		if store.IsNotFound(err) {
 			return nil, apperr.Validation(apperr.Fields{"itemIds": apperr.UnknownRef()})
 		} else if err != nil {
 			return nil, err
@@ -261,7 +262,7 @@ func (s *Service) AddToPoint(ctx context.Context, p *auth.Principal, id string, 
 		iid := it.ID
 		if err := s.rm.Changed(ctx, KindItem, iid, func() error {
 			return s.st.update(ctx, colItems, iid, bson.M{"$set": bson.M{"mergedId": pt.ID}})
-		}); err != nil && !notFound(err) {
+		}); err != nil && !store.IsNotFound(err) {
 			return nil, err
 		}
 	}
@@ -295,23 +296,23 @@ func (s *Service) Vote(ctx context.Context, p *auth.Principal, edID string, in B
 		var pt pointDoc
 		err := store.ErrNotFound
 		if store.ValidID(id) {
-			err = s.st.get(ctx, colPoints, id, &pt)
+			err = s.st.Get(ctx, colPoints, id, &pt)
 		}
-		if notFound(err) || (err == nil && pt.EditionID != ed.ID) {
+		if store.IsNotFound(err) || (err == nil && pt.EditionID != ed.ID) {
 			return nil, apperr.Validation(apperr.Fields{"pointIds": apperr.UnknownRef()})
 		} else if err != nil {
 			return nil, err
 		}
 	}
 	b := &ballotDoc{ID: participantID(ed.ID, p.UserID), EditionID: ed.ID, UserID: p.UserID, PointIDs: ids, CreatedAt: s.now().UTC()}
-	if err := s.st.insert(ctx, colBallots, b); store.IsDuplicate(err) {
+	if err := s.st.Insert(ctx, colBallots, b); store.IsDuplicate(err) {
 		return nil, apperr.New(apperr.Conflict, "ballot_final", "You have already voted in this edition: votes are final.")
 	} else if err != nil {
 		return nil, err
 	}
 	for _, id := range ids {
 		v := &voteDoc{ID: store.NewID(), EditionID: ed.ID, PointID: id}
-		if err := s.rm.Changed(ctx, KindVote, v.ID, func() error { return s.st.insert(ctx, colVotes, v) }); err != nil {
+		if err := s.rm.Changed(ctx, KindVote, v.ID, func() error { return s.st.Insert(ctx, colVotes, v) }); err != nil {
 			return nil, err
 		}
 	}
@@ -346,7 +347,7 @@ func (s *Service) points(ctx context.Context, edID string) ([]Point, error) {
 		if err != nil {
 			return nil, err
 		}
-		docs, err := getMany[pointDoc](ctx, s.st, colPoints, docIDs(res.Items))
+		docs, err := store.GetMany[pointDoc](ctx, s.st.Store, colPoints, readmodel.RecordIDs(res.Items))
 		if err != nil {
 			return nil, err
 		}

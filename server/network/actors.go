@@ -171,7 +171,7 @@ func (s *Service) CreateActor(ctx context.Context, p *auth.Principal, in ActorIn
 			return nil, err
 		}
 	}
-	if err := s.ReadModel.Changed(ctx, KindActor, a.ID, func() error { return s.Store.insert(ctx, colActors, a) }); err != nil {
+	if err := s.ReadModel.Changed(ctx, KindActor, a.ID, func() error { return s.Store.Insert(ctx, colActors, a) }); err != nil {
 		return nil, err
 	}
 	if a.Status == StatusPending {
@@ -189,19 +189,19 @@ func (s *Service) CreateActor(ctx context.Context, p *auth.Principal, in ActorIn
 // 409 organisation_already_actor when another actor holds it. A claim left by a crash before its actor
 // was written (its actor does not exist) is taken over.
 func (s *Service) claimOrg(ctx context.Context, orgID, actorID string) error {
-	err := s.Store.insert(ctx, colOrgActors, &orgActorDoc{ID: orgID, ActorID: actorID, At: s.now().UTC()})
+	err := s.Store.Insert(ctx, colOrgActors, &orgActorDoc{ID: orgID, ActorID: actorID, At: s.now().UTC()})
 	if !store.IsDuplicate(err) {
 		return err
 	}
 	var held orgActorDoc
-	if err := s.Store.get(ctx, colOrgActors, orgID, &held); err != nil {
+	if err := s.Store.Get(ctx, colOrgActors, orgID, &held); err != nil {
 		return err
 	}
 	if held.ActorID == actorID {
 		return nil
 	}
 	var other actorDoc
-	if err := s.Store.get(ctx, colActors, held.ActorID, &other); notFound(err) {
+	if err := s.Store.Get(ctx, colActors, held.ActorID, &other); store.IsNotFound(err) {
 		if err := s.Store.remove(ctx, colOrgActors, orgID); err != nil {
 			return err
 		}
@@ -294,7 +294,7 @@ func (s *Service) modifyActor(ctx context.Context, p *auth.Principal, id string,
 		rev := a.Rev
 		a.Rev, a.UpdatedAt = rev+1, s.now().UTC()
 		err = s.ReadModel.Changed(ctx, KindActor, a.ID, func() error { return s.Store.replaceIf(ctx, colActors, a.ID, rev, a) })
-		if notFound(err) {
+		if store.IsNotFound(err) {
 			continue
 		}
 		if err != nil {

@@ -71,7 +71,7 @@ func (s *Service) LoadActors(ctx context.Context, ids []string) (map[string]sear
 	out := make(map[string]search.Document, len(ids))
 	for _, id := range ids {
 		var a actorDoc
-		if err := s.Store.get(ctx, colActors, id, &a); notFound(err) {
+		if err := s.Store.Get(ctx, colActors, id, &a); store.IsNotFound(err) {
 			continue
 		} else if err != nil {
 			return nil, err
@@ -92,7 +92,7 @@ func (s *Service) LoadRelations(ctx context.Context, ids []string) (map[string]s
 			return a, nil
 		}
 		var a actorDoc
-		if err := s.Store.get(ctx, colActors, id, &a); notFound(err) {
+		if err := s.Store.Get(ctx, colActors, id, &a); store.IsNotFound(err) {
 			actors[id] = nil
 			return nil, nil
 		} else if err != nil {
@@ -103,7 +103,7 @@ func (s *Service) LoadRelations(ctx context.Context, ids []string) (map[string]s
 	}
 	for _, id := range ids {
 		var r relationDoc
-		if err := s.Store.get(ctx, colRelations, id, &r); notFound(err) {
+		if err := s.Store.Get(ctx, colRelations, id, &r); store.IsNotFound(err) {
 			continue
 		} else if err != nil {
 			return nil, err
@@ -144,16 +144,16 @@ func relationDocument(r *relationDoc, from, to *actorDoc) (search.Document, bool
 func (s *Service) StreamOf(kind string) func(ctx context.Context, yield func(string, search.Document) error) error {
 	if kind == KindActor {
 		return func(ctx context.Context, yield func(string, search.Document) error) error {
-			return store.Each(ctx, s.Store.s, colActors, func(a *actorDoc) error { return yield(a.ID, s.actorDocument(a)) })
+			return store.Each(ctx, s.Store.Store, colActors, func(a *actorDoc) error { return yield(a.ID, s.actorDocument(a)) })
 		}
 	}
 	return func(ctx context.Context, yield func(string, search.Document) error) error {
 		actors := map[string]*actorDoc{}
-		err := store.Each(ctx, s.Store.s, colActors, func(a *actorDoc) error { actors[a.ID] = a; return nil })
+		err := store.Each(ctx, s.Store.Store, colActors, func(a *actorDoc) error { actors[a.ID] = a; return nil })
 		if err != nil {
 			return err
 		}
-		return store.Each(ctx, s.Store.s, colRelations, func(r *relationDoc) error {
+		return store.Each(ctx, s.Store.Store, colRelations, func(r *relationDoc) error {
 			if d, ok := relationDocument(r, actors[r.From], actors[r.To]); ok {
 				return yield(r.ID, d)
 			}
@@ -169,7 +169,7 @@ func (s *Service) AllOf(kind string) func(ctx context.Context, yield func(string
 		col = colRelations
 	}
 	return func(ctx context.Context, yield func(string) error) error {
-		return s.Store.s.EachID(ctx, col, nil, yield)
+		return s.Store.EachID(ctx, col, nil, yield)
 	}
 }
 
@@ -179,5 +179,5 @@ func (s *Service) CountOf(kind string) func(ctx context.Context) (int, error) {
 	if kind == KindRelation {
 		col = colRelations
 	}
-	return func(ctx context.Context) (int, error) { return s.Store.s.Estimate(ctx, col) }
+	return func(ctx context.Context) (int, error) { return s.Store.Estimate(ctx, col) }
 }

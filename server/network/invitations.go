@@ -297,7 +297,7 @@ func (s *Service) Invite(ctx context.Context, p *auth.Principal, actorID string,
 		return nil, err
 	}
 	d.Mailed = s.Mail != nil && s.Mail.Enabled()
-	if err := s.Store.insert(ctx, colInvites, d); err != nil {
+	if err := s.Store.Insert(ctx, colInvites, d); err != nil {
 		return nil, err
 	}
 	if d.Mailed {
@@ -327,9 +327,9 @@ func (s *Service) claimInviteSlot(ctx context.Context, target, inviteID string) 
 			InvitationID string    `bson:"invitationId"`
 			At           time.Time `bson:"at"`
 		}
-		err := s.Store.get(ctx, colInviteClaims, id, &slot)
-		if notFound(err) {
-			ok, err := s.Store.s.Claim(ctx, colInviteClaims, id, bson.M{"invitationId": inviteID, "at": now.UTC()})
+		err := s.Store.Get(ctx, colInviteClaims, id, &slot)
+		if store.IsNotFound(err) {
+			ok, err := s.Store.Claim(ctx, colInviteClaims, id, bson.M{"invitationId": inviteID, "at": now.UTC()})
 			if err != nil {
 				return "", err
 			}
@@ -342,8 +342,8 @@ func (s *Service) claimInviteSlot(ctx context.Context, target, inviteID string) 
 			return "", err
 		}
 		var prev inviteDoc
-		err = s.Store.get(ctx, colInvites, slot.InvitationID, &prev)
-		if err != nil && !notFound(err) {
+		err = s.Store.Get(ctx, colInvites, slot.InvitationID, &prev)
+		if err != nil && !store.IsNotFound(err) {
 			return "", err
 		}
 		// Held: its invitation is open, or not written yet by the request that claimed it moments ago.
@@ -366,7 +366,7 @@ func (s *Service) inviteView(d *inviteDoc, now time.Time, inviter bool) *Invitat
 }
 
 func (s *Service) invitation(ctx context.Context, id string) (*inviteDoc, error) {
-	return store.GetByID[inviteDoc](ctx, s.Store.s, colInvites, id, errInvitationNotFound)
+	return store.GetByID[inviteDoc](ctx, s.Store.Store, colInvites, id, errInvitationNotFound)
 }
 
 // keyed loads an invitation by its link: a wrong key is the same NotFound as a missing invitation.
@@ -391,7 +391,7 @@ func (s *Service) OpenInvitation(ctx context.Context, p *auth.Principal, id stri
 	if d.OpenedAt == nil && d.open(now) {
 		d.OpenedAt = &now
 		// Harmless if two nodes record it at once: both write a first-opened time a moment apart.
-		if _, err := s.Store.s.C(colInvites).UpdateOne(ctx, bson.M{"_id": d.ID}, bson.M{"$set": bson.M{"openedAt": now}}); err != nil {
+		if _, err := s.Store.C(colInvites).UpdateOne(ctx, bson.M{"_id": d.ID}, bson.M{"$set": bson.M{"openedAt": now}}); err != nil {
 			return nil, store.Wrap("invitation: opened", err)
 		}
 	}
@@ -411,7 +411,7 @@ func (s *Service) answer(ctx context.Context, d *inviteDoc, set bson.M, effect f
 		return closedInvitation(d.state(now))
 	}
 	claim := "answer:" + d.ID
-	ok, err := s.Store.s.Claim(ctx, colInviteClaims, claim, bson.M{"at": now, "status": set["status"]})
+	ok, err := s.Store.Claim(ctx, colInviteClaims, claim, bson.M{"at": now, "status": set["status"]})
 	if err != nil {
 		return err
 	}
@@ -420,12 +420,12 @@ func (s *Service) answer(ctx context.Context, d *inviteDoc, set bson.M, effect f
 	}
 	if effect != nil {
 		if err := effect(); err != nil {
-			_ = s.Store.s.Release(ctx, colInviteClaims, claim)
+			_ = s.Store.Release(ctx, colInviteClaims, claim)
 			return err
 		}
 	}
 	set["answeredAt"], set["updatedAt"] = now, now
-	if _, err := s.Store.s.C(colInvites).UpdateOne(ctx, bson.M{"_id": d.ID}, bson.M{"$set": set}); err != nil {
+	if _, err := s.Store.C(colInvites).UpdateOne(ctx, bson.M{"_id": d.ID}, bson.M{"$set": set}); err != nil {
 		return store.Wrap("invitation: answer", err)
 	}
 	return nil
@@ -514,8 +514,8 @@ func (s *Service) AcceptInvitation(ctx context.Context, p *auth.Principal, id st
 // orgFree refuses an organisation that is already another actor (checked before the answer is claimed).
 func (s *Service) orgFree(ctx context.Context, orgID, actorID string) error {
 	var held orgActorDoc
-	err := s.Store.get(ctx, colOrgActors, orgID, &held)
-	if notFound(err) || (err == nil && held.ActorID == actorID) {
+	err := s.Store.Get(ctx, colOrgActors, orgID, &held)
+	if store.IsNotFound(err) || (err == nil && held.ActorID == actorID) {
 		return nil
 	}
 	if err != nil {
@@ -586,7 +586,7 @@ func (s *Service) ActorInvitations(ctx context.Context, p *auth.Principal, actor
 	if _, err := s.readableActor(ctx, p, actorID); err != nil {
 		return nil, err
 	}
-	cur, err := s.Store.s.C(colInvites).Find(ctx, bson.M{"actorId": actorID})
+	cur, err := s.Store.C(colInvites).Find(ctx, bson.M{"actorId": actorID})
 	if err != nil {
 		return nil, store.Wrap("invitations of", err)
 	}

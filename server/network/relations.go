@@ -105,7 +105,7 @@ func (s *Service) ProposeRelation(ctx context.Context, p *auth.Principal, in Rel
 	default:
 		r.Status = RelStated
 	}
-	err = s.ReadModel.Changed(ctx, KindRelation, r.ID, func() error { return s.Store.insert(ctx, colRelations, r) })
+	err = s.ReadModel.Changed(ctx, KindRelation, r.ID, func() error { return s.Store.Insert(ctx, colRelations, r) })
 	if store.IsDuplicate(err) {
 		return nil, apperr.New(apperr.Conflict, "relation_exists", "This relation is already recorded between these two actors.")
 	}
@@ -121,7 +121,7 @@ func (s *Service) ProposeRelation(ctx context.Context, p *auth.Principal, in Rel
 }
 
 func (s *Service) relation(ctx context.Context, id string) (*relationDoc, error) {
-	return store.GetByID[relationDoc](ctx, s.Store.s, colRelations, id, errRelationNotFound)
+	return store.GetByID[relationDoc](ctx, s.Store.Store, colRelations, id, errRelationNotFound)
 }
 
 // relationReadable: confirmed and stated relations are public; a proposed one is seen only by members
@@ -240,7 +240,7 @@ func (s *Service) ConfirmRelation(ctx context.Context, p *auth.Principal, id str
 		rev, now := r.Rev, s.now().UTC()
 		r.Rev, r.Status, r.AwaitingOrg, r.ConfirmedBy, r.ConfirmedAt, r.UpdatedAt = rev+1, RelConfirmed, "", p.UserID, now, now
 		err = s.ReadModel.Changed(ctx, KindRelation, r.ID, func() error { return s.Store.replaceIf(ctx, colRelations, r.ID, rev, r) })
-		if notFound(err) {
+		if store.IsNotFound(err) {
 			continue
 		}
 		if err != nil {

@@ -76,8 +76,6 @@ var (
 	errRelationNotFound = apperr.NotFoundf("The relation")
 )
 
-func notFound(err error) bool { return errors.Is(err, store.ErrNotFound) }
-
 func oneOf(v string, set []string) bool {
 	for _, s := range set {
 		if s == v {
@@ -172,7 +170,7 @@ func (s *Service) lineage(ctx context.Context, ids []string) ([]string, bool, er
 }
 
 func (s *Service) actor(ctx context.Context, id string) (*actorDoc, error) {
-	return store.GetByID[actorDoc](ctx, s.Store.s, colActors, id, errActorNotFound)
+	return store.GetByID[actorDoc](ctx, s.Store.Store, colActors, id, errActorNotFound)
 }
 
 // readableActor loads an actor the reader may see: published ones by everyone; a pending or hidden

@@ -40,36 +40,22 @@ func Migrations() []store.Migration {
 	}}
 }
 
-// Store reads and writes actors, relations and invitations.
-type Store struct{ s *store.Store }
+// Store reads and writes actors, relations and invitations. It reads by id and inserts through the shared
+// store's own methods (Get, Insert); its own methods are the writes with this package's rules.
+type Store struct{ *store.Store }
 
 // NewStore wraps the shared store.
-func NewStore(s *store.Store) *Store { return &Store{s: s} }
-
-// get decodes the document with the id into dst; store.ErrNotFound when absent.
-func (st *Store) get(ctx context.Context, col, id string, dst any) error {
-	return st.s.Get(ctx, col, id, dst)
-}
-
-// insert adds a document; store.ErrDuplicate when its id exists.
-func (st *Store) insert(ctx context.Context, col string, doc any) error {
-	_, err := st.s.C(col).InsertOne(ctx, doc)
-	return store.Wrap(col+": insert", err)
-}
+func NewStore(s *store.Store) *Store { return &Store{s} }
 
 // replaceIf replaces the document when it still has revision rev; store.ErrNotFound when it changed or
 // vanished meanwhile.
 func (st *Store) replaceIf(ctx context.Context, col, id string, rev int, doc any) error {
-	res, err := st.s.C(col).ReplaceOne(ctx, bson.M{"_id": id, "rev": rev}, doc)
-	if err == nil && res.MatchedCount == 0 {
-		err = store.ErrNotFound
-	}
-	return store.Wrap(col+": replace", err)
+	return store.Wrap(col+": replace", store.Matched(st.C(col).ReplaceOne(ctx, bson.M{"_id": id, "rev": rev}, doc)))
 }
 
 // remove deletes one document; deleting a missing one is not an error.
 func (st *Store) remove(ctx context.Context, col, id string) error {
-	_, err := st.s.C(col).DeleteOne(ctx, bson.M{"_id": id})
+	_, err := st.C(col).DeleteOne(ctx, bson.M{"_id": id})
 	return store.Wrap(col+": delete", err)
 }
 
@@ -78,7 +64,7 @@ func (st *Store) remove(ctx context.Context, col, id string) error {
 func (st *Store) relationsOf(ctx context.Context, actorID string) ([]relationDoc, error) {
 	var out []relationDoc
 	for _, f := range []string{"from", "to"} {
-		cur, err := st.s.C(colRelations).Find(ctx, bson.M{f: actorID})
+		cur, err := st.C(colRelations).Find(ctx, bson.M{f: actorID})
 		if err != nil {
 			return nil, store.Wrap("relations of", err)
 		}

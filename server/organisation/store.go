@@ -102,11 +102,7 @@ func (st *Store) membership(ctx context.Context, orgID, userID string) (*members
 
 // deleteMembership removes a membership; ErrNotFound if there was none.
 func (st *Store) deleteMembership(ctx context.Context, orgID, userID string) error {
-	res, err := st.s.C(colMemberships).DeleteOne(ctx, bson.M{"_id": membershipID(orgID, userID)})
-	if err == nil && res.DeletedCount == 0 {
-		err = store.ErrNotFound
-	}
-	return store.Wrap("organisation: remove member", err)
+	return store.Wrap("organisation: remove member", store.Deleted(st.s.C(colMemberships).DeleteOne(ctx, bson.M{"_id": membershipID(orgID, userID)})))
 }
 
 func (st *Store) members(ctx context.Context, orgID string, limit int) ([]membershipDoc, error) {
@@ -129,12 +125,8 @@ func (st *Store) userMemberships(ctx context.Context, userID string) ([]membersh
 }
 
 func (st *Store) setRole(ctx context.Context, orgID, userID, role string) error {
-	res, err := st.s.C(colMemberships).UpdateOne(ctx, bson.M{"_id": membershipID(orgID, userID)},
-		bson.M{"$set": bson.M{"role": role}})
-	if err == nil && res.MatchedCount == 0 {
-		err = store.ErrNotFound
-	}
-	return store.Wrap("organisation: set role", err)
+	return store.Wrap("organisation: set role", store.Matched(st.s.C(colMemberships).UpdateOne(ctx,
+		bson.M{"_id": membershipID(orgID, userID)}, bson.M{"$set": bson.M{"role": role}})))
 }
 
 // refreshCounts recomputes an organisation's member and admin counts from its memberships (a cold path run

@@ -68,11 +68,7 @@ func (st *Store) save(ctx context.Context, d *practiceDoc, rev int) error {
 		"text": d.Text, "translations": d.Translations, "indicators": d.Indicators, "contact": d.Contact, "attachments": d.Attachments,
 		"status": d.Status, "version": d.Version, "versions": d.Versions, "updatedAt": d.UpdatedAt,
 		"publishedAt": d.PublishedAt}
-	res, err := st.s.C(colPractices).UpdateOne(ctx, bson.M{"_id": d.ID, "rev": rev}, bson.M{"$set": set})
-	if err == nil && res.MatchedCount == 0 {
-		err = store.ErrNotFound
-	}
-	return store.Wrap("practice: save", err)
+	return store.Wrap("practice: save", store.Matched(st.s.C(colPractices).UpdateOne(ctx, bson.M{"_id": d.ID, "rev": rev}, bson.M{"$set": set})))
 }
 
 func (st *Store) setStats(ctx context.Context, id string, s statsDoc) error {

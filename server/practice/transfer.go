@@ -189,11 +189,7 @@ func (st *Store) claimTransferRevision(ctx context.Context, id string, rev int) 
 }
 
 func (st *Store) saveTransfer(ctx context.Context, t *transferDoc, rev int) error {
-	res, err := st.s.C(colTransfers).ReplaceOne(ctx, bson.M{"_id": t.ID, "rev": rev}, t)
-	if err == nil && res.MatchedCount == 0 {
-		err = store.ErrNotFound
-	}
-	return store.Wrap("practice: save transfer", err)
+	return store.Wrap("practice: save transfer", store.Matched(st.s.C(colTransfers).ReplaceOne(ctx, bson.M{"_id": t.ID, "rev": rev}, t)))
 }
 
 func (st *Store) transfersOf(ctx context.Context, practiceID string) ([]transferDoc, error) {

@@ -424,6 +424,16 @@ func (rm *ReadModel) List(ctx context.Context, r search.Reader, req search.ListR
 	return res, mapErr(err)
 }
 
+// RecordIDs turns the documents of a list ("kind:id") into the ids of the records they index, in order,
+// for loading those records fresh from the store by id.
+func RecordIDs(items []search.Document) []string {
+	out := make([]string, len(items))
+	for i, it := range items {
+		_, out[i], _ = strings.Cut(it.ID, ":")
+	}
+	return out
+}
+
 // Counts runs a read-model count query for dashboards.
 func (rm *ReadModel) Counts(ctx context.Context, r search.Reader, kind string, filters map[string][]string, fields []string) (*search.CountResult, error) {
 	res, err := rm.Index.Counts(ctx, r, kind, filters, fields)

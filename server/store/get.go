@@ -29,3 +29,21 @@ func GetByID[T any](ctx context.Context, s *Store, col, id string, absent error)
 	}
 	return &doc, nil
 }
+
+// GetMany reads the documents with the ids, one `_id` lookup each (the embedded store pushes only exact `_id`
+// filters down to SQLite, so an `$in` would scan the collection); a missing id leaves nil in its place. The
+// reads are sequential: on a 2-core machine 8 concurrent readers were slower (server/diagnosis/README.md).
+func GetMany[T any](ctx context.Context, s *Store, col string, ids []string) ([]*T, error) {
+	out := make([]*T, len(ids))
+	for i, id := range ids {
+		var d T
+		err := s.Get(ctx, col, id, &d)
+		switch {
+		case err == nil:
+			out[i] = &d
+		case !errors.Is(err, ErrNotFound):
+			return nil, err
+		}
+	}
+	return out, nil
+}

@@ -79,6 +79,38 @@ func requireOrganiser(p *auth.Principal, r rights, msg string) error {
 	return nil
 }
 
+// evaluationForOrganisers loads an evaluation for what only its organisers may do: 401/404 to those who may
+// not read it (requireReader), 403 with msg to the other readers.
+func (s *Service) evaluationForOrganisers(ctx context.Context, p *auth.Principal, id, msg string) (*evalDoc, error) {
+	ev, err := s.evaluation(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.rightsOn(ctx, p, ev, nil)
+	if err != nil {
+		return nil, err
+	}
+	if err := requireReader(p, r); err != nil {
+		return nil, err
+	}
+	if err := requireOrganiser(p, r, msg); err != nil {
+		return nil, err
+	}
+	return ev, nil
+}
+
+// editionForOrganisers is editionFor for what only the organisers may do: 403 with msg to the other readers.
+func (s *Service) editionForOrganisers(ctx context.Context, p *auth.Principal, id, msg string) (*editionDoc, *evalDoc, rights, error) {
+	ed, ev, r, err := s.editionFor(ctx, p, id)
+	if err != nil {
+		return nil, nil, r, err
+	}
+	if err := requireOrganiser(p, r, msg); err != nil {
+		return nil, nil, r, err
+	}
+	return ed, ev, r, nil
+}
+
 // requireReader answers 401/404: an evaluation one may not read is reported as not found to strangers
 // (its title may already say too much), and as "sign in" to anonymous callers.
 func requireReader(p *auth.Principal, r rights) error {

@@ -61,11 +61,8 @@ func (s *Service) reviews(ctx context.Context, ed *editionDoc) ([]Reviewed, erro
 // Review records this edition's judgement of a measure of the previous edition (organisers; a later
 // review replaces an earlier one). A measure of any other edition is a 400.
 func (s *Service) Review(ctx context.Context, p *auth.Principal, edID, measureID string, in ReviewInput) (*Reviewed, error) {
-	ed, _, r, err := s.editionFor(ctx, p, edID)
+	ed, _, _, err := s.editionForOrganisers(ctx, p, edID, "Only the organisers review measures.")
 	if err != nil {
-		return nil, err
-	}
-	if err := requireOrganiser(p, r, "Only the organisers review measures."); err != nil {
 		return nil, err
 	}
 	fields := apperr.Fields{}

@@ -19,11 +19,8 @@ func itoa(n int) string { return strconv.Itoa(n) }
 // Organisers only, while preparing; forming again reshuffles. Too few people for one group at the
 // anonymity threshold is a 409 group_below_threshold.
 func (s *Service) FormGroups(ctx context.Context, p *auth.Principal, edID string) ([]Group, error) {
-	ed, _, r, err := s.editionFor(ctx, p, edID)
+	ed, _, r, err := s.editionForOrganisers(ctx, p, edID, "Only the organisers form groups.")
 	if err != nil {
-		return nil, err
-	}
-	if err := requireOrganiser(p, r, "Only the organisers form groups."); err != nil {
 		return nil, err
 	}
 	if ed.Phase != PhasePreparation {
@@ -244,11 +241,8 @@ type NewGroupInput struct {
 // (409 group_below_threshold either way). The group number is claimed by inserting its id; the people
 // leave their groups first (each group refusing to fall below the threshold), then sit in the new one.
 func (s *Service) CreateGroup(ctx context.Context, p *auth.Principal, edID string, in NewGroupInput) (*Group, error) {
-	ed, _, r, err := s.editionFor(ctx, p, edID)
+	ed, _, _, err := s.editionForOrganisers(ctx, p, edID, "Only the organisers form groups.")
 	if err != nil {
-		return nil, err
-	}
-	if err := requireOrganiser(p, r, "Only the organisers form groups."); err != nil {
 		return nil, err
 	}
 	if ed.Phase != PhasePreparation && ed.Phase != PhaseGroups {

@@ -173,11 +173,8 @@ type ItemList struct {
 
 // Items lists an edition's items for its organisers, each attributed to its group (never to a person).
 func (s *Service) Items(ctx context.Context, p *auth.Principal, edID string, in ItemList) ([]Item, string, error) {
-	ed, _, r, err := s.editionFor(ctx, p, edID)
+	ed, _, r, err := s.editionForOrganisers(ctx, p, edID, "Only the organisers see every group's items.")
 	if err != nil {
-		return nil, "", err
-	}
-	if err := requireOrganiser(p, r, "Only the organisers see every group's items."); err != nil {
 		return nil, "", err
 	}
 	filters := map[string][]string{"parent": {ed.ID}}

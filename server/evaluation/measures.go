@@ -93,11 +93,8 @@ func (s *Service) applyMeasure(ctx context.Context, ed *editionDoc, m *measureDo
 // CreateMeasure turns weaknesses into an improvement measure with a responsible team, a date and
 // indicators (organisers; any phase from the synthesis on).
 func (s *Service) CreateMeasure(ctx context.Context, p *auth.Principal, edID string, in MeasureInput) (*Measure, error) {
-	ed, ev, r, err := s.editionFor(ctx, p, edID)
+	ed, ev, _, err := s.editionForOrganisers(ctx, p, edID, "Only the organisers decide measures.")
 	if err != nil {
-		return nil, err
-	}
-	if err := requireOrganiser(p, r, "Only the organisers decide measures."); err != nil {
 		return nil, err
 	}
 	if ed.Phase == PhasePreparation || ed.Phase == PhaseGroups {

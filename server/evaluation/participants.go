@@ -28,11 +28,8 @@ type Added struct {
 // participant (organisers; before the prioritisation). Someone already taking part is left as is; once
 // groups are formed, newcomers are placed as late arrivals.
 func (s *Service) InviteMembers(ctx context.Context, p *auth.Principal, edID string) (*Added, error) {
-	ed, ev, r, err := s.editionFor(ctx, p, edID)
+	ed, ev, _, err := s.editionForOrganisers(ctx, p, edID, "Only the organisers invite people.")
 	if err != nil {
-		return nil, err
-	}
-	if err := requireOrganiser(p, r, "Only the organisers invite people."); err != nil {
 		return nil, err
 	}
 	if ed.Phase != PhasePreparation && ed.Phase != PhaseGroups {
@@ -202,11 +199,8 @@ func (pd *participantDoc) person() Person {
 
 // Participants lists an edition's participants with their groups (organisers).
 func (s *Service) Participants(ctx context.Context, p *auth.Principal, edID string) ([]Person, error) {
-	ed, _, r, err := s.editionFor(ctx, p, edID)
+	ed, _, _, err := s.editionForOrganisers(ctx, p, edID, "Only the organisers see who takes part.")
 	if err != nil {
-		return nil, err
-	}
-	if err := requireOrganiser(p, r, "Only the organisers see who takes part."); err != nil {
 		return nil, err
 	}
 	ps, err := s.participants(ctx, ed.ID)
@@ -229,11 +223,8 @@ type PlaceInput struct {
 // Place moves a participant to another group or names their team (organisers). A move that would leave
 // the group they leave below the anonymity threshold is refused (409 group_below_threshold).
 func (s *Service) Place(ctx context.Context, p *auth.Principal, edID, userID string, in PlaceInput) (*Person, error) {
-	ed, _, r, err := s.editionFor(ctx, p, edID)
+	ed, _, _, err := s.editionForOrganisers(ctx, p, edID, "Only the organisers place people in groups.")
 	if err != nil {
-		return nil, err
-	}
-	if err := requireOrganiser(p, r, "Only the organisers place people in groups."); err != nil {
 		return nil, err
 	}
 	var pd participantDoc

@@ -27,11 +27,8 @@ func (ReportInput) Enums() map[string][]string {
 // participants the first time. A public report re-announces the evaluation's records so that its merged
 // points and measures become public in the read model.
 func (s *Service) PublishReport(ctx context.Context, p *auth.Principal, edID string, in ReportInput) (*Edition, error) {
-	ed, ev, r, err := s.editionFor(ctx, p, edID)
+	ed, ev, r, err := s.editionForOrganisers(ctx, p, edID, "Only the organisers publish the report.")
 	if err != nil {
-		return nil, err
-	}
-	if err := requireOrganiser(p, r, "Only the organisers publish the report."); err != nil {
 		return nil, err
 	}
 	if ed.Phase != PhaseFollowUp {

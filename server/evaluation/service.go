@@ -461,18 +461,8 @@ func (s *Service) editionView(ed *editionDoc, r rights) Edition {
 
 // Update changes an evaluation (its organisers).
 func (s *Service) Update(ctx context.Context, p *auth.Principal, id string, in Input) (*Evaluation, error) {
-	e, err := s.evaluation(ctx, id)
+	e, err := s.evaluationForOrganisers(ctx, p, id, "Only the organisers can change the evaluation.")
 	if err != nil {
-		return nil, err
-	}
-	r, err := s.rightsOn(ctx, p, e, nil)
-	if err != nil {
-		return nil, err
-	}
-	if err := requireReader(p, r); err != nil {
-		return nil, err
-	}
-	if err := requireOrganiser(p, r, "Only the organisers can change the evaluation."); err != nil {
 		return nil, err
 	}
 	if in.Edition != nil {
@@ -496,18 +486,8 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id string, in I
 // are copied, and it reviews the last edition's measures. The number is claimed by inserting the edition's
 // id, so two organisers starting one at once get one edition and a 409.
 func (s *Service) NewEdition(ctx context.Context, p *auth.Principal, evalID string, in EditionInput) (*Edition, error) {
-	e, err := s.evaluation(ctx, evalID)
+	e, err := s.evaluationForOrganisers(ctx, p, evalID, "Only the organisers of the evaluation can start an edition.")
 	if err != nil {
-		return nil, err
-	}
-	r, err := s.rightsOn(ctx, p, e, nil)
-	if err != nil {
-		return nil, err
-	}
-	if err := requireReader(p, r); err != nil {
-		return nil, err
-	}
-	if err := requireOrganiser(p, r, "Only the organisers of the evaluation can start an edition."); err != nil {
 		return nil, err
 	}
 	now := s.now().UTC()
@@ -571,11 +551,8 @@ func (s *Service) GetEdition(ctx context.Context, p *auth.Principal, id string) 
 // UpdateEdition changes an edition's setup or moves its phase (organisers). Moving to prioritisation
 // tells the participants the synthesis is out.
 func (s *Service) UpdateEdition(ctx context.Context, p *auth.Principal, id string, in EditionInput) (*Edition, error) {
-	ed, ev, r, err := s.editionFor(ctx, p, id)
+	ed, ev, r, err := s.editionForOrganisers(ctx, p, id, "Only the organisers can change the edition.")
 	if err != nil {
-		return nil, err
-	}
-	if err := requireOrganiser(p, r, "Only the organisers can change the edition."); err != nil {
 		return nil, err
 	}
 	before := ed.Phase

@@ -23,6 +23,40 @@ type PointInput struct {
 	PreviousID string   `json:"previousId"`
 }
 
+// mayMerge is the rule of every change of the synthesis's points: organisers, during the groups or the
+// synthesis.
+func mayMerge(p *auth.Principal, r rights, ed *editionDoc) error {
+	if err := requireOrganiser(p, r, "Only the organisers merge items."); err != nil {
+		return err
+	}
+	if ed.Phase != PhaseGroups && ed.Phase != PhaseSynthesis {
+		return wrongPhase(ed.Phase, "items are merged during the groups or the synthesis")
+	}
+	return nil
+}
+
+// mergeable loads the items with the ids for merging into a point of ed, in order: an unknown item is a 400
+// (unknown ref), one of another edition a 400 not_same_edition, one merged already a 409 already_merged.
+func (s *Service) mergeable(ctx context.Context, ed *editionDoc, ids []string) ([]*itemDoc, error) {
+	unknown := apperr.Validation(apperr.Fields{"itemIds": apperr.UnknownRef()})
+	items := make([]*itemDoc, 0, len(ids))
+	for _, id := range ids {
+		it, err := store.GetByID[itemDoc](ctx, s.st.Store, colItems, id, unknown)
+		if err != nil {
+			return nil, err
+		}
+		if it.EditionID != ed.ID {
+			return nil, &apperr.Error{Kind: apperr.Invalid, Code: "not_same_edition",
+				Message: "Only items of this edition can be merged together.", Fields: apperr.Fields{"itemIds": apperr.Because("other_edition")}}
+		}
+		if it.MergedID != "" {
+			return nil, apperr.New(apperr.Conflict, "already_merged", "An item is already part of another merged item.")
+		}
+		items = append(items, it)
+	}
+	return items, nil
+}
+
 // Merge makes a point of the synthesis from items of the edition not merged yet (organisers, during the
 // group phase or the synthesis). Items of another edition or evaluation are a 400 with code
 // not_same_edition; an already merged item a 409 already_merged. The point is written first, then each
@@ -32,11 +66,8 @@ func (s *Service) Merge(ctx context.Context, p *auth.Principal, edID string, in 
 	if err != nil {
 		return nil, err
 	}
-	if err := requireOrganiser(p, r, "Only the organisers merge items."); err != nil {
+	if err := mayMerge(p, r, ed); err != nil {
 		return nil, err
-	}
-	if ed.Phase != PhaseGroups && ed.Phase != PhaseSynthesis {
-		return nil, wrongPhase(ed.Phase, "items are merged during the groups or the synthesis")
 	}
 	fields := apperr.Fields{}
 	if !oneOf(in.Kind, ItemKinds) {
@@ -57,26 +88,9 @@ func (s *Service) Merge(ctx context.Context, p *auth.Principal, edID string, in 
 	if err := s.checkPrevious(ctx, ed, in.PreviousID); err != nil {
 		return nil, err
 	}
-	items := make([]*itemDoc, 0, len(ids))
-	for _, id := range ids {
-		var it itemDoc
-		err := store.ErrNotFound
-		if store.ValidID(id) {
-			err = s.st.Get(ctx, colItems, id, &it)
-		}
-		if store.IsNotFound(err) {
-			return nil, apperr.Validation(apperr.Fields{"itemIds": apperr.UnknownRef()})
-		} else if err != nil {
-			return nil, err
-		}
-		if it.EditionID != ed.ID {
-			return nil, &apperr.Error{Kind: apperr.Invalid, Code: "not_same_edition",
-				Message: "Only items of this edition can be merged together.", Fields: apperr.Fields{"itemIds": apperr.Because("other_edition")}}
-		}
-		if it.MergedID != "" {
-			return nil, apperr.New(apperr.Conflict, "already_merged", "An item is already part of another merged item.")
-		}
-		items = append(items, &it)
+	items, err := s.mergeable(ctx, ed, ids)
+	if err != nil {
+		return nil, err
 	}
 	now := s.now().UTC()
 	pt := &pointDoc{ID: store.NewID(), EditionID: ed.ID, EvaluationID: ev.ID, AreaID: in.AreaID, Kind: in.Kind, Text: text,
@@ -124,11 +138,8 @@ func (s *Service) Unmerge(ctx context.Context, p *auth.Principal, id string) err
 	if err != nil {
 		return err
 	}
-	if err := requireOrganiser(p, r, "Only the organisers merge items."); err != nil {
+	if err := mayMerge(p, r, ed); err != nil {
 		return err
-	}
-	if ed.Phase != PhaseGroups && ed.Phase != PhaseSynthesis {
-		return wrongPhase(ed.Phase, "items are merged during the groups or the synthesis")
 	}
 	for _, iid := range pt.ItemIDs {
 		iid := iid
@@ -166,11 +177,8 @@ func (s *Service) Similar(ctx context.Context, p *auth.Principal, itemID string)
 	if err != nil {
 		return nil, err
 	}
-	ed, ev, r, err := s.editionFor(ctx, p, it.EditionID)
+	ed, ev, _, err := s.editionForOrganisers(ctx, p, it.EditionID, "Only the organisers merge items.")
 	if err != nil {
-		return nil, err
-	}
-	if err := requireOrganiser(p, r, "Only the organisers merge items."); err != nil {
 		return nil, err
 	}
 	q := it.Text
@@ -215,36 +223,16 @@ func (s *Service) AddToPoint(ctx context.Context, p *auth.Principal, id string, 
 	if err != nil {
 		return nil, err
 	}
-	if err := requireOrganiser(p, r, "Only the organisers merge items."); err != nil {
+	if err := mayMerge(p, r, ed); err != nil {
 		return nil, err
-	}
-	if ed.Phase != PhaseGroups && ed.Phase != PhaseSynthesis {
-		return nil, wrongPhase(ed.Phase, "items are merged during the groups or the synthesis")
 	}
 	ids := dedupe(itemIDs)
 	if len(ids) == 0 || len(pt.ItemIDs)+len(ids) > MaxMergedItems {
 		return nil, apperr.Validation(apperr.Fields{"itemIds": apperr.ItemsBetween(1, MaxMergedItems)})
 	}
-	var items []*itemDoc
-	for _, iid := range ids {
-		var it itemDoc
-		err := store.ErrNotFound
-		if store.ValidID(iid) {
-			err = s.st.Get(ctx, colItems, iid, &it)
-		}
-		if store.IsNotFound(err) {
-			return nil, apperr.Validation(apperr.Fields{"itemIds": apperr.UnknownRef()})
-		} else if err != nil {
-			return nil, err
-		}
-		if it.EditionID != ed.ID {
-			return nil, &apperr.Error{Kind: apperr.Invalid, Code: "not_same_edition",
-				Message: "Only items of this edition can be merged together.", Fields: apperr.Fields{"itemIds": apperr.Because("other_edition")}}
-		}
-		if it.MergedID != "" {
-			return nil, apperr.New(apperr.Conflict, "already_merged", "An item is already part of another merged item.")
-		}
-		items = append(items, &it)
+	items, err := s.mergeable(ctx, ed, ids)
+	if err != nil {
+		return nil, err
 	}
 	for _, it := range items {
 		pt.ItemIDs = append(pt.ItemIDs, it.ID)

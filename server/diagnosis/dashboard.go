@@ -6,13 +6,11 @@ import (
 
 	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/followup"
+	"github.com/teixit/teixit/server/readmodel"
 )
 
-// Count is a value with how many items have it.
-type Count struct {
-	Value string `json:"value"`
-	Count int    `json:"count"`
-}
+// Count is a value with how many items have it (the read model's facet count).
+type Count = readmodel.Facet
 
 // IndicatorTrend is one indicator's course: baseline, target, its measurements and how far the latest one
 // has gone from the baseline towards the target (null when baseline equals target or nothing was measured).
@@ -69,19 +67,19 @@ func (s *Service) dashboard(ctx context.Context, diagID string) (*Dashboard, err
 		return nil, err
 	}
 	out.Contributions = int(cc.Total)
-	out.ByKind, out.ByTheme = counts(cc.Facets["contribution_kind"]), counts(cc.Facets["theme"])
-	out.ByLanguage, out.PerWeek = counts(cc.Facets["language"]), counts(cc.Facets["week"])
+	out.ByKind, out.ByTheme = readmodel.FacetsOf(cc.Facets["contribution_kind"]), readmodel.FacetsOf(cc.Facets["theme"])
+	out.ByLanguage, out.PerWeek = readmodel.FacetsOf(cc.Facets["language"]), readmodel.FacetsOf(cc.Facets["week"])
 	sort.Slice(out.PerWeek, func(i, j int) bool { return out.PerWeek[i].Value < out.PerWeek[j].Value })
 	fc, err := s.rm.Counts(ctx, everyone, KindFinding, parent, []string{"swot"})
 	if err != nil {
 		return nil, err
 	}
-	out.Findings, out.BySWOT = int(fc.Total), counts(fc.Facets["swot"])
+	out.Findings, out.BySWOT = int(fc.Total), readmodel.FacetsOf(fc.Facets["swot"])
 	ac, err := s.rm.Counts(ctx, everyone, KindAction, parent, []string{"action_status"})
 	if err != nil {
 		return nil, err
 	}
-	out.Actions, out.ByStatus = int(ac.Total), counts(ac.Facets["action_status"])
+	out.Actions, out.ByStatus = int(ac.Total), readmodel.FacetsOf(ac.Facets["action_status"])
 	st, err := s.st.stats(ctx, d.ID)
 	if err != nil {
 		return nil, err
@@ -127,12 +125,4 @@ func (s *Service) allActions(ctx context.Context, diagID string) ([]Action, erro
 		cursor = next
 	}
 	return out, nil
-}
-
-func counts(fc []search.FacetCount) []Count {
-	out := make([]Count, 0, len(fc))
-	for _, c := range fc {
-		out = append(out, Count{Value: c.Value, Count: c.Count})
-	}
-	return out
 }

@@ -361,11 +361,8 @@ func (s *Service) points(ctx context.Context, edID string) ([]Point, error) {
 	return out, nil
 }
 
-// Count is a value with how many have it.
-type Count struct {
-	Value string `json:"value"`
-	Count int    `json:"count"`
-}
+// Count is a value with how many have it (the read model's facet count).
+type Count = readmodel.Facet
 
 // Synthesis is the organisers' live view of an edition: counts per group, area and kind, the merged
 // points (with groups and votes) and the items not merged yet, each attributed to its group.
@@ -399,7 +396,7 @@ func (s *Service) Synthesis(ctx context.Context, p *auth.Principal, edID string)
 		return nil, err
 	}
 	out.Items = int(cc.Total)
-	out.ByGroup, out.ByArea, out.ByKind = counts(cc.Facets["group"]), counts(cc.Facets["area"]), counts(cc.Facets["item_kind"])
+	out.ByGroup, out.ByArea, out.ByKind = readmodel.FacetsOf(cc.Facets["group"]), readmodel.FacetsOf(cc.Facets["area"]), readmodel.FacetsOf(cc.Facets["item_kind"])
 	if _, out.Ballots, err = s.votes(ctx, ed.ID); err != nil {
 		return nil, err
 	}
@@ -423,12 +420,4 @@ func (s *Service) Synthesis(ctx context.Context, p *auth.Principal, edID string)
 		}
 	}
 	return out, nil
-}
-
-func counts(fc []search.FacetCount) []Count {
-	out := make([]Count, 0, len(fc))
-	for _, c := range fc {
-		out = append(out, Count{Value: c.Value, Count: c.Count})
-	}
-	return out
 }

@@ -37,6 +37,16 @@ type Facet struct {
 	Count int    `json:"count"`
 }
 
+// FacetsOf is the API form of a facet's counts, in the index's order: search results' facets and the
+// domains' dashboards (counts by kind, theme, status...) answer with it.
+func FacetsOf(fc []search.FacetCount) []Facet {
+	out := make([]Facet, 0, len(fc))
+	for _, c := range fc {
+		out = append(out, Facet{Value: c.Value, Count: c.Count})
+	}
+	return out
+}
+
 // Results is the search response.
 type Results struct {
 	Total   uint64             `json:"total"`
@@ -200,11 +210,7 @@ func (rm *ReadModel) search(ctx context.Context, r search.Reader, req search.Sea
 	}
 	out.Hits, out.Total = onePerRecord(out.Hits, out.Total, lang)
 	for name, fs := range res.Facets {
-		list := make([]Facet, len(fs))
-		for i, f := range fs {
-			list[i] = Facet{Value: f.Value, Count: f.Count}
-		}
-		out.Facets[name] = list
+		out.Facets[name] = FacetsOf(fs)
 	}
 	return out, nil
 }

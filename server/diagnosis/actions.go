@@ -75,10 +75,7 @@ func (s *Service) validateAction(ctx context.Context, d *diagDoc, a *actionDoc, 
 				break
 			}
 			var f findingDoc
-			err := store.ErrNotFound
-			if store.ValidID(id) {
-				err = s.st.Get(ctx, colFindings, id, &f)
-			}
+			err := s.st.GetRef(ctx, colFindings, id, &f)
 			if store.IsNotFound(err) || (err == nil && f.DiagnosisID != d.ID) {
 				fields["findingIds"] = apperr.UnknownRef()
 			} else if err != nil {

@@ -52,10 +52,7 @@ func (s *Service) validateFinding(ctx context.Context, d *diagDoc, f *findingDoc
 				break
 			}
 			var c contribDoc
-			err := store.ErrNotFound
-			if store.ValidID(id) {
-				err = s.st.Get(ctx, colContributions, id, &c)
-			}
+			err := s.st.GetRef(ctx, colContributions, id, &c)
 			switch {
 			case store.IsNotFound(err) || (err == nil && (c.DiagnosisID != d.ID || c.Status != StatusPublished)):
 				fields["contributionIds"] = apperr.Because("not_citable", "id", excerpt(id, 40))

@@ -261,10 +261,7 @@ func (s *Service) CreateGroup(ctx context.Context, p *auth.Principal, edID strin
 	members := make([]*participantDoc, 0, len(ids))
 	for _, uid := range ids {
 		var pd participantDoc
-		err := store.ErrNotFound
-		if store.ValidID(uid) {
-			err = s.st.Get(ctx, colParticipants, participantID(ed.ID, uid), &pd)
-		}
+		err := s.st.GetRef(ctx, colParticipants, participantID(ed.ID, uid), &pd)
 		if store.IsNotFound(err) {
 			fields["memberIds"] = apperr.UnknownRef()
 			continue

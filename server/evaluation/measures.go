@@ -71,10 +71,7 @@ func (s *Service) applyMeasure(ctx context.Context, ed *editionDoc, m *measureDo
 		}
 		for _, id := range ids {
 			var pt pointDoc
-			err := store.ErrNotFound
-			if store.ValidID(id) {
-				err = s.st.Get(ctx, colPoints, id, &pt)
-			}
+			err := s.st.GetRef(ctx, colPoints, id, &pt)
 			if store.IsNotFound(err) || (err == nil && (pt.EditionID != ed.ID || pt.Kind != "weakness")) {
 				fields["pointIds"] = apperr.Because("weaknesses_only")
 				break

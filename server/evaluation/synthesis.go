@@ -282,10 +282,7 @@ func (s *Service) Vote(ctx context.Context, p *auth.Principal, edID string, in B
 	}
 	for _, id := range ids {
 		var pt pointDoc
-		err := store.ErrNotFound
-		if store.ValidID(id) {
-			err = s.st.Get(ctx, colPoints, id, &pt)
-		}
+		err := s.st.GetRef(ctx, colPoints, id, &pt)
 		if store.IsNotFound(err) || (err == nil && pt.EditionID != ed.ID) {
 			return nil, apperr.Validation(apperr.Fields{"pointIds": apperr.UnknownRef()})
 		} else if err != nil {

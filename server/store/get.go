@@ -13,15 +13,21 @@ func (s *Store) Get(ctx context.Context, col, id string, dst any) error {
 	return Wrap(col+": get", s.C(col).FindOne(ctx, bson.M{"_id": id}).Decode(dst))
 }
 
+// GetRef is Get for an id that came with a request (a reference to check): one that cannot be an id at
+// all (ValidID) is ErrNotFound without a query.
+func (s *Store) GetRef(ctx context.Context, col, id string, dst any) error {
+	if !ValidID(id) {
+		return ErrNotFound
+	}
+	return s.Get(ctx, col, id, dst)
+}
+
 // GetByID returns the document of type T with the id. When there is none — or id cannot be an id at all
 // (ValidID) — it returns absent, the caller's own not-found error (an apperr not-found such as "The
 // evaluation was not found"), so a handler answers 404 in the reader's language with one line of code.
 func GetByID[T any](ctx context.Context, s *Store, col, id string, absent error) (*T, error) {
-	if !ValidID(id) {
-		return nil, absent
-	}
 	var doc T
-	if err := s.Get(ctx, col, id, &doc); err != nil {
+	if err := s.GetRef(ctx, col, id, &doc); err != nil {
 		if errors.Is(err, ErrNotFound) {
 			return nil, absent
 		}

@@ -8,6 +8,7 @@ package apperr
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -101,6 +102,12 @@ func Validation(fields Fields) error {
 // NotFoundf is a NotFound error naming (in English) what was missing.
 func NotFoundf(what string) *Error {
 	return &Error{Kind: NotFound, Code: "not_found", Message: what + " was not found."}
+}
+
+// WrongPhase is the 409 wrong_phase of a phase rule: "The <what> is in its <current> phase: <rule>." (a
+// phase's underscores read as spaces).
+func WrongPhase(what, current, rule string) *Error {
+	return New(Conflict, "wrong_phase", "The "+what+" is in its "+strings.ReplaceAll(current, "_", " ")+" phase: "+rule+".")
 }
 
 // Forbid is a Forbidden error with an English message saying what is needed.

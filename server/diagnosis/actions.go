@@ -134,12 +134,7 @@ func (s *Service) actionView(ctx context.Context, p *auth.Principal, a *actionDo
 }
 
 func (s *Service) action(ctx context.Context, id string) (*actionDoc, *diagDoc, error) {
-	a, err := store.GetByID[actionDoc](ctx, s.st.Store, colActions, id, errActionNotFound)
-	if err != nil {
-		return nil, nil, err
-	}
-	d, err := s.diagnosis(ctx, a.DiagnosisID)
-	return a, d, err
+	return partOf(ctx, s, colActions, id, errActionNotFound, func(a *actionDoc) string { return a.DiagnosisID })
 }
 
 // GetAction returns one action (actions are public).
@@ -217,16 +212,9 @@ func (s *Service) modifyAction(ctx context.Context, p *auth.Principal, id string
 
 // Actions lists a diagnosis's actions from the read model, optionally with one status.
 func (s *Service) Actions(ctx context.Context, p *auth.Principal, diagID, status, cursor string, n int) ([]Action, string, error) {
-	d, err := s.diagnosis(ctx, diagID)
+	filters, err := s.partsFilter(ctx, diagID, "action_status", "status", status, ActionStatuses)
 	if err != nil {
 		return nil, "", err
-	}
-	filters := map[string][]string{"parent": {d.ID}}
-	if status != "" {
-		if !oneOf(status, ActionStatuses) {
-			return nil, "", apperr.Validation(apperr.Fields{"status": apperr.OneOf(ActionStatuses...)})
-		}
-		filters["action_status"] = []string{status}
 	}
 	return listed(ctx, s, p, search.ListRequest{Kind: KindAction, Filters: filters, Sort: "created",
 		Cursor: cursor, PerPage: paging.Lists.Of(n)}, colActions, func(d *actionDoc) Action { return *s.actionView(ctx, p, d) })

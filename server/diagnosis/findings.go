@@ -119,12 +119,7 @@ func (s *Service) cite(ctx context.Context, findingID string, contribIDs []strin
 }
 
 func (s *Service) finding(ctx context.Context, id string) (*findingDoc, *diagDoc, error) {
-	f, err := store.GetByID[findingDoc](ctx, s.st.Store, colFindings, id, errFindingNotFound)
-	if err != nil {
-		return nil, nil, err
-	}
-	d, err := s.diagnosis(ctx, f.DiagnosisID)
-	return f, d, err
+	return partOf(ctx, s, colFindings, id, errFindingNotFound, func(f *findingDoc) string { return f.DiagnosisID })
 }
 
 // GetFinding returns one finding (findings are public).
@@ -202,16 +197,9 @@ func (s *Service) DeleteFinding(ctx context.Context, p *auth.Principal, id strin
 
 // Findings lists a diagnosis's findings from the read model, optionally of one SWOT type.
 func (s *Service) Findings(ctx context.Context, p *auth.Principal, diagID, swot, cursor string, n int) ([]Finding, string, error) {
-	d, err := s.diagnosis(ctx, diagID)
+	filters, err := s.partsFilter(ctx, diagID, "swot", "swot", swot, SWOTTypes)
 	if err != nil {
 		return nil, "", err
-	}
-	filters := map[string][]string{"parent": {d.ID}}
-	if swot != "" {
-		if !oneOf(swot, SWOTTypes) {
-			return nil, "", apperr.Validation(apperr.Fields{"swot": apperr.OneOf(SWOTTypes...)})
-		}
-		filters["swot"] = []string{swot}
 	}
 	return listed(ctx, s, p, search.ListRequest{Kind: KindFinding, Filters: filters, Sort: "created",
 		Cursor: cursor, PerPage: paging.Lists.Of(n)}, colFindings, func(d *findingDoc) Finding { return d.api() })

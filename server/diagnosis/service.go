@@ -117,13 +117,38 @@ var (
 )
 
 // wrongPhase is the 409 every phase rule returns, naming the current phase.
-func wrongPhase(current, what string) error {
-	return apperr.New(apperr.Conflict, "wrong_phase",
-		"The diagnosis is in its "+strings.ReplaceAll(current, "_", " ")+" phase: "+what+".")
-}
+func wrongPhase(current, what string) error { return apperr.WrongPhase("diagnosis", current, what) }
 
 func (s *Service) diagnosis(ctx context.Context, id string) (*diagDoc, error) {
 	return store.GetByID[diagDoc](ctx, s.st.Store, colDiagnoses, id, errDiagnosisNotFound)
+}
+
+// partOf loads a record that belongs to a diagnosis (a finding, an action) with that diagnosis: absent when
+// the record does not exist.
+func partOf[T any](ctx context.Context, s *Service, col, id string, absent error, diagID func(*T) string) (*T, *diagDoc, error) {
+	doc, err := store.GetByID[T](ctx, s.st.Store, col, id, absent)
+	if err != nil {
+		return nil, nil, err
+	}
+	d, err := s.diagnosis(ctx, diagID(doc))
+	return doc, d, err
+}
+
+// partsFilter is the read-model filter of the records of the diagnosis diagID (404 when it does not exist),
+// narrowed to facet = value when value is given: a 400 on param when value is not one of allowed.
+func (s *Service) partsFilter(ctx context.Context, diagID, facet, param, value string, allowed []string) (map[string][]string, error) {
+	d, err := s.diagnosis(ctx, diagID)
+	if err != nil {
+		return nil, err
+	}
+	filters := map[string][]string{"parent": {d.ID}}
+	if value != "" {
+		if !oneOf(value, allowed) {
+			return nil, apperr.Validation(apperr.Fields{param: apperr.OneOf(allowed...)})
+		}
+		filters[facet] = []string{value}
+	}
+	return filters, nil
 }
 
 // isOrganiser tells whether p is a platform admin or an admin or professional of one of the organisations.

@@ -86,10 +86,7 @@ var (
 )
 
 // wrongPhase is the 409 of every phase rule, naming the current phase.
-func wrongPhase(current, what string) error {
-	return apperr.New(apperr.Conflict, "wrong_phase",
-		"The edition is in its "+strings.ReplaceAll(current, "_", " ")+" phase: "+what+".")
-}
+func wrongPhase(current, what string) error { return apperr.WrongPhase("edition", current, what) }
 
 func editionID(evalID string, n int) string    { return evalID + "-" + strconv.Itoa(n) }
 func participantID(edID, userID string) string { return edID + ":" + userID }

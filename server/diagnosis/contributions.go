@@ -398,24 +398,9 @@ func (s *Service) contributionQuery(ctx context.Context, diagID string, in Contr
 	}
 	fields := apperr.Fields{}
 	filters := map[string][]string{"parent": {d.ID}}
-	if in.Kind != "" {
-		if !oneOf(in.Kind, ContributionKinds) {
-			fields["kind"] = apperr.OneOf(ContributionKinds...)
-		}
-		filters["contribution_kind"] = []string{in.Kind}
-	}
-	if in.Theme != "" {
-		if !theme.Valid(in.Theme) {
-			fields["theme"] = apperr.OneOf(theme.All...)
-		}
-		filters["theme"] = []string{in.Theme}
-	}
-	if in.Status != "" {
-		if !oneOf(in.Status, []string{StatusPending, StatusPublished, StatusHidden}) {
-			fields["status"] = apperr.OneOf("pending", "published", "hidden")
-		}
-		filters["status"] = []string{in.Status}
-	}
+	readmodel.Choose(filters, fields, "kind", "contribution_kind", in.Kind, ContributionKinds)
+	readmodel.Choose(filters, fields, "theme", "theme", in.Theme, theme.All)
+	readmodel.Choose(filters, fields, "status", "status", in.Status, []string{StatusPending, StatusPublished, StatusHidden})
 	if !oneOf(in.Sort, []string{"", "-created", "created", "supports", "-supports"}) {
 		fields["sort"] = apperr.OneOf("-created", "created", "supports", "-supports")
 	}

@@ -141,14 +141,9 @@ func (s *Service) partsFilter(ctx context.Context, diagID, facet, param, value s
 	if err != nil {
 		return nil, err
 	}
-	filters := map[string][]string{"parent": {d.ID}}
-	if value != "" {
-		if !oneOf(value, allowed) {
-			return nil, apperr.Validation(apperr.Fields{param: apperr.OneOf(allowed...)})
-		}
-		filters[facet] = []string{value}
-	}
-	return filters, nil
+	filters, refused := map[string][]string{"parent": {d.ID}}, apperr.Fields{}
+	readmodel.Choose(filters, refused, param, facet, value, allowed)
+	return filters, apperr.Validation(refused)
 }
 
 // isOrganiser tells whether p is a platform admin or an admin or professional of one of the organisations.

@@ -191,18 +191,8 @@ func (s *Service) Items(ctx context.Context, p *auth.Principal, edID string, in 
 		}
 		filters["area"] = []string{in.Area}
 	}
-	if in.Kind != "" {
-		if !oneOf(in.Kind, ItemKinds) {
-			fields["kind"] = apperr.OneOf(ItemKinds...)
-		}
-		filters["item_kind"] = []string{in.Kind}
-	}
-	if in.Merged != "" {
-		if in.Merged != "yes" && in.Merged != "no" {
-			fields["merged"] = apperr.OneOf("yes", "no")
-		}
-		filters["merged"] = []string{in.Merged}
-	}
+	readmodel.Choose(filters, fields, "kind", "item_kind", in.Kind, ItemKinds)
+	readmodel.Choose(filters, fields, "merged", "merged", in.Merged, []string{"yes", "no"})
 	if err := apperr.Validation(fields); err != nil {
 		return nil, "", err
 	}

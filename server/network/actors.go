@@ -502,24 +502,9 @@ func (s *Service) ListActors(ctx context.Context, p *auth.Principal, in ActorLis
 	if in.Territory != "" {
 		filters["territory"] = []string{in.Territory}
 	}
-	if in.Theme != "" {
-		if !oneOf(in.Theme, s.Themes) {
-			f["theme"] = apperr.OneOf(s.Themes...)
-		}
-		filters["theme"] = []string{in.Theme}
-	}
-	if in.Kind != "" {
-		if !oneOf(in.Kind, ActorKinds) {
-			f["kind"] = apperr.OneOf(ActorKinds...)
-		}
-		filters["actor_kind"] = []string{in.Kind}
-	}
-	if in.Status != "" {
-		if !oneOf(in.Status, []string{StatusPublished, StatusPending, StatusHidden}) {
-			f["status"] = apperr.OneOf("published", "pending", "hidden")
-		}
-		filters["status"] = []string{in.Status}
-	}
+	readmodel.Choose(filters, f, "theme", "theme", in.Theme, s.Themes)
+	readmodel.Choose(filters, f, "kind", "actor_kind", in.Kind, ActorKinds)
+	readmodel.Choose(filters, f, "status", "status", in.Status, []string{StatusPublished, StatusPending, StatusHidden})
 	if err := apperr.Validation(f); err != nil {
 		return nil, "", err
 	}

@@ -88,18 +88,8 @@ func (s *Service) listAll(ctx context.Context, r search.Reader, req search.ListR
 func (s *Service) Network(ctx context.Context, p *auth.Principal, territoryID string, in GraphInput) (*Graph, error) {
 	f := apperr.Fields{}
 	filters := map[string][]string{"territory": {territoryID}}
-	if in.Theme != "" {
-		if !oneOf(in.Theme, s.Themes) {
-			f["theme"] = apperr.OneOf(s.Themes...)
-		}
-		filters["theme"] = []string{in.Theme}
-	}
-	if in.Kind != "" {
-		if !oneOf(in.Kind, ActorKinds) {
-			f["kind"] = apperr.OneOf(ActorKinds...)
-		}
-		filters["actor_kind"] = []string{in.Kind}
-	}
+	readmodel.Choose(filters, f, "theme", "theme", in.Theme, s.Themes)
+	readmodel.Choose(filters, f, "kind", "actor_kind", in.Kind, ActorKinds)
 	if err := apperr.Validation(f); err != nil {
 		return nil, err
 	}

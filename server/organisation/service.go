@@ -274,11 +274,10 @@ func (s *Service) List(ctx context.Context, r search.Reader, in ListInput) ([]Or
 	default:
 		return nil, "", apperr.Validation(apperr.Fields{"sort": apperr.OneOf("name", "created", "-created")})
 	}
-	if in.Kind != "" {
-		if !oneOf(in.Kind, Kinds) {
-			return nil, "", apperr.Validation(apperr.Fields{"kind": apperr.OneOf(Kinds...)})
-		}
-		req.Filters["org_kind"] = []string{in.Kind}
+	refused := apperr.Fields{}
+	readmodel.Choose(req.Filters, refused, "kind", "org_kind", in.Kind, Kinds)
+	if err := apperr.Validation(refused); err != nil {
+		return nil, "", err
 	}
 	res, err := s.rm.List(ctx, r, req)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/apperr"
+	"github.com/teixit/teixit/server/readmodel"
 	"github.com/teixit/teixit/server/theme"
 )
 
@@ -55,11 +56,10 @@ type atomCateg struct {
 func (s *Service) Feed(ctx context.Context, base, th string) ([]byte, error) {
 	req := search.ListRequest{Kind: IndexKind, PerPage: 30, Sort: "-created", IDsOnly: true,
 		Filters: map[string][]string{"variant": {"original"}}}
-	if th != "" {
-		if !theme.Valid(th) {
-			return nil, apperr.Validation(apperr.Fields{"theme": apperr.OneOf(theme.All...)})
-		}
-		req.Filters["theme"] = []string{th}
+	refused := apperr.Fields{}
+	readmodel.Choose(req.Filters, refused, "theme", "theme", th, theme.All)
+	if err := apperr.Validation(refused); err != nil {
+		return nil, err
 	}
 	res, err := s.rm.List(ctx, search.Reader{}, req)
 	if err != nil {

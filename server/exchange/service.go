@@ -97,6 +97,15 @@ func (s *Service) canManage(ctx context.Context, p *auth.Principal, orgID string
 	return role == organisation.RoleAdmin || role == organisation.RoleProfessional, err
 }
 
+// requireManager answers 403 with msg unless p may manage the exchange days of the organisation (canManage).
+func (s *Service) requireManager(ctx context.Context, p *auth.Principal, orgID, msg string) error {
+	ok, err := s.canManage(ctx, p, orgID)
+	if err == nil && !ok {
+		err = apperr.Forbid(msg)
+	}
+	return err
+}
+
 // IsMember reports whether the person belongs to the day's host organisation (members' outputs).
 func (s *Service) IsMember(ctx context.Context, p *auth.Principal, dayID string) (bool, error) {
 	d, err := s.load(ctx, dayID)
@@ -293,10 +302,8 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in Input) (*Day
 		}
 		return nil, err
 	}
-	if ok, err := s.canManage(ctx, p, *in.HostOrgID); err != nil {
+	if err := s.requireManager(ctx, p, *in.HostOrgID, "Only administrators and professionals of the host organisation can schedule its exchange days."); err != nil {
 		return nil, err
-	} else if !ok {
-		return nil, apperr.Forbid("Only administrators and professionals of the host organisation can schedule its exchange days.")
 	}
 	now := s.now().UTC()
 	d := &dayDoc{ID: store.NewID(), HostOrgID: *in.HostOrgID, Status: StatusScheduled, CreatedBy: p.UserID, CreatedAt: now, UpdatedAt: now}
@@ -327,10 +334,8 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id string, in I
 	if err != nil {
 		return nil, err
 	}
-	if ok, err := s.canManage(ctx, p, d.HostOrgID); err != nil {
+	if err := s.requireManager(ctx, p, d.HostOrgID, "Only administrators and professionals of the host organisation can change this exchange day."); err != nil {
 		return nil, err
-	} else if !ok {
-		return nil, apperr.Forbid("Only administrators and professionals of the host organisation can change this exchange day.")
 	}
 	if d.Status == StatusCancelled {
 		return nil, apperr.New(apperr.Conflict, "cancelled", "This exchange day was cancelled; schedule a new one instead.")
@@ -376,10 +381,8 @@ func (s *Service) Cancel(ctx context.Context, p *auth.Principal, id string) (*Da
 	if err != nil {
 		return nil, err
 	}
-	if ok, err := s.canManage(ctx, p, d.HostOrgID); err != nil {
+	if err := s.requireManager(ctx, p, d.HostOrgID, "Only administrators and professionals of the host organisation can cancel this exchange day."); err != nil {
 		return nil, err
-	} else if !ok {
-		return nil, apperr.Forbid("Only administrators and professionals of the host organisation can cancel this exchange day.")
 	}
 	if d.Status == StatusCancelled {
 		return s.view(ctx, p, d)

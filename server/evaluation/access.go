@@ -79,14 +79,20 @@ func requireOrganiser(p *auth.Principal, r rights, msg string) error {
 	return nil
 }
 
+// evaluationWithRights loads an evaluation and p's rights on it (rightsOn).
+func (s *Service) evaluationWithRights(ctx context.Context, p *auth.Principal, id string) (*evalDoc, rights, error) {
+	ev, err := s.evaluation(ctx, id)
+	if err != nil {
+		return nil, rights{}, err
+	}
+	r, err := s.rightsOn(ctx, p, ev, nil)
+	return ev, r, err
+}
+
 // evaluationForOrganisers loads an evaluation for what only its organisers may do: 401/404 to those who may
 // not read it (requireReader), 403 with msg to the other readers.
 func (s *Service) evaluationForOrganisers(ctx context.Context, p *auth.Principal, id, msg string) (*evalDoc, error) {
-	ev, err := s.evaluation(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	r, err := s.rightsOn(ctx, p, ev, nil)
+	ev, r, err := s.evaluationWithRights(ctx, p, id)
 	if err != nil {
 		return nil, err
 	}

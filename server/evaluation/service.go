@@ -415,11 +415,7 @@ type Overview struct {
 
 // Get returns an evaluation with its editions (members of its organisations and participants).
 func (s *Service) Get(ctx context.Context, p *auth.Principal, id string) (*Overview, error) {
-	e, err := s.evaluation(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	r, err := s.rightsOn(ctx, p, e, nil)
+	e, r, err := s.evaluationWithRights(ctx, p, id)
 	if err != nil {
 		return nil, err
 	}

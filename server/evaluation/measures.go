@@ -5,11 +5,9 @@ import (
 
 	"go.mongodb.org/mongo-driver/bson"
 
-	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/followup"
-	"github.com/teixit/teixit/server/readmodel"
 	"github.com/teixit/teixit/server/store"
 )
 
@@ -183,27 +181,13 @@ func (s *Service) modifyMeasure(ctx context.Context, p *auth.Principal, id strin
 
 // measures reads every measure of an edition through the read model (bounded at 500).
 func (s *Service) measures(ctx context.Context, edID string) ([]Measure, error) {
-	out := []Measure{}
-	cursor := ""
-	for len(out) < 500 {
-		res, err := s.rm.List(ctx, everyone, search.ListRequest{Kind: KindMeasure, Filters: map[string][]string{"parent": {edID}},
-			Sort: "created", Cursor: cursor, PerPage: 100, IDsOnly: true})
-		if err != nil {
-			return nil, err
-		}
-		docs, err := store.GetMany[measureDoc](ctx, s.st.Store, colMeasures, readmodel.RecordIDs(res.Items))
-		if err != nil {
-			return nil, err
-		}
-		for _, d := range docs {
-			if d != nil {
-				out = append(out, d.api())
-			}
-		}
-		if res.NextCursor == "" {
-			break
-		}
-		cursor = res.NextCursor
+	docs, err := everyListed[measureDoc](ctx, s, KindMeasure, colMeasures, map[string][]string{"parent": {edID}}, 500)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Measure, 0, len(docs))
+	for _, d := range docs {
+		out = append(out, d.api())
 	}
 	return out, nil
 }

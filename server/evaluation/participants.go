@@ -11,7 +11,6 @@ import (
 	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
-	"github.com/teixit/teixit/server/readmodel"
 	"github.com/teixit/teixit/server/store"
 )
 
@@ -168,29 +167,7 @@ func (s *Service) participantCount(ctx context.Context, edID string) (int, error
 // participants reads every participant of an edition through the read model (bounded at 2000).
 func (s *Service) participants(ctx context.Context, edID string) ([]*participantDoc, error) {
 	f := map[string][]string{"parent": {edID}, "status": {statusInternal}}
-	var out []*participantDoc
-	cursor := ""
-	for len(out) < 2000 {
-		res, err := s.rm.List(ctx, everyone, search.ListRequest{Kind: KindParticipant, Filters: f, Sort: "created",
-			Cursor: cursor, PerPage: 100, IDsOnly: true})
-		if err != nil {
-			return nil, err
-		}
-		docs, err := store.GetMany[participantDoc](ctx, s.st.Store, colParticipants, readmodel.RecordIDs(res.Items))
-		if err != nil {
-			return nil, err
-		}
-		for _, d := range docs {
-			if d != nil {
-				out = append(out, d)
-			}
-		}
-		if res.NextCursor == "" {
-			break
-		}
-		cursor = res.NextCursor
-	}
-	return out, nil
+	return everyListed[participantDoc](ctx, s, KindParticipant, colParticipants, f, 2000)
 }
 
 func (pd *participantDoc) person() Person {

@@ -6,6 +6,8 @@ import (
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo/options"
 
+	"github.com/teixit/teixit/search"
+	"github.com/teixit/teixit/server/readmodel"
 	"github.com/teixit/teixit/server/store"
 )
 
@@ -74,4 +76,33 @@ func (st *Store) find(ctx context.Context, col string, filter bson.M, into any) 
 		return store.Wrap(col+": find", err)
 	}
 	return store.Wrap(col+": find", cur.All(ctx, into))
+}
+
+// everyListed loads the records a read-model list of kind names (filters, oldest first, 100 a page)
+// fresh from the store by id, page after page until at least most are loaded; records deleted since they
+// were indexed are skipped. For an edition's bounded lists: measures, participants, points.
+func everyListed[T any](ctx context.Context, s *Service, kind, col string, filters map[string][]string, most int) ([]*T, error) {
+	var out []*T
+	cursor := ""
+	for len(out) < most {
+		res, err := s.rm.List(ctx, everyone, search.ListRequest{Kind: kind, Filters: filters, Sort: "created",
+			Cursor: cursor, PerPage: 100, IDsOnly: true})
+		if err != nil {
+			return nil, err
+		}
+		docs, err := store.GetMany[T](ctx, s.st.Store, col, readmodel.RecordIDs(res.Items))
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range docs {
+			if d != nil {
+				out = append(out, d)
+			}
+		}
+		if res.NextCursor == "" {
+			return out, nil
+		}
+		cursor = res.NextCursor
+	}
+	return out, nil
 }

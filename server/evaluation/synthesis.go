@@ -324,27 +324,13 @@ func (s *Service) points(ctx context.Context, edID string) ([]Point, error) {
 	if err != nil {
 		return nil, err
 	}
+	docs, err := everyListed[pointDoc](ctx, s, KindPoint, colPoints, map[string][]string{"parent": {edID}}, 1000)
+	if err != nil {
+		return nil, err
+	}
 	var out []Point
-	cursor := ""
-	for len(out) < 1000 {
-		res, err := s.rm.List(ctx, everyone, search.ListRequest{Kind: KindPoint, Filters: map[string][]string{"parent": {edID}},
-			Sort: "created", Cursor: cursor, PerPage: 100, IDsOnly: true})
-		if err != nil {
-			return nil, err
-		}
-		docs, err := store.GetMany[pointDoc](ctx, s.st.Store, colPoints, readmodel.RecordIDs(res.Items))
-		if err != nil {
-			return nil, err
-		}
-		for _, d := range docs {
-			if d != nil {
-				out = append(out, d.api(votes[d.ID]))
-			}
-		}
-		if res.NextCursor == "" {
-			break
-		}
-		cursor = res.NextCursor
+	for _, d := range docs {
+		out = append(out, d.api(votes[d.ID]))
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Votes != out[j].Votes {

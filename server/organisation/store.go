@@ -94,8 +94,8 @@ func (st *Store) insertMembership(ctx context.Context, m *membershipDoc) error {
 // membership returns one membership by org and user, or ErrNotFound.
 func (st *Store) membership(ctx context.Context, orgID, userID string) (*membershipDoc, error) {
 	var m membershipDoc
-	if err := st.s.C(colMemberships).FindOne(ctx, bson.M{"_id": membershipID(orgID, userID)}).Decode(&m); err != nil {
-		return nil, store.Wrap("organisation: get member", err)
+	if err := st.s.Get(ctx, colMemberships, membershipID(orgID, userID), &m); err != nil {
+		return nil, err
 	}
 	return &m, nil
 }

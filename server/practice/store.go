@@ -84,8 +84,8 @@ func (st *Store) putVersion(ctx context.Context, v *versionDoc) error {
 // version returns version n of a practice, or ErrNotFound.
 func (st *Store) version(ctx context.Context, id string, n int) (*versionDoc, error) {
 	var v versionDoc
-	if err := st.s.C(colVersions).FindOne(ctx, bson.M{"_id": versionID(id, n)}).Decode(&v); err != nil {
-		return nil, store.Wrap("practice: version", err)
+	if err := st.s.Get(ctx, colVersions, versionID(id, n), &v); err != nil {
+		return nil, err
 	}
 	return &v, nil
 }

@@ -3,12 +3,8 @@ package exchange
 import (
 	"context"
 	"crypto/subtle"
-	"errors"
 	"fmt"
 	"time"
-
-	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
 
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
@@ -59,7 +55,7 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, id string, in
 	// the same seating pass that promotes the waiting list. A crash in between leaves a waiting registration,
 	// seated by the next pass.
 	reg := registrationDoc{DayID: d.ID, UserID: p.UserID, Status: Waitlisted, CreatedAt: s.now().UTC()}
-	if _, err := s.s.Claim(ctx, colRegistrations, registrationID(d.ID, p.UserID), reg); err != nil {
+	if _, err := s.st.claimRegistration(ctx, reg); err != nil {
 		return nil, fmt.Errorf("exchange: register: %w", err)
 	}
 	if err := s.seatAfter(context.WithoutCancel(ctx), d, p.UserID); err != nil {
@@ -77,30 +73,28 @@ func (s *Service) Unregister(ctx context.Context, p *auth.Principal, id string) 
 	if err != nil {
 		return err
 	}
-	rid := registrationID(d.ID, p.UserID)
-	err = store.Wrap("exchange: registration", s.s.C(colRegistrations).FindOne(ctx, bson.M{"_id": rid}).Err())
-	if errors.Is(err, store.ErrNotFound) {
+	_, err = s.st.registration(ctx, d.ID, p.UserID)
+	if store.IsNotFound(err) {
 		return apperr.New(apperr.NotFound, "not_registered", "You are not registered for this exchange day.")
 	}
 	if err != nil {
-		return err
+		return store.Wrap("exchange: registration", err)
 	}
 	ctx = context.WithoutCancel(ctx) // the seat must follow the deletion
 	// The registration first, then the holder claim, then the seat: a crash in between leaves claims whose
 	// registration is gone, released by the next seating pass once stale.
-	if _, err := s.s.C(colRegistrations).DeleteOne(ctx, bson.M{"_id": rid}); err != nil {
-		return store.Wrap("exchange: unregister", err)
+	if err := s.st.deleteRegistration(ctx, d.ID, p.UserID); err != nil {
+		return err
 	}
-	var h holderDoc
-	err = s.s.C(colSeats).FindOne(ctx, bson.M{"_id": holderID(d.ID, p.UserID)}).Decode(&h)
+	h, err := s.st.seatHolder(ctx, d.ID, p.UserID)
 	if err == nil {
-		if err := s.s.Release(ctx, colSeats, h.ID); err != nil {
+		if err := s.st.releaseClaim(ctx, h.ID); err != nil {
 			return err
 		}
-		if err := s.releaseSeatOf(ctx, d.ID, h.Seat, p.UserID); err != nil {
+		if err := s.st.releaseSeatOf(ctx, d.ID, h.Seat, p.UserID); err != nil {
 			return err
 		}
-	} else if !errors.Is(err, mongo.ErrNoDocuments) {
+	} else if !store.IsNotFound(err) {
 		return store.Wrap("exchange: unregister", err)
 	}
 	return s.seatAfter(ctx, d, "")
@@ -131,13 +125,9 @@ func (s *Service) RegisteredUsers(ctx context.Context, dayID string, limit int) 
 
 // ExportFor implements account.Hook: a person's registrations.
 func (s *Service) ExportFor(ctx context.Context, userID string) (string, any, error) {
-	cur, err := s.s.C(colRegistrations).Find(ctx, bson.M{"userId": userID})
+	regs, err := s.st.personRegistrations(ctx, userID)
 	if err != nil {
-		return "", nil, store.Wrap("exchange: export", err)
-	}
-	var regs []registrationDoc
-	if err := cur.All(ctx, &regs); err != nil {
-		return "", nil, store.Wrap("exchange: export", err)
+		return "", nil, err
 	}
 	type row struct {
 		ExchangeDayID string `json:"exchangeDayId"`
@@ -162,13 +152,9 @@ func (s *Service) ExportFor(ctx context.Context, userID string) (string, any, er
 
 // BeforeDelete implements account.Hook: the person's registrations go (freeing their places).
 func (s *Service) BeforeDelete(ctx context.Context, userID string) error {
-	cur, err := s.s.C(colRegistrations).Find(ctx, bson.M{"userId": userID})
+	regs, err := s.st.personRegistrations(ctx, userID)
 	if err != nil {
-		return store.Wrap("exchange: delete", err)
-	}
-	var regs []registrationDoc
-	if err := cur.All(ctx, &regs); err != nil {
-		return store.Wrap("exchange: delete", err)
+		return err
 	}
 	for _, r := range regs {
 		if err := s.Unregister(ctx, &auth.Principal{UserID: userID}, r.DayID); err != nil && !apperr.IsKind(err, apperr.NotFound) {

@@ -9,9 +9,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
-
 	"github.com/teixit/teixit/server/notify"
 	"github.com/teixit/teixit/server/store"
 )
@@ -73,24 +70,18 @@ type seating struct {
 
 func (s *Service) readSeating(ctx context.Context, dayID string) (*seating, error) {
 	st := &seating{seats: map[int]seatDoc{}, holders: map[string]seatDoc{}, seated: map[string]int{}, regOf: map[string]*registrationDoc{}}
-	cur, err := s.s.C(colRegistrations).Find(ctx, bson.M{"dayId": dayID})
+	regs, err := s.st.dayRegistrations(ctx, dayID)
 	if err != nil {
-		return nil, store.Wrap("exchange: read registrations", err)
+		return nil, err
 	}
-	if err := cur.All(ctx, &st.regs); err != nil {
-		return nil, store.Wrap("exchange: read registrations", err)
-	}
+	st.regs = regs
 	sort.Slice(st.regs, func(i, j int) bool { return waitingOrder(st.regs[i], st.regs[j]) })
 	for i := range st.regs {
 		st.regOf[st.regs[i].UserID] = &st.regs[i]
 	}
-	cur, err = s.s.C(colSeats).Find(ctx, bson.M{"dayId": dayID})
+	claims, err := s.st.dayClaims(ctx, dayID)
 	if err != nil {
-		return nil, store.Wrap("exchange: read seats", err)
-	}
-	var claims []seatDoc
-	if err := cur.All(ctx, &claims); err != nil {
-		return nil, store.Wrap("exchange: read seats", err)
+		return nil, err
 	}
 	for _, c := range claims {
 		if c.Kind == "holder" {
@@ -111,7 +102,7 @@ func (s *Service) readSeating(ctx context.Context, dayID string) (*seating, erro
 func (s *Service) releaseStale(ctx context.Context, st *seating) error {
 	for k, seat := range st.seats {
 		if n, ok := st.seated[seat.UserID]; (!ok || n != k) && s.stale(seat.At) {
-			if err := s.s.Release(ctx, colSeats, seat.ID); err != nil {
+			if err := s.st.releaseClaim(ctx, seat.ID); err != nil {
 				return err
 			}
 			delete(st.seats, k)
@@ -119,7 +110,7 @@ func (s *Service) releaseStale(ctx context.Context, st *seating) error {
 	}
 	for u, h := range st.holders {
 		if _, ok := st.seated[u]; !ok && s.stale(h.At) {
-			if err := s.s.Release(ctx, colSeats, h.ID); err != nil {
+			if err := s.st.releaseClaim(ctx, h.ID); err != nil {
 				return err
 			}
 			delete(st.holders, u)
@@ -136,29 +127,12 @@ func (s *Service) claimSeat(ctx context.Context, dayID, userID string, capacity 
 			break
 		}
 	}
-	n, err := s.s.ClaimFirst(ctx, colSeats, uint64(from), uint64(capacity),
-		func(n uint64) string { return seatID(dayID, int(n)) },
-		func(n uint64) any {
-			return seatDoc{DayID: dayID, Kind: "seat", UserID: userID, Seat: int(n), At: s.now().UTC()}
-		})
+	n, err := s.st.claimFirstSeat(ctx, dayID, userID, from, capacity, s.now)
 	if err != nil {
 		return 0, err
 	}
-	st.seats[int(n)] = seatDoc{ID: seatID(dayID, int(n)), DayID: dayID, Kind: "seat", UserID: userID, Seat: int(n), At: s.now().UTC()}
-	return int(n), nil
-}
-
-// releaseSeatOf releases seat k if it still names userID.
-func (s *Service) releaseSeatOf(ctx context.Context, dayID string, k int, userID string) error {
-	var seat seatDoc
-	err := s.s.C(colSeats).FindOne(ctx, bson.M{"_id": seatID(dayID, k)}).Decode(&seat)
-	if errors.Is(err, mongo.ErrNoDocuments) || err == nil && seat.UserID != userID {
-		return nil
-	}
-	if err != nil {
-		return store.Wrap("exchange: release seat", err)
-	}
-	return s.s.Release(ctx, colSeats, seat.ID)
+	st.seats[n] = seatDoc{ID: seatID(dayID, n), DayID: dayID, Kind: "seat", UserID: userID, Seat: n, At: s.now().UTC()}
+	return n, nil
 }
 
 // gate runs one day's seating passes one at a time in this process and lets a caller skip its own pass
@@ -239,8 +213,7 @@ func (s *Service) seat(ctx context.Context, d *dayDoc, answered func(userID stri
 			continue // another pass is seating them right now (or a crashed one did: released once stale)
 		}
 		// The holder claim first: only one pass seats a person, so no seat is ever taken for nothing.
-		ok, err := s.s.Claim(ctx, colSeats, holderID(d.ID, r.UserID),
-			holderDoc{DayID: d.ID, Kind: "holder", UserID: r.UserID, At: s.now().UTC()})
+		ok, err := s.st.claimHolder(ctx, d.ID, r.UserID, s.now().UTC())
 		if err != nil {
 			return err
 		}
@@ -249,7 +222,7 @@ func (s *Service) seat(ctx context.Context, d *dayDoc, answered func(userID stri
 		}
 		k, err := s.claimSeat(ctx, d.ID, r.UserID, capacity, st)
 		if errors.Is(err, store.ErrNoneFree) {
-			if err := s.s.Release(ctx, colSeats, holderID(d.ID, r.UserID)); err != nil {
+			if err := s.st.releaseClaim(ctx, holderID(d.ID, r.UserID)); err != nil {
 				return err
 			}
 			break
@@ -257,8 +230,8 @@ func (s *Service) seat(ctx context.Context, d *dayDoc, answered func(userID stri
 		if err != nil {
 			return err
 		}
-		if _, err := s.s.C(colSeats).UpdateOne(ctx, bson.M{"_id": holderID(d.ID, r.UserID)}, bson.M{"$set": bson.M{"seat": k}}); err != nil {
-			return store.Wrap("exchange: hold seat", err)
+		if err := s.st.setSeat(ctx, d.ID, r.UserID, k); err != nil {
+			return err
 		}
 		st.seated[r.UserID] = k
 		if answered == nil || !answered(r.UserID) {
@@ -289,10 +262,10 @@ func (s *Service) remap(ctx context.Context, d *dayDoc, capacity int, st *seatin
 		if err != nil {
 			return err
 		}
-		if _, err := s.s.C(colSeats).UpdateOne(ctx, bson.M{"_id": holderID(d.ID, u)}, bson.M{"$set": bson.M{"seat": n}}); err != nil {
-			return store.Wrap("exchange: move seat", err)
+		if err := s.st.setSeat(ctx, d.ID, u, n); err != nil {
+			return err
 		}
-		if err := s.s.Release(ctx, colSeats, seatID(d.ID, k)); err != nil {
+		if err := s.st.releaseClaim(ctx, seatID(d.ID, k)); err != nil {
 			return err
 		}
 		delete(st.seats, k)
@@ -317,9 +290,8 @@ func (s *Service) writeCounts(ctx context.Context, d *dayDoc, st *seating) error
 			st = again
 			continue
 		}
-		if _, err := s.s.C(colDays).UpdateOne(ctx, bson.M{"_id": d.ID},
-			bson.M{"$set": bson.M{"registeredCount": reg, "waitlistCount": wait, "seated": true}}); err != nil {
-			return store.Wrap("exchange: counts", err)
+		if err := s.st.setCounts(ctx, d.ID, reg, wait); err != nil {
+			return err
 		}
 		d.RegisteredCount, d.WaitlistCount, d.Seated = reg, wait, true
 	}
@@ -329,24 +301,22 @@ func (s *Service) writeCounts(ctx context.Context, d *dayDoc, st *seating) error
 // status is the person's registration as the claims say: "" (none), Registered or Waitlisted. inFlight
 // says a seating pass is giving them a seat right now (a holder claim without its seat yet).
 func (s *Service) status(ctx context.Context, dayID, userID string) (st string, inFlight bool, err error) {
-	err = s.s.C(colRegistrations).FindOne(ctx, bson.M{"_id": registrationID(dayID, userID)}).Err()
-	if errors.Is(err, mongo.ErrNoDocuments) {
+	_, err = s.st.registration(ctx, dayID, userID)
+	if store.IsNotFound(err) {
 		return "", false, nil
 	}
 	if err != nil {
 		return "", false, store.Wrap("exchange: registration", err)
 	}
-	var h holderDoc
-	err = s.s.C(colSeats).FindOne(ctx, bson.M{"_id": holderID(dayID, userID)}).Decode(&h)
-	if errors.Is(err, mongo.ErrNoDocuments) {
+	h, err := s.st.seatHolder(ctx, dayID, userID)
+	if store.IsNotFound(err) {
 		return Waitlisted, false, nil
 	}
 	if err != nil {
 		return "", false, store.Wrap("exchange: registration", err)
 	}
-	var seat seatDoc
-	err = s.s.C(colSeats).FindOne(ctx, bson.M{"_id": seatID(dayID, h.Seat)}).Decode(&seat)
-	if errors.Is(err, mongo.ErrNoDocuments) || err == nil && seat.UserID != userID {
+	seat, err := s.st.seat(ctx, dayID, h.Seat)
+	if store.IsNotFound(err) || err == nil && seat.UserID != userID {
 		return Waitlisted, !s.stale(h.At), nil
 	}
 	if err != nil {

@@ -7,8 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"go.mongodb.org/mongo-driver/bson"
-
 	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
@@ -20,30 +18,6 @@ import (
 
 // IndexKind is the read-model kind of exchange days.
 const IndexKind = "exchange_day"
-
-const (
-	colDays          = "exchange_days"
-	colRegistrations = "exchange_registrations"
-	colSeats         = "exchange_seats" // seat and holder claims (registration.go)
-)
-
-// Migrations returns this package's collections and indexes (number range 0030–0039).
-func Migrations() []store.Migration {
-	return []store.Migration{{Name: "0030_exchange_collections", Up: func(ctx context.Context, s *store.Store) error {
-		if err := s.CreateCollections(ctx, colDays, colRegistrations); err != nil {
-			return err
-		}
-		// Promoting from the waiting list and a person's export are cold paths.
-		return s.CreateIndexes(ctx,
-			store.Index{Collection: colRegistrations, Name: "registrations_day", Keys: []string{"dayId", "status", "createdAt"}},
-			store.Index{Collection: colRegistrations, Name: "registrations_user", Keys: []string{"userId"}})
-	}}, {Name: "0031_exchange_seats", Up: func(ctx context.Context, s *store.Store) error {
-		if err := s.CreateCollections(ctx, colSeats); err != nil {
-			return err
-		}
-		return s.CreateIndexes(ctx, store.Index{Collection: colSeats, Name: "seats_day", Keys: []string{"dayId"}})
-	}}}
-}
 
 // Orgs is what exchange days need from organisations.
 type Orgs interface {
@@ -64,7 +38,7 @@ type Notifier interface {
 
 // Service implements exchange days and registrations.
 type Service struct {
-	s      *store.Store
+	st     *Store
 	orgs   Orgs
 	rm     ReadModel
 	notify Notifier
@@ -75,14 +49,14 @@ type Service struct {
 }
 
 // NewService builds the service.
-func NewService(s *store.Store, orgs Orgs, rm ReadModel, n Notifier, limits *auth.Limits) *Service {
-	return &Service{s: s, orgs: orgs, rm: rm, notify: n, limits: limits, now: time.Now}
+func NewService(st *Store, orgs Orgs, rm ReadModel, n Notifier, limits *auth.Limits) *Service {
+	return &Service{st: st, orgs: orgs, rm: rm, notify: n, limits: limits, now: time.Now}
 }
 
 var errNotFound = apperr.NotFoundf("The exchange day")
 
 func (s *Service) load(ctx context.Context, id string) (*dayDoc, error) {
-	return store.GetByID[dayDoc](ctx, s.s, colDays, id, errNotFound)
+	return store.GetByID[dayDoc](ctx, s.st.Store, colDays, id, errNotFound)
 }
 
 // canManage: the host organisation's admins and professionals, and platform admins.
@@ -310,10 +284,7 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in Input) (*Day
 	if err := in.apply(d, true); err != nil {
 		return nil, err
 	}
-	if err := s.rm.Changed(ctx, IndexKind, d.ID, func() error {
-		_, err := s.s.C(colDays).InsertOne(ctx, d)
-		return store.Wrap("exchange: insert", err)
-	}); err != nil {
+	if err := s.rm.Changed(ctx, IndexKind, d.ID, func() error { return s.st.Insert(ctx, colDays, d) }); err != nil {
 		return nil, err
 	}
 	return s.view(ctx, p, d)
@@ -358,13 +329,7 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id string, in I
 		}
 	}
 	d.UpdatedAt, d.Sequence = s.now().UTC(), d.Sequence+1
-	set := bson.M{"title": d.Title, "description": d.Description, "startsAt": d.StartsAt, "endsAt": d.EndsAt,
-		"timeZone": d.TimeZone, "agenda": d.Agenda, "mode": d.Mode, "inviteCode": d.InviteCode, "capacity": d.Capacity,
-		"summaryVisibility": d.SummaryVis, "recordingVisibility": d.RecordingVis, "video": d.Video, "updatedAt": d.UpdatedAt, "sequence": d.Sequence}
-	if err := s.rm.Changed(ctx, IndexKind, id, func() error {
-		_, err := s.s.C(colDays).UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": set})
-		return store.Wrap("exchange: update", err)
-	}); err != nil {
+	if err := s.rm.Changed(ctx, IndexKind, id, func() error { return s.st.setDayFields(ctx, d) }); err != nil {
 		return nil, err
 	}
 	if capacityChanged { // a raised capacity seats the waiting list in order, and tells them
@@ -388,11 +353,7 @@ func (s *Service) Cancel(ctx context.Context, p *auth.Principal, id string) (*Da
 		return s.view(ctx, p, d)
 	}
 	d.Status, d.UpdatedAt, d.Sequence = StatusCancelled, s.now().UTC(), d.Sequence+1
-	if err := s.rm.Changed(ctx, IndexKind, id, func() error {
-		_, err := s.s.C(colDays).UpdateOne(ctx, bson.M{"_id": id},
-			bson.M{"$set": bson.M{"status": d.Status, "updatedAt": d.UpdatedAt, "sequence": d.Sequence}})
-		return store.Wrap("exchange: cancel", err)
-	}); err != nil {
+	if err := s.rm.Changed(ctx, IndexKind, id, func() error { return s.st.setDayStatus(ctx, d) }); err != nil {
 		return nil, err
 	}
 	return s.view(ctx, p, d)
@@ -459,7 +420,7 @@ func (s *Service) Load(ctx context.Context, ids []string) (map[string]search.Doc
 
 // Stream yields every day's indexed form in one scan (index rebuilds).
 func (s *Service) Stream(ctx context.Context, yield func(string, search.Document) error) error {
-	return store.Each(ctx, s.s, colDays, func(d *dayDoc) error { return yield(d.ID, d.document()) })
+	return store.Each(ctx, s.st.Store, colDays, func(d *dayDoc) error { return yield(d.ID, d.document()) })
 }
 
 func (d *dayDoc) document() search.Document {
@@ -475,11 +436,11 @@ func (d *dayDoc) document() search.Document {
 
 // All streams every day id (for rebuilds).
 func (s *Service) All(ctx context.Context, yield func(string) error) error {
-	return s.s.EachID(ctx, colDays, nil, yield)
+	return s.st.EachID(ctx, colDays, nil, yield)
 }
 
 // Count estimates how many days exist (rebuild progress).
-func (s *Service) Count(ctx context.Context) (int, error) { return s.s.Estimate(ctx, colDays) }
+func (s *Service) Count(ctx context.Context) (int, error) { return s.st.Estimate(ctx, colDays) }
 
 // Link is a day's page in the app.
 func Link(id string) string { return "/exchange-days/" + id }

@@ -1,12 +1,6 @@
 package search
 
-import (
-	"context"
-	"fmt"
-
-	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search/query"
-)
+import "github.com/blevesearch/bleve/v2/search/query"
 
 // accessFilter returns the query a document must match for r to see it (a
 // visibility value among r.Grants()), or nil for platform admins. It is ANDed
@@ -18,6 +12,31 @@ func accessFilter(r Reader) query.Query {
 		return nil
 	}
 	return anyOf(fVisibility, r.Grants())
+}
+
+// scope is the documents a query may match: those matching every query of all (none: every document) and
+// not not (nil: none excluded). The queries of all become parts of the query's conjunction, so that Bleve
+// walks the rarest first.
+type scope struct {
+	all []query.Query
+	not query.Query
+}
+
+// query matches the scope's documents.
+func (s scope) query() query.Query {
+	q := allOf(s.all...)
+	if s.not != nil {
+		q = query.NewBooleanQuery([]query.Query{q}, nil, []query.Query{s.not})
+	}
+	return q
+}
+
+// readable is what r may read (the access filter).
+func readable(r Reader) scope {
+	if f := accessFilter(r); f != nil {
+		return scope{all: []query.Query{f}}
+	}
+	return scope{}
 }
 
 // termQ is an exact match on a keyword field.
@@ -58,39 +77,4 @@ func allOf(qs ...query.Query) query.Query {
 		return kept[0]
 	}
 	return query.NewConjunctionQuery(kept)
-}
-
-// FindsOnlyPublic reports whether r's searches find exactly what an anonymous reader's find: no document
-// that r may read (published or a draft) is other than public and published. Then a signed-in reader can be
-// given an anonymous reader's answer. It walks only the postings of r's own grants and of drafts, not of
-// public documents, so it costs a fraction of a search; a published document that is public and also under
-// one of r's own grants makes it answer no (safe, if not needed). Platform admins read everything: never.
-func (ix *Index) FindsOnlyPublic(ctx context.Context, r Reader) (bool, error) {
-	if r.Admin {
-		return false, nil
-	}
-	var own []string
-	for _, g := range r.Grants() {
-		if g != Public {
-			own = append(own, g)
-		}
-	}
-	// what r may find beyond public and published: a draft it may read, or a published document under one of
-	// its own grants (one that is public too is counted as well: a safe "no", and no walk over every public
-	// document to exclude it)
-	beyond := []query.Query{termQ(fStatus, statusDraft)}
-	if len(own) > 0 {
-		beyond = append(beyond, allOf(anyOf(fVisibility, own), termQ(fStatus, statusPublished)))
-	}
-	q := allOf(anyOf(fVisibility, r.Grants()), query.NewDisjunctionQuery(beyond))
-	var n uint64
-	err := ix.with(func(bi bleve.Index) error {
-		res, err := bi.SearchInContext(ctx, bleve.NewSearchRequestOptions(q, 0, 0, false))
-		if err != nil {
-			return fmt.Errorf("search: finds only public: %w", err)
-		}
-		n = res.Total
-		return nil
-	})
-	return n == 0, err
 }

@@ -248,3 +248,51 @@ func BenchmarkAccessGrants(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSearchOnPublic measures a member's search answered from a kept public part and their own part
+// (search.SearchOnPublic, what the API does between two changes of the index) against computing it whole.
+// The public parts are computed before the timer starts, as the API keeps them.
+func BenchmarkSearchOnPublic(b *testing.B) {
+	ix, g := sharedIndex(b)
+	r := rand.New(rand.NewSource(7))
+	reqs := make([]search.SearchRequest, 256)
+	for i := range reqs {
+		reqs[i] = search.SearchRequest{Q: g.Word(r, lang(r)), Drafts: true}
+	}
+	reader := search.Reader{UserID: "u1", Orgs: []string{"o1", "o2"}}
+	var mu sync.Mutex
+	kept := map[string]*search.SearchResult{}
+	public := func(req search.SearchRequest) (*search.SearchResult, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if res, ok := kept[req.Key()]; ok {
+			return res, nil
+		}
+		res, err := ix.Search(context.Background(), search.Reader{}, req)
+		kept[req.Key()] = res
+		return res, err
+	}
+	for _, req := range reqs {
+		if _, err := ix.SearchOnPublic(context.Background(), reader, req, public); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for _, whole := range []bool{false, true} {
+		b.Run(map[bool]string{false: "parts", true: "whole"}[whole], func(b *testing.B) {
+			cpu := cpuTime()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				var err error
+				if whole {
+					_, err = ix.Search(context.Background(), reader, reqs[i%len(reqs)])
+				} else {
+					_, err = ix.SearchOnPublic(context.Background(), reader, reqs[i%len(reqs)], public)
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportCPU(b, cpu)
+		})
+	}
+}

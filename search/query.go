@@ -33,6 +33,25 @@ type SearchRequest struct {
 	// Drafts also matches documents in draft that r may see (an organisation's unpublished practices for its
 	// members); by default only published documents are matched.
 	Drafts bool
+	// Typos says when words also match at edit distance 1; by default (TyposAuto) when the exact words
+	// find fewer than Options.FuzzyBelow documents.
+	Typos Typos
+}
+
+// Typos says whether a search's words also match with one letter wrong.
+type Typos int
+
+const (
+	TyposAuto Typos = iota // when the exact words find (almost) nothing: see Index.wantsFuzzy
+	TyposOff               // exact words only
+	TyposOn                // exact words and words one edit away
+)
+
+// Key identifies the request: two requests with one key, asked by one reader of one index, get one answer
+// (callers keep answers under it).
+func (req SearchRequest) Key() string {
+	b, _ := json.Marshal(req) // plain strings, numbers and times: cannot fail
+	return string(b)
 }
 
 // SearchHit is one result.
@@ -66,7 +85,20 @@ type SearchResult struct {
 	Page    int
 	PerPage int
 	Took    time.Duration
+
+	order      sortOrder
+	counted    map[string][]FacetCount // per facet, up to facetCounted values (Facets has the first facetSize)
+	allCounted map[string]bool         // per facet: counted lists every value
 }
+
+// sortOrder is how a search ordered its hits.
+type sortOrder int
+
+const (
+	byScore         sortOrder = iota // relevance
+	byDateThenScore                  // newest first, then relevance (sort=date)
+	byDateThenID                     // newest first, then id (a search without words: nothing to score)
+)
 
 // Limits on search input.
 const (
@@ -76,8 +108,9 @@ const (
 	// queries. Nobody types more than a long sentence into a search box.
 	MaxWords       = 32
 	defaultPerPage = 20
-	fuzzyMinRunes  = 5 // words this long also match at edit distance 1
-	facetSize      = 20
+	fuzzyMinRunes  = 5   // words this long also match at edit distance 1
+	facetSize      = 20  // values shown per facet
+	facetCounted   = 200 // values kept per facet (a city's neighbourhoods), to add up parts' counts
 	maxFilterVals  = 50
 )
 
@@ -98,30 +131,39 @@ var searchFacets = [][2]string{{"kind", fSearchKind}, {"theme", fTheme}, {"terri
 // are matched, counted, faceted or highlighted. Invalid input returns an
 // *InputError.
 func (ix *Index) Search(ctx context.Context, r Reader, req SearchRequest) (*SearchResult, error) {
-	if err := ix.validateSearch(&req); err != nil {
+	u, err := ix.prepare(&req)
+	if err != nil {
 		return nil, err
 	}
-	u := parseUserQuery(req.Q)
-	if n := u.count(); n > MaxWords {
-		return nil, &InputError{Field: "q", Message: fmt.Sprintf("query has %d words, more than %d", n, MaxWords), Max: MaxWords}
-	}
-	hasFilter := len(req.Kinds)+len(req.Themes)+len(req.Territories)+len(req.Orgs)+len(req.Langs) > 0 || req.From != nil || req.To != nil
-	if len(u.Words) == 0 && len(u.Phrases) == 0 && !hasFilter {
-		return nil, inputErr("q", "empty query: type some words or choose a filter")
-	}
 	var out *SearchResult
-	err := ix.with(func(bi bleve.Index) error {
+	err = ix.with(func(bi bleve.Index) error {
 		var err error
-		out, err = ix.search(ctx, bi, r, req, u, false)
-		if err != nil || !ix.wantsFuzzy(u, out) {
+		out, err = ix.search(ctx, bi, req, u, req.Typos == TyposOn, readable(r))
+		if err != nil || req.Typos != TyposAuto || !ix.wantsFuzzy(u, out.Total) {
 			return err
 		}
 		// exact words found (almost) nothing: add typo-tolerant matches
 		// (boosted below exact ones, which keep the top places)
-		out, err = ix.search(ctx, bi, r, req, u, true)
+		out, err = ix.search(ctx, bi, req, u, true, readable(r))
 		return err
 	})
 	return out, err
+}
+
+// prepare validates req, fills its defaults and parses its words.
+func (ix *Index) prepare(req *SearchRequest) (userQuery, error) {
+	if err := ix.validateSearch(req); err != nil {
+		return userQuery{}, err
+	}
+	u := parseUserQuery(req.Q)
+	if n := u.count(); n > MaxWords {
+		return userQuery{}, &InputError{Field: "q", Message: fmt.Sprintf("query has %d words, more than %d", n, MaxWords), Max: MaxWords}
+	}
+	hasFilter := len(req.Kinds)+len(req.Themes)+len(req.Territories)+len(req.Orgs)+len(req.Langs) > 0 || req.From != nil || req.To != nil
+	if len(u.Words) == 0 && len(u.Phrases) == 0 && !hasFilter {
+		return userQuery{}, inputErr("q", "empty query: type some words or choose a filter")
+	}
+	return u, nil
 }
 
 // wantsFuzzy reports whether a search should be run again with typo
@@ -131,8 +173,8 @@ func (ix *Index) Search(ctx context.Context, r Reader, req SearchRequest) (*Sear
 // exact words found (almost) nothing keeps common searches fast; measured
 // on 100k documents, running them whenever a page was not full made
 // filtered and two-word searches 5–12× slower than exact ones.
-func (ix *Index) wantsFuzzy(u userQuery, res *SearchResult) bool {
-	if res.Total >= uint64(ix.opts.FuzzyBelow) {
+func (ix *Index) wantsFuzzy(u userQuery, total uint64) bool {
+	if total >= uint64(ix.opts.FuzzyBelow) {
 		return false
 	}
 	for _, w := range u.Words {
@@ -143,7 +185,8 @@ func (ix *Index) wantsFuzzy(u userQuery, res *SearchResult) bool {
 	return false
 }
 
-func (ix *Index) search(ctx context.Context, bi bleve.Index, r Reader, req SearchRequest, u userQuery, fuzzy bool) (*SearchResult, error) {
+// search runs req's query over the documents in reach.
+func (ix *Index) search(ctx context.Context, bi bleve.Index, req SearchRequest, u userQuery, fuzzy bool, reach scope) (*SearchResult, error) {
 	text := textQuery(bi.Mapping(), u, fuzzy)
 	if req.AnyWord {
 		if bq, ok := text.(*query.BooleanQuery); ok && bq.Must != nil {
@@ -152,19 +195,41 @@ func (ix *Index) search(ctx context.Context, bi bleve.Index, r Reader, req Searc
 			text = query.NewDisjunctionQuery(cq.Conjuncts)
 		}
 	}
-	q := allOf(text,
+	filters := []query.Query{
 		anyOf(fSearchKind, req.Kinds), anyOf(fTheme, req.Themes), anyOf(fTerritory, req.Territories),
 		anyOf(fOrg, req.Orgs), anyOf(fLang, req.Langs), dateRange(fCreated, req.From, req.To),
-		statusQ(req.Drafts), accessFilter(r))
+		statusQ(req.Drafts)}
+	filters = append(filters, reach.all...)
+	order := byScore
+	switch {
+	case text == nil:
+		order = byDateThenID
+	case req.Sort == "date":
+		order = byDateThenScore
+	}
+	if text != nil {
+		// A document's score comes from the words alone: the same whoever reads and whatever is filtered,
+		// so answers computed in parts (SearchOnPublic) rank as one search would.
+		for _, f := range filters {
+			unscored(f)
+		}
+	}
+	q := scope{all: append([]query.Query{text}, filters...), not: reach.not}.query()
 	sr := bleve.NewSearchRequestOptions(q, req.PerPage, (req.Page-1)*req.PerPage, false)
-	// no id tiebreak: sorting on _id loads every match's id (slow);
-	// page-based search needs no total order
-	if req.Sort == "date" || text == nil {
+	// no id tiebreak after a score: sorting on _id loads every match's id (slow); page-based search needs no
+	// total order. Without words there is nothing to score: newest first, then by id (a doc-valued keyword).
+	switch order {
+	case byDateThenScore:
 		sr.SortBy([]string{"-" + fCreated, "-_score"})
+	case byDateThenID:
+		sr.SortBy([]string{"-" + fCreated, fUID})
+		sr.Score = "none"
 	}
 	sr.Fields = []string{fMeta}
 	for _, f := range searchFacets {
-		sr.AddFacet(f[0], bleve.NewFacetRequest(f[1], facetSize))
+		// Bleve counts every value whatever the size asked; a longer list lets answers computed in parts
+		// add up their counts (SearchOnPublic)
+		sr.AddFacet(f[0], bleve.NewFacetRequest(f[1], facetCounted))
 	}
 	if text != nil {
 		sr.Highlight = textHighlight()
@@ -174,11 +239,37 @@ func (ix *Index) search(ctx context.Context, bi bleve.Index, r Reader, req Searc
 		return nil, fmt.Errorf("search: %w", err)
 	}
 	out := &SearchResult{Total: res.Total, Page: req.Page, PerPage: req.PerPage, Took: res.Took,
-		Facets: facetCounts(res.Facets), Hits: make([]SearchHit, 0, len(res.Hits))}
+		Hits: make([]SearchHit, 0, len(res.Hits)), order: order, counted: facetCounts(res.Facets), allCounted: map[string]bool{}}
+	out.Facets = shortFacets(out.counted)
+	for name, f := range res.Facets {
+		out.allCounted[name] = f.Other == 0
+	}
 	for _, h := range res.Hits {
 		out.Hits = append(out.Hits, toHit(h))
 	}
 	return out, nil
+}
+
+// unscored makes a filter weigh nothing in a scored search: its leaves get boost 0 (a composite query's
+// own boost is not applied by Bleve). Must-not clauses never score.
+func unscored(q query.Query) {
+	switch q := q.(type) {
+	case *query.TermQuery:
+		q.SetBoost(0)
+	case *query.DateRangeQuery:
+		q.SetBoost(0)
+	case *query.DisjunctionQuery:
+		for _, d := range q.Disjuncts {
+			unscored(d)
+		}
+	case *query.ConjunctionQuery:
+		for _, c := range q.Conjuncts {
+			unscored(c)
+		}
+	case *query.BooleanQuery:
+		unscored(q.Must)
+		unscored(q.Should)
+	}
 }
 
 func (ix *Index) validateSearch(req *SearchRequest) error {
@@ -197,6 +288,9 @@ func (ix *Index) validateSearch(req *SearchRequest) error {
 	case "", "relevance", "date":
 	default:
 		return inputErr("sort", "sort must be relevance or date")
+	}
+	if req.Typos < TyposAuto || req.Typos > TyposOn {
+		return inputErr("typos", "unknown typo mode")
 	}
 	return ix.validatePage(&req.Page, &req.PerPage)
 }
@@ -371,6 +465,15 @@ func dateRange(field string, from, to *time.Time) query.Query {
 	q := query.NewDateRangeInclusiveQuery(start, end, &incl, &incl)
 	q.SetField(field)
 	return q
+}
+
+// shortFacets is the first facetSize values of each facet, as answers show them.
+func shortFacets(counted map[string][]FacetCount) map[string][]FacetCount {
+	out := make(map[string][]FacetCount, len(counted))
+	for name, fc := range counted {
+		out[name] = fc[:min(len(fc), facetSize):min(len(fc), facetSize)]
+	}
+	return out
 }
 
 func facetCounts(fr bsearch.FacetResults) map[string][]FacetCount {

@@ -69,7 +69,7 @@ type ReadModel struct {
 	stateMu sync.Mutex
 	state   error // non-nil while the index is not yet usable (first rebuild)
 	// searches keeps anonymous readers' search answers until the index takes any change (set by Start)
-	searches *Memo[Results]
+	searches *Memo[search.SearchResult]
 }
 
 // Open opens (or creates) the index and the outbox. Register kinds, then Start.
@@ -158,7 +158,7 @@ func (rm *ReadModel) Start(ctx context.Context) error {
 		loaders[name] = k.Load
 	}
 	rm.indexer = search.NewIndexer(rm.Index, rm.Outbox, loaders, search.IndexerOptions{Logger: rm.opts.Logger})
-	rm.searches = NewMemo[Results](rm, keptSearches, rm.Kinds()...)
+	rm.searches = NewMemo[search.SearchResult](rm, keptSearches, rm.Kinds()...)
 	cp, err := rm.Index.Checkpoint()
 	if err != nil {
 		return err

@@ -223,8 +223,8 @@ func distinctWords(n int) string {
 	return strings.Join(w, "+")
 }
 
-// TestAnonymousSearchFollowsEveryChange: anonymous readers' answers (and those of signed-in readers who may read
-// nothing more) are kept per node until its index takes a change (any kind). A change is found at once on the
+// TestAnonymousSearchFollowsEveryChange: anonymous readers' answers (the public part of every reader's answer)
+// are kept per node until its index takes a change (any kind). A change is found at once on the
 // node that took it and within seconds on another; what only some signed-in readers find never reaches the
 // kept answers.
 func TestAnonymousSearchFollowsEveryChange(t *testing.T) {
@@ -278,12 +278,27 @@ func TestAnonymousSearchFollowsEveryChange(t *testing.T) {
 		"language": "ca", "context": map[string]string{"organisationId": id}}); r.Status != 201 {
 		t.Fatalf("draft: %d %s", r.Status, r.Body)
 	}
-	// A resident who may read nothing beyond what is public gets the kept anonymous answer (FindsOnlyPublic).
+	// A resident who may read nothing beyond what is public finds what anonymous readers find (the kept answer).
 	bet := a.Register("bet@example.org", "Bet")
 	if mine, res, anon := total(a, ana, "compostatge"), total(a, bet, "compostatge"), total(a, nil, "compostatge"); mine != 1 || res != 0 || anon != 0 {
 		t.Fatalf("a draft: its author finds %d, a resident %d, anonymous %d; want 1, 0 and 0", mine, res, anon)
 	}
 	if res := total(a, bet, "hort"); res != 1 {
 		t.Fatalf("a resident finds %d for hort, want 1", res)
+	}
+	// A public record with the draft's word, written on the other node: the author's answer (the kept public
+	// part and their draft) follows it too, and nobody else finds the draft.
+	cesc := b.Register("cesc@example.org", "Cesc")
+	b.Create(cesc, "/api/v1/organisations", map[string]string{"name": "Compostatge veïnal", "kind": "association"})
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		mine, res, anon := total(a, ana, "compostatge"), total(a, bet, "compostatge"), total(a, nil, "compostatge")
+		if mine == 2 && res == 1 && anon == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after a public record: the author finds %d, a resident %d, anonymous %d; want 2, 1 and 1", mine, res, anon)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

@@ -1,7 +1,6 @@
 package readmodel
 
 import (
-	"context"
 	"errors"
 	"strconv"
 	"strings"
@@ -116,8 +115,9 @@ func parseDate(field, v string, endOfDay bool) (*time.Time, error) {
 	return &t, nil
 }
 
-// keptPerPage is the largest page of results kept for anonymous readers (the search page asks for 20): with
-// at most keptSearches answers kept, a flood of different searches holds at most ~20 MB.
+// keptPerPage is the largest page of results answered from kept answers (the search page asks for 20); deeper
+// or longer pages are computed for the reader. At most keptSearches answers are kept, each of at most 60 hits
+// (search.SearchOnPublic's depth), so a flood of different searches holds at most a few tens of MB.
 const (
 	keptPerPage  = 20
 	keptSearches = 1000
@@ -158,43 +158,29 @@ func (rm *ReadModel) Search(c *fiber.Ctx) error {
 		Orgs: splitList(c.Query("org")), Langs: splitList(c.Query("lang")), From: from, To: to, Sort: sort, Page: page, PerPage: perPage,
 		Drafts: p != nil, // signed-in people find the drafts they may read
 	}
-	lang := httpx.RequestLanguage(c, principalLanguage)
-	shared := p == nil
-	if !shared && rm.searches != nil {
-		// A signed-in reader who may read nothing beyond what is public finds what anonymous readers find.
-		if shared, err = rm.Index.FindsOnlyPublic(c.UserContext(), ReaderFor(p)); err != nil {
-			return mapErr(err)
-		}
-	}
-	var out *Results
-	if shared && rm.searches != nil && perPage <= keptPerPage {
-		// Every anonymous reader gets the same answer to the same search (only the index decides it): kept on
-		// this node until its index takes any change.
-		key := strings.Join([]string{q, strings.Join(req.Kinds, ","), strings.Join(req.Themes, ","),
-			strings.Join(req.Territories, ","), strings.Join(req.Orgs, ","), strings.Join(req.Langs, ","),
-			c.Query("from"), c.Query("to"), sort, strconv.Itoa(page), strconv.Itoa(perPage), lang}, "\x00")
-		anonymous := req
-		anonymous.Drafts = false
-		out, err = rm.searches.Get(key, func() (*Results, error) {
-			return rm.search(c.UserContext(), search.Reader{}, anonymous, lang) // never a signed-in reader's answer
-		})
+	ctx := c.UserContext()
+	var res *search.SearchResult
+	if rm.searches == nil || perPage > keptPerPage {
+		res, err = rm.Index.Search(ctx, ReaderFor(p), req)
 	} else {
-		out, err = rm.search(c.UserContext(), ReaderFor(p), req, lang)
+		// What anonymous readers find is the same for everyone (only the index decides it): kept on this node
+		// until its index takes any change. Only what this reader finds beyond it is searched for them.
+		res, err = rm.Index.SearchOnPublic(ctx, ReaderFor(p), req, func(pub search.SearchRequest) (*search.SearchResult, error) {
+			return rm.searches.Get(pub.Key(), func() (*search.SearchResult, error) {
+				return rm.Index.Search(ctx, search.Reader{}, pub)
+			})
+		})
 	}
 	if err != nil {
-		return err
+		return mapErr(err)
 	}
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	return httpx.OK(c, out)
+	return httpx.OK(c, rm.results(res, httpx.RequestLanguage(c, principalLanguage)))
 }
 
-// search runs a search for the reader and shapes its answer (one hit per page opened, in lang where a record
-// and its translation both match).
-func (rm *ReadModel) search(ctx context.Context, r search.Reader, req search.SearchRequest, lang string) (*Results, error) {
-	res, err := rm.Index.Search(ctx, r, req)
-	if err != nil {
-		return nil, mapErr(err)
-	}
+// results shapes a search's answer for the API (one hit per page opened, in lang where a record and its
+// translation both match). res may be a kept answer: it is read, never changed.
+func (rm *ReadModel) results(res *search.SearchResult, lang string) *Results {
 	out := &Results{Total: res.Total, Page: res.Page, PerPage: res.PerPage, Hits: make([]Hit, len(res.Hits)),
 		Facets: map[string][]Facet{}, TookMS: float64(res.Took.Microseconds()) / 1000}
 	for i, h := range res.Hits {
@@ -212,7 +198,7 @@ func (rm *ReadModel) search(ctx context.Context, r search.Reader, req search.Sea
 	for name, fs := range res.Facets {
 		out.Facets[name] = FacetsOf(fs)
 	}
-	return out, nil
+	return out
 }
 
 // Suggest: GET /search/suggest?q= — title completions visible to the reader.

@@ -81,7 +81,8 @@ func main() {
 	e.ids = e.contributionIDs()
 	fmt.Printf("diagnosis %s, %d contributions listed for supports\n", e.diag, len(e.ids))
 	if *pages > 0 {
-		e.pagesRun(srv.Process.Pid, e.login("pilar@example.org", accounts["pilar@example.org"]), *conns, *pages)
+		e.pagesRun(srv.Process.Pid, e.login("pilar@example.org", accounts["pilar@example.org"]),
+			e.login("montse@example.org", accounts["montse@example.org"]), *conns, *pages)
 		return
 	}
 

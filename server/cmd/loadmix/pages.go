@@ -20,9 +20,10 @@ type page struct {
 
 // pagesRun measures each page where people wait, alone, over conns keep-alive connections for d, side by
 // side in the same run with a bare Fiber process answering a constant JSON body as large as the list's (the
-// ceiling). For each: requests per second, p50 and p99 as the client saw them, and the answering process's
+// ceiling). The resident may read nothing beyond what is public; the organiser (an organisation's admin) has
+// members-only records and drafts in reach. For each: requests per second, p50 and p99 as the client saw them, and the answering process's
 // CPU per request (user + system from /proc, so the embedded store and the indexer are included).
-func (e *evening) pagesRun(pid int, resident *session, conns int, d time.Duration) {
+func (e *evening) pagesRun(pid int, resident, organiser *session, conns int, d time.Duration) {
 	list := "/api/v1/diagnoses/" + e.diag + "/contributions"
 	size := len(e.do(nil, "size", "GET", list, nil, 200))
 	caddr, err := loadgen.FreeAddr()
@@ -44,6 +45,7 @@ func (e *evening) pagesRun(pid int, resident *session, conns int, d time.Duratio
 		{"list by supports, one kind", list + "?kind=need&sort=-supports", nil},
 		{"search", "/api/v1/search?q=habitatge", nil},
 		{"search, signed in", "/api/v1/search?q=habitatge", resident},
+		{"search, an organiser", "/api/v1/search?q=habitatge", organiser},
 		{"search with a theme", "/api/v1/search?q=barri&theme=housing", nil},
 		{"dashboard", "/api/v1/diagnoses/" + e.diag + "/dashboard", nil},
 	} {

@@ -166,6 +166,7 @@ func New(ctx context.Context, cfg config.Config, d Deps) (*App, error) {
 	}
 	a.registry.MustRegister(a.Live.Collectors()...)
 	a.registry.MustRegister(a.ReadModel.Collectors()...)
+	a.registry.MustRegister(a.Organisations.Collectors()...)
 	a.mountRoutes()
 	if err := a.ReadModel.Start(ctx); err != nil {
 		_ = a.ReadModel.Close()
@@ -186,6 +187,11 @@ func New(ctx context.Context, cfg config.Config, d Deps) (*App, error) {
 		return err
 	})
 	go a.Notify.Run(jobs, 15*time.Second)
+	go func() {
+		if err := a.Organisations.Warm(jobs); err != nil && jobs.Err() == nil {
+			a.Log.Warn("keeping organisations in memory", "err", err)
+		}
+	}()
 	return a, nil
 }
 

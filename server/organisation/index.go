@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/store"
 )
@@ -33,6 +35,33 @@ func (s *Service) Load(ctx context.Context, ids []string) (map[string]search.Doc
 		out[id] = o.document()
 	}
 	return out, nil
+}
+
+// Warm keeps organisations in this node's memory ahead of their first reads, in one scan of the store in the
+// background after start, until the cache is full (readmodel.Cache.Fill): a page read for the first time
+// then costs what a kept one does instead of a store read (docs/foundation-benchmarks.md).
+func (s *Service) Warm(ctx context.Context) error {
+	errFull := errors.New("cache full")
+	err := s.cache.Fill(func(keep func(string, orgDoc) bool) error {
+		return store.Each(ctx, s.st.s, colOrgs, func(o *orgDoc) error {
+			if !keep(o.ID, *o) {
+				return errFull
+			}
+			return nil
+		})
+	})
+	if errors.Is(err, errFull) {
+		return nil
+	}
+	return err
+}
+
+// Collectors are the domain's metrics: how many organisations this node keeps in memory (Warm fills it after
+// start; a load tool waits for it).
+func (s *Service) Collectors() []prometheus.Collector {
+	return []prometheus.Collector{prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "teixit_organisations_kept",
+		Help: "Organisations this node keeps in memory for their pages and lists."},
+		func() float64 { return float64(s.cache.Len()) })}
 }
 
 // Stream yields every organisation's indexed form in one scan (index rebuilds).

@@ -1,8 +1,13 @@
 package organisation_test
 
 import (
+	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
 
 	"github.com/teixit/teixit/server/testkit"
 )
@@ -105,6 +110,44 @@ func TestOrganisationPageFollowsEveryChange(t *testing.T) {
 	for _, bad := range []string{"-3", "x", "18446744073709551616"} {
 		if r := b.Do(&testkit.Client{Written: bad}, "GET", "/api/v1/organisations/"+org, nil); r.Status != 200 || r.Written() != "" {
 			t.Fatalf("cookie %q: %d, cookie %q, want 200 and no cookie", bad, r.Status, r.Written())
+		}
+	}
+}
+
+// TestWarmKeepsOrganisationsBeforeTheirFirstRead: organisations stored before this node started (written here
+// straight into the store, as another node or an import would have) are in its memory after Warm, and their
+// pages read as the store holds them.
+func TestWarmKeepsOrganisationsBeforeTheirFirstRead(t *testing.T) {
+	t.Parallel()
+	a := testkit.NewApp(t)
+	ctx := context.Background()
+	now := time.Now().UTC()
+	var ids []string
+	for i := range 3 {
+		id := fmt.Sprintf("warm%012d", i)
+		ids = append(ids, id)
+		if _, err := a.Store.C("organisations").InsertOne(ctx, bson.M{"_id": id, "name": fmt.Sprintf("Entitat %d", i),
+			"kind": "association", "createdAt": now, "updatedAt": now}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// nothing else keeps them (no loader runs for them; InMemory reads no store): only a warm scan can — this
+	// one, or the one the app started with if it was still running
+	if err := a.Organisations.Warm(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if r := a.Do(nil, "GET", "/metrics", nil); !strings.Contains(string(r.Body), "teixit_organisations_kept 3") {
+		t.Errorf("metrics do not count 3 organisations kept: %s", r.Body)
+	}
+	for i, id := range ids {
+		if !a.Organisations.InMemory(id) {
+			t.Errorf("%s not kept after Warm", id)
+		}
+		var p struct{ Name string }
+		if r := a.Do(nil, "GET", "/api/v1/organisations/"+id, nil); r.Status != 200 {
+			t.Fatalf("GET %s: %d %s", id, r.Status, r.Body)
+		} else if r.JSON(t, &p); p.Name != fmt.Sprintf("Entitat %d", i) {
+			t.Errorf("%s reads %q", id, p.Name)
 		}
 	}
 }

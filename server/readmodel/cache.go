@@ -21,28 +21,75 @@ import (
 // the two reads in memory until the record's next change (the index has the same window); rebuilds are rare.
 type Cache[T any] struct {
 	c       *lru.Cache[string, T]
+	size    int
 	changes atomic.Uint64 // Loaded and Gone calls so far: a miss that saw another number raced one
+	mu      sync.Mutex    // orders the loader's calls against Fill's
+	touched map[string]bool
+	filling sync.Mutex // one Fill at a time
 }
 
 // NewCache holds up to size records (least recently used go first).
 func NewCache[T any](size int) *Cache[T] {
-	c, err := lru.New[string, T](max(size, 1))
+	size = max(size, 1)
+	c, err := lru.New[string, T](size)
 	if err != nil {
 		panic(err) // only for a size <= 0, excluded above
 	}
-	return &Cache[T]{c: c}
+	return &Cache[T]{c: c, size: size}
 }
 
 // Loaded records what the kind's loader just read from the store.
 func (k *Cache[T]) Loaded(id string, v T) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
 	k.changes.Add(1)
+	k.touch(id)
 	k.c.Add(id, v)
 }
 
 // Gone forgets a record the loader found deleted.
 func (k *Cache[T]) Gone(id string) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
 	k.changes.Add(1)
+	k.touch(id)
 	k.c.Remove(id)
+}
+
+// Len is how many records are kept.
+func (k *Cache[T]) Len() int { return k.c.Len() }
+
+func (k *Cache[T]) touch(id string) {
+	if k.touched != nil {
+		k.touched[id] = true
+	}
+}
+
+// Fill keeps records read in bulk from the store ahead of their first reads (a node warming its memory
+// after start): scan reads them, in one pass that starts after Fill was called, and hands each to keep,
+// which says whether to go on (false once the cache is full). A record the loader touched since Fill was
+// called is not kept (memory has the loader's newer copy, or the record is gone); nor is one already in
+// memory. The scan may read a snapshot older than the loader's later calls: those calls overwrite or drop
+// what it kept, as they would any copy. Fills run one at a time.
+func (k *Cache[T]) Fill(scan func(keep func(id string, v T) bool) error) error {
+	k.filling.Lock()
+	defer k.filling.Unlock()
+	k.mu.Lock()
+	k.touched = map[string]bool{}
+	k.mu.Unlock()
+	defer func() {
+		k.mu.Lock()
+		k.touched = nil
+		k.mu.Unlock()
+	}()
+	return scan(func(id string, v T) bool {
+		k.mu.Lock()
+		defer k.mu.Unlock()
+		if !k.touched[id] {
+			k.c.ContainsOrAdd(id, v)
+		}
+		return k.c.Len() < k.size
+	})
 }
 
 // GetMany returns the records in ids' order, from memory where possible and through fetch (which returns
@@ -66,6 +113,8 @@ func (k *Cache[T]) GetMany(ids []string, fetch func(ids []string) ([]*T, error))
 	if err != nil {
 		return nil, err
 	}
+	k.mu.Lock() // no loader call between the check and the keeping
+	defer k.mu.Unlock()
 	keep := k.changes.Load() == seen
 	for j, d := range docs {
 		out[at[j]] = d

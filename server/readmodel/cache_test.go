@@ -146,3 +146,41 @@ func TestMarksRememberUntilTheRecordChanges(t *testing.T) {
 		t.Fatal("a store error must be returned")
 	}
 }
+
+// TestCacheFillKeepsOnlyWhatTheLoaderDidNotTouch: a bulk read kept ahead of first reads never replaces the
+// loader's copy nor brings back a record the loader found gone during the read, and stops once the cache is
+// full.
+func TestCacheFillKeepsOnlyWhatTheLoaderDidNotTouch(t *testing.T) {
+	t.Parallel()
+	c := readmodel.NewCache[string](3)
+	c.Loaded("a", "a2") // before the fill: newer than the fill's copy
+	var offered []string
+	err := c.Fill(func(keep func(string, string) bool) error {
+		// the loader runs while the scan reads a snapshot from before its calls
+		c.Gone("b")
+		c.Loaded("c", "c2")
+		for _, id := range []string{"a", "b", "c", "d", "e", "f"} {
+			offered = append(offered, id)
+			if !keep(id, id+"1") {
+				return nil
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := func(id string) string {
+		docs, err := c.GetMany([]string{id}, func(ids []string) ([]*string, error) { return make([]*string, len(ids)), nil })
+		if err != nil || docs[0] == nil {
+			return "-"
+		}
+		return *docs[0]
+	}
+	if g := []string{got("a"), got("b"), got("c"), got("d")}; !slices.Equal(g, []string{"a2", "-", "c2", "d1"}) {
+		t.Errorf("after the fill: %v, want [a2 - c2 d1]", g)
+	}
+	if !slices.Equal(offered, []string{"a", "b", "c", "d"}) {
+		t.Errorf("the scan went on after the cache was full: offered %v", offered)
+	}
+}

@@ -28,7 +28,7 @@ func (a *App) buildPractices() {
 		Stream: a.Practices.Stream, Count: a.Practices.Count, Link: practice.Link})
 	a.ReadModel.Register(practice.TransferKind, readmodel.Kind{Load: a.Practices.LoadTransfers, All: a.Practices.AllTransfers,
 		Count: a.Practices.CountTransfers, Link: practice.TransferLink})
-	a.Comments = comment.NewService(comment.Deps{Store: a.Store, ReadModel: a.ReadModel, People: commentPeople{a},
+	a.Comments = comment.NewService(comment.Deps{Store: comment.NewStore(a.Store), ReadModel: a.ReadModel, People: commentPeople{a},
 		Notify: a.Notify, Render: practice.RenderMarkdown, Targets: map[string]comment.Resolver{
 			practice.IndexKind: practiceTargets{a.Practices},
 			// these read a.Diagnoses and a.Recordings when used: they are built after comments

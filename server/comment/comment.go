@@ -13,8 +13,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"go.mongodb.org/mongo-driver/bson"
-
 	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
@@ -28,7 +26,6 @@ import (
 const IndexKind = "comment"
 
 const (
-	colComments = "comments"
 	// EditWindow is how long an author may edit a comment.
 	EditWindow = 15 * time.Minute
 	maxText    = 5000
@@ -40,20 +37,6 @@ const (
 	StatusPublished = "published"
 	StatusHidden    = "hidden"
 )
-
-// Migrations returns this package's collection and indexes.
-func Migrations() []store.Migration {
-	return []store.Migration{{
-		Name: "0022_comment_collections",
-		Up: func(ctx context.Context, s *store.Store) error {
-			if err := s.CreateCollections(ctx, colComments); err != nil {
-				return err
-			}
-			// A person's comments are read only for their data export and deletion (cold paths).
-			return s.CreateIndexes(ctx, store.Index{Collection: colComments, Name: "comments_author", Keys: []string{"authorId"}})
-		},
-	}}
-}
 
 // Target is what a Resolver says about one commented thing.
 type Target struct {
@@ -181,7 +164,7 @@ func (ModerationInput) Enums() map[string][]string {
 
 // Service implements comments.
 type Service struct {
-	s       *store.Store
+	st      *Store
 	rm      ReadModel
 	people  People
 	notify  Notifier
@@ -198,13 +181,13 @@ func NewService(d Deps) *Service {
 	for k, r := range d.Targets {
 		targets[k] = r
 	}
-	return &Service{s: d.Store, rm: d.ReadModel, people: d.People, notify: d.Notify, targets: targets, render: d.Render,
+	return &Service{st: d.Store, rm: d.ReadModel, people: d.People, notify: d.Notify, targets: targets, render: d.Render,
 		cache: readmodel.NewCache[commentDoc](20000), now: time.Now}
 }
 
 // Deps are what comments need from the rest of the app.
 type Deps struct {
-	Store     *store.Store
+	Store     *Store
 	ReadModel ReadModel
 	People    People
 	Notify    Notifier
@@ -220,7 +203,7 @@ func (s *Service) SetClock(now func() time.Time) { s.now = now }
 var errNotFound = apperr.NotFoundf("The comment")
 
 func (s *Service) get(ctx context.Context, id string) (*commentDoc, error) {
-	return store.GetByID[commentDoc](ctx, s.s, colComments, id, errNotFound)
+	return s.st.comment(ctx, id)
 }
 
 // save writes d if nobody changed it since it was read at d.Rev, announcing it to the read model. It first
@@ -228,13 +211,7 @@ func (s *Service) get(ctx context.Context, id string) (*commentDoc, error) {
 // connections both succeed on FerretDB, one silently overwriting the other.
 func (s *Service) save(ctx context.Context, d *commentDoc) error {
 	rev := d.Rev
-	next, err := s.s.ClaimRevision(ctx, colComments, d.ID, rev, func(ctx context.Context) (int, error) {
-		cur, err := s.get(ctx, d.ID)
-		if err != nil {
-			return 0, err
-		}
-		return cur.Rev, nil
-	})
+	next, err := s.st.claimRevision(ctx, d.ID, rev)
 	if errors.Is(err, store.ErrConflict) || errors.Is(err, errNotFound) {
 		return errEditConflict
 	}
@@ -243,18 +220,18 @@ func (s *Service) save(ctx context.Context, d *commentDoc) error {
 	}
 	d.Rev = next
 	err = s.rm.Changed(ctx, IndexKind, d.ID, func() error {
-		res, err := s.s.C(colComments).ReplaceOne(ctx, bson.M{"_id": d.ID, "rev": rev}, d)
-		if err == nil && res.MatchedCount == 0 {
+		err := s.st.replaceComment(ctx, d, rev)
+		if store.IsNotFound(err) {
 			return errEditConflict
 		}
-		return store.Wrap("comment: save", err)
+		return err
 	})
 	if err != nil {
 		d.Rev = rev
-		_ = s.s.ReleaseRevision(context.WithoutCancel(ctx), colComments, d.ID, next)
+		_ = s.st.releaseRevision(context.WithoutCancel(ctx), d.ID, next)
 		return err
 	}
-	_ = s.s.ReleaseRevision(ctx, colComments, d.ID, rev)
+	_ = s.st.releaseRevision(ctx, d.ID, rev)
 	return nil
 }
 
@@ -353,10 +330,7 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, kind, targetID 
 	if parent != nil {
 		d.ParentID = parent.ID
 	}
-	err = s.rm.Changed(ctx, IndexKind, d.ID, func() error {
-		_, err := s.s.C(colComments).InsertOne(ctx, d)
-		return store.Wrap("comment: insert", err)
-	})
+	err = s.rm.Changed(ctx, IndexKind, d.ID, func() error { return s.st.insertComment(ctx, d) })
 	if err != nil {
 		return nil, err
 	}
@@ -434,19 +408,7 @@ func (s *Service) getMany(ctx context.Context, items []search.Document) ([]*comm
 	for i, it := range items {
 		_, ids[i], _ = strings.Cut(it.ID, ":")
 	}
-	docs, err := s.cache.GetMany(ids, func(ids []string) ([]*commentDoc, error) {
-		out := make([]*commentDoc, len(ids))
-		for i, id := range ids {
-			d, err := s.get(ctx, id)
-			switch {
-			case err == nil:
-				out[i] = d
-			case !apperr.IsKind(err, apperr.NotFound):
-				return nil, err
-			}
-		}
-		return out, nil
-	})
+	docs, err := s.cache.GetMany(ids, func(ids []string) ([]*commentDoc, error) { return s.st.comments(ctx, ids) })
 	if err != nil {
 		return nil, err
 	}
@@ -645,11 +607,11 @@ func yesNo(b bool) string {
 
 // All streams every comment id (for rebuilds).
 func (s *Service) All(ctx context.Context, yield func(string) error) error {
-	return s.s.EachID(ctx, colComments, nil, yield)
+	return s.st.commentIDs(ctx, yield)
 }
 
 // Count estimates how many comments a rebuild reads.
-func (s *Service) Count(ctx context.Context) (int, error) { return s.s.Estimate(ctx, colComments) }
+func (s *Service) Count(ctx context.Context) (int, error) { return s.st.estimate(ctx) }
 
 // Link is the page of the commented item (search results about a comment lead there).
 func (s *Service) Link(id string) string {

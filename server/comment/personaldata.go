@@ -1,25 +1,10 @@
 package comment
 
-import (
-	"context"
-
-	"go.mongodb.org/mongo-driver/bson"
-
-	"github.com/teixit/teixit/server/store"
-)
-
-func (s *Service) byAuthor(ctx context.Context, userID string) ([]commentDoc, error) {
-	cur, err := s.s.C(colComments).Find(ctx, bson.M{"authorId": userID})
-	if err != nil {
-		return nil, store.Wrap("comment: by author", err)
-	}
-	var out []commentDoc
-	return out, store.Wrap("comment: by author", cur.All(ctx, &out))
-}
+import "context"
 
 // ExportFor implements account.Hook: the person's comments.
 func (s *Service) ExportFor(ctx context.Context, userID string) (string, any, error) {
-	docs, err := s.byAuthor(ctx, userID)
+	docs, err := s.st.byAuthor(ctx, userID)
 	if err != nil {
 		return "", nil, err
 	}
@@ -33,7 +18,7 @@ func (s *Service) ExportFor(ctx context.Context, userID string) (string, any, er
 
 // BeforeDelete implements account.Hook: comments stay, anonymised (no author).
 func (s *Service) BeforeDelete(ctx context.Context, userID string) error {
-	docs, err := s.byAuthor(ctx, userID)
+	docs, err := s.st.byAuthor(ctx, userID)
 	if err != nil {
 		return err
 	}

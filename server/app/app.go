@@ -245,7 +245,7 @@ func (a *App) build() {
 	a.ReadModel.Register(organisation.IndexKind, readmodel.Kind{Load: a.Organisations.Load,
 		All: a.Organisations.All, Stream: a.Organisations.Stream, Count: a.Organisations.Count, Link: organisation.Link})
 	a.Audit = audit.New(a.Store)
-	a.Territories = territory.NewService(a.Store, a.Organisations)
+	a.Territories = territory.NewService(territory.NewStore(a.Store), a.Organisations)
 	a.Exchange = exchange.NewService(exchange.NewStore(a.Store), a.Organisations, a.ReadModel, a.Notify, a.Limits)
 	a.ReadModel.Register(exchange.IndexKind, readmodel.Kind{Load: a.Exchange.Load, All: a.Exchange.All,
 		Stream: a.Exchange.Stream, Count: a.Exchange.Count, Link: exchange.Link})

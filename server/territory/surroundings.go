@@ -7,10 +7,6 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/simplify"
-	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo/options"
-
-	"github.com/teixit/teixit/server/store"
 )
 
 // Surroundings are what a territory's map shows around it when there is no tile server: the areas it is
@@ -44,32 +40,25 @@ func (s *Service) Surroundings(ctx context.Context, id string) (*Surroundings, e
 		return nil, err
 	}
 	out := &Surroundings{Areas: []Area{}}
-	add := func(filter bson.M, relation string) error {
-		filter["boundary"] = bson.M{"$exists": true, "$ne": ""}
-		cur, err := s.s.C(colTerritories).Find(ctx, filter, options.Find().SetSort(bson.M{"name": 1}).
-			SetLimit(int64(MaxAreas-len(out.Areas))))
-		if err != nil {
-			return store.Wrap("territory: surroundings", err)
-		}
-		var docs []doc
-		if err := cur.All(ctx, &docs); err != nil {
-			return store.Wrap("territory: surroundings", err)
-		}
+	add := func(docs []doc, relation string) {
 		for _, a := range docs {
 			if g := geometryFrom(a.Boundary); g != nil {
 				out.Areas = append(out.Areas, Area{ID: a.ID, Name: a.Name, Level: a.Level, Relation: relation,
 					Boundary: g.simplified(contextPositions)})
 			}
 		}
-		return nil
 	}
-	if err := add(bson.M{"parentId": d.ID}, "part"); err != nil {
+	parts, err := s.st.parts(ctx, d.ID, MaxAreas)
+	if err != nil {
 		return nil, err
 	}
+	add(parts, "part")
 	if d.ParentID != "" && len(out.Areas) < MaxAreas {
-		if err := add(bson.M{"parentId": d.ParentID, "_id": bson.M{"$ne": d.ID}}, "neighbour"); err != nil {
+		neighbours, err := s.st.neighbours(ctx, d, MaxAreas-len(out.Areas))
+		if err != nil {
 			return nil, err
 		}
+		add(neighbours, "neighbour")
 	}
 	return out, nil
 }

@@ -8,9 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo/options"
-
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/store"
@@ -24,15 +21,6 @@ const MaxPositions = 5000
 
 // MaxTerritories bounds what one list returns; the collection is small by nature.
 const MaxTerritories = 5000
-
-const colTerritories = "territories"
-
-// Migrations returns this package's collections.
-func Migrations() []store.Migration {
-	return []store.Migration{{Name: "0003_territory_collections", Up: func(ctx context.Context, s *store.Store) error {
-		return s.CreateCollections(ctx, colTerritories)
-	}}}
-}
 
 type doc struct {
 	ID        string    `bson:"_id"`
@@ -73,14 +61,14 @@ type Admins interface {
 
 // Service implements territories.
 type Service struct {
-	s      *store.Store
+	st     *Store
 	admins Admins
 	now    func() time.Time
 }
 
 // NewService builds the service.
-func NewService(s *store.Store, admins Admins) *Service {
-	return &Service{s: s, admins: admins, now: time.Now}
+func NewService(st *Store, admins Admins) *Service {
+	return &Service{st: st, admins: admins, now: time.Now}
 }
 
 // Input creates or changes a territory; nil fields are left alone on update. Boundary null removes it.
@@ -113,7 +101,7 @@ func (s *Service) requireManager(ctx context.Context, p *auth.Principal) error {
 var errNotFound = apperr.NotFoundf("The territory")
 
 func (s *Service) load(ctx context.Context, id string) (*doc, error) {
-	return store.GetByID[doc](ctx, s.s, colTerritories, id, errNotFound)
+	return s.st.territory(ctx, id)
 }
 
 // Get returns a territory with its boundary.
@@ -138,24 +126,12 @@ func (s *Service) Boundary(ctx context.Context, id string) (*Geometry, error) {
 
 // List returns territories filtered by parent and level, by name, without boundaries.
 func (s *Service) List(ctx context.Context, parentID, level string) ([]Territory, error) {
-	filter := bson.M{}
-	if parentID != "" {
-		filter["parentId"] = parentID
+	if level != "" && !oneOf(level, Levels) {
+		return nil, apperr.Validation(apperr.Fields{"level": apperr.OneOf(Levels...)})
 	}
-	if level != "" {
-		if !oneOf(level, Levels) {
-			return nil, apperr.Validation(apperr.Fields{"level": apperr.OneOf(Levels...)})
-		}
-		filter["level"] = level
-	}
-	cur, err := s.s.C(colTerritories).Find(ctx, filter, options.Find().
-		SetProjection(bson.M{"boundary": 0}).SetSort(bson.M{"name": 1}).SetLimit(MaxTerritories))
+	docs, err := s.st.territories(ctx, parentID, level)
 	if err != nil {
-		return nil, store.Wrap("territory: list", err)
-	}
-	var docs []doc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, store.Wrap("territory: list", err)
+		return nil, err
 	}
 	out := make([]Territory, len(docs))
 	for i := range docs {
@@ -183,8 +159,8 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in Input) (*Ter
 	if err := s.apply(ctx, d, in, true); err != nil {
 		return nil, err
 	}
-	if _, err := s.s.C(colTerritories).InsertOne(ctx, d); err != nil {
-		return nil, store.Wrap("territory: insert", err)
+	if err := s.st.insertTerritory(ctx, d); err != nil {
+		return nil, err
 	}
 	t := d.api(true)
 	return &t, nil
@@ -207,8 +183,8 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id string, in I
 		return nil, err
 	}
 	d.UpdatedAt = s.now().UTC()
-	if _, err := s.s.C(colTerritories).ReplaceOne(ctx, bson.M{"_id": id}, d); err != nil {
-		return nil, store.Wrap("territory: update", err)
+	if err := s.st.replaceTerritory(ctx, d); err != nil {
+		return nil, err
 	}
 	t := d.api(true)
 	return &t, nil

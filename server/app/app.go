@@ -238,7 +238,7 @@ func (a *App) build() {
 		Memberships: staffOf{a}, ResetMail: account.ResetMail{Mail: a.Mail, BaseURL: a.Config.BaseURL}, PasswordCost: a.passwordCost})
 	// Nothing indexed: changes to people's accounts and sessions reach every node's principal cache this way.
 	a.ReadModel.Register(account.ChangeKind, readmodel.Kind{Load: a.Accounts.Load, All: account.NoRecords})
-	a.Notify = notify.NewService(notify.Deps{Store: a.Store, Checkers: a.followCheckers(), Logger: a.Log,
+	a.Notify = notify.NewService(notify.Deps{Store: notify.NewStore(a.Store), Checkers: a.followCheckers(), Logger: a.Log,
 		Email: notify.EmailDeps{Mail: a.Mail, People: contacts{a.Accounts}, BaseURL: a.Config.BaseURL, Secret: a.Config.Secret}})
 	a.Organisations = organisation.NewService(organisation.Deps{Store: organisation.NewStore(a.Store), People: accountPeople{a.Accounts},
 		ReadModel: a.ReadModel, Notify: a.Notify, Mail: a.Mail, BaseURL: a.Config.BaseURL})

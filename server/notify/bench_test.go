@@ -57,7 +57,7 @@ func BenchmarkAnnounceTo10000Followers(b *testing.B) {
 	if _, err := st.C("notify_prefs").InsertMany(ctx, prefs); err != nil {
 		b.Fatal(err)
 	}
-	s := notify.NewService(notify.Deps{Store: st,
+	s := notify.NewService(notify.Deps{Store: notify.NewStore(st),
 		Email: notify.EmailDeps{Mail: m, People: people, BaseURL: "http://teixit.test", Secret: "bench-secret-bench-secret-bench-secret"}})
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

@@ -6,17 +6,12 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"errors"
 	"sort"
 	"strings"
 	"time"
 
-	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo/options"
-
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/mail"
-	"github.com/teixit/teixit/server/store"
 )
 
 // How each person wants notices by email (always in-app too).
@@ -28,30 +23,6 @@ const (
 
 // EmailChoices are the allowed preferences.
 var EmailChoices = []string{EmailImmediate, EmailDaily, EmailNever}
-
-const (
-	colPrefs  = "notify_prefs"
-	colDigest = "notify_digest"
-	colJobs   = "notify_jobs"
-	colClaims = "notify_claims"
-)
-
-func emailMigrations() []store.Migration {
-	return []store.Migration{{
-		Name: "0201_notify_email",
-		Up: func(ctx context.Context, s *store.Store) error {
-			if err := s.CreateCollections(ctx, colPrefs, colDigest, colJobs, colClaims, colOptOuts); err != nil {
-				return err
-			}
-			// The daily digest pass reads yesterday's entries (a cold path, once a day); the job pass reads
-			// the few jobs not yet done.
-			return s.CreateIndexes(ctx,
-				store.Index{Collection: colDigest, Name: "digest_day", Keys: []string{"day"}},
-				store.Index{Collection: colJobs, Name: "jobs_done", Keys: []string{"done"}},
-			)
-		},
-	}}
-}
 
 // Contact is how to reach a person by email.
 type Contact struct{ Email, Name, Language string }
@@ -119,10 +90,8 @@ func (s *Service) SetSettings(ctx context.Context, userID string, in SettingsInp
 	if !ok {
 		return nil, apperr.Validation(apperr.Fields{"email": apperr.OneOf(EmailChoices...)})
 	}
-	_, err := s.s.C(colPrefs).UpdateOne(ctx, bson.M{"_id": userID}, bson.M{"$set": bson.M{"email": in.Email}},
-		options.Update().SetUpsert(true))
-	if err != nil {
-		return nil, store.Wrap("notify: settings", err)
+	if err := s.st.setEmailChoice(ctx, userID, in.Email); err != nil {
+		return nil, err
 	}
 	return &Settings{Email: in.Email, EmailAvailable: s.emailOn()}, nil
 }
@@ -134,19 +103,12 @@ func (s *Service) prefs(ctx context.Context, ids []string) (map[string]string, e
 	for _, id := range ids {
 		out[id] = EmailDaily
 	}
-	for start := 0; start < len(ids); start += 1000 {
-		chunk := ids[start:min(start+1000, len(ids))]
-		cur, err := s.s.C(colPrefs).Find(ctx, bson.M{"_id": bson.M{"$in": chunk}})
-		if err != nil {
-			return nil, store.Wrap("notify: prefs", err)
-		}
-		var docs []prefDoc
-		if err := cur.All(ctx, &docs); err != nil {
-			return nil, store.Wrap("notify: prefs", err)
-		}
-		for _, d := range docs {
-			out[d.ID] = d.Email
-		}
+	chosen, err := s.st.emailChoices(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range chosen {
+		out[d.ID] = d.Email
 	}
 	return out, nil
 }
@@ -182,12 +144,12 @@ func (s *Service) emailFor(ctx context.Context, recipients []string, it itemDoc)
 	}
 	day := it.At.UTC().Format("2006-01-02")
 	if len(later) > 0 {
-		docs := make([]any, len(later))
+		docs := make([]digestDoc, len(later))
 		for i, u := range later {
 			docs[i] = digestDoc{ID: u + ":" + it.ID, UserID: u, Day: day, Kind: it.Kind, Title: it.Title, Link: it.Link, At: it.At}
 		}
-		if _, err := s.s.C(colDigest).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false)); err != nil && !store.IsDuplicate(err) {
-			return store.Wrap("notify: digest", err)
+		if err := s.st.keepForDigest(ctx, docs); err != nil {
+			return err
 		}
 	}
 	if len(now) == 0 {
@@ -268,13 +230,9 @@ func (s *Service) SendDigests(ctx context.Context) (int, error) {
 		return 0, nil
 	}
 	today := s.now().UTC().Format("2006-01-02")
-	cur, err := s.s.C(colDigest).Find(ctx, bson.M{"day": bson.M{"$lt": today}}, options.Find().SetLimit(20000))
+	docs, err := s.st.digestsBefore(ctx, today)
 	if err != nil {
-		return 0, store.Wrap("notify: digests", err)
-	}
-	var docs []digestDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return 0, store.Wrap("notify: digests", err)
+		return 0, err
 	}
 	byUser := map[string][]digestDoc{}
 	for _, d := range docs {
@@ -315,21 +273,9 @@ func (s *Service) SendDigests(ctx context.Context) (int, error) {
 		for i, it := range items {
 			gone[i] = it.ID
 		}
-		if _, err := s.s.C(colDigest).DeleteMany(ctx, bson.M{"_id": bson.M{"$in": gone}}); err != nil {
-			return sent, store.Wrap("notify: digest done", err)
+		if err := s.st.forgetDigests(ctx, gone); err != nil {
+			return sent, err
 		}
 	}
 	return sent, nil
-}
-
-// deleteEmailData removes a deleted person's settings and pending digest entries.
-func (s *Service) deleteEmailData(ctx context.Context, userID string) error {
-	if _, err := s.s.C(colPrefs).DeleteOne(ctx, bson.M{"_id": userID}); err != nil {
-		return store.Wrap("notify: delete prefs", err)
-	}
-	_, err := s.s.C(colDigest).DeleteMany(ctx, bson.M{"userId": userID})
-	if errors.Is(err, store.ErrNotFound) {
-		return nil
-	}
-	return store.Wrap("notify: delete digest", err)
 }

@@ -2,11 +2,7 @@ package notify
 
 import (
 	"context"
-	"fmt"
 	"time"
-
-	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"github.com/teixit/teixit/server/store"
 )
@@ -15,8 +11,6 @@ import (
 // what happens to one's contributions.
 const KindDiagnosis = "diagnosis"
 
-const colOptOuts = "follow_optouts"
-
 // AutoFollow makes userID follow a target (a contributor follows the diagnosis) unless they once
 // unfollowed it: automatic, but opt-out sticks.
 func (s *Service) AutoFollow(ctx context.Context, userID, kind, target string) error {
@@ -24,15 +18,10 @@ func (s *Service) AutoFollow(ctx context.Context, userID, kind, target string) e
 		return nil
 	}
 	id := followID(userID, kind, target)
-	err := s.s.C(colOptOuts).FindOne(ctx, bson.M{"_id": id}).Err()
-	if err = store.Wrap("notify: opt-out", err); err == nil {
-		return nil // they opted out
-	} else if !isNotFound(err) {
-		return err
+	if out, err := s.st.optedOut(ctx, id); out || err != nil {
+		return err // they opted out, or the store failed
 	}
-	d := followDoc{ID: id, UserID: userID, Kind: kind, Target: target, At: s.now().UTC()}
-	_, err = s.s.C(colFollows).UpdateOne(ctx, bson.M{"_id": d.ID}, bson.M{"$setOnInsert": d}, options.Update().SetUpsert(true))
-	return store.Wrap("notify: auto-follow", err)
+	return s.st.addFollow(ctx, followDoc{ID: id, UserID: userID, Kind: kind, Target: target, At: s.now().UTC()})
 }
 
 type jobDoc struct {
@@ -60,8 +49,8 @@ const jobLease = 10 * time.Minute
 func (s *Service) Announce(ctx context.Context, followKind, target string, e Event) error {
 	j := jobDoc{ID: store.NewID(), FollowKind: followKind, Target: target, Kind: e.Kind, Title: e.Title, Link: e.Link,
 		Actor: e.Actor, CreatedAt: s.now().UTC()}
-	if _, err := s.s.C(colJobs).InsertOne(ctx, j); err != nil {
-		return store.Wrap("notify: announce", err)
+	if err := s.st.insertJob(ctx, j); err != nil {
+		return err
 	}
 	select {
 	case s.wake <- struct{}{}:
@@ -72,25 +61,19 @@ func (s *Service) Announce(ctx context.Context, followKind, target string, e Eve
 
 // RunJobs runs the announcements not yet done whose claim this node wins; it returns how many it ran.
 func (s *Service) RunJobs(ctx context.Context) (int, error) {
-	cur, err := s.s.C(colJobs).Find(ctx, bson.M{"done": false}, options.Find().SetLimit(100))
+	jobs, err := s.st.pendingJobs(ctx)
 	if err != nil {
-		return 0, store.Wrap("notify: jobs", err)
-	}
-	var jobs []jobDoc
-	if err := cur.All(ctx, &jobs); err != nil {
-		return 0, store.Wrap("notify: jobs", err)
+		return 0, err
 	}
 	ran := 0
 	for _, j := range jobs {
-		claim := fmt.Sprintf("%s:%d", j.ID, j.Attempt)
-		won, err := s.s.Claim(ctx, colClaims, claim, claimDoc{At: s.now().UTC()})
+		won, err := s.st.claimJob(ctx, j, s.now().UTC())
 		if err != nil {
 			return ran, err
 		}
 		if !won {
-			var c claimDoc
-			if err := s.s.C(colClaims).FindOne(ctx, bson.M{"_id": claim}).Decode(&c); err == nil && s.now().Sub(c.At) > jobLease {
-				_, _ = s.s.C(colJobs).UpdateOne(ctx, bson.M{"_id": j.ID, "attempt": j.Attempt}, bson.M{"$set": bson.M{"attempt": j.Attempt + 1}})
+			if c, err := s.st.jobClaim(ctx, j); err == nil && s.now().Sub(c.At) > jobLease {
+				s.st.nextAttempt(ctx, j)
 			}
 			continue
 		}
@@ -101,8 +84,8 @@ func (s *Service) RunJobs(ctx context.Context) (int, error) {
 		if err := s.Deliver(ctx, followers, Event{Kind: j.Kind, Title: j.Title, Link: j.Link, Actor: j.Actor}); err != nil {
 			return ran, err
 		}
-		if _, err := s.s.C(colJobs).UpdateOne(ctx, bson.M{"_id": j.ID}, bson.M{"$set": bson.M{"done": true}}); err != nil {
-			return ran, store.Wrap("notify: job done", err)
+		if err := s.st.jobDone(ctx, j.ID); err != nil {
+			return ran, err
 		}
 		ran++
 	}

@@ -13,9 +13,6 @@ import (
 	"sort"
 	"time"
 
-	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo/options"
-
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/paging"
@@ -23,8 +20,6 @@ import (
 )
 
 const (
-	colFollows = "follows"
-	colInboxes = "inboxes"
 	// MaxInbox bounds each person's notifications: older ones are dropped.
 	MaxInbox = 500
 	// MaxFollows bounds what one person follows.
@@ -41,30 +36,13 @@ const (
 	KindTheme        = "theme"
 )
 
-// Migrations returns this package's collections and indexes.
-func Migrations() []store.Migration {
-	return append([]store.Migration{{
-		Name: "0020_notify_collections",
-		Up: func(ctx context.Context, s *store.Store) error {
-			if err := s.CreateCollections(ctx, colFollows, colInboxes); err != nil {
-				return err
-			}
-			// Followers of one target are looked up when something happens to it (a write path, not a page).
-			return s.CreateIndexes(ctx,
-				store.Index{Collection: colFollows, Name: "follows_target", Keys: []string{"kind", "target"}},
-				store.Index{Collection: colFollows, Name: "follows_user", Keys: []string{"userId"}},
-			)
-		},
-	}}, emailMigrations()...)
-}
-
 // Checker tells whether a follow target exists and may be seen by p (NotFound otherwise).
 type Checker func(ctx context.Context, p *auth.Principal, id string) error
 
 // Service implements follows and notifications.
 type Service struct {
 	max      int // inbox bound, MaxInbox unless a test lowers it
-	s        *store.Store
+	st       *Store
 	checkers map[string]Checker
 	now      func() time.Time
 	email    EmailDeps
@@ -74,7 +52,7 @@ type Service struct {
 
 // Deps are what notices need; all but the store may be left out (tests).
 type Deps struct {
-	Store *store.Store
+	Store *Store
 	// Checkers validate the targets of each followable kind (FollowKinds): a follow of anything else, or of
 	// something the person may not read, is refused.
 	Checkers map[string]Checker
@@ -90,7 +68,7 @@ func NewService(d Deps) *Service {
 	for k, c := range d.Checkers {
 		checkers[k] = c
 	}
-	return &Service{max: MaxInbox, s: d.Store, checkers: checkers, now: time.Now, email: d.Email, logger: d.Logger,
+	return &Service{max: MaxInbox, st: d.Store, checkers: checkers, now: time.Now, email: d.Email, logger: d.Logger,
 		wake: make(chan struct{}, 1)}
 }
 
@@ -100,8 +78,6 @@ func (s *Service) log() *slog.Logger {
 	}
 	return s.logger
 }
-
-func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }
 
 // SetNow replaces the clock (tests move it to the next day to see digests).
 func (s *Service) SetNow(now func() time.Time) { s.now = now }
@@ -166,12 +142,11 @@ func (s *Service) Follow(ctx context.Context, p *auth.Principal, in FollowInput)
 		return nil, apperr.New(apperr.Conflict, "too_many_follows", "You follow too many things. Unfollow some first.")
 	}
 	d := followDoc{ID: followID(p.UserID, in.Kind, in.Target), UserID: p.UserID, Kind: in.Kind, Target: in.Target, At: s.now().UTC()}
-	if _, err := s.s.C(colOptOuts).DeleteOne(ctx, bson.M{"_id": d.ID}); err != nil {
-		return nil, store.Wrap("notify: follow", err)
+	if err := s.st.forgetOptOut(ctx, d.ID); err != nil {
+		return nil, err
 	}
-	_, err = s.s.C(colFollows).UpdateOne(ctx, bson.M{"_id": d.ID}, bson.M{"$setOnInsert": d}, options.Update().SetUpsert(true))
-	if err != nil {
-		return nil, store.Wrap("notify: follow", err)
+	if err := s.st.addFollow(ctx, d); err != nil {
+		return nil, err
 	}
 	return &Follow{Kind: d.Kind, Target: d.Target, At: d.At}, nil
 }
@@ -180,28 +155,21 @@ func (s *Service) Follow(ctx context.Context, p *auth.Principal, in FollowInput)
 // (a contributor follows the diagnosis) does not come back.
 func (s *Service) Unfollow(ctx context.Context, p *auth.Principal, kind, target string) error {
 	id := followID(p.UserID, kind, target)
-	if _, err := s.s.Claim(ctx, colOptOuts, id, bson.M{"userId": p.UserID}); err != nil {
+	if err := s.st.claimOptOut(ctx, id, p.UserID); err != nil {
 		return err
 	}
-	res, err := s.s.C(colFollows).DeleteOne(ctx, bson.M{"_id": id})
-	if err != nil {
-		return store.Wrap("notify: unfollow", err)
-	}
-	if res.DeletedCount == 0 {
+	err := s.st.deleteFollow(ctx, id)
+	if store.IsNotFound(err) {
 		return apperr.NotFoundf("The follow")
 	}
-	return nil
+	return err
 }
 
 // Follows lists what a person follows, newest first (bounded by MaxFollows).
 func (s *Service) Follows(ctx context.Context, userID string) ([]Follow, error) {
-	cur, err := s.s.C(colFollows).Find(ctx, bson.M{"userId": userID}, options.Find().SetLimit(MaxFollows+1))
+	docs, err := s.st.follows(ctx, userID)
 	if err != nil {
-		return nil, store.Wrap("notify: follows", err)
-	}
-	var docs []followDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, store.Wrap("notify: follows", err)
+		return nil, err
 	}
 	out := make([]Follow, len(docs))
 	for i, d := range docs {
@@ -216,20 +184,7 @@ func (s *Service) Followers(ctx context.Context, kind string, targets ...string)
 	if len(targets) == 0 {
 		return nil, nil
 	}
-	cur, err := s.s.C(colFollows).Find(ctx, bson.M{"kind": kind, "target": bson.M{"$in": targets}},
-		options.Find().SetProjection(bson.M{"userId": 1}))
-	if err != nil {
-		return nil, store.Wrap("notify: followers", err)
-	}
-	var docs []followDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, store.Wrap("notify: followers", err)
-	}
-	out := make([]string, 0, len(docs))
-	for _, d := range docs {
-		out = append(out, d.UserID)
-	}
-	return out, nil
+	return s.st.followers(ctx, kind, targets)
 }
 
 // Notification is one in-app notification.
@@ -296,13 +251,8 @@ func (s *Service) Deliver(ctx context.Context, recipients []string, e Event) err
 const trimSlack = 50
 
 func (s *Service) push(ctx context.Context, userID string, it itemDoc) error {
-	// Through store.Update (a revision claim first): deliveries, marks and trims of one inbox at the same
-	// moment on several nodes never drop a notification. Only `rev` is read, not the whole inbox.
-	_, err := s.s.UpdateReading(ctx, colInboxes, userID, nil, func(bson.Raw) (bson.M, error) {
-		return bson.M{"$push": bson.M{"items": it}, "$inc": bson.M{"count": 1}}, nil
-	})
-	if err != nil {
-		return store.Wrap("notify: deliver", err)
+	if err := s.st.pushItem(ctx, userID, it); err != nil {
+		return err
 	}
 	// Trim about once every trimSlack deliveries (reading the count back would cost a read of the whole
 	// inbox each time). List never shows more than MaxInbox.
@@ -317,39 +267,11 @@ var errBusy = apperr.New(apperr.Conflict, "busy", "Your notifications changed me
 // mutate applies f to a person's inbox and keeps its newest MaxInbox items, through store.Update (f may run
 // more than once, on a fresh read each time, so it must only transform what it is given).
 func (s *Service) mutate(ctx context.Context, userID string, f func([]itemDoc) []itemDoc) error {
-	_, err := s.s.Update(ctx, colInboxes, userID, func(cur bson.Raw) (bson.M, error) {
-		if cur == nil {
-			f(nil)
-			return nil, nil
-		}
-		var in inboxDoc
-		if err := bson.Unmarshal(cur, &in); err != nil {
-			return nil, err
-		}
-		items := f(in.Items)
-		sort.SliceStable(items, func(i, j int) bool { return items[i].At.After(items[j].At) })
-		if len(items) > s.max {
-			items = items[:s.max]
-		}
-		return bson.M{"$set": bson.M{"items": items, "count": len(items)}}, nil
-	})
+	err := s.st.rewriteInbox(ctx, userID, s.max, f)
 	if errors.Is(err, store.ErrConflict) {
 		return errBusy
 	}
-	return store.Wrap("notify: update inbox", err)
-}
-
-func (s *Service) inbox(ctx context.Context, userID string) (*inboxDoc, error) {
-	var in inboxDoc
-	err := s.s.C(colInboxes).FindOne(ctx, bson.M{"_id": userID}).Decode(&in)
-	err = store.Wrap("notify: inbox", err)
-	if errors.Is(err, store.ErrNotFound) {
-		return &inboxDoc{ID: userID}, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return &in, nil
+	return err
 }
 
 // Page is a page of notifications, unread first then newest first, with the unread count.
@@ -369,7 +291,7 @@ func (s *Service) List(ctx context.Context, userID, cursor string, limit int) (*
 			return nil, apperr.Validation(apperr.Fields{"cursor": apperr.Because("bad_cursor")})
 		}
 	}
-	in, err := s.inbox(ctx, userID)
+	in, err := s.st.inbox(ctx, userID)
 	if err != nil {
 		return nil, err
 	}
@@ -438,15 +360,11 @@ func (s *Service) ExportFor(ctx context.Context, userID string) (string, any, er
 
 // BeforeDelete implements account.Hook: a deleted person's follows, inbox, settings and digest entries go.
 func (s *Service) BeforeDelete(ctx context.Context, userID string) error {
-	if err := s.deleteEmailData(ctx, userID); err != nil {
+	if err := s.st.deleteEmailData(ctx, userID); err != nil {
 		return err
 	}
-	if _, err := s.s.C(colFollows).DeleteMany(ctx, bson.M{"userId": userID}); err != nil {
-		return store.Wrap("notify: delete follows", err)
+	if err := s.st.deleteFollowsOf(ctx, userID); err != nil {
+		return err
 	}
-	err := s.s.Remove(ctx, colInboxes, userID)
-	if errors.Is(err, store.ErrNotFound) {
-		err = nil
-	}
-	return store.Wrap("notify: delete inbox", err)
+	return s.st.removeInbox(ctx, userID)
 }

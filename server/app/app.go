@@ -147,7 +147,7 @@ func New(ctx context.Context, cfg config.Config, d Deps) (*App, error) {
 	a.Mail = mail.New(mail.Deps{Store: a.Store, Log: a.Log, Settings: mail.Settings{Host: cfg.SMTP.Host,
 		Port: cfg.SMTP.Port, Username: cfg.SMTP.Username, Password: cfg.SMTP.Password, From: cfg.SMTP.From, TLS: cfg.SMTP.TLS}})
 	a.Limits = auth.NewLimits(a.Store)
-	a.Media = mediafile.NewService(a.Store, blobs, a.Config.Secret, a.Limits)
+	a.Media = mediafile.NewService(mediafile.NewStore(a.Store), blobs, a.Config.Secret, a.Limits)
 	a.build()
 	if err := a.buildTranslations(); err != nil {
 		_ = rm.Close()

@@ -6,9 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
-
 	"github.com/teixit/teixit/media/blob"
 	"github.com/teixit/teixit/server/store"
 )
@@ -25,7 +22,7 @@ import (
 //
 // A hold written after a deletion counted comes after the deletion's claim, so the upload sees the claim and
 // waits for the deletion to end before checking its blob. Claims of a process that died go stale (staleClaim).
-const colBlobHolds = "media_blob_holds"
+// The claims' reads and writes are in store.go.
 
 // staleClaim is how old a hold or a deletion claim must be to be taken for one whose process died.
 const staleClaim = time.Minute
@@ -36,20 +33,14 @@ type blobClaim struct {
 	At   time.Time `bson:"at"`
 }
 
-func blobHoldsMigration() store.Migration {
-	return store.Migration{Name: "0041_media_blob_holds", Up: func(ctx context.Context, s *store.Store) error {
-		return s.CreateCollections(ctx, colBlobHolds)
-	}}
-}
-
 // hold marks the blob as being given a new asset; the returned function lets it go. rewrite writes the
 // bytes again when a deletion removed the blob meanwhile (nil: the caller cannot, and gets an error to retry).
 func (s *Service) hold(ctx context.Context, hash string, rewrite func() error) (func(), error) {
-	id := hash + ":" + store.NewID()
-	if _, err := s.s.C(colBlobHolds).InsertOne(ctx, blobClaim{ID: id, Hash: hash, At: s.now().UTC()}); err != nil {
-		return nil, store.Wrap("mediafile: hold blob", err)
+	id, err := s.st.holdBlob(ctx, hash, s.now().UTC())
+	if err != nil {
+		return nil, err
 	}
-	release := func() { _, _ = s.s.C(colBlobHolds).DeleteOne(context.WithoutCancel(ctx), bson.M{"_id": id}) }
+	release := func() { s.st.releaseHold(context.WithoutCancel(ctx), id) }
 	if err := s.waitDeletion(ctx, hash); err != nil {
 		release()
 		return nil, err
@@ -73,13 +64,12 @@ func (s *Service) hold(ctx context.Context, hash string, rewrite func() error) (
 // waitDeletion returns once no live deletion of the blob is running.
 func (s *Service) waitDeletion(ctx context.Context, hash string) error {
 	for {
-		var d blobClaim
-		err := s.s.C(colBlobHolds).FindOne(ctx, bson.M{"_id": "del:" + hash}).Decode(&d)
-		if errors.Is(err, mongo.ErrNoDocuments) || (err == nil && s.now().Sub(d.At) > staleClaim) {
+		d, err := s.st.deletionClaim(ctx, hash)
+		if store.IsNotFound(err) || (err == nil && s.now().Sub(d.At) > staleClaim) {
 			return nil
 		}
 		if err != nil {
-			return store.Wrap("mediafile: deletion claim", err)
+			return err
 		}
 		select {
 		case <-ctx.Done():
@@ -91,30 +81,27 @@ func (s *Service) waitDeletion(ctx context.Context, hash string) error {
 
 // deleteBlob removes the blob when no asset and no upload in progress names it (see the top of this file).
 func (s *Service) deleteBlob(ctx context.Context, hash string) error {
-	claim := "del:" + hash
-	won, err := s.s.Claim(ctx, colBlobHolds, claim, blobClaim{ID: claim, Hash: hash, At: s.now().UTC()})
+	won, err := s.st.claimDeletion(ctx, hash, s.now().UTC())
 	if err != nil {
 		return err
 	}
 	if !won { // another deletion runs: it decides; a claim left by a process that died is taken over
-		var d blobClaim
-		if err := s.s.C(colBlobHolds).FindOne(ctx, bson.M{"_id": claim}).Decode(&d); err != nil || s.now().Sub(d.At) <= staleClaim {
+		if d, err := s.st.deletionClaim(ctx, hash); err != nil || s.now().Sub(d.At) <= staleClaim {
 			return nil
 		}
-		if _, err := s.s.C(colBlobHolds).DeleteOne(ctx, bson.M{"_id": claim}); err != nil {
-			return store.Wrap("mediafile: stale deletion claim", err)
+		if err := s.st.releaseDeletion(ctx, hash); err != nil {
+			return err
 		}
 		return s.deleteBlob(ctx, hash)
 	}
-	defer func() { _, _ = s.s.C(colBlobHolds).DeleteOne(context.WithoutCancel(ctx), bson.M{"_id": claim}) }()
-	n, err := s.s.C(colAssets).CountDocuments(ctx, bson.M{"hash": hash})
+	defer func() { _ = s.st.releaseDeletion(context.WithoutCancel(ctx), hash) }()
+	n, err := s.st.assetsOf(ctx, hash)
 	if err != nil {
-		return store.Wrap("mediafile: delete", err)
+		return err
 	}
-	holds, err := s.s.C(colBlobHolds).CountDocuments(ctx, bson.M{"hash": hash, "_id": bson.M{"$ne": claim},
-		"at": bson.M{"$gt": s.now().UTC().Add(-staleClaim)}})
+	holds, err := s.st.liveHolds(ctx, hash, s.now().UTC().Add(-staleClaim))
 	if err != nil {
-		return store.Wrap("mediafile: delete", err)
+		return err
 	}
 	if s.afterCount != nil {
 		s.afterCount()

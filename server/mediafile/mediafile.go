@@ -20,8 +20,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"go.mongodb.org/mongo-driver/bson"
-
 	"github.com/teixit/teixit/media/blob"
 	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/apperr"
@@ -29,19 +27,6 @@ import (
 	"github.com/teixit/teixit/server/clean"
 	"github.com/teixit/teixit/server/store"
 )
-
-const colAssets = "media_assets"
-
-// Migrations returns this package's collections.
-func Migrations() []store.Migration {
-	return []store.Migration{{Name: "0005_media_assets", Up: func(ctx context.Context, s *store.Store) error {
-		if err := s.CreateCollections(ctx, colAssets); err != nil {
-			return err
-		}
-		// Deciding whether a blob is still referenced is a cold path (deletion).
-		return s.CreateIndexes(ctx, store.Index{Collection: colAssets, Name: "media_hash", Keys: []string{"hash"}})
-	}}, blobHoldsMigration()}
-}
 
 // Purpose says what an upload is for, which decides the classes and size accepted.
 type Purpose struct {
@@ -89,7 +74,7 @@ func (d *assetDoc) api() *Asset {
 
 // Service implements the media store.
 type Service struct {
-	s      *store.Store
+	st     *Store
 	blobs  blob.Store
 	secret []byte
 	now    func() time.Time
@@ -108,8 +93,8 @@ var uploadLimit = auth.Limit{Name: "upload-user", Max: 60, Window: time.Hour,
 	Message: "You have uploaded many files in a short time. Wait a while and try again."}
 
 // NewService builds the service; secret signs private links; limits bound uploads per person.
-func NewService(s *store.Store, blobs blob.Store, secret string, limits *auth.Limits) *Service {
-	return &Service{s: s, blobs: blobs, secret: []byte(secret), now: time.Now, limits: limits}
+func NewService(st *Store, blobs blob.Store, secret string, limits *auth.Limits) *Service {
+	return &Service{st: st, blobs: blobs, secret: []byte(secret), now: time.Now, limits: limits}
 }
 
 var errNotFound = apperr.NotFoundf("The file")
@@ -171,8 +156,8 @@ func (s *Service) Upload(ctx context.Context, p *auth.Principal, purpose, filena
 	defer release()
 	d := &assetDoc{ID: store.NewID(), Hash: info.Hash, Mime: mime, Class: class, Size: info.Size, Filename: cleanName(filename),
 		Owner: p.UserID, Purpose: purpose, Visibility: []string{"user:" + p.UserID}, CreatedAt: s.now().UTC()}
-	if _, err := s.s.C(colAssets).InsertOne(ctx, d); err != nil {
-		return nil, store.Wrap("mediafile: insert", err)
+	if err := s.st.insertAsset(ctx, d); err != nil {
+		return nil, err
 	}
 	return d.api(), nil
 }
@@ -188,7 +173,7 @@ func classList(cs []Class) string {
 }
 
 func (s *Service) load(ctx context.Context, id string) (*assetDoc, error) {
-	return store.GetByID[assetDoc](ctx, s.s, colAssets, id, errNotFound)
+	return s.st.asset(ctx, id)
 }
 
 // Get returns an asset's metadata for other domains (no access check: they check ownership themselves).
@@ -216,22 +201,15 @@ func (s *Service) Open(ctx context.Context, id string) (blob.File, error) {
 
 // SetVisibility replaces who may read the file (search visibility values: public, org:<id>, user:<id>).
 func (s *Service) SetVisibility(ctx context.Context, id string, visibility []string) error {
-	return s.update(ctx, id, "mediafile: set visibility", bson.M{"$set": bson.M{"visibility": visibility}})
+	return found(s.st.setVisibility(ctx, id, visibility))
 }
 
-// update changes an asset through store.Update (a revision claim first), as both of its changes do: a
-// revocation and a visibility change at the same moment on two nodes must not undo each other.
-func (s *Service) update(ctx context.Context, id, op string, upd bson.M) error {
-	_, err := s.s.Update(ctx, colAssets, id, func(cur bson.Raw) (bson.M, error) {
-		if cur == nil {
-			return nil, store.ErrNotFound
-		}
-		return upd, nil
-	})
-	if errors.Is(err, store.ErrNotFound) {
+// found answers errNotFound (404) for a change of an asset that is not there.
+func found(err error) error {
+	if store.IsNotFound(err) {
 		return errNotFound
 	}
-	return store.Wrap(op, err)
+	return err
 }
 
 // Delete removes an asset and, when no other asset shares its bytes, the blob.
@@ -240,8 +218,8 @@ func (s *Service) Delete(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.s.C(colAssets).DeleteOne(ctx, bson.M{"_id": id}); err != nil {
-		return store.Wrap("mediafile: delete", err)
+	if err := s.st.deleteAsset(ctx, id); err != nil {
+		return err
 	}
 	return s.deleteBlob(ctx, d.Hash)
 }
@@ -265,7 +243,7 @@ func (s *Service) SignedURL(ctx context.Context, id string, ttl time.Duration) (
 
 // RevokeLinks invalidates every signed link to the file given out so far.
 func (s *Service) RevokeLinks(ctx context.Context, id string) error {
-	return s.update(ctx, id, "mediafile: revoke", bson.M{"$inc": bson.M{"linkVersion": 1}})
+	return found(s.st.nextLinkVersion(ctx, id))
 }
 
 // canRead decides access: visibility granted to the reader, or a valid signed link. Every refusal looks like
@@ -326,11 +304,11 @@ func (s *Service) Import(ctx context.Context, in ImportInput, r io.Reader) (*Ass
 	if c, ok := accepted[in.Mime]; ok {
 		d.Class = c
 	}
-	if _, err := s.s.C(colAssets).InsertOne(ctx, d); err != nil {
+	if err := s.st.insertAsset(ctx, d); err != nil {
 		if store.IsDuplicate(err) { // another node imported it meanwhile: same bytes, same blob
 			return s.Get(ctx, in.ID)
 		}
-		return nil, store.Wrap("mediafile: import", err)
+		return nil, err
 	}
 	return d.api(), nil
 }

@@ -16,7 +16,7 @@ import (
 // buildRecordings wires recordings, key points and summaries (server/recording): the media store for
 // segments, the read model for summaries and key points, and the live room as the key-point announcer.
 func (a *App) buildRecordings() {
-	a.Recordings = recording.NewService(a.Store, a.Exchange, a.Organisations, a.Media, a.ReadModel, recording.Options{
+	a.Recordings = recording.NewService(recording.NewStore(a.Store), a.Exchange, a.Organisations, a.Media, a.ReadModel, recording.Options{
 		Dir: filepath.Join(a.Config.DataDir, "recordings"), Secret: a.Config.Secret, Render: practice.RenderMarkdown, Logger: a.Log,
 		People: recordingPeople{a.Accounts}, Announcer: liveAnnouncer{a}})
 	a.ReadModel.Register(recording.SummaryKind, readmodel.Kind{Load: a.Recordings.LoadSummaries, All: a.Recordings.AllSummaries,

@@ -105,7 +105,7 @@ func keyPointDocument(day *exchange.Day, k keyPointDoc) search.Document {
 
 // AllSummaries streams the ids of days with an outputs document (rebuilds; Load skips drafts).
 func (s *Service) AllSummaries(ctx context.Context, yield func(string) error) error {
-	return store.Each(ctx, s.s, colDays, func(d *dayDoc) error {
+	return s.st.eachDay(ctx, func(d *dayDoc) error {
 		if d.Summary == nil {
 			return nil
 		}
@@ -115,7 +115,7 @@ func (s *Service) AllSummaries(ctx context.Context, yield func(string) error) er
 
 // AllKeyPoints streams every key point id (rebuilds).
 func (s *Service) AllKeyPoints(ctx context.Context, yield func(string) error) error {
-	return store.Each(ctx, s.s, colDays, func(d *dayDoc) error {
+	return s.st.eachDay(ctx, func(d *dayDoc) error {
 		for _, k := range d.KeyPoints {
 			if err := yield(d.ID + ":" + k.ID); err != nil {
 				return err

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/teixit/teixit/media/recorder"
-	"github.com/teixit/teixit/server/store"
 )
 
 // SpokenTurn is one recorded turn of the person, for their data export.
@@ -28,7 +27,7 @@ type personalData struct {
 // path: one scan of the day documents and of the manifests).
 func (s *Service) ExportFor(ctx context.Context, userID string) (string, any, error) {
 	out := personalData{KeyPoints: []KeyPoint{}, Redactions: []Redaction{}, Turns: []SpokenTurn{}}
-	err := store.Each(ctx, s.s, colDays, func(d *dayDoc) error {
+	err := s.st.eachDay(ctx, func(d *dayDoc) error {
 		for _, k := range d.KeyPoints {
 			if k.Author == userID {
 				out.KeyPoints = append(out.KeyPoints, k.api())
@@ -68,7 +67,7 @@ func (s *Service) ExportFor(ctx context.Context, userID string) (string, any, er
 // consent); the person can ask to remove them before deleting their account.
 func (s *Service) BeforeDelete(ctx context.Context, userID string) error {
 	var days []string
-	err := store.Each(ctx, s.s, colDays, func(d *dayDoc) error {
+	err := s.st.eachDay(ctx, func(d *dayDoc) error {
 		for _, k := range d.KeyPoints {
 			if k.Author == userID {
 				days = append(days, d.ID)

@@ -74,7 +74,7 @@ func (s *Service) Maintain(ctx context.Context, now time.Time) (Sweep, error) {
 	}
 	// Recordings made on other nodes (or on a node that is gone): retention from the store's copy.
 	var remote []string
-	err = store.Each(ctx, s.s, colDays, func(d *dayDoc) error {
+	err = s.st.eachDay(ctx, func(d *dayDoc) error {
 		if d.DeletedAt == nil && !local[d.ID] && len(d.Segments) > 0 && !d.Started.IsZero() {
 			remote = append(remote, d.ID)
 		}
@@ -123,7 +123,7 @@ func (s *Service) retainStored(ctx context.Context, dayID string, now time.Time,
 // setting, so only search can lag, until this pass).
 func (s *Service) reindexSummaries(ctx context.Context) error {
 	var stale []string
-	err := store.Each(ctx, s.s, colDays, func(d *dayDoc) error {
+	err := s.st.eachDay(ctx, func(d *dayDoc) error {
 		if d.Summary == nil || d.Summary.Status != SummaryPublished {
 			return nil
 		}

@@ -13,9 +13,6 @@ import (
 
 	"github.com/teixit/teixit/media/blob"
 
-	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
-
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/exchange"
@@ -24,20 +21,11 @@ import (
 	"github.com/teixit/teixit/server/store"
 )
 
-const colDays = "recording_days"
-
 // Read-model kinds.
 const (
 	SummaryKind  = "exchange_summary"
 	KeyPointKind = "key_point"
 )
-
-// Migrations returns this package's collections (number range 0045–0049).
-func Migrations() []store.Migration {
-	return []store.Migration{{Name: "0045_recording_days", Up: func(ctx context.Context, s *store.Store) error {
-		return s.CreateCollections(ctx, colDays)
-	}}}
-}
 
 // Days is what recordings need from exchange days.
 type Days interface {
@@ -103,7 +91,7 @@ type Options struct {
 
 // Service implements recordings, key points, summaries, redactions and retention.
 type Service struct {
-	s      *store.Store
+	st     *Store
 	days   Days
 	orgs   Orgs
 	media  Media
@@ -156,14 +144,14 @@ func (l *dayLocks) lock(id string) func() {
 }
 
 // NewService builds the service.
-func NewService(s *store.Store, days Days, orgs Orgs, media Media, rm ReadModel, o Options) *Service {
+func NewService(st *Store, days Days, orgs Orgs, media Media, rm ReadModel, o Options) *Service {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
 	if o.Render == nil {
 		o.Render = func(string) string { return "" }
 	}
-	svc := &Service{s: s, days: days, orgs: orgs, media: media, rm: rm, opts: o, now: time.Now, log: o.Logger,
+	svc := &Service{st: st, days: days, orgs: orgs, media: media, rm: rm, opts: o, now: time.Now, log: o.Logger,
 		people: o.People, ann: o.Announcer,
 		dl: make(chan struct{}, 2), kick: make(chan string, 16)}
 	svc.SetFFmpeg(o.FFmpeg)
@@ -196,14 +184,9 @@ var errSummaryNotFound = apperr.NotFoundf("The summary")
 
 func (s *Service) dir(dayID string) string { return filepath.Join(s.opts.Dir, dayID) }
 
-// load returns the day's outputs document; a day without one gets an empty document (not stored).
+// load returns the day's outputs document, an empty one when it has none yet (Store.day).
 func (s *Service) load(ctx context.Context, dayID string) (*dayDoc, error) {
-	var d dayDoc
-	err := store.Wrap("recording: get", s.s.C(colDays).FindOne(ctx, bson.M{"_id": dayID}).Decode(&d))
-	if errors.Is(err, store.ErrNotFound) {
-		return &dayDoc{ID: dayID}, nil
-	}
-	return &d, err
+	return s.st.day(ctx, dayID)
 }
 
 var errRetry = errors.New("recording: concurrent update")
@@ -222,22 +205,13 @@ func (s *Service) mutate(ctx context.Context, dayID string, change func(d *dayDo
 		}
 		v := d.Version
 		d.Version++
-		if v == 0 {
-			_, err = s.s.C(colDays).InsertOne(ctx, d)
-			if store.IsDuplicate(err) {
-				continue
-			}
-		} else {
-			var r *mongo.UpdateResult
-			r, err = s.s.C(colDays).ReplaceOne(ctx, bson.M{"_id": dayID, "version": v}, d)
-			if err == nil && r.MatchedCount == 0 {
-				continue
-			}
-		}
+		saved, err := s.st.saveDay(ctx, d, v)
 		if err != nil {
-			return nil, store.Wrap("recording: save", err)
+			return nil, err
 		}
-		return d, nil
+		if saved {
+			return d, nil
+		}
 	}
 	return nil, fmt.Errorf("recording: %s: %w", dayID, errRetry)
 }

@@ -2,22 +2,17 @@ package live
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"go.mongodb.org/mongo-driver/bson"
 
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/exchange"
-	"github.com/teixit/teixit/server/store"
 )
 
 // A session the host ended is ended for good, on every node and after restarts: the end is a claim `_id =
 // <day>` in live_ended (inserted once; nothing removes it), checked before every join.
-
-const colEnded = "live_ended"
 
 type endedDoc struct {
 	At time.Time `bson:"at"`
@@ -34,12 +29,8 @@ func (s *Service) Ended(ctx context.Context, day string) (bool, error) {
 	if known {
 		return true, nil
 	}
-	var d endedDoc
-	err := store.Wrap("live: ended", s.cfg.Store.C(colEnded).FindOne(ctx, bson.M{"_id": day}).Decode(&d))
-	if errors.Is(err, store.ErrNotFound) {
-		return false, nil
-	}
-	if err != nil {
+	ended, err := s.owners.st.ended(ctx, day)
+	if !ended || err != nil {
 		return false, err
 	}
 	s.endedMu.Lock()
@@ -66,7 +57,7 @@ func (s *Service) recordEnded(day string) {
 	s.endedMu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if _, err := s.cfg.Store.Claim(ctx, colEnded, day, endedDoc{At: time.Now().UTC()}); err != nil {
+	if err := s.owners.st.claimEnded(ctx, day, time.Now().UTC()); err != nil {
 		s.log.Error("live: the end of the session was not recorded", "day", day, "err", err)
 	}
 }

@@ -210,7 +210,7 @@ func New(cfg Config, days Days) (*Service, error) {
 		svc.self.TURNPort = svc.turn.Addr().Port
 	}
 	svc.upgrader = websocket.New(svc.session, websocket.Config{HandshakeTimeout: 10 * time.Second, ReadBufferSize: 4096, WriteBufferSize: 4096})
-	svc.owners = newOwnership(cfg.Store, svc.self, cfg.Lease)
+	svc.owners = newOwnership(&Store{cfg.Store}, svc.self, cfg.Lease)
 	svc.owners.lost = svc.dropDay
 	svc.owners.run(svc.keep)
 	svc.watchReach()

@@ -4,12 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"strconv"
 	"sync"
 	"time"
-
-	"go.mongodb.org/mongo-driver/bson"
 
 	"github.com/teixit/teixit/media/recorder"
 	"github.com/teixit/teixit/server/store"
@@ -20,8 +17,6 @@ import (
 // store). The owner renews its lease by rewriting its own claim (nobody else writes it); when the lease runs
 // out (the owner died) or the owner released it (its room closed), the next node to need the room claims
 // epoch+1. Only one insert of an id succeeds, so two nodes never both hold a day.
-
-const colOwners = "live_owners"
 
 // ownerDoc is one epoch of a day's ownership.
 type ownerDoc struct {
@@ -46,7 +41,7 @@ type owner struct {
 
 // ownership is this node's view and its leases.
 type ownership struct {
-	st    *store.Store
+	st    *Store
 	self  ownerDoc // Node, URL, TURN fields of this process
 	lease time.Duration
 	now   func() time.Time
@@ -63,7 +58,7 @@ type ownership struct {
 	lost func(day string)
 }
 
-func newOwnership(st *store.Store, self ownerDoc, lease time.Duration) *ownership {
+func newOwnership(st *Store, self ownerDoc, lease time.Duration) *ownership {
 	return &ownership{st: st, self: self, lease: lease, now: time.Now, hint: map[string]uint64{},
 		held: map[string]ownerDoc{}, stop: make(chan struct{})}
 }
@@ -82,9 +77,8 @@ func (o *ownership) latest(ctx context.Context, day string) (ownerDoc, error) {
 	var last ownerDoc
 	found := false
 	for ; ; n++ {
-		var d ownerDoc
-		err := store.Wrap("live: owner", o.st.C(colOwners).FindOne(ctx, bson.M{"_id": ownerID(day, n)}).Decode(&d))
-		if errors.Is(err, store.ErrNotFound) {
+		d, err := o.st.ownerEpoch(ctx, day, n)
+		if store.IsNotFound(err) {
 			break
 		}
 		if err != nil {
@@ -151,7 +145,7 @@ func (o *ownership) acquire(ctx context.Context, day string) (owner, error) {
 		}
 		d := o.self
 		d.ID, d.Day, d.Epoch, d.Renewed = ownerID(day, next), day, next, o.now()
-		won, err := o.st.Claim(ctx, colOwners, d.ID, d)
+		won, err := o.st.claimOwner(ctx, d)
 		if err != nil {
 			return owner{}, err
 		}
@@ -196,11 +190,11 @@ func (o *ownership) renew(ctx context.Context, keep func(day string) bool) {
 			continue
 		}
 		now := o.now()
-		res, err := o.st.C(colOwners).UpdateOne(ctx, bson.M{"_id": d.ID}, bson.M{"$set": bson.M{"renewed": now}})
-		superseded := err == nil && res.MatchedCount == 0
-		if err == nil && !superseded {
-			var newer ownerDoc
-			superseded = o.st.C(colOwners).FindOne(ctx, bson.M{"_id": ownerID(d.Day, d.Epoch+1)}).Decode(&newer) == nil
+		err := o.st.renewOwner(ctx, d.ID, now)
+		superseded := store.IsNotFound(err)
+		if err == nil { // renewed, but another node may have claimed a newer epoch already
+			_, errNewer := o.st.ownerEpoch(ctx, d.Day, d.Epoch+1)
+			superseded = errNewer == nil
 		}
 		if superseded || (err != nil && !o.now().Add(o.lease/3).Before(d.Renewed.Add(o.lease))) {
 			o.giveUp(d)
@@ -238,7 +232,7 @@ func (o *ownership) release(ctx context.Context, day string) {
 	delete(o.held, day)
 	o.mu.Unlock()
 	if ok {
-		_, _ = o.st.C(colOwners).UpdateOne(ctx, bson.M{"_id": d.ID}, bson.M{"$set": bson.M{"released": true}})
+		o.st.releaseOwner(ctx, d.ID)
 	}
 }
 
@@ -274,11 +268,10 @@ func (o *ownership) close() {
 	o.renew(ctx, func(string) bool { return false })
 }
 
-// colSegments holds a claim `<day>:seg:<n>` per recording segment number: the recorders of a day's successive
+// Recording segment numbers are claims `<day>:seg:<n>` (live_segments): the recorders of a day's successive
 // owners each write their own folder, and a node that takes the day over must not reuse a number its
 // predecessor started but never imported (it died with the segment open). Claiming before the segment's file
 // exists makes every number one segment's, on every store.
-const colSegments = "live_segments"
 
 // segmentClaimWait bounds a segment's number claim; packets queue meanwhile (recorder.queueLen, ~10 s).
 const segmentClaimWait = 3 * time.Second
@@ -289,13 +282,11 @@ func (s *Service) segmentNumbers(day string) recorder.Numbering {
 	return func(from int) (int, error) {
 		ctx, cancel := context.WithTimeout(context.Background(), segmentClaimWait)
 		defer cancel()
-		n, err := st.ClaimFirst(ctx, colSegments, uint64(max(from, 1)), math.MaxInt32,
-			func(n uint64) string { return day + ":seg:" + strconv.FormatUint(n, 10) },
-			func(uint64) any { return bson.M{"day": day, "node": s.self.Node, "at": time.Now().UTC()} })
+		n, err := st.claimSegment(ctx, day, s.self.Node, from)
 		if err != nil {
 			s.log.Error("live: claiming a recording segment number; the segment keeps its own", "day", day, "number", from, "err", err)
 			return from, err
 		}
-		return int(n), nil
+		return n, nil
 	}
 }

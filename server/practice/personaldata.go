@@ -3,11 +3,6 @@ package practice
 import (
 	"context"
 	"time"
-
-	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo/options"
-
-	"github.com/teixit/teixit/server/store"
 )
 
 // ExportFor implements account.Hook: the practices a person wrote and the transfers they declared (ids,
@@ -21,26 +16,16 @@ func (s *Service) ExportFor(ctx context.Context, userID string) (string, any, er
 		CreatedAt time.Time `json:"createdAt"`
 	}
 	practices, transfers := []item{}, []item{}
-	cur, err := s.st.s.C(colPractices).Find(ctx, bson.M{"createdBy": userID},
-		options.Find().SetProjection(bson.M{"text.title": 1, "status": 1, "createdAt": 1}))
+	ps, err := s.st.writtenBy(ctx, userID)
 	if err != nil {
-		return "", nil, store.Wrap("practice: export", err)
-	}
-	var ps []practiceDoc
-	if err := cur.All(ctx, &ps); err != nil {
-		return "", nil, store.Wrap("practice: export", err)
+		return "", nil, err
 	}
 	for _, p := range ps {
 		practices = append(practices, item{ID: p.ID, Title: p.Text.Title, Status: p.Status, CreatedAt: p.CreatedAt})
 	}
-	cur, err = s.st.s.C(colTransfers).Find(ctx, bson.M{"createdBy": userID},
-		options.Find().SetProjection(bson.M{"practiceId": 1, "status": 1, "createdAt": 1}))
+	ts, err := s.st.declaredBy(ctx, userID)
 	if err != nil {
-		return "", nil, store.Wrap("practice: export", err)
-	}
-	var ts []transferDoc
-	if err := cur.All(ctx, &ts); err != nil {
-		return "", nil, store.Wrap("practice: export", err)
+		return "", nil, err
 	}
 	for _, t := range ts {
 		transfers = append(transfers, item{ID: t.ID, Title: s.titleOf(ctx, t.PracticeID), Status: t.Status, CreatedAt: t.CreatedAt})

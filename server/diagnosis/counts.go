@@ -27,18 +27,11 @@ type CountProblem struct {
 // model before it is written (ReadModel.Changed in a node; an outbox append in the doctor).
 func CheckCounts(ctx context.Context, db *store.Store, announce Announce, repair bool) (problems []CountProblem, fixed int, err error) {
 	st := NewStore(db)
-	find := func(col string, into any) error {
-		cur, err := db.C(col).Find(ctx, bson.M{})
-		if err != nil {
-			return store.Wrap(col+": find", err)
-		}
-		return store.Wrap(col+": find", cur.All(ctx, into))
-	}
 	records := func(col string) (map[string]int, error) {
 		var recs []struct {
 			ContributionID string `bson:"contributionId"`
 		}
-		if err := find(col, &recs); err != nil {
+		if err := st.find(ctx, col, bson.M{}, &recs); err != nil {
 			return nil, err
 		}
 		n := map[string]int{}
@@ -61,7 +54,7 @@ func CheckCounts(ctx context.Context, db *store.Store, announce Announce, repair
 		Supports    int    `bson:"supports"`
 		Reports     int    `bson:"reports"`
 	}
-	if err := find(colContributions, &contribs); err != nil {
+	if err := st.find(ctx, colContributions, bson.M{}, &contribs); err != nil {
 		return nil, 0, err
 	}
 	perDiagnosis := map[string]int{}
@@ -96,10 +89,7 @@ func CheckCounts(ctx context.Context, db *store.Store, announce Announce, repair
 		problems = append(problems, CountProblem{Diagnosis: diag, What: "diagnosis supports", Counted: stats.Supports, Records: n})
 		if repair {
 			err := announce(ctx, KindDiagnosis, diag, func() error { // the dashboard counts it
-				_, err := db.Update(ctx, colStats, diag, func(bson.Raw) (bson.M, error) {
-					return bson.M{"$set": bson.M{"supports": n}}, nil
-				})
-				return err
+				return st.setStats(ctx, diag, bson.M{"supports": n})
 			})
 			if err != nil {
 				return problems, fixed, store.Wrap("diagnosis: stats", err)

@@ -6,7 +6,6 @@ import (
 	"unicode/utf8"
 
 	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/apperr"
@@ -210,11 +209,5 @@ const maxReportsRead = 50
 
 // reports are a contribution's reports, oldest first.
 func (s *Service) reports(ctx context.Context, contributionID string) ([]reportDoc, error) {
-	cur, err := s.st.Store.C(colReports).Find(ctx, bson.M{"contributionId": contributionID},
-		options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}}).SetLimit(maxReportsRead))
-	if err != nil {
-		return nil, store.Wrap("diagnosis: reports", err)
-	}
-	var out []reportDoc
-	return out, store.Wrap("diagnosis: reports", cur.All(ctx, &out))
+	return s.st.reportsOf(ctx, contributionID, maxReportsRead)
 }

@@ -31,7 +31,7 @@ func (s *Service) ExportFor(ctx context.Context, userID string) (string, any, er
 		into   *[]Contribution
 	}{{bson.M{"authorId": userID}, &out.Contributions}, {bson.M{"assisted.facilitatorId": userID}, &out.EnteredOnBehalf}} {
 		var docs []contribDoc
-		if err := s.find(ctx, colContributions, q.filter, &docs); err != nil {
+		if err := s.st.find(ctx, colContributions, q.filter, &docs); err != nil {
 			return "", nil, err
 		}
 		for i := range docs {
@@ -39,21 +39,21 @@ func (s *Service) ExportFor(ctx context.Context, userID string) (string, any, er
 		}
 	}
 	var sup []supportDoc
-	if err := s.find(ctx, colSupports, bson.M{"userId": userID}, &sup); err != nil {
+	if err := s.st.find(ctx, colSupports, bson.M{"userId": userID}, &sup); err != nil {
 		return "", nil, err
 	}
 	for _, d := range sup {
 		out.Supported = append(out.Supported, d.ContributionID)
 	}
 	var rep []reportDoc
-	if err := s.find(ctx, colReports, bson.M{"userId": userID}, &rep); err != nil {
+	if err := s.st.find(ctx, colReports, bson.M{"userId": userID}, &rep); err != nil {
 		return "", nil, err
 	}
 	for _, d := range rep {
 		out.Reported = append(out.Reported, d.ContributionID)
 	}
 	var bal []ballotDoc
-	if err := s.find(ctx, colBallots, bson.M{"$or": bson.A{bson.M{"voterId": userID}, bson.M{"facilitatorId": userID}}}, &bal); err != nil {
+	if err := s.st.find(ctx, colBallots, bson.M{"$or": bson.A{bson.M{"voterId": userID}, bson.M{"facilitatorId": userID}}}, &bal); err != nil {
 		return "", nil, err
 	}
 	for _, b := range bal {
@@ -64,21 +64,13 @@ func (s *Service) ExportFor(ctx context.Context, userID string) (string, any, er
 		out.Ballots = append(out.Ballots, Ballot{ID: b.ID, DiagnosisID: b.DiagnosisID, Assisted: b.Assisted, Votes: votes})
 	}
 	var fs []findingDoc
-	if err := s.find(ctx, colFindings, bson.M{"authorId": userID}, &fs); err != nil {
+	if err := s.st.find(ctx, colFindings, bson.M{"authorId": userID}, &fs); err != nil {
 		return "", nil, err
 	}
 	for i := range fs {
 		out.Findings = append(out.Findings, fs[i].api())
 	}
 	return "diagnoses", out, nil
-}
-
-func (s *Service) find(ctx context.Context, col string, filter bson.M, into any) error {
-	cur, err := s.st.Store.C(col).Find(ctx, filter)
-	if err != nil {
-		return store.Wrap(col+": find", err)
-	}
-	return store.Wrap(col+": find", cur.All(ctx, into))
 }
 
 // BeforeDelete implements account.Hook: contributions, findings and counts stay, anonymised — the
@@ -112,16 +104,7 @@ func (s *Service) BeforeDelete(ctx context.Context, userID string) error {
 			return err
 		}
 	}
-	if _, err := s.st.Store.C(colBallots).DeleteMany(ctx, bson.M{"voterId": userID}); err != nil {
-		return store.Wrap("ballots: forget user", err)
-	}
-	for _, u := range []struct{ col, field string }{{colBallots, "facilitatorId"}, {colFindings, "authorId"},
-		{colActions, "createdBy"}, {colDiagnoses, "createdBy"}} {
-		if _, err := s.st.Store.C(u.col).UpdateMany(ctx, bson.M{u.field: userID}, bson.M{"$unset": bson.M{u.field: ""}}); err != nil {
-			return store.Wrap(u.col+": forget user", err)
-		}
-	}
-	return nil
+	return s.st.forgetUser(ctx, userID)
 }
 
 // anonymise replaces a person's support or report records by anonymous ones: the same contribution and date,
@@ -135,7 +118,7 @@ func (s *Service) anonymise(ctx context.Context, col, userID string) error {
 		ContributionID string    `bson:"contributionId"`
 		CreatedAt      time.Time `bson:"createdAt"`
 	}
-	if err := s.find(ctx, col, bson.M{"userId": userID}, &recs); err != nil {
+	if err := s.st.find(ctx, col, bson.M{"userId": userID}, &recs); err != nil {
 		return err
 	}
 	sum := sha256.Sum256([]byte(userID))

@@ -6,6 +6,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/auth"
@@ -103,6 +104,13 @@ func (st *Store) incStats(ctx context.Context, diagID string, inc bson.M) error 
 	return store.Wrap("diagnosis: stats", err)
 }
 
+// setStats sets counters of a diagnosis (a recount's repair), creating its stats document when absent,
+// through store.Update like every other writer of it. Its errors are store.Update's, unwrapped.
+func (st *Store) setStats(ctx context.Context, diagID string, set bson.M) error {
+	_, err := st.Store.Update(ctx, colStats, diagID, func(bson.Raw) (bson.M, error) { return bson.M{"$set": set}, nil })
+	return err
+}
+
 // stats returns a diagnosis's counters (zero when none were recorded yet).
 func (st *Store) stats(ctx context.Context, diagID string) (*statsDoc, error) {
 	var s statsDoc
@@ -126,6 +134,41 @@ func (st *Store) collect(ctx context.Context, col string, filter bson.M) ([]stri
 	var out []string
 	err := st.ids(ctx, col, filter, func(id string) error { out = append(out, id); return nil })
 	return out, err
+}
+
+// find decodes every document of col matching filter into into (cold paths: a person's data, a recount).
+func (st *Store) find(ctx context.Context, col string, filter bson.M, into any) error {
+	cur, err := st.C(col).Find(ctx, filter)
+	if err != nil {
+		return store.Wrap(col+": find", err)
+	}
+	return store.Wrap(col+": find", cur.All(ctx, into))
+}
+
+// reportsOf returns up to limit of a contribution's reports, oldest first.
+func (st *Store) reportsOf(ctx context.Context, contributionID string, limit int64) ([]reportDoc, error) {
+	cur, err := st.C(colReports).Find(ctx, bson.M{"contributionId": contributionID},
+		options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}}).SetLimit(limit))
+	if err != nil {
+		return nil, store.Wrap("diagnosis: reports", err)
+	}
+	var out []reportDoc
+	return out, store.Wrap("diagnosis: reports", cur.All(ctx, &out))
+}
+
+// forgetUser deletes the person's ballot records and removes their id from every document that still
+// names them: ballots they entered for someone else, findings, actions and diagnoses (account deletion).
+func (st *Store) forgetUser(ctx context.Context, userID string) error {
+	if _, err := st.C(colBallots).DeleteMany(ctx, bson.M{"voterId": userID}); err != nil {
+		return store.Wrap("ballots: forget user", err)
+	}
+	for _, u := range []struct{ col, field string }{{colBallots, "facilitatorId"}, {colFindings, "authorId"},
+		{colActions, "createdBy"}, {colDiagnoses, "createdBy"}} {
+		if _, err := st.C(u.col).UpdateMany(ctx, bson.M{u.field: userID}, bson.M{"$unset": bson.M{u.field: ""}}); err != nil {
+			return store.Wrap(u.col+": forget user", err)
+		}
+	}
+	return nil
 }
 
 func (st *Store) count(ctx context.Context, col string) (int, error) {

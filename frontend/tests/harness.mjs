@@ -6,7 +6,8 @@
 //   TEIXIT_TEST_BINARY    run this server binary (built with the current frontend/dist) instead of `go build`
 //                         in each test file (`npm run test:browser` builds one for all of them)
 //   CHROMIUM_PATH         browser to drive (default /usr/bin/chromium)
-//   TEIXIT_SCREENSHOTS    folder for screenshots (default: a new folder under the system temp dir)
+//   TEIXIT_SCREENSHOTS    folder for checkPage's screenshots of every page it checks; without it checkPage
+//                         takes one only of a page that fails its checks (in a new folder under the temp dir)
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, createWriteStream } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -174,8 +175,9 @@ export const DESKTOP = { width: 1280, height: 900 };
 export const PHONE = { width: 360, height: 740 };
 
 /**
- * Checks the page as it is now, at each width in turn: axe-core clean (axeViolations), no sideways scroll, and
- * a full-page screenshot `<name>-<width>.png` in `shots` (default: screenshotDir()). Waits for
+ * Checks the page as it is now, at each width in turn: axe-core clean (axeViolations) and no sideways scroll.
+ * A full-page screenshot `<name>-<width>.png` goes to `shots` (default: screenshotDir()) when TEIXIT_SCREENSHOTS
+ * asks for them, and always for a width that fails (a picture of what went wrong). Waits for
  * network idle first unless `idle: false` (pages with a live connection or playing media never go idle). The
  * height is `height` when given, else 900 at desktop widths and 740 below 1000 px. Puts the viewport back as
  * it was.
@@ -192,9 +194,11 @@ export async function checkPage(page, name, { shots, widths = [DESKTOP.width, PH
       // the new layout is drawn before it is looked at
       await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
       const violations = await axeViolations(page);
-      await page.screenshot({ path: path.join(shots, `${name}-${width}.png`), fullPage: true });
-      assert.deepEqual(violations, [], `${name} at ${width} px:\n${violations.join('\n')}`);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      if (process.env.TEIXIT_SCREENSHOTS || violations.length > 0 || overflow > 0) {
+        await page.screenshot({ path: path.join(shots, `${name}-${width}.png`), fullPage: true });
+      }
+      assert.deepEqual(violations, [], `${name} at ${width} px:\n${violations.join('\n')}`);
       assert.ok(overflow <= 0, `${name} scrolls sideways at ${width} px by ${overflow}px`);
     }
   } finally {

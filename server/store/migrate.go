@@ -62,13 +62,9 @@ func (s *Store) Migrate(ctx context.Context, ms []Migration) error {
 
 // Migrations lists the names of the migrations already applied, in name order.
 func (s *Store) Migrations(ctx context.Context) ([]string, error) {
-	cur, err := s.C("migrations").Find(ctx, bson.M{}, options.Find().SetSort(bson.M{"_id": 1}))
+	recs, err := Find[migrationRecord](ctx, s, "migrations", nil, options.Find().SetSort(bson.M{"_id": 1}))
 	if err != nil {
-		return nil, Wrap("store: list migrations", err)
-	}
-	var recs []migrationRecord
-	if err := cur.All(ctx, &recs); err != nil {
-		return nil, Wrap("store: list migrations", err)
+		return nil, err
 	}
 	names := make([]string, len(recs))
 	for i, r := range recs {

@@ -62,15 +62,6 @@ type Store struct{ *store.Store }
 // NewStore wraps the shared store.
 func NewStore(s *store.Store) *Store { return &Store{s} }
 
-// find decodes every document of col matching filter into into, op naming the read in errors.
-func (st *Store) find(ctx context.Context, op, col string, filter bson.M, opts *options.FindOptions, into any) error {
-	cur, err := st.C(col).Find(ctx, filter, opts)
-	if err != nil {
-		return store.Wrap(op, err)
-	}
-	return store.Wrap(op, cur.All(ctx, into))
-}
-
 // addFollow records the follow unless it exists (following twice is one document, the first kept).
 func (st *Store) addFollow(ctx context.Context, d followDoc) error {
 	_, err := st.C(colFollows).UpdateOne(ctx, bson.M{"_id": d.ID}, bson.M{"$setOnInsert": d}, options.Update().SetUpsert(true))
@@ -84,17 +75,15 @@ func (st *Store) deleteFollow(ctx context.Context, id string) error {
 
 // follows returns up to MaxFollows+1 of the person's follows, in no order.
 func (st *Store) follows(ctx context.Context, userID string) ([]followDoc, error) {
-	var docs []followDoc
-	err := st.find(ctx, "notify: follows", colFollows, bson.M{"userId": userID}, options.Find().SetLimit(MaxFollows+1), &docs)
-	return docs, err
+	return store.Find[followDoc](ctx, st.Store, colFollows, bson.M{"userId": userID}, options.Find().SetLimit(MaxFollows+1))
 }
 
 // followers returns the ids of the people following any of the targets of a kind (indexed; a person
 // following two of them comes twice).
 func (st *Store) followers(ctx context.Context, kind string, targets []string) ([]string, error) {
-	var docs []followDoc
-	if err := st.find(ctx, "notify: followers", colFollows, bson.M{"kind": kind, "target": bson.M{"$in": targets}},
-		options.Find().SetProjection(bson.M{"userId": 1}), &docs); err != nil {
+	docs, err := store.Find[followDoc](ctx, st.Store, colFollows, bson.M{"kind": kind, "target": bson.M{"$in": targets}},
+		options.Find().SetProjection(bson.M{"userId": 1}))
+	if err != nil {
 		return nil, err
 	}
 	out := make([]string, 0, len(docs))
@@ -202,8 +191,8 @@ func (st *Store) emailChoices(ctx context.Context, ids []string) ([]prefDoc, err
 	var out []prefDoc
 	for start := 0; start < len(ids); start += 1000 {
 		chunk := ids[start:min(start+1000, len(ids))]
-		var docs []prefDoc
-		if err := st.find(ctx, "notify: prefs", colPrefs, bson.M{"_id": bson.M{"$in": chunk}}, nil, &docs); err != nil {
+		docs, err := store.Find[prefDoc](ctx, st.Store, colPrefs, bson.M{"_id": bson.M{"$in": chunk}})
+		if err != nil {
 			return nil, err
 		}
 		out = append(out, docs...)
@@ -225,9 +214,7 @@ func (st *Store) keepForDigest(ctx context.Context, entries []digestDoc) error {
 
 // digestsBefore returns up to 20000 digest entries of days before day (indexed, once a day).
 func (st *Store) digestsBefore(ctx context.Context, day string) ([]digestDoc, error) {
-	var docs []digestDoc
-	err := st.find(ctx, "notify: digests", colDigest, bson.M{"day": bson.M{"$lt": day}}, options.Find().SetLimit(20000), &docs)
-	return docs, err
+	return store.Find[digestDoc](ctx, st.Store, colDigest, bson.M{"day": bson.M{"$lt": day}}, options.Find().SetLimit(20000))
 }
 
 // forgetDigests deletes the digest entries with the ids (sent, or of a deleted account).
@@ -255,9 +242,7 @@ func (st *Store) insertJob(ctx context.Context, j jobDoc) error {
 
 // pendingJobs returns up to 100 announcements not yet done (indexed).
 func (st *Store) pendingJobs(ctx context.Context) ([]jobDoc, error) {
-	var jobs []jobDoc
-	err := st.find(ctx, "notify: jobs", colJobs, bson.M{"done": false}, options.Find().SetLimit(100), &jobs)
-	return jobs, err
+	return store.Find[jobDoc](ctx, st.Store, colJobs, bson.M{"done": false}, options.Find().SetLimit(100))
 }
 
 // jobClaimID names the claim of one attempt at a job: a new attempt is a new claim (a stale one is never

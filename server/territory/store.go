@@ -42,7 +42,7 @@ func (st *Store) territories(ctx context.Context, parentID, level string) ([]doc
 	if level != "" {
 		filter["level"] = level
 	}
-	return st.find(ctx, "territory: list", filter, options.Find().
+	return store.Find[doc](ctx, st.Store, colTerritories, filter, options.Find().
 		SetProjection(bson.M{"boundary": 0}).SetSort(bson.M{"name": 1}).SetLimit(MaxTerritories))
 }
 
@@ -59,20 +59,7 @@ func (st *Store) neighbours(ctx context.Context, d *doc, limit int) ([]doc, erro
 // outlined returns up to limit territories matching filter that have a boundary, by name.
 func (st *Store) outlined(ctx context.Context, filter bson.M, limit int) ([]doc, error) {
 	filter["boundary"] = bson.M{"$exists": true, "$ne": ""}
-	return st.find(ctx, "territory: surroundings", filter, options.Find().SetSort(bson.M{"name": 1}).SetLimit(int64(limit)))
-}
-
-// find returns the territories matching filter, op naming the read in errors.
-func (st *Store) find(ctx context.Context, op string, filter bson.M, opts *options.FindOptions) ([]doc, error) {
-	cur, err := st.C(colTerritories).Find(ctx, filter, opts)
-	if err != nil {
-		return nil, store.Wrap(op, err)
-	}
-	var docs []doc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, store.Wrap(op, err)
-	}
-	return docs, nil
+	return store.Find[doc](ctx, st.Store, colTerritories, filter, options.Find().SetSort(bson.M{"name": 1}).SetLimit(int64(limit)))
 }
 
 // insertTerritory adds a new territory: store.ErrDuplicate when its id exists.

@@ -28,10 +28,11 @@ type CountProblem struct {
 func CheckCounts(ctx context.Context, db *store.Store, announce Announce, repair bool) (problems []CountProblem, fixed int, err error) {
 	st := NewStore(db)
 	records := func(col string) (map[string]int, error) {
-		var recs []struct {
+		type record struct {
 			ContributionID string `bson:"contributionId"`
 		}
-		if err := st.find(ctx, col, bson.M{}, &recs); err != nil {
+		recs, err := store.Find[record](ctx, st.Store, col, bson.M{})
+		if err != nil {
 			return nil, err
 		}
 		n := map[string]int{}
@@ -48,13 +49,14 @@ func CheckCounts(ctx context.Context, db *store.Store, announce Announce, repair
 	if err != nil {
 		return nil, 0, err
 	}
-	var contribs []struct {
+	type contribution struct {
 		ID          string `bson:"_id"`
 		DiagnosisID string `bson:"diagnosisId"`
 		Supports    int    `bson:"supports"`
 		Reports     int    `bson:"reports"`
 	}
-	if err := st.find(ctx, colContributions, bson.M{}, &contribs); err != nil {
+	contribs, err := store.Find[contribution](ctx, st.Store, colContributions, bson.M{})
+	if err != nil {
 		return nil, 0, err
 	}
 	perDiagnosis := map[string]int{}

@@ -30,30 +30,30 @@ func (s *Service) ExportFor(ctx context.Context, userID string) (string, any, er
 		filter bson.M
 		into   *[]Contribution
 	}{{bson.M{"authorId": userID}, &out.Contributions}, {bson.M{"assisted.facilitatorId": userID}, &out.EnteredOnBehalf}} {
-		var docs []contribDoc
-		if err := s.st.find(ctx, colContributions, q.filter, &docs); err != nil {
+		docs, err := store.Find[contribDoc](ctx, s.st.Store, colContributions, q.filter)
+		if err != nil {
 			return "", nil, err
 		}
 		for i := range docs {
 			*q.into = append(*q.into, docs[i].api(userID, false))
 		}
 	}
-	var sup []supportDoc
-	if err := s.st.find(ctx, colSupports, bson.M{"userId": userID}, &sup); err != nil {
+	sup, err := store.Find[supportDoc](ctx, s.st.Store, colSupports, bson.M{"userId": userID})
+	if err != nil {
 		return "", nil, err
 	}
 	for _, d := range sup {
 		out.Supported = append(out.Supported, d.ContributionID)
 	}
-	var rep []reportDoc
-	if err := s.st.find(ctx, colReports, bson.M{"userId": userID}, &rep); err != nil {
+	rep, err := store.Find[reportDoc](ctx, s.st.Store, colReports, bson.M{"userId": userID})
+	if err != nil {
 		return "", nil, err
 	}
 	for _, d := range rep {
 		out.Reported = append(out.Reported, d.ContributionID)
 	}
-	var bal []ballotDoc
-	if err := s.st.find(ctx, colBallots, bson.M{"$or": bson.A{bson.M{"voterId": userID}, bson.M{"facilitatorId": userID}}}, &bal); err != nil {
+	bal, err := store.Find[ballotDoc](ctx, s.st.Store, colBallots, bson.M{"$or": bson.A{bson.M{"voterId": userID}, bson.M{"facilitatorId": userID}}})
+	if err != nil {
 		return "", nil, err
 	}
 	for _, b := range bal {
@@ -63,8 +63,8 @@ func (s *Service) ExportFor(ctx context.Context, userID string) (string, any, er
 		}
 		out.Ballots = append(out.Ballots, Ballot{ID: b.ID, DiagnosisID: b.DiagnosisID, Assisted: b.Assisted, Votes: votes})
 	}
-	var fs []findingDoc
-	if err := s.st.find(ctx, colFindings, bson.M{"authorId": userID}, &fs); err != nil {
+	fs, err := store.Find[findingDoc](ctx, s.st.Store, colFindings, bson.M{"authorId": userID})
+	if err != nil {
 		return "", nil, err
 	}
 	for i := range fs {
@@ -113,12 +113,13 @@ func (s *Service) BeforeDelete(ctx context.Context, userID string) error {
 // before the person's is deleted: a crash between them leaves one record too many for CheckCounts to see,
 // never a count without its record.
 func (s *Service) anonymise(ctx context.Context, col, userID string) error {
-	var recs []struct {
+	type record struct {
 		ID             string    `bson:"_id"`
 		ContributionID string    `bson:"contributionId"`
 		CreatedAt      time.Time `bson:"createdAt"`
 	}
-	if err := s.st.find(ctx, col, bson.M{"userId": userID}, &recs); err != nil {
+	recs, err := store.Find[record](ctx, s.st.Store, col, bson.M{"userId": userID})
+	if err != nil {
 		return err
 	}
 	sum := sha256.Sum256([]byte(userID))

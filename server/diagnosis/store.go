@@ -136,24 +136,10 @@ func (st *Store) collect(ctx context.Context, col string, filter bson.M) ([]stri
 	return out, err
 }
 
-// find decodes every document of col matching filter into into (cold paths: a person's data, a recount).
-func (st *Store) find(ctx context.Context, col string, filter bson.M, into any) error {
-	cur, err := st.C(col).Find(ctx, filter)
-	if err != nil {
-		return store.Wrap(col+": find", err)
-	}
-	return store.Wrap(col+": find", cur.All(ctx, into))
-}
-
 // reportsOf returns up to limit of a contribution's reports, oldest first.
 func (st *Store) reportsOf(ctx context.Context, contributionID string, limit int64) ([]reportDoc, error) {
-	cur, err := st.C(colReports).Find(ctx, bson.M{"contributionId": contributionID},
+	return store.Find[reportDoc](ctx, st.Store, colReports, bson.M{"contributionId": contributionID},
 		options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}}).SetLimit(limit))
-	if err != nil {
-		return nil, store.Wrap("diagnosis: reports", err)
-	}
-	var out []reportDoc
-	return out, store.Wrap("diagnosis: reports", cur.All(ctx, &out))
 }
 
 // forgetUser deletes the person's ballot records and removes their id from every document that still

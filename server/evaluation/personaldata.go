@@ -26,22 +26,22 @@ type MyVotes struct {
 // alone to see) and their ballots. Queries on non-`_id` fields: a cold path with its own indexes.
 func (s *Service) ExportFor(ctx context.Context, userID string) (string, any, error) {
 	out := MyData{Participations: []Person{}, Items: []Item{}, Ballots: []MyVotes{}}
-	var ps []participantDoc
-	if err := s.st.find(ctx, colParticipants, bson.M{"userId": userID}, &ps); err != nil {
+	ps, err := store.Find[participantDoc](ctx, s.st.Store, colParticipants, bson.M{"userId": userID})
+	if err != nil {
 		return "", nil, err
 	}
 	for i := range ps {
 		out.Participations = append(out.Participations, ps[i].person())
 	}
-	var its []itemDoc
-	if err := s.st.find(ctx, colItems, bson.M{"authorId": userID}, &its); err != nil {
+	its, err := store.Find[itemDoc](ctx, s.st.Store, colItems, bson.M{"authorId": userID})
+	if err != nil {
 		return "", nil, err
 	}
 	for i := range its {
 		out.Items = append(out.Items, its[i].api("", userID))
 	}
-	var bs []ballotDoc
-	if err := s.st.find(ctx, colBallots, bson.M{"userId": userID}, &bs); err != nil {
+	bs, err := store.Find[ballotDoc](ctx, s.st.Store, colBallots, bson.M{"userId": userID})
+	if err != nil {
 		return "", nil, err
 	}
 	for _, b := range bs {
@@ -56,8 +56,8 @@ func (s *Service) BeforeDelete(ctx context.Context, userID string) error {
 	if _, err := s.st.Store.C(colItems).UpdateMany(ctx, bson.M{"authorId": userID}, bson.M{"$unset": bson.M{"authorId": ""}}); err != nil {
 		return store.Wrap("evaluation items: forget user", err)
 	}
-	var ps []participantDoc
-	if err := s.st.find(ctx, colParticipants, bson.M{"userId": userID}, &ps); err != nil {
+	ps, err := store.Find[participantDoc](ctx, s.st.Store, colParticipants, bson.M{"userId": userID})
+	if err != nil {
 		return err
 	}
 	for _, pd := range ps {
@@ -79,6 +79,6 @@ func (s *Service) BeforeDelete(ctx context.Context, userID string) error {
 	if _, err := s.st.Store.C(colBallots).DeleteMany(ctx, bson.M{"userId": userID}); err != nil {
 		return store.Wrap("evaluation ballots: forget user", err)
 	}
-	_, err := s.st.Store.C(colEvaluations).UpdateMany(ctx, bson.M{"createdBy": userID}, bson.M{"$unset": bson.M{"createdBy": ""}})
+	_, err = s.st.Store.C(colEvaluations).UpdateMany(ctx, bson.M{"createdBy": userID}, bson.M{"$unset": bson.M{"createdBy": ""}})
 	return store.Wrap("evaluations: forget user", err)
 }

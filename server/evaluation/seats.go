@@ -194,9 +194,5 @@ func (s *Service) pointAt(ctx context.Context, participantIDs []string, groupID 
 // participantsOf reads every participant record of an edition from the store in one query (a cold path:
 // forming groups must see everyone who joined, whatever the read model's lag).
 func (s *Service) participantsOf(ctx context.Context, edID string) ([]*participantDoc, error) {
-	var ps []*participantDoc
-	if err := s.st.find(ctx, colParticipants, bson.M{"editionId": edID}, &ps); err != nil {
-		return nil, err
-	}
-	return ps, nil
+	return store.Find[*participantDoc](ctx, s.st.Store, colParticipants, bson.M{"editionId": edID})
 }

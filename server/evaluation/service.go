@@ -582,8 +582,8 @@ func (s *Service) tell(ctx context.Context, p *auth.Principal, ed *editionDoc, e
 	if s.notify == nil {
 		return
 	}
-	var ps []participantDoc
-	if err := s.st.find(ctx, colParticipants, bson.M{"editionId": ed.ID}, &ps); err != nil {
+	ps, err := store.Find[participantDoc](ctx, s.st.Store, colParticipants, bson.M{"editionId": ed.ID})
+	if err != nil {
 		return
 	}
 	ids := make([]string, 0, len(ps))

@@ -69,15 +69,6 @@ func (st *Store) replace(ctx context.Context, col, id string, doc any) error {
 	return store.Wrap(col+": replace", err)
 }
 
-// find decodes every document matching filter (cold paths only: the filter is not on `_id`).
-func (st *Store) find(ctx context.Context, col string, filter bson.M, into any) error {
-	cur, err := st.C(col).Find(ctx, filter)
-	if err != nil {
-		return store.Wrap(col+": find", err)
-	}
-	return store.Wrap(col+": find", cur.All(ctx, into))
-}
-
 // everyListed loads the records a read-model list of kind names (filters, oldest first, 100 a page)
 // fresh from the store by id, page after page until at least most are loaded; records deleted since they
 // were indexed are skipped. For an edition's bounded lists: measures, participants, points.

@@ -91,34 +91,19 @@ func (st *Store) deleteRegistration(ctx context.Context, dayID, userID string) e
 	return st.Release(ctx, colRegistrations, registrationID(dayID, userID))
 }
 
-// find decodes every document of col matching filter into into, op naming the read in errors.
-func (st *Store) find(ctx context.Context, op, col string, filter bson.M, into any) error {
-	cur, err := st.C(col).Find(ctx, filter)
-	if err != nil {
-		return store.Wrap(op, err)
-	}
-	return store.Wrap(op, cur.All(ctx, into))
-}
-
 // dayRegistrations returns the day's registrations, in no order (indexed: the seating pass).
 func (st *Store) dayRegistrations(ctx context.Context, dayID string) ([]registrationDoc, error) {
-	var regs []registrationDoc
-	err := st.find(ctx, "exchange: read registrations", colRegistrations, bson.M{"dayId": dayID}, &regs)
-	return regs, err
+	return store.Find[registrationDoc](ctx, st.Store, colRegistrations, bson.M{"dayId": dayID})
 }
 
 // personRegistrations returns a person's registrations on every day (indexed: export and deletion).
 func (st *Store) personRegistrations(ctx context.Context, userID string) ([]registrationDoc, error) {
-	var regs []registrationDoc
-	err := st.find(ctx, "exchange: a person's registrations", colRegistrations, bson.M{"userId": userID}, &regs)
-	return regs, err
+	return store.Find[registrationDoc](ctx, st.Store, colRegistrations, bson.M{"userId": userID})
 }
 
 // dayClaims returns the day's seat and holder claims (indexed: the seating pass).
 func (st *Store) dayClaims(ctx context.Context, dayID string) ([]seatDoc, error) {
-	var claims []seatDoc
-	err := st.find(ctx, "exchange: read seats", colSeats, bson.M{"dayId": dayID}, &claims)
-	return claims, err
+	return store.Find[seatDoc](ctx, st.Store, colSeats, bson.M{"dayId": dayID})
 }
 
 // seatHolder returns the person's holder claim on the day (naming the seat it holds);

@@ -87,15 +87,7 @@ func (l *Log) List(ctx context.Context, org string, before time.Time, limit int)
 	if org != "" {
 		f["org"] = org
 	}
-	cur, err := l.st.C(colEntries).Find(ctx, f, options.Find().SetSort(bson.D{{Key: "at", Value: -1}}).SetLimit(int64(limit)))
-	if err != nil {
-		return nil, store.Wrap("audit: list", err)
-	}
-	out := []Entry{}
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, store.Wrap("audit: list", err)
-	}
-	return out, nil
+	return store.Find[Entry](ctx, l.st, colEntries, f, options.Find().SetSort(bson.D{{Key: "at", Value: -1}}).SetLimit(int64(limit)))
 }
 
 // Prune deletes entries older than the retention.

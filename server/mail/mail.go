@@ -238,14 +238,10 @@ func (s *Service) SendDue(ctx context.Context) (Outcome, error) {
 	}
 	s.passMu.Lock()
 	defer s.passMu.Unlock()
-	cur, err := s.st.C(colQueue).Find(ctx, bson.M{"status": statusQueued, "nextAt": bson.M{"$lte": s.now().UTC()}},
+	due, err := store.Find[queuedDoc](ctx, s.st, colQueue, bson.M{"status": statusQueued, "nextAt": bson.M{"$lte": s.now().UTC()}},
 		options.Find().SetSort(bson.D{{Key: "nextAt", Value: 1}}).SetLimit(batch))
 	if err != nil {
-		return out, store.Wrap("mail: due", err)
-	}
-	var due []queuedDoc
-	if err := cur.All(ctx, &due); err != nil {
-		return out, store.Wrap("mail: due", err)
+		return out, err
 	}
 	if len(due) == 0 {
 		return out, nil

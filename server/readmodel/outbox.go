@@ -127,13 +127,9 @@ func (o *Outbox) seed(ctx context.Context) (uint64, error) {
 		return 0, store.Wrap("readmodel: legacy head", err)
 	}
 	top = max(top, uint64(max(legacy.Seq, 0)))
-	cur, err := o.s.C(colNodes).Find(ctx, bson.M{})
+	nodes, err := store.Find[nodeDoc](ctx, o.s, colNodes, bson.M{})
 	if err != nil {
-		return 0, store.Wrap("readmodel: node checkpoints", err)
-	}
-	var nodes []nodeDoc
-	if err := cur.All(ctx, &nodes); err != nil {
-		return 0, store.Wrap("readmodel: node checkpoints", err)
+		return 0, err
 	}
 	for _, n := range nodes {
 		top = max(top, uint64(max(n.Seq, 0)))
@@ -180,14 +176,10 @@ func (o *Outbox) Since(ctx context.Context, after uint64, limit int) ([]search.C
 		}
 		return out, nil
 	}
-	cur, err := o.s.C(colOutbox).Find(ctx, bson.M{"_id": bson.M{"$gt": seqID(after)}},
+	docs, err := store.Find[changeDoc](ctx, o.s, colOutbox, bson.M{"_id": bson.M{"$gt": seqID(after)}},
 		options.Find().SetSort(bson.M{"_id": 1}).SetLimit(int64(limit)))
 	if err != nil {
-		return nil, store.Wrap("readmodel: read changes", err)
-	}
-	var docs []changeDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, store.Wrap("readmodel: read changes", err)
+		return nil, err
 	}
 	out := make([]search.Change, len(docs))
 	for i, d := range docs {
@@ -245,13 +237,9 @@ func (o *Outbox) Report(ctx context.Context, checkpoint uint64) error {
 // the oldest record and it rebuilds its index.
 func (o *Outbox) Prune(ctx context.Context, retention time.Duration) (int64, error) {
 	now := o.now().UTC()
-	cur, err := o.s.C(colNodes).Find(ctx, bson.M{})
+	nodes, err := store.Find[nodeDoc](ctx, o.s, colNodes, bson.M{})
 	if err != nil {
-		return 0, store.Wrap("readmodel: prune", err)
-	}
-	var nodes []nodeDoc
-	if err := cur.All(ctx, &nodes); err != nil {
-		return 0, store.Wrap("readmodel: prune", err)
+		return 0, err
 	}
 	var low int64 = -1
 	for _, n := range nodes {
@@ -281,13 +269,9 @@ type Checkpoint struct {
 
 // Checkpoints lists every node's reported checkpoint (`teixit doctor` compares them with the head).
 func Checkpoints(ctx context.Context, s *store.Store) ([]Checkpoint, error) {
-	cur, err := s.C(colNodes).Find(ctx, bson.M{})
+	docs, err := store.Find[nodeDoc](ctx, s, colNodes, bson.M{})
 	if err != nil {
-		return nil, store.Wrap("readmodel: checkpoints", err)
-	}
-	var docs []nodeDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, store.Wrap("readmodel: checkpoints", err)
+		return nil, err
 	}
 	out := make([]Checkpoint, len(docs))
 	for i, d := range docs {

@@ -24,13 +24,9 @@ type SessionInfo struct {
 
 // Sessions lists the person's live sessions, newest first; current is the caller's session id (or "").
 func (s *Service) Sessions(ctx context.Context, userID, current string) ([]SessionInfo, error) {
-	cur, err := s.st.s.C(colSessions).Find(ctx, bson.M{"userId": userID}, options.Find().SetSort(bson.M{"createdAt": -1}))
+	docs, err := store.Find[sessionDoc](ctx, s.st.s, colSessions, bson.M{"userId": userID}, options.Find().SetSort(bson.M{"createdAt": -1}))
 	if err != nil {
-		return nil, store.Wrap("account: list sessions", err)
-	}
-	var docs []sessionDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, store.Wrap("account: list sessions", err)
+		return nil, err
 	}
 	now := s.now()
 	out := []SessionInfo{}

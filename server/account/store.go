@@ -199,12 +199,7 @@ func (st *Store) touchToken(ctx context.Context, hash string, at time.Time) erro
 }
 
 func (st *Store) userTokens(ctx context.Context, userID string) ([]tokenDoc, error) {
-	cur, err := st.s.C(colTokens).Find(ctx, bson.M{"userId": userID}, options.Find().SetSort(bson.M{"createdAt": -1}))
-	if err != nil {
-		return nil, store.Wrap("account: list tokens", err)
-	}
-	out := []tokenDoc{}
-	return out, store.Wrap("account: list tokens", cur.All(ctx, &out))
+	return store.Find[tokenDoc](ctx, st.s, colTokens, bson.M{"userId": userID}, options.Find().SetSort(bson.M{"createdAt": -1}))
 }
 
 // deleteToken removes one of a user's tokens by public id; ErrNotFound if that user has no such token.

@@ -360,10 +360,5 @@ func (s *Service) answer(ctx context.Context, invID, email, state string) (*invi
 
 // invitations reads invitations, newest first (bounded: a cold path).
 func (st *Store) invitations(ctx context.Context, filter bson.M) ([]invitationDoc, error) {
-	cur, err := st.s.C(colInvitations).Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}}).SetLimit(500))
-	if err != nil {
-		return nil, store.Wrap("organisation: invitations", err)
-	}
-	var out []invitationDoc
-	return out, store.Wrap("organisation: invitations", cur.All(ctx, &out))
+	return store.Find[invitationDoc](ctx, st.s, colInvitations, filter, options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}}).SetLimit(500))
 }

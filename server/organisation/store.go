@@ -106,22 +106,12 @@ func (st *Store) deleteMembership(ctx context.Context, orgID, userID string) err
 }
 
 func (st *Store) members(ctx context.Context, orgID string, limit int) ([]membershipDoc, error) {
-	cur, err := st.s.C(colMemberships).Find(ctx, bson.M{"orgId": orgID},
+	return store.Find[membershipDoc](ctx, st.s, colMemberships, bson.M{"orgId": orgID},
 		options.Find().SetSort(bson.D{{Key: "joinedAt", Value: 1}}).SetLimit(int64(limit)))
-	if err != nil {
-		return nil, store.Wrap("organisation: members", err)
-	}
-	out := []membershipDoc{}
-	return out, store.Wrap("organisation: members", cur.All(ctx, &out))
 }
 
 func (st *Store) userMemberships(ctx context.Context, userID string) ([]membershipDoc, error) {
-	cur, err := st.s.C(colMemberships).Find(ctx, bson.M{"userId": userID})
-	if err != nil {
-		return nil, store.Wrap("organisation: memberships of user", err)
-	}
-	out := []membershipDoc{}
-	return out, store.Wrap("organisation: memberships of user", cur.All(ctx, &out))
+	return store.Find[membershipDoc](ctx, st.s, colMemberships, bson.M{"userId": userID})
 }
 
 func (st *Store) setRole(ctx context.Context, orgID, userID, role string) error {

@@ -74,12 +74,7 @@ func (st *Store) replaceComment(ctx context.Context, d *commentDoc, rev int) err
 
 // byAuthor returns every comment the person wrote (indexed: their data export and deletion).
 func (st *Store) byAuthor(ctx context.Context, userID string) ([]commentDoc, error) {
-	cur, err := st.C(colComments).Find(ctx, bson.M{"authorId": userID})
-	if err != nil {
-		return nil, store.Wrap("comment: by author", err)
-	}
-	var out []commentDoc
-	return out, store.Wrap("comment: by author", cur.All(ctx, &out))
+	return store.Find[commentDoc](ctx, st.Store, colComments, bson.M{"authorId": userID})
 }
 
 // commentIDs streams every comment id (a rebuild's scan).

@@ -326,17 +326,13 @@ func checkOutbox(ctx context.Context, d Deps, add func(Finding)) {
 // checkLeftovers finds memberships of organisations that do not exist, which versions before the create
 // order was fixed could leave after a crash (and which then made that person's account deletion fail).
 func checkLeftovers(ctx context.Context, d Deps, add func(Finding)) {
-	cur, err := d.Store.C("memberships").Find(ctx, bson.M{})
-	if err != nil {
-		add(Finding{Check: "leftovers", Text: fmt.Sprintf("Cannot read memberships (%v).", err)})
-		return
-	}
-	var ms []struct {
+	type membership struct {
 		ID     string `bson:"_id"`
 		OrgID  string `bson:"orgId"`
 		UserID string `bson:"userId"`
 	}
-	if err := cur.All(ctx, &ms); err != nil {
+	ms, err := store.Find[membership](ctx, d.Store, "memberships", bson.M{})
+	if err != nil {
 		add(Finding{Check: "leftovers", Text: fmt.Sprintf("Cannot read memberships (%v).", err)})
 		return
 	}

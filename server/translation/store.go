@@ -116,13 +116,9 @@ func (st stores) setJob(ctx context.Context, id string, set bson.M) error {
 func (st stores) due(ctx context.Context, now time.Time, n int64) ([]jobDoc, error) {
 	var out []jobDoc
 	for _, asked := range []bool{true, false} {
-		cur, err := st.s.C(colJobs).Find(ctx, bson.M{"state": jobQueued, "asked": asked, "notBefore": bson.M{"$lte": now}},
+		batch, err := store.Find[jobDoc](ctx, st.s, colJobs, bson.M{"state": jobQueued, "asked": asked, "notBefore": bson.M{"$lte": now}},
 			options.Find().SetLimit(n-int64(len(out))))
 		if err != nil {
-			return nil, err
-		}
-		var batch []jobDoc
-		if err := cur.All(ctx, &batch); err != nil {
 			return nil, err
 		}
 		if out = append(out, batch...); asked && len(out) > 0 {

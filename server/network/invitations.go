@@ -586,13 +586,9 @@ func (s *Service) ActorInvitations(ctx context.Context, p *auth.Principal, actor
 	if _, err := s.readableActor(ctx, p, actorID); err != nil {
 		return nil, err
 	}
-	cur, err := s.Store.C(colInvites).Find(ctx, bson.M{"actorId": actorID})
+	ds, err := store.Find[inviteDoc](ctx, s.Store.Store, colInvites, bson.M{"actorId": actorID})
 	if err != nil {
-		return nil, store.Wrap("invitations of", err)
-	}
-	var ds []inviteDoc
-	if err := cur.All(ctx, &ds); err != nil {
-		return nil, store.Wrap("invitations of", err)
+		return nil, err
 	}
 	now := s.now()
 	out := []Invitation{}

@@ -64,13 +64,9 @@ func (st *Store) remove(ctx context.Context, col, id string) error {
 func (st *Store) relationsOf(ctx context.Context, actorID string) ([]relationDoc, error) {
 	var out []relationDoc
 	for _, f := range []string{"from", "to"} {
-		cur, err := st.C(colRelations).Find(ctx, bson.M{f: actorID})
+		rs, err := store.Find[relationDoc](ctx, st.Store, colRelations, bson.M{f: actorID})
 		if err != nil {
-			return nil, store.Wrap("relations of", err)
-		}
-		var rs []relationDoc
-		if err := cur.All(ctx, &rs); err != nil {
-			return nil, store.Wrap("relations of", err)
+			return nil, err
 		}
 		out = append(out, rs...)
 	}

@@ -100,24 +100,13 @@ func (st *Store) count(ctx context.Context, col string) (int, error) { return st
 // writtenBy returns the practices the person created, with only their title, status and creation date
 // (a data export: not indexed, a cold path).
 func (st *Store) writtenBy(ctx context.Context, userID string) ([]practiceDoc, error) {
-	var ps []practiceDoc
-	err := st.createdBy(ctx, colPractices, userID, bson.M{"text.title": 1, "status": 1, "createdAt": 1}, &ps)
-	return ps, err
+	return store.Find[practiceDoc](ctx, st.s, colPractices, bson.M{"createdBy": userID},
+		options.Find().SetProjection(bson.M{"text.title": 1, "status": 1, "createdAt": 1}))
 }
 
 // declaredBy returns the transfers the person declared, with only their practice, status and creation
 // date (a data export: not indexed, a cold path).
 func (st *Store) declaredBy(ctx context.Context, userID string) ([]transferDoc, error) {
-	var ts []transferDoc
-	err := st.createdBy(ctx, colTransfers, userID, bson.M{"practiceId": 1, "status": 1, "createdAt": 1}, &ts)
-	return ts, err
-}
-
-// createdBy decodes the fields projection names of the documents of col the person created into into.
-func (st *Store) createdBy(ctx context.Context, col, userID string, projection bson.M, into any) error {
-	cur, err := st.s.C(col).Find(ctx, bson.M{"createdBy": userID}, options.Find().SetProjection(projection))
-	if err != nil {
-		return store.Wrap("practice: export", err)
-	}
-	return store.Wrap("practice: export", cur.All(ctx, into))
+	return store.Find[transferDoc](ctx, st.s, colTransfers, bson.M{"createdBy": userID},
+		options.Find().SetProjection(bson.M{"practiceId": 1, "status": 1, "createdAt": 1}))
 }

@@ -193,12 +193,7 @@ func (st *Store) saveTransfer(ctx context.Context, t *transferDoc, rev int) erro
 }
 
 func (st *Store) transfersOf(ctx context.Context, practiceID string) ([]transferDoc, error) {
-	cur, err := st.s.C(colTransfers).Find(ctx, bson.M{"practiceId": practiceID})
-	if err != nil {
-		return nil, store.Wrap("practice: transfers of", err)
-	}
-	var out []transferDoc
-	return out, store.Wrap("practice: transfers of", cur.All(ctx, &out))
+	return store.Find[transferDoc](ctx, st.s, colTransfers, bson.M{"practiceId": practiceID})
 }
 
 func (s *Service) transferView(ctx context.Context, p *auth.Principal, t *transferDoc) (*Transfer, error) {

@@ -180,9 +180,24 @@ describe('diagnosis: the full path', () => {
     await op.getByTestId('filter-kind').selectOption('asset');
     await op.getByTestId('contributions-list').getByText('Thursday lunch').waitFor();
     await op.getByTestId('contribution').filter({ hasText: words }).waitFor({ state: 'detached' }); // needs are filtered out
+    // Answers can cross on a slow connection: the newest-first list, asked for first, is held back until the
+    // most-supported one is shown, and must not replace it when it arrives.
+    const newestFirst = (url) => /\/contributions\?/.test(String(url)) && /sort=-created/.test(String(url)) && !/status=/.test(String(url));
+    let release;
+    const held = new Promise((resolve) => (release = resolve));
+    await op.route(newestFirst, async (route) => {
+      await held;
+      await route.continue();
+    });
+    const lateAnswer = op.waitForResponse((r) => newestFirst(r.url()));
     await op.getByTestId('filter-kind').selectOption('');
     await op.getByTestId('filter-sort').selectOption('-supports');
     await op.getByTestId('contribution').first().filter({ hasText: words }).waitFor();
+    release();
+    await (await lateAnswer).finished();
+    await op.unroute(newestFirst);
+    await op.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    assert.match(await op.getByTestId('contribution').first().innerText(), /no lift and older neighbours/, 'the late answer is dropped');
 
     // --- A professional writes a finding citing it; the contribution says which findings cite it.
     await op.getByText('Write a finding').click();

@@ -1,6 +1,10 @@
 // A list read a page at a time, where "more" appends the page after the last one: the items so far, the next
 // page's cursor, whether a page is loading and why the last one failed. One owner for the lists that end in
 // a "more" button, so they load, append and fail alike.
+//
+// Answers can come back in another order than they were asked for (a reader changes a filter, then the
+// order, before the first list arrives). The list shows the answer to the last first page asked for: an
+// earlier first page, or a page to append asked for before it, is dropped when it arrives late.
 import { get } from 'svelte/store';
 import type { Page } from './api';
 import { describeError } from './errors';
@@ -14,27 +18,43 @@ export class CursorList<T> {
   /** Why the last page did not load, in the reader's language; empty once one has. */
   error = $state('');
   #fetch: (cursor: string) => Promise<Page<T>>;
+  #key?: (item: T) => string;
+  /** How many first pages were asked for: a page belongs to the list while no later first page was asked for. */
+  #asked = 0;
 
-  /** `fetch` reads one page: the first one for an empty cursor. */
-  constructor(fetch: (cursor: string) => Promise<Page<T>>) {
+  /** `fetch` reads one page: the first one for an empty cursor. With `key`, an appended page leaves out the
+   *  items already listed (a record written meanwhile shifts the pages of a list sorted by date). */
+  constructor(fetch: (cursor: string) => Promise<Page<T>>, key?: (item: T) => string) {
     this.#fetch = fetch;
+    this.#key = key;
   }
 
-  /** Loads the first page (no cursor), or appends the page after `cursor`; returns that page's items, null when it failed. */
+  /** Loads the first page (no cursor), or appends the page after `cursor`; returns that page's items, null when
+   *  it failed or when a later first page was asked for meanwhile (that one's answer is the list). */
   async load(cursor = ''): Promise<T[] | null> {
+    const mine = cursor ? this.#asked : ++this.#asked;
+    const current = () => mine === this.#asked;
     this.loading = true;
     try {
       const page = await this.#fetch(cursor);
+      if (!current()) return null;
       const items = page.items ?? [];
-      this.items = cursor ? [...this.items, ...items] : items;
+      this.items = cursor ? [...this.items, ...this.#unlisted(items)] : items;
       this.next = page.nextCursor ?? '';
       this.error = '';
       return items;
     } catch (err) {
-      this.error = describeError(err, get(t)).summary;
+      if (current()) this.error = describeError(err, get(t)).summary;
       return null;
     } finally {
-      this.loading = false;
+      if (current()) this.loading = false;
     }
+  }
+
+  #unlisted(items: T[]): T[] {
+    const key = this.#key;
+    if (!key) return items;
+    const have = new Set(this.items.map(key));
+    return items.filter((i) => !have.has(key(i)));
   }
 }

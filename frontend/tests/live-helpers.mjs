@@ -7,13 +7,15 @@ import path from 'node:path';
 import { screenshotDir } from './harness.mjs';
 
 /**
- * After each test, a full-page screenshot `<prefix>-step<N>-<label>.png` of every page that `pages()` lists as
- * [label, page] pairs: the state of each page after each step, to look at when something fails.
+ * After a test that failed (after every test when TEIXIT_SCREENSHOTS names a folder), a full-page screenshot
+ * `<prefix>-step<N>-<label>.png` of every page that `pages()` lists as [label, page] pairs: the state of each
+ * page at the step that went wrong.
  */
 export function screenshotEachStep(prefix, pages) {
   let step = 0;
-  afterEach(async () => {
+  afterEach(async (t) => {
     step++;
+    if (!process.env.TEIXIT_SCREENSHOTS && t.passed) return; // as checkPage: asked for, or a picture of what went wrong
     for (const [label, p] of pages()) {
       await p?.screenshot({ path: path.join(screenshotDir(), `${prefix}-step${step}-${label}.png`), fullPage: true }).catch(() => {});
     }

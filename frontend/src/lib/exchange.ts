@@ -1,6 +1,6 @@
 // Exchange days in the reader's words: dates shown in the day's own time zone and the reader's language, the
 // conversion between a form's local date and time and the API's RFC 3339 instants, and who may join live.
-import type { ExchangeDay, Language, Membership } from './api';
+import type { ExchangeDay, Language, Membership, Organisation } from './api';
 
 /** Time zones offered in the form; the device's own zone is added when it is not among them. */
 export const TIME_ZONES = ['Europe/Madrid', 'Atlantic/Canary', 'Europe/Rome', 'Europe/Lisbon', 'Europe/Paris', 'Europe/London'];
@@ -113,6 +113,19 @@ export function mayJoinLive(day: ExchangeDay, memberships: Membership[] | undefi
 /** Organisations where the person may host an exchange day (admins and professionals). */
 export function hostableOrganisations(memberships: Membership[] | undefined): string[] {
   return (memberships ?? []).filter((m) => m.role === 'admin' || m.role === 'professional').map((m) => m.organisationId);
+}
+
+/**
+ * The organisations the signed-in person may act for (admin or professional: host a day, start or adopt a
+ * practice), with their names, in name order; `except` is left out. A name that does not load shows as the id.
+ */
+export async function hostableOrganisationNames(
+  client: { get<T>(path: string): Promise<T>; getOrganisation(id: string): Promise<Organisation> },
+  except = '',
+): Promise<{ id: string; name: string }[]> {
+  const ids = hostableOrganisations(await myMemberships(client)).filter((id) => id !== except);
+  const named = await Promise.all(ids.map((id) => client.getOrganisation(id).then((o) => ({ id, name: o.name }), () => ({ id, name: id }))));
+  return named.sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /**

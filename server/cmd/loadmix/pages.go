@@ -3,8 +3,6 @@ package main
 import (
 	"fmt"
 	"net/http"
-	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"time"
@@ -26,19 +24,13 @@ type page struct {
 func (e *evening) pagesRun(pid int, resident, organiser *session, conns int, d time.Duration) {
 	list := "/api/v1/diagnoses/" + e.diag + "/contributions"
 	size := len(e.do(nil, "size", "GET", list, nil, 200))
-	caddr, err := loadgen.FreeAddr()
+	ceiling, cbase, err := loadgen.StartCeiling("-constant-size", strconv.Itoa(size))
 	check(err)
-	self, err := os.Executable()
-	check(err)
-	ceiling := exec.Command(self, "-constant-server", caddr, "-constant-size", strconv.Itoa(size))
-	ceiling.Stderr = os.Stderr
-	check(ceiling.Start())
 	defer loadgen.Stop(ceiling)
-	check(loadgen.WaitReady("http://" + caddr))
 
 	fmt.Printf("\n%d connections, %v per page; CPU is the answering process's per request\n", conns, d)
 	fmt.Printf("%-34s %9s %9s %9s %12s %7s\n", "page", "req/s", "p50", "p99", "CPU/request", "errors")
-	e.pageLoad("fiber constant JSON (ceiling)", "http://"+caddr+"/c", nil, ceiling.Process.Pid, conns, d)
+	e.pageLoad("fiber constant JSON (ceiling)", cbase+"/c", nil, ceiling.Process.Pid, conns, d)
 	for _, p := range []page{
 		{"contributions list", list, nil},
 		{"contributions list, signed in", list, resident},

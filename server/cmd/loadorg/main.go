@@ -16,7 +16,6 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
@@ -72,14 +71,10 @@ func main() {
 	fmt.Printf("RSS 2 s after the restart (the node keeping organisations in memory): %s\n", rss(srv.Process.Pid))
 
 	// 3. Constant-JSON Fiber in its own process.
-	caddr, err := loadgen.FreeAddr()
+	ceiling, cbase, err := loadgen.StartCeiling()
 	check(err)
-	self, _ := os.Executable()
-	cs := exec.Command(self, "-constant-server", caddr)
-	check(cs.Start())
-	check(loadgen.WaitReady("http://" + caddr))
 
-	constantURL := func(int) string { return "http://" + caddr + "/api/v1/organisations/x" }
+	constantURL := func(int) string { return cbase + "/api/v1/organisations/x" }
 	teixitURL := func(i int) string { return base + "/api/v1/organisations/" + ids[i%len(ids)] }
 	fmt.Printf("\n%-34s %10s %9s %9s %9s\n", "target", "req/s", "p50", "p99", "errors")
 	load("fiber constant JSON", constantURL, *workers, *dur)
@@ -90,8 +85,7 @@ func main() {
 	fmt.Printf("%-34s %v after the restart\n", "(all organisations kept)", time.Since(restarted).Round(time.Millisecond))
 	load(fmt.Sprintf("GET organisation, kept (%dk)", *orgs/1000), teixitURL, *workers, *dur)
 	fmt.Printf("RSS with %d organisations kept in memory: %s\n", *orgs, rss(srv.Process.Pid))
-	_ = cs.Process.Kill()
-	_ = cs.Wait()
+	loadgen.Stop(ceiling)
 	loadgen.Stop(srv)
 }
 

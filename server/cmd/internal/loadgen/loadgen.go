@@ -90,6 +90,31 @@ func ServeConstant(addr, path string, body any) error {
 	return f.Listen(addr)
 }
 
+// StartCeiling starts the ceiling in a process of its own, as the server it is compared with: the tool itself
+// again with `-constant-server ADDR` (a free loopback address) and args, which the tool answers by calling
+// ServeConstant. Its errors go to the tool's stderr; it returns once the ceiling answers. Stop ends it.
+func StartCeiling(args ...string) (*exec.Cmd, string, error) {
+	addr, err := FreeAddr()
+	if err != nil {
+		return nil, "", err
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return nil, "", err
+	}
+	cmd := exec.Command(self, append([]string{"-constant-server", addr}, args...)...)
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		return nil, "", err
+	}
+	base := "http://" + addr
+	if err := WaitReady(base); err != nil {
+		Stop(cmd)
+		return nil, "", err
+	}
+	return cmd, base, nil
+}
+
 // FreeAddr is a loopback address whose port was free when asked (for a server the tool is about to start).
 func FreeAddr() (string, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

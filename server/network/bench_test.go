@@ -3,6 +3,7 @@ package network_test
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -81,4 +82,29 @@ func seedNetwork(tb testing.TB, w *world, n, perActor int) []string {
 		tb.Fatal(err)
 	}
 	return ids
+}
+
+// BenchmarkAddActorsConcurrent: an organisation's professional adds actors to a neighbourhood from 8
+// connections at once (as a browser test loading a territory's 2,000 actors does): each write is announced in
+// the outbox and waited for in the local index (read-your-writes) before its answer.
+// go test -run XXX -bench AddActorsConcurrent -benchtime=400x ./server/network/
+func BenchmarkAddActorsConcurrent(b *testing.B) {
+	w := newWorld(b)
+	var n atomic.Int64
+	var l testkit.Latencies
+	b.SetParallelism(4) // 8 goroutines on 2 cores
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := n.Add(1)
+			l.Time(func() {
+				if r := w.a.Do(w.bea, "POST", "/api/v1/actors", map[string]any{"organisationId": w.assoc, "name": fmt.Sprintf("Entitat %04d", i),
+					"kind": "association", "themes": []string{"coexistence"}, "territories": []string{w.barri}}); r.Status != 201 {
+					b.Errorf("add actor: %d %s", r.Status, r.Body)
+				}
+			})
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "actors/s")
+	l.Report(b)
 }

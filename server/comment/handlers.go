@@ -48,39 +48,15 @@ func (h *Handlers) CreateFor(kind string) fiber.Handler {
 
 // Edit: PATCH /comments/:id.
 func (h *Handlers) Edit(c *fiber.Ctx) error {
-	var in EditInput
-	if err := httpx.Decode(c, &in); err != nil {
-		return err
-	}
-	cm, err := h.svc.Edit(c.UserContext(), auth.From(c), c.Params("id"), in)
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, cm)
+	return httpx.BodyOn(c, fiber.StatusOK, auth.From(c), h.svc.Edit)
 }
 
 // Report: POST /comments/:id/report.
 func (h *Handlers) Report(c *fiber.Ctx) error {
-	var in ReportInput
-	if err := httpx.Decode(c, &in); err != nil {
-		return err
-	}
-	cm, err := h.svc.Report(c.UserContext(), auth.From(c), c.Params("id"), in)
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, cm)
+	return httpx.BodyOn(c, fiber.StatusOK, auth.From(c), h.svc.Report)
 }
 
 // Moderate: POST /comments/:id/moderation.
 func (h *Handlers) Moderate(c *fiber.Ctx) error {
-	var in ModerationInput
-	if err := httpx.Decode(c, &in); err != nil {
-		return err
-	}
-	cm, err := h.svc.Moderate(c.UserContext(), auth.From(c), c.Params("id"), in)
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, cm)
+	return httpx.BodyOn(c, fiber.StatusOK, auth.From(c), h.svc.Moderate)
 }

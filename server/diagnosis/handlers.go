@@ -66,37 +66,17 @@ func (h *Handlers) List(c *fiber.Ctx) error {
 
 // Create: POST /diagnoses.
 func (h *Handlers) Create(c *fiber.Ctx) error {
-	var in Input
-	if err := httpx.Decode(c, &in); err != nil {
-		return err
-	}
-	d, err := h.svc.Create(c.UserContext(), auth.From(c), in)
-	if err != nil {
-		return err
-	}
-	return httpx.Created(c, d)
+	return httpx.Body(c, fiber.StatusCreated, auth.From(c), h.svc.Create)
 }
 
 // Get: GET /diagnoses/:id.
 func (h *Handlers) Get(c *fiber.Ctx) error {
-	d, err := h.svc.Get(c.UserContext(), auth.From(c), c.Params("id"))
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, d)
+	return httpx.On(c, fiber.StatusOK, auth.From(c), h.svc.Get)
 }
 
 // Update: PATCH /diagnoses/:id.
 func (h *Handlers) Update(c *fiber.Ctx) error {
-	var in Input
-	if err := httpx.Decode(c, &in); err != nil {
-		return err
-	}
-	d, err := h.svc.Update(c.UserContext(), auth.From(c), c.Params("id"), in)
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, d)
+	return httpx.BodyOn(c, fiber.StatusOK, auth.From(c), h.svc.Update)
 }
 
 // Contributions: GET /diagnoses/:id/contributions?kind=&theme=&status=&sort=&cursor=&limit=.
@@ -134,75 +114,37 @@ func (h *Handlers) Contribute(c *fiber.Ctx) error {
 
 // GetContribution: GET /contributions/:id.
 func (h *Handlers) GetContribution(c *fiber.Ctx) error {
-	out, err := h.svc.GetContribution(c.UserContext(), auth.From(c), c.Params("id"))
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, out)
+	return httpx.On(c, fiber.StatusOK, auth.From(c), h.svc.GetContribution)
 }
 
 // UpdateContribution: PATCH /contributions/:id.
 func (h *Handlers) UpdateContribution(c *fiber.Ctx) error {
-	var in ContributionInput
-	if err := httpx.Decode(c, &in); err != nil {
-		return err
-	}
-	out, err := h.svc.UpdateContribution(c.UserContext(), auth.From(c), c.Params("id"), in)
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, out)
+	return httpx.BodyOn(c, fiber.StatusOK, auth.From(c), h.svc.UpdateContribution)
 }
 
 // DeleteContribution: DELETE /contributions/:id.
 func (h *Handlers) DeleteContribution(c *fiber.Ctx) error {
-	if err := h.svc.DeleteContribution(c.UserContext(), auth.From(c), c.Params("id")); err != nil {
-		return err
-	}
-	return httpx.NoContent(c)
+	return httpx.DoOn(c, auth.From(c), h.svc.DeleteContribution)
 }
 
 // Support: POST /contributions/:id/support.
 func (h *Handlers) Support(c *fiber.Ctx) error {
-	out, err := h.svc.Support(c.UserContext(), auth.From(c), c.Params("id"))
-	if err != nil {
-		return err
-	}
-	return httpx.Created(c, out)
+	return httpx.On(c, fiber.StatusCreated, auth.From(c), h.svc.Support)
 }
 
 // Unsupport: DELETE /contributions/:id/support.
 func (h *Handlers) Unsupport(c *fiber.Ctx) error {
-	out, err := h.svc.Unsupport(c.UserContext(), auth.From(c), c.Params("id"))
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, out)
+	return httpx.On(c, fiber.StatusOK, auth.From(c), h.svc.Unsupport)
 }
 
 // Report: POST /contributions/:id/report.
 func (h *Handlers) Report(c *fiber.Ctx) error {
-	var in ReportInput
-	if err := httpx.Decode(c, &in); err != nil {
-		return err
-	}
-	if err := h.svc.Report(c.UserContext(), auth.From(c), c.Params("id"), in); err != nil {
-		return err
-	}
-	return httpx.NoContent(c)
+	return httpx.DoBodyOn(c, auth.From(c), h.svc.Report)
 }
 
 // Moderate: POST /contributions/:id/moderation.
 func (h *Handlers) Moderate(c *fiber.Ctx) error {
-	var in ModerationInput
-	if err := httpx.Decode(c, &in); err != nil {
-		return err
-	}
-	out, err := h.svc.Moderate(c.UserContext(), auth.From(c), c.Params("id"), in)
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, out)
+	return httpx.BodyOn(c, fiber.StatusOK, auth.From(c), h.svc.Moderate)
 }
 
 // ModerationQueue: GET /diagnoses/:id/moderation.
@@ -233,15 +175,7 @@ func (h *Handlers) Findings(c *fiber.Ctx) error {
 
 // CreateFinding: POST /diagnoses/:id/findings.
 func (h *Handlers) CreateFinding(c *fiber.Ctx) error {
-	var in FindingInput
-	if err := httpx.Decode(c, &in); err != nil {
-		return err
-	}
-	out, err := h.svc.CreateFinding(c.UserContext(), auth.From(c), c.Params("id"), in)
-	if err != nil {
-		return err
-	}
-	return httpx.Created(c, out)
+	return httpx.BodyOn(c, fiber.StatusCreated, auth.From(c), h.svc.CreateFinding)
 }
 
 // GetFinding: GET /findings/:id.
@@ -255,23 +189,12 @@ func (h *Handlers) GetFinding(c *fiber.Ctx) error {
 
 // UpdateFinding: PATCH /findings/:id.
 func (h *Handlers) UpdateFinding(c *fiber.Ctx) error {
-	var in FindingInput
-	if err := httpx.Decode(c, &in); err != nil {
-		return err
-	}
-	out, err := h.svc.UpdateFinding(c.UserContext(), auth.From(c), c.Params("id"), in)
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, out)
+	return httpx.BodyOn(c, fiber.StatusOK, auth.From(c), h.svc.UpdateFinding)
 }
 
 // DeleteFinding: DELETE /findings/:id.
 func (h *Handlers) DeleteFinding(c *fiber.Ctx) error {
-	if err := h.svc.DeleteFinding(c.UserContext(), auth.From(c), c.Params("id")); err != nil {
-		return err
-	}
-	return httpx.NoContent(c)
+	return httpx.DoOn(c, auth.From(c), h.svc.DeleteFinding)
 }
 
 // Vote: POST /diagnoses/:id/ballot.
@@ -316,15 +239,7 @@ func (h *Handlers) Actions(c *fiber.Ctx) error {
 
 // CreateAction: POST /diagnoses/:id/actions.
 func (h *Handlers) CreateAction(c *fiber.Ctx) error {
-	var in ActionInput
-	if err := httpx.Decode(c, &in); err != nil {
-		return err
-	}
-	out, err := h.svc.CreateAction(c.UserContext(), auth.From(c), c.Params("id"), in)
-	if err != nil {
-		return err
-	}
-	return httpx.Created(c, out)
+	return httpx.BodyOn(c, fiber.StatusCreated, auth.From(c), h.svc.CreateAction)
 }
 
 // GetAction: GET /actions/:id.
@@ -338,15 +253,7 @@ func (h *Handlers) GetAction(c *fiber.Ctx) error {
 
 // UpdateAction: PATCH /actions/:id.
 func (h *Handlers) UpdateAction(c *fiber.Ctx) error {
-	var in ActionInput
-	if err := httpx.Decode(c, &in); err != nil {
-		return err
-	}
-	out, err := h.svc.UpdateAction(c.UserContext(), auth.From(c), c.Params("id"), in)
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, out)
+	return httpx.BodyOn(c, fiber.StatusOK, auth.From(c), h.svc.UpdateAction)
 }
 
 // AddMeasurement: POST /actions/:id/indicators/:indicatorId/measurements.

@@ -28,15 +28,7 @@ func (h *Handlers) Follows(c *fiber.Ctx) error {
 
 // Follow: POST /follows {kind, target}.
 func (h *Handlers) Follow(c *fiber.Ctx) error {
-	var in FollowInput
-	if err := httpx.Decode(c, &in); err != nil {
-		return err
-	}
-	f, err := h.svc.Follow(c.UserContext(), auth.From(c), in)
-	if err != nil {
-		return err
-	}
-	return httpx.Created(c, f)
+	return httpx.Body(c, fiber.StatusCreated, auth.From(c), h.svc.Follow)
 }
 
 // Unfollow: DELETE /follows?kind=&target=.
@@ -62,10 +54,7 @@ func (h *Handlers) List(c *fiber.Ctx) error {
 
 // Read: POST /notifications/:id/read.
 func (h *Handlers) Read(c *fiber.Ctx) error {
-	if err := h.svc.MarkRead(c.UserContext(), auth.From(c).UserID, c.Params("id")); err != nil {
-		return err
-	}
-	return httpx.NoContent(c)
+	return httpx.DoOn(c, auth.From(c).UserID, h.svc.MarkRead)
 }
 
 // ReadAll: POST /notifications/read-all.
@@ -87,15 +76,7 @@ func (h *Handlers) GetSettings(c *fiber.Ctx) error {
 
 // PutSettings: PUT /me/notification-settings {email: immediate|daily|never}.
 func (h *Handlers) PutSettings(c *fiber.Ctx) error {
-	var in SettingsInput
-	if err := httpx.Decode(c, &in); err != nil {
-		return err
-	}
-	st, err := h.svc.SetSettings(c.UserContext(), auth.From(c).UserID, in)
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, st)
+	return httpx.Body(c, fiber.StatusOK, auth.From(c).UserID, h.svc.SetSettings)
 }
 
 var unsubscribeWords = map[string][3]string{ // title, button, done

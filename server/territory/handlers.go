@@ -42,26 +42,10 @@ func (h *Handlers) Surroundings(c *fiber.Ctx) error {
 
 // Create: POST /territories.
 func (h *Handlers) Create(c *fiber.Ctx) error {
-	var in Input
-	if err := httpx.Decode(c, &in); err != nil {
-		return err
-	}
-	t, err := h.svc.Create(c.UserContext(), auth.From(c), in)
-	if err != nil {
-		return err
-	}
-	return httpx.Created(c, t)
+	return httpx.Body(c, fiber.StatusCreated, auth.From(c), h.svc.Create)
 }
 
 // Update: PATCH /territories/:id.
 func (h *Handlers) Update(c *fiber.Ctx) error {
-	var in Input
-	if err := httpx.Decode(c, &in); err != nil {
-		return err
-	}
-	t, err := h.svc.Update(c.UserContext(), auth.From(c), c.Params("id"), in)
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, t)
+	return httpx.BodyOn(c, fiber.StatusOK, auth.From(c), h.svc.Update)
 }

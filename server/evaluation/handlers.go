@@ -48,59 +48,47 @@ func (h *Handlers) List(c *fiber.Ctx) error {
 
 // Create: POST /evaluations.
 func (h *Handlers) Create(c *fiber.Ctx) error {
-	return decoded(c, 201, func(in Input) (*Created, error) { return h.svc.Create(c.UserContext(), auth.From(c), in) })
+	return httpx.Body(c, fiber.StatusCreated, auth.From(c), h.svc.Create)
 }
 
 // Get: GET /evaluations/:id.
 func (h *Handlers) Get(c *fiber.Ctx) error {
-	out, err := h.svc.Get(c.UserContext(), auth.From(c), c.Params("id"))
-	return respond(c, 200, out, err)
+	return httpx.On(c, fiber.StatusOK, auth.From(c), h.svc.Get)
 }
 
 // Update: PATCH /evaluations/:id.
 func (h *Handlers) Update(c *fiber.Ctx) error {
-	return decoded(c, 200, func(in Input) (*Evaluation, error) {
-		return h.svc.Update(c.UserContext(), auth.From(c), c.Params("id"), in)
-	})
+	return httpx.BodyOn(c, fiber.StatusOK, auth.From(c), h.svc.Update)
 }
 
 // NewEdition: POST /evaluations/:id/editions.
 func (h *Handlers) NewEdition(c *fiber.Ctx) error {
-	return decoded(c, 201, func(in EditionInput) (*Edition, error) {
-		return h.svc.NewEdition(c.UserContext(), auth.From(c), c.Params("id"), in)
-	})
+	return httpx.BodyOn(c, fiber.StatusCreated, auth.From(c), h.svc.NewEdition)
 }
 
 // GetEdition: GET /evaluation-editions/:id.
 func (h *Handlers) GetEdition(c *fiber.Ctx) error {
-	out, err := h.svc.GetEdition(c.UserContext(), auth.From(c), c.Params("id"))
-	return respond(c, 200, out, err)
+	return httpx.On(c, fiber.StatusOK, auth.From(c), h.svc.GetEdition)
 }
 
 // UpdateEdition: PATCH /evaluation-editions/:id.
 func (h *Handlers) UpdateEdition(c *fiber.Ctx) error {
-	return decoded(c, 200, func(in EditionInput) (*Edition, error) {
-		return h.svc.UpdateEdition(c.UserContext(), auth.From(c), c.Params("id"), in)
-	})
+	return httpx.BodyOn(c, fiber.StatusOK, auth.From(c), h.svc.UpdateEdition)
 }
 
 // InviteMembers: POST /evaluation-editions/:id/participants/members.
 func (h *Handlers) InviteMembers(c *fiber.Ctx) error {
-	out, err := h.svc.InviteMembers(c.UserContext(), auth.From(c), c.Params("id"))
-	return respond(c, 200, out, err)
+	return httpx.On(c, fiber.StatusOK, auth.From(c), h.svc.InviteMembers)
 }
 
 // Join: POST /evaluation-editions/:id/participants/me.
 func (h *Handlers) Join(c *fiber.Ctx) error {
-	return decoded(c, 201, func(in JoinInput) (*Edition, error) {
-		return h.svc.Join(c.UserContext(), auth.From(c), c.Params("id"), in)
-	})
+	return httpx.BodyOn(c, fiber.StatusCreated, auth.From(c), h.svc.Join)
 }
 
 // Participants: GET /evaluation-editions/:id/participants.
 func (h *Handlers) Participants(c *fiber.Ctx) error {
-	out, err := h.svc.Participants(c.UserContext(), auth.From(c), c.Params("id"))
-	return respond(c, 200, httpx.List[Person]{Items: out}, err)
+	return httpx.ListOn(c, auth.From(c), h.svc.Participants)
 }
 
 // Place: PATCH /evaluation-editions/:id/participants/:userId.
@@ -112,49 +100,37 @@ func (h *Handlers) Place(c *fiber.Ctx) error {
 
 // FormGroups: POST /evaluation-editions/:id/groups/formation.
 func (h *Handlers) FormGroups(c *fiber.Ctx) error {
-	out, err := h.svc.FormGroups(c.UserContext(), auth.From(c), c.Params("id"))
-	return respond(c, 200, httpx.List[Group]{Items: out}, err)
+	return httpx.ListOn(c, auth.From(c), h.svc.FormGroups)
 }
 
 // Groups: GET /evaluation-editions/:id/groups.
 func (h *Handlers) Groups(c *fiber.Ctx) error {
-	out, err := h.svc.Groups(c.UserContext(), auth.From(c), c.Params("id"))
-	return respond(c, 200, httpx.List[Group]{Items: out}, err)
+	return httpx.ListOn(c, auth.From(c), h.svc.Groups)
 }
 
 // CreateGroup: POST /evaluation-editions/:id/groups.
 func (h *Handlers) CreateGroup(c *fiber.Ctx) error {
-	return decoded(c, 201, func(in NewGroupInput) (*Group, error) {
-		return h.svc.CreateGroup(c.UserContext(), auth.From(c), c.Params("id"), in)
-	})
+	return httpx.BodyOn(c, fiber.StatusCreated, auth.From(c), h.svc.CreateGroup)
 }
 
 // GetGroup: GET /evaluation-groups/:id.
 func (h *Handlers) GetGroup(c *fiber.Ctx) error {
-	out, err := h.svc.GetGroup(c.UserContext(), auth.From(c), c.Params("id"))
-	return respond(c, 200, out, err)
+	return httpx.On(c, fiber.StatusOK, auth.From(c), h.svc.GetGroup)
 }
 
 // UpdateGroup: PATCH /evaluation-groups/:id.
 func (h *Handlers) UpdateGroup(c *fiber.Ctx) error {
-	return decoded(c, 200, func(in GroupInput) (*Group, error) {
-		return h.svc.UpdateGroup(c.UserContext(), auth.From(c), c.Params("id"), in)
-	})
+	return httpx.BodyOn(c, fiber.StatusOK, auth.From(c), h.svc.UpdateGroup)
 }
 
 // AddItem: POST /evaluation-groups/:id/items.
 func (h *Handlers) AddItem(c *fiber.Ctx) error {
-	return decoded(c, 201, func(in ItemInput) (*Item, error) {
-		return h.svc.AddItem(c.UserContext(), auth.From(c), c.Params("id"), in)
-	})
+	return httpx.BodyOn(c, fiber.StatusCreated, auth.From(c), h.svc.AddItem)
 }
 
 // DeleteItem: DELETE /evaluation-items/:id.
 func (h *Handlers) DeleteItem(c *fiber.Ctx) error {
-	if err := h.svc.DeleteItem(c.UserContext(), auth.From(c), c.Params("id")); err != nil {
-		return err
-	}
-	return httpx.NoContent(c)
+	return httpx.DoOn(c, auth.From(c), h.svc.DeleteItem)
 }
 
 // Items: GET /evaluation-editions/:id/items?group=&area=&kind=&merged=&cursor=&limit=.
@@ -170,9 +146,7 @@ func (h *Handlers) Items(c *fiber.Ctx) error {
 
 // Merge: POST /evaluation-editions/:id/points.
 func (h *Handlers) Merge(c *fiber.Ctx) error {
-	return decoded(c, 201, func(in PointInput) (*Point, error) {
-		return h.svc.Merge(c.UserContext(), auth.From(c), c.Params("id"), in)
-	})
+	return httpx.BodyOn(c, fiber.StatusCreated, auth.From(c), h.svc.Merge)
 }
 
 // AddToPoint: POST /evaluation-points/:id/items.
@@ -184,49 +158,37 @@ func (h *Handlers) AddToPoint(c *fiber.Ctx) error {
 
 // Unmerge: DELETE /evaluation-points/:id.
 func (h *Handlers) Unmerge(c *fiber.Ctx) error {
-	if err := h.svc.Unmerge(c.UserContext(), auth.From(c), c.Params("id")); err != nil {
-		return err
-	}
-	return httpx.NoContent(c)
+	return httpx.DoOn(c, auth.From(c), h.svc.Unmerge)
 }
 
 // Similar: GET /evaluation-items/:id/similar.
 func (h *Handlers) Similar(c *fiber.Ctx) error {
-	out, err := h.svc.Similar(c.UserContext(), auth.From(c), c.Params("id"))
-	return respond(c, 200, httpx.List[Suggestion]{Items: out}, err)
+	return httpx.ListOn(c, auth.From(c), h.svc.Similar)
 }
 
 // Synthesis: GET /evaluation-editions/:id/synthesis.
 func (h *Handlers) Synthesis(c *fiber.Ctx) error {
-	out, err := h.svc.Synthesis(c.UserContext(), auth.From(c), c.Params("id"))
-	return respond(c, 200, out, err)
+	return httpx.On(c, fiber.StatusOK, auth.From(c), h.svc.Synthesis)
 }
 
 // Vote: POST /evaluation-editions/:id/ballot.
 func (h *Handlers) Vote(c *fiber.Ctx) error {
-	return decoded(c, 201, func(in BallotInput) (*Me, error) {
-		return h.svc.Vote(c.UserContext(), auth.From(c), c.Params("id"), in)
-	})
+	return httpx.BodyOn(c, fiber.StatusCreated, auth.From(c), h.svc.Vote)
 }
 
 // CreateMeasure: POST /evaluation-editions/:id/measures.
 func (h *Handlers) CreateMeasure(c *fiber.Ctx) error {
-	return decoded(c, 201, func(in MeasureInput) (*Measure, error) {
-		return h.svc.CreateMeasure(c.UserContext(), auth.From(c), c.Params("id"), in)
-	})
+	return httpx.BodyOn(c, fiber.StatusCreated, auth.From(c), h.svc.CreateMeasure)
 }
 
 // GetMeasure: GET /evaluation-measures/:id.
 func (h *Handlers) GetMeasure(c *fiber.Ctx) error {
-	out, err := h.svc.GetMeasure(c.UserContext(), auth.From(c), c.Params("id"))
-	return respond(c, 200, out, err)
+	return httpx.On(c, fiber.StatusOK, auth.From(c), h.svc.GetMeasure)
 }
 
 // UpdateMeasure: PATCH /evaluation-measures/:id.
 func (h *Handlers) UpdateMeasure(c *fiber.Ctx) error {
-	return decoded(c, 200, func(in MeasureInput) (*Measure, error) {
-		return h.svc.UpdateMeasure(c.UserContext(), auth.From(c), c.Params("id"), in)
-	})
+	return httpx.BodyOn(c, fiber.StatusOK, auth.From(c), h.svc.UpdateMeasure)
 }
 
 // AddMeasurement: POST /evaluation-measures/:id/indicators/:indicatorId/measurements.
@@ -238,14 +200,12 @@ func (h *Handlers) AddMeasurement(c *fiber.Ctx) error {
 
 // Dashboard: GET /evaluation-editions/:id/dashboard.
 func (h *Handlers) Dashboard(c *fiber.Ctx) error {
-	out, err := h.svc.Dashboard(c.UserContext(), auth.From(c), c.Params("id"))
-	return respond(c, 200, out, err)
+	return httpx.On(c, fiber.StatusOK, auth.From(c), h.svc.Dashboard)
 }
 
 // Reviews: GET /evaluation-editions/:id/reviews.
 func (h *Handlers) Reviews(c *fiber.Ctx) error {
-	out, err := h.svc.Reviews(c.UserContext(), auth.From(c), c.Params("id"))
-	return respond(c, 200, httpx.List[Reviewed]{Items: out}, err)
+	return httpx.ListOn(c, auth.From(c), h.svc.Reviews)
 }
 
 // Review: PUT /evaluation-editions/:id/reviews/:measureId.
@@ -257,21 +217,17 @@ func (h *Handlers) Review(c *fiber.Ctx) error {
 
 // Compare: GET /evaluation-editions/:id/comparison.
 func (h *Handlers) Compare(c *fiber.Ctx) error {
-	out, err := h.svc.Compare(c.UserContext(), auth.From(c), c.Params("id"))
-	return respond(c, 200, out, err)
+	return httpx.On(c, fiber.StatusOK, auth.From(c), h.svc.Compare)
 }
 
 // PublishReport: POST /evaluation-editions/:id/report.
 func (h *Handlers) PublishReport(c *fiber.Ctx) error {
-	return decoded(c, 200, func(in ReportInput) (*Edition, error) {
-		return h.svc.PublishReport(c.UserContext(), auth.From(c), c.Params("id"), in)
-	})
+	return httpx.BodyOn(c, fiber.StatusOK, auth.From(c), h.svc.PublishReport)
 }
 
 // Report: GET /evaluation-editions/:id/report.
 func (h *Handlers) Report(c *fiber.Ctx) error {
-	out, err := h.svc.Report(c.UserContext(), auth.From(c), c.Params("id"))
-	return respond(c, 200, out, err)
+	return httpx.On(c, fiber.StatusOK, auth.From(c), h.svc.Report)
 }
 
 // ExportJSON: GET /evaluation-editions/:id/export.json.

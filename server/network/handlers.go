@@ -31,124 +31,57 @@ func (h *Handlers) ListActors(c *fiber.Ctx) error {
 
 // CreateActor: POST /actors.
 func (h *Handlers) CreateActor(c *fiber.Ctx) error {
-	var in ActorInput
-	if err := httpx.Decode(c, &in); err != nil {
-		return err
-	}
-	a, err := h.svc.CreateActor(c.UserContext(), auth.From(c), in)
-	if err != nil {
-		return err
-	}
-	return httpx.Created(c, a)
+	return httpx.Body(c, fiber.StatusCreated, auth.From(c), h.svc.CreateActor)
 }
 
 // GetActor: GET /actors/:id.
 func (h *Handlers) GetActor(c *fiber.Ctx) error {
-	a, err := h.svc.GetActor(c.UserContext(), auth.From(c), c.Params("id"))
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, a)
+	return httpx.On(c, fiber.StatusOK, auth.From(c), h.svc.GetActor)
 }
 
 // UpdateActor: PATCH /actors/:id.
 func (h *Handlers) UpdateActor(c *fiber.Ctx) error {
-	var in ActorInput
-	if err := httpx.Decode(c, &in); err != nil {
-		return err
-	}
-	a, err := h.svc.UpdateActor(c.UserContext(), auth.From(c), c.Params("id"), in)
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, a)
+	return httpx.BodyOn(c, fiber.StatusOK, auth.From(c), h.svc.UpdateActor)
 }
 
 // Moderate: POST /actors/:id/moderation.
 func (h *Handlers) Moderate(c *fiber.Ctx) error {
-	var in ModerationInput
-	if err := httpx.Decode(c, &in); err != nil {
-		return err
-	}
-	a, err := h.svc.Moderate(c.UserContext(), auth.From(c), c.Params("id"), in)
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, a)
+	return httpx.BodyOn(c, fiber.StatusOK, auth.From(c), h.svc.Moderate)
 }
 
 // Claim: POST /actors/:id/claim.
 func (h *Handlers) Claim(c *fiber.Ctx) error {
-	var in ClaimInput
-	if err := httpx.Decode(c, &in); err != nil {
-		return err
-	}
-	a, err := h.svc.RequestClaim(c.UserContext(), auth.From(c), c.Params("id"), in)
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, a)
+	return httpx.BodyOn(c, fiber.StatusOK, auth.From(c), h.svc.RequestClaim)
 }
 
 // DecideClaim: POST /actors/:id/claim/decision.
 func (h *Handlers) DecideClaim(c *fiber.Ctx) error {
-	var in ClaimDecision
-	if err := httpx.Decode(c, &in); err != nil {
-		return err
-	}
-	a, err := h.svc.DecideClaim(c.UserContext(), auth.From(c), c.Params("id"), in)
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, a)
+	return httpx.BodyOn(c, fiber.StatusOK, auth.From(c), h.svc.DecideClaim)
 }
 
 // ActorRelations: GET /actors/:id/relations.
 func (h *Handlers) ActorRelations(c *fiber.Ctx) error {
-	rs, err := h.svc.ActorRelations(c.UserContext(), auth.From(c), c.Params("id"))
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, httpx.List[Relation]{Items: rs})
+	return httpx.ListOn(c, auth.From(c), h.svc.ActorRelations)
 }
 
 // ProposeRelation: POST /relations.
 func (h *Handlers) ProposeRelation(c *fiber.Ctx) error {
-	var in RelationInput
-	if err := httpx.Decode(c, &in); err != nil {
-		return err
-	}
-	r, err := h.svc.ProposeRelation(c.UserContext(), auth.From(c), in)
-	if err != nil {
-		return err
-	}
-	return httpx.Created(c, r)
+	return httpx.Body(c, fiber.StatusCreated, auth.From(c), h.svc.ProposeRelation)
 }
 
 // GetRelation: GET /relations/:id.
 func (h *Handlers) GetRelation(c *fiber.Ctx) error {
-	r, err := h.svc.GetRelation(c.UserContext(), auth.From(c), c.Params("id"))
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, r)
+	return httpx.On(c, fiber.StatusOK, auth.From(c), h.svc.GetRelation)
 }
 
 // ConfirmRelation: POST /relations/:id/confirm.
 func (h *Handlers) ConfirmRelation(c *fiber.Ctx) error {
-	r, err := h.svc.ConfirmRelation(c.UserContext(), auth.From(c), c.Params("id"))
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, r)
+	return httpx.On(c, fiber.StatusOK, auth.From(c), h.svc.ConfirmRelation)
 }
 
 // RemoveRelation: DELETE /relations/:id.
 func (h *Handlers) RemoveRelation(c *fiber.Ctx) error {
-	if err := h.svc.RemoveRelation(c.UserContext(), auth.From(c), c.Params("id")); err != nil {
-		return err
-	}
-	return httpx.NoContent(c)
+	return httpx.DoOn(c, auth.From(c), h.svc.RemoveRelation)
 }
 
 // Network: GET /territories/:id/network?theme=&kind=.
@@ -173,11 +106,7 @@ func (h *Handlers) PracticesFor(kind string) fiber.Handler {
 
 // NeedsFor: GET /practices/:id/needs.
 func (h *Handlers) NeedsFor(c *fiber.Ctx) error {
-	ms, err := h.svc.NeedsFor(c.UserContext(), auth.From(c), c.Params("id"))
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, httpx.List[NeedMatch]{Items: ms})
+	return httpx.ListOn(c, auth.From(c), h.svc.NeedsFor)
 }
 
 // NetworkGeoJSON: GET /territories/:id/network.geojson.
@@ -200,70 +129,30 @@ func (h *Handlers) NetworkCSV(c *fiber.Ctx) error {
 
 // Invite: POST /actors/:id/invitations.
 func (h *Handlers) Invite(c *fiber.Ctx) error {
-	var in InvitationInput
-	if err := httpx.Decode(c, &in); err != nil {
-		return err
-	}
-	v, err := h.svc.Invite(c.UserContext(), auth.From(c), c.Params("id"), in)
-	if err != nil {
-		return err
-	}
-	return httpx.Created(c, v)
+	return httpx.BodyOn(c, fiber.StatusCreated, auth.From(c), h.svc.Invite)
 }
 
 // ActorInvitations: GET /actors/:id/invitations.
 func (h *Handlers) ActorInvitations(c *fiber.Ctx) error {
-	vs, err := h.svc.ActorInvitations(c.UserContext(), auth.From(c), c.Params("id"))
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, httpx.List[Invitation]{Items: vs})
+	return httpx.ListOn(c, auth.From(c), h.svc.ActorInvitations)
 }
 
 // OpenInvitation: POST /actor-invitations/:id/open (the key travels in the body, never in the address).
 func (h *Handlers) OpenInvitation(c *fiber.Ctx) error {
-	var in InvitationKey
-	if err := httpx.Decode(c, &in); err != nil {
-		return err
-	}
-	v, err := h.svc.OpenInvitation(c.UserContext(), auth.From(c), c.Params("id"), in)
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, v)
+	return httpx.BodyOn(c, fiber.StatusOK, auth.From(c), h.svc.OpenInvitation)
 }
 
 // AcceptInvitation: POST /actor-invitations/:id/accept.
 func (h *Handlers) AcceptInvitation(c *fiber.Ctx) error {
-	var in InvitationAnswer
-	if err := httpx.Decode(c, &in); err != nil {
-		return err
-	}
-	v, err := h.svc.AcceptInvitation(c.UserContext(), auth.From(c), c.Params("id"), in)
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, v)
+	return httpx.BodyOn(c, fiber.StatusOK, auth.From(c), h.svc.AcceptInvitation)
 }
 
 // DeclineInvitation: POST /actor-invitations/:id/decline.
 func (h *Handlers) DeclineInvitation(c *fiber.Ctx) error {
-	var in InvitationAnswer
-	if err := httpx.Decode(c, &in); err != nil {
-		return err
-	}
-	v, err := h.svc.DeclineInvitation(c.UserContext(), auth.From(c), c.Params("id"), in)
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, v)
+	return httpx.BodyOn(c, fiber.StatusOK, auth.From(c), h.svc.DeclineInvitation)
 }
 
 // WithdrawInvitation: POST /actor-invitations/:id/withdraw.
 func (h *Handlers) WithdrawInvitation(c *fiber.Ctx) error {
-	v, err := h.svc.WithdrawInvitation(c.UserContext(), auth.From(c), c.Params("id"))
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, v)
+	return httpx.On(c, fiber.StatusOK, auth.From(c), h.svc.WithdrawInvitation)
 }

@@ -48,46 +48,22 @@ func (h *Handlers) List(c *fiber.Ctx) error {
 
 // Create: POST /organisations.
 func (h *Handlers) Create(c *fiber.Ctx) error {
-	var in Input
-	if err := httpx.Decode(c, &in); err != nil {
-		return err
-	}
-	o, err := h.svc.Create(c.UserContext(), auth.From(c), in)
-	if err != nil {
-		return err
-	}
-	return httpx.Created(c, o)
+	return httpx.Body(c, fiber.StatusCreated, auth.From(c), h.svc.Create)
 }
 
 // Get: GET /organisations/:id.
 func (h *Handlers) Get(c *fiber.Ctx) error {
-	o, err := h.svc.Get(c.UserContext(), auth.From(c), c.Params("id"))
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, o)
+	return httpx.On(c, fiber.StatusOK, auth.From(c), h.svc.Get)
 }
 
 // Update: PATCH /organisations/:id.
 func (h *Handlers) Update(c *fiber.Ctx) error {
-	var in Input
-	if err := httpx.Decode(c, &in); err != nil {
-		return err
-	}
-	o, err := h.svc.Update(c.UserContext(), auth.From(c), c.Params("id"), in)
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, o)
+	return httpx.BodyOn(c, fiber.StatusOK, auth.From(c), h.svc.Update)
 }
 
 // Members: GET /organisations/:id/members.
 func (h *Handlers) Members(c *fiber.Ctx) error {
-	ms, err := h.svc.Members(c.UserContext(), auth.From(c), c.Params("id"))
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, httpx.List[Member]{Items: ms})
+	return httpx.ListOn(c, auth.From(c), h.svc.Members)
 }
 
 // Invite: POST /organisations/:id/invitations.
@@ -108,11 +84,7 @@ func (h *Handlers) Invite(c *fiber.Ctx) error {
 
 // Invitations: GET /organisations/:id/invitations.
 func (h *Handlers) Invitations(c *fiber.Ctx) error {
-	items, err := h.svc.Invitations(c.UserContext(), auth.From(c), c.Params("id"))
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, httpx.List[Invitation]{Items: items})
+	return httpx.ListOn(c, auth.From(c), h.svc.Invitations)
 }
 
 // Withdraw: DELETE /organisations/:id/invitations/:invitationId.
@@ -152,10 +124,7 @@ func (h *Handlers) Accept(c *fiber.Ctx) error {
 
 // Decline: POST /me/invitations/:id/decline.
 func (h *Handlers) Decline(c *fiber.Ctx) error {
-	if err := h.svc.Decline(c.UserContext(), auth.From(c), c.Params("id")); err != nil {
-		return err
-	}
-	return httpx.NoContent(c)
+	return httpx.DoOn(c, auth.From(c), h.svc.Decline)
 }
 
 // SetRole: PATCH /organisations/:id/members/:userId.

@@ -33,15 +33,7 @@ func (h *Handlers) List(c *fiber.Ctx) error {
 
 // Create: POST /practices.
 func (h *Handlers) Create(c *fiber.Ctx) error {
-	var in Input
-	if err := httpx.Decode(c, &in); err != nil {
-		return err
-	}
-	v, err := h.svc.Create(c.UserContext(), auth.From(c), in)
-	if err != nil {
-		return err
-	}
-	return httpx.Created(c, v)
+	return httpx.Body(c, fiber.StatusCreated, auth.From(c), h.svc.Create)
 }
 
 // Get: GET /practices/:id?lang=.
@@ -55,33 +47,17 @@ func (h *Handlers) Get(c *fiber.Ctx) error {
 
 // Update: PATCH /practices/:id.
 func (h *Handlers) Update(c *fiber.Ctx) error {
-	var in Input
-	if err := httpx.Decode(c, &in); err != nil {
-		return err
-	}
-	v, err := h.svc.Update(c.UserContext(), auth.From(c), c.Params("id"), in)
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, v)
+	return httpx.BodyOn(c, fiber.StatusOK, auth.From(c), h.svc.Update)
 }
 
 // Publish: POST /practices/:id/publish.
 func (h *Handlers) Publish(c *fiber.Ctx) error {
-	v, err := h.svc.Publish(c.UserContext(), auth.From(c), c.Params("id"))
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, v)
+	return httpx.On(c, fiber.StatusOK, auth.From(c), h.svc.Publish)
 }
 
 // Archive: POST /practices/:id/archive.
 func (h *Handlers) Archive(c *fiber.Ctx) error {
-	v, err := h.svc.Archive(c.UserContext(), auth.From(c), c.Params("id"))
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, v)
+	return httpx.On(c, fiber.StatusOK, auth.From(c), h.svc.Archive)
 }
 
 // PutTranslation: PUT /practices/:id/translations/:lang.
@@ -99,11 +75,7 @@ func (h *Handlers) PutTranslation(c *fiber.Ctx) error {
 
 // Versions: GET /practices/:id/versions.
 func (h *Handlers) Versions(c *fiber.Ctx) error {
-	vs, err := h.svc.Versions(c.UserContext(), auth.From(c), c.Params("id"))
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, httpx.List[Version]{Items: vs})
+	return httpx.ListOn(c, auth.From(c), h.svc.Versions)
 }
 
 // Diff: GET /practices/:id/versions/:n/diff.
@@ -134,66 +106,30 @@ func (h *Handlers) Related(c *fiber.Ctx) error {
 
 // Transfers: GET /practices/:id/transfers.
 func (h *Handlers) Transfers(c *fiber.Ctx) error {
-	items, err := h.svc.ListTransfers(c.UserContext(), auth.From(c), c.Params("id"))
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, httpx.List[Transfer]{Items: items})
+	return httpx.ListOn(c, auth.From(c), h.svc.ListTransfers)
 }
 
 // CreateTransfer: POST /practices/:id/transfers.
 func (h *Handlers) CreateTransfer(c *fiber.Ctx) error {
-	var in TransferInput
-	if err := httpx.Decode(c, &in); err != nil {
-		return err
-	}
-	t, err := h.svc.CreateTransfer(c.UserContext(), auth.From(c), c.Params("id"), in)
-	if err != nil {
-		return err
-	}
-	return httpx.Created(c, t)
+	return httpx.BodyOn(c, fiber.StatusCreated, auth.From(c), h.svc.CreateTransfer)
 }
 
 // GetTransfer: GET /transfers/:id.
 func (h *Handlers) GetTransfer(c *fiber.Ctx) error {
-	t, err := h.svc.GetTransfer(c.UserContext(), auth.From(c), c.Params("id"))
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, t)
+	return httpx.On(c, fiber.StatusOK, auth.From(c), h.svc.GetTransfer)
 }
 
 // PatchTransfer: PATCH /transfers/:id.
 func (h *Handlers) PatchTransfer(c *fiber.Ctx) error {
-	var in TransferPatch
-	if err := httpx.Decode(c, &in); err != nil {
-		return err
-	}
-	t, err := h.svc.PatchTransfer(c.UserContext(), auth.From(c), c.Params("id"), in)
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, t)
+	return httpx.BodyOn(c, fiber.StatusOK, auth.From(c), h.svc.PatchTransfer)
 }
 
 // Updates: GET /transfers/:id/updates.
 func (h *Handlers) Updates(c *fiber.Ctx) error {
-	items, err := h.svc.Updates(c.UserContext(), auth.From(c), c.Params("id"))
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, httpx.List[Update]{Items: items})
+	return httpx.ListOn(c, auth.From(c), h.svc.Updates)
 }
 
 // AddUpdate: POST /transfers/:id/updates.
 func (h *Handlers) AddUpdate(c *fiber.Ctx) error {
-	var in UpdateInput
-	if err := httpx.Decode(c, &in); err != nil {
-		return err
-	}
-	u, err := h.svc.AddUpdate(c.UserContext(), auth.From(c), c.Params("id"), in)
-	if err != nil {
-		return err
-	}
-	return httpx.Created(c, u)
+	return httpx.BodyOn(c, fiber.StatusCreated, auth.From(c), h.svc.AddUpdate)
 }

@@ -205,15 +205,7 @@ func (h *Handlers) Session(c *fiber.Ctx) error {
 
 // UpdateMe: PATCH /me.
 func (h *Handlers) UpdateMe(c *fiber.Ctx) error {
-	var in UpdateInput
-	if err := httpx.Decode(c, &in); err != nil {
-		return err
-	}
-	u, err := h.svc.Update(c.UserContext(), auth.From(c).UserID, in)
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, u)
+	return httpx.Body(c, fiber.StatusOK, auth.From(c).UserID, h.svc.Update)
 }
 
 // Export: GET /me/export — a downloadable JSON of everything about me.

@@ -44,46 +44,22 @@ func (h *Handlers) List(c *fiber.Ctx) error {
 
 // Create: POST /exchange-days.
 func (h *Handlers) Create(c *fiber.Ctx) error {
-	var in Input
-	if err := httpx.Decode(c, &in); err != nil {
-		return err
-	}
-	d, err := h.svc.Create(c.UserContext(), auth.From(c), in)
-	if err != nil {
-		return err
-	}
-	return httpx.Created(c, d)
+	return httpx.Body(c, fiber.StatusCreated, auth.From(c), h.svc.Create)
 }
 
 // Get: GET /exchange-days/:id.
 func (h *Handlers) Get(c *fiber.Ctx) error {
-	d, err := h.svc.Get(c.UserContext(), auth.From(c), c.Params("id"))
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, d)
+	return httpx.On(c, fiber.StatusOK, auth.From(c), h.svc.Get)
 }
 
 // Update: PATCH /exchange-days/:id.
 func (h *Handlers) Update(c *fiber.Ctx) error {
-	var in Input
-	if err := httpx.Decode(c, &in); err != nil {
-		return err
-	}
-	d, err := h.svc.Update(c.UserContext(), auth.From(c), c.Params("id"), in)
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, d)
+	return httpx.BodyOn(c, fiber.StatusOK, auth.From(c), h.svc.Update)
 }
 
 // Cancel: POST /exchange-days/:id/cancel.
 func (h *Handlers) Cancel(c *fiber.Ctx) error {
-	d, err := h.svc.Cancel(c.UserContext(), auth.From(c), c.Params("id"))
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, d)
+	return httpx.On(c, fiber.StatusOK, auth.From(c), h.svc.Cancel)
 }
 
 // Register: POST /exchange-days/:id/registration (body optional: {"inviteCode"}).
@@ -103,10 +79,7 @@ func (h *Handlers) Register(c *fiber.Ctx) error {
 
 // Unregister: DELETE /exchange-days/:id/registration.
 func (h *Handlers) Unregister(c *fiber.Ctx) error {
-	if err := h.svc.Unregister(c.UserContext(), auth.From(c), c.Params("id")); err != nil {
-		return err
-	}
-	return httpx.NoContent(c)
+	return httpx.DoOn(c, auth.From(c), h.svc.Unregister)
 }
 
 func sendICS(c *fiber.Ctx, body, filename string) error {

@@ -48,10 +48,7 @@ func (h *Handlers) CreateLink(c *fiber.Ctx) error {
 
 // RevokeLinks: DELETE /exchange-days/:id/recording/links.
 func (h *Handlers) RevokeLinks(c *fiber.Ctx) error {
-	if err := h.svc.RevokeLinks(c.UserContext(), auth.From(c), c.Params("id")); err != nil {
-		return err
-	}
-	return httpx.NoContent(c)
+	return httpx.DoOn(c, auth.From(c), h.svc.RevokeLinks)
 }
 
 // Download: GET /exchange-days/:id/recording/download[?link=] — the whole session as one Ogg Opus file.
@@ -110,15 +107,7 @@ func (h *Handlers) KeyPoints(c *fiber.Ctx) error {
 
 // AddKeyPoint: POST /exchange-days/:id/key-points.
 func (h *Handlers) AddKeyPoint(c *fiber.Ctx) error {
-	var in KeyPointInput
-	if err := httpx.Decode(c, &in); err != nil {
-		return err
-	}
-	kp, err := h.svc.AddKeyPoint(c.UserContext(), auth.From(c), c.Params("id"), in)
-	if err != nil {
-		return err
-	}
-	return httpx.Created(c, kp)
+	return httpx.BodyOn(c, fiber.StatusCreated, auth.From(c), h.svc.AddKeyPoint)
 }
 
 // DeleteKeyPoint: DELETE /exchange-days/:id/key-points/:kp.
@@ -141,14 +130,7 @@ func (h *Handlers) Rapporteur(c *fiber.Ctx) error {
 
 // SetRapporteur: PUT /exchange-days/:id/rapporteur.
 func (h *Handlers) SetRapporteur(c *fiber.Ctx) error {
-	var in RapporteurInput
-	if err := httpx.Decode(c, &in); err != nil {
-		return err
-	}
-	if err := h.svc.SetRapporteur(c.UserContext(), auth.From(c), c.Params("id"), in); err != nil {
-		return err
-	}
-	return httpx.NoContent(c)
+	return httpx.DoBodyOn(c, auth.From(c), h.svc.SetRapporteur)
 }
 
 // Summary: GET /exchange-days/:id/summary.
@@ -167,24 +149,12 @@ func (h *Handlers) Summary(c *fiber.Ctx) error {
 
 // PutSummary: PUT /exchange-days/:id/summary.
 func (h *Handlers) PutSummary(c *fiber.Ctx) error {
-	var in SummaryInput
-	if err := httpx.Decode(c, &in); err != nil {
-		return err
-	}
-	s, err := h.svc.PutSummary(c.UserContext(), auth.From(c), c.Params("id"), in)
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, s)
+	return httpx.BodyOn(c, fiber.StatusOK, auth.From(c), h.svc.PutSummary)
 }
 
 // PublishSummary: POST /exchange-days/:id/summary/publish.
 func (h *Handlers) PublishSummary(c *fiber.Ctx) error {
-	s, err := h.svc.PublishSummary(c.UserContext(), auth.From(c), c.Params("id"))
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, s)
+	return httpx.On(c, fiber.StatusOK, auth.From(c), h.svc.PublishSummary)
 }
 
 // Redactions: GET /exchange-days/:id/recording/redactions.
@@ -199,15 +169,7 @@ func (h *Handlers) Redactions(c *fiber.Ctx) error {
 
 // RequestRedaction: POST /exchange-days/:id/recording/redactions.
 func (h *Handlers) RequestRedaction(c *fiber.Ctx) error {
-	var in RedactionInput
-	if err := httpx.Decode(c, &in); err != nil {
-		return err
-	}
-	r, err := h.svc.RequestRedaction(c.UserContext(), auth.From(c), c.Params("id"), in)
-	if err != nil {
-		return err
-	}
-	return httpx.Created(c, r)
+	return httpx.BodyOn(c, fiber.StatusCreated, auth.From(c), h.svc.RequestRedaction)
 }
 
 // ConfirmRedaction: POST /exchange-days/:id/recording/redactions/:rid/confirm.

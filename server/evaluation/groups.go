@@ -26,7 +26,7 @@ func (s *Service) FormGroups(ctx context.Context, p *auth.Principal, edID string
 	if ed.Phase != PhasePreparation {
 		return nil, wrongPhase(ed.Phase, "groups are formed while preparing")
 	}
-	ps, err := s.participantsOf(ctx, ed.ID)
+	ps, err := s.st.participantsOf(ctx, ed.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -61,7 +61,7 @@ func (s *Service) FormGroups(ctx context.Context, p *auth.Principal, edID string
 		}); err != nil {
 			return nil, err
 		}
-		if err := s.pointAt(ctx, ids, id); err != nil {
+		if err := s.st.pointAt(ctx, ids, id); err != nil {
 			return nil, err
 		}
 	}
@@ -76,7 +76,7 @@ func (s *Service) FormGroups(ctx context.Context, p *auth.Principal, edID string
 	}
 	// Someone who joined while the groups were being dealt (after the read above, before the edition said
 	// "formed") is seated now as a late arrival; Join checks the same from its side.
-	again, err := s.participantsOf(ctx, ed.ID)
+	again, err := s.st.participantsOf(ctx, ed.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -323,7 +323,7 @@ func (s *Service) CreateGroup(ctx context.Context, p *auth.Principal, edID strin
 	for _, m := range members {
 		pids = append(pids, m.ID)
 	}
-	if err := s.pointAt(ctx, pids, gd.ID); err != nil {
+	if err := s.st.pointAt(ctx, pids, gd.ID); err != nil {
 		return nil, err
 	}
 	ed.Groups = gd.Number

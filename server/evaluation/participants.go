@@ -264,7 +264,7 @@ func (s *Service) Place(ctx context.Context, p *auth.Principal, edID, userID str
 		}
 	}
 	if moving {
-		if err := s.pointAt(ctx, []string{pd.ID}, target); err != nil {
+		if err := s.st.pointAt(ctx, []string{pd.ID}, target); err != nil {
 			return nil, err
 		}
 		pd.GroupID = target

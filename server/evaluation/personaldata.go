@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 
-	"go.mongodb.org/mongo-driver/bson"
-
 	"github.com/teixit/teixit/server/store"
 )
 
@@ -26,21 +24,21 @@ type MyVotes struct {
 // alone to see) and their ballots. Queries on non-`_id` fields: a cold path with its own indexes.
 func (s *Service) ExportFor(ctx context.Context, userID string) (string, any, error) {
 	out := MyData{Participations: []Person{}, Items: []Item{}, Ballots: []MyVotes{}}
-	ps, err := store.Find[participantDoc](ctx, s.st.Store, colParticipants, bson.M{"userId": userID})
+	ps, err := s.st.participationsOf(ctx, userID)
 	if err != nil {
 		return "", nil, err
 	}
 	for i := range ps {
 		out.Participations = append(out.Participations, ps[i].person())
 	}
-	its, err := store.Find[itemDoc](ctx, s.st.Store, colItems, bson.M{"authorId": userID})
+	its, err := s.st.itemsBy(ctx, userID)
 	if err != nil {
 		return "", nil, err
 	}
 	for i := range its {
 		out.Items = append(out.Items, its[i].api("", userID))
 	}
-	bs, err := store.Find[ballotDoc](ctx, s.st.Store, colBallots, bson.M{"userId": userID})
+	bs, err := s.st.ballotsOf(ctx, userID)
 	if err != nil {
 		return "", nil, err
 	}
@@ -53,10 +51,10 @@ func (s *Service) ExportFor(ctx context.Context, userID string) (string, any, er
 // BeforeDelete implements account.Hook: items stay with their group, their writer forgotten; the
 // person's participations and ballots go (the votes they cast stay counted: vote records hold no person).
 func (s *Service) BeforeDelete(ctx context.Context, userID string) error {
-	if _, err := s.st.Store.C(colItems).UpdateMany(ctx, bson.M{"authorId": userID}, bson.M{"$unset": bson.M{"authorId": ""}}); err != nil {
-		return store.Wrap("evaluation items: forget user", err)
+	if err := s.st.forgetItemAuthor(ctx, userID); err != nil {
+		return err
 	}
-	ps, err := store.Find[participantDoc](ctx, s.st.Store, colParticipants, bson.M{"userId": userID})
+	ps, err := s.st.participationsOf(ctx, userID)
 	if err != nil {
 		return err
 	}
@@ -76,9 +74,5 @@ func (s *Service) BeforeDelete(ctx context.Context, userID string) error {
 			return err
 		}
 	}
-	if _, err := s.st.Store.C(colBallots).DeleteMany(ctx, bson.M{"userId": userID}); err != nil {
-		return store.Wrap("evaluation ballots: forget user", err)
-	}
-	_, err = s.st.Store.C(colEvaluations).UpdateMany(ctx, bson.M{"createdBy": userID}, bson.M{"$unset": bson.M{"createdBy": ""}})
-	return store.Wrap("evaluations: forget user", err)
+	return s.st.forgetBallotsAndCreator(ctx, userID)
 }

@@ -4,10 +4,6 @@ import (
 	"context"
 	"errors"
 
-	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
-	"go.mongodb.org/mongo-driver/mongo/options"
-
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/store"
 )
@@ -149,7 +145,7 @@ func (s *Service) seatLate(ctx context.Context, ed *editionDoc, pd *participantD
 	var mix []groupMix
 	for _, g := range gs {
 		if g.has(pd.UserID) {
-			return s.pointAt(ctx, []string{pd.ID}, g.ID)
+			return s.st.pointAt(ctx, []string{pd.ID}, g.ID)
 		}
 		m := groupMix{ID: g.ID, Number: g.Number, Size: len(g.Members)}
 		for _, o := range g.Members {
@@ -173,26 +169,5 @@ func (s *Service) seatLate(ctx context.Context, ed *editionDoc, pd *participantD
 		return err
 	}
 	pd.GroupID = gID
-	return s.pointAt(ctx, []string{pd.ID}, gID)
-}
-
-// pointAt sets the participant records' `groupId` in one round trip (not indexed: nothing waits for the
-// read model).
-func (s *Service) pointAt(ctx context.Context, participantIDs []string, groupID string) error {
-	if len(participantIDs) == 0 {
-		return nil
-	}
-	models := make([]mongo.WriteModel, 0, len(participantIDs))
-	for _, id := range participantIDs {
-		models = append(models, mongo.NewUpdateOneModel().SetFilter(bson.M{"_id": id}).
-			SetUpdate(bson.M{"$set": bson.M{"groupId": groupID}}))
-	}
-	_, err := s.st.Store.C(colParticipants).BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
-	return store.Wrap(colParticipants+": point at group", err)
-}
-
-// participantsOf reads every participant record of an edition from the store in one query (a cold path:
-// forming groups must see everyone who joined, whatever the read model's lag).
-func (s *Service) participantsOf(ctx context.Context, edID string) ([]*participantDoc, error) {
-	return store.Find[*participantDoc](ctx, s.st.Store, colParticipants, bson.M{"editionId": edID})
+	return s.st.pointAt(ctx, []string{pd.ID}, gID)
 }

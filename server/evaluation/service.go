@@ -582,7 +582,7 @@ func (s *Service) tell(ctx context.Context, p *auth.Principal, ed *editionDoc, e
 	if s.notify == nil {
 		return
 	}
-	ps, err := store.Find[participantDoc](ctx, s.st.Store, colParticipants, bson.M{"editionId": ed.ID})
+	ps, err := s.st.participantsOf(ctx, ed.ID)
 	if err != nil {
 		return
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"github.com/teixit/teixit/search"
@@ -67,6 +68,59 @@ func (st *Store) updateIf(ctx context.Context, col, id string, rev int, upd bson
 func (st *Store) replace(ctx context.Context, col, id string, doc any) error {
 	_, err := st.C(col).ReplaceOne(ctx, bson.M{"_id": id}, doc, options.Replace().SetUpsert(true))
 	return store.Wrap(col+": replace", err)
+}
+
+// pointAt sets the participant records' `groupId` in one round trip (not indexed: nothing waits for the
+// read model).
+func (st *Store) pointAt(ctx context.Context, participantIDs []string, groupID string) error {
+	if len(participantIDs) == 0 {
+		return nil
+	}
+	models := make([]mongo.WriteModel, 0, len(participantIDs))
+	for _, id := range participantIDs {
+		models = append(models, mongo.NewUpdateOneModel().SetFilter(bson.M{"_id": id}).
+			SetUpdate(bson.M{"$set": bson.M{"groupId": groupID}}))
+	}
+	_, err := st.C(colParticipants).BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
+	return store.Wrap(colParticipants+": point at group", err)
+}
+
+// participantsOf reads every participant record of an edition from the store in one query (a cold path:
+// forming groups must see everyone who joined, whatever the read model's lag; telling participants).
+func (st *Store) participantsOf(ctx context.Context, edID string) ([]*participantDoc, error) {
+	return store.Find[*participantDoc](ctx, st.Store, colParticipants, bson.M{"editionId": edID})
+}
+
+// participationsOf returns the person's participant records, in every edition (data export and deletion:
+// a cold path on its own index).
+func (st *Store) participationsOf(ctx context.Context, userID string) ([]participantDoc, error) {
+	return store.Find[participantDoc](ctx, st.Store, colParticipants, bson.M{"userId": userID})
+}
+
+// itemsBy returns the items the person wrote (data export).
+func (st *Store) itemsBy(ctx context.Context, userID string) ([]itemDoc, error) {
+	return store.Find[itemDoc](ctx, st.Store, colItems, bson.M{"authorId": userID})
+}
+
+// ballotsOf returns the ballots the person cast (data export).
+func (st *Store) ballotsOf(ctx context.Context, userID string) ([]ballotDoc, error) {
+	return store.Find[ballotDoc](ctx, st.Store, colBallots, bson.M{"userId": userID})
+}
+
+// forgetItemAuthor removes the person's id from the items they wrote; the items stay (account deletion).
+func (st *Store) forgetItemAuthor(ctx context.Context, userID string) error {
+	_, err := st.C(colItems).UpdateMany(ctx, bson.M{"authorId": userID}, bson.M{"$unset": bson.M{"authorId": ""}})
+	return store.Wrap("evaluation items: forget user", err)
+}
+
+// forgetBallotsAndCreator deletes the person's ballots and removes their id from the evaluations they
+// created (account deletion; the votes they cast stay counted).
+func (st *Store) forgetBallotsAndCreator(ctx context.Context, userID string) error {
+	if _, err := st.C(colBallots).DeleteMany(ctx, bson.M{"userId": userID}); err != nil {
+		return store.Wrap("evaluation ballots: forget user", err)
+	}
+	_, err := st.C(colEvaluations).UpdateMany(ctx, bson.M{"createdBy": userID}, bson.M{"$unset": bson.M{"createdBy": ""}})
+	return store.Wrap("evaluations: forget user", err)
 }
 
 // everyListed loads the records a read-model list of kind names (filters, oldest first, 100 a page)

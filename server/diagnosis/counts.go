@@ -27,35 +27,15 @@ type CountProblem struct {
 // model before it is written (ReadModel.Changed in a node; an outbox append in the doctor).
 func CheckCounts(ctx context.Context, db *store.Store, announce Announce, repair bool) (problems []CountProblem, fixed int, err error) {
 	st := NewStore(db)
-	records := func(col string) (map[string]int, error) {
-		type record struct {
-			ContributionID string `bson:"contributionId"`
-		}
-		recs, err := store.Find[record](ctx, st.Store, col, bson.M{})
-		if err != nil {
-			return nil, err
-		}
-		n := map[string]int{}
-		for _, r := range recs {
-			n[r.ContributionID]++
-		}
-		return n, nil
-	}
-	supports, err := records(colSupports)
+	supports, err := st.recordsPerContribution(ctx, colSupports)
 	if err != nil {
 		return nil, 0, err
 	}
-	reports, err := records(colReports)
+	reports, err := st.recordsPerContribution(ctx, colReports)
 	if err != nil {
 		return nil, 0, err
 	}
-	type contribution struct {
-		ID          string `bson:"_id"`
-		DiagnosisID string `bson:"diagnosisId"`
-		Supports    int    `bson:"supports"`
-		Reports     int    `bson:"reports"`
-	}
-	contribs, err := store.Find[contribution](ctx, st.Store, colContributions, bson.M{})
+	contribs, err := st.contributionCounts(ctx)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
 
@@ -27,10 +26,10 @@ func (s *Service) ExportFor(ctx context.Context, userID string) (string, any, er
 	out := MyData{Contributions: []Contribution{}, EnteredOnBehalf: []Contribution{}, Supported: []string{},
 		Reported: []string{}, Ballots: []Ballot{}, Findings: []Finding{}}
 	for _, q := range []struct {
-		filter bson.M
-		into   *[]Contribution
-	}{{bson.M{"authorId": userID}, &out.Contributions}, {bson.M{"assisted.facilitatorId": userID}, &out.EnteredOnBehalf}} {
-		docs, err := store.Find[contribDoc](ctx, s.st.Store, colContributions, q.filter)
+		read func(context.Context, string) ([]contribDoc, error)
+		into *[]Contribution
+	}{{s.st.contributionsBy, &out.Contributions}, {s.st.contributionsEnteredBy, &out.EnteredOnBehalf}} {
+		docs, err := q.read(ctx, userID)
 		if err != nil {
 			return "", nil, err
 		}
@@ -38,21 +37,21 @@ func (s *Service) ExportFor(ctx context.Context, userID string) (string, any, er
 			*q.into = append(*q.into, docs[i].api(userID, false))
 		}
 	}
-	sup, err := store.Find[supportDoc](ctx, s.st.Store, colSupports, bson.M{"userId": userID})
+	sup, err := s.st.supportsBy(ctx, userID)
 	if err != nil {
 		return "", nil, err
 	}
 	for _, d := range sup {
 		out.Supported = append(out.Supported, d.ContributionID)
 	}
-	rep, err := store.Find[reportDoc](ctx, s.st.Store, colReports, bson.M{"userId": userID})
+	rep, err := s.st.reportsBy(ctx, userID)
 	if err != nil {
 		return "", nil, err
 	}
 	for _, d := range rep {
 		out.Reported = append(out.Reported, d.ContributionID)
 	}
-	bal, err := store.Find[ballotDoc](ctx, s.st.Store, colBallots, bson.M{"$or": bson.A{bson.M{"voterId": userID}, bson.M{"facilitatorId": userID}}})
+	bal, err := s.st.ballotsOf(ctx, userID)
 	if err != nil {
 		return "", nil, err
 	}
@@ -63,7 +62,7 @@ func (s *Service) ExportFor(ctx context.Context, userID string) (string, any, er
 		}
 		out.Ballots = append(out.Ballots, Ballot{ID: b.ID, DiagnosisID: b.DiagnosisID, Assisted: b.Assisted, Votes: votes})
 	}
-	fs, err := store.Find[findingDoc](ctx, s.st.Store, colFindings, bson.M{"authorId": userID})
+	fs, err := s.st.findingsBy(ctx, userID)
 	if err != nil {
 		return "", nil, err
 	}
@@ -113,12 +112,7 @@ func (s *Service) BeforeDelete(ctx context.Context, userID string) error {
 // before the person's is deleted: a crash between them leaves one record too many for CheckCounts to see,
 // never a count without its record.
 func (s *Service) anonymise(ctx context.Context, col, userID string) error {
-	type record struct {
-		ID             string    `bson:"_id"`
-		ContributionID string    `bson:"contributionId"`
-		CreatedAt      time.Time `bson:"createdAt"`
-	}
-	recs, err := store.Find[record](ctx, s.st.Store, col, bson.M{"userId": userID})
+	recs, err := s.st.recordsBy(ctx, col, userID)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package diagnosis
 import (
 	"context"
 	"errors"
+	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
@@ -155,6 +156,78 @@ func (st *Store) forgetUser(ctx context.Context, userID string) error {
 		}
 	}
 	return nil
+}
+
+// contributionsBy returns the contributions the person wrote (data export: a cold path on its own index).
+func (st *Store) contributionsBy(ctx context.Context, userID string) ([]contribDoc, error) {
+	return store.Find[contribDoc](ctx, st.Store, colContributions, bson.M{"authorId": userID})
+}
+
+// contributionsEnteredBy returns the contributions the person entered on someone's behalf (data export).
+func (st *Store) contributionsEnteredBy(ctx context.Context, userID string) ([]contribDoc, error) {
+	return store.Find[contribDoc](ctx, st.Store, colContributions, bson.M{"assisted.facilitatorId": userID})
+}
+
+// supportsBy returns the person's support records (data export).
+func (st *Store) supportsBy(ctx context.Context, userID string) ([]supportDoc, error) {
+	return store.Find[supportDoc](ctx, st.Store, colSupports, bson.M{"userId": userID})
+}
+
+// reportsBy returns the person's report records (data export).
+func (st *Store) reportsBy(ctx context.Context, userID string) ([]reportDoc, error) {
+	return store.Find[reportDoc](ctx, st.Store, colReports, bson.M{"userId": userID})
+}
+
+// ballotsOf returns the ballots the person cast or entered for someone else (data export).
+func (st *Store) ballotsOf(ctx context.Context, userID string) ([]ballotDoc, error) {
+	return store.Find[ballotDoc](ctx, st.Store, colBallots, bson.M{"$or": bson.A{bson.M{"voterId": userID}, bson.M{"facilitatorId": userID}}})
+}
+
+// findingsBy returns the findings the person wrote (data export).
+func (st *Store) findingsBy(ctx context.Context, userID string) ([]findingDoc, error) {
+	return store.Find[findingDoc](ctx, st.Store, colFindings, bson.M{"authorId": userID})
+}
+
+// personalRecord is what anonymising needs of a support or report record.
+type personalRecord struct {
+	ID             string    `bson:"_id"`
+	ContributionID string    `bson:"contributionId"`
+	CreatedAt      time.Time `bson:"createdAt"`
+}
+
+// recordsBy returns the person's records in col, a support or report collection (account deletion).
+func (st *Store) recordsBy(ctx context.Context, col, userID string) ([]personalRecord, error) {
+	return store.Find[personalRecord](ctx, st.Store, col, bson.M{"userId": userID})
+}
+
+// recordsPerContribution counts the records of col (supports or reports) by contribution, reading every
+// record (the doctor's recount: a cold path).
+func (st *Store) recordsPerContribution(ctx context.Context, col string) (map[string]int, error) {
+	type record struct {
+		ContributionID string `bson:"contributionId"`
+	}
+	recs, err := store.Find[record](ctx, st.Store, col, bson.M{})
+	if err != nil {
+		return nil, err
+	}
+	n := map[string]int{}
+	for _, r := range recs {
+		n[r.ContributionID]++
+	}
+	return n, nil
+}
+
+// countedContribution is a contribution's counters, as the recount compares them with their records.
+type countedContribution struct {
+	ID          string `bson:"_id"`
+	DiagnosisID string `bson:"diagnosisId"`
+	Supports    int    `bson:"supports"`
+	Reports     int    `bson:"reports"`
+}
+
+// contributionCounts returns every contribution's counters (the doctor's recount: a cold path).
+func (st *Store) contributionCounts(ctx context.Context) ([]countedContribution, error) {
+	return store.Find[countedContribution](ctx, st.Store, colContributions, bson.M{})
 }
 
 func (st *Store) count(ctx context.Context, col string) (int, error) {

@@ -391,8 +391,8 @@ func (s *Service) OpenInvitation(ctx context.Context, p *auth.Principal, id stri
 	if d.OpenedAt == nil && d.open(now) {
 		d.OpenedAt = &now
 		// Harmless if two nodes record it at once: both write a first-opened time a moment apart.
-		if _, err := s.Store.C(colInvites).UpdateOne(ctx, bson.M{"_id": d.ID}, bson.M{"$set": bson.M{"openedAt": now}}); err != nil {
-			return nil, store.Wrap("invitation: opened", err)
+		if err := s.Store.markOpened(ctx, d.ID, now); err != nil {
+			return nil, err
 		}
 	}
 	v := s.inviteView(d, now, false)
@@ -425,10 +425,7 @@ func (s *Service) answer(ctx context.Context, d *inviteDoc, set bson.M, effect f
 		}
 	}
 	set["answeredAt"], set["updatedAt"] = now, now
-	if _, err := s.Store.C(colInvites).UpdateOne(ctx, bson.M{"_id": d.ID}, bson.M{"$set": set}); err != nil {
-		return store.Wrap("invitation: answer", err)
-	}
-	return nil
+	return s.Store.recordAnswer(ctx, d.ID, set)
 }
 
 func closedInvitation(state string) error {
@@ -586,7 +583,7 @@ func (s *Service) ActorInvitations(ctx context.Context, p *auth.Principal, actor
 	if _, err := s.readableActor(ctx, p, actorID); err != nil {
 		return nil, err
 	}
-	ds, err := store.Find[inviteDoc](ctx, s.Store.Store, colInvites, bson.M{"actorId": actorID})
+	ds, err := s.Store.invitationsOf(ctx, actorID)
 	if err != nil {
 		return nil, err
 	}

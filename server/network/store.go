@@ -2,6 +2,7 @@ package network
 
 import (
 	"context"
+	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
 
@@ -71,4 +72,22 @@ func (st *Store) relationsOf(ctx context.Context, actorID string) ([]relationDoc
 		out = append(out, rs...)
 	}
 	return out, nil
+}
+
+// invitationsOf returns every invitation sent to the actor, in the store's order (an actor has a handful:
+// an indexed query on a page path).
+func (st *Store) invitationsOf(ctx context.Context, actorID string) ([]inviteDoc, error) {
+	return store.Find[inviteDoc](ctx, st.Store, colInvites, bson.M{"actorId": actorID})
+}
+
+// markOpened records when an invitation was opened; a missing invitation is not an error.
+func (st *Store) markOpened(ctx context.Context, id string, at time.Time) error {
+	_, err := st.C(colInvites).UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{"openedAt": at}})
+	return store.Wrap("invitation: opened", err)
+}
+
+// recordAnswer sets an answered invitation's fields; a missing invitation is not an error.
+func (st *Store) recordAnswer(ctx context.Context, id string, set bson.M) error {
+	_, err := st.C(colInvites).UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": set})
+	return store.Wrap("invitation: answer", err)
 }

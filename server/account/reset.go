@@ -58,8 +58,8 @@ func (s *Service) issueReset(ctx context.Context, userID, by string, ttl time.Du
 	secret := resetPrefix + randomToken(32)
 	now := s.now().UTC()
 	d := resetDoc{ID: hashSecret(secret), UserID: userID, IssuedBy: by, CreatedAt: now, ExpiresAt: now.Add(ttl)}
-	if _, err := s.st.s.C(colResets).InsertOne(ctx, d); err != nil {
-		return "", time.Time{}, store.Wrap("account: issue reset link", err)
+	if err := s.st.insertReset(ctx, d); err != nil {
+		return "", time.Time{}, err
 	}
 	return secret, d.ExpiresAt, nil
 }
@@ -157,16 +157,15 @@ func (s *Service) CompleteReset(ctx context.Context, in CompleteResetInput) (str
 	if !strings.HasPrefix(in.Token, resetPrefix) || len(in.Token) > 100 {
 		return "", errResetInvalid
 	}
-	var d resetDoc
-	err := s.st.s.C(colResets).FindOne(ctx, bson.M{"_id": hashSecret(in.Token)}).Decode(&d)
-	if errors.Is(store.Wrap("", err), store.ErrNotFound) {
-		if used, _ := s.st.s.C(colResetUses).CountDocuments(ctx, bson.M{"_id": hashSecret(in.Token)}); used > 0 {
+	d, err := s.st.resetLink(ctx, hashSecret(in.Token))
+	if errors.Is(err, store.ErrNotFound) {
+		if used, _ := s.st.resetUsed(ctx, hashSecret(in.Token)); used {
 			return "", errResetUsed
 		}
 		return "", errResetInvalid
 	}
 	if err != nil {
-		return "", store.Wrap("account: read reset link", err)
+		return "", err
 	}
 	if !s.now().Before(d.ExpiresAt) {
 		return "", errResetExpired
@@ -186,7 +185,7 @@ func (s *Service) CompleteReset(ctx context.Context, in CompleteResetInput) (str
 		return "", err
 	}
 	ctx = context.WithoutCancel(ctx)
-	won, err := s.st.s.Claim(ctx, colResetUses, d.ID, bson.M{"userId": d.UserID, "at": s.now().UTC()})
+	won, err := s.st.claimReset(ctx, d.ID, d.UserID, s.now().UTC())
 	if err != nil {
 		return "", err
 	}
@@ -199,8 +198,7 @@ func (s *Service) CompleteReset(ctx context.Context, in CompleteResetInput) (str
 	if err := s.SignOutEverywhere(ctx, u.ID); err != nil {
 		return "", err
 	}
-	_, err = s.st.s.C(colResets).DeleteMany(ctx, bson.M{"userId": u.ID})
-	return u.Email, store.Wrap("account: end reset links", err)
+	return u.Email, s.st.deleteUserResets(ctx, u.ID)
 }
 
 type mailText struct{ subject, body string }

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
@@ -24,7 +23,7 @@ type SessionInfo struct {
 
 // Sessions lists the person's live sessions, newest first; current is the caller's session id (or "").
 func (s *Service) Sessions(ctx context.Context, userID, current string) ([]SessionInfo, error) {
-	docs, err := store.Find[sessionDoc](ctx, s.st.s, colSessions, bson.M{"userId": userID}, options.Find().SetSort(bson.M{"createdAt": -1}))
+	docs, err := s.st.sessionsOf(ctx, userID)
 	if err != nil {
 		return nil, err
 	}

@@ -178,6 +178,11 @@ func (st *Store) deleteUserSessions(ctx context.Context, userID, keep string) er
 	return store.Wrap("account: delete sessions", err)
 }
 
+// sessionsOf returns the person's sessions, newest first, expired ones included (the account page).
+func (st *Store) sessionsOf(ctx context.Context, userID string) ([]sessionDoc, error) {
+	return store.Find[sessionDoc](ctx, st.s, colSessions, bson.M{"userId": userID}, options.Find().SetSort(bson.M{"createdAt": -1}))
+}
+
 func (st *Store) insertToken(ctx context.Context, d *tokenDoc) error {
 	_, err := st.s.C(colTokens).InsertOne(ctx, d)
 	return store.Wrap("account: insert token", err)
@@ -210,6 +215,37 @@ func (st *Store) deleteToken(ctx context.Context, userID, publicID string) error
 func (st *Store) deleteUserTokens(ctx context.Context, userID string) error {
 	_, err := st.s.C(colTokens).DeleteMany(ctx, bson.M{"userId": userID})
 	return store.Wrap("account: delete tokens", err)
+}
+
+func (st *Store) insertReset(ctx context.Context, d resetDoc) error {
+	_, err := st.s.C(colResets).InsertOne(ctx, d)
+	return store.Wrap("account: issue reset link", err)
+}
+
+// resetLink returns the reset link stored under id (its secret's hash); ErrNotFound when there is none.
+func (st *Store) resetLink(ctx context.Context, id string) (*resetDoc, error) {
+	var d resetDoc
+	if err := st.s.C(colResets).FindOne(ctx, bson.M{"_id": id}).Decode(&d); err != nil {
+		return nil, store.Wrap("account: read reset link", err)
+	}
+	return &d, nil
+}
+
+// resetUsed reports whether the reset link id was used (claimed by claimReset).
+func (st *Store) resetUsed(ctx context.Context, id string) (bool, error) {
+	n, err := st.s.C(colResetUses).CountDocuments(ctx, bson.M{"_id": id})
+	return n > 0, err
+}
+
+// claimReset uses the reset link id, once: false when it was already used.
+func (st *Store) claimReset(ctx context.Context, id, userID string, at time.Time) (bool, error) {
+	return st.s.Claim(ctx, colResetUses, id, bson.M{"userId": userID, "at": at})
+}
+
+// deleteUserResets removes every reset link of the person; none is not an error.
+func (st *Store) deleteUserResets(ctx context.Context, userID string) error {
+	_, err := st.s.C(colResets).DeleteMany(ctx, bson.M{"userId": userID})
+	return store.Wrap("account: end reset links", err)
 }
 
 // anonymise replaces an account with a tombstone: the id stays (so content keeps an author reference that

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"github.com/teixit/teixit/server/account"
 	"github.com/teixit/teixit/server/apperr"
@@ -218,7 +217,7 @@ func (s *Service) Invitations(ctx context.Context, p *auth.Principal, orgID stri
 		return nil, err
 	}
 	now := s.now().UTC()
-	docs, err := s.st.invitations(ctx, bson.M{"orgId": orgID, "createdAt": bson.M{"$gt": now.Add(-2 * InvitationTTL)}})
+	docs, err := s.st.invitationsSince(ctx, orgID, now.Add(-2*InvitationTTL))
 	if err != nil {
 		return nil, err
 	}
@@ -253,7 +252,7 @@ func (s *Service) MyInvitations(ctx context.Context, p *auth.Principal) ([]Invit
 		return nil, err
 	}
 	now := s.now().UTC()
-	docs, err := s.st.invitations(ctx, bson.M{"email": email, "state": InvitePending, "expiresAt": bson.M{"$gt": now}})
+	docs, err := s.st.pendingInvitations(ctx, email, now)
 	if err != nil {
 		return nil, err
 	}
@@ -356,9 +355,4 @@ func (s *Service) answer(ctx context.Context, invID, email, state string) (*invi
 		return nil, err
 	}
 	return &d, nil
-}
-
-// invitations reads invitations, newest first (bounded: a cold path).
-func (st *Store) invitations(ctx context.Context, filter bson.M) ([]invitationDoc, error) {
-	return store.Find[invitationDoc](ctx, st.s, colInvitations, filter, options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}}).SetLimit(500))
 }

@@ -3,6 +3,7 @@ package organisation
 import (
 	"context"
 	"errors"
+	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo/options"
@@ -163,4 +164,21 @@ func (st *Store) exclusive(ctx context.Context, orgID string, do func(ctx contex
 		return bson.M{"$set": bson.M{"memberCount": members, "adminCount": admins}}, nil
 	})
 	return err
+}
+
+// invitationsSince returns the organisation's invitations made after since, newest first (at most 500: a
+// cold path).
+func (st *Store) invitationsSince(ctx context.Context, orgID string, since time.Time) ([]invitationDoc, error) {
+	return st.invitations(ctx, bson.M{"orgId": orgID, "createdAt": bson.M{"$gt": since}})
+}
+
+// pendingInvitations returns the invitations to email still waiting and not expired at now, newest first
+// (at most 500).
+func (st *Store) pendingInvitations(ctx context.Context, email string, now time.Time) ([]invitationDoc, error) {
+	return st.invitations(ctx, bson.M{"email": email, "state": InvitePending, "expiresAt": bson.M{"$gt": now}})
+}
+
+// invitations reads invitations, newest first (bounded: a cold path).
+func (st *Store) invitations(ctx context.Context, filter bson.M) ([]invitationDoc, error) {
+	return store.Find[invitationDoc](ctx, st.s, colInvitations, filter, options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}}).SetLimit(500))
 }

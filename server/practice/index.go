@@ -96,7 +96,7 @@ func (d *practiceDoc) document(lang string) (search.Document, bool) {
 
 // Stream streams every practice and its translations with their documents in one scan (rebuilds).
 func (s *Service) Stream(ctx context.Context, yield func(string, search.Document) error) error {
-	return store.Each(ctx, s.st.s, colPractices, func(d *practiceDoc) error {
+	return s.st.eachPractice(ctx, func(d *practiceDoc) error {
 		doc, _ := d.document("")
 		if err := yield(d.ID, doc); err != nil {
 			return err

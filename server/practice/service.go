@@ -70,7 +70,7 @@ func (s *Service) load(ctx context.Context, id string) (*practiceDoc, error) {
 	if strings.Contains(id, ":") { // translations' ids: not practices
 		return nil, errNotFound
 	}
-	return store.GetByID[practiceDoc](ctx, s.st.s, colPractices, id, errNotFound)
+	return s.st.byRef(ctx, id)
 }
 
 // isMember reports whether p belongs to the organisation (any role) or is a platform admin.

@@ -90,6 +90,60 @@ func (st *Store) version(ctx context.Context, id string, n int) (*versionDoc, er
 	return &v, nil
 }
 
+// byRef returns the practice with an id that came with a request: errNotFound (a 404) when there is none
+// or id cannot be one (store.GetByID).
+func (st *Store) byRef(ctx context.Context, id string) (*practiceDoc, error) {
+	return store.GetByID[practiceDoc](ctx, st.s, colPractices, id, errNotFound)
+}
+
+// eachPractice streams every practice (rebuilds).
+func (st *Store) eachPractice(ctx context.Context, yield func(*practiceDoc) error) error {
+	return store.Each(ctx, st.s, colPractices, yield)
+}
+
+// insertTransfer stores a new transfer; ErrDuplicate when its id is taken.
+func (st *Store) insertTransfer(ctx context.Context, t *transferDoc) error {
+	_, err := st.s.C(colTransfers).InsertOne(ctx, t)
+	return store.Wrap("practice: insert transfer", err)
+}
+
+// transfer returns a transfer by id, or ErrNotFound.
+func (st *Store) transfer(ctx context.Context, id string) (*transferDoc, error) {
+	var t transferDoc
+	if err := st.s.Get(ctx, colTransfers, id, &t); err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
+// transferByRef returns the transfer with an id that came with a request: errTransferNotFound (a 404) when
+// there is none or id cannot be one (store.GetByID).
+func (st *Store) transferByRef(ctx context.Context, id string) (*transferDoc, error) {
+	return store.GetByID[transferDoc](ctx, st.s, colTransfers, id, errTransferNotFound)
+}
+
+// claimTransferRevision claims revision rev+1 of transfer id (store.ClaimRevision).
+func (st *Store) claimTransferRevision(ctx context.Context, id string, rev int) (int, error) {
+	return st.s.ClaimRevision(ctx, "transfer", id, rev, func(ctx context.Context) (int, error) {
+		t, err := st.transfer(ctx, id)
+		if err != nil {
+			return 0, err
+		}
+		return t.Rev, nil
+	})
+}
+
+// saveTransfer replaces a transfer if nobody changed it since it was read at rev (t.Rev is the new rev):
+// ErrNotFound when it changed meanwhile.
+func (st *Store) saveTransfer(ctx context.Context, t *transferDoc, rev int) error {
+	return store.Wrap("practice: save transfer", store.Matched(st.s.C(colTransfers).ReplaceOne(ctx, bson.M{"_id": t.ID, "rev": rev}, t)))
+}
+
+// transfersOf returns every transfer of a practice (re-read when one changes, to recompute its counts).
+func (st *Store) transfersOf(ctx context.Context, practiceID string) ([]transferDoc, error) {
+	return store.Find[transferDoc](ctx, st.s, colTransfers, bson.M{"practiceId": practiceID})
+}
+
 // ids streams every id of a collection (rebuilds).
 func (st *Store) ids(ctx context.Context, col string, yield func(string) error) error {
 	return st.s.EachID(ctx, col, nil, yield)

@@ -8,8 +8,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"go.mongodb.org/mongo-driver/bson"
-
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/notify"
@@ -164,38 +162,6 @@ type UpdateInput struct {
 
 var errTransferNotFound = apperr.NotFoundf("The transfer")
 
-func (st *Store) insertTransfer(ctx context.Context, t *transferDoc) error {
-	_, err := st.s.C(colTransfers).InsertOne(ctx, t)
-	return store.Wrap("practice: insert transfer", err)
-}
-
-func (st *Store) transfer(ctx context.Context, id string) (*transferDoc, error) {
-	var t transferDoc
-	if err := st.s.Get(ctx, colTransfers, id, &t); err != nil {
-		return nil, err
-	}
-	return &t, nil
-}
-
-// claimTransferRevision claims revision rev+1 of transfer id (store.ClaimRevision).
-func (st *Store) claimTransferRevision(ctx context.Context, id string, rev int) (int, error) {
-	return st.s.ClaimRevision(ctx, "transfer", id, rev, func(ctx context.Context) (int, error) {
-		t, err := st.transfer(ctx, id)
-		if err != nil {
-			return 0, err
-		}
-		return t.Rev, nil
-	})
-}
-
-func (st *Store) saveTransfer(ctx context.Context, t *transferDoc, rev int) error {
-	return store.Wrap("practice: save transfer", store.Matched(st.s.C(colTransfers).ReplaceOne(ctx, bson.M{"_id": t.ID, "rev": rev}, t)))
-}
-
-func (st *Store) transfersOf(ctx context.Context, practiceID string) ([]transferDoc, error) {
-	return store.Find[transferDoc](ctx, st.s, colTransfers, bson.M{"practiceId": practiceID})
-}
-
 func (s *Service) transferView(ctx context.Context, p *auth.Principal, t *transferDoc) (*Transfer, error) {
 	name, err := s.orgs.Name(ctx, t.AdopterOrgID)
 	if err != nil && !apperr.IsKind(err, apperr.NotFound) {
@@ -301,7 +267,7 @@ func (s *Service) createTransfer(ctx context.Context, p *auth.Principal, practic
 }
 
 func (s *Service) loadTransfer(ctx context.Context, p *auth.Principal, id string) (*transferDoc, error) {
-	t, err := store.GetByID[transferDoc](ctx, s.st.s, colTransfers, id, errTransferNotFound)
+	t, err := s.st.transferByRef(ctx, id)
 	if err != nil {
 		return nil, err
 	}

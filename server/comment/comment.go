@@ -59,12 +59,6 @@ type People interface {
 	Role(ctx context.Context, orgID, userID string) (string, error)
 }
 
-// ReadModel is what comments need from the read model.
-type ReadModel interface {
-	Changed(ctx context.Context, kind, id string, write func() error) error
-	List(ctx context.Context, r search.Reader, req search.ListRequest) (*search.ListResult, error)
-}
-
 // Notifier delivers notifications.
 type Notifier interface {
 	Deliver(ctx context.Context, recipients []string, e notify.Event) error
@@ -165,7 +159,7 @@ func (ModerationInput) Enums() map[string][]string {
 // Service implements comments.
 type Service struct {
 	st      *Store
-	rm      ReadModel
+	rm      readmodel.Lister
 	people  People
 	notify  Notifier
 	targets map[string]Resolver
@@ -188,7 +182,7 @@ func NewService(d Deps) *Service {
 // Deps are what comments need from the rest of the app.
 type Deps struct {
 	Store     *Store
-	ReadModel ReadModel
+	ReadModel readmodel.Lister
 	People    People
 	Notify    Notifier
 	// Render turns a comment's Markdown into safe HTML.

@@ -34,9 +34,7 @@ type Territories interface {
 
 // ReadModel is what diagnoses need from the read model: announce writes, list and count from the index.
 type ReadModel interface {
-	Changed(ctx context.Context, kind, id string, write func() error) error
-	List(ctx context.Context, r search.Reader, req search.ListRequest) (*search.ListResult, error)
-	Counts(ctx context.Context, r search.Reader, kind string, filters map[string][]string, fields []string) (*search.CountResult, error)
+	readmodel.Counter
 	readmodel.Versioned
 }
 

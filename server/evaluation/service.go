@@ -33,9 +33,7 @@ type Orgs interface {
 
 // ReadModel is what evaluations need from the read model.
 type ReadModel interface {
-	Changed(ctx context.Context, kind, id string, write func() error) error
-	List(ctx context.Context, r search.Reader, req search.ListRequest) (*search.ListResult, error)
-	Counts(ctx context.Context, r search.Reader, kind string, filters map[string][]string, fields []string) (*search.CountResult, error)
+	readmodel.Counter
 	Find(ctx context.Context, r search.Reader, req search.SearchRequest) (*search.SearchResult, error)
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/teixit/teixit/server/notify"
 	"github.com/teixit/teixit/server/organisation"
 	"github.com/teixit/teixit/server/paging"
+	"github.com/teixit/teixit/server/readmodel"
 	"github.com/teixit/teixit/server/store"
 )
 
@@ -25,12 +26,6 @@ type Orgs interface {
 	Get(ctx context.Context, p *auth.Principal, id string) (*organisation.Organisation, error)
 }
 
-// ReadModel is what exchange days need from the read model.
-type ReadModel interface {
-	Changed(ctx context.Context, kind, id string, write func() error) error
-	List(ctx context.Context, r search.Reader, req search.ListRequest) (*search.ListResult, error)
-}
-
 // Notifier tells people what happened (in-app notifications): the promoted from the waiting list.
 type Notifier interface {
 	Deliver(ctx context.Context, recipients []string, e notify.Event) error
@@ -40,7 +35,7 @@ type Notifier interface {
 type Service struct {
 	st     *Store
 	orgs   Orgs
-	rm     ReadModel
+	rm     readmodel.Lister
 	notify Notifier
 	// limits bound invitation-code guessing (shared by every node through the store).
 	limits *auth.Limits
@@ -49,7 +44,7 @@ type Service struct {
 }
 
 // NewService builds the service.
-func NewService(st *Store, orgs Orgs, rm ReadModel, n Notifier, limits *auth.Limits) *Service {
+func NewService(st *Store, orgs Orgs, rm readmodel.Lister, n Notifier, limits *auth.Limits) *Service {
 	return &Service{st: st, orgs: orgs, rm: rm, notify: n, limits: limits, now: time.Now}
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/notify"
+	"github.com/teixit/teixit/server/readmodel"
 	"github.com/teixit/teixit/server/store"
 	"github.com/teixit/teixit/server/territory"
 )
@@ -28,13 +29,6 @@ type Territories interface {
 	Get(ctx context.Context, id string) (*territory.Territory, error)
 }
 
-// ReadModel is what the network needs from the read model: announce writes, list and count from the index.
-type ReadModel interface {
-	Changed(ctx context.Context, kind, id string, write func() error) error
-	List(ctx context.Context, r search.Reader, req search.ListRequest) (*search.ListResult, error)
-	Counts(ctx context.Context, r search.Reader, kind string, filters map[string][]string, fields []string) (*search.CountResult, error)
-}
-
 // Notifier delivers in-app notifications.
 type Notifier interface {
 	Deliver(ctx context.Context, recipients []string, e notify.Event) error
@@ -45,7 +39,7 @@ type Deps struct {
 	Store       *Store
 	Orgs        Orgs
 	Territories Territories
-	ReadModel   ReadModel
+	ReadModel   readmodel.Counter
 	Notify      Notifier
 	// Search finds practices like a need and needs like a practice.
 	Search Searcher

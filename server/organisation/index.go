@@ -13,12 +13,6 @@ import (
 // IndexKind is the read-model kind of organisations.
 const IndexKind = "organisation"
 
-// ReadModel is what this domain needs from the read model: announce writes, list from the index.
-type ReadModel interface {
-	Changed(ctx context.Context, kind, id string, write func() error) error
-	List(ctx context.Context, r search.Reader, req search.ListRequest) (*search.ListResult, error)
-}
-
 // Load implements the read model's loader: organisations are public, found by name and description.
 func (s *Service) Load(ctx context.Context, ids []string) (map[string]search.Document, error) {
 	out := make(map[string]search.Document, len(ids))

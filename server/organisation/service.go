@@ -35,7 +35,7 @@ const MaxMembersListed = 1000
 type Service struct {
 	st     *Store
 	people People
-	rm     ReadModel
+	rm     readmodel.Lister
 	// cache serves organisations' pages and lists from memory, as fresh as this node's index: every write to
 	// an organisation's document goes through s.changed, and the loader hands the cache what it read.
 	cache *readmodel.Cache[orgDoc]
@@ -50,7 +50,7 @@ const cachedOrganisations = 100_000
 type Deps struct {
 	Store     *Store
 	People    People
-	ReadModel ReadModel
+	ReadModel readmodel.Lister
 	// Notify tells invited people and inviters (nil: no notices); Mail sends invitations to addresses with no
 	// account (nil or not enabled: none); BaseURL makes the email's link.
 	Notify  Notifier

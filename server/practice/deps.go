@@ -25,12 +25,6 @@ type Territories interface {
 	Lineage(ctx context.Context, id string) ([]string, error)
 }
 
-// ReadModel is what practices need from the read model.
-type ReadModel interface {
-	Changed(ctx context.Context, kind, id string, write func() error) error
-	List(ctx context.Context, r search.Reader, req search.ListRequest) (*search.ListResult, error)
-}
-
 // Searcher runs free-text searches (for related practices).
 type Searcher interface {
 	Search(ctx context.Context, r search.Reader, req search.SearchRequest) (*search.SearchResult, error)

@@ -13,6 +13,7 @@ import (
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/notify"
+	"github.com/teixit/teixit/server/readmodel"
 	"github.com/teixit/teixit/server/store"
 	"github.com/teixit/teixit/server/theme"
 )
@@ -22,7 +23,7 @@ type Service struct {
 	st     *Store
 	orgs   Orgs
 	ters   Territories
-	rm     ReadModel
+	rm     readmodel.Lister
 	search Searcher
 	notify Notifier
 	media  Media
@@ -36,7 +37,7 @@ type Deps struct {
 	Store       *Store
 	Orgs        Orgs
 	Territories Territories
-	ReadModel   ReadModel
+	ReadModel   readmodel.Lister
 	Search      Searcher
 	Notify      Notifier
 	// Media enables attachments (nil: practices take none).

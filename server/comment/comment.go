@@ -59,11 +59,6 @@ type People interface {
 	Role(ctx context.Context, orgID, userID string) (string, error)
 }
 
-// Notifier delivers notifications.
-type Notifier interface {
-	Deliver(ctx context.Context, recipients []string, e notify.Event) error
-}
-
 type reportDoc struct {
 	UserID string    `bson:"userId"`
 	Reason string    `bson:"reason"`
@@ -161,7 +156,7 @@ type Service struct {
 	st      *Store
 	rm      readmodel.Lister
 	people  People
-	notify  Notifier
+	notify  notify.Deliverer
 	targets map[string]Resolver
 	render  func(string) string
 	cache   *readmodel.Cache[commentDoc] // comments as fresh as the index, for lists
@@ -184,7 +179,7 @@ type Deps struct {
 	Store     *Store
 	ReadModel readmodel.Lister
 	People    People
-	Notify    Notifier
+	Notify    notify.Deliverer
 	// Render turns a comment's Markdown into safe HTML.
 	Render func(string) string
 	// Targets resolve each kind of commented thing (practices, contributions, findings, summaries).

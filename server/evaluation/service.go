@@ -43,18 +43,13 @@ type Subjects interface {
 	SubjectName(ctx context.Context, p *auth.Principal, kind, ref string) (string, error)
 }
 
-// Notifier tells people that something happened (package notify).
-type Notifier interface {
-	Deliver(ctx context.Context, recipients []string, e notify.Event) error
-}
-
 // Deps are the service's collaborators.
 type Deps struct {
 	Store     *Store
 	Orgs      Orgs
 	ReadModel ReadModel
 	Subjects  Subjects
-	Notify    Notifier
+	Notify    notify.Deliverer
 }
 
 // Service implements evaluations and everything inside them.
@@ -63,7 +58,7 @@ type Service struct {
 	orgs     Orgs
 	rm       ReadModel
 	subjects Subjects
-	notify   Notifier
+	notify   notify.Deliverer
 	detector *search.Detector
 	now      func() time.Time
 }

@@ -26,17 +26,12 @@ type Orgs interface {
 	Get(ctx context.Context, p *auth.Principal, id string) (*organisation.Organisation, error)
 }
 
-// Notifier tells people what happened (in-app notifications): the promoted from the waiting list.
-type Notifier interface {
-	Deliver(ctx context.Context, recipients []string, e notify.Event) error
-}
-
 // Service implements exchange days and registrations.
 type Service struct {
 	st     *Store
 	orgs   Orgs
 	rm     readmodel.Lister
-	notify Notifier
+	notify notify.Deliverer // tells the promoted from the waiting list
 	// limits bound invitation-code guessing (shared by every node through the store).
 	limits *auth.Limits
 	now    func() time.Time
@@ -44,7 +39,7 @@ type Service struct {
 }
 
 // NewService builds the service.
-func NewService(st *Store, orgs Orgs, rm readmodel.Lister, n Notifier, limits *auth.Limits) *Service {
+func NewService(st *Store, orgs Orgs, rm readmodel.Lister, n notify.Deliverer, limits *auth.Limits) *Service {
 	return &Service{st: st, orgs: orgs, rm: rm, notify: n, limits: limits, now: time.Now}
 }
 

@@ -29,18 +29,13 @@ type Territories interface {
 	Get(ctx context.Context, id string) (*territory.Territory, error)
 }
 
-// Notifier delivers in-app notifications.
-type Notifier interface {
-	Deliver(ctx context.Context, recipients []string, e notify.Event) error
-}
-
 // Deps are the services the network is built from.
 type Deps struct {
 	Store       *Store
 	Orgs        Orgs
 	Territories Territories
 	ReadModel   readmodel.Counter
-	Notify      Notifier
+	Notify      notify.Deliverer
 	// Search finds practices like a need and needs like a practice.
 	Search Searcher
 	// Sources and Practices, when set, resolve the needs and practices of need → practice links.

@@ -213,6 +213,12 @@ type inboxDoc struct {
 	Items []itemDoc `bson:"items"`
 }
 
+// Deliverer is what a domain needs to tell people that something happened: an event in their in-app
+// inboxes. *Service implements it.
+type Deliverer interface {
+	Deliver(ctx context.Context, recipients []string, e Event) error
+}
+
 // Event is something to tell people about.
 type Event struct {
 	Kind, Title, Link string

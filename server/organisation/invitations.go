@@ -90,11 +90,6 @@ func (InvitationInput) Enums() map[string][]string {
 	return map[string][]string{"role": Roles, "language": inviteLanguages}
 }
 
-// Notifier delivers in-app notices (server/notify).
-type Notifier interface {
-	Deliver(ctx context.Context, recipients []string, e notify.Event) error
-}
-
 // Mailer queues email (server/mail); nothing is sent when it is not enabled.
 type Mailer interface {
 	Enabled() bool

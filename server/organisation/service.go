@@ -12,6 +12,7 @@ import (
 	"github.com/teixit/teixit/server/account"
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/notify"
 	"github.com/teixit/teixit/server/paging"
 	"github.com/teixit/teixit/server/readmodel"
 	"github.com/teixit/teixit/server/store"
@@ -53,7 +54,7 @@ type Deps struct {
 	ReadModel readmodel.Lister
 	// Notify tells invited people and inviters (nil: no notices); Mail sends invitations to addresses with no
 	// account (nil or not enabled: none); BaseURL makes the email's link.
-	Notify  Notifier
+	Notify  notify.Deliverer
 	Mail    Mailer
 	BaseURL string
 }

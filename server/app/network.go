@@ -8,6 +8,7 @@ import (
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/diagnosis"
 	"github.com/teixit/teixit/server/network"
+	"github.com/teixit/teixit/server/organisation"
 	"github.com/teixit/teixit/server/practice"
 	"github.com/teixit/teixit/server/readmodel"
 	"github.com/teixit/teixit/server/theme"
@@ -16,7 +17,7 @@ import (
 // buildNetwork wires network work: actors, relations, the network page (two read-model kinds) and the
 // need → practice links between diagnoses and practices.
 func (a *App) buildNetwork() {
-	a.Network = network.NewService(network.Deps{Store: network.NewStore(a.Store), Orgs: practice.OrgsFrom(a.Organisations),
+	a.Network = network.NewService(network.Deps{Store: network.NewStore(a.Store), Orgs: organisation.DirectoryOf(a.Organisations),
 		Territories: a.Territories, ReadModel: a.ReadModel, Notify: a.Notify, Themes: theme.All, BaseURL: a.Config.BaseURL,
 		Search: a.ReadModel.Index, Sources: needSources{a}, Practices: practiceSources{a}, Mail: a.Mail, Diagnoses: invitedDiagnoses{a}})
 	for kind, load := range map[string]search.Loader{network.KindActor: a.Network.LoadActors, network.KindRelation: a.Network.LoadRelations} {

@@ -9,6 +9,7 @@ import (
 	"github.com/teixit/teixit/server/comment"
 	"github.com/teixit/teixit/server/diagnosis"
 	"github.com/teixit/teixit/server/notify"
+	"github.com/teixit/teixit/server/organisation"
 	"github.com/teixit/teixit/server/practice"
 	"github.com/teixit/teixit/server/readmodel"
 	"github.com/teixit/teixit/server/recording"
@@ -21,7 +22,7 @@ func (a *App) buildPractices() {
 	if a.Media != nil {
 		media = a.Media
 	}
-	a.Practices = practice.NewService(practice.Deps{Store: practice.NewStore(a.Store), Orgs: practice.OrgsFrom(a.Organisations),
+	a.Practices = practice.NewService(practice.Deps{Store: practice.NewStore(a.Store), Orgs: organisation.DirectoryOf(a.Organisations),
 		Territories: practice.TerritoriesFrom(a.Territories), ReadModel: a.ReadModel, Search: a.ReadModel.Index, Notify: a.Notify,
 		Media: media, BaseURL: a.Config.BaseURL})
 	a.ReadModel.Register(practice.IndexKind, readmodel.Kind{Load: a.Practices.Load, All: a.Practices.All,

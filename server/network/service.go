@@ -9,20 +9,11 @@ import (
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/notify"
+	"github.com/teixit/teixit/server/organisation"
 	"github.com/teixit/teixit/server/readmodel"
 	"github.com/teixit/teixit/server/store"
 	"github.com/teixit/teixit/server/territory"
 )
-
-// Orgs is what the network needs from organisations.
-type Orgs interface {
-	// Role is the person's role in the organisation, "" when not a member.
-	Role(ctx context.Context, orgID, userID string) (string, error)
-	// Name returns the organisation's name; a NotFound error when it does not exist.
-	Name(ctx context.Context, orgID string) (string, error)
-	// Staff are the organisation's admins and professionals.
-	Staff(ctx context.Context, orgID string) ([]string, error)
-}
 
 // Territories is what the network needs from territories.
 type Territories interface {
@@ -32,7 +23,7 @@ type Territories interface {
 // Deps are the services the network is built from.
 type Deps struct {
 	Store       *Store
-	Orgs        Orgs
+	Orgs        organisation.Directory
 	Territories Territories
 	ReadModel   readmodel.Counter
 	Notify      notify.Deliverer

@@ -13,6 +13,7 @@ import (
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/notify"
+	"github.com/teixit/teixit/server/organisation"
 	"github.com/teixit/teixit/server/readmodel"
 	"github.com/teixit/teixit/server/store"
 	"github.com/teixit/teixit/server/theme"
@@ -21,7 +22,7 @@ import (
 // Service implements practices and transfers.
 type Service struct {
 	st     *Store
-	orgs   Orgs
+	orgs   organisation.Directory
 	ters   Territories
 	rm     readmodel.Lister
 	search Searcher
@@ -35,7 +36,7 @@ type Service struct {
 // Deps are what practices need from the rest of the app.
 type Deps struct {
 	Store       *Store
-	Orgs        Orgs
+	Orgs        organisation.Directory
 	Territories Territories
 	ReadModel   readmodel.Lister
 	Search      Searcher

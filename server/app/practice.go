@@ -8,6 +8,7 @@ import (
 	"github.com/teixit/teixit/server/auth"
 	"github.com/teixit/teixit/server/comment"
 	"github.com/teixit/teixit/server/diagnosis"
+	"github.com/teixit/teixit/server/mediafile"
 	"github.com/teixit/teixit/server/notify"
 	"github.com/teixit/teixit/server/organisation"
 	"github.com/teixit/teixit/server/practice"
@@ -18,7 +19,7 @@ import (
 
 // buildPractices wires good practices (Innovem/Transferim): practices and transfers, comments, follows and notifications.
 func (a *App) buildPractices() {
-	var media practice.Media // attachments need the media store (a nil *mediafile.Service would not be a nil Media)
+	var media mediafile.Attacher // attachments need the media store (a nil *mediafile.Service would not be a nil Attacher)
 	if a.Media != nil {
 		media = a.Media
 	}

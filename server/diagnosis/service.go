@@ -38,12 +38,6 @@ type ReadModel interface {
 	readmodel.Versioned
 }
 
-// Media is what contributions need from the media store: an upload's owner and class, and who may read it.
-type Media interface {
-	Get(ctx context.Context, id string) (*mediafile.Asset, error)
-	SetVisibility(ctx context.Context, id string, visibility []string) error
-}
-
 // Transfers is what actions that adopt a practice need from good-practice exchange (server/practice).
 type Transfers interface {
 	// Adopt starts the organisation's transfer of a published practice for an action of a diagnosis (or
@@ -61,7 +55,7 @@ type Options struct {
 	// Transfers, when set, lets an action adopt a practice (adoptPracticeId).
 	Transfers Transfers
 	// Media, when set, lets contributions carry photos and voice notes uploaded to the media store.
-	Media Media
+	Media mediafile.Attacher
 	// Limits keeps rate limits in the shared store (required).
 	Limits *auth.Limits
 	// NicknameLimit and NicknameWindow bound anonymous (nickname) contributions per IP. Default 5 per hour.
@@ -80,7 +74,7 @@ type Service struct {
 	detector   *search.Detector
 	limits     *auth.Limits
 	nicknames  auth.Limit
-	media      Media
+	media      mediafile.Attacher
 	transfers  Transfers
 	cache      *readmodel.Cache[contribDoc] // contributions as fresh as the index, for lists
 	supporters *readmodel.Marks             // who supported which contribution, as fresh as the index, for lists

@@ -176,6 +176,13 @@ func (s *Service) load(ctx context.Context, id string) (*assetDoc, error) {
 	return s.st.asset(ctx, id)
 }
 
+// Attacher is what a domain needs to attach uploads to its records (diagnosis contributions, practices): an
+// upload's owner and class (Get), and who may read it (SetVisibility). *Service implements it.
+type Attacher interface {
+	Get(ctx context.Context, id string) (*Asset, error)
+	SetVisibility(ctx context.Context, id string, visibility []string) error
+}
+
 // Get returns an asset's metadata for other domains (no access check: they check ownership themselves).
 func (s *Service) Get(ctx context.Context, id string) (*Asset, error) {
 	d, err := s.load(ctx, id)

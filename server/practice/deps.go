@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/teixit/teixit/search"
-	"github.com/teixit/teixit/server/mediafile"
 	"github.com/teixit/teixit/server/notify"
 	"github.com/teixit/teixit/server/territory"
 )
@@ -23,12 +22,6 @@ type Searcher interface {
 type Notifier interface {
 	Followers(ctx context.Context, kind string, targets ...string) ([]string, error)
 	Deliver(ctx context.Context, recipients []string, e notify.Event) error
-}
-
-// Media is the media store, for attachments.
-type Media interface {
-	Get(ctx context.Context, id string) (*mediafile.Asset, error)
-	SetVisibility(ctx context.Context, id string, visibility []string) error
 }
 
 // TerritoriesFrom adapts the territory service.

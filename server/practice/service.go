@@ -12,6 +12,7 @@ import (
 
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/mediafile"
 	"github.com/teixit/teixit/server/notify"
 	"github.com/teixit/teixit/server/organisation"
 	"github.com/teixit/teixit/server/readmodel"
@@ -27,7 +28,7 @@ type Service struct {
 	rm     readmodel.Lister
 	search Searcher
 	notify Notifier
-	media  Media
+	media  mediafile.Attacher
 	// baseURL is the site's public URL (Atom ids and links); empty uses the request's.
 	baseURL string
 	now     func() time.Time
@@ -42,7 +43,7 @@ type Deps struct {
 	Search      Searcher
 	Notify      Notifier
 	// Media enables attachments (nil: practices take none).
-	Media Media
+	Media mediafile.Attacher
 	// BaseURL is the site's public URL (Atom ids and links); empty uses the request's.
 	BaseURL string
 }

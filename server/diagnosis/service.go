@@ -27,11 +27,6 @@ type Orgs interface {
 	Role(ctx context.Context, orgID, userID string) (string, error)
 }
 
-// Territories is what diagnoses need from territories.
-type Territories interface {
-	Get(ctx context.Context, id string) (*territory.Territory, error)
-}
-
 // ReadModel is what diagnoses need from the read model: announce writes, list and count from the index.
 type ReadModel interface {
 	readmodel.Counter
@@ -69,7 +64,7 @@ type Options struct {
 type Service struct {
 	st         *Store
 	orgs       Orgs
-	terr       Territories
+	terr       territory.Getter
 	rm         ReadModel
 	detector   *search.Detector
 	limits     *auth.Limits
@@ -86,7 +81,7 @@ type Service struct {
 }
 
 // NewService builds the service.
-func NewService(st *Store, orgs Orgs, terr Territories, rm ReadModel, o Options) *Service {
+func NewService(st *Store, orgs Orgs, terr territory.Getter, rm ReadModel, o Options) *Service {
 	if o.NicknameLimit <= 0 {
 		o.NicknameLimit = 5
 	}

@@ -15,16 +15,11 @@ import (
 	"github.com/teixit/teixit/server/territory"
 )
 
-// Territories is what the network needs from territories.
-type Territories interface {
-	Get(ctx context.Context, id string) (*territory.Territory, error)
-}
-
 // Deps are the services the network is built from.
 type Deps struct {
 	Store       *Store
 	Orgs        organisation.Directory
-	Territories Territories
+	Territories territory.Getter
 	ReadModel   readmodel.Counter
 	Notify      notify.Deliverer
 	// Search finds practices like a need and needs like a practice.

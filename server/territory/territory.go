@@ -104,6 +104,12 @@ func (s *Service) load(ctx context.Context, id string) (*doc, error) {
 	return s.st.territory(ctx, id)
 }
 
+// Getter is what a domain needs of territories to name and place its records: one territory by id with
+// its ancestors and boundary (a NotFound error when unknown). *Service implements it.
+type Getter interface {
+	Get(ctx context.Context, id string) (*Territory, error)
+}
+
 // Get returns a territory with its boundary.
 func (s *Service) Get(ctx context.Context, id string) (*Territory, error) {
 	d, err := s.load(ctx, id)

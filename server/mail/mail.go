@@ -148,6 +148,13 @@ func New(d Deps) *Service {
 	return s
 }
 
+// Enqueuer is what other packages need to send email: whether sending is configured (Enabled) and queueing a
+// message (Enqueue; nothing is sent when it is not enabled). *Service implements it.
+type Enqueuer interface {
+	Enabled() bool
+	Enqueue(ctx context.Context, m Message) error
+}
+
 // Enabled is true when an SMTP server is configured.
 func (s *Service) Enabled() bool { return s != nil && s.set.Host != "" }
 

@@ -53,12 +53,6 @@ var InviteLanguages = []string{"ca", "es", "it", "en"}
 // one answer an invitation gets: accepted, declined or withdrawn).
 const colInviteClaims = "network_invitation_claims"
 
-// Mailer queues email (server/mail); nothing is sent when it is not enabled.
-type Mailer interface {
-	Enabled() bool
-	Enqueue(ctx context.Context, m teixitmail.Message) error
-}
-
 // DiagnosisBrief is what invitations need to know of a diagnosis.
 type DiagnosisBrief struct {
 	Title       string

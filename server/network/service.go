@@ -8,6 +8,7 @@ import (
 	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
+	teixitmail "github.com/teixit/teixit/server/mail"
 	"github.com/teixit/teixit/server/notify"
 	"github.com/teixit/teixit/server/organisation"
 	"github.com/teixit/teixit/server/readmodel"
@@ -30,7 +31,7 @@ type Deps struct {
 	// Themes is the project's theme vocabulary.
 	Themes []string
 	// Mail sends invitations (nothing when no SMTP server is set: the inviter passes the link on).
-	Mail Mailer
+	Mail teixitmail.Enqueuer
 	// Diagnoses resolve the diagnoses actors are invited to.
 	Diagnoses Diagnoses
 	// BaseURL is the site's public URL for invitation links ("" = relative links).

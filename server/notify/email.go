@@ -32,15 +32,9 @@ type People interface {
 	Contacts(ctx context.Context, ids []string) (map[string]Contact, error)
 }
 
-// Mailer queues email (server/mail).
-type Mailer interface {
-	Enabled() bool
-	Enqueue(ctx context.Context, m mail.Message) error
-}
-
 // EmailDeps connect notices to email.
 type EmailDeps struct {
-	Mail    Mailer
+	Mail    mail.Enqueuer
 	People  People
 	BaseURL string // absolute links in emails
 	Secret  string // signs unsubscribe links

@@ -90,12 +90,6 @@ func (InvitationInput) Enums() map[string][]string {
 	return map[string][]string{"role": Roles, "language": inviteLanguages}
 }
 
-// Mailer queues email (server/mail); nothing is sent when it is not enabled.
-type Mailer interface {
-	Enabled() bool
-	Enqueue(ctx context.Context, m teixitmail.Message) error
-}
-
 // Invite invites an address to the organisation (its admins and platform admins). The answer never says
 // whether the address has an account. An address that is already a member → 409 already_member; one with an
 // invitation still open → 409 already_invited.

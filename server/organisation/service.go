@@ -12,6 +12,7 @@ import (
 	"github.com/teixit/teixit/server/account"
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
+	teixitmail "github.com/teixit/teixit/server/mail"
 	"github.com/teixit/teixit/server/notify"
 	"github.com/teixit/teixit/server/paging"
 	"github.com/teixit/teixit/server/readmodel"
@@ -55,7 +56,7 @@ type Deps struct {
 	// Notify tells invited people and inviters (nil: no notices); Mail sends invitations to addresses with no
 	// account (nil or not enabled: none); BaseURL makes the email's link.
 	Notify  notify.Deliverer
-	Mail    Mailer
+	Mail    teixitmail.Enqueuer
 	BaseURL string
 }
 

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/teixit/teixit/search"
@@ -83,20 +84,11 @@ func (n needSources) themesOf(ctx context.Context, p *auth.Principal, ids []stri
 		if i >= 20 {
 			break
 		}
-		if c, err := n.a.Diagnoses.GetContribution(ctx, p, id); err == nil && !contains(out, c.Theme) {
+		if c, err := n.a.Diagnoses.GetContribution(ctx, p, id); err == nil && !slices.Contains(out, c.Theme) {
 			out = append(out, c.Theme)
 		}
 	}
 	return out
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // practiceSources reads a practice's text (title, summary, problem, target population) as the reader may.

@@ -207,3 +207,17 @@ func fieldMode(f reflect.StructField) Mode {
 	}
 	return ModeText
 }
+
+// Unique returns the values in their order, each once (the first time it comes): ids, themes or dates a form
+// sends twice, or a list gathered from several places.
+func Unique(values []string) []string {
+	out := make([]string, 0, len(values))
+	seen := make(map[string]bool, len(values))
+	for _, v := range values {
+		if !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	return out
+}

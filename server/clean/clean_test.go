@@ -172,3 +172,22 @@ func FuzzText(f *testing.F) {
 		}
 	})
 }
+
+func TestUnique(t *testing.T) {
+	for _, c := range []struct{ in, want []string }{
+		{nil, []string{}},
+		{[]string{"a"}, []string{"a"}},
+		{[]string{"b", "a", "b", "c", "a"}, []string{"b", "a", "c"}},
+		{[]string{"", "", "x"}, []string{"", "x"}},
+	} {
+		got := Unique(c.in)
+		if len(got) != len(c.want) {
+			t.Fatalf("Unique(%q) = %q, want %q", c.in, got, c.want)
+		}
+		for i := range got {
+			if got[i] != c.want[i] {
+				t.Fatalf("Unique(%q) = %q, want %q", c.in, got, c.want)
+			}
+		}
+	}
+}

@@ -2,6 +2,7 @@ package diagnosis
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -9,6 +10,7 @@ import (
 	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/clean"
 	"github.com/teixit/teixit/server/followup"
 	"github.com/teixit/teixit/server/notify"
 	"github.com/teixit/teixit/server/paging"
@@ -52,7 +54,7 @@ func (s *Service) validateAction(ctx context.Context, d *diagDoc, a *actionDoc, 
 	}
 	if in.ResponsibleOrganisation != nil || create {
 		a.ResponsibleOrgID = deref(in.ResponsibleOrganisation)
-		if !oneOf(a.ResponsibleOrgID, d.OrgIDs) {
+		if !slices.Contains(d.OrgIDs, a.ResponsibleOrgID) {
 			fields["responsibleOrganisationId"] = apperr.Because("not_organising")
 		}
 	}
@@ -61,12 +63,12 @@ func (s *Service) validateAction(ctx context.Context, d *diagDoc, a *actionDoc, 
 		if create && a.Status == "" {
 			a.Status = "planned"
 		}
-		if !oneOf(a.Status, ActionStatuses) {
+		if !slices.Contains(ActionStatuses, a.Status) {
 			fields["status"] = apperr.OneOf(ActionStatuses...)
 		}
 	}
 	if in.FindingIDs != nil {
-		ids := dedupe(*in.FindingIDs)
+		ids := clean.Unique(*in.FindingIDs)
 		if len(ids) > MaxLinkedFindings {
 			fields["findingIds"] = apperr.MaxItems(50)
 		}

@@ -2,6 +2,7 @@ package diagnosis
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -11,6 +12,7 @@ import (
 	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/clean"
 	"github.com/teixit/teixit/server/mediafile"
 	"github.com/teixit/teixit/server/paging"
 	"github.com/teixit/teixit/server/readmodel"
@@ -59,11 +61,11 @@ func (s *Service) validateContribution(ctx context.Context, p *auth.Principal, d
 		if why.Code != "" {
 			fields["mediaIds"] = why
 		}
-		c.MediaIDs = dedupe(*in.MediaIDs)
+		c.MediaIDs = clean.Unique(*in.MediaIDs)
 	}
 	if in.Kind != nil || create {
 		c.Kind = deref(in.Kind)
-		if !oneOf(c.Kind, ContributionKinds) {
+		if !slices.Contains(ContributionKinds, c.Kind) {
 			fields["kind"] = apperr.OneOf(ContributionKinds...)
 		}
 	}
@@ -80,7 +82,7 @@ func (s *Service) validateContribution(ctx context.Context, p *auth.Principal, d
 		}
 	}
 	if in.Language != nil && *in.Language != "" {
-		if !oneOf(*in.Language, Languages) {
+		if !slices.Contains(Languages, *in.Language) {
 			fields["language"] = apperr.OneOf(Languages...)
 		}
 		c.Language = *in.Language
@@ -401,7 +403,7 @@ func (s *Service) contributionQuery(ctx context.Context, diagID string, in Contr
 	readmodel.Choose(filters, fields, "kind", "contribution_kind", in.Kind, ContributionKinds)
 	readmodel.Choose(filters, fields, "theme", "theme", in.Theme, theme.All)
 	readmodel.Choose(filters, fields, "status", "status", in.Status, []string{StatusPending, StatusPublished, StatusHidden})
-	if !oneOf(in.Sort, []string{"", "-created", "created", "supports", "-supports"}) {
+	if !slices.Contains([]string{"", "-created", "created", "supports", "-supports"}, in.Sort) {
 		fields["sort"] = apperr.OneOf("-created", "created", "supports", "-supports")
 	}
 	return d, search.ListRequest{Kind: KindContribution, Filters: filters, Sort: in.Sort, Cursor: in.Cursor,

@@ -2,6 +2,7 @@ package diagnosis
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -9,6 +10,7 @@ import (
 	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/clean"
 	"github.com/teixit/teixit/server/paging"
 	"github.com/teixit/teixit/server/store"
 )
@@ -30,7 +32,7 @@ func (s *Service) validateFinding(ctx context.Context, d *diagDoc, f *findingDoc
 	fields := apperr.Fields{}
 	if in.SWOT != nil || create {
 		f.SWOT = deref(in.SWOT)
-		if !oneOf(f.SWOT, SWOTTypes) {
+		if !slices.Contains(SWOTTypes, f.SWOT) {
 			fields["swot"] = apperr.OneOf(SWOTTypes...)
 		}
 	}
@@ -43,7 +45,7 @@ func (s *Service) validateFinding(ctx context.Context, d *diagDoc, f *findingDoc
 		fields.MaxLength("text", f.Text, 5000)
 	}
 	if in.ContributionIDs != nil {
-		ids := dedupe(*in.ContributionIDs)
+		ids := clean.Unique(*in.ContributionIDs)
 		if len(ids) > MaxCitations {
 			fields["contributionIds"] = apperr.MaxItems(MaxCitations)
 		}
@@ -58,7 +60,7 @@ func (s *Service) validateFinding(ctx context.Context, d *diagDoc, f *findingDoc
 				fields["contributionIds"] = apperr.Because("not_citable", "id", excerpt(id, 40))
 			case err != nil:
 				return err
-			case !oneOf(f.ID, c.FindingIDs) && len(c.FindingIDs) >= MaxCitingFindings:
+			case !slices.Contains(c.FindingIDs, f.ID) && len(c.FindingIDs) >= MaxCitingFindings:
 				fields["contributionIds"] = apperr.Because("cited_too_often", "max", MaxCitingFindings)
 			}
 		}
@@ -169,7 +171,7 @@ func (s *Service) UpdateFinding(ctx context.Context, p *auth.Principal, id strin
 func minus(a, b []string) []string {
 	var out []string
 	for _, v := range a {
-		if !oneOf(v, b) {
+		if !slices.Contains(b, v) {
 			out = append(out, v)
 		}
 	}

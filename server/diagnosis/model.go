@@ -51,15 +51,6 @@ const (
 	DefaultVotesPerPerson = 5
 )
 
-func oneOf(v string, set []string) bool {
-	for _, s := range set {
-		if s == v {
-			return true
-		}
-	}
-	return false
-}
-
 // ---- stored documents (bson) ----
 
 type phaseDoc struct {

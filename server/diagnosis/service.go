@@ -12,6 +12,7 @@ import (
 	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/clean"
 	"github.com/teixit/teixit/server/followup"
 	"github.com/teixit/teixit/server/mediafile"
 	"github.com/teixit/teixit/server/notify"
@@ -242,7 +243,7 @@ func (s *Service) apply(ctx context.Context, p *auth.Principal, d *diagDoc, in I
 		} else if why.Code != "" {
 			fields["organisationIds"] = why
 		} else {
-			d.OrgIDs = dedupe(ids)
+			d.OrgIDs = clean.Unique(ids)
 		}
 	}
 	if in.Themes != nil {
@@ -254,10 +255,10 @@ func (s *Service) apply(ctx context.Context, p *auth.Principal, d *diagDoc, in I
 				fields["themes"] = apperr.OneOf(theme.All...)
 			}
 		}
-		d.Themes = dedupe(*in.Themes)
+		d.Themes = clean.Unique(*in.Themes)
 	}
 	if in.Phase != nil {
-		if !oneOf(*in.Phase, Phases) {
+		if !slices.Contains(Phases, *in.Phase) {
 			fields["phase"] = apperr.OneOf(Phases...)
 		} else if !create && slices.Index(Phases, *in.Phase) < slices.Index(Phases, d.Phase) && (in.Reopen == nil || !*in.Reopen) {
 			return apperr.New(apperr.Conflict, "phase_backwards",
@@ -272,7 +273,7 @@ func (s *Service) apply(ctx context.Context, p *auth.Principal, d *diagDoc, in I
 		seen := map[string]bool{}
 		for _, ph := range *in.Schedule {
 			switch {
-			case !oneOf(ph.Name, Phases) || seen[ph.Name]:
+			case !slices.Contains(Phases, ph.Name) || seen[ph.Name]:
 				fields["schedule"] = apperr.Because("phase_once", "values", Phases)
 			case ph.Start != "" && !validDate(ph.Start), ph.End != "" && !validDate(ph.End):
 				fields["schedule"] = apperr.Date()
@@ -316,7 +317,7 @@ func (s *Service) checkOrganisers(ctx context.Context, p *auth.Principal, before
 		if !store.ValidID(id) {
 			return apperr.UnknownRef(), nil
 		}
-		if oneOf(id, before) || p.PlatformAdmin {
+		if slices.Contains(before, id) || p.PlatformAdmin {
 			continue
 		}
 		ok, err := s.canOrganise(ctx, p.UserID, id)
@@ -328,16 +329,6 @@ func (s *Service) checkOrganisers(ctx context.Context, p *auth.Principal, before
 		}
 	}
 	return apperr.Reason{}, nil
-}
-
-func dedupe(in []string) []string {
-	out := make([]string, 0, len(in))
-	for _, v := range in {
-		if !oneOf(v, out) {
-			out = append(out, v)
-		}
-	}
-	return out
 }
 
 // Create starts a diagnosis (professionals or admins of every organising organisation).
@@ -438,7 +429,7 @@ func (s *Service) AddOrganiser(ctx context.Context, id, orgID string) error {
 			if err := bson.Unmarshal(cur, &d); err != nil {
 				return nil, err
 			}
-			if oneOf(orgID, d.OrgIDs) {
+			if slices.Contains(d.OrgIDs, orgID) {
 				return nil, nil
 			}
 			if len(d.OrgIDs) >= MaxOrganisers {
@@ -505,7 +496,7 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, in ListInput) ([]
 	}
 	add("territory", in.Territory, store.ValidID(in.Territory), apperr.UnknownRef())
 	add("theme", in.Theme, theme.Valid(in.Theme), apperr.OneOf(theme.All...))
-	add("phase", in.Phase, oneOf(in.Phase, Phases), apperr.OneOf(Phases...))
+	add("phase", in.Phase, slices.Contains(Phases, in.Phase), apperr.OneOf(Phases...))
 	add("org", in.Org, store.ValidID(in.Org), apperr.UnknownRef())
 	if err := apperr.Validation(fields); err != nil {
 		return nil, "", err

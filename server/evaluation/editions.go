@@ -2,6 +2,7 @@ package evaluation
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/teixit/teixit/server/apperr"
@@ -66,7 +67,7 @@ func (s *Service) Review(ctx context.Context, p *auth.Principal, edID, measureID
 		return nil, err
 	}
 	fields := apperr.Fields{}
-	if !oneOf(in.Status, ReviewStatuses) {
+	if !slices.Contains(ReviewStatuses, in.Status) {
 		fields["status"] = apperr.OneOf(ReviewStatuses...)
 	}
 	note := strings.TrimSpace(in.Note)

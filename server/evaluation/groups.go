@@ -2,6 +2,7 @@ package evaluation
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -9,6 +10,7 @@ import (
 
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/clean"
 	"github.com/teixit/teixit/server/store"
 )
 
@@ -254,8 +256,8 @@ func (s *Service) CreateGroup(ctx context.Context, p *auth.Principal, edID strin
 	fields := apperr.Fields{}
 	name := in.Name
 	textField(fields, "name", &name, 1, 80, &name)
-	ids := dedupe(in.MemberIDs)
-	if !oneOf(in.FacilitatorID, ids) {
+	ids := clean.Unique(in.MemberIDs)
+	if !slices.Contains(ids, in.FacilitatorID) {
 		fields["facilitatorId"] = apperr.UnknownRef()
 	}
 	members := make([]*participantDoc, 0, len(ids))

@@ -2,6 +2,7 @@ package evaluation
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -99,7 +100,7 @@ func (s *Service) scopeOf(ctx context.Context, cache scopes, evalID string) (*sc
 			return nil, err
 		}
 		for _, o := range ed.PartnerOrgIDs {
-			if !oneOf(o, orgs) {
+			if !slices.Contains(orgs, o) {
 				orgs = append(orgs, o)
 			}
 		}

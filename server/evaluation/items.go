@@ -2,6 +2,7 @@ package evaluation
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -47,7 +48,7 @@ func (s *Service) AddItem(ctx context.Context, p *auth.Principal, gID string, in
 	if !areaOf(ed, in.AreaID) {
 		fields["areaId"] = apperr.UnknownRef()
 	}
-	if !oneOf(in.Kind, ItemKinds) {
+	if !slices.Contains(ItemKinds, in.Kind) {
 		fields["kind"] = apperr.OneOf(ItemKinds...)
 	}
 	text := strings.TrimSpace(in.Text)
@@ -180,7 +181,7 @@ func (s *Service) Items(ctx context.Context, p *auth.Principal, edID string, in 
 	filters := map[string][]string{"parent": {ed.ID}}
 	fields := apperr.Fields{}
 	if in.Group != "" {
-		if !oneOf(in.Group, s.groupIDs(ed)) {
+		if !slices.Contains(s.groupIDs(ed), in.Group) {
 			fields["group"] = apperr.UnknownRef()
 		}
 		filters["group"] = []string{in.Group}

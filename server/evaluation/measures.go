@@ -2,11 +2,13 @@ package evaluation
 
 import (
 	"context"
+	"slices"
 
 	"go.mongodb.org/mongo-driver/bson"
 
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/clean"
 	"github.com/teixit/teixit/server/followup"
 	"github.com/teixit/teixit/server/store"
 )
@@ -57,13 +59,13 @@ func (s *Service) applyMeasure(ctx context.Context, ed *editionDoc, m *measureDo
 		if in.Status != nil {
 			st = *in.Status
 		}
-		if !oneOf(st, MeasureStatuses) {
+		if !slices.Contains(MeasureStatuses, st) {
 			fields["status"] = apperr.OneOf(MeasureStatuses...)
 		}
 		m.Status = st
 	}
 	if in.PointIDs != nil {
-		ids := dedupe(*in.PointIDs)
+		ids := clean.Unique(*in.PointIDs)
 		if len(ids) > MaxPointsPerMeasure {
 			fields["pointIds"] = apperr.MaxItems(MaxPointsPerMeasure)
 		}

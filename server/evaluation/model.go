@@ -58,15 +58,6 @@ const (
 	MaxVotesPerPersonCap = 20
 )
 
-func oneOf(v string, set []string) bool {
-	for _, s := range set {
-		if s == v {
-			return true
-		}
-	}
-	return false
-}
-
 func nonNil(s []string) []string {
 	if s == nil {
 		return []string{}

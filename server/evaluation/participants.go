@@ -3,6 +3,7 @@ package evaluation
 import (
 	"context"
 	"crypto/subtle"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -43,7 +44,7 @@ func (s *Service) InviteMembers(ctx context.Context, p *auth.Principal, edID str
 			return nil, err
 		}
 		for _, m := range ms {
-			if !oneOf(m.Role, ed.Roles) {
+			if !slices.Contains(ed.Roles, m.Role) {
 				continue
 			}
 			added, err := s.addParticipant(ctx, ed, participantDoc{UserID: m.UserID, Name: m.Name, OrgID: org, Role: m.Role})
@@ -97,7 +98,7 @@ func (s *Service) Join(ctx context.Context, p *auth.Principal, edID string, in J
 		if err != nil {
 			return nil, err
 		}
-		if oneOf(role, ed.Roles) {
+		if slices.Contains(ed.Roles, role) {
 			pd.OrgID, pd.Role = o, role
 			break
 		}
@@ -226,7 +227,7 @@ func (s *Service) Place(ctx context.Context, p *auth.Principal, edID, userID str
 		if ed.Phase != PhasePreparation && ed.Phase != PhaseGroups {
 			return nil, wrongPhase(ed.Phase, "groups change while preparing or in groups")
 		}
-		if !ed.GroupsFormed || !oneOf(*in.GroupID, s.groupIDs(ed)) {
+		if !ed.GroupsFormed || !slices.Contains(s.groupIDs(ed), *in.GroupID) {
 			return nil, apperr.Validation(apperr.Fields{"groupId": apperr.UnknownRef()})
 		}
 	}

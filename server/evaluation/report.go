@@ -2,6 +2,7 @@ package evaluation
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -35,7 +36,7 @@ func (s *Service) PublishReport(ctx context.Context, p *auth.Principal, edID str
 		return nil, wrongPhase(ed.Phase, "the report is published in the follow-up")
 	}
 	fields := apperr.Fields{}
-	if !oneOf(in.Visibility, Visibilities) {
+	if !slices.Contains(Visibilities, in.Visibility) {
 		fields["visibility"] = apperr.OneOf(Visibilities...)
 	}
 	summary := strings.TrimSpace(in.Summary)

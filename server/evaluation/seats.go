@@ -3,6 +3,7 @@ package evaluation
 import (
 	"context"
 	"errors"
+	"slices"
 
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/store"
@@ -89,7 +90,7 @@ func (gd *groupDoc) sit(m seatDoc) {
 func (gd *groupDoc) leave(threshold int, userIDs ...string) error {
 	kept := gd.Members[:0:0]
 	for _, m := range gd.Members {
-		if !oneOf(m.UserID, userIDs) {
+		if !slices.Contains(userIDs, m.UserID) {
 			kept = append(kept, m)
 		}
 	}
@@ -97,7 +98,7 @@ func (gd *groupDoc) leave(threshold int, userIDs ...string) error {
 		return belowThreshold(threshold)
 	}
 	gd.Members = kept
-	if oneOf(gd.FacilitatorID, userIDs) {
+	if slices.Contains(userIDs, gd.FacilitatorID) {
 		gd.FacilitatorID = ""
 	}
 	return nil

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base32"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/clean"
 	"github.com/teixit/teixit/server/followup"
 	"github.com/teixit/teixit/server/notify"
 	"github.com/teixit/teixit/server/organisation"
@@ -151,16 +153,6 @@ func (EditionInput) Enums() map[string][]string {
 	return map[string][]string{"mode": Modes, "roles": MemberRoles, "phase": Phases}
 }
 
-func dedupe(in []string) []string {
-	out := make([]string, 0, len(in))
-	for _, v := range in {
-		if !oneOf(v, out) {
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
 func textField(fields apperr.Fields, name string, v *string, min, max int, dst *string) {
 	t := strings.TrimSpace(*v)
 	if l := utf8.RuneCountInString(t); l < min || l > max {
@@ -189,7 +181,7 @@ func (s *Service) applyEvaluation(ctx context.Context, p *auth.Principal, e *eva
 	if in.OrganisationIDs != nil || create {
 		var ids []string
 		if in.OrganisationIDs != nil {
-			ids = dedupe(*in.OrganisationIDs)
+			ids = clean.Unique(*in.OrganisationIDs)
 		}
 		if len(ids) == 0 || len(ids) > MaxOrganisers {
 			fields["organisationIds"] = apperr.ItemsBetween(1, 10)
@@ -199,7 +191,7 @@ func (s *Service) applyEvaluation(ctx context.Context, p *auth.Principal, e *eva
 				fields["organisationIds"] = apperr.UnknownRef()
 				break
 			}
-			if oneOf(id, e.OrgIDs) || p.PlatformAdmin {
+			if slices.Contains(e.OrgIDs, id) || p.PlatformAdmin {
 				continue
 			}
 			role, err := s.orgs.Role(ctx, id, p.UserID)
@@ -250,7 +242,7 @@ func applyEdition(ed *editionDoc, in EditionInput, fields apperr.Fields) {
 		textField(fields, "edition.title", in.Title, 2, 120, &ed.Title)
 	}
 	if in.Dates != nil {
-		ds := dedupe(*in.Dates)
+		ds := clean.Unique(*in.Dates)
 		if len(ds) > MaxDates {
 			fields["edition.dates"] = apperr.MaxItems(10)
 		}
@@ -262,7 +254,7 @@ func applyEdition(ed *editionDoc, in EditionInput, fields apperr.Fields) {
 		ed.Dates = ds
 	}
 	if in.Mode != nil {
-		if !oneOf(*in.Mode, Modes) {
+		if !slices.Contains(Modes, *in.Mode) {
 			fields["edition.mode"] = apperr.OneOf(Modes...)
 		}
 		ed.Mode = *in.Mode
@@ -290,16 +282,16 @@ func applyEdition(ed *editionDoc, in EditionInput, fields apperr.Fields) {
 		ed.Areas = next
 	}
 	if in.Roles != nil {
-		rs := dedupe(*in.Roles)
+		rs := clean.Unique(*in.Roles)
 		for _, r := range rs {
-			if !oneOf(r, MemberRoles) {
+			if !slices.Contains(MemberRoles, r) {
 				fields["edition.roles"] = apperr.OneOf(MemberRoles...)
 			}
 		}
 		ed.Roles = rs
 	}
 	if in.PartnerOrganisationIDs != nil {
-		ids := dedupe(*in.PartnerOrganisationIDs)
+		ids := clean.Unique(*in.PartnerOrganisationIDs)
 		if len(ids) > MaxPartners {
 			fields["edition.partnerOrganisationIds"] = apperr.MaxItems(20)
 		}
@@ -330,7 +322,7 @@ func applyEdition(ed *editionDoc, in EditionInput, fields apperr.Fields) {
 		ed.VotesPerPerson = *in.VotesPerPerson
 	}
 	if in.Phase != nil {
-		if !oneOf(*in.Phase, Phases) {
+		if !slices.Contains(Phases, *in.Phase) {
 			fields["edition.phase"] = apperr.OneOf(Phases...)
 		}
 		ed.Phase = *in.Phase

@@ -2,6 +2,7 @@ package evaluation
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strings"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/clean"
 	"github.com/teixit/teixit/server/readmodel"
 	"github.com/teixit/teixit/server/store"
 )
@@ -70,7 +72,7 @@ func (s *Service) Merge(ctx context.Context, p *auth.Principal, edID string, in 
 		return nil, err
 	}
 	fields := apperr.Fields{}
-	if !oneOf(in.Kind, ItemKinds) {
+	if !slices.Contains(ItemKinds, in.Kind) {
 		fields["kind"] = apperr.OneOf(ItemKinds...)
 	}
 	if !areaOf(ed, in.AreaID) {
@@ -78,7 +80,7 @@ func (s *Service) Merge(ctx context.Context, p *auth.Principal, edID string, in 
 	}
 	text := in.Text
 	textField(fields, "text", &text, 3, MaxItemText, &text)
-	ids := dedupe(in.ItemIDs)
+	ids := clean.Unique(in.ItemIDs)
 	if len(ids) == 0 || len(ids) > MaxMergedItems {
 		fields["itemIds"] = apperr.ItemsBetween(1, MaxMergedItems)
 	}
@@ -96,7 +98,7 @@ func (s *Service) Merge(ctx context.Context, p *auth.Principal, edID string, in 
 	pt := &pointDoc{ID: store.NewID(), EditionID: ed.ID, EvaluationID: ev.ID, AreaID: in.AreaID, Kind: in.Kind, Text: text,
 		ItemIDs: ids, GroupIDs: []string{}, PreviousID: in.PreviousID, CreatedAt: now, UpdatedAt: now}
 	for _, it := range items {
-		if !oneOf(it.GroupID, pt.GroupIDs) {
+		if !slices.Contains(pt.GroupIDs, it.GroupID) {
 			pt.GroupIDs = append(pt.GroupIDs, it.GroupID)
 		}
 	}
@@ -226,7 +228,7 @@ func (s *Service) AddToPoint(ctx context.Context, p *auth.Principal, id string, 
 	if err := mayMerge(p, r, ed); err != nil {
 		return nil, err
 	}
-	ids := dedupe(itemIDs)
+	ids := clean.Unique(itemIDs)
 	if len(ids) == 0 || len(pt.ItemIDs)+len(ids) > MaxMergedItems {
 		return nil, apperr.Validation(apperr.Fields{"itemIds": apperr.ItemsBetween(1, MaxMergedItems)})
 	}
@@ -236,7 +238,7 @@ func (s *Service) AddToPoint(ctx context.Context, p *auth.Principal, id string, 
 	}
 	for _, it := range items {
 		pt.ItemIDs = append(pt.ItemIDs, it.ID)
-		if !oneOf(it.GroupID, pt.GroupIDs) {
+		if !slices.Contains(pt.GroupIDs, it.GroupID) {
 			pt.GroupIDs = append(pt.GroupIDs, it.GroupID)
 		}
 	}
@@ -276,7 +278,7 @@ func (s *Service) Vote(ctx context.Context, p *auth.Principal, edID string, in B
 	if ed.Phase != PhasePrioritisation {
 		return nil, wrongPhase(ed.Phase, "priorities are voted during the prioritisation")
 	}
-	ids := dedupe(in.PointIDs)
+	ids := clean.Unique(in.PointIDs)
 	if len(ids) == 0 || len(ids) > ed.VotesPerPerson {
 		return nil, apperr.Validation(apperr.Fields{"pointIds": apperr.ItemsBetween(1, ed.VotesPerPerson)})
 	}

@@ -3,6 +3,7 @@ package exchange
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -109,15 +110,6 @@ func (Input) Enums() map[string][]string {
 	return map[string][]string{"registrationMode": {ModeOpen, ModeMembers, ModeInvite}, "summaryVisibility": SummaryVisibilities, "recordingVisibility": RecordingVisibilities}
 }
 
-func oneOf(v string, set ...string) bool {
-	for _, s := range set {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
-
 // apply validates in and copies it onto d.
 func (in *Input) apply(d *dayDoc, create bool) error {
 	f := apperr.Fields{}
@@ -183,7 +175,7 @@ func (in *Input) apply(d *dayDoc, create bool) error {
 		if d.Mode == "" {
 			d.Mode = ModeOpen
 		}
-		if !oneOf(d.Mode, ModeOpen, ModeMembers, ModeInvite) {
+		if !slices.Contains([]string{ModeOpen, ModeMembers, ModeInvite}, d.Mode) {
 			f["registrationMode"] = apperr.OneOf(ModeOpen, ModeMembers, ModeInvite)
 		}
 	}
@@ -207,7 +199,7 @@ func (in *Input) apply(d *dayDoc, create bool) error {
 		if d.SummaryVis == "" {
 			d.SummaryVis = "public"
 		}
-		if !oneOf(d.SummaryVis, SummaryVisibilities...) {
+		if !slices.Contains(SummaryVisibilities, d.SummaryVis) {
 			f["summaryVisibility"] = apperr.OneOf(SummaryVisibilities...)
 		}
 	}
@@ -216,7 +208,7 @@ func (in *Input) apply(d *dayDoc, create bool) error {
 		if d.RecordingVis == "" {
 			d.RecordingVis = "members"
 		}
-		if !oneOf(d.RecordingVis, RecordingVisibilities...) {
+		if !slices.Contains(RecordingVisibilities, d.RecordingVis) {
 			f["recordingVisibility"] = apperr.OneOf(RecordingVisibilities...)
 		}
 	}

@@ -4,12 +4,14 @@ import (
 	"context"
 	"math"
 	"net/mail"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/clean"
 	"github.com/teixit/teixit/server/notify"
 	"github.com/teixit/teixit/server/paging"
 	"github.com/teixit/teixit/server/readmodel"
@@ -36,7 +38,7 @@ func (s *Service) apply(ctx context.Context, a *actorDoc, in ActorInput, create 
 	}
 	if in.Kind != nil || create {
 		a.Kind = trimmed(in.Kind)
-		if !oneOf(a.Kind, ActorKinds) {
+		if !slices.Contains(ActorKinds, a.Kind) {
 			f["kind"] = apperr.OneOf(ActorKinds...)
 		}
 	}
@@ -55,7 +57,7 @@ func (s *Service) apply(ctx context.Context, a *actorDoc, in ActorInput, create 
 	if in.Themes != nil || create {
 		var ts []string
 		if in.Themes != nil {
-			ts = dedupe(*in.Themes)
+			ts = clean.Unique(*in.Themes)
 		}
 		a.Themes = ts
 		switch {
@@ -63,7 +65,7 @@ func (s *Service) apply(ctx context.Context, a *actorDoc, in ActorInput, create 
 			f["themes"] = apperr.ItemsBetween(1, 10)
 		default:
 			for _, t := range ts {
-				if !oneOf(t, s.Themes) {
+				if !slices.Contains(s.Themes, t) {
 					f["themes"] = apperr.OneOf(s.Themes...)
 				}
 			}
@@ -72,7 +74,7 @@ func (s *Service) apply(ctx context.Context, a *actorDoc, in ActorInput, create 
 	if in.Territories != nil || create {
 		var ts []string
 		if in.Territories != nil {
-			ts = dedupe(*in.Territories)
+			ts = clean.Unique(*in.Territories)
 		}
 		if len(ts) == 0 || len(ts) > MaxTerritories {
 			f["territories"] = apperr.ItemsBetween(1, 20)
@@ -222,7 +224,7 @@ func (s *Service) moderatorsFor(ctx context.Context, territories []string) ([]st
 			return nil, err
 		}
 		for _, fc := range res.Facets["org"] {
-			if fc.Value != "" && !oneOf(fc.Value, out) && len(out) < 20 {
+			if fc.Value != "" && !slices.Contains(out, fc.Value) && len(out) < 20 {
 				out = append(out, fc.Value)
 			}
 		}
@@ -346,7 +348,7 @@ func (s *Service) reannounceRelations(ctx context.Context, actorID string) error
 func (s *Service) Moderate(ctx context.Context, p *auth.Principal, id string, in ModerationInput) (*Actor, error) {
 	in.Reason = strings.TrimSpace(in.Reason)
 	f := apperr.Fields{}
-	if !oneOf(in.Decision, Decisions) {
+	if !slices.Contains(Decisions, in.Decision) {
 		f["decision"] = apperr.OneOf(Decisions...)
 	}
 	if in.Decision == "hide" && (in.Reason == "" || runes(in.Reason) > 500) {

@@ -2,6 +2,7 @@ package network
 
 import (
 	"context"
+	"slices"
 	"sort"
 
 	"github.com/teixit/teixit/search"
@@ -188,7 +189,7 @@ func (s *Service) uncovered(ctx context.Context, territoryID string) ([]ThemeHol
 	}
 	out := []ThemeHole{}
 	for th, n := range raised {
-		if !has[th] && oneOf(th, s.Themes) {
+		if !has[th] && slices.Contains(s.Themes, th) {
 			out = append(out, ThemeHole{Theme: th, Needs: n})
 		}
 	}

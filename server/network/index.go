@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/teixit/teixit/search"
+	"github.com/teixit/teixit/server/clean"
 	"github.com/teixit/teixit/server/store"
 )
 
@@ -134,7 +135,7 @@ func relationDocument(r *relationDoc, from, to *actorDoc) (search.Document, bool
 		vis = []string{search.OrgPrefix + r.ProposerOrg, search.OrgPrefix + r.AwaitingOrg}
 	}
 	return search.Document{Title: from.Name + " · " + to.Name, Body: r.Source + "\n" + r.Note,
-		Territory: dedupe(append(append([]string{}, from.Lineage...), to.Lineage...)), Organisation: r.ProposerOrg,
+		Territory: clean.Unique(append(append([]string{}, from.Lineage...), to.Lineage...)), Organisation: r.ProposerOrg,
 		Visibility: vis, Created: r.CreatedAt, Updated: r.UpdatedAt,
 		Keywords: map[string]string{"rel_type": r.Type, "rel_status": r.Status, "from": r.From, "to": r.To}}, true
 }

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/mail"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/clean"
 	teixitmail "github.com/teixit/teixit/server/mail"
 	"github.com/teixit/teixit/server/notify"
 	"github.com/teixit/teixit/server/store"
@@ -208,7 +210,7 @@ func (s *Service) Invite(ctx context.Context, p *auth.Principal, actorID string,
 	if in.Language == "" {
 		in.Language = "ca"
 	}
-	if !oneOf(in.Purpose, []string{InviteTeixit, InviteDiagnosis}) {
+	if !slices.Contains([]string{InviteTeixit, InviteDiagnosis}, in.Purpose) {
 		f["purpose"] = apperr.OneOf(InviteTeixit, InviteDiagnosis)
 	}
 	if in.Email == "" {
@@ -222,7 +224,7 @@ func (s *Service) Invite(ctx context.Context, p *auth.Principal, actorID string,
 	if runes(in.Message) > 1000 {
 		f["message"] = apperr.MaxLength(1000)
 	}
-	if !oneOf(in.Language, InviteLanguages) {
+	if !slices.Contains(InviteLanguages, in.Language) {
 		f["language"] = apperr.OneOf(InviteLanguages...)
 	}
 	var dx *DiagnosisBrief
@@ -266,7 +268,7 @@ func (s *Service) Invite(ctx context.Context, p *auth.Principal, actorID string,
 		if inviterOrg == "" {
 			return nil, apperr.Forbid("Only the organisers of the diagnosis can invite actors to it.")
 		}
-		if a.OrgID != "" && oneOf(a.OrgID, dx.OrgIDs) {
+		if a.OrgID != "" && slices.Contains(dx.OrgIDs, a.OrgID) {
 			return nil, apperr.New(apperr.Conflict, "already_organiser", "This actor already organises the diagnosis.")
 		}
 		target = InviteDiagnosis + ":" + in.DiagnosisID
@@ -604,6 +606,6 @@ func (s *Service) ActorInvitations(ctx context.Context, p *auth.Principal, actor
 // tellInviters notifies the person who invited and the inviting organisation's staff.
 func (s *Service) tellInviters(ctx context.Context, d *inviteDoc, kind, by string) {
 	staff, _ := s.Orgs.Staff(ctx, d.InviterOrg)
-	_ = s.Notify.Deliver(ctx, dedupe(append([]string{d.InvitedBy}, staff...)), notify.Event{Kind: kind, Title: d.ActorName,
+	_ = s.Notify.Deliver(ctx, clean.Unique(append([]string{d.InvitedBy}, staff...)), notify.Event{Kind: kind, Title: d.ActorName,
 		Link: ActorLink(d.ActorID), Actor: by})
 }

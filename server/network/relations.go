@@ -2,6 +2,7 @@ package network
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -26,7 +27,7 @@ func validPartialDate(s string) bool {
 func (in *RelationInput) validate() error {
 	in.Source, in.Note = strings.TrimSpace(in.Source), strings.TrimSpace(in.Note)
 	f := apperr.Fields{}
-	if !oneOf(in.Type, RelationTypes) {
+	if !slices.Contains(RelationTypes, in.Type) {
 		f["type"] = apperr.OneOf(RelationTypes...)
 	}
 	if !store.ValidID(in.FromActorID) {

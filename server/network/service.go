@@ -8,6 +8,7 @@ import (
 	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/apperr"
 	"github.com/teixit/teixit/server/auth"
+	"github.com/teixit/teixit/server/clean"
 	teixitmail "github.com/teixit/teixit/server/mail"
 	"github.com/teixit/teixit/server/notify"
 	"github.com/teixit/teixit/server/organisation"
@@ -51,25 +52,6 @@ var (
 	errActorNotFound    = apperr.NotFoundf("The actor")
 	errRelationNotFound = apperr.NotFoundf("The relation")
 )
-
-func oneOf(v string, set []string) bool {
-	for _, s := range set {
-		if s == v {
-			return true
-		}
-	}
-	return false
-}
-
-func dedupe(in []string) []string {
-	out := make([]string, 0, len(in))
-	for _, v := range in {
-		if !oneOf(v, out) {
-			out = append(out, v)
-		}
-	}
-	return out
-}
 
 // isStaff tells whether p is an admin or professional of the organisation (platform admins are).
 func (s *Service) isStaff(ctx context.Context, p *auth.Principal, orgID string) (bool, error) {
@@ -142,7 +124,7 @@ func (s *Service) lineage(ctx context.Context, ids []string) ([]string, bool, er
 		out = append(out, t.Ancestors...)
 		out = append(out, t.ID)
 	}
-	return dedupe(out), true, nil
+	return clean.Unique(out), true, nil
 }
 
 func (s *Service) actor(ctx context.Context, id string) (*actorDoc, error) {

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"net/mail"
+	"slices"
 	"strings"
 	"time"
 
@@ -108,14 +109,14 @@ func (s *Service) Invite(ctx context.Context, p *auth.Principal, orgID string, i
 	} else if a, err := mail.ParseAddress(email); err != nil || a.Address != email || len(email) > 254 {
 		fields["email"] = apperr.Because("email_format")
 	}
-	if !oneOf(in.Role, Roles) {
+	if !slices.Contains(Roles, in.Role) {
 		fields["role"] = apperr.OneOf(Roles...)
 	}
 	lang := in.Language
 	if lang == "" {
 		lang = "ca"
 	}
-	if !oneOf(lang, inviteLanguages) {
+	if !slices.Contains(inviteLanguages, lang) {
 		fields["language"] = apperr.OneOf(inviteLanguages...)
 	}
 	if err := apperr.Validation(fields); err != nil {

@@ -3,6 +3,7 @@ package organisation
 import (
 	"context"
 	"errors"
+	"slices"
 
 	"github.com/teixit/teixit/server/account"
 	"github.com/teixit/teixit/server/apperr"
@@ -131,7 +132,7 @@ func (s *Service) SetRole(ctx context.Context, p *auth.Principal, orgID, userID 
 	if err := s.requireAdmin(ctx, p, orgID); err != nil {
 		return nil, err
 	}
-	if !oneOf(in.Role, Roles) {
+	if !slices.Contains(Roles, in.Role) {
 		return nil, apperr.Validation(apperr.Fields{"role": apperr.OneOf(Roles...)})
 	}
 	// Checked and changed holding the organisation (store.Exclusive): two admins demoting each other at the

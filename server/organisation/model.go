@@ -17,15 +17,6 @@ const (
 // Roles lists the valid roles.
 var Roles = []string{RoleAdmin, RoleProfessional, RoleMember}
 
-func oneOf(v string, set []string) bool {
-	for _, s := range set {
-		if s == v {
-			return true
-		}
-	}
-	return false
-}
-
 type orgDoc struct {
 	ID          string    `bson:"_id"`
 	Name        string    `bson:"name"`

@@ -3,6 +3,7 @@ package organisation
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -100,7 +101,7 @@ func (in *Input) validate(create bool) (bson.M, error) {
 		if in.Kind != nil {
 			k = *in.Kind
 		}
-		if !oneOf(k, Kinds) {
+		if !slices.Contains(Kinds, k) {
 			fields["kind"] = apperr.OneOf(Kinds...)
 		}
 		set["kind"] = k

@@ -6,6 +6,7 @@ package practice
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -59,15 +60,6 @@ var (
 	errConflict = apperr.New(apperr.Conflict, "edit_conflict", "Someone changed this practice meanwhile. Reload it and try again.")
 	errArchived = apperr.New(apperr.Conflict, "archived", "This practice is archived and can no longer be edited.")
 )
-
-func oneOf(v string, set []string) bool {
-	for _, s := range set {
-		if s == v {
-			return true
-		}
-	}
-	return false
-}
 
 func (s *Service) load(ctx context.Context, id string) (*practiceDoc, error) {
 	if strings.Contains(id, ":") { // translations' ids: not practices
@@ -145,7 +137,7 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in Input) (*Pra
 	} else if err != nil {
 		return nil, err
 	}
-	if !oneOf(lang, Languages) {
+	if !slices.Contains(Languages, lang) {
 		fields["language"] = apperr.OneOf(Languages...)
 	}
 	if in.Title == nil || strings.TrimSpace(*in.Title) == "" {
@@ -385,7 +377,7 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id string, in I
 
 // PutTranslation replaces the translation into lang. A published practice gets a new version.
 func (s *Service) PutTranslation(ctx context.Context, p *auth.Principal, id, lang string, in TranslationInput) (*Practice, error) {
-	if !oneOf(lang, Languages) {
+	if !slices.Contains(Languages, lang) {
 		return nil, apperr.Validation(apperr.Fields{"lang": apperr.OneOf(Languages...)})
 	}
 	return s.edit(ctx, p, id, func(d *practiceDoc) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -356,7 +357,7 @@ func (s *Service) PatchTransfer(ctx context.Context, p *auth.Principal, id strin
 		to := *in.Status
 		if _, known := nextStages[to]; !known {
 			f["status"] = apperr.OneOf(Stages...)
-		} else if !oneOf(to, nextStages[t.Status]) {
+		} else if !slices.Contains(nextStages[t.Status], to) {
 			if err := apperr.Validation(f); err != nil {
 				return nil, err
 			}

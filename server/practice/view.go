@@ -3,6 +3,7 @@ package practice
 import (
 	"context"
 	"errors"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -142,7 +143,7 @@ func (s *Service) viewAs(ctx context.Context, p *auth.Principal, d *practiceDoc,
 
 // Get returns a practice the reader may see, in ?lang= (or the reader's language, or the original).
 func (s *Service) Get(ctx context.Context, p *auth.Principal, id, lang string) (*Practice, error) {
-	if lang != "" && !oneOf(lang, Languages) {
+	if lang != "" && !slices.Contains(Languages, lang) {
 		return nil, apperr.Validation(apperr.Fields{"lang": apperr.OneOf(Languages...)})
 	}
 	d, err := s.readable(ctx, p, id)
@@ -203,13 +204,13 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, in ListInput) ([]
 		req.Filters["org"] = []string{in.Org}
 	}
 	if in.Status != "" {
-		if !oneOf(in.Status, []string{StatusDraft, StatusPublished, StatusArchived}) {
+		if !slices.Contains([]string{StatusDraft, StatusPublished, StatusArchived}, in.Status) {
 			f["status"] = apperr.OneOf("draft", "published", "archived")
 		}
 		req.Filters["status"] = []string{in.Status}
 	}
 	if in.Lang != "" {
-		if !oneOf(in.Lang, Languages) {
+		if !slices.Contains(Languages, in.Lang) {
 			f["lang"] = apperr.OneOf(Languages...)
 		}
 		req.Filters["lang"] = []string{in.Lang}

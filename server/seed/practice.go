@@ -3,6 +3,7 @@ package seed
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/app"
@@ -52,7 +53,7 @@ func loadPractice(ctx context.Context, a *app.App, ids map[string]string) error 
 		return fmt.Errorf("seed: transfer: %w", err)
 	}
 	for _, next := range []string{practice.StagePlanning, practice.StageImplementing} {
-		if !contains(tr.AllowedNext, next) {
+		if !slices.Contains(tr.AllowedNext, next) {
 			continue
 		}
 		if tr, err = a.Practices.PatchTransfer(ctx, lucia, tr.ID, practice.TransferPatch{Status: sp(next)}); err != nil {
@@ -72,15 +73,6 @@ func loadPractice(ctx context.Context, a *app.App, ids map[string]string) error 
 	_, err = a.Comments.Create(ctx, jordi, practice.IndexKind, id, comment.Input{ParentCommentID: first.ID,
 		Text: "Gràcies, Giulia! Ens agradaria saber com organitzeu la traducció durant la sessió."})
 	return err
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // demoPractice returns the id of the demo practice, writing, translating and publishing it if needed.

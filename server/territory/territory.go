@@ -5,6 +5,7 @@ package territory
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"time"
 
@@ -132,7 +133,7 @@ func (s *Service) Boundary(ctx context.Context, id string) (*Geometry, error) {
 
 // List returns territories filtered by parent and level, by name, without boundaries.
 func (s *Service) List(ctx context.Context, parentID, level string) ([]Territory, error) {
-	if level != "" && !oneOf(level, Levels) {
+	if level != "" && !slices.Contains(Levels, level) {
 		return nil, apperr.Validation(apperr.Fields{"level": apperr.OneOf(Levels...)})
 	}
 	docs, err := s.st.territories(ctx, parentID, level)
@@ -144,15 +145,6 @@ func (s *Service) List(ctx context.Context, parentID, level string) ([]Territory
 		out[i] = docs[i].api(false)
 	}
 	return out, nil
-}
-
-func oneOf(v string, set []string) bool {
-	for _, s := range set {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Create adds a territory (platform and municipality admins).
@@ -211,7 +203,7 @@ func (s *Service) apply(ctx context.Context, d *doc, in Input, create bool) erro
 		if in.Level != nil {
 			l = *in.Level
 		}
-		if !oneOf(l, Levels) {
+		if !slices.Contains(Levels, l) {
 			fields["level"] = apperr.OneOf(Levels...)
 		}
 		d.Level = l

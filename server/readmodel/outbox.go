@@ -39,6 +39,12 @@ type Outbox struct {
 	node string
 	now  func() time.Time
 
+	// claiming lets one Append of this process claim at a time. Concurrent appenders starting from the same
+	// hint would each try every number the others take first, one failed insert (a write transaction) per
+	// try: 8 writers cost ~4 inserts per record. In turn, each claims on its first try unless another node
+	// took the number.
+	claiming chan struct{}
+
 	mu     sync.Mutex
 	hint   uint64    // highest sequence this process knows is taken (0: not read yet)
 	hintAt time.Time // when hint was last confirmed as the head (or taken by this process)
@@ -46,7 +52,7 @@ type Outbox struct {
 
 // NewOutbox is node's view of the store's outbox (ReadModel makes its own; tools and tests use this).
 func NewOutbox(s *store.Store, node string) *Outbox {
-	return &Outbox{s: s, node: node, now: time.Now}
+	return &Outbox{s: s, node: node, now: time.Now, claiming: make(chan struct{}, 1)}
 }
 
 // hintTTL bounds how long a hint is trusted without being confirmed. Pruning deletes only records older
@@ -76,6 +82,12 @@ func seqID(seq uint64) string { return fmt.Sprintf("%020d", seq) }
 // write it announces: without transactions, a crash between the two then loses nothing (the indexer reads
 // the record's current state, whatever it is).
 func (o *Outbox) Append(ctx context.Context, kind, id string) (uint64, error) {
+	select {
+	case o.claiming <- struct{}{}:
+		defer func() { <-o.claiming }()
+	case <-ctx.Done():
+		return 0, fmt.Errorf("readmodel: append change: %w", ctx.Err())
+	}
 	from, err := o.start(ctx)
 	if err != nil {
 		return 0, err

@@ -121,3 +121,38 @@ func TestOutboxNeverReusesASequence(t *testing.T) {
 		t.Fatalf("head %d %v", head, err)
 	}
 }
+
+// TestOutboxAppendsOfOneNodeClaimOnce: eight writers of one node appending at once each claim their number on
+// the first try. (Starting from the same hint, each tried the numbers the others took first: about four
+// failed inserts, each a write transaction, per record with eight writers.)
+func TestOutboxAppendsOfOneNodeClaimOnce(t *testing.T) {
+	t.Parallel()
+	s, commands := testkit.CountedStore(t, outboxStore(t))
+	box := readmodel.NewOutbox(s, "node")
+	ctx := context.Background()
+	if _, err := box.Append(ctx, "thing", "first"); err != nil { // the hint is read once per process
+		t.Fatal(err)
+	}
+	commands.Reset()
+	const writers, each = 8, 10
+	var wg sync.WaitGroup
+	for g := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				if _, err := box.Append(ctx, "thing", fmt.Sprintf("w%d-%d", g, i)); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if n := commands.Count("insert", "outbox"); n != writers*each {
+		t.Fatalf("%d inserts for %d records: appenders of one node tried numbers another had taken", n, writers*each)
+	}
+	if head, err := box.Head(ctx); err != nil || head != writers*each+1 {
+		t.Fatalf("head %d %v; want %d", head, err, writers*each+1)
+	}
+}

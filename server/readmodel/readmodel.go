@@ -100,7 +100,7 @@ func Open(s *store.Store, o Options) (*ReadModel, error) {
 	if err != nil {
 		return nil, fmt.Errorf("readmodel: open index: %w", err)
 	}
-	return &ReadModel{Index: idx, Outbox: &Outbox{s: s, node: o.Node, now: time.Now}, opts: o, kinds: map[string]Kind{}}, nil
+	return &ReadModel{Index: idx, Outbox: NewOutbox(s, o.Node), opts: o, kinds: map[string]Kind{}}, nil
 }
 
 func nodeID(dir string) (string, error) {

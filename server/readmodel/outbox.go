@@ -164,38 +164,44 @@ func (o *Outbox) saw(seq uint64, confirmed bool) {
 // Since implements search.ChangeLog. An indexer that is nearly caught up (the usual case: a few writes
 // since its last step) gets the records by exact `_id` — the only lookup the embedded store does without
 // scanning the table (DESIGN.md); a range query with a sort scanned the whole outbox at every step and was
-// the main cost of each write under load. Further behind (catching up, replaying), one range query.
+// the main cost of each write under load. The walk reads each record once and stops at the first number
+// nobody has taken (records are claimed in order, without gaps, so that is the head plus one); a number
+// missing below what this process knows is taken was pruned, and is stepped over. Further behind (catching
+// up, replaying), one range query.
 func (o *Outbox) Since(ctx context.Context, after uint64, limit int) ([]search.Change, error) {
-	head, err := o.Head(ctx)
+	known, err := o.start(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if head <= after {
-		return nil, nil
-	}
-	if head-after <= uint64(limit) {
-		out := make([]search.Change, 0, head-after)
-		for seq := after + 1; seq <= head; seq++ {
-			var d changeDoc
-			err := o.s.C(colOutbox).FindOne(ctx, bson.M{"_id": seqID(seq)}).Decode(&d)
-			if err == mongo.ErrNoDocuments {
-				continue // handed out but not written (yet, or ever): the indexer treats it as a gap
-			}
-			if err != nil {
-				return nil, store.Wrap("readmodel: read changes", err)
-			}
-			out = append(out, search.Change{Seq: uint64(d.Seq), Kind: d.Kind, ID: d.Rec, Node: d.Node})
+	if known > after && known-after > uint64(limit) {
+		docs, err := store.Find[changeDoc](ctx, o.s, colOutbox, bson.M{"_id": bson.M{"$gt": seqID(after)}},
+			options.Find().SetSort(bson.M{"_id": 1}).SetLimit(int64(limit)))
+		if err != nil {
+			return nil, err
+		}
+		out := make([]search.Change, len(docs))
+		for i, d := range docs {
+			out[i] = search.Change{Seq: uint64(d.Seq), Kind: d.Kind, ID: d.Rec, Node: d.Node}
 		}
 		return out, nil
 	}
-	docs, err := store.Find[changeDoc](ctx, o.s, colOutbox, bson.M{"_id": bson.M{"$gt": seqID(after)}},
-		options.Find().SetSort(bson.M{"_id": 1}).SetLimit(int64(limit)))
-	if err != nil {
-		return nil, err
+	var out []search.Change
+	for seq := after + 1; len(out) < limit; seq++ {
+		var d changeDoc
+		err := o.s.C(colOutbox).FindOne(ctx, bson.M{"_id": seqID(seq)}).Decode(&d)
+		if err == mongo.ErrNoDocuments {
+			if seq <= known {
+				continue
+			}
+			break
+		}
+		if err != nil {
+			return nil, store.Wrap("readmodel: read changes", err)
+		}
+		out = append(out, search.Change{Seq: uint64(d.Seq), Kind: d.Kind, ID: d.Rec, Node: d.Node})
 	}
-	out := make([]search.Change, len(docs))
-	for i, d := range docs {
-		out[i] = search.Change{Seq: uint64(d.Seq), Kind: d.Kind, ID: d.Rec, Node: d.Node}
+	if len(out) > 0 {
+		o.saw(out[len(out)-1].Seq, true)
 	}
 	return out, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/bson"
 
+	"github.com/teixit/teixit/search"
 	"github.com/teixit/teixit/server/readmodel"
 	"github.com/teixit/teixit/server/store"
 	"github.com/teixit/teixit/server/testkit"
@@ -154,5 +155,49 @@ func TestOutboxAppendsOfOneNodeClaimOnce(t *testing.T) {
 	}
 	if head, err := box.Head(ctx); err != nil || head != writers*each+1 {
 		t.Fatalf("head %d %v; want %d", head, err, writers*each+1)
+	}
+}
+
+// TestOutboxSinceReadsEachRecordOnce: an indexer nearly caught up with other nodes' writes reads each new
+// record with one lookup, plus one for the number after the head (it used to walk to the head first and
+// then read every record again); it steps over a record pruned below the head and stops at limit.
+func TestOutboxSinceReadsEachRecordOnce(t *testing.T) {
+	t.Parallel()
+	s, commands := testkit.CountedStore(t, outboxStore(t))
+	box, other := readmodel.NewOutbox(s, "node"), readmodel.NewOutbox(s, "other")
+	ctx := context.Background()
+	if _, err := box.Append(ctx, "thing", "r0"); err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i < 6; i++ {
+		if _, err := other.Append(ctx, "thing", fmt.Sprintf("r%d", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	seqs := func(cs []search.Change) (out []uint64) {
+		for _, c := range cs {
+			out = append(out, c.Seq)
+		}
+		return out
+	}
+	commands.Reset()
+	got, err := box.Since(ctx, 1, 100)
+	if err != nil || fmt.Sprint(seqs(got)) != "[2 3 4 5 6]" || got[0].ID != "r1" || got[0].Kind != "thing" || got[0].Node != "other" {
+		t.Fatalf("since 1: %v %v", got, err)
+	}
+	if n := commands.Count("find", "outbox"); n != 6 {
+		t.Fatalf("%d lookups for five records written by another node", n)
+	}
+	if _, err := s.C("outbox").DeleteOne(ctx, bson.M{"_id": fmt.Sprintf("%020d", 4)}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := box.Since(ctx, 2, 100); err != nil || fmt.Sprint(seqs(got)) != "[3 5 6]" {
+		t.Fatalf("a pruned record below the head: %v %v", got, err)
+	}
+	if got, err := box.Since(ctx, 0, 2); err != nil || fmt.Sprint(seqs(got)) != "[1 2]" {
+		t.Fatalf("since 0, limit 2: %v %v", got, err)
+	}
+	if got, err := box.Since(ctx, 6, 100); err != nil || len(got) != 0 {
+		t.Fatalf("since the head: %v %v", got, err)
 	}
 }

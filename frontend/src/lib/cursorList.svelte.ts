@@ -9,6 +9,7 @@ import { get } from 'svelte/store';
 import type { Page } from './api';
 import { describeError } from './errors';
 import { t } from './i18n';
+import { LastAsked } from './lastAsked';
 
 export class CursorList<T> {
   items = $state<T[]>([]);
@@ -19,8 +20,8 @@ export class CursorList<T> {
   error = $state('');
   #fetch: (cursor: string) => Promise<Page<T>>;
   #key?: (item: T) => string;
-  /** How many first pages were asked for: a page belongs to the list while no later first page was asked for. */
-  #asked = 0;
+  /** A page belongs to the list while no later first page was asked for. */
+  #asked = new LastAsked();
 
   /** `fetch` reads one page: the first one for an empty cursor. With `key`, an appended page leaves out the
    *  items already listed (a record written meanwhile shifts the pages of a list sorted by date). */
@@ -32,8 +33,7 @@ export class CursorList<T> {
   /** Loads the first page (no cursor), or appends the page after `cursor`; returns that page's items, null when
    *  it failed or when a later first page was asked for meanwhile (that one's answer is the list). */
   async load(cursor = ''): Promise<T[] | null> {
-    const mine = cursor ? this.#asked : ++this.#asked;
-    const current = () => mine === this.#asked;
+    const current = cursor ? this.#asked.current() : this.#asked.ask();
     this.loading = true;
     try {
       const page = await this.#fetch(cursor);

@@ -24,10 +24,7 @@ func (h *Handlers) ListFor(kind string) fiber.Handler {
 		}
 		items, next, err := h.svc.List(c.UserContext(), auth.From(c), kind, c.Params("id"), ListQuery{
 			ParentID: c.Query("parentCommentId"), Status: c.Query("status"), Cursor: c.Query("cursor"), Limit: limit})
-		if err != nil {
-			return err
-		}
-		return httpx.OK(c, httpx.List[Comment]{Items: items, NextCursor: next})
+		return httpx.Page(c, items, next, err)
 	}
 }
 

@@ -58,10 +58,7 @@ func (h *Handlers) List(c *fiber.Ctx) error {
 	}
 	items, next, err := h.svc.List(c.UserContext(), auth.From(c), ListInput{Territory: c.Query("territory"),
 		Theme: c.Query("theme"), Phase: c.Query("phase"), Org: c.Query("org"), Cursor: c.Query("cursor"), Limit: limit})
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, httpx.List[Diagnosis]{Items: items, NextCursor: next})
+	return httpx.Page(c, items, next, err)
 }
 
 // Create: POST /diagnoses.
@@ -88,10 +85,7 @@ func (h *Handlers) Contributions(c *fiber.Ctx) error {
 	items, next, err := h.svc.Contributions(c.UserContext(), auth.From(c), c.Params("id"), ContributionList{
 		Kind: c.Query("kind"), Theme: c.Query("theme"), Status: c.Query("status"), Sort: c.Query("sort"),
 		Cursor: c.Query("cursor"), Limit: limit})
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, httpx.List[Contribution]{Items: items, NextCursor: next})
+	return httpx.Page(c, items, next, err)
 }
 
 // Contribute: POST /diagnoses/:id/contributions (signed in, or with a nickname when allowed).
@@ -154,10 +148,7 @@ func (h *Handlers) ModerationQueue(c *fiber.Ctx) error {
 		return err
 	}
 	items, next, err := h.svc.ModerationQueue(c.UserContext(), auth.From(c), c.Params("id"), c.Query("cursor"), limit)
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, httpx.List[Contribution]{Items: items, NextCursor: next})
+	return httpx.Page(c, items, next, err)
 }
 
 // Findings: GET /diagnoses/:id/findings?swot=.
@@ -167,10 +158,7 @@ func (h *Handlers) Findings(c *fiber.Ctx) error {
 		return err
 	}
 	items, next, err := h.svc.Findings(c.UserContext(), auth.From(c), c.Params("id"), c.Query("swot"), c.Query("cursor"), limit)
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, httpx.List[Finding]{Items: items, NextCursor: next})
+	return httpx.Page(c, items, next, err)
 }
 
 // CreateFinding: POST /diagnoses/:id/findings.
@@ -231,10 +219,7 @@ func (h *Handlers) Actions(c *fiber.Ctx) error {
 		return err
 	}
 	items, next, err := h.svc.Actions(c.UserContext(), auth.From(c), c.Params("id"), c.Query("status"), c.Query("cursor"), limit)
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, httpx.List[Action]{Items: items, NextCursor: next})
+	return httpx.Page(c, items, next, err)
 }
 
 // CreateAction: POST /diagnoses/:id/actions.

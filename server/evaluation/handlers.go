@@ -29,13 +29,6 @@ func decoded[In any, Out any](c *fiber.Ctx, status int, call func(in In) (Out, e
 	return c.Status(status).JSON(out)
 }
 
-func respond[Out any](c *fiber.Ctx, status int, out Out, err error) error {
-	if err != nil {
-		return err
-	}
-	return c.Status(status).JSON(out)
-}
-
 // List: GET /evaluations?org=&cursor=&limit=.
 func (h *Handlers) List(c *fiber.Ctx) error {
 	limit, err := paging.Limit(c.Query("limit"))
@@ -43,7 +36,7 @@ func (h *Handlers) List(c *fiber.Ctx) error {
 		return err
 	}
 	items, next, err := h.svc.List(c.UserContext(), auth.From(c), ListInput{Org: c.Query("org"), Subject: c.Query("subject"), Cursor: c.Query("cursor"), Limit: limit})
-	return respond(c, 200, httpx.List[Evaluation]{Items: items, NextCursor: next}, err)
+	return httpx.Page(c, items, next, err)
 }
 
 // Create: POST /evaluations.
@@ -141,7 +134,7 @@ func (h *Handlers) Items(c *fiber.Ctx) error {
 	}
 	items, next, err := h.svc.Items(c.UserContext(), auth.From(c), c.Params("id"), ItemList{Group: c.Query("group"),
 		Area: c.Query("area"), Kind: c.Query("kind"), Merged: c.Query("merged"), Cursor: c.Query("cursor"), Limit: limit})
-	return respond(c, 200, httpx.List[Item]{Items: items, NextCursor: next}, err)
+	return httpx.Page(c, items, next, err)
 }
 
 // Merge: POST /evaluation-editions/:id/points.

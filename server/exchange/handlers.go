@@ -36,10 +36,7 @@ func (h *Handlers) List(c *fiber.Ctx) error {
 	p := auth.From(c)
 	days, next, err := h.svc.List(c.UserContext(), p, readmodel.ReaderFor(p),
 		ListInput{Org: c.Query("org"), Upcoming: c.QueryBool("upcoming"), Cursor: c.Query("cursor"), Limit: limit})
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, httpx.List[Day]{Items: days, NextCursor: next})
+	return httpx.Page(c, days, next, err)
 }
 
 // Create: POST /exchange-days.

@@ -58,6 +58,15 @@ func ListOn[P, T any](c *fiber.Ctx, who P, call func(context.Context, P, string)
 	return OK(c, List[T]{Items: items})
 }
 
+// Page answers one page of a list: err when the service failed, else 200 with the items and the cursor of
+// the next page ("" at the end). Handlers that parse their own filters end with it.
+func Page[T any](c *fiber.Ctx, items []T, next string, err error) error {
+	if err != nil {
+		return err
+	}
+	return OK(c, List[T]{Items: items, NextCursor: next})
+}
+
 // DoOn runs call for who on the record named by the path's :id and answers 204 No Content.
 func DoOn[P any](c *fiber.Ctx, who P, call func(context.Context, P, string) error) error {
 	if err := call(c.UserContext(), who, c.Params("id")); err != nil {

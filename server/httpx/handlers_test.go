@@ -83,6 +83,14 @@ func TestHandlerShapes(t *testing.T) {
 	app.Get("/notes/:id/versions", func(c *fiber.Ctx) error { return httpx.ListOn(c, who(c), s.versions) })
 	app.Delete("/notes/:id", func(c *fiber.Ctx) error { return httpx.DoOn(c, who(c), s.remove) })
 	app.Post("/notes/:id/report", func(c *fiber.Ctx) error { return httpx.DoBodyOn(c, who(c), s.report) })
+	app.Get("/notes", func(c *fiber.Ctx) error { // a list that parses its own filters, then answers a page
+		items, err := s.versions(c.UserContext(), who(c), c.Query("of"))
+		next := ""
+		if len(items) > 0 {
+			next = "after-" + items[len(items)-1].Title
+		}
+		return httpx.Page(c, items, next, err)
+	})
 
 	cases := []struct {
 		name, method, path, body string
@@ -106,6 +114,9 @@ func TestHandlerShapes(t *testing.T) {
 		{"list on: items", "GET", "/notes/n1/versions", ``, 200, `{"items":[{"title":"ana read n1 v1"},{"title":"v2"}],"nextCursor":""}`},
 		{"list on: none", "GET", "/notes/new/versions", ``, 200, `{"items":null,"nextCursor":""}`},
 		{"list on: not found", "GET", "/notes/missing/versions", ``, 404, `"code":"not_found"`},
+		{"page: items and next", "GET", "/notes?of=n1", ``, 200, `{"items":[{"title":"ana read n1 v1"},{"title":"v2"}],"nextCursor":"after-v2"}`},
+		{"page: the last", "GET", "/notes?of=new", ``, 200, `{"items":null,"nextCursor":""}`},
+		{"page: service error", "GET", "/notes?of=missing", ``, 404, `"code":"not_found"`},
 		{"do on: no content", "DELETE", "/notes/n1", ``, 204, ``},
 		{"do on: not found", "DELETE", "/notes/missing", ``, 404, `"code":"not_found"`},
 		{"do body on: no content", "POST", "/notes/n1/report", `{"title":"spam"}`, 204, ``},

@@ -23,10 +23,7 @@ func (h *Handlers) ListActors(c *fiber.Ctx) error {
 	}
 	items, next, err := h.svc.ListActors(c.UserContext(), auth.From(c), ActorList{Territory: c.Query("territory"),
 		Theme: c.Query("theme"), Kind: c.Query("kind"), Status: c.Query("status"), Cursor: c.Query("cursor"), Limit: n})
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, httpx.List[Actor]{Items: items, NextCursor: next})
+	return httpx.Page(c, items, next, err)
 }
 
 // CreateActor: POST /actors.

@@ -40,10 +40,7 @@ func (h *Handlers) List(c *fiber.Ctx) error {
 	}
 	items, next, err := h.svc.List(c.UserContext(), readmodel.ReaderFor(auth.From(c)),
 		ListInput{Cursor: c.Query("cursor"), Limit: limit, Kind: c.Query("kind"), Sort: c.Query("sort")})
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, httpx.List[Organisation]{Items: items, NextCursor: next})
+	return httpx.Page(c, items, next, err)
 }
 
 // Create: POST /organisations.

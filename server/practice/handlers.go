@@ -25,10 +25,7 @@ func (h *Handlers) List(c *fiber.Ctx) error {
 	}
 	items, next, err := h.svc.List(c.UserContext(), auth.From(c), ListInput{Theme: c.Query("theme"), Territory: c.Query("territory"),
 		Org: c.Query("org"), Lang: c.Query("lang"), Status: c.Query("status"), Sort: c.Query("sort"), Cursor: c.Query("cursor"), Limit: limit})
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, httpx.List[Practice]{Items: items, NextCursor: next})
+	return httpx.Page(c, items, next, err)
 }
 
 // Create: POST /practices.

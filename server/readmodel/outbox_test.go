@@ -24,6 +24,33 @@ func outboxStore(t *testing.T) *store.Store {
 	return s
 }
 
+// appendAtOnce runs writers goroutines, each appending each change records through boxes[writer % len], and
+// returns the sequences they were given.
+func appendAtOnce(t *testing.T, boxes []*readmodel.Outbox, writers, each int) []uint64 {
+	t.Helper()
+	var mu sync.Mutex
+	var seqs []uint64
+	var wg sync.WaitGroup
+	for g := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				seq, err := boxes[g%len(boxes)].Append(context.Background(), "thing", fmt.Sprintf("w%d-%d", g, i))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				seqs = append(seqs, seq)
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return seqs
+}
+
 // TestOutboxSequencesAcrossNodes: three nodes, each its own driver pool of several connections, append at
 // once. Every sequence is handed out once, with no gaps, and every node reads the same head. (With the old
 // $inc counter two connections got the same number: E11000 on the outbox, a 500 for the writer.)
@@ -41,26 +68,7 @@ func TestOutboxSequencesAcrossNodes(t *testing.T) {
 		boxes = append(boxes, readmodel.NewOutbox(o, fmt.Sprintf("node%d", i)))
 	}
 	const writers, each = 12, 15
-	var mu sync.Mutex
-	var seqs []uint64
-	var wg sync.WaitGroup
-	for g := range writers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range each {
-				seq, err := boxes[g%len(boxes)].Append(ctx, "thing", fmt.Sprintf("w%d-%d", g, i))
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				mu.Lock()
-				seqs = append(seqs, seq)
-				mu.Unlock()
-			}
-		}()
-	}
-	wg.Wait()
+	seqs := appendAtOnce(t, boxes, writers, each)
 	sort.Slice(seqs, func(i, j int) bool { return seqs[i] < seqs[j] })
 	for i, seq := range seqs {
 		if seq != uint64(i+1) {
@@ -136,20 +144,7 @@ func TestOutboxAppendsOfOneNodeClaimOnce(t *testing.T) {
 	}
 	commands.Reset()
 	const writers, each = 8, 10
-	var wg sync.WaitGroup
-	for g := range writers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range each {
-				if _, err := box.Append(ctx, "thing", fmt.Sprintf("w%d-%d", g, i)); err != nil {
-					t.Error(err)
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
+	appendAtOnce(t, []*readmodel.Outbox{box}, writers, each)
 	if n := commands.Count("insert", "outbox"); n != writers*each {
 		t.Fatalf("%d inserts for %d records: appenders of one node tried numbers another had taken", n, writers*each)
 	}
